@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs every Debian package arbor builds, tests and benchmarks with.
+# Skips apt-get entirely when everything is already present, so re-runs are cheap.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config git ninja-build
+  libssl-dev libzstd-dev libsqlite3-dev libflatbuffers-dev flatbuffers-compiler
+  libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libarchive-dev
+  libcurl4-openssl-dev libpugixml-dev libcpp-httplib-dev libpqxx-dev libpq-dev
+  libfuse3-dev fuse3 libxxhash-dev libkainjow-mustache-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  postgresql redis-tools
+  attr acl rclone tar time
+)
+# Peers for the side-by-side benchmarks (bench/ only, not needed by the tests).
+BENCH_PACKAGES=(restic borgbackup bup hyperfine)
+
+want=("${PACKAGES[@]}")
+# Node.js may come from another source (nodesource ships npm inside nodejs, and its
+# package conflicts with Debian's npm): ask Debian only when no npm is on PATH.
+command -v npm >/dev/null 2>&1 || want+=(nodejs npm)
+if [[ "${ARBOR_BENCH_DEPS:-0}" == "1" ]]; then want+=("${BENCH_PACKAGES[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "install-deps: all Debian packages present"
+fi
