@@ -14,6 +14,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "support/temp_dir.h"
 
 namespace arbor::testing {
 
@@ -39,9 +40,5 @@ class PostgresInstance {
   int pid_ = -1;
 };
 
-// Returns a TCP port on 127.0.0.1 that was free a moment ago.
-int FreeLoopbackPort();
-// Makes a fresh temporary directory under $TMPDIR (or /tmp) and returns its path.
-std::string MakeTempDir(const std::string& prefix);
 
 }  // namespace arbor::testing

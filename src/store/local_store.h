@@ -1,0 +1,52 @@
+// LocalStore: objects are files under a root directory; key "a/b/c" is ROOT/a/b/c.
+// Writes go to a temporary file in ROOT/.staging, are fsynced, then renamed into
+// place (and the directory fsynced), so a kill -9 leaves either nothing or a whole
+// object. Readers keep a small cache of open file descriptors because restore and
+// verify read many small ranges from the same packs.
+#pragma once
+
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "base/file_util.h"
+#include "store/object_store.h"
+
+namespace arbor {
+
+class LocalStore final : public ObjectStore {
+ public:
+  // REQUIRES: `root` exists (OpenObjectStore creates it when asked).
+  explicit LocalStore(std::string root);
+
+  std::string Describe() const override { return "local:" + root_; }
+  Status Put(std::string_view key, std::string_view data) override;
+  Status PutFile(std::string_view key, const std::string& path) override;
+  Result<std::string> Get(std::string_view key, uint64_t offset, uint64_t length) override;
+  Result<ObjectInfo> Stat(std::string_view key) override;
+  Status List(std::string_view prefix, const std::function<Status(const ObjectInfo&)>& fn) override;
+  Status Delete(std::string_view key) override;
+  std::string StagingDir() const override { return root_ + "/.staging"; }
+
+ private:
+  std::string PathOf(std::string_view key) const;
+  Status EnsureParent(const std::string& path);
+  // Returns a read descriptor for `path` (opened on first use). Shared ownership: an
+  // evicted descriptor stays open until the last reader using it is done.
+  Result<std::shared_ptr<UniqueFd>> OpenForRead(const std::string& path);
+  void ForgetFd(const std::string& path);
+
+  const std::string root_;
+
+  std::mutex mu_;  // guards the fd cache
+  struct CachedFd {
+    std::shared_ptr<UniqueFd> fd;
+    std::list<std::string>::iterator lru;
+  };
+  std::unordered_map<std::string, CachedFd> fds_;
+  std::list<std::string> lru_;  // most recently used first
+};
+
+}  // namespace arbor

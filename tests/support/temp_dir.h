@@ -1,0 +1,14 @@
+// Small helpers for tests that need scratch space or a port.
+#pragma once
+
+#include <string>
+
+namespace arbor::testing {
+
+// Makes a fresh temporary directory under $TMPDIR (or /tmp) and returns its path
+// (empty on failure).
+std::string MakeTempDir(const std::string& prefix);
+// Returns a TCP port on 127.0.0.1 that was free a moment ago.
+int FreeLoopbackPort();
+
+}  // namespace arbor::testing
