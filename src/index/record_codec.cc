@@ -1,0 +1,342 @@
+// Record layout (v1), all integers little endian, "varint" = LEB128, "zz" = zig-zag varint:
+//
+//   u8 version | fixed64 node_id | fixed64 parent_id | varint len + name
+//   zz mtime_s | fixed32 stamp | varint len + ref | varint file_count
+//   if file_count > 0:
+//     varint own_bytes | varint max_size | zz mtime_base | varint id_base
+//     varint ext_count, then per extension: u8 len + bytes
+//     varint body_len | body | (block_count - 1) x fixed32 block offset into body
+//   fixed32 checksum (low 32 bits of XXH3-64 over everything before it)
+//
+// The body is blocks of kBlockEntries entries. One entry:
+//   u8 tag (kind << 6 | extension slot) | u8 name lengths (shared nibble, suffix nibble,
+//   each 15 = escape: varint with the rest follows) | suffix bytes of the stem
+//   varint size | varint mtime_s - mtime_base | varint node_id - id_base
+//   fixed32 stamp | fixed64 hash
+// Stems are front-coded against the previous entry of the same block; the first entry of
+// a block shares nothing, which is what makes binary search over blocks possible.
+#include "index/record_codec.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+
+#include "base/coding.h"
+#include "index/record_format.h"
+
+namespace arbor::index {
+namespace {
+
+uint32_t Checksum(std::string_view bytes) {
+  return static_cast<uint32_t>(XXH3_64bits(bytes.data(), bytes.size()));
+}
+
+size_t SharedPrefix(std::string_view a, std::string_view b) {
+  size_t n = std::min(a.size(), b.size());
+  size_t i = 0;
+  while (i < n && a[i] == b[i]) ++i;
+  return i;
+}
+
+// Extension table of one record, in order of first appearance.
+class ExtTable {
+ public:
+  uint64_t Slot(std::string_view ext) {
+    if (ext.empty()) return 0;
+    for (size_t i = 0; i < exts_.size(); ++i) {
+      if (exts_[i] == ext) return i + 1;
+    }
+    exts_.push_back(ext);
+    return exts_.size();
+  }
+  void Encode(std::string* out) const {
+    PutVarint64(out, exts_.size());
+    for (std::string_view e : exts_) {
+      out->push_back(static_cast<char>(e.size()));
+      out->append(e);
+    }
+  }
+
+ private:
+  std::vector<std::string_view> exts_;
+};
+
+void PutNibbles(std::string* out, size_t shared, size_t suffix) {
+  size_t hi = std::min<size_t>(shared, kNibbleEscape);
+  size_t lo = std::min<size_t>(suffix, kNibbleEscape);
+  out->push_back(static_cast<char>(hi << 4 | lo));
+  if (hi == kNibbleEscape) PutVarint64(out, shared - kNibbleEscape);
+  if (lo == kNibbleEscape) PutVarint64(out, suffix - kNibbleEscape);
+}
+
+struct Bases {
+  uint64_t own_bytes = 0;
+  uint64_t max_size = 0;
+  int64_t mtime_base = 0;
+  NodeId id_base = 0;
+};
+
+Bases ComputeBases(std::span<const FileEntry> files) {
+  Bases b{0, 0, files[0].mtime_s, files[0].node_id};
+  for (const FileEntry& f : files) {
+    b.own_bytes += f.size;
+    b.max_size = std::max(b.max_size, f.size);
+    b.mtime_base = std::min(b.mtime_base, f.mtime_s);
+    b.id_base = std::min(b.id_base, f.node_id);
+  }
+  return b;
+}
+
+void EncodeEntry(const FileEntry& f, const Bases& b, ExtTable* exts, std::string_view prev_stem,
+                 std::string* body) {
+  std::string_view stem, ext;
+  SplitExtension(f.name, &stem, &ext);
+  uint64_t slot = exts->Slot(ext);
+  uint8_t slot_bits = slot < kExtEscape ? static_cast<uint8_t>(slot) : kExtEscape;
+  body->push_back(static_cast<char>(static_cast<uint8_t>(f.kind) << kTagKindShift | slot_bits));
+  if (slot_bits == kExtEscape) PutVarint64(body, slot);
+  size_t shared = SharedPrefix(prev_stem, stem);
+  PutNibbles(body, shared, stem.size() - shared);
+  body->append(stem.substr(shared));
+  PutVarint64(body, f.size);
+  PutVarint64(body, static_cast<uint64_t>(f.mtime_s - b.mtime_base));
+  PutVarint64(body, f.node_id - b.id_base);
+  PutFixed32(body, f.stamp);
+  PutFixed64(body, f.hash);
+}
+
+void EncodeHeader(const DirHeader& h, std::string* out) {
+  out->push_back(static_cast<char>(kRecordVersion));
+  PutFixed64(out, h.node_id);
+  PutFixed64(out, h.parent_id);
+  PutLengthPrefixed(out, h.name);
+  PutVarintSigned64(out, h.mtime_s);
+  PutFixed32(out, h.stamp);
+  PutLengthPrefixed(out, h.ref);
+}
+
+void EncodeFiles(std::span<const FileEntry> files, std::string* out) {
+  PutVarint64(out, files.size());
+  if (files.empty()) return;
+  Bases b = ComputeBases(files);
+  ExtTable exts;
+  std::string body;
+  std::vector<uint32_t> offsets;
+  std::string_view prev_stem;
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (i % kBlockEntries == 0) {
+      if (i > 0) offsets.push_back(static_cast<uint32_t>(body.size()));
+      prev_stem = {};
+    }
+    EncodeEntry(files[i], b, &exts, prev_stem, &body);
+    std::string_view ext;
+    SplitExtension(files[i].name, &prev_stem, &ext);
+  }
+  PutVarint64(out, b.own_bytes);
+  PutVarint64(out, b.max_size);
+  PutVarintSigned64(out, b.mtime_base);
+  PutVarint64(out, b.id_base);
+  exts.Encode(out);
+  PutLengthPrefixed(out, body);
+  for (uint32_t off : offsets) PutFixed32(out, off);
+}
+
+Status Bad(const char* what) { return Status::Corruption(std::string("directory record: ") + what); }
+
+}  // namespace
+
+void SplitExtension(std::string_view name, std::string_view* stem, std::string_view* ext) {
+  size_t dot = name.rfind('.');
+  bool has = dot != std::string_view::npos && dot > 0 && dot + 1 < name.size() &&
+             name.size() - dot - 1 <= kMaxExtLength;
+  *stem = has ? name.substr(0, dot) : name;
+  *ext = has ? name.substr(dot + 1) : std::string_view();
+}
+
+std::string EncodeRecord(const DirHeader& header, std::span<const FileEntry> files) {
+  std::string out;
+  EncodeHeader(header, &out);
+  EncodeFiles(files, &out);
+  PutFixed32(&out, Checksum(out));
+  return out;
+}
+
+std::string ReplaceHeader(const RecordView& view, const DirHeader& header) {
+  std::string out;
+  EncodeHeader(header, &out);
+  out.append(view.Body());
+  PutFixed32(&out, Checksum(out));
+  return out;
+}
+
+std::string_view RecordName(std::string_view rec) {
+  std::string_view in = rec.substr(17);
+  std::string_view name;
+  return GetLengthPrefixed(&in, &name) ? name : std::string_view();
+}
+
+Status RecordView::Parse(std::string_view bytes, RecordView* v, Verify verify) {
+  if (bytes.size() < 1 + 16 + kChecksumBytes) return Bad("truncated header");
+  std::string_view in = bytes.substr(0, bytes.size() - kChecksumBytes);
+  if (verify == Verify::kChecksum && DecodeFixed32(bytes.data() + in.size()) != Checksum(in)) {
+    return Bad("checksum mismatch");
+  }
+  if (static_cast<uint8_t>(in[0]) != kRecordVersion) {
+    return Status::Unsupported("directory record: unknown version " + std::to_string(uint8_t(in[0])));
+  }
+  in.remove_prefix(1);
+  uint64_t count = 0;
+  if (!GetFixed64(&in, &v->node_id_) || !GetFixed64(&in, &v->parent_id_) ||
+      !GetLengthPrefixed(&in, &v->name_) || !GetVarintSigned64(&in, &v->mtime_s_) ||
+      !GetFixed32(&in, &v->stamp_) || !GetLengthPrefixed(&in, &v->ref_)) {
+    return Bad("malformed header");
+  }
+  v->tail_ = in;
+  if (!GetVarint64(&in, &count)) return Bad("malformed file count");
+  v->file_count_ = count;
+  if (count == 0) return in.empty() ? Status::Ok() : Bad("trailing bytes");
+  if (count > in.size() || !GetVarint64(&in, &v->own_bytes_) || !GetVarint64(&in, &v->max_size_) ||
+      !GetVarintSigned64(&in, &v->mtime_base_) || !GetVarint64(&in, &v->id_base_) ||
+      !GetVarint64(&in, &v->ext_count_) || v->ext_count_ > count) {
+    return Bad("malformed column header");
+  }
+  const char* ext_start = in.data();
+  for (uint64_t i = 0; i < v->ext_count_; ++i) {
+    if (in.empty() || static_cast<uint8_t>(in[0]) + 1u > in.size()) return Bad("malformed extensions");
+    in.remove_prefix(1 + static_cast<uint8_t>(in[0]));
+  }
+  v->ext_table_ = std::string_view(ext_start, static_cast<size_t>(in.data() - ext_start));
+  if (!GetLengthPrefixed(&in, &v->body_)) return Bad("truncated body");
+  size_t offset_bytes = (v->BlockCount() - 1) * 4;
+  if (in.size() != offset_bytes) return Bad("block table size mismatch");
+  v->offsets_ = in;
+  for (size_t b = 1; b < v->BlockCount(); ++b) {
+    if (v->BlockOffset(b) <= v->BlockOffset(b - 1) || v->BlockOffset(b) >= v->body_.size()) {
+      return Bad("block offsets out of order");
+    }
+  }
+  return Status::Ok();
+}
+
+size_t RecordView::BlockCount() const { return (file_count_ + kBlockEntries - 1) / kBlockEntries; }
+
+size_t RecordView::BlockOffset(size_t block) const {
+  return block == 0 ? 0 : DecodeFixed32(offsets_.data() + (block - 1) * 4);
+}
+
+std::string_view RecordView::ExtAt(uint64_t index) const {
+  std::string_view t = ext_table_;
+  for (uint64_t i = 0; i < index; ++i) t.remove_prefix(1 + static_cast<uint8_t>(t[0]));
+  return t.substr(1, static_cast<uint8_t>(t[0]));
+}
+
+DirHeader RecordView::Header() const {
+  return DirHeader{node_id_, parent_id_, std::string(name_), mtime_s_, stamp_, std::string(ref_)};
+}
+
+bool RecordView::Find(std::string_view name, FileEntry* out) const {
+  size_t lo = 0, hi = BlockCount();  // the answer's block is in [lo, hi)
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    EntryCursor c(*this, mid);
+    if (!c.Next(out)) return false;
+    if (std::string_view(out->name) <= name) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  EntryCursor c(*this, lo);
+  for (size_t i = 0; i < kBlockEntries && c.Next(out); ++i) {
+    if (out->name == name) return true;
+    if (std::string_view(out->name) > name) return false;
+  }
+  return false;
+}
+
+Status RecordView::DecodeAll(std::vector<FileEntry>* out) const {
+  out->clear();
+  out->reserve(file_count_);
+  EntryCursor c(*this);
+  FileEntry e;
+  while (c.Next(&e)) out->push_back(e);
+  return c.ok() ? Status::Ok() : Bad("malformed entry");
+}
+
+Status RecordView::Validate() const {
+  EntryCursor c(*this);
+  FileEntry e;
+  std::string prev;
+  uint64_t total = 0, max = 0;
+  for (size_t i = 0; c.Next(&e); ++i) {
+    if (i > 0 && e.name <= prev) return Bad("names out of order");
+    if (e.name.empty() || e.name.find('/') != std::string::npos) return Bad("invalid file name");
+    total += e.size;
+    max = std::max(max, e.size);
+    prev = std::move(e.name);
+  }
+  if (!c.ok()) return Bad("malformed entry");
+  if (total != own_bytes_ || max != max_size_) return Bad("column totals mismatch");
+  return Status::Ok();
+}
+
+EntryCursor::EntryCursor(const RecordView& view, size_t first_block)
+    : view_(view), index_(first_block * kBlockEntries) {
+  if (index_ < view.file_count_) in_ = view.body_.substr(view.BlockOffset(first_block));
+}
+
+bool EntryCursor::Fail() {
+  ok_ = false;
+  return false;
+}
+
+bool EntryCursor::DecodeName(uint8_t tag, FileEntry* e) {
+  uint64_t slot = tag & kTagExtMask;
+  if (slot == kExtEscape && !GetVarint64(&in_, &slot)) return false;
+  if (slot > view_.ext_count_ || in_.empty()) return false;
+  uint8_t lens = static_cast<uint8_t>(in_[0]);
+  in_.remove_prefix(1);
+  uint64_t shared = lens >> 4, suffix = lens & kNibbleEscape;
+  uint64_t more = 0;
+  if (shared == kNibbleEscape && !GetVarint64(&in_, &more)) return false;
+  shared += more;
+  more = 0;
+  if (suffix == kNibbleEscape && !GetVarint64(&in_, &more)) return false;
+  suffix += more;
+  if (shared > stem_.size() || suffix > in_.size() || shared + suffix > kMaxNameLength) return false;
+  stem_.resize(shared);
+  stem_.append(in_.substr(0, suffix));
+  in_.remove_prefix(suffix);
+  e->name = stem_;
+  if (slot != 0) {
+    e->name.push_back('.');
+    e->name.append(view_.ExtAt(slot - 1));
+  }
+  return true;
+}
+
+bool EntryCursor::Next(FileEntry* e) {
+  if (!ok_ || index_ >= view_.file_count_) return false;
+  if (index_ % kBlockEntries == 0) {
+    if (in_.data() != view_.body_.data() + view_.BlockOffset(index_ / kBlockEntries)) return Fail();
+    stem_.clear();
+  }
+  if (in_.empty()) return Fail();
+  uint8_t tag = static_cast<uint8_t>(in_[0]);
+  in_.remove_prefix(1);
+  uint8_t kind = tag >> kTagKindShift;
+  if (kind >= static_cast<uint8_t>(NodeKind::kDirectory) || !DecodeName(tag, e)) return Fail();
+  e->kind = static_cast<NodeKind>(kind);
+  uint64_t mtime_delta = 0, id_delta = 0;
+  if (!GetVarint64(&in_, &e->size) || !GetVarint64(&in_, &mtime_delta) ||
+      !GetVarint64(&in_, &id_delta) || !GetFixed32(&in_, &e->stamp) || !GetFixed64(&in_, &e->hash)) {
+    return Fail();
+  }
+  e->mtime_s = view_.mtime_base_ + static_cast<int64_t>(mtime_delta);
+  e->node_id = view_.id_base_ + id_delta;
+  ++index_;
+  if (index_ == view_.file_count_ && in_.data() != view_.body_.data() + view_.body_.size()) return Fail();
+  return true;
+}
+
+}  // namespace arbor::index

@@ -1,0 +1,103 @@
+// LargestFiles, ExtensionStats and Duplicates: scans over directory records.
+#include "index/tree_analytics.h"
+
+#include <algorithm>
+#include <map>
+#include <queue>
+#include <unordered_map>
+
+#include "index/node_tree_impl.h"
+
+namespace arbor::index {
+namespace {
+
+Status NoDir(NodeId id) { return Status::NotFound("directory " + std::to_string(id) + " not in the index"); }
+
+struct BySizeDesc {
+  bool operator()(const NodeInfo& a, const NodeInfo& b) const { return a.size > b.size; }
+};
+
+}  // namespace
+
+Result<std::vector<NodeInfo>> LargestFiles(const NodeTree& tree, NodeId dir, size_t n) {
+  const NodeTree::Impl& m = TreeAccess::Of(tree);
+  uint32_t start = m.SlotOf(dir);
+  if (start == kNoSlot) return NoDir(dir);
+  // Min-heap of the best n so far; its top is the size a newcomer must beat.
+  std::priority_queue<NodeInfo, std::vector<NodeInfo>, BySizeDesc> best;
+  std::vector<uint32_t> stack{start};
+  NodeInfo info;
+  FileEntry e;
+  while (!stack.empty() && n > 0) {
+    uint32_t s = stack.back();
+    stack.pop_back();
+    uint8_t need = best.size() == n ? SizeBits(best.top().size) : 0;
+    if (m.slots_[s].max_bits < need) continue;  // nothing below is big enough
+    RecordView v = m.View(s);
+    if (SizeBits(v.max_size()) >= need) {
+      for (EntryCursor c(v); c.Next(&e);) {
+        if (best.size() == n && e.size <= best.top().size) continue;
+        NodeTree::Impl::ToInfo(e, v.node_id(), &info);
+        best.push(info);
+        if (best.size() > n) best.pop();
+      }
+    }
+    m.ForEachChild(s, [&](uint32_t c) { stack.push_back(c); });
+  }
+  std::vector<NodeInfo> out;
+  for (; !best.empty(); best.pop()) out.push_back(best.top());
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+Result<std::vector<ExtensionStat>> ExtensionStats(const NodeTree& tree, NodeId dir) {
+  std::unordered_map<std::string, ExtensionStat> by_ext;
+  ARBOR_RETURN_IF_ERROR(tree.ForEachFile(dir, [&](const NodeInfo& f) {
+    std::string_view stem, ext;
+    SplitExtension(f.name, &stem, &ext);
+    auto [it, fresh] = by_ext.try_emplace(std::string(ext));
+    if (fresh) it->second.extension = ext;
+    it->second.files++;
+    it->second.bytes += f.size;
+  }));
+  std::vector<ExtensionStat> out;
+  out.reserve(by_ext.size());
+  for (auto& [k, v] : by_ext) out.push_back(std::move(v));
+  std::sort(out.begin(), out.end(), [](const ExtensionStat& a, const ExtensionStat& b) {
+    return a.bytes != b.bytes ? a.bytes > b.bytes : a.extension < b.extension;
+  });
+  return out;
+}
+
+Result<std::vector<DuplicateGroup>> Duplicates(const NodeTree& tree, uint64_t min_size) {
+  auto root = tree.root();
+  if (!root) return std::vector<DuplicateGroup>{};
+  // Pass 1: saturating counters indexed by hash bits (one byte per file or less) find
+  // hashes seen twice; pass 2 keeps only those files, so memory follows the candidates.
+  size_t cells = 1;
+  while (cells < tree.file_count()) cells <<= 1;
+  std::vector<uint8_t> seen(cells);
+  auto eligible = [&](const NodeInfo& f) { return f.size >= min_size && f.hash != 0; };
+  ARBOR_RETURN_IF_ERROR(tree.ForEachFile(*root, [&](const NodeInfo& f) {
+    if (eligible(f) && seen[f.hash & (cells - 1)] < 2) seen[f.hash & (cells - 1)]++;
+  }));
+  std::vector<NodeInfo> cand;
+  ARBOR_RETURN_IF_ERROR(tree.ForEachFile(*root, [&](const NodeInfo& f) {
+    if (eligible(f) && seen[f.hash & (cells - 1)] == 2) cand.push_back(f);
+  }));
+  std::sort(cand.begin(), cand.end(), [](const NodeInfo& a, const NodeInfo& b) {
+    return a.hash != b.hash ? a.hash < b.hash : a.size < b.size;
+  });
+  std::vector<DuplicateGroup> out;
+  for (size_t i = 0, j; i < cand.size(); i = j) {
+    for (j = i + 1; j < cand.size() && cand[j].hash == cand[i].hash && cand[j].size == cand[i].size;) ++j;
+    if (j - i < 2) continue;
+    out.push_back({cand[i].hash, cand[i].size, {cand.begin() + i, cand.begin() + j}});
+  }
+  std::sort(out.begin(), out.end(), [](const DuplicateGroup& a, const DuplicateGroup& b) {
+    return a.size * (a.nodes.size() - 1) > b.size * (b.nodes.size() - 1);
+  });
+  return out;
+}
+
+}  // namespace arbor::index
