@@ -1,7 +1,7 @@
 # Helpers that keep every subsystem's CMakeLists.txt a few lines long.
 
 set(ARBOR_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
-    -Wcast-align -Wunused -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+    -Wcast-align -Wunused -Woverloaded-virtual -Wimplicit-fallthrough)
 if(ARBOR_WERROR)
   list(APPEND ARBOR_WARNINGS -Werror)
 endif()

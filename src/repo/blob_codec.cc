@@ -1,0 +1,70 @@
+#include "repo/blob_codec.h"
+
+#include <zstd.h>
+
+#include <memory>
+
+#include "repo/format.h"
+
+namespace arbor {
+namespace {
+
+struct CCtxDeleter {
+  void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
+};
+struct DCtxDeleter {
+  void operator()(ZSTD_DCtx* d) const { ZSTD_freeDCtx(d); }
+};
+
+ZSTD_CCtx* ThreadCCtx() {
+  thread_local std::unique_ptr<ZSTD_CCtx, CCtxDeleter> ctx(ZSTD_createCCtx());
+  return ctx.get();
+}
+
+ZSTD_DCtx* ThreadDCtx() {
+  thread_local std::unique_ptr<ZSTD_DCtx, DCtxDeleter> ctx(ZSTD_createDCtx());
+  return ctx.get();
+}
+
+std::string Raw(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size() + 1);
+  out.push_back(static_cast<char>(format::kCodecRaw));
+  out.append(raw);
+  return out;
+}
+
+}  // namespace
+
+std::string EncodeBlob(std::string_view raw, int level) {
+  if (level <= 0 || raw.size() < 64) return Raw(raw);
+  std::string out(1 + ZSTD_compressBound(raw.size()), '\0');
+  out[0] = static_cast<char>(format::kCodecZstd);
+  size_t n = ZSTD_compressCCtx(ThreadCCtx(), out.data() + 1, out.size() - 1, raw.data(), raw.size(), level);
+  if (ZSTD_isError(n) || n + raw.size() / 32 >= raw.size()) return Raw(raw);
+  out.resize(1 + n);
+  return out;
+}
+
+Result<std::string> DecodeBlob(std::string_view stored, size_t raw_length) {
+  if (stored.empty()) return Status::Corruption("empty blob");
+  auto codec = static_cast<uint8_t>(stored[0]);
+  if ((codec & format::kEncryptionMask) != 0) return Status::Unsupported("encrypted blob");
+  std::string_view payload = stored.substr(1);
+  switch (codec & format::kCompressionMask) {
+    case format::kCodecRaw:
+      if (payload.size() != raw_length) return Status::Corruption("raw blob has the wrong length");
+      return std::string(payload);
+    case format::kCodecZstd: {
+      std::string out(raw_length, '\0');
+      size_t n = ZSTD_decompressDCtx(ThreadDCtx(), out.data(), out.size(), payload.data(), payload.size());
+      if (ZSTD_isError(n)) return Status::Corruption(std::string("zstd: ") + ZSTD_getErrorName(n));
+      if (n != raw_length) return Status::Corruption("blob decompresses to the wrong length");
+      return out;
+    }
+    default:
+      return Status::Corruption("blob has unknown codec " + std::to_string(codec));
+  }
+}
+
+}  // namespace arbor

@@ -1,0 +1,22 @@
+// Blob encoding inside packs: one codec byte (format.h) then the payload. Compression
+// with zstd is skipped when it would not save at least 1/32 of the size, so
+// incompressible data costs one byte and no decompression on restore.
+//
+// Thread safety: both functions may be called concurrently; each thread keeps its
+// own zstd context.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace arbor {
+
+// `level` 0 stores raw.
+std::string EncodeBlob(std::string_view raw, int level);
+// `raw_length` comes from the index and bounds the output (a corrupt length field
+// inside a zstd frame cannot make us allocate gigabytes).
+Result<std::string> DecodeBlob(std::string_view stored, size_t raw_length);
+
+}  // namespace arbor

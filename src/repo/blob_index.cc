@@ -1,0 +1,145 @@
+#include "repo/blob_index.h"
+
+namespace arbor {
+
+Result<std::unique_ptr<BlobIndex>> BlobIndex::Load(ObjectStore* store, std::string prefix) {
+  std::unique_ptr<BlobIndex> index(new BlobIndex(store, std::move(prefix)));
+  std::vector<std::string> keys;
+  ARBOR_RETURN_IF_ERROR(store->List(format::IndexDir(index->prefix_), [&](const ObjectInfo& info) {
+    keys.push_back(info.key);
+    return Status::Ok();
+  }));
+  for (const auto& key : keys) {
+    auto reader = SegmentReader::Open(store, key);
+    if (!reader.ok()) {
+      // Deleted by a concurrent prune between List and Open: its content was merged
+      // into a newer segment, which the listing also returned.
+      if (reader.status().Is(StatusCode::kNotFound)) continue;
+      return reader.status();
+    }
+    index->segments_.push_back(std::move(reader).value());
+  }
+  return index;
+}
+
+Result<std::optional<BlobLocation>> BlobIndex::FindInSegments(const Digest& id) const {
+  std::shared_lock lock(segments_mu_);
+  // Newest first: recent backups are the likeliest to hold a repeated chunk.
+  for (auto it = segments_.rbegin(); it != segments_.rend(); ++it) {
+    ARBOR_ASSIGN_OR_RETURN(auto found, (*it)->Find(id));
+    if (found) return found;
+  }
+  return std::optional<BlobLocation>();
+}
+
+Result<std::optional<BlobLocation>> BlobIndex::Find(const Digest& id) const {
+  {
+    std::lock_guard lock(session_mu_);
+    auto it = pending_.find(id);
+    if (it != pending_.end()) return std::optional<BlobLocation>(it->second);
+  }
+  return FindInSegments(id);
+}
+
+Result<bool> BlobIndex::Reserve(const Digest& id) {
+  {
+    std::lock_guard lock(session_mu_);
+    if (reserved_.count(id) != 0 || pending_.count(id) != 0) return false;
+  }
+  ARBOR_ASSIGN_OR_RETURN(auto found, FindInSegments(id));
+  if (found) return false;
+  std::lock_guard lock(session_mu_);
+  if (pending_.count(id) != 0) return false;
+  return reserved_.insert(id).second;
+}
+
+void BlobIndex::Release(const Digest& id) {
+  std::lock_guard lock(session_mu_);
+  reserved_.erase(id);
+}
+
+Status BlobIndex::AddPack(const FinishedPack& pack) {
+  bool checkpoint = false;
+  {
+    std::lock_guard lock(session_mu_);
+    for (const auto& r : pack.records) {
+      reserved_.erase(r.id);
+      pending_[r.id] = BlobLocation{r.type, pack.id, r.offset, r.length, r.raw_length};
+      if (r.type == format::BlobType::kData) ++pending_data_;
+    }
+    checkpoint = pending_data_ >= kCheckpointRecords;
+  }
+  if (!checkpoint) return Status::Ok();
+  std::lock_guard write_lock(write_mu_);
+  std::vector<IndexEntry> data;
+  {
+    std::lock_guard lock(session_mu_);
+    for (const auto& [id, loc] : pending_) {
+      if (loc.type == format::BlobType::kData) data.push_back({id, loc});
+    }
+  }
+  if (data.empty()) return Status::Ok();
+  ARBOR_RETURN_IF_ERROR(WriteSegment(data));
+  std::lock_guard lock(session_mu_);
+  for (const auto& e : data) pending_.erase(e.id);
+  pending_data_ -= std::min(pending_data_, data.size());
+  return Status::Ok();
+}
+
+Status BlobIndex::Flush() {
+  std::lock_guard write_lock(write_mu_);
+  std::vector<IndexEntry> all;
+  {
+    std::lock_guard lock(session_mu_);
+    all.reserve(pending_.size());
+    for (const auto& [id, loc] : pending_) all.push_back({id, loc});
+  }
+  if (all.empty()) return Status::Ok();
+  ARBOR_RETURN_IF_ERROR(WriteSegment(all));
+  std::lock_guard lock(session_mu_);
+  for (const auto& e : all) pending_.erase(e.id);
+  pending_data_ = 0;
+  for (const auto& [id, loc] : pending_) pending_data_ += loc.type == format::BlobType::kData ? 1 : 0;
+  return Status::Ok();
+}
+
+Status BlobIndex::WriteSegment(std::vector<IndexEntry> entries) {
+  std::string encoded = EncodeIndexSegment(std::move(entries));
+  std::string key = format::IndexKey(prefix_, Sha256Of(encoded));
+  ARBOR_RETURN_IF_ERROR(store_->Put(key, encoded));
+  auto reader = SegmentReader::FromEntries(store_, key, encoded);
+  std::unique_lock lock(segments_mu_);
+  segments_.push_back(std::move(reader));
+  return Status::Ok();
+}
+
+Status BlobIndex::ForEach(const std::function<Status(const std::string&, const IndexEntry&)>& fn) const {
+  std::shared_lock lock(segments_mu_);
+  for (const auto& s : segments_) {
+    ARBOR_RETURN_IF_ERROR(s->ForEach([&](const IndexEntry& e) { return fn(s->key(), e); }));
+  }
+  return Status::Ok();
+}
+
+std::vector<std::string> BlobIndex::SegmentKeys() const {
+  std::shared_lock lock(segments_mu_);
+  std::vector<std::string> keys;
+  for (const auto& s : segments_) keys.push_back(s->key());
+  return keys;
+}
+
+uint64_t BlobIndex::SegmentRecordCount() const {
+  std::shared_lock lock(segments_mu_);
+  uint64_t n = 0;
+  for (const auto& s : segments_) n += s->record_count();
+  return n;
+}
+
+size_t BlobIndex::MemoryBytes() const {
+  std::shared_lock lock(segments_mu_);
+  size_t n = 0;
+  for (const auto& s : segments_) n += s->MemoryBytes();
+  return n;
+}
+
+}  // namespace arbor

@@ -1,0 +1,70 @@
+// Every constant of arbor's repository format in one place. The byte layouts are
+// described in prose in docs/format/repository.md; change both together, and bump the
+// matching version when a reader of the old format would misread the new one.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "hash/sha256.h"
+
+namespace arbor::format {
+
+// Magics: 8 bytes at the start of every persistent object (the pack's is inside its
+// first tar member, so that the pack stays a plain tar archive).
+inline constexpr std::string_view kConfigMagic = "ARBORCFG";
+inline constexpr std::string_view kPackMagic = "ARBORPAK";
+inline constexpr std::string_view kIndexMagic = "ARBORIDX";
+inline constexpr std::string_view kSnapshotMagic = "ARBORSNP";
+inline constexpr std::string_view kLockMagic = "ARBORLCK";
+
+inline constexpr uint32_t kConfigVersion = 1;
+inline constexpr uint32_t kPackVersion = 1;
+inline constexpr uint32_t kIndexVersion = 1;
+inline constexpr uint32_t kSnapshotVersion = 1;
+inline constexpr uint32_t kLockVersion = 1;
+
+// Size of the header every object starts with: magic + little-endian u32 version.
+inline constexpr size_t kHeaderSize = 12;
+
+// Names of the two bookkeeping members inside a pack (tar) besides the blobs.
+inline constexpr std::string_view kPackHeaderMember = ".arbor-pack";
+inline constexpr std::string_view kPackTrailerMember = ".arbor-pack-index";
+
+// Blob encoding: the first byte of every blob stored in a pack.
+//   low nibble: compression (0 = none, 1 = zstd)
+//   high nibble: encryption (0 = none; 1 is reserved for AES-256-GCM, see the format doc)
+inline constexpr uint8_t kCodecRaw = 0x00;
+inline constexpr uint8_t kCodecZstd = 0x01;
+inline constexpr uint8_t kCompressionMask = 0x0f;
+inline constexpr uint8_t kEncryptionMask = 0xf0;
+
+enum class BlobType : uint8_t { kData = 0, kTree = 1 };
+
+// Fixed size of one record in an index segment.
+inline constexpr size_t kIndexRecordSize = 52;
+
+// Object key layout under the repository root: {tenant}/{share}/...
+std::string Prefix(std::string_view tenant, std::string_view share);
+std::string ConfigKey(std::string_view prefix);
+std::string PackKey(std::string_view prefix, const Digest& pack_id);
+std::string IndexKey(std::string_view prefix, const Digest& segment_id);
+std::string SnapshotKey(std::string_view prefix, const Digest& snapshot_id);
+std::string LockKey(std::string_view prefix, std::string_view lock_name);
+inline std::string PacksDir(std::string_view prefix) { return std::string(prefix) + "packs/"; }
+inline std::string IndexDir(std::string_view prefix) { return std::string(prefix) + "index/"; }
+inline std::string SnapshotsDir(std::string_view prefix) { return std::string(prefix) + "snapshots/"; }
+inline std::string LocksDir(std::string_view prefix) { return std::string(prefix) + "locks/"; }
+// Recovers the id from a pack/index/snapshot key; false if the name is not an id.
+bool IdFromKey(std::string_view key, Digest* id);
+
+// Writes / checks the 12-byte object header.
+std::string Header(std::string_view magic, uint32_t version);
+// On success returns the payload after the header. Corruption on a wrong magic,
+// Unsupported on a newer version than `max_version`.
+Result<std::string_view> CheckHeader(std::string_view object, std::string_view magic, uint32_t max_version,
+                                     std::string_view what);
+
+}  // namespace arbor::format

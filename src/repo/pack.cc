@@ -1,0 +1,184 @@
+#include "repo/pack.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+
+#include "base/coding.h"
+
+namespace arbor {
+
+// The libarchive callback needs to reach PackWriter's private write path.
+struct PackWriterAccess {
+  static long Write(PackWriter* w, const void* buf, size_t len) { return w->OnWrite(buf, len); }
+};
+
+namespace {
+
+archive* A(void* p) { return static_cast<archive*>(p); }
+
+la_ssize_t WriteToPack(archive* /*a*/, void* writer, const void* buf, size_t len) {
+  return PackWriterAccess::Write(static_cast<PackWriter*>(writer), buf, len);
+}
+
+constexpr size_t kTrailerRecordSize = 1 + 32 + 4 + 4 + 4;
+
+std::string UniqueStagingName(const std::string& dir) {
+  static std::atomic<uint64_t> counter{0};
+  return dir + "/pack-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".tmp";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PackWriter>> PackWriter::Create(const std::string& staging_dir) {
+  std::unique_ptr<PackWriter> w(new PackWriter());
+  w->path_ = UniqueStagingName(staging_dir);
+  w->fd_.reset(::open(w->path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!w->fd_.valid()) return Status::FromErrno(errno, "creating pack " + w->path_);
+  archive* a = archive_write_new();
+  w->archive_ = a;
+  archive_write_set_format_ustar(a);
+  // Unbuffered: every header and data write reaches WriteCallback at once, so the
+  // running byte count is the exact offset of the member being written.
+  archive_write_set_bytes_per_block(a, 0);
+  if (archive_write_open(a, w.get(), nullptr, &WriteToPack, nullptr) != ARCHIVE_OK) {
+    return Status::Internal(std::string("libarchive: ") + archive_error_string(a));
+  }
+  ARBOR_RETURN_IF_ERROR(
+      w->AddMember(format::kPackHeaderMember, format::Header(format::kPackMagic, format::kPackVersion)).status());
+  return w;
+}
+
+PackWriter::~PackWriter() {
+  if (archive_ != nullptr) archive_write_free(A(archive_));
+  if (fd_.valid()) {
+    fd_.reset();
+    ::unlink(path_.c_str());  // abandoned before Finish()
+  }
+}
+
+long PackWriter::OnWrite(const void* buf, size_t len) {
+  std::string_view data(static_cast<const char*>(buf), len);
+  Status st = WriteFull(fd_.get(), data, path_);
+  if (!st.ok()) {
+    write_error_ = st;
+    return -1;
+  }
+  hash_.Update(data);
+  written_ += len;
+  return static_cast<long>(len);
+}
+
+Result<uint64_t> PackWriter::AddMember(std::string_view name, std::string_view data) {
+  archive_entry* e = archive_entry_new();
+  archive_entry_copy_pathname(e, std::string(name).c_str());
+  archive_entry_set_size(e, static_cast<la_int64_t>(data.size()));
+  archive_entry_set_filetype(e, AE_IFREG);
+  archive_entry_set_perm(e, 0644);
+  int rc = archive_write_header(A(archive_), e);
+  archive_entry_free(e);
+  // Unbuffered output: the header has been written in full, so this is where the
+  // member's data starts.
+  uint64_t data_offset = written_;
+  if (rc == ARCHIVE_OK && !data.empty() &&
+      archive_write_data(A(archive_), data.data(), data.size()) != static_cast<la_ssize_t>(data.size())) {
+    rc = ARCHIVE_FATAL;
+  }
+  if (rc == ARCHIVE_OK) return data_offset;
+  if (!write_error_.ok()) return write_error_;
+  return Status::IOError(std::string("writing pack: ") + archive_error_string(A(archive_)));
+}
+
+Status PackWriter::Add(format::BlobType type, const Digest& id, std::string_view encoded, uint32_t raw_length) {
+  ARBOR_ASSIGN_OR_RETURN(uint64_t offset, AddMember(id.Hex(), encoded));
+  if (offset + encoded.size() > UINT32_MAX) return Status::Internal("pack grew past 4 GiB");
+  records_.push_back({type, id, static_cast<uint32_t>(offset), static_cast<uint32_t>(encoded.size()), raw_length});
+  return Status::Ok();
+}
+
+Result<FinishedPack> PackWriter::Finish() {
+  ARBOR_RETURN_IF_ERROR(AddMember(format::kPackTrailerMember, EncodePackTrailer(records_)).status());
+  if (archive_write_close(A(archive_)) != ARCHIVE_OK) {
+    return write_error_.ok() ? Status::IOError("closing pack") : write_error_;
+  }
+  archive_write_free(A(archive_));
+  archive_ = nullptr;
+  fd_.reset();
+  FinishedPack out;
+  out.id = hash_.Finish();
+  out.staged_path = path_;
+  out.size = written_;
+  out.records = std::move(records_);
+  return out;
+}
+
+std::string EncodePackTrailer(const std::vector<PackRecord>& records) {
+  std::string out;
+  out.reserve(4 + records.size() * kTrailerRecordSize);
+  PutFixed32(&out, static_cast<uint32_t>(records.size()));
+  for (const auto& r : records) {
+    out.push_back(static_cast<char>(r.type));
+    out.append(r.id.view());
+    PutFixed32(&out, r.offset);
+    PutFixed32(&out, r.length);
+    PutFixed32(&out, r.raw_length);
+  }
+  return out;
+}
+
+Result<std::vector<PackRecord>> DecodePackTrailer(std::string_view data) {
+  uint32_t count = 0;
+  if (!GetFixed32(&data, &count) || data.size() != static_cast<size_t>(count) * kTrailerRecordSize) {
+    return Status::Corruption("pack trailer has the wrong size");
+  }
+  std::vector<PackRecord> records(count);
+  for (auto& r : records) {
+    auto type = static_cast<uint8_t>(data[0]);
+    if (type > 1) return Status::Corruption("pack trailer has an unknown blob type");
+    r.type = static_cast<format::BlobType>(type);
+    r.id = Digest::FromBytes(data.substr(1, 32));
+    data.remove_prefix(33);
+    (void)GetFixed32(&data, &r.offset);
+    (void)GetFixed32(&data, &r.length);
+    (void)GetFixed32(&data, &r.raw_length);
+  }
+  return records;
+}
+
+Result<std::vector<PackMember>> ReadPackMembers(std::string_view pack) {
+  std::unique_ptr<archive, int (*)(archive*)> a(archive_read_new(), archive_read_free);
+  archive_read_support_format_tar(a.get());
+  if (archive_read_open_memory(a.get(), pack.data(), pack.size()) != ARCHIVE_OK) {
+    return Status::Corruption(std::string("pack is not a tar archive: ") + archive_error_string(a.get()));
+  }
+  std::vector<PackMember> members;
+  archive_entry* e = nullptr;
+  int rc = 0;
+  while ((rc = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK) {
+    PackMember m;
+    m.name = archive_entry_pathname(e);
+    // ustar with short names: data follows the 512-byte header directly.
+    m.data_offset = static_cast<uint64_t>(archive_read_header_position(a.get())) + 512;
+    auto size = archive_entry_size(e);
+    if (size < 0 || static_cast<uint64_t>(size) > pack.size()) return Status::Corruption("pack member too large");
+    m.data.resize(static_cast<size_t>(size));
+    if (size > 0 && archive_read_data(a.get(), m.data.data(), m.data.size()) != size) {
+      return Status::Corruption("pack member " + m.name + " is truncated");
+    }
+    members.push_back(std::move(m));
+  }
+  if (rc != ARCHIVE_EOF) {
+    return Status::Corruption(std::string("pack tar structure is damaged: ") + archive_error_string(a.get()));
+  }
+  if (members.empty() || members.front().name != format::kPackHeaderMember) {
+    return Status::Corruption("pack does not start with its header member");
+  }
+  ARBOR_RETURN_IF_ERROR(
+      format::CheckHeader(members.front().data, format::kPackMagic, format::kPackVersion, "pack").status());
+  return members;
+}
+
+}  // namespace arbor

@@ -1,0 +1,92 @@
+// Packs: TAR archives (ustar) that bundle many blobs into one object, so a million
+// small files cost dozens of PUTs, not a million. `tar tf PACK` lists any pack:
+//
+//   .arbor-pack          12 bytes: "ARBORPAK" + u32 version
+//   <64-hex blob id>     one member per blob: codec byte + (compressed) bytes
+//   ...
+//   .arbor-pack-index    the pack's own table of contents (PackRecord list), so an
+//                        index can be rebuilt from the packs alone
+//
+// The pack id is the SHA-256 of the whole archive; the object key is
+// packs/<first two hex digits>/<id>.tar. The index (index_segment.h) records where
+// each blob's bytes start inside the pack so a restore reads one blob with one
+// ranged read.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/file_util.h"
+#include "base/status.h"
+#include "hash/sha256.h"
+#include "repo/format.h"
+
+namespace arbor {
+
+struct PackRecord {
+  format::BlobType type = format::BlobType::kData;
+  Digest id;
+  uint32_t offset = 0;      // of the stored bytes, from the start of the pack
+  uint32_t length = 0;      // stored (encoded) length
+  uint32_t raw_length = 0;  // plaintext length
+};
+
+struct FinishedPack {
+  Digest id;
+  std::string staged_path;  // a complete pack file, ready for ObjectStore::PutFile
+  uint64_t size = 0;
+  std::vector<PackRecord> records;
+};
+
+// Builds one pack in a staging file. Not thread-safe: the repository serialises
+// access to each writer.
+class PackWriter {
+ public:
+  static Result<std::unique_ptr<PackWriter>> Create(const std::string& staging_dir);
+  ~PackWriter();
+  PackWriter(const PackWriter&) = delete;
+  PackWriter& operator=(const PackWriter&) = delete;
+
+  // Appends an encoded blob (blob_codec.h). `raw_length` is the plaintext size.
+  Status Add(format::BlobType type, const Digest& id, std::string_view encoded, uint32_t raw_length);
+  uint64_t size() const { return written_; }
+  size_t count() const { return records_.size(); }
+  // Writes the trailer and closes the archive. The writer is spent afterwards.
+  Result<FinishedPack> Finish();
+
+ private:
+  PackWriter() = default;
+  // Returns the offset at which the member's data starts.
+  Result<uint64_t> AddMember(std::string_view name, std::string_view data);
+  // Receives every byte libarchive writes; keeps the pack hash and offset.
+  long OnWrite(const void* buf, size_t len);
+  friend struct PackWriterAccess;
+
+  std::string path_;
+  UniqueFd fd_;
+  void* archive_ = nullptr;  // struct archive*
+  Sha256 hash_;
+  uint64_t written_ = 0;
+  Status write_error_;
+  std::vector<PackRecord> records_;
+};
+
+// Encodes / decodes the trailer member's content.
+std::string EncodePackTrailer(const std::vector<PackRecord>& records);
+Result<std::vector<PackRecord>> DecodePackTrailer(std::string_view data);
+
+// One member of a pack as found by reading the archive itself.
+struct PackMember {
+  std::string name;
+  uint64_t data_offset = 0;
+  std::string data;
+};
+
+// Reads every member of a complete pack held in memory, checking the tar structure
+// and the pack header. Used by `verify --read-data` and index rebuilding.
+Result<std::vector<PackMember>> ReadPackMembers(std::string_view pack);
+
+}  // namespace arbor

@@ -1,0 +1,151 @@
+#include "repo/repo_lock.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <vector>
+
+#include "base/hex.h"
+#include "repo/format.h"
+
+namespace arbor {
+namespace {
+
+constexpr auto kRefreshEvery = std::chrono::seconds(60);
+constexpr auto kStaleAfter = std::chrono::minutes(5);
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string Hostname() {
+  char buf[256] = {};
+  ::gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+struct LockInfo {
+  std::string key;
+  LockKind kind = LockKind::kShared;
+  std::string host;
+  int64_t pid = 0;
+  int64_t refreshed_ns = 0;
+};
+
+bool IsStale(const LockInfo& l) {
+  if (l.host == Hostname() && l.pid > 0 && ::kill(static_cast<pid_t>(l.pid), 0) != 0 && errno == ESRCH) return true;
+  return NowNs() - l.refreshed_ns > std::chrono::duration_cast<std::chrono::nanoseconds>(kStaleAfter).count();
+}
+
+Result<std::vector<LockInfo>> ListLocks(ObjectStore* store, const std::string& prefix) {
+  std::vector<std::string> keys;
+  ARBOR_RETURN_IF_ERROR(store->List(format::LocksDir(prefix), [&](const ObjectInfo& info) {
+    keys.push_back(info.key);
+    return Status::Ok();
+  }));
+  std::vector<LockInfo> locks;
+  for (const auto& key : keys) {
+    auto data = store->Get(key);
+    if (!data.ok()) continue;  // released meanwhile
+    LockInfo l;
+    l.key = key;
+    auto body = format::CheckHeader(*data, format::kLockMagic, format::kLockVersion, "lock " + key);
+    auto j = body.ok() ? nlohmann::json::parse(*body, nullptr, false) : nlohmann::json();
+    // Unreadable locks keep refreshed_ns = 0 and so count as stale.
+    if (j.is_object() && j.value("refreshed_ns", int64_t{0}) > 0) {
+      l.kind = j.value("kind", "") == "exclusive" ? LockKind::kExclusive : LockKind::kShared;
+      l.host = j.value("host", "");
+      l.pid = j.value("pid", int64_t{0});
+      l.refreshed_ns = j.value("refreshed_ns", int64_t{0});
+    }
+    locks.push_back(l);
+  }
+  return locks;
+}
+
+std::string RandomName() {
+  std::random_device rd;
+  std::string raw(16, '\0');
+  for (auto& c : raw) c = static_cast<char>(rd());
+  return ToHex(raw);
+}
+
+}  // namespace
+
+RepoLock::RepoLock(ObjectStore* store, std::string key, LockKind kind)
+    : store_(store), key_(std::move(key)), kind_(kind) {}
+
+Status RepoLock::Write() {
+  nlohmann::json j = {{"kind", kind_ == LockKind::kExclusive ? "exclusive" : "shared"},
+                      {"host", Hostname()},
+                      {"pid", static_cast<int64_t>(::getpid())},
+                      {"refreshed_ns", NowNs()}};
+  return store_->Put(key_, format::Header(format::kLockMagic, format::kLockVersion) + j.dump());
+}
+
+Result<std::unique_ptr<RepoLock>> RepoLock::Acquire(ObjectStore* store, const std::string& prefix, LockKind kind,
+                                                    std::chrono::seconds wait) {
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  std::mt19937 rng(std::random_device{}());
+  while (true) {
+    std::unique_ptr<RepoLock> lock(new RepoLock(store, format::LockKey(prefix, RandomName()), kind));
+    ARBOR_RETURN_IF_ERROR(lock->Write());
+    ARBOR_ASSIGN_OR_RETURN(auto locks, ListLocks(store, prefix));
+    std::string conflict;
+    for (const auto& l : locks) {
+      if (l.key == lock->key_ || IsStale(l)) continue;
+      if (kind == LockKind::kExclusive || l.kind == LockKind::kExclusive) {
+        conflict = l.host + " pid " + std::to_string(l.pid);
+        break;
+      }
+    }
+    if (conflict.empty()) {
+      lock->refresher_ = std::thread(&RepoLock::RefreshLoop, lock.get());
+      return lock;
+    }
+    (void)store->Delete(lock->key_);
+    lock->key_.clear();
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Status::Busy("repository is locked by " + conflict + " (a " +
+                          std::string(kind == LockKind::kExclusive ? "backup or prune" : "prune") +
+                          " is running); try again later");
+    }
+    // Jitter, so that two processes that saw each other do not retry in lockstep.
+    std::this_thread::sleep_for(std::chrono::milliseconds(200 + rng() % 400));
+  }
+}
+
+void RepoLock::RefreshLoop() {
+  std::unique_lock lk(mu_);
+  while (!cv_.wait_for(lk, kRefreshEvery, [this] { return stopping_; })) {
+    (void)Write();
+  }
+}
+
+RepoLock::~RepoLock() {
+  {
+    std::lock_guard lk(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (refresher_.joinable()) refresher_.join();
+  if (!key_.empty()) (void)store_->Delete(key_);
+}
+
+Result<int> RepoLock::RemoveStale(ObjectStore* store, const std::string& prefix) {
+  ARBOR_ASSIGN_OR_RETURN(auto locks, ListLocks(store, prefix));
+  int removed = 0;
+  for (const auto& l : locks) {
+    if (IsStale(l)) {
+      ARBOR_RETURN_IF_ERROR(store->Delete(l.key));
+      ++removed;
+    }
+  }
+  return removed;
+}
+
+}  // namespace arbor

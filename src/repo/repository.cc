@@ -1,0 +1,183 @@
+#include "repo/repository.h"
+
+#include <algorithm>
+
+#include "repo/blob_codec.h"
+#include "repo/format.h"
+#include "repo/tree_codec.h"
+
+namespace arbor {
+
+Repository::Repository(std::unique_ptr<ObjectStore> store, std::string prefix, RepoConfig config)
+    : store_(std::move(store)), prefix_(std::move(prefix)), config_(std::move(config)), chunker_(config_.chunker) {}
+
+Repository::~Repository() = default;
+
+Result<std::unique_ptr<Repository>> Repository::Init(std::unique_ptr<ObjectStore> store, std::string_view tenant,
+                                                     std::string_view share, const RepoConfig& config) {
+  std::string prefix = format::Prefix(tenant, share);
+  auto existing = store->Stat(format::ConfigKey(prefix));
+  if (existing.ok()) {
+    return Status::AlreadyExists("a repository already exists at " + store->Describe() + " for " + prefix);
+  }
+  ARBOR_RETURN_IF_ERROR(store->Put(format::ConfigKey(prefix), config.Encode()));
+  return Open(std::move(store), tenant, share);
+}
+
+Result<std::unique_ptr<Repository>> Repository::Open(std::unique_ptr<ObjectStore> store, std::string_view tenant,
+                                                     std::string_view share) {
+  std::string prefix = format::Prefix(tenant, share);
+  auto raw = store->Get(format::ConfigKey(prefix));
+  if (!raw.ok()) {
+    if (raw.status().Is(StatusCode::kNotFound)) {
+      return Status::NotFound("no repository at " + store->Describe() + " for " + prefix +
+                              " (run `arbor init` first)");
+    }
+    return raw.status();
+  }
+  auto config = RepoConfig::Decode(*raw);
+  if (!config.ok()) return config.status().Annotate("config of " + store->Describe() + "/" + prefix);
+  std::unique_ptr<Repository> repo(new Repository(std::move(store), prefix, std::move(config).value()));
+  ARBOR_ASSIGN_OR_RETURN(repo->index_, BlobIndex::Load(repo->store_.get(), prefix));
+  return repo;
+}
+
+Result<bool> Repository::StoreBlob(format::BlobType type, const Digest& id, std::string_view raw) {
+  ARBOR_ASSIGN_OR_RETURN(bool reserved, index_->Reserve(id));
+  if (!reserved) return false;
+  std::string encoded = EncodeBlob(raw, config_.compression_level);
+  std::unique_ptr<PackWriter> full;
+  Status st;
+  {
+    PackSlot& slot = SlotFor(type);
+    std::lock_guard lock(slot.mu);
+    if (!slot.writer) {
+      auto writer = PackWriter::Create(store_->StagingDir());
+      if (writer.ok()) slot.writer = std::move(writer).value();
+      else st = writer.status();
+    }
+    if (st.ok()) st = slot.writer->Add(type, id, encoded, static_cast<uint32_t>(raw.size()));
+    if (st.ok() && slot.writer->size() >= config_.pack_size) full = std::move(slot.writer);
+  }
+  if (!st.ok()) {
+    index_->Release(id);
+    return st;
+  }
+  counters_.blobs_added++;
+  counters_.bytes_added += encoded.size();
+  if (full) ARBOR_RETURN_IF_ERROR(UploadPack(std::move(full)));
+  return true;
+}
+
+Status Repository::UploadPack(std::unique_ptr<PackWriter> writer) {
+  ARBOR_ASSIGN_OR_RETURN(FinishedPack pack, writer->Finish());
+  ARBOR_RETURN_IF_ERROR(store_->PutFile(format::PackKey(prefix_, pack.id), pack.staged_path));
+  counters_.packs_written++;
+  return index_->AddPack(pack);
+}
+
+Result<Digest> Repository::StoreTree(const std::vector<Node>& nodes) {
+  std::string encoded = EncodeTree(nodes);
+  Digest id = Sha256Of(encoded);
+  ARBOR_RETURN_IF_ERROR(StoreBlob(format::BlobType::kTree, id, encoded).status());
+  return id;
+}
+
+Status Repository::FlushSlot(PackSlot& slot) {
+  std::unique_ptr<PackWriter> writer;
+  {
+    std::lock_guard lock(slot.mu);
+    writer = std::move(slot.writer);
+  }
+  if (!writer || writer->count() == 0) return Status::Ok();
+  return UploadPack(std::move(writer));
+}
+
+Status Repository::Flush() {
+  // Data before trees, and the index last: see the crash-safety rule in blob_index.h.
+  ARBOR_RETURN_IF_ERROR(FlushSlot(data_slot_));
+  ARBOR_RETURN_IF_ERROR(FlushSlot(tree_slot_));
+  return index_->Flush();
+}
+
+Result<std::string> Repository::LoadBlob(const Digest& id) {
+  ARBOR_ASSIGN_OR_RETURN(auto loc, index_->Find(id));
+  if (!loc) return Status::NotFound("blob " + id.Hex() + " is not in the index");
+  auto stored = store_->Get(format::PackKey(prefix_, loc->pack), loc->offset, loc->length);
+  if (!stored.ok()) return stored.status().Annotate("blob " + id.Hex().substr(0, 12));
+  if (stored->size() != loc->length) {
+    return Status::Corruption("pack " + loc->pack.Hex() + " is truncated at blob " + id.Hex());
+  }
+  auto raw = DecodeBlob(*stored, loc->raw_length);
+  if (!raw.ok()) return raw.status().Annotate("blob " + id.Hex() + " in pack " + loc->pack.Hex());
+  if (Sha256Of(*raw) != id) {
+    return Status::Corruption("blob " + id.Hex() + " in pack " + loc->pack.Hex() + " does not match its id");
+  }
+  return raw;
+}
+
+Result<std::vector<Node>> Repository::LoadTree(const Digest& id) {
+  ARBOR_ASSIGN_OR_RETURN(std::string raw, LoadBlob(id));
+  auto nodes = DecodeTree(raw);
+  if (!nodes.ok()) return nodes.status().Annotate("tree " + id.Hex());
+  return nodes;
+}
+
+Result<Digest> Repository::SaveSnapshot(Snapshot* snapshot) {
+  std::string encoded = snapshot->Encode();
+  snapshot->id = Sha256Of(encoded);
+  ARBOR_RETURN_IF_ERROR(store_->Put(format::SnapshotKey(prefix_, snapshot->id), encoded));
+  return snapshot->id;
+}
+
+Result<std::vector<Snapshot>> Repository::ListSnapshots() {
+  std::vector<std::string> keys;
+  ARBOR_RETURN_IF_ERROR(store_->List(format::SnapshotsDir(prefix_), [&](const ObjectInfo& info) {
+    keys.push_back(info.key);
+    return Status::Ok();
+  }));
+  std::vector<Snapshot> out;
+  for (const auto& key : keys) {
+    Digest id;
+    if (!format::IdFromKey(key, &id)) continue;
+    auto raw = store_->Get(key);
+    if (!raw.ok()) {
+      if (raw.status().Is(StatusCode::kNotFound)) continue;  // forgotten meanwhile
+      return raw.status();
+    }
+    auto snap = Snapshot::Decode(*raw);
+    if (!snap.ok()) return snap.status().Annotate("snapshot " + id.Hex());
+    snap->id = id;
+    out.push_back(std::move(snap).value());
+  }
+  std::sort(out.begin(), out.end(), [](const Snapshot& a, const Snapshot& b) {
+    return a.time_ns != b.time_ns ? a.time_ns < b.time_ns : a.id < b.id;
+  });
+  return out;
+}
+
+Result<Snapshot> Repository::FindSnapshot(std::string_view ref) {
+  ARBOR_ASSIGN_OR_RETURN(auto all, ListSnapshots());
+  if (ref == "latest") {
+    if (all.empty()) return Status::NotFound("the repository has no snapshots yet");
+    return all.back();
+  }
+  std::vector<Snapshot> matches;
+  for (auto& s : all) {
+    if (s.id.Hex().rfind(ref, 0) == 0) matches.push_back(s);
+  }
+  if (ref.empty() || matches.empty()) return Status::NotFound("no snapshot matches '" + std::string(ref) + "'");
+  if (matches.size() > 1) {
+    return Status::InvalidArgument("snapshot prefix '" + std::string(ref) + "' is ambiguous (" +
+                                   std::to_string(matches.size()) + " matches)");
+  }
+  return matches.front();
+}
+
+Status Repository::DeleteSnapshot(const Digest& id) { return store_->Delete(format::SnapshotKey(prefix_, id)); }
+
+Result<std::unique_ptr<RepoLock>> Repository::Lock(LockKind kind, std::chrono::seconds wait) {
+  return RepoLock::Acquire(store_.get(), prefix_, kind, wait);
+}
+
+}  // namespace arbor

@@ -1,0 +1,96 @@
+// Repository: one (tenant, share) namespace in an object store, and everything
+// needed to read and write it: config, blob index, pack writers, trees, snapshots,
+// locks. The engine (backup, restore, verify, prune) works through this class only.
+//
+// Ownership: owns the ObjectStore handed to Init/Open.
+// Thread safety: StoreBlob/StoreTree/LoadBlob/LoadTree may run concurrently from any
+// number of threads. Flush must not overlap StoreBlob/StoreTree calls.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "chunking/fastcdc.h"
+#include "repo/blob_index.h"
+#include "repo/config.h"
+#include "repo/node.h"
+#include "repo/pack.h"
+#include "repo/repo_lock.h"
+#include "repo/snapshot.h"
+#include "store/object_store.h"
+
+namespace arbor {
+
+struct RepoCounters {
+  std::atomic<uint64_t> blobs_added{0};
+  std::atomic<uint64_t> bytes_added{0};  // stored (compressed) bytes of new blobs
+  std::atomic<uint64_t> packs_written{0};
+};
+
+class Repository {
+ public:
+  // AlreadyExists when the namespace already has a config.
+  static Result<std::unique_ptr<Repository>> Init(std::unique_ptr<ObjectStore> store, std::string_view tenant,
+                                                  std::string_view share, const RepoConfig& config);
+  // NotFound when there is no config (no repository); Corruption/Unsupported when it
+  // cannot be read.
+  static Result<std::unique_ptr<Repository>> Open(std::unique_ptr<ObjectStore> store, std::string_view tenant,
+                                                  std::string_view share);
+  ~Repository();
+
+  const RepoConfig& config() const { return config_; }
+  const Chunker& chunker() const { return chunker_; }
+  ObjectStore* store() const { return store_.get(); }
+  const std::string& prefix() const { return prefix_; }
+  BlobIndex& index() { return *index_; }
+  const RepoCounters& counters() const { return counters_; }
+
+  // Stores `raw` under `id` (its SHA-256) unless the repository already has it.
+  // Returns true when it was added.
+  Result<bool> StoreBlob(format::BlobType type, const Digest& id, std::string_view raw);
+  // Encodes, hashes and stores a directory object. REQUIRES: nodes sorted by name.
+  Result<Digest> StoreTree(const std::vector<Node>& nodes);
+  // Finishes open packs (data first, then trees) and writes the pending index, so
+  // everything stored so far is durable and findable.
+  Status Flush();
+
+  // Reads a blob and checks that it hashes to `id` (Corruption otherwise).
+  Result<std::string> LoadBlob(const Digest& id);
+  Result<std::vector<Node>> LoadTree(const Digest& id);
+
+  Result<Digest> SaveSnapshot(Snapshot* snapshot);
+  // Sorted by time, oldest first. Unreadable snapshot objects are reported, not skipped.
+  Result<std::vector<Snapshot>> ListSnapshots();
+  // "latest", a full id, or a unique prefix of one.
+  Result<Snapshot> FindSnapshot(std::string_view ref);
+  Status DeleteSnapshot(const Digest& id);
+
+  Result<std::unique_ptr<RepoLock>> Lock(LockKind kind, std::chrono::seconds wait);
+
+ private:
+  Repository(std::unique_ptr<ObjectStore> store, std::string prefix, RepoConfig config);
+  struct PackSlot {
+    std::mutex mu;
+    std::unique_ptr<PackWriter> writer;
+  };
+  PackSlot& SlotFor(format::BlobType type) { return type == format::BlobType::kTree ? tree_slot_ : data_slot_; }
+  Status UploadPack(std::unique_ptr<PackWriter> writer);
+  Status FlushSlot(PackSlot& slot);
+
+  std::unique_ptr<ObjectStore> store_;
+  const std::string prefix_;
+  const RepoConfig config_;
+  const Chunker chunker_;
+  std::unique_ptr<BlobIndex> index_;
+  PackSlot data_slot_;
+  PackSlot tree_slot_;
+  RepoCounters counters_;
+};
+
+}  // namespace arbor
