@@ -1,0 +1,35 @@
+#include "catalog/catalog.h"
+
+#include "catalog/schema.h"
+
+namespace arbor::catalog {
+
+Catalog::Catalog(std::unique_ptr<SqlDatabase> db, CatalogEngine engine, std::string redacted_url,
+                 std::optional<SecretKey> key)
+    : db_(std::move(db)),
+      engine_(engine),
+      redacted_url_(std::move(redacted_url)),
+      key_(std::move(key)),
+      tenants_(*db_),
+      shares_(*db_, key_ ? &*key_ : nullptr),
+      repositories_(*db_, key_ ? &*key_ : nullptr),
+      snapshots_(*db_),
+      tokens_(*db_) {}
+
+Catalog::~Catalog() = default;
+
+Result<std::unique_ptr<Catalog>> Catalog::Open(std::string_view url, CatalogOptions options) {
+  ARBOR_ASSIGN_OR_RETURN(CatalogUrl parsed, ParseCatalogUrl(url));
+  std::optional<SecretKey> key = std::move(options.key);
+  if (!key && options.key_from_environment) {
+    ARBOR_ASSIGN_OR_RETURN(key, SecretKey::FromEnvironment());
+  }
+  auto db = parsed.engine == CatalogEngine::kPostgres ? OpenPostgresDatabase(parsed.target)
+                                                      : OpenSqliteDatabase(parsed.target);
+  if (!db.ok()) return db.status().Annotate("opening catalog " + RedactUrl(url));
+  Status migrated = MigrateSchema(**db, options.schema_version);
+  if (!migrated.ok()) return migrated.Annotate("migrating catalog " + RedactUrl(url));
+  return std::unique_ptr<Catalog>(new Catalog(std::move(db).value(), parsed.engine, RedactUrl(url), std::move(key)));
+}
+
+}  // namespace arbor::catalog

@@ -1,0 +1,148 @@
+// The Postgres engine: one libpqxx connection. libpqxx reports errors as exceptions; they
+// are caught here and become Status values, so nothing above this file sees one. A lost
+// connection is reopened on the next call, which lets a worker outlive a database restart.
+#include <pqxx/pqxx>
+
+#include <mutex>
+
+#include "catalog/sql_database.h"
+
+namespace arbor::catalog {
+namespace {
+
+Status FromSqlState(const std::string& state, const std::string& msg) {
+  if (state == "23505") return Status::AlreadyExists(msg);
+  if (state.rfind("23", 0) == 0) return Status::InvalidArgument(msg);  // other integrity errors
+  // 40001 serialization, 40P01 deadlock, 55P03 lock not available, 57014 cancelled,
+  // 57P0x shutdown, 53xxx resources: all worth a retry.
+  if (state.rfind("40", 0) == 0 || state == "55P03" || state == "57014" || state.rfind("57P0", 0) == 0 ||
+      state.rfind("53", 0) == 0) {
+    return Status::Unavailable(msg);
+  }
+  return Status::IOError(msg);
+}
+
+// Runs `fn`, turning libpqxx's exceptions into a Status. `broken` is set when the
+// connection is gone and must be reopened.
+template <typename Fn>
+Status Guarded(std::string_view sql, bool* broken, Fn&& fn) {
+  std::string where = " (in: " + std::string(sql.substr(0, 80)) + ")";
+  try {
+    fn();
+    return Status::Ok();
+  } catch (const pqxx::broken_connection& e) {
+    *broken = true;
+    return Status::Unavailable(std::string("postgres connection lost: ") + e.what());
+  } catch (const pqxx::sql_error& e) {
+    return FromSqlState(e.sqlstate(), std::string("postgres: ") + e.what() + where);
+  } catch (const pqxx::in_doubt_error& e) {
+    *broken = true;
+    return Status::Unavailable(std::string("postgres commit in doubt: ") + e.what());
+  } catch (const std::exception& e) {
+    return Status::IOError(std::string("postgres: ") + e.what() + where);
+  }
+}
+
+SqlRows ToRows(const pqxx::result& r) {
+  std::vector<std::string> columns;
+  for (pqxx::row::size_type c = 0; c < r.columns(); ++c) columns.emplace_back(r.column_name(c));
+  std::vector<std::vector<std::optional<std::string>>> rows;
+  rows.reserve(r.size());
+  for (const auto& row : r) {
+    auto& out = rows.emplace_back(columns.size());
+    for (pqxx::row::size_type c = 0; c < row.size(); ++c) {
+      if (!row[c].is_null()) out[c].emplace(row[c].c_str(), row[c].size());
+    }
+  }
+  return SqlRows(std::move(columns), std::move(rows), static_cast<int64_t>(r.affected_rows()));
+}
+
+pqxx::result Exec(pqxx::transaction_base& tx, std::string_view sql, const SqlParams& params) {
+  std::vector<std::string> storage;
+  storage.reserve(params.size());
+  std::vector<const char*> ptrs;
+  for (const auto& p : params) {
+    if (const auto* n = std::get_if<int64_t>(&p)) {
+      ptrs.push_back(storage.emplace_back(std::to_string(*n)).c_str());
+    } else if (const auto* s = std::get_if<std::string>(&p)) {
+      ptrs.push_back(s->c_str());
+    } else {
+      ptrs.push_back(nullptr);
+    }
+  }
+  return tx.exec_params(std::string(sql), pqxx::prepare::make_dynamic_params(ptrs));
+}
+
+class PostgresDatabase final : public SqlDatabase {
+ public:
+  explicit PostgresDatabase(std::string conninfo) : conninfo_(std::move(conninfo)) {}
+
+  SqlDialect dialect() const override { return SqlDialect::kPostgres; }
+
+  Status Connect() {
+    bool broken = false;
+    return Guarded("connect", &broken, [&] { conn_ = std::make_unique<pqxx::connection>(conninfo_); });
+  }
+
+  Result<SqlRows> Query(std::string_view sql, const SqlParams& params) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!conn_) ARBOR_RETURN_IF_ERROR(Connect());
+    SqlRows rows;
+    bool broken = false;
+    Status st = Guarded(sql, &broken, [&] {
+      pqxx::nontransaction tx(*conn_);
+      rows = ToRows(Exec(tx, sql, params));
+    });
+    if (broken) conn_.reset();
+    if (!st.ok()) return st;
+    return rows;
+  }
+
+  Status Transact(const std::function<Status(SqlExecutor&)>& body) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!conn_) ARBOR_RETURN_IF_ERROR(Connect());
+    Status body_status;
+    bool broken = false;
+    Status st = Guarded("transaction", &broken, [&] {
+      pqxx::work tx(*conn_);
+      InTransaction exec(tx, &broken);
+      body_status = body(exec);
+      if (body_status.ok()) tx.commit();  // otherwise ~work rolls back
+    });
+    if (broken) conn_.reset();
+    return st.ok() ? body_status : st;
+  }
+
+ private:
+  // The executor handed to a transaction body. Statement errors are returned as values;
+  // Postgres then refuses further statements in the transaction, so bodies return early.
+  class InTransaction final : public SqlExecutor {
+   public:
+    InTransaction(pqxx::work& tx, bool* broken) : tx_(tx), broken_(broken) {}
+    SqlDialect dialect() const override { return SqlDialect::kPostgres; }
+    Result<SqlRows> Query(std::string_view sql, const SqlParams& params) override {
+      SqlRows rows;
+      Status st = Guarded(sql, broken_, [&] { rows = ToRows(Exec(tx_, sql, params)); });
+      if (!st.ok()) return st;
+      return rows;
+    }
+
+   private:
+    pqxx::work& tx_;
+    bool* broken_;
+  };
+
+  const std::string conninfo_;
+  std::mutex mu_;
+  std::unique_ptr<pqxx::connection> conn_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SqlDatabase>> OpenPostgresDatabase(const std::string& conninfo) {
+  auto db = std::make_unique<PostgresDatabase>(conninfo);
+  ARBOR_RETURN_IF_ERROR(db->Connect());
+  return std::unique_ptr<SqlDatabase>(std::move(db));
+}
+
+}  // namespace arbor::catalog

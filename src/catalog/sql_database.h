@@ -1,0 +1,94 @@
+// SqlDatabase: the one place where the catalog's two engines differ.
+//
+// The catalog keeps one schema and writes every query once (tenant scoping included), so
+// the engines only have to agree on a small SQL dialect. Rules for SQL sent through here:
+//   - parameters are written $1, $2, ... on both engines (SQLite binds "$N" by name);
+//   - values are NULL, a 64-bit integer or text (JSON, hex, timestamps in ms are text or
+//     integers; there are no BLOB/BYTEA or boolean columns);
+//   - a parameter whose type Postgres cannot infer is written CAST($N AS TEXT);
+//   - now_ms() is the database server's clock in milliseconds since the epoch (a SQL
+//     function on Postgres, a registered function on SQLite), so leases are judged by one
+//     clock however skewed the workers' clocks are.
+// The only dialect-specific statements are the claim of the job queue (FOR UPDATE SKIP
+// LOCKED exists only on Postgres) and column types in migrations; both ask dialect().
+//
+// Thread safety: a SqlDatabase is one connection. Its methods may be called from several
+// threads; calls are serialized by an internal mutex, and a transaction holds the mutex
+// from begin to commit. Open one SqlDatabase per thread for parallelism.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "base/status.h"
+
+namespace arbor::catalog {
+
+enum class SqlDialect { kSqlite, kPostgres };
+
+using SqlValue = std::variant<std::nullptr_t, int64_t, std::string>;
+using SqlParams = std::vector<SqlValue>;
+
+// NULL for an empty string or an absent integer (optional columns).
+inline SqlValue TextOrNull(const std::string& s) { return s.empty() ? SqlValue(nullptr) : SqlValue(s); }
+inline SqlValue IntOrNull(const std::optional<int64_t>& v) { return v ? SqlValue(*v) : SqlValue(nullptr); }
+
+// The rows of one statement, every cell as text (NULL is nullopt). Columns are found by
+// name, so a query may list them in any order.
+class SqlRows {
+ public:
+  SqlRows() = default;
+  SqlRows(std::vector<std::string> columns, std::vector<std::vector<std::optional<std::string>>> rows,
+          int64_t affected)
+      : columns_(std::move(columns)), rows_(std::move(rows)), affected_(affected) {}
+
+  size_t size() const { return rows_.size(); }
+  bool empty() const { return rows_.empty(); }
+  // Rows changed by an INSERT/UPDATE/DELETE without RETURNING.
+  int64_t affected() const { return affected_; }
+
+  bool IsNull(size_t row, std::string_view column) const;
+  // Empty string for NULL.
+  std::string Text(size_t row, std::string_view column) const;
+  // 0 for NULL; asserts that the cell is an integer.
+  int64_t Int(size_t row, std::string_view column) const;
+  std::optional<int64_t> OptionalInt(size_t row, std::string_view column) const;
+
+ private:
+  const std::optional<std::string>& Cell(size_t row, std::string_view column) const;
+
+  std::vector<std::string> columns_;
+  std::vector<std::vector<std::optional<std::string>>> rows_;
+  int64_t affected_ = 0;
+};
+
+// Runs statements on one connection, inside or outside a transaction.
+class SqlExecutor {
+ public:
+  virtual ~SqlExecutor() = default;
+  virtual SqlDialect dialect() const = 0;
+  // One statement. Errors: AlreadyExists (unique key), InvalidArgument (foreign key or
+  // check), Busy / Unavailable (lock timeout, lost connection: worth a retry), IOError.
+  virtual Result<SqlRows> Query(std::string_view sql, const SqlParams& params = {}) = 0;
+};
+
+class SqlDatabase : public SqlExecutor {
+ public:
+  // Runs `body` in one write transaction (SQLite: BEGIN IMMEDIATE; Postgres: READ
+  // COMMITTED). Commits when body returns OK, rolls back otherwise and returns body's
+  // status. `body` must use the executor it is given, not this object (which is locked).
+  virtual Status Transact(const std::function<Status(SqlExecutor&)>& body) = 0;
+};
+
+// Opens one connection. `target` is a file path for SQLite (created if missing) and a
+// libpq URL or key/value string for Postgres. Errors never contain a password.
+Result<std::unique_ptr<SqlDatabase>> OpenSqliteDatabase(const std::string& path);
+Result<std::unique_ptr<SqlDatabase>> OpenPostgresDatabase(const std::string& conninfo);
+
+}  // namespace arbor::catalog

@@ -1,0 +1,50 @@
+// SqlQuery: a statement and its parameters built together, so that placeholders are
+// numbered right however the text is assembled, and tenant scoping is one call.
+//
+//   SqlQuery q("SELECT * FROM shares WHERE id = ?", share_id);
+//   q.ScopeTo(principal);                    // " AND tenant_id = $2" unless operator
+//   q.Add(" ORDER BY name");
+//   ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(db));
+//
+// Every '?' in text passed to the constructor or Add() becomes the next "$N" and takes the
+// next value, in order. SQL text must therefore not contain a literal '?'.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "catalog/principal.h"
+#include "catalog/sql_database.h"
+
+namespace arbor::catalog {
+
+class SqlQuery {
+ public:
+  SqlQuery() = default;
+  template <typename... V>
+  explicit SqlQuery(std::string_view text, V&&... values) {
+    Add(text, std::forward<V>(values)...);
+  }
+
+  template <typename... V>
+  SqlQuery& Add(std::string_view text, V&&... values) {
+    SqlParams given{SqlValue(std::forward<V>(values))...};
+    AddText(text, std::move(given));
+    return *this;
+  }
+
+  // Appends " AND <column> = $N" bound to the principal's tenant; nothing for the operator.
+  SqlQuery& ScopeTo(const Principal& principal, std::string_view column = "tenant_id");
+
+  const std::string& sql() const { return sql_; }
+  const SqlParams& params() const { return params_; }
+  Result<SqlRows> Run(SqlExecutor& db) const { return db.Query(sql_, params_); }
+
+ private:
+  void AddText(std::string_view text, SqlParams values);
+
+  std::string sql_;
+  SqlParams params_;
+};
+
+}  // namespace arbor::catalog
