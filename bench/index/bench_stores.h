@@ -1,0 +1,13 @@
+// Store part of the index benchmark: save, size on disk and load, for SQLite and Postgres.
+#pragma once
+
+#include <string>
+
+#include "index/node_tree.h"
+
+namespace arbor::bench {
+
+// Empty path or connection string: that store is skipped.
+void MeasureStores(const std::string& sqlite_path, const std::string& pg_conninfo, const index::NodeTree& tree);
+
+}  // namespace arbor::bench

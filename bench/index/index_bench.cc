@@ -1,0 +1,264 @@
+// Index benchmark: builds a synthetic tree of N files and prints one "key value" line
+// per measurement (bench/index/run.sh turns runs into the table of
+// docs/benchmarks-index.md). Not a test: no assertions, numbers only.
+//
+//   index_bench --files=N [--random-ids] [--sqlite=PATH] [--pg=CONNINFO] [--seed=S]
+#include <malloc.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "bench/index/bench_stores.h"
+#include "bench/index/synthetic_tree.h"
+#include "index/node_tree.h"
+#include "index/tree_analytics.h"
+
+namespace arbor::bench {
+namespace {
+
+using index::NodeId;
+using index::NodeTree;
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+
+size_t RssBytes() {
+  std::ifstream f("/proc/self/statm");
+  size_t pages = 0, rss = 0;
+  f >> pages >> rss;
+  return rss * static_cast<size_t>(sysconf(_SC_PAGESIZE));
+}
+
+void Print(const char* key, double value) { std::printf("%-32s %.6g\n", key, value); }
+
+void Check(const Status& st, const char* what) {
+  if (st.ok()) return;
+  std::fprintf(stderr, "%s: %s\n", what, st.ToString().c_str());
+  std::exit(1);
+}
+
+struct Options {
+  SyntheticOptions gen;
+  std::string sqlite;
+  std::string pg;
+};
+
+Options Parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto val = [&](const char* k) { return a.rfind(k, 0) == 0 ? a.substr(std::strlen(k)) : std::string(); };
+    if (!val("--files=").empty()) o.gen.files = std::stoull(val("--files="));
+    if (!val("--seed=").empty()) o.gen.seed = std::stoull(val("--seed="));
+    if (!val("--sqlite=").empty()) o.sqlite = val("--sqlite=");
+    if (!val("--pg=").empty()) o.pg = val("--pg=");
+    if (a == "--random-ids") o.gen.ids = IdModel::kRandom;
+  }
+  return o;
+}
+
+// Latency of `op` over the samples: prints the median and the 99th percentile in µs.
+template <typename T, typename Op>
+void Latency(const char* key, const std::vector<T>& samples, Op op) {
+  std::vector<double> us;
+  us.reserve(samples.size());
+  for (const T& s : samples) {
+    auto a = Clock::now();
+    op(s);
+    us.push_back(Seconds(a, Clock::now()) * 1e6);
+  }
+  std::sort(us.begin(), us.end());
+  std::string k = key;
+  Print((k + "_p50_us").c_str(), us[us.size() / 2]);
+  Print((k + "_p99_us").c_str(), us[us.size() * 99 / 100]);
+}
+
+struct Sampled {
+  std::vector<std::pair<NodeId, std::string>> files;  // (parent, name)
+  std::vector<NodeId> dirs;
+};
+
+// Reservoir samples files and directories while the tree is generated.
+class Sampler {
+ public:
+  explicit Sampler(uint64_t seed) : rng_(seed) {}
+  void Dir(NodeId id) { Keep(&out_.dirs, id, ++dirs_seen_); }
+  void File(NodeId parent, const std::string& name) { Keep(&out_.files, {parent, name}, ++files_seen_); }
+  Sampled Take() { return std::move(out_); }
+
+ private:
+  template <typename T>
+  void Keep(std::vector<T>* v, T item, uint64_t seen) {
+    if (v->size() < kSamples) {
+      v->push_back(std::move(item));
+    } else if (uint64_t j = Next() % seen; j < kSamples) {
+      (*v)[j] = std::move(item);
+    }
+  }
+  uint64_t Next() { return rng_ = rng_ * 6364136223846793005ull + 1442695040888963407ull, rng_ >> 17; }
+  static constexpr size_t kSamples = 20000;
+  uint64_t rng_;
+  uint64_t dirs_seen_ = 0, files_seen_ = 0;
+  Sampled out_;
+};
+
+// Descends from the root along the biggest child while it still holds >= target files.
+NodeId SubtreeWithAtLeast(const NodeTree& t, uint64_t target) {
+  NodeId cur = *t.root();
+  for (;;) {
+    NodeId best = 0;
+    uint64_t best_files = 0;
+    std::vector<NodeId> subdirs = *t.Subdirectories(cur);
+    for (NodeId c : subdirs) {
+      uint64_t f = t.Totals(c)->files;
+      if (f >= target && (best == 0 || f < best_files)) best = c, best_files = f;
+    }
+    if (best == 0) return cur;
+    cur = best;
+  }
+}
+
+void MeasureBuild(const Options& o, NodeTree* tree, Sampled* samples) {
+  malloc_trim(0);
+  size_t rss0 = RssBytes();
+  Sampler sampler(o.gen.seed);
+  uint64_t name_bytes = 0;
+  auto a = Clock::now();
+  GenerateTree(o.gen, [&](const index::DirFacts& d, std::span<const index::FileFacts> files) {
+    Check(tree->PutDirectory(d, files), "put");
+    sampler.Dir(d.node_id);
+    for (const auto& f : files) {
+      sampler.File(d.node_id, f.name);
+      name_bytes += f.name.size();
+    }
+  });
+  double build = Seconds(a, Clock::now());
+  *samples = sampler.Take();
+  malloc_trim(0);
+  size_t rss1 = RssBytes();
+  double files = static_cast<double>(tree->file_count());
+  index::MemoryUsage m = tree->Memory();
+  Print("files", files);
+  Print("directories", static_cast<double>(tree->directory_count()));
+  Print("build_s", build);
+  Print("avg_file_name_bytes", static_cast<double>(name_bytes) / files);
+  Print("ram_accounted_bytes_per_file", m.total() / files);
+  Print("ram_records_bytes_per_file", m.record_bytes / files);
+  Print("ram_slots_bytes_per_file", m.slot_bytes / files);
+  Print("ram_tables_bytes_per_file", m.table_bytes / files);
+  Print("ram_rss_delta_bytes_per_file", static_cast<double>(rss1 - rss0) / files);
+}
+
+void MeasureQueries(const NodeTree& t, const Sampled& s) {
+  std::vector<index::NodeInfo> nodes;
+  for (const auto& [parent, name] : s.files) {
+    index::NodeInfo n;
+    n.parent_id = parent;
+    n.name = name;
+    nodes.push_back(n);
+  }
+  std::vector<std::string> paths;
+  Latency("path_rebuild", nodes, [&](const index::NodeInfo& n) { paths.push_back(*t.PathOf(n)); });
+  size_t misses = 0;
+  Latency("path_lookup", paths, [&](const std::string& p) { misses += !t.Lookup(p).ok(); });
+  Print("path_lookup_misses", static_cast<double>(misses));
+  Latency("list_dir", s.dirs, [&](NodeId d) { (void)t.List(d); });
+  NodeId root = *t.root();
+  Latency("du_root", std::vector<int>(1000), [&](int) { (void)t.Totals(root); });
+  NodeId sub = SubtreeWithAtLeast(t, t.file_count() / 100);
+  Print("du_1pct_subtree_files", static_cast<double>(t.Totals(sub)->files));
+  Latency("du_1pct_subtree", std::vector<int>(1000), [&](int) { (void)t.Totals(sub); });
+  auto a = Clock::now();
+  uint64_t bytes = 0;
+  Check(t.ForEachFile(sub, [&](const index::NodeInfo& f) { bytes += f.size; }), "scan");
+  Print("du_1pct_subtree_by_scan_ms", Seconds(a, Clock::now()) * 1e3);
+  a = Clock::now();
+  Check(t.ForEachFile(root, [&](const index::NodeInfo& f) { bytes += f.size; }), "scan");
+  Print("du_root_by_scan_ms", Seconds(a, Clock::now()) * 1e3);
+}
+
+void MeasureAnalytics(const NodeTree& t) {
+  NodeId root = *t.root();
+  auto a = Clock::now();
+  auto top = index::LargestFiles(t, root, 100);
+  Print("top100_largest_root_ms", Seconds(a, Clock::now()) * 1e3);
+  a = Clock::now();
+  auto ext = index::ExtensionStats(t, root);
+  Print("extension_stats_root_ms", Seconds(a, Clock::now()) * 1e3);
+  Print("extensions", static_cast<double>(ext->size()));
+  a = Clock::now();
+  auto dupes = index::Duplicates(t, 1);
+  Print("duplicates_ms", Seconds(a, Clock::now()) * 1e3);
+  Print("duplicate_groups", static_cast<double>(dupes->size()));
+}
+
+void MeasureRename(NodeTree* t) {
+  NodeId root = *t->root();
+  uint64_t target = std::min<uint64_t>(1'000'000, t->file_count() / 2);
+  NodeId big = SubtreeWithAtLeast(*t, target);
+  Print("rename_subtree_files", static_cast<double>(t->Totals(big)->files));
+  NodeId parent = t->Directory(big)->parent_id;
+  auto a = Clock::now();
+  Check(t->MoveDirectory(big, parent, "renamed-by-bench"), "rename");
+  Print("rename_us", Seconds(a, Clock::now()) * 1e6);
+  a = Clock::now();
+  Check(t->MoveDirectory(big, root, "moved-by-bench"), "move");
+  Print("move_to_root_us", Seconds(a, Clock::now()) * 1e6);
+}
+
+void MeasureChanges(const NodeTree& v1) {
+  NodeTree v2 = v1.Clone();
+  std::vector<NodeId> dirs{*v1.root()};
+  for (size_t i = 0; i < dirs.size(); ++i) {
+    std::vector<NodeId> subdirs = *v1.Subdirectories(dirs[i]);
+    dirs.insert(dirs.end(), subdirs.begin(), subdirs.end());
+  }
+  uint64_t want = std::max<uint64_t>(1, v1.file_count() / 1000), done = 0, x = 88172645463325252ull;
+  auto a = Clock::now();
+  while (done < want) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    NodeId d = dirs[x % dirs.size()];
+    std::vector<index::NodeInfo> list = *v2.List(d);
+    std::vector<index::NodeInfo> files;
+    for (auto& n : list) {
+      if (n.kind != index::NodeKind::kDirectory) files.push_back(n);
+    }
+    if (files.empty()) continue;
+    index::NodeInfo f = files[(x >> 20) % files.size()];
+    index::FileFacts ff{f.node_id, f.name, f.kind, f.size + 1, f.mtime_s * 1'000'000'000, x, f.hash ^ x};
+    if (x % 7 == 0) Check(v2.RemoveFile(d, f.name), "remove");
+    if (x % 7 == 1) ff.name += ".new", ff.node_id = x;
+    if (x % 7 != 0) Check(v2.PutFile(d, ff), "change");
+    ++done;
+  }
+  Print("changes_applied", static_cast<double>(done));
+  Print("changes_apply_s", Seconds(a, Clock::now()));
+  a = Clock::now();
+  auto diff = index::Diff(v1, v2);
+  Print("changed_since_ms", Seconds(a, Clock::now()) * 1e3);
+  Print("changed_since_found",
+        static_cast<double>(diff->added.size() + diff->deleted.size() + diff->modified.size() + diff->moved.size()));
+}
+
+}  // namespace
+}  // namespace arbor::bench
+
+int main(int argc, char** argv) {
+  using namespace arbor::bench;
+  Options o = Parse(argc, argv);
+  arbor::index::NodeTree tree;
+  Sampled samples;
+  MeasureBuild(o, &tree, &samples);
+  MeasureQueries(tree, samples);
+  MeasureAnalytics(tree);
+  MeasureStores(o.sqlite, o.pg, tree);
+  MeasureChanges(tree);
+  MeasureRename(&tree);
+  return 0;
+}
