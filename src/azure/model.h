@@ -83,6 +83,44 @@ struct SharePage {
   bool operator==(const SharePage&) const = default;
 };
 
+// The standard HTTP properties of a file (sent as x-ms-content-* on create and set).
+struct HttpProperties {
+  std::string content_type;
+  std::string content_encoding;
+  std::string content_language;
+  std::string cache_control;
+  std::string content_disposition;
+  std::string content_md5;  // raw 16 bytes, or empty
+  bool operator==(const HttpProperties&) const = default;
+};
+
+// Properties of one file or directory, as Get Properties (and create, set, rename) return
+// them in response headers.
+struct ItemProperties {
+  bool is_directory = false;
+  uint64_t file_id = 0;
+  uint64_t parent_id = 0;
+  uint64_t size = 0;  // files only
+  std::optional<FileTime> creation_time, last_write_time, change_time, last_modified;
+  std::string etag;
+  uint32_t attributes = 0;
+  std::string permission_key;
+  Metadata metadata;
+  HttpProperties http;
+};
+
+// SMB properties to write on create, set or rename. Unset fields mean the service default
+// on create ("now", "inherit", Archive/Directory) and "preserve" on set and rename.
+// At most one of permission (SDDL, at most 8 KiB inline) and permission_key may be set.
+struct SmbProperties {
+  std::optional<uint32_t> attributes;
+  std::optional<FileTime> creation_time;
+  std::optional<FileTime> last_write_time;
+  std::optional<FileTime> change_time;
+  std::string permission;
+  std::string permission_key;
+};
+
 // The XML body of a failed request (also echoed in the x-ms-error-code header).
 struct ServiceError {
   std::string code;

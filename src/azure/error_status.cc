@@ -1,0 +1,73 @@
+#include "azure/error_status.h"
+
+#include "azure/error_xml.h"
+
+namespace arbor::azure {
+namespace {
+
+std::string FirstLine(std::string_view s) { return std::string(s.substr(0, s.find('\n'))); }
+
+std::string Explain(int http, const std::string& code) {
+  if (code == "AuthenticationFailed") {
+    return "authentication failed: check the account key or SAS token (and the clock, requests older than 15 "
+           "minutes are refused)";
+  }
+  if (code.rfind("Authorization", 0) == 0) return "not authorized: the SAS token does not allow this operation";
+  if (code == "ShareNotFound") return "the share does not exist";
+  if (code == "ParentNotFound") return "the parent directory does not exist";
+  if (code == "ResourceNotFound") return "the file or directory does not exist";
+  if (code == "ShareSnapshotNotFound") return "the share snapshot does not exist";
+  if (http == 404) return "not found";
+  return "";
+}
+
+StatusCode CodeFor(int http, const std::string& code) {
+  if (http == 401 || http == 403) return StatusCode::kPermissionDenied;
+  if (http == 404) return StatusCode::kNotFound;
+  if (http == 409) {
+    bool exists = code == "ShareAlreadyExists" || code == "ResourceAlreadyExists";
+    return exists ? StatusCode::kAlreadyExists : StatusCode::kBusy;
+  }
+  if (http == 408 || http >= 500) return StatusCode::kUnavailable;
+  if (http == 501) return StatusCode::kUnsupported;
+  if (http >= 400) return StatusCode::kInvalidArgument;
+  return StatusCode::kIOError;
+}
+
+}  // namespace
+
+ServiceError ServiceErrorOf(const HttpResponse& response) {
+  ServiceError e;
+  if (!response.body.empty()) {
+    auto parsed = ParseErrorBody(response.body);
+    if (parsed.ok()) e = std::move(parsed).value();
+  }
+  if (const std::string* h = response.FindHeader("x-ms-error-code"); h != nullptr && e.code.empty()) e.code = *h;
+  return e;
+}
+
+Status StatusFromServiceError(int http_status, const ServiceError& error, std::string_view what) {
+  std::string explained = Explain(http_status, error.code);
+  std::string detail = explained.empty() ? FirstLine(error.message) : explained;
+  if (detail.empty()) detail = "request failed";
+  std::string msg = std::string(what) + ": " + detail + " (" + std::to_string(http_status) +
+                    (error.code.empty() ? "" : " " + error.code) + ")";
+  if (!error.authentication_detail.empty()) msg += ": " + FirstLine(error.authentication_detail);
+  return Status(CodeFor(http_status, error.code), msg);
+}
+
+std::string ServiceErrorCodeOf(const Status& status) {
+  const std::string& m = status.message();
+  size_t open = m.rfind(" (");
+  while (open != std::string::npos) {
+    size_t close = m.find(')', open);
+    std::string_view inner = std::string_view(m).substr(open + 2, close == std::string::npos ? 0 : close - open - 2);
+    size_t space = inner.find(' ');
+    if (inner.size() >= 3 && inner[0] >= '1' && inner[0] <= '5' && space == 3) return std::string(inner.substr(4));
+    if (open == 0) break;
+    open = m.rfind(" (", open - 1);
+  }
+  return "";
+}
+
+}  // namespace arbor::azure

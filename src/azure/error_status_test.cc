@@ -1,0 +1,41 @@
+#include "azure/error_status.h"
+
+#include <gtest/gtest.h>
+
+namespace arbor::azure {
+namespace {
+
+TEST(ErrorStatusTest, MapsCodesToStatuses) {
+  auto s = StatusFromServiceError(403, {"AuthenticationFailed", "Server failed to authenticate.\nRequestId:1", "MAC mismatch"},
+                                  "list shares");
+  EXPECT_TRUE(s.Is(StatusCode::kPermissionDenied));
+  EXPECT_NE(s.message().find("check the account key"), std::string::npos);
+  EXPECT_NE(s.message().find("MAC mismatch"), std::string::npos);
+  EXPECT_EQ(ServiceErrorCodeOf(s), "AuthenticationFailed");
+
+  s = StatusFromServiceError(404, {"ShareNotFound", "The specified share does not exist.", ""}, "list directory '' of share 'x'");
+  EXPECT_TRUE(s.Is(StatusCode::kNotFound));
+  EXPECT_EQ(s.message(), "list directory '' of share 'x': the share does not exist (404 ShareNotFound)");
+  EXPECT_EQ(ServiceErrorCodeOf(s), "ShareNotFound");
+
+  EXPECT_TRUE(StatusFromServiceError(409, {"ShareAlreadyExists", "", ""}, "x").Is(StatusCode::kAlreadyExists));
+  EXPECT_TRUE(StatusFromServiceError(409, {"DirectoryNotEmpty", "", ""}, "x").Is(StatusCode::kBusy));
+  EXPECT_TRUE(StatusFromServiceError(416, {"InvalidRange", "", ""}, "x").Is(StatusCode::kInvalidArgument));
+  EXPECT_TRUE(StatusFromServiceError(503, {"ServerBusy", "", ""}, "x").Is(StatusCode::kUnavailable));
+  EXPECT_EQ(ServiceErrorCodeOf(StatusFromServiceError(500, {}, "a (b)")), "");
+  EXPECT_EQ(ServiceErrorCodeOf(Status::NotFound("plain")), "");
+}
+
+TEST(ErrorStatusTest, CodeFromBodyOrHeader) {
+  HttpResponse r;
+  r.status = 404;
+  r.headers = {{"x-ms-error-code", "ResourceNotFound"}};
+  EXPECT_EQ(ServiceErrorOf(r).code, "ResourceNotFound");
+  r.body = "<?xml version=\"1.0\"?><Error><Code>ParentNotFound</Code><Message>m</Message></Error>";
+  EXPECT_EQ(ServiceErrorOf(r).code, "ParentNotFound");
+  r.body = "<garbage";
+  EXPECT_EQ(ServiceErrorOf(r).code, "ResourceNotFound");
+}
+
+}  // namespace
+}  // namespace arbor::azure

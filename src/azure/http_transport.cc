@@ -1,0 +1,14 @@
+#include "azure/http_transport.h"
+
+#include <strings.h>
+
+namespace arbor::azure {
+
+const std::string* HttpResponse::FindHeader(std::string_view name) const {
+  for (const auto& [n, value] : headers) {
+    if (n.size() == name.size() && strncasecmp(n.data(), name.data(), n.size()) == 0) return &value;
+  }
+  return nullptr;
+}
+
+}  // namespace arbor::azure

@@ -1,0 +1,112 @@
+#include "azure/service_call.h"
+
+#include <algorithm>
+#include <random>
+#include <thread>
+
+#include "azure/error_status.h"
+#include "azure/file_time.h"
+#include "azure/shared_key.h"
+#include "azure/url_encoding.h"
+
+namespace arbor::azure {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+bool IsSuccess(const ServiceCall& call, int status) {
+  return std::find(call.success.begin(), call.success.end(), status) != call.success.end();
+}
+
+std::optional<milliseconds> RetryAfterOf(const HttpResponse& r) {
+  const std::string* h = r.FindHeader("retry-after");
+  return h ? ParseRetryAfter(*h, std::chrono::system_clock::now()) : std::nullopt;
+}
+
+}  // namespace
+
+CallExecutor::CallExecutor(Credentials credentials, std::string api_version, RetryOptions retry,
+                           std::shared_ptr<HttpTransport> transport)
+    : credentials_(std::move(credentials)),
+      api_version_(std::move(api_version)),
+      retry_(retry),
+      transport_(std::move(transport)) {
+  const std::string& e = credentials_.endpoint;
+  size_t scheme = e.find("://");
+  size_t slash = e.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  origin_ = e.substr(0, slash);
+  base_path_ = slash == std::string::npos ? std::string() : e.substr(slash);
+  seed_ = std::random_device{}();
+}
+
+std::string CallExecutor::RawPath(std::string_view share, std::string_view path) const {
+  if (share.empty()) return base_path_.empty() ? "/" : base_path_;
+  std::string out = base_path_ + "/" + EncodePath(share);
+  if (!path.empty()) out += "/" + EncodePath(path);
+  return out;
+}
+
+std::string CallExecutor::RawQuery(const HeaderList& query) const {
+  std::string out;
+  for (const auto& [name, value] : query) {
+    if (!out.empty()) out += '&';
+    out += EncodeQueryComponent(name) + "=" + EncodeQueryComponent(value);
+  }
+  if (credentials_.HasSas()) out += (out.empty() ? "" : "&") + credentials_.sas_token;
+  return out;
+}
+
+std::string CallExecutor::Url(std::string_view share, std::string_view path, const HeaderList& query) const {
+  std::string raw_query = RawQuery(query);
+  return origin_ + RawPath(share, path) + (raw_query.empty() ? "" : "?" + raw_query);
+}
+
+Result<HttpRequest> CallExecutor::Prepare(const ServiceCall& call, const std::string& raw_path,
+                                          const std::string& raw_query) const {
+  HttpRequest r;
+  r.method = call.method;
+  r.url = origin_ + raw_path + (raw_query.empty() ? "" : "?" + raw_query);
+  r.headers = call.headers;
+  r.headers.emplace_back("x-ms-version", api_version_);
+  r.headers.emplace_back("x-ms-date", FormatHttpDate(FileTime::Now()));
+  r.body = call.body;
+  if (!credentials_.HasSharedKey()) return r;
+  // The transport sends Content-Length itself; the signature must cover it all the same.
+  SignableRequest s{call.method, raw_path, raw_query, r.headers};
+  if (!call.body.empty()) s.headers.emplace_back("Content-Length", std::to_string(call.body.size()));
+  ARBOR_ASSIGN_OR_RETURN(std::string sig, SharedKeySignature(s, credentials_.account, credentials_.key));
+  r.headers.emplace_back("Authorization", SharedKeyAuthorization(credentials_.account, sig));
+  return r;
+}
+
+Result<HttpResponse> CallExecutor::Execute(const ServiceCall& call) {
+  const std::string raw_path = RawPath(call.share, call.path);
+  const std::string raw_query = RawQuery(call.query);
+  RetryPolicy policy(retry_, seed_.fetch_add(0x9e3779b97f4a7c15ULL));
+  const auto start = Clock::now();
+  for (int attempt = 1;; ++attempt) {
+    ARBOR_ASSIGN_OR_RETURN(HttpRequest request, Prepare(call, raw_path, raw_query));
+    counters_.requests.fetch_add(1);
+    if (attempt > 1) counters_.retries.fetch_add(1);
+    Result<HttpResponse> response = transport_->Send(request);
+    Status failure;
+    std::optional<milliseconds> retry_after;
+    if (!response.ok()) {
+      if (!response.status().Is(StatusCode::kUnavailable)) return response.status().Annotate(call.what);
+      failure = response.status().Annotate(call.what);
+    } else {
+      counters_.body_bytes.fetch_add(response->body.size());
+      if (IsSuccess(call, response->status)) return response;
+      failure = StatusFromServiceError(response->status, ServiceErrorOf(*response), call.what);
+      if (!IsRetryableHttpStatus(response->status)) return failure;
+      retry_after = RetryAfterOf(*response);
+    }
+    auto elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+    std::optional<milliseconds> delay = policy.NextDelay(attempt, elapsed, retry_after);
+    if (!delay) return Status(failure.code(), failure.message() + " [gave up after " + std::to_string(attempt) + " attempts]");
+    std::this_thread::sleep_for(*delay);
+  }
+}
+
+}  // namespace arbor::azure
