@@ -1,0 +1,87 @@
+#include "cli/cli_context.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+
+namespace arbor::cli {
+
+int ReportError(const GlobalOptions& g, const Status& status) {
+  int code = kExitFatal;
+  if (status.Is(StatusCode::kBusy)) code = kExitLocked;
+  if (g.json) {
+    nlohmann::json j = {{"message_type", "error"}, {"code", std::string(StatusCodeName(status.code()))},
+                        {"message", status.message()}, {"exit_code", code}};
+    std::cerr << j.dump() << "\n";
+  } else {
+    std::cerr << "arbor: " << status.message() << "\n";
+  }
+  return code;
+}
+
+std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_code) {
+  if (g.repo.empty()) {
+    *exit_code = ReportError(g, Status::InvalidArgument("no repository given: use -r/--repo DIR or set ARBOR_REPO"));
+    *exit_code = kExitNoRepo;
+    return nullptr;
+  }
+  auto store = OpenObjectStore(g.repo, false);
+  if (!store.ok()) {
+    ReportError(g, store.status());
+    *exit_code = store.status().Is(StatusCode::kNotFound) ? kExitNoRepo : kExitFatal;
+    return nullptr;
+  }
+  auto repo = Repository::Open(std::move(store).value(), g.tenant, g.share);
+  if (!repo.ok()) {
+    ReportError(g, repo.status());
+    const Status& st = repo.status();
+    if (st.Is(StatusCode::kNotFound)) *exit_code = kExitNoRepo;
+    else if (st.Is(StatusCode::kCorruption) || st.Is(StatusCode::kUnsupported) ||
+             st.Is(StatusCode::kPermissionDenied)) *exit_code = kExitBadConfig;
+    else *exit_code = kExitFatal;
+    return nullptr;
+  }
+  return std::move(repo).value();
+}
+
+ProgressMode ProgressFor(const GlobalOptions& g) {
+  if (g.json) return ProgressMode::kJson;
+  if (g.quiet || !::isatty(STDERR_FILENO)) return ProgressMode::kQuiet;
+  return ProgressMode::kTerminal;
+}
+
+void PrintJson(const nlohmann::json& j) { std::cout << j.dump() << "\n"; }
+
+std::string DisplayName(const std::string& raw) {
+  // nlohmann::json refuses invalid UTF-8; replace such bytes with \xNN escapes.
+  std::string out;
+  for (size_t i = 0; i < raw.size();) {
+    auto c = static_cast<unsigned char>(raw[i]);
+    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool valid = len > 0 && i + len <= raw.size();
+    for (int k = 1; valid && k < len; ++k) valid = (static_cast<unsigned char>(raw[i + k]) >> 6) == 2;
+    if (valid) {
+      out.append(raw, i, len);
+      i += len;
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::string FormatTime(int64_t ns) {
+  time_t secs = static_cast<time_t>(ns / 1000000000);
+  tm local{};
+  ::localtime_r(&secs, &local);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &local);
+  return buf;
+}
+
+}  // namespace arbor::cli

@@ -1,0 +1,49 @@
+// What every `arbor` subcommand shares: the global options, opening the repository,
+// turning a Status into a message and an exit code, and choosing how progress is
+// shown. Subcommands live one per file (cmd_*.cc) and register themselves with
+// the CLI11 app through the Register* functions declared in commands.h.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+#include "engine/progress.h"
+#include "repo/repository.h"
+
+namespace arbor::cli {
+
+// Exit codes, documented in `arbor --help` and the README.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFatal = 1,
+  kExitPartial = 3,    // the work was done (e.g. snapshot written) but some files failed
+  kExitNoRepo = 10,    // no repository at the given location
+  kExitLocked = 11,    // the repository is locked by another operation
+  kExitBadConfig = 12, // wrong key, or a config that cannot be read
+};
+
+struct GlobalOptions {
+  std::string repo;  // -r/--repo or ARBOR_REPO
+  std::string tenant = "default";
+  std::string share = "default";
+  bool json = false;
+  bool quiet = false;
+  int threads = 0;
+};
+
+// Opens the repository named by the options; prints a clear message and sets
+// *exit_code on failure.
+std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_code);
+// Prints "arbor: <message>" (or a JSON error object with --json) to stderr and
+// returns the exit code for the status.
+int ReportError(const GlobalOptions& g, const Status& status);
+ProgressMode ProgressFor(const GlobalOptions& g);
+void PrintJson(const nlohmann::json& j);
+// JSON-safe rendering of a file name that may not be UTF-8.
+std::string DisplayName(const std::string& raw);
+std::string FormatTime(int64_t ns);
+
+}  // namespace arbor::cli

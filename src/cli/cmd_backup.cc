@@ -1,0 +1,112 @@
+// arbor backup PATH...: backs up local paths into a new snapshot.
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "engine/backup.h"
+#include "source/posix_source.h"
+
+namespace arbor::cli {
+namespace {
+
+struct BackupArgs {
+  std::vector<std::string> paths;
+  std::vector<std::string> excludes;
+  std::vector<std::string> tags;
+  std::string host;
+  std::string parent;
+  bool force = false;
+};
+
+Result<std::vector<std::string>> AbsolutePaths(const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    std::filesystem::path abs = std::filesystem::absolute(p, ec).lexically_normal();
+    std::string s = abs.string();
+    while (s.size() > 1 && s.back() == '/') s.pop_back();
+    if (!std::filesystem::exists(std::filesystem::symlink_status(s, ec))) {
+      return Status::NotFound("backup source " + p + " does not exist");
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+std::string Hostname() {
+  char buf[256] = {};
+  ::gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+void PrintSummary(const GlobalOptions& g, const BackupResult& r) {
+  const auto& s = r.snapshot.stats;
+  if (g.json) {
+    PrintJson({{"message_type", "summary"},    {"snapshot_id", r.snapshot.id.Hex()},
+               {"files_total", s.files_total}, {"dirs_total", s.dirs_total},
+               {"bytes_total", s.bytes_total}, {"files_read", s.files_read},
+               {"bytes_read", s.bytes_read},   {"bytes_added", s.bytes_added},
+               {"blobs_added", s.blobs_added}, {"packs_written", s.packs_written},
+               {"errors", s.errors},           {"seconds", r.seconds},
+               {"parent", r.snapshot.parent ? r.snapshot.parent->Hex() : ""}});
+    return;
+  }
+  std::cout << "Files: " << s.files_total << " (" << s.files_read << " read, "
+            << s.files_total - s.files_read << " unchanged), dirs: " << s.dirs_total << "\n"
+            << "Data:  " << HumanBytes(s.bytes_total) << " in files, " << HumanBytes(s.bytes_read) << " read, "
+            << HumanBytes(s.bytes_added) << " added in " << s.blobs_added << " blobs and " << s.packs_written
+            << " packs\n"
+            << "snapshot " << r.snapshot.id.Hex().substr(0, 8) << " saved in " << HumanDuration(r.seconds);
+  if (s.errors > 0) std::cout << ", " << s.errors << " files could not be read";
+  std::cout << "\n";
+}
+
+}  // namespace
+
+void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
+  auto args = std::make_shared<BackupArgs>();
+  auto* cmd = app.add_subcommand("backup", "Back up files and directories into a new snapshot");
+  cmd->add_option("paths", args->paths, "Files or directories to back up")->required();
+  cmd->add_option("-e,--exclude", args->excludes, "Exclude entries matching a glob (repeatable)");
+  cmd->add_option("--tag", args->tags, "Tag the snapshot (repeatable)");
+  cmd->add_option("--host", args->host, "Host name recorded in the snapshot (default: this host)");
+  cmd->add_option("--parent", args->parent, "Snapshot to compare with (default: latest with the same paths)");
+  cmd->add_flag("--force", args->force, "Read every file, ignoring the parent snapshot");
+  cmd->callback([&g, args, exit_code] {
+    auto paths = AbsolutePaths(args->paths);
+    if (!paths.ok()) {
+      *exit_code = ReportError(g, paths.status());
+      return;
+    }
+    auto repo = OpenRepository(g, exit_code);
+    if (!repo) return;
+    BackupOptions opts;
+    opts.paths = *paths;
+    opts.excludes = args->excludes;
+    opts.tags = args->tags;
+    opts.hostname = args->host.empty() ? Hostname() : args->host;
+    opts.parent = args->parent;
+    opts.no_parent = args->force;
+    opts.threads = g.threads;
+    opts.progress = ProgressFor(g);
+    PosixSource source;
+    auto result = RunBackup(*repo, source, opts);
+    if (!result.ok()) {
+      *exit_code = ReportError(g, result.status());
+      return;
+    }
+    for (const auto& w : result->warnings) {
+      if (g.json) {
+        std::cerr << nlohmann::json({{"message_type", "warning"}, {"message", DisplayName(w)}}).dump() << "\n";
+      } else {
+        std::cerr << "warning: " << w << "\n";
+      }
+    }
+    PrintSummary(g, *result);
+    *exit_code = result->snapshot.stats.errors > 0 ? kExitPartial : kExitOk;
+  });
+}
+
+}  // namespace arbor::cli

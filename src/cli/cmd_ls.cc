@@ -1,0 +1,85 @@
+// arbor ls SNAPSHOT [PATH]: lists the files of a snapshot.
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "base/hex.h"
+#include "engine/tree_walk.h"
+
+namespace arbor::cli {
+namespace {
+
+struct LsArgs {
+  std::string snapshot;
+  std::string path = "/";
+  bool long_format = false;
+};
+
+nlohmann::json NodeJson(const std::string& path, const Node& n) {
+  nlohmann::json j = {{"path", DisplayName(path)},
+                      {"name", DisplayName(n.name)},
+                      {"type", std::string(NodeKindName(n.kind))},
+                      {"size", n.size},
+                      {"mode", n.mode},
+                      {"uid", n.uid},
+                      {"gid", n.gid},
+                      {"mtime_ns", n.mtime_ns},
+                      {"inode", n.inode}};
+  if (n.kind == NodeKind::kSymlink) j["link_target"] = DisplayName(n.symlink_target);
+  if (n.quickxor) {
+    j["quickxor"] = ToHex(std::string_view(reinterpret_cast<const char*>(n.quickxor->data()), n.quickxor->size()));
+  }
+  if (n.IsFile()) j["chunks"] = n.content.size();
+  return j;
+}
+
+void PrintLong(const std::string& path, const Node& n) {
+  static const char kTypes[] = "-dlpscb";
+  char perms[11] = "----------";
+  perms[0] = kTypes[static_cast<int>(n.kind)];
+  const char* rwx = "rwxrwxrwx";
+  for (int i = 0; i < 9; ++i) {
+    if (n.mode & (1u << (8 - i))) perms[i + 1] = rwx[i];
+  }
+  std::printf("%s %8s %8s %12lu %s %s\n", perms, n.user.empty() ? std::to_string(n.uid).c_str() : n.user.c_str(),
+              n.group.empty() ? std::to_string(n.gid).c_str() : n.group.c_str(),
+              static_cast<unsigned long>(n.size), FormatTime(n.mtime_ns).c_str(), path.c_str());
+}
+
+}  // namespace
+
+void RegisterLs(CLI::App& app, GlobalOptions& g, int* exit_code) {
+  auto args = std::make_shared<LsArgs>();
+  auto* cmd = app.add_subcommand("ls", "List files in a snapshot");
+  cmd->add_option("snapshot", args->snapshot, "Snapshot id, prefix or 'latest'")->required();
+  cmd->add_option("path", args->path, "Only list below this path")->capture_default_str();
+  cmd->add_flag("-l,--long", args->long_format, "Long format: mode, owner, size, time");
+  cmd->callback([&g, args, exit_code] {
+    auto repo = OpenRepository(g, exit_code);
+    if (!repo) return;
+    auto snap = repo->FindSnapshot(args->snapshot);
+    if (!snap.ok()) {
+      *exit_code = ReportError(g, snap.status());
+      return;
+    }
+    auto start = LookupPath(*repo, snap->tree, args->path);
+    if (!start.ok()) {
+      *exit_code = ReportError(g, start.status());
+      return;
+    }
+    auto visit = [&](const std::string& path, const Node& n) {
+      if (g.json) PrintJson(NodeJson(path, n));
+      else if (args->long_format) PrintLong(path, n);
+      else std::cout << path << "\n";
+      return Status::Ok();
+    };
+    std::string root = args->path.empty() ? "/" : args->path;
+    while (root.size() > 1 && root.back() == '/') root.pop_back();
+    Status st = start->IsDir() ? WalkTree(*repo, *start->subtree, root, visit) : visit(root, *start);
+    if (!st.ok()) *exit_code = ReportError(g, st);
+  });
+}
+
+}  // namespace arbor::cli

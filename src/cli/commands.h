@@ -1,0 +1,22 @@
+// One Register function per subcommand (each in its own cmd_*.cc). A command's
+// callback stores its exit code in *exit_code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli/cli_context.h"
+
+namespace arbor::cli {
+
+void RegisterInit(CLI::App& app, GlobalOptions& g, int* exit_code);
+void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code);
+void RegisterSnapshots(CLI::App& app, GlobalOptions& g, int* exit_code);
+void RegisterLs(CLI::App& app, GlobalOptions& g, int* exit_code);
+void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code);
+void RegisterVerify(CLI::App& app, GlobalOptions& g, int* exit_code);
+void RegisterDiff(CLI::App& app, GlobalOptions& g, int* exit_code);
+void RegisterForget(CLI::App& app, GlobalOptions& g, int* exit_code);
+void RegisterPrune(CLI::App& app, GlobalOptions& g, int* exit_code);
+void RegisterStats(CLI::App& app, GlobalOptions& g, int* exit_code);
+
+}  // namespace arbor::cli

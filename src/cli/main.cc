@@ -1,0 +1,50 @@
+// arbor: the command-line entry point. Thin on purpose: parsing and output here,
+// all the work in the engine.
+#include <cstdlib>
+
+#include "cli/commands.h"
+
+namespace {
+
+constexpr const char* kFooter = R"(Exit codes:
+  0   success
+  1   fatal error (nothing was saved, or the operation failed)
+  3   done, but some files could not be read or written (see the warnings)
+  10  no repository at the given location (run `arbor init`)
+  11  the repository is locked by another operation (e.g. prune)
+  12  wrong key, or the repository config cannot be read
+
+Environment:
+  ARBOR_REPO   repository location, used when -r/--repo is not given)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace arbor::cli;
+  CLI::App app{"arbor: deduplicating backup for file shares with billions of files"};
+  app.set_version_flag("--version", "arbor 0.1.0");
+  app.footer(kFooter);
+  app.require_subcommand(1);
+  app.fallthrough();  // global options may also follow the subcommand
+  GlobalOptions g;
+  if (const char* env = std::getenv("ARBOR_REPO")) g.repo = env;
+  app.add_option("-r,--repo", g.repo, "Repository location (a directory); default $ARBOR_REPO");
+  app.add_option("--tenant", g.tenant, "Tenant namespace inside the repository")->capture_default_str();
+  app.add_option("--share", g.share, "Share namespace inside the tenant")->capture_default_str();
+  app.add_flag("--json", g.json, "Machine-readable output (JSON lines)");
+  app.add_flag("-q,--quiet", g.quiet, "No progress output");
+  app.add_option("--threads", g.threads, "Worker threads (default: one per core)");
+
+  int exit_code = kExitOk;
+  RegisterInit(app, g, &exit_code);
+  RegisterBackup(app, g, &exit_code);
+  RegisterSnapshots(app, g, &exit_code);
+  RegisterLs(app, g, &exit_code);
+  RegisterRestore(app, g, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
+}

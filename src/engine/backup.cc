@@ -1,0 +1,419 @@
+#include "engine/backup.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "engine/exclude.h"
+#include "engine/file_saver.h"
+#include "engine/task_pool.h"
+#include "repo/tree_codec.h"
+
+namespace arbor {
+namespace {
+
+constexpr size_t kMaxQueuedFiles = 512;
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string Join(const std::string& dir, const std::string& name) {
+  return dir == "/" ? "/" + name : dir + "/" + name;
+}
+
+// A directory whose object is being assembled. Shared by the walker, the file tasks
+// of its children and its child directories; stored when `pending` drops to zero.
+struct DirJob {
+  std::string path;
+  std::shared_ptr<DirJob> parent;
+  size_t slot = 0;  // our index in parent->nodes
+  std::vector<Node> nodes;
+  std::vector<char> dropped;  // children left out (unreadable)
+  std::atomic<int> pending{1};  // outstanding children + 1 held by the walker
+};
+
+// The directories named on the command line, and the directories above them that
+// the snapshot must contain to reach them ("/home/u/data" -> "home" -> "u" -> "data").
+struct PathTrie {
+  std::map<std::string, PathTrie> children;
+  bool target = false;
+
+  void Add(const std::string& path) {
+    PathTrie* t = this;
+    size_t pos = 1;
+    while (pos < path.size()) {
+      size_t slash = path.find('/', pos);
+      if (slash == std::string::npos) slash = path.size();
+      if (slash > pos) t = &t->children[path.substr(pos, slash - pos)];
+      if (t->target) return;  // an ancestor is backed up whole
+      pos = slash + 1;
+    }
+    t->target = true;
+    t->children.clear();
+  }
+};
+
+bool Unchanged(const Node& now, const Node& before) {
+  return now.kind == before.kind && now.size == before.size && now.mtime_ns == before.mtime_ns &&
+         now.ctime_ns == before.ctime_ns && now.inode == before.inode;
+}
+
+class Archiver {
+ public:
+  Archiver(Repository& repo, Source& source, const BackupOptions& options)
+      : repo_(repo),
+        source_(source),
+        options_(options),
+        excludes_(options.excludes),
+        pool_(options.threads > 0 ? options.threads : DefaultThreads(), kMaxQueuedFiles) {}
+
+  Result<Digest> Run(const std::optional<Digest>& parent_tree) {
+    PathTrie trie;
+    for (const auto& p : options_.paths) trie.Add(p);
+    auto root = std::make_shared<DirJob>();
+    root->path = "/";
+    ProcessVirtual(trie, root, parent_tree);
+    Release(root);
+    pool_.Wait();
+    std::lock_guard lock(mu_);
+    if (!fatal_.ok()) return fatal_;
+    if (!root_id_) return Status::Internal("backup finished without a root tree");
+    return *root_id_;
+  }
+
+  ProgressCounters& progress() { return progress_; }
+  std::vector<std::string> TakeWarnings() {
+    std::lock_guard lock(mu_);
+    return std::move(warnings_);
+  }
+
+ private:
+  // Virtual directories hold only the children on the way to the targets.
+  void ProcessVirtual(const PathTrie& trie, const std::shared_ptr<DirJob>& job,
+                      const std::optional<Digest>& parent_tree) {
+    std::vector<Node> before = LoadParentNodes(parent_tree);
+    for (const auto& [name, child] : trie.children) {
+      std::string path = Join(job->path, name);
+      auto node = source_.Stat(path);
+      if (!node.ok()) {
+        Warn(node.status());
+        continue;
+      }
+      if (!child.target && !node->IsDir()) {
+        Warn(Status::InvalidArgument(path + " is not a directory"));
+        continue;
+      }
+      job->nodes.push_back(std::move(node).value());
+    }
+    job->dropped.assign(job->nodes.size(), 0);
+    for (size_t i = 0; i < job->nodes.size(); ++i) {
+      const Node* old = FindByName(before, job->nodes[i].name);
+      const PathTrie& child = trie.children.at(job->nodes[i].name);
+      std::string path = Join(job->path, job->nodes[i].name);
+      if (child.target) {
+        HandleEntry(job, i, path, old);
+        continue;
+      }
+      (void)source_.LoadExtended(path, &job->nodes[i]);
+      auto sub = MakeChild(job, i, path);
+      ProcessVirtual(child, sub, old && old->IsDir() ? old->subtree : std::nullopt);
+      Release(sub);
+    }
+  }
+
+  std::shared_ptr<DirJob> MakeChild(const std::shared_ptr<DirJob>& job, size_t slot, const std::string& path) {
+    auto sub = std::make_shared<DirJob>();
+    sub->path = path;
+    sub->parent = job;
+    sub->slot = slot;
+    job->pending++;
+    return sub;
+  }
+
+  // One entry of a directory: files go to the pool (or reuse the parent's content),
+  // directories are walked, everything else is recorded as is.
+  void HandleEntry(const std::shared_ptr<DirJob>& job, size_t i, const std::string& path, const Node* old) {
+    Node& node = job->nodes[i];
+    bool same = old && Unchanged(node, *old);
+    if (node.IsDir()) {
+      stats_.dirs_total++;
+      if (same) node.xattrs = old->xattrs;
+      else LoadExtendedOrWarn(path, &node);
+      WalkDirectory(MakeChild(job, i, path), old && old->IsDir() ? old->subtree : std::nullopt);
+      return;
+    }
+    if (!node.IsFile()) {
+      if (same) node.xattrs = old->xattrs;
+      else LoadExtendedOrWarn(path, &node);
+      return;
+    }
+    stats_.files_total++;
+    stats_.bytes_total += node.size;
+    if (same && old->content.size() == old->chunk_sizes.size()) {
+      node.content = old->content;
+      node.chunk_sizes = old->chunk_sizes;
+      node.data_extents = old->data_extents;
+      node.quickxor = old->quickxor;
+      node.xattrs = old->xattrs;
+      progress_.files_done++;
+      progress_.bytes_done += node.size;
+      return;
+    }
+    if (Failed()) return;
+    job->pending++;
+    pool_.Submit([this, job, i, path] {
+      SaveFile(job, i, path);
+      Release(job);
+    });
+  }
+
+  void SaveFile(const std::shared_ptr<DirJob>& job, size_t i, const std::string& path) {
+    Node& node = job->nodes[i];
+    LoadExtendedOrWarn(path, &node);
+    auto reader = source_.Open(path, node);
+    Status read_error;
+    uint64_t bytes_read = 0;
+    if (reader.ok()) {
+      Status st = SaveFileContent(repo_, **reader, &node, &progress_, &bytes_read, &read_error);
+      if (!st.ok()) return Fail(st.Annotate("saving " + path));
+    } else {
+      read_error = reader.status();
+    }
+    stats_.bytes_read += bytes_read;
+    if (!read_error.ok()) {
+      job->dropped[i] = 1;
+      Warn(read_error.Annotate(path));
+      return;
+    }
+    stats_.files_read++;
+    progress_.files_done++;
+  }
+
+  // Depth-first over real directories, with an explicit stack so that very deep
+  // trees cannot overflow the thread's stack.
+  void WalkDirectory(std::shared_ptr<DirJob> start, std::optional<Digest> parent_tree) {
+    struct Frame {
+      std::shared_ptr<DirJob> job;
+      std::vector<std::pair<size_t, std::optional<Digest>>> subdirs;  // slot, parent subtree
+      size_t next = 0;
+    };
+    std::vector<Frame> stack;
+    stack.push_back({std::move(start), {}, 0});
+    ListInto(stack.back().job, parent_tree, &stack.back().subdirs);
+    while (!stack.empty()) {
+      Frame& top = stack.back();
+      if (top.next == top.subdirs.size() || Failed()) {
+        Release(top.job);
+        stack.pop_back();
+        continue;
+      }
+      auto [slot, subtree] = top.subdirs[top.next++];
+      stats_.dirs_total++;
+      std::string path = Join(top.job->path, top.job->nodes[slot].name);
+      Frame child{MakeChild(top.job, slot, path), {}, 0};
+      ListInto(child.job, subtree, &child.subdirs);
+      stack.push_back(std::move(child));
+    }
+  }
+
+  // Lists one directory into job->nodes and dispatches its non-directory entries;
+  // returns the subdirectories (with their parent-snapshot subtrees) to descend into.
+  void ListInto(const std::shared_ptr<DirJob>& job, const std::optional<Digest>& parent_tree,
+                std::vector<std::pair<size_t, std::optional<Digest>>>* subdirs) {
+    std::vector<Status> warnings;
+    Status st = source_.List(job->path, &job->nodes, &warnings);
+    for (auto& w : warnings) Warn(w);
+    if (!st.ok()) Warn(st);  // an unreadable directory is kept, empty
+    if (!excludes_.empty()) {
+      std::erase_if(job->nodes, [&](const Node& n) { return excludes_.Excluded(Join(job->path, n.name), n.name); });
+    }
+    job->dropped.assign(job->nodes.size(), 0);
+    std::vector<Node> before = LoadParentNodes(parent_tree);
+    size_t b = 0;
+    for (size_t i = 0; i < job->nodes.size(); ++i) {
+      Node& node = job->nodes[i];
+      while (b < before.size() && before[b].name < node.name) ++b;  // both sorted by name
+      const Node* old = b < before.size() && before[b].name == node.name ? &before[b] : nullptr;
+      bool same = old && Unchanged(node, *old);
+      std::string path = Join(job->path, node.name);
+      if (node.IsDir()) {
+        if (same) node.xattrs = old->xattrs;
+        else LoadExtendedOrWarn(path, &node);
+        subdirs->emplace_back(i, old && old->IsDir() ? old->subtree : std::nullopt);
+      } else {
+        HandleEntry(job, i, path, old);
+      }
+    }
+  }
+
+  std::vector<Node> LoadParentNodes(const std::optional<Digest>& tree) {
+    if (!tree) return {};
+    auto nodes = repo_.LoadTree(*tree);
+    if (!nodes.ok()) {
+      // A damaged parent only costs re-reading; the new snapshot does not depend on it.
+      Warn(nodes.status().Annotate("parent snapshot tree (files will be re-read)"));
+      return {};
+    }
+    return std::move(nodes).value();
+  }
+
+  static const Node* FindByName(const std::vector<Node>& nodes, const std::string& name) {
+    auto it = std::lower_bound(nodes.begin(), nodes.end(), name,
+                               [](const Node& n, const std::string& s) { return n.name < s; });
+    return it != nodes.end() && it->name == name ? &*it : nullptr;
+  }
+
+  void LoadExtendedOrWarn(const std::string& path, Node* node) {
+    Status st = source_.LoadExtended(path, node);
+    if (!st.ok()) Warn(st);
+  }
+
+  // Drops a reference to a directory; the last one stores its object and passes
+  // the id up.
+  void Release(const std::shared_ptr<DirJob>& job) {
+    if (--job->pending != 0) return;
+    std::vector<Node> kept;
+    kept.reserve(job->nodes.size());
+    for (size_t i = 0; i < job->nodes.size(); ++i) {
+      if (!job->dropped[i]) kept.push_back(std::move(job->nodes[i]));
+    }
+    job->nodes.clear();
+    auto id = repo_.StoreTree(kept);
+    if (!id.ok()) return Fail(id.status().Annotate("storing directory " + job->path));
+    if (job->parent) {
+      job->parent->nodes[job->slot].subtree = *id;
+      Release(job->parent);
+    } else {
+      std::lock_guard lock(mu_);
+      root_id_ = *id;
+    }
+  }
+
+  void Warn(const Status& st) {
+    stats_.errors++;
+    progress_.errors++;
+    std::lock_guard lock(mu_);
+    warnings_.push_back(st.message());
+  }
+
+  void Fail(const Status& st) {
+    std::lock_guard lock(mu_);
+    if (fatal_.ok()) fatal_ = st;
+    failed_ = true;
+  }
+
+  bool Failed() const { return failed_; }
+
+  Repository& repo_;
+  Source& source_;
+  const BackupOptions& options_;
+  ExcludeMatcher excludes_;
+  TaskPool pool_;
+  ProgressCounters progress_;
+
+  struct AtomicStats {
+    std::atomic<uint64_t> files_total{0}, dirs_total{0}, bytes_total{0}, files_read{0}, bytes_read{0}, errors{0};
+  };
+  AtomicStats stats_;
+  std::atomic<bool> failed_{false};
+
+  std::mutex mu_;
+  Status fatal_;                       // guarded by mu_
+  std::optional<Digest> root_id_;      // guarded by mu_
+  std::vector<std::string> warnings_;  // guarded by mu_
+
+ public:
+  BackupStats Stats() const {
+    BackupStats s;
+    s.files_total = stats_.files_total;
+    s.dirs_total = stats_.dirs_total;
+    s.bytes_total = stats_.bytes_total;
+    s.files_read = stats_.files_read;
+    s.bytes_read = stats_.bytes_read;
+    s.errors = stats_.errors;
+    return s;
+  }
+};
+
+Result<std::optional<Snapshot>> FindParent(Repository& repo, const BackupOptions& options) {
+  if (options.no_parent) return std::optional<Snapshot>();
+  if (!options.parent.empty()) {
+    ARBOR_ASSIGN_OR_RETURN(Snapshot s, repo.FindSnapshot(options.parent));
+    return std::optional<Snapshot>(s);
+  }
+  ARBOR_ASSIGN_OR_RETURN(auto all, repo.ListSnapshots());
+  auto want = options.paths;
+  std::sort(want.begin(), want.end());
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    auto have = it->paths;
+    std::sort(have.begin(), have.end());
+    if (have == want && it->hostname == options.hostname) return std::optional<Snapshot>(*it);
+  }
+  return std::optional<Snapshot>();
+}
+
+}  // namespace
+
+void CleanStaleStaging(const std::string& staging_dir) {
+  DIR* d = ::opendir(staging_dir.c_str());
+  if (d == nullptr) return;
+  while (dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    long pid = 0;
+    if (name.rfind("pack-", 0) != 0 || std::sscanf(name.c_str(), "pack-%ld-", &pid) != 1) continue;
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+      ::unlink((staging_dir + "/" + name).c_str());
+    }
+  }
+  ::closedir(d);
+}
+
+Result<BackupResult> RunBackup(Repository& repo, Source& source, const BackupOptions& options) {
+  auto start = std::chrono::steady_clock::now();
+  CleanStaleStaging(repo.store()->StagingDir());
+  ARBOR_ASSIGN_OR_RETURN(auto lock, repo.Lock(LockKind::kShared, std::chrono::seconds(60)));
+  ARBOR_ASSIGN_OR_RETURN(auto parent, FindParent(repo, options));
+
+  BackupResult result;
+  Snapshot& snap = result.snapshot;
+  snap.time_ns = NowNs();
+  Archiver archiver(repo, source, options);
+  if (parent) {
+    archiver.progress().files_expected = parent->stats.files_total;
+    archiver.progress().bytes_expected = parent->stats.bytes_total;
+    snap.parent = parent->id;
+  }
+  uint64_t blobs_before = repo.counters().blobs_added, bytes_before = repo.counters().bytes_added;
+  Result<Digest> root = Status::Internal("not run");
+  {
+    ProgressReporter reporter(options.progress, "backup", &archiver.progress());
+    root = archiver.Run(parent ? std::optional<Digest>(parent->tree) : std::nullopt);
+  }
+  if (!root.ok()) return root.status();
+  ARBOR_RETURN_IF_ERROR(repo.Flush());
+  snap.tree = *root;
+  snap.end_time_ns = NowNs();
+  snap.hostname = options.hostname;
+  snap.paths = options.paths;
+  snap.tags = options.tags;
+  snap.source = source.Kind();
+  snap.source_snapshot = options.source_snapshot;
+  snap.program_version = "arbor 0.1.0";
+  snap.stats = archiver.Stats();
+  snap.stats.blobs_added = repo.counters().blobs_added - blobs_before;
+  snap.stats.bytes_added = repo.counters().bytes_added - bytes_before;
+  snap.stats.packs_written = repo.counters().packs_written;
+  ARBOR_RETURN_IF_ERROR(repo.SaveSnapshot(&snap).status());
+  result.warnings = archiver.TakeWarnings();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace arbor

@@ -1,0 +1,49 @@
+// Backup: walks a Source, stores what changed since the parent snapshot, and
+// writes a new snapshot.
+//
+// Pipeline: one walker thread lists directories depth-first and compares each entry
+// with the parent snapshot's tree (size, mtime, ctime, inode); unchanged files reuse
+// their chunk lists without being opened. Changed files go to a pool of workers that
+// read, chunk, hash, compress and pack them, so reading, hashing and writing overlap
+// on every core. A directory object is stored as soon as its last child is done, so
+// memory holds only the directories being worked on, not the tree.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "engine/progress.h"
+#include "repo/repository.h"
+#include "source/source.h"
+
+namespace arbor {
+
+struct BackupOptions {
+  std::vector<std::string> paths;  // absolute, '/'-separated
+  std::vector<std::string> excludes;
+  std::vector<std::string> tags;
+  std::string hostname;
+  std::string parent;      // snapshot reference; empty: the latest with the same paths and host
+  bool no_parent = false;  // read everything
+  int threads = 0;         // 0: one per core
+  ProgressMode progress = ProgressMode::kQuiet;
+  std::string source_snapshot;  // recorded in the snapshot (Azure share snapshot)
+};
+
+struct BackupResult {
+  Snapshot snapshot;
+  std::vector<std::string> warnings;  // files skipped and why
+  double seconds = 0;
+};
+
+// Fails only when nothing can be saved (no source path readable, repository
+// errors). Unreadable files become warnings and stats.errors; the snapshot is
+// still written.
+Result<BackupResult> RunBackup(Repository& repo, Source& source, const BackupOptions& options);
+
+// Removes staging files left by backups whose process no longer exists.
+void CleanStaleStaging(const std::string& staging_dir);
+
+}  // namespace arbor

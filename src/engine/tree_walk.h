@@ -1,0 +1,24 @@
+// Walking the tree of a snapshot: shared by ls, diff, verify, prune and stats.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "base/status.h"
+#include "repo/repository.h"
+
+namespace arbor {
+
+// Visits every node below `root` depth-first, in name order, parents before
+// children. `path` is the node's full path in the snapshot ("/home/u/file").
+// Returning a non-OK status stops the walk and is returned.
+using NodeVisitor = std::function<Status(const std::string& path, const Node& node)>;
+Status WalkTree(Repository& repo, const Digest& root, const std::string& root_path, const NodeVisitor& visit);
+
+// The node at `path` ("/" is the root directory itself, returned as a directory
+// node named "/" whose subtree is `root`). NotFound when absent.
+Result<Node> LookupPath(Repository& repo, const Digest& root, const std::string& path);
+
+std::string JoinPath(const std::string& dir, const std::string& name);
+
+}  // namespace arbor
