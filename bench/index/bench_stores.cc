@@ -1,7 +1,59 @@
 #include "bench/index/bench_stores.h"
 
-namespace arbor::bench {
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 
-void MeasureStores(const std::string&, const std::string&, const index::NodeTree&) {}
+#include "index/index_store.h"
+
+namespace arbor::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Since(Clock::time_point a) { return std::chrono::duration<double>(Clock::now() - a).count(); }
+
+void Print(const std::string& key, double value) { std::printf("%-32s %.6g\n", key.c_str(), value); }
+
+void Check(const Status& st, const char* what) {
+  if (st.ok()) return;
+  std::fprintf(stderr, "%s: %s\n", what, st.ToString().c_str());
+  std::exit(1);
+}
+
+void SaveAndLoad(const std::string& name, index::IndexStore* store, const index::NodeTree& tree) {
+  double files = static_cast<double>(tree.file_count());
+  auto a = Clock::now();
+  Check(store->Export(1, 1, tree), "save");
+  Print(name + "_save_s", Since(a));
+  auto disk = store->DiskBytes();
+  Check(disk.status(), "size");
+  Print(name + "_disk_bytes_per_file", static_cast<double>(*disk) / files);
+  a = Clock::now();
+  auto loaded = store->Load(1);
+  Check(loaded.status(), "load");
+  Print(name + "_load_s", Since(a));
+  Print(name + "_load_damaged", static_cast<double>(loaded->damaged.size()));
+  Print(name + "_load_files_match", loaded->tree.file_count() == tree.file_count() ? 1 : 0);
+}
+
+}  // namespace
+
+void MeasureStores(const std::string& sqlite_path, const std::string& pg_conninfo, const index::NodeTree& tree) {
+  if (!sqlite_path.empty()) {
+    std::filesystem::remove(sqlite_path);
+    std::filesystem::remove(sqlite_path + "-wal");
+    std::filesystem::remove(sqlite_path + "-shm");
+    auto store = index::OpenSqliteStore(sqlite_path);
+    Check(store.status(), "open sqlite");
+    SaveAndLoad("sqlite", store->get(), tree);
+  }
+  if (!pg_conninfo.empty()) {
+    auto store = index::OpenPostgresStore(pg_conninfo);
+    Check(store.status(), "open postgres");
+    SaveAndLoad("postgres", store->get(), tree);
+  }
+}
 
 }  // namespace arbor::bench

@@ -47,6 +47,9 @@ class IndexStore {
   // `tree` is the tree last loaded from or saved to this store for tree_id (or new).
   // Saving the same version again overwrites that version's rows.
   virtual Status Save(int64_t tree_id, int64_t version, NodeTree* tree) = 0;
+  // Writes every record of `tree` as version `version`, dirty or not, and leaves the
+  // tree's own change tracking alone: for copying a tree into another (empty) store.
+  virtual Status Export(int64_t tree_id, int64_t version, const NodeTree& tree) = 0;
   // The tree as of `version` (kLatestVersion: the newest). An unknown tree_id loads
   // as an empty tree.
   virtual Result<LoadedTree> Load(int64_t tree_id, int64_t version = kLatestVersion) = 0;

@@ -53,46 +53,18 @@ class PostgresStore final : public IndexStore {
   }
 
   Status Save(int64_t tree_id, int64_t version, NodeTree* tree) override {
-    PendingChanges ch = CollectChanges(*tree);
-    StoreCounters before = counters_;
-    try {
-      pqxx::work w(conn_);
-      Retire(w, tree_id, version, ch.deleted);
-      w.exec("DELETE FROM arbor_node_dirs WHERE tree_id=" + std::to_string(tree_id) +
-             " AND since=" + std::to_string(version) + " AND dir_id = ANY(" + IdArray(ch.deleted) + ")");
-      std::vector<NodeId> ids;
-      for (const auto& r : ch.records) ids.push_back(r.first);
-      Retire(w, tree_id, version, ids);
-      Insert(w, tree_id, version, ch.records);
-      w.commit();
-    } catch (const std::exception& e) {
-      counters_ = before;
-      return FromException(e, "save");
-    }
+    ARBOR_RETURN_IF_ERROR(Commit(tree_id, version, CollectChanges(*tree)));
     MarkSaved(tree);
-    counters_.saves++;
     return Status::Ok();
+  }
+
+  Status Export(int64_t tree_id, int64_t version, const NodeTree& tree) override {
+    return Commit(tree_id, version, CollectAll(tree));
   }
 
   Result<LoadedTree> Load(int64_t tree_id, int64_t version) override {
     try {
-      pqxx::work w(conn_);
-      w.exec("DECLARE node_dirs_load NO SCROLL CURSOR FOR SELECT dir_id, record FROM arbor_node_dirs"
-             " WHERE tree_id=" + std::to_string(tree_id) + " AND since<=" + std::to_string(version) +
-             " AND until>" + std::to_string(version));
-      TreeBuilder builder;
-      for (;;) {
-        pqxx::result r = w.exec("FETCH " + std::to_string(kFetchRows) + " FROM node_dirs_load");
-        for (const pqxx::row& row : r) {
-          pqxx::binarystring rec(row[1]);
-          builder.Add(FromSqlId(row[0].as<int64_t>()), std::string_view(rec.get(), rec.size()));
-        }
-        if (r.size() < static_cast<size_t>(kFetchRows)) break;
-      }
-      w.commit();
-      LoadedTree out;
-      out.tree = builder.Finish(&out.damaged);
-      return out;
+      return LoadRows(tree_id, version);
     } catch (const std::exception& e) {
       return FromException(e, "load");
     }
@@ -111,6 +83,46 @@ class PostgresStore final : public IndexStore {
   StoreCounters counters() const override { return counters_; }
 
  private:
+  Status Commit(int64_t tree_id, int64_t version, const PendingChanges& ch) {
+    StoreCounters before = counters_;
+    try {
+      pqxx::work w(conn_);
+      Retire(w, tree_id, version, ch.deleted);
+      w.exec("DELETE FROM arbor_node_dirs WHERE tree_id=" + std::to_string(tree_id) +
+             " AND since=" + std::to_string(version) + " AND dir_id = ANY(" + IdArray(ch.deleted) + ")");
+      std::vector<NodeId> ids;
+      for (const auto& r : ch.records) ids.push_back(r.first);
+      Retire(w, tree_id, version, ids);
+      Insert(w, tree_id, version, ch.records);
+      w.commit();
+    } catch (const std::exception& e) {
+      counters_ = before;
+      return FromException(e, "save");
+    }
+    counters_.saves++;
+    return Status::Ok();
+  }
+
+  LoadedTree LoadRows(int64_t tree_id, int64_t version) {
+    pqxx::work w(conn_);
+      w.exec("DECLARE node_dirs_load NO SCROLL CURSOR FOR SELECT dir_id, record FROM arbor_node_dirs"
+             " WHERE tree_id=" + std::to_string(tree_id) + " AND since<=" + std::to_string(version) +
+             " AND until>" + std::to_string(version));
+      TreeBuilder builder;
+      for (;;) {
+        pqxx::result r = w.exec("FETCH " + std::to_string(kFetchRows) + " FROM node_dirs_load");
+        for (const pqxx::row& row : r) {
+          pqxx::binarystring rec(row[1]);
+          builder.Add(FromSqlId(row[0].as<int64_t>()), std::string_view(rec.get(), rec.size()));
+        }
+        if (r.size() < static_cast<size_t>(kFetchRows)) break;
+      }
+    w.commit();
+    LoadedTree out;
+    out.tree = builder.Finish(&out.damaged);
+    return out;
+  }
+
   void Retire(pqxx::work& w, int64_t tree_id, int64_t version, std::span<const NodeId> ids) {
     for (size_t i = 0; i < ids.size(); i += kIdsPerStatement) {
       auto part = ids.subspan(i, std::min(kIdsPerStatement, ids.size() - i));

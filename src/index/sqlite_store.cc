@@ -50,17 +50,13 @@ class SqliteStore final : public IndexStore {
   }
 
   Status Save(int64_t tree_id, int64_t version, NodeTree* tree) override {
-    PendingChanges ch = CollectChanges(*tree);
-    ARBOR_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-    Status st = Write(tree_id, version, ch);
-    if (!st.ok()) {
-      (void)Exec("ROLLBACK");
-      return st;
-    }
-    ARBOR_RETURN_IF_ERROR(Exec("COMMIT"));
+    ARBOR_RETURN_IF_ERROR(Commit(tree_id, version, CollectChanges(*tree)));
     MarkSaved(tree);
-    counters_.saves++;
     return Status::Ok();
+  }
+
+  Status Export(int64_t tree_id, int64_t version, const NodeTree& tree) override {
+    return Commit(tree_id, version, CollectAll(tree));
   }
 
   Result<LoadedTree> Load(int64_t tree_id, int64_t version) override {
@@ -120,6 +116,20 @@ class SqliteStore final : public IndexStore {
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     return rc == SQLITE_DONE ? Status::Ok() : Error("write");
+  }
+
+  Status Commit(int64_t tree_id, int64_t version, const PendingChanges& ch) {
+    StoreCounters before = counters_;
+    ARBOR_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Status st = Write(tree_id, version, ch);
+    if (st.ok()) st = Exec("COMMIT");
+    if (!st.ok()) {
+      (void)Exec("ROLLBACK");
+      counters_ = before;
+      return st;
+    }
+    counters_.saves++;
+    return Status::Ok();
   }
 
   Status Write(int64_t tree_id, int64_t version, const PendingChanges& ch) {

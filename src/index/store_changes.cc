@@ -18,6 +18,16 @@ PendingChanges CollectChanges(const NodeTree& tree) {
   return out;
 }
 
+PendingChanges CollectAll(const NodeTree& tree) {
+  const NodeTree::Impl& m = TreeAccess::Of(tree);
+  PendingChanges out;
+  out.records.reserve(m.live_);
+  for (uint32_t s = 0; s < m.slots_.size(); ++s) {
+    if (m.Live(s) && !(m.slots_[s].flags & kSlotDamaged)) out.records.emplace_back(RecordNodeId(m.Rec(s)), m.Rec(s));
+  }
+  return out;
+}
+
 void MarkSaved(NodeTree* tree) {
   NodeTree::Impl& m = TreeAccess::Of(*tree);
   for (uint32_t s : m.dirty_) {

@@ -22,6 +22,8 @@ struct PendingChanges {
 
 // The views stay valid until the tree is next changed.
 PendingChanges CollectChanges(const NodeTree& tree);
+// Every record of the tree, as if all were new (IndexStore::Export).
+PendingChanges CollectAll(const NodeTree& tree);
 // After a successful commit: the tree has nothing left to save.
 void MarkSaved(NodeTree* tree);
 

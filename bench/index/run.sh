@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Index benchmark: synthetic trees of the given sizes (default 1M and 10M files), each
+# measured in RAM, in SQLite and in a throwaway PostgreSQL 15 started here; prints one
+# markdown table with a column per size (the raw "key value" output of each run is kept
+# in $OUT, default /tmp/arbor-index-bench).
+#
+#   bench/index/run.sh [--no-pg] [--random-ids] [FILES...]
+#   e.g. bench/index/run.sh 1000000 10000000 100000000
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-$ROOT/build-index}
+OUT=${OUT:-/tmp/arbor-index-bench}
+PG=1
+EXTRA=()
+SIZES=()
+for a in "$@"; do
+  case "$a" in
+    --no-pg) PG=0 ;;
+    --random-ids) EXTRA+=(--random-ids) ;;
+    *) SIZES+=("$a") ;;
+  esac
+done
+[ ${#SIZES[@]} -gt 0 ] || SIZES=(1000000 10000000)
+
+cmake -S "$ROOT" -B "$BUILD" -G Ninja -DARBOR_WERROR=ON >/dev/null
+ninja -C "$BUILD" index_bench >/dev/null
+mkdir -p "$OUT"
+WORK=$(mktemp -d /tmp/arbor-index-bench-work.XXXXXX)
+PGPID=
+cleanup() {
+  if [ -n "$PGPID" ]; then kill -INT "$PGPID" 2>/dev/null || true; wait "$PGPID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+if [ "$PG" = 1 ]; then
+  B=/usr/lib/postgresql/15/bin
+  chown postgres:postgres "$WORK"
+  runuser -u postgres -- "$B/initdb" -D "$WORK/pg" -U postgres -A trust --no-sync -E UTF8 \
+    --locale=C.UTF-8 >"$WORK/initdb.log"
+  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  setpriv --reuid=postgres --regid=postgres --init-groups "$B/postgres" -D "$WORK/pg" -p "$PORT" \
+    -k "$WORK" -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
+    -c shared_buffers=512MB -c max_wal_size=16GB >"$WORK/pg.log" 2>&1 &
+  PGPID=$!
+  for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p "$PORT" && break; sleep 0.1; done
+fi
+
+for n in "${SIZES[@]}"; do
+  args=(--files="$n" --sqlite="$WORK/index-$n.db" "${EXTRA[@]}")
+  if [ "$PG" = 1 ]; then
+    psql -q -h 127.0.0.1 -p "$PORT" -U postgres -c "CREATE DATABASE bench_$n"
+    args+=(--pg="host=127.0.0.1 port=$PORT user=postgres dbname=bench_$n")
+  fi
+  echo "== $n files: $BUILD/bench/index/index_bench ${args[*]}" >&2
+  "$BUILD/bench/index/index_bench" "${args[@]}" | tee "$OUT/$n.txt" >&2
+  rm -f "$WORK/index-$n.db"*
+  if [ "$PG" = 1 ]; then psql -q -h 127.0.0.1 -p "$PORT" -U postgres -c "DROP DATABASE bench_$n"; fi
+done
+
+# One row per key, one column per size.
+printf '| metric |'; for n in "${SIZES[@]}"; do printf ' %s |' "$n"; done; echo
+printf '|---|'; for _ in "${SIZES[@]}"; do printf -- '---:|'; done; echo
+awk '{print $1}' "$OUT/${SIZES[0]}.txt" | while read -r key; do
+  printf '| %s |' "$key"
+  for n in "${SIZES[@]}"; do
+    printf ' %s |' "$(awk -v k="$key" '$1 == k {print $2}' "$OUT/$n.txt")"
+  done
+  echo
+done
