@@ -75,4 +75,20 @@ std::unique_ptr<Catalog> Reopen(const std::string& url) {
   return catalog.ok() ? std::move(catalog).value() : nullptr;
 }
 
+SeededTenant SeedTenant(Catalog& catalog, const std::string& name) {
+  SeededTenant seeded;
+  auto tenant = catalog.tenants().Add(Principal::Operator(), name);
+  EXPECT_TRUE(tenant.ok()) << tenant.status().ToString();
+  if (!tenant.ok()) return seeded;
+  seeded.tenant = *tenant;
+  ShareSpec spec;
+  spec.tenant_id = tenant->id;
+  spec.name = "home";
+  spec.location = "/srv/" + name;
+  auto share = catalog.shares().Add(Principal::Operator(), spec);
+  EXPECT_TRUE(share.ok()) << share.status().ToString();
+  if (share.ok()) seeded.share = *share;
+  return seeded;
+}
+
 }  // namespace arbor::catalog::testing

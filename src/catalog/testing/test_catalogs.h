@@ -33,6 +33,14 @@ std::unique_ptr<Catalog> OpenFreshCatalog(Engine engine, std::string* url = null
 // Opens another connection to an existing catalog, with the same test key.
 std::unique_ptr<Catalog> Reopen(const std::string& url);
 
+// A tenant named `name` with one posix share "home" at /srv/<name>. Fails the test on error.
+struct SeededTenant {
+  Tenant tenant;
+  Share share;
+  Principal principal() const { return Principal::ForTenant(tenant.id); }
+};
+SeededTenant SeedTenant(Catalog& catalog, const std::string& name);
+
 // A scratch folder removed at exit.
 std::string ScratchDir();
 

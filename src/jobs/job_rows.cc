@@ -1,0 +1,56 @@
+#include "jobs/job_rows.h"
+
+#include "catalog/ids.h"
+#include "catalog/sql_query.h"
+
+namespace arbor::jobs::internal {
+
+using catalog::SqlQuery;
+using catalog::SqlRows;
+
+Job JobFromRow(const SqlRows& rows, size_t i) {
+  Job j;
+  j.id = rows.Int(i, "id");
+  j.tenant_id = rows.Text(i, "tenant_id");
+  j.share_id = rows.Text(i, "share_id");
+  j.type = ParseJobType(rows.Text(i, "type")).value();
+  j.state = ParseJobState(rows.Text(i, "state")).value();
+  j.payload = nlohmann::json::parse(rows.Text(i, "payload"), nullptr, /*allow_exceptions=*/false);
+  j.priority = static_cast<int>(rows.Int(i, "priority"));
+  j.attempts = static_cast<int>(rows.Int(i, "attempts"));
+  j.max_attempts = static_cast<int>(rows.Int(i, "max_attempts"));
+  j.run_after_ms = rows.Int(i, "run_after_ms");
+  j.lease_owner = rows.Text(i, "lease_owner");
+  j.lease_expires_ms = rows.Int(i, "lease_expires_ms");
+  j.cancel_requested = rows.Int(i, "cancel_requested") != 0;
+  j.progress_files = rows.Int(i, "progress_files");
+  j.progress_bytes = rows.Int(i, "progress_bytes");
+  j.error = rows.Text(i, "error");
+  j.parent_id = rows.OptionalInt(i, "parent_id");
+  j.root_id = rows.OptionalInt(i, "root_id");
+  j.barrier_id = rows.OptionalInt(i, "barrier_id");
+  j.child_key = rows.Text(i, "child_key");
+  j.schedule_id = rows.Text(i, "schedule_id");
+  j.created_ms = rows.Int(i, "created_ms");
+  j.started_ms = rows.Int(i, "started_ms");
+  j.finished_ms = rows.Int(i, "finished_ms");
+  return j;
+}
+
+Result<std::optional<Job>> InsertJob(catalog::SqlExecutor& db, const NewJob& job) {
+  if (job.max_attempts < 1) return Status::InvalidArgument("max_attempts must be at least 1");
+  SqlQuery q(
+      "INSERT INTO jobs (tenant_id, share_id, type, state, payload, priority, max_attempts, run_after_ms, "
+      "parent_id, root_id, barrier_id, child_key, schedule_id, due_ms, created_ms) "
+      "VALUES (?, ?, ?, 'queued', ?, ?, ?, now_ms() + ?, ?, ?, ?, ?, ?, ?, now_ms()) ON CONFLICT DO NOTHING RETURNING ",
+      job.tenant_id, catalog::TextOrNull(job.share_id), std::string(JobTypeName(job.type)), job.payload.dump(),
+      int64_t{job.priority}, int64_t{job.max_attempts}, job.delay_ms, catalog::IntOrNull(job.parent_id),
+      catalog::IntOrNull(job.root_id), catalog::IntOrNull(job.barrier_id), catalog::TextOrNull(job.child_key),
+      catalog::TextOrNull(job.schedule_id), catalog::IntOrNull(job.due_ms));
+  q.Add(kJobColumns);
+  ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(db));
+  if (rows.empty()) return std::optional<Job>();
+  return std::optional<Job>(JobFromRow(rows, 0));
+}
+
+}  // namespace arbor::jobs::internal

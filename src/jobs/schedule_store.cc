@@ -1,0 +1,132 @@
+#include "jobs/schedule_store.h"
+
+#include "catalog/ids.h"
+#include "catalog/sql_query.h"
+#include "jobs/interval.h"
+#include "jobs/job_rows.h"
+
+namespace arbor::jobs {
+
+using catalog::SqlQuery;
+using catalog::SqlRows;
+
+namespace {
+
+constexpr const char* kSelect =
+    "SELECT id, tenant_id, share_id, type, every_ms, next_due_ms, payload, enabled, created_ms FROM schedules "
+    "WHERE 1 = 1";
+
+Schedule FromRow(const SqlRows& rows, size_t i) {
+  Schedule s;
+  s.id = rows.Text(i, "id");
+  s.tenant_id = rows.Text(i, "tenant_id");
+  s.share_id = rows.Text(i, "share_id");
+  s.type = ParseJobType(rows.Text(i, "type")).value();
+  s.every_ms = rows.Int(i, "every_ms");
+  s.next_due_ms = rows.Int(i, "next_due_ms");
+  s.payload = nlohmann::json::parse(rows.Text(i, "payload"), nullptr, /*allow_exceptions=*/false);
+  s.enabled = rows.Int(i, "enabled") != 0;
+  s.created_ms = rows.Int(i, "created_ms");
+  return s;
+}
+
+}  // namespace
+
+nlohmann::json Schedule::ToJson() const {
+  return {{"id", id},
+          {"tenant_id", tenant_id},
+          {"share_id", share_id},
+          {"type", JobTypeName(type)},
+          {"every", FormatInterval(std::chrono::milliseconds(every_ms))},
+          {"every_ms", every_ms},
+          {"next_due_ms", next_due_ms},
+          {"payload", payload},
+          {"enabled", enabled},
+          {"created_ms", created_ms}};
+}
+
+Result<Schedule> ScheduleStore::Add(const catalog::Principal& p, const ScheduleSpec& spec) {
+  if (spec.every < std::chrono::seconds(1)) return Status::InvalidArgument("a schedule interval must be at least 1s");
+  ARBOR_ASSIGN_OR_RETURN(catalog::Share share, catalog_.shares().Find(p, spec.share_id));
+  Schedule s;
+  s.id = catalog::NewId();
+  s.tenant_id = share.tenant_id;
+  s.share_id = share.id;
+  s.type = spec.type;
+  s.every_ms = spec.every.count();
+  s.created_ms = catalog::NowMs();
+  s.next_due_ms = spec.first_due_ms.value_or(s.created_ms + s.every_ms);
+  s.payload = spec.payload;
+  SqlQuery q(
+      "INSERT INTO schedules (id, tenant_id, share_id, type, every_ms, next_due_ms, payload, enabled, created_ms) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)",
+      s.id, s.tenant_id, s.share_id, std::string(JobTypeName(s.type)), s.every_ms, s.next_due_ms, s.payload.dump(),
+      s.created_ms);
+  ARBOR_RETURN_IF_ERROR(q.Run(catalog_.db()).status());
+  return s;
+}
+
+Result<std::vector<Schedule>> ScheduleStore::List(const catalog::Principal& p) {
+  SqlQuery q(kSelect);
+  q.ScopeTo(p).Add(" ORDER BY tenant_id, share_id, id");
+  ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(catalog_.db()));
+  std::vector<Schedule> out;
+  for (size_t i = 0; i < rows.size(); ++i) out.push_back(FromRow(rows, i));
+  return out;
+}
+
+Status ScheduleStore::Remove(const catalog::Principal& p, const std::string& id) {
+  SqlQuery q("DELETE FROM schedules WHERE id = ?", id);
+  q.ScopeTo(p);
+  ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(catalog_.db()));
+  if (rows.affected() == 0) return Status::NotFound("schedule " + id + " not found");
+  return Status::Ok();
+}
+
+Status ScheduleStore::SetEnabled(const catalog::Principal& p, const std::string& id, bool enabled) {
+  SqlQuery q("UPDATE schedules SET enabled = ? WHERE id = ?", int64_t{enabled ? 1 : 0}, id);
+  q.ScopeTo(p);
+  ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(catalog_.db()));
+  if (rows.affected() == 0) return Status::NotFound("schedule " + id + " not found");
+  return Status::Ok();
+}
+
+Result<int> ScheduleStore::EnqueueDue(int limit) {
+  SqlQuery due(
+      "SELECT id, next_due_ms FROM schedules WHERE enabled = 1 AND next_due_ms <= now_ms() "
+      "ORDER BY next_due_ms LIMIT ?",
+      int64_t{limit});
+  ARBOR_ASSIGN_OR_RETURN(SqlRows rows, due.Run(catalog_.db()));
+  int enqueued = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    ARBOR_ASSIGN_OR_RETURN(bool fired, FireOne(rows.Text(i, "id"), rows.Int(i, "next_due_ms")));
+    enqueued += fired ? 1 : 0;
+  }
+  return enqueued;
+}
+
+Result<bool> ScheduleStore::FireOne(const std::string& id, int64_t due_ms) {
+  bool fired = false;
+  ARBOR_RETURN_IF_ERROR(catalog_.db().Transact([&](catalog::SqlExecutor& tx) -> Status {
+    // Compare-and-swap on the due time: of all workers that saw it due, one advances it.
+    SqlQuery advance(
+        "UPDATE schedules SET next_due_ms = next_due_ms + every_ms * ((now_ms() - next_due_ms) / every_ms + 1) "
+        "WHERE id = ? AND next_due_ms = ? AND enabled = 1 RETURNING tenant_id, share_id, type, payload",
+        id, due_ms);
+    ARBOR_ASSIGN_OR_RETURN(SqlRows rows, advance.Run(tx));
+    if (rows.empty()) return Status::Ok();
+    internal::NewJob job;
+    job.tenant_id = rows.Text(0, "tenant_id");
+    job.share_id = rows.Text(0, "share_id");
+    ARBOR_ASSIGN_OR_RETURN(job.type, ParseJobType(rows.Text(0, "type")));
+    job.payload = nlohmann::json::parse(rows.Text(0, "payload"), nullptr, /*allow_exceptions=*/false);
+    job.schedule_id = id;
+    job.due_ms = due_ms;
+    ARBOR_ASSIGN_OR_RETURN(auto inserted, internal::InsertJob(tx, job));
+    fired = inserted.has_value();
+    return Status::Ok();
+  }));
+  return fired;
+}
+
+}  // namespace arbor::jobs
