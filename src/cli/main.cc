@@ -41,6 +41,11 @@ int main(int argc, char** argv) {
   RegisterSnapshots(app, g, &exit_code);
   RegisterLs(app, g, &exit_code);
   RegisterRestore(app, g, &exit_code);
+  RegisterVerify(app, g, &exit_code);
+  RegisterDiff(app, g, &exit_code);
+  RegisterForget(app, g, &exit_code);
+  RegisterPrune(app, g, &exit_code);
+  RegisterStats(app, g, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

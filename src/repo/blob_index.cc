@@ -1,5 +1,7 @@
 #include "repo/blob_index.h"
 
+#include <algorithm>
+
 namespace arbor {
 
 Result<std::unique_ptr<BlobIndex>> BlobIndex::Load(ObjectStore* store, std::string prefix) {
@@ -110,6 +112,32 @@ Status BlobIndex::WriteSegment(std::vector<IndexEntry> entries) {
   auto reader = SegmentReader::FromEntries(store_, key, encoded);
   std::unique_lock lock(segments_mu_);
   segments_.push_back(std::move(reader));
+  return Status::Ok();
+}
+
+Status BlobIndex::ReplaceAll(std::vector<IndexEntry> entries) {
+  std::lock_guard write_lock(write_mu_);
+  std::vector<std::string> old_keys = SegmentKeys();
+  std::vector<std::unique_ptr<SegmentReader>> fresh;
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  for (size_t start = 0; start < entries.size(); start += kMaxSegmentRecords) {
+    size_t end = std::min(entries.size(), start + kMaxSegmentRecords);
+    std::string encoded = EncodeIndexSegment({entries.begin() + start, entries.begin() + end});
+    std::string key = format::IndexKey(prefix_, Sha256Of(encoded));
+    ARBOR_RETURN_IF_ERROR(store_->Put(key, encoded));
+    fresh.push_back(SegmentReader::FromEntries(store_, key, encoded));
+  }
+  std::vector<std::string> new_keys;
+  for (const auto& r : fresh) new_keys.push_back(r->key());
+  {
+    std::unique_lock lock(segments_mu_);
+    segments_ = std::move(fresh);
+  }
+  for (const auto& key : old_keys) {
+    if (std::find(new_keys.begin(), new_keys.end(), key) == new_keys.end()) {
+      ARBOR_RETURN_IF_ERROR(store_->Delete(key));
+    }
+  }
   return Status::Ok();
 }
 

@@ -43,6 +43,11 @@ class BlobIndex {
   // Writes every pending record (data and trees) as one new segment.
   Status Flush();
 
+  // Replaces every segment by new ones holding exactly `entries` (prune). Writes the
+  // new segments first and deletes the old ones after, so a crash in between leaves
+  // duplicates, never a gap. REQUIRES: an exclusive repository lock.
+  Status ReplaceAll(std::vector<IndexEntry> entries);
+
   // Every committed entry (segments only), segment by segment; an id may appear
   // more than once when concurrent backups stored the same blob.
   Status ForEach(const std::function<Status(const std::string& segment_key, const IndexEntry&)>& fn) const;
@@ -52,6 +57,8 @@ class BlobIndex {
 
   // Pending data records beyond which AddPack writes a checkpoint segment.
   static constexpr size_t kCheckpointRecords = 100000;
+  // Largest segment ReplaceAll writes (52 MB of records).
+  static constexpr size_t kMaxSegmentRecords = 1000000;
 
  private:
   BlobIndex(ObjectStore* store, std::string prefix) : store_(store), prefix_(std::move(prefix)) {}

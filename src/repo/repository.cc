@@ -42,31 +42,38 @@ Result<std::unique_ptr<Repository>> Repository::Open(std::unique_ptr<ObjectStore
   return repo;
 }
 
+Result<std::unique_ptr<PackWriter>> Repository::AppendToPack(format::BlobType type, const Digest& id,
+                                                             std::string_view encoded, uint32_t raw_length) {
+  PackSlot& slot = SlotFor(type);
+  std::lock_guard lock(slot.mu);
+  if (!slot.writer) {
+    ARBOR_ASSIGN_OR_RETURN(slot.writer, PackWriter::Create(store_->StagingDir()));
+  }
+  ARBOR_RETURN_IF_ERROR(slot.writer->Add(type, id, encoded, raw_length));
+  std::unique_ptr<PackWriter> full;
+  if (slot.writer->size() >= config_.pack_size) full = std::move(slot.writer);
+  return full;
+}
+
 Result<bool> Repository::StoreBlob(format::BlobType type, const Digest& id, std::string_view raw) {
   ARBOR_ASSIGN_OR_RETURN(bool reserved, index_->Reserve(id));
   if (!reserved) return false;
   std::string encoded = EncodeBlob(raw, config_.compression_level);
-  std::unique_ptr<PackWriter> full;
-  Status st;
-  {
-    PackSlot& slot = SlotFor(type);
-    std::lock_guard lock(slot.mu);
-    if (!slot.writer) {
-      auto writer = PackWriter::Create(store_->StagingDir());
-      if (writer.ok()) slot.writer = std::move(writer).value();
-      else st = writer.status();
-    }
-    if (st.ok()) st = slot.writer->Add(type, id, encoded, static_cast<uint32_t>(raw.size()));
-    if (st.ok() && slot.writer->size() >= config_.pack_size) full = std::move(slot.writer);
-  }
-  if (!st.ok()) {
+  auto full = AppendToPack(type, id, encoded, static_cast<uint32_t>(raw.size()));
+  if (!full.ok()) {
     index_->Release(id);
-    return st;
+    return full.status();
   }
   counters_.blobs_added++;
   counters_.bytes_added += encoded.size();
-  if (full) ARBOR_RETURN_IF_ERROR(UploadPack(std::move(full)));
+  if (*full) ARBOR_RETURN_IF_ERROR(UploadPack(std::move(full).value()));
   return true;
+}
+
+Status Repository::CopyBlob(format::BlobType type, const Digest& id, std::string_view encoded, uint32_t raw_length) {
+  ARBOR_ASSIGN_OR_RETURN(auto full, AppendToPack(type, id, encoded, raw_length));
+  if (full) ARBOR_RETURN_IF_ERROR(UploadPack(std::move(full)));
+  return Status::Ok();
 }
 
 Status Repository::UploadPack(std::unique_ptr<PackWriter> writer) {

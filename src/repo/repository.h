@@ -54,6 +54,9 @@ class Repository {
   // Stores `raw` under `id` (its SHA-256) unless the repository already has it.
   // Returns true when it was added.
   Result<bool> StoreBlob(format::BlobType type, const Digest& id, std::string_view raw);
+  // Appends an already encoded blob to a new pack without a dedup check (prune's
+  // repacking: the blob is known and is being moved).
+  Status CopyBlob(format::BlobType type, const Digest& id, std::string_view encoded, uint32_t raw_length);
   // Encodes, hashes and stores a directory object. REQUIRES: nodes sorted by name.
   Result<Digest> StoreTree(const std::vector<Node>& nodes);
   // Finishes open packs (data first, then trees) and writes the pending index, so
@@ -81,6 +84,9 @@ class Repository {
   };
   PackSlot& SlotFor(format::BlobType type) { return type == format::BlobType::kTree ? tree_slot_ : data_slot_; }
   Status UploadPack(std::unique_ptr<PackWriter> writer);
+  // Appends to the writer for `type`; returns a full writer to upload, if any.
+  Result<std::unique_ptr<PackWriter>> AppendToPack(format::BlobType type, const Digest& id, std::string_view encoded,
+                                                   uint32_t raw_length);
   Status FlushSlot(PackSlot& slot);
 
   std::unique_ptr<ObjectStore> store_;

@@ -1,0 +1,104 @@
+// arbor forget --keep-...: removes snapshots by retention policy (and prunes with --prune).
+#include <iostream>
+
+#include "cli/commands.h"
+#include "engine/forget.h"
+#include "engine/prune.h"
+
+namespace arbor::cli {
+namespace {
+struct ForgetArgs {
+  RetentionPolicy policy;
+  bool prune = false;
+  bool dry_run = false;
+};
+
+void PrintPrune(const GlobalOptions& g, const PruneResult& r) {
+  if (g.json) {
+    PrintJson({{"message_type", "prune"},
+               {"blobs_used", r.blobs_used},
+               {"blobs_removed", r.blobs_removed},
+               {"packs_deleted", r.packs_deleted},
+               {"packs_repacked", r.packs_repacked},
+               {"unindexed_packs_deleted", r.unindexed_packs_deleted},
+               {"bytes_freed", r.bytes_freed}});
+  } else {
+    std::cout << "prune: " << r.packs_deleted << " packs deleted, " << r.packs_repacked << " repacked, "
+              << r.unindexed_packs_deleted << " unindexed packs removed, " << HumanBytes(r.bytes_freed)
+              << " freed\n";
+  }
+}
+}  // namespace
+
+void RegisterForget(CLI::App& app, GlobalOptions& g, int* exit_code) {
+  auto a = std::make_shared<ForgetArgs>();
+  auto* cmd = app.add_subcommand("forget", "Remove snapshots according to a retention policy");
+  cmd->add_option("--keep-last", a->policy.last, "Keep the last N snapshots");
+  cmd->add_option("--keep-hourly", a->policy.hourly, "Keep the last snapshot of each of the last N hours");
+  cmd->add_option("--keep-daily", a->policy.daily, "Keep the last snapshot of each of the last N days");
+  cmd->add_option("--keep-weekly", a->policy.weekly, "Keep the last snapshot of each of the last N weeks");
+  cmd->add_option("--keep-monthly", a->policy.monthly, "Keep the last snapshot of each of the last N months");
+  cmd->add_option("--keep-yearly", a->policy.yearly, "Keep the last snapshot of each of the last N years");
+  cmd->add_option("--keep-tag", a->policy.keep_tags, "Keep snapshots with this tag (repeatable)");
+  cmd->add_flag("--prune", a->prune, "Run prune afterwards to free the space");
+  cmd->add_flag("-n,--dry-run", a->dry_run, "Only show what would be removed");
+  cmd->callback([&g, a, exit_code] {
+    if (a->policy.Empty()) {
+      *exit_code = ReportError(g, Status::InvalidArgument("no policy given: refusing to remove every snapshot "
+                                                          "(use --keep-last N, --keep-daily N, ...)"));
+      return;
+    }
+    auto repo = OpenRepository(g, exit_code);
+    if (!repo) return;
+    auto all = repo->ListSnapshots();
+    if (!all.ok()) {
+      *exit_code = ReportError(g, all.status());
+      return;
+    }
+    ForgetDecision d = ApplyRetention(*all, a->policy);
+    for (const auto& s : d.remove) {
+      if (!a->dry_run) {
+        Status st = repo->DeleteSnapshot(s.id);
+        if (!st.ok()) {
+          *exit_code = ReportError(g, st);
+          return;
+        }
+      }
+      if (g.json) PrintJson({{"message_type", "removed"}, {"snapshot_id", s.id.Hex()}, {"dry_run", a->dry_run}});
+      else std::cout << (a->dry_run ? "would remove " : "removed ") << s.id.Hex().substr(0, 8) << "  "
+                     << FormatTime(s.time_ns) << "\n";
+    }
+    if (!g.json) std::cout << d.keep.size() << " snapshots kept, " << d.remove.size() << " removed\n";
+    if (a->prune && !a->dry_run) {
+      auto r = RunPrune(*repo, PruneOptions{});
+      if (!r.ok()) {
+        *exit_code = ReportError(g, r.status());
+        return;
+      }
+      PrintPrune(g, *r);
+    }
+  });
+}
+
+void RegisterPrune(CLI::App& app, GlobalOptions& g, int* exit_code) {
+  auto opts = std::make_shared<PruneOptions>();
+  auto wait = std::make_shared<int>(0);
+  auto* cmd = app.add_subcommand("prune", "Delete data that no snapshot references");
+  cmd->add_option("--max-unused", opts->max_unused, "Repack packs with more than this share unused (0..1)")
+      ->capture_default_str();
+  cmd->add_option("--wait", *wait, "Seconds to wait for running backups to finish")->capture_default_str();
+  cmd->add_flag("-n,--dry-run", opts->dry_run, "Only show what would be deleted");
+  cmd->callback([&g, opts, wait, exit_code] {
+    auto repo = OpenRepository(g, exit_code);
+    if (!repo) return;
+    opts->lock_wait = std::chrono::seconds(*wait);
+    auto r = RunPrune(*repo, *opts);
+    if (!r.ok()) {
+      *exit_code = ReportError(g, r.status());
+      return;
+    }
+    PrintPrune(g, *r);
+  });
+}
+
+}  // namespace arbor::cli

@@ -1,0 +1,23 @@
+// Diff: what changed between two snapshots, found by walking both trees together
+// and skipping every subtree whose id is the same in both (so an unchanged tree of
+// a million files costs nothing).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "base/status.h"
+#include "repo/repository.h"
+
+namespace arbor {
+
+enum class Change : char { kAdded = '+', kRemoved = '-', kModified = 'M', kTypeChanged = 'T' };
+
+struct DiffStats {
+  uint64_t added = 0, removed = 0, modified = 0;
+};
+
+using ChangeVisitor = std::function<void(Change change, const std::string& path, const Node* before, const Node* after)>;
+Result<DiffStats> DiffTrees(Repository& repo, const Digest& before, const Digest& after, const ChangeVisitor& visit);
+
+}  // namespace arbor

@@ -1,0 +1,36 @@
+// Prune: frees the space of data no snapshot references any more.
+//
+// Under an exclusive lock (so no backup is running, and none can have just decided
+// to reuse a blob that looks unreferenced): mark every blob reachable from a
+// snapshot; delete packs with nothing reachable; repack packs whose unreachable part
+// exceeds max_unused (copying their live blobs into new packs); write one new index
+// naming exactly what remains; delete the old index segments, then the packs. Each
+// step leaves a repository that verifies if the process is killed right after it.
+#pragma once
+
+#include <chrono>
+
+#include "base/status.h"
+#include "repo/repository.h"
+
+namespace arbor {
+
+struct PruneOptions {
+  double max_unused = 0.2;       // repack a pack when more than this share of it is unreferenced
+  bool dry_run = false;
+  std::chrono::seconds lock_wait{0};
+};
+
+struct PruneResult {
+  uint64_t blobs_used = 0;
+  uint64_t blobs_removed = 0;
+  uint64_t packs_deleted = 0;
+  uint64_t packs_repacked = 0;
+  uint64_t unindexed_packs_deleted = 0;
+  uint64_t bytes_freed = 0;
+  uint64_t bytes_repacked = 0;
+};
+
+Result<PruneResult> RunPrune(Repository& repo, const PruneOptions& options);
+
+}  // namespace arbor
