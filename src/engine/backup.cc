@@ -65,6 +65,22 @@ bool Unchanged(const Node& now, const Node& before) {
          now.ctime_ns == before.ctime_ns && now.inode == before.inode;
 }
 
+// For an entry whose ctime did not move, what the parent snapshot recorded is still
+// true: xattrs and ACLs cannot change without touching ctime, and content not
+// without touching mtime. The atime is kept from the parent too: reading a tree
+// moves atimes, and recording that would make every directory object new on every
+// backup of an unchanged tree.
+void ReuseUnchanged(const Node& old, Node* node) {
+  node->atime_ns = old.atime_ns;
+  node->xattrs = old.xattrs;
+  if (node->IsFile()) {
+    node->content = old.content;
+    node->chunk_sizes = old.chunk_sizes;
+    node->data_extents = old.data_extents;
+    node->quickxor = old.quickxor;
+  }
+}
+
 class Archiver {
  public:
   Archiver(Repository& repo, Source& source, const BackupOptions& options)
@@ -121,7 +137,8 @@ class Archiver {
         HandleEntry(job, i, path, old);
         continue;
       }
-      (void)source_.LoadExtended(path, &job->nodes[i]);
+      if (old && Unchanged(job->nodes[i], *old)) ReuseUnchanged(*old, &job->nodes[i]);
+      else LoadExtendedOrWarn(path, &job->nodes[i]);
       auto sub = MakeChild(job, i, path);
       ProcessVirtual(child, sub, old && old->IsDir() ? old->subtree : std::nullopt);
       Release(sub);
@@ -144,24 +161,20 @@ class Archiver {
     bool same = old && Unchanged(node, *old);
     if (node.IsDir()) {
       stats_.dirs_total++;
-      if (same) node.xattrs = old->xattrs;
+      if (same) ReuseUnchanged(*old, &node);
       else LoadExtendedOrWarn(path, &node);
       WalkDirectory(MakeChild(job, i, path), old && old->IsDir() ? old->subtree : std::nullopt);
       return;
     }
     if (!node.IsFile()) {
-      if (same) node.xattrs = old->xattrs;
+      if (same) ReuseUnchanged(*old, &node);
       else LoadExtendedOrWarn(path, &node);
       return;
     }
     stats_.files_total++;
     stats_.bytes_total += node.size;
     if (same && old->content.size() == old->chunk_sizes.size()) {
-      node.content = old->content;
-      node.chunk_sizes = old->chunk_sizes;
-      node.data_extents = old->data_extents;
-      node.quickxor = old->quickxor;
-      node.xattrs = old->xattrs;
+      ReuseUnchanged(*old, &node);
       progress_.files_done++;
       progress_.bytes_done += node.size;
       return;
@@ -244,7 +257,7 @@ class Archiver {
       bool same = old && Unchanged(node, *old);
       std::string path = Join(job->path, node.name);
       if (node.IsDir()) {
-        if (same) node.xattrs = old->xattrs;
+        if (same) ReuseUnchanged(*old, &node);
         else LoadExtendedOrWarn(path, &node);
         subdirs->emplace_back(i, old && old->IsDir() ? old->subtree : std::nullopt);
       } else {

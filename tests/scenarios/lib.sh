@@ -1,0 +1,58 @@
+# Shared helpers for arbor's scenario tests: each test is a readable CLI transcript
+# that fails loudly (set -e plus explicit checks) with the command that went wrong.
+set -euo pipefail
+
+ARBOR="${ARBOR:?set ARBOR to the arbor binary}"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/arbor-scenario-XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+export ARBOR_REPO="$WORK/repo"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+step() { echo "--- $*"; }
+
+# arbor with --json; prints stdout. Usage: out=$(arbor_json backup SRC)
+arbor_json() { "$ARBOR" --json -q "$@"; }
+
+# Field of the last JSON object printed by a command: json_field '<json lines>' key
+json_field() { printf '%s\n' "$1" | tail -n 1 | python3 -c "import json,sys; print(json.load(sys.stdin)['$2'])"; }
+
+expect_exit() {  # expect_exit CODE cmd...
+  local want=$1; shift
+  set +e; "$@" >"$WORK/last.out" 2>"$WORK/last.err"; local got=$?; set -e
+  [[ $got == "$want" ]] || { cat "$WORK/last.out" "$WORK/last.err" >&2; fail "expected exit $want, got $got: $*"; }
+}
+
+expect_stderr() {  # expect_stderr TEXT: the last expect_exit's stderr mentions TEXT
+  grep -q -- "$1" "$WORK/last.err" || { cat "$WORK/last.err" >&2; fail "stderr lacks '$1'"; }
+}
+
+# Compares two trees: content and types (diff), then per-entry metadata.
+same_tree() {
+  local a=$1 b=$2 d
+  # diff reports FIFOs and devices it cannot compare; their type is checked below.
+  d=$(diff -r --no-dereference "$a" "$b" 2>&1 | grep -v -E 'is a (fifo|character special file|block special file|socket) while file .* is a' || true)
+  [[ -z "$d" ]] || { echo "$d" | head -20 >&2; fail "content differs: $a vs $b"; }
+  local ma mb
+  ma=$(cd "$a" && find . -mindepth 1 -print0 | sort -z | xargs -0 stat -c '%n %F %a %u %g %s %Y.%y %h' | sed 's/ [0-9-]* [0-9:.]* +0000//')
+  mb=$(cd "$b" && find . -mindepth 1 -print0 | sort -z | xargs -0 stat -c '%n %F %a %u %g %s %Y.%y %h' | sed 's/ [0-9-]* [0-9:.]* +0000//')
+  [[ "$ma" == "$mb" ]] || { diff <(echo "$ma") <(echo "$mb") | head -20 >&2; fail "metadata differs: $a vs $b"; }
+  local mtime_a mtime_b
+  mtime_a=$(cd "$a" && find . -mindepth 1 ! -type l -print0 | sort -z | xargs -0 stat -c '%n %y')
+  mtime_b=$(cd "$b" && find . -mindepth 1 ! -type l -print0 | sort -z | xargs -0 stat -c '%n %y')
+  [[ "$mtime_a" == "$mtime_b" ]] || { diff <(echo "$mtime_a") <(echo "$mtime_b") | head >&2; fail "mtimes differ"; }
+}
+
+# Writes N bytes of reproducible pseudo-random data (seeded) to a file.
+random_file() {  # random_file PATH BYTES SEED
+  python3 - "$1" "$2" "$3" <<'PY'
+import random, sys
+path, n, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+r = random.Random(seed)
+with open(path, "wb") as f:
+    left = n
+    while left > 0:
+        k = min(left, 1 << 20)
+        f.write(r.randbytes(k))
+        left -= k
+PY
+}
