@@ -5,12 +5,13 @@
 #include <algorithm>
 
 #include "index/node_tree_impl.h"
+#include "index/record_format.h"
 
 namespace arbor::index {
 
 uint32_t ChangeStamp(int64_t mtime_ns, uint64_t change_key) {
   uint64_t in[2] = {static_cast<uint64_t>(mtime_ns), change_key};
-  return static_cast<uint32_t>(XXH3_64bits(in, sizeof in));
+  return static_cast<uint32_t>(XXH3_64bits(in, sizeof in)) & kStampMask;
 }
 
 // ---- Impl: slots, tables, links.

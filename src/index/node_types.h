@@ -42,7 +42,7 @@ struct DirFacts {
 };
 
 // A node as the index stores it. mtime is kept to the second; the nanoseconds and the
-// change key survive only inside the 32-bit change stamp.
+// change key survive only inside the 24-bit change stamp.
 struct NodeInfo {
   NodeId node_id = 0;
   NodeId parent_id = 0;  // the directory holding this node (itself for the root)
@@ -56,7 +56,8 @@ struct NodeInfo {
   bool operator==(const NodeInfo&) const = default;
 };
 
-// Folds the facts that prove "unchanged" beyond size and mtime seconds into 32 bits.
+// Folds the facts that prove "unchanged" beyond size and mtime seconds (mtime's
+// nanoseconds and the change key) into 24 bits.
 uint32_t ChangeStamp(int64_t mtime_ns, uint64_t change_key);
 
 // Floor division: -1 ns is second -1, not 0.

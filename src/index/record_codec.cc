@@ -1,7 +1,7 @@
 // Record layout (v1), all integers little endian, "varint" = LEB128, "zz" = zig-zag varint:
 //
 //   u8 version | fixed64 node_id | fixed64 parent_id | varint len + name
-//   zz mtime_s | fixed32 stamp | varint len + ref | varint file_count
+//   zz mtime_s | fixed24 stamp | varint len + ref | varint file_count
 //   if file_count > 0:
 //     varint own_bytes | varint max_size | zz mtime_base | varint id_base
 //     varint ext_count, then per extension: u8 len + bytes
@@ -9,10 +9,12 @@
 //   fixed32 checksum (low 32 bits of XXH3-64 over everything before it)
 //
 // The body is blocks of kBlockEntries entries. One entry:
-//   u8 tag (kind << 6 | extension slot) | u8 name lengths (shared nibble, suffix nibble,
-//   each 15 = escape: varint with the rest follows) | suffix bytes of the stem
+//   u8 tag (extension code << 5 | raw flag << 4 | shared-prefix length)
+//   [varint (extension slot << 2 | kind)   when the extension code is 7]
+//   [varint shared - 15                     when the shared length is 15]
+//   stem suffix: raw flag set: varint length + bytes; else the name code (name_code.cc)
 //   varint size | varint mtime_s - mtime_base | varint node_id - id_base
-//   fixed32 stamp | fixed64 hash
+//   fixed24 stamp | fixed64 hash
 // Stems are front-coded against the previous entry of the same block; the first entry of
 // a block shares nothing, which is what makes binary search over blocks possible.
 #include "index/record_codec.h"
@@ -20,8 +22,11 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cstring>
+#include <unordered_map>
 
 #include "base/coding.h"
+#include "index/name_code.h"
 #include "index/record_format.h"
 
 namespace arbor::index {
@@ -31,6 +36,21 @@ uint32_t Checksum(std::string_view bytes) {
   return static_cast<uint32_t>(XXH3_64bits(bytes.data(), bytes.size()));
 }
 
+void PutStamp(std::string* out, uint32_t stamp) {
+  char b[4];
+  EncodeFixed32(b, stamp);
+  out->append(b, kStampBytes);
+}
+
+bool GetStamp(std::string_view* in, uint32_t* stamp) {
+  if (in->size() < kStampBytes) return false;
+  char b[4] = {};
+  std::memcpy(b, in->data(), kStampBytes);
+  *stamp = DecodeFixed32(b);
+  in->remove_prefix(kStampBytes);
+  return true;
+}
+
 size_t SharedPrefix(std::string_view a, std::string_view b) {
   size_t n = std::min(a.size(), b.size());
   size_t i = 0;
@@ -38,17 +58,28 @@ size_t SharedPrefix(std::string_view a, std::string_view b) {
   return i;
 }
 
-// Extension table of one record, in order of first appearance.
+// Extension table of one record, most used first (ties in byte order), so that the
+// common extensions fit the tag byte.
 class ExtTable {
  public:
-  uint64_t Slot(std::string_view ext) {
-    if (ext.empty()) return 0;
-    for (size_t i = 0; i < exts_.size(); ++i) {
-      if (exts_[i] == ext) return i + 1;
+  explicit ExtTable(std::span<const FileEntry> files) {
+    std::unordered_map<std::string_view, size_t> uses;
+    for (const FileEntry& f : files) {
+      std::string_view stem, ext;
+      SplitExtension(f.name, &stem, &ext);
+      if (!ext.empty()) uses[ext]++;
     }
-    exts_.push_back(ext);
-    return exts_.size();
+    std::vector<std::pair<size_t, std::string_view>> order;
+    for (const auto& [ext, n] : uses) order.emplace_back(n, ext);
+    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    for (const auto& [n, ext] : order) {
+      slots_.emplace(ext, exts_.size() + 1);
+      exts_.push_back(ext);
+    }
   }
+  uint64_t Slot(std::string_view ext) const { return ext.empty() ? 0 : slots_.at(ext); }
   void Encode(std::string* out) const {
     PutVarint64(out, exts_.size());
     for (std::string_view e : exts_) {
@@ -59,15 +90,8 @@ class ExtTable {
 
  private:
   std::vector<std::string_view> exts_;
+  std::unordered_map<std::string_view, uint64_t> slots_;
 };
-
-void PutNibbles(std::string* out, size_t shared, size_t suffix) {
-  size_t hi = std::min<size_t>(shared, kNibbleEscape);
-  size_t lo = std::min<size_t>(suffix, kNibbleEscape);
-  out->push_back(static_cast<char>(hi << 4 | lo));
-  if (hi == kNibbleEscape) PutVarint64(out, shared - kNibbleEscape);
-  if (lo == kNibbleEscape) PutVarint64(out, suffix - kNibbleEscape);
-}
 
 struct Bases {
   uint64_t own_bytes = 0;
@@ -87,21 +111,34 @@ Bases ComputeBases(std::span<const FileEntry> files) {
   return b;
 }
 
-void EncodeEntry(const FileEntry& f, const Bases& b, ExtTable* exts, std::string_view prev_stem,
+void EncodeName(std::string_view suffix, int prev, bool raw, std::string* body) {
+  if (raw) {
+    PutLengthPrefixed(body, suffix);
+  } else {
+    EncodeNameCode(suffix, prev, body);
+  }
+}
+
+void EncodeEntry(const FileEntry& f, const Bases& b, const ExtTable& exts, std::string_view prev_stem,
                  std::string* body) {
   std::string_view stem, ext;
   SplitExtension(f.name, &stem, &ext);
-  uint64_t slot = exts->Slot(ext);
-  uint8_t slot_bits = slot < kExtEscape ? static_cast<uint8_t>(slot) : kExtEscape;
-  body->push_back(static_cast<char>(static_cast<uint8_t>(f.kind) << kTagKindShift | slot_bits));
-  if (slot_bits == kExtEscape) PutVarint64(body, slot);
+  uint64_t slot = exts.Slot(ext);
+  bool direct = f.kind == NodeKind::kFile && slot <= kExtDirect;
+  uint8_t ext_code = direct ? static_cast<uint8_t>(slot) : kExtEscape;
   size_t shared = SharedPrefix(prev_stem, stem);
-  PutNibbles(body, shared, stem.size() - shared);
-  body->append(stem.substr(shared));
+  uint8_t shared_code = static_cast<uint8_t>(std::min<size_t>(shared, kSharedEscape));
+  std::string_view suffix = stem.substr(shared);
+  int prev = shared > 0 ? static_cast<unsigned char>(stem[shared - 1]) : -1;
+  bool raw = static_cast<size_t>(VarintLength(suffix.size())) + suffix.size() < NameCodeBytes(suffix, prev);
+  body->push_back(static_cast<char>(ext_code << kTagExtShift | (raw ? kTagRawBit : 0) | shared_code));
+  if (!direct) PutVarint64(body, slot << 2 | static_cast<uint64_t>(f.kind));
+  if (shared_code == kSharedEscape) PutVarint64(body, shared - kSharedEscape);
+  EncodeName(suffix, prev, raw, body);
   PutVarint64(body, f.size);
   PutVarint64(body, static_cast<uint64_t>(f.mtime_s - b.mtime_base));
   PutVarint64(body, f.node_id - b.id_base);
-  PutFixed32(body, f.stamp);
+  PutStamp(body, f.stamp);
   PutFixed64(body, f.hash);
 }
 
@@ -111,7 +148,7 @@ void EncodeHeader(const DirHeader& h, std::string* out) {
   PutFixed64(out, h.parent_id);
   PutLengthPrefixed(out, h.name);
   PutVarintSigned64(out, h.mtime_s);
-  PutFixed32(out, h.stamp);
+  PutStamp(out, h.stamp);
   PutLengthPrefixed(out, h.ref);
 }
 
@@ -119,7 +156,7 @@ void EncodeFiles(std::span<const FileEntry> files, std::string* out) {
   PutVarint64(out, files.size());
   if (files.empty()) return;
   Bases b = ComputeBases(files);
-  ExtTable exts;
+  ExtTable exts(files);
   std::string body;
   std::vector<uint32_t> offsets;
   std::string_view prev_stem;
@@ -128,7 +165,7 @@ void EncodeFiles(std::span<const FileEntry> files, std::string* out) {
       if (i > 0) offsets.push_back(static_cast<uint32_t>(body.size()));
       prev_stem = {};
     }
-    EncodeEntry(files[i], b, &exts, prev_stem, &body);
+    EncodeEntry(files[i], b, exts, prev_stem, &body);
     std::string_view ext;
     SplitExtension(files[i].name, &prev_stem, &ext);
   }
@@ -188,7 +225,7 @@ Status RecordView::Parse(std::string_view bytes, RecordView* v, Verify verify) {
   uint64_t count = 0;
   if (!GetFixed64(&in, &v->node_id_) || !GetFixed64(&in, &v->parent_id_) ||
       !GetLengthPrefixed(&in, &v->name_) || !GetVarintSigned64(&in, &v->mtime_s_) ||
-      !GetFixed32(&in, &v->stamp_) || !GetLengthPrefixed(&in, &v->ref_)) {
+      !GetStamp(&in, &v->stamp_) || !GetLengthPrefixed(&in, &v->ref_)) {
     return Bad("malformed header");
   }
   v->tail_ = in;
@@ -291,22 +328,28 @@ bool EntryCursor::Fail() {
 }
 
 bool EntryCursor::DecodeName(uint8_t tag, FileEntry* e) {
-  uint64_t slot = tag & kTagExtMask;
-  if (slot == kExtEscape && !GetVarint64(&in_, &slot)) return false;
-  if (slot > view_.ext_count_ || in_.empty()) return false;
-  uint8_t lens = static_cast<uint8_t>(in_[0]);
-  in_.remove_prefix(1);
-  uint64_t shared = lens >> 4, suffix = lens & kNibbleEscape;
+  uint64_t ext_code = tag >> kTagExtShift, slot = ext_code, kind = 0, shared = tag & kTagSharedMask;
+  if (ext_code == kExtEscape) {
+    uint64_t v = 0;
+    if (!GetVarint64(&in_, &v)) return false;
+    slot = v >> 2;
+    kind = v & 3;
+  }
   uint64_t more = 0;
-  if (shared == kNibbleEscape && !GetVarint64(&in_, &more)) return false;
+  if (shared == kSharedEscape && !GetVarint64(&in_, &more)) return false;
   shared += more;
-  more = 0;
-  if (suffix == kNibbleEscape && !GetVarint64(&in_, &more)) return false;
-  suffix += more;
-  if (shared > stem_.size() || suffix > in_.size() || shared + suffix > kMaxNameLength) return false;
+  if (slot > view_.ext_count_ || kind >= static_cast<uint64_t>(NodeKind::kDirectory) || shared > stem_.size()) {
+    return false;
+  }
   stem_.resize(shared);
-  stem_.append(in_.substr(0, suffix));
-  in_.remove_prefix(suffix);
+  if (tag & kTagRawBit) {
+    std::string_view raw;
+    if (!GetLengthPrefixed(&in_, &raw) || shared + raw.size() > kMaxNameLength) return false;
+    stem_.append(raw);
+  } else if (!DecodeNameCode(&in_, &stem_, kMaxNameLength - shared)) {
+    return false;
+  }
+  e->kind = static_cast<NodeKind>(kind);
   e->name = stem_;
   if (slot != 0) {
     e->name.push_back('.');
@@ -324,12 +367,10 @@ bool EntryCursor::Next(FileEntry* e) {
   if (in_.empty()) return Fail();
   uint8_t tag = static_cast<uint8_t>(in_[0]);
   in_.remove_prefix(1);
-  uint8_t kind = tag >> kTagKindShift;
-  if (kind >= static_cast<uint8_t>(NodeKind::kDirectory) || !DecodeName(tag, e)) return Fail();
-  e->kind = static_cast<NodeKind>(kind);
+  if (!DecodeName(tag, e)) return Fail();
   uint64_t mtime_delta = 0, id_delta = 0;
   if (!GetVarint64(&in_, &e->size) || !GetVarint64(&in_, &mtime_delta) ||
-      !GetVarint64(&in_, &id_delta) || !GetFixed32(&in_, &e->stamp) || !GetFixed64(&in_, &e->hash)) {
+      !GetVarint64(&in_, &id_delta) || !GetStamp(&in_, &e->stamp) || !GetFixed64(&in_, &e->hash)) {
     return Fail();
   }
   e->mtime_s = view_.mtime_base_ + static_cast<int64_t>(mtime_delta);

@@ -13,7 +13,7 @@ namespace {
 
 FileEntry Entry(std::string name, uint64_t size, NodeId id) {
   return FileEntry{std::move(name), NodeKind::kFile, size, 1'600'000'000 + static_cast<int64_t>(size % 977),
-                   id, static_cast<uint32_t>(id * 2654435761u), id * 0x9E3779B97F4A7C15ull};
+                   id, static_cast<uint32_t>(id * 2654435761u) & 0xffffff, id * 0x9E3779B97F4A7C15ull};
 }
 
 std::vector<FileEntry> Sorted(std::vector<FileEntry> v) {
@@ -21,7 +21,7 @@ std::vector<FileEntry> Sorted(std::vector<FileEntry> v) {
   return v;
 }
 
-DirHeader Header() { return DirHeader{42, 7, "photos", 1'700'000'000, 0xabcdef01, "tree-object-id"}; }
+DirHeader Header() { return DirHeader{42, 7, "photos", 1'700'000'000, 0xabcdef, "tree-object-id"}; }
 
 TEST(RecordCodecTest, EmptyDirectoryRoundTrips) {
   std::string rec = EncodeRecord(Header(), {});

@@ -1,0 +1,213 @@
+// Static canonical Huffman codes for name suffixes (docs/format/node-index.md, "Name
+// code"), one code per context: the class of the byte before the symbol (none, a-z, A-Z,
+// 0-9, other ASCII, >= 0x80). Digits after a digit or a lower-case letter after one cost
+// about 4 bits instead of 8.
+//
+// Why fixed codes: per-record code tables would cost more than they save on directories
+// of a few dozen names, and a per-tree table would make every record depend on another
+// row. The lengths come from generic weights (English letter frequencies within letters,
+// digits, common separators, a share per class of next byte for each context, a floor
+// for every other byte, an end-of-name mark), limited to 15 bits; they were not fitted
+// to any benchmark data. Names whose code is longer than their bytes (non-Latin scripts,
+// odd punctuation) are stored raw: the encoder picks the shorter form.
+#include "index/name_code.h"
+
+#include <algorithm>
+#include <array>
+
+namespace arbor::index {
+namespace {
+
+constexpr int kSymbols = 257;  // bytes 0..255 and the end-of-name mark
+constexpr int kEnd = 256;
+constexpr int kMaxBits = 15;
+constexpr int kFastBits = 10;
+
+// Code length (hex digit, 1..15) of each symbol, per context; the symbol order is byte
+// 0x00..0xff, then end-of-name. The context is the class of the byte before the symbol.
+constexpr int kContexts = 6;
+constexpr std::array<const char*, kContexts> kCodeLengths = {
+    // after nothing (first byte of the suffix with no shared prefix)
+    "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee5eeeeebb99eba67e5556655555eeeeee"
+    "e687758866c978668c666798b8dbebe6e587657866b977668c665787b7ceeebd"
+    "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
+    "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
+    "3",
+    // after a-z
+    "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee5eeeeebb99eba67e8878888888eeeeee"
+    "e9bba9bba9edaba9beaa9bcbebebebe6e466536654a756446a544676a6beeebe"
+    "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"
+    "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeed"
+    "4",
+    // after A-Z
+    "ffffffffffffffffffffffffffffffff5fffffbb99fba67f7777777777ffffff"
+    "f687758866b978668c666798b8dbfbf6f476546755a866557b554676a6bfffbf"
+    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+    "feeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"
+    "4",
+    // after 0-9
+    "ffffffffffffffffffffffffffffffff5fffffbb99fba67f4334444444ffffff"
+    "facbb9bcaafdbbaacfaa9bdbfcfbfbf6f9bba8bb99fcab99bfa99bcbfbffffbf"
+    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+    "fffffffffffffffffffffffffffffffffffffffffffffffffffffeeeeeeeeeee"
+    "3",
+    // after any other ASCII byte
+    "ffffffffffffffffffffffffffffffff6fffffcb99fbb77f5555555555ffffff"
+    "f587657766b967667c665787b7cbfbf6f587657766b967667c665787b7cfeebe"
+    "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
+    "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
+    "5",
+    // after a byte >= 0x80
+    "ffffffffffffffffffffffffffffffff7fffffccaafcb78f999a999999ffffff"
+    "fbdcbaddbbfeccbbdfbbacdcfdfcfcf7f9bba8bb99fcab99bf999bcbebffffcf"
+    "8888888888888888888888888888887777777777777777777777777777777777"
+    "7777777777777777777777777777777777777777777777777777777777777777"
+    "5",
+};
+
+int LengthOf(int context, int symbol) {
+  char c = kCodeLengths[context][symbol];
+  return c <= '9' ? c - '0' : c - 'a' + 10;
+}
+
+// kStart when there is no previous byte (prev < 0).
+int ContextOf(int prev) {
+  if (prev < 0) return 0;
+  if (prev >= 'a' && prev <= 'z') return 1;
+  if (prev >= 'A' && prev <= 'Z') return 2;
+  if (prev >= '0' && prev <= '9') return 3;
+  return prev < 0x80 ? 4 : 5;
+}
+
+struct Tables {
+  std::array<uint16_t, kSymbols> code{};
+  std::array<uint8_t, kSymbols> bits{};
+  // Fast path: the next kFastBits bits -> (symbol << 4 | length), 0 when longer.
+  std::array<uint16_t, 1 << kFastBits> fast{};
+  // Canonical decoding of longer codes: per length, the first code and the index of its
+  // first symbol in `sorted`, and how many codes have that length.
+  std::array<uint32_t, kMaxBits + 1> first_code{};
+  std::array<uint16_t, kMaxBits + 1> first_index{};
+  std::array<uint16_t, kMaxBits + 1> count{};
+  std::array<uint16_t, kSymbols> sorted{};
+
+  explicit Tables(int context) {
+    std::array<int, kSymbols> length{};
+    for (int s = 0; s < kSymbols; ++s) count[length[s] = LengthOf(context, s)]++;
+    count[0] = 0;
+    uint32_t code_value = 0;
+    uint16_t index = 0;
+    for (int len = 1; len <= kMaxBits; ++len) {
+      code_value = (code_value + count[len - 1]) << 1;  // the canonical (DEFLATE) rule
+      first_code[len] = code_value;
+      first_index[len] = index;
+      for (int s = 0; s < kSymbols; ++s) {
+        if (length[s] == len) sorted[index++] = static_cast<uint16_t>(s);
+      }
+    }
+    for (int len = 1; len <= kMaxBits; ++len) {
+      for (int i = 0; i < count[len]; ++i) {
+        int s = sorted[first_index[len] + i];
+        code[s] = static_cast<uint16_t>(first_code[len] + i);
+        bits[s] = static_cast<uint8_t>(len);
+        if (len <= kFastBits) {
+          int shift = kFastBits - len;
+          for (int fill = 0; fill < (1 << shift); ++fill) {
+            fast[(code[s] << shift) | fill] = static_cast<uint16_t>(s << 4 | len);
+          }
+        }
+      }
+    }
+  }
+};
+
+const Tables& T(int context) {
+  static const std::array<Tables, kContexts> t = {Tables(0), Tables(1), Tables(2), Tables(3), Tables(4), Tables(5)};
+  return t[context];
+}
+
+class BitWriter {
+ public:
+  explicit BitWriter(std::string* out) : out_(out) {}
+  void Put(uint32_t code, int len) {
+    acc_ = acc_ << len | code;
+    bits_ += len;
+    while (bits_ >= 8) {
+      bits_ -= 8;
+      out_->push_back(static_cast<char>(acc_ >> bits_));
+    }
+  }
+  void Flush() {
+    if (bits_ > 0) out_->push_back(static_cast<char>(acc_ << (8 - bits_)));
+  }
+
+ private:
+  std::string* out_;
+  uint64_t acc_ = 0;
+  int bits_ = 0;
+};
+
+}  // namespace
+
+size_t NameCodeBytes(std::string_view suffix, int prev) {
+  size_t bits = 0;
+  for (unsigned char c : suffix) {
+    bits += T(ContextOf(prev)).bits[c];
+    prev = c;
+  }
+  bits += T(ContextOf(prev)).bits[kEnd];
+  return (bits + 7) / 8;
+}
+
+void EncodeNameCode(std::string_view suffix, int prev, std::string* out) {
+  BitWriter w(out);
+  for (unsigned char c : suffix) {
+    const Tables& t = T(ContextOf(prev));
+    w.Put(t.code[c], t.bits[c]);
+    prev = c;
+  }
+  const Tables& t = T(ContextOf(prev));
+  w.Put(t.code[kEnd], t.bits[kEnd]);
+  w.Flush();
+}
+
+bool DecodeNameCode(std::string_view* in, std::string* out, size_t max_len) {
+  int prev = out->empty() ? -1 : static_cast<unsigned char>(out->back());
+  const auto* p = reinterpret_cast<const unsigned char*>(in->data());
+  size_t total_bits = in->size() * 8, pos = 0;
+  // Reads 16 bits starting at bit `pos`, zeros past the end (checked after each symbol).
+  auto peek16 = [&]() {
+    uint32_t v = 0;
+    size_t byte = pos / 8;
+    for (size_t i = 0; i < 3; ++i) v = v << 8 | (byte + i < in->size() ? p[byte + i] : 0);
+    return static_cast<uint16_t>(v >> (8 - pos % 8));
+  };
+  for (size_t n = 0;; ++n) {
+    const Tables& t = T(ContextOf(prev));
+    uint16_t bits = peek16();
+    int sym, len;
+    if (uint16_t f = t.fast[bits >> (16 - kFastBits)]; f != 0) {
+      sym = f >> 4;
+      len = f & 0xf;
+    } else {
+      len = kFastBits + 1;
+      uint32_t code = bits >> (16 - len);
+      while (len <= kMaxBits && code - t.first_code[len] >= t.count[len]) {
+        ++len;
+        code = bits >> (16 - len);
+      }
+      if (len > kMaxBits) return false;
+      sym = t.sorted[t.first_index[len] + (code - t.first_code[len])];
+    }
+    pos += static_cast<size_t>(len);
+    if (pos > total_bits) return false;
+    if (sym == kEnd) break;
+    if (n >= max_len) return false;
+    out->push_back(static_cast<char>(sym));
+    prev = sym;
+  }
+  in->remove_prefix((pos + 7) / 8);
+  return true;
+}
+
+}  // namespace arbor::index
