@@ -1,0 +1,205 @@
+// The emulator's persistent state: shares and their snapshots, the directory tree of
+// each, file contents with their written ranges, and permissions.
+//
+// Layout in the data directory (see docs/azure-files.md):
+//   meta.db        SQLite (WAL): shares, nodes (one row per file or directory, keyed by
+//                  (share row, FileId)), permissions, contents, ranges
+//   content/<id>   one sparse file per file content; holes are never-written ranges
+// A snapshot copies the node rows of its share and freezes the contents they point at;
+// the live share clones a frozen content before its first write (copy-on-write of the
+// written ranges only), so snapshots cost no data until files change.
+// Every data write takes a sequence number from a counter that only grows; a snapshot
+// records the counter, which is how ranges changed since a snapshot are found.
+//
+// Paths are decoded, share-relative, '/'-separated; names are case-insensitive and
+// case-preserving. All methods are thread-safe (one mutex); reads of file content happen
+// outside it on a duplicated descriptor.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api_error.h"
+#include "azure/model.h"
+#include "base/file_util.h"
+#include "base/status.h"
+#include "range_map.h"
+#include "sqlite_db.h"
+
+namespace arbor::azfiles {
+
+using azure::FileTime;
+using azure::HttpProperties;
+using azure::Metadata;
+
+struct ShareInfo {
+  int64_t row = 0;
+  std::string name;
+  std::string snapshot;  // "" for the live share
+  uint64_t quota_gib = 0;
+  Metadata metadata;
+  FileTime last_modified;
+  int64_t snapshot_seq = 0;
+  std::string etag;
+};
+
+struct Node {
+  uint64_t file_id = 0;
+  uint64_t parent_id = 0;
+  std::string name;
+  bool is_dir = false;
+  uint64_t size = 0;
+  uint32_t attributes = 0;
+  FileTime creation, last_write, change, last_access, last_modified;
+  std::string permission_key;
+  Metadata metadata;
+  HttpProperties http;
+  int64_t content_id = 0;  // 0: no data written yet (all zeros)
+  std::string etag;        // derived from last_modified
+};
+
+// A time header value: absent, "now", "preserve" or an explicit time.
+struct TimeSpec {
+  enum Kind { kDefault, kNow, kPreserve, kValue } kind = kDefault;
+  FileTime value;
+};
+
+// A permission header: absent, "inherit", "preserve", an SDDL or a key.
+struct PermissionSpec {
+  enum Kind { kDefault, kInherit, kPreserve, kSddl, kKey } kind = kDefault;
+  std::string text;
+};
+
+// What create, set-properties and rename may change. Unset means the call's default.
+struct NodeSpec {
+  std::optional<uint32_t> attributes;
+  TimeSpec creation, last_write, change;
+  PermissionSpec permission;
+  std::optional<Metadata> metadata;
+  std::optional<HttpProperties> http;
+  std::optional<uint64_t> size;  // files: create size or resize
+};
+
+struct ListReply {
+  ShareInfo share;
+  Node directory;
+  std::vector<Node> entries;
+  std::string next_marker;
+};
+
+struct RangeReply {
+  Node file;
+  azure::RangeList ranges;
+};
+
+struct ReadHandle {
+  Node file;
+  UniqueFd fd;  // invalid when the file has no content (all zeros)
+};
+
+struct ShareListReply {
+  std::vector<ShareInfo> shares;
+  std::string next_marker;
+};
+
+class Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const std::string& dir);
+
+  // Shares and snapshots.
+  Outcome<ShareInfo> CreateShare(const std::string& name, uint64_t quota_gib, const Metadata& metadata);
+  Outcome<ShareInfo> GetShare(const std::string& name, const std::string& snapshot);
+  Outcome<ShareListReply> ListShares(const std::string& prefix, const std::string& marker, uint32_t max,
+                                     bool include_snapshots);
+  Outcome<Done> DeleteShare(const std::string& name, const std::string& snapshot, bool include_snapshots);
+  Outcome<ShareInfo> CreateSnapshot(const std::string& name, const std::optional<Metadata>& metadata);
+  Outcome<ShareInfo> SetShareMetadata(const std::string& name, const Metadata& metadata);
+  Outcome<ShareInfo> SetShareQuota(const std::string& name, uint64_t quota_gib);
+  Outcome<uint64_t> ShareUsageBytes(const std::string& name);
+
+  // Permissions (per share name, shared by its snapshots).
+  Outcome<std::string> CreatePermission(const std::string& share, const std::string& sddl);
+  Outcome<std::string> GetPermission(const std::string& share, const std::string& key);
+
+  // Directories and files.
+  Outcome<Node> Get(const std::string& share, const std::string& snapshot, const std::string& path, bool is_dir);
+  Outcome<ListReply> List(const std::string& share, const std::string& snapshot, const std::string& path,
+                          const std::string& prefix, const std::string& marker, uint32_t max);
+  Outcome<Node> Create(const std::string& share, const std::string& path, bool is_dir, const NodeSpec& spec);
+  Outcome<Node> SetProperties(const std::string& share, const std::string& path, bool is_dir, const NodeSpec& spec);
+  Outcome<Node> SetMetadata(const std::string& share, const std::string& path, bool is_dir, const Metadata& metadata);
+  Outcome<Done> Delete(const std::string& share, const std::string& path, bool is_dir);
+  Outcome<Node> Rename(const std::string& share, const std::string& from, const std::string& to, bool is_dir,
+                       bool replace_if_exists, const NodeSpec& spec);
+
+  // File content.
+  Outcome<ReadHandle> OpenForRead(const std::string& share, const std::string& snapshot, const std::string& path);
+  Outcome<Node> WriteRange(const std::string& share, const std::string& path, uint64_t offset,
+                           std::string_view data, bool preserve_last_write);
+  Outcome<Node> ClearRange(const std::string& share, const std::string& path, azure::ByteRange range,
+                           bool preserve_last_write);
+  Outcome<RangeReply> ListRanges(const std::string& share, const std::string& snapshot, const std::string& path,
+                                 const std::string& previous_snapshot, std::optional<azure::ByteRange> window,
+                                 bool support_rename);
+
+  // Test and benchmark seeding: `dirs` directories of `files_per_dir` empty files each,
+  // written straight into the database (no HTTP), in one transaction.
+  Status Populate(const std::string& share, uint64_t dirs, uint64_t files_per_dir);
+
+ private:
+  struct Resolved;  // a path walked to its node, with the parent
+  Store(std::string dir, std::unique_ptr<SqliteDb> db) : dir_(std::move(dir)), db_(std::move(db)) {}
+
+  Status CreateSchema();
+  Outcome<ShareInfo> LoadShare(const std::string& name, const std::string& snapshot);
+  Outcome<Done> SaveShare(const ShareInfo& share);
+  Outcome<Node> LoadNode(int64_t share_row, uint64_t file_id);
+  Outcome<std::optional<Node>> FindChild(int64_t share_row, uint64_t parent_id, const std::string& name);
+  Outcome<Node> Resolve(const ShareInfo& share, const std::string& path);
+  Outcome<Node> ResolveParent(const ShareInfo& share, const std::string& path, std::string* leaf);
+  Outcome<Done> SaveNode(int64_t share_row, const Node& node);
+  Outcome<Done> InsertNode(int64_t share_row, const Node& node);
+  Outcome<Done> DeleteNodeRow(int64_t share_row, uint64_t file_id);
+  Outcome<uint64_t> NextFileId(ShareInfo* share);
+  Outcome<std::string> ApplyPermission(const ShareInfo& share, const PermissionSpec& spec,
+                                       const std::string& current, const std::string& inherited);
+  Outcome<Done> ApplySpec(const ShareInfo& share, const NodeSpec& spec, bool creating, const Node& parent,
+                          Node* node);
+  Outcome<std::string> StorePermission(const std::string& share, const std::string& sddl);
+  void Touch(Node* node);
+
+  // Content and ranges (store_content.cc).
+  Outcome<RangeMap> LoadRanges(int64_t content_id);
+  Outcome<Done> SaveRanges(int64_t content_id, const RangeMap& map);
+  Outcome<Done> EnsureWritableContent(Node* node);
+  Outcome<Done> ResizeContent(Node* node, uint64_t size);
+  Outcome<Done> ReleaseContent(int64_t content_id);
+  Outcome<Done> CollectGarbage();
+  Outcome<int64_t> NextSeq();
+  std::string ContentPath(int64_t content_id) const;
+
+  const std::string dir_;
+  std::mutex mu_;
+  std::unique_ptr<SqliteDb> db_;  // guarded by mu_
+};
+
+// Errors from SQLite or the file system inside the emulator: 500 InternalError.
+ApiError Internal(const Status& status);
+
+}  // namespace arbor::azfiles
+
+// Returns 500 InternalError when a Status-returning expression fails.
+#define EMU_RETURN_IF_STATUS(expr)                                       \
+  do {                                                                   \
+    ::arbor::Status _emu_st = (expr);                                    \
+    if (!_emu_st.ok()) return ::arbor::azfiles::Internal(_emu_st);       \
+  } while (false)
+#define EMU_ASSIGN_OR_STATUS(lhs, expr) EMU_ASSIGN_OR_STATUS_IMPL(EMU_CONCAT(_emu_res_, __LINE__), lhs, expr)
+#define EMU_ASSIGN_OR_STATUS_IMPL(tmp, lhs, expr)                       \
+  auto tmp = (expr);                                                    \
+  if (!tmp.ok()) return ::arbor::azfiles::Internal(tmp.status());       \
+  lhs = std::move(tmp).value()
