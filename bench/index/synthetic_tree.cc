@@ -104,12 +104,15 @@ class Generator {
     return next_inode_;
   }
 
-  // Walks the current path: go deeper, make a sibling, or climb a few levels first.
+  // Walks the current path: go deeper, make a sibling, or climb a few levels first. Going
+  // deeper gets less likely with depth, which centres directories around depth 6-7 with
+  // a tail to kMaxDepth, as on real shares.
   DirFacts NextDir(uint64_t n) {
     double r = rng_.Unit();
-    if (r < 0.4 && path_.size() < kMaxDepth) {
+    double deeper = std::max(0.05, 0.6 - 0.05 * static_cast<double>(path_.size()));
+    if (r < deeper && path_.size() < kMaxDepth) {
       // deeper: parent is the last directory
-    } else if (r < 0.75 && path_.size() > 1) {
+    } else if (r < deeper + 0.45 && path_.size() > 1) {
       path_.pop_back();
     } else {
       size_t up = 1 + rng_.Below(4);

@@ -4,8 +4,8 @@
 // the numbers are the generator's, not measurements of a real server):
 // - files per directory: heavy tailed, mean about 20 (35% hold 0-3, 1% hold hundreds
 //   to thousands);
-// - depth: a random walk over the current path (deeper, sibling, back up), typical
-//   depth 6-12, capped at 24;
+// - depth: a random walk over the current path (deeper, sibling, back up) that is less
+//   likely to go deeper the deeper it is: typical depth 4-9, capped at 24;
 // - names: per-directory themes (photos with camera counters, office documents from a
 //   word list, source code, dated logs and data parts, music and video), plus the usual
 //   Thumbs.db/desktop.ini/.DS_Store; about 20 bytes on average;

@@ -121,10 +121,9 @@ struct Tables {
   }
 };
 
-const Tables& T(int context) {
-  static const std::array<Tables, kContexts> t = {Tables(0), Tables(1), Tables(2), Tables(3), Tables(4), Tables(5)};
-  return t[context];
-}
+const std::array<Tables, kContexts> kTables = {Tables(0), Tables(1), Tables(2), Tables(3), Tables(4), Tables(5)};
+
+const Tables& T(int context) { return kTables[context]; }
 
 class BitWriter {
  public:
@@ -174,39 +173,38 @@ void EncodeNameCode(std::string_view suffix, int prev, std::string* out) {
 bool DecodeNameCode(std::string_view* in, std::string* out, size_t max_len) {
   int prev = out->empty() ? -1 : static_cast<unsigned char>(out->back());
   const auto* p = reinterpret_cast<const unsigned char*>(in->data());
-  size_t total_bits = in->size() * 8, pos = 0;
-  // Reads 16 bits starting at bit `pos`, zeros past the end (checked after each symbol).
-  auto peek16 = [&]() {
-    uint32_t v = 0;
-    size_t byte = pos / 8;
-    for (size_t i = 0; i < 3; ++i) v = v << 8 | (byte + i < in->size() ? p[byte + i] : 0);
-    return static_cast<uint16_t>(v >> (8 - pos % 8));
-  };
+  size_t size = in->size(), next = 0;  // next byte to load into the window
+  uint64_t window = 0;                 // unread bits, left-aligned
+  int have = 0;                        // how many bits of `window` are real
+  size_t used = 0;                     // bits consumed
   for (size_t n = 0;; ++n) {
+    while (have <= 56) {  // bytes past the end read as zero; `used` catches overruns
+      window |= static_cast<uint64_t>(next < size ? p[next] : 0) << (56 - have);
+      ++next;
+      have += 8;
+    }
     const Tables& t = T(ContextOf(prev));
-    uint16_t bits = peek16();
+    auto bits = static_cast<uint16_t>(window >> 48);
     int sym, len;
     if (uint16_t f = t.fast[bits >> (16 - kFastBits)]; f != 0) {
       sym = f >> 4;
       len = f & 0xf;
     } else {
       len = kFastBits + 1;
-      uint32_t code = bits >> (16 - len);
-      while (len <= kMaxBits && code - t.first_code[len] >= t.count[len]) {
-        ++len;
-        code = bits >> (16 - len);
-      }
+      while (len <= kMaxBits && (static_cast<uint32_t>(bits >> (16 - len)) - t.first_code[len]) >= t.count[len]) ++len;
       if (len > kMaxBits) return false;
-      sym = t.sorted[t.first_index[len] + (code - t.first_code[len])];
+      sym = t.sorted[t.first_index[len] + ((bits >> (16 - len)) - t.first_code[len])];
     }
-    pos += static_cast<size_t>(len);
-    if (pos > total_bits) return false;
+    window <<= len;
+    have -= len;
+    used += static_cast<size_t>(len);
+    if (used > size * 8) return false;
     if (sym == kEnd) break;
     if (n >= max_len) return false;
     out->push_back(static_cast<char>(sym));
     prev = sym;
   }
-  in->remove_prefix((pos + 7) / 8);
+  in->remove_prefix((used + 7) / 8);
   return true;
 }
 

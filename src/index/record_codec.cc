@@ -207,6 +207,8 @@ std::string ReplaceHeader(const RecordView& view, const DirHeader& header) {
 }
 
 std::string_view RecordName(std::string_view rec) {
+  auto len = static_cast<unsigned char>(rec[17]);
+  if (len < 0x80) return rec.substr(18, len);  // names under 128 bytes: one length byte
   std::string_view in = rec.substr(17);
   std::string_view name;
   return GetLengthPrefixed(&in, &name) ? name : std::string_view();
