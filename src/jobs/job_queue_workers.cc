@@ -74,6 +74,17 @@ Verdict Judge(const Status& outcome, int attempt, int max_attempts, bool cancel_
           delay.count()};
 }
 
+// Records a verdict on the leased job: its new state, error, backoff and final progress.
+Result<SqlRows> Finish(catalog::SqlExecutor& db, const Lease& lease, const Verdict& v, const Progress& progress) {
+  SqlQuery update(
+      "UPDATE jobs SET state = ?, error = ?, run_after_ms = now_ms() + ?, lease_expires_ms = NULL, "
+      "progress_files = ?, progress_bytes = ?, finished_ms = CASE WHEN ? = 1 THEN now_ms() ELSE NULL END",
+      std::string(JobStateName(v.state)), catalog::TextOrNull(v.error), v.delay_ms, progress.files, progress.bytes,
+      int64_t{IsTerminal(v.state) ? 1 : 0});
+  AddFence(update, lease);
+  return update.Run(db);
+}
+
 }  // namespace
 
 Result<std::optional<Job>> JobQueue::Claim(const std::string& worker_id, const std::vector<JobType>& types,
@@ -141,6 +152,12 @@ Result<Job> JobQueue::EnqueueChild(const Lease& lease, const ChildJobSpec& spec)
 
 Result<JobState> JobQueue::Complete(const Lease& lease, const Status& outcome, const Progress& progress,
                                     const RetryPolicy& policy) {
+  // Success is the common case and needs nothing read first: one fenced statement.
+  if (outcome.ok()) {
+    ARBOR_ASSIGN_OR_RETURN(SqlRows rows, Finish(catalog_.db(), lease, {JobState::kSucceeded, ""}, progress));
+    if (rows.affected() == 0) return LeaseLost(lease);
+    return JobState::kSucceeded;
+  }
   JobState final_state = JobState::kQueued;
   ARBOR_RETURN_IF_ERROR(catalog_.db().Transact([&](catalog::SqlExecutor& tx) -> Status {
     SqlQuery current("SELECT max_attempts, cancel_requested FROM jobs");
@@ -149,13 +166,7 @@ Result<JobState> JobQueue::Complete(const Lease& lease, const Status& outcome, c
     if (rows.empty()) return LeaseLost(lease);
     Verdict v = Judge(outcome, lease.attempt, static_cast<int>(rows.Int(0, "max_attempts")),
                       rows.Int(0, "cancel_requested") != 0, policy);
-    SqlQuery update(
-        "UPDATE jobs SET state = ?, error = ?, run_after_ms = now_ms() + ?, lease_expires_ms = NULL, "
-        "progress_files = ?, progress_bytes = ?, finished_ms = CASE WHEN ? = 1 THEN now_ms() ELSE NULL END",
-        std::string(JobStateName(v.state)), catalog::TextOrNull(v.error), v.delay_ms, progress.files, progress.bytes,
-        int64_t{IsTerminal(v.state) ? 1 : 0});
-    AddFence(update, lease);
-    ARBOR_ASSIGN_OR_RETURN(SqlRows updated, update.Run(tx));
+    ARBOR_ASSIGN_OR_RETURN(SqlRows updated, Finish(tx, lease, v, progress));
     if (updated.affected() == 0) return LeaseLost(lease);
     final_state = v.state;
     return Status::Ok();
