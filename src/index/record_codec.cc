@@ -278,7 +278,7 @@ bool RecordView::Find(std::string_view name, FileEntry* out) const {
   while (hi - lo > 1) {
     size_t mid = lo + (hi - lo) / 2;
     EntryCursor c(*this, mid);
-    if (!c.Next(out)) return false;
+    if (!c.NextName(out)) return false;
     if (std::string_view(out->name) <= name) {
       lo = mid;
     } else {
@@ -286,9 +286,10 @@ bool RecordView::Find(std::string_view name, FileEntry* out) const {
     }
   }
   EntryCursor c(*this, lo);
-  for (size_t i = 0; i < kBlockEntries && c.Next(out); ++i) {
-    if (out->name == name) return true;
-    if (std::string_view(out->name) > name) return false;
+  for (size_t i = 0; i < kBlockEntries && c.NextName(out); ++i) {
+    int cmp = std::string_view(out->name).compare(name);
+    if (cmp == 0) return c.Rest(out);
+    if (cmp > 0 || !c.SkipRest()) return false;
   }
   return false;
 }
@@ -360,7 +361,7 @@ bool EntryCursor::DecodeName(uint8_t tag, FileEntry* e) {
   return true;
 }
 
-bool EntryCursor::Next(FileEntry* e) {
+bool EntryCursor::NextName(FileEntry* e) {
   if (!ok_ || index_ >= view_.file_count_) return false;
   if (index_ % kBlockEntries == 0) {
     if (in_.data() != view_.body_.data() + view_.BlockOffset(index_ / kBlockEntries)) return Fail();
@@ -369,17 +370,36 @@ bool EntryCursor::Next(FileEntry* e) {
   if (in_.empty()) return Fail();
   uint8_t tag = static_cast<uint8_t>(in_[0]);
   in_.remove_prefix(1);
-  if (!DecodeName(tag, e)) return Fail();
+  return DecodeName(tag, e) || Fail();
+}
+
+bool EntryCursor::Rest(FileEntry* e) {
   uint64_t mtime_delta = 0, id_delta = 0;
-  if (!GetVarint64(&in_, &e->size) || !GetVarint64(&in_, &mtime_delta) ||
-      !GetVarint64(&in_, &id_delta) || !GetStamp(&in_, &e->stamp) || !GetFixed64(&in_, &e->hash)) {
+  if (!GetVarint64(&in_, &e->size) || !GetVarint64(&in_, &mtime_delta) || !GetVarint64(&in_, &id_delta) ||
+      !GetStamp(&in_, &e->stamp) || !GetFixed64(&in_, &e->hash)) {
     return Fail();
   }
   e->mtime_s = view_.mtime_base_ + static_cast<int64_t>(mtime_delta);
   e->node_id = view_.id_base_ + id_delta;
+  return Advance();
+}
+
+bool EntryCursor::SkipRest() {
+  uint64_t ignored = 0;
+  if (!GetVarint64(&in_, &ignored) || !GetVarint64(&in_, &ignored) || !GetVarint64(&in_, &ignored) ||
+      in_.size() < kStampBytes + 8) {
+    return Fail();
+  }
+  in_.remove_prefix(kStampBytes + 8);
+  return Advance();
+}
+
+bool EntryCursor::Advance() {
   ++index_;
   if (index_ == view_.file_count_ && in_.data() != view_.body_.data() + view_.body_.size()) return Fail();
   return true;
 }
+
+bool EntryCursor::Next(FileEntry* e) { return NextName(e) && Rest(e); }
 
 }  // namespace arbor::index

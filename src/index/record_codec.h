@@ -105,11 +105,17 @@ class EntryCursor {
   explicit EntryCursor(const RecordView& view, size_t first_block = 0);
   // Decodes the next entry; false at the end or on malformed bytes (then ok() is false).
   bool Next(FileEntry* e);
+  // Two halves of Next, for searches that compare names before paying for the rest:
+  // NextName decodes name and kind; then exactly one of Rest or SkipRest must follow.
+  bool NextName(FileEntry* e);
+  bool Rest(FileEntry* e);
+  bool SkipRest();
   bool ok() const { return ok_; }
 
  private:
   bool Fail();
   bool DecodeName(uint8_t tag, FileEntry* e);
+  bool Advance();
 
   const RecordView& view_;
   std::string_view in_;
