@@ -121,7 +121,8 @@ class FilesClient {
   Status PutRange(std::string_view share, std::string_view path, uint64_t offset, std::string_view data,
                   bool preserve_last_write_time = false);
   Status ClearRange(std::string_view share, std::string_view path, ByteRange range);
-  // Unset SMB fields are preserved; new_size resizes.
+  // Unset SMB fields are preserved; new_size resizes. The returned size is set only when
+  // resizing (the response does not carry it).
   Result<ItemProperties> SetFileProperties(std::string_view share, std::string_view path, const SmbProperties& smb,
                                            std::optional<uint64_t> new_size = std::nullopt);
   Status SetFileMetadata(std::string_view share, std::string_view path, const Metadata& metadata);

@@ -31,8 +31,9 @@ std::string RangeHeader(uint64_t offset, uint64_t length) {
   return "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1);
 }
 
-Result<ItemProperties> PropertiesOf(const HttpResponse& r, bool is_directory, const std::string& what) {
-  auto p = ParseItemProperties(r.headers, is_directory);
+Result<ItemProperties> PropertiesOf(const HttpResponse& r, bool is_directory, const std::string& what,
+                                    bool content_length_is_size = false) {
+  auto p = ParseItemProperties(r.headers, is_directory, content_length_is_size);
   if (!p.ok()) return p.status().Annotate(what);
   return p;
 }
@@ -132,7 +133,7 @@ Status FilesClient::DeleteDirectory(std::string_view share, std::string_view pat
 Result<ItemProperties> FilesClient::GetFileProperties(const ShareRef& share, std::string_view path) {
   std::string what = Describe("get properties of file", path, share.name);
   ARBOR_ASSIGN_OR_RETURN(HttpResponse r, Run(Call("HEAD", share, path, {}, {200}, what)));
-  return PropertiesOf(r, false, what);
+  return PropertiesOf(r, false, what, true);
 }
 
 Result<std::string> FilesClient::ReadRange(const ShareRef& share, std::string_view path, uint64_t offset,
@@ -173,7 +174,9 @@ Result<ItemProperties> FilesClient::CreateFile(std::string_view share, std::stri
   AddMetadataHeaders(metadata, &c.headers);
   AddHttpPropertyHeaders(http, &c.headers);
   ARBOR_ASSIGN_OR_RETURN(HttpResponse r, Run(std::move(c)));
-  return PropertiesOf(r, false, what);
+  ARBOR_ASSIGN_OR_RETURN(ItemProperties p, PropertiesOf(r, false, what));
+  p.size = size;
+  return p;
 }
 
 Status FilesClient::PutRange(std::string_view share, std::string_view path, uint64_t offset, std::string_view data,
@@ -204,7 +207,9 @@ Result<ItemProperties> FilesClient::SetFileProperties(std::string_view share, st
   ARBOR_RETURN_IF_ERROR(AddSmbHeaders(smb, &c.headers).Annotate(what));
   if (new_size) c.headers.emplace_back("x-ms-content-length", std::to_string(*new_size));
   ARBOR_ASSIGN_OR_RETURN(HttpResponse r, Run(std::move(c)));
-  return PropertiesOf(r, false, what);
+  ARBOR_ASSIGN_OR_RETURN(ItemProperties p, PropertiesOf(r, false, what));
+  if (new_size) p.size = *new_size;
+  return p;
 }
 
 Status FilesClient::SetFileMetadata(std::string_view share, std::string_view path, const Metadata& metadata) {

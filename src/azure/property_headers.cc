@@ -37,14 +37,15 @@ Status ReadContentHeader(const std::string& name, const std::string& value, Http
   return Status::Ok();
 }
 
-Status ReadHeader(const std::string& raw_name, const std::string& value, ItemProperties* p) {
+Status ReadHeader(const std::string& raw_name, const std::string& value, bool content_length_is_size,
+                  ItemProperties* p) {
   std::string name = raw_name;
   for (char& c : name) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   if (name == "x-ms-file-id") return ReadUint(name, value, &p->file_id);
   if (name == "x-ms-file-parent-id") return ReadUint(name, value, &p->parent_id);
-  if (name == "content-length" && !p->is_directory) return ReadUint(name, value, &p->size);
+  if (name == "content-length" && content_length_is_size) return ReadUint(name, value, &p->size);
   if (name == "x-ms-file-creation-time") return ReadSmbTime(name, value, &p->creation_time);
   if (name == "x-ms-file-last-write-time") return ReadSmbTime(name, value, &p->last_write_time);
   if (name == "x-ms-file-change-time") return ReadSmbTime(name, value, &p->change_time);
@@ -66,10 +67,13 @@ Status ReadHeader(const std::string& raw_name, const std::string& value, ItemPro
 
 }  // namespace
 
-Result<ItemProperties> ParseItemProperties(const HeaderList& headers, bool is_directory) {
+Result<ItemProperties> ParseItemProperties(const HeaderList& headers, bool is_directory,
+                                           bool content_length_is_size) {
   ItemProperties p;
   p.is_directory = is_directory;
-  for (const auto& [name, value] : headers) ARBOR_RETURN_IF_ERROR(ReadHeader(name, value, &p));
+  for (const auto& [name, value] : headers) {
+    ARBOR_RETURN_IF_ERROR(ReadHeader(name, value, content_length_is_size && !is_directory, &p));
+  }
   return p;
 }
 

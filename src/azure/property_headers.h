@@ -15,9 +15,11 @@ namespace arbor::azure {
 inline constexpr size_t kMaxInlinePermissionBytes = 8 * 1024;
 
 // Reads x-ms-file-id, x-ms-file-parent-id, x-ms-file-attributes, x-ms-file-*-time,
-// x-ms-file-permission-key, ETag, Last-Modified, Content-Length (files), x-ms-meta-* and the
-// content headers (names in any case; metadata names keep theirs). Absent headers leave defaults; malformed values are Corruption.
-Result<ItemProperties> ParseItemProperties(const HeaderList& headers, bool is_directory);
+// x-ms-file-permission-key, ETag, Last-Modified, x-ms-meta-* and the content headers, and
+// the file size from Content-Length when `content_length_is_size` (HEAD of a file; other
+// responses' Content-Length is their own body's) (names in any case; metadata names keep theirs). Absent headers leave defaults; malformed values are Corruption.
+Result<ItemProperties> ParseItemProperties(const HeaderList& headers, bool is_directory,
+                                           bool content_length_is_size = false);
 
 // Adds x-ms-file-attributes, -creation-time, -last-write-time, -change-time and
 // x-ms-file-permission[-key] for the fields that are set. Unset fields are left out, so the

@@ -23,7 +23,7 @@ TEST(PropertyHeadersTest, ParsesGetFilePropertiesHeaders) {
                   {"x-ms-meta-Owner", "me"},
                   {"content-type", "text/plain"},
                   {"content-md5", Base64Encode(std::string(16, 'x'))}};
-  auto p = ParseItemProperties(h, false);
+  auto p = ParseItemProperties(h, false, true);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   EXPECT_EQ(p->size, 1048576u);
   EXPECT_EQ(p->file_id, 13835128424026341376ull);
@@ -39,10 +39,11 @@ TEST(PropertyHeadersTest, MalformedValuesAreCorruption) {
   for (HeaderList h : {HeaderList{{"x-ms-file-id", "abc"}}, HeaderList{{"x-ms-file-creation-time", "now"}},
                        HeaderList{{"x-ms-file-attributes", "Shiny"}}, HeaderList{{"last-modified", "yesterday"}},
                        HeaderList{{"content-length", "-5"}}}) {
-    EXPECT_TRUE(ParseItemProperties(h, false).status().Is(StatusCode::kCorruption)) << h[0].first;
+    EXPECT_TRUE(ParseItemProperties(h, false, true).status().Is(StatusCode::kCorruption)) << h[0].first;
   }
-  // A directory's Content-Length (of an empty body) is not its size.
-  EXPECT_TRUE(ParseItemProperties({{"content-length", "0"}}, true).ok());
+  // Only a file's HEAD carries its size in Content-Length.
+  EXPECT_EQ(ParseItemProperties({{"content-length", "7"}}, false)->size, 0u);
+  EXPECT_EQ(ParseItemProperties({{"content-length", "7"}}, true, true)->size, 0u);
 }
 
 TEST(PropertyHeadersTest, WritesOnlyTheFieldsThatAreSet) {
