@@ -167,7 +167,7 @@ NodeTree NodeTree::Clone() const {
   auto copy = std::make_unique<Impl>(*impl_);
   copy->dirty_.clear();
   copy->deleted_.clear();
-  for (Slot& s : copy->slots_) s.flags &= static_cast<uint8_t>(~kSlotDirty);
+  for (size_t s = 0; s < copy->slots_.size(); ++s) copy->slots_[s].flags &= static_cast<uint8_t>(~kSlotDirty);
   return NodeTree(std::move(copy));
 }
 
@@ -296,7 +296,8 @@ size_t NodeTree::directory_count() const { return impl_->live_; }
 
 uint64_t NodeTree::file_count() const {
   uint64_t n = 0;
-  for (const Slot& s : impl_->slots_) {
+  for (size_t i = 0; i < impl_->slots_.size(); ++i) {
+    const Slot& s = impl_->slots_[i];
     if (s.rec && s.parent == kNoSlot) n += s.tree_files;
   }
   return n;
@@ -304,8 +305,8 @@ uint64_t NodeTree::file_count() const {
 
 MemoryUsage NodeTree::Memory() const {
   MemoryUsage u;
-  for (const Slot& s : impl_->slots_) {
-    if (s.rec) u.record_bytes += s.rec.get()->AllocatedBytes();
+  for (size_t i = 0; i < impl_->slots_.size(); ++i) {
+    if (impl_->slots_[i].rec) u.record_bytes += impl_->slots_[i].rec.get()->AllocatedBytes();
   }
   u.slot_bytes = impl_->slots_.capacity() * sizeof(Slot) + impl_->free_.capacity() * sizeof(uint32_t) +
                  impl_->dirty_.capacity() * sizeof(uint32_t) + impl_->deleted_.capacity() * sizeof(NodeId);

@@ -16,6 +16,7 @@
 #include "index/record_buf.h"
 #include "index/record_codec.h"
 #include "index/slot_table.h"
+#include "index/slot_vector.h"
 
 namespace arbor::index {
 
@@ -73,7 +74,7 @@ class NodeTree::Impl {
     return XXH3_64bits_withSeed(name.data(), name.size(), parent);
   }
 
-  std::vector<Slot> slots_;
+  ChunkedVector<Slot> slots_;
   std::vector<uint32_t> free_;
   SlotTable ids_;
   SlotTable names_;

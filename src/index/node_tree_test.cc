@@ -223,7 +223,7 @@ TEST(NodeTreeTest, UnchangedPutIsNotAWrite) {
   NodeTree::Impl& m = TreeAccess::Of(t);
   EXPECT_EQ(m.dirty_.size(), 4u);
   m.dirty_.clear();
-  for (Slot& s : m.slots_) s.flags &= static_cast<uint8_t>(~kSlotDirty);
+  for (size_t s = 0; s < m.slots_.size(); ++s) m.slots_[s].flags &= static_cast<uint8_t>(~kSlotDirty);
   ASSERT_TRUE(t.PutDirectory(Dir(2, kRoot, "docs"), std::vector{File(101, "b.pdf", 20), File(100, "a.txt", 10)}).ok());
   EXPECT_TRUE(m.dirty_.empty());
   ASSERT_TRUE(t.PutDirectory(Dir(2, kRoot, "docs"), std::vector{File(101, "b.pdf", 20)}).ok());

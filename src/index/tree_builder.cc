@@ -20,7 +20,6 @@ std::string PlaceholderRecord(NodeId id) {
 TreeBuilder::TreeBuilder() : impl_(std::make_unique<NodeTree::Impl>()) {}
 
 void TreeBuilder::Reserve(size_t directories) {
-  impl_->slots_.reserve(directories);
   NodeTree::Impl& m = *impl_;
   m.ids_.Reserve(directories, [&](uint32_t x) { return m.IdHash(RecordNodeId(m.Rec(x))); });
   m.names_.Reserve(directories, [&](uint32_t x) {
