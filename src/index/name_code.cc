@@ -65,7 +65,7 @@ constexpr std::array<const char*, kContexts> kCodeLengths = {
     "5",
 };
 
-int LengthOf(int context, int symbol) {
+constexpr int LengthOf(int context, int symbol) {
   char c = kCodeLengths[context][symbol];
   return c <= '9' ? c - '0' : c - 'a' + 10;
 }
@@ -91,7 +91,7 @@ struct Tables {
   std::array<uint16_t, kMaxBits + 1> count{};
   std::array<uint16_t, kSymbols> sorted{};
 
-  explicit Tables(int context) {
+  explicit constexpr Tables(int context) {
     std::array<int, kSymbols> length{};
     for (int s = 0; s < kSymbols; ++s) count[length[s] = LengthOf(context, s)]++;
     count[0] = 0;
@@ -121,7 +121,8 @@ struct Tables {
   }
 };
 
-const std::array<Tables, kContexts> kTables = {Tables(0), Tables(1), Tables(2), Tables(3), Tables(4), Tables(5)};
+// Built at compile time: no static-initialization order to worry about.
+constexpr std::array<Tables, kContexts> kTables = {Tables(0), Tables(1), Tables(2), Tables(3), Tables(4), Tables(5)};
 
 const Tables& T(int context) { return kTables[context]; }
 
