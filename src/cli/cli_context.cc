@@ -23,14 +23,16 @@ int ReportError(const GlobalOptions& g, const Status& status) {
 
 std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_code) {
   if (g.repo.empty()) {
-    *exit_code = ReportError(g, Status::InvalidArgument("no repository given: use -r/--repo DIR or set ARBOR_REPO"));
+    ReportError(g, Status::InvalidArgument("no repository given: use -r/--repo DIR or set ARBOR_REPO"));
     *exit_code = kExitNoRepo;
     return nullptr;
   }
   auto store = OpenObjectStore(g.repo, false);
   if (!store.ok()) {
-    ReportError(g, store.status());
-    *exit_code = store.status().Is(StatusCode::kNotFound) ? kExitNoRepo : kExitFatal;
+    bool missing = store.status().Is(StatusCode::kNotFound);
+    ReportError(g, missing ? Status::NotFound("no repository at " + g.repo + " (run `arbor init` to create one)")
+                           : store.status());
+    *exit_code = missing ? kExitNoRepo : kExitFatal;
     return nullptr;
   }
   auto repo = Repository::Open(std::move(store).value(), g.tenant, g.share);

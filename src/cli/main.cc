@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version end here with 0; a usage error is a fatal error (1).
+    return app.exit(e) == 0 ? kExitOk : kExitFatal;
   }
   return exit_code;
 }

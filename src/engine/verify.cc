@@ -21,6 +21,11 @@ class Verifier {
   Verifier(Repository& repo, const VerifyOptions& options) : repo_(repo), options_(options) {}
 
   Status Run() {
+    // A shared lock keeps prune away while we look; taking it re-reads the index, and
+    // listing snapshots before that guarantees every listed snapshot's blobs are in
+    // the index we check against (a snapshot is written after its index).
+    ARBOR_ASSIGN_OR_RETURN(snapshots_, repo_.ListSnapshots());
+    ARBOR_ASSIGN_OR_RETURN(lock_, repo_.Lock(LockKind::kShared, std::chrono::seconds(60)));
     ARBOR_RETURN_IF_ERROR(LoadIndex());
     ARBOR_RETURN_IF_ERROR(CheckPacksExist());
     if (options_.read_data) ReadAllPacks();
@@ -122,9 +127,8 @@ class Verifier {
   }
 
   Status CheckSnapshots() {
-    ARBOR_ASSIGN_OR_RETURN(auto snapshots, repo_.ListSnapshots());
-    result_.snapshots = snapshots.size();
-    for (const auto& snap : snapshots) {
+    result_.snapshots = snapshots_.size();
+    for (const auto& snap : snapshots_) {
       std::string label = "snapshot " + snap.id.Hex().substr(0, 8);
       CheckTree(snap.tree, "/", label);
     }
@@ -193,6 +197,8 @@ class Verifier {
 
   Repository& repo_;
   const VerifyOptions& options_;
+  std::vector<Snapshot> snapshots_;
+  std::unique_ptr<RepoLock> lock_;
   VerifyResult result_;
   ProgressCounters progress_;
   PackContents packs_;

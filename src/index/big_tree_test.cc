@@ -50,7 +50,8 @@ TEST_F(MillionEntryDirTest, TotalsListingAndBudget) {
   auto l = tree_->List(2);
   ASSERT_TRUE(l.ok());
   ASSERT_EQ(l->size(), kEntries);
-  EXPECT_TRUE(std::is_sorted(l->begin(), l->end(), [](const NodeInfo& a, const NodeInfo& b) { return a.name < b.name; }));
+  EXPECT_TRUE(std::is_sorted(l->begin(), l->end(),
+                             [](const NodeInfo& a, const NodeInfo& b) { return a.name < b.name; }));
   // Names here are 15-17 bytes with long shared prefixes; all-in cost per entry stays
   // well under the 32-byte budget.
   EXPECT_LT(tree_->Memory().total(), kEntries * 32);

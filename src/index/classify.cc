@@ -29,7 +29,8 @@ Result<Classification> NodeTree::Classify(NodeId dir, std::span<const FileFacts>
   out.directory_known = true;
   std::vector<uint32_t> order(listing.size());
   std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return listing[a].name < listing[b].name; });
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return listing[a].name < listing[b].name; });
   RecordView v = impl_->View(s);
   EntryCursor cur(v);
   FileEntry e;

@@ -122,7 +122,8 @@ struct Tables {
 };
 
 // Built at compile time: no static-initialization order to worry about.
-constexpr std::array<Tables, kContexts> kTables = {Tables(0), Tables(1), Tables(2), Tables(3), Tables(4), Tables(5)};
+constexpr std::array<Tables, kContexts> kTables = {Tables(0), Tables(1), Tables(2),
+                                                   Tables(3), Tables(4), Tables(5)};
 
 const Tables& T(int context) { return kTables[context]; }
 
@@ -192,7 +193,9 @@ bool DecodeNameCode(std::string_view* in, std::string* out, size_t max_len) {
       len = f & 0xf;
     } else {
       len = kFastBits + 1;
-      while (len <= kMaxBits && (static_cast<uint32_t>(bits >> (16 - len)) - t.first_code[len]) >= t.count[len]) ++len;
+      while (len <= kMaxBits &&
+             (static_cast<uint32_t>(bits >> (16 - len)) - t.first_code[len]) >= t.count[len])
+        ++len;
       if (len > kMaxBits) return false;
       sym = t.sorted[t.first_index[len] + ((bits >> (16 - len)) - t.first_code[len])];
     }

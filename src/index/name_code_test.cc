@@ -28,7 +28,8 @@ TEST(NameCodeTest, EveryByteValueRoundTripsInEveryContext) {
 }
 
 TEST(NameCodeTest, TypicalNamesShrink) {
-  for (std::string_view s : {"IMG_20190612_142311", "quarterly report final", "index", "part-00017-of-export"}) {
+  for (std::string_view s :
+       {"IMG_20190612_142311", "quarterly report final", "index", "part-00017-of-export"}) {
     EXPECT_EQ(RoundTrip(s), s);
     EXPECT_LE(NameCodeBytes(s, -1), s.size() * 3 / 4 + 1) << s;
   }

@@ -21,9 +21,8 @@ uint32_t NodeTree::Impl::SlotOf(NodeId id) const {
 }
 
 uint32_t NodeTree::Impl::ChildDir(uint32_t parent, std::string_view name) const {
-  return names_.Find(NameHash(parent, name), [&](uint32_t s) {
-    return slots_[s].parent == parent && RecordName(Rec(s)) == name;
-  });
+  return names_.Find(NameHash(parent, name),
+                     [&](uint32_t s) { return slots_[s].parent == parent && RecordName(Rec(s)) == name; });
 }
 
 RecordView NodeTree::Impl::View(uint32_t s) const {
@@ -123,8 +122,7 @@ void NodeTree::Impl::Unlink(uint32_t s) {
   sl.parent = sl.next_sibling = sl.prev_sibling = kNoSlot;
 }
 
-void NodeTree::Impl::AddUp(uint32_t from, uint64_t bytes, uint64_t files, uint32_t dirs,
-                           uint8_t max_bits) {
+void NodeTree::Impl::AddUp(uint32_t from, uint64_t bytes, uint64_t files, uint32_t dirs, uint8_t max_bits) {
   for (uint32_t s = from; s != kNoSlot; s = slots_[s].parent) {
     Slot& sl = slots_[s];
     sl.tree_bytes += bytes;

@@ -50,9 +50,9 @@ struct ChildStatus {
 };
 
 struct Classification {
-  bool directory_known = false;          // false: the directory is new, all children kNew
-  std::vector<ChildStatus> children;     // parallel to the listing passed in
-  std::vector<NodeInfo> removed;         // stored children absent from the listing
+  bool directory_known = false;       // false: the directory is new, all children kNew
+  std::vector<ChildStatus> children;  // parallel to the listing passed in
+  std::vector<NodeInfo> removed;      // stored children absent from the listing
 };
 
 struct SubtreeTotals {

@@ -35,8 +35,8 @@ struct Slot {
   uint32_t prev_sibling = kNoSlot;
   uint64_t tree_bytes = 0;  // own files plus all descendants
   uint64_t tree_files = 0;
-  uint32_t tree_dirs = 0;   // descendants, not itself
-  uint8_t max_bits = 0;     // upper bound on bit width of the largest file size below
+  uint32_t tree_dirs = 0;  // descendants, not itself
+  uint8_t max_bits = 0;    // upper bound on bit width of the largest file size below
   uint8_t flags = 0;
 };
 
@@ -80,8 +80,8 @@ class NodeTree::Impl {
   SlotTable names_;
   uint32_t root_ = kNoSlot;
   size_t live_ = 0;
-  std::vector<uint32_t> dirty_;   // may hold stale or repeated slots; kSlotDirty decides
-  std::vector<NodeId> deleted_;   // directory ids deleted since the last save
+  std::vector<uint32_t> dirty_;  // may hold stale or repeated slots; kSlotDirty decides
+  std::vector<NodeId> deleted_;  // directory ids deleted since the last save
 };
 
 // Width in bits of a file size (0 for 0): the unit of Slot::max_bits.

@@ -21,7 +21,9 @@ constexpr NodeId kRoot = 1;
 NodeTree Sample() {
   NodeTree t;
   EXPECT_TRUE(t.PutDirectory(Dir(kRoot, kRoot, ""), std::vector{File(104, "top.md", 5)}).ok());
-  EXPECT_TRUE(t.PutDirectory(Dir(2, kRoot, "docs"), std::vector{File(100, "a.txt", 10), File(101, "b.pdf", 20)}).ok());
+  EXPECT_TRUE(
+      t.PutDirectory(Dir(2, kRoot, "docs"), std::vector{File(100, "a.txt", 10), File(101, "b.pdf", 20)})
+          .ok());
   EXPECT_TRUE(t.PutDirectory(Dir(3, 2, "old"), std::vector{File(102, "c.txt", 30)}).ok());
   EXPECT_TRUE(t.PutDirectory(Dir(4, kRoot, "pics"), std::vector{File(103, "x.jpg", 40)}).ok());
   return t;
@@ -105,7 +107,8 @@ TEST(NodeTreeTest, RejectsBadInput) {
   EXPECT_TRUE(t.PutDirectory(Dir(2, kRoot, "a/b"), {}).Is(StatusCode::kInvalidArgument));
   EXPECT_TRUE(t.PutDirectory(Dir(2, kRoot, ".."), {}).Is(StatusCode::kInvalidArgument));
   EXPECT_TRUE(t.PutDirectory(Dir(2, kRoot, std::string("a\0b", 3)), {}).Is(StatusCode::kInvalidArgument));
-  EXPECT_TRUE(t.PutDirectory(Dir(2, kRoot, "d"), std::vector{File(5, "x"), File(6, "x")}).Is(StatusCode::kInvalidArgument));
+  EXPECT_TRUE(t.PutDirectory(Dir(2, kRoot, "d"), std::vector{File(5, "x"), File(6, "x")})
+                  .Is(StatusCode::kInvalidArgument));
   EXPECT_TRUE(t.PutDirectory(Dir(2, kRoot, "d"), std::vector{File(5, "")}).Is(StatusCode::kInvalidArgument));
   EXPECT_EQ(t.directory_count(), 1u);
   EXPECT_TRUE(t.RemoveFile(kRoot, "nope").Is(StatusCode::kNotFound));
@@ -116,7 +119,9 @@ TEST(NodeTreeTest, UnicodeAndLongNames) {
   std::string longname(255, 'n');
   std::string huge(4096, 'h');
   ASSERT_TRUE(t.PutDirectory(Dir(kRoot, kRoot, ""), {}).ok());
-  ASSERT_TRUE(t.PutDirectory(Dir(2, kRoot, "Ünïcødé 目录 😀"), std::vector{File(3, "файл.txt"), File(4, longname), File(5, huge)}).ok());
+  ASSERT_TRUE(t.PutDirectory(Dir(2, kRoot, "Ünïcødé 目录 😀"),
+                             std::vector{File(3, "файл.txt"), File(4, longname), File(5, huge)})
+                  .ok());
   ASSERT_TRUE(t.PutDirectory(Dir(6, 2, longname), {}).ok());
   EXPECT_EQ(t.Lookup("/Ünïcødé 目录 😀/файл.txt")->node_id, 3u);
   EXPECT_EQ(t.Lookup("/Ünïcødé 目录 😀/" + longname)->node_id, 6u);  // the directory wins the name
@@ -153,7 +158,7 @@ TEST(NodeTreeTest, ClassifyDetectsEachKindOfChange) {
   NodeTree t = Sample();
   std::vector<FileFacts> now{File(100, "a.txt", 10), File(101, "b.pdf", 21), File(200, "new.txt"),
                              File(300, "c.txt")};  // a same, b modified, new, c.txt: not here before
-  now[0].hash = 0;  // the engine does not know hashes before reading
+  now[0].hash = 0;                                 // the engine does not know hashes before reading
   auto c = t.Classify(2, now);
   ASSERT_TRUE(c.ok());
   ASSERT_TRUE(c->directory_known);
@@ -201,7 +206,9 @@ TEST(NodeTreeTest, ScanDeletesUnseenAndKeepsMovedDirectories) {
 
 TEST(NodeTreeTest, SwappedDirectoryNamesResolve) {
   NodeTree t = Sample();
-  ASSERT_TRUE(t.PutDirectory(Dir(2, kRoot, "pics"), std::vector{File(100, "a.txt", 10), File(101, "b.pdf", 20)}).ok());
+  ASSERT_TRUE(
+      t.PutDirectory(Dir(2, kRoot, "pics"), std::vector{File(100, "a.txt", 10), File(101, "b.pdf", 20)})
+          .ok());
   ASSERT_TRUE(t.PutDirectory(Dir(4, kRoot, "docs"), std::vector{File(103, "x.jpg", 40)}).ok());
   EXPECT_EQ(t.Lookup("/pics")->node_id, 2u);
   EXPECT_EQ(t.Lookup("/docs")->node_id, 4u);
@@ -224,7 +231,9 @@ TEST(NodeTreeTest, UnchangedPutIsNotAWrite) {
   EXPECT_EQ(m.dirty_.size(), 4u);
   m.dirty_.clear();
   for (size_t s = 0; s < m.slots_.size(); ++s) m.slots_[s].flags &= static_cast<uint8_t>(~kSlotDirty);
-  ASSERT_TRUE(t.PutDirectory(Dir(2, kRoot, "docs"), std::vector{File(101, "b.pdf", 20), File(100, "a.txt", 10)}).ok());
+  ASSERT_TRUE(
+      t.PutDirectory(Dir(2, kRoot, "docs"), std::vector{File(101, "b.pdf", 20), File(100, "a.txt", 10)})
+          .ok());
   EXPECT_TRUE(m.dirty_.empty());
   ASSERT_TRUE(t.PutDirectory(Dir(2, kRoot, "docs"), std::vector{File(101, "b.pdf", 20)}).ok());
   EXPECT_EQ(m.dirty_.size(), 1u);

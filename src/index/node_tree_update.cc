@@ -20,8 +20,9 @@ Status BadName(std::string_view name) {
 }
 
 FileEntry ToEntry(const FileFacts& f) {
-  return FileEntry{f.name,    f.kind, f.size, MtimeSeconds(f.mtime_ns), f.node_id,
-                   ChangeStamp(f.mtime_ns, f.change_key), f.hash};
+  return FileEntry{
+      f.name, f.kind, f.size, MtimeSeconds(f.mtime_ns), f.node_id, ChangeStamp(f.mtime_ns, f.change_key),
+      f.hash};
 }
 
 Result<std::vector<FileEntry>> ToEntries(std::span<const FileFacts> files) {
@@ -29,7 +30,8 @@ Result<std::vector<FileEntry>> ToEntries(std::span<const FileFacts> files) {
   out.reserve(files.size());
   for (const FileFacts& f : files) {
     if (!ValidName(f.name)) return BadName(f.name);
-    if (f.kind == NodeKind::kDirectory) return Status::InvalidArgument("a directory passed as a file: " + f.name);
+    if (f.kind == NodeKind::kDirectory)
+      return Status::InvalidArgument("a directory passed as a file: " + f.name);
     out.push_back(ToEntry(f));
   }
   std::sort(out.begin(), out.end(), [](const FileEntry& a, const FileEntry& b) { return a.name < b.name; });
@@ -43,8 +45,8 @@ Result<DirHeader> ToHeader(const DirFacts& d) {
   bool root = d.node_id == d.parent_id;
   if (!root && !ValidName(d.name)) return BadName(d.name);
   if (d.ref.size() > kMaxRefLength) return Status::InvalidArgument("directory ref longer than 255 bytes");
-  return DirHeader{d.node_id, d.parent_id, d.name, MtimeSeconds(d.mtime_ns),
-                   ChangeStamp(d.mtime_ns, d.change_key), d.ref};
+  return DirHeader{
+      d.node_id, d.parent_id, d.name, MtimeSeconds(d.mtime_ns), ChangeStamp(d.mtime_ns, d.change_key), d.ref};
 }
 
 Status NoDir(NodeId id) { return Status::NotFound("directory " + std::to_string(id) + " not in the index"); }
@@ -62,7 +64,8 @@ class Writer {
     bool is_root = h.parent_id == h.node_id;
     uint32_t parent = kNoSlot;
     if (is_root && m_.root_ != kNoSlot) {
-      return Status::InvalidArgument("the tree already has a root: " + std::to_string(RecordNodeId(m_.Rec(m_.root_))));
+      return Status::InvalidArgument("the tree already has a root: " +
+                                     std::to_string(RecordNodeId(m_.Rec(m_.root_))));
     }
     if (!is_root && (parent = m_.SlotOf(h.parent_id)) == kNoSlot) return NoDir(h.parent_id);
     uint32_t s = m_.AddSlot(rec, kSlotSeen);

@@ -17,7 +17,7 @@ enum class NodeKind : uint8_t { kFile = 0, kSymlink = 1, kOther = 2, kDirectory 
 // One non-directory child as the source sees it now.
 struct FileFacts {
   NodeId node_id = 0;
-  std::string name;  // file name only: 1..4096 bytes, no '/', no NUL, not "." or ".."
+  std::string name;                 // file name only: 1..4096 bytes, no '/', no NUL, not "." or ".."
   NodeKind kind = NodeKind::kFile;  // kFile, kSymlink or kOther (directories use DirFacts)
   uint64_t size = 0;
   int64_t mtime_ns = 0;  // nanoseconds since the Unix epoch

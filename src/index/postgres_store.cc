@@ -105,18 +105,20 @@ class PostgresStore final : public IndexStore {
 
   LoadedTree LoadRows(int64_t tree_id, int64_t version) {
     pqxx::work w(conn_);
-      w.exec("DECLARE node_dirs_load NO SCROLL CURSOR FOR SELECT dir_id, record FROM arbor_node_dirs"
-             " WHERE tree_id=" + std::to_string(tree_id) + " AND since<=" + std::to_string(version) +
-             " AND until>" + std::to_string(version));
-      TreeBuilder builder;
-      for (;;) {
-        pqxx::result r = w.exec("FETCH " + std::to_string(kFetchRows) + " FROM node_dirs_load");
-        for (const pqxx::row& row : r) {
-          pqxx::binarystring rec(row[1]);
-          builder.Add(FromSqlId(row[0].as<int64_t>()), std::string_view(rec.get(), rec.size()));
-        }
-        if (r.size() < static_cast<size_t>(kFetchRows)) break;
+    w.exec(
+        "DECLARE node_dirs_load NO SCROLL CURSOR FOR SELECT dir_id, record FROM arbor_node_dirs"
+        " WHERE tree_id=" +
+        std::to_string(tree_id) + " AND since<=" + std::to_string(version) + " AND until>" +
+        std::to_string(version));
+    TreeBuilder builder;
+    for (;;) {
+      pqxx::result r = w.exec("FETCH " + std::to_string(kFetchRows) + " FROM node_dirs_load");
+      for (const pqxx::row& row : r) {
+        pqxx::binarystring rec(row[1]);
+        builder.Add(FromSqlId(row[0].as<int64_t>()), std::string_view(rec.get(), rec.size()));
       }
+      if (r.size() < static_cast<size_t>(kFetchRows)) break;
+    }
     w.commit();
     LoadedTree out;
     out.tree = builder.Finish(&out.damaged);
@@ -126,10 +128,10 @@ class PostgresStore final : public IndexStore {
   void Retire(pqxx::work& w, int64_t tree_id, int64_t version, std::span<const NodeId> ids) {
     for (size_t i = 0; i < ids.size(); i += kIdsPerStatement) {
       auto part = ids.subspan(i, std::min(kIdsPerStatement, ids.size() - i));
-      pqxx::result r = w.exec("UPDATE arbor_node_dirs SET until=" + std::to_string(version) +
-                              " WHERE tree_id=" + std::to_string(tree_id) + " AND until=" +
-                              std::to_string(kOpenEnded) + " AND since<" + std::to_string(version) +
-                              " AND dir_id = ANY(" + IdArray(part) + ")");
+      pqxx::result r =
+          w.exec("UPDATE arbor_node_dirs SET until=" + std::to_string(version) +
+                 " WHERE tree_id=" + std::to_string(tree_id) + " AND until=" + std::to_string(kOpenEnded) +
+                 " AND since<" + std::to_string(version) + " AND dir_id = ANY(" + IdArray(part) + ")");
       counters_.rows_retired += r.affected_rows();
     }
   }
@@ -137,8 +139,9 @@ class PostgresStore final : public IndexStore {
   void Insert(pqxx::work& w, int64_t tree_id, int64_t version,
               const std::vector<std::pair<NodeId, std::string_view>>& records) {
     const std::string head = "INSERT INTO arbor_node_dirs(tree_id, dir_id, since, until, record) VALUES ";
-    const std::string tail = " ON CONFLICT (tree_id, dir_id, since) DO UPDATE SET until=excluded.until,"
-                             " record=excluded.record";
+    const std::string tail =
+        " ON CONFLICT (tree_id, dir_id, since) DO UPDATE SET until=excluded.until,"
+        " record=excluded.record";
     const std::string fixed = "(" + std::to_string(tree_id) + ",";
     const std::string span = "," + std::to_string(version) + "," + std::to_string(kOpenEnded) + ",";
     std::string sql;

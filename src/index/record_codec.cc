@@ -341,7 +341,8 @@ bool EntryCursor::DecodeName(uint8_t tag, FileEntry* e) {
   uint64_t more = 0;
   if (shared == kSharedEscape && !GetVarint64(&in_, &more)) return false;
   shared += more;
-  if (slot > view_.ext_count_ || kind >= static_cast<uint64_t>(NodeKind::kDirectory) || shared > stem_.size()) {
+  if (slot > view_.ext_count_ || kind >= static_cast<uint64_t>(NodeKind::kDirectory) ||
+      shared > stem_.size()) {
     return false;
   }
   stem_.resize(shared);

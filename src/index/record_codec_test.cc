@@ -12,8 +12,13 @@ namespace arbor::index {
 namespace {
 
 FileEntry Entry(std::string name, uint64_t size, NodeId id) {
-  return FileEntry{std::move(name), NodeKind::kFile, size, 1'600'000'000 + static_cast<int64_t>(size % 977),
-                   id, static_cast<uint32_t>(id * 2654435761u) & 0xffffff, id * 0x9E3779B97F4A7C15ull};
+  return FileEntry{std::move(name),
+                   NodeKind::kFile,
+                   size,
+                   1'600'000'000 + static_cast<int64_t>(size % 977),
+                   id,
+                   static_cast<uint32_t>(id * 2654435761u) & 0xffffff,
+                   id * 0x9E3779B97F4A7C15ull};
 }
 
 std::vector<FileEntry> Sorted(std::vector<FileEntry> v) {
@@ -34,7 +39,8 @@ TEST(RecordCodecTest, EmptyDirectoryRoundTrips) {
 
 TEST(RecordCodecTest, ManyEntriesRoundTripAcrossBlocks) {
   std::vector<FileEntry> files;
-  for (int i = 0; i < 1000; ++i) files.push_back(Entry("IMG_" + std::to_string(10000 + i) + ".JPG", i * 1000, 500 + i));
+  for (int i = 0; i < 1000; ++i)
+    files.push_back(Entry("IMG_" + std::to_string(10000 + i) + ".JPG", i * 1000, 500 + i));
   files.push_back(Entry("README", 3, 9));
   files.push_back(Entry(".bashrc", 0, 10));
   files.push_back(Entry("archive.tar.gz", 1ull << 40, ~0ull));
@@ -75,7 +81,8 @@ TEST(RecordCodecTest, UnicodeLongNamesAndManyExtensions) {
   files.push_back(Entry("日本語のファイル名.txt", 2, 2));
   files.push_back(Entry("emoji 😀 file", 3, 3));
   files.push_back(Entry(std::string(4000, 'x') + ".long", 4, 4));
-  for (int i = 0; i < 100; ++i) files.push_back(Entry("n." + std::to_string(i) + "e", 5, 100 + i));  // > 62 extensions
+  for (int i = 0; i < 100; ++i)
+    files.push_back(Entry("n." + std::to_string(i) + "e", 5, 100 + i));  // > 62 extensions
   files = Sorted(files);
   std::string rec = EncodeRecord(Header(), files);
   RecordView v;

@@ -25,7 +25,8 @@ constexpr const char* kDropSameVersion = "DELETE FROM node_dirs WHERE tree_id=?1
 constexpr const char* kUpsert =
     "INSERT INTO node_dirs(tree_id, dir_id, since, until, record) VALUES(?1, ?2, ?3, ?4, ?5)"
     " ON CONFLICT(tree_id, dir_id, since) DO UPDATE SET until=excluded.until, record=excluded.record";
-constexpr const char* kLoad = "SELECT dir_id, record FROM node_dirs WHERE tree_id=?1 AND since<=?2 AND until>?2";
+constexpr const char* kLoad =
+    "SELECT dir_id, record FROM node_dirs WHERE tree_id=?1 AND since<=?2 AND until>?2";
 constexpr int64_t kOpenEnded = std::numeric_limits<int64_t>::max();
 
 struct DbCloser {
@@ -78,7 +79,8 @@ class SqliteStore final : public IndexStore {
 
   Result<uint64_t> DiskBytes() override {
     ARBOR_RETURN_IF_ERROR(Exec("PRAGMA wal_checkpoint(TRUNCATE)"));
-    ARBOR_ASSIGN_OR_RETURN(Stmt q, Prepare("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size"));
+    ARBOR_ASSIGN_OR_RETURN(Stmt q,
+                           Prepare("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size"));
     if (sqlite3_step(q.get()) != SQLITE_ROW) return Error("page count");
     return static_cast<uint64_t>(sqlite3_column_int64(q.get(), 0));
   }
@@ -158,6 +160,8 @@ class SqliteStore final : public IndexStore {
 
 }  // namespace
 
-Result<std::unique_ptr<IndexStore>> OpenSqliteStore(const std::string& path) { return SqliteStore::Open(path); }
+Result<std::unique_ptr<IndexStore>> OpenSqliteStore(const std::string& path) {
+  return SqliteStore::Open(path);
+}
 
 }  // namespace arbor::index

@@ -27,8 +27,8 @@ StoreFactory Sqlite() {
         sqlite3* db = nullptr;
         ASSERT_EQ(sqlite3_open(last_path.c_str(), &db), SQLITE_OK);
         sqlite3_stmt* st = nullptr;
-        ASSERT_EQ(sqlite3_prepare_v2(db, "UPDATE node_dirs SET record=?1 WHERE tree_id=?2 AND dir_id=?3", -1, &st,
-                                     nullptr),
+        ASSERT_EQ(sqlite3_prepare_v2(db, "UPDATE node_dirs SET record=?1 WHERE tree_id=?2 AND dir_id=?3", -1,
+                                     &st, nullptr),
                   SQLITE_OK);
         sqlite3_bind_blob(st, 1, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 2, tree_id);

@@ -23,7 +23,8 @@ PendingChanges CollectAll(const NodeTree& tree) {
   PendingChanges out;
   out.records.reserve(m.live_);
   for (uint32_t s = 0; s < m.slots_.size(); ++s) {
-    if (m.Live(s) && !(m.slots_[s].flags & kSlotDamaged)) out.records.emplace_back(RecordNodeId(m.Rec(s)), m.Rec(s));
+    if (m.Live(s) && !(m.slots_[s].flags & kSlotDamaged))
+      out.records.emplace_back(RecordNodeId(m.Rec(s)), m.Rec(s));
   }
   return out;
 }

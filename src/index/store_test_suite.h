@@ -42,8 +42,11 @@ inline NodeTree Sample() {
   NodeTree t;
   EXPECT_TRUE(t.PutDirectory(Dir(kRoot, kRoot, ""), std::vector{File(104, "top.md", 5)}).ok());
   EXPECT_TRUE(t.PutDirectory(Dir(2, kRoot, "Dokumente für Jürgen"),
-                             std::vector{File(100, "a.txt", 10), File(101, "日本語.pdf", 20)}).ok());
-  EXPECT_TRUE(t.PutDirectory(Dir(3, 2, "old"), std::vector{File(102, "c.txt", 30), File(105, std::string(300, 'L'))}).ok());
+                             std::vector{File(100, "a.txt", 10), File(101, "日本語.pdf", 20)})
+                  .ok());
+  EXPECT_TRUE(
+      t.PutDirectory(Dir(3, 2, "old"), std::vector{File(102, "c.txt", 30), File(105, std::string(300, 'L'))})
+          .ok());
   EXPECT_TRUE(t.PutDirectory(Dir(4, kRoot, "pics"), std::vector{File(103, "x.jpg", 40)}).ok());
   EXPECT_TRUE(t.PutDirectory(Dir(5, 3, "empty"), {}).ok());
   return t;
@@ -106,7 +109,8 @@ TEST_P(StoreTest, RenameOfHundredThousandDescendantsWritesOneRecord) {
   NodeId next = 1000;
   for (NodeId d = 10; d < 510; ++d) {
     std::vector<FileFacts> files;
-    for (int i = 0; i < 200; ++i) files.push_back(testing::File(next++, "file-" + std::to_string(i) + ".dat"));
+    for (int i = 0; i < 200; ++i)
+      files.push_back(testing::File(next++, "file-" + std::to_string(i) + ".dat"));
     ASSERT_TRUE(t.PutDirectory(Dir(d, d < 20 ? 2 : d / 2 + 5, "sub" + std::to_string(d)), files).ok());
   }
   ASSERT_EQ(t.Totals(2)->files, 100'000u);
@@ -145,9 +149,9 @@ TEST_P(StoreTest, EachVersionLoadsAsItWas) {
   store_test::ExpectSameTree(v2, store_->Load(1)->tree);
   auto d = Diff(l1->tree, l2->tree);
   ASSERT_TRUE(d.ok());
-  EXPECT_EQ(d->added.size(), 1u);     // y.jpg
-  EXPECT_EQ(d->deleted.size(), 4u);   // old, empty, c.txt and LLL...
-  EXPECT_EQ(d->moved.size(), 1u);     // pics -> pictures
+  EXPECT_EQ(d->added.size(), 1u);    // y.jpg
+  EXPECT_EQ(d->deleted.size(), 4u);  // old, empty, c.txt and LLL...
+  EXPECT_EQ(d->moved.size(), 1u);    // pics -> pictures
 }
 
 TEST_P(StoreTest, DeletedAndRecreatedInOneVersion) {
@@ -170,7 +174,8 @@ TEST_P(StoreTest, CorruptRecordIsNamedAndTheRestLoads) {
   ASSERT_TRUE(loaded.ok());
   ASSERT_EQ(loaded->damaged.size(), 1u);
   EXPECT_TRUE(loaded->damaged[0].Is(StatusCode::kCorruption));
-  EXPECT_NE(loaded->damaged[0].message().find("directory 2:"), std::string::npos) << loaded->damaged[0].ToString();
+  EXPECT_NE(loaded->damaged[0].message().find("directory 2:"), std::string::npos)
+      << loaded->damaged[0].ToString();
   const NodeTree& l = loaded->tree;
   EXPECT_EQ(l.Lookup("/pics/x.jpg")->node_id, 103u);
   EXPECT_EQ(l.Lookup("/top.md")->node_id, 104u);

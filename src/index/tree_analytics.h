@@ -41,10 +41,10 @@ struct NodeChange {
   NodeInfo after;
 };
 struct TreeChanges {
-  std::vector<NodeInfo> added;      // files and directories new in `newer`
-  std::vector<NodeInfo> deleted;    // in `older`, gone from `newer`
-  std::vector<NodeChange> modified; // same node id and place, other facts differ
-  std::vector<NodeChange> moved;    // same node id, other parent or name
+  std::vector<NodeInfo> added;       // files and directories new in `newer`
+  std::vector<NodeInfo> deleted;     // in `older`, gone from `newer`
+  std::vector<NodeChange> modified;  // same node id and place, other facts differ
+  std::vector<NodeChange> moved;     // same node id, other parent or name
 };
 // What changed from `older` to `newer`, by stable node ids. Directories whose record is
 // shared (Clone) or byte-identical are skipped without decoding, so the cost follows

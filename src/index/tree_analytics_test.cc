@@ -17,8 +17,12 @@ constexpr NodeId kRoot = 1;
 NodeTree Sample() {
   NodeTree t;
   EXPECT_TRUE(t.PutDirectory(Dir(kRoot, kRoot, ""), std::vector{File(104, "top.md", 5)}).ok());
-  EXPECT_TRUE(t.PutDirectory(Dir(2, kRoot, "docs"), std::vector{File(100, "a.txt", 10), File(101, "b.pdf", 2000)}).ok());
-  EXPECT_TRUE(t.PutDirectory(Dir(3, 2, "old"), std::vector{File(102, "c.txt", 30), File(105, "big.iso", 1 << 30)}).ok());
+  EXPECT_TRUE(
+      t.PutDirectory(Dir(2, kRoot, "docs"), std::vector{File(100, "a.txt", 10), File(101, "b.pdf", 2000)})
+          .ok());
+  EXPECT_TRUE(
+      t.PutDirectory(Dir(3, 2, "old"), std::vector{File(102, "c.txt", 30), File(105, "big.iso", 1 << 30)})
+          .ok());
   EXPECT_TRUE(t.PutDirectory(Dir(4, kRoot, "pics"), std::vector{File(103, "x.jpg", 40)}).ok());
   return t;
 }
@@ -67,7 +71,8 @@ TEST(TreeAnalyticsTest, ExtensionStats) {
   ASSERT_TRUE(stats.ok());
   ASSERT_EQ(stats->size(), 5u);
   EXPECT_EQ((*stats)[0].extension, "iso");
-  auto txt = std::find_if(stats->begin(), stats->end(), [](const ExtensionStat& s) { return s.extension == "txt"; });
+  auto txt =
+      std::find_if(stats->begin(), stats->end(), [](const ExtensionStat& s) { return s.extension == "txt"; });
   ASSERT_NE(txt, stats->end());
   EXPECT_EQ(txt->files, 2u);
   EXPECT_EQ(txt->bytes, 40u);
@@ -76,7 +81,8 @@ TEST(TreeAnalyticsTest, ExtensionStats) {
 
 TEST(TreeAnalyticsTest, DuplicatesByHashAndSize) {
   NodeTree t = Sample();
-  FileFacts a = File(200, "copy1.bin", 5000), b = File(201, "copy2.bin", 5000), c = File(202, "copy3.bin", 5000);
+  FileFacts a = File(200, "copy1.bin", 5000), b = File(201, "copy2.bin", 5000),
+            c = File(202, "copy3.bin", 5000);
   b.hash = c.hash = a.hash;
   FileFacts other_size = File(203, "same-hash-other-size.bin", 6000);
   other_size.hash = a.hash;
@@ -95,12 +101,12 @@ TEST(TreeAnalyticsTest, DuplicatesByHashAndSize) {
 TEST(TreeAnalyticsTest, DiffFindsEveryKindOfChange) {
   NodeTree v1 = Sample();
   NodeTree v2 = v1.Clone();
-  ASSERT_TRUE(v2.PutFile(2, File(100, "a.txt", 11)).ok());        // modified
-  ASSERT_TRUE(v2.PutFile(4, File(300, "new.jpg", 1)).ok());       // added
-  ASSERT_TRUE(v2.RemoveFile(kRoot, "top.md").ok());                // deleted
-  ASSERT_TRUE(v2.RemoveFile(3, "c.txt").ok());                     // moved file...
+  ASSERT_TRUE(v2.PutFile(2, File(100, "a.txt", 11)).ok());          // modified
+  ASSERT_TRUE(v2.PutFile(4, File(300, "new.jpg", 1)).ok());         // added
+  ASSERT_TRUE(v2.RemoveFile(kRoot, "top.md").ok());                 // deleted
+  ASSERT_TRUE(v2.RemoveFile(3, "c.txt").ok());                      // moved file...
   ASSERT_TRUE(v2.PutFile(4, File(102, "c-renamed.txt", 30)).ok());  // ...to /pics
-  ASSERT_TRUE(v2.MoveDirectory(3, kRoot, "old").ok());             // moved dir
+  ASSERT_TRUE(v2.MoveDirectory(3, kRoot, "old").ok());              // moved dir
   ASSERT_TRUE(v2.PutDirectory(Dir(5, kRoot, "fresh"), std::vector{File(400, "f")}).ok());
   auto d = Diff(v1, v2);
   ASSERT_TRUE(d.ok());

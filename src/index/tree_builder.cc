@@ -22,21 +22,19 @@ TreeBuilder::TreeBuilder() : impl_(std::make_unique<NodeTree::Impl>()) {}
 void TreeBuilder::Reserve(size_t directories) {
   NodeTree::Impl& m = *impl_;
   m.ids_.Reserve(directories, [&](uint32_t x) { return m.IdHash(RecordNodeId(m.Rec(x))); });
-  m.names_.Reserve(directories, [&](uint32_t x) {
-    return m.NameHash(m.slots_[x].parent, RecordName(m.Rec(x)));
-  });
+  m.names_.Reserve(directories,
+                   [&](uint32_t x) { return m.NameHash(m.slots_[x].parent, RecordName(m.Rec(x))); });
 }
 
-uint32_t TreeBuilder::Placeholder(NodeId id) {
-  return impl_->AddSlot(PlaceholderRecord(id), kSlotDamaged);
-}
+uint32_t TreeBuilder::Placeholder(NodeId id) { return impl_->AddSlot(PlaceholderRecord(id), kSlotDamaged); }
 
 void TreeBuilder::Add(NodeId key, std::string_view record) {
   std::string where = "directory " + std::to_string(key) + ": ";
   RecordView v;
   Status st = RecordView::Parse(record, &v);
   if (st.ok()) st = v.Validate();
-  if (st.ok() && v.node_id() != key) st = Status::Corruption("record holds directory " + std::to_string(v.node_id()));
+  if (st.ok() && v.node_id() != key)
+    st = Status::Corruption("record holds directory " + std::to_string(v.node_id()));
   if (st.ok() && impl_->SlotOf(key) != kNoSlot) st = Status::Corruption("stored twice");
   if (!st.ok()) {
     errors_.push_back(Status::Corruption(where + st.message()));
@@ -99,8 +97,8 @@ void TreeBuilder::ComputeTotals() {
   for (uint32_t s : order) reached[s] = true;
   for (uint32_t s = 0; s < m.slots_.size(); ++s) {
     if (!m.Live(s) || reached[s]) continue;
-    errors_.push_back(Status::Corruption("directory " + std::to_string(RecordNodeId(m.Rec(s))) +
-                                         ": parent chain loops"));
+    errors_.push_back(
+        Status::Corruption("directory " + std::to_string(RecordNodeId(m.Rec(s))) + ": parent chain loops"));
     m.Unlink(s);
     m.slots_[s].flags |= kSlotDamaged;
   }

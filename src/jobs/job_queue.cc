@@ -133,6 +133,17 @@ Result<TreeSummary> JobQueue::Summarize(const Principal& p, int64_t id) {
   return summary;
 }
 
+Result<int> JobQueue::PurgeFinished(const Principal& p, int64_t cutoff_ms) {
+  ARBOR_RETURN_IF_ERROR(catalog::RequireOperator(p, "purging jobs"));
+  SqlQuery q(
+      "DELETE FROM jobs WHERE COALESCE(root_id, id) IN (SELECT r.id FROM jobs r WHERE r.parent_id IS NULL "
+      "AND r.state IN ('succeeded', 'failed', 'cancelled') AND r.finished_ms < ? AND NOT EXISTS "
+      "(SELECT 1 FROM jobs d WHERE d.root_id = r.id AND (d.state IN ('queued', 'running') OR d.finished_ms >= ?)))",
+      cutoff_ms, cutoff_ms);
+  ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(catalog_.db()));
+  return static_cast<int>(rows.affected());
+}
+
 Result<TreeSummary> JobQueue::Wait(const Principal& p, int64_t id, std::chrono::milliseconds timeout,
                                    std::chrono::milliseconds poll) {
   auto deadline = std::chrono::steady_clock::now() + timeout;

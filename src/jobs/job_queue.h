@@ -77,6 +77,9 @@ class JobQueue {
   // heartbeat). Jobs already ended are left as they are. Returns the job afterwards.
   Result<Job> Cancel(const catalog::Principal& p, int64_t id);
   Result<TreeSummary> Summarize(const catalog::Principal& p, int64_t id);
+  // Retention, operator only: deletes whole job trees that ended before `cutoff_ms`
+  // (ms since the epoch). Returns how many jobs were deleted.
+  Result<int> PurgeFinished(const catalog::Principal& p, int64_t cutoff_ms);
   // Polls until the job's tree is done or `timeout` passes (Unavailable then).
   Result<TreeSummary> Wait(const catalog::Principal& p, int64_t id, std::chrono::milliseconds timeout,
                            std::chrono::milliseconds poll = std::chrono::milliseconds(200));

@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "catalog/ids.h"
 #include "catalog/testing/test_catalogs.h"
 
 namespace arbor::jobs {
@@ -229,6 +230,25 @@ TEST_P(JobQueueTest, CancellingARootCancelsItsTree) {
   auto summary = queue_->Summarize(op_, scan.id).value();
   EXPECT_TRUE(summary.done());
   EXPECT_EQ(summary.outcome(), JobState::kCancelled);
+}
+
+TEST_P(JobQueueTest, PurgeDeletesOnlyWholeFinishedTrees) {
+  Submit(JobType::kScan);
+  Job done_root = ClaimOne("w");
+  Job done_child = queue_->EnqueueChild(LeaseOf(done_root), Child(JobType::kBackup, "a")).value();
+  ASSERT_TRUE(queue_->Complete(LeaseOf(done_root), Status::Ok(), {}, fast_).ok());
+  ASSERT_TRUE(queue_->Complete(LeaseOf(ClaimOne("w")), Status::Ok(), {}, fast_).ok());
+  Submit(JobType::kScan);
+  Job busy_root = ClaimOne("w");
+  ASSERT_TRUE(queue_->EnqueueChild(LeaseOf(busy_root), Child(JobType::kBackup, "b")).ok());
+  ASSERT_TRUE(queue_->Complete(LeaseOf(busy_root), Status::Ok(), {}, fast_).ok());  // its child still queued
+
+  EXPECT_TRUE(queue_->PurgeFinished(seeded_.principal(), catalog::NowMs() + 1000).status().Is(
+      StatusCode::kPermissionDenied));
+  EXPECT_EQ(queue_->PurgeFinished(op_, catalog::NowMs() - 60000).value(), 0);
+  EXPECT_EQ(queue_->PurgeFinished(op_, catalog::NowMs() + 1000).value(), 2);
+  EXPECT_TRUE(queue_->Get(op_, done_child.id).status().Is(StatusCode::kNotFound));
+  EXPECT_TRUE(queue_->Get(op_, busy_root.id).ok());
 }
 
 TEST_P(JobQueueTest, ConcurrentClaimersNeverGetTheSameJob) {

@@ -184,7 +184,14 @@ Result<Snapshot> Repository::FindSnapshot(std::string_view ref) {
 Status Repository::DeleteSnapshot(const Digest& id) { return store_->Delete(format::SnapshotKey(prefix_, id)); }
 
 Result<std::unique_ptr<RepoLock>> Repository::Lock(LockKind kind, std::chrono::seconds wait) {
-  return RepoLock::Acquire(store_.get(), prefix_, kind, wait);
+  ARBOR_ASSIGN_OR_RETURN(auto lock, RepoLock::Acquire(store_.get(), prefix_, kind, wait));
+  ARBOR_RETURN_IF_ERROR(ReloadIndex());
+  return lock;
+}
+
+Status Repository::ReloadIndex() {
+  ARBOR_ASSIGN_OR_RETURN(index_, BlobIndex::Load(store_.get(), prefix_));
+  return Status::Ok();
 }
 
 }  // namespace arbor

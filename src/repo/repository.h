@@ -74,7 +74,12 @@ class Repository {
   Result<Snapshot> FindSnapshot(std::string_view ref);
   Status DeleteSnapshot(const Digest& id);
 
+  // Takes a lock and then re-reads the index, so that what this process believes
+  // exists is what existed when the lock was granted (a prune may have run between
+  // Open and now). REQUIRES: no StoreBlob calls in flight.
   Result<std::unique_ptr<RepoLock>> Lock(LockKind kind, std::chrono::seconds wait);
+  // Re-reads the index segments from the store, dropping session state.
+  Status ReloadIndex();
 
  private:
   Repository(std::unique_ptr<ObjectStore> store, std::string prefix, RepoConfig config);

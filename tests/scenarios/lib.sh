@@ -8,7 +8,7 @@ trap 'rm -rf "$WORK"' EXIT
 export ARBOR_REPO="$WORK/repo"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
-step() { echo "--- $*"; }
+step() { echo "--- [$(date +%T.%N | cut -c1-12)] $*"; }
 
 # arbor with --json; prints stdout. Usage: out=$(arbor_json backup SRC)
 arbor_json() { "$ARBOR" --json -q "$@"; }
