@@ -40,7 +40,8 @@ void SaveAndLoad(const std::string& name, index::IndexStore* store, const index:
 
 }  // namespace
 
-void MeasureStores(const std::string& sqlite_path, const std::string& pg_conninfo, const index::NodeTree& tree) {
+void MeasureStores(const std::string& sqlite_path, const std::string& pg_conninfo,
+                   const index::NodeTree& tree) {
   if (!sqlite_path.empty()) {
     std::filesystem::remove(sqlite_path);
     std::filesystem::remove(sqlite_path + "-wal");

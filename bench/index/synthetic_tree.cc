@@ -32,37 +32,44 @@ class Rng {
     return std::sqrt(-2 * std::log(u)) * std::cos(6.283185307179586 * v);
   }
   template <typename T, size_t N>
-  const T& Pick(const std::array<T, N>& a) { return a[Below(N)]; }
+  const T& Pick(const std::array<T, N>& a) {
+    return a[Below(N)];
+  }
 
  private:
   uint64_t s_;
 };
 
 constexpr std::array<std::string_view, 64> kWords = {
-    "Report", "Budget", "Invoice", "Meeting", "Notes", "Project", "Plan", "Review", "Contract",
-    "Proposal", "Summary", "Draft", "Final", "Sales", "Marketing", "Customer", "Quarterly", "Annual",
-    "Presentation", "Agenda", "Minutes", "Policy", "Training", "Schedule", "Forecast", "Analysis",
-    "Design", "Spec", "Requirements", "Roadmap", "Team", "Client", "Offer", "Order", "Payroll",
-    "Expenses", "Travel", "Inventory", "Audit", "Tax", "HR", "Onboarding", "Strategy", "Research",
-    "Survey", "Results", "Data", "Export", "Backup", "Template", "Letter", "Memo", "Status", "Update",
-    "Q1", "Q2", "Q3", "Q4", "Overview", "Checklist", "Timeline", "Estimate", "Quote", "Scan"};
+    "Report",       "Budget",   "Invoice",   "Meeting",   "Notes",        "Project",  "Plan",
+    "Review",       "Contract", "Proposal",  "Summary",   "Draft",        "Final",    "Sales",
+    "Marketing",    "Customer", "Quarterly", "Annual",    "Presentation", "Agenda",   "Minutes",
+    "Policy",       "Training", "Schedule",  "Forecast",  "Analysis",     "Design",   "Spec",
+    "Requirements", "Roadmap",  "Team",      "Client",    "Offer",        "Order",    "Payroll",
+    "Expenses",     "Travel",   "Inventory", "Audit",     "Tax",          "HR",       "Onboarding",
+    "Strategy",     "Research", "Survey",    "Results",   "Data",         "Export",   "Backup",
+    "Template",     "Letter",   "Memo",      "Status",    "Update",       "Q1",       "Q2",
+    "Q3",           "Q4",       "Overview",  "Checklist", "Timeline",     "Estimate", "Quote",
+    "Scan"};
 constexpr std::array<std::string_view, 32> kCodeNames = {
-    "index", "main", "utils", "helpers", "config", "server", "client", "api", "model", "views",
-    "routes", "types", "constants", "logger", "parser", "handler", "service", "controller", "schema",
-    "store", "reducer", "component", "app", "setup", "settings", "common", "base", "core", "test",
-    "math", "io", "format"};
-constexpr std::array<std::string_view, 10> kCodeExt = {"py", "js", "ts", "c", "h", "cc", "java", "go", "json", "rb"};
-constexpr std::array<std::string_view, 8> kDocExt = {"docx", "xlsx", "pdf", "pptx", "txt", "msg", "pdf", "docx"};
+    "index",    "main",       "utils",  "helpers", "config",    "server",    "client", "api",
+    "model",    "views",      "routes", "types",   "constants", "logger",    "parser", "handler",
+    "service",  "controller", "schema", "store",   "reducer",   "component", "app",    "setup",
+    "settings", "common",     "base",   "core",    "test",      "math",      "io",     "format"};
+constexpr std::array<std::string_view, 10> kCodeExt = {"py", "js",   "ts", "c",    "h",
+                                                       "cc", "java", "go", "json", "rb"};
+constexpr std::array<std::string_view, 8> kDocExt = {"docx", "xlsx", "pdf", "pptx",
+                                                     "txt",  "msg",  "pdf", "docx"};
 constexpr std::array<std::string_view, 6> kPhotoExt = {"jpg", "JPG", "jpg", "png", "HEIC", "mov"};
 constexpr std::array<std::string_view, 6> kDataExt = {"log", "csv", "parquet", "json", "gz", "dat"};
 constexpr std::array<std::string_view, 5> kMediaExt = {"mp3", "flac", "mp4", "mkv", "m4a"};
 constexpr std::array<std::string_view, 12> kCommon = {
-    "README.md", "Makefile", ".gitignore", "package.json", "LICENSE", "setup.py",
+    "README.md",   "Makefile",       ".gitignore", "package.json",     "LICENSE",    "setup.py",
     "__init__.py", "CMakeLists.txt", "Dockerfile", "requirements.txt", "index.html", "style.css"};
 constexpr std::array<std::string_view, 24> kDirWords = {
-    "Projects", "Clients", "Archive", "Shared", "Finance", "Marketing", "HR", "Engineering", "src",
-    "docs", "assets", "images", "Photos", "Scans", "Reports", "Templates", "Backup", "old", "tmp",
-    "data", "lib", "test", "Personal", "Downloads"};
+    "Projects", "Clients", "Archive", "Shared", "Finance", "Marketing", "HR",       "Engineering",
+    "src",      "docs",    "assets",  "images", "Photos",  "Scans",     "Reports",  "Templates",
+    "Backup",   "old",     "tmp",     "data",   "lib",     "test",      "Personal", "Downloads"};
 
 enum class Theme { kPhotos, kDocuments, kCode, kData, kMedia, kMixed };
 
@@ -133,10 +140,14 @@ class Generator {
 
   std::string DirName(uint64_t n) {
     switch (rng_.Below(4)) {
-      case 0: return std::string(rng_.Pick(kDirWords));
-      case 1: return std::to_string(2005 + rng_.Below(20));
-      case 2: return std::string(rng_.Pick(kWords)) + " " + std::string(rng_.Pick(kWords));
-      default: return std::string(rng_.Pick(kDirWords)) + "_" + std::to_string(n % 1000);
+      case 0:
+        return std::string(rng_.Pick(kDirWords));
+      case 1:
+        return std::to_string(2005 + rng_.Below(20));
+      case 2:
+        return std::string(rng_.Pick(kWords)) + " " + std::string(rng_.Pick(kWords));
+      default:
+        return std::string(rng_.Pick(kDirWords)) + "_" + std::to_string(n % 1000);
     }
   }
 
@@ -149,12 +160,15 @@ class Generator {
   }
 
   DirState NewState() {
-    static constexpr std::array<Theme, 10> kThemes = {Theme::kPhotos,    Theme::kDocuments, Theme::kDocuments,
-                                                      Theme::kDocuments, Theme::kCode,      Theme::kCode,
-                                                      Theme::kData,      Theme::kData,      Theme::kMedia,
-                                                      Theme::kMixed};
-    DirState s{rng_.Pick(kThemes), rng_.Below(9000), 1'300'000'000 + static_cast<int64_t>(rng_.Below(420'000'000)),
-               static_cast<int64_t>(1 + rng_.Below(30'000'000)), std::log(30'000.0), 2.2};
+    static constexpr std::array<Theme, 10> kThemes = {
+        Theme::kPhotos, Theme::kDocuments, Theme::kDocuments, Theme::kDocuments, Theme::kCode,
+        Theme::kCode,   Theme::kData,      Theme::kData,      Theme::kMedia,     Theme::kMixed};
+    DirState s{rng_.Pick(kThemes),
+               rng_.Below(9000),
+               1'300'000'000 + static_cast<int64_t>(rng_.Below(420'000'000)),
+               static_cast<int64_t>(1 + rng_.Below(30'000'000)),
+               std::log(30'000.0),
+               2.2};
     if (s.theme == Theme::kPhotos) s.size_mu = std::log(2'500'000.0), s.size_sigma = 0.8, s.spread = 3600 * 6;
     if (s.theme == Theme::kCode) s.size_mu = std::log(4'000.0), s.size_sigma = 1.3;
     if (s.theme == Theme::kMedia) s.size_mu = std::log(6'000'000.0), s.size_sigma = 1.2;
@@ -170,7 +184,8 @@ class Generator {
           std::snprintf(buf, sizeof buf, "IMG_%04llu.%s", static_cast<unsigned long long>(c % 10000),
                         std::string(rng_.Pick(kPhotoExt)).c_str());
         } else {
-          std::snprintf(buf, sizeof buf, "%llu_%06llu.jpg", static_cast<unsigned long long>(20150101 + c / 50),
+          std::snprintf(buf, sizeof buf, "%llu_%06llu.jpg",
+                        static_cast<unsigned long long>(20150101 + c / 50),
                         static_cast<unsigned long long>(rng_.Below(240000)));
         }
         return buf;
@@ -183,14 +198,17 @@ class Generator {
       }
       case Theme::kCode:
         if (rng_.Chance(0.15)) return std::string(rng_.Pick(kCommon));
-        return std::string(rng_.Pick(kCodeNames)) + (rng_.Chance(0.4) ? "_" + std::string(rng_.Pick(kCodeNames)) : "") +
-               "." + std::string(rng_.Pick(kCodeExt));
+        return std::string(rng_.Pick(kCodeNames)) +
+               (rng_.Chance(0.4) ? "_" + std::string(rng_.Pick(kCodeNames)) : "") + "." +
+               std::string(rng_.Pick(kCodeExt));
       case Theme::kData: {
         char buf[64];
         uint64_t c = ++s.counter;
         if (c % 2 == 0) {
-          std::snprintf(buf, sizeof buf, "app-%04llu-%02llu-%02llu.%s", static_cast<unsigned long long>(2015 + c / 365 % 10),
-                        static_cast<unsigned long long>(1 + c / 28 % 12), static_cast<unsigned long long>(1 + c % 28),
+          std::snprintf(buf, sizeof buf, "app-%04llu-%02llu-%02llu.%s",
+                        static_cast<unsigned long long>(2015 + c / 365 % 10),
+                        static_cast<unsigned long long>(1 + c / 28 % 12),
+                        static_cast<unsigned long long>(1 + c % 28),
                         std::string(rng_.Pick(kDataExt)).c_str());
         } else {
           std::snprintf(buf, sizeof buf, "part-%05llu-of-export.%s", static_cast<unsigned long long>(c),
@@ -205,7 +223,8 @@ class Generator {
                       std::string(rng_.Pick(kMediaExt)).c_str());
         return buf;
       }
-      case Theme::kMixed: break;
+      case Theme::kMixed:
+        break;
     }
     return Name(s, static_cast<Theme>(rng_.Below(5)));
   }
