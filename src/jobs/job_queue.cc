@@ -130,6 +130,9 @@ Result<TreeSummary> JobQueue::Summarize(const Principal& p, int64_t id) {
     summary.progress.files += rows.Int(i, "files");
     summary.progress.bytes += rows.Int(i, "bytes");
   }
+  // Read the row again: the counts are a later statement than the first read, and a
+  // summary that says "done" must not carry the job as it was while still running.
+  ARBOR_ASSIGN_OR_RETURN(summary.job, Get(p, id));
   return summary;
 }
 
