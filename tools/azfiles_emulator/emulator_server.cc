@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "azure/crypto.h"
+#include "raw_head_server.h"
 
 namespace arbor::azfiles {
 namespace {
@@ -20,11 +21,9 @@ EmuRequest ToEmuRequest(const httplib::Request& req) {
   size_t q = req.target.find('?');
   r.raw_path = req.target.substr(0, q);
   r.raw_query = q == std::string::npos ? std::string() : req.target.substr(q + 1);
-  for (const auto& [name, value] : req.headers) {
-    // httplib adds the peer addresses as pseudo headers; they were never sent.
-    if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" || name == "LOCAL_PORT") continue;
-    r.headers.emplace_back(name, value);
-  }
+  // The raw head keeps header values exactly as sent (httplib's parsed copies are
+  // percent-decoded); it is always there when the request came through RawHeadServer.
+  r.headers = RawHeaderLines(CurrentRawHead());
   r.body = req.body;
   return r;
 }
@@ -68,6 +67,10 @@ void WriteResponse(EmuResponse& resp, const std::string& method, Faults* faults,
   writer.faults = faults;
   writer.bytes_per_second = f.slow_body_bps;
   uint64_t length = 0;
+  if (resp.file_body && resp.file_body->length == 0) {
+    out->set_header("Content-Length", "0");  // HEAD of an empty file still says its size
+    return;
+  }
   if (resp.file_body) {
     length = resp.file_body->length;
     writer.file = std::shared_ptr<FileBody>(std::move(resp.file_body));
@@ -106,7 +109,7 @@ Result<std::unique_ptr<EmulatorServer>> EmulatorServer::Create(const EmulatorOpt
   ARBOR_ASSIGN_OR_RETURN(s->store_, Store::Open(options.data_dir));
   s->service_ = std::make_unique<FileService>(s->store_.get(), AuthConfig{options.account, *key});
   s->faults_ = std::make_unique<Faults>(options.faults, options.seed);
-  s->http_ = std::make_unique<httplib::Server>();
+  s->http_ = std::make_unique<RawHeadServer>();
   s->Install();
   return s;
 }
@@ -196,5 +199,10 @@ Status EmulatorServer::Serve() {
 }
 
 void EmulatorServer::Stop() { http_->stop(); }
+
+void EmulatorServer::StopForExit() {
+  http_->stop();
+  store_->Quiesce();
+}
 
 }  // namespace arbor::azfiles

@@ -44,6 +44,9 @@ class EmulatorServer {
   // Serves until Stop(); call after Bind().
   Status Serve();
   void Stop();
+  // Stops accepting, lets the store finish its current operation and freezes it, so the
+  // process can exit at once instead of waiting for idle keep-alive connections.
+  void StopForExit();
 
  private:
   EmulatorServer() = default;

@@ -123,7 +123,7 @@ EmuResponse ErrorResponse(const ApiError& error, const std::string& request_id) 
 }
 
 Outcome<EmuResponse> FileService::Run(EmuRequest& r, std::string* op_name) {
-  EMU_RETURN_IF_ERROR(r.Parse());
+  EMU_RETURN_IF_ERROR(r.Parse(auth_.account));
   TrimTrailingDots(&r);
   OpInfo op = Classify(r);
   *op_name = op.op == Op::kUnknown ? "Unknown" : std::string(op.name);

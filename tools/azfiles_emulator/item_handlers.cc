@@ -61,7 +61,7 @@ Outcome<std::string> RenameSource(const EmuRequest& r) {
   s = s.substr(0, s.find('?'));
   EmuRequest source;
   source.raw_path = std::string(s);
-  if (!source.Parse().ok() || source.account != r.account) return InvalidHeader("x-ms-file-rename-source");
+  if (!source.Parse(r.account).ok()) return InvalidHeader("x-ms-file-rename-source");
   if (source.share != r.share) return ApiError{400, "InvalidInput", "Rename works within one share only."};
   return source.path;
 }

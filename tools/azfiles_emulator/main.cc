@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <iostream>
 #include <thread>
@@ -44,17 +45,23 @@ int Populate(const EmulatorOptions& options, const std::string& spec) {
   return 0;
 }
 
-// Waits for SIGINT/SIGTERM on a thread, so the server stops outside signal context.
+// Waits for SIGINT/SIGTERM on a thread, so the server stops outside signal context. Idle
+// keep-alive connections would hold the HTTP server's workers for their whole timeout, so
+// once the store is frozen the process exits without waiting for them.
 std::thread StopOnSignal(EmulatorServer* server) {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return std::thread([server, set] {
     int sig = 0;
     sigwait(&set, &sig);
-    server->Stop();
+    if (sig == SIGUSR1) return;  // the server ended on its own
+    server->StopForExit();
+    std::fflush(stdout);
+    std::_Exit(0);
   });
 }
 
@@ -96,7 +103,7 @@ int main(int argc, char** argv) {
   std::cout << "arbor-azfiles-emulator listening on http://" << o.host << ":" << *port << "/" << o.account
             << std::endl;
   arbor::Status st = (*server)->Serve();
-  pthread_kill(stopper.native_handle(), SIGTERM);
+  pthread_kill(stopper.native_handle(), SIGUSR1);
   stopper.join();
   if (!st.ok()) {
     std::cerr << "arbor-azfiles-emulator: " << st.ToString() << "\n";

@@ -15,13 +15,15 @@ ApiError BadUri() { return {400, "InvalidUri", "The requested URI does not repre
 
 }  // namespace
 
-Outcome<Done> EmuRequest::Parse() {
+Outcome<Done> EmuRequest::Parse(std::string_view expected_account) {
   auto decoded = azure::PercentDecode(raw_path);
   if (!decoded.ok() || decoded->empty() || (*decoded)[0] != '/') return BadUri();
   std::string_view rest = std::string_view(*decoded).substr(1);
   size_t slash = rest.find('/');
-  account = std::string(rest.substr(0, slash));
-  rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  account = std::string(expected_account);
+  if (rest.substr(0, slash) == expected_account) {
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  }
   slash = rest.find('/');
   share = std::string(rest.substr(0, slash));
   rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);

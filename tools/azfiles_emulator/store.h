@@ -146,6 +146,10 @@ class Store {
                                  const std::string& previous_snapshot, std::optional<azure::ByteRange> window,
                                  bool support_rename);
 
+  // Waits for the operation in flight, then blocks every later one for good: the state on
+  // disk is then consistent and the process may exit without closing anything.
+  void Quiesce() { mu_.lock(); }
+
   // Test and benchmark seeding: `dirs` directories of `files_per_dir` empty files each,
   // written straight into the database (no HTTP), in one transaction.
   Status Populate(const std::string& share, uint64_t dirs, uint64_t files_per_dir);
