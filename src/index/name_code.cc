@@ -22,6 +22,7 @@ constexpr int kSymbols = 257;  // bytes 0..255 and the end-of-name mark
 constexpr int kEnd = 256;
 constexpr int kMaxBits = 15;
 constexpr int kFastBits = 10;
+constexpr size_t kMaxDecoded = 4096;  // kMaxNameLength
 
 // Code length (hex digit, 1..15) of each symbol, per context; the symbol order is byte
 // 0x00..0xff, then end-of-name. The context is the class of the byte before the symbol.
@@ -70,14 +71,22 @@ constexpr int LengthOf(int context, int symbol) {
   return c <= '9' ? c - '0' : c - 'a' + 10;
 }
 
-// kStart when there is no previous byte (prev < 0).
-int ContextOf(int prev) {
-  if (prev < 0) return 0;
-  if (prev >= 'a' && prev <= 'z') return 1;
-  if (prev >= 'A' && prev <= 'Z') return 2;
-  if (prev >= '0' && prev <= '9') return 3;
-  return prev < 0x80 ? 4 : 5;
+constexpr int ContextOfByte(int b) {
+  if (b >= 'a' && b <= 'z') return 1;
+  if (b >= 'A' && b <= 'Z') return 2;
+  if (b >= '0' && b <= '9') return 3;
+  return b < 0x80 ? 4 : 5;
 }
+
+// Context of each possible previous byte; index 256 is "no previous byte".
+constexpr std::array<uint8_t, 257> kContextOf = [] {
+  std::array<uint8_t, 257> c{};
+  for (int b = 0; b < 256; ++b) c[b] = static_cast<uint8_t>(ContextOfByte(b));
+  c[256] = 0;
+  return c;
+}();
+
+int ContextOf(int prev) { return kContextOf[prev < 0 ? 256 : prev]; }
 
 struct Tables {
   std::array<uint16_t, kSymbols> code{};
@@ -173,19 +182,21 @@ void EncodeNameCode(std::string_view suffix, int prev, std::string* out) {
 }
 
 bool DecodeNameCode(std::string_view* in, std::string* out, size_t max_len) {
+  char buf[kMaxDecoded];
+  max_len = std::min(max_len, sizeof buf);
   int prev = out->empty() ? -1 : static_cast<unsigned char>(out->back());
   const auto* p = reinterpret_cast<const unsigned char*>(in->data());
   size_t size = in->size(), next = 0;  // next byte to load into the window
   uint64_t window = 0;                 // unread bits, left-aligned
   int have = 0;                        // how many bits of `window` are real
-  size_t used = 0;                     // bits consumed
-  for (size_t n = 0;; ++n) {
+  size_t used = 0, n = 0;              // bits consumed, bytes decoded
+  for (;;) {
     while (have <= 56) {  // bytes past the end read as zero; `used` catches overruns
       window |= static_cast<uint64_t>(next < size ? p[next] : 0) << (56 - have);
       ++next;
       have += 8;
     }
-    const Tables& t = T(ContextOf(prev));
+    const Tables& t = kTables[ContextOf(prev)];
     auto bits = static_cast<uint16_t>(window >> 48);
     int sym, len;
     if (uint16_t f = t.fast[bits >> (16 - kFastBits)]; f != 0) {
@@ -193,9 +204,7 @@ bool DecodeNameCode(std::string_view* in, std::string* out, size_t max_len) {
       len = f & 0xf;
     } else {
       len = kFastBits + 1;
-      while (len <= kMaxBits &&
-             (static_cast<uint32_t>(bits >> (16 - len)) - t.first_code[len]) >= t.count[len])
-        ++len;
+      while (len <= kMaxBits && (static_cast<uint32_t>(bits >> (16 - len)) - t.first_code[len]) >= t.count[len]) ++len;
       if (len > kMaxBits) return false;
       sym = t.sorted[t.first_index[len] + ((bits >> (16 - len)) - t.first_code[len])];
     }
@@ -205,9 +214,10 @@ bool DecodeNameCode(std::string_view* in, std::string* out, size_t max_len) {
     if (used > size * 8) return false;
     if (sym == kEnd) break;
     if (n >= max_len) return false;
-    out->push_back(static_cast<char>(sym));
+    buf[n++] = static_cast<char>(sym);
     prev = sym;
   }
+  out->append(buf, n);
   in->remove_prefix((used + 7) / 8);
   return true;
 }
