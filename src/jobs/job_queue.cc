@@ -113,6 +113,8 @@ Result<Job> JobQueue::Cancel(const Principal& p, int64_t id) {
       "state = CASE WHEN state = 'queued' THEN 'cancelled' ELSE state END "
       "WHERE id IN (SELECT id FROM tree) AND state IN ('queued', 'running')");
   ARBOR_RETURN_IF_ERROR(q.Run(catalog_.db()).status());
+  // A cancelled child may have been the last thing a barrier waited for.
+  ARBOR_RETURN_IF_ERROR(internal::ReleaseBarriers(catalog_.db()));
   return Get(p, id);
 }
 

@@ -220,6 +220,21 @@ TEST_P(JobQueueTest, ChildrenAreIdempotentByKeyAndABarrierWaitsForItsSiblings) {
   EXPECT_FALSE(summary.done());
 }
 
+TEST_P(JobQueueTest, TheReaperReleasesABarrierWhoseReleaseWasMissed) {
+  Submit(JobType::kScan);
+  Job parent = ClaimOne("w");
+  Job barrier = queue_->EnqueueChild(LeaseOf(parent), Child(JobType::kAssemble, "assemble", true)).value();
+  ASSERT_TRUE(queue_->Complete(LeaseOf(parent), Status::Ok(), {}, fast_).ok());
+  // As if the process that ended the parent died before releasing the barrier.
+  ASSERT_TRUE(catalog_->db()
+                  .Query("UPDATE jobs SET run_after_ms = $1 WHERE id = $2",
+                         {int64_t{1} << 62, barrier.id})
+                  .ok());
+  EXPECT_TRUE(NothingToClaim());
+  ASSERT_TRUE(queue_->ReapExpiredLeases().ok());
+  EXPECT_EQ(ClaimOne("w").id, barrier.id);
+}
+
 TEST_P(JobQueueTest, CancellingARootCancelsItsTree) {
   Job scan = Submit(JobType::kScan);
   Job parent = ClaimOne("w");

@@ -17,14 +17,6 @@ namespace {
 // The fencing condition of every worker write.
 constexpr const char* kFenced = " WHERE id = ? AND lease_owner = ? AND attempts = ? AND state = 'running'";
 
-// A barrier job is ready when its barrier (the fan-out's parent) and every other child of
-// that parent, except fellow barrier jobs, has ended.
-constexpr const char* kBarrierReady =
-    " AND (j.barrier_id IS NULL OR ("
-    "NOT EXISTS (SELECT 1 FROM jobs b WHERE b.id = j.barrier_id AND b.state IN ('queued', 'running')) AND "
-    "NOT EXISTS (SELECT 1 FROM jobs c WHERE c.parent_id = j.barrier_id AND c.id <> j.id "
-    "AND c.state IN ('queued', 'running') AND (c.barrier_id IS NULL OR c.barrier_id <> j.barrier_id))))";
-
 SqlQuery& AddFence(SqlQuery& q, const Lease& lease) {
   return q.Add(kFenced, lease.job_id, lease.worker_id, int64_t{lease.attempt});
 }
@@ -43,7 +35,8 @@ SqlQuery ClaimQuery(SqlDialect dialect, const std::string& worker_id, const std:
       "AND j.cancel_requested = 0 AND j.type IN (",
       worker_id, int64_t{lease.count()});
   for (size_t i = 0; i < types.size(); ++i) q.Add(i == 0 ? "?" : ", ?", std::string(JobTypeName(types[i])));
-  q.Add(")").Add(kBarrierReady).Add(" ORDER BY j.priority DESC, j.id LIMIT 1");
+  // Barrier jobs need no test here: they are held (run_after_ms far ahead) until released.
+  q.Add(") ORDER BY j.priority DESC, j.id LIMIT 1");
   // Postgres: lock the picked row, skipping rows other claimers hold, so claims never
   // queue behind each other. SQLite has one writer at a time, which is the same guarantee.
   if (dialect == SqlDialect::kPostgres) q.Add(" FOR UPDATE OF j SKIP LOCKED");
@@ -81,8 +74,15 @@ Result<SqlRows> Finish(catalog::SqlExecutor& db, const Lease& lease, const Verdi
       "progress_files = ?, progress_bytes = ?, finished_ms = CASE WHEN ? = 1 THEN now_ms() ELSE NULL END",
       std::string(JobStateName(v.state)), catalog::TextOrNull(v.error), v.delay_ms, progress.files, progress.bytes,
       int64_t{IsTerminal(v.state) ? 1 : 0});
-  AddFence(update, lease);
+  AddFence(update, lease).Add(" RETURNING parent_id");
   return update.Run(db);
+}
+
+// After a job ended: barriers waiting on its parent or on itself may be free to run.
+Status AfterTerminal(catalog::SqlExecutor& db, const Lease& lease, const SqlRows& finished) {
+  std::vector<int64_t> barriers = {lease.job_id};
+  if (auto parent = finished.OptionalInt(0, "parent_id")) barriers.push_back(*parent);
+  return internal::ReleaseBarriers(db, barriers);
 }
 
 }  // namespace
@@ -155,10 +155,12 @@ Result<JobState> JobQueue::Complete(const Lease& lease, const Status& outcome, c
   // Success is the common case and needs nothing read first: one fenced statement.
   if (outcome.ok()) {
     ARBOR_ASSIGN_OR_RETURN(SqlRows rows, Finish(catalog_.db(), lease, {JobState::kSucceeded, ""}, progress));
-    if (rows.affected() == 0) return LeaseLost(lease);
+    if (rows.empty()) return LeaseLost(lease);
+    ARBOR_RETURN_IF_ERROR(AfterTerminal(catalog_.db(), lease, rows));
     return JobState::kSucceeded;
   }
   JobState final_state = JobState::kQueued;
+  SqlRows finished;
   ARBOR_RETURN_IF_ERROR(catalog_.db().Transact([&](catalog::SqlExecutor& tx) -> Status {
     SqlQuery current("SELECT max_attempts, cancel_requested FROM jobs");
     AddFence(current, lease);
@@ -166,11 +168,13 @@ Result<JobState> JobQueue::Complete(const Lease& lease, const Status& outcome, c
     if (rows.empty()) return LeaseLost(lease);
     Verdict v = Judge(outcome, lease.attempt, static_cast<int>(rows.Int(0, "max_attempts")),
                       rows.Int(0, "cancel_requested") != 0, policy);
-    ARBOR_ASSIGN_OR_RETURN(SqlRows updated, Finish(tx, lease, v, progress));
-    if (updated.affected() == 0) return LeaseLost(lease);
+    ARBOR_ASSIGN_OR_RETURN(finished, Finish(tx, lease, v, progress));
+    if (finished.empty()) return LeaseLost(lease);
     final_state = v.state;
     return Status::Ok();
   }));
+  // After the commit, so that the release sees this job as ended.
+  if (IsTerminal(final_state)) ARBOR_RETURN_IF_ERROR(AfterTerminal(catalog_.db(), lease, finished));
   return final_state;
 }
 
@@ -204,7 +208,11 @@ Result<int> JobQueue::ReapExpiredLeases(int limit) {
   if (db.dialect() == SqlDialect::kPostgres) q.Add(" FOR UPDATE SKIP LOCKED");
   q.Add(")");
   ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(db));
-  return static_cast<int>(rows.affected());
+  int reaped = static_cast<int>(rows.affected());
+  // The safety net for barrier releases missed by a process that died between ending a
+  // job and releasing its barriers (and the release after reaped jobs ended).
+  ARBOR_RETURN_IF_ERROR(internal::ReleaseBarriers(db));
+  return reaped;
 }
 
 }  // namespace arbor::jobs

@@ -42,15 +42,33 @@ Result<std::optional<Job>> InsertJob(catalog::SqlExecutor& db, const NewJob& job
   SqlQuery q(
       "INSERT INTO jobs (tenant_id, share_id, type, state, payload, priority, max_attempts, run_after_ms, "
       "parent_id, root_id, barrier_id, child_key, schedule_id, due_ms, created_ms) "
-      "VALUES (?, ?, ?, 'queued', ?, ?, ?, now_ms() + ?, ?, ?, ?, ?, ?, ?, now_ms()) ON CONFLICT DO NOTHING RETURNING ",
+      "VALUES (?, ?, ?, 'queued', ?, ?, ?, COALESCE(?, now_ms() + ?), ?, ?, ?, ?, ?, ?, now_ms()) "
+      "ON CONFLICT DO NOTHING RETURNING ",
       job.tenant_id, catalog::TextOrNull(job.share_id), std::string(JobTypeName(job.type)), job.payload.dump(),
-      int64_t{job.priority}, int64_t{job.max_attempts}, job.delay_ms, catalog::IntOrNull(job.parent_id),
+      int64_t{job.priority}, int64_t{job.max_attempts},
+      catalog::IntOrNull(job.barrier_id ? std::optional<int64_t>(kHeldUntilReleased) : std::nullopt), job.delay_ms,
+      catalog::IntOrNull(job.parent_id),
       catalog::IntOrNull(job.root_id), catalog::IntOrNull(job.barrier_id), catalog::TextOrNull(job.child_key),
       catalog::TextOrNull(job.schedule_id), catalog::IntOrNull(job.due_ms));
   q.Add(kJobColumns);
   ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(db));
   if (rows.empty()) return std::optional<Job>();
   return std::optional<Job>(JobFromRow(rows, 0));
+}
+
+Status ReleaseBarriers(catalog::SqlExecutor& db, const std::vector<int64_t>& barrier_ids) {
+  SqlQuery q(
+      "UPDATE jobs SET run_after_ms = now_ms() WHERE state = 'queued' AND run_after_ms >= ? "
+      "AND barrier_id IS NOT NULL "
+      "AND (SELECT b.state FROM jobs b WHERE b.id = jobs.barrier_id) IN ('succeeded', 'failed', 'cancelled') "
+      "AND NOT EXISTS (SELECT 1 FROM jobs c WHERE c.parent_id = jobs.barrier_id AND c.state IN ('queued', 'running') "
+      "AND (c.barrier_id IS NULL OR c.barrier_id <> jobs.barrier_id))",
+      kHeldUntilReleased);
+  for (size_t i = 0; i < barrier_ids.size(); ++i) {
+    q.Add(i == 0 ? " AND barrier_id IN (?" : ", ?", barrier_ids[i]);
+  }
+  if (!barrier_ids.empty()) q.Add(")");
+  return q.Run(db).status();
 }
 
 }  // namespace arbor::jobs::internal

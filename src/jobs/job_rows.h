@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "catalog/sql_database.h"
@@ -16,6 +17,10 @@ inline constexpr const char* kJobColumns =
     "id, tenant_id, share_id, type, state, payload, priority, attempts, max_attempts, run_after_ms, "
     "lease_owner, lease_expires_ms, cancel_requested, progress_files, progress_bytes, error, parent_id, "
     "root_id, barrier_id, child_key, schedule_id, created_ms, started_ms, finished_ms";
+
+// The run_after_ms of a barrier job until it is released: far enough in the future that
+// no claim considers it, so a waiting "assemble" costs the claim path nothing.
+inline constexpr int64_t kHeldUntilReleased = int64_t{1} << 62;
 
 Job JobFromRow(const catalog::SqlRows& rows, size_t i);
 
@@ -35,8 +40,14 @@ struct NewJob {
   std::optional<int64_t> due_ms;
 };
 
-// Inserts a queued job. nullopt when the (parent, child_key) or (schedule, due_ms) pair
-// already exists: the caller then reads the existing row.
+// Inserts a queued job (held until released when it has a barrier). nullopt when the
+// (parent, child_key) or (schedule, due_ms) pair already exists: the caller then reads the
+// existing row.
 Result<std::optional<Job>> InsertJob(catalog::SqlExecutor& db, const NewJob& job);
+
+// Makes held barrier jobs claimable once their barrier job and all its other children
+// have ended. With ids, only barriers of those jobs (the parent and the job that just
+// ended); without, every held barrier (the reaper's safety net).
+Status ReleaseBarriers(catalog::SqlExecutor& db, const std::vector<int64_t>& barrier_ids = {});
 
 }  // namespace arbor::jobs::internal
