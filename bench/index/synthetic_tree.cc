@@ -117,13 +117,17 @@ class Generator {
   DirFacts NextDir(uint64_t n) {
     double r = rng_.Unit();
     double deeper = std::max(0.05, 0.6 - 0.05 * static_cast<double>(path_.size()));
+    // Shares have a few top-level folders holding large subtrees: the walk rarely climbs
+    // into the top two levels, so new top-level folders appear about once per 10^4
+    // directories and new second-level ones once per few dozen.
+    size_t floor = rng_.Chance(1e-4) ? 1 : rng_.Chance(0.05) ? 2 : 3;
     if (r < deeper && path_.size() < kMaxDepth) {
       // deeper: parent is the last directory
-    } else if (r < deeper + 0.45 && path_.size() > 1) {
-      path_.pop_back();
+    } else if (r < deeper + 0.45) {
+      if (path_.size() > floor) path_.pop_back();  // a sibling
     } else {
       size_t up = 1 + rng_.Below(4);
-      while (up-- > 0 && path_.size() > 1) path_.pop_back();
+      while (up-- > 0 && path_.size() > floor) path_.pop_back();
     }
     DirFacts d;
     d.parent_id = path_.back().id;
