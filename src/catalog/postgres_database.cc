@@ -1,9 +1,15 @@
 // The Postgres engine: one libpqxx connection. libpqxx reports errors as exceptions; they
 // are caught here and become Status values, so nothing above this file sees one. A lost
 // connection is reopened on the next call, which lets a worker outlive a database restart.
-#include <pqxx/pqxx>
-
+//
+// Statements are prepared on the connection the first time they run, so Postgres plans
+// each once per connection: planning the claim costs more than running it (see
+// docs/scaling.md). ARBOR_PG_PREPARE=off turns this off, for poolers that cannot keep
+// prepared statements across transactions (PgBouncer in transaction mode before 1.21).
+#include <cstdlib>
 #include <mutex>
+#include <pqxx/pqxx>
+#include <unordered_map>
 
 #include "catalog/sql_database.h"
 
@@ -57,7 +63,40 @@ SqlRows ToRows(const pqxx::result& r) {
   return SqlRows(std::move(columns), std::move(rows), static_cast<int64_t>(r.affected_rows()));
 }
 
-pqxx::result Exec(pqxx::transaction_base& tx, std::string_view sql, const SqlParams& params) {
+// At most this many distinct statements are prepared per connection; more run unprepared.
+constexpr size_t kMaxPrepared = 256;
+
+bool PreparingEnabled() {
+  const char* v = std::getenv("ARBOR_PG_PREPARE");
+  return v == nullptr || (std::string_view(v) != "off" && std::string_view(v) != "0");
+}
+
+// The prepared statements of one connection: SQL text -> statement name.
+class StatementCache {
+ public:
+  explicit StatementCache(bool enabled) : enabled_(enabled) {}
+  void Clear() { names_.clear(); }
+
+  // The name to execute `sql` under (preparing it now), or "" to run it unprepared.
+  std::string NameFor(pqxx::connection& conn, std::string_view sql) {
+    if (!enabled_) return {};
+    std::string key(sql);
+    auto it = names_.find(key);
+    if (it != names_.end()) return it->second;
+    if (names_.size() >= kMaxPrepared) return {};
+    std::string name = "arbor_" + std::to_string(names_.size());
+    conn.prepare(name, key);
+    names_.emplace(std::move(key), name);
+    return name;
+  }
+
+ private:
+  const bool enabled_;
+  std::unordered_map<std::string, std::string> names_;
+};
+
+pqxx::result Exec(pqxx::transaction_base& tx, const std::string& prepared, std::string_view sql,
+                  const SqlParams& params) {
   std::vector<std::string> storage;
   storage.reserve(params.size());
   std::vector<const char*> ptrs;
@@ -70,17 +109,20 @@ pqxx::result Exec(pqxx::transaction_base& tx, std::string_view sql, const SqlPar
       ptrs.push_back(nullptr);
     }
   }
+  if (!prepared.empty()) return tx.exec_prepared(prepared, pqxx::prepare::make_dynamic_params(ptrs));
   return tx.exec_params(std::string(sql), pqxx::prepare::make_dynamic_params(ptrs));
 }
 
 class PostgresDatabase final : public SqlDatabase {
  public:
-  explicit PostgresDatabase(std::string conninfo) : conninfo_(std::move(conninfo)) {}
+  explicit PostgresDatabase(std::string conninfo)
+      : conninfo_(std::move(conninfo)), statements_(PreparingEnabled()) {}
 
   SqlDialect dialect() const override { return SqlDialect::kPostgres; }
 
   Status Connect() {
     bool broken = false;
+    statements_.Clear();
     return Guarded("connect", &broken, [&] { conn_ = std::make_unique<pqxx::connection>(conninfo_); });
   }
 
@@ -90,8 +132,9 @@ class PostgresDatabase final : public SqlDatabase {
     SqlRows rows;
     bool broken = false;
     Status st = Guarded(sql, &broken, [&] {
+      std::string prepared = statements_.NameFor(*conn_, sql);
       pqxx::nontransaction tx(*conn_);
-      rows = ToRows(Exec(tx, sql, params));
+      rows = ToRows(Exec(tx, prepared, sql, params));
     });
     if (broken) conn_.reset();
     if (!st.ok()) return st;
@@ -105,7 +148,7 @@ class PostgresDatabase final : public SqlDatabase {
     bool broken = false;
     Status st = Guarded("transaction", &broken, [&] {
       pqxx::work tx(*conn_);
-      InTransaction exec(tx, &broken);
+      InTransaction exec(tx, *conn_, statements_, &broken);
       body_status = body(exec);
       if (body_status.ok()) tx.commit();  // otherwise ~work rolls back
     });
@@ -118,23 +161,28 @@ class PostgresDatabase final : public SqlDatabase {
   // Postgres then refuses further statements in the transaction, so bodies return early.
   class InTransaction final : public SqlExecutor {
    public:
-    InTransaction(pqxx::work& tx, bool* broken) : tx_(tx), broken_(broken) {}
+    InTransaction(pqxx::work& tx, pqxx::connection& conn, StatementCache& statements, bool* broken)
+        : tx_(tx), conn_(conn), statements_(statements), broken_(broken) {}
     SqlDialect dialect() const override { return SqlDialect::kPostgres; }
     Result<SqlRows> Query(std::string_view sql, const SqlParams& params) override {
       SqlRows rows;
-      Status st = Guarded(sql, broken_, [&] { rows = ToRows(Exec(tx_, sql, params)); });
+      Status st = Guarded(sql, broken_,
+                          [&] { rows = ToRows(Exec(tx_, statements_.NameFor(conn_, sql), sql, params)); });
       if (!st.ok()) return st;
       return rows;
     }
 
    private:
     pqxx::work& tx_;
+    pqxx::connection& conn_;
+    StatementCache& statements_;
     bool* broken_;
   };
 
   const std::string conninfo_;
   std::mutex mu_;
-  std::unique_ptr<pqxx::connection> conn_;
+  std::unique_ptr<pqxx::connection> conn_;  // guarded by mu_
+  StatementCache statements_;               // guarded by mu_
 };
 
 }  // namespace
