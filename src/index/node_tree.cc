@@ -278,15 +278,10 @@ Status NodeTree::ForEachFile(NodeId dir, const std::function<void(const NodeInfo
   uint32_t s = impl_->SlotOf(dir);
   if (s == kNoSlot) return NoDir(dir);
   NodeInfo info;
-  FileEntry e;
-  for (uint32_t d : impl_->SubtreeSlots(s)) {
-    RecordView v = impl_->View(d);
-    EntryCursor cur(v);
-    while (cur.Next(&e)) {
-      Impl::ToInfo(e, v.node_id(), &info);
-      fn(info);
-    }
-  }
+  impl_->ForEachEntry(s, [&](const FileEntry& e, NodeId parent) {
+    Impl::ToInfo(e, parent, &info);
+    fn(info);
+  });
   return Status::Ok();
 }
 

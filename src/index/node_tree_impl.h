@@ -66,6 +66,16 @@ class NodeTree::Impl {
   }
   // Every slot at or below s (s first, pre-order).
   std::vector<uint32_t> SubtreeSlots(uint32_t s) const;
+  // fn(const FileEntry&, NodeId parent) for every file at or below s; the entry is reused
+  // between calls. The scan behind ForEachFile and the analytics, without copying names.
+  template <typename Fn>
+  void ForEachEntry(uint32_t s, Fn fn) const {
+    FileEntry e;
+    for (uint32_t d : SubtreeSlots(s)) {
+      RecordView v = View(d);
+      for (EntryCursor c(v); c.Next(&e);) fn(e, v.node_id());
+    }
+  }
   // Non-directory node of a directory record, as NodeInfo.
   static void ToInfo(const FileEntry& e, NodeId parent, NodeInfo* out);
 

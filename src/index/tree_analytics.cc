@@ -51,18 +51,25 @@ Result<std::vector<NodeInfo>> LargestFiles(const NodeTree& tree, NodeId dir, siz
 }
 
 Result<std::vector<ExtensionStat>> ExtensionStats(const NodeTree& tree, NodeId dir) {
+  const NodeTree::Impl& m = TreeAccess::Of(tree);
+  uint32_t start = m.SlotOf(dir);
+  if (start == kNoSlot) return NoDir(dir);
   std::unordered_map<std::string, ExtensionStat> by_ext;
-  ARBOR_RETURN_IF_ERROR(tree.ForEachFile(dir, [&](const NodeInfo& f) {
+  std::string key;
+  m.ForEachEntry(start, [&](const FileEntry& f, NodeId) {
     std::string_view stem, ext;
     SplitExtension(f.name, &stem, &ext);
-    auto [it, fresh] = by_ext.try_emplace(std::string(ext));
-    if (fresh) it->second.extension = ext;
-    it->second.files++;
-    it->second.bytes += f.size;
-  }));
+    key.assign(ext);
+    ExtensionStat& st = by_ext[key];
+    st.files++;
+    st.bytes += f.size;
+  });
   std::vector<ExtensionStat> out;
   out.reserve(by_ext.size());
-  for (auto& [k, v] : by_ext) out.push_back(std::move(v));
+  for (auto& [k, v] : by_ext) {
+    v.extension = k;
+    out.push_back(std::move(v));
+  }
   std::sort(out.begin(), out.end(), [](const ExtensionStat& a, const ExtensionStat& b) {
     return a.bytes != b.bytes ? a.bytes > b.bytes : a.extension < b.extension;
   });
@@ -70,21 +77,23 @@ Result<std::vector<ExtensionStat>> ExtensionStats(const NodeTree& tree, NodeId d
 }
 
 Result<std::vector<DuplicateGroup>> Duplicates(const NodeTree& tree, uint64_t min_size) {
-  auto root = tree.root();
-  if (!root) return std::vector<DuplicateGroup>{};
+  const NodeTree::Impl& m = TreeAccess::Of(tree);
+  if (m.root_ == kNoSlot) return std::vector<DuplicateGroup>{};
   // Pass 1: saturating counters indexed by hash bits (one byte per file or less) find
   // hashes seen twice; pass 2 keeps only those files, so memory follows the candidates.
   size_t cells = 1;
   while (cells < tree.file_count()) cells <<= 1;
   std::vector<uint8_t> seen(cells);
-  auto eligible = [&](const NodeInfo& f) { return f.size >= min_size && f.hash != 0; };
-  ARBOR_RETURN_IF_ERROR(tree.ForEachFile(*root, [&](const NodeInfo& f) {
+  auto eligible = [&](const FileEntry& f) { return f.size >= min_size && f.hash != 0; };
+  m.ForEachEntry(m.root_, [&](const FileEntry& f, NodeId) {
     if (eligible(f) && seen[f.hash & (cells - 1)] < 2) seen[f.hash & (cells - 1)]++;
-  }));
+  });
   std::vector<NodeInfo> cand;
-  ARBOR_RETURN_IF_ERROR(tree.ForEachFile(*root, [&](const NodeInfo& f) {
-    if (eligible(f) && seen[f.hash & (cells - 1)] == 2) cand.push_back(f);
-  }));
+  m.ForEachEntry(m.root_, [&](const FileEntry& f, NodeId parent) {
+    if (!eligible(f) || seen[f.hash & (cells - 1)] < 2) return;
+    cand.emplace_back();
+    NodeTree::Impl::ToInfo(f, parent, &cand.back());
+  });
   std::sort(cand.begin(), cand.end(), [](const NodeInfo& a, const NodeInfo& b) {
     return a.hash != b.hash ? a.hash < b.hash : a.size < b.size;
   });
