@@ -87,6 +87,14 @@ class PostgresStore final : public IndexStore {
     StoreCounters before = counters_;
     try {
       pqxx::work w(conn_);
+      // Versions only go forward: an older version written over newer rows would leave
+      // two rows valid at once.
+      pqxx::row last = w.exec1("SELECT coalesce(max(since), -9223372036854775808) FROM arbor_node_dirs"
+                               " WHERE tree_id=" + std::to_string(tree_id));
+      if (last[0].as<int64_t>() > version) {
+        return Status::InvalidArgument("tree " + std::to_string(tree_id) + " already has a version after " +
+                                       std::to_string(version));
+      }
       Retire(w, tree_id, version, ch.deleted);
       w.exec("DELETE FROM arbor_node_dirs WHERE tree_id=" + std::to_string(tree_id) +
              " AND since=" + std::to_string(version) + " AND dir_id = ANY(" + IdArray(ch.deleted) + ")");

@@ -123,7 +123,8 @@ class SqliteStore final : public IndexStore {
   Status Commit(int64_t tree_id, int64_t version, const PendingChanges& ch) {
     StoreCounters before = counters_;
     ARBOR_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-    Status st = Write(tree_id, version, ch);
+    Status st = CheckVersion(tree_id, version);
+    if (st.ok()) st = Write(tree_id, version, ch);
     if (st.ok()) st = Exec("COMMIT");
     if (!st.ok()) {
       (void)Exec("ROLLBACK");
@@ -131,6 +132,19 @@ class SqliteStore final : public IndexStore {
       return st;
     }
     counters_.saves++;
+    return Status::Ok();
+  }
+
+  // Versions only go forward: an older version written over newer rows would leave two
+  // rows valid at once.
+  Status CheckVersion(int64_t tree_id, int64_t version) {
+    ARBOR_ASSIGN_OR_RETURN(Stmt q, Prepare("SELECT max(since) FROM node_dirs WHERE tree_id=?1"));
+    sqlite3_bind_int64(q.get(), 1, tree_id);
+    if (sqlite3_step(q.get()) != SQLITE_ROW) return Error("max version");
+    if (sqlite3_column_type(q.get(), 0) != SQLITE_NULL && sqlite3_column_int64(q.get(), 0) > version) {
+      return Status::InvalidArgument("tree " + std::to_string(tree_id) + " already has a version after " +
+                                     std::to_string(version));
+    }
     return Status::Ok();
   }
 

@@ -154,6 +154,14 @@ TEST_P(StoreTest, EachVersionLoadsAsItWas) {
   EXPECT_EQ(d->moved.size(), 1u);    // pics -> pictures
 }
 
+TEST_P(StoreTest, OlderVersionThanStoredIsRefused) {
+  NodeTree t = store_test::Sample();
+  ASSERT_TRUE(store_->Save(1, 5, &t).ok());
+  ASSERT_TRUE(t.PutFile(4, testing::File(600, "late.txt")).ok());
+  EXPECT_TRUE(store_->Save(1, 4, &t).Is(StatusCode::kInvalidArgument));
+  EXPECT_TRUE(store_->Save(2, 4, &t).ok());  // another tree has its own versions
+}
+
 TEST_P(StoreTest, DeletedAndRecreatedInOneVersion) {
   NodeTree t = store_test::Sample();
   ASSERT_TRUE(store_->Save(1, 1, &t).ok());
