@@ -6,6 +6,7 @@
 
 #include "azure/file_attributes.h"
 #include "azure/files_client.h"
+#include "azure/service_call.h"
 #include "emulator_process.h"
 
 namespace arbor::azure {
@@ -229,6 +230,21 @@ TEST_F(ClientTest, MetadataIsReplacedAsAWhole) {
   ASSERT_TRUE(client_->SetDirectoryMetadata("share", "dm", {{"x", "y"}}).ok());
   EXPECT_EQ(client_->GetDirectoryProperties(live_, "dm")->metadata, (Metadata{{"x", "y"}}));
   EXPECT_TRUE(client_->SetFileMetadata("share", "m", {{"bad-name", "1"}}).Is(StatusCode::kInvalidArgument));
+}
+
+// The emulator must see header values exactly as sent (its HTTP library decodes %XX on its
+// own) and must not re-slice bodies for a standard Range header.
+TEST_F(ClientTest, HeaderValuesAndRangeHeadersAreTakenAsSent) {
+  Metadata tricky = {{"pct", "100%25 of %zz"}, {"empty", ""}, {"spaces", "a  b"}};
+  ASSERT_TRUE(client_->CreateFile("share", "h", 20, {}, tricky).ok());
+  ASSERT_TRUE(client_->PutRange("share", "h", 0, "abcdefghijklmnopqrst").ok());
+  EXPECT_EQ(client_->GetFileProperties(live_, "h")->metadata, tricky);
+  CallExecutor exec(emu_->Credentials(), std::string(kApiVersion), {}, NewCurlTransport({}));
+  ServiceCall call{"GET", "share", "h", {}, {{"Range", "bytes=5-9"}}, {}, {206}, "ranged get"};
+  auto r = exec.Execute(call);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->body, "fghij");
+  EXPECT_EQ(*r->FindHeader("content-range"), "bytes 5-9/20");
 }
 
 }  // namespace

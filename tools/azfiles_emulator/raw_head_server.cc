@@ -130,7 +130,8 @@ bool RawHeadServer::process_and_close_socket(socket_t sock) {
     stream.StartRequest(&head);
     tls_head = &head;
     bool closed = false;
-    ok = process_request(stream, left == 1, closed, [](httplib::Request&) {});
+    // The File service answers Range itself (Get File); httplib would slice the answer again.
+    ok = process_request(stream, left == 1, closed, [](httplib::Request& req) { req.ranges.clear(); });
     tls_head = nullptr;
     if (!ok || closed) break;
   }

@@ -7,6 +7,9 @@
 // does the HTTP work) over a socket stream that records the request head. Handlers read it
 // with CurrentRawHead() on the thread that calls them.
 //
+// Ranges: httplib would apply a Range header to every response on its own; the emulator
+// serves ranges itself, so the parsed ranges are cleared before routing.
+//
 // The loop also checks for Stop() every 100 ms while a keep-alive connection is idle, so
 // stopping does not wait for idle clients to time out.
 #pragma once
