@@ -18,7 +18,8 @@ constexpr size_t kTokenRandomBytes = 32;
 std::string GenerateApiToken() {
   std::array<unsigned char, kTokenRandomBytes> bytes{};
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) std::abort();
-  return std::string(kApiTokenPrefix) + ToHex(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  return std::string(kApiTokenPrefix) +
+         ToHex(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 std::string HashApiToken(std::string_view token) {

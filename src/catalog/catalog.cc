@@ -29,7 +29,8 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(std::string_view url, CatalogOpti
   if (!db.ok()) return db.status().Annotate("opening catalog " + RedactUrl(url));
   Status migrated = MigrateSchema(**db, options.schema_version);
   if (!migrated.ok()) return migrated.Annotate("migrating catalog " + RedactUrl(url));
-  return std::unique_ptr<Catalog>(new Catalog(std::move(db).value(), parsed.engine, RedactUrl(url), std::move(key)));
+  return std::unique_ptr<Catalog>(
+      new Catalog(std::move(db).value(), parsed.engine, RedactUrl(url), std::move(key)));
 }
 
 }  // namespace arbor::catalog

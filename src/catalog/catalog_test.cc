@@ -76,10 +76,11 @@ TEST_P(CatalogTest, CredentialMovedToAnotherRowDoesNotOpen) {
   b.credential = CredentialInput::Inline("secret-b");
   auto sa = catalog_->shares().Add(op_, a).value();
   auto sb = catalog_->shares().Add(op_, b).value();
-  ASSERT_TRUE(catalog_->db()
-                  .Query("UPDATE shares SET credential = (SELECT credential FROM shares WHERE id = $1) WHERE id = $2",
-                         {sa.id, sb.id})
-                  .ok());
+  ASSERT_TRUE(
+      catalog_->db()
+          .Query("UPDATE shares SET credential = (SELECT credential FROM shares WHERE id = $1) WHERE id = $2",
+                 {sa.id, sb.id})
+          .ok());
   EXPECT_TRUE(catalog_->shares().ResolveCredential(op_, sb.id).status().Is(StatusCode::kCorruption));
 }
 
@@ -163,8 +164,10 @@ TEST_P(CatalogTest, TokensAreStoredAsHashesAndAuthenticate) {
 
 TEST_P(CatalogTest, OperatorTokensNeedTheOperator) {
   auto as_tenant = Principal::ForTenant(tenant_.id);
-  EXPECT_TRUE(catalog_->tokens().Create(as_tenant, "", TokenRole::kOperator, "root").status().Is(
-      StatusCode::kPermissionDenied));
+  EXPECT_TRUE(catalog_->tokens()
+                  .Create(as_tenant, "", TokenRole::kOperator, "root")
+                  .status()
+                  .Is(StatusCode::kPermissionDenied));
   auto own = catalog_->tokens().Create(as_tenant, "", TokenRole::kTenant, "mine");
   ASSERT_TRUE(own.ok());
   EXPECT_EQ(own->token.tenant_id, tenant_.id);
@@ -173,7 +176,8 @@ TEST_P(CatalogTest, OperatorTokensNeedTheOperator) {
   EXPECT_TRUE(catalog_->tokens().Authenticate(root->secret).value().is_operator());
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, CatalogTest, ::testing::ValuesIn(testing::AllEngines()), testing::EngineParamName);
+INSTANTIATE_TEST_SUITE_P(Engines, CatalogTest, ::testing::ValuesIn(testing::AllEngines()),
+                         testing::EngineParamName);
 
 }  // namespace
 }  // namespace arbor::catalog

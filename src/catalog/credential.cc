@@ -21,12 +21,14 @@ Status NoKey() {
 
 }  // namespace
 
-Result<std::string> EncodeCredential(const CredentialInput& input, const SecretKey* key, std::string_view aad) {
+Result<std::string> EncodeCredential(const CredentialInput& input, const SecretKey* key,
+                                     std::string_view aad) {
   switch (input.kind) {
     case CredentialInput::Kind::kNone:
       return std::string();
     case CredentialInput::Kind::kEnvironment:
-      if (!IsEnvName(input.value)) return Status::InvalidArgument("not an environment variable name: " + input.value);
+      if (!IsEnvName(input.value))
+        return Status::InvalidArgument("not an environment variable name: " + input.value);
       return std::string(kEnvPrefix) + input.value;
     case CredentialInput::Kind::kInline:
       if (input.value.empty()) return Status::InvalidArgument("empty credential");
@@ -41,11 +43,13 @@ Result<SecretString> ResolveCredential(std::string_view stored, const SecretKey*
   if (stored.substr(0, kEnvPrefix.size()) == kEnvPrefix) {
     std::string name(stored.substr(kEnvPrefix.size()));
     const char* value = std::getenv(name.c_str());
-    if (value == nullptr) return Status::NotFound("credential variable $" + name + " is not set in this process");
+    if (value == nullptr)
+      return Status::NotFound("credential variable $" + name + " is not set in this process");
     return SecretString(value);
   }
   if (key == nullptr) {
-    return Status::InvalidArgument("credential is encrypted: set ARBOR_CATALOG_KEY or ARBOR_CATALOG_KEY_FILE");
+    return Status::InvalidArgument(
+        "credential is encrypted: set ARBOR_CATALOG_KEY or ARBOR_CATALOG_KEY_FILE");
   }
   return Unseal(*key, stored, aad);
 }

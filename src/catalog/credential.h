@@ -31,7 +31,8 @@ struct CredentialInput {
 
 // The text to store. An inline secret needs `key` (InvalidArgument naming
 // ARBOR_CATALOG_KEY when it is null); `aad` binds the sealed value to its row.
-Result<std::string> EncodeCredential(const CredentialInput& input, const SecretKey* key, std::string_view aad);
+Result<std::string> EncodeCredential(const CredentialInput& input, const SecretKey* key,
+                                     std::string_view aad);
 
 // The secret behind a stored value. NotFound when an env: variable is unset;
 // InvalidArgument when a sealed value needs a key and none is given.

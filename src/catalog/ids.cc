@@ -3,8 +3,8 @@
 #include <openssl/rand.h>
 
 #include <array>
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <cstdlib>
 
 #include "base/hex.h"
@@ -13,7 +13,8 @@ namespace arbor::catalog {
 
 std::string NewId() {
   std::array<unsigned char, 8> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) std::abort();  // no entropy: cannot go on
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
+    std::abort();  // no entropy: cannot go on
   return ToHex(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
@@ -24,7 +25,9 @@ int64_t NowMs() {
 
 Status ValidateName(std::string_view what, std::string_view name) {
   constexpr size_t kMaxName = 64;
-  auto allowed = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'; };
+  auto allowed = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  };
   bool ok = !name.empty() && name.size() <= kMaxName && std::isalnum(static_cast<unsigned char>(name[0]));
   for (char c : name) ok = ok && allowed(c);
   if (ok) return Status::Ok();

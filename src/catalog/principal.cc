@@ -23,7 +23,8 @@ Result<std::string> TargetTenant(const Principal& p, const std::string& requeste
     if (requested.empty()) return Status::InvalidArgument("the operator must name the tenant");
     return requested;
   }
-  if (!requested.empty() && requested != p.tenant_id()) return Status::NotFound("tenant " + requested + " not found");
+  if (!requested.empty() && requested != p.tenant_id())
+    return Status::NotFound("tenant " + requested + " not found");
   return p.tenant_id();
 }
 

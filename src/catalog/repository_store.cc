@@ -12,9 +12,12 @@ constexpr const char* kSelect =
     "SELECT id, tenant_id, name, url, credential, created_ms FROM repositories WHERE 1 = 1";
 
 Repository FromRow(const SqlRows& rows, size_t i) {
-  return Repository{rows.Text(i, "id"),  rows.Text(i, "tenant_id"),
-                    rows.Text(i, "name"), rows.Text(i, "url"),
-                    DescribeCredential(rows.Text(i, "credential")), rows.Int(i, "created_ms")};
+  return Repository{rows.Text(i, "id"),
+                    rows.Text(i, "tenant_id"),
+                    rows.Text(i, "name"),
+                    rows.Text(i, "url"),
+                    DescribeCredential(rows.Text(i, "credential")),
+                    rows.Int(i, "created_ms")};
 }
 
 Status ValidateUrl(const std::string& url) {
@@ -22,7 +25,8 @@ Status ValidateUrl(const std::string& url) {
   static const std::regex kPassword("^[a-z0-9]+://[^/@]*:[^/@]*@");
   if (!url.empty() && url[0] == '/') return Status::Ok();
   if (!std::regex_search(url, kScheme)) {
-    return Status::InvalidArgument("repository URL '" + url + "' must be a path or file://, azblob://, s3://, sftp://");
+    return Status::InvalidArgument("repository URL '" + url +
+                                   "' must be a path or file://, azblob://, s3://, sftp://");
   }
   if (std::regex_search(url, kPassword)) {
     return Status::InvalidArgument("put the password in the repository credential, not in the URL");
@@ -30,7 +34,9 @@ Status ValidateUrl(const std::string& url) {
   return Status::Ok();
 }
 
-std::string Aad(const std::string& tenant_id, const std::string& id) { return "repository:" + tenant_id + "/" + id; }
+std::string Aad(const std::string& tenant_id, const std::string& id) {
+  return "repository:" + tenant_id + "/" + id;
+}
 
 }  // namespace
 
@@ -45,13 +51,15 @@ Result<Repository> RepositoryStore::Add(const Principal& p, const RepositorySpec
   ARBOR_RETURN_IF_ERROR(ValidateUrl(spec.url));
   std::string id = NewId();
   ARBOR_ASSIGN_OR_RETURN(std::string credential, EncodeCredential(spec.credential, key_, Aad(tenant, id)));
-  SqlQuery q("INSERT INTO repositories (id, tenant_id, name, url, credential, created_ms) VALUES (?, ?, ?, ?, ?, ?)",
-             id, tenant, spec.name, spec.url, TextOrNull(credential), NowMs());
+  SqlQuery q(
+      "INSERT INTO repositories (id, tenant_id, name, url, credential, created_ms) VALUES (?, ?, ?, ?, ?, ?)",
+      id, tenant, spec.name, spec.url, TextOrNull(credential), NowMs());
   auto inserted = q.Run(db_);
   if (inserted.status().Is(StatusCode::kAlreadyExists)) {
     return Status::AlreadyExists("repository " + spec.name + " exists in this tenant");
   }
-  if (inserted.status().Is(StatusCode::kInvalidArgument)) return Status::NotFound("tenant " + tenant + " not found");
+  if (inserted.status().Is(StatusCode::kInvalidArgument))
+    return Status::NotFound("tenant " + tenant + " not found");
   if (!inserted.ok()) return inserted.status();
   return Find(p, id);
 }
@@ -71,18 +79,20 @@ Result<Repository> RepositoryStore::Find(const Principal& p, const std::string& 
   ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(db_));
   if (rows.empty()) return Status::NotFound("repository " + id_or_name + " not found");
   if (rows.size() > 1) {
-    return Status::InvalidArgument("repository name " + id_or_name + " exists in several tenants: use the id");
+    return Status::InvalidArgument("repository name " + id_or_name +
+                                   " exists in several tenants: use the id");
   }
   return FromRow(rows, 0);
 }
 
-Result<SecretString> RepositoryStore::ResolveCredential(const Principal& p, const std::string& repository_id) {
+Result<SecretString> RepositoryStore::ResolveCredential(const Principal& p,
+                                                        const std::string& repository_id) {
   SqlQuery q("SELECT tenant_id, credential FROM repositories WHERE id = ?", repository_id);
   q.ScopeTo(p);
   ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(db_));
   if (rows.empty()) return Status::NotFound("repository " + repository_id + " not found");
-  auto secret =
-      catalog::ResolveCredential(rows.Text(0, "credential"), key_, Aad(rows.Text(0, "tenant_id"), repository_id));
+  auto secret = catalog::ResolveCredential(rows.Text(0, "credential"), key_,
+                                           Aad(rows.Text(0, "tenant_id"), repository_id));
   if (!secret.ok()) return secret.status().Annotate("credential of repository " + repository_id);
   return secret;
 }

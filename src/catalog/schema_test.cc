@@ -70,14 +70,16 @@ TEST_P(SchemaTest, RefusesADatabaseFromANewerArbor) {
   std::string url;
   auto catalog = testing::OpenFreshCatalog(GetParam(), &url);
   ASSERT_TRUE(catalog);
-  ASSERT_TRUE(catalog->db()
-                  .Query("INSERT INTO schema_migrations (version, description, applied_ms) VALUES (999, 'future', 0)")
-                  .ok());
+  ASSERT_TRUE(
+      catalog->db()
+          .Query("INSERT INTO schema_migrations (version, description, applied_ms) VALUES (999, 'future', 0)")
+          .ok());
   auto reopened = Catalog::Open(url);
   EXPECT_TRUE(reopened.status().Is(StatusCode::kUnsupported)) << reopened.status().ToString();
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, SchemaTest, ::testing::ValuesIn(testing::AllEngines()), testing::EngineParamName);
+INSTANTIATE_TEST_SUITE_P(Engines, SchemaTest, ::testing::ValuesIn(testing::AllEngines()),
+                         testing::EngineParamName);
 
 }  // namespace
 }  // namespace arbor::catalog

@@ -39,8 +39,8 @@ std::string Sha256(std::string_view data) {
 
 // One AES-256-GCM pass. `in` is plaintext (encrypt) or ciphertext (decrypt); `tag` is
 // written on encrypt and checked on decrypt.
-bool Gcm(bool encrypt, const SecretKey& key, std::string_view nonce, std::string_view aad, std::string_view in,
-         std::string* out, std::string* tag) {
+bool Gcm(bool encrypt, const SecretKey& key, std::string_view nonce, std::string_view aad,
+         std::string_view in, std::string* out, std::string* tag) {
   CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   if (!ctx) return false;
   int len = 0;
@@ -50,7 +50,8 @@ bool Gcm(bool encrypt, const SecretKey& key, std::string_view nonce, std::string
             EVP_CipherUpdate(ctx.get(), nullptr, &len, U8(aad), static_cast<int>(aad.size())) == 1 &&
             EVP_CipherUpdate(ctx.get(), U8(*out), &len, U8(in), static_cast<int>(in.size())) == 1;
   if (!ok) return false;
-  if (!encrypt && EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes, tag->data()) != 1) return false;
+  if (!encrypt && EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes, tag->data()) != 1)
+    return false;
   int final_len = 0;
   if (EVP_CipherFinal_ex(ctx.get(), U8(*out) + len, &final_len) != 1) return false;
   if (encrypt) {
@@ -112,9 +113,11 @@ bool IsSealed(std::string_view stored) { return stored.substr(0, kSealPrefix.siz
 
 Result<std::string> Seal(const SecretKey& key, std::string_view plaintext, std::string_view aad) {
   std::string nonce(kNonceBytes, '\0');
-  if (RAND_bytes(U8(nonce), static_cast<int>(nonce.size())) != 1) return Status::Internal("RAND_bytes failed");
+  if (RAND_bytes(U8(nonce), static_cast<int>(nonce.size())) != 1)
+    return Status::Internal("RAND_bytes failed");
   std::string ciphertext, tag;
-  if (!Gcm(true, key, nonce, aad, plaintext, &ciphertext, &tag)) return Status::Internal("AES-256-GCM failed");
+  if (!Gcm(true, key, nonce, aad, plaintext, &ciphertext, &tag))
+    return Status::Internal("AES-256-GCM failed");
   return std::string(kSealPrefix) + key.Fingerprint() + ":" + ToHex(nonce + ciphertext + tag);
 }
 
@@ -129,12 +132,13 @@ Result<SecretString> Unseal(const SecretKey& key, std::string_view sealed, std::
                                    ", but the key given has fingerprint " + key.Fingerprint());
   }
   auto raw = FromHex(rest.substr(kFingerprintHex + 1));
-  if (!raw || raw->size() < kNonceBytes + kTagBytes) return Status::Corruption("sealed credential is malformed");
+  if (!raw || raw->size() < kNonceBytes + kTagBytes)
+    return Status::Corruption("sealed credential is malformed");
   std::string_view all(*raw);
   std::string tag(all.substr(all.size() - kTagBytes));
   std::string plaintext;
-  if (!Gcm(false, key, all.substr(0, kNonceBytes), aad, all.substr(kNonceBytes, all.size() - kNonceBytes - kTagBytes),
-           &plaintext, &tag)) {
+  if (!Gcm(false, key, all.substr(0, kNonceBytes), aad,
+           all.substr(kNonceBytes, all.size() - kNonceBytes - kTagBytes), &plaintext, &tag)) {
     OPENSSL_cleanse(plaintext.data(), plaintext.size());
     return Status::Corruption("sealed credential failed authentication (altered, or moved from another row)");
   }

@@ -7,7 +7,8 @@ namespace arbor::catalog {
 namespace {
 
 constexpr const char* kSelect =
-    "SELECT id, tenant_id, name, kind, location, credential, repository_id, created_ms FROM shares WHERE 1 = 1";
+    "SELECT id, tenant_id, name, kind, location, credential, repository_id, created_ms FROM shares WHERE 1 = "
+    "1";
 
 Share FromRow(const SqlRows& rows, size_t i) {
   Share s;
@@ -24,7 +25,8 @@ Share FromRow(const SqlRows& rows, size_t i) {
 
 Status ValidateLocation(ShareKind kind, const std::string& location) {
   if (kind == ShareKind::kPosix) {
-    if (location.empty() || location[0] != '/') return Status::InvalidArgument("a posix share needs an absolute path");
+    if (location.empty() || location[0] != '/')
+      return Status::InvalidArgument("a posix share needs an absolute path");
     return Status::Ok();
   }
   if (location.rfind("https://", 0) != 0 && location.rfind("http://", 0) != 0) {
@@ -70,10 +72,11 @@ Result<Share> ShareStore::Add(const Principal& p, const ShareSpec& spec) {
   std::string id = NewId();
   ARBOR_ASSIGN_OR_RETURN(std::string credential,
                          EncodeCredential(spec.credential, key_, ShareCredentialAad(tenant, id)));
-  SqlQuery q("INSERT INTO shares (id, tenant_id, name, kind, location, credential, repository_id, created_ms) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-             id, tenant, spec.name, std::string(ShareKindName(spec.kind)), spec.location, TextOrNull(credential),
-             TextOrNull(spec.repository_id), NowMs());
+  SqlQuery q(
+      "INSERT INTO shares (id, tenant_id, name, kind, location, credential, repository_id, created_ms) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      id, tenant, spec.name, std::string(ShareKindName(spec.kind)), spec.location, TextOrNull(credential),
+      TextOrNull(spec.repository_id), NowMs());
   auto inserted = q.Run(db_);
   if (inserted.status().Is(StatusCode::kAlreadyExists)) {
     return Status::AlreadyExists("share " + spec.name + " exists in this tenant");
@@ -103,7 +106,8 @@ Result<Share> ShareStore::Find(const Principal& p, const std::string& id_or_name
   ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(db_));
   if (rows.empty()) return Status::NotFound("share " + id_or_name + " not found");
   if (rows.size() > 1) {
-    return Status::InvalidArgument("share name " + id_or_name + " exists in several tenants: use the share id");
+    return Status::InvalidArgument("share name " + id_or_name +
+                                   " exists in several tenants: use the share id");
   }
   return FromRow(rows, 0);
 }

@@ -42,9 +42,10 @@ nlohmann::json Snapshot::ToJson() const {
 Result<Snapshot> SnapshotStore::Record(const Principal& p, const SnapshotRecord& r) {
   ARBOR_ASSIGN_OR_RETURN(std::string tenant, ShareTenant(db_, p, r.share_id));
   std::string id = r.id.empty() ? NewId() : r.id;
-  SqlQuery q("INSERT INTO snapshots (id, tenant_id, share_id, time_ms, job_id, stats, created_ms) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-             id, tenant, r.share_id, r.time_ms, IntOrNull(r.job_id), r.stats.dump(), NowMs());
+  SqlQuery q(
+      "INSERT INTO snapshots (id, tenant_id, share_id, time_ms, job_id, stats, created_ms) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+      id, tenant, r.share_id, r.time_ms, IntOrNull(r.job_id), r.stats.dump(), NowMs());
   ARBOR_RETURN_IF_ERROR(q.Run(db_).status());
   SqlQuery existing(kSelect);
   existing.Add(" AND id = ? AND tenant_id = ? AND share_id = ?", id, tenant, r.share_id);

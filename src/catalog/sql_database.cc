@@ -22,7 +22,9 @@ std::string SqlRows::Text(size_t row, std::string_view column) const {
   return cell ? *cell : std::string();
 }
 
-int64_t SqlRows::Int(size_t row, std::string_view column) const { return OptionalInt(row, column).value_or(0); }
+int64_t SqlRows::Int(size_t row, std::string_view column) const {
+  return OptionalInt(row, column).value_or(0);
+}
 
 std::optional<int64_t> SqlRows::OptionalInt(size_t row, std::string_view column) const {
   const auto& cell = Cell(row, column);

@@ -125,7 +125,8 @@ class SqliteDatabase final : public SqlDatabase {
       int ci = static_cast<int>(c);
       if (sqlite3_column_type(stmt, ci) == SQLITE_NULL) continue;
       const auto* text = sqlite3_column_text(stmt, ci);
-      row[c].emplace(reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_column_bytes(stmt, ci)));
+      row[c].emplace(reinterpret_cast<const char*>(text),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt, ci)));
     }
     return row;
   }
@@ -138,7 +139,8 @@ class SqliteDatabase final : public SqlDatabase {
 Status Configure(SqlDatabase& db) {
   // WAL lets readers run beside one writer; NORMAL sync is durable across process
   // crashes (what kill -9 tests) and loses at most the last commits on power loss.
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
     auto r = db.Query(pragma);
     if (!r.ok()) return r.status();
   }
@@ -149,8 +151,8 @@ Status Configure(SqlDatabase& db) {
 
 Result<std::unique_ptr<SqlDatabase>> OpenSqliteDatabase(const std::string& path) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &raw,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = raw ? sqlite3_errmsg(raw) : "out of memory";
     sqlite3_close_v2(raw);

@@ -36,7 +36,11 @@ class TenantIsolationTest : public ::testing::TestWithParam<Engine> {
     rows.tenant = catalog_->tenants().Add(op, name).value();
     auto me = Principal::ForTenant(rows.tenant.id);
     rows.repository = catalog_->repositories().Add(me, {"", "repo", "file:///backups/" + name, {}}).value();
-    ShareSpec spec{"", "home", ShareKind::kPosix, "/srv/" + name, CredentialInput::Inline("pw-" + name),
+    ShareSpec spec{"",
+                   "home",
+                   ShareKind::kPosix,
+                   "/srv/" + name,
+                   CredentialInput::Inline("pw-" + name),
                    rows.repository.id};
     rows.share = catalog_->shares().Add(me, spec).value();
     rows.snapshot = catalog_->snapshots().Record(me, {"", rows.share.id, 1, std::nullopt, {}}).value();
@@ -75,18 +79,26 @@ TEST_P(TenantIsolationTest, EveryCallTakingAnotherTenantsIdSaysNotFound) {
       {"shares.Find", [&] { return c.shares().Find(as_a, b_.share.id).status(); }},
       {"shares.ResolveCredential", [&] { return c.shares().ResolveCredential(as_a, b_.share.id).status(); }},
       {"shares.Add(other tenant)",
-       [&] { return c.shares().Add(as_a, {b_.tenant.id, "x", ShareKind::kPosix, "/x", {}, ""}).status(); }},
+       [&] {
+         return c.shares().Add(as_a, {b_.tenant.id, "x", ShareKind::kPosix, "/x", {}, ""}).status();
+       }},
       {"shares.Add(other repository)",
-       [&] { return c.shares().Add(as_a, {"", "x", ShareKind::kPosix, "/x", {}, b_.repository.id}).status(); }},
+       [&] {
+         return c.shares().Add(as_a, {"", "x", ShareKind::kPosix, "/x", {}, b_.repository.id}).status();
+       }},
       {"repositories.Find", [&] { return c.repositories().Find(as_a, b_.repository.id).status(); }},
       {"repositories.ResolveCredential",
        [&] { return c.repositories().ResolveCredential(as_a, b_.repository.id).status(); }},
       {"repositories.Add(other tenant)",
-       [&] { return c.repositories().Add(as_a, {b_.tenant.id, "r", "file:///x", {}}).status(); }},
+       [&] {
+         return c.repositories().Add(as_a, {b_.tenant.id, "r", "file:///x", {}}).status();
+       }},
       {"snapshots.Get", [&] { return c.snapshots().Get(as_a, b_.snapshot.id).status(); }},
       {"snapshots.List(other share)", [&] { return c.snapshots().List(as_a, b_.share.id).status(); }},
       {"snapshots.Record(other share)",
-       [&] { return c.snapshots().Record(as_a, {"", b_.share.id, 2, std::nullopt, {}}).status(); }},
+       [&] {
+         return c.snapshots().Record(as_a, {"", b_.share.id, 2, std::nullopt, {}}).status();
+       }},
       {"snapshots.Forget", [&] { return c.snapshots().Forget(as_a, b_.snapshot.id); }},
       {"tokens.Create(other tenant)",
        [&] { return c.tokens().Create(as_a, b_.tenant.id, TokenRole::kTenant, "t").status(); }},

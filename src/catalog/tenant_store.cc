@@ -21,8 +21,10 @@ Result<Tenant> TenantStore::Add(const Principal& p, const std::string& name) {
   ARBOR_RETURN_IF_ERROR(ValidateName("tenant", name));
   Tenant t{NewId(), name, NowMs()};
   auto inserted =
-      SqlQuery("INSERT INTO tenants (id, name, created_ms) VALUES (?, ?, ?)", t.id, t.name, t.created_ms).Run(db_);
-  if (inserted.status().Is(StatusCode::kAlreadyExists)) return Status::AlreadyExists("tenant " + name + " exists");
+      SqlQuery("INSERT INTO tenants (id, name, created_ms) VALUES (?, ?, ?)", t.id, t.name, t.created_ms)
+          .Run(db_);
+  if (inserted.status().Is(StatusCode::kAlreadyExists))
+    return Status::AlreadyExists("tenant " + name + " exists");
   if (!inserted.ok()) return inserted.status();
   return t;
 }

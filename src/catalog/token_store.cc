@@ -49,10 +49,11 @@ Result<CreatedToken> TokenStore::Create(const Principal& p, const std::string& t
   created.secret = GenerateApiToken();
   SqlQuery q("INSERT INTO api_tokens (id, tenant_id, role, name, hash, created_ms) VALUES (?, ?, ?, ?, ?, ?)",
              created.token.id, TextOrNull(created.token.tenant_id),
-             std::string(role == TokenRole::kOperator ? "operator" : "tenant"), name, HashApiToken(created.secret),
-             created.token.created_ms);
+             std::string(role == TokenRole::kOperator ? "operator" : "tenant"), name,
+             HashApiToken(created.secret), created.token.created_ms);
   auto inserted = q.Run(db_);
-  if (inserted.status().Is(StatusCode::kInvalidArgument)) return Status::NotFound("tenant " + tenant_id + " not found");
+  if (inserted.status().Is(StatusCode::kInvalidArgument))
+    return Status::NotFound("tenant " + tenant_id + " not found");
   if (!inserted.ok()) return inserted.status();
   return created;
 }
@@ -77,7 +78,8 @@ Status TokenStore::Revoke(const Principal& p, const std::string& token_id) {
 Result<Principal> TokenStore::Authenticate(const std::string& secret) {
   const Status denied = Status::PermissionDenied("invalid or revoked API token");
   if (!LooksLikeApiToken(secret)) return denied;
-  SqlQuery q("SELECT tenant_id, role FROM api_tokens WHERE hash = ? AND revoked_ms IS NULL", HashApiToken(secret));
+  SqlQuery q("SELECT tenant_id, role FROM api_tokens WHERE hash = ? AND revoked_ms IS NULL",
+             HashApiToken(secret));
   ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(db_));
   if (rows.empty()) return denied;
   if (rows.Text(0, "role") == "operator") return Principal::Operator();

@@ -35,13 +35,15 @@ Result<std::chrono::milliseconds> ParseInterval(std::string_view text) {
   while (i < text.size()) {
     int64_t n = 0;
     size_t digits = 0;
-    for (; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) && digits < 9; ++i, ++digits) {
+    for (; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) && digits < 9;
+         ++i, ++digits) {
       n = n * 10 + (text[i] - '0');
     }
     if (digits == 0 || i >= text.size() || UnitMs(text[i]) == 0) return bad;
     total += n * UnitMs(text[i++]);
   }
-  if (total < kSecond) return Status::InvalidArgument("interval '" + std::string(text) + "' is shorter than 1s");
+  if (total < kSecond)
+    return Status::InvalidArgument("interval '" + std::string(text) + "' is shorter than 1s");
   return std::chrono::milliseconds(total);
 }
 

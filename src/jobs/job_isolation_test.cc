@@ -42,8 +42,9 @@ class JobIsolationTest : public ::testing::TestWithParam<Engine> {
     b_job_ = queue_->Enqueue(b_.principal(), spec).value();
     spec.share_id = a_.share.id;
     a_job_ = queue_->Enqueue(a_.principal(), spec).value();
-    b_schedule_ =
-        ScheduleStore(*catalog_).Add(b_.principal(), {b_.share.id, JobType::kBackup, hours(24), {}, std::nullopt}).value();
+    b_schedule_ = ScheduleStore(*catalog_)
+                      .Add(b_.principal(), {b_.share.id, JobType::kBackup, hours(24), {}, std::nullopt})
+                      .value();
   }
 
   std::unique_ptr<catalog::Catalog> catalog_;
@@ -91,7 +92,9 @@ TEST_P(JobIsolationTest, EveryCallTakingAnotherTenantsIdSaysNotFound) {
          return queue_->Enqueue(as_a, s).status();
        }},
       {"schedules.Add(other share)",
-       [&] { return schedules.Add(as_a, {b_.share.id, JobType::kBackup, hours(1), {}, std::nullopt}).status(); }},
+       [&] {
+         return schedules.Add(as_a, {b_.share.id, JobType::kBackup, hours(1), {}, std::nullopt}).status();
+       }},
       {"schedules.Remove", [&] { return schedules.Remove(as_a, b_schedule_.id); }},
       {"schedules.SetEnabled", [&] { return schedules.SetEnabled(as_a, b_schedule_.id, false); }},
   };

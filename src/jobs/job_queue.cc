@@ -1,9 +1,10 @@
 // The user-facing half of JobQueue: submit, read, cancel, wait. Every query is scoped by
 // the caller's Principal. (The worker-facing half is job_queue_workers.cc.)
+#include "jobs/job_queue.h"
+
 #include <thread>
 
 #include "catalog/sql_query.h"
-#include "jobs/job_queue.h"
 #include "jobs/job_rows.h"
 
 namespace arbor::jobs {
@@ -21,11 +22,21 @@ constexpr const char* kTreeCte =
 
 void Count(TreeSummary* s, JobState state, int n) {
   switch (state) {
-    case JobState::kQueued: s->queued += n; break;
-    case JobState::kRunning: s->running += n; break;
-    case JobState::kSucceeded: s->succeeded += n; break;
-    case JobState::kFailed: s->failed += n; break;
-    case JobState::kCancelled: s->cancelled += n; break;
+    case JobState::kQueued:
+      s->queued += n;
+      break;
+    case JobState::kRunning:
+      s->running += n;
+      break;
+    case JobState::kSucceeded:
+      s->succeeded += n;
+      break;
+    case JobState::kFailed:
+      s->failed += n;
+      break;
+    case JobState::kCancelled:
+      s->cancelled += n;
+      break;
   }
   s->total += n;
 }
@@ -143,7 +154,8 @@ Result<int> JobQueue::PurgeFinished(const Principal& p, int64_t cutoff_ms) {
   SqlQuery q(
       "DELETE FROM jobs WHERE COALESCE(root_id, id) IN (SELECT r.id FROM jobs r WHERE r.parent_id IS NULL "
       "AND r.state IN ('succeeded', 'failed', 'cancelled') AND r.finished_ms < ? AND NOT EXISTS "
-      "(SELECT 1 FROM jobs d WHERE d.root_id = r.id AND (d.state IN ('queued', 'running') OR d.finished_ms >= ?)))",
+      "(SELECT 1 FROM jobs d WHERE d.root_id = r.id AND (d.state IN ('queued', 'running') OR d.finished_ms "
+      ">= ?)))",
       cutoff_ms, cutoff_ms);
   ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(catalog_.db()));
   return static_cast<int>(rows.affected());

@@ -90,7 +90,8 @@ class JobQueue {
                                    std::chrono::milliseconds lease);
   // Renews the lease and records progress. kLost when the lease was taken over or the job
   // ended meanwhile; kCancelRequested when a user cancelled it.
-  Result<LeaseState> Heartbeat(const Lease& lease, std::chrono::milliseconds length, const Progress& progress);
+  Result<LeaseState> Heartbeat(const Lease& lease, std::chrono::milliseconds length,
+                               const Progress& progress);
   // Enqueues a child of the leased job (idempotent by spec.key). Cancelled when the lease
   // is no longer held.
   Result<Job> EnqueueChild(const Lease& lease, const ChildJobSpec& spec);

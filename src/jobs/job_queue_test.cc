@@ -117,7 +117,8 @@ TEST_P(JobQueueTest, ExpiredLeaseIsClaimedAgainAndTheOldWorkerIsFencedOff) {
   // The first worker wakes up: it cannot renew, report, fan out or finish.
   EXPECT_EQ(queue_->Heartbeat(LeaseOf(first), milliseconds(1000), {}).value(), LeaseState::kLost);
   EXPECT_TRUE(queue_->Complete(LeaseOf(first), Status::Ok(), {}, fast_).status().Is(StatusCode::kCancelled));
-  EXPECT_TRUE(queue_->EnqueueChild(LeaseOf(first), Child(JobType::kBackup, "k")).status().Is(StatusCode::kCancelled));
+  EXPECT_TRUE(
+      queue_->EnqueueChild(LeaseOf(first), Child(JobType::kBackup, "k")).status().Is(StatusCode::kCancelled));
   EXPECT_EQ(queue_->Get(op_, job.id).value().state, JobState::kRunning);
 
   EXPECT_EQ(queue_->Complete(LeaseOf(second), Status::Ok(), {}, fast_).value(), JobState::kSucceeded);
@@ -148,7 +149,8 @@ TEST_P(JobQueueTest, TransientFailuresRetryWithBackoffUpToTheLimit) {
     }
     ASSERT_EQ(claimed.id, job.id);
     EXPECT_EQ(claimed.attempts, attempt);
-    auto state = queue_->Complete(LeaseOf(claimed), Status::Unavailable("share throttled"), {}, fast_).value();
+    auto state =
+        queue_->Complete(LeaseOf(claimed), Status::Unavailable("share throttled"), {}, fast_).value();
     EXPECT_EQ(state, attempt < 3 ? JobState::kQueued : JobState::kFailed);
     if (attempt < 3) {
       EXPECT_TRUE(NothingToClaim()) << "claimable before its backoff";
@@ -163,11 +165,13 @@ TEST_P(JobQueueTest, TransientFailuresRetryWithBackoffUpToTheLimit) {
 TEST_P(JobQueueTest, PermanentFailureIsNotRetried) {
   Job job = Submit();
   Job claimed = ClaimOne("w");
-  auto state = queue_->Complete(LeaseOf(claimed), Status::PermissionDenied("bad account key for acct"), {}, fast_);
+  auto state =
+      queue_->Complete(LeaseOf(claimed), Status::PermissionDenied("bad account key for acct"), {}, fast_);
   EXPECT_EQ(state.value(), JobState::kFailed);
   Job failed = queue_->Get(op_, job.id).value();
   EXPECT_EQ(failed.attempts, 1);
-  EXPECT_NE(failed.error.find("PermissionDenied: bad account key for acct"), std::string::npos) << failed.error;
+  EXPECT_NE(failed.error.find("PermissionDenied: bad account key for acct"), std::string::npos)
+      << failed.error;
   EXPECT_NE(failed.error.find("not retried"), std::string::npos) << failed.error;
   EXPECT_TRUE(NothingToClaim());
 }
@@ -180,9 +184,11 @@ TEST_P(JobQueueTest, CancelEndsQueuedJobsAtOnceAndAsksRunningOnesToStop) {
   Submit();
   Job running = ClaimOne("w");
   EXPECT_EQ(queue_->Cancel(op_, running.id).value().state, JobState::kRunning);
-  EXPECT_EQ(queue_->Heartbeat(LeaseOf(running), milliseconds(1000), {}).value(), LeaseState::kCancelRequested);
+  EXPECT_EQ(queue_->Heartbeat(LeaseOf(running), milliseconds(1000), {}).value(),
+            LeaseState::kCancelRequested);
   // Even a retryable error ends a cancelled job: it is not requeued.
-  EXPECT_EQ(queue_->Complete(LeaseOf(running), Status::Unavailable("x"), {}, fast_).value(), JobState::kCancelled);
+  EXPECT_EQ(queue_->Complete(LeaseOf(running), Status::Unavailable("x"), {}, fast_).value(),
+            JobState::kCancelled);
 }
 
 TEST_P(JobQueueTest, ExpiredLeaseWithNoAttemptsLeftFails) {
@@ -227,8 +233,7 @@ TEST_P(JobQueueTest, TheReaperReleasesABarrierWhoseReleaseWasMissed) {
   ASSERT_TRUE(queue_->Complete(LeaseOf(parent), Status::Ok(), {}, fast_).ok());
   // As if the process that ended the parent died before releasing the barrier.
   ASSERT_TRUE(catalog_->db()
-                  .Query("UPDATE jobs SET run_after_ms = $1 WHERE id = $2",
-                         {int64_t{1} << 62, barrier.id})
+                  .Query("UPDATE jobs SET run_after_ms = $1 WHERE id = $2", {int64_t{1} << 62, barrier.id})
                   .ok());
   EXPECT_TRUE(NothingToClaim());
   ASSERT_TRUE(queue_->ReapExpiredLeases().ok());
@@ -241,7 +246,8 @@ TEST_P(JobQueueTest, CancellingARootCancelsItsTree) {
   Job child = queue_->EnqueueChild(LeaseOf(parent), Child(JobType::kBackup, "a")).value();
   ASSERT_TRUE(queue_->Cancel(op_, scan.id).ok());
   EXPECT_EQ(queue_->Get(op_, child.id).value().state, JobState::kCancelled);
-  EXPECT_EQ(queue_->Complete(LeaseOf(parent), Status::Cancelled("stopped"), {}, fast_).value(), JobState::kCancelled);
+  EXPECT_EQ(queue_->Complete(LeaseOf(parent), Status::Cancelled("stopped"), {}, fast_).value(),
+            JobState::kCancelled);
   auto summary = queue_->Summarize(op_, scan.id).value();
   EXPECT_TRUE(summary.done());
   EXPECT_EQ(summary.outcome(), JobState::kCancelled);
@@ -258,8 +264,9 @@ TEST_P(JobQueueTest, PurgeDeletesOnlyWholeFinishedTrees) {
   ASSERT_TRUE(queue_->EnqueueChild(LeaseOf(busy_root), Child(JobType::kBackup, "b")).ok());
   ASSERT_TRUE(queue_->Complete(LeaseOf(busy_root), Status::Ok(), {}, fast_).ok());  // its child still queued
 
-  EXPECT_TRUE(queue_->PurgeFinished(seeded_.principal(), catalog::NowMs() + 1000).status().Is(
-      StatusCode::kPermissionDenied));
+  EXPECT_TRUE(queue_->PurgeFinished(seeded_.principal(), catalog::NowMs() + 1000)
+                  .status()
+                  .Is(StatusCode::kPermissionDenied));
   EXPECT_EQ(queue_->PurgeFinished(op_, catalog::NowMs() - 60000).value(), 0);
   EXPECT_EQ(queue_->PurgeFinished(op_, catalog::NowMs() + 1000).value(), 2);
   EXPECT_TRUE(queue_->Get(op_, done_child.id).status().Is(StatusCode::kNotFound));

@@ -53,7 +53,8 @@ struct Verdict {
 Verdict Judge(const Status& outcome, int attempt, int max_attempts, bool cancel_requested,
               const RetryPolicy& policy) {
   if (outcome.ok()) return {JobState::kSucceeded, ""};
-  if (outcome.Is(StatusCode::kCancelled) || cancel_requested) return {JobState::kCancelled, outcome.ToString()};
+  if (outcome.Is(StatusCode::kCancelled) || cancel_requested)
+    return {JobState::kCancelled, outcome.ToString()};
   std::string tries = std::to_string(attempt) + " of " + std::to_string(max_attempts);
   if (!IsRetryable(outcome.code())) {
     return {JobState::kFailed, outcome.ToString() + " (permanent error: not retried; attempt " + tries + ")"};
@@ -63,17 +64,19 @@ Verdict Judge(const Status& outcome, int attempt, int max_attempts, bool cancel_
   }
   auto delay = policy.BackoffAfter(attempt);
   return {JobState::kQueued,
-          "attempt " + tries + " failed, retrying in " + std::to_string(delay.count()) + " ms: " + outcome.ToString(),
+          "attempt " + tries + " failed, retrying in " + std::to_string(delay.count()) +
+              " ms: " + outcome.ToString(),
           delay.count()};
 }
 
 // Records a verdict on the leased job: its new state, error, backoff and final progress.
-Result<SqlRows> Finish(catalog::SqlExecutor& db, const Lease& lease, const Verdict& v, const Progress& progress) {
+Result<SqlRows> Finish(catalog::SqlExecutor& db, const Lease& lease, const Verdict& v,
+                       const Progress& progress) {
   SqlQuery update(
       "UPDATE jobs SET state = ?, error = ?, run_after_ms = now_ms() + ?, lease_expires_ms = NULL, "
       "progress_files = ?, progress_bytes = ?, finished_ms = CASE WHEN ? = 1 THEN now_ms() ELSE NULL END",
-      std::string(JobStateName(v.state)), catalog::TextOrNull(v.error), v.delay_ms, progress.files, progress.bytes,
-      int64_t{IsTerminal(v.state) ? 1 : 0});
+      std::string(JobStateName(v.state)), catalog::TextOrNull(v.error), v.delay_ms, progress.files,
+      progress.bytes, int64_t{IsTerminal(v.state) ? 1 : 0});
   AddFence(update, lease).Add(" RETURNING parent_id");
   return update.Run(db);
 }
@@ -140,8 +143,9 @@ Result<Job> JobQueue::EnqueueChild(const Lease& lease, const ChildJobSpec& spec)
       child = std::move(*inserted);
       return Status::Ok();
     }
-    SqlQuery existing(std::string("SELECT ") + internal::kJobColumns + " FROM jobs WHERE parent_id = ? AND child_key = ?",
-                      lease.job_id, spec.key);
+    SqlQuery existing(
+        std::string("SELECT ") + internal::kJobColumns + " FROM jobs WHERE parent_id = ? AND child_key = ?",
+        lease.job_id, spec.key);
     ARBOR_ASSIGN_OR_RETURN(SqlRows found, existing.Run(tx));
     if (found.empty()) return Status::Internal("child job vanished: " + spec.key);
     child = internal::JobFromRow(found, 0);
@@ -187,16 +191,18 @@ Result<std::optional<std::string>> JobQueue::PrerequisiteFailure(const Job& job)
       barrier, barrier, job.id, barrier);
   ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(catalog_.db()));
   if (rows.empty()) return std::optional<std::string>();
-  return std::optional<std::string>("prerequisite job " + rows.Text(0, "id") + " " + rows.Text(0, "state") + ": " +
-                                    rows.Text(0, "error"));
+  return std::optional<std::string>("prerequisite job " + rows.Text(0, "id") + " " + rows.Text(0, "state") +
+                                    ": " + rows.Text(0, "error"));
 }
 
 Result<int> JobQueue::ReapExpiredLeases(int limit) {
   auto& db = catalog_.db();
   SqlQuery q(
       "UPDATE jobs SET "
-      "error = CASE WHEN cancel_requested = 1 THEN 'cancelled (its worker stopped before seeing the request)' "
-      "ELSE 'lease expired: worker ' || lease_owner || ' stopped heartbeating during attempt ' || attempts || "
+      "error = CASE WHEN cancel_requested = 1 THEN 'cancelled (its worker stopped before seeing the "
+      "request)' "
+      "ELSE 'lease expired: worker ' || lease_owner || ' stopped heartbeating during attempt ' || attempts "
+      "|| "
       "CASE WHEN attempts >= max_attempts THEN '; no attempts left' ELSE '' END END, "
       "finished_ms = CASE WHEN cancel_requested = 1 OR attempts >= max_attempts THEN now_ms() ELSE NULL END, "
       "state = CASE WHEN cancel_requested = 1 THEN 'cancelled' WHEN attempts >= max_attempts THEN 'failed' "

@@ -44,11 +44,11 @@ Result<std::optional<Job>> InsertJob(catalog::SqlExecutor& db, const NewJob& job
       "parent_id, root_id, barrier_id, child_key, schedule_id, due_ms, created_ms) "
       "VALUES (?, ?, ?, 'queued', ?, ?, ?, COALESCE(?, now_ms() + ?), ?, ?, ?, ?, ?, ?, now_ms()) "
       "ON CONFLICT DO NOTHING RETURNING ",
-      job.tenant_id, catalog::TextOrNull(job.share_id), std::string(JobTypeName(job.type)), job.payload.dump(),
-      int64_t{job.priority}, int64_t{job.max_attempts},
-      catalog::IntOrNull(job.barrier_id ? std::optional<int64_t>(kHeldUntilReleased) : std::nullopt), job.delay_ms,
-      catalog::IntOrNull(job.parent_id),
-      catalog::IntOrNull(job.root_id), catalog::IntOrNull(job.barrier_id), catalog::TextOrNull(job.child_key),
+      job.tenant_id, catalog::TextOrNull(job.share_id), std::string(JobTypeName(job.type)),
+      job.payload.dump(), int64_t{job.priority}, int64_t{job.max_attempts},
+      catalog::IntOrNull(job.barrier_id ? std::optional<int64_t>(kHeldUntilReleased) : std::nullopt),
+      job.delay_ms, catalog::IntOrNull(job.parent_id), catalog::IntOrNull(job.root_id),
+      catalog::IntOrNull(job.barrier_id), catalog::TextOrNull(job.child_key),
       catalog::TextOrNull(job.schedule_id), catalog::IntOrNull(job.due_ms));
   q.Add(kJobColumns);
   ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(db));
@@ -61,7 +61,8 @@ Status ReleaseBarriers(catalog::SqlExecutor& db, const std::vector<int64_t>& bar
       "UPDATE jobs SET run_after_ms = now_ms() WHERE state = 'queued' AND run_after_ms >= ? "
       "AND barrier_id IS NOT NULL "
       "AND (SELECT b.state FROM jobs b WHERE b.id = jobs.barrier_id) IN ('succeeded', 'failed', 'cancelled') "
-      "AND NOT EXISTS (SELECT 1 FROM jobs c WHERE c.parent_id = jobs.barrier_id AND c.state IN ('queued', 'running') "
+      "AND NOT EXISTS (SELECT 1 FROM jobs c WHERE c.parent_id = jobs.barrier_id AND c.state IN ('queued', "
+      "'running') "
       "AND (c.barrier_id IS NULL OR c.barrier_id <> jobs.barrier_id))",
       kHeldUntilReleased);
   for (size_t i = 0; i < barrier_ids.size(); ++i) {

@@ -22,8 +22,9 @@ class LeaseKeeper {
  public:
   // Starts the thread. `queue` and the flags must outlive the keeper. `on_beat` runs
   // after every successful renewal (the worker refreshes its registry row there).
-  LeaseKeeper(JobQueue& queue, Lease lease, std::chrono::milliseconds length, std::chrono::milliseconds interval,
-              std::function<Progress()> progress, std::function<void()> on_beat);
+  LeaseKeeper(JobQueue& queue, Lease lease, std::chrono::milliseconds length,
+              std::chrono::milliseconds interval, std::function<Progress()> progress,
+              std::function<void()> on_beat);
   // Stops and joins the thread.
   ~LeaseKeeper();
   LeaseKeeper(const LeaseKeeper&) = delete;

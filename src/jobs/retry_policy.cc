@@ -19,7 +19,8 @@ bool IsRetryable(StatusCode code) {
 }
 
 std::chrono::milliseconds RetryPolicy::BackoffAfter(int failed_attempts) const {
-  double base = static_cast<double>(initial_backoff.count()) * std::pow(multiplier, std::max(0, failed_attempts - 1));
+  double base =
+      static_cast<double>(initial_backoff.count()) * std::pow(multiplier, std::max(0, failed_attempts - 1));
   double capped = std::min(base, static_cast<double>(max_backoff.count()));
   thread_local std::mt19937_64 rng{std::random_device{}()};
   std::uniform_real_distribution<double> spread(1.0 - std::clamp(jitter, 0.0, 1.0), 1.0);

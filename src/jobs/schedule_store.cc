@@ -13,7 +13,8 @@ using catalog::SqlRows;
 namespace {
 
 constexpr const char* kSelect =
-    "SELECT id, tenant_id, share_id, type, every_ms, next_due_ms, payload, enabled, created_ms FROM schedules "
+    "SELECT id, tenant_id, share_id, type, every_ms, next_due_ms, payload, enabled, created_ms FROM "
+    "schedules "
     "WHERE 1 = 1";
 
 Schedule FromRow(const SqlRows& rows, size_t i) {
@@ -46,7 +47,8 @@ nlohmann::json Schedule::ToJson() const {
 }
 
 Result<Schedule> ScheduleStore::Add(const catalog::Principal& p, const ScheduleSpec& spec) {
-  if (spec.every < std::chrono::seconds(1)) return Status::InvalidArgument("a schedule interval must be at least 1s");
+  if (spec.every < std::chrono::seconds(1))
+    return Status::InvalidArgument("a schedule interval must be at least 1s");
   ARBOR_ASSIGN_OR_RETURN(catalog::Share share, catalog_.shares().Find(p, spec.share_id));
   Schedule s;
   s.id = catalog::NewId();
@@ -58,10 +60,11 @@ Result<Schedule> ScheduleStore::Add(const catalog::Principal& p, const ScheduleS
   s.next_due_ms = spec.first_due_ms.value_or(s.created_ms + s.every_ms);
   s.payload = spec.payload;
   SqlQuery q(
-      "INSERT INTO schedules (id, tenant_id, share_id, type, every_ms, next_due_ms, payload, enabled, created_ms) "
+      "INSERT INTO schedules (id, tenant_id, share_id, type, every_ms, next_due_ms, payload, enabled, "
+      "created_ms) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)",
-      s.id, s.tenant_id, s.share_id, std::string(JobTypeName(s.type)), s.every_ms, s.next_due_ms, s.payload.dump(),
-      s.created_ms);
+      s.id, s.tenant_id, s.share_id, std::string(JobTypeName(s.type)), s.every_ms, s.next_due_ms,
+      s.payload.dump(), s.created_ms);
   ARBOR_RETURN_IF_ERROR(q.Run(catalog_.db()).status());
   return s;
 }
@@ -110,7 +113,8 @@ Result<bool> ScheduleStore::FireOne(const std::string& id, int64_t due_ms) {
   ARBOR_RETURN_IF_ERROR(catalog_.db().Transact([&](catalog::SqlExecutor& tx) -> Status {
     // Compare-and-swap on the due time: of all workers that saw it due, one advances it.
     SqlQuery advance(
-        "UPDATE schedules SET next_due_ms = next_due_ms + every_ms * ((now_ms() - next_due_ms) / every_ms + 1) "
+        "UPDATE schedules SET next_due_ms = next_due_ms + every_ms * ((now_ms() - next_due_ms) / every_ms + "
+        "1) "
         "WHERE id = ? AND next_due_ms = ? AND enabled = 1 RETURNING tenant_id, share_id, type, payload",
         id, due_ms);
     ARBOR_ASSIGN_OR_RETURN(SqlRows rows, advance.Run(tx));

@@ -26,7 +26,10 @@ class ScheduleStoreTest : public ::testing::TestWithParam<Engine> {
   }
 
   int64_t ScheduledJobs() {
-    return catalog_->db().Query("SELECT count(*) AS n FROM jobs WHERE schedule_id IS NOT NULL").value().Int(0, "n");
+    return catalog_->db()
+        .Query("SELECT count(*) AS n FROM jobs WHERE schedule_id IS NOT NULL")
+        .value()
+        .Int(0, "n");
   }
 
   std::string url_;
@@ -38,7 +41,8 @@ TEST_P(ScheduleStoreTest, ADueScheduleFiresOnceHoweverManyWorkersRace) {
   ScheduleStore store(*catalog_);
   int64_t every = milliseconds(hours(24)).count();
   int64_t first_due = catalog::NowMs() - every * 7 / 2;  // three and a half periods ago
-  auto schedule = store.Add(seeded_.principal(), {seeded_.share.name, JobType::kBackup, hours(24), {}, first_due});
+  auto schedule =
+      store.Add(seeded_.principal(), {seeded_.share.name, JobType::kBackup, hours(24), {}, first_due});
   ASSERT_TRUE(schedule.ok()) << schedule.status().ToString();
 
   constexpr int kWorkers = 8;
@@ -70,7 +74,8 @@ TEST_P(ScheduleStoreTest, ADueScheduleFiresOnceHoweverManyWorkersRace) {
 
 TEST_P(ScheduleStoreTest, NotDueAndDisabledSchedulesDoNothing) {
   ScheduleStore store(*catalog_);
-  auto later = store.Add(seeded_.principal(), {seeded_.share.id, JobType::kBackup, hours(1), {}, std::nullopt});
+  auto later =
+      store.Add(seeded_.principal(), {seeded_.share.id, JobType::kBackup, hours(1), {}, std::nullopt});
   ASSERT_TRUE(later.ok());
   EXPECT_EQ(later->next_due_ms, later->created_ms + milliseconds(hours(1)).count());
   auto due = store.Add(seeded_.principal(), {seeded_.share.id, JobType::kVerify, hours(1), {}, int64_t{0}});
@@ -86,7 +91,8 @@ TEST_P(ScheduleStoreTest, NotDueAndDisabledSchedulesDoNothing) {
 
 TEST_P(ScheduleStoreTest, RejectsIntervalsUnderASecond) {
   ScheduleStore store(*catalog_);
-  auto st = store.Add(seeded_.principal(), {seeded_.share.id, JobType::kBackup, milliseconds(10), {}, std::nullopt});
+  auto st = store.Add(seeded_.principal(),
+                      {seeded_.share.id, JobType::kBackup, milliseconds(10), {}, std::nullopt});
   EXPECT_TRUE(st.status().Is(StatusCode::kInvalidArgument));
 }
 

@@ -16,7 +16,10 @@ constexpr auto kSleepSlice = std::chrono::milliseconds(20);
 class AttemptContext final : public JobContext {
  public:
   AttemptContext(JobQueue& queue, catalog::Catalog& catalog, const Job& job, const Lease& lease)
-      : queue_(queue), catalog_(catalog), lease_(lease), principal_(catalog::Principal::ForTenant(job.tenant_id)) {
+      : queue_(queue),
+        catalog_(catalog),
+        lease_(lease),
+        principal_(catalog::Principal::ForTenant(job.tenant_id)) {
     files_.store(job.progress_files);
     bytes_.store(job.progress_bytes);
   }
@@ -67,8 +70,8 @@ std::string Describe(const Job& job) {
 Worker::Worker(catalog::Catalog& catalog, const HandlerRegistry& handlers, WorkerOptions options)
     : Worker(nullptr, catalog, handlers, std::move(options)) {}
 
-Worker::Worker(std::unique_ptr<catalog::Catalog> owned, catalog::Catalog& catalog, const HandlerRegistry& handlers,
-               WorkerOptions options)
+Worker::Worker(std::unique_ptr<catalog::Catalog> owned, catalog::Catalog& catalog,
+               const HandlerRegistry& handlers, WorkerOptions options)
     : owned_catalog_(std::move(owned)),
       catalog_(catalog),
       handlers_(handlers),
@@ -119,7 +122,8 @@ Status Worker::Run() {
 
 Result<bool> Worker::Finished() {
   if (!options_.until_done) return false;
-  ARBOR_ASSIGN_OR_RETURN(TreeSummary summary, queue_.Summarize(catalog::Principal::Operator(), *options_.until_done));
+  ARBOR_ASSIGN_OR_RETURN(TreeSummary summary,
+                         queue_.Summarize(catalog::Principal::Operator(), *options_.until_done));
   return summary.done();
 }
 
@@ -161,12 +165,14 @@ Status Worker::Execute(const Job& job) {
 Status Worker::RunHandler(const Job& job, const Lease& lease) {
   JobHandler* handler = handlers_.Find(job.type);
   AttemptContext ctx(queue_, catalog_, job, lease);
-  Status outcome = Status::Unsupported("this worker has no handler for " + std::string(JobTypeName(job.type)));
+  Status outcome =
+      Status::Unsupported("this worker has no handler for " + std::string(JobTypeName(job.type)));
   bool lost = false;
   spdlog::info("worker {}: running {}", id(), Describe(job));
   if (handler != nullptr) {
-    LeaseKeeper keeper(queue_, lease, options_.lease, options_.heartbeat, [&ctx] { return ctx.progress(); },
-                       [this, &job] { (void)registry_.Touch(id(), job.id); });
+    LeaseKeeper keeper(
+        queue_, lease, options_.lease, options_.heartbeat, [&ctx] { return ctx.progress(); },
+        [this, &job] { (void)registry_.Touch(id(), job.id); });
     ctx.Attach(&keeper);
     outcome = CallHandler(*handler, job, ctx);
     ctx.Attach(nullptr);

@@ -32,9 +32,9 @@ namespace arbor::jobs {
 struct WorkerOptions {
   std::string worker_id;  // empty: "<host>-<pid>-<random>"
   std::chrono::milliseconds lease{std::chrono::seconds(30)};
-  std::chrono::milliseconds heartbeat{0};      // 0: lease / 3
-  std::chrono::milliseconds idle_poll{1000};   // sleep when no job is ready
-  std::chrono::milliseconds reap_every{0};     // 0: every lease / 2
+  std::chrono::milliseconds heartbeat{0};     // 0: lease / 3
+  std::chrono::milliseconds idle_poll{1000};  // sleep when no job is ready
+  std::chrono::milliseconds reap_every{0};    // 0: every lease / 2
   std::chrono::milliseconds schedules_every{std::chrono::seconds(10)};
   RetryPolicy retry;
   bool exit_when_idle = false;  // return from Run() when no job is ready

@@ -40,14 +40,16 @@ Status WorkerRegistry::Register(const std::string& id, const std::vector<JobType
   std::string names;
   for (JobType t : types) names += (names.empty() ? "" : ",") + std::string(JobTypeName(t));
   SqlQuery q(
-      "INSERT INTO workers (id, host, pid, types, started_ms, seen_ms) VALUES (?, ?, ?, ?, now_ms(), now_ms()) "
+      "INSERT INTO workers (id, host, pid, types, started_ms, seen_ms) VALUES (?, ?, ?, ?, now_ms(), "
+      "now_ms()) "
       "ON CONFLICT (id) DO UPDATE SET seen_ms = now_ms(), types = excluded.types",
       id, HostName(), int64_t{::getpid()}, names);
   return q.Run(catalog_.db()).status();
 }
 
 Status WorkerRegistry::Touch(const std::string& id, std::optional<int64_t> job_id) {
-  SqlQuery q("UPDATE workers SET seen_ms = now_ms(), job_id = ? WHERE id = ?", catalog::IntOrNull(job_id), id);
+  SqlQuery q("UPDATE workers SET seen_ms = now_ms(), job_id = ? WHERE id = ?", catalog::IntOrNull(job_id),
+             id);
   return q.Run(catalog_.db()).status();
 }
 
@@ -70,8 +72,9 @@ Result<std::vector<WorkerInfo>> WorkerRegistry::List(const catalog::Principal& p
 }
 
 Result<int> WorkerRegistry::Prune(int64_t older_than_ms) {
-  ARBOR_ASSIGN_OR_RETURN(SqlRows rows,
-                         SqlQuery("DELETE FROM workers WHERE seen_ms < now_ms() - ?", older_than_ms).Run(catalog_.db()));
+  ARBOR_ASSIGN_OR_RETURN(
+      SqlRows rows,
+      SqlQuery("DELETE FROM workers WHERE seen_ms < now_ms() - ?", older_than_ms).Run(catalog_.db()));
   return static_cast<int>(rows.affected());
 }
 

@@ -115,7 +115,8 @@ TEST_P(WorkerTest, CancellationIsObservedWithinOneHeartbeat) {
   WorkerOptions options = FastOptions();
   Job job = Submit(JobType::kBackup, {{"ms", 60000}});
   WorkerPool pool(url_, handlers, 1, options);
-  for (int i = 0; i < 500 && queue_->Get(seeded_.principal(), job.id).value().state != JobState::kRunning; ++i) {
+  for (int i = 0; i < 500 && queue_->Get(seeded_.principal(), job.id).value().state != JobState::kRunning;
+       ++i) {
     std::this_thread::sleep_for(milliseconds(10));
   }
   auto asked = std::chrono::steady_clock::now();

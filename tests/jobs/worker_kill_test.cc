@@ -33,8 +33,8 @@ class WorkerProcess {
       FILE* out = std::freopen(log.c_str(), "a", stderr);
       (void)out;
       ::dup2(STDERR_FILENO, STDOUT_FILENO);
-      ::execl(ARBOR_TEST_WORKER, "arbor_test_worker", "--catalog", url.c_str(), "--id", id.c_str(), "--lease-ms",
-              "1000", "--heartbeat-ms", "200", static_cast<char*>(nullptr));
+      ::execl(ARBOR_TEST_WORKER, "arbor_test_worker", "--catalog", url.c_str(), "--id", id.c_str(),
+              "--lease-ms", "1000", "--heartbeat-ms", "200", static_cast<char*>(nullptr));
       _exit(127);
     }
   }
@@ -78,7 +78,8 @@ class WorkerKillTest : public ::testing::TestWithParam<Engine> {
   bool WaitUntilRunningOn(int64_t job_id, const std::string& worker, int attempt) {
     for (int i = 0; i < 1000; ++i) {
       auto job = queue_->Get(Principal::Operator(), job_id);
-      if (job.ok() && job->state == JobState::kRunning && job->lease_owner == worker && job->attempts == attempt) {
+      if (job.ok() && job->state == JobState::kRunning && job->lease_owner == worker &&
+          job->attempts == attempt) {
         return true;
       }
       std::this_thread::sleep_for(milliseconds(10));

@@ -50,7 +50,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   arbor::jobs::HandlerRegistry handlers;
-  handlers.Register(arbor::jobs::JobType::kBackup, std::make_unique<arbor::jobs::testing::FileWriterHandler>());
+  handlers.Register(arbor::jobs::JobType::kBackup,
+                    std::make_unique<arbor::jobs::testing::FileWriterHandler>());
   handlers.Register(arbor::jobs::JobType::kVerify, std::make_unique<arbor::jobs::testing::SleepHandler>());
   auto worker = arbor::jobs::Worker::Connect(url, handlers, options);
   if (!worker.ok()) {
