@@ -136,6 +136,32 @@ constexpr std::array<Tables, kContexts> kTables = {Tables(0), Tables(1), Tables(
 
 const Tables& T(int context) { return kTables[context]; }
 
+// Two symbols per lookup where both codes fit in kFastBits: for each context and window,
+// (first symbol, its length, second symbol, total length, count 1 or 2), packed as
+// sym1 | len1 << 9 | sym2 << 13 | total << 22 | count << 27; 0 when the first code is
+// longer than kFastBits. An end-of-name first symbol never pairs.
+constexpr uint32_t Pair(int context, uint32_t window) {
+  uint16_t f1 = kTables[context].fast[window];
+  if (f1 == 0) return 0;
+  uint32_t sym1 = f1 >> 4, len1 = f1 & 0xf;
+  uint32_t one = sym1 | len1 << 9 | len1 << 22 | 1u << 27;
+  if (sym1 == kEnd || len1 >= kFastBits) return one;
+  uint32_t rest = (window << len1) & ((1u << kFastBits) - 1);
+  uint16_t f2 = kTables[ContextOfByte(static_cast<int>(sym1))].fast[rest];
+  uint32_t len2 = f2 & 0xf;
+  if (f2 == 0 || len1 + len2 > kFastBits) return one;
+  return sym1 | len1 << 9 | static_cast<uint32_t>(f2 >> 4) << 13 | (len1 + len2) << 22 | 2u << 27;
+}
+
+using PairTable = std::array<uint32_t, 1 << kFastBits>;
+constexpr std::array<PairTable, kContexts> kPairs = [] {
+  std::array<PairTable, kContexts> t{};
+  for (int c = 0; c < kContexts; ++c) {
+    for (uint32_t w = 0; w < (1u << kFastBits); ++w) t[c][w] = Pair(c, w);
+  }
+  return t;
+}();
+
 class BitWriter {
  public:
   explicit BitWriter(std::string* out) : out_(out) {}
@@ -196,18 +222,38 @@ bool DecodeNameCode(std::string_view* in, std::string* out, size_t max_len) {
       ++next;
       have += 8;
     }
-    const Tables& t = kTables[ContextOf(prev)];
+    int context = ContextOf(prev);
     auto bits = static_cast<uint16_t>(window >> 48);
-    int sym, len;
-    if (uint16_t f = t.fast[bits >> (16 - kFastBits)]; f != 0) {
-      sym = f >> 4;
-      len = f & 0xf;
-    } else {
-      len = kFastBits + 1;
-      while (len <= kMaxBits && (static_cast<uint32_t>(bits >> (16 - len)) - t.first_code[len]) >= t.count[len]) ++len;
-      if (len > kMaxBits) return false;
-      sym = t.sorted[t.first_index[len] + ((bits >> (16 - len)) - t.first_code[len])];
+    if (uint32_t pair = kPairs[context][bits >> (16 - kFastBits)]; pair != 0) {
+      int sym1 = pair & 0x1ff, total = (pair >> 22) & 0x1f;
+      if (used + static_cast<size_t>(total) > size * 8) return false;
+      if (sym1 == kEnd) {
+        used += static_cast<size_t>(total);
+        break;
+      }
+      if (n >= max_len) return false;
+      buf[n++] = static_cast<char>(sym1);
+      prev = sym1;
+      if ((pair >> 27) == 2) {
+        int sym2 = (pair >> 13) & 0x1ff;
+        if (sym2 == kEnd) {
+          used += static_cast<size_t>(total);
+          break;
+        }
+        if (n >= max_len) return false;
+        buf[n++] = static_cast<char>(sym2);
+        prev = sym2;
+      }
+      window <<= total;
+      have -= total;
+      used += static_cast<size_t>(total);
+      continue;
     }
+    const Tables& t = kTables[context];
+    int sym, len = kFastBits + 1;
+    while (len <= kMaxBits && (static_cast<uint32_t>(bits >> (16 - len)) - t.first_code[len]) >= t.count[len]) ++len;
+    if (len > kMaxBits) return false;
+    sym = t.sorted[t.first_index[len] + ((bits >> (16 - len)) - t.first_code[len])];
     window <<= len;
     have -= len;
     used += static_cast<size_t>(len);
