@@ -298,6 +298,7 @@ void MeasureChanges(const NodeTree& v1) {
 
 int main(int argc, char** argv) {
   using namespace arbor::bench;
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows up line by line in logs
   Options o = Parse(argc, argv);
   arbor::index::NodeTree tree;
   Sampled samples;
