@@ -79,18 +79,27 @@ Result<std::vector<ExtensionStat>> ExtensionStats(const NodeTree& tree, NodeId d
 Result<std::vector<DuplicateGroup>> Duplicates(const NodeTree& tree, uint64_t min_size) {
   const NodeTree::Impl& m = TreeAccess::Of(tree);
   if (m.root_ == kNoSlot) return std::vector<DuplicateGroup>{};
-  // Pass 1: saturating counters indexed by hash bits (one byte per file or less) find
-  // hashes seen twice; pass 2 keeps only those files, so memory follows the candidates.
-  size_t cells = 1;
-  while (cells < tree.file_count()) cells <<= 1;
-  std::vector<uint8_t> seen(cells);
+  // Pass 1 sorts every eligible hash (8 bytes per file, freed before pass 2) to find the
+  // values seen more than once; pass 2 keeps exactly the files with those values, so the
+  // NodeInfo copies are made for duplicates only.
   auto eligible = [&](const FileEntry& f) { return f.size >= min_size && f.hash != 0; };
-  m.ForEachEntry(m.root_, [&](const FileEntry& f, NodeId) {
-    if (eligible(f) && seen[f.hash & (cells - 1)] < 2) seen[f.hash & (cells - 1)]++;
-  });
+  std::vector<uint64_t> repeated;
+  {
+    std::vector<uint64_t> hashes;
+    hashes.reserve(tree.file_count());
+    m.ForEachEntry(m.root_, [&](const FileEntry& f, NodeId) {
+      if (eligible(f)) hashes.push_back(f.hash);
+    });
+    std::sort(hashes.begin(), hashes.end());
+    for (size_t i = 1; i < hashes.size(); ++i) {
+      if (hashes[i] == hashes[i - 1] && (repeated.empty() || repeated.back() != hashes[i])) {
+        repeated.push_back(hashes[i]);
+      }
+    }
+  }
   std::vector<NodeInfo> cand;
   m.ForEachEntry(m.root_, [&](const FileEntry& f, NodeId parent) {
-    if (!eligible(f) || seen[f.hash & (cells - 1)] < 2) return;
+    if (!eligible(f) || !std::binary_search(repeated.begin(), repeated.end(), f.hash)) return;
     cand.emplace_back();
     NodeTree::Impl::ToInfo(f, parent, &cand.back());
   });

@@ -32,7 +32,7 @@ struct DuplicateGroup {
   std::vector<NodeInfo> nodes;  // two or more, same 64-bit hash and size
 };
 // Groups of files with equal (hash, size), size >= min_size, hash != 0; biggest
-// wasted bytes first. A 64-bit hash can collide: treat groups as candidates to confirm
+// wasted bytes first. Two passes over the tree and a temporary 8 bytes per file. A 64-bit hash can collide: treat groups as candidates to confirm
 // with the full content hash, never as proof.
 Result<std::vector<DuplicateGroup>> Duplicates(const NodeTree& tree, uint64_t min_size);
 
