@@ -105,6 +105,14 @@ const std::vector<Migration>& Migrations() {
            // Without it, deleting N jobs checks the self-reference with N table scans.
            {"CREATE INDEX jobs_by_barrier ON jobs (barrier_id) WHERE barrier_id IS NOT NULL"},
        }},
+      {4,
+       "index the barrier jobs that wait to be released",
+       {
+           // Every reaper pass looks for them; without it that is a scan of all queued jobs.
+           // The constant is jobs::internal::kHeldUntilReleased (2^62).
+           {"CREATE INDEX jobs_held ON jobs (barrier_id) "
+            "WHERE state = 'queued' AND run_after_ms >= 4611686018427387904"},
+       }},
   };
   return kMigrations;
 }

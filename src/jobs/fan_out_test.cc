@@ -17,12 +17,6 @@ using catalog::Principal;
 using catalog::testing::Engine;
 using std::chrono::milliseconds;
 
-JobFilter ByRoot(int64_t root) {
-  JobFilter f;
-  f.root_id = root;
-  return f;
-}
-
 class FanOutTest : public ::testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
@@ -81,7 +75,7 @@ TEST_P(FanOutTest, AssembleRunsAfterEveryPart) {
   EXPECT_EQ(summary.outcome(), JobState::kSucceeded);
   EXPECT_EQ(summary.total, 8);  // scan + 6 parts + assemble
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/assembled"));
-  auto tree = queue_->List(Principal::Operator(), ByRoot(scan.id)).value();
+  auto tree = queue_->List(Principal::Operator(), JobFilter::Tree(scan.id)).value();
   int64_t last_part_finished = 0;
   int64_t assemble_started = 0;
   for (const Job& j : tree) {
@@ -105,7 +99,7 @@ TEST_P(FanOutTest, AFailedPartStopsTheAssembleAndFailsTheTree) {
   TreeSummary summary = RunTree(scan.id, 2);
   EXPECT_EQ(summary.outcome(), JobState::kFailed);
   EXPECT_EQ(summary.failed, 2);
-  auto tree = queue_->List(Principal::Operator(), ByRoot(scan.id)).value();
+  auto tree = queue_->List(Principal::Operator(), JobFilter::Tree(scan.id)).value();
   for (const Job& j : tree) {
     if (j.type != JobType::kAssemble) continue;
     EXPECT_EQ(j.state, JobState::kCancelled);

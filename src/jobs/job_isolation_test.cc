@@ -17,18 +17,6 @@ using catalog::testing::Engine;
 using std::chrono::hours;
 using std::chrono::milliseconds;
 
-JobFilter ByShare(const std::string& share_id) {
-  JobFilter f;
-  f.share_id = share_id;
-  return f;
-}
-
-JobFilter ByRoot(int64_t root) {
-  JobFilter f;
-  f.root_id = root;
-  return f;
-}
-
 class JobIsolationTest : public ::testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
@@ -58,8 +46,8 @@ TEST_P(JobIsolationTest, ListsShowOnlyOwnJobsAndSchedules) {
   auto jobs = queue_->List(a_.principal()).value();
   ASSERT_EQ(jobs.size(), 1u);
   EXPECT_EQ(jobs[0].id, a_job_.id);
-  EXPECT_TRUE(queue_->List(a_.principal(), ByShare(b_.share.id)).value().empty());
-  EXPECT_TRUE(queue_->List(a_.principal(), ByRoot(b_job_.id)).value().empty());
+  EXPECT_TRUE(queue_->List(a_.principal(), JobFilter::Share(b_.share.id)).value().empty());
+  EXPECT_TRUE(queue_->List(a_.principal(), JobFilter::Tree(b_job_.id)).value().empty());
   EXPECT_TRUE(ScheduleStore(*catalog_).List(a_.principal()).value().empty());
   EXPECT_EQ(queue_->List(Principal::Operator()).value().size(), 2u);
 }

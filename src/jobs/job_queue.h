@@ -46,6 +46,17 @@ struct JobFilter {
   std::optional<int64_t> root_id;  // one job tree
   bool roots_only = false;         // hide fan-out children
   int limit = 100;
+
+  static JobFilter Tree(int64_t root_id) {
+    JobFilter f;
+    f.root_id = root_id;
+    return f;
+  }
+  static JobFilter Share(std::string share_id) {
+    JobFilter f;
+    f.share_id = std::move(share_id);
+    return f;
+  }
 };
 
 // The state of a job and everything below it (its fan-out).

@@ -57,14 +57,15 @@ Result<std::optional<Job>> InsertJob(catalog::SqlExecutor& db, const NewJob& job
 }
 
 Status ReleaseBarriers(catalog::SqlExecutor& db, const std::vector<int64_t>& barrier_ids) {
+  static_assert(kHeldUntilReleased == 4611686018427387904, "the literal below and migration 4 must match");
+  // A literal, not a parameter, so that Postgres matches the partial index jobs_held.
   SqlQuery q(
-      "UPDATE jobs SET run_after_ms = now_ms() WHERE state = 'queued' AND run_after_ms >= ? "
+      "UPDATE jobs SET run_after_ms = now_ms() WHERE state = 'queued' AND run_after_ms >= 4611686018427387904 "
       "AND barrier_id IS NOT NULL "
       "AND (SELECT b.state FROM jobs b WHERE b.id = jobs.barrier_id) IN ('succeeded', 'failed', 'cancelled') "
       "AND NOT EXISTS (SELECT 1 FROM jobs c WHERE c.parent_id = jobs.barrier_id AND c.state IN ('queued', "
       "'running') "
-      "AND (c.barrier_id IS NULL OR c.barrier_id <> jobs.barrier_id))",
-      kHeldUntilReleased);
+      "AND (c.barrier_id IS NULL OR c.barrier_id <> jobs.barrier_id))");
   for (size_t i = 0; i < barrier_ids.size(); ++i) {
     q.Add(i == 0 ? " AND barrier_id IN (?" : ", ?", barrier_ids[i]);
   }
