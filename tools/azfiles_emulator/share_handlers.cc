@@ -24,6 +24,14 @@ bool IncludeHas(const EmuRequest& r, std::string_view what) {
   return include.find(what) != std::string::npos;
 }
 
+// DNS-style share names: 3-63 of [a-z0-9-], starting and ending with a letter or digit,
+// no "--".
+bool IsValidShareName(const std::string& name) {
+  if (name.size() < 3 || name.size() > 63 || name.front() == '-' || name.back() == '-') return false;
+  if (name.find("--") != std::string::npos) return false;
+  return name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
+}
+
 void AddShareHeaders(const ShareInfo& s, EmuResponse* resp) {
   resp->SetHeader("ETag", s.etag);
   resp->SetHeader("Last-Modified", azure::FormatHttpDate(s.last_modified));
@@ -55,6 +63,9 @@ Outcome<EmuResponse> ListShares(HandlerContext& ctx, const EmuRequest& r) {
 }
 
 Outcome<EmuResponse> CreateShare(HandlerContext& ctx, const EmuRequest& r) {
+  if (!IsValidShareName(r.share)) {
+    return ApiError{400, "InvalidResourceName", "The specified resource name contains invalid characters."};
+  }
   uint64_t quota = 0;
   if (r.Header("x-ms-share-quota")) {
     EMU_ASSIGN_OR_RETURN(quota, ParseUintHeader(r, "x-ms-share-quota"));
