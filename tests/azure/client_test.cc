@@ -222,6 +222,16 @@ TEST_F(ClientTest, StateSurvivesAnEmulatorRestart) {
   EXPECT_EQ(*(*client)->ListShareSnapshots("share"), std::vector<std::string>{*snap});
 }
 
+TEST_F(ClientTest, StateSurvivesKillDashNine) {
+  ASSERT_TRUE(client_->CreateDirectory("share", "d").ok());
+  ASSERT_TRUE(client_->CreateFile("share", "d/f", 4096).ok());
+  ASSERT_TRUE(client_->PutRange("share", "d/f", 1024, std::string(1024, 'k')).ok());
+  ASSERT_TRUE(emu_->CrashAndRestart().ok());
+  auto client = std::move(FilesClient::Create(emu_->Credentials())).value();
+  EXPECT_EQ(*client->ReadRange(live_, "d/f", 1024, 1024), std::string(1024, 'k'));
+  EXPECT_EQ(client->ListRanges(live_, "d/f")->ranges, (std::vector<ByteRange>{{1024, 1024}}));
+}
+
 TEST_F(ClientTest, MetadataIsReplacedAsAWhole) {
   ASSERT_TRUE(client_->CreateFile("share", "m", 0, {}, {{"one", "1"}, {"two", "2"}}).ok());
   ASSERT_TRUE(client_->SetFileMetadata("share", "m", {{"three", "3"}}).ok());

@@ -75,9 +75,9 @@ Status EmulatorProcess::Launch() {
   return Status::Ok();
 }
 
-void EmulatorProcess::Kill() {
+void EmulatorProcess::Kill(int signal) {
   if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
+  ::kill(pid_, signal);
   int status = 0;
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
@@ -98,6 +98,11 @@ azure::Credentials EmulatorProcess::Credentials() const {
 
 Status EmulatorProcess::Restart() {
   Kill();
+  return Launch();
+}
+
+Status EmulatorProcess::CrashAndRestart() {
+  Kill(SIGKILL);
   return Launch();
 }
 

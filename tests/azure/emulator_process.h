@@ -9,6 +9,7 @@
 // SetFaults() and Stats() use its control endpoints. Not thread-safe.
 #pragma once
 
+#include <csignal>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,6 +38,8 @@ class EmulatorProcess {
   azure::Credentials Credentials() const;
 
   Status Restart();
+  // SIGKILL, then start again on the same data directory (crash durability).
+  Status CrashAndRestart();
   // "latency_ms=20&busy_rate=0.1" (see tools/azfiles_emulator/faults.h).
   Status SetFaults(const std::string& query);
   Status ResetStats();
@@ -48,7 +51,7 @@ class EmulatorProcess {
  private:
   EmulatorProcess() = default;
   Status Launch();
-  void Kill();
+  void Kill(int signal = SIGTERM);
 
   std::vector<std::string> args_;
   std::string data_dir_;
