@@ -13,15 +13,20 @@
 //
 // Change detection (what the backup engine does per directory it lists):
 //   1. Classify(dir_id, listing): which children are unchanged (same node id, kind,
-//      size, mtime second and change stamp) and their stored hashes, which are new or
-//      modified, which disappeared.
-//   2. Read only the new and modified files; fill in every FileFacts::hash (from step 1
-//      for the unchanged ones).
+//      size, mtime second and 24-bit change stamp over mtime ns + change key) and their
+//      stored hashes, which are new, modified or replaced, which disappeared.
+//   2. Read only the new, modified and replaced files; fill in every FileFacts::hash
+//      (previous_hash for the unchanged ones). Treat a file whose mtime or ctime lies
+//      within the timestamp granularity of the previous scan's start as modified
+//      ("racy" files, as git does): the index cannot see a change made in the same tick.
 //   3. PutDirectory(dir, listing): writes the one record if anything differs.
 //   After the walk, FinishScan(root) deletes directories that no PutDirectory (or
 //   KeepSubtree, for an unreadable directory) touched since the previous FinishScan:
 //   a directory that vanished from one listing but was moved elsewhere survives,
-//   because its own PutDirectory re-parents it first.
+//   because its own PutDirectory re-parents it first. A file moved between directories
+//   shows as removed in one listing and new in another (Diff pairs them by node id);
+//   the engine may look the new id up in its own set of removed ids before reading it.
+//   Then IndexStore::Save writes the changed records as the new version.
 #pragma once
 
 #include <functional>
