@@ -12,8 +12,10 @@ std::string Join(const std::string& parent, const std::string& name) {
   return parent.empty() ? name : parent + "/" + name;
 }
 
+}  // namespace
+
 // The shared state of one walk: pending directories, busy workers, the first error.
-class WorkQueue {
+class ParallelLister::WorkQueue {
  public:
   explicit WorkQueue(std::string root) { pending_.push_back(std::move(root)); }
 
@@ -56,43 +58,44 @@ class WorkQueue {
   Status error_;                     // guarded by mu_
 };
 
-}  // namespace
-
 Status ParallelLister::Walk(std::string_view root, const std::function<Status(const ListedPage&)>& visit) {
   WorkQueue queue{std::string(root)};
-  ListOptions list_options;
-  list_options.max_results = options_.page_size;
-  list_options.details = options_.details;
-  auto list_one = [&](const std::string& path) {
-    ListedPage out;
-    out.path = path;
-    directories_.fetch_add(1);
-    return client_->ListDirectory(share_, path, [&](const DirectoryPage& page) -> Status {
-      if (queue.Failed()) return Status::Cancelled("walk stopped by an earlier error");
-      out.directory_id = page.directory_id;
-      out.entries = page.entries;
-      out.last_page = page.next_marker.empty();
-      std::vector<std::string> subdirs;
-      for (const DirectoryEntry& e : page.entries) {
-        if (e.is_directory && (!options_.descend || options_.descend(path, e))) subdirs.push_back(Join(path, e.name));
-      }
-      queue.Add(std::move(subdirs));
-      pages_.fetch_add(1);
-      entries_.fetch_add(page.entries.size());
-      ARBOR_RETURN_IF_ERROR(visit(out));
-      out.first_page = false;
-      return Status::Ok();
-    }, list_options);
-  };
   std::vector<std::thread> workers;
   for (int i = 0; i < std::max(1, options_.threads); ++i) {
     workers.emplace_back([&] {
       std::string path;
-      while (queue.Next(&path)) queue.Done(list_one(path));
+      while (queue.Next(&path)) queue.Done(ListOne(path, &queue, visit));
     });
   }
   for (std::thread& t : workers) t.join();
   return queue.error();
+}
+
+// Lists every page of one directory, queueing its subdirectories as they appear.
+Status ParallelLister::ListOne(const std::string& path, WorkQueue* queue,
+                               const std::function<Status(const ListedPage&)>& visit) {
+  ListOptions list_options;
+  list_options.max_results = options_.page_size;
+  list_options.details = options_.details;
+  ListedPage out;
+  out.path = path;
+  directories_.fetch_add(1);
+  return client_->ListDirectory(share_, path, [&](const DirectoryPage& page) -> Status {
+    if (queue->Failed()) return Status::Cancelled("walk stopped by an earlier error");
+    out.directory_id = page.directory_id;
+    out.entries = page.entries;
+    out.last_page = page.next_marker.empty();
+    std::vector<std::string> subdirs;
+    for (const DirectoryEntry& e : page.entries) {
+      if (e.is_directory && (!options_.descend || options_.descend(path, e))) subdirs.push_back(Join(path, e.name));
+    }
+    queue->Add(std::move(subdirs));
+    pages_.fetch_add(1);
+    entries_.fetch_add(page.entries.size());
+    ARBOR_RETURN_IF_ERROR(visit(out));
+    out.first_page = false;
+    return Status::Ok();
+  }, list_options);
 }
 
 ListerStats ParallelLister::stats() const { return ListerStats{directories_.load(), entries_.load(), pages_.load()}; }

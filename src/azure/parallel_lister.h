@@ -54,6 +54,9 @@ class ParallelLister {
   ListerStats stats() const;
 
  private:
+  class WorkQueue;  // pending directories, busy workers and the first error of one walk
+  Status ListOne(const std::string& path, WorkQueue* queue, const std::function<Status(const ListedPage&)>& visit);
+
   FilesClient* const client_;
   const ShareRef share_;
   const ParallelListerOptions options_;

@@ -80,31 +80,37 @@ Result<HttpRequest> CallExecutor::Prepare(const ServiceCall& call, const std::st
   return r;
 }
 
+CallExecutor::Attempt CallExecutor::TryOnce(const ServiceCall& call, const std::string& raw_path,
+                                            const std::string& raw_query, int attempt) {
+  Result<HttpRequest> request = Prepare(call, raw_path, raw_query);
+  if (!request.ok()) return {request.status(), true, std::nullopt};
+  counters_.requests.fetch_add(1);
+  if (attempt > 1) counters_.retries.fetch_add(1);
+  Result<HttpResponse> response = transport_->Send(*request);
+  if (!response.ok()) {
+    bool transient = response.status().Is(StatusCode::kUnavailable);
+    return {response.status().Annotate(call.what), !transient, std::nullopt};
+  }
+  counters_.body_bytes.fetch_add(response->body.size());
+  if (IsSuccess(call, response->status)) return {std::move(response), true, std::nullopt};
+  Status failure = StatusFromServiceError(response->status, ServiceErrorOf(*response), call.what);
+  return {failure, !IsRetryableHttpStatus(response->status), RetryAfterOf(*response)};
+}
+
 Result<HttpResponse> CallExecutor::Execute(const ServiceCall& call) {
   const std::string raw_path = RawPath(call.share, call.path);
   const std::string raw_query = RawQuery(call.query);
   RetryPolicy policy(retry_, seed_.fetch_add(0x9e3779b97f4a7c15ULL));
   const auto start = Clock::now();
   for (int attempt = 1;; ++attempt) {
-    ARBOR_ASSIGN_OR_RETURN(HttpRequest request, Prepare(call, raw_path, raw_query));
-    counters_.requests.fetch_add(1);
-    if (attempt > 1) counters_.retries.fetch_add(1);
-    Result<HttpResponse> response = transport_->Send(request);
-    Status failure;
-    std::optional<milliseconds> retry_after;
-    if (!response.ok()) {
-      if (!response.status().Is(StatusCode::kUnavailable)) return response.status().Annotate(call.what);
-      failure = response.status().Annotate(call.what);
-    } else {
-      counters_.body_bytes.fetch_add(response->body.size());
-      if (IsSuccess(call, response->status)) return response;
-      failure = StatusFromServiceError(response->status, ServiceErrorOf(*response), call.what);
-      if (!IsRetryableHttpStatus(response->status)) return failure;
-      retry_after = RetryAfterOf(*response);
-    }
+    Attempt outcome = TryOnce(call, raw_path, raw_query, attempt);
+    if (outcome.final) return std::move(outcome.result);
     auto elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
-    std::optional<milliseconds> delay = policy.NextDelay(attempt, elapsed, retry_after);
-    if (!delay) return Status(failure.code(), failure.message() + " [gave up after " + std::to_string(attempt) + " attempts]");
+    std::optional<milliseconds> delay = policy.NextDelay(attempt, elapsed, outcome.retry_after);
+    if (!delay) {
+      const Status& last = outcome.result.status();
+      return Status(last.code(), last.message() + " [gave up after " + std::to_string(attempt) + " attempts]");
+    }
     std::this_thread::sleep_for(*delay);
   }
 }

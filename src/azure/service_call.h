@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,14 @@ class CallExecutor {
   const CallCounters& counters() const { return counters_; }
 
  private:
+  // One exchange: its result, whether it is final (success or an error not worth
+  // retrying), and the server's Retry-After.
+  struct Attempt {
+    Result<HttpResponse> result;
+    bool final;
+    std::optional<std::chrono::milliseconds> retry_after;
+  };
+  Attempt TryOnce(const ServiceCall& call, const std::string& raw_path, const std::string& raw_query, int attempt);
   std::string RawPath(std::string_view share, std::string_view path) const;
   std::string RawQuery(const HeaderList& query) const;
   Result<HttpRequest> Prepare(const ServiceCall& call, const std::string& raw_path,

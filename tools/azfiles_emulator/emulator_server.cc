@@ -99,6 +99,14 @@ void DropConnection(httplib::Response* out) {
   out->set_content_provider(1, "text/plain", [](size_t, size_t, httplib::DataSink&) { return false; });
 }
 
+std::string FaultsJson(const FaultOptions& o) {
+  nlohmann::json j = {{"latency_ms", o.latency_ms},       {"busy_rate", o.busy_rate},
+                      {"drop_rate", o.drop_rate},         {"truncate_rate", o.truncate_rate},
+                      {"corrupt_xml_rate", o.corrupt_xml_rate}, {"slow_body_bps", o.slow_body_bps},
+                      {"retry_after_s", o.retry_after_s}};
+  return j.dump();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<EmulatorServer>> EmulatorServer::Create(const EmulatorOptions& options) {
@@ -124,6 +132,16 @@ void EmulatorServer::Install() {
   http_->set_payload_max_length(kMaxRequestBytes);
   http_->set_read_timeout(60, 0);
   http_->set_write_timeout(60, 0);
+  InstallControlEndpoints();
+  auto handle = [this](const httplib::Request& req, httplib::Response& res) { HandleServiceRequest(req, &res); };
+  http_->Get(".*", handle);
+  http_->Put(".*", handle);
+  http_->Delete(".*", handle);
+  http_->Post(".*", handle);
+  http_->Options(".*", handle);
+}
+
+void EmulatorServer::InstallControlEndpoints() {
   Faults* faults = faults_.get();
   http_->Get("/__emulator/stats", [faults](const httplib::Request&, httplib::Response& res) {
     res.set_content(faults->StatsJson(), "application/json");
@@ -133,12 +151,7 @@ void EmulatorServer::Install() {
     res.status = 204;
   });
   http_->Get("/__emulator/faults", [faults](const httplib::Request&, httplib::Response& res) {
-    FaultOptions o = faults->options();
-    nlohmann::json j = {{"latency_ms", o.latency_ms},       {"busy_rate", o.busy_rate},
-                        {"drop_rate", o.drop_rate},         {"truncate_rate", o.truncate_rate},
-                        {"corrupt_xml_rate", o.corrupt_xml_rate}, {"slow_body_bps", o.slow_body_bps},
-                        {"retry_after_s", o.retry_after_s}};
-    res.set_content(j.dump(), "application/json");
+    res.set_content(FaultsJson(faults->options()), "application/json");
   });
   http_->Put("/__emulator/faults", [faults](const httplib::Request& req, httplib::Response& res) {
     FaultOptions o = faults->options();
@@ -152,34 +165,30 @@ void EmulatorServer::Install() {
     faults->set_options(o);
     res.status = 204;
   });
-  auto handle = [this](const httplib::Request& req, httplib::Response& res) {
-    FaultOptions f = faults_->options();
-    if (f.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(f.latency_ms));
-    EmuRequest request = ToEmuRequest(req);
-    std::string op;
-    if (faults_->Roll(f.drop_rate)) {
-      faults_->CountRequest("Dropped");
-      faults_->CountFault("dropped_connection");
-      DropConnection(&res);
-      return;
-    }
-    if (faults_->Roll(f.busy_rate)) {
-      faults_->CountRequest("Busy");
-      faults_->CountFault("server_busy");
-      EmuResponse busy = ErrorResponse({503, "ServerBusy", "Operations per second is over the account limit."}, "injected");
-      if (f.retry_after_s > 0) busy.SetHeader("Retry-After", std::to_string(f.retry_after_s));
-      WriteResponse(busy, req.method, faults_.get(), &res);
-      return;
-    }
-    EmuResponse resp = service_->Handle(std::move(request), &op);
-    faults_->CountRequest(op);
-    WriteResponse(resp, req.method, faults_.get(), &res);
-  };
-  http_->Get(".*", handle);
-  http_->Put(".*", handle);
-  http_->Delete(".*", handle);
-  http_->Post(".*", handle);
-  http_->Options(".*", handle);
+}
+
+// Injected faults first (latency, dropped connections, 503s), then the File service.
+void EmulatorServer::HandleServiceRequest(const httplib::Request& req, httplib::Response* res) {
+  FaultOptions f = faults_->options();
+  if (f.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(f.latency_ms));
+  if (faults_->Roll(f.drop_rate)) {
+    faults_->CountRequest("Dropped");
+    faults_->CountFault("dropped_connection");
+    DropConnection(res);
+    return;
+  }
+  if (faults_->Roll(f.busy_rate)) {
+    faults_->CountRequest("Busy");
+    faults_->CountFault("server_busy");
+    EmuResponse busy = ErrorResponse({503, "ServerBusy", "Operations per second is over the account limit."}, "injected");
+    if (f.retry_after_s > 0) busy.SetHeader("Retry-After", std::to_string(f.retry_after_s));
+    WriteResponse(busy, req.method, faults_.get(), res);
+    return;
+  }
+  std::string op;
+  EmuResponse resp = service_->Handle(ToEmuRequest(req), &op);
+  faults_->CountRequest(op);
+  WriteResponse(resp, req.method, faults_.get(), res);
 }
 
 Result<int> EmulatorServer::Bind() {

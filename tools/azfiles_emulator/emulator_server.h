@@ -18,6 +18,8 @@
 
 namespace httplib {
 class Server;
+struct Request;
+struct Response;
 }
 
 namespace arbor::azfiles {
@@ -51,6 +53,8 @@ class EmulatorServer {
  private:
   EmulatorServer() = default;
   void Install();
+  void InstallControlEndpoints();
+  void HandleServiceRequest(const httplib::Request& req, httplib::Response* res);
 
   EmulatorOptions options_;
   std::unique_ptr<Store> store_;
