@@ -2,7 +2,8 @@
 // worker connections, for jobs that do no work. Driven by bench/queue/run.sh, which starts
 // the Postgres server; see docs/scaling.md for results.
 //
-//   queue_bench --catalog URL --workers N [--jobs M] [--rate R] [--seconds S] [--poll-ms P]
+//   queue_bench --catalog URL --workers N --phase drain|latency|idle [--jobs M] [--rate R]
+//               [--seconds S] [--poll-ms P]
 //
 // Phase 1 (drain): M jobs are inserted, then N threads, each with its own connection, loop
 // Claim + Complete until the queue is empty: claims/s = M / wall time, plus the
@@ -10,13 +11,23 @@
 // Phase 2 (latency): N real Worker loops (idle poll P ms) run a no-op handler while one
 // producer submits R jobs/s for S seconds; latency is created -> started (pickup) and
 // created -> finished (end to end), both from the database's own clock.
+// Phase 3 (idle): N Worker loops with nothing to do for S seconds: the cost of polling.
+// Each phase also reports the CPU time that this database's Postgres backends and this
+// process used during its steady state (from /proc and getrusage: the server must run on
+// this machine), because wall time on a shared machine says more about the neighbours.
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -39,12 +50,56 @@ struct Args {
   int rate = 100;
   int seconds = 10;
   int poll_ms = 1000;
+  std::string phase;
 };
 
 class NoopHandler : public jobs::JobHandler {
  public:
   Status Run(const jobs::Job&, jobs::JobContext&) override { return Status::Ok(); }
 };
+
+// CPU seconds so far of each Postgres backend of the catalog's database, and of this process.
+struct CpuSample {
+  std::map<int64_t, double> backends;
+  double self = 0;
+};
+
+// CPU time of a process in seconds, from /proc/PID/schedstat (nanoseconds on CPU; stat's
+// clock ticks are too coarse for an idle backend).
+double ProcCpuSeconds(int64_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/schedstat");
+  double ns = 0;
+  in >> ns;
+  return ns / 1e9;
+}
+
+CpuSample SampleCpu(catalog::Catalog& c) {
+  CpuSample s;
+  auto rows = c.db().Query("SELECT pid FROM pg_stat_activity WHERE datname = current_database()");
+  for (size_t i = 0; rows.ok() && i < rows->size(); ++i) {
+    int64_t pid = rows->Int(i, "pid");
+    s.backends[pid] = ProcCpuSeconds(pid);
+  }
+  rusage self{};
+  ::getrusage(RUSAGE_SELF, &self);
+  auto secs = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  s.self = secs(self.ru_utime) + secs(self.ru_stime);
+  return s;
+}
+
+// "pg_cpu_s=... client_cpu_s=..." between two samples (backends present in both).
+std::string CpuUsed(const CpuSample& a, const CpuSample& b) {
+  double pg = 0;
+  for (const auto& [pid, cpu] : b.backends) {
+    auto it = a.backends.find(pid);
+    if (it != a.backends.end()) pg += cpu - it->second;
+  }
+  char out[96];
+  std::snprintf(out, sizeof out, "pg_cpu_s=%.3f client_cpu_s=%.3f", pg, b.self - a.self);
+  return out;
+}
 
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
@@ -93,6 +148,7 @@ void Drain(const Args& a, const std::string& share_id) {
   std::vector<std::vector<double>> round_trips(a.workers);
   std::atomic<int> errors{0};
   std::vector<std::thread> threads;
+  CpuSample cpu_start = SampleCpu(*main);
   auto start = Clock::now();
   for (int i = 0; i < a.workers; ++i) {
     threads.emplace_back([&, i] {
@@ -114,29 +170,62 @@ void Drain(const Args& a, const std::string& share_id) {
   }
   for (auto& t : threads) t.join();
   double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  std::string cpu = CpuUsed(cpu_start, SampleCpu(*main));
   std::vector<double> all;
   for (auto& v : round_trips) all.insert(all.end(), v.begin(), v.end());
-  std::printf("drain workers=%d jobs=%zu seconds=%.2f claims_per_s=%.0f rtt_ms_p50=%.2f p99=%.2f errors=%d\n",
-              a.workers, all.size(), secs, static_cast<double>(all.size()) / secs, Percentile(all, 0.5),
-              Percentile(all, 0.99), errors.load());
+  std::printf(
+      "drain workers=%d jobs=%zu seconds=%.2f claims_per_s=%.0f rtt_ms_p50=%.2f p99=%.2f errors=%d %s\n",
+      a.workers, all.size(), secs, static_cast<double>(all.size()) / secs, Percentile(all, 0.5),
+      Percentile(all, 0.99), errors.load(), cpu.c_str());
+}
+
+// N real Worker loops on threads, each with its own connection, running no-op jobs.
+class WorkerFleet {
+ public:
+  explicit WorkerFleet(const Args& a) {
+    handlers_.Register(jobs::JobType::kBackup, std::make_unique<NoopHandler>());
+    jobs::WorkerOptions options;
+    options.idle_poll = std::chrono::milliseconds(a.poll_ms);
+    for (int i = 0; i < a.workers; ++i) {
+      options.worker_id = "w-" + std::to_string(i);
+      auto w = jobs::Worker::Connect(a.url, handlers_, options);
+      if (!w.ok()) Die(w.status(), "worker");
+      workers_.push_back(std::move(w).value());
+    }
+    for (auto& w : workers_) threads_.emplace_back([&w] { (void)w->Run(); });
+  }
+  ~WorkerFleet() {
+    for (auto& w : workers_) w->Stop();
+    for (auto& t : threads_) t.join();
+  }
+  WorkerFleet(const WorkerFleet&) = delete;
+  WorkerFleet& operator=(const WorkerFleet&) = delete;
+
+ private:
+  jobs::HandlerRegistry handlers_;
+  std::vector<std::unique_ptr<jobs::Worker>> workers_;
+  std::vector<std::thread> threads_;
+};
+
+// Lets a new fleet get past connecting and registering before anything is measured.
+constexpr auto kSettle = std::chrono::seconds(2);
+
+void Idle(const Args& a) {
+  WorkerFleet fleet(a);
+  auto main = Open(a.url);
+  std::this_thread::sleep_for(kSettle);
+  CpuSample start = SampleCpu(*main);
+  std::this_thread::sleep_for(std::chrono::seconds(a.seconds));
+  std::string cpu = CpuUsed(start, SampleCpu(*main));
+  std::printf("idle workers=%d seconds=%d poll_ms=%d %s\n", a.workers, a.seconds, a.poll_ms, cpu.c_str());
 }
 
 void Latency(const Args& a, const std::string& share_id) {
-  jobs::HandlerRegistry handlers;
-  handlers.Register(jobs::JobType::kBackup, std::make_unique<NoopHandler>());
-  jobs::WorkerOptions options;
-  options.idle_poll = std::chrono::milliseconds(a.poll_ms);
-  std::vector<std::unique_ptr<jobs::Worker>> workers;
-  for (int i = 0; i < a.workers; ++i) {
-    options.worker_id = "lat-" + std::to_string(i);
-    auto w = jobs::Worker::Connect(a.url, handlers, options);
-    if (!w.ok()) Die(w.status(), "worker");
-    workers.push_back(std::move(w).value());
-  }
-  std::vector<std::thread> threads;
-  for (auto& w : workers) threads.emplace_back([&w] { (void)w->Run(); });
+  auto fleet = std::make_unique<WorkerFleet>(a);
   auto main = Open(a.url);
   jobs::JobQueue q(*main);
+  std::this_thread::sleep_for(kSettle);
+  CpuSample cpu_start = SampleCpu(*main);
   jobs::JobSpec spec;
   spec.share_id = share_id;
   auto interval = std::chrono::microseconds(1000000 / std::max(1, a.rate));
@@ -151,8 +240,8 @@ void Latency(const Args& a, const std::string& share_id) {
     if (left.ok() && left->Int(0, "n") == 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  for (auto& w : workers) w->Stop();
-  for (auto& t : threads) t.join();
+  std::string cpu = CpuUsed(cpu_start, SampleCpu(*main));
+  fleet.reset();
   auto rows = main->db().Query(
       "SELECT started_ms - created_ms AS pickup, finished_ms - created_ms AS total FROM jobs "
       "WHERE state = 'succeeded'");
@@ -164,34 +253,29 @@ void Latency(const Args& a, const std::string& share_id) {
   }
   std::printf(
       "latency workers=%d rate=%d jobs=%zu poll_ms=%d pickup_ms_p50=%.0f p95=%.0f p99=%.0f "
-      "end_to_end_ms_p50=%.0f p95=%.0f p99=%.0f max=%.0f\n",
+      "end_to_end_ms_p50=%.0f p95=%.0f p99=%.0f max=%.0f %s\n",
       a.workers, a.rate, total.size(), a.poll_ms, Percentile(pickup, 0.5), Percentile(pickup, 0.95),
       Percentile(pickup, 0.99), Percentile(total, 0.5), Percentile(total, 0.95), Percentile(total, 0.99),
-      Percentile(total, 1.0));
+      Percentile(total, 1.0), cpu.c_str());
 }
 
 Args Parse(int argc, char** argv) {
   Args a;
+  std::map<std::string, int*> numbers = {{"--workers", &a.workers},
+                                         {"--jobs", &a.jobs},
+                                         {"--rate", &a.rate},
+                                         {"--seconds", &a.seconds},
+                                         {"--poll-ms", &a.poll_ms}};
   for (int i = 1; i + 1 < argc; i += 2) {
-    std::string f = argv[i];
-    int v = std::atoi(argv[i + 1]);
-    if (f == "--catalog")
-      a.url = argv[i + 1];
-    else if (f == "--workers")
-      a.workers = v;
-    else if (f == "--jobs")
-      a.jobs = v;
-    else if (f == "--rate")
-      a.rate = v;
-    else if (f == "--seconds")
-      a.seconds = v;
-    else if (f == "--poll-ms")
-      a.poll_ms = v;
+    std::string flag = argv[i];
+    if (flag == "--catalog") a.url = argv[i + 1];
+    if (flag == "--phase") a.phase = argv[i + 1];
+    if (numbers.count(flag) != 0) *numbers[flag] = std::atoi(argv[i + 1]);
   }
-  if (a.url.empty()) {
-    std::fprintf(
-        stderr,
-        "usage: queue_bench --catalog URL --workers N [--jobs M] [--rate R] [--seconds S] [--poll-ms P]\n");
+  if (a.url.empty() || (a.phase != "drain" && a.phase != "latency" && a.phase != "idle")) {
+    std::fprintf(stderr,
+                 "usage: queue_bench --catalog URL --workers N --phase drain|latency|idle [--jobs M] "
+                 "[--rate R] [--seconds S] [--poll-ms P]\n");
     std::exit(2);
   }
   return a;
@@ -205,8 +289,9 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);  // one line per worker start/stop would drown the results
   auto catalog = arbor::bench::Open(args.url);
   std::string share = arbor::bench::Prepare(*catalog);
-  arbor::bench::Drain(args, share);
-  if (auto st = catalog->db().Query("DELETE FROM jobs"); !st.ok()) arbor::bench::Die(st.status(), "clear");
-  arbor::bench::Latency(args, share);
+  catalog.reset();
+  if (args.phase == "drain") arbor::bench::Drain(args, share);
+  if (args.phase == "latency") arbor::bench::Latency(args, share);
+  if (args.phase == "idle") arbor::bench::Idle(args);
   return 0;
 }
