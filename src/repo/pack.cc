@@ -62,14 +62,20 @@ PackWriter::~PackWriter() {
 
 long PackWriter::OnWrite(const void* buf, size_t len) {
   std::string_view data(static_cast<const char*>(buf), len);
-  Status st = WriteFull(fd_.get(), data, path_);
-  if (!st.ok()) {
-    write_error_ = st;
-    return -1;
-  }
   hash_.Update(data);
   written_ += len;
+  // libarchive hands over a header, the data and the padding separately; batching
+  // them saves three system calls per small blob.
+  buffer_.append(data);
+  if (buffer_.size() >= kWriteBuffer && !FlushBuffer().ok()) return -1;
   return static_cast<long>(len);
+}
+
+Status PackWriter::FlushBuffer() {
+  Status st = WriteFull(fd_.get(), buffer_, path_);
+  buffer_.clear();
+  if (!st.ok()) write_error_ = st;
+  return st;
 }
 
 Result<uint64_t> PackWriter::AddMember(std::string_view name, std::string_view data) {
@@ -106,6 +112,7 @@ Result<FinishedPack> PackWriter::Finish() {
   }
   archive_write_free(A(archive_));
   archive_ = nullptr;
+  ARBOR_RETURN_IF_ERROR(FlushBuffer());
   fd_.reset();
   FinishedPack out;
   out.id = hash_.Finish();

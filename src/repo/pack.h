@@ -63,6 +63,8 @@ class PackWriter {
   Result<uint64_t> AddMember(std::string_view name, std::string_view data);
   // Receives every byte libarchive writes; keeps the pack hash and offset.
   long OnWrite(const void* buf, size_t len);
+  Status FlushBuffer();
+  static constexpr size_t kWriteBuffer = 1 << 20;
   friend struct PackWriterAccess;
 
   std::string path_;
@@ -71,6 +73,7 @@ class PackWriter {
   Sha256 hash_;
   uint64_t written_ = 0;
   Status write_error_;
+  std::string buffer_;  // bytes counted in written_ but not yet in the file
   std::vector<PackRecord> records_;
 };
 

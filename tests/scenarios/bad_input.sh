@@ -46,7 +46,7 @@ cp "$WORK/config.good" "$ARBOR_REPO/default/default/config"
 step "full target disk: a clear error"
 mkdir -p "$WORK/small"
 mount -t tmpfs -o size=1m tmpfs "$WORK/small"
-trap 'umount "$WORK/small" 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'umount "$WORK/small" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 random_file "$S/big" $((4 * 1024 * 1024)) 5
 chown nobody "$S/big"
 "$ARBOR" backup "$S" -q >/dev/null || [[ $? == 3 ]]

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: arbor, restic and borg on the same datasets in one run.
+#
+#   ARBOR_BENCH_DEPS=1 ./scripts/install-deps.sh     # restic, borg, hyperfine
+#   ./bench/peers/run.sh [--files N] [--gib G] [--work DIR] [--tools "arbor restic borg"]
+#
+# For each dataset (small files, large files) and tool: first backup, unchanged
+# re-backup, one-file-changed re-backup, full restore. Each step is timed with
+# /usr/bin/time -v (wall time, peak RSS). Prints a markdown table (also written to
+# WORK/results.md) with files/s, MB/s, repository size and object count, and
+# arbor's ratio to each peer. Caches are warm for every tool alike (the data was
+# just written); restic always encrypts, borg runs with -e none, arbor does not
+# encrypt yet.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+FILES=1000000
+GIB=3
+WORK="${TMPDIR:-/tmp}/arbor-bench"
+TOOLS="arbor restic borg"
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --files) FILES=$2; shift 2 ;;
+    --gib) GIB=$2; shift 2 ;;
+    --work) WORK=$2; shift 2 ;;
+    --tools) TOOLS=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+ARBOR="${ARBOR:-$ROOT/build/src/cli/arbor}"
+export RESTIC_PASSWORD=bench BORG_PASSPHRASE=bench BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes
+export BORG_RELOCATED_REPO_ACCESS_IS_OK=yes BORG_BASE_DIR="$WORK/borg-home" RESTIC_CACHE_DIR="$WORK/restic-cache"
+mkdir -p "$WORK"
+RESULTS="$WORK/results.tsv"
+: > "$RESULTS"
+
+dataset() {  # dataset NAME: creates it once
+  local dir="$WORK/data/$1"
+  [[ -f "$dir.done" ]] && return
+  rm -rf "$dir"
+  echo "generating $1 dataset..." >&2
+  if [[ $1 == small ]]; then python3 "$ROOT/bench/peers/make_datasets.py" small "$dir" --count "$FILES"
+  else python3 "$ROOT/bench/peers/make_datasets.py" large "$dir" --gib "$GIB"; fi
+  touch "$dir.done"
+}
+
+# timed TOOL DATASET STEP cmd...: runs cmd, appends "tool dataset step seconds rss_kb" to RESULTS.
+timed() {
+  local tool=$1 ds=$2 step=$3; shift 3
+  local log="$WORK/time-$tool-$ds-$step.txt"
+  /usr/bin/time -v "$@" >"$WORK/out-$tool-$ds-$step.txt" 2>"$log" || {
+    local rc=$?
+    # arbor exit 3 / restic exit 3 mean "partial": still a result; anything else is a failure.
+    [[ $rc == 3 ]] || { tail -20 "$log" >&2; echo "$tool $ds $step failed ($rc)" >&2; exit 1; }
+  }
+  local wall rss
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
+  printf '%s\t%s\t%s\t%s\t%s\n' "$tool" "$ds" "$step" "$wall" "$rss" >> "$RESULTS"
+  echo "$tool $ds $step: ${wall}s, $((rss / 1024)) MiB RSS" >&2
+}
+
+change_one_file() {  # appends to one file deep in the tree
+  local f
+  f=$(find "$1" -type f -name '*' | head -1)
+  echo "changed $(date +%s%N)" >> "$f"
+}
+
+repo_facts() {  # repo_facts TOOL DATASET REPO
+  local bytes objects
+  bytes=$(du -sb "$3" | cut -f1)
+  objects=$(find "$3" -type f | wc -l)
+  printf '%s\t%s\trepo\t%s\t%s\n' "$1" "$2" "$bytes" "$objects" >> "$RESULTS"
+}
+
+run_tool() {  # run_tool TOOL DATASET
+  local tool=$1 ds=$2 src="$WORK/data/$2" repo="$WORK/repo-$1-$2" out="$WORK/restore-$1-$2"
+  rm -rf "$repo" "$out"
+  mkdir -p "$out"
+  case $tool in
+    arbor)
+      "$ARBOR" -r "$repo" init -q >/dev/null
+      timed arbor "$ds" first "$ARBOR" -r "$repo" -q backup "$src"
+      timed arbor "$ds" unchanged "$ARBOR" -r "$repo" -q backup "$src"
+      change_one_file "$src"
+      timed arbor "$ds" one_changed "$ARBOR" -r "$repo" -q backup "$src"
+      timed arbor "$ds" restore "$ARBOR" -r "$repo" -q restore latest --target "$out" ;;
+    restic)
+      restic -r "$repo" init -q >/dev/null
+      timed restic "$ds" first restic -r "$repo" -q backup "$src"
+      timed restic "$ds" unchanged restic -r "$repo" -q backup "$src"
+      change_one_file "$src"
+      timed restic "$ds" one_changed restic -r "$repo" -q backup "$src"
+      timed restic "$ds" restore restic -r "$repo" -q restore latest --target "$out" ;;
+    borg)
+      borg init -e none "$repo" >/dev/null
+      timed borg "$ds" first borg create "$repo::a" "$src"
+      timed borg "$ds" unchanged borg create "$repo::b" "$src"
+      change_one_file "$src"
+      timed borg "$ds" one_changed borg create "$repo::c" "$src"
+      timed borg "$ds" restore bash -c "cd '$out' && borg extract '$repo::c'" ;;
+  esac
+  repo_facts "$tool" "$ds" "$repo"
+  diff -r --no-dereference "$src" "$out$src" >/dev/null || { echo "$tool restore of $ds differs!" >&2; exit 1; }
+  rm -rf "$out"
+}
+
+for ds in small large; do
+  dataset "$ds"
+  sync
+  for tool in $TOOLS; do run_tool "$tool" "$ds"; done
+done
+python3 "$ROOT/bench/peers/report.py" "$RESULTS" "$WORK/data" "$FILES" | tee "$WORK/results.md"
