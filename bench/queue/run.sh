@@ -16,7 +16,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-$ROOT/build-catalog}
+BUILD=${BUILD:-$ROOT/build}
 OUT=${OUT:-/tmp/arbor-queue-bench}
 JOBS=${JOBS:-20000}
 RATE=${RATE:-200}
