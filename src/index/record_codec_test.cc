@@ -169,5 +169,30 @@ TEST(RecordCodecTest, ReplaceHeaderKeepsBody) {
   EXPECT_EQ(moved, EncodeRecord(h, files));
 }
 
+// The worked example of docs/format/node-index.md, byte for byte: the document and the
+// encoder cannot drift apart.
+TEST(RecordCodecTest, DocumentedExampleBytes) {
+  DirHeader h{42, 7, "docs", 1'700'000'000, 0xabcdef, ""};
+  std::vector<FileEntry> files = {
+      {"notes.txt", NodeKind::kFile, 1234, 1'700'000'100, 1001, 0x112233, 0x0102030405060708ull},
+      {"notes2.txt", NodeKind::kFile, 99, 1'700'000'000, 1003, 0x445566, 0x1112131415161718ull},
+      {"run.sh", NodeKind::kSymlink, 12, 1'700'000'050, 1002, 0x778899, 0},
+  };
+  std::string expected_hex =
+      "012a00000000000000070000000000000004646f637380c49fd50cefcdab0003"
+      "c10ad20980c49fd50ce9070203747874027368382"
+      "0c55c3400d20964003322110807060504030201"
+      "25e680630002665544181716151413121"
+      "1e009cf64800c320199887700000000000000"
+      "00f1d53568";
+  std::string hex;
+  for (unsigned char c : EncodeRecord(h, files)) {
+    static const char* kDigits = "0123456789abcdef";
+    hex.push_back(kDigits[c >> 4]);
+    hex.push_back(kDigits[c & 15]);
+  }
+  EXPECT_EQ(hex, expected_hex);
+}
+
 }  // namespace
 }  // namespace arbor::index
