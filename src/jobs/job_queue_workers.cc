@@ -1,7 +1,5 @@
 // The worker-facing half of JobQueue: claim, heartbeat, fan-out, outcome, lease reaping.
 // Workers act for all tenants; every write is fenced by the Lease (job, worker, attempt).
-#include <cinttypes>
-
 #include "catalog/sql_query.h"
 #include "jobs/job_queue.h"
 #include "jobs/job_rows.h"
@@ -53,8 +51,9 @@ struct Verdict {
 Verdict Judge(const Status& outcome, int attempt, int max_attempts, bool cancel_requested,
               const RetryPolicy& policy) {
   if (outcome.ok()) return {JobState::kSucceeded, ""};
-  if (outcome.Is(StatusCode::kCancelled) || cancel_requested)
+  if (outcome.Is(StatusCode::kCancelled) || cancel_requested) {
     return {JobState::kCancelled, outcome.ToString()};
+  }
   std::string tries = std::to_string(attempt) + " of " + std::to_string(max_attempts);
   if (!IsRetryable(outcome.code())) {
     return {JobState::kFailed, outcome.ToString() + " (permanent error: not retried; attempt " + tries + ")"};
@@ -199,14 +198,13 @@ Result<int> JobQueue::ReapExpiredLeases(int limit) {
   auto& db = catalog_.db();
   SqlQuery q(
       "UPDATE jobs SET "
-      "error = CASE WHEN cancel_requested = 1 THEN 'cancelled (its worker stopped before seeing the "
-      "request)' "
-      "ELSE 'lease expired: worker ' || lease_owner || ' stopped heartbeating during attempt ' || attempts "
-      "|| "
-      "CASE WHEN attempts >= max_attempts THEN '; no attempts left' ELSE '' END END, "
+      "error = CASE WHEN cancel_requested = 1 "
+      "THEN 'cancelled (its worker stopped before seeing the request)' "
+      "ELSE 'lease expired: worker ' || lease_owner || ' stopped heartbeating during attempt ' "
+      "|| attempts || CASE WHEN attempts >= max_attempts THEN '; no attempts left' ELSE '' END END, "
       "finished_ms = CASE WHEN cancel_requested = 1 OR attempts >= max_attempts THEN now_ms() ELSE NULL END, "
-      "state = CASE WHEN cancel_requested = 1 THEN 'cancelled' WHEN attempts >= max_attempts THEN 'failed' "
-      "ELSE 'queued' END, "
+      "state = CASE WHEN cancel_requested = 1 THEN 'cancelled' "
+      "WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END, "
       "run_after_ms = now_ms(), lease_expires_ms = NULL "
       "WHERE state = 'running' AND lease_expires_ms < now_ms() AND id IN (SELECT id FROM jobs "
       "WHERE state = 'running' AND lease_expires_ms < now_ms() ORDER BY id LIMIT ?",
