@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "engine/posix_target.h"
 #include "engine/restore.h"
 
 namespace arbor::cli {
@@ -28,8 +29,8 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
       return;
     }
     RestoreOptions opts;
-    opts.target = args->target;
-    while (opts.target.size() > 1 && opts.target.back() == '/') opts.target.pop_back();
+    std::string root = args->target;
+    while (root.size() > 1 && root.back() == '/') root.pop_back();
     for (auto inc : args->includes) {
       if (inc.empty() || inc[0] != '/') inc = "/" + inc;
       while (inc.size() > 1 && inc.back() == '/') inc.pop_back();
@@ -37,7 +38,8 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
     }
     opts.threads = g.threads;
     opts.progress = ProgressFor(g);
-    auto result = RunRestore(*repo, *snap, opts);
+    PosixTarget target(root);
+    auto result = RunRestore(*repo, *snap, target, opts);
     if (!result.ok()) {
       *exit_code = ReportError(g, result.status());
       return;
@@ -50,7 +52,7 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
     } else {
       std::cout << "restored " << result->files << " files and " << result->dirs << " directories ("
                 << HumanBytes(result->bytes) << ") from snapshot " << snap->id.Hex().substr(0, 8) << " to "
-                << opts.target << " in " << HumanDuration(result->seconds) << "\n";
+                << root << " in " << HumanDuration(result->seconds) << "\n";
     }
     *exit_code = result->errors > 0 ? kExitPartial : kExitOk;
   });

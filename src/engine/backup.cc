@@ -12,6 +12,7 @@
 #include "engine/exclude.h"
 #include "engine/file_saver.h"
 #include "engine/task_pool.h"
+#include "engine/tree_walk.h"
 #include "repo/tree_codec.h"
 
 namespace arbor {
@@ -22,10 +23,6 @@ constexpr size_t kMaxQueuedFiles = 512;
 int64_t NowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string Join(const std::string& dir, const std::string& name) {
-  return dir == "/" ? "/" + name : dir + "/" + name;
 }
 
 // A directory whose object is being assembled. Shared by the walker, the file tasks
@@ -116,7 +113,7 @@ class Archiver {
                       const std::optional<Digest>& parent_tree) {
     std::vector<Node> before = LoadParentNodes(parent_tree);
     for (const auto& [name, child] : trie.children) {
-      std::string path = Join(job->path, name);
+      std::string path = JoinPath(job->path, name);
       auto node = source_.Stat(path);
       if (!node.ok()) {
         Warn(node.status());
@@ -132,7 +129,7 @@ class Archiver {
     for (size_t i = 0; i < job->nodes.size(); ++i) {
       const Node* old = FindByName(before, job->nodes[i].name);
       const PathTrie& child = trie.children.at(job->nodes[i].name);
-      std::string path = Join(job->path, job->nodes[i].name);
+      std::string path = JoinPath(job->path, job->nodes[i].name);
       if (child.target) {
         HandleEntry(job, i, path, old);
         continue;
@@ -229,7 +226,7 @@ class Archiver {
       }
       auto [slot, subtree] = top.subdirs[top.next++];
       stats_.dirs_total++;
-      std::string path = Join(top.job->path, top.job->nodes[slot].name);
+      std::string path = JoinPath(top.job->path, top.job->nodes[slot].name);
       Frame child{MakeChild(top.job, slot, path), {}, 0};
       ListInto(child.job, subtree, &child.subdirs);
       stack.push_back(std::move(child));
@@ -245,7 +242,7 @@ class Archiver {
     for (auto& w : warnings) Warn(w);
     if (!st.ok()) Warn(st);  // an unreadable directory is kept, empty
     if (!excludes_.empty()) {
-      std::erase_if(job->nodes, [&](const Node& n) { return excludes_.Excluded(Join(job->path, n.name), n.name); });
+      std::erase_if(job->nodes, [&](const Node& n) { return excludes_.Excluded(JoinPath(job->path, n.name), n.name); });
     }
     job->dropped.assign(job->nodes.size(), 0);
     std::vector<Node> before = LoadParentNodes(parent_tree);
@@ -255,7 +252,7 @@ class Archiver {
       while (b < before.size() && before[b].name < node.name) ++b;  // both sorted by name
       const Node* old = b < before.size() && before[b].name == node.name ? &before[b] : nullptr;
       bool same = old && Unchanged(node, *old);
-      std::string path = Join(job->path, node.name);
+      std::string path = JoinPath(job->path, node.name);
       if (node.IsDir()) {
         if (same) ReuseUnchanged(*old, &node);
         else LoadExtendedOrWarn(path, &node);

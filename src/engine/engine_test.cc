@@ -9,6 +9,7 @@
 #include "base/file_util.h"
 #include "engine/backup.h"
 #include "engine/diff.h"
+#include "engine/posix_target.h"
 #include "engine/prune.h"
 #include "engine/restore.h"
 #include "engine/verify.h"
@@ -81,9 +82,8 @@ TEST_F(EngineTest, RestoreRefusesNamesThatEscapeTheTarget) {
     ASSERT_TRUE(repo_->Flush().ok());
     Snapshot s;
     s.tree = *tree;
-    RestoreOptions opts;
-    opts.target = dir_ + "/target";
-    auto r = RunRestore(*repo_, s, opts);
+    PosixTarget target(dir_ + "/target");
+    auto r = RunRestore(*repo_, s, target, RestoreOptions{});
     ASSERT_FALSE(r.ok());
     EXPECT_TRUE(r.status().Is(StatusCode::kCorruption)) << r.status().ToString();
     EXPECT_NE(r.status().message().find("unsafe name"), std::string::npos);
@@ -106,9 +106,8 @@ TEST_F(EngineTest, PruneFreesForgottenDataAndKeepsTheRest) {
   auto v = RunVerify(*repo_, vo);
   ASSERT_TRUE(v.ok());
   EXPECT_TRUE(v->ok()) << (v->problems.empty() ? "" : v->problems[0].message);
-  RestoreOptions ro;
-  ro.target = dir_ + "/out";
-  auto r = RunRestore(*repo_, second, ro);
+  PosixTarget target(dir_ + "/out");
+  auto r = RunRestore(*repo_, second, target, RestoreOptions{});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(*ReadWholeFile(dir_ + "/out" + src_ + "/sub/b.txt"), std::string(300000, 'b'));
 }

@@ -1,35 +1,14 @@
 #include "engine/restore.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <sys/xattr.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <mutex>
 #include <unordered_map>
 
-#include "base/file_util.h"
 #include "engine/task_pool.h"
+#include "engine/tree_walk.h"
 
 namespace arbor {
 namespace {
-
-timespec ToTimespec(int64_t ns) {
-  timespec ts{};
-  ts.tv_sec = ns / 1000000000;
-  ts.tv_nsec = ns % 1000000000;
-  if (ts.tv_nsec < 0) {
-    ts.tv_nsec += 1000000000;
-    ts.tv_sec -= 1;
-  }
-  return ts;
-}
-
-std::string Join(const std::string& dir, const std::string& name) {
-  return dir == "/" ? "/" + name : dir + "/" + name;
-}
 
 // Whether a snapshot path is wanted, and whether it is wanted only as the way to
 // something below it.
@@ -51,14 +30,16 @@ Wanted Want(const std::vector<std::string>& includes, const std::string& path) {
 
 class Restorer {
  public:
-  Restorer(Repository& repo, const RestoreOptions& options)
+  Restorer(Repository& repo, RestoreTarget& target, const RestoreOptions& options)
       : repo_(repo),
+        target_(target),
         options_(options),
-        pool_(options.threads > 0 ? options.threads : DefaultThreads(), 256),
-        as_root_(::geteuid() == 0) {}
+        pool_(options.threads > 0 ? options.threads : DefaultThreads(), 256) {}
 
   Status Run(const Digest& root) {
-    ARBOR_RETURN_IF_ERROR(MakeDirs(options_.target));
+    Node root_node;
+    root_node.kind = NodeKind::kDirectory;
+    ARBOR_RETURN_IF_ERROR(target_.MakeDirectory("/", root_node));
     struct Frame {
       std::string path;  // in the snapshot
       Digest tree;
@@ -70,7 +51,7 @@ class Restorer {
       auto nodes = repo_.LoadTree(f.tree);
       if (!nodes.ok()) return nodes.status().Annotate("directory " + f.path);
       for (auto& node : *nodes) {
-        std::string path = Join(f.path, node.name);
+        std::string path = JoinPath(f.path, node.name);
         Wanted w = Want(options_.includes, path);
         if (w == Wanted::kNo) continue;
         if (node.IsDir()) {
@@ -82,8 +63,9 @@ class Restorer {
     }
     pool_.Wait();
     if (Failed()) return fatal_;
-    for (const auto& [path, target] : links_) MakeLink(path, target);
-    for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) ApplyMetadata(Target(it->first), it->second, -1);
+    for (const auto& [path, existing] : links_) Check(target_.MakeHardLink(path, existing));
+    for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) Check(target_.FinishDirectory(it->first, it->second));
+    for (auto& w : target_.TakeWarnings()) Warn(Status::IOError(w));
     return Status::Ok();
   }
 
@@ -99,17 +81,10 @@ class Restorer {
   ProgressCounters& progress() { return progress_; }
 
  private:
-  std::string Target(const std::string& path) const { return options_.target + path; }
-
   bool CreateDir(const std::string& path, const Node& node) {
-    std::string t = Target(path);
-    if (::mkdir(t.c_str(), 0700) != 0 && errno != EEXIST) {
-      Warn(Status::FromErrno(errno, "creating directory " + t));
-      return false;
-    }
-    struct stat st {};
-    if (::lstat(t.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-      Warn(Status::AlreadyExists(t + " exists and is not a directory; not restoring into it"));
+    Status st = target_.MakeDirectory(path, node);
+    if (!st.ok()) {
+      Warn(st);
       return false;
     }
     Node meta = node;
@@ -119,62 +94,47 @@ class Restorer {
   }
 
   void Dispatch(const std::string& path, Node node) {
-    std::string t = Target(path);
     if (node.IsFile() && node.hardlink_group != 0) {
-      auto [it, first] = hardlinks_.emplace(node.hardlink_group, t);
+      auto [it, first] = hardlinks_.emplace(node.hardlink_group, path);
       if (!first) {
-        links_.emplace_back(t, it->second);
+        links_.emplace_back(path, it->second);
         return;
       }
     }
     if (!node.IsFile()) {
-      RestoreSpecial(t, node);
+      if (Check(target_.MakeSpecial(path, node))) CountFile();
       return;
     }
-    pool_.Submit([this, t, node = std::move(node)] { RestoreFile(t, node); });
+    pool_.Submit([this, path, node = std::move(node)] {
+      Status st = target_.WriteFile(path, node, [&](const PieceWriter& write) { return Produce(node, write); });
+      if (st.ok()) return CountFile();
+      // Losing the repository or the target's space stops the restore; a file the
+      // target refuses is a warning.
+      if (st.Is(StatusCode::kNoSpace)) return Fail(Status::NoSpace("no space left on " + target_.Describe() + " while writing " + path));
+      if (st.Is(StatusCode::kCorruption) || st.Is(StatusCode::kNotFound)) return Fail(st.Annotate(path));
+      Warn(st);
+    });
   }
 
-  void RestoreFile(const std::string& t, const Node& node) {
-    ::unlink(t.c_str());  // replace whatever is there, never write through a symlink
-    UniqueFd fd(::open(t.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-    if (!fd.valid()) return Warn(Status::FromErrno(errno, "creating " + t));
-    Status st = WriteContent(fd.get(), t, node);
-    if (st.ok() && ::ftruncate(fd.get(), static_cast<off_t>(node.size)) != 0) {
-      st = Status::FromErrno(errno, "setting size of " + t);
-    }
-    if (!st.ok()) {
-      if (st.Is(StatusCode::kNoSpace) || st.Is(StatusCode::kCorruption) || st.Is(StatusCode::kNotFound)) {
-        return Fail(st.Is(StatusCode::kNoSpace) ? Status::NoSpace("target disk is full while writing " + t)
-                                                : st.Annotate(t));
-      }
-      return Warn(st);
-    }
-    ApplyMetadata(t, node, fd.get());
-    std::lock_guard lock(mu_);
-    files_++;
-    progress_.files_done++;
-  }
-
-  // Writes the content stream; for sparse files it is laid out over the data extents
-  // and the gaps are left unwritten (holes).
-  Status WriteContent(int fd, const std::string& t, const Node& node) {
+  // Delivers a file's bytes: the concatenated blobs laid over its data extents (the
+  // whole file when dense); the gaps stay holes.
+  Status Produce(const Node& node, const PieceWriter& write) {
     std::vector<Extent> extents = node.data_extents;
     if (extents.empty()) extents.push_back({0, node.size});
     size_t ext = 0;
-    uint64_t ext_used = 0;
+    uint64_t used = 0;
     for (const auto& id : node.content) {
       ARBOR_ASSIGN_OR_RETURN(std::string data, repo_.LoadBlob(id));
       std::string_view rest = data;
       while (!rest.empty()) {
-        if (ext >= extents.size()) return Status::Corruption("content of " + t + " is longer than its extents");
-        uint64_t room = extents[ext].length - ext_used;
-        size_t n = static_cast<size_t>(std::min<uint64_t>(room, rest.size()));
-        ARBOR_RETURN_IF_ERROR(PwriteFull(fd, rest.substr(0, n), extents[ext].offset + ext_used, t));
+        if (ext >= extents.size()) return Status::Corruption("content of " + node.name + " overruns its extents");
+        size_t n = static_cast<size_t>(std::min<uint64_t>(extents[ext].length - used, rest.size()));
+        ARBOR_RETURN_IF_ERROR(write(extents[ext].offset + used, rest.substr(0, n)));
         rest.remove_prefix(n);
-        ext_used += n;
-        if (ext_used == extents[ext].length) {
+        used += n;
+        if (used == extents[ext].length) {
           ++ext;
-          ext_used = 0;
+          used = 0;
         }
       }
       progress_.bytes_done += data.size();
@@ -182,65 +142,15 @@ class Restorer {
     return Status::Ok();
   }
 
-  static Status PwriteFull(int fd, std::string_view data, uint64_t offset, const std::string& t) {
-    while (!data.empty()) {
-      ssize_t n = ::pwrite(fd, data.data(), data.size(), static_cast<off_t>(offset));
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return Status::FromErrno(errno, "writing " + t);
-      }
-      data.remove_prefix(static_cast<size_t>(n));
-      offset += static_cast<uint64_t>(n);
-    }
-    return Status::Ok();
+  bool Check(const Status& st) {
+    if (!st.ok()) Warn(st);
+    return st.ok();
   }
-
-  void RestoreSpecial(const std::string& t, const Node& node) {
-    ::unlink(t.c_str());
-    int rc = 0;
-    switch (node.kind) {
-      case NodeKind::kSymlink: rc = ::symlink(node.symlink_target.c_str(), t.c_str()); break;
-      case NodeKind::kFifo: rc = ::mkfifo(t.c_str(), 0600); break;
-      case NodeKind::kCharDevice:
-      case NodeKind::kBlockDevice:
-        rc = ::mknod(t.c_str(), (node.kind == NodeKind::kCharDevice ? S_IFCHR : S_IFBLK) | 0600,
-                     static_cast<dev_t>(node.rdev));
-        break;
-      default: return;  // sockets are recorded, not recreated (only a live process can own one)
-    }
-    if (rc != 0) return Warn(Status::FromErrno(errno, "creating " + t));
-    ApplyMetadata(t, node, -1);
+  void CountFile() {
     std::lock_guard lock(mu_);
     files_++;
+    progress_.files_done++;
   }
-
-  void MakeLink(const std::string& t, const std::string& existing) {
-    ::unlink(t.c_str());
-    if (::link(existing.c_str(), t.c_str()) != 0) Warn(Status::FromErrno(errno, "linking " + t));
-  }
-
-  // Owner, mode, xattrs, times, in the order that keeps each step from undoing the
-  // last (chown clears setuid bits, so mode comes after it). `fd` may be -1.
-  void ApplyMetadata(const std::string& t, const Node& node, int fd) {
-    bool link = node.kind == NodeKind::kSymlink;
-    if (as_root_) {
-      int rc = fd >= 0 ? ::fchown(fd, node.uid, node.gid) : ::lchown(t.c_str(), node.uid, node.gid);
-      if (rc != 0) Warn(Status::FromErrno(errno, "chown " + t));
-    }
-    if (!link) {
-      int rc = fd >= 0 ? ::fchmod(fd, node.mode) : ::chmod(t.c_str(), node.mode);
-      if (rc != 0) Warn(Status::FromErrno(errno, "chmod " + t));
-    }
-    for (const auto& [name, value] : node.xattrs) {
-      int rc = fd >= 0 ? ::fsetxattr(fd, name.c_str(), value.data(), value.size(), 0)
-                       : ::lsetxattr(t.c_str(), name.c_str(), value.data(), value.size(), 0);
-      if (rc != 0 && !(link && errno == EPERM)) Warn(Status::FromErrno(errno, "setting xattr " + name + " on " + t));
-    }
-    timespec times[2] = {ToTimespec(node.atime_ns), ToTimespec(node.mtime_ns)};
-    int rc = fd >= 0 ? ::futimens(fd, times) : ::utimensat(AT_FDCWD, t.c_str(), times, AT_SYMLINK_NOFOLLOW);
-    if (rc != 0) Warn(Status::FromErrno(errno, "setting times of " + t));
-  }
-
   void Warn(const Status& st) {
     std::lock_guard lock(mu_);
     errors_++;
@@ -255,9 +165,9 @@ class Restorer {
   bool Failed() const { return failed_; }
 
   Repository& repo_;
+  RestoreTarget& target_;
   const RestoreOptions& options_;
   TaskPool pool_;
-  const bool as_root_;
   ProgressCounters progress_;
   std::atomic<bool> failed_{false};
   // Walker-thread only:
@@ -266,17 +176,18 @@ class Restorer {
   std::vector<std::pair<std::string, std::string>> links_;
 
   std::mutex mu_;
-  Status fatal_;
-  uint64_t files_ = 0;
-  uint64_t errors_ = 0;
-  std::vector<std::string> warnings_;
+  Status fatal_;                       // guarded by mu_
+  uint64_t files_ = 0;                 // guarded by mu_
+  uint64_t errors_ = 0;                // guarded by mu_
+  std::vector<std::string> warnings_;  // guarded by mu_
 };
 
 }  // namespace
 
-Result<RestoreResult> RunRestore(Repository& repo, const Snapshot& snapshot, const RestoreOptions& options) {
+Result<RestoreResult> RunRestore(Repository& repo, const Snapshot& snapshot, RestoreTarget& target,
+                                 const RestoreOptions& options) {
   auto start = std::chrono::steady_clock::now();
-  Restorer restorer(repo, options);
+  Restorer restorer(repo, target, options);
   restorer.progress().files_expected = snapshot.stats.files_total;
   restorer.progress().bytes_expected = snapshot.stats.bytes_total;
   Status st;

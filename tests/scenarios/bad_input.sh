@@ -51,7 +51,7 @@ random_file "$S/big" $((4 * 1024 * 1024)) 5
 chown nobody "$S/big"
 "$ARBOR" backup "$S" -q >/dev/null || [[ $? == 3 ]]
 expect_exit 1 "$ARBOR" restore latest --target "$WORK/small/out"
-expect_stderr "target disk is full"
+expect_stderr "no space left on $WORK/small/out while writing"
 umount "$WORK/small"
 
 step "bad command line: exit 1 with usage"
