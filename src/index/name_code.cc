@@ -268,4 +268,42 @@ bool DecodeNameCode(std::string_view* in, std::string* out, size_t max_len) {
   return true;
 }
 
+bool CompareNameCode(std::string_view in, int prev, std::string_view tail, std::string_view target, int* cmp) {
+  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+  size_t size = in.size(), next = 0, used = 0, i = 0;
+  uint64_t window = 0;
+  int have = 0;
+  for (;;) {
+    while (have <= 56) {
+      window |= static_cast<uint64_t>(next < size ? p[next] : 0) << (56 - have);
+      ++next;
+      have += 8;
+    }
+    const Tables& t = kTables[ContextOf(prev)];
+    auto bits = static_cast<uint16_t>(window >> 48);
+    int sym, len;
+    if (uint16_t f = t.fast[bits >> (16 - kFastBits)]; f != 0) {
+      sym = f >> 4;
+      len = f & 0xf;
+    } else {
+      len = kFastBits + 1;
+      while (len <= kMaxBits && (static_cast<uint32_t>(bits >> (16 - len)) - t.first_code[len]) >= t.count[len]) ++len;
+      if (len > kMaxBits) return false;
+      sym = t.sorted[t.first_index[len] + ((bits >> (16 - len)) - t.first_code[len])];
+    }
+    window <<= len;
+    have -= len;
+    used += static_cast<size_t>(len);
+    if (used > size * 8) return false;
+    if (sym == kEnd) break;
+    if (i == target.size()) return *cmp = 1, true;  // the name is longer
+    auto want = static_cast<unsigned char>(target[i++]);
+    if (sym != want) return *cmp = sym < want ? -1 : 1, true;
+    prev = sym;
+  }
+  int rest = tail.compare(target.substr(i));
+  *cmp = rest < 0 ? -1 : rest > 0 ? 1 : 0;
+  return true;
+}
+
 }  // namespace arbor::index

@@ -18,4 +18,9 @@ void EncodeNameCode(std::string_view suffix, int prev, std::string* out);
 // padded bytes; false on malformed or overlong input.
 bool DecodeNameCode(std::string_view* in, std::string* out, size_t max_len);
 
+// Compares (coded suffix from the front of `in`, then `tail`) with `target` in byte
+// order, decoding only as far as the first difference: <0, 0 or >0. `prev` as for
+// EncodeNameCode. False on malformed input.
+bool CompareNameCode(std::string_view in, int prev, std::string_view tail, std::string_view target, int* cmp);
+
 }  // namespace arbor::index

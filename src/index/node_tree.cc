@@ -199,7 +199,9 @@ Result<NodeInfo> NodeTree::Lookup(std::string_view path) const {
     std::string_view part = path.substr(0, cut);
     path = cut == std::string_view::npos ? std::string_view() : path.substr(cut + 1);
     if (part.empty() || part == "." || part == "..") return Status::InvalidArgument("bad path component");
-    uint32_t next = m.ChildDir(cur, part);
+    // A leaf directory has no subdirectory to probe for: skip the hash table (and its
+    // cache misses) and search the record's files directly.
+    uint32_t next = m.slots_[cur].first_child == kNoSlot ? kNoSlot : m.ChildDir(cur, part);
     if (next != kNoSlot) {
       cur = next;
       continue;

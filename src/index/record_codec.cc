@@ -273,13 +273,36 @@ DirHeader RecordView::Header() const {
   return DirHeader{node_id_, parent_id_, std::string(name_), mtime_s_, stamp_, std::string(ref_)};
 }
 
+bool RecordView::CompareBlockFirst(size_t block, std::string_view name, int* cmp) const {
+  std::string_view in = body_.substr(BlockOffset(block));
+  if (in.empty()) return false;
+  auto tag = static_cast<uint8_t>(in[0]);
+  in.remove_prefix(1);
+  uint64_t slot = tag >> kTagExtShift, v = 0;
+  if (slot == kExtEscape) {
+    if (!GetVarint64(&in, &v)) return false;
+    slot = v >> 2;
+  }
+  if ((tag & kTagSharedMask) != 0 || slot > ext_count_) return false;  // block starts share nothing
+  std::string tail;
+  if (slot != 0) tail = "." + std::string(ExtAt(slot - 1));
+  if (tag & kTagRawBit) {
+    std::string_view raw;
+    if (!GetLengthPrefixed(&in, &raw)) return false;
+    int c = (std::string(raw) + tail).compare(name);
+    *cmp = c < 0 ? -1 : c > 0 ? 1 : 0;
+    return true;
+  }
+  return CompareNameCode(in, -1, tail, name, cmp);
+}
+
 bool RecordView::Find(std::string_view name, FileEntry* out) const {
   size_t lo = 0, hi = BlockCount();  // the answer's block is in [lo, hi)
   while (hi - lo > 1) {
     size_t mid = lo + (hi - lo) / 2;
-    EntryCursor c(*this, mid);
-    if (!c.NextName(out)) return false;
-    if (std::string_view(out->name) <= name) {
+    int cmp = 0;
+    if (!CompareBlockFirst(mid, name, &cmp)) return false;
+    if (cmp <= 0) {
       lo = mid;
     } else {
       hi = mid;

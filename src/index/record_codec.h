@@ -78,6 +78,8 @@ class RecordView {
  private:
   friend class EntryCursor;
   std::string_view ExtAt(uint64_t index) const;
+  // Compares the first name of `block` with `name` without decoding more than needed.
+  bool CompareBlockFirst(size_t block, std::string_view name, int* cmp) const;
   size_t BlockCount() const;
   size_t BlockOffset(size_t block) const;
 

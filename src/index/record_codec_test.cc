@@ -75,6 +75,27 @@ TEST(RecordCodecTest, FindsEveryNameAndNothingElse) {
   EXPECT_FALSE(v.Find("a", &e));
 }
 
+TEST(RecordCodecTest, FindsRawAndCodedNamesAcrossBlocks) {
+  std::vector<FileEntry> files;
+  for (int i = 0; i < 200; ++i) {
+    std::string n = std::to_string(1000 + i);
+    files.push_back(Entry("файл-" + n + ".txt", i, i));  // Cyrillic: stored raw
+    files.push_back(Entry("file-" + n + (i % 2 ? ".txt" : ""), i, 1000 + i));
+    files.push_back(Entry("日本-" + n, i, 2000 + i));
+  }
+  files = Sorted(files);
+  std::string rec = EncodeRecord(Header(), files);
+  RecordView v;
+  ASSERT_TRUE(RecordView::Parse(rec, &v).ok());
+  FileEntry e;
+  for (const FileEntry& f : files) {
+    ASSERT_TRUE(v.Find(f.name, &e)) << f.name;
+    EXPECT_EQ(e, f);
+    EXPECT_FALSE(v.Find(f.name + "x", &e));
+    EXPECT_FALSE(v.Find(f.name.substr(0, f.name.size() - 1), &e));
+  }
+}
+
 TEST(RecordCodecTest, UnicodeLongNamesAndManyExtensions) {
   std::vector<FileEntry> files;
   files.push_back(Entry("Überweisung für Jürgen.pdf", 1, 1));
