@@ -2,7 +2,8 @@
 // per measurement (bench/index/run.sh turns runs into the table of
 // docs/benchmarks-index.md). Not a test: no assertions, numbers only.
 //
-//   index_bench --files=N [--random-ids] [--sqlite=PATH] [--pg=CONNINFO] [--seed=S]
+//   index_bench --files=N [--random-ids] [--quick] [--sqlite=PATH] [--pg=CONNINFO] [--seed=S]
+// --quick leaves out the whole-tree analytics scans.
 #include <malloc.h>
 #include <unistd.h>
 
@@ -59,6 +60,7 @@ struct Options {
   SyntheticOptions gen;
   std::string sqlite;
   std::string pg;
+  bool quick = false;  // skip the whole-tree scans (analytics)
 };
 
 Options Parse(int argc, char** argv) {
@@ -71,6 +73,7 @@ Options Parse(int argc, char** argv) {
     if (!val("--sqlite=").empty()) o.sqlite = val("--sqlite=");
     if (!val("--pg=").empty()) o.pg = val("--pg=");
     if (a == "--random-ids") o.gen.ids = IdModel::kRandom;
+    if (a == "--quick") o.quick = true;
   }
   return o;
 }
@@ -305,7 +308,7 @@ int main(int argc, char** argv) {
   Print("load_average_start", LoadAverage());
   MeasureBuild(o, &tree, &samples);
   MeasureQueries(tree, samples);
-  MeasureAnalytics(tree);
+  if (!o.quick) MeasureAnalytics(tree);
   MeasureStores(o.sqlite, o.pg, tree);
   MeasureChanges(tree);
   MeasureRename(&tree);
