@@ -6,6 +6,11 @@ namespace arbor {
 namespace {
 constexpr int kWidthBits = 160;
 constexpr int kShift = 11;
+
+// The last step of the hash: the 64-bit little-endian length XORed into the last 8 bytes.
+void XorLength(uint64_t length, std::array<uint8_t, QuickXorHash::kBytes>* out) {
+  for (int i = 0; i < 8; ++i) (*out)[QuickXorHash::kBytes - 8 + i] ^= static_cast<uint8_t>(length >> (8 * i));
+}
 }  // namespace
 
 void QuickXorHash::Update(std::string_view data) {
@@ -32,22 +37,34 @@ void QuickXorHash::Update(std::string_view data) {
 
 void QuickXorHash::SkipZeros(uint64_t count) { length_ += count; }
 
+void QuickXorHash::UpdateAt(uint64_t offset, std::string_view data) {
+  // Same as Update() from a stream position of `offset`, then restoring the length.
+  uint64_t length = length_;
+  length_ = offset;
+  Update(data);
+  length_ = length;
+}
+
 std::array<uint8_t, QuickXorHash::kBytes> QuickXorHash::Finish() const {
   std::array<uint8_t, kBytes> out{};
   for (int k = 0; k < kWidthBits; ++k) {
     if (acc_[k] == 0) continue;
+    // The byte spans bits [bit, bit+8) of the 160-bit state, wrapping past bit 159
+    // into byte 0 (160 is a multiple of 8, so the wrap lands on a byte boundary).
     int bit = (k * kShift) % kWidthBits;
-    // The byte spans bits [bit, bit+8) of the 160-bit state, wrapping past bit 159.
-    for (int b = 0; b < 8; ++b) {
-      if ((acc_[k] >> b) & 1) {
-        int target = (bit + b) % kWidthBits;
-        out[target / 8] ^= static_cast<uint8_t>(1u << (target % 8));
-      }
-    }
+    int index = bit / 8, shift = bit % 8;
+    out[index] ^= static_cast<uint8_t>(acc_[k] << shift);
+    if (shift != 0) out[(index + 1) % kBytes] ^= static_cast<uint8_t>(acc_[k] >> (8 - shift));
   }
-  for (int i = 0; i < 8; ++i) {
-    out[kBytes - 8 + i] ^= static_cast<uint8_t>(length_ >> (8 * i));
-  }
+  XorLength(length_, &out);
+  return out;
+}
+
+std::array<uint8_t, QuickXorHash::kBytes> QuickXorHash::Amend(const std::array<uint8_t, kBytes>& base,
+                                                              uint64_t base_length) const {
+  std::array<uint8_t, kBytes> out = Finish();
+  for (int i = 0; i < kBytes; ++i) out[i] ^= base[i];
+  XorLength(base_length, &out);  // takes the old length back out of `base`
   return out;
 }
 

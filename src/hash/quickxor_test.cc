@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -69,6 +71,56 @@ TEST(QuickXorTest, SkipZerosEqualsHashingZeros) {
   h.SkipZeros(100000);
   h.Update("tail");
   EXPECT_EQ(Hex(h.Finish()), Hex(QuickXorOf(data)));
+}
+
+// Replaces `len` bytes at `offset` of `data` (growing it if needed) with random bytes.
+void Scribble(std::string* data, size_t offset, size_t len, std::mt19937_64* rng) {
+  if (data->size() < offset + len) data->resize(offset + len, '\0');
+  for (size_t i = 0; i < len; ++i) (*data)[offset + i] = static_cast<char>((*rng)());
+}
+
+TEST(QuickXorTest, UpdateAtOfOldAndNewBytesAmendsTheHash) {
+  std::mt19937_64 rng(7);
+  std::string before(1 << 20, '\0');
+  Scribble(&before, 0, before.size(), &rng);
+  std::string after = before;
+  std::vector<std::pair<size_t, size_t>> changed = {{0, 1}, {159, 3}, {4096, 65536}, {500000, 161}, {1048575, 1}};
+  for (auto [off, len] : changed) Scribble(&after, off, len, &rng);
+  QuickXorHash delta;
+  for (auto [off, len] : changed) {
+    delta.UpdateAt(off, std::string_view(before).substr(off, len));
+    delta.UpdateAt(off, std::string_view(after).substr(off, len));
+  }
+  delta.SetLength(after.size());
+  EXPECT_EQ(Hex(delta.Amend(QuickXorOf(before), before.size())), Hex(QuickXorOf(after)));
+}
+
+TEST(QuickXorTest, AmendFollowsGrowthAndTruncation) {
+  std::mt19937_64 rng(9);
+  std::string base(300001, '\0');
+  Scribble(&base, 0, base.size(), &rng);
+  // Grow: the new tail is only XORed in.
+  std::string grown = base;
+  Scribble(&grown, base.size(), 12345, &rng);
+  QuickXorHash grow;
+  grow.UpdateAt(base.size(), std::string_view(grown).substr(base.size()));
+  grow.SetLength(grown.size());
+  EXPECT_EQ(Hex(grow.Amend(QuickXorOf(base), base.size())), Hex(QuickXorOf(grown)));
+  // Shrink: the cut tail is XORed out.
+  std::string cut = base.substr(0, 77777);
+  QuickXorHash shrink;
+  shrink.UpdateAt(cut.size(), std::string_view(base).substr(cut.size()));
+  shrink.SetLength(cut.size());
+  EXPECT_EQ(Hex(shrink.Amend(QuickXorOf(base), base.size())), Hex(QuickXorOf(cut)));
+}
+
+TEST(QuickXorTest, UpdateAtDoesNotMoveTheLength) {
+  QuickXorHash h;
+  h.Update("abc");
+  h.UpdateAt(1000, "zz");
+  h.UpdateAt(1000, "zz");
+  EXPECT_EQ(h.length(), 3U);
+  EXPECT_EQ(Hex(h.Finish()), Hex(QuickXorOf("abc")));
 }
 
 }  // namespace
