@@ -61,7 +61,7 @@ timed() {
 
 change_one_file() {  # appends to one file deep in the tree
   local f
-  f=$(find "$1" -type f -name '*' | head -1)
+  f=$(find "$1" -type f -print -quit)
   echo "changed $(date +%s%N)" >> "$f"
 }
 
