@@ -188,6 +188,12 @@ Result<NodeInfo> NodeTree::Directory(NodeId dir) const {
   return impl_->DirInfo(s);
 }
 
+Result<std::string> NodeTree::DirectoryRef(NodeId dir) const {
+  uint32_t s = impl_->SlotOf(dir);
+  if (s == kNoSlot) return NoDir(dir);
+  return std::string(impl_->View(s).ref());
+}
+
 Result<NodeInfo> NodeTree::Lookup(std::string_view path) const {
   const Impl& m = *impl_;
   if (m.root_ == kNoSlot) return Status::NotFound("empty index");

@@ -115,6 +115,8 @@ class NodeTree {
   // "/" is the root; "/a/b" (leading and trailing '/' optional) walks names.
   Result<NodeInfo> Lookup(std::string_view path) const;
   Result<NodeInfo> Directory(NodeId dir) const;
+  // The opaque DirFacts::ref last stored for `dir` (the backup engine's tree id).
+  Result<std::string> DirectoryRef(NodeId dir) const;
   // The path of a directory, or of any node given its NodeInfo (parent id + name).
   Result<std::string> PathOf(NodeId dir) const;
   Result<std::string> PathOf(const NodeInfo& node) const;

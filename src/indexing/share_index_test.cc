@@ -1,0 +1,110 @@
+#include "indexing/share_index.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include <gtest/gtest.h>
+
+#include "base/file_util.h"
+#include "engine/backup.h"
+#include "source/posix_source.h"
+#include "support/temp_dir.h"
+
+namespace arbor {
+namespace {
+
+class ShareIndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::MakeTempDir("arbor-share-index");
+    src_ = dir_ + "/src";
+    for (int d = 0; d < 3; ++d) {
+      ASSERT_TRUE(MakeDirs(src_ + "/dir" + std::to_string(d) + "/deep").ok());
+      for (int f = 0; f < 200; ++f) {
+        Write("dir" + std::to_string(d) + "/f" + std::to_string(f) + ".txt", std::string(f + 1, 'x'));
+      }
+      Write("dir" + std::to_string(d) + "/deep/leaf.bin", "leaf");
+    }
+    auto store = OpenObjectStore(dir_ + "/repo", true);
+    repo_ = std::move(Repository::Init(std::move(store).value(), "t", "s", RepoConfig::NewRandom())).value();
+  }
+  void TearDown() override { (void)RemoveAll(dir_); }
+
+  void Write(const std::string& rel, const std::string& data) {
+    ASSERT_TRUE(WriteFileAtomic(src_ + "/" + rel, data).ok());
+  }
+  Snapshot Backup() {
+    BackupOptions opts;
+    opts.paths = {src_};
+    opts.hostname = "h";
+    auto r = RunBackup(*repo_, source_, opts);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r->snapshot;
+  }
+  std::unique_ptr<ShareIndex> Open() {
+    auto si = ShareIndex::Open(dir_ + "/index.sqlite", *repo_);
+    EXPECT_TRUE(si.ok()) << si.status().ToString();
+    return std::move(si).value();
+  }
+
+  std::string dir_, src_;
+  PosixSource source_;
+  std::unique_ptr<Repository> repo_;
+};
+
+TEST_F(ShareIndexTest, MirrorsTheSnapshotAndAnswersFromRam) {
+  Snapshot s = Backup();
+  auto si = Open();
+  auto tree = si->At(s);
+  ASSERT_TRUE(tree.ok()) << tree.status().ToString();
+  auto dir1 = (*tree)->Lookup(src_ + "/dir1");
+  ASSERT_TRUE(dir1.ok());
+  auto totals = (*tree)->Totals(dir1->node_id);
+  ASSERT_TRUE(totals.ok());
+  EXPECT_EQ(totals->files, 201U);
+  EXPECT_EQ(totals->bytes, 200U * 201 / 2 + 4);
+  EXPECT_TRUE((*tree)->Lookup(src_ + "/dir2/deep/leaf.bin").ok());
+}
+
+TEST_F(ShareIndexTest, RenameIsOneMoveAndHistoryStaysQueryable) {
+  Snapshot first = Backup();
+  auto si = Open();
+  ASSERT_TRUE(si->At(first).ok());
+  auto before = (*si->At(first))->Lookup(src_ + "/dir0");
+  ASSERT_TRUE(before.ok());
+
+  ASSERT_EQ(std::rename((src_ + "/dir0").c_str(), (src_ + "/renamed").c_str()), 0);
+  Snapshot second = Backup();
+  auto reopened = Open();  // from the store, as the next process would
+  auto tree = reopened->At(second);
+  ASSERT_TRUE(tree.ok()) << tree.status().ToString();
+  auto after = (*tree)->Lookup(src_ + "/renamed");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->node_id, before->node_id) << "a renamed directory keeps its node id";
+  EXPECT_FALSE((*tree)->Lookup(src_ + "/dir0").ok());
+  // At most the directories on the way from the root to src (their tree objects may
+  // change: "/", "tmp", the test's folder, "src") and one move; nothing below the
+  // renamed directory (dir0 and dir0/deep would add two).
+  size_t on_the_way = 1 + static_cast<size_t>(std::count(src_.begin(), src_.end(), '/'));
+  EXPECT_LE(reopened->last_directories_written(), on_the_way + 1);
+
+  auto old_view = reopened->At(first);
+  ASSERT_TRUE(old_view.ok());
+  EXPECT_TRUE((*old_view)->Lookup(src_ + "/dir0/f5.txt").ok()) << "older versions stay queryable";
+}
+
+TEST_F(ShareIndexTest, DeletedDirectoriesLeaveTheIndex) {
+  Snapshot first = Backup();
+  auto si = Open();
+  ASSERT_TRUE(si->At(first).ok());
+  ASSERT_TRUE(RemoveAll(src_ + "/dir2").ok());
+  Snapshot second = Backup();
+  auto tree = si->At(second);
+  ASSERT_TRUE(tree.ok());
+  EXPECT_FALSE((*tree)->Lookup(src_ + "/dir2").ok());
+  EXPECT_FALSE((*tree)->Lookup(src_ + "/dir2/deep").ok());
+  EXPECT_EQ((*tree)->file_count(), 2U * 201);
+}
+
+}  // namespace
+}  // namespace arbor
