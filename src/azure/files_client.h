@@ -69,6 +69,12 @@ struct RenameOptions {
   bool ignore_read_only = false;  // only with replace_if_exists
 };
 
+// A ranged read together with the file's properties from the same response.
+struct FileRead {
+  ItemProperties properties;
+  std::string data;
+};
+
 class FilesClient {
  public:
   static Result<std::unique_ptr<FilesClient>> Create(Credentials credentials, ClientOptions options = {});
@@ -112,6 +118,11 @@ class FilesClient {
   // Reads [offset, offset+length); length <= kMaxRangeBytes. Shorter only at end of file;
   // InvalidArgument when offset is past the end.
   Result<std::string> ReadRange(const ShareRef& share, std::string_view path, uint64_t offset, uint64_t length);
+  // ReadRange that also returns the file's properties (SMB properties, permission key,
+  // metadata; size from Content-Range): a small file costs one request, not a HEAD and
+  // a GET. REQUIRES: 0 < length <= kMaxRangeBytes.
+  Result<FileRead> ReadRangeWithProperties(const ShareRef& share, std::string_view path, uint64_t offset,
+                                           uint64_t length);
   Result<RangeList> ListRanges(const ShareRef& share, std::string_view path, const ListRangesOptions& options = {});
   // Creates (or replaces) a file of `size` bytes, all zeros until written.
   Result<ItemProperties> CreateFile(std::string_view share, std::string_view path, uint64_t size,

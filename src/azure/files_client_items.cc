@@ -1,5 +1,6 @@
 // FilesClient: directory and file operations.
 #include <charconv>
+#include <cstdlib>
 
 #include "azure/crypto.h"
 #include "azure/files_client.h"
@@ -147,6 +148,23 @@ Result<std::string> FilesClient::ReadRange(const ShareRef& share, std::string_vi
   ARBOR_RETURN_IF_ERROR(CheckContentRange(r, offset, what));
   if (r.body.size() > length) return Status::Corruption(what + ": more bytes than asked for");
   return std::move(r.body);
+}
+
+Result<FileRead> FilesClient::ReadRangeWithProperties(const ShareRef& share, std::string_view path,
+                                                      uint64_t offset, uint64_t length) {
+  if (length == 0 || length > kMaxRangeBytes)
+    return Status::InvalidArgument("read 1 byte to 4 MiB per request");
+  std::string what = Describe("read", path, share.name) + " at " + std::to_string(offset);
+  ServiceCall c = Call("GET", share, path, {}, {206}, what);
+  c.headers.emplace_back("x-ms-range", RangeHeader(offset, length));
+  ARBOR_ASSIGN_OR_RETURN(HttpResponse r, Run(std::move(c)));
+  ARBOR_RETURN_IF_ERROR(CheckContentRange(r, offset, what));
+  if (r.body.size() > length) return Status::Corruption(what + ": more bytes than asked for");
+  ARBOR_ASSIGN_OR_RETURN(ItemProperties props, PropertiesOf(r, false, what));
+  const std::string* cr = r.FindHeader("content-range");
+  size_t slash = cr->rfind('/');
+  props.size = slash == std::string::npos ? 0 : std::strtoull(cr->c_str() + slash + 1, nullptr, 10);
+  return FileRead{std::move(props), std::move(r.body)};
 }
 
 Result<RangeList> FilesClient::ListRanges(const ShareRef& share, std::string_view path,

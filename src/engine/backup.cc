@@ -11,6 +11,8 @@
 
 #include "engine/exclude.h"
 #include "engine/file_saver.h"
+#include "engine/moved_entries.h"
+#include "engine/range_reuse.h"
 #include "engine/task_pool.h"
 #include "engine/tree_walk.h"
 #include "repo/tree_codec.h"
@@ -70,6 +72,8 @@ bool Unchanged(const Node& now, const Node& before) {
 void ReuseUnchanged(const Node& old, Node* node) {
   node->atime_ns = old.atime_ns;
   node->xattrs = old.xattrs;
+  node->permission = old.permission;  // SMB security descriptor and metadata: also
+  node->metadata = old.metadata;      // only loaded by LoadExtended
   if (node->IsFile()) {
     node->content = old.content;
     node->chunk_sizes = old.chunk_sizes;
@@ -80,20 +84,28 @@ void ReuseUnchanged(const Node& old, Node* node) {
 
 class Archiver {
  public:
-  Archiver(Repository& repo, Source& source, const BackupOptions& options)
+  // `parent` is the snapshot changes are detected against, if any.
+  Archiver(Repository& repo, Source& source, const BackupOptions& options,
+           const std::optional<Snapshot>& parent)
       : repo_(repo),
         source_(source),
         options_(options),
         excludes_(options.excludes),
-        pool_(options.threads > 0 ? options.threads : DefaultThreads(), kMaxQueuedFiles) {}
+        pool_(options.threads > 0 ? options.threads : DefaultThreads(), kMaxQueuedFiles),
+        moved_(repo, source.StableFileIds() && parent ? std::optional<Digest>(parent->tree) : std::nullopt),
+        previous_source_snapshot_(parent ? parent->source_snapshot : std::string()) {}
 
   Result<Digest> Run(const std::optional<Digest>& parent_tree) {
     PathTrie trie;
     for (const auto& p : options_.paths) trie.Add(p);
     auto root = std::make_shared<DirJob>();
     root->path = "/";
-    ProcessVirtual(trie, root, parent_tree);
-    Release(root);
+    if (trie.target) {
+      WalkDirectory(root, parent_tree);  // "/" itself is backed up (a whole share); releases root
+    } else {
+      ProcessVirtual(trie, root, parent_tree);
+      Release(root);
+    }
     pool_.Wait();
     std::lock_guard lock(mu_);
     if (!fatal_.ok()) return fatal_;
@@ -178,20 +190,25 @@ class Archiver {
     }
     if (Failed()) return;
     job->pending++;
-    pool_.Submit([this, job, i, path] {
-      SaveFile(job, i, path);
+    // A large file the parent snapshot holds under the same id may be saved from its
+    // changed byte ranges only (range_reuse.h); `base` is a copy, `old` dies with ListInto.
+    std::shared_ptr<const Node> base = RangeReuseBase(old, node, previous_source_snapshot_);
+    pool_.Submit([this, job, i, path, base] {
+      SaveFile(job, i, path, base.get());
       Release(job);
     });
   }
 
-  void SaveFile(const std::shared_ptr<DirJob>& job, size_t i, const std::string& path) {
+  void SaveFile(const std::shared_ptr<DirJob>& job, size_t i, const std::string& path, const Node* base) {
     Node& node = job->nodes[i];
     LoadExtendedOrWarn(path, &node);
     auto reader = source_.Open(path, node);
     Status read_error;
     uint64_t bytes_read = 0;
     if (reader.ok()) {
-      Status st = SaveFileContent(repo_, **reader, &node, &progress_, &bytes_read, &read_error);
+      Status st = base ? SaveChangedRanges(repo_, **reader, *base, previous_source_snapshot_, &node,
+                                           &progress_, &bytes_read, &read_error)
+                       : SaveFileContent(repo_, **reader, &node, &progress_, &bytes_read, &read_error);
       if (!st.ok()) return Fail(st.Annotate("saving " + path));
     } else {
       read_error = reader.status();
@@ -251,6 +268,8 @@ class Archiver {
       Node& node = job->nodes[i];
       while (b < before.size() && before[b].name < node.name) ++b;  // both sorted by name
       const Node* old = b < before.size() && before[b].name == node.name ? &before[b] : nullptr;
+      if (node.IsDir() && source_.StableFileIds() && (!old || old->file_id != node.file_id))
+        old = moved_.Find(node);
       bool same = old && Unchanged(node, *old);
       std::string path = JoinPath(job->path, node.name);
       if (node.IsDir()) {
@@ -268,7 +287,7 @@ class Archiver {
     auto nodes = repo_.LoadTree(*tree);
     if (!nodes.ok()) {
       // A damaged parent only costs re-reading; the new snapshot does not depend on it.
-      Warn(nodes.status().Annotate("parent snapshot tree (files will be re-read)"));
+      Warn(nodes.status().Annotate("parent snapshot tree (files will be re-read)"), /*from_source=*/false);
       return {};
     }
     return std::move(nodes).value();
@@ -306,7 +325,9 @@ class Archiver {
     }
   }
 
-  void Warn(const Status& st) {
+  // `from_source`: the error came from the source, which may judge it fatal.
+  void Warn(const Status& st, bool from_source = true) {
+    if (from_source && source_.IsFatal(st)) return Fail(st);
     stats_.errors++;
     progress_.errors++;
     std::lock_guard lock(mu_);
@@ -327,6 +348,8 @@ class Archiver {
   ExcludeMatcher excludes_;
   TaskPool pool_;
   ProgressCounters progress_;
+  MovedEntries moved_;                          // walker thread only
+  const std::string previous_source_snapshot_;  // the parent's, for range diffs
 
   struct AtomicStats {
     std::atomic<uint64_t> files_total{0}, dirs_total{0}, bytes_total{0}, files_read{0}, bytes_read{0}, errors{0};
@@ -352,7 +375,8 @@ class Archiver {
   }
 };
 
-Result<std::optional<Snapshot>> FindParent(Repository& repo, const BackupOptions& options) {
+Result<std::optional<Snapshot>> FindParent(Repository& repo, const BackupOptions& options,
+                                           const Source& source) {
   if (options.no_parent) return std::optional<Snapshot>();
   if (!options.parent.empty()) {
     ARBOR_ASSIGN_OR_RETURN(Snapshot s, repo.FindSnapshot(options.parent));
@@ -364,7 +388,8 @@ Result<std::optional<Snapshot>> FindParent(Repository& repo, const BackupOptions
   for (auto it = all.rbegin(); it != all.rend(); ++it) {
     auto have = it->paths;
     std::sort(have.begin(), have.end());
-    if (have == want && it->hostname == options.hostname) return std::optional<Snapshot>(*it);
+    if (have == want && it->hostname == options.hostname && it->source == source.Kind())
+      return std::optional<Snapshot>(*it);
   }
   return std::optional<Snapshot>();
 }
@@ -389,12 +414,17 @@ Result<BackupResult> RunBackup(Repository& repo, Source& source, const BackupOpt
   auto start = std::chrono::steady_clock::now();
   CleanStaleStaging(repo.store()->StagingDir());
   ARBOR_ASSIGN_OR_RETURN(auto lock, repo.Lock(LockKind::kShared, std::chrono::seconds(60)));
-  ARBOR_ASSIGN_OR_RETURN(auto parent, FindParent(repo, options));
+  ARBOR_ASSIGN_OR_RETURN(auto parent, FindParent(repo, options, source));
+  source.SetBlobSink([&repo](std::string_view data) -> Result<Digest> {
+    Digest id = Sha256Of(data);
+    ARBOR_RETURN_IF_ERROR(repo.StoreBlob(format::BlobType::kData, id, data).status());
+    return id;
+  });
 
   BackupResult result;
   Snapshot& snap = result.snapshot;
   snap.time_ns = NowNs();
-  Archiver archiver(repo, source, options);
+  Archiver archiver(repo, source, options, parent);
   if (parent) {
     archiver.progress().files_expected = parent->stats.files_total;
     archiver.progress().bytes_expected = parent->stats.bytes_total;

@@ -56,9 +56,11 @@ class ExtentStream {
   bool started_ = false;
 };
 
-std::string& ThreadBuffer() {
+// Grows on demand, up to kBufferSize: a worker that only saves small files keeps a
+// small buffer (Azure Files backups run many workers, most of them on small files).
+std::string& ThreadBuffer(size_t want) {
   thread_local std::string buf;
-  if (buf.size() != kBufferSize) buf.resize(kBufferSize);
+  if (buf.size() < want) buf.resize(want);
   return buf;
 }
 
@@ -77,18 +79,21 @@ Status SaveFileContent(Repository& repo, FileReader& reader, Node* node, Progres
   ExtentStream stream(reader, std::move(extents), &qxh);
   node->content.clear();
   node->chunk_sizes.clear();
-  std::string& buf = ThreadBuffer();
+  // The stream never yields more than node->size bytes, so one spare byte lets a short
+  // buffer still see the end of the file.
+  std::string& buf = ThreadBuffer(static_cast<size_t>(std::min<uint64_t>(kBufferSize, node->size + 1)));
+  const size_t buf_size = buf.size();
   size_t begin = 0, end = 0;
   bool eof = false;
   const size_t max_chunk = repo.chunker().params().max_size;
   while (!eof || begin < end) {
     if (!eof && end - begin < max_chunk) {
-      if (kBufferSize - end < max_chunk) {  // compact: move the unconsumed tail to the front
+      if (buf_size - end < max_chunk) {  // compact: move the unconsumed tail to the front
         std::memmove(buf.data(), buf.data() + begin, end - begin);
         end -= begin;
         begin = 0;
       }
-      auto read = stream.Read(buf.data() + end, kBufferSize - end);
+      auto read = stream.Read(buf.data() + end, buf_size - end);
       if (!read.ok()) {
         *read_error = read.status();
         return Status::Ok();

@@ -72,6 +72,7 @@ class Restorer {
   RestoreResult TakeResult() {
     RestoreResult r;
     r.files = files_;
+    r.files_skipped = skipped_;
     r.dirs = dirs_.size();
     r.bytes = progress_.bytes_done;
     r.errors = errors_;
@@ -106,14 +107,30 @@ class Restorer {
       return;
     }
     pool_.Submit([this, path, node = std::move(node)] {
+      if (KeepExisting(path, node)) return;
       Status st = target_.WriteFile(path, node, [&](const PieceWriter& write) { return Produce(node, write); });
       if (st.ok()) return CountFile();
       // Losing the repository or the target's space stops the restore; a file the
       // target refuses is a warning.
-      if (st.Is(StatusCode::kNoSpace)) return Fail(Status::NoSpace("no space left on " + target_.Describe() + " while writing " + path));
+      if (st.Is(StatusCode::kNoSpace))
+        return Fail(Status::NoSpace("no space left on " + target_.Describe() + " while writing " + path));
       if (st.Is(StatusCode::kCorruption) || st.Is(StatusCode::kNotFound)) return Fail(st.Annotate(path));
       Warn(st);
     });
+  }
+
+  // Whether the overwrite policy keeps the file already at `path` (counted as skipped).
+  bool KeepExisting(const std::string& path, const Node& node) {
+    if (options_.overwrite == OverwritePolicy::kAlways) return false;
+    auto existing = target_.StatExisting(path);
+    if (!existing.ok() || !*existing) return false;  // nothing there, or unknown: write
+    const Node& e = **existing;
+    // Times compared at 100 ns, the resolution of SMB (Azure Files) times.
+    bool same = e.kind == node.kind && e.size == node.size && e.mtime_ns / 100 == node.mtime_ns / 100;
+    if (options_.overwrite == OverwritePolicy::kIfChanged && !same) return false;
+    std::lock_guard lock(mu_);
+    skipped_++;
+    return true;
   }
 
   // Delivers a file's bytes: the concatenated blobs laid over its data extents (the
@@ -178,6 +195,7 @@ class Restorer {
   std::mutex mu_;
   Status fatal_;                       // guarded by mu_
   uint64_t files_ = 0;                 // guarded by mu_
+  uint64_t skipped_ = 0;               // guarded by mu_
   uint64_t errors_ = 0;                // guarded by mu_
   std::vector<std::string> warnings_;  // guarded by mu_
 };

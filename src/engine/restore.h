@@ -20,12 +20,14 @@ namespace arbor {
 
 struct RestoreOptions {
   std::vector<std::string> includes;  // snapshot paths ("/home/u/doc"); empty: everything
+  OverwritePolicy overwrite = OverwritePolicy::kAlways;
   int threads = 0;
   ProgressMode progress = ProgressMode::kQuiet;
 };
 
 struct RestoreResult {
   uint64_t files = 0;
+  uint64_t files_skipped = 0;  // existing files kept by the overwrite policy
   uint64_t dirs = 0;
   uint64_t bytes = 0;
   uint64_t errors = 0;

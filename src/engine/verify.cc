@@ -158,6 +158,10 @@ class Verifier {
     }
     for (const auto& n : *nodes) {
       std::string child = JoinPath(path, n.name);
+      if (n.permission && !BlobOk(*n.permission)) {  // an SMB security descriptor (Azure Files)
+        Report(*n.permission, label + ": " + child, "blob " + n.permission->Hex() + " is not in the index");
+        clean = false;
+      }
       if (n.IsDir()) {
         clean = CheckTree(*n.subtree, child, label) && clean;
         continue;

@@ -7,8 +7,10 @@
 // Thread safety: List/Stat/LoadExtended/Open may be called from several threads.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -25,7 +27,20 @@ class FileReader {
   virtual Result<std::vector<Extent>> DataExtents() = 0;
   // Reads up to `len` bytes at `offset`; returns the count (0 at end of file).
   virtual Result<size_t> ReadAt(uint64_t offset, char* buf, size_t len) = 0;
+  // The byte ranges written or cleared since the source snapshot that an earlier
+  // backup read from (Snapshot::source_snapshot), sorted and not overlapping, or an
+  // error when the source cannot tell (Unsupported by default; also when that
+  // snapshot is gone or the file was re-created since). Lets a large file be saved
+  // from its changed ranges only (engine/range_reuse.h).
+  virtual Result<std::vector<Extent>> ChangedRangesSince(const std::string& previous_source_snapshot) {
+    (void)previous_source_snapshot;
+    return Status::Unsupported("this source cannot list changed ranges");
+  }
 };
+
+// Stores bytes as a data blob in the repository being written and returns the id.
+// Sources use it for metadata too large for a tree node (security descriptors).
+using BlobSink = std::function<Result<Digest>(std::string_view data)>;
 
 class Source {
  public:
@@ -42,6 +57,20 @@ class Source {
   // extended attributes, ACLs, security descriptors.
   virtual Status LoadExtended(const std::string& path, Node* node) = 0;
   virtual Result<std::unique_ptr<FileReader>> Open(const std::string& path, const Node& node) = 0;
+  // Whether Node::file_id identifies an entry across renames and moves (Azure FileId).
+  // The backup then matches a renamed directory with the parent snapshot by id, so
+  // nothing below it is read again.
+  virtual bool StableFileIds() const { return false; }
+  // Whether an error this source returned must stop the backup instead of becoming a
+  // warning: a remote service that keeps failing or answers garbage would otherwise
+  // leave silent gaps in a snapshot that looks complete. Local errors never are.
+  virtual bool IsFatal(const Status& error) const {
+    (void)error;
+    return false;
+  }
+  // Where LoadExtended stores what a node references by blob id (Node::permission).
+  // The backup sets it once, before the walk; the sink may be called from any thread.
+  virtual void SetBlobSink(BlobSink sink) { (void)sink; }
 };
 
 }  // namespace arbor

@@ -1,0 +1,53 @@
+#include "source/share_snapshot_session.h"
+
+namespace arbor {
+
+Result<std::unique_ptr<ShareSnapshotSession>> ShareSnapshotSession::Begin(azure::FilesClient* client,
+                                                                          std::string share,
+                                                                          ShareConsistency mode,
+                                                                          std::string given_snapshot) {
+  // The share first: a missing share or bad credentials get their own clear error
+  // before anything is created.
+  ARBOR_RETURN_IF_ERROR(client->GetShareProperties({share, ""}).status());
+  azure::ShareRef ref{std::move(share), ""};
+  switch (mode) {
+    case ShareConsistency::kLive:
+      break;
+    case ShareConsistency::kGivenSnapshot: {
+      ref.snapshot = std::move(given_snapshot);
+      Status st = client->GetShareProperties(ref).status();
+      if (st.Is(StatusCode::kNotFound)) {
+        return Status::NotFound("share '" + ref.name + "' has no snapshot '" + ref.snapshot + "'");
+      }
+      ARBOR_RETURN_IF_ERROR(st);
+      break;
+    }
+    case ShareConsistency::kNewSnapshot: {
+      ARBOR_ASSIGN_OR_RETURN(ref.snapshot, client->CreateShareSnapshot(
+                                               ref.name, {{kArborSnapshotMetaKey, kArborSnapshotMetaValue}}));
+      return std::unique_ptr<ShareSnapshotSession>(new ShareSnapshotSession(client, std::move(ref), true));
+    }
+  }
+  return std::unique_ptr<ShareSnapshotSession>(new ShareSnapshotSession(client, std::move(ref), false));
+}
+
+ShareSnapshotSession::~ShareSnapshotSession() {
+  if (created_ && !committed_) (void)client_->DeleteShareSnapshot(ref_.name, ref_.snapshot);
+}
+
+Status ShareSnapshotSession::Commit(const std::string& previous) {
+  committed_ = true;
+  if (previous.empty() || previous == ref_.snapshot) return Status::Ok();
+  return DeleteIfOurs(previous);
+}
+
+Status ShareSnapshotSession::DeleteIfOurs(const std::string& snapshot) {
+  auto props = client_->GetShareProperties({ref_.name, snapshot});
+  if (!props.ok()) return props.status().Is(StatusCode::kNotFound) ? Status::Ok() : props.status();
+  auto mark = props->metadata.find(kArborSnapshotMetaKey);
+  if (mark == props->metadata.end() || mark->second != kArborSnapshotMetaValue) return Status::Ok();
+  Status st = client_->DeleteShareSnapshot(ref_.name, snapshot);
+  return st.Is(StatusCode::kNotFound) ? Status::Ok() : st;
+}
+
+}  // namespace arbor

@@ -1,0 +1,69 @@
+// ShareSnapshotSession: the share snapshot one backup of an Azure Files share reads
+// from, and its lifetime.
+//
+// By default a backup creates a share snapshot, reads everything from it (a
+// consistent point in time) and records its id in the arbor snapshot. That share
+// snapshot is kept after the backup succeeds: the next backup diffs large files
+// against it (List Ranges with prevsharesnapshot). The one the previous backup kept
+// is deleted then, as it is no longer needed. A backup that fails deletes the share
+// snapshot it created, so failures leave nothing behind.
+//
+// Only share snapshots that arbor created are ever deleted: they carry the metadata
+// arbor=backup, and a snapshot given with --snapshot, or one without that mark, is
+// left alone.
+//
+// Thread safety: none; owned by the code that runs one backup.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "azure/files_client.h"
+#include "base/status.h"
+
+namespace arbor {
+
+enum class ShareConsistency {
+  kNewSnapshot,    // create a share snapshot and read from it (default)
+  kGivenSnapshot,  // read from an existing share snapshot (--snapshot ID)
+  kLive,           // read the live share (--live): no point-in-time consistency
+};
+
+inline constexpr char kArborSnapshotMetaKey[] = "arbor";
+inline constexpr char kArborSnapshotMetaValue[] = "backup";
+
+class ShareSnapshotSession {
+ public:
+  // Checks that the share (and the given snapshot) exist, then creates the snapshot
+  // for kNewSnapshot. NotFound / PermissionDenied with a clear message otherwise.
+  static Result<std::unique_ptr<ShareSnapshotSession>> Begin(azure::FilesClient* client, std::string share,
+                                                             ShareConsistency mode,
+                                                             std::string given_snapshot = {});
+  // Deletes the share snapshot this session created unless Commit() ran.
+  ~ShareSnapshotSession();
+  ShareSnapshotSession(const ShareSnapshotSession&) = delete;
+  ShareSnapshotSession& operator=(const ShareSnapshotSession&) = delete;
+
+  // What to read from.
+  const azure::ShareRef& ref() const { return ref_; }
+  // The id to record in the arbor snapshot ("" for a live backup).
+  const std::string& snapshot() const { return ref_.snapshot; }
+  bool created() const { return created_; }
+
+  // The backup succeeded: keeps this session's snapshot and deletes `previous` (the
+  // one the parent backup read from) when arbor created it and it is not in use now.
+  // A failure to delete is returned for a warning; the backup stands.
+  Status Commit(const std::string& previous);
+
+ private:
+  ShareSnapshotSession(azure::FilesClient* client, azure::ShareRef ref, bool created)
+      : client_(client), ref_(std::move(ref)), created_(created) {}
+  Status DeleteIfOurs(const std::string& snapshot);
+
+  azure::FilesClient* const client_;
+  const azure::ShareRef ref_;
+  const bool created_;
+  bool committed_ = false;
+};
+
+}  // namespace arbor
