@@ -46,6 +46,10 @@ int main(int argc, char** argv) {
   RegisterForget(app, g, &exit_code);
   RegisterPrune(app, g, &exit_code);
   RegisterStats(app, g, &exit_code);
+  RegisterFind(app, g, &exit_code);
+  RegisterDu(app, g, &exit_code);
+  RegisterChanges(app, g, &exit_code);
+  RegisterDupes(app, g, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

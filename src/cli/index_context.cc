@@ -1,0 +1,45 @@
+#include "cli/index_context.h"
+
+#include <cstdlib>
+
+namespace arbor::cli {
+
+void AddIndexOption(CLI::App* cmd, std::string* location) {
+  if (const char* env = std::getenv("ARBOR_INDEX")) *location = env;
+  cmd->add_option("--index", *location,
+                  "Node index location: an SQLite file or postgres:// URL (default: "
+                  "$ARBOR_INDEX, else ~/.local/state/arbor/node-index.sqlite)");
+}
+
+std::optional<IndexView> OpenIndexView(const GlobalOptions& g, const std::string& location,
+                                       const std::string& snapshot_ref, int* exit_code) {
+  IndexView v;
+  v.repo = OpenRepository(g, exit_code);
+  if (!v.repo) return std::nullopt;
+  auto snap = v.repo->FindSnapshot(snapshot_ref);
+  if (!snap.ok()) {
+    *exit_code = ReportError(g, snap.status());
+    return std::nullopt;
+  }
+  v.snapshot = *snap;
+  auto index = ShareIndex::Open(location, *v.repo);
+  if (!index.ok()) {
+    *exit_code = ReportError(g, index.status().Annotate("opening the node index"));
+    return std::nullopt;
+  }
+  v.index = std::move(index).value();
+  auto tree = v.index->At(v.snapshot);
+  if (!tree.ok()) {
+    *exit_code = ReportError(g, tree.status().Annotate("bringing the node index to the snapshot"));
+    return std::nullopt;
+  }
+  v.tree = *tree;
+  return v;
+}
+
+std::string NodePath(const index::NodeTree& tree, const index::NodeInfo& node) {
+  auto path = tree.PathOf(node);
+  return path.ok() ? *path : "?/" + node.name;
+}
+
+}  // namespace arbor::cli

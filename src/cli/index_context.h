@@ -1,0 +1,31 @@
+// Shared by the commands that answer from the node index (find, du, changes, dupes):
+// open the repository, resolve a snapshot, and bring the index to it.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/cli_context.h"
+#include "indexing/share_index.h"
+
+namespace arbor::cli {
+
+struct IndexView {
+  std::unique_ptr<Repository> repo;
+  std::unique_ptr<ShareIndex> index;
+  Snapshot snapshot;
+  const index::NodeTree* tree = nullptr;
+};
+
+// Adds --index (or ARBOR_INDEX) to a command: where the node index lives.
+void AddIndexOption(CLI::App* cmd, std::string* location);
+// On failure prints the error, sets *exit_code and returns nullopt.
+std::optional<IndexView> OpenIndexView(const GlobalOptions& g, const std::string& location,
+                                       const std::string& snapshot_ref, int* exit_code);
+// Full path of a node in `tree` ("/home/u/a.txt").
+std::string NodePath(const index::NodeTree& tree, const index::NodeInfo& node);
+
+}  // namespace arbor::cli
