@@ -45,11 +45,8 @@ void RegisterDu(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->callback([&g, a, exit_code] {
     auto v = OpenIndexView(g, a->index, a->snapshot, exit_code);
     if (!v) return;
-    auto start = v->tree->Lookup(a->path);
-    if (!start.ok() || start->kind != index::NodeKind::kDirectory) {
-      *exit_code = ReportError(g, Status::NotFound(a->path + " is not a directory in the snapshot"));
-      return;
-    }
+    auto start = LookupDirectory(g, *v, a->path, exit_code);
+    if (!start) return;
     std::string root = a->path.size() > 1 && a->path.back() == '/' ? a->path.substr(0, a->path.size() - 1) : a->path;
     std::vector<DuRow> rows;
     Status st = Collect(*v->tree, start->node_id, root, 0, a->depth, &rows);

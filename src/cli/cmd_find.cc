@@ -44,12 +44,8 @@ void RegisterFind(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->callback([&g, a, exit_code] {
     auto v = OpenIndexView(g, a->index, a->snapshot, exit_code);
     if (!v) return;
-    auto start = v->tree->Lookup(a->path);
-    if (!start.ok() || start->kind != index::NodeKind::kDirectory) {
-      *exit_code = ReportError(g, Status::NotFound(a->path + " is not a directory in snapshot " +
-                                                   v->snapshot.id.Hex().substr(0, 8)));
-      return;
-    }
+    auto start = LookupDirectory(g, *v, a->path, exit_code);
+    if (!start) return;
     size_t found = 0;
     Status st = FindBelow(*v->tree, start->node_id, a->pattern, [&](const index::NodeInfo& n) {
       std::string path = NodePath(*v->tree, n);

@@ -25,6 +25,9 @@ void AddIndexOption(CLI::App* cmd, std::string* location);
 // On failure prints the error, sets *exit_code and returns nullopt.
 std::optional<IndexView> OpenIndexView(const GlobalOptions& g, const std::string& location,
                                        const std::string& snapshot_ref, int* exit_code);
+// The directory at `path` in the view's snapshot; prints a clear error otherwise.
+std::optional<index::NodeInfo> LookupDirectory(const GlobalOptions& g, const IndexView& v, const std::string& path,
+                                               int* exit_code);
 // Full path of a node in `tree` ("/home/u/a.txt").
 std::string NodePath(const index::NodeTree& tree, const index::NodeInfo& node);
 
