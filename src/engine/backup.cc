@@ -92,6 +92,7 @@ class Archiver {
         options_(options),
         excludes_(options.excludes),
         pool_(options.threads > 0 ? options.threads : DefaultThreads(), kMaxQueuedFiles),
+        progress_(options.progress_counters != nullptr ? *options.progress_counters : own_progress_),
         moved_(repo, source.StableFileIds() && parent ? std::optional<Digest>(parent->tree) : std::nullopt),
         previous_source_snapshot_(parent ? parent->source_snapshot : std::string()) {}
 
@@ -340,14 +341,20 @@ class Archiver {
     failed_ = true;
   }
 
-  bool Failed() const { return failed_; }
+  // Also true once the caller cancels (BackupOptions::cancelled): the walk stops at the
+  // next entry and the backup fails with Cancelled, so no snapshot is written.
+  bool Failed() {
+    if (!failed_ && options_.cancelled && options_.cancelled()) Fail(Status::Cancelled("backup cancelled"));
+    return failed_;
+  }
 
   Repository& repo_;
   Source& source_;
   const BackupOptions& options_;
   ExcludeMatcher excludes_;
   TaskPool pool_;
-  ProgressCounters progress_;
+  ProgressCounters own_progress_;
+  ProgressCounters& progress_;  // options.progress_counters, else own_progress_
   MovedEntries moved_;                          // walker thread only
   const std::string previous_source_snapshot_;  // the parent's, for range diffs
 

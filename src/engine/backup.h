@@ -9,6 +9,7 @@
 // memory holds only the directories being worked on, not the tree.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,12 @@ struct BackupOptions {
   int threads = 0;         // 0: one per core
   ProgressMode progress = ProgressMode::kQuiet;
   std::string source_snapshot;  // recorded in the snapshot (Azure share snapshot)
+  // Polled by the walker between entries; once it returns true the backup stops and
+  // fails with Cancelled, writing no snapshot (a job worker's cancellation or lost lease).
+  std::function<bool()> cancelled;
+  // When set, progress is counted here instead of in a private counter, so a caller
+  // (the job worker's heartbeat) can read it while the backup runs. Must outlive the call.
+  ProgressCounters* progress_counters = nullptr;
 };
 
 struct BackupResult {
