@@ -52,7 +52,11 @@ Status StatusFromServiceError(int http_status, const ServiceError& error, std::s
   if (detail.empty()) detail = "request failed";
   std::string msg = std::string(what) + ": " + detail + " (" + std::to_string(http_status) +
                     (error.code.empty() ? "" : " " + error.code) + ")";
-  if (!error.authentication_detail.empty()) msg += ": " + FirstLine(error.authentication_detail);
+  if (!error.authentication_detail.empty()) {
+    // The service goes on with the string it signed: long, and of no use to a user.
+    std::string detail_line = FirstLine(error.authentication_detail);
+    msg += ": " + detail_line.substr(0, detail_line.find(" Server used following string to sign"));
+  }
   return Status(CodeFor(http_status, error.code), msg);
 }
 

@@ -1,10 +1,14 @@
-// arbor backup PATH...: backs up local paths into a new snapshot.
+// arbor backup PATH...: backs up local paths, or one Azure Files share
+// (azfiles://ACCOUNT/SHARE[/PATH]), into a new snapshot.
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
+#include "cli/azure_args.h"
 #include "cli/commands.h"
+#include "engine/azure_backup.h"
 #include "engine/backup.h"
 #include "source/posix_source.h"
 
@@ -18,7 +22,26 @@ struct BackupArgs {
   std::string host;
   std::string parent;
   bool force = false;
+  AzureArgs azure;
+  std::string share_snapshot;  // --snapshot
+  bool live = false;
 };
+
+// One share (or a directory of it) through its share snapshot; see engine/azure_backup.h.
+Result<BackupResult> BackupAzure(Repository& repo, const BackupArgs& args, BackupOptions opts) {
+  ARBOR_ASSIGN_OR_RETURN(AzureShareUrl url, ParseAzureShareUrl(args.paths[0]));
+  ARBOR_ASSIGN_OR_RETURN(auto client, ConnectAzure(url, args.azure));
+  AzureBackupOptions azure;
+  azure.account = url.account;
+  azure.share = url.share;
+  azure.path = url.path;
+  azure.snapshot = args.share_snapshot;
+  if (!args.share_snapshot.empty()) azure.consistency = ShareConsistency::kGivenSnapshot;
+  if (args.live) azure.consistency = ShareConsistency::kLive;
+  if (opts.hostname.empty()) opts.hostname = url.account;  // a share's backups match by account, not by host
+  ARBOR_ASSIGN_OR_RETURN(AzureBackupResult r, RunAzureBackup(repo, *client, azure, std::move(opts)));
+  return std::move(r.backup);
+}
 
 Result<std::vector<std::string>> AbsolutePaths(const std::vector<std::string>& paths) {
   std::vector<std::string> out;
@@ -50,7 +73,8 @@ void PrintSummary(const GlobalOptions& g, const BackupResult& r) {
                {"bytes_read", s.bytes_read},   {"bytes_added", s.bytes_added},
                {"blobs_added", s.blobs_added}, {"packs_written", s.packs_written},
                {"errors", s.errors},           {"seconds", r.seconds},
-               {"parent", r.snapshot.parent ? r.snapshot.parent->Hex() : ""}});
+               {"parent", r.snapshot.parent ? r.snapshot.parent->Hex() : ""},
+               {"source_snapshot", r.snapshot.source_snapshot}});
     return;
   }
   std::cout << "Files: " << s.files_total << " (" << s.files_read << " read, "
@@ -67,15 +91,35 @@ void PrintSummary(const GlobalOptions& g, const BackupResult& r) {
 
 void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
   auto args = std::make_shared<BackupArgs>();
-  auto* cmd = app.add_subcommand("backup", "Back up files and directories into a new snapshot");
-  cmd->add_option("paths", args->paths, "Files or directories to back up")->required();
+  auto* cmd = app.add_subcommand(
+      "backup", "Back up files and directories, or an Azure Files share, into a new snapshot");
+  cmd->add_option("paths", args->paths,
+                  "Files or directories to back up, or one azfiles://ACCOUNT/SHARE[/PATH]")
+      ->required();
   cmd->add_option("-e,--exclude", args->excludes, "Exclude entries matching a glob (repeatable)");
   cmd->add_option("--tag", args->tags, "Tag the snapshot (repeatable)");
-  cmd->add_option("--host", args->host, "Host name recorded in the snapshot (default: this host)");
+  cmd->add_option("--host", args->host,
+                  "Host name recorded in the snapshot (default: this host; for azfiles:// the account)");
   cmd->add_option("--parent", args->parent, "Snapshot to compare with (default: latest with the same paths)");
   cmd->add_flag("--force", args->force, "Read every file, ignoring the parent snapshot");
+  auto* snap = cmd->add_option("--snapshot", args->share_snapshot,
+                               "Azure Files: read this existing share snapshot instead of creating one");
+  cmd->add_flag("--live", args->live, "Azure Files: read the live share (no share snapshot, no consistency)")
+      ->excludes(snap);
+  AddAzureOptions(cmd, &args->azure);
   cmd->callback([&g, args, exit_code] {
-    auto paths = AbsolutePaths(args->paths);
+    bool azure =
+        std::any_of(args->paths.begin(), args->paths.end(), [](const auto& p) { return IsAzureShareUrl(p); });
+    if (azure && args->paths.size() != 1) {
+      *exit_code = ReportError(g, Status::InvalidArgument("back up one azfiles:// URL at a time, alone"));
+      return;
+    }
+    if (!azure && (args->live || !args->share_snapshot.empty())) {
+      *exit_code =
+          ReportError(g, Status::InvalidArgument("--snapshot and --live apply to azfiles:// sources only"));
+      return;
+    }
+    auto paths = azure ? Result<std::vector<std::string>>(args->paths) : AbsolutePaths(args->paths);
     if (!paths.ok()) {
       *exit_code = ReportError(g, paths.status());
       return;
@@ -86,13 +130,13 @@ void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
     opts.paths = *paths;
     opts.excludes = args->excludes;
     opts.tags = args->tags;
-    opts.hostname = args->host.empty() ? Hostname() : args->host;
+    opts.hostname = args->host.empty() && !azure ? Hostname() : args->host;
     opts.parent = args->parent;
     opts.no_parent = args->force;
     opts.threads = g.threads;
     opts.progress = ProgressFor(g);
     PosixSource source;
-    auto result = RunBackup(*repo, source, opts);
+    auto result = azure ? BackupAzure(*repo, *args, std::move(opts)) : RunBackup(*repo, source, opts);
     if (!result.ok()) {
       *exit_code = ReportError(g, result.status());
       return;

@@ -1,7 +1,12 @@
-// arbor restore SNAPSHOT --target DIR: restores a snapshot or parts of it.
+// arbor restore SNAPSHOT --target DIR|azfiles://ACCOUNT/SHARE[/PATH]: restores a
+// snapshot or parts of it into a local directory or an Azure Files share.
 #include <iostream>
+#include <map>
 
+#include "cli/azure_args.h"
 #include "cli/commands.h"
+#include "engine/azure_backup.h"
+#include "engine/azure_files_target.h"
 #include "engine/posix_target.h"
 #include "engine/restore.h"
 
@@ -11,15 +16,43 @@ struct RestoreArgs {
   std::string snapshot;
   std::string target;
   std::vector<std::string> includes;
+  std::string overwrite = "always";
+  AzureArgs azure;
 };
+
+// The target and, for a share, the client it talks through (which must outlive it).
+struct Target {
+  std::unique_ptr<azure::FilesClient> client;
+  std::unique_ptr<RestoreTarget> target;
+};
+
+Result<Target> MakeTarget(const RestoreArgs& args, const std::string& root, Repository& repo) {
+  Target t;
+  if (!IsAzureShareUrl(root)) {
+    t.target = std::make_unique<PosixTarget>(root);
+    return t;
+  }
+  ARBOR_ASSIGN_OR_RETURN(AzureShareUrl url, ParseAzureShareUrl(root));
+  ARBOR_ASSIGN_OR_RETURN(t.client, ConnectAzure(url, args.azure));
+  t.target = std::make_unique<AzureFilesTarget>(t.client.get(), url.account, url.share, url.path,
+                                                [&repo](const Digest& id) { return repo.LoadBlob(id); });
+  return t;
+}
 }  // namespace
 
 void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
   auto args = std::make_shared<RestoreArgs>();
-  auto* cmd = app.add_subcommand("restore", "Restore a snapshot into a directory");
+  auto* cmd = app.add_subcommand("restore", "Restore a snapshot into a directory or an Azure Files share");
   cmd->add_option("snapshot", args->snapshot, "Snapshot id, prefix or 'latest'")->required();
-  cmd->add_option("-t,--target", args->target, "Directory to restore into (created if missing)")->required();
+  cmd->add_option("-t,--target", args->target,
+                  "Directory to restore into (created if missing), or azfiles://ACCOUNT/SHARE[/PATH] "
+                  "(the share must exist)")
+      ->required();
   cmd->add_option("-i,--include", args->includes, "Restore only this snapshot path and what is below it (repeatable)");
+  cmd->add_option("--overwrite", args->overwrite,
+                  "Existing files: always (default), if-changed (size or mtime differ), never")
+      ->check(CLI::IsMember({"always", "if-changed", "never"}));
+  AddAzureOptions(cmd, &args->azure);
   cmd->callback([&g, args, exit_code] {
     auto repo = OpenRepository(g, exit_code);
     if (!repo) return;
@@ -38,8 +71,18 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
     }
     opts.threads = g.threads;
     opts.progress = ProgressFor(g);
-    PosixTarget target(root);
-    auto result = RunRestore(*repo, *snap, target, opts);
+    static const std::map<std::string, OverwritePolicy> kPolicies = {
+        {"always", OverwritePolicy::kAlways},
+        {"if-changed", OverwritePolicy::kIfChanged},
+        {"never", OverwritePolicy::kNever}};
+    opts.overwrite = kPolicies.at(args->overwrite);
+    auto target = MakeTarget(*args, root, *repo);
+    if (!target.ok()) {
+      *exit_code = ReportError(g, target.status());
+      return;
+    }
+    if (target->client && opts.threads <= 0) opts.threads = kDefaultAzureThreads;  // network-bound
+    auto result = RunRestore(*repo, *snap, *target->target, opts);
     if (!result.ok()) {
       *exit_code = ReportError(g, result.status());
       return;
@@ -47,12 +90,15 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
     for (const auto& w : result->warnings) std::cerr << "warning: " << w << "\n";
     if (g.json) {
       PrintJson({{"message_type", "summary"}, {"snapshot_id", snap->id.Hex()}, {"files_restored", result->files},
+                 {"files_skipped", result->files_skipped},
                  {"dirs_restored", result->dirs}, {"bytes_restored", result->bytes}, {"errors", result->errors},
                  {"seconds", result->seconds}});
     } else {
       std::cout << "restored " << result->files << " files and " << result->dirs << " directories ("
                 << HumanBytes(result->bytes) << ") from snapshot " << snap->id.Hex().substr(0, 8) << " to "
-                << root << " in " << HumanDuration(result->seconds) << "\n";
+                << root << " in " << HumanDuration(result->seconds);
+      if (result->files_skipped > 0) std::cout << "; " << result->files_skipped << " existing files kept";
+      std::cout << "\n";
     }
     *exit_code = result->errors > 0 ? kExitPartial : kExitOk;
   });

@@ -15,7 +15,16 @@ constexpr const char* kFooter = R"(Exit codes:
   12  wrong key, or the repository config cannot be read
 
 Environment:
-  ARBOR_REPO   repository location, used when -r/--repo is not given)";
+  ARBOR_REPO   repository location, used when -r/--repo is not given
+  AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT with AZURE_STORAGE_KEY or
+  AZURE_STORAGE_SAS_TOKEN: credentials for azfiles://ACCOUNT/SHARE[/PATH] sources and
+  restore targets (safer than --account-key / --sas-token, which other users can see)
+
+Azure Files:
+  arbor backup azfiles://ACCOUNT/SHARE[/PATH] [--snapshot ID | --live]
+  arbor restore SNAPSHOT --target azfiles://ACCOUNT/SHARE[/PATH] [--overwrite if-changed]
+  A backup reads from a share snapshot it creates, keeps it for the next backup's
+  changed-range reads, and deletes the one the previous backup kept.)";
 
 }  // namespace
 

@@ -173,16 +173,18 @@ Status AzureFilesTarget::MakeHardLink(const std::string& path, const std::string
                              ", which an Azure Files share cannot hold; not restored");
 }
 
+// Metadata first (a directory that was already there kept its own), then attributes
+// and times, so the change time set here is the last word.
 Status AzureFilesTarget::FinishDirectory(const std::string& path, const Node& node) {
   std::string remote = Remote(path);
-  ARBOR_ASSIGN_OR_RETURN(azure::SmbProperties smb, SmbFor(node, true, true));
-  ARBOR_RETURN_IF_ERROR(client_->SetDirectoryProperties(share_, remote, smb).status());
   bool existed = false;
   {
     std::lock_guard lock(mu_);
     existed = existed_.count(remote) != 0;
   }
-  return existed ? client_->SetDirectoryMetadata(share_, remote, MetadataOf(node)) : Status::Ok();
+  if (existed) ARBOR_RETURN_IF_ERROR(client_->SetDirectoryMetadata(share_, remote, MetadataOf(node)));
+  ARBOR_ASSIGN_OR_RETURN(azure::SmbProperties smb, SmbFor(node, true, true));
+  return client_->SetDirectoryProperties(share_, remote, smb).status();
 }
 
 Result<std::optional<Node>> AzureFilesTarget::StatExisting(const std::string& path) {
