@@ -11,6 +11,8 @@
 
 #include "engine/exclude.h"
 #include "engine/file_saver.h"
+#include "engine/index_detector.h"
+#include "indexing/share_index.h"
 #include "engine/moved_entries.h"
 #include "engine/range_reuse.h"
 #include "engine/task_pool.h"
@@ -36,6 +38,11 @@ struct DirJob {
   std::vector<Node> nodes;
   std::vector<char> dropped;  // children left out (unreadable)
   std::atomic<int> pending{1};  // outstanding children + 1 held by the walker
+  // Set when the node index found every child unchanged: the parent snapshot's tree
+  // for this directory, reused as is unless a subdirectory turns out to differ.
+  std::optional<Digest> unchanged_tree;
+  std::optional<Digest> expected;            // the subtree id the parent had for us
+  std::atomic<bool> subdir_changed{false};   // a child directory's id differs from expected
 };
 
 // The directories named on the command line, and the directories above them that
@@ -86,7 +93,7 @@ class Archiver {
  public:
   // `parent` is the snapshot changes are detected against, if any.
   Archiver(Repository& repo, Source& source, const BackupOptions& options,
-           const std::optional<Snapshot>& parent)
+           const std::optional<Snapshot>& parent, const index::NodeTree* parent_index)
       : repo_(repo),
         source_(source),
         options_(options),
@@ -94,6 +101,7 @@ class Archiver {
         pool_(options.threads > 0 ? options.threads : DefaultThreads(), kMaxQueuedFiles),
         progress_(options.progress_counters != nullptr ? *options.progress_counters : own_progress_),
         moved_(repo, source.StableFileIds() && parent ? std::optional<Digest>(parent->tree) : std::nullopt),
+        detector_(parent_index),
         previous_source_snapshot_(parent ? parent->source_snapshot : std::string()) {}
 
   Result<Digest> Run(const std::optional<Digest>& parent_tree) {
@@ -155,11 +163,13 @@ class Archiver {
     }
   }
 
-  std::shared_ptr<DirJob> MakeChild(const std::shared_ptr<DirJob>& job, size_t slot, const std::string& path) {
+  std::shared_ptr<DirJob> MakeChild(const std::shared_ptr<DirJob>& job, size_t slot, const std::string& path,
+                                    std::optional<Digest> expected = std::nullopt) {
     auto sub = std::make_shared<DirJob>();
     sub->path = path;
     sub->parent = job;
     sub->slot = slot;
+    sub->expected = expected;
     job->pending++;
     return sub;
   }
@@ -173,7 +183,8 @@ class Archiver {
       stats_.dirs_total++;
       if (same) ReuseUnchanged(*old, &node);
       else LoadExtendedOrWarn(path, &node);
-      WalkDirectory(MakeChild(job, i, path), old && old->IsDir() ? old->subtree : std::nullopt);
+      auto previous = old && old->IsDir() ? old->subtree : std::nullopt;
+      WalkDirectory(MakeChild(job, i, path, previous), previous);
       return;
     }
     if (!node.IsFile()) {
@@ -245,7 +256,7 @@ class Archiver {
       auto [slot, subtree] = top.subdirs[top.next++];
       stats_.dirs_total++;
       std::string path = JoinPath(top.job->path, top.job->nodes[slot].name);
-      Frame child{MakeChild(top.job, slot, path), {}, 0};
+      Frame child{MakeChild(top.job, slot, path, subtree), {}, 0};
       ListInto(child.job, subtree, &child.subdirs);
       stack.push_back(std::move(child));
     }
@@ -263,6 +274,7 @@ class Archiver {
       std::erase_if(job->nodes, [&](const Node& n) { return excludes_.Excluded(JoinPath(job->path, n.name), n.name); });
     }
     job->dropped.assign(job->nodes.size(), 0);
+    if (parent_tree && job->parent && TakeUnchangedFromIndex(job, *parent_tree, subdirs)) return;
     std::vector<Node> before = LoadParentNodes(parent_tree);
     size_t b = 0;
     for (size_t i = 0; i < job->nodes.size(); ++i) {
@@ -281,6 +293,47 @@ class Archiver {
         HandleEntry(job, i, path, old);
       }
     }
+  }
+
+  // When the node index says nothing in this directory changed, records that without
+  // reading the parent's tree object: files count as unchanged, subdirectories get their
+  // previous ids from the index. Release() then reuses the old tree whole, or fills the
+  // unchanged entries from it if a subdirectory turns out to differ.
+  bool TakeUnchangedFromIndex(const std::shared_ptr<DirJob>& job, const Digest& parent_tree,
+                              std::vector<std::pair<size_t, std::optional<Digest>>>* subdirs) {
+    uint64_t dir_id = job->parent->nodes[job->slot].file_id;
+    auto previous = detector_.Unchanged(dir_id, parent_tree, job->nodes);
+    if (!previous) return false;
+    job->unchanged_tree = parent_tree;
+    for (size_t i = 0; i < job->nodes.size(); ++i) {
+      const Node& node = job->nodes[i];
+      if (node.IsDir()) {
+        subdirs->emplace_back(i, (*previous)[i]);
+      } else if (node.IsFile()) {
+        stats_.files_total++;
+        stats_.bytes_total += node.size;
+        progress_.files_done++;
+        progress_.bytes_done += node.size;
+      }
+    }
+    return true;
+  }
+
+  // For a directory taken as unchanged from the index whose subdirectories did not all
+  // stay the same: the old entries' content and metadata, as the non-index path would
+  // have copied them. Fails rather than store a file without its content.
+  Status FillFromParentTree(DirJob& job) {
+    ARBOR_ASSIGN_OR_RETURN(std::vector<Node> old, repo_.LoadTree(*job.unchanged_tree));
+    size_t b = 0;
+    for (auto& node : job.nodes) {
+      while (b < old.size() && old[b].name < node.name) ++b;
+      if (b == old.size() || old[b].name != node.name) {
+        return Status::Corruption("node index disagrees with the parent snapshot at " + JoinPath(job.path, node.name) +
+                                  " (delete the index file, or back up with --no-index)");
+      }
+      ReuseUnchanged(old[b], &node);
+    }
+    return Status::Ok();
   }
 
   std::vector<Node> LoadParentNodes(const std::optional<Digest>& tree) {
@@ -309,21 +362,30 @@ class Archiver {
   // the id up.
   void Release(const std::shared_ptr<DirJob>& job) {
     if (--job->pending != 0) return;
-    std::vector<Node> kept;
-    kept.reserve(job->nodes.size());
-    for (size_t i = 0; i < job->nodes.size(); ++i) {
-      if (!job->dropped[i]) kept.push_back(std::move(job->nodes[i]));
-    }
-    job->nodes.clear();
-    auto id = repo_.StoreTree(kept);
+    auto id = StoreDirectory(*job);
     if (!id.ok()) return Fail(id.status().Annotate("storing directory " + job->path));
     if (job->parent) {
+      if (!job->expected || *job->expected != *id) job->parent->subdir_changed = true;
       job->parent->nodes[job->slot].subtree = *id;
       Release(job->parent);
     } else {
       std::lock_guard lock(mu_);
       root_id_ = *id;
     }
+  }
+
+  Result<Digest> StoreDirectory(DirJob& job) {
+    if (job.unchanged_tree) {
+      if (!job.subdir_changed) return *job.unchanged_tree;  // exactly as before: nothing to write
+      ARBOR_RETURN_IF_ERROR(FillFromParentTree(job));
+    }
+    std::vector<Node> kept;
+    kept.reserve(job.nodes.size());
+    for (size_t i = 0; i < job.nodes.size(); ++i) {
+      if (!job.dropped[i]) kept.push_back(std::move(job.nodes[i]));
+    }
+    job.nodes.clear();
+    return repo_.StoreTree(kept);
   }
 
   // `from_source`: the error came from the source, which may judge it fatal.
@@ -356,6 +418,7 @@ class Archiver {
   ProgressCounters own_progress_;
   ProgressCounters& progress_;  // options.progress_counters, else own_progress_
   MovedEntries moved_;                          // walker thread only
+  IndexChangeDetector detector_;
   const std::string previous_source_snapshot_;  // the parent's, for range diffs
 
   struct AtomicStats {
@@ -431,7 +494,14 @@ Result<BackupResult> RunBackup(Repository& repo, Source& source, const BackupOpt
   BackupResult result;
   Snapshot& snap = result.snapshot;
   snap.time_ns = NowNs();
-  Archiver archiver(repo, source, options, parent);
+  const index::NodeTree* parent_index = nullptr;
+  std::vector<std::string> index_warnings;
+  if (options.share_index && parent) {
+    auto tree = options.share_index->At(*parent);
+    if (tree.ok()) parent_index = *tree;
+    else index_warnings.push_back(tree.status().Annotate("node index (not used)").message());
+  }
+  Archiver archiver(repo, source, options, parent, parent_index);
   if (parent) {
     archiver.progress().files_expected = parent->stats.files_total;
     archiver.progress().bytes_expected = parent->stats.bytes_total;
@@ -459,6 +529,13 @@ Result<BackupResult> RunBackup(Repository& repo, Source& source, const BackupOpt
   snap.stats.packs_written = repo.counters().packs_written;
   ARBOR_RETURN_IF_ERROR(repo.SaveSnapshot(&snap).status());
   result.warnings = archiver.TakeWarnings();
+  if (options.share_index) {
+    // The snapshot is safe; an index that cannot follow is rebuilt on its next use.
+    auto updated = options.share_index->At(snap);
+    result.index_updated = updated.ok();
+    if (!updated.ok()) index_warnings.push_back(updated.status().Annotate("updating the node index").message());
+  }
+  result.warnings.insert(result.warnings.end(), index_warnings.begin(), index_warnings.end());
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }

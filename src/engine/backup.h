@@ -21,6 +21,8 @@
 
 namespace arbor {
 
+class ShareIndex;
+
 struct BackupOptions {
   std::vector<std::string> paths;  // absolute, '/'-separated
   std::vector<std::string> excludes;
@@ -37,10 +39,16 @@ struct BackupOptions {
   // When set, progress is counted here instead of in a private counter, so a caller
   // (the job worker's heartbeat) can read it while the backup runs. Must outlive the call.
   ProgressCounters* progress_counters = nullptr;
+  // The share's node index. The backup brings it to the parent snapshot and takes the
+  // directories it shows unchanged without reading their tree objects, then brings it
+  // to the new snapshot (saved). Null: every directory is compared with the parent's
+  // tree object and no index is kept.
+  ShareIndex* share_index = nullptr;
 };
 
 struct BackupResult {
   Snapshot snapshot;
+  bool index_updated = false;  // the share index now describes this snapshot
   std::vector<std::string> warnings;  // files skipped and why
   double seconds = 0;
 };

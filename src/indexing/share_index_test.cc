@@ -7,6 +7,8 @@
 
 #include "base/file_util.h"
 #include "engine/backup.h"
+#include "engine/posix_target.h"
+#include "engine/restore.h"
 #include "source/posix_source.h"
 #include "support/temp_dir.h"
 
@@ -91,6 +93,49 @@ TEST_F(ShareIndexTest, RenameIsOneMoveAndHistoryStaysQueryable) {
   auto old_view = reopened->At(first);
   ASSERT_TRUE(old_view.ok());
   EXPECT_TRUE((*old_view)->Lookup(src_ + "/dir0/f5.txt").ok()) << "older versions stay queryable";
+}
+
+TEST_F(ShareIndexTest, BackupTakesUnchangedDirectoriesFromTheIndexWithoutReadingTrees) {
+  auto si = Open();
+  BackupOptions opts;
+  opts.paths = {src_};
+  opts.hostname = "h";
+  opts.share_index = si.get();
+  auto first = RunBackup(*repo_, source_, opts);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_TRUE(first->index_updated);
+
+  uint64_t loaded_before = repo_->counters().blobs_loaded;
+  auto second = RunBackup(*repo_, source_, opts);
+  ASSERT_TRUE(second.ok());
+  uint64_t loads = repo_->counters().blobs_loaded - loaded_before;
+  // Only the directories on the way to src are compared through their tree objects
+  // (the walk above the backed-up path does not use the index); the 7 directories
+  // of the backed-up tree are not read.
+  size_t on_the_way = static_cast<size_t>(std::count(src_.begin(), src_.end(), '/'));
+  EXPECT_LE(loads, on_the_way + 1);
+  EXPECT_EQ(second->snapshot.stats.files_read, 0U);
+
+  // One file changes deep down: its directory and its ancestors are rebuilt, the
+  // unchanged siblings' entries are filled from the parent's tree objects.
+  Write("dir1/deep/leaf.bin", "leaf, changed");
+  auto third = RunBackup(*repo_, source_, opts);
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->snapshot.stats.files_read, 1U);
+  EXPECT_EQ(third->snapshot.stats.files_total, 3U * 201);
+  // Restorable and complete: the index-filled entries kept their content.
+  auto tree = si->At(third->snapshot);
+  ASSERT_TRUE(tree.ok());
+  EXPECT_EQ((*tree)->file_count(), 3U * 201);
+  auto leaf = (*tree)->Lookup(src_ + "/dir1/deep/leaf.bin");
+  ASSERT_TRUE(leaf.ok());
+  EXPECT_EQ(leaf->size, 13U);
+  PosixTarget target(dir_ + "/out");
+  ASSERT_TRUE(RunRestore(*repo_, third->snapshot, target, RestoreOptions{}).ok());
+  // dir1 was rebuilt from the index's "unchanged" verdict plus its old tree object.
+  EXPECT_EQ(*ReadWholeFile(dir_ + "/out" + src_ + "/dir1/f9.txt"), std::string(10, 'x'));
+  EXPECT_EQ(*ReadWholeFile(dir_ + "/out" + src_ + "/dir1/deep/leaf.bin"), "leaf, changed");
+  EXPECT_EQ(*ReadWholeFile(dir_ + "/out" + src_ + "/dir2/f199.txt"), std::string(200, 'x'));
 }
 
 TEST_F(ShareIndexTest, DeletedDirectoriesLeaveTheIndex) {

@@ -108,6 +108,7 @@ Status Repository::Flush() {
 }
 
 Result<std::string> Repository::LoadBlob(const Digest& id) {
+  counters_.blobs_loaded++;
   ARBOR_ASSIGN_OR_RETURN(auto loc, index_->Find(id));
   if (!loc) return Status::NotFound("blob " + id.Hex() + " is not in the index");
   auto stored = store_->Get(format::PackKey(prefix_, loc->pack), loc->offset, loc->length);

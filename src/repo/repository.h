@@ -31,6 +31,7 @@ struct RepoCounters {
   std::atomic<uint64_t> blobs_added{0};
   std::atomic<uint64_t> bytes_added{0};  // stored (compressed) bytes of new blobs
   std::atomic<uint64_t> packs_written{0};
+  std::atomic<uint64_t> blobs_loaded{0};  // LoadBlob calls (tree reads, restores, ...)
 };
 
 class Repository {

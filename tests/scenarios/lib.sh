@@ -6,6 +6,7 @@ ARBOR="${ARBOR:?set ARBOR to the arbor binary}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/arbor-scenario-XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 export ARBOR_REPO="$WORK/repo"
+export ARBOR_STATE_DIR="$WORK/state"  # the node index, kept out of $HOME
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 step() { echo "--- [$(date +%T.%N | cut -c1-12)] $*"; }
