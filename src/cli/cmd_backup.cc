@@ -9,6 +9,7 @@
 #include "cli/azure_args.h"
 #include "cli/commands.h"
 #include "engine/azure_backup.h"
+#include "cli/index_context.h"
 #include "engine/backup.h"
 #include "source/posix_source.h"
 
@@ -22,6 +23,8 @@ struct BackupArgs {
   std::string host;
   std::string parent;
   bool force = false;
+  bool no_index = false;
+  std::string index;
   AzureArgs azure;
   std::string share_snapshot;  // --snapshot
   bool live = false;
@@ -102,6 +105,8 @@ void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
                   "Host name recorded in the snapshot (default: this host; for azfiles:// the account)");
   cmd->add_option("--parent", args->parent, "Snapshot to compare with (default: latest with the same paths)");
   cmd->add_flag("--force", args->force, "Read every file, ignoring the parent snapshot");
+  cmd->add_flag("--no-index", args->no_index, "Neither use nor update the node index (compare with trees instead)");
+  AddIndexOption(cmd, &args->index);
   auto* snap = cmd->add_option("--snapshot", args->share_snapshot,
                                "Azure Files: read this existing share snapshot instead of creating one");
   cmd->add_flag("--live", args->live, "Azure Files: read the live share (no share snapshot, no consistency)")
@@ -135,6 +140,13 @@ void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
     opts.no_parent = args->force;
     opts.threads = g.threads;
     opts.progress = ProgressFor(g);
+    std::unique_ptr<ShareIndex> share_index;
+    if (!args->no_index) {
+      auto opened = ShareIndex::Open(args->index, *repo);
+      if (opened.ok()) share_index = std::move(opened).value();
+      else std::cerr << "warning: node index unavailable (" << opened.status().message() << "); continuing without it\n";
+    }
+    opts.share_index = share_index.get();
     PosixSource source;
     auto result = azure ? BackupAzure(*repo, *args, std::move(opts)) : RunBackup(*repo, source, opts);
     if (!result.ok()) {
