@@ -23,12 +23,16 @@ enum ExitCode : int {
   kExitNoRepo = 10,    // no repository at the given location
   kExitLocked = 11,    // the repository is locked by another operation
   kExitBadConfig = 12, // wrong key, or a config that cannot be read
+  kExitJobCancelled = 13,  // job wait / submit --wait: the job was cancelled
+  kExitJobTimeout = 14,    // job wait: still running when --timeout ran out
 };
 
 struct GlobalOptions {
   std::string repo;  // -r/--repo or ARBOR_REPO
   std::string tenant = "default";
   std::string share = "default";
+  std::string catalog;  // --catalog or ARBOR_CATALOG; empty: DefaultCatalogPath()
+  std::string token;    // --token or ARBOR_TOKEN; empty: act as the operator
   bool json = false;
   bool quiet = false;
   int threads = 0;

@@ -23,5 +23,13 @@ void RegisterFind(CLI::App& app, GlobalOptions& g, int* exit_code);
 void RegisterDu(CLI::App& app, GlobalOptions& g, int* exit_code);
 void RegisterChanges(CLI::App& app, GlobalOptions& g, int* exit_code);
 void RegisterDupes(CLI::App& app, GlobalOptions& g, int* exit_code);
+// The catalog and its job queue (catalog_context.h).
+void RegisterTenant(CLI::App& app, GlobalOptions& g, int* exit_code);
+void RegisterShare(CLI::App& app, GlobalOptions& g, int* exit_code);
+void RegisterToken(CLI::App& app, GlobalOptions& g, int* exit_code);
+void RegisterJob(CLI::App& app, GlobalOptions& g, int* exit_code);
+void RegisterJobSubmit(CLI::App& job, GlobalOptions& g, int* exit_code);
+void RegisterSchedule(CLI::App& app, GlobalOptions& g, int* exit_code);
+void RegisterWorker(CLI::App& app, GlobalOptions& g, int* exit_code);
 
 }  // namespace arbor::cli

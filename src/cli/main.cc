@@ -13,9 +13,14 @@ constexpr const char* kFooter = R"(Exit codes:
   10  no repository at the given location (run `arbor init`)
   11  the repository is locked by another operation (e.g. prune)
   12  wrong key, or the repository config cannot be read
+  13  job wait, job submit --run/--wait: the job was cancelled (0: it succeeded, 1: it failed)
+  14  job wait: the job was still running when --timeout ran out
 
 Environment:
   ARBOR_REPO   repository location, used when -r/--repo is not given
+  ARBOR_CATALOG  catalog for tenant/share/token/job/schedule/worker (--catalog): an SQLite path
+               or postgres://...; default ~/.local/state/arbor/catalog.db
+  ARBOR_TOKEN  API token to act as its tenant (--token); none: the operator
   AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT with AZURE_STORAGE_KEY or
   AZURE_STORAGE_SAS_TOKEN: credentials for azfiles://ACCOUNT/SHARE[/PATH] sources and
   restore targets (safer than --account-key / --sas-token, which other users can see)
@@ -37,7 +42,13 @@ int main(int argc, char** argv) {
   app.fallthrough();  // global options may also follow the subcommand
   GlobalOptions g;
   if (const char* env = std::getenv("ARBOR_REPO")) g.repo = env;
+  if (const char* env = std::getenv("ARBOR_CATALOG")) g.catalog = env;
+  if (const char* env = std::getenv("ARBOR_TOKEN")) g.token = env;
   app.add_option("-r,--repo", g.repo, "Repository location (a directory); default $ARBOR_REPO");
+  app.add_option("--catalog", g.catalog,
+                 "Catalog: an SQLite path or postgres://... (default $ARBOR_CATALOG, else "
+                 "~/.local/state/arbor/catalog.db)");
+  app.add_option("--token", g.token, "API token: act as its tenant (default $ARBOR_TOKEN; none: operator)");
   app.add_option("--tenant", g.tenant, "Tenant namespace inside the repository")->capture_default_str();
   app.add_option("--share", g.share, "Share namespace inside the tenant")->capture_default_str();
   app.add_flag("--json", g.json, "Machine-readable output (JSON lines)");
@@ -59,6 +70,12 @@ int main(int argc, char** argv) {
   RegisterDu(app, g, &exit_code);
   RegisterChanges(app, g, &exit_code);
   RegisterDupes(app, g, &exit_code);
+  RegisterTenant(app, g, &exit_code);
+  RegisterShare(app, g, &exit_code);
+  RegisterToken(app, g, &exit_code);
+  RegisterJob(app, g, &exit_code);
+  RegisterSchedule(app, g, &exit_code);
+  RegisterWorker(app, g, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

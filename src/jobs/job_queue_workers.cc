@@ -28,7 +28,9 @@ SqlQuery ClaimQuery(SqlDialect dialect, const std::string& worker_id, const std:
                     std::chrono::milliseconds lease) {
   SqlQuery q(
       "UPDATE jobs SET state = 'running', lease_owner = ?, lease_expires_ms = now_ms() + ?, "
-      "heartbeat_ms = now_ms(), attempts = attempts + 1, started_ms = COALESCE(started_ms, now_ms()) "
+      "heartbeat_ms = now_ms(), attempts = attempts + 1, started_ms = COALESCE(started_ms, now_ms()), "
+      // Progress is the current attempt's: an attempt after a crash starts over.
+      "progress_files = 0, progress_bytes = 0 "
       "WHERE id = (SELECT j.id FROM jobs j WHERE j.state = 'queued' AND j.run_after_ms <= now_ms() "
       "AND j.cancel_requested = 0 AND j.type IN (",
       worker_id, int64_t{lease.count()});

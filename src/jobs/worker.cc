@@ -19,10 +19,7 @@ class AttemptContext final : public JobContext {
       : queue_(queue),
         catalog_(catalog),
         lease_(lease),
-        principal_(catalog::Principal::ForTenant(job.tenant_id)) {
-    files_.store(job.progress_files);
-    bytes_.store(job.progress_bytes);
-  }
+        principal_(catalog::Principal::ForTenant(job.tenant_id)) {}
 
   void Attach(const LeaseKeeper* keeper) { keeper_.store(keeper); }
   Progress progress() const { return {files_.load(), bytes_.load()}; }

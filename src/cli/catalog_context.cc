@@ -1,0 +1,69 @@
+#include "cli/catalog_context.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "base/file_util.h"
+
+namespace arbor::cli {
+
+std::string DefaultCatalogPath() {
+  const char* state = std::getenv("XDG_STATE_HOME");
+  std::string dir;
+  if (state != nullptr && state[0] == '/') {
+    dir = std::string(state) + "/arbor";
+  } else {
+    const char* home = std::getenv("HOME");
+    dir = std::string(home != nullptr ? home : ".") + "/.local/state/arbor";
+  }
+  return dir + "/catalog.db";
+}
+
+std::string CatalogUrlFor(const GlobalOptions& g) { return g.catalog.empty() ? DefaultCatalogPath() : g.catalog; }
+
+std::optional<CatalogSession> OpenCatalogSession(const GlobalOptions& g, int* exit_code) {
+  std::string url = CatalogUrlFor(g);
+  if (g.catalog.empty()) {
+    // Only the default location is created on demand; a path the user typed must exist.
+    Status made = MakeDirs(std::filesystem::path(url).parent_path().string());
+    if (!made.ok()) {
+      *exit_code = ReportError(g, made.Annotate("creating the default catalog folder"));
+      return std::nullopt;
+    }
+  }
+  auto catalog = catalog::Catalog::Open(url);
+  if (!catalog.ok()) {
+    *exit_code = ReportError(g, catalog.status().Annotate("opening catalog " + catalog::RedactUrl(url)));
+    return std::nullopt;
+  }
+  CatalogSession session{std::move(catalog).value(), catalog::Principal::Operator()};
+  if (!g.token.empty()) {
+    auto who = session.catalog->tokens().Authenticate(g.token);
+    if (!who.ok()) {
+      *exit_code = ReportError(g, who.status());
+      return std::nullopt;
+    }
+    session.principal = *who;
+  }
+  return session;
+}
+
+Result<std::string> ResolveTenantId(CatalogSession& s, const std::string& name_or_id) {
+  if (name_or_id.empty()) return std::string();
+  ARBOR_ASSIGN_OR_RETURN(catalog::Tenant t, s.catalog->tenants().Find(s.principal, name_or_id));
+  return t.id;
+}
+
+Result<catalog::Share> ResolveShare(CatalogSession& s, const std::string& share, const std::string& tenant) {
+  if (tenant.empty()) return s.catalog->shares().Find(s.principal, share);
+  ARBOR_ASSIGN_OR_RETURN(std::string tenant_id, ResolveTenantId(s, tenant));
+  ARBOR_ASSIGN_OR_RETURN(auto shares, s.catalog->shares().List(s.principal, tenant_id));
+  for (auto& sh : shares) {
+    if (sh.id == share || sh.name == share) return sh;
+  }
+  return Status::NotFound("share " + share + " not found");
+}
+
+std::string FormatMs(int64_t ms) { return ms == 0 ? "-" : FormatTime(ms * 1000000); }
+
+}  // namespace arbor::cli

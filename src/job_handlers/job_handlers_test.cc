@@ -1,0 +1,285 @@
+// The engine's job handlers end to end: real catalogs (SQLite and a real Postgres), a real
+// local repository, a real POSIX tree, and the real Worker loop running the jobs.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <thread>
+
+#include "base/file_util.h"
+#include "catalog/testing/test_catalogs.h"
+#include "engine/backup.h"
+#include "job_handlers/engine_handlers.h"
+#include "job_handlers/job_payloads.h"
+#include "job_handlers/job_snapshots.h"
+#include "job_handlers/share_repository.h"
+#include "jobs/worker.h"
+#include "source/posix_source.h"
+#include "support/temp_dir.h"
+
+namespace arbor::job_handlers {
+namespace {
+
+using catalog::Principal;
+using catalog::testing::Engine;
+using jobs::JobState;
+using std::chrono::milliseconds;
+
+constexpr int kSmallFiles = 40;
+
+void WriteFile(const std::string& path, const std::string& data) {
+  std::ofstream(path, std::ios::binary) << data;
+}
+
+// A tree of `n` small files in 4 directories.
+void MakeTree(const std::string& root, int n) {
+  ASSERT_TRUE(MakeDirs(root).ok());
+  for (int d = 0; d < 4; ++d) ASSERT_TRUE(MakeDirs(root + "/d" + std::to_string(d)).ok());
+  for (int i = 0; i < n; ++i) {
+    WriteFile(root + "/d" + std::to_string(i % 4) + "/f" + std::to_string(i), "file " + std::to_string(i * 7919));
+  }
+}
+
+jobs::WorkerOptions FastOptions() {
+  jobs::WorkerOptions o;
+  o.worker_id = "test-worker";
+  o.lease = milliseconds(3000);
+  o.heartbeat = milliseconds(50);
+  o.idle_poll = milliseconds(20);
+  o.retry.initial_backoff = milliseconds(50);
+  o.schedules_every = milliseconds(0);
+  return o;
+}
+
+class JobHandlersTest : public ::testing::TestWithParam<Engine> {
+ protected:
+  void SetUp() override {
+    catalog_ = catalog::testing::OpenFreshCatalog(GetParam(), &url_);
+    ASSERT_TRUE(catalog_);
+    dir_ = arbor::testing::MakeTempDir("arbor-handlers-test");
+    MakeTree(dir_ + "/src", kSmallFiles);
+    ASSERT_TRUE(MakeDirs(dir_ + "/repo").ok());
+    auto tenant = catalog_->tenants().Add(Principal::Operator(), "acme");
+    ASSERT_TRUE(tenant.ok()) << tenant.status().ToString();
+    tenant_ = *tenant;
+    share_ = AddShare("data", dir_ + "/src");
+    RegisterEngineHandlers(handlers_, HandlerOptions{1, {dir_ + "/allowed"}, false});
+    worker_ = std::make_unique<jobs::Worker>(*catalog_, handlers_, FastOptions());
+  }
+  void TearDown() override { (void)RemoveAll(dir_); }
+
+  catalog::Share AddShare(const std::string& name, const std::string& path) {
+    auto repo = catalog_->repositories().Add(Principal::Operator(),
+                                             {tenant_.id, name, "file://" + dir_ + "/repo", {}});
+    EXPECT_TRUE(repo.ok()) << repo.status().ToString();
+    catalog::ShareSpec spec{tenant_.id, name, catalog::ShareKind::kPosix, path, {}, repo.ok() ? repo->id : ""};
+    auto share = catalog_->shares().Add(Principal::Operator(), spec);
+    EXPECT_TRUE(share.ok()) << share.status().ToString();
+    return share.ok() ? *share : catalog::Share{};
+  }
+
+  Principal tenant() const { return Principal::ForTenant(tenant_.id); }
+
+  jobs::Job Submit(jobs::JobType type, const nlohmann::json& payload, int max_attempts = 3) {
+    jobs::JobSpec spec;
+    spec.type = type;
+    spec.share_id = share_.id;
+    spec.payload = payload;
+    spec.max_attempts = max_attempts;
+    auto job = jobs::JobQueue(*catalog_).Enqueue(tenant(), spec);
+    EXPECT_TRUE(job.ok()) << job.status().ToString();
+    return job.ok() ? *job : jobs::Job{};
+  }
+
+  // Runs ready jobs on the in-process worker until `id` has ended; returns it.
+  jobs::Job RunUntilDone(int64_t id) {
+    for (int i = 0; i < 200; ++i) {
+      auto job = jobs::JobQueue(*catalog_).Get(tenant(), id);
+      EXPECT_TRUE(job.ok());
+      if (!job.ok() || jobs::IsTerminal(job->state)) return job.ok() ? *job : jobs::Job{};
+      auto ran = worker_->RunOnce();
+      EXPECT_TRUE(ran.ok()) << ran.status().ToString();
+      if (ran.ok() && !*ran) std::this_thread::sleep_for(milliseconds(20));
+    }
+    ADD_FAILURE() << "job " << id << " did not end";
+    return {};
+  }
+
+  std::unique_ptr<Repository> OpenRepo() {
+    auto repo = OpenShareRepository(*catalog_, tenant(), share_, false);
+    EXPECT_TRUE(repo.ok()) << repo.status().ToString();
+    return repo.ok() ? std::move(repo).value() : nullptr;
+  }
+
+  std::string url_;
+  std::string dir_;
+  std::unique_ptr<catalog::Catalog> catalog_;
+  catalog::Tenant tenant_;
+  catalog::Share share_;
+  jobs::HandlerRegistry handlers_;
+  std::unique_ptr<jobs::Worker> worker_;
+};
+
+TEST_P(JobHandlersTest, BackupWritesOneSnapshotRecordsItAndReportsProgress) {
+  jobs::Job job = RunUntilDone(Submit(jobs::JobType::kBackup, {{"tags", {"t1"}}}).id);
+  ASSERT_EQ(job.state, JobState::kSucceeded) << job.error;
+  EXPECT_EQ(job.progress_files, kSmallFiles);
+  EXPECT_GT(job.progress_bytes, 0);
+
+  auto repo = OpenRepo();
+  ASSERT_TRUE(repo);
+  auto snaps = repo->ListSnapshots().value();
+  ASSERT_EQ(snaps.size(), 1u);
+  EXPECT_EQ(snaps[0].stats.files_total, static_cast<uint64_t>(kSmallFiles));
+  EXPECT_EQ(snaps[0].hostname, "data");  // stable across workers: parents match
+  EXPECT_NE(std::find(snaps[0].tags.begin(), snaps[0].tags.end(), JobTag(job.id)), snaps[0].tags.end());
+  auto records = catalog_->snapshots().List(tenant(), share_.id).value();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].id, snaps[0].id.Hex());
+  EXPECT_EQ(records[0].job_id, job.id);
+  EXPECT_EQ(records[0].stats["files_total"], kSmallFiles);
+
+  // The object keys live under the share's own namespace.
+  EXPECT_EQ(repo->prefix(), share_.ObjectKeyPrefix());
+}
+
+TEST_P(JobHandlersTest, RetriedBackupReusesTheSnapshotOfAnEarlierAttempt) {
+  jobs::Job job = Submit(jobs::JobType::kBackup, nlohmann::json::object());
+  // An earlier attempt that wrote its snapshot and died before completing the job.
+  auto repo = OpenShareRepository(*catalog_, tenant(), share_, true).value();
+  PosixSource source;
+  BackupOptions opts;
+  opts.paths = {share_.location};
+  opts.hostname = share_.name;
+  opts.tags = {JobTag(job.id)};
+  auto first = RunBackup(*repo, source, opts);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+
+  job = RunUntilDone(job.id);
+  ASSERT_EQ(job.state, JobState::kSucceeded) << job.error;
+  auto snaps = OpenRepo()->ListSnapshots().value();
+  ASSERT_EQ(snaps.size(), 1u) << "no second snapshot";
+  EXPECT_EQ(snaps[0].id, first->snapshot.id);
+  auto records = catalog_->snapshots().List(tenant(), share_.id).value();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].id, first->snapshot.id.Hex());
+}
+
+TEST_P(JobHandlersTest, TwoSnapshotsOfOneJobAreSettledToOne) {
+  jobs::Job job = Submit(jobs::JobType::kBackup, nlohmann::json::object());
+  auto repo = OpenShareRepository(*catalog_, tenant(), share_, true).value();
+  PosixSource source;
+  BackupOptions opts;
+  opts.paths = {share_.location};
+  opts.tags = {JobTag(job.id)};
+  std::vector<std::string> ids;
+  for (int i = 0; i < 2; ++i) {
+    opts.hostname = "attempt" + std::to_string(i);  // different content, different ids
+    ids.push_back(RunBackup(*repo, source, opts).value().snapshot.id.Hex());
+  }
+  job = RunUntilDone(job.id);
+  ASSERT_EQ(job.state, JobState::kSucceeded) << job.error;
+  auto snaps = OpenRepo()->ListSnapshots().value();
+  ASSERT_EQ(snaps.size(), 1u);
+  EXPECT_EQ(snaps[0].id.Hex(), std::min(ids[0], ids[1]));
+}
+
+TEST_P(JobHandlersTest, MissingShareDirectoryFailsPermanentlyWithAClearMessage) {
+  share_ = AddShare("gone", dir_ + "/does-not-exist");
+  jobs::Job job = RunUntilDone(Submit(jobs::JobType::kBackup, nlohmann::json::object(), 5).id);
+  EXPECT_EQ(job.state, JobState::kFailed);
+  EXPECT_EQ(job.attempts, 1) << "not retried";
+  EXPECT_NE(job.error.find("does-not-exist is not a directory on this worker"), std::string::npos) << job.error;
+  EXPECT_NE(job.error.find("permanent"), std::string::npos) << job.error;
+}
+
+TEST_P(JobHandlersTest, BadPayloadFailsPermanently) {
+  jobs::Job job = RunUntilDone(Submit(jobs::JobType::kBackup, {{"tags", 42}}, 5).id);
+  EXPECT_EQ(job.state, JobState::kFailed);
+  EXPECT_EQ(job.attempts, 1);
+  EXPECT_NE(job.error.find("'tags' has the wrong type"), std::string::npos) << job.error;
+}
+
+TEST_P(JobHandlersTest, CancelStopsARunningBackupWithoutASnapshot) {
+  std::string big = dir_ + "/big";
+  MakeTree(big, 20000);
+  share_ = AddShare("big", big);
+  jobs::Job job = Submit(jobs::JobType::kBackup, nlohmann::json::object());
+  std::thread runner([&] { job = RunUntilDone(job.id); });
+  auto other = catalog::testing::Reopen(url_);
+  jobs::JobQueue queue(*other);
+  for (int i = 0; i < 500; ++i) {
+    auto now = queue.Get(tenant(), job.id);
+    if (now.ok() && now->state == JobState::kRunning) break;
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  ASSERT_TRUE(queue.Cancel(tenant(), job.id).ok());
+  runner.join();
+  EXPECT_EQ(job.state, JobState::kCancelled) << job.error;
+  EXPECT_LT(job.progress_files, 20000) << "stopped before the end";
+  EXPECT_TRUE(OpenRepo()->ListSnapshots().value().empty());
+  EXPECT_TRUE(catalog_->snapshots().List(tenant(), share_.id).value().empty());
+}
+
+TEST_P(JobHandlersTest, RestoreWritesOnlyWhereTheTenantMay) {
+  ASSERT_EQ(RunUntilDone(Submit(jobs::JobType::kBackup, nlohmann::json::object()).id).state, JobState::kSucceeded);
+  RestorePayload p;
+  p.target = dir_ + "/elsewhere";
+  jobs::Job refused = RunUntilDone(Submit(jobs::JobType::kRestore, p.ToJson()).id);
+  EXPECT_EQ(refused.state, JobState::kFailed);
+  EXPECT_EQ(refused.attempts, 1);
+  EXPECT_NE(refused.error.find("outside this tenant's shares"), std::string::npos) << refused.error;
+  EXPECT_FALSE(ReadWholeFile(dir_ + "/elsewhere" + share_.location + "/d0/f0").ok());
+
+  for (const std::string& target : {dir_ + "/allowed/r1", share_.location + "/restored"}) {
+    p.target = target;
+    jobs::Job ok = RunUntilDone(Submit(jobs::JobType::kRestore, p.ToJson()).id);
+    EXPECT_EQ(ok.state, JobState::kSucceeded) << ok.error;
+    EXPECT_EQ(ok.progress_files, kSmallFiles);
+    EXPECT_EQ(ReadWholeFile(target + share_.location + "/d0/f0").value(), "file 0");
+  }
+}
+
+TEST_P(JobHandlersTest, VerifyPassesThenFindsADamagedPack) {
+  ASSERT_EQ(RunUntilDone(Submit(jobs::JobType::kBackup, nlohmann::json::object()).id).state, JobState::kSucceeded);
+  VerifyPayload v{true};
+  jobs::Job ok = RunUntilDone(Submit(jobs::JobType::kVerify, v.ToJson()).id);
+  EXPECT_EQ(ok.state, JobState::kSucceeded) << ok.error;
+
+  std::string victim;
+  auto repo = OpenRepo();
+  auto* store = repo->store();
+  ASSERT_TRUE(store->List(share_.ObjectKeyPrefix() + "packs/", [&](const ObjectInfo& info) {
+                       if (victim.empty()) victim = dir_ + "/repo/" + info.key;
+                       return Status::Ok();
+                     }).ok());
+  ASSERT_FALSE(victim.empty());
+  std::string data = ReadWholeFile(victim).value();
+  data[data.size() / 2] ^= 0x20;
+  WriteFile(victim, data);
+  jobs::Job bad = RunUntilDone(Submit(jobs::JobType::kVerify, v.ToJson(), 5).id);
+  EXPECT_EQ(bad.state, JobState::kFailed);
+  EXPECT_EQ(bad.attempts, 1);
+  EXPECT_NE(bad.error.find("Corruption"), std::string::npos) << bad.error;
+}
+
+TEST_P(JobHandlersTest, PruneForgetsByPolicyInRepositoryAndCatalog) {
+  for (int i = 0; i < 3; ++i) {
+    WriteFile(dir_ + "/src/new" + std::to_string(i), std::string(1000 + i, 'x'));
+    ASSERT_EQ(RunUntilDone(Submit(jobs::JobType::kBackup, nlohmann::json::object()).id).state, JobState::kSucceeded);
+  }
+  PrunePayload p;
+  p.policy.last = 1;
+  jobs::Job job = RunUntilDone(Submit(jobs::JobType::kPrune, p.ToJson()).id);
+  ASSERT_EQ(job.state, JobState::kSucceeded) << job.error;
+  auto snaps = OpenRepo()->ListSnapshots().value();
+  ASSERT_EQ(snaps.size(), 1u);
+  auto records = catalog_->snapshots().List(tenant(), share_.id).value();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].id, snaps[0].id.Hex());
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, JobHandlersTest, ::testing::ValuesIn(catalog::testing::AllEngines()),
+                         catalog::testing::EngineParamName);
+
+}  // namespace
+}  // namespace arbor::job_handlers

@@ -1,0 +1,70 @@
+#include "job_handlers/restore_handler.h"
+
+#include <filesystem>
+#include <map>
+
+#include "engine/posix_target.h"
+#include "engine/restore.h"
+#include "job_handlers/job_payloads.h"
+#include "job_handlers/share_repository.h"
+
+namespace arbor::job_handlers {
+namespace {
+
+// `path` with symlinks in its existing part resolved, so "inside" means inside on disk.
+std::filesystem::path Canonical(const std::string& path) {
+  std::error_code ec;
+  auto p = std::filesystem::weakly_canonical(path, ec);
+  return ec ? std::filesystem::path(path).lexically_normal() : p;
+}
+
+bool Inside(const std::filesystem::path& path, const std::filesystem::path& root) {
+  auto rel = path.lexically_relative(root);
+  return !rel.empty() && *rel.begin() != "..";
+}
+
+Result<std::string> AllowedTarget(jobs::JobContext& ctx, const std::string& target, const HandlerOptions& options) {
+  auto wanted = Canonical(target);
+  if (options.restore_anywhere) return wanted.string();
+  for (const auto& root : options.restore_roots) {
+    if (Inside(wanted, Canonical(root))) return wanted.string();
+  }
+  ARBOR_ASSIGN_OR_RETURN(auto shares, ctx.catalog().shares().List(ctx.principal()));
+  for (const auto& s : shares) {
+    if (s.kind == catalog::ShareKind::kPosix && Inside(wanted, Canonical(s.location))) return wanted.string();
+  }
+  return Status::PermissionDenied("restore target " + target +
+                                  " is outside this tenant's shares and the worker's restore roots");
+}
+
+OverwritePolicy PolicyFor(const std::string& name) {
+  static const std::map<std::string, OverwritePolicy> kPolicies = {
+      {"always", OverwritePolicy::kAlways}, {"if-changed", OverwritePolicy::kIfChanged}, {"never", OverwritePolicy::kNever}};
+  return kPolicies.at(name);
+}
+
+}  // namespace
+
+Status RestoreHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
+  ARBOR_ASSIGN_OR_RETURN(RestorePayload payload, RestorePayload::FromJson(job.payload));
+  ARBOR_ASSIGN_OR_RETURN(catalog::Share share, ctx.catalog().shares().Find(ctx.principal(), job.share_id));
+  ARBOR_ASSIGN_OR_RETURN(std::string target, AllowedTarget(ctx, payload.target, options_));
+  ARBOR_ASSIGN_OR_RETURN(auto repo, OpenShareRepository(ctx.catalog(), ctx.principal(), share, /*create=*/false));
+  ARBOR_ASSIGN_OR_RETURN(Snapshot snapshot, repo->FindSnapshot(payload.snapshot));
+  RestoreOptions opts;
+  opts.includes = payload.includes;
+  opts.overwrite = PolicyFor(payload.overwrite);
+  opts.threads = options_.threads;
+  PosixTarget out(target);
+  ARBOR_ASSIGN_OR_RETURN(RestoreResult r, RunRestore(*repo, snapshot, out, opts));
+  ctx.SetProgress({static_cast<int64_t>(r.files), static_cast<int64_t>(r.bytes)});
+  if (r.errors > 0) {
+    // Retryable: a restore rewrites files whole, so running it again is safe.
+    return Status::IOError("restore of snapshot " + snapshot.id.Hex().substr(0, 8) + " to " + target + ": " +
+                           std::to_string(r.errors) + " entries failed" +
+                           (r.warnings.empty() ? std::string() : ", first: " + r.warnings.front()));
+  }
+  return Status::Ok();
+}
+
+}  // namespace arbor::job_handlers

@@ -1,0 +1,36 @@
+// ShareReader: a share's source as the backup and scan handlers use it, whatever its
+// kind. A POSIX share is a directory on the worker's host; an Azure Files share is read
+// over REST with the share's credential (resolved from the catalog, never logged).
+//
+// Thread safety: as the Source it wraps. Lives for one job attempt.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "catalog/catalog.h"
+#include "engine/backup.h"
+#include "source/source.h"
+
+namespace arbor::job_handlers {
+
+class ShareReader {
+ public:
+  virtual ~ShareReader() = default;
+  // The source paths that make up the whole share: {"/srv/data"} for a POSIX share.
+  virtual std::vector<std::string> Paths() const = 0;
+  // For listing (the scan); Backup() brings its own view of the source.
+  virtual Source& source() = 0;
+  // Backs up options.paths (empty: Paths()) into `repo`. Fills what is fixed per share
+  // (host name, which makes parent snapshots match whichever worker ran the last backup).
+  virtual Result<BackupResult> Backup(Repository& repo, BackupOptions options) = 0;
+};
+
+// NotFound (a permanent failure) when a POSIX share's directory does not exist on this
+// worker; PermissionDenied / InvalidArgument for credentials that cannot be used.
+Result<std::unique_ptr<ShareReader>> OpenShareReader(catalog::Catalog& catalog, const catalog::Principal& p,
+                                                     const catalog::Share& share);
+
+}  // namespace arbor::job_handlers

@@ -1,0 +1,31 @@
+// The repository a share's snapshots go to, found through the catalog: the share's
+// repository row names the object store, and the share itself the namespace
+// "{tenant_id}/{share_id}" inside it, so tenants never share keys or dedup space.
+//
+// A namespace without a repository yet is initialised on first use (the first backup of a
+// new share). Two workers initialising the same namespace at once may both write a config;
+// the last one stays, and the other's first backup only chunks with another seed: data is
+// addressed by SHA-256, so nothing is lost, only some dedup with that one backup.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "catalog/catalog.h"
+#include "repo/repository.h"
+
+namespace arbor::job_handlers {
+
+// The location OpenObjectStore understands for a catalog repository URL: "file:///srv/x"
+// and "/srv/x" are "/srv/x"; "local:..." passes through. Unsupported for schemes this
+// build has no store for (azblob://, s3://, sftp://).
+Result<std::string> StoreLocation(const std::string& repository_url);
+
+// `create`: initialise the namespace (and the store's folder) if missing; otherwise
+// NotFound when the share has never been backed up. InvalidArgument for a share without
+// a repository. Every lookup is scoped by `p`.
+Result<std::unique_ptr<Repository>> OpenShareRepository(catalog::Catalog& catalog, const catalog::Principal& p,
+                                                        const catalog::Share& share, bool create);
+
+}  // namespace arbor::job_handlers
