@@ -22,7 +22,9 @@ expect_stderr "does not exist"
 
 step "unreadable file (as an unprivileged user): exit 3, the rest is saved"
 chown -R nobody "$WORK" && chmod 755 "$WORK"
-expect_exit 3 runuser -u nobody -- env ARBOR_REPO="$ARBOR_REPO" "$ARBOR" backup "$S"
+# A copy nobody can execute: the build tree may sit below a directory only root can enter.
+install -m 755 "$ARBOR" "$WORK/arbor-as-nobody"
+expect_exit 3 runuser -u nobody -- env ARBOR_REPO="$ARBOR_REPO" "$WORK/arbor-as-nobody" backup "$S"
 expect_stderr "unreadable"
 expect_stderr "Permission denied"
 "$ARBOR" ls latest | grep -q "$S/readable" || fail "readable file missing from snapshot"

@@ -23,7 +23,13 @@ cleanup_workers() {
     kill -9 "${WORKER_PID[$id]}" 2>/dev/null || true
     wait "${WORKER_PID[$id]}" 2>/dev/null || true  # only the workers: a bare `wait` would wait for postgres too
   done
-  if [[ -n "$PG_PID" ]]; then kill -INT "$PG_PID" 2>/dev/null || true; wait "$PG_PID" 2>/dev/null || true; fi
+  if [[ -n "$PG_PID" ]]; then
+    # pg_ctl signals the postmaster itself (its pid file): a signal to runuser is not
+    # always passed on (under ctest it was not, and the wait below never ended).
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1 \
+      || kill -9 "$PG_PID" 2>/dev/null || true
+    wait "$PG_PID" 2>/dev/null || true
+  fi
   [[ -n "$PG_DIR" ]] && rm -rf "$PG_DIR"
   rm -rf "$WORK"
 }
