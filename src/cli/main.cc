@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
   app.add_option("--share", g.share, "Share namespace inside the tenant")->capture_default_str();
   app.add_flag("--json", g.json, "Machine-readable output (JSON lines)");
   app.add_flag("-q,--quiet", g.quiet, "No progress output");
-  app.add_option("--threads", g.threads, "Worker threads (default: one per core)");
+  app.add_option("--threads", g.threads, "Worker threads (default: backup two per core, at least 4; Azure backup 32; others one per core)");
 
   int exit_code = kExitOk;
   RegisterInit(app, g, &exit_code);

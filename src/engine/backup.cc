@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -23,6 +24,13 @@ namespace arbor {
 namespace {
 
 constexpr size_t kMaxQueuedFiles = 512;
+
+// A backup of small files spends most of each file's time in open/stat/xattr/read
+// syscalls, during which its thread holds no core: with one thread per core a 2-core
+// machine ran at ~100% CPU, with two per core (at least 4) at ~175% and 2.2x the files/s
+// (58,850 files: 5.5 s -> 2.5 s). Restore does not gain from this (it measured slower),
+// so only the backup default changes.
+int DefaultBackupThreads() { return std::max(4, 2 * DefaultThreads()); }
 
 int64_t NowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -98,7 +106,7 @@ class Archiver {
         source_(source),
         options_(options),
         excludes_(options.excludes),
-        pool_(options.threads > 0 ? options.threads : DefaultThreads(), kMaxQueuedFiles),
+        pool_(options.threads > 0 ? options.threads : DefaultBackupThreads(), kMaxQueuedFiles),
         progress_(options.progress_counters != nullptr ? *options.progress_counters : own_progress_),
         moved_(repo, source.StableFileIds() && parent ? std::optional<Digest>(parent->tree) : std::nullopt),
         detector_(parent_index),
