@@ -46,6 +46,13 @@ std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_cod
 int ReportError(const GlobalOptions& g, const Status& status);
 ProgressMode ProgressFor(const GlobalOptions& g);
 void PrintJson(const nlohmann::json& j);
+// Prints a list of catalog rows (anything with ToJson()) as one JSON array.
+template <typename Rows>
+void PrintJsonRows(const Rows& rows) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& row : rows) arr.push_back(row.ToJson());
+  PrintJson(arr);
+}
 // JSON-safe rendering of a file name that may not be UTF-8.
 std::string DisplayName(const std::string& raw);
 std::string FormatTime(int64_t ns);

@@ -70,9 +70,7 @@ void RegisterScheduleList(CLI::App* parent, GlobalOptions& g, int* exit_code) {
       return;
     }
     if (g.json) {
-      nlohmann::json arr = nlohmann::json::array();
-      for (const auto& sc : *all) arr.push_back(sc.ToJson());
-      PrintJson(arr);
+      PrintJsonRows(*all);
       return;
     }
     std::printf("%-16s  %-16s  %-8s  %-8s  %-19s  %s\n", "ID", "Share", "Type", "Every", "Next", "Enabled");

@@ -124,9 +124,7 @@ void RegisterShareList(CLI::App* parent, GlobalOptions& g, int* exit_code) {
       return;
     }
     if (g.json) {
-      nlohmann::json arr = nlohmann::json::array();
-      for (const auto& sh : *all) arr.push_back(sh.ToJson());
-      PrintJson(arr);
+      PrintJsonRows(*all);
       return;
     }
     std::printf("%-16s  %-16s  %-16s  %-11s  %-28s  %s\n", "ID", "Tenant", "Name", "Kind", "Credential", "Location");
@@ -154,9 +152,7 @@ void RegisterShareSnapshots(CLI::App* parent, GlobalOptions& g, int* exit_code) 
       return;
     }
     if (g.json) {
-      nlohmann::json arr = nlohmann::json::array();
-      for (const auto& sn : *all) arr.push_back(sn.ToJson());
-      PrintJson(arr);
+      PrintJsonRows(*all);
       return;
     }
     std::printf("%-12s  %-19s  %-8s  %10s  %10s\n", "ID", "Time", "Job", "Files", "Size");

@@ -36,9 +36,7 @@ void RegisterTenantList(CLI::App* parent, GlobalOptions& g, int* exit_code) {
       return;
     }
     if (g.json) {
-      nlohmann::json arr = nlohmann::json::array();
-      for (const auto& t : *all) arr.push_back(t.ToJson());
-      PrintJson(arr);
+      PrintJsonRows(*all);
       return;
     }
     std::printf("%-16s  %-24s  %s\n", "ID", "Name", "Created");

@@ -59,9 +59,7 @@ void RegisterTokenList(CLI::App* parent, GlobalOptions& g, int* exit_code) {
       return;
     }
     if (g.json) {
-      nlohmann::json arr = nlohmann::json::array();
-      for (const auto& t : *all) arr.push_back(t.ToJson());
-      PrintJson(arr);
+      PrintJsonRows(*all);
       return;
     }
     std::printf("%-16s  %-8s  %-16s  %-16s  %s\n", "ID", "Role", "Tenant", "Name", "Revoked");

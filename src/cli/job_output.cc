@@ -38,9 +38,7 @@ int ExitCodeFor(const jobs::TreeSummary& summary) {
 
 void PrintJobTable(const GlobalOptions& g, const std::vector<jobs::Job>& jobs) {
   if (g.json) {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& j : jobs) arr.push_back(j.ToJson());
-    PrintJson(arr);
+    PrintJsonRows(jobs);
     return;
   }
   std::printf("%-8s  %-8s  %-9s  %-16s  %-8s  %-24s  %-19s  %s\n", "ID", "Type", "State", "Share", "Attempts",
