@@ -57,9 +57,10 @@ struct DirJob {
 // the snapshot must contain to reach them ("/home/u/data" -> "home" -> "u" -> "data").
 struct PathTrie {
   std::map<std::string, PathTrie> children;
-  bool target = false;
+  bool target = false;   // backed up whole
+  bool shallow = false;  // its own non-directory entries are backed up too
 
-  void Add(const std::string& path) {
+  void Add(const std::string& path, bool whole = true) {
     PathTrie* t = this;
     size_t pos = 1;
     while (pos < path.size()) {
@@ -68,6 +69,10 @@ struct PathTrie {
       if (slash > pos) t = &t->children[path.substr(pos, slash - pos)];
       if (t->target) return;  // an ancestor is backed up whole
       pos = slash + 1;
+    }
+    if (!whole) {
+      t->shallow = true;
+      return;
     }
     t->target = true;
     t->children.clear();
@@ -115,6 +120,7 @@ class Archiver {
   Result<Digest> Run(const std::optional<Digest>& parent_tree) {
     PathTrie trie;
     for (const auto& p : options_.paths) trie.Add(p);
+    for (const auto& p : options_.shallow_paths) trie.Add(p, /*whole=*/false);
     auto root = std::make_shared<DirJob>();
     root->path = "/";
     if (trie.target) {
@@ -137,10 +143,12 @@ class Archiver {
   }
 
  private:
-  // Virtual directories hold only the children on the way to the targets.
+  // Virtual directories hold only the children on the way to the targets; a shallow one
+  // also its own non-directory entries.
   void ProcessVirtual(const PathTrie& trie, const std::shared_ptr<DirJob>& job,
                       const std::optional<Digest>& parent_tree) {
     std::vector<Node> before = LoadParentNodes(parent_tree);
+    if (trie.shallow) ListShallow(trie, job.get());
     for (const auto& [name, child] : trie.children) {
       std::string path = JoinPath(job->path, name);
       auto node = source_.Stat(path);
@@ -154,20 +162,39 @@ class Archiver {
       }
       job->nodes.push_back(std::move(node).value());
     }
+    if (trie.shallow) {
+      std::sort(job->nodes.begin(), job->nodes.end(), [](const Node& a, const Node& b) { return a.name < b.name; });
+    }
     job->dropped.assign(job->nodes.size(), 0);
     for (size_t i = 0; i < job->nodes.size(); ++i) {
       const Node* old = FindByName(before, job->nodes[i].name);
-      const PathTrie& child = trie.children.at(job->nodes[i].name);
       std::string path = JoinPath(job->path, job->nodes[i].name);
-      if (child.target) {
+      auto named = trie.children.find(job->nodes[i].name);
+      if (named == trie.children.end() || named->second.target) {  // a shallow directory's file, or a target
         HandleEntry(job, i, path, old);
         continue;
       }
       if (old && Unchanged(job->nodes[i], *old)) ReuseUnchanged(*old, &job->nodes[i]);
       else LoadExtendedOrWarn(path, &job->nodes[i]);
       auto sub = MakeChild(job, i, path);
-      ProcessVirtual(child, sub, old && old->IsDir() ? old->subtree : std::nullopt);
+      ProcessVirtual(named->second, sub, old && old->IsDir() ? old->subtree : std::nullopt);
       Release(sub);
+    }
+  }
+
+  // A shallow directory's own entries other than subdirectories (those are backed up by
+  // other units, or named in the trie). It counts as a directory of this backup.
+  void ListShallow(const PathTrie& trie, DirJob* job) {
+    stats_.dirs_total++;
+    std::vector<Node> listed;
+    std::vector<Status> warnings;
+    Status st = source_.List(job->path, &listed, &warnings);
+    for (auto& w : warnings) Warn(w);
+    if (!st.ok()) Warn(st);
+    for (auto& node : listed) {
+      if (node.IsDir() || trie.children.count(node.name)) continue;
+      if (!excludes_.empty() && excludes_.Excluded(JoinPath(job->path, node.name), node.name)) continue;
+      job->nodes.push_back(std::move(node));
     }
   }
 
@@ -453,8 +480,10 @@ class Archiver {
   }
 };
 
-Result<std::optional<Snapshot>> FindParent(Repository& repo, const BackupOptions& options,
-                                           const Source& source) {
+}  // namespace
+
+Result<std::optional<Snapshot>> FindParentSnapshot(Repository& repo, const BackupOptions& options,
+                                                   std::string_view source_kind) {
   if (options.no_parent) return std::optional<Snapshot>();
   if (!options.parent.empty()) {
     ARBOR_ASSIGN_OR_RETURN(Snapshot s, repo.FindSnapshot(options.parent));
@@ -464,15 +493,14 @@ Result<std::optional<Snapshot>> FindParent(Repository& repo, const BackupOptions
   auto want = options.paths;
   std::sort(want.begin(), want.end());
   for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    if (IsPartial(*it)) continue;
     auto have = it->paths;
     std::sort(have.begin(), have.end());
-    if (have == want && it->hostname == options.hostname && it->source == source.Kind())
+    if (have == want && it->hostname == options.hostname && it->source == source_kind)
       return std::optional<Snapshot>(*it);
   }
   return std::optional<Snapshot>();
 }
-
-}  // namespace
 
 void CleanStaleStaging(const std::string& staging_dir) {
   DIR* d = ::opendir(staging_dir.c_str());
@@ -492,7 +520,7 @@ Result<BackupResult> RunBackup(Repository& repo, Source& source, const BackupOpt
   auto start = std::chrono::steady_clock::now();
   CleanStaleStaging(repo.store()->StagingDir());
   ARBOR_ASSIGN_OR_RETURN(auto lock, repo.Lock(LockKind::kShared, std::chrono::seconds(60)));
-  ARBOR_ASSIGN_OR_RETURN(auto parent, FindParent(repo, options, source));
+  ARBOR_ASSIGN_OR_RETURN(auto parent, FindParentSnapshot(repo, options, source.Kind()));
   source.SetBlobSink([&repo](std::string_view data) -> Result<Digest> {
     Digest id = Sha256Of(data);
     ARBOR_RETURN_IF_ERROR(repo.StoreBlob(format::BlobType::kData, id, data).status());
@@ -527,6 +555,7 @@ Result<BackupResult> RunBackup(Repository& repo, Source& source, const BackupOpt
   snap.end_time_ns = NowNs();
   snap.hostname = options.hostname;
   snap.paths = options.paths;
+  snap.paths.insert(snap.paths.end(), options.shallow_paths.begin(), options.shallow_paths.end());
   snap.tags = options.tags;
   snap.source = source.Kind();
   snap.source_snapshot = options.source_snapshot;

@@ -12,6 +12,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -25,6 +26,10 @@ class ShareIndex;
 
 struct BackupOptions {
   std::vector<std::string> paths;  // absolute, '/'-separated
+  // Directories of which only the own entries are saved: their files, and of their
+  // subdirectories only those named in `paths` or here. A scan's fan-out uses this to
+  // split a directory too big for one unit (engine/partition.h).
+  std::vector<std::string> shallow_paths;
   std::vector<std::string> excludes;
   std::vector<std::string> tags;
   std::string hostname;
@@ -57,6 +62,12 @@ struct BackupResult {
 // errors). Unreadable files become warnings and stats.errors; the snapshot is
 // still written.
 Result<BackupResult> RunBackup(Repository& repo, Source& source, const BackupOptions& options);
+
+// The snapshot a backup with `options` compares against: options.parent when set, else
+// the newest complete snapshot with the same paths, host and source kind; nullopt when
+// there is none or options.no_parent.
+Result<std::optional<Snapshot>> FindParentSnapshot(Repository& repo, const BackupOptions& options,
+                                                   std::string_view source_kind);
 
 // Removes staging files left by backups whose process no longer exists.
 void CleanStaleStaging(const std::string& staging_dir);

@@ -14,40 +14,18 @@
 #include "engine/restore.h"
 #include "engine/verify.h"
 #include "source/posix_source.h"
-#include "support/temp_dir.h"
+#include "support/backup_fixture.h"
 
 namespace arbor {
 namespace {
 
-class EngineTest : public ::testing::Test {
+class EngineTest : public testing::BackupFixture {
  protected:
   void SetUp() override {
-    dir_ = testing::MakeTempDir("arbor-engine");
-    src_ = dir_ + "/src";
-    ASSERT_TRUE(MakeDirs(src_ + "/sub").ok());
+    BackupFixture::SetUp();
     Write("a.txt", "alpha");
     Write("sub/b.txt", std::string(300000, 'b'));
-    auto store = OpenObjectStore(dir_ + "/repo", true);
-    repo_ = std::move(Repository::Init(std::move(store).value(), "t", "s", RepoConfig::NewRandom())).value();
   }
-  void TearDown() override { (void)RemoveAll(dir_); }
-
-  void Write(const std::string& rel, const std::string& data) {
-    ASSERT_TRUE(WriteFileAtomic(src_ + "/" + rel, data).ok());
-  }
-
-  Snapshot Backup() {
-    BackupOptions opts;
-    opts.paths = {src_};
-    opts.hostname = "test";
-    auto r = RunBackup(*repo_, source_, opts);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? r->snapshot : Snapshot{};
-  }
-
-  std::string dir_, src_;
-  PosixSource source_;
-  std::unique_ptr<Repository> repo_;
 };
 
 TEST_F(EngineTest, IncrementalReadsOnlyChangedFiles) {

@@ -49,12 +49,16 @@ std::vector<bool> KeepGroup(const std::vector<const Snapshot*>& group, const Ret
 
 ForgetDecision ApplyRetention(const std::vector<Snapshot>& snapshots, const RetentionPolicy& policy) {
   std::map<std::pair<std::string, std::vector<std::string>>, std::vector<const Snapshot*>> groups;
+  ForgetDecision d;
   for (const auto& s : snapshots) {
+    if (IsPartial(s)) {  // belongs to a fan-out still running; its assemble deletes it
+      d.keep.push_back(s);
+      continue;
+    }
     auto paths = s.paths;
     std::sort(paths.begin(), paths.end());
     groups[{s.hostname, paths}].push_back(&s);
   }
-  ForgetDecision d;
   for (auto& [key, group] : groups) {
     std::sort(group.begin(), group.end(), [](const Snapshot* a, const Snapshot* b) { return a->time_ns > b->time_ns; });
     auto keep = KeepGroup(group, policy);

@@ -10,48 +10,27 @@
 #include "engine/posix_target.h"
 #include "engine/restore.h"
 #include "source/posix_source.h"
-#include "support/temp_dir.h"
+#include "support/backup_fixture.h"
 
 namespace arbor {
 namespace {
 
-class ShareIndexTest : public ::testing::Test {
+class ShareIndexTest : public testing::BackupFixture {
  protected:
   void SetUp() override {
-    dir_ = testing::MakeTempDir("arbor-share-index");
-    src_ = dir_ + "/src";
+    BackupFixture::SetUp();
     for (int d = 0; d < 3; ++d) {
-      ASSERT_TRUE(MakeDirs(src_ + "/dir" + std::to_string(d) + "/deep").ok());
       for (int f = 0; f < 200; ++f) {
         Write("dir" + std::to_string(d) + "/f" + std::to_string(f) + ".txt", std::string(f + 1, 'x'));
       }
       Write("dir" + std::to_string(d) + "/deep/leaf.bin", "leaf");
     }
-    auto store = OpenObjectStore(dir_ + "/repo", true);
-    repo_ = std::move(Repository::Init(std::move(store).value(), "t", "s", RepoConfig::NewRandom())).value();
-  }
-  void TearDown() override { (void)RemoveAll(dir_); }
-
-  void Write(const std::string& rel, const std::string& data) {
-    ASSERT_TRUE(WriteFileAtomic(src_ + "/" + rel, data).ok());
-  }
-  Snapshot Backup() {
-    BackupOptions opts;
-    opts.paths = {src_};
-    opts.hostname = "h";
-    auto r = RunBackup(*repo_, source_, opts);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r->snapshot;
   }
   std::unique_ptr<ShareIndex> Open() {
     auto si = ShareIndex::Open(dir_ + "/index.sqlite", *repo_);
     EXPECT_TRUE(si.ok()) << si.status().ToString();
     return std::move(si).value();
   }
-
-  std::string dir_, src_;
-  PosixSource source_;
-  std::unique_ptr<Repository> repo_;
 };
 
 TEST_F(ShareIndexTest, MirrorsTheSnapshotAndAnswersFromRam) {

@@ -167,8 +167,10 @@ Result<std::vector<Snapshot>> Repository::ListSnapshots() {
 Result<Snapshot> Repository::FindSnapshot(std::string_view ref) {
   ARBOR_ASSIGN_OR_RETURN(auto all, ListSnapshots());
   if (ref == "latest") {
-    if (all.empty()) return Status::NotFound("the repository has no snapshots yet");
-    return all.back();
+    for (auto it = all.rbegin(); it != all.rend(); ++it) {
+      if (!IsPartial(*it)) return *it;
+    }
+    return Status::NotFound("the repository has no snapshots yet");
   }
   std::vector<Snapshot> matches;
   for (auto& s : all) {

@@ -71,7 +71,7 @@ class Repository {
   Result<Digest> SaveSnapshot(Snapshot* snapshot);
   // Sorted by time, oldest first. Unreadable snapshot objects are reported, not skipped.
   Result<std::vector<Snapshot>> ListSnapshots();
-  // "latest", a full id, or a unique prefix of one.
+  // "latest" (the newest that is not partial), a full id, or a unique prefix of one.
   Result<Snapshot> FindSnapshot(std::string_view ref);
   Status DeleteSnapshot(const Digest& id);
 

@@ -90,4 +90,13 @@ Result<Snapshot> Snapshot::Decode(std::string_view object) {
   return s;
 }
 
+std::string PartialTag(int64_t scan_job_id) { return std::string(kPartialTagPrefix) + std::to_string(scan_job_id); }
+
+bool IsPartial(const Snapshot& snapshot) {
+  for (const auto& tag : snapshot.tags) {
+    if (tag.rfind(kPartialTagPrefix, 0) == 0) return true;
+  }
+  return false;
+}
+
 }  // namespace arbor

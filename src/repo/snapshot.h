@@ -44,4 +44,13 @@ struct Snapshot {
   static Result<Snapshot> Decode(std::string_view object);
 };
 
+// A partial snapshot holds one unit of a share that a scan split across workers
+// (engine/assemble.h). It carries the tag "arbor-part-of:<scan job id>", is never
+// "latest", never a parent and never forgotten by a retention policy, and is deleted once
+// the assembled snapshot is saved. A tag rather than a format field, so that readers of
+// the format without this notion still see a valid snapshot.
+inline constexpr std::string_view kPartialTagPrefix = "arbor-part-of:";
+std::string PartialTag(int64_t scan_job_id);
+bool IsPartial(const Snapshot& snapshot);
+
 }  // namespace arbor
