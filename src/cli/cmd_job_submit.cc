@@ -1,4 +1,4 @@
-// arbor job submit backup|restore|verify|prune --share S [...]: puts a job in the queue
+// arbor job submit scan|backup|restore|verify|prune --share S [...]: puts a job in the queue
 // and prints its id. --run also runs it here (the embedded default: no worker needed);
 // --wait waits for workers to run it. Either way the exit code is then the outcome.
 #include <filesystem>
@@ -84,6 +84,24 @@ void RegisterSubmitBackup(CLI::App* parent, GlobalOptions& g, int* exit_code) {
   OnSubmit(cmd, g, exit_code, a, jobs::JobType::kBackup, [p]() -> Result<nlohmann::json> { return p->ToJson(); });
 }
 
+void RegisterSubmitScan(CLI::App* parent, GlobalOptions& g, int* exit_code) {
+  auto a = std::make_shared<SubmitArgs>();
+  auto p = std::make_shared<job_handlers::ScanPayload>();
+  auto* cmd = parent->add_subcommand(
+      "scan", "Back up a share with many workers: list it, fan out one backup job per unit, assemble one snapshot");
+  AddCommonOptions(cmd, a.get());
+  cmd->add_option("--max-files", p->max_files, "Entries (files, directories, links) per backup unit")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-bytes", p->max_bytes, "File bytes per backup unit (accepts KiB/MiB/GiB/TiB)")
+      ->capture_default_str()
+      ->transform(CLI::AsSizeValue(false));
+  cmd->add_option("--tag", p->backup.tags, "Tag the snapshot (repeatable)");
+  cmd->add_option("-e,--exclude", p->backup.excludes, "Exclude entries matching a glob (repeatable)");
+  cmd->add_flag("--force", p->backup.force, "Read every file, ignoring the previous snapshot");
+  OnSubmit(cmd, g, exit_code, a, jobs::JobType::kScan, [p]() -> Result<nlohmann::json> { return p->ToJson(); });
+}
+
 void RegisterSubmitRestore(CLI::App* parent, GlobalOptions& g, int* exit_code) {
   auto a = std::make_shared<SubmitArgs>();
   auto p = std::make_shared<job_handlers::RestorePayload>();
@@ -137,6 +155,7 @@ void RegisterSubmitPrune(CLI::App* parent, GlobalOptions& g, int* exit_code) {
 void RegisterJobSubmit(CLI::App& job, GlobalOptions& g, int* exit_code) {
   auto* cmd = job.add_subcommand("submit", "Queue a job for a share and print its id");
   cmd->require_subcommand(1);
+  RegisterSubmitScan(cmd, g, exit_code);
   RegisterSubmitBackup(cmd, g, exit_code);
   RegisterSubmitRestore(cmd, g, exit_code);
   RegisterSubmitVerify(cmd, g, exit_code);

@@ -15,10 +15,12 @@ constexpr size_t kWarningsLogged = 20;
 
 BackupOptions OptionsFor(const BackupPayload& payload, const std::string& tag, int threads) {
   BackupOptions opts;
-  opts.paths = payload.units;  // empty: the whole share
+  opts.paths = payload.units;  // empty (and no shallow units): the whole share
+  opts.shallow_paths = payload.shallow;
   opts.excludes = payload.excludes;
   opts.tags = payload.tags;
   opts.tags.push_back(tag);
+  if (payload.part_of != 0) opts.tags.push_back(PartialTag(payload.part_of));
   opts.no_parent = payload.force;
   opts.parent = payload.parent;
   opts.threads = threads;
@@ -60,6 +62,8 @@ Status BackupHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
     ARBOR_ASSIGN_OR_RETURN(snapshot, SettleTaggedSnapshot(*repo, ctx, tag));
     if (!snapshot) return Status::Internal("the backup of share " + share.name + " left no snapshot");
   }
+  // A part of a scan is not a snapshot of the share: its assemble job records the whole.
+  if (payload.part_of != 0) return Status::Ok();
   return RecordSnapshot(ctx, job, *snapshot);
 }
 

@@ -1,5 +1,7 @@
 // BackupHandler: the "backup" job. Backs up the job's share into the share's repository
-// namespace and records the snapshot in the catalog.
+// namespace and records the snapshot in the catalog. A scan's child (payload part_of)
+// backs up only its units into a partial snapshot, which is not recorded: the scan's
+// assemble job turns the parts into the share's snapshot (scan_handler.h).
 //
 // Idempotent (see job_snapshots.h): an attempt first looks for the snapshot an earlier
 // attempt of the same job may have written, and backs up only if there is none. A killed

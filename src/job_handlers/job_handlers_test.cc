@@ -12,6 +12,7 @@
 #include "job_handlers/job_payloads.h"
 #include "job_handlers/job_snapshots.h"
 #include "job_handlers/share_repository.h"
+#include "jobs/job_queue.h"
 #include "jobs/worker.h"
 #include "source/posix_source.h"
 #include "support/temp_dir.h"
@@ -101,6 +102,21 @@ class JobHandlersTest : public ::testing::TestWithParam<Engine> {
       if (ran.ok() && !*ran) std::this_thread::sleep_for(milliseconds(20));
     }
     ADD_FAILURE() << "job " << id << " did not end";
+    return {};
+  }
+
+  // Runs ready jobs until the tree of `root` (a scan and its children) is done.
+  jobs::TreeSummary RunTreeUntilDone(int64_t root) {
+    jobs::JobQueue queue(*catalog_);
+    for (int i = 0; i < 400; ++i) {
+      auto summary = queue.Summarize(tenant(), root);
+      EXPECT_TRUE(summary.ok());
+      if (!summary.ok() || summary->done()) return summary.ok() ? *summary : jobs::TreeSummary{};
+      auto ran = worker_->RunOnce();
+      EXPECT_TRUE(ran.ok()) << ran.status().ToString();
+      if (ran.ok() && !*ran) std::this_thread::sleep_for(milliseconds(20));
+    }
+    ADD_FAILURE() << "job tree " << root << " did not end";
     return {};
   }
 
@@ -276,6 +292,66 @@ TEST_P(JobHandlersTest, PruneForgetsByPolicyInRepositoryAndCatalog) {
   auto records = catalog_->snapshots().List(tenant(), share_.id).value();
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0].id, snaps[0].id.Hex());
+}
+
+// MakeTree's 40 files in d0..d3 are 45 entries; at most 12 per unit splits the root:
+// its own entry with d0 (12), then d1, d2, d3 (11 each).
+TEST_P(JobHandlersTest, ScanFansOutBackupsAndAssemblesOneSnapshot) {
+  ScanPayload scan;
+  scan.max_files = 12;
+  scan.backup.tags = {"nightly"};
+  jobs::Job root = Submit(jobs::JobType::kScan, scan.ToJson());
+  jobs::TreeSummary summary = RunTreeUntilDone(root.id);
+  ASSERT_EQ(summary.outcome(), JobState::kSucceeded) << summary.job.error;
+  EXPECT_EQ(summary.total, 6);  // scan, 4 backups, assemble
+  EXPECT_EQ(summary.progress.files, kSmallFiles);
+
+  auto repo = OpenRepo();
+  auto snaps = repo->ListSnapshots().value();
+  ASSERT_EQ(snaps.size(), 1u) << "the partial snapshots are gone";
+  const Snapshot& assembled = snaps[0];
+  EXPECT_FALSE(IsPartial(assembled));
+  EXPECT_EQ(assembled.stats.files_total, static_cast<uint64_t>(kSmallFiles));
+  EXPECT_EQ(assembled.paths, std::vector<std::string>{share_.location});
+  EXPECT_EQ(assembled.hostname, "data");
+  EXPECT_NE(std::find(assembled.tags.begin(), assembled.tags.end(), "nightly"), assembled.tags.end());
+  auto records = catalog_->snapshots().List(tenant(), share_.id).value();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].id, assembled.id.Hex());
+  EXPECT_EQ(records[0].job_id, root.id) << "the snapshot is the result of the scan's tree";
+
+  // A plain backup after it reads nothing and writes the same tree: the assembled
+  // snapshot is the whole share.
+  ASSERT_EQ(RunUntilDone(Submit(jobs::JobType::kBackup, nlohmann::json::object()).id).state, JobState::kSucceeded);
+  Snapshot plain = OpenRepo()->FindSnapshot("latest").value();
+  EXPECT_EQ(plain.parent, assembled.id);
+  EXPECT_EQ(plain.stats.files_read, 0u);
+  EXPECT_EQ(plain.tree, assembled.tree);
+}
+
+TEST_P(JobHandlersTest, ASecondScanComparesEveryPartWithTheLastSnapshot) {
+  ScanPayload scan;
+  scan.max_files = 12;
+  ASSERT_EQ(RunTreeUntilDone(Submit(jobs::JobType::kScan, scan.ToJson()).id).outcome(), JobState::kSucceeded);
+  Snapshot first = OpenRepo()->FindSnapshot("latest").value();
+  WriteFile(dir_ + "/src/d2/f2", "changed between the scans");
+  ASSERT_EQ(RunTreeUntilDone(Submit(jobs::JobType::kScan, scan.ToJson()).id).outcome(), JobState::kSucceeded);
+  Snapshot second = OpenRepo()->FindSnapshot("latest").value();
+  EXPECT_EQ(second.parent, first.id);
+  EXPECT_EQ(second.stats.files_read, 1u);
+  EXPECT_EQ(second.stats.files_total, static_cast<uint64_t>(kSmallFiles));
+  EXPECT_EQ(OpenRepo()->ListSnapshots().value().size(), 2u);
+}
+
+TEST_P(JobHandlersTest, BadScanLimitsAndASubmittedAssembleFailPermanently) {
+  jobs::Job scan = RunUntilDone(Submit(jobs::JobType::kScan, {{"max_files", 0}}, 5).id);
+  EXPECT_EQ(scan.state, JobState::kFailed);
+  EXPECT_EQ(scan.attempts, 1);
+  EXPECT_NE(scan.error.find("max_files and max_bytes must be positive"), std::string::npos) << scan.error;
+  jobs::Job assemble = RunUntilDone(Submit(jobs::JobType::kAssemble, {{"parts", {1}}}, 5).id);
+  EXPECT_EQ(assemble.state, JobState::kFailed);
+  EXPECT_EQ(assemble.attempts, 1);
+  EXPECT_NE(assemble.error.find("enqueued by a scan"), std::string::npos) << assemble.error;
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, JobHandlersTest, ::testing::ValuesIn(catalog::testing::AllEngines()),

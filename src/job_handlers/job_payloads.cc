@@ -28,7 +28,9 @@ Status NonNegative(const char* key, int64_t v) {
 nlohmann::json BackupPayload::ToJson() const {
   nlohmann::json j = {{"tags", tags}, {"excludes", excludes}, {"force", force}};
   if (!units.empty()) j["units"] = units;
+  if (!shallow.empty()) j["shallow"] = shallow;
   if (!parent.empty()) j["parent"] = parent;
+  if (part_of != 0) j["part_of"] = part_of;
   return j;
 }
 
@@ -38,9 +40,17 @@ Result<BackupPayload> BackupPayload::FromJson(const nlohmann::json& j) {
   ARBOR_RETURN_IF_ERROR(Read(j, "excludes", &p.excludes));
   ARBOR_RETURN_IF_ERROR(Read(j, "force", &p.force));
   ARBOR_RETURN_IF_ERROR(Read(j, "units", &p.units));
+  ARBOR_RETURN_IF_ERROR(Read(j, "shallow", &p.shallow));
   ARBOR_RETURN_IF_ERROR(Read(j, "parent", &p.parent));
-  for (const auto& u : p.units) {
-    if (u.empty() || u[0] != '/') return Status::InvalidArgument("job payload: units must be absolute paths");
+  ARBOR_RETURN_IF_ERROR(Read(j, "part_of", &p.part_of));
+  for (const auto* list : {&p.units, &p.shallow}) {
+    for (const auto& u : *list) {
+      if (u.empty() || u[0] != '/') return Status::InvalidArgument("job payload: units must be absolute paths");
+    }
+  }
+  ARBOR_RETURN_IF_ERROR(NonNegative("part_of", p.part_of));
+  if (p.part_of != 0 && p.units.empty() && p.shallow.empty()) {
+    return Status::InvalidArgument("job payload: a part of a scan needs units");
   }
   return p;
 }
@@ -60,6 +70,16 @@ Result<ScanPayload> ScanPayload::FromJson(const nlohmann::json& j) {
   if (p.max_files < 1 || p.max_bytes < 1) {
     return Status::InvalidArgument("job payload: max_files and max_bytes must be positive");
   }
+  return p;
+}
+
+nlohmann::json AssemblePayload::ToJson() const { return {{"parts", parts}, {"tags", tags}}; }
+
+Result<AssemblePayload> AssemblePayload::FromJson(const nlohmann::json& j) {
+  AssemblePayload p;
+  ARBOR_RETURN_IF_ERROR(Read(j, "parts", &p.parts));
+  ARBOR_RETURN_IF_ERROR(Read(j, "tags", &p.tags));
+  if (p.parts.empty()) return Status::InvalidArgument("job payload: assemble needs 'parts'");
   return p;
 }
 

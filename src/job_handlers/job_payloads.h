@@ -4,9 +4,10 @@
 // permanent failure, never retried).
 //
 //   backup   {"tags":[..], "excludes":[..], "force":false}
-//            fan-out children also carry {"units":["/abs/dir",..], "parent":"<snapshot id>"}
+//            a scan's children also carry {"units":["/abs/dir",..], "shallow":[..],
+//            "parent":"<snapshot id>", "part_of":<scan job id>}
 //   scan     the backup fields plus {"max_files":N, "max_bytes":N}
-//   assemble {"units":[..], "parent":"..", "tags":[..], "excludes":[..]} (written by scan)
+//   assemble {"parts":[<backup job id>,..], "tags":[..]} (written by the scan)
 //   restore  {"snapshot":"latest", "target":"/abs/dir", "includes":[..], "overwrite":"always"}
 //   verify   {"read_data":false}
 //   prune    {"keep_last":N, "keep_hourly":N, ..., "keep_tags":[..], "max_unused":0.2}
@@ -26,17 +27,20 @@ struct BackupPayload {
   std::vector<std::string> tags;
   std::vector<std::string> excludes;
   bool force = false;  // read every file, ignoring the previous snapshot
-  // Set on a fan-out child: back up only these directories (absolute source paths) into
-  // a partial snapshot, comparing with `parent` (a snapshot id; "" for none).
+  // Set on a scan's child (engine/partition.h): back up only these directories whole,
+  // and the own files of the `shallow` ones, into a partial snapshot of scan `part_of`,
+  // comparing with `parent` (a snapshot id; "" for none).
   std::vector<std::string> units;
+  std::vector<std::string> shallow;
   std::string parent;
+  int64_t part_of = 0;
 
   nlohmann::json ToJson() const;
   static Result<BackupPayload> FromJson(const nlohmann::json& j);
 };
 
 // How a scan splits a share into backup sub-jobs: a sub-job gets whole directories
-// holding up to about max_files files and max_bytes bytes.
+// holding up to max_files entries (files, directories, links) and max_bytes bytes.
 struct ScanPayload {
   BackupPayload backup;
   int64_t max_files = 100000;
@@ -44,6 +48,15 @@ struct ScanPayload {
 
   nlohmann::json ToJson() const;
   static Result<ScanPayload> FromJson(const nlohmann::json& j);
+};
+
+// The scan's last child: merges the partial snapshots of `parts` into the share's snapshot.
+struct AssemblePayload {
+  std::vector<int64_t> parts;
+  std::vector<std::string> tags;
+
+  nlohmann::json ToJson() const;
+  static Result<AssemblePayload> FromJson(const nlohmann::json& j);
 };
 
 struct RestorePayload {

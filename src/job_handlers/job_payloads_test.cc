@@ -26,6 +26,36 @@ TEST(JobPayloadsTest, RoundTrip) {
   EXPECT_EQ(r2->snapshot, "latest");
   EXPECT_EQ(r2->overwrite, "never");
 
+  BackupPayload part;
+  part.units = {"/srv/a"};
+  part.shallow = {"/srv"};
+  part.parent = "abcd";
+  part.part_of = 42;
+  auto part2 = BackupPayload::FromJson(part.ToJson());
+  ASSERT_TRUE(part2.ok());
+  EXPECT_EQ(part2->units, part.units);
+  EXPECT_EQ(part2->shallow, part.shallow);
+  EXPECT_EQ(part2->parent, "abcd");
+  EXPECT_EQ(part2->part_of, 42);
+
+  ScanPayload scan;
+  scan.backup.tags = {"weekly"};
+  scan.max_files = 5000;
+  scan.max_bytes = 1 << 20;
+  auto scan2 = ScanPayload::FromJson(scan.ToJson());
+  ASSERT_TRUE(scan2.ok());
+  EXPECT_EQ(scan2->max_files, 5000);
+  EXPECT_EQ(scan2->max_bytes, 1 << 20);
+  EXPECT_EQ(scan2->backup.tags, scan.backup.tags);
+
+  AssemblePayload a;
+  a.parts = {3, 4, 5};
+  a.tags = {"t"};
+  auto a2 = AssemblePayload::FromJson(a.ToJson());
+  ASSERT_TRUE(a2.ok());
+  EXPECT_EQ(a2->parts, a.parts);
+  EXPECT_EQ(a2->tags, a.tags);
+
   PrunePayload p;
   p.policy.last = 3;
   p.policy.keep_tags = {"keep"};
@@ -46,6 +76,13 @@ TEST(JobPayloadsTest, BadPayloadsAreInvalidArgument) {
   EXPECT_TRUE(bad(BackupPayload::FromJson({{"tags", "not-a-list"}}).status()));
   EXPECT_TRUE(bad(BackupPayload::FromJson({{"units", {"relative/dir"}}}).status()));
   EXPECT_TRUE(bad(BackupPayload::FromJson(nlohmann::json::array()).status()));
+  EXPECT_TRUE(bad(BackupPayload::FromJson({{"shallow", {"rel"}}}).status()));
+  EXPECT_TRUE(bad(BackupPayload::FromJson({{"part_of", 3}}).status())) << "a part without units";
+  EXPECT_TRUE(bad(BackupPayload::FromJson({{"part_of", -3}, {"units", {"/a"}}}).status()));
+  EXPECT_TRUE(bad(ScanPayload::FromJson({{"max_files", 0}}).status()));
+  EXPECT_TRUE(bad(ScanPayload::FromJson({{"max_bytes", "big"}}).status()));
+  EXPECT_TRUE(bad(AssemblePayload::FromJson(nlohmann::json::object()).status()));
+  EXPECT_TRUE(bad(AssemblePayload::FromJson({{"parts", {"x"}}}).status()));
   EXPECT_TRUE(bad(RestorePayload::FromJson({{"target", "relative"}}).status()));
   EXPECT_TRUE(bad(RestorePayload::FromJson({{"target", "/t"}, {"overwrite", "sometimes"}}).status()));
   EXPECT_TRUE(bad(PrunePayload::FromJson({{"keep_last", -1}}).status()));

@@ -10,9 +10,10 @@ class PosixShareReader final : public ShareReader {
   PosixShareReader(std::string root, std::string host) : root_(std::move(root)), host_(std::move(host)) {}
 
   std::vector<std::string> Paths() const override { return {root_}; }
+  std::string Hostname() const override { return host_; }
   Source& source() override { return source_; }
   Result<BackupResult> Backup(Repository& repo, BackupOptions options) override {
-    if (options.paths.empty()) options.paths = Paths();
+    if (options.paths.empty() && options.shallow_paths.empty()) options.paths = Paths();
     options.hostname = host_;
     return RunBackup(repo, source_, options);
   }

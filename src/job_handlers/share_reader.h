@@ -21,10 +21,13 @@ class ShareReader {
   virtual ~ShareReader() = default;
   // The source paths that make up the whole share: {"/srv/data"} for a POSIX share.
   virtual std::vector<std::string> Paths() const = 0;
+  // The host name its snapshots carry: the share's name, so that whichever worker backs
+  // it up finds the previous snapshot as its parent.
+  virtual std::string Hostname() const = 0;
   // For listing (the scan); Backup() brings its own view of the source.
   virtual Source& source() = 0;
-  // Backs up options.paths (empty: Paths()) into `repo`. Fills what is fixed per share
-  // (host name, which makes parent snapshots match whichever worker ran the last backup).
+  // Backs up options.paths and options.shallow_paths (both empty: Paths()) into `repo`,
+  // with Hostname().
   virtual Result<BackupResult> Backup(Repository& repo, BackupOptions options) = 0;
 };
 

@@ -1,0 +1,67 @@
+#include "job_handlers/assemble_handler.h"
+
+#include <spdlog/spdlog.h>
+
+#include "engine/assemble.h"
+#include "job_handlers/job_payloads.h"
+#include "job_handlers/job_snapshots.h"
+#include "job_handlers/share_reader.h"
+#include "job_handlers/share_repository.h"
+
+namespace arbor::job_handlers {
+namespace {
+
+// The partial snapshot each part wrote, in the payload's order.
+Result<std::vector<Snapshot>> FindParts(Repository& repo, jobs::JobContext& ctx, const AssemblePayload& payload) {
+  std::vector<Snapshot> parts;
+  for (int64_t id : payload.parts) {
+    ARBOR_ASSIGN_OR_RETURN(auto part, SettleTaggedSnapshot(repo, ctx, JobTag(id)));
+    // The barrier only lets this job run after every part succeeded, and a part succeeds
+    // only after its snapshot is saved: a missing one means the repository lost it.
+    if (!part) return Status::Corruption("backup job " + std::to_string(id) + " succeeded but its partial snapshot is gone");
+    parts.push_back(std::move(*part));
+  }
+  return parts;
+}
+
+Status DeletePartials(Repository& repo, int64_t scan_id) {
+  ARBOR_ASSIGN_OR_RETURN(auto partials, SnapshotsTagged(repo, PartialTag(scan_id)));
+  for (const Snapshot& s : partials) {
+    Status st = repo.DeleteSnapshot(s.id);
+    if (!st.ok() && !st.Is(StatusCode::kNotFound)) return st.Annotate("deleting partial snapshot " + s.id.Hex());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status AssembleHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
+  ARBOR_ASSIGN_OR_RETURN(AssemblePayload payload, AssemblePayload::FromJson(job.payload));
+  if (!job.parent_id) return Status::InvalidArgument("an assemble job is enqueued by a scan, not submitted");
+  ARBOR_ASSIGN_OR_RETURN(catalog::Share share, ctx.catalog().shares().Find(ctx.principal(), job.share_id));
+  ARBOR_ASSIGN_OR_RETURN(auto repo, OpenShareRepository(ctx.catalog(), ctx.principal(), share, /*create=*/false));
+  ARBOR_ASSIGN_OR_RETURN(auto reader, OpenShareReader(ctx.catalog(), ctx.principal(), share));
+  // Shared, like a backup: a prune waits until the merged trees are referenced by the
+  // snapshot, and the parts' data stays referenced by the parts until then.
+  ARBOR_ASSIGN_OR_RETURN(auto lock, repo->Lock(LockKind::kShared, std::chrono::seconds(60)));
+  const std::string tag = JobTag(job.id);
+  ARBOR_ASSIGN_OR_RETURN(auto snapshot, SettleTaggedSnapshot(*repo, ctx, tag));
+  if (snapshot) {
+    spdlog::info("job {}: snapshot {} was assembled by an earlier attempt", job.id, snapshot->id.Hex().substr(0, 8));
+  } else {
+    ARBOR_ASSIGN_OR_RETURN(auto parts, FindParts(*repo, ctx, payload));
+    AssembleOptions options;
+    options.paths = reader->Paths();
+    options.hostname = reader->Hostname();
+    options.source = reader->source().Kind();
+    options.tags = payload.tags;
+    options.tags.push_back(tag);
+    ARBOR_ASSIGN_OR_RETURN(Snapshot assembled, AssembleSnapshot(*repo, parts, options));
+    spdlog::info("job {}: assembled snapshot {} from {} parts", job.id, assembled.id.Hex().substr(0, 8), parts.size());
+    snapshot = assembled;
+  }
+  ARBOR_RETURN_IF_ERROR(RecordSnapshot(ctx, job, *snapshot));
+  return DeletePartials(*repo, *job.parent_id);
+}
+
+}  // namespace arbor::job_handlers

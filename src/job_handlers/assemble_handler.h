@@ -1,0 +1,20 @@
+// AssembleHandler: the "assemble" job, the last child of a scan (scan_handler.h). Runs
+// once the scan and all its backup parts have succeeded (a barrier child), merges the
+// parts' partial snapshots into one snapshot of the whole share (engine/assemble.h),
+// records it in the catalog as the result of the scan's job tree, and deletes every
+// partial snapshot of the scan.
+//
+// Idempotent: the assembled snapshot carries the assemble job's tag, so an attempt after
+// a crash finds it and only finishes the recording and the clean-up.
+#pragma once
+
+#include "jobs/job_handler.h"
+
+namespace arbor::job_handlers {
+
+class AssembleHandler final : public jobs::JobHandler {
+ public:
+  Status Run(const jobs::Job& job, jobs::JobContext& ctx) override;
+};
+
+}  // namespace arbor::job_handlers

@@ -1,0 +1,25 @@
+// ScanHandler: the "scan" job, which lets many workers back up one huge share at once.
+//
+// It lists the share once and splits it into units of at most max_files entries and
+// max_bytes bytes (engine/partition.h), then fans out one backup child per unit (each
+// writes a partial snapshot) and one "assemble" child that waits, as a barrier, for the
+// scan and all the backups to end before it merges the parts into the share's snapshot
+// (assemble_handler.h). Every child compares with the same parent: the share's newest
+// complete snapshot when the scan ran.
+//
+// Idempotent: a child's key is a hash of its unit, so a retried scan that finds the same
+// tree re-enqueues nothing. One that finds the tree changed enqueues the new units beside
+// the old ones: the assemble merges the units of whichever attempt enqueued it, and
+// deletes every partial snapshot of the scan, so neither a gap nor a leftover results.
+#pragma once
+
+#include "jobs/job_handler.h"
+
+namespace arbor::job_handlers {
+
+class ScanHandler final : public jobs::JobHandler {
+ public:
+  Status Run(const jobs::Job& job, jobs::JobContext& ctx) override;
+};
+
+}  // namespace arbor::job_handlers
