@@ -7,6 +7,7 @@
 #include "job_handlers/job_snapshots.h"
 #include "job_handlers/share_reader.h"
 #include "job_handlers/share_repository.h"
+#include "jobs/job_queue.h"
 
 namespace arbor::job_handlers {
 namespace {
@@ -24,9 +25,20 @@ Result<std::vector<Snapshot>> FindParts(Repository& repo, jobs::JobContext& ctx,
   return parts;
 }
 
-Status DeletePartials(Repository& repo, int64_t scan_id) {
-  ARBOR_ASSIGN_OR_RETURN(auto partials, SnapshotsTagged(repo, PartialTag(scan_id)));
-  for (const Snapshot& s : partials) {
+// Deletes the partial snapshots of this scan, and those of earlier scans of the share
+// that ended without assembling them (a part failed): nothing will ever merge those.
+// Partial snapshots of scans still running are theirs.
+Status DeletePartials(Repository& repo, jobs::JobContext& ctx, int64_t scan_id) {
+  ARBOR_ASSIGN_OR_RETURN(auto all, repo.ListSnapshots());
+  jobs::JobQueue queue(ctx.catalog());
+  for (const Snapshot& s : all) {
+    std::optional<int64_t> of = PartialOf(s);
+    if (!of) continue;
+    if (*of != scan_id) {
+      auto scan = queue.Get(ctx.principal(), *of);
+      if (scan.ok() && !jobs::IsTerminal(scan->state)) continue;
+      if (!scan.ok() && !scan.status().Is(StatusCode::kNotFound)) return scan.status();
+    }
     Status st = repo.DeleteSnapshot(s.id);
     if (!st.ok() && !st.Is(StatusCode::kNotFound)) return st.Annotate("deleting partial snapshot " + s.id.Hex());
   }
@@ -61,7 +73,7 @@ Status AssembleHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
     snapshot = assembled;
   }
   ARBOR_RETURN_IF_ERROR(RecordSnapshot(ctx, job, *snapshot));
-  return DeletePartials(*repo, *job.parent_id);
+  return DeletePartials(*repo, ctx, *job.parent_id);
 }
 
 }  // namespace arbor::job_handlers

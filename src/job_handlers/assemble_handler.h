@@ -2,7 +2,7 @@
 // once the scan and all its backup parts have succeeded (a barrier child), merges the
 // parts' partial snapshots into one snapshot of the whole share (engine/assemble.h),
 // records it in the catalog as the result of the scan's job tree, and deletes every
-// partial snapshot of the scan.
+// partial snapshot of the scan (and those left by earlier scans whose parts failed).
 //
 // Idempotent: the assembled snapshot carries the assemble job's tag, so an attempt after
 // a crash finds it and only finishes the recording and the clean-up.

@@ -343,6 +343,28 @@ TEST_P(JobHandlersTest, ASecondScanComparesEveryPartWithTheLastSnapshot) {
   EXPECT_EQ(OpenRepo()->ListSnapshots().value().size(), 2u);
 }
 
+TEST_P(JobHandlersTest, AssembleDeletesPartialSnapshotsThatNothingWillMerge) {
+  // Left by a scan whose other part failed (the job has ended), and by one whose job
+  // records were purged.
+  jobs::Job ended = RunUntilDone(Submit(jobs::JobType::kVerify, nlohmann::json::object()).id);
+  auto repo = OpenShareRepository(*catalog_, tenant(), share_, true).value();
+  PosixSource source;
+  for (int64_t scan_id : {ended.id, int64_t{99999}}) {
+    BackupOptions opts;
+    opts.paths = {share_.location + "/d1"};
+    opts.hostname = share_.name;
+    opts.tags = {PartialTag(scan_id)};
+    ASSERT_TRUE(RunBackup(*repo, source, opts).ok());
+  }
+  ASSERT_EQ(OpenRepo()->ListSnapshots().value().size(), 2u);
+  ScanPayload scan;
+  scan.max_files = 12;
+  ASSERT_EQ(RunTreeUntilDone(Submit(jobs::JobType::kScan, scan.ToJson()).id).outcome(), JobState::kSucceeded);
+  auto snaps = OpenRepo()->ListSnapshots().value();
+  ASSERT_EQ(snaps.size(), 1u);
+  EXPECT_FALSE(IsPartial(snaps[0]));
+}
+
 TEST_P(JobHandlersTest, BadScanLimitsAndASubmittedAssembleFailPermanently) {
   jobs::Job scan = RunUntilDone(Submit(jobs::JobType::kScan, {{"max_files", 0}}, 5).id);
   EXPECT_EQ(scan.state, JobState::kFailed);

@@ -92,11 +92,18 @@ Result<Snapshot> Snapshot::Decode(std::string_view object) {
 
 std::string PartialTag(int64_t scan_job_id) { return std::string(kPartialTagPrefix) + std::to_string(scan_job_id); }
 
-bool IsPartial(const Snapshot& snapshot) {
+std::optional<int64_t> PartialOf(const Snapshot& snapshot) {
   for (const auto& tag : snapshot.tags) {
-    if (tag.rfind(kPartialTagPrefix, 0) == 0) return true;
+    if (tag.rfind(kPartialTagPrefix, 0) != 0) continue;
+    try {
+      return std::stoll(tag.substr(kPartialTagPrefix.size()));
+    } catch (const std::exception&) {
+      return int64_t{0};  // a malformed id is still partial
+    }
   }
-  return false;
+  return std::nullopt;
 }
+
+bool IsPartial(const Snapshot& snapshot) { return PartialOf(snapshot).has_value(); }
 
 }  // namespace arbor

@@ -52,5 +52,7 @@ struct Snapshot {
 inline constexpr std::string_view kPartialTagPrefix = "arbor-part-of:";
 std::string PartialTag(int64_t scan_job_id);
 bool IsPartial(const Snapshot& snapshot);
+// The scan job a partial snapshot belongs to; nullopt for a complete snapshot.
+std::optional<int64_t> PartialOf(const Snapshot& snapshot);
 
 }  // namespace arbor
