@@ -9,6 +9,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+. "$ROOT/bench/lib_postgres.sh"
 BUILD=${BUILD:-$ROOT/build-index}
 OUT=${OUT:-/tmp/arbor-index-bench}
 PG=1
@@ -29,22 +30,13 @@ mkdir -p "$OUT"
 WORK=$(mktemp -d /tmp/arbor-index-bench-work.XXXXXX)
 PGPID=
 cleanup() {
-  if [ -n "$PGPID" ]; then kill -INT "$PGPID" 2>/dev/null || true; wait "$PGPID" 2>/dev/null || true; fi
+  stop_postgres
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 if [ "$PG" = 1 ]; then
-  B=/usr/lib/postgresql/15/bin
-  chown postgres:postgres "$WORK"
-  runuser -u postgres -- "$B/initdb" -D "$WORK/pg" -U postgres -A trust --no-sync -E UTF8 \
-    --locale=C.UTF-8 >"$WORK/initdb.log"
-  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  setpriv --reuid=postgres --regid=postgres --init-groups "$B/postgres" -D "$WORK/pg" -p "$PORT" \
-    -k "$WORK" -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-    -c shared_buffers=512MB -c max_wal_size=16GB >"$WORK/pg.log" 2>&1 &
-  PGPID=$!
-  for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p "$PORT" && break; sleep 0.1; done
+  start_postgres "$WORK" -c fsync=off -c synchronous_commit=off -c shared_buffers=512MB -c max_wal_size=16GB
 fi
 
 for n in "${SIZES[@]}"; do

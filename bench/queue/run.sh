@@ -16,6 +16,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+. "$ROOT/bench/lib_postgres.sh"
 BUILD=${BUILD:-$ROOT/build}
 OUT=${OUT:-/tmp/arbor-queue-bench}
 JOBS=${JOBS:-20000}
@@ -40,21 +41,13 @@ mkdir -p "$OUT"
 WORK=$(mktemp -d /tmp/arbor-queue-bench-work.XXXXXX)
 PGPID=
 cleanup() {
-  if [ -n "$PGPID" ]; then kill -INT "$PGPID" 2>/dev/null || true; wait "$PGPID" 2>/dev/null || true; fi
+  stop_postgres
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-B=/usr/lib/postgresql/15/bin
-chown postgres:postgres "$WORK"
-runuser -u postgres -- "$B/initdb" -D "$WORK/pg" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$WORK/initdb.log"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-setpriv --reuid=postgres --regid=postgres --init-groups "$B/postgres" -D "$WORK/pg" -p "$PORT" -k "$WORK" \
-  -c listen_addresses=127.0.0.1 -c max_connections=600 -c shared_buffers=256MB -c autovacuum_naptime=${NAPTIME:-1s} \
-  "${DURABILITY[@]}" \
-  >"$WORK/pg.log" 2>&1 &
-PGPID=$!
-for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p "$PORT" && break; sleep 0.1; done
+start_postgres "$WORK" -c max_connections=600 -c shared_buffers=256MB -c autovacuum_naptime=${NAPTIME:-1s} \
+  "${DURABILITY[@]}"
 # run PHASE N: one phase on a fresh database; its output line goes to $OUT/N.PHASE.txt.
 run() {
   local phase=$1 n=$2 db=queue_$2_$1

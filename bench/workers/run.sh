@@ -15,6 +15,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+. "$ROOT/bench/lib_postgres.sh"
 BUILD=${BUILD:-$ROOT/build}
 OUT=${OUT:-/tmp/arbor-workers-bench}
 FILES=1000000
@@ -46,19 +47,12 @@ PGPID=
 WORKERS=()
 cleanup() {
   for p in "${WORKERS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  if [ -n "$PGPID" ]; then kill -INT "$PGPID" 2>/dev/null || true; wait "$PGPID" 2>/dev/null || true; fi
+  stop_postgres
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-B=/usr/lib/postgresql/15/bin
-chown postgres:postgres "$WORK"
-runuser -u postgres -- "$B/initdb" -D "$WORK/pg" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$WORK/initdb.log"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-setpriv --reuid=postgres --regid=postgres --init-groups "$B/postgres" -D "$WORK/pg" -p "$PORT" -k "$WORK" \
-  -c listen_addresses=127.0.0.1 >"$WORK/pg.log" 2>&1 &
-PGPID=$!
-for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p "$PORT" && break; sleep 0.1; done
+start_postgres "$WORK"
 
 drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true; }
 now() { date +%s.%N; }
