@@ -87,6 +87,57 @@ TEST_F(AssembleTest, PartitionCoversEveryEntryOnceWithinTheLimits) {
   EXPECT_TRUE(targets.count(src_ + "/t0"));       // 20 entries: whole
 }
 
+TEST_F(AssembleTest, UnitsStreamOutWhileTheListingGoesOn) {
+  PartitionOptions options;
+  options.max_entries = 20;
+  ProgressCounters listed;
+  options.progress = &listed;
+  std::vector<uint64_t> listed_at_unit;
+  std::vector<BackupUnit> streamed;
+  auto sink = [&](BackupUnit unit) {
+    listed_at_unit.push_back(listed.files_done.load());
+    streamed.push_back(std::move(unit));
+    return Status::Ok();
+  };
+  auto totals = PartitionTree(source_, {src_}, options, sink);
+  ASSERT_TRUE(totals.ok()) << totals.status().ToString();
+  EXPECT_EQ(listed.files_done.load(), 82U);
+  ASSERT_GT(listed_at_unit.size(), 2U);
+  EXPECT_LT(listed_at_unit.front(), 82U) << "the first unit must go out before the listing ends";
+  EXPECT_TRUE(std::is_sorted(listed_at_unit.begin(), listed_at_unit.end()));
+  Partition collected = Split(20);
+  ASSERT_EQ(streamed.size(), collected.units.size());
+  for (size_t i = 0; i < streamed.size(); ++i) {
+    EXPECT_EQ(streamed[i].paths, collected.units[i].paths);
+    EXPECT_EQ(streamed[i].shallow, collected.units[i].shallow);
+  }
+}
+
+TEST_F(AssembleTest, ASinkErrorStopsTheListing) {
+  PartitionOptions options;
+  options.max_entries = 8;
+  ProgressCounters listed;
+  options.progress = &listed;
+  int calls = 0;
+  auto sink = [&](BackupUnit) { return ++calls == 2 ? Status::Unavailable("catalog went away") : Status::Ok(); };
+  auto totals = PartitionTree(source_, {src_}, options, sink);
+  EXPECT_EQ(totals.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(calls, 2);
+  EXPECT_LT(listed.files_done.load(), 82U);
+}
+
+TEST_F(AssembleTest, ABadRootFailsBeforeAnyUnitGoesOut) {
+  PartitionOptions options;
+  options.max_entries = 3;
+  int calls = 0;
+  auto sink = [&](BackupUnit) {
+    ++calls;
+    return Status::Ok();
+  };
+  EXPECT_FALSE(PartitionTree(source_, {src_, src_ + "/nope"}, options, sink).ok());
+  EXPECT_EQ(calls, 0);
+}
+
 TEST_F(AssembleTest, ATreeThatFitsIsOneUnit) {
   Partition p = Split(1000);
   ASSERT_EQ(p.units.size(), 1U);

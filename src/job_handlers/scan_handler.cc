@@ -41,27 +41,14 @@ Status ScanHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
   options.max_bytes = payload.max_bytes;
   options.excludes = payload.backup.excludes;
   options.cancelled = [&ctx] { return ctx.cancelled(); };
-  ProgressCounters counters;
-  options.progress = &counters;
-  Result<Partition> partition = Status::Internal("not run");
-  {
-    ProgressRelay relay(ctx, counters);
-    partition = PartitionTree(reader->source(), reader->Paths(), options);
-  }
-  // The listing's count shows while it runs; the tree's totals are then the parts' files
-  // and bytes, not those plus the listing's.
-  ctx.SetProgress({});
-  if (!partition.ok()) return partition.status().Annotate("scan of share " + share.name);
-  for (const auto& w : partition->warnings) spdlog::warn("job {}: {}", job.id, w);
-  spdlog::info("job {}: share {} has {} entries, {} bytes: {} backup units", job.id, share.name,
-               partition->entries, partition->bytes, partition->units.size());
-
+  // Each unit becomes a backup child the moment the listing completes it, so other
+  // workers back up the first parts while this one still lists the rest.
   AssemblePayload assemble;
   assemble.tags = payload.backup.tags;
-  for (const BackupUnit& unit : partition->units) {
+  auto enqueue_part = [&](BackupUnit unit) -> Status {
     BackupPayload part = payload.backup;
-    part.units = unit.paths;
-    part.shallow = unit.shallow;
+    part.units = std::move(unit.paths);
+    part.shallow = std::move(unit.shallow);
     part.parent = parent;
     part.part_of = job.id;
     jobs::ChildJobSpec spec;
@@ -71,7 +58,23 @@ Status ScanHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
     spec.max_attempts = job.max_attempts;
     ARBOR_ASSIGN_OR_RETURN(jobs::Job child, ctx.EnqueueChild(spec));
     assemble.parts.push_back(child.id);
+    return Status::Ok();
+  };
+  ProgressCounters counters;
+  options.progress = &counters;
+  Result<PartitionTotals> listed = Status::Internal("not run");
+  {
+    ProgressRelay relay(ctx, counters);
+    listed = PartitionTree(reader->source(), reader->Paths(), options, enqueue_part);
   }
+  // The listing's count shows while it runs; the tree's totals are then the parts' files
+  // and bytes, not those plus the listing's.
+  ctx.SetProgress({});
+  if (!listed.ok()) return listed.status().Annotate("scan of share " + share.name);
+  for (const auto& w : listed->warnings) spdlog::warn("job {}: {}", job.id, w);
+  spdlog::info("job {}: share {} has {} entries, {} bytes: {} backup units", job.id, share.name,
+               listed->entries, listed->bytes, assemble.parts.size());
+
   jobs::ChildJobSpec last;
   last.type = jobs::JobType::kAssemble;
   last.key = "assemble";

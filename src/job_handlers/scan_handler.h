@@ -1,10 +1,11 @@
 // ScanHandler: the "scan" job, which lets many workers back up one huge share at once.
 //
 // It lists the share once and splits it into units of at most max_files entries and
-// max_bytes bytes (engine/partition.h), then fans out one backup child per unit (each
-// writes a partial snapshot) and one "assemble" child that waits, as a barrier, for the
-// scan and all the backups to end before it merges the parts into the share's snapshot
-// (assemble_handler.h). Every child compares with the same parent: the share's newest
+// max_bytes bytes (engine/partition.h). Each unit becomes a backup child (which writes a
+// partial snapshot) as soon as the listing completes it, so other workers start on the
+// first parts while the scan lists the rest. Last comes one "assemble" child that waits,
+// as a barrier, for the scan and all the backups to end before it merges the parts into
+// the share's snapshot (assemble_handler.h). Every child compares with the same parent: the share's newest
 // complete snapshot when the scan ran.
 //
 // Idempotent: a child's key is a hash of its unit, so a retried scan that finds the same
