@@ -1,5 +1,6 @@
 #include "azure/credentials.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <map>
 
@@ -96,6 +97,32 @@ Result<Credentials> ParseConnectionString(std::string_view connection_string) {
   if (!f["AccountKey"].empty()) return SharedKeyCredentials(account, f["AccountKey"], endpoint);
   if (!f["SharedAccessSignature"].empty()) return SasCredentials(account, f["SharedAccessSignature"], endpoint);
   return Status::InvalidArgument("connection string has neither AccountKey nor SharedAccessSignature");
+}
+
+Result<Credentials> CredentialsFromSecret(std::string_view account, std::string_view secret,
+                                          std::string_view endpoint) {
+  std::string_view trimmed = secret;
+  while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back()))) trimmed.remove_suffix(1);
+  while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front()))) trimmed.remove_prefix(1);
+  if (trimmed.empty()) return Status::InvalidArgument("the share's credential is empty");
+  Result<Credentials> c = Status::Internal("unset");
+  if (trimmed.find("AccountName=") != std::string_view::npos) {
+    c = ParseConnectionString(trimmed);
+    if (c.ok() && c->account != account) {
+      return Status::InvalidArgument("the share's connection string is for account '" + c->account +
+                                     "', not '" + std::string(account) + "'");
+    }
+  } else if (trimmed.find("sig=") != std::string_view::npos) {
+    c = SasCredentials(account, trimmed);
+  } else {
+    c = SharedKeyCredentials(account, trimmed);
+    if (!c.ok()) {
+      return Status::InvalidArgument(
+          "the share's credential is neither a connection string, a SAS token nor a base64 account key");
+    }
+  }
+  if (c.ok() && !endpoint.empty()) c->endpoint = StripTrailingSlash(endpoint);
+  return c;
 }
 
 Result<Credentials> CredentialsFromEnvironment(const EnvLookup& lookup, std::string_view endpoint_override) {

@@ -38,6 +38,14 @@ Result<Credentials> SasCredentials(std::string_view account, std::string_view sa
 // InvalidArgument when a required field is missing or the key is not base64.
 Result<Credentials> ParseConnectionString(std::string_view connection_string);
 
+// One secret as a share's catalog entry holds it, whichever form the user gave: a
+// connection string ("...AccountName=...;AccountKey=..."), a SAS token ("sv=...&sig=...",
+// with or without '?') or an account key (base64). `account` and `endpoint` come from the
+// share's location and win over a connection string's; InvalidArgument when the secret
+// is for another account or has no usable form (the message never contains the secret).
+Result<Credentials> CredentialsFromSecret(std::string_view account, std::string_view secret,
+                                          std::string_view endpoint);
+
 using EnvLookup = std::function<std::optional<std::string>(const char*)>;
 // Reads the process environment by default; tests pass their own lookup. NotFound when no
 // credentials are configured. `endpoint_override`, if set, replaces the endpoint.

@@ -62,5 +62,29 @@ TEST(CredentialsTest, EnvironmentPrecedence) {
   EXPECT_TRUE(CredentialsFromEnvironment(FakeEnv({})).status().Is(StatusCode::kNotFound));
 }
 
+TEST(CredentialsTest, ASharesSecretInAnyOfItsForms) {
+  const std::string key = "a2V5Ynl0ZXM=";  // "keybytes"
+  auto by_key = CredentialsFromSecret("acct", key + "\n", "http://127.0.0.1:9/acct/");
+  ASSERT_TRUE(by_key.ok()) << by_key.status().ToString();
+  EXPECT_EQ(by_key->key, "keybytes");
+  EXPECT_EQ(by_key->endpoint, "http://127.0.0.1:9/acct");
+
+  auto by_sas = CredentialsFromSecret("acct", "?sv=2025-01-05&sig=abc", "");
+  ASSERT_TRUE(by_sas.ok());
+  EXPECT_EQ(by_sas->sas_token, "sv=2025-01-05&sig=abc");
+  EXPECT_EQ(by_sas->endpoint, "https://acct.file.core.windows.net");
+
+  auto by_string = CredentialsFromSecret("acct", "AccountName=acct;AccountKey=" + key, "http://127.0.0.1:9/acct");
+  ASSERT_TRUE(by_string.ok());
+  EXPECT_EQ(by_string->endpoint, "http://127.0.0.1:9/acct") << "the share's location wins";
+
+  auto other = CredentialsFromSecret("acct", "AccountName=other;AccountKey=" + key, "");
+  EXPECT_EQ(other.status().code(), StatusCode::kInvalidArgument);
+  auto junk = CredentialsFromSecret("acct", "not a key!", "");
+  EXPECT_EQ(junk.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(junk.status().message().find("not a key"), std::string::npos) << "the secret is never echoed";
+  EXPECT_FALSE(CredentialsFromSecret("acct", "  ", "").ok());
+}
+
 }  // namespace
 }  // namespace arbor::azure

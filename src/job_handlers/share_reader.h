@@ -1,6 +1,8 @@
 // ShareReader: a share's source as the backup and scan handlers use it, whatever its
 // kind. A POSIX share is a directory on the worker's host; an Azure Files share is read
-// over REST with the share's credential (resolved from the catalog, never logged).
+// over REST with the share's credential (resolved from the catalog, never logged): an
+// account key, a SAS token or a connection string. An Azure share is backed up whole,
+// through a new share snapshot (engine/azure_backup.h); its parts are not, yet.
 //
 // Thread safety: as the Source it wraps. Lives for one job attempt.
 #pragma once

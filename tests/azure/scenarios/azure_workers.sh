@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Azure Files shares backed up by `arbor worker` processes, with the share's credential
+# in the catalog (an environment variable's name, or a SAS sealed): a backup job reads the
+# share through a new share snapshot, the snapshot restores to a second share that
+# Microsoft's SDK finds identical, and the next job reads nothing that did not change.
+# A wrong key, a credential that is not one, and a scan of an Azure share each end the
+# job failed, at the first attempt, with a message that says why.
+source "$(dirname "$0")/lib_azure.sh"
+source "$(dirname "$0")/../../workers/lib_workers.sh"
+trap 'rc=$?; stop_emulator; (exit $rc); cleanup_workers' EXIT
+
+start_emulator
+export ARBOR_TEST_AZ_KEY="$DEV_KEY"
+export ARBOR_TEST_AZ_JUNK="this is not a key"
+export ARBOR_CATALOG_KEY=$(openssl rand -hex 32)  # seals credentials given on stdin
+export ARBOR_TEST_AZ_WRONG="d3Jvbmcga2V5IGJ5dGVzIGZvciB0aGUgZW11bGF0b3I="  # valid base64, wrong key
+
+run_on() {
+  local name=$1 data=data-$1 dst=dst-$1
+  REPO="$WORK/repo-$name"
+  step "[$name] a tenant and an Azure share whose key the workers find in the environment"
+  sdk mkshare "$data"
+  sdk fill "$data"
+  sdk mkshare "$dst"
+  "$ARBOR" tenant add acme >/dev/null
+  out=$("$ARBOR" -r "$REPO" share add remote --tenant acme --azure "azfiles://$ACCOUNT/$data" --endpoint "$ENDPOINT" \
+    --credential-env ARBOR_TEST_AZ_KEY --json)
+  local in_repo=(-r "$REPO" --tenant "$(json_field "$out" tenant_id)" --share "$(json_field "$out" id)")
+  start_worker "w-$name"
+  start_worker "v-$name"
+
+  step "[$name] a backup job reads the share through a share snapshot"
+  J=$("$ARBOR" job submit backup --share remote)
+  "$ARBOR" job wait "$J" --timeout 120s >/dev/null || { "$ARBOR" job show "$J"; fail "backup job"; }
+  [[ $("$ARBOR" share snapshots remote --tenant acme --json | python3 -c "import json,sys; print(len(json.load(sys.stdin)))") == 1 ]] ||
+    fail "the catalog does not list the snapshot"
+  [[ $(sdk snapshots "$data" | python3 -c "import json,sys; print(len(json.load(sys.stdin)))") == 1 ]] ||
+    fail "expected the one share snapshot the backup made: $(sdk snapshots "$data")"
+  "$ARBOR" "${in_repo[@]}" verify --read-data >/dev/null || fail "verify"
+
+  step "[$name] restored to another share, the SDK finds every entry identical"
+  out=$(az_json "${in_repo[@]}" restore latest --target "azfiles://$ACCOUNT/$dst")
+  [[ $(json_field "$out" errors) == 0 ]] || fail "restore reported errors: $out"
+  sdk compare "$data" "" "$dst" ""
+
+  step "[$name] the next backup job reads only what changed"
+  sdk bigfile "$data" new.bin 1 7
+  reset_stats
+  J=$("$ARBOR" job submit backup --share remote)
+  "$ARBOR" job wait "$J" --timeout 120s >/dev/null || { "$ARBOR" job show "$J"; fail "second backup job"; }
+  served=$(emu_stat file_bytes_served)
+  echo "the second backup read $served bytes of file content"
+  [[ $served == 1048576 ]] || fail "expected only the new 1 MiB file to be read"
+
+  step "[$name] a SAS token sealed in the catalog works as well"
+  sdk sas "$data" 3600 | "$ARBOR" -r "$REPO" share add sealed --tenant acme --azure "azfiles://$ACCOUNT/$data" \
+    --endpoint "$ENDPOINT" --credential-stdin >/dev/null
+  "$ARBOR" share list --tenant acme | grep sealed | grep -q encrypted || fail "the SAS is not listed as sealed"
+  J=$("$ARBOR" job submit backup --share sealed)
+  "$ARBOR" job wait "$J" --timeout 120s >/dev/null || { "$ARBOR" job show "$J"; fail "backup with a sealed SAS"; }
+
+  step "[$name] bad credentials and a scan fail once, each with a clear message"
+  "$ARBOR" -r "$REPO" share add wrong --tenant acme --azure "azfiles://$ACCOUNT/$data" --endpoint "$ENDPOINT" \
+    --credential-env ARBOR_TEST_AZ_WRONG >/dev/null
+  "$ARBOR" -r "$REPO" share add junk --tenant acme --azure "azfiles://$ACCOUNT/$data" --endpoint "$ENDPOINT" \
+    --credential-env ARBOR_TEST_AZ_JUNK >/dev/null
+  for case in "wrong:backup:" "junk:backup:neither a connection string" "remote:scan:does not split Azure Files shares"; do
+    IFS=: read -r share type want <<<"$case"
+    J=$("$ARBOR" job submit "$type" --share "$share" --max-attempts 5)
+    expect_exit 1 "$ARBOR" job wait "$J" --timeout 120s
+    err=$(job_field "$J" "j['error']")
+    echo "$type of $share: $err"
+    [[ $(job_field "$J" "j['attempts']") == 1 ]] || fail "a permanent failure was retried"
+    [[ $err == *"$want"* && $err == *"permanent error: not retried"* ]] || fail "unclear error"
+    [[ $err != *"$DEV_KEY"* && $err != *"$ARBOR_TEST_AZ_JUNK"* && $err != *"$ARBOR_TEST_AZ_WRONG"* ]] ||
+      fail "the error shows a secret"
+  done
+  kill_worker "w-$name" TERM
+  kill_worker "v-$name" TERM
+}
+
+step "SQLite"
+use_catalog "$WORK/catalog.db"
+run_on sqlite
+
+step "PostgreSQL"
+start_postgres
+use_catalog "$PG_URL"
+run_on postgres
+echo "PASS"
