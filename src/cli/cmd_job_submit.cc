@@ -89,7 +89,7 @@ void RegisterSubmitScan(CLI::App* parent, GlobalOptions& g, int* exit_code) {
   auto p = std::make_shared<job_handlers::ScanPayload>();
   auto* cmd = parent->add_subcommand(
       "scan",
-      "Back up a POSIX share with many workers: list it, fan out one backup job per unit, assemble one snapshot");
+      "Back up a share with many workers: list it, fan out one backup job per unit, assemble one snapshot");
   AddCommonOptions(cmd, a.get());
   cmd->add_option("--max-files", p->max_files, "Entries (files, directories, links) per backup unit")
       ->capture_default_str()

@@ -24,6 +24,7 @@ nlohmann::json SnapshotJson(const Snapshot& s) {
           {"tree", s.tree.Hex()},
           {"parent", s.parent ? s.parent->Hex() : ""},
           {"source", s.source},
+          {"source_snapshot", s.source_snapshot},
           {"files_total", s.stats.files_total},
           {"bytes_total", s.stats.bytes_total},
           {"bytes_added", s.stats.bytes_added},

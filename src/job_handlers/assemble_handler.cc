@@ -28,7 +28,10 @@ Result<std::vector<Snapshot>> FindParts(Repository& repo, jobs::JobContext& ctx,
 // Deletes the partial snapshots of this scan, and those of earlier scans of the share
 // that ended without assembling them (a part failed): nothing will ever merge those.
 // Partial snapshots of scans still running are theirs.
-Status DeletePartials(Repository& repo, jobs::JobContext& ctx, int64_t scan_id) {
+// Azure: the share snapshots those partial snapshots read go too, unless the share's
+// newest snapshot reads them (`in_use`).
+Status DeletePartials(Repository& repo, jobs::JobContext& ctx, int64_t scan_id, ShareReader& reader,
+                      const std::string& in_use) {
   ARBOR_ASSIGN_OR_RETURN(auto all, repo.ListSnapshots());
   jobs::JobQueue queue(ctx.catalog());
   for (const Snapshot& s : all) {
@@ -41,6 +44,10 @@ Status DeletePartials(Repository& repo, jobs::JobContext& ctx, int64_t scan_id) 
     }
     Status st = repo.DeleteSnapshot(s.id);
     if (!st.ok() && !st.Is(StatusCode::kNotFound)) return st.Annotate("deleting partial snapshot " + s.id.Hex());
+    Status released = reader.ReleaseShareSnapshot(s.source_snapshot, in_use);
+    if (!released.ok()) {
+      spdlog::warn("job {}: removing share snapshot {}: {}", scan_id, s.source_snapshot, released.message());
+    }
   }
   return Status::Ok();
 }
@@ -73,7 +80,14 @@ Status AssembleHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
     snapshot = assembled;
   }
   ARBOR_RETURN_IF_ERROR(RecordSnapshot(ctx, job, *snapshot));
-  return DeletePartials(*repo, ctx, *job.parent_id);
+  // Azure: the share snapshot the previous backup read is no longer needed for diffs.
+  if (snapshot->parent) {
+    auto previous = repo->FindSnapshot(snapshot->parent->Hex());
+    Status released = previous.ok() ? reader->ReleaseShareSnapshot(previous->source_snapshot, snapshot->source_snapshot)
+                                    : Status::Ok();
+    if (!released.ok()) spdlog::warn("job {}: removing the previous share snapshot: {}", job.id, released.message());
+  }
+  return DeletePartials(*repo, ctx, *job.parent_id, *reader, snapshot->source_snapshot);
 }
 
 }  // namespace arbor::job_handlers

@@ -47,7 +47,8 @@ Status BackupHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
   if (snapshot) {
     spdlog::info("job {}: snapshot {} was written by an earlier attempt", job.id, snapshot->id.Hex().substr(0, 8));
   } else {
-    ARBOR_ASSIGN_OR_RETURN(auto reader, OpenShareReader(ctx.catalog(), ctx.principal(), share));
+    ARBOR_ASSIGN_OR_RETURN(auto reader,
+                           OpenShareReader(ctx.catalog(), ctx.principal(), share, payload.share_snapshot));
     BackupOptions opts = OptionsFor(payload, tag, options_.threads);
     ProgressCounters counters;
     opts.progress_counters = &counters;

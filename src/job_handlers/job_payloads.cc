@@ -31,6 +31,7 @@ nlohmann::json BackupPayload::ToJson() const {
   if (!shallow.empty()) j["shallow"] = shallow;
   if (!parent.empty()) j["parent"] = parent;
   if (part_of != 0) j["part_of"] = part_of;
+  if (!share_snapshot.empty()) j["share_snapshot"] = share_snapshot;
   return j;
 }
 
@@ -43,6 +44,10 @@ Result<BackupPayload> BackupPayload::FromJson(const nlohmann::json& j) {
   ARBOR_RETURN_IF_ERROR(Read(j, "shallow", &p.shallow));
   ARBOR_RETURN_IF_ERROR(Read(j, "parent", &p.parent));
   ARBOR_RETURN_IF_ERROR(Read(j, "part_of", &p.part_of));
+  ARBOR_RETURN_IF_ERROR(Read(j, "share_snapshot", &p.share_snapshot));
+  if (!p.share_snapshot.empty() && p.part_of == 0) {
+    return Status::InvalidArgument("job payload: only a part of a scan reads a given share snapshot");
+  }
   for (const auto* list : {&p.units, &p.shallow}) {
     for (const auto& u : *list) {
       if (u.empty() || u[0] != '/') return Status::InvalidArgument("job payload: units must be absolute paths");

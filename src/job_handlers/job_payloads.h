@@ -5,7 +5,8 @@
 //
 //   backup   {"tags":[..], "excludes":[..], "force":false}
 //            a scan's children also carry {"units":["/abs/dir",..], "shallow":[..],
-//            "parent":"<snapshot id>", "part_of":<scan job id>}
+//            "parent":"<snapshot id>", "part_of":<scan job id>,
+//            "share_snapshot":"<Azure share snapshot the scan took>"}
 //   scan     the backup fields plus {"max_files":N, "max_bytes":N}
 //   assemble {"parts":[<backup job id>,..], "tags":[..]} (written by the scan)
 //   restore  {"snapshot":"latest", "target":"/abs/dir", "includes":[..], "overwrite":"always"}
@@ -34,6 +35,9 @@ struct BackupPayload {
   std::vector<std::string> shallow;
   std::string parent;
   int64_t part_of = 0;
+  // Azure Files: the share snapshot every part of the scan reads, so that the parts
+  // together are one point in time ("" for POSIX shares).
+  std::string share_snapshot;
 
   nlohmann::json ToJson() const;
   static Result<BackupPayload> FromJson(const nlohmann::json& j);

@@ -31,12 +31,14 @@ TEST(JobPayloadsTest, RoundTrip) {
   part.shallow = {"/srv"};
   part.parent = "abcd";
   part.part_of = 42;
+  part.share_snapshot = "2026-12-04T20:00:00.0000000Z";
   auto part2 = BackupPayload::FromJson(part.ToJson());
   ASSERT_TRUE(part2.ok());
   EXPECT_EQ(part2->units, part.units);
   EXPECT_EQ(part2->shallow, part.shallow);
   EXPECT_EQ(part2->parent, "abcd");
   EXPECT_EQ(part2->part_of, 42);
+  EXPECT_EQ(part2->share_snapshot, part.share_snapshot);
 
   ScanPayload scan;
   scan.backup.tags = {"weekly"};
@@ -79,6 +81,8 @@ TEST(JobPayloadsTest, BadPayloadsAreInvalidArgument) {
   EXPECT_TRUE(bad(BackupPayload::FromJson({{"shallow", {"rel"}}}).status()));
   EXPECT_TRUE(bad(BackupPayload::FromJson({{"part_of", 3}}).status())) << "a part without units";
   EXPECT_TRUE(bad(BackupPayload::FromJson({{"part_of", -3}, {"units", {"/a"}}}).status()));
+  EXPECT_TRUE(bad(BackupPayload::FromJson({{"share_snapshot", "2026-12-04T20:00:00.0000000Z"}}).status()))
+      << "a whole-share backup takes its own share snapshot";
   EXPECT_TRUE(bad(ScanPayload::FromJson({{"max_files", 0}}).status()));
   EXPECT_TRUE(bad(ScanPayload::FromJson({{"max_bytes", "big"}}).status()));
   EXPECT_TRUE(bad(AssemblePayload::FromJson(nlohmann::json::object()).status()));

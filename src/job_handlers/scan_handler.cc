@@ -13,7 +13,9 @@ namespace {
 
 // Stable across attempts for the same unit (see the header).
 std::string ChildKey(const BackupPayload& part) {
-  nlohmann::json unit = {{"units", part.units}, {"shallow", part.shallow}};
+  // The share snapshot too: a retried scan that took a new one must not reuse parts
+  // reading the old one (the tree would mix two points in time).
+  nlohmann::json unit = {{"units", part.units}, {"shallow", part.shallow}, {"at", part.share_snapshot}};
   return "part-" + Sha256Of(unit.dump()).Hex().substr(0, 16);
 }
 
@@ -32,15 +34,20 @@ Result<std::string> ParentFor(Repository& repo, ShareReader& reader, const Backu
 Status ScanHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
   ARBOR_ASSIGN_OR_RETURN(ScanPayload payload, ScanPayload::FromJson(job.payload));
   ARBOR_ASSIGN_OR_RETURN(catalog::Share share, ctx.catalog().shares().Find(ctx.principal(), job.share_id));
-  if (share.kind != catalog::ShareKind::kPosix) {
-    // Its parts would have to read one share snapshot that the scan takes and the
-    // assemble releases; until then, a whole-share backup job is the way.
-    return Status::Unsupported("share " + share.name +
-                               ": a scan does not split Azure Files shares yet; submit a backup job instead");
-  }
   ARBOR_ASSIGN_OR_RETURN(auto repo, OpenShareRepository(ctx.catalog(), ctx.principal(), share, /*create=*/true));
   ARBOR_ASSIGN_OR_RETURN(auto reader, OpenShareReader(ctx.catalog(), ctx.principal(), share));
   ARBOR_ASSIGN_OR_RETURN(std::string parent, ParentFor(*repo, *reader, payload.backup));
+  // Azure: one share snapshot that the listing and every part read. Made before the first
+  // part goes out; deleted again if the scan fails before any part went out.
+  ARBOR_ASSIGN_OR_RETURN(std::string at, reader->TakeShareSnapshot());
+  if (!at.empty()) {
+    auto frozen = OpenShareReader(ctx.catalog(), ctx.principal(), share, at);
+    if (!frozen.ok()) {
+      (void)reader->ReleaseShareSnapshot(at, "");
+      return frozen.status();
+    }
+    reader = std::move(*frozen);
+  }
 
   PartitionOptions options;
   options.max_entries = payload.max_files;
@@ -57,6 +64,7 @@ Status ScanHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
     part.shallow = std::move(unit.shallow);
     part.parent = parent;
     part.part_of = job.id;
+    part.share_snapshot = at;
     jobs::ChildJobSpec spec;
     spec.type = jobs::JobType::kBackup;
     spec.key = ChildKey(part);
@@ -76,7 +84,10 @@ Status ScanHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
   // The listing's count shows while it runs; the tree's totals are then the parts' files
   // and bytes, not those plus the listing's.
   ctx.SetProgress({});
-  if (!listed.ok()) return listed.status().Annotate("scan of share " + share.name);
+  if (!listed.ok()) {
+    if (assemble.parts.empty()) (void)reader->ReleaseShareSnapshot(at, "");
+    return listed.status().Annotate("scan of share " + share.name);
+  }
   for (const auto& w : listed->warnings) spdlog::warn("job {}: {}", job.id, w);
   spdlog::info("job {}: share {} has {} entries, {} bytes: {} backup units", job.id, share.name,
                listed->entries, listed->bytes, assemble.parts.size());

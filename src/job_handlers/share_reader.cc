@@ -40,43 +40,68 @@ Result<std::unique_ptr<ShareReader>> OpenPosix(const catalog::Share& share) {
   return std::unique_ptr<ShareReader>(std::move(reader));
 }
 
-// Whole-share backups through a new share snapshot (engine/azure_backup.h), so a job reads
-// a frozen share and the next one diffs against it.
+// A whole share is backed up through a new share snapshot (engine/azure_backup.h), so a
+// job reads a frozen share and the next one diffs against it. A scan's parts read the
+// share snapshot the scan took (`at`).
 class AzureShareReader final : public ShareReader {
  public:
-  AzureShareReader(std::unique_ptr<azure::FilesClient> client, AzureShareLocation location, std::string host)
+  AzureShareReader(std::unique_ptr<azure::FilesClient> client, AzureShareLocation location, std::string host,
+                   std::string at)
       : client_(std::move(client)),
         location_(std::move(location)),
         host_(std::move(host)),
-        live_(client_.get(), location_.account, azure::ShareRef{location_.share, ""}) {}
+        at_(std::move(at)),
+        source_(client_.get(), location_.account, azure::ShareRef{location_.share, at_}) {}
 
   std::vector<std::string> Paths() const override { return {"/" + location_.path}; }
   std::string Hostname() const override { return host_; }
-  // The live share: listing it is all a caller may do (the scan does not split Azure
-  // shares yet, see ScanHandler).
-  Source& source() override { return live_; }
+  // The share snapshot given when opened, or else the live share.
+  Source& source() override { return source_; }
+
   Result<BackupResult> Backup(Repository& repo, BackupOptions options) override {
-    if (!options.paths.empty() || !options.shallow_paths.empty()) {
-      return Status::Unsupported("parts of an Azure Files share are not backed up by workers yet");
-    }
-    AzureBackupOptions azure;
-    azure.account = location_.account;
-    azure.share = location_.share;
-    azure.path = location_.path;
     options.hostname = host_;
-    ARBOR_ASSIGN_OR_RETURN(AzureBackupResult r, RunAzureBackup(repo, *client_, azure, std::move(options)));
-    return std::move(r.backup);
+    if (options.paths.empty() && options.shallow_paths.empty()) {
+      AzureBackupOptions azure;
+      azure.account = location_.account;
+      azure.share = location_.share;
+      azure.path = location_.path;
+      ARBOR_ASSIGN_OR_RETURN(AzureBackupResult r, RunAzureBackup(repo, *client_, azure, std::move(options)));
+      return std::move(r.backup);
+    }
+    // A part: units of the share, at the scan's point in time.
+    if (at_.empty()) return Status::InvalidArgument("a part of an Azure Files share needs the scan's share snapshot");
+    options.source_snapshot = at_;
+    if (options.threads <= 0) options.threads = kDefaultAzureThreads;
+    return RunBackup(repo, source_, options);
+  }
+
+  Result<std::string> TakeShareSnapshot() override {
+    ARBOR_ASSIGN_OR_RETURN(auto session, ShareSnapshotSession::Begin(client_.get(), location_.share,
+                                                                     ShareConsistency::kNewSnapshot));
+    ARBOR_RETURN_IF_ERROR(session->Commit(""));  // kept: the parts read it, the assemble records it
+    return session->snapshot();
+  }
+
+  Status ReleaseShareSnapshot(const std::string& snapshot, const std::string& in_use) override {
+    if (snapshot.empty() || snapshot == in_use) return Status::Ok();
+    // A session on what stays in use; committing it deletes `snapshot` if it is arbor's.
+    ARBOR_ASSIGN_OR_RETURN(auto session, ShareSnapshotSession::Begin(client_.get(), location_.share,
+                                                                     in_use.empty() ? ShareConsistency::kLive
+                                                                                    : ShareConsistency::kGivenSnapshot,
+                                                                     in_use));
+    return session->Commit(snapshot);
   }
 
  private:
   std::unique_ptr<azure::FilesClient> client_;
   const AzureShareLocation location_;
   const std::string host_;
-  AzureFilesSource live_;
+  const std::string at_;
+  AzureFilesSource source_;
 };
 
 Result<std::unique_ptr<ShareReader>> OpenAzure(catalog::Catalog& catalog, const catalog::Principal& p,
-                                               const catalog::Share& share) {
+                                               const catalog::Share& share, const std::string& at) {
   ARBOR_ASSIGN_OR_RETURN(AzureShareLocation location, ParseAzureShareLocation(share.location));
   auto secret = catalog.shares().ResolveCredential(p, share.id);
   if (!secret.ok()) return secret.status().Annotate("share " + share.name);
@@ -84,15 +109,18 @@ Result<std::unique_ptr<ShareReader>> OpenAzure(catalog::Catalog& catalog, const 
   if (!credentials.ok()) return credentials.status().Annotate("share " + share.name);
   ARBOR_ASSIGN_OR_RETURN(auto client, azure::FilesClient::Create(std::move(*credentials)));
   return std::unique_ptr<ShareReader>(
-      std::make_unique<AzureShareReader>(std::move(client), std::move(location), share.name));
+      std::make_unique<AzureShareReader>(std::move(client), std::move(location), share.name, at));
 }
 
 }  // namespace
 
 Result<std::unique_ptr<ShareReader>> OpenShareReader(catalog::Catalog& catalog, const catalog::Principal& p,
-                                                     const catalog::Share& share) {
-  if (share.kind == catalog::ShareKind::kPosix) return OpenPosix(share);
-  return OpenAzure(catalog, p, share);
+                                                     const catalog::Share& share, const std::string& share_snapshot) {
+  if (share.kind == catalog::ShareKind::kPosix) {
+    if (!share_snapshot.empty()) return Status::InvalidArgument("share " + share.name + " has no share snapshots");
+    return OpenPosix(share);
+  }
+  return OpenAzure(catalog, p, share, share_snapshot);
 }
 
 }  // namespace arbor::job_handlers

@@ -1,8 +1,10 @@
 // ShareReader: a share's source as the backup and scan handlers use it, whatever its
 // kind. A POSIX share is a directory on the worker's host; an Azure Files share is read
 // over REST with the share's credential (resolved from the catalog, never logged): an
-// account key, a SAS token or a connection string. An Azure share is backed up whole,
-// through a new share snapshot (engine/azure_backup.h); its parts are not, yet.
+// account key, a SAS token or a connection string. A whole Azure share is backed up
+// through a new share snapshot (engine/azure_backup.h); the parts of a scan all read the
+// one share snapshot the scan took (TakeShareSnapshot), so together they are one point
+// in time.
 //
 // Thread safety: as the Source it wraps. Lives for one job attempt.
 #pragma once
@@ -31,11 +33,24 @@ class ShareReader {
   // Backs up options.paths and options.shallow_paths (both empty: Paths()) into `repo`,
   // with Hostname().
   virtual Result<BackupResult> Backup(Repository& repo, BackupOptions options) = 0;
+
+  // A point in time for the parts of a scan to read: an Azure share snapshot (marked as
+  // arbor's, kept until released); "" for a POSIX share, which has none.
+  virtual Result<std::string> TakeShareSnapshot() { return std::string(); }
+  // Deletes `snapshot` when arbor created it and it is not `in_use` (what the newest
+  // snapshot of the share reads); a no-op for POSIX shares.
+  virtual Status ReleaseShareSnapshot(const std::string& snapshot, const std::string& in_use) {
+    (void)snapshot;
+    (void)in_use;
+    return Status::Ok();
+  }
 };
 
 // NotFound (a permanent failure) when a POSIX share's directory does not exist on this
 // worker; PermissionDenied / InvalidArgument for credentials that cannot be used.
+// `share_snapshot` (Azure only): read that share snapshot, not the live share.
 Result<std::unique_ptr<ShareReader>> OpenShareReader(catalog::Catalog& catalog, const catalog::Principal& p,
-                                                     const catalog::Share& share);
+                                                     const catalog::Share& share,
+                                                     const std::string& share_snapshot = {});
 
 }  // namespace arbor::job_handlers
