@@ -60,6 +60,17 @@ struct PathTrie {
   bool target = false;   // backed up whole
   bool shallow = false;  // its own non-directory entries are backed up too
 
+  // Every named directory below `dir` (Stat) and the targets among them (List), in walk
+  // order: a parent before its children, siblings by name.
+  void Collect(const std::string& dir, std::vector<std::string>* stat, std::vector<std::string>* list) const {
+    for (const auto& [name, child] : children) {
+      std::string path = dir == "/" ? "/" + name : dir + "/" + name;
+      stat->push_back(path);
+      if (child.target) list->push_back(path);
+      child.Collect(path, stat, list);
+    }
+  }
+
   void Add(const std::string& path, bool whole = true) {
     PathTrie* t = this;
     size_t pos = 1;
@@ -126,6 +137,9 @@ class Archiver {
     if (trie.target) {
       WalkDirectory(root, parent_tree);  // "/" itself is backed up (a whole share); releases root
     } else {
+      std::vector<std::string> stat, list;
+      trie.Collect("/", &stat, &list);
+      source_.Expect(stat, list);
       ProcessVirtual(trie, root, parent_tree);
       Release(root);
     }

@@ -158,7 +158,7 @@ std::string AzureFilesSource::Kind() const { return AzureShareUrl{account_, shar
 
 Result<Node> AzureFilesSource::Stat(const std::string& path) {
   std::string p = ShareRelativePath(path);
-  auto dir = client_->GetDirectoryProperties(share_, p);
+  auto dir = prefetcher_.TakeDirectoryProperties(p);
   Result<azure::ItemProperties> props = dir;
   if (!dir.ok() && !p.empty() && !dir.status().Is(StatusCode::kPermissionDenied) &&
       !dir.status().Is(StatusCode::kUnavailable)) {
@@ -171,6 +171,13 @@ Result<Node> AzureFilesSource::Stat(const std::string& path) {
   Node n = NodeFromProperties(*props);
   n.name = p.empty() ? "/" : BaseName(p);
   return n;
+}
+
+void AzureFilesSource::Expect(const std::vector<std::string>& stat_dirs, const std::vector<std::string>& list_dirs) {
+  std::vector<std::string> stat, list;
+  for (const auto& d : stat_dirs) stat.push_back(ShareRelativePath(d));
+  for (const auto& d : list_dirs) list.push_back(ShareRelativePath(d));
+  prefetcher_.Expect(stat, list);
 }
 
 Status AzureFilesSource::List(const std::string& dir, std::vector<Node>* children,

@@ -43,6 +43,7 @@ class AzureFilesSource final : public Source {
                    PrefetchOptions prefetch = {});
 
   std::string Kind() const override;
+  // A directory's properties come from the prefetcher (read ahead when Expect named it).
   Result<Node> Stat(const std::string& path) override;
   Status List(const std::string& dir, std::vector<Node>* children, std::vector<Status>* warnings) override;
   Status LoadExtended(const std::string& path, Node* node) override;
@@ -51,6 +52,7 @@ class AzureFilesSource final : public Source {
   // Retries exhausted, malformed responses and authorization failures: a snapshot
   // with a hole where a directory could not be listed must not look complete.
   bool IsFatal(const Status& error) const override;
+  void Expect(const std::vector<std::string>& stat_dirs, const std::vector<std::string>& list_dirs) override;
   void SetBlobSink(BlobSink sink) override;
 
   AzureSourceStats stats() const;

@@ -196,6 +196,18 @@ Result<azure::ItemProperties> ListingPrefetcher::TakeDirectoryProperties(const s
   return std::move(slot.properties);
 }
 
+void ListingPrefetcher::Expect(const std::vector<std::string>& property_paths,
+                               const std::vector<std::string>& list_paths) {
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& p : property_paths) {
+      if (!p.empty()) Queue(Kind::kProperties, p);
+    }
+    for (const auto& p : list_paths) Queue(Kind::kListing, p);
+  }
+  changed_.notify_all();
+}
+
 PrefetchStats ListingPrefetcher::stats() const {
   std::lock_guard lock(mu_);
   return stats_;

@@ -64,6 +64,10 @@ class ListingPrefetcher {
   Result<std::vector<azure::DirectoryEntry>> TakeListing(const std::string& path);
   // Properties of directory `path`, prefetched when its parent was listed.
   Result<azure::ItemProperties> TakeDirectoryProperties(const std::string& path);
+  // Directories the walker will come to without having listed their parents (a
+  // backup's unit paths): their properties, and the listings of `list_paths` (and so
+  // everything below those), are read ahead like a listed directory's subdirectories.
+  void Expect(const std::vector<std::string>& property_paths, const std::vector<std::string>& list_paths);
 
   PrefetchStats stats() const;
 

@@ -71,6 +71,13 @@ class Source {
   // Where LoadExtended stores what a node references by blob id (Node::permission).
   // The backup sets it once, before the walk; the sink may be called from any thread.
   virtual void SetBlobSink(BlobSink sink) { (void)sink; }
+  // A hint before a backup of named paths (the units of a split share): the directories
+  // it will Stat, and those of them it will List, each in walk order. A remote source
+  // fetches them ahead instead of one round trip at a time; a local one ignores it.
+  virtual void Expect(const std::vector<std::string>& stat_dirs, const std::vector<std::string>& list_dirs) {
+    (void)stat_dirs;
+    (void)list_dirs;
+  }
 };
 
 }  // namespace arbor
