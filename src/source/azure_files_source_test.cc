@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <thread>
 
 #include "azure/file_attributes.h"
 #include "emulator_process.h"
@@ -219,6 +220,55 @@ TEST_F(AzureSourceTest, PrefetcherServesADepthFirstWalkFromItsReadAhead) {
   EXPECT_EQ(s.listings, 81u);
   EXPECT_GE(s.listing_hits, 70u) << "the walker should rarely wait for a listing it asked for";
   EXPECT_GE(s.property_hits, 70u);
+}
+
+TEST_F(AzureSourceTest, ExpectedUnitPathsAreReadAheadAndStatTheSame) {
+  // A part of a split share walks named directories whose parent it never lists.
+  std::vector<std::string> units;
+  for (int i = 0; i < 20; ++i) {
+    std::string d = "d" + std::to_string(100 + i);
+    Dir(d, {}, {{"n", std::to_string(i)}});
+    File(d + "/f", std::to_string(i));
+    units.push_back("/" + d);
+  }
+  File("plain.txt", "a file named as if it were a directory");
+  std::vector<std::string> stat = units;
+  stat.push_back("/plain.txt");
+  stat.push_back("/missing");
+
+  AzureFilesSource ahead(client_.get(), "devstoreaccount1", {"src", ""}, PrefetchOptions{8, 1000, true});
+  AzureFilesSource plain(client_.get(), "devstoreaccount1", {"src", ""}, PrefetchOptions{8, 1000, true});
+  ahead.Expect(stat, units);
+  // The read-ahead runs beside the caller; what it has not finished is fetched on demand,
+  // so the answers below never depend on this pause, only the hit counts do.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  for (const auto& path : stat) {
+    auto a = ahead.Stat(path);
+    auto b = plain.Stat(path);
+    ASSERT_EQ(a.ok(), b.ok()) << path;
+    if (!a.ok()) {
+      EXPECT_TRUE(a.status().Is(StatusCode::kNotFound)) << a.status().ToString();
+      continue;
+    }
+    EXPECT_EQ(a->name, b->name) << path;
+    EXPECT_EQ(a->kind, b->kind) << path;
+    EXPECT_EQ(a->mtime_ns, b->mtime_ns) << path;
+    EXPECT_EQ(a->file_id, b->file_id) << path;
+  }
+  for (const auto& dir : units) {
+    std::vector<Node> a, b;
+    std::vector<Status> warnings;
+    ASSERT_TRUE(ahead.List(dir, &a, &warnings).ok());
+    ASSERT_TRUE(plain.List(dir, &b, &warnings).ok());
+    ASSERT_EQ(a.size(), 1u) << dir;
+    ASSERT_EQ(b.size(), 1u) << dir;
+    EXPECT_EQ(a[0].name, b[0].name);
+    EXPECT_EQ(a[0].size, b[0].size);
+  }
+  PrefetchStats s = ahead.stats().prefetch;
+  EXPECT_GE(s.property_hits, 15u) << "the named directories' properties were not read ahead";
+  EXPECT_GE(s.listing_hits, 15u) << "the named directories' listings were not read ahead";
+  EXPECT_EQ(plain.stats().prefetch.property_hits, 0u);
 }
 
 TEST(AzureShareUrlTest, ParsesAndRejects) {
