@@ -16,6 +16,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+. "$ROOT/bench/azure/lib_emulator.sh"
 BUILD=${BUILD:-$ROOT/build-azint}
 DIRS=${1:-20000}
 FILES=${2:-50}
@@ -36,7 +37,7 @@ mkdir -p "$OUT"
 WORK=$(mktemp -d /tmp/arbor-azure-bench.XXXXXX)
 EMU_PID=
 cleanup() {
-  if [ -n "$EMU_PID" ]; then kill "$EMU_PID" 2> /dev/null || true; wait "$EMU_PID" 2> /dev/null || true; fi
+  stop_emulator
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -52,11 +53,7 @@ t1=$(now)
 ENTRIES=$((DIRS * (FILES + 1)))
 echo "seeded $ENTRIES entries ($DIRS directories x $FILES files) in $(secs "$t0" "$t1") s"
 
-"$EMU" --port 0 --data "$WORK/emu" --threads 128 > "$WORK/emu.out" 2> "$WORK/emu.err" &
-EMU_PID=$!
-for _ in $(seq 100); do grep -q "listening on" "$WORK/emu.out" && break; sleep 0.1; done
-ENDPOINT=$(grep -o 'http://[^ ]*' "$WORK/emu.out")
-BASE=${ENDPOINT%/devstoreaccount1}
+start_emulator "$EMU" "$WORK"
 export AZURE_STORAGE_ACCOUNT=devstoreaccount1
 export AZURE_STORAGE_KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 export ARBOR_REPO=$WORK/repo

@@ -9,6 +9,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+. "$ROOT/bench/azure/lib_emulator.sh"
 BUILD=${BUILD:-$ROOT/build}
 DIRS=${1:-2000}
 FILES=${2:-50}
@@ -22,17 +23,13 @@ mkdir -p "$OUT"
 WORK=$(mktemp -d /tmp/arbor-azure-scan-bench.XXXXXX)
 EMU_PID=
 cleanup() {
-  if [ -n "$EMU_PID" ]; then kill "$EMU_PID" 2> /dev/null || true; wait "$EMU_PID" 2> /dev/null || true; fi
+  stop_emulator
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 "$EMU" --data "$WORK/emu" --populate "bench:$DIRS:$FILES" > /dev/null
-"$EMU" --port 0 --data "$WORK/emu" --threads 128 > "$WORK/emu.out" 2> "$WORK/emu.err" &
-EMU_PID=$!
-for _ in $(seq 100); do grep -q "listening on" "$WORK/emu.out" && break; sleep 0.1; done
-ENDPOINT=$(grep -o 'http://[^ ]*' "$WORK/emu.out")
-BASE=${ENDPOINT%/devstoreaccount1}
+start_emulator "$EMU" "$WORK"
 export ARBOR_CATALOG="$WORK/catalog.db"
 export ARBOR_BENCH_AZ_KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 "$ARBOR" tenant add bench > /dev/null

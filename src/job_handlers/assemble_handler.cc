@@ -25,6 +25,13 @@ Result<std::vector<Snapshot>> FindParts(Repository& repo, jobs::JobContext& ctx,
   return parts;
 }
 
+// Azure: deletes share snapshot `snapshot` unless it is `in_use`. Only a warning when it
+// fails: the snapshot stands, the share snapshot is left for the next assemble or by hand.
+void ReleaseOrWarn(ShareReader& reader, int64_t job_id, const std::string& snapshot, const std::string& in_use) {
+  Status released = reader.ReleaseShareSnapshot(snapshot, in_use);
+  if (!released.ok()) spdlog::warn("job {}: removing share snapshot {}: {}", job_id, snapshot, released.message());
+}
+
 // Deletes the partial snapshots of this scan, and those of earlier scans of the share
 // that ended without assembling them (a part failed): nothing will ever merge those.
 // Partial snapshots of scans still running are theirs.
@@ -44,10 +51,7 @@ Status DeletePartials(Repository& repo, jobs::JobContext& ctx, int64_t scan_id, 
     }
     Status st = repo.DeleteSnapshot(s.id);
     if (!st.ok() && !st.Is(StatusCode::kNotFound)) return st.Annotate("deleting partial snapshot " + s.id.Hex());
-    Status released = reader.ReleaseShareSnapshot(s.source_snapshot, in_use);
-    if (!released.ok()) {
-      spdlog::warn("job {}: removing share snapshot {}: {}", scan_id, s.source_snapshot, released.message());
-    }
+    ReleaseOrWarn(reader, scan_id, s.source_snapshot, in_use);
   }
   return Status::Ok();
 }
@@ -83,9 +87,7 @@ Status AssembleHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
   // Azure: the share snapshot the previous backup read is no longer needed for diffs.
   if (snapshot->parent) {
     auto previous = repo->FindSnapshot(snapshot->parent->Hex());
-    Status released = previous.ok() ? reader->ReleaseShareSnapshot(previous->source_snapshot, snapshot->source_snapshot)
-                                    : Status::Ok();
-    if (!released.ok()) spdlog::warn("job {}: removing the previous share snapshot: {}", job.id, released.message());
+    if (previous.ok()) ReleaseOrWarn(*reader, job.id, previous->source_snapshot, snapshot->source_snapshot);
   }
   return DeletePartials(*repo, ctx, *job.parent_id, *reader, snapshot->source_snapshot);
 }

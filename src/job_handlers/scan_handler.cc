@@ -40,14 +40,6 @@ Status ScanHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
   // Azure: one share snapshot that the listing and every part read. Made before the first
   // part goes out; deleted again if the scan fails before any part went out.
   ARBOR_ASSIGN_OR_RETURN(std::string at, reader->TakeShareSnapshot());
-  if (!at.empty()) {
-    auto frozen = OpenShareReader(ctx.catalog(), ctx.principal(), share, at);
-    if (!frozen.ok()) {
-      (void)reader->ReleaseShareSnapshot(at, "");
-      return frozen.status();
-    }
-    reader = std::move(*frozen);
-  }
 
   PartitionOptions options;
   options.max_entries = payload.max_files;

@@ -51,12 +51,12 @@ class AzureShareReader final : public ShareReader {
         location_(std::move(location)),
         host_(std::move(host)),
         at_(std::move(at)),
-        source_(client_.get(), location_.account, azure::ShareRef{location_.share, at_}) {}
+        source_(MakeSource()) {}
 
   std::vector<std::string> Paths() const override { return {"/" + location_.path}; }
   std::string Hostname() const override { return host_; }
   // The share snapshot given when opened, or else the live share.
-  Source& source() override { return source_; }
+  Source& source() override { return *source_; }
 
   Result<BackupResult> Backup(Repository& repo, BackupOptions options) override {
     options.hostname = host_;
@@ -72,32 +72,33 @@ class AzureShareReader final : public ShareReader {
     if (at_.empty()) return Status::InvalidArgument("a part of an Azure Files share needs the scan's share snapshot");
     options.source_snapshot = at_;
     if (options.threads <= 0) options.threads = kDefaultAzureThreads;
-    return RunBackup(repo, source_, options);
+    return RunBackup(repo, *source_, options);
   }
 
   Result<std::string> TakeShareSnapshot() override {
     ARBOR_ASSIGN_OR_RETURN(auto session, ShareSnapshotSession::Begin(client_.get(), location_.share,
                                                                      ShareConsistency::kNewSnapshot));
     ARBOR_RETURN_IF_ERROR(session->Commit(""));  // kept: the parts read it, the assemble records it
-    return session->snapshot();
+    at_ = session->snapshot();
+    source_ = MakeSource();
+    return at_;
   }
 
   Status ReleaseShareSnapshot(const std::string& snapshot, const std::string& in_use) override {
     if (snapshot.empty() || snapshot == in_use) return Status::Ok();
-    // A session on what stays in use; committing it deletes `snapshot` if it is arbor's.
-    ARBOR_ASSIGN_OR_RETURN(auto session, ShareSnapshotSession::Begin(client_.get(), location_.share,
-                                                                     in_use.empty() ? ShareConsistency::kLive
-                                                                                    : ShareConsistency::kGivenSnapshot,
-                                                                     in_use));
-    return session->Commit(snapshot);
+    return DeleteArborShareSnapshot(client_.get(), location_.share, snapshot);
   }
 
  private:
+  std::unique_ptr<AzureFilesSource> MakeSource() {
+    return std::make_unique<AzureFilesSource>(client_.get(), location_.account, azure::ShareRef{location_.share, at_});
+  }
+
   std::unique_ptr<azure::FilesClient> client_;
   const AzureShareLocation location_;
   const std::string host_;
-  const std::string at_;
-  AzureFilesSource source_;
+  std::string at_;  // the share snapshot read ("": the live share)
+  std::unique_ptr<AzureFilesSource> source_;
 };
 
 Result<std::unique_ptr<ShareReader>> OpenAzure(catalog::Catalog& catalog, const catalog::Principal& p,

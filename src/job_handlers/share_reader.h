@@ -35,7 +35,8 @@ class ShareReader {
   virtual Result<BackupResult> Backup(Repository& repo, BackupOptions options) = 0;
 
   // A point in time for the parts of a scan to read: an Azure share snapshot (marked as
-  // arbor's, kept until released); "" for a POSIX share, which has none.
+  // arbor's, kept until released), which this reader reads from then on; "" for a POSIX
+  // share, which has none.
   virtual Result<std::string> TakeShareSnapshot() { return std::string(); }
   // Deletes `snapshot` when arbor created it and it is not `in_use` (what the newest
   // snapshot of the share reads); a no-op for POSIX shares.

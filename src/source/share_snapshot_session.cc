@@ -38,15 +38,15 @@ ShareSnapshotSession::~ShareSnapshotSession() {
 Status ShareSnapshotSession::Commit(const std::string& previous) {
   committed_ = true;
   if (previous.empty() || previous == ref_.snapshot) return Status::Ok();
-  return DeleteIfOurs(previous);
+  return DeleteArborShareSnapshot(client_, ref_.name, previous);
 }
 
-Status ShareSnapshotSession::DeleteIfOurs(const std::string& snapshot) {
-  auto props = client_->GetShareProperties({ref_.name, snapshot});
+Status DeleteArborShareSnapshot(azure::FilesClient* client, const std::string& share, const std::string& snapshot) {
+  auto props = client->GetShareProperties({share, snapshot});
   if (!props.ok()) return props.status().Is(StatusCode::kNotFound) ? Status::Ok() : props.status();
   auto mark = props->metadata.find(kArborSnapshotMetaKey);
   if (mark == props->metadata.end() || mark->second != kArborSnapshotMetaValue) return Status::Ok();
-  Status st = client_->DeleteShareSnapshot(ref_.name, snapshot);
+  Status st = client->DeleteShareSnapshot(share, snapshot);
   return st.Is(StatusCode::kNotFound) ? Status::Ok() : st;
 }
 

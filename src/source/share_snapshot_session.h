@@ -32,6 +32,10 @@ enum class ShareConsistency {
 inline constexpr char kArborSnapshotMetaKey[] = "arbor";
 inline constexpr char kArborSnapshotMetaValue[] = "backup";
 
+// Deletes share snapshot `snapshot` of `share` when arbor created it (its metadata says
+// so); leaves any other alone. A snapshot already gone is not an error.
+Status DeleteArborShareSnapshot(azure::FilesClient* client, const std::string& share, const std::string& snapshot);
+
 class ShareSnapshotSession {
  public:
   // Checks that the share (and the given snapshot) exist, then creates the snapshot
@@ -58,8 +62,6 @@ class ShareSnapshotSession {
  private:
   ShareSnapshotSession(azure::FilesClient* client, azure::ShareRef ref, bool created)
       : client_(client), ref_(std::move(ref)), created_(created) {}
-  Status DeleteIfOurs(const std::string& snapshot);
-
   azure::FilesClient* const client_;
   const azure::ShareRef ref_;
   const bool created_;
