@@ -21,8 +21,12 @@ struct PackUsage {
 
 Status MarkTree(Repository& repo, const Digest& tree, BlobSet* used) {
   if (!used->insert(tree).second) return Status::Ok();  // shared subtree, already walked
-  ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes, repo.LoadTree(tree));
-  for (const auto& n : nodes) {
+  auto nodes = repo.LoadTree(tree);
+  if (!nodes.ok()) {
+    return nodes.status().Annotate("prune cannot read directory object " + tree.Hex() +
+                                   " and so cannot know what it references; run `arbor verify`");
+  }
+  for (const auto& n : *nodes) {
     for (const auto& id : n.content) used->insert(id);
     if (n.permission) used->insert(*n.permission);
     if (n.IsDir()) ARBOR_RETURN_IF_ERROR(MarkTree(repo, *n.subtree, used));
@@ -30,7 +34,7 @@ Status MarkTree(Repository& repo, const Digest& tree, BlobSet* used) {
   return Status::Ok();
 }
 
-Result<std::map<Digest, PackUsage>> Usage(Repository& repo, const BlobSet& used) {
+Result<std::map<Digest, PackUsage>> Usage(Repository& repo, const BlobSet& used, uint64_t* unindexed_used) {
   std::map<Digest, PackUsage> packs;
   BlobSet kept;  // an id indexed twice is kept once
   ARBOR_RETURN_IF_ERROR(repo.index().ForEach([&](const std::string&, const IndexEntry& e) {
@@ -43,11 +47,12 @@ Result<std::map<Digest, PackUsage>> Usage(Repository& repo, const BlobSet& used)
     }
     return Status::Ok();
   }));
+  *unindexed_used = used.size() - kept.size();
   return packs;
 }
 
 Status Repack(Repository& repo, const Digest& pack, const PackUsage& usage) {
-  ARBOR_ASSIGN_OR_RETURN(std::string data, repo.store()->Get(format::PackKey(repo.prefix(), pack)));
+  ARBOR_ASSIGN_OR_RETURN(std::string data, repo.ReadPack(pack));
   for (const auto& e : usage.used) {
     const auto& loc = e.location;
     if (static_cast<uint64_t>(loc.offset) + loc.length > data.size()) {
@@ -59,6 +64,31 @@ Status Repack(Repository& repo, const Digest& pack, const PackUsage& usage) {
   return Status::Ok();
 }
 
+Result<std::map<Digest, uint64_t>> StoredPacks(Repository& repo) {
+  std::map<Digest, uint64_t> sizes;
+  ARBOR_RETURN_IF_ERROR(repo.ListPacks([&](const Digest& id, uint64_t size) {
+    sizes[id] = size;
+    return Status::Ok();
+  }));
+  return sizes;
+}
+
+// Prune must know everything a snapshot references before it deletes anything: a
+// damaged snapshot object or index segment could be the only record of live data.
+Status RefuseOnDamage(Repository& repo, const std::vector<DamagedObject>& snapshots) {
+  if (!snapshots.empty()) {
+    return Status::Corruption("snapshot object " + snapshots.front().key + " is damaged (" +
+                              snapshots.front().problem +
+                              "); prune cannot know what it references. Run `arbor repair snapshots` first");
+  }
+  const auto& segments = repo.index().damaged_segments();
+  if (!segments.empty()) {
+    return Status::Corruption("index segment " + segments.front().key + " is damaged (" +
+                              segments.front().problem + "); run `arbor repair index` before pruning");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<PruneResult> RunPrune(Repository& repo, const PruneOptions& options) {
@@ -66,50 +96,85 @@ Result<PruneResult> RunPrune(Repository& repo, const PruneOptions& options) {
   ARBOR_RETURN_IF_ERROR(RepoLock::RemoveStale(repo.store(), repo.prefix()).status());
   CleanStaleStaging(repo.store()->StagingDir());
   PruneResult r;
+  std::vector<DamagedObject> damaged;
+  ARBOR_ASSIGN_OR_RETURN(auto snapshots, repo.ListSnapshots(&damaged));
+  ARBOR_RETURN_IF_ERROR(RefuseOnDamage(repo, damaged));
   BlobSet used;
-  ARBOR_ASSIGN_OR_RETURN(auto snapshots, repo.ListSnapshots());
   for (const auto& s : snapshots) ARBOR_RETURN_IF_ERROR(MarkTree(repo, s.tree, &used));
   r.blobs_used = used.size();
-  ARBOR_ASSIGN_OR_RETURN(auto packs, Usage(repo, used));
+  uint64_t unindexed_used = 0;
+  ARBOR_ASSIGN_OR_RETURN(auto packs, Usage(repo, used, &unindexed_used));
+  if (unindexed_used > 0) {
+    return Status::Corruption(
+        "snapshots reference " + std::to_string(unindexed_used) +
+        " blobs the index does not name; prune would delete them. Run `arbor repair index`");
+  }
+  ARBOR_ASSIGN_OR_RETURN(auto stored_before, StoredPacks(repo));
 
-  std::set<Digest> drop;  // packs to delete once the new index is written
+  std::set<Digest> drop;  // packs the new index will not name
   std::vector<Digest> repack;
   for (const auto& [id, p] : packs) {
     uint64_t unused = p.bytes_total - p.bytes_used;
     if (p.used.empty()) {
       drop.insert(id);
       r.packs_deleted++;
-      r.bytes_freed += p.bytes_total;
       r.blobs_removed += p.entries.size();
     } else if (static_cast<double>(unused) > options.max_unused * static_cast<double>(p.bytes_total)) {
       repack.push_back(id);
       drop.insert(id);
       r.packs_repacked++;
       r.bytes_repacked += p.bytes_used;
-      r.bytes_freed += unused;
       r.blobs_removed += p.entries.size() - p.used.size();
     }
   }
-  std::vector<std::string> unindexed;
-  ARBOR_RETURN_IF_ERROR(repo.store()->List(format::PacksDir(repo.prefix()), [&](const ObjectInfo& info) {
-    Digest id;
-    if (format::IdFromKey(info.key, &id) && packs.count(id) == 0) unindexed.push_back(info.key);
-    return Status::Ok();
-  }));
-  r.unindexed_packs_deleted = unindexed.size();
-  if (options.dry_run) return r;
-  if (drop.empty() && unindexed.empty()) return r;
+  uint64_t unindexed = 0;
+  for (const auto& [id, size] : stored_before) unindexed += packs.count(id) == 0 ? 1 : 0;
+  if (options.dry_run) {
+    for (const auto& [id, size] : stored_before) {
+      if (drop.count(id) || packs.count(id) == 0) r.bytes_freed += size;
+    }
+    r.bytes_freed -= std::min(r.bytes_freed, r.bytes_repacked);
+    r.unindexed_packs_deleted = unindexed;
+    return r;
+  }
+  if (drop.empty() && unindexed == 0) return r;
 
+  // 1. Copy the live blobs of the packs to repack into new packs, indexed by a new
+  //    segment. The old packs still stand, so a crash here loses nothing.
   for (const auto& id : repack) ARBOR_RETURN_IF_ERROR(Repack(repo, id, packs.at(id)));
   ARBOR_RETURN_IF_ERROR(repo.Flush());
+  // A repacked pack may carry the name of a pack planned for dropping (an identical
+  // pack a killed run left, now indexed): what was just written stays.
+  for (const auto& id : repo.WrittenPacks()) drop.erase(id);
+  // 2. One new index naming every blob that stays; the old segments go after it is
+  //    written, so the union of segments never lacks a live blob.
   std::vector<IndexEntry> remaining;
   ARBOR_RETURN_IF_ERROR(repo.index().ForEach([&](const std::string&, const IndexEntry& e) {
     if (drop.count(e.location.pack) == 0) remaining.push_back(e);
     return Status::Ok();
   }));
   ARBOR_RETURN_IF_ERROR(repo.index().ReplaceAll(std::move(remaining)));
-  for (const auto& id : drop) ARBOR_RETURN_IF_ERROR(repo.store()->Delete(format::PackKey(repo.prefix(), id)));
-  for (const auto& key : unindexed) ARBOR_RETURN_IF_ERROR(repo.store()->Delete(key));
+  // 3. Only now, and only by what the index names at this moment: delete every pack it
+  //    does not name. A list taken before step 1 would be wrong: repacked packs are named
+  //    by their content, so a rerun after a crash rewrites the packs an earlier run left
+  //    unindexed under the same names and indexes them (the data-loss bug this replaced).
+  std::unordered_set<Digest, DigestHash> named;
+  ARBOR_RETURN_IF_ERROR(repo.index().ForEach([&](const std::string&, const IndexEntry& e) {
+    named.insert(e.location.pack);
+    return Status::Ok();
+  }));
+  ARBOR_ASSIGN_OR_RETURN(auto stored, StoredPacks(repo));
+  uint64_t bytes_before = 0, bytes_after = 0;
+  for (const auto& [id, size] : stored_before) bytes_before += size;
+  for (const auto& [id, size] : stored) {
+    if (named.count(id) != 0) {
+      bytes_after += size;
+      continue;
+    }
+    ARBOR_RETURN_IF_ERROR(repo.DeletePack(id));
+    if (packs.count(id) == 0 && stored_before.count(id) != 0) r.unindexed_packs_deleted++;
+  }
+  r.bytes_freed = bytes_before > bytes_after ? bytes_before - bytes_after : 0;
   return r;
 }
 

@@ -2,10 +2,15 @@
 //
 // Under an exclusive lock (so no backup is running, and none can have just decided
 // to reuse a blob that looks unreferenced): mark every blob reachable from a
-// snapshot; delete packs with nothing reachable; repack packs whose unreachable part
-// exceeds max_unused (copying their live blobs into new packs); write one new index
-// naming exactly what remains; delete the old index segments, then the packs. Each
-// step leaves a repository that verifies if the process is killed right after it.
+// snapshot; repack packs whose unreachable part exceeds max_unused (copying their
+// live blobs into new packs); write one new index naming exactly what remains; delete
+// the old index segments; then delete every pack that index does not name. Each step
+// leaves a repository that verifies if the process is killed right after it, and a
+// rerun finishes the work (proved over every crash point by tests/crash).
+//
+// Prune refuses to run (Corruption) when it cannot know everything snapshots
+// reference: a damaged snapshot object or index segment, an unreadable directory
+// object, or a referenced blob the index does not name. `arbor repair` fixes those.
 #pragma once
 
 #include <chrono>
@@ -27,7 +32,7 @@ struct PruneResult {
   uint64_t packs_deleted = 0;
   uint64_t packs_repacked = 0;
   uint64_t unindexed_packs_deleted = 0;
-  uint64_t bytes_freed = 0;
+  uint64_t bytes_freed = 0;  // pack bytes in the store before minus after (estimated by a dry run)
   uint64_t bytes_repacked = 0;
 };
 

@@ -17,11 +17,40 @@ Result<std::unique_ptr<BlobIndex>> BlobIndex::Load(ObjectStore* store, std::stri
       // Deleted by a concurrent prune between List and Open: its content was merged
       // into a newer segment, which the listing also returned.
       if (reader.status().Is(StatusCode::kNotFound)) continue;
-      return reader.status();
+      if (!reader.status().Is(StatusCode::kCorruption)) return reader.status();
+      index->damaged_.push_back({key, reader.status().message()});
+      continue;
     }
     index->segments_.push_back(std::move(reader).value());
   }
+  if (!index->damaged_.empty()) ARBOR_RETURN_IF_ERROR(index->RecoverUnnamedPacks());
   return index;
+}
+
+Status BlobIndex::RecoverUnnamedPacks() {
+  std::unordered_set<Digest, DigestHash> named;
+  for (const auto& s : segments_) named.insert(s->packs().begin(), s->packs().end());
+  std::vector<std::string> unnamed;
+  ARBOR_RETURN_IF_ERROR(store_->List(format::PacksDir(prefix_), [&](const ObjectInfo& info) {
+    Digest id;
+    if (format::IdFromKey(info.key, &id) && named.count(id) == 0) unnamed.push_back(info.key);
+    return Status::Ok();
+  }));
+  std::vector<IndexEntry> entries;
+  for (const auto& key : unnamed) {
+    Digest id;
+    (void)format::IdFromKey(key, &id);
+    auto pack = store_->Get(key, 0, ObjectStore::kToEnd);
+    if (!pack.ok() || Sha256Of(*pack) != id) continue;
+    auto records = PackRecordsOf(*pack);
+    if (!records.ok()) continue;
+    for (const auto& r : *records) entries.push_back({r.id, {r.type, id, r.offset, r.length, r.raw_length}});
+    ++recovered_packs_;
+  }
+  if (entries.empty()) return Status::Ok();
+  segments_.push_back(
+      SegmentReader::Resident("recovered from packs", EncodeIndexSegment(std::move(entries))));
+  return Status::Ok();
 }
 
 Result<std::optional<BlobLocation>> BlobIndex::FindInSegments(const Digest& id) const {
@@ -117,7 +146,6 @@ Status BlobIndex::WriteSegment(std::vector<IndexEntry> entries) {
 
 Status BlobIndex::ReplaceAll(std::vector<IndexEntry> entries) {
   std::lock_guard write_lock(write_mu_);
-  std::vector<std::string> old_keys = SegmentKeys();
   std::vector<std::unique_ptr<SegmentReader>> fresh;
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   for (size_t start = 0; start < entries.size(); start += kMaxSegmentRecords) {
@@ -127,17 +155,19 @@ Status BlobIndex::ReplaceAll(std::vector<IndexEntry> entries) {
     ARBOR_RETURN_IF_ERROR(store_->Put(key, encoded));
     fresh.push_back(SegmentReader::FromEntries(store_, key, encoded));
   }
-  std::vector<std::string> new_keys;
-  for (const auto& r : fresh) new_keys.push_back(r->key());
+  std::unordered_set<std::string> new_keys;
+  for (const auto& r : fresh) new_keys.insert(r->key());
   {
     std::unique_lock lock(segments_mu_);
     segments_ = std::move(fresh);
   }
-  for (const auto& key : old_keys) {
-    if (std::find(new_keys.begin(), new_keys.end(), key) == new_keys.end()) {
-      ARBOR_RETURN_IF_ERROR(store_->Delete(key));
-    }
-  }
+  std::vector<std::string> stale;
+  ARBOR_RETURN_IF_ERROR(store_->List(format::IndexDir(prefix_), [&](const ObjectInfo& info) {
+    if (new_keys.count(info.key) == 0) stale.push_back(info.key);
+    return Status::Ok();
+  }));
+  for (const auto& key : stale) ARBOR_RETURN_IF_ERROR(store_->Delete(key));
+  damaged_.clear();
   return Status::Ok();
 }
 

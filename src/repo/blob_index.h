@@ -20,14 +20,22 @@
 #include <unordered_set>
 #include <vector>
 
+#include "repo/damage.h"
 #include "repo/index_segment.h"
 
 namespace arbor {
 
 class BlobIndex {
  public:
-  // Opens every segment under the repository prefix.
+  // Opens every segment under the repository prefix. A segment that fails its checks
+  // does not stop the load: it is listed in damaged_segments(), and the packs that no
+  // intact segment names are indexed from their own trailers, in memory, so that every
+  // blob stays findable until `arbor repair index` rewrites the index.
   static Result<std::unique_ptr<BlobIndex>> Load(ObjectStore* store, std::string prefix);
+
+  const std::vector<DamagedObject>& damaged_segments() const { return damaged_; }
+  // Packs read to stand in for damaged segments at Load.
+  uint64_t recovered_packs() const { return recovered_packs_; }
 
   // Committed or written in this session (not merely reserved).
   Result<std::optional<BlobLocation>> Find(const Digest& id) const;
@@ -43,9 +51,10 @@ class BlobIndex {
   // Writes every pending record (data and trees) as one new segment.
   Status Flush();
 
-  // Replaces every segment by new ones holding exactly `entries` (prune). Writes the
-  // new segments first and deletes the old ones after, so a crash in between leaves
-  // duplicates, never a gap. REQUIRES: an exclusive repository lock.
+  // Replaces every segment by new ones holding exactly `entries` (prune, repair). Writes
+  // the new segments first and then deletes every other segment in the store (damaged
+  // ones included), so a crash in between leaves duplicates, never a gap.
+  // REQUIRES: an exclusive repository lock.
   Status ReplaceAll(std::vector<IndexEntry> entries);
 
   // Every committed entry (segments only), segment by segment; an id may appear
@@ -62,19 +71,24 @@ class BlobIndex {
 
  private:
   BlobIndex(ObjectStore* store, std::string prefix) : store_(store), prefix_(std::move(prefix)) {}
+  // Indexes, in one resident segment, the packs no loaded segment names. Damaged packs
+  // are left out (repair salvages them).
+  Status RecoverUnnamedPacks();
   Result<std::optional<BlobLocation>> FindInSegments(const Digest& id) const;
   // Writes `entries` as a segment and starts reading from it. REQUIRES: write_mu_.
   Status WriteSegment(std::vector<IndexEntry> entries);
 
   ObjectStore* const store_;
   const std::string prefix_;
+  std::vector<DamagedObject> damaged_;  // set by Load, cleared by ReplaceAll (exclusive lock)
+  uint64_t recovered_packs_ = 0;        // fixed after Load
 
   mutable std::shared_mutex segments_mu_;
   std::vector<std::unique_ptr<SegmentReader>> segments_;  // guarded by segments_mu_
 
   mutable std::mutex session_mu_;
-  std::unordered_set<Digest, DigestHash> reserved_;                  // being stored now
-  std::unordered_map<Digest, BlobLocation, DigestHash> pending_;     // in the store, not yet indexed
+  std::unordered_set<Digest, DigestHash> reserved_;               // being stored now
+  std::unordered_map<Digest, BlobLocation, DigestHash> pending_;  // in the store, not yet indexed
   size_t pending_data_ = 0;
 
   std::mutex write_mu_;  // one segment write at a time

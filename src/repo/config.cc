@@ -48,7 +48,7 @@ Result<RepoConfig> RepoConfig::Decode(std::string_view object) {
   } catch (const nlohmann::json::exception& e) {
     return Status::Corruption(std::string("config is not valid: ") + e.what());
   }
-  if (!c.chunker.Valid() || c.id.size() != 64 || !IsHex(c.id) || c.pack_size < (1 << 20)) {
+  if (!c.chunker.Valid() || c.id.size() != 64 || !IsHex(c.id) || c.pack_size < kMinPackSize) {
     return Status::Corruption("config holds inconsistent settings");
   }
   if (c.encryption != "none") {

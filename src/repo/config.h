@@ -16,6 +16,8 @@ struct RepoConfig {
   int compression_level = 3;   // zstd level for new blobs (0 = store uncompressed)
   std::string encryption = "none";
   uint64_t pack_size = 32ULL << 20;  // target pack size for writers
+  // Smallest pack_size a config may hold (tests use small packs to get many of them).
+  static constexpr uint64_t kMinPackSize = 16 << 10;
   int64_t created_ns = 0;
 
   std::string Encode() const;

@@ -26,8 +26,9 @@ void EncodeRecord(const Digest& id, uint32_t pack_ordinal, const BlobLocation& l
 
 std::string EncodeIndexSegment(std::vector<IndexEntry> entries) {
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
-  entries.erase(std::unique(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.id == b.id; }),
-                entries.end());
+  entries.erase(
+      std::unique(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.id == b.id; }),
+      entries.end());
   std::map<Digest, uint32_t> ordinals;
   std::vector<Digest> packs;
   for (const auto& e : entries) {
@@ -48,13 +49,13 @@ std::string EncodeIndexSegment(std::vector<IndexEntry> entries) {
 SegmentReader::SegmentReader(ObjectStore* store, std::string key) : store_(store), key_(std::move(key)) {}
 
 size_t SegmentReader::MemoryBytes() const {
-  return sizeof(*this) + packs_.capacity() * sizeof(Digest) + fences_.capacity() * 8 +
+  return sizeof(*this) + resident_.capacity() + packs_.capacity() * sizeof(Digest) + fences_.capacity() * 8 +
          (bloom_ ? bloom_->MemoryBytes() : 0);
 }
 
 Status SegmentReader::ParseHeader(std::string_view head, uint64_t object_size) {
-  ARBOR_ASSIGN_OR_RETURN(std::string_view rest,
-                         format::CheckHeader(head, format::kIndexMagic, format::kIndexVersion, "index " + key_));
+  ARBOR_ASSIGN_OR_RETURN(std::string_view rest, format::CheckHeader(head, format::kIndexMagic,
+                                                                    format::kIndexVersion, "index " + key_));
   uint32_t record_size = 0, pack_count = 0;
   if (!GetFixed32(&rest, &record_size) || !GetFixed32(&rest, &pack_count) || !GetFixed64(&rest, &count_) ||
       record_size != format::kIndexRecordSize) {
@@ -107,9 +108,11 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(ObjectStore* store, c
   r->fences_.reserve(r->count_ / kFenceStride + 1);
   for (uint64_t i = 0; i < r->count_; i += kStreamBatch) {
     uint64_t n = std::min(kStreamBatch, r->count_ - i);
-    ARBOR_ASSIGN_OR_RETURN(std::string batch, store->Get(key, r->records_offset_ + i * format::kIndexRecordSize,
-                                                         n * format::kIndexRecordSize));
-    if (batch.size() != n * format::kIndexRecordSize) return Status::Corruption("index " + key + " is truncated");
+    ARBOR_ASSIGN_OR_RETURN(
+        std::string batch,
+        store->Get(key, r->records_offset_ + i * format::kIndexRecordSize, n * format::kIndexRecordSize));
+    if (batch.size() != n * format::kIndexRecordSize)
+      return Status::Corruption("index " + key + " is truncated");
     hash.Update(batch);
     for (uint64_t j = 0; j < n; ++j) {
       r->AddRecordToFilters(i + j, std::string_view(batch).substr(j * format::kIndexRecordSize, 32));
@@ -134,6 +137,25 @@ std::unique_ptr<SegmentReader> SegmentReader::FromEntries(ObjectStore* store, co
   return r;
 }
 
+std::unique_ptr<SegmentReader> SegmentReader::Resident(std::string label, std::string encoded) {
+  auto r = FromEntries(nullptr, label, encoded);
+  r->resident_ = std::move(encoded);
+  return r;
+}
+
+Result<std::string> SegmentReader::ReadRecords(uint64_t first, uint64_t n) const {
+  uint64_t offset = records_offset_ + first * format::kIndexRecordSize;
+  uint64_t length = n * format::kIndexRecordSize;
+  std::string records;
+  if (!resident_.empty()) {
+    records = resident_.substr(std::min<uint64_t>(offset, resident_.size()), length);
+  } else {
+    ARBOR_ASSIGN_OR_RETURN(records, store_->Get(key_, offset, length));
+  }
+  if (records.size() != length) return Status::Corruption("index " + key_ + " is truncated");
+  return records;
+}
+
 Result<std::optional<BlobLocation>> SegmentReader::Find(const Digest& id) const {
   if (count_ == 0 || !bloom_->MayContain(id)) return std::optional<BlobLocation>();
   uint64_t prefix = id.Prefix64();
@@ -143,11 +165,10 @@ Result<std::optional<BlobLocation>> SegmentReader::Find(const Digest& id) const 
   if (block > 0 && fences_[block] == prefix) --block;
   uint64_t first = block * kFenceStride;
   uint64_t n = std::min<uint64_t>(2 * kFenceStride, count_ - first);
-  ARBOR_ASSIGN_OR_RETURN(std::string records, store_->Get(key_, records_offset_ + first * format::kIndexRecordSize,
-                                                          n * format::kIndexRecordSize));
-  if (records.size() != n * format::kIndexRecordSize) return Status::Corruption("index " + key_ + " is truncated");
+  ARBOR_ASSIGN_OR_RETURN(std::string records, ReadRecords(first, n));
   for (uint64_t j = 0; j < n; ++j) {
-    std::string_view r = std::string_view(records).substr(j * format::kIndexRecordSize, format::kIndexRecordSize);
+    std::string_view r =
+        std::string_view(records).substr(j * format::kIndexRecordSize, format::kIndexRecordSize);
     int cmp = std::memcmp(r.data(), id.bytes.data(), 32);
     if (cmp == 0) {
       ARBOR_ASSIGN_OR_RETURN(IndexEntry e, DecodeRecord(r));
@@ -161,13 +182,10 @@ Result<std::optional<BlobLocation>> SegmentReader::Find(const Digest& id) const 
 Status SegmentReader::ForEach(const std::function<Status(const IndexEntry&)>& fn) const {
   for (uint64_t i = 0; i < count_; i += kStreamBatch) {
     uint64_t n = std::min(kStreamBatch, count_ - i);
-    ARBOR_ASSIGN_OR_RETURN(std::string batch, store_->Get(key_, records_offset_ + i * format::kIndexRecordSize,
-                                                          n * format::kIndexRecordSize));
-    if (batch.size() != n * format::kIndexRecordSize) return Status::Corruption("index " + key_ + " is truncated");
+    ARBOR_ASSIGN_OR_RETURN(std::string batch, ReadRecords(i, n));
     for (uint64_t j = 0; j < n; ++j) {
-      ARBOR_ASSIGN_OR_RETURN(
-          IndexEntry e, DecodeRecord(std::string_view(batch).substr(j * format::kIndexRecordSize,
-                                                                    format::kIndexRecordSize)));
+      ARBOR_ASSIGN_OR_RETURN(IndexEntry e, DecodeRecord(std::string_view(batch).substr(
+                                               j * format::kIndexRecordSize, format::kIndexRecordSize)));
       ARBOR_RETURN_IF_ERROR(fn(e));
     }
   }

@@ -51,13 +51,19 @@ class SegmentReader {
   // Builds the reader from entries just written as `key` (no re-read).
   static std::unique_ptr<SegmentReader> FromEntries(ObjectStore* store, const std::string& key,
                                                     std::string_view encoded);
+  // A segment that exists only in memory (entries recovered from packs while a damaged
+  // segment stands in the store); `label` names it in messages.
+  static std::unique_ptr<SegmentReader> Resident(std::string label, std::string encoded);
 
   Result<std::optional<BlobLocation>> Find(const Digest& id) const;
   // Calls fn for every entry in id order (streams the object).
   Status ForEach(const std::function<Status(const IndexEntry&)>& fn) const;
 
   const std::string& key() const { return key_; }
+  bool resident() const { return !resident_.empty(); }
   uint64_t record_count() const { return count_; }
+  // The packs this segment names.
+  const std::vector<Digest>& packs() const { return packs_; }
   size_t MemoryBytes() const;
 
  private:
@@ -66,6 +72,8 @@ class SegmentReader {
   Status ParseHeader(std::string_view head, uint64_t object_size);
   void AddRecordToFilters(uint64_t index, std::string_view record);
   Result<IndexEntry> DecodeRecord(std::string_view record) const;
+  // `n` records from record `first` on, from memory or from the store.
+  Result<std::string> ReadRecords(uint64_t first, uint64_t n) const;
 
   ObjectStore* store_;
   std::string key_;
@@ -74,6 +82,7 @@ class SegmentReader {
   uint64_t records_offset_ = 0;
   std::vector<uint64_t> fences_;  // Prefix64 of record 0, 64, 128, ...
   std::unique_ptr<BloomFilter> bloom_;
+  std::string resident_;  // the whole encoded segment, for Resident() segments only
 };
 
 }  // namespace arbor

@@ -48,7 +48,8 @@ Result<std::unique_ptr<PackWriter>> PackWriter::Create(const std::string& stagin
     return Status::Internal(std::string("libarchive: ") + archive_error_string(a));
   }
   ARBOR_RETURN_IF_ERROR(
-      w->AddMember(format::kPackHeaderMember, format::Header(format::kPackMagic, format::kPackVersion)).status());
+      w->AddMember(format::kPackHeaderMember, format::Header(format::kPackMagic, format::kPackVersion))
+          .status());
   return w;
 }
 
@@ -98,10 +99,12 @@ Result<uint64_t> PackWriter::AddMember(std::string_view name, std::string_view d
   return Status::IOError(std::string("writing pack: ") + archive_error_string(A(archive_)));
 }
 
-Status PackWriter::Add(format::BlobType type, const Digest& id, std::string_view encoded, uint32_t raw_length) {
+Status PackWriter::Add(format::BlobType type, const Digest& id, std::string_view encoded,
+                       uint32_t raw_length) {
   ARBOR_ASSIGN_OR_RETURN(uint64_t offset, AddMember(id.Hex(), encoded));
   if (offset + encoded.size() > UINT32_MAX) return Status::Internal("pack grew past 4 GiB");
-  records_.push_back({type, id, static_cast<uint32_t>(offset), static_cast<uint32_t>(encoded.size()), raw_length});
+  records_.push_back(
+      {type, id, static_cast<uint32_t>(offset), static_cast<uint32_t>(encoded.size()), raw_length});
   return Status::Ok();
 }
 
@@ -155,13 +158,16 @@ Result<std::vector<PackRecord>> DecodePackTrailer(std::string_view data) {
   return records;
 }
 
-Result<std::vector<PackMember>> ReadPackMembers(std::string_view pack) {
+namespace {
+
+// Reads members in order into *members until the archive ends (OK) or breaks (the
+// error; what was read before stays in *members).
+Status ReadMembers(std::string_view pack, std::vector<PackMember>* members) {
   std::unique_ptr<archive, int (*)(archive*)> a(archive_read_new(), archive_read_free);
   archive_read_support_format_tar(a.get());
   if (archive_read_open_memory(a.get(), pack.data(), pack.size()) != ARCHIVE_OK) {
     return Status::Corruption(std::string("pack is not a tar archive: ") + archive_error_string(a.get()));
   }
-  std::vector<PackMember> members;
   archive_entry* e = nullptr;
   int rc = 0;
   while ((rc = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK) {
@@ -170,21 +176,49 @@ Result<std::vector<PackMember>> ReadPackMembers(std::string_view pack) {
     // ustar with short names: data follows the 512-byte header directly.
     m.data_offset = static_cast<uint64_t>(archive_read_header_position(a.get())) + 512;
     auto size = archive_entry_size(e);
-    if (size < 0 || static_cast<uint64_t>(size) > pack.size()) return Status::Corruption("pack member too large");
+    if (size < 0 || static_cast<uint64_t>(size) > pack.size())
+      return Status::Corruption("pack member too large");
     m.data.resize(static_cast<size_t>(size));
     if (size > 0 && archive_read_data(a.get(), m.data.data(), m.data.size()) != size) {
       return Status::Corruption("pack member " + m.name + " is truncated");
     }
-    members.push_back(std::move(m));
+    members->push_back(std::move(m));
   }
   if (rc != ARCHIVE_EOF) {
     return Status::Corruption(std::string("pack tar structure is damaged: ") + archive_error_string(a.get()));
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<PackMember>> ReadPackMembers(std::string_view pack) {
+  std::vector<PackMember> members;
+  ARBOR_RETURN_IF_ERROR(ReadMembers(pack, &members));
   if (members.empty() || members.front().name != format::kPackHeaderMember) {
     return Status::Corruption("pack does not start with its header member");
   }
   ARBOR_RETURN_IF_ERROR(
       format::CheckHeader(members.front().data, format::kPackMagic, format::kPackVersion, "pack").status());
+  return members;
+}
+
+Result<std::vector<PackRecord>> PackRecordsOf(std::string_view pack) {
+  ARBOR_ASSIGN_OR_RETURN(std::vector<PackMember> members, ReadPackMembers(pack));
+  if (members.back().name != format::kPackTrailerMember)
+    return Status::Corruption("pack has no trailer member");
+  ARBOR_ASSIGN_OR_RETURN(std::vector<PackRecord> records, DecodePackTrailer(members.back().data));
+  for (const auto& r : records) {
+    if (static_cast<uint64_t>(r.offset) + r.length > pack.size()) {
+      return Status::Corruption("pack trailer names bytes past the end of the pack");
+    }
+  }
+  return records;
+}
+
+std::vector<PackMember> SalvagePackMembers(std::string_view pack) {
+  std::vector<PackMember> members;
+  (void)ReadMembers(pack, &members);  // a damaged archive still yields what precedes the damage
   return members;
 }
 

@@ -91,5 +91,12 @@ struct PackMember {
 // Reads every member of a complete pack held in memory, checking the tar structure
 // and the pack header. Used by `verify --read-data` and index rebuilding.
 Result<std::vector<PackMember>> ReadPackMembers(std::string_view pack);
+// The blobs of a complete pack, from its trailer member, each checked to lie inside
+// the archive. Corruption when the pack or its trailer is damaged.
+Result<std::vector<PackRecord>> PackRecordsOf(std::string_view pack);
+// Reads the members of a damaged pack up to the damage (no structure checks): what
+// `repair index` salvages from a pack that fails its checksum. The caller checks every
+// blob against its id.
+std::vector<PackMember> SalvagePackMembers(std::string_view pack);
 
 }  // namespace arbor

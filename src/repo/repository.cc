@@ -1,6 +1,7 @@
 #include "repo/repository.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "repo/blob_codec.h"
 #include "repo/format.h"
@@ -9,12 +10,16 @@
 namespace arbor {
 
 Repository::Repository(std::unique_ptr<ObjectStore> store, std::string prefix, RepoConfig config)
-    : store_(std::move(store)), prefix_(std::move(prefix)), config_(std::move(config)), chunker_(config_.chunker) {}
+    : store_(std::move(store)),
+      prefix_(std::move(prefix)),
+      config_(std::move(config)),
+      chunker_(config_.chunker) {}
 
 Repository::~Repository() = default;
 
-Result<std::unique_ptr<Repository>> Repository::Init(std::unique_ptr<ObjectStore> store, std::string_view tenant,
-                                                     std::string_view share, const RepoConfig& config) {
+Result<std::unique_ptr<Repository>> Repository::Init(std::unique_ptr<ObjectStore> store,
+                                                     std::string_view tenant, std::string_view share,
+                                                     const RepoConfig& config) {
   std::string prefix = format::Prefix(tenant, share);
   auto existing = store->Stat(format::ConfigKey(prefix));
   if (existing.ok()) {
@@ -24,8 +29,8 @@ Result<std::unique_ptr<Repository>> Repository::Init(std::unique_ptr<ObjectStore
   return Open(std::move(store), tenant, share);
 }
 
-Result<std::unique_ptr<Repository>> Repository::Open(std::unique_ptr<ObjectStore> store, std::string_view tenant,
-                                                     std::string_view share) {
+Result<std::unique_ptr<Repository>> Repository::Open(std::unique_ptr<ObjectStore> store,
+                                                     std::string_view tenant, std::string_view share) {
   std::string prefix = format::Prefix(tenant, share);
   auto raw = store->Get(format::ConfigKey(prefix));
   if (!raw.ok()) {
@@ -38,7 +43,7 @@ Result<std::unique_ptr<Repository>> Repository::Open(std::unique_ptr<ObjectStore
   auto config = RepoConfig::Decode(*raw);
   if (!config.ok()) return config.status().Annotate("config of " + store->Describe() + "/" + prefix);
   std::unique_ptr<Repository> repo(new Repository(std::move(store), prefix, std::move(config).value()));
-  ARBOR_ASSIGN_OR_RETURN(repo->index_, BlobIndex::Load(repo->store_.get(), prefix));
+  ARBOR_RETURN_IF_ERROR(repo->ReloadIndex());
   return repo;
 }
 
@@ -70,7 +75,8 @@ Result<bool> Repository::StoreBlob(format::BlobType type, const Digest& id, std:
   return true;
 }
 
-Status Repository::CopyBlob(format::BlobType type, const Digest& id, std::string_view encoded, uint32_t raw_length) {
+Status Repository::CopyBlob(format::BlobType type, const Digest& id, std::string_view encoded,
+                            uint32_t raw_length) {
   ARBOR_ASSIGN_OR_RETURN(auto full, AppendToPack(type, id, encoded, raw_length));
   if (full) ARBOR_RETURN_IF_ERROR(UploadPack(std::move(full)));
   return Status::Ok();
@@ -80,6 +86,10 @@ Status Repository::UploadPack(std::unique_ptr<PackWriter> writer) {
   ARBOR_ASSIGN_OR_RETURN(FinishedPack pack, writer->Finish());
   ARBOR_RETURN_IF_ERROR(store_->PutFile(format::PackKey(prefix_, pack.id), pack.staged_path));
   counters_.packs_written++;
+  {
+    std::lock_guard lock(written_mu_);
+    written_.insert(pack.id);
+  }
   return index_->AddPack(pack);
 }
 
@@ -105,6 +115,11 @@ Status Repository::Flush() {
   ARBOR_RETURN_IF_ERROR(FlushSlot(data_slot_));
   ARBOR_RETURN_IF_ERROR(FlushSlot(tree_slot_));
   return index_->Flush();
+}
+
+std::unordered_set<Digest, DigestHash> Repository::WrittenPacks() {
+  std::lock_guard lock(written_mu_);
+  return written_;
 }
 
 Result<std::string> Repository::LoadBlob(const Digest& id) {
@@ -138,23 +153,40 @@ Result<Digest> Repository::SaveSnapshot(Snapshot* snapshot) {
   return snapshot->id;
 }
 
-Result<std::vector<Snapshot>> Repository::ListSnapshots() {
+Result<std::vector<Snapshot>> Repository::ListSnapshots(std::vector<DamagedObject>* damaged) {
   std::vector<std::string> keys;
   ARBOR_RETURN_IF_ERROR(store_->List(format::SnapshotsDir(prefix_), [&](const ObjectInfo& info) {
     keys.push_back(info.key);
     return Status::Ok();
   }));
   std::vector<Snapshot> out;
+  auto report = [&](const std::string& key, const std::string& problem) {
+    if (damaged != nullptr) {
+      damaged->push_back({key, problem});
+    } else {
+      Warn("snapshot object " + key + " is damaged (" + problem +
+           "); skipped. `arbor repair snapshots` removes it");
+    }
+  };
   for (const auto& key : keys) {
     Digest id;
     if (!format::IdFromKey(key, &id)) continue;
     auto raw = store_->Get(key);
     if (!raw.ok()) {
       if (raw.status().Is(StatusCode::kNotFound)) continue;  // forgotten meanwhile
-      return raw.status();
+      if (!raw.status().Is(StatusCode::kCorruption)) return raw.status();
+      report(key, raw.status().message());
+      continue;
+    }
+    if (Sha256Of(*raw) != id) {
+      report(key, "its content does not match its name");
+      continue;
     }
     auto snap = Snapshot::Decode(*raw);
-    if (!snap.ok()) return snap.status().Annotate("snapshot " + id.Hex());
+    if (!snap.ok()) {
+      report(key, snap.status().message());
+      continue;
+    }
     snap->id = id;
     out.push_back(std::move(snap).value());
   }
@@ -176,7 +208,8 @@ Result<Snapshot> Repository::FindSnapshot(std::string_view ref) {
   for (auto& s : all) {
     if (s.id.Hex().rfind(ref, 0) == 0) matches.push_back(s);
   }
-  if (ref.empty() || matches.empty()) return Status::NotFound("no snapshot matches '" + std::string(ref) + "'");
+  if (ref.empty() || matches.empty())
+    return Status::NotFound("no snapshot matches '" + std::string(ref) + "'");
   if (matches.size() > 1) {
     return Status::InvalidArgument("snapshot prefix '" + std::string(ref) + "' is ambiguous (" +
                                    std::to_string(matches.size()) + " matches)");
@@ -184,7 +217,40 @@ Result<Snapshot> Repository::FindSnapshot(std::string_view ref) {
   return matches.front();
 }
 
-Status Repository::DeleteSnapshot(const Digest& id) { return store_->Delete(format::SnapshotKey(prefix_, id)); }
+Status Repository::DeleteSnapshot(const Digest& id) {
+  return store_->Delete(format::SnapshotKey(prefix_, id));
+}
+
+Status Repository::DeleteDamagedSnapshot(const DamagedObject& object) {
+  if (object.key.rfind(format::SnapshotsDir(prefix_), 0) != 0) {
+    return Status::InvalidArgument(object.key + " is not a snapshot object of " + prefix_);
+  }
+  return store_->Delete(object.key);
+}
+
+Status Repository::ListPacks(const std::function<Status(const Digest& id, uint64_t size)>& fn) {
+  return store_->List(format::PacksDir(prefix_), [&](const ObjectInfo& info) {
+    Digest id;
+    if (!format::IdFromKey(info.key, &id)) return Status::Ok();
+    return fn(id, info.size);
+  });
+}
+
+Result<std::string> Repository::ReadPack(const Digest& id) {
+  return store_->Get(format::PackKey(prefix_, id));
+}
+
+Status Repository::DeletePack(const Digest& id) { return store_->Delete(format::PackKey(prefix_, id)); }
+
+void Repository::Warn(const std::string& message) {
+  std::lock_guard lock(warnings_mu_);
+  if (warned_.insert(message).second) warnings_.push_back(message);
+}
+
+std::vector<std::string> Repository::TakeWarnings() {
+  std::lock_guard lock(warnings_mu_);
+  return std::exchange(warnings_, {});
+}
 
 Result<std::unique_ptr<RepoLock>> Repository::Lock(LockKind kind, std::chrono::seconds wait) {
   ARBOR_ASSIGN_OR_RETURN(auto lock, RepoLock::Acquire(store_.get(), prefix_, kind, wait));
@@ -194,6 +260,11 @@ Result<std::unique_ptr<RepoLock>> Repository::Lock(LockKind kind, std::chrono::s
 
 Status Repository::ReloadIndex() {
   ARBOR_ASSIGN_OR_RETURN(index_, BlobIndex::Load(store_.get(), prefix_));
+  for (const auto& d : index_->damaged_segments()) {
+    Warn("index segment " + d.key + " is damaged (" + d.problem + "); " +
+         std::to_string(index_->recovered_packs()) +
+         " packs were read instead. `arbor repair index` rewrites the index");
+  }
   return Status::Ok();
 }
 

@@ -13,12 +13,14 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "base/status.h"
 #include "chunking/fastcdc.h"
 #include "repo/blob_index.h"
 #include "repo/config.h"
+#include "repo/damage.h"
 #include "repo/node.h"
 #include "repo/pack.h"
 #include "repo/repo_lock.h"
@@ -63,23 +65,41 @@ class Repository {
   // Finishes open packs (data first, then trees) and writes the pending index, so
   // everything stored so far is durable and findable.
   Status Flush();
+  // The packs this object has stored since it was opened. Packs are named by their
+  // content, so one of them may carry the name of a pack that already existed.
+  std::unordered_set<Digest, DigestHash> WrittenPacks();
 
   // Reads a blob and checks that it hashes to `id` (Corruption otherwise).
   Result<std::string> LoadBlob(const Digest& id);
   Result<std::vector<Node>> LoadTree(const Digest& id);
 
   Result<Digest> SaveSnapshot(Snapshot* snapshot);
-  // Sorted by time, oldest first. Unreadable snapshot objects are reported, not skipped.
-  Result<std::vector<Snapshot>> ListSnapshots();
+  // Sorted by time, oldest first. A snapshot object that cannot be read or does not
+  // hash to its name is skipped: it goes to *damaged when given, else to the warnings.
+  // Fails only when the store cannot be listed.
+  Result<std::vector<Snapshot>> ListSnapshots(std::vector<DamagedObject>* damaged = nullptr);
   // "latest" (the newest that is not partial), a full id, or a unique prefix of one.
   Result<Snapshot> FindSnapshot(std::string_view ref);
   Status DeleteSnapshot(const Digest& id);
+  // Removes a snapshot object that cannot be read (`repair snapshots --forget`).
+  Status DeleteDamagedSnapshot(const DamagedObject& object);
+
+  // Packs as stored: every object under packs/ named by an id, with its size.
+  Status ListPacks(const std::function<Status(const Digest& id, uint64_t size)>& fn);
+  Result<std::string> ReadPack(const Digest& id);
+  Status DeletePack(const Digest& id);
+
+  // Damage found while reading (a skipped snapshot object, an index segment replaced by
+  // reading packs), one line each, once: the CLI prints them as warnings. Thread-safe.
+  void Warn(const std::string& message);
+  std::vector<std::string> TakeWarnings();
 
   // Takes a lock and then re-reads the index, so that what this process believes
   // exists is what existed when the lock was granted (a prune may have run between
   // Open and now). REQUIRES: no StoreBlob calls in flight.
   Result<std::unique_ptr<RepoLock>> Lock(LockKind kind, std::chrono::seconds wait);
-  // Re-reads the index segments from the store, dropping session state.
+  // Re-reads the index segments from the store, dropping session state. Damaged
+  // segments become warnings (see BlobIndex::Load).
   Status ReloadIndex();
 
  private:
@@ -88,11 +108,13 @@ class Repository {
     std::mutex mu;
     std::unique_ptr<PackWriter> writer;
   };
-  PackSlot& SlotFor(format::BlobType type) { return type == format::BlobType::kTree ? tree_slot_ : data_slot_; }
+  PackSlot& SlotFor(format::BlobType type) {
+    return type == format::BlobType::kTree ? tree_slot_ : data_slot_;
+  }
   Status UploadPack(std::unique_ptr<PackWriter> writer);
   // Appends to the writer for `type`; returns a full writer to upload, if any.
-  Result<std::unique_ptr<PackWriter>> AppendToPack(format::BlobType type, const Digest& id, std::string_view encoded,
-                                                   uint32_t raw_length);
+  Result<std::unique_ptr<PackWriter>> AppendToPack(format::BlobType type, const Digest& id,
+                                                   std::string_view encoded, uint32_t raw_length);
   Status FlushSlot(PackSlot& slot);
 
   std::unique_ptr<ObjectStore> store_;
@@ -103,6 +125,11 @@ class Repository {
   PackSlot data_slot_;
   PackSlot tree_slot_;
   RepoCounters counters_;
+  std::mutex written_mu_;
+  std::unordered_set<Digest, DigestHash> written_;  // guarded by written_mu_
+  std::mutex warnings_mu_;
+  std::vector<std::string> warnings_;       // guarded by warnings_mu_
+  std::unordered_set<std::string> warned_;  // guarded by warnings_mu_
 };
 
 }  // namespace arbor
