@@ -45,6 +45,9 @@ std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_cod
     else *exit_code = kExitFatal;
     return nullptr;
   }
+  // Damage the repository works around (a skipped snapshot object, a damaged index
+  // segment) is said once, on stderr, whatever the command.
+  (*repo)->SetWarningSink([](const std::string& w) { std::cerr << "warning: " << w << "\n"; });
   return std::move(repo).value();
 }
 

@@ -7,7 +7,14 @@ namespace arbor::cli {
 
 void RegisterInit(CLI::App& app, GlobalOptions& g, int* exit_code) {
   auto* cmd = app.add_subcommand("init", "Create a new repository");
-  cmd->callback([&g, exit_code] {
+  auto pack_size = std::make_shared<uint64_t>(RepoConfig{}.pack_size);
+  cmd->add_option("--pack-size", *pack_size,
+                  "Target size of pack objects (accepts KiB/MiB/GiB; at least 16KiB): larger packs mean fewer "
+                  "objects in the store, smaller ones less to re-upload when a pack is repacked")
+      ->transform(CLI::AsSizeValue(false))
+      ->check(CLI::Range(RepoConfig::kMinPackSize, uint64_t{1} << 32))
+      ->capture_default_str();
+  cmd->callback([&g, exit_code, pack_size] {
     if (g.repo.empty()) {
       *exit_code = ReportError(g, Status::InvalidArgument("no repository given: use -r/--repo DIR or set ARBOR_REPO"));
       return;
@@ -18,6 +25,7 @@ void RegisterInit(CLI::App& app, GlobalOptions& g, int* exit_code) {
       return;
     }
     RepoConfig config = RepoConfig::NewRandom();
+    config.pack_size = *pack_size;
     auto repo = Repository::Init(std::move(store).value(), g.tenant, g.share, config);
     if (!repo.ok()) {
       *exit_code = ReportError(g, repo.status());

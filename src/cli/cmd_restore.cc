@@ -88,11 +88,15 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
       return;
     }
     for (const auto& w : result->warnings) std::cerr << "warning: " << w << "\n";
+    if (!result->damaged.empty() && !g.json) {
+      std::cerr << result->damaged.size() << " entries could not be restored because the repository lost or damaged "
+                << "their data (see `arbor verify`); everything else was restored\n";
+    }
     if (g.json) {
       PrintJson({{"message_type", "summary"}, {"snapshot_id", snap->id.Hex()}, {"files_restored", result->files},
                  {"files_skipped", result->files_skipped},
                  {"dirs_restored", result->dirs}, {"bytes_restored", result->bytes}, {"errors", result->errors},
-                 {"seconds", result->seconds}});
+                 {"damaged", result->damaged}, {"seconds", result->seconds}});
     } else {
       std::cout << "restored " << result->files << " files and " << result->dirs << " directories ("
                 << HumanBytes(result->bytes) << ") from snapshot " << snap->id.Hex().substr(0, 8) << " to "

@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
   RegisterForget(app, g, &exit_code);
   RegisterPrune(app, g, &exit_code);
   RegisterStats(app, g, &exit_code);
+  RegisterRepair(app, g, &exit_code);
   RegisterFind(app, g, &exit_code);
   RegisterDu(app, g, &exit_code);
   RegisterChanges(app, g, &exit_code);

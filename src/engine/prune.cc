@@ -23,8 +23,11 @@ Status MarkTree(Repository& repo, const Digest& tree, BlobSet* used) {
   if (!used->insert(tree).second) return Status::Ok();  // shared subtree, already walked
   auto nodes = repo.LoadTree(tree);
   if (!nodes.ok()) {
-    return nodes.status().Annotate("prune cannot read directory object " + tree.Hex() +
-                                   " and so cannot know what it references; run `arbor verify`");
+    return Status(nodes.status().code(),
+                  "prune cannot read directory object " + tree.Hex() + " (" + nodes.status().message() +
+                      ") and so cannot know what it references; nothing was deleted. `arbor verify` says what is "
+                      "wrong; `arbor repair index` re-reads packs the index lost, `arbor repair snapshots` rewrites "
+                      "snapshots without what is gone");
   }
   for (const auto& n : *nodes) {
     for (const auto& id : n.content) used->insert(id);

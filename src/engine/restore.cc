@@ -49,7 +49,12 @@ class Restorer {
       Frame f = std::move(stack.back());
       stack.pop_back();
       auto nodes = repo_.LoadTree(f.tree);
-      if (!nodes.ok()) return nodes.status().Annotate("directory " + f.path);
+      if (!nodes.ok()) {
+        if (f.tree == root) return nodes.status().Annotate("the snapshot's root directory");
+        // A lost directory object costs what is below it, not the restore.
+        Damaged(f.path + "/ (everything below it)", nodes.status());
+        continue;
+      }
       for (auto& node : *nodes) {
         std::string path = JoinPath(f.path, node.name);
         Wanted w = Want(options_.includes, path);
@@ -71,6 +76,7 @@ class Restorer {
 
   RestoreResult TakeResult() {
     RestoreResult r;
+    r.damaged = std::move(damaged_);
     r.files = files_;
     r.files_skipped = skipped_;
     r.dirs = dirs_.size();
@@ -110,11 +116,12 @@ class Restorer {
       if (KeepExisting(path, node)) return;
       Status st = target_.WriteFile(path, node, [&](const PieceWriter& write) { return Produce(node, write); });
       if (st.ok()) return CountFile();
-      // Losing the repository or the target's space stops the restore; a file the
-      // target refuses is a warning.
+      // A full target stops the restore. A file whose data the repository lost or
+      // damaged is listed and left out (the target removed what it had written), and
+      // the restore goes on with the others; so does a file the target refuses.
       if (st.Is(StatusCode::kNoSpace))
         return Fail(Status::NoSpace("no space left on " + target_.Describe() + " while writing " + path));
-      if (st.Is(StatusCode::kCorruption) || st.Is(StatusCode::kNotFound)) return Fail(st.Annotate(path));
+      if (st.Is(StatusCode::kCorruption) || st.Is(StatusCode::kNotFound)) return Damaged(path, st);
       Warn(st);
     });
   }
@@ -174,6 +181,14 @@ class Restorer {
     progress_.errors++;
     warnings_.push_back(st.message());
   }
+  void Damaged(const std::string& path, const Status& st) {
+    std::lock_guard lock(mu_);
+    errors_++;
+    progress_.errors++;
+    damaged_.push_back(path);
+    warnings_.push_back("not restored, its data is damaged or missing in the repository: " + path + " (" +
+                        st.message() + ")");
+  }
   void Fail(const Status& st) {
     std::lock_guard lock(mu_);
     if (fatal_.ok()) fatal_ = st;
@@ -198,6 +213,7 @@ class Restorer {
   uint64_t skipped_ = 0;               // guarded by mu_
   uint64_t errors_ = 0;                // guarded by mu_
   std::vector<std::string> warnings_;  // guarded by mu_
+  std::vector<std::string> damaged_;   // guarded by mu_
 };
 
 }  // namespace

@@ -32,11 +32,16 @@ struct RestoreResult {
   uint64_t bytes = 0;
   uint64_t errors = 0;
   std::vector<std::string> warnings;
+  // Snapshot paths not restored because the repository lost or damaged their data
+  // ("/dir/ (everything below it)" for a lost directory object). Also counted in errors.
+  std::vector<std::string> damaged;
   double seconds = 0;
 };
 
-// Fails on repository errors and on a full target (NoSpace, naming the file); other
-// per-entry failures are warnings.
+// Fails when the snapshot's root cannot be read or the target is full (NoSpace, naming
+// the file). Damage below the root does not stop it: every file that can be restored
+// is, each appears under its name only when complete (RestoreTarget::WriteFile), and
+// the others are listed in `damaged`.
 Result<RestoreResult> RunRestore(Repository& repo, const Snapshot& snapshot, RestoreTarget& target,
                                  const RestoreOptions& options);
 

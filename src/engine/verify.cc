@@ -1,5 +1,6 @@
 #include "engine/verify.h"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
@@ -10,6 +11,7 @@
 #include "engine/tree_walk.h"
 #include "repo/blob_codec.h"
 #include "repo/format.h"
+#include "repo/pack.h"
 
 namespace arbor {
 namespace {
@@ -24,12 +26,26 @@ class Verifier {
     // A shared lock keeps prune away while we look; taking it re-reads the index, and
     // listing snapshots before that guarantees every listed snapshot's blobs are in
     // the index we check against (a snapshot is written after its index).
-    ARBOR_ASSIGN_OR_RETURN(snapshots_, repo_.ListSnapshots());
+    std::vector<DamagedObject> damaged;
+    ARBOR_ASSIGN_OR_RETURN(snapshots_, repo_.ListSnapshots(&damaged));
     ARBOR_ASSIGN_OR_RETURN(lock_, repo_.Lock(LockKind::kShared, std::chrono::seconds(60)));
+    for (const auto& d : damaged) {
+      result_.problems.push_back({"snapshot object " + d.key + " is damaged (" + d.problem +
+                                      "); `arbor repair snapshots --forget` removes it",
+                                  {}});
+    }
+    for (const auto& d : repo_.index().damaged_segments()) {
+      result_.problems.push_back({"index segment " + d.key + " is damaged (" + d.problem + "); " +
+                                      std::to_string(repo_.index().recovered_packs()) +
+                                      " packs were read in its place. `arbor repair index` rewrites the index",
+                                  {}});
+    }
     ARBOR_RETURN_IF_ERROR(LoadIndex());
-    ARBOR_RETURN_IF_ERROR(CheckPacksExist());
+    ARBOR_RETURN_IF_ERROR(CheckPacks());
     if (options_.read_data) ReadAllPacks();
-    return CheckSnapshots();
+    ARBOR_RETURN_IF_ERROR(CheckSnapshots());
+    ExplainUnindexedPacks();
+    return Status::Ok();
   }
 
   VerifyResult& result() { return result_; }
@@ -43,25 +59,48 @@ class Verifier {
     });
   }
 
-  Status CheckPacksExist() {
-    std::set<Digest> stored;
-    ARBOR_RETURN_IF_ERROR(repo_.store()->List(format::PacksDir(repo_.prefix()), [&](const ObjectInfo& info) {
-      Digest id;
-      if (format::IdFromKey(info.key, &id)) stored.insert(id);
+  // Every pack the index names exists and is at least as long as its entries need
+  // (a truncated pack is found without reading it).
+  Status CheckPacks() {
+    std::map<Digest, uint64_t> stored;
+    ARBOR_RETURN_IF_ERROR(repo_.ListPacks([&](const Digest& id, uint64_t size) {
+      stored[id] = size;
       return Status::Ok();
     }));
     for (const auto& [pack, entries] : packs_) {
-      if (stored.count(pack) != 0) continue;
-      AddBad(entries, "pack " + pack.Hex() + " is missing");
+      auto it = stored.find(pack);
+      if (it == stored.end()) {
+        AddBad(entries, "pack " + pack.Hex() + " is missing");
+        continue;
+      }
+      uint64_t end = 0;
+      for (const auto& e : entries) end = std::max<uint64_t>(end, uint64_t{e.location.offset} + e.location.length);
+      uint64_t need = MinPackSize(end, entries.size());
+      if (it->second < need) {
+        AddBad(entries, "pack " + pack.Hex() + " is " + std::to_string(it->second) + " bytes, shorter than the " +
+                            std::to_string(need) + " its index entries need (truncated)");
+      }
     }
-    size_t unindexed = 0;
-    for (const auto& id : stored) unindexed += packs_.count(id) == 0 ? 1 : 0;
-    if (unindexed > 0) {
-      result_.notes.push_back(std::to_string(unindexed) +
-                              " packs are not in the index (left by an interrupted backup; prune removes them)");
-    }
+    for (const auto& [id, size] : stored) unindexed_packs_ += packs_.count(id) == 0 ? 1 : 0;
     result_.packs = packs_.size();
     return Status::Ok();
+  }
+
+  // Packs the index does not name are harmless leftovers of an interrupted backup or
+  // prune, unless snapshots reference blobs the index lacks: then the index lost them.
+  void ExplainUnindexedPacks() {
+    if (unindexed_packs_ == 0) return;
+    std::string count = std::to_string(unindexed_packs_) + (unindexed_packs_ == 1 ? " pack is" : " packs are");
+    if (blobs_not_indexed_ > 0) {
+      result_.problems.push_back({count + " not named by the index, and snapshots reference " +
+                                      std::to_string(blobs_not_indexed_) +
+                                      " blobs the index lacks: index records were lost. `arbor repair index` "
+                                      "re-reads the packs the index does not name",
+                                  {}});
+      return;
+    }
+    result_.notes.push_back(count + " not named by the index and hold nothing a snapshot references (left by an "
+                                    "interrupted backup or prune); `arbor prune` deletes them");
   }
 
   void AddBad(const std::vector<IndexEntry>& entries, const std::string& message) {
@@ -151,6 +190,7 @@ class Verifier {
     bool clean = true;
     auto nodes = bad_.count(tree) ? Result<std::vector<Node>>(Status::Corruption("damaged")) : repo_.LoadTree(tree);
     if (!nodes.ok()) {
+      if (nodes.status().Is(StatusCode::kNotFound) && bad_.count(tree) == 0) blobs_not_indexed_++;
       Report(tree, label + ": directory " + path + " and everything below it",
              "directory object " + tree.Hex() + " cannot be read: " + nodes.status().message());
       clean_trees_[tree] = false;
@@ -159,6 +199,7 @@ class Verifier {
     for (const auto& n : *nodes) {
       std::string child = JoinPath(path, n.name);
       if (n.permission && !BlobOk(*n.permission)) {  // an SMB security descriptor (Azure Files)
+        if (bad_.count(*n.permission) == 0) blobs_not_indexed_++;
         Report(*n.permission, label + ": " + child, "blob " + n.permission->Hex() + " is not in the index");
         clean = false;
       }
@@ -168,6 +209,7 @@ class Verifier {
       }
       for (const auto& id : n.content) {
         if (!BlobOk(id)) {
+          if (bad_.count(id) == 0) blobs_not_indexed_++;
           Report(id, label + ": " + child, "blob " + id.Hex() + " is not in the index");
           clean = false;
           break;
@@ -209,6 +251,8 @@ class Verifier {
   std::unordered_map<Digest, size_t, DigestHash> bad_;  // damaged blob -> problem index
   std::unordered_set<Digest, DigestHash> indexed_;
   std::unordered_map<Digest, bool, DigestHash> clean_trees_;
+  uint64_t unindexed_packs_ = 0;
+  uint64_t blobs_not_indexed_ = 0;  // distinct blobs snapshots reference that no entry names
   std::atomic<uint64_t> blobs_checked_{0};
   std::atomic<uint64_t> bytes_read_{0};
 };

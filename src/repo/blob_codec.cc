@@ -67,4 +67,22 @@ Result<std::string> DecodeBlob(std::string_view stored, size_t raw_length) {
   }
 }
 
+Result<size_t> DeclaredRawLength(std::string_view stored, size_t limit) {
+  if (stored.empty()) return Status::Corruption("empty blob");
+  std::string_view payload = stored.substr(1);
+  switch (static_cast<uint8_t>(stored[0])) {
+    case format::kCodecRaw:
+      return payload.size();
+    case format::kCodecZstd: {
+      unsigned long long n = ZSTD_getFrameContentSize(payload.data(), payload.size());
+      if (n == ZSTD_CONTENTSIZE_UNKNOWN || n == ZSTD_CONTENTSIZE_ERROR || n > limit) {
+        return Status::Corruption("blob does not declare a usable length");
+      }
+      return static_cast<size_t>(n);
+    }
+    default:
+      return Status::Corruption("blob has unknown codec " + std::to_string(static_cast<uint8_t>(stored[0])));
+  }
+}
+
 }  // namespace arbor

@@ -18,5 +18,9 @@ std::string EncodeBlob(std::string_view raw, int level);
 // `raw_length` comes from the index and bounds the output (a corrupt length field
 // inside a zstd frame cannot make us allocate gigabytes).
 Result<std::string> DecodeBlob(std::string_view stored, size_t raw_length);
+// The plaintext length a stored blob declares (raw: its payload size; zstd: the frame's
+// content size), for salvaging blobs whose index record is lost. Corruption when the
+// blob does not say or says more than `limit`.
+Result<size_t> DeclaredRawLength(std::string_view stored, size_t limit);
 
 }  // namespace arbor

@@ -125,6 +125,13 @@ Result<FinishedPack> PackWriter::Finish() {
   return out;
 }
 
+uint64_t MinPackSize(uint64_t blobs_end, uint64_t blob_count) {
+  constexpr uint64_t kBlock = 512;  // tar: headers and padded member data
+  auto padded = [](uint64_t n) { return (n + kBlock - 1) / kBlock * kBlock; };
+  uint64_t trailer = 4 + blob_count * kTrailerRecordSize;
+  return padded(blobs_end) + kBlock + padded(trailer) + 2 * kBlock;  // + end-of-archive blocks
+}
+
 std::string EncodePackTrailer(const std::vector<PackRecord>& records) {
   std::string out;
   out.reserve(4 + records.size() * kTrailerRecordSize);

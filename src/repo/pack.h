@@ -77,6 +77,12 @@ class PackWriter {
   std::vector<PackRecord> records_;
 };
 
+// The smallest size a pack can have whose blobs end at `blobs_end` (the largest
+// offset + length among them) and whose trailer lists at least `blob_count` blobs:
+// every byte after the last blob (its tar padding, the trailer member, the end of the
+// archive) is accounted for. A stored pack shorter than this was truncated.
+uint64_t MinPackSize(uint64_t blobs_end, uint64_t blob_count);
+
 // Encodes / decodes the trailer member's content.
 std::string EncodePackTrailer(const std::vector<PackRecord>& records);
 Result<std::vector<PackRecord>> DecodePackTrailer(std::string_view data);

@@ -244,7 +244,19 @@ Status Repository::DeletePack(const Digest& id) { return store_->Delete(format::
 
 void Repository::Warn(const std::string& message) {
   std::lock_guard lock(warnings_mu_);
-  if (warned_.insert(message).second) warnings_.push_back(message);
+  if (!warned_.insert(message).second) return;
+  if (warning_sink_) {
+    warning_sink_(message);
+  } else {
+    warnings_.push_back(message);
+  }
+}
+
+void Repository::SetWarningSink(std::function<void(const std::string&)> sink) {
+  std::lock_guard lock(warnings_mu_);
+  warning_sink_ = std::move(sink);
+  if (!warning_sink_) return;
+  for (const auto& w : std::exchange(warnings_, {})) warning_sink_(w);
 }
 
 std::vector<std::string> Repository::TakeWarnings() {

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -90,8 +91,10 @@ class Repository {
   Status DeletePack(const Digest& id);
 
   // Damage found while reading (a skipped snapshot object, an index segment replaced by
-  // reading packs), one line each, once: the CLI prints them as warnings. Thread-safe.
+  // reading packs), one line each, once. They are kept until a sink is set; the sink
+  // then receives the kept ones and every later one (the CLI prints them). Thread-safe.
   void Warn(const std::string& message);
+  void SetWarningSink(std::function<void(const std::string&)> sink);
   std::vector<std::string> TakeWarnings();
 
   // Takes a lock and then re-reads the index, so that what this process believes
@@ -130,6 +133,7 @@ class Repository {
   std::mutex warnings_mu_;
   std::vector<std::string> warnings_;       // guarded by warnings_mu_
   std::unordered_set<std::string> warned_;  // guarded by warnings_mu_
+  std::function<void(const std::string&)> warning_sink_;  // guarded by warnings_mu_
 };
 
 }  // namespace arbor

@@ -14,6 +14,7 @@
 #include "base/file_util.h"
 #include "engine/backup.h"
 #include "engine/posix_target.h"
+#include "engine/repair.h"
 #include "engine/restore.h"
 #include "engine/verify.h"
 #include "hash/sha256.h"
@@ -283,7 +284,19 @@ std::vector<std::string> CrashWorld::Recover(const std::string& repo_dir, const 
   std::vector<std::string> failures;
   auto repo = OpenAt(repo_dir);
   if (!repo.ok()) return {"the repository does not open after the crash: " + repo.status().ToString()};
-  (void)torn;
+  if (torn) {
+    // A torn object breaks the store's contract; the repair commands make the
+    // repository whole again without losing what any acknowledged snapshot holds.
+    auto index = RepairIndex(**repo, RepairIndexOptions{});
+    if (!index.ok()) return {"repair index fails: " + index.status().ToString()};
+    RepairSnapshotsOptions forget;
+    forget.forget = true;
+    auto snapshots = RepairSnapshots(**repo, forget);
+    if (!snapshots.ok()) return {"repair snapshots fails: " + snapshots.status().ToString()};
+    for (const auto& r : snapshots->repaired) {
+      failures.push_back("repair snapshots had to rewrite snapshot " + r.original.Hex().substr(0, 8));
+    }
+  }
   Status again = command(**repo, *this);
   if (!again.ok()) return {"the command run again fails: " + again.ToString()};
   WriteVersion(command_version() + 1);
