@@ -8,15 +8,17 @@ namespace arbor::cli {
 void RegisterInit(CLI::App& app, GlobalOptions& g, int* exit_code) {
   auto* cmd = app.add_subcommand("init", "Create a new repository");
   auto pack_size = std::make_shared<uint64_t>(RepoConfig{}.pack_size);
-  cmd->add_option("--pack-size", *pack_size,
-                  "Target size of pack objects (accepts KiB/MiB/GiB; at least 16KiB): larger packs mean fewer "
-                  "objects in the store, smaller ones less to re-upload when a pack is repacked")
+  cmd->add_option(
+         "--pack-size", *pack_size,
+         "Target size of pack objects (accepts KiB/MiB/GiB; at least 16KiB): larger packs mean fewer "
+         "objects in the store, smaller ones less to re-upload when a pack is repacked")
       ->transform(CLI::AsSizeValue(false))
       ->check(CLI::Range(RepoConfig::kMinPackSize, uint64_t{1} << 32))
       ->capture_default_str();
   cmd->callback([&g, exit_code, pack_size] {
     if (g.repo.empty()) {
-      *exit_code = ReportError(g, Status::InvalidArgument("no repository given: use -r/--repo DIR or set ARBOR_REPO"));
+      *exit_code =
+          ReportError(g, Status::InvalidArgument("no repository given: use -r/--repo DIR or set ARBOR_REPO"));
       return;
     }
     auto store = OpenObjectStore(g.repo, true);
@@ -32,11 +34,14 @@ void RegisterInit(CLI::App& app, GlobalOptions& g, int* exit_code) {
       return;
     }
     if (g.json) {
-      PrintJson({{"message_type", "initialized"}, {"repository", g.repo}, {"tenant", g.tenant},
-                 {"share", g.share}, {"id", config.id}});
+      PrintJson({{"message_type", "initialized"},
+                 {"repository", g.repo},
+                 {"tenant", g.tenant},
+                 {"share", g.share},
+                 {"id", config.id}});
     } else {
-      std::cout << "created repository " << config.id.substr(0, 8) << " at " << g.repo << " (" << g.tenant << "/"
-                << g.share << ")\n";
+      std::cout << "created repository " << config.id.substr(0, 8) << " at " << g.repo << " (" << g.tenant
+                << "/" << g.share << ")\n";
     }
   });
 }

@@ -34,9 +34,10 @@ void RegisterRepairIndex(CLI::App& repair, GlobalOptions& g, int* exit_code) {
                  {"segments_replaced", r->segments_replaced}});
       return;
     }
-    std::cout << "read " << r->packs_read << " of " << r->packs << " packs; new index names " << r->blobs_indexed
-              << " blobs (replaced " << r->segments_replaced << " segments";
-    if (r->entries_dropped > 0) std::cout << ", dropped " << r->entries_dropped << " entries of missing packs";
+    std::cout << "read " << r->packs_read << " of " << r->packs << " packs; new index names "
+              << r->blobs_indexed << " blobs (replaced " << r->segments_replaced << " segments";
+    if (r->entries_dropped > 0)
+      std::cout << ", dropped " << r->entries_dropped << " entries of missing packs";
     std::cout << ")\n";
     if (r->packs_damaged > 0) {
       std::cout << r->packs_damaged << " damaged packs: " << r->blobs_salvaged
@@ -49,7 +50,8 @@ void RegisterRepairIndex(CLI::App& repair, GlobalOptions& g, int* exit_code) {
 void RegisterRepairSnapshots(CLI::App& repair, GlobalOptions& g, int* exit_code) {
   auto opts = std::make_shared<RepairSnapshotsOptions>();
   auto* cmd = repair.add_subcommand(
-      "snapshots", "Rewrite snapshots without the files and directories whose data is lost (tagged 'repaired')");
+      "snapshots",
+      "Rewrite snapshots without the files and directories whose data is lost (tagged 'repaired')");
   cmd->add_flag("--forget", opts->forget,
                 "Delete the original snapshots once rewritten, and snapshot objects that cannot be read");
   cmd->add_flag("-n,--dry-run", opts->dry_run, "Only show what would be rewritten");
@@ -76,7 +78,9 @@ void RegisterRepairSnapshots(CLI::App& repair, GlobalOptions& g, int* exit_code)
     }
     for (const auto& d : r->unreadable) {
       if (g.json) {
-        PrintJson({{"message_type", "unreadable_snapshot"}, {"key", d.key}, {"problem", d.problem},
+        PrintJson({{"message_type", "unreadable_snapshot"},
+                   {"key", d.key},
+                   {"problem", d.problem},
                    {"removed", opts->forget && !opts->dry_run}});
         continue;
       }

@@ -23,11 +23,12 @@ Status MarkTree(Repository& repo, const Digest& tree, BlobSet* used) {
   if (!used->insert(tree).second) return Status::Ok();  // shared subtree, already walked
   auto nodes = repo.LoadTree(tree);
   if (!nodes.ok()) {
-    return Status(nodes.status().code(),
-                  "prune cannot read directory object " + tree.Hex() + " (" + nodes.status().message() +
-                      ") and so cannot know what it references; nothing was deleted. `arbor verify` says what is "
-                      "wrong; `arbor repair index` re-reads packs the index lost, `arbor repair snapshots` rewrites "
-                      "snapshots without what is gone");
+    return Status(
+        nodes.status().code(),
+        "prune cannot read directory object " + tree.Hex() + " (" + nodes.status().message() +
+            ") and so cannot know what it references; nothing was deleted. `arbor verify` says what is "
+            "wrong; `arbor repair index` re-reads packs the index lost, `arbor repair snapshots` rewrites "
+            "snapshots without what is gone");
   }
   for (const auto& n : *nodes) {
     for (const auto& id : n.content) used->insert(id);
@@ -142,13 +143,14 @@ Result<PruneResult> RunPrune(Repository& repo, const PruneOptions& options) {
   }
   if (drop.empty() && unindexed == 0) return r;
 
+  (void)repo.TakeWrittenPacks();  // only what this prune writes counts below
   // 1. Copy the live blobs of the packs to repack into new packs, indexed by a new
   //    segment. The old packs still stand, so a crash here loses nothing.
   for (const auto& id : repack) ARBOR_RETURN_IF_ERROR(Repack(repo, id, packs.at(id)));
   ARBOR_RETURN_IF_ERROR(repo.Flush());
   // A repacked pack may carry the name of a pack planned for dropping (an identical
   // pack a killed run left, now indexed): what was just written stays.
-  for (const auto& id : repo.WrittenPacks()) drop.erase(id);
+  for (const auto& id : repo.TakeWrittenPacks()) drop.erase(id);
   // 2. One new index naming every blob that stays; the old segments go after it is
   //    written, so the union of segments never lacks a live blob.
   std::vector<IndexEntry> remaining;

@@ -47,14 +47,14 @@ Status Salvage(Repository& repo, std::string_view pack, IdSet* have, RepairIndex
     Digest id;
     if (!Digest::FromHex(m.name, &id) || have->count(id) != 0) continue;
     auto known = trailer.find(id);
-    auto raw_length =
-        known != trailer.end() ? Result<size_t>(known->second.raw_length) : DeclaredRawLength(m.data, kMaxSalvagedBlob);
+    auto raw_length = known != trailer.end() ? Result<size_t>(known->second.raw_length)
+                                             : DeclaredRawLength(m.data, kMaxSalvagedBlob);
     if (!raw_length.ok()) continue;
     auto raw = DecodeBlob(m.data, *raw_length);
     if (!raw.ok() || Sha256Of(*raw) != id) continue;
-    format::BlobType type = known != trailer.end()      ? known->second.type
-                            : DecodeTree(*raw).ok()      ? format::BlobType::kTree
-                                                         : format::BlobType::kData;
+    format::BlobType type = known != trailer.end()  ? known->second.type
+                            : DecodeTree(*raw).ok() ? format::BlobType::kTree
+                                                    : format::BlobType::kData;
     ARBOR_RETURN_IF_ERROR(repo.CopyBlob(type, id, m.data, static_cast<uint32_t>(*raw_length)));
     have->insert(id);
     r->blobs_salvaged++;
@@ -66,6 +66,7 @@ Status Salvage(Repository& repo, std::string_view pack, IdSet* have, RepairIndex
 
 Result<RepairIndexResult> RepairIndex(Repository& repo, const RepairIndexOptions& options) {
   ARBOR_ASSIGN_OR_RETURN(auto lock, repo.Lock(LockKind::kExclusive, std::chrono::seconds(0)));
+  (void)repo.TakeWrittenPacks();  // only the packs salvage writes count below
   RepairIndexResult r;
   r.segments_replaced = repo.index().SegmentKeys().size() + repo.index().damaged_segments().size();
   ARBOR_ASSIGN_OR_RETURN(auto stored, StoredPackSizes(repo));
@@ -93,8 +94,9 @@ Result<RepairIndexResult> RepairIndex(Repository& repo, const RepairIndexOptions
       return data.status();
     }
     r.packs_read++;
-    auto records = Sha256Of(*data) == id ? PackRecordsOf(*data) : Result<std::vector<PackRecord>>(
-                                                                      Status::Corruption("checksum mismatch"));
+    auto records = Sha256Of(*data) == id
+                       ? PackRecordsOf(*data)
+                       : Result<std::vector<PackRecord>>(Status::Corruption("checksum mismatch"));
     if (!records.ok()) {
       damaged.push_back(id);
       continue;
@@ -111,7 +113,7 @@ Result<RepairIndexResult> RepairIndex(Repository& repo, const RepairIndexOptions
     ARBOR_RETURN_IF_ERROR(Salvage(repo, data, &have, &r));
   }
   ARBOR_RETURN_IF_ERROR(repo.Flush());
-  IdSet written = repo.WrittenPacks();
+  IdSet written = repo.TakeWrittenPacks();
   ARBOR_RETURN_IF_ERROR(repo.index().ForEach([&](const std::string&, const IndexEntry& e) {
     if (written.count(e.location.pack) != 0) entries.push_back(e);
     return Status::Ok();

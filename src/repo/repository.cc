@@ -117,9 +117,9 @@ Status Repository::Flush() {
   return index_->Flush();
 }
 
-std::unordered_set<Digest, DigestHash> Repository::WrittenPacks() {
+std::unordered_set<Digest, DigestHash> Repository::TakeWrittenPacks() {
   std::lock_guard lock(written_mu_);
-  return written_;
+  return std::exchange(written_, {});
 }
 
 Result<std::string> Repository::LoadBlob(const Digest& id) {

@@ -66,9 +66,10 @@ class Repository {
   // Finishes open packs (data first, then trees) and writes the pending index, so
   // everything stored so far is durable and findable.
   Status Flush();
-  // The packs this object has stored since it was opened. Packs are named by their
-  // content, so one of them may carry the name of a pack that already existed.
-  std::unordered_set<Digest, DigestHash> WrittenPacks();
+  // The packs this object has stored since the last call (or since it was opened), and
+  // forgets them. Packs are named by their content, so one of them may carry the name of
+  // a pack that already existed: prune and repair use this to keep what they just wrote.
+  std::unordered_set<Digest, DigestHash> TakeWrittenPacks();
 
   // Reads a blob and checks that it hashes to `id` (Corruption otherwise).
   Result<std::string> LoadBlob(const Digest& id);
@@ -131,8 +132,8 @@ class Repository {
   std::mutex written_mu_;
   std::unordered_set<Digest, DigestHash> written_;  // guarded by written_mu_
   std::mutex warnings_mu_;
-  std::vector<std::string> warnings_;       // guarded by warnings_mu_
-  std::unordered_set<std::string> warned_;  // guarded by warnings_mu_
+  std::vector<std::string> warnings_;                     // guarded by warnings_mu_
+  std::unordered_set<std::string> warned_;                // guarded by warnings_mu_
   std::function<void(const std::string&)> warning_sink_;  // guarded by warnings_mu_
 };
 
