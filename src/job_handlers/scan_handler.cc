@@ -34,12 +34,13 @@ Result<std::string> ParentFor(Repository& repo, ShareReader& reader, const Backu
 Status ScanHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
   ARBOR_ASSIGN_OR_RETURN(ScanPayload payload, ScanPayload::FromJson(job.payload));
   ARBOR_ASSIGN_OR_RETURN(catalog::Share share, ctx.catalog().shares().Find(ctx.principal(), job.share_id));
-  ARBOR_ASSIGN_OR_RETURN(auto repo, OpenShareRepository(ctx.catalog(), ctx.principal(), share, /*create=*/true));
+  ARBOR_ASSIGN_OR_RETURN(auto repo,
+                         OpenShareRepository(ctx.catalog(), ctx.principal(), share, /*create=*/true));
   ARBOR_ASSIGN_OR_RETURN(auto reader, OpenShareReader(ctx.catalog(), ctx.principal(), share));
   ARBOR_ASSIGN_OR_RETURN(std::string parent, ParentFor(*repo, *reader, payload.backup));
   // Azure: one share snapshot that the listing and every part read. Made before the first
   // part goes out; deleted again if the scan fails before any part went out.
-  ARBOR_ASSIGN_OR_RETURN(std::string at, reader->TakeShareSnapshot());
+  ARBOR_ASSIGN_OR_RETURN(std::string at, reader->TakeShareSnapshot(repo->config().id));
 
   PartitionOptions options;
   options.max_entries = payload.max_files;
