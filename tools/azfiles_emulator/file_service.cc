@@ -5,6 +5,7 @@
 
 #include "azure/error_xml.h"
 #include "handlers.h"
+#include "header_parsing.h"
 
 namespace arbor::azfiles {
 namespace {
@@ -44,7 +45,7 @@ std::optional<ApiError> CheckContentLength(const EmuRequest& r) {
 
 // Trailing dots are dropped from names unless the client opts out, as on the service.
 void TrimTrailingDots(EmuRequest* r) {
-  if (r->HeaderOr("x-ms-allow-trailing-dot") == "true") return;
+  if (HeaderIsTrue(*r, "x-ms-allow-trailing-dot")) return;
   std::string out;
   size_t start = 0;
   while (start <= r->path.size() && !r->path.empty()) {
