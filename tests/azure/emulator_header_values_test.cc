@@ -77,20 +77,19 @@ class HeaderValuesTest : public ::testing::Test {
     return p.ok() ? *p : ItemProperties{};
   }
 
-  // A file with known, old SMB properties (for preserve / now checks).
-  void MakeOldFile(const std::string& path) {
+  // Known, old SMB properties (for preserve / now checks).
+  static SmbProperties Old() {
     SmbProperties old;
     old.attributes = kAttrHidden;
     old.creation_time = old.last_write_time = old.change_time = kIsoTime;
     old.permission = kOtherSddl;
-    ASSERT_TRUE(client_->CreateFile("share", path, 16, old).ok());
+    return old;
+  }
+  void MakeOldFile(const std::string& path) {
+    ASSERT_TRUE(client_->CreateFile("share", path, 16, Old()).ok());
   }
   void MakeOldDirectory(const std::string& path) {
-    SmbProperties old;
-    old.attributes = kAttrHidden;
-    old.creation_time = old.last_write_time = old.change_time = kIsoTime;
-    old.permission = kOtherSddl;
-    ASSERT_TRUE(client_->CreateDirectory("share", path, old).ok());
+    ASSERT_TRUE(client_->CreateDirectory("share", path, Old()).ok());
   }
 
   std::unique_ptr<EmulatorProcess> emu_;
