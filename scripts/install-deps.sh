@@ -12,7 +12,9 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql redis-tools
   attr acl rclone tar time
+  libsecret-1-0
 )
+# libsecret-1-0: AzCopy (tests/js, the second official Azure Files client) links against it.
 # Peers for the side-by-side benchmarks (bench/ only, not needed by the tests).
 BENCH_PACKAGES=(restic borgbackup bup hyperfine)
 

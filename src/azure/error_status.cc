@@ -12,7 +12,8 @@ std::string Explain(int http, const std::string& code) {
     return "authentication failed: check the account key or SAS token (and the clock, requests older than 15 "
            "minutes are refused)";
   }
-  if (code.rfind("Authorization", 0) == 0) return "not authorized: the SAS token does not allow this operation";
+  if (code.rfind("Authorization", 0) == 0)
+    return "not authorized: the SAS token does not allow this operation";
   if (code == "ShareNotFound") return "the share does not exist";
   if (code == "ParentNotFound") return "the parent directory does not exist";
   if (code == "ResourceNotFound") return "the file or directory does not exist";
@@ -28,8 +29,10 @@ StatusCode CodeFor(int http, const std::string& code) {
     bool exists = code == "ShareAlreadyExists" || code == "ResourceAlreadyExists";
     return exists ? StatusCode::kAlreadyExists : StatusCode::kBusy;
   }
-  if (http == 408 || http >= 500) return StatusCode::kUnavailable;
+  // 501: the service does not implement the operation; retrying (here or by the job queue,
+  // which retries Unavailable) cannot help. Checked before the 5xx range below.
   if (http == 501) return StatusCode::kUnsupported;
+  if (http == 408 || http >= 500) return StatusCode::kUnavailable;
   if (http >= 400) return StatusCode::kInvalidArgument;
   return StatusCode::kIOError;
 }
@@ -42,7 +45,8 @@ ServiceError ServiceErrorOf(const HttpResponse& response) {
     auto parsed = ParseErrorBody(response.body);
     if (parsed.ok()) e = std::move(parsed).value();
   }
-  if (const std::string* h = response.FindHeader("x-ms-error-code"); h != nullptr && e.code.empty()) e.code = *h;
+  if (const std::string* h = response.FindHeader("x-ms-error-code"); h != nullptr && e.code.empty())
+    e.code = *h;
   return e;
 }
 
@@ -65,9 +69,11 @@ std::string ServiceErrorCodeOf(const Status& status) {
   size_t open = m.rfind(" (");
   while (open != std::string::npos) {
     size_t close = m.find(')', open);
-    std::string_view inner = std::string_view(m).substr(open + 2, close == std::string::npos ? 0 : close - open - 2);
+    std::string_view inner =
+        std::string_view(m).substr(open + 2, close == std::string::npos ? 0 : close - open - 2);
     size_t space = inner.find(' ');
-    if (inner.size() >= 3 && inner[0] >= '1' && inner[0] <= '5' && space == 3) return std::string(inner.substr(4));
+    if (inner.size() >= 3 && inner[0] >= '1' && inner[0] <= '5' && space == 3)
+      return std::string(inner.substr(4));
     if (open == 0) break;
     open = m.rfind(" (", open - 1);
   }

@@ -6,22 +6,33 @@ namespace arbor::azure {
 namespace {
 
 TEST(ErrorStatusTest, MapsCodesToStatuses) {
-  auto s = StatusFromServiceError(403, {"AuthenticationFailed", "Server failed to authenticate.\nRequestId:1", "MAC mismatch"},
-                                  "list shares");
+  auto s = StatusFromServiceError(
+      403, {"AuthenticationFailed", "Server failed to authenticate.\nRequestId:1", "MAC mismatch"},
+      "list shares");
   EXPECT_TRUE(s.Is(StatusCode::kPermissionDenied));
   EXPECT_NE(s.message().find("check the account key"), std::string::npos);
   EXPECT_NE(s.message().find("MAC mismatch"), std::string::npos);
   EXPECT_EQ(ServiceErrorCodeOf(s), "AuthenticationFailed");
 
-  s = StatusFromServiceError(404, {"ShareNotFound", "The specified share does not exist.", ""}, "list directory '' of share 'x'");
+  s = StatusFromServiceError(404, {"ShareNotFound", "The specified share does not exist.", ""},
+                             "list directory '' of share 'x'");
   EXPECT_TRUE(s.Is(StatusCode::kNotFound));
   EXPECT_EQ(s.message(), "list directory '' of share 'x': the share does not exist (404 ShareNotFound)");
   EXPECT_EQ(ServiceErrorCodeOf(s), "ShareNotFound");
 
-  EXPECT_TRUE(StatusFromServiceError(409, {"ShareAlreadyExists", "", ""}, "x").Is(StatusCode::kAlreadyExists));
+  EXPECT_TRUE(
+      StatusFromServiceError(409, {"ShareAlreadyExists", "", ""}, "x").Is(StatusCode::kAlreadyExists));
   EXPECT_TRUE(StatusFromServiceError(409, {"DirectoryNotEmpty", "", ""}, "x").Is(StatusCode::kBusy));
   EXPECT_TRUE(StatusFromServiceError(416, {"InvalidRange", "", ""}, "x").Is(StatusCode::kInvalidArgument));
   EXPECT_TRUE(StatusFromServiceError(503, {"ServerBusy", "", ""}, "x").Is(StatusCode::kUnavailable));
+  EXPECT_TRUE(StatusFromServiceError(408, {"OperationTimedOut", "", ""}, "x").Is(StatusCode::kUnavailable));
+  EXPECT_TRUE(StatusFromServiceError(500, {"InternalError", "", ""}, "x").Is(StatusCode::kUnavailable));
+  EXPECT_TRUE(StatusFromServiceError(504, {}, "x").Is(StatusCode::kUnavailable));
+  // Not implemented: permanent, so neither the client nor the job queue retries it.
+  auto unsupported =
+      StatusFromServiceError(501, {"NotImplemented", "The requested operation is not implemented.", ""}, "x");
+  EXPECT_TRUE(unsupported.Is(StatusCode::kUnsupported)) << unsupported.ToString();
+  EXPECT_EQ(ServiceErrorCodeOf(unsupported), "NotImplemented");
   EXPECT_EQ(ServiceErrorCodeOf(StatusFromServiceError(500, {}, "a (b)")), "");
   EXPECT_EQ(ServiceErrorCodeOf(Status::NotFound("plain")), "");
 }

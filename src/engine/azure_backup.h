@@ -5,17 +5,20 @@
 //   2. RunBackup over an AzureFilesSource reading from it, recording the share
 //      snapshot in the arbor snapshot (source_snapshot);
 //   3. on success, keeps that share snapshot for the next backup's range diffs and
-//      deletes the one the parent backup kept; on failure, deletes the new one.
+//      sweeps the share snapshots arbor made that no backup needs any more, whatever
+//      the flags (source/share_snapshot_sweep.h); on failure, deletes the new one.
 // Errors from the service that would leave gaps (retries exhausted, malformed
 // responses, authorization) stop the backup before any snapshot is written.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "azure/files_client.h"
 #include "engine/backup.h"
 #include "source/azure_files_source.h"
 #include "source/share_snapshot_session.h"
+#include "source/share_snapshot_sweep.h"
 
 namespace arbor {
 
@@ -29,6 +32,8 @@ struct AzureBackupOptions {
   ShareConsistency consistency = ShareConsistency::kNewSnapshot;
   std::string snapshot;  // for kGivenSnapshot
   PrefetchOptions prefetch;
+  // Share snapshots that no arbor snapshot records are swept only when older than this.
+  std::chrono::seconds sweep_min_age = kShareSnapshotSweepMinAge;
 };
 
 struct AzureBackupResult {

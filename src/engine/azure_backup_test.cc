@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <thread>
+
 #include "azure/file_attributes.h"
 #include "base/file_util.h"
 #include "emulator_process.h"
@@ -48,12 +51,20 @@ class AzureBackupTest : public ::testing::Test {
   }
   void TearDown() override { (void)RemoveAll(dir_); }
 
-  Result<AzureBackupResult> Backup() {
+  Result<AzureBackupResult> Backup(bool force = false,
+                                   std::chrono::seconds sweep_min_age = kShareSnapshotSweepMinAge) {
     AzureBackupOptions azure{"devstoreaccount1", "src", "", ShareConsistency::kNewSnapshot, "", {}};
+    azure.sweep_min_age = sweep_min_age;
     BackupOptions options;
     options.hostname = "test";
     options.threads = 4;
+    options.no_parent = force;
     return RunAzureBackup(*repo_, *client_, azure, options);
+  }
+  std::set<std::string> ShareSnapshots() {
+    auto list = client_->ListShareSnapshots("src");
+    EXPECT_TRUE(list.ok()) << list.status().ToString();
+    return list.ok() ? std::set<std::string>(list->begin(), list->end()) : std::set<std::string>();
   }
 
   void Put(const std::string& path, uint64_t offset, const std::string& data) {
@@ -100,6 +111,45 @@ TEST_F(AzureBackupTest, KeepsTheShareSnapshotOfTheLatestBackupOnly) {
   EXPECT_EQ(second->backup.snapshot.parent, first->backup.snapshot.id);
   EXPECT_EQ(second->backup.snapshot.stats.files_read, 0u);
   EXPECT_EQ(*client_->ListShareSnapshots("src"), std::vector<std::string>{second->share_snapshot});
+}
+
+TEST_F(AzureBackupTest, ForcedBackupsLeaveOnlyTheShareSnapshotTheLatestRecords) {
+  ASSERT_TRUE(client_->CreateFile("src", "f", 3).ok());
+  auto first = Backup(/*force=*/true);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto second = Backup(/*force=*/true);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_FALSE(second->backup.snapshot.parent) << "--force names no parent";
+  EXPECT_TRUE(second->backup.warnings.empty()) << second->backup.warnings.front();
+  EXPECT_EQ(ShareSnapshots(), std::set<std::string>{second->backup.snapshot.source_snapshot});
+  // An unforced backup after them keeps going the same way.
+  auto third = Backup();
+  ASSERT_TRUE(third.ok()) << third.status().ToString();
+  EXPECT_EQ(ShareSnapshots(), std::set<std::string>{third->backup.snapshot.source_snapshot});
+}
+
+TEST_F(AzureBackupTest, SweepsOldOrphansOfThisRepositoryAndNothingElse) {
+  ASSERT_TRUE(client_->CreateFile("src", "f", 3).ok());
+  // Left by a killed backup of this repository, by an arbor before the repository mark,
+  // by a backup into another repository, and by people or other tools.
+  const std::string orphan = *client_->CreateShareSnapshot("src", ArborShareSnapshotMark(repo_->config().id));
+  const std::string legacy = *client_->CreateShareSnapshot("src", {{"arbor", "backup"}});
+  const std::string other_repo =
+      *client_->CreateShareSnapshot("src", ArborShareSnapshotMark("another-repository"));
+  const std::string user = *client_->CreateShareSnapshot("src");
+  const std::string user_marked = *client_->CreateShareSnapshot("src", {{"arbor", "keep-me"}});
+  // Young, they may belong to a backup in flight: the default age limit (7 days) keeps them.
+  auto first = Backup();
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(ShareSnapshots(), (std::set<std::string>{orphan, legacy, other_repo, user, user_marked,
+                                                     first->backup.snapshot.source_snapshot}));
+  // Past a (shortened) age limit the orphans of this repository go, the others stay.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  auto second = Backup(/*force=*/false, std::chrono::seconds(1));
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_TRUE(second->backup.warnings.empty()) << second->backup.warnings.front();
+  EXPECT_EQ(ShareSnapshots(),
+            (std::set<std::string>{other_repo, user, user_marked, second->backup.snapshot.source_snapshot}));
 }
 
 TEST_F(AzureBackupTest, AFailedBackupLeavesNoSnapshotOfEitherKind) {

@@ -84,12 +84,12 @@ Status AssembleHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
     snapshot = assembled;
   }
   ARBOR_RETURN_IF_ERROR(RecordSnapshot(ctx, job, *snapshot));
-  // Azure: the share snapshot the previous backup read is no longer needed for diffs.
-  if (snapshot->parent) {
-    auto previous = repo->FindSnapshot(snapshot->parent->Hex());
-    if (previous.ok()) ReleaseOrWarn(*reader, job.id, previous->source_snapshot, snapshot->source_snapshot);
-  }
-  return DeletePartials(*repo, ctx, *job.parent_id, *reader, snapshot->source_snapshot);
+  ARBOR_RETURN_IF_ERROR(DeletePartials(*repo, ctx, *job.parent_id, *reader, snapshot->source_snapshot));
+  // Azure: the share snapshots no snapshot needs any more (the previous backup's, whether
+  // or not this one names it as parent; those of killed backups) go too.
+  Status swept = reader->SweepShareSnapshots(*repo);
+  if (!swept.ok()) spdlog::warn("job {}: removing share snapshots no longer needed: {}", job.id, swept.message());
+  return Status::Ok();
 }
 
 }  // namespace arbor::job_handlers

@@ -39,7 +39,7 @@ Status ScanHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
   ARBOR_ASSIGN_OR_RETURN(std::string parent, ParentFor(*repo, *reader, payload.backup));
   // Azure: one share snapshot that the listing and every part read. Made before the first
   // part goes out; deleted again if the scan fails before any part went out.
-  ARBOR_ASSIGN_OR_RETURN(std::string at, reader->TakeShareSnapshot());
+  ARBOR_ASSIGN_OR_RETURN(std::string at, reader->TakeShareSnapshot(repo->config().id));
 
   PartitionOptions options;
   options.max_entries = payload.max_files;

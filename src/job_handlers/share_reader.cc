@@ -69,16 +69,18 @@ class AzureShareReader final : public ShareReader {
       return std::move(r.backup);
     }
     // A part: units of the share, at the scan's point in time.
-    if (at_.empty()) return Status::InvalidArgument("a part of an Azure Files share needs the scan's share snapshot");
+    if (at_.empty())
+      return Status::InvalidArgument("a part of an Azure Files share needs the scan's share snapshot");
     options.source_snapshot = at_;
     if (options.threads <= 0) options.threads = kDefaultAzureThreads;
     return RunBackup(repo, *source_, options);
   }
 
-  Result<std::string> TakeShareSnapshot() override {
-    ARBOR_ASSIGN_OR_RETURN(auto session, ShareSnapshotSession::Begin(client_.get(), location_.share,
-                                                                     ShareConsistency::kNewSnapshot));
-    ARBOR_RETURN_IF_ERROR(session->Commit(""));  // kept: the parts read it, the assemble records it
+  Result<std::string> TakeShareSnapshot(const std::string& repository_id) override {
+    ARBOR_ASSIGN_OR_RETURN(auto session,
+                           ShareSnapshotSession::Begin(client_.get(), location_.share,
+                                                       ShareConsistency::kNewSnapshot, "", repository_id));
+    session->Keep();  // the parts read it, the assemble records it
     at_ = session->snapshot();
     source_ = MakeSource();
     return at_;
@@ -89,9 +91,14 @@ class AzureShareReader final : public ShareReader {
     return DeleteArborShareSnapshot(client_.get(), location_.share, snapshot);
   }
 
+  Status SweepShareSnapshots(Repository& repo) override {
+    return arbor::SweepShareSnapshots(*client_, location_.share, repo, source_->Kind()).status();
+  }
+
  private:
   std::unique_ptr<AzureFilesSource> MakeSource() {
-    return std::make_unique<AzureFilesSource>(client_.get(), location_.account, azure::ShareRef{location_.share, at_});
+    return std::make_unique<AzureFilesSource>(client_.get(), location_.account,
+                                              azure::ShareRef{location_.share, at_});
   }
 
   std::unique_ptr<azure::FilesClient> client_;
@@ -116,9 +123,11 @@ Result<std::unique_ptr<ShareReader>> OpenAzure(catalog::Catalog& catalog, const 
 }  // namespace
 
 Result<std::unique_ptr<ShareReader>> OpenShareReader(catalog::Catalog& catalog, const catalog::Principal& p,
-                                                     const catalog::Share& share, const std::string& share_snapshot) {
+                                                     const catalog::Share& share,
+                                                     const std::string& share_snapshot) {
   if (share.kind == catalog::ShareKind::kPosix) {
-    if (!share_snapshot.empty()) return Status::InvalidArgument("share " + share.name + " has no share snapshots");
+    if (!share_snapshot.empty())
+      return Status::InvalidArgument("share " + share.name + " has no share snapshots");
     return OpenPosix(share);
   }
   return OpenAzure(catalog, p, share, share_snapshot);

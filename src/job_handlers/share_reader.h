@@ -35,14 +35,24 @@ class ShareReader {
   virtual Result<BackupResult> Backup(Repository& repo, BackupOptions options) = 0;
 
   // A point in time for the parts of a scan to read: an Azure share snapshot (marked as
-  // arbor's, kept until released), which this reader reads from then on; "" for a POSIX
-  // share, which has none.
-  virtual Result<std::string> TakeShareSnapshot() { return std::string(); }
+  // arbor's and made for repository `repository_id`, kept until released or swept), which
+  // this reader reads from then on; "" for a POSIX share, which has none.
+  virtual Result<std::string> TakeShareSnapshot(const std::string& repository_id) {
+    (void)repository_id;
+    return std::string();
+  }
   // Deletes `snapshot` when arbor created it and it is not `in_use` (what the newest
   // snapshot of the share reads); a no-op for POSIX shares.
   virtual Status ReleaseShareSnapshot(const std::string& snapshot, const std::string& in_use) {
     (void)snapshot;
     (void)in_use;
+    return Status::Ok();
+  }
+  // Deletes the share snapshots arbor made for `repo` that no snapshot of it needs any
+  // more (source/share_snapshot_sweep.h); a no-op for POSIX shares. Errors are for a
+  // warning: the snapshot just saved stands.
+  virtual Status SweepShareSnapshots(Repository& repo) {
+    (void)repo;
     return Status::Ok();
   }
 };

@@ -5,7 +5,8 @@ namespace arbor {
 Result<std::unique_ptr<ShareSnapshotSession>> ShareSnapshotSession::Begin(azure::FilesClient* client,
                                                                           std::string share,
                                                                           ShareConsistency mode,
-                                                                          std::string given_snapshot) {
+                                                                          std::string given_snapshot,
+                                                                          std::string_view repository_id) {
   // The share first: a missing share or bad credentials get their own clear error
   // before anything is created.
   ARBOR_RETURN_IF_ERROR(client->GetShareProperties({share, ""}).status());
@@ -23,8 +24,8 @@ Result<std::unique_ptr<ShareSnapshotSession>> ShareSnapshotSession::Begin(azure:
       break;
     }
     case ShareConsistency::kNewSnapshot: {
-      ARBOR_ASSIGN_OR_RETURN(ref.snapshot, client->CreateShareSnapshot(
-                                               ref.name, {{kArborSnapshotMetaKey, kArborSnapshotMetaValue}}));
+      ARBOR_ASSIGN_OR_RETURN(ref.snapshot,
+                             client->CreateShareSnapshot(ref.name, ArborShareSnapshotMark(repository_id)));
       return std::unique_ptr<ShareSnapshotSession>(new ShareSnapshotSession(client, std::move(ref), true));
     }
   }
@@ -32,16 +33,16 @@ Result<std::unique_ptr<ShareSnapshotSession>> ShareSnapshotSession::Begin(azure:
 }
 
 ShareSnapshotSession::~ShareSnapshotSession() {
-  if (created_ && !committed_) (void)client_->DeleteShareSnapshot(ref_.name, ref_.snapshot);
+  if (created_ && !kept_) (void)client_->DeleteShareSnapshot(ref_.name, ref_.snapshot);
 }
 
-Status ShareSnapshotSession::Commit(const std::string& previous) {
-  committed_ = true;
-  if (previous.empty() || previous == ref_.snapshot) return Status::Ok();
-  return DeleteArborShareSnapshot(client_, ref_.name, previous);
+azure::Metadata ArborShareSnapshotMark(std::string_view repository_id) {
+  return {{kArborSnapshotMetaKey, kArborSnapshotMetaValue},
+          {kArborRepositoryMetaKey, std::string(repository_id)}};
 }
 
-Status DeleteArborShareSnapshot(azure::FilesClient* client, const std::string& share, const std::string& snapshot) {
+Status DeleteArborShareSnapshot(azure::FilesClient* client, const std::string& share,
+                                const std::string& snapshot) {
   auto props = client->GetShareProperties({share, snapshot});
   if (!props.ok()) return props.status().Is(StatusCode::kNotFound) ? Status::Ok() : props.status();
   auto mark = props->metadata.find(kArborSnapshotMetaKey);

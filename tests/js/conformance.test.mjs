@@ -6,12 +6,9 @@
 // Run: ARBOR_AZFILES_EMULATOR=/path/to/arbor-azfiles-emulator node --test conformance.test.mjs
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { createHash, randomBytes } from "node:crypto";
-import { createInterface } from "node:readline";
+import { ACCOUNT, KEY, startEmulator } from "./emulator.mjs";
 
 let sdk;
 try {
@@ -24,27 +21,9 @@ const {
   AccountSASPermissions, AccountSASResourceTypes, AccountSASServices, FileSASPermissions,
 } = sdk;
 
-const ACCOUNT = "devstoreaccount1";
-const KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 const MiB = 1024 * 1024;
 const SDDL_A = "O:BAG:SYD:(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)";
 const SDDL_B = "O:SYG:SYD:(A;;FA;;;SY)(A;;FA;;;S-1-5-21-397955417-626881126-188441444-512)";
-
-function startEmulator() {
-  const binary = process.env.ARBOR_AZFILES_EMULATOR;
-  if (!binary) throw new Error("set ARBOR_AZFILES_EMULATOR to the arbor-azfiles-emulator binary");
-  const dataDir = mkdtempSync(join(tmpdir(), "arbor-azjs-"));
-  const child = spawn(binary, ["--port", "0", "--data", dataDir], { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.once("line", (line) => {
-      const m = /listening on (http:\/\/\S+)/.exec(line);
-      if (!m) reject(new Error("unexpected emulator output: " + line));
-      else resolve({ child, dataDir, url: m[1] });
-    });
-    child.once("exit", (code) => reject(new Error("emulator exited with " + code)));
-  });
-}
 
 async function streamToBuffer(stream) {
   const chunks = [];

@@ -9,7 +9,9 @@ namespace {
 constexpr uint64_t kMaxPutRangeBytes = 4u << 20;
 constexpr uint64_t kMaxRangeMd5Bytes = 4u << 20;
 
-ApiError InvalidRange() { return {416, "InvalidRange", "The range specified is invalid for the current size of the resource."}; }
+ApiError InvalidRange() {
+  return {416, "InvalidRange", "The range specified is invalid for the current size of the resource."};
+}
 
 // MD5 of a range read back from the content file (holes are zeros).
 Result<std::string> RangeMd5(const FileBody& body) {
@@ -21,7 +23,8 @@ Result<std::string> RangeMd5(const FileBody& body) {
   return azure::Md5(data);
 }
 
-Outcome<EmuResponse> ClearRange(HandlerContext& ctx, const EmuRequest& r, azure::ByteRange range, bool preserve) {
+Outcome<EmuResponse> ClearRange(HandlerContext& ctx, const EmuRequest& r, azure::ByteRange range,
+                                bool preserve) {
   if (!r.body.empty() || r.Header("Content-MD5")) return InvalidHeader("Content-Length");
   EMU_ASSIGN_OR_RETURN(Node node, ctx.store->ClearRange(r.share, r.path, range, preserve));
   EmuResponse resp = Reply(201);
@@ -34,11 +37,13 @@ Outcome<EmuResponse> ClearRange(HandlerContext& ctx, const EmuRequest& r, azure:
 }  // namespace
 
 Outcome<EmuResponse> CreateFile(HandlerContext& ctx, const EmuRequest& r) {
-  if (r.HeaderOr("x-ms-type") != "file") return InvalidHeader("x-ms-type");
+  if (!IsWord(r.HeaderOr("x-ms-type"), "file")) return InvalidHeader("x-ms-type");
   if (auto bad = ValidatePath(r.path)) return *bad;
   EMU_ASSIGN_OR_RETURN(NodeSpec spec, ParseNodeSpec(r, false, true));
-  if (!spec.size) return ApiError{400, "MissingRequiredHeader", "A required header is missing: x-ms-content-length"};
-  if (r.body.size() > std::min(*spec.size, kMaxPutRangeBytes)) return ApiError{413, "RequestBodyTooLarge", "The request body is too large."};
+  if (!spec.size)
+    return ApiError{400, "MissingRequiredHeader", "A required header is missing: x-ms-content-length"};
+  if (r.body.size() > std::min(*spec.size, kMaxPutRangeBytes))
+    return ApiError{413, "RequestBodyTooLarge", "The request body is too large."};
   EMU_ASSIGN_OR_RETURN(Node node, ctx.store->Create(r.share, r.path, false, spec));
   if (!r.body.empty()) {
     EMU_ASSIGN_OR_RETURN(node, ctx.store->WriteRange(r.share, r.path, 0, r.body, true));
@@ -62,11 +67,12 @@ Outcome<EmuResponse> GetFile(HandlerContext& ctx, const EmuRequest& r) {
     uint64_t end = range->length == 0 ? node.size : std::min(range->end(), node.size);
     body->offset = range->offset;
     body->length = end - range->offset;
-    resp.SetHeader("Content-Range", "bytes " + std::to_string(body->offset) + "-" + std::to_string(end - 1) + "/" +
-                                        std::to_string(node.size));
-    if (!node.http.content_md5.empty()) resp.SetHeader("x-ms-content-md5", azure::Base64Encode(node.http.content_md5));
+    resp.SetHeader("Content-Range", "bytes " + std::to_string(body->offset) + "-" + std::to_string(end - 1) +
+                                        "/" + std::to_string(node.size));
+    if (!node.http.content_md5.empty())
+      resp.SetHeader("x-ms-content-md5", azure::Base64Encode(node.http.content_md5));
   }
-  if (r.HeaderOr("x-ms-range-get-content-md5") == "true") {
+  if (HeaderIsTrue(r, "x-ms-range-get-content-md5")) {
     if (!range || body->length > kMaxRangeMd5Bytes) return InvalidHeader("x-ms-range-get-content-md5");
     EMU_ASSIGN_OR_STATUS(std::string md5, RangeMd5(*body));
     resp.SetHeader("Content-MD5", azure::Base64Encode(md5));
@@ -86,20 +92,29 @@ Outcome<EmuResponse> GetFile(HandlerContext& ctx, const EmuRequest& r) {
 Outcome<EmuResponse> PutRange(HandlerContext& ctx, const EmuRequest& r) {
   EMU_ASSIGN_OR_RETURN(std::optional<azure::ByteRange> range, ParseRangeHeaders(r, false));
   if (!range) return ApiError{400, "MissingRequiredHeader", "A required header is missing: x-ms-range"};
+  // "now" (the default) or "preserve"; the swagger spells them "Now" and "Preserve".
   std::string lwt = r.HeaderOr("x-ms-file-last-write-time", "now");
-  if (lwt != "now" && lwt != "preserve") return InvalidHeader("x-ms-file-last-write-time");
+  if (!IsWord(lwt, "now") && !IsWord(lwt, "preserve")) return InvalidHeader("x-ms-file-last-write-time");
+  const bool preserve = IsWord(lwt, "preserve");
   std::string write = r.HeaderOr("x-ms-write");
-  if (write == "clear") return ClearRange(ctx, r, *range, lwt == "preserve");
-  if (write != "update") return InvalidHeader("x-ms-write");
-  if (r.body.size() > kMaxPutRangeBytes) return ApiError{413, "RequestBodyTooLarge", "The request body is too large and exceeds the maximum permissible limit."};
-  if (r.body.size() != range->length) return ApiError{400, "InvalidHeaderValue", "The range length does not match the body length."};
+  if (IsWord(write, "clear")) return ClearRange(ctx, r, *range, preserve);
+  if (!IsWord(write, "update")) return InvalidHeader("x-ms-write");
+  if (r.body.size() > kMaxPutRangeBytes)
+    return ApiError{413, "RequestBodyTooLarge",
+                    "The request body is too large and exceeds the maximum permissible limit."};
+  if (r.body.size() != range->length)
+    return ApiError{400, "InvalidHeaderValue", "The range length does not match the body length."};
   std::string md5 = azure::Md5(r.body);
   if (const std::string* sent = r.Header("Content-MD5")) {
     auto decoded = azure::Base64Decode(*sent);
-    if (!decoded.ok() || decoded->size() != 16) return ApiError{400, "InvalidMd5", "The MD5 value specified in the request is invalid."};
-    if (*decoded != md5) return ApiError{400, "Md5Mismatch", "The MD5 value specified in the request did not match with the MD5 value calculated by the server."};
+    if (!decoded.ok() || decoded->size() != 16)
+      return ApiError{400, "InvalidMd5", "The MD5 value specified in the request is invalid."};
+    if (*decoded != md5)
+      return ApiError{400, "Md5Mismatch",
+                      "The MD5 value specified in the request did not match with the MD5 value calculated by "
+                      "the server."};
   }
-  EMU_ASSIGN_OR_RETURN(Node node, ctx.store->WriteRange(r.share, r.path, range->offset, r.body, lwt == "preserve"));
+  EMU_ASSIGN_OR_RETURN(Node node, ctx.store->WriteRange(r.share, r.path, range->offset, r.body, preserve));
   EmuResponse resp = Reply(201);
   resp.SetHeader("ETag", node.etag);
   resp.SetHeader("Last-Modified", azure::FormatHttpDate(node.last_modified));
@@ -112,9 +127,10 @@ Outcome<EmuResponse> PutRange(HandlerContext& ctx, const EmuRequest& r) {
 Outcome<EmuResponse> ListRanges(HandlerContext& ctx, const EmuRequest& r) {
   EMU_ASSIGN_OR_RETURN(std::optional<azure::ByteRange> window, ParseRangeHeaders(r, false));
   std::string previous = r.QueryOr("prevsharesnapshot");
-  bool support_rename = r.HeaderOr("x-ms-file-support-rename") == "true";
+  bool support_rename = HeaderIsTrue(r, "x-ms-file-support-rename");
   if (support_rename && previous.empty()) return InvalidHeader("x-ms-file-support-rename");
-  EMU_ASSIGN_OR_RETURN(RangeReply reply, ctx.store->ListRanges(r.share, SnapshotOf(r), r.path, previous, window, support_rename));
+  EMU_ASSIGN_OR_RETURN(RangeReply reply, ctx.store->ListRanges(r.share, SnapshotOf(r), r.path, previous,
+                                                               window, support_rename));
   EmuResponse resp = Reply(200);
   resp.SetHeader("ETag", reply.file.etag);
   resp.SetHeader("Last-Modified", azure::FormatHttpDate(reply.file.last_modified));

@@ -5,6 +5,7 @@
 
 #include "azure/error_xml.h"
 #include "handlers.h"
+#include "header_parsing.h"
 
 namespace arbor::azfiles {
 namespace {
@@ -14,27 +15,37 @@ std::string NewRequestId() {
   static const uint64_t boot = static_cast<uint64_t>(azure::FileTime::Now().ticks);
   uint64_t n = counter.fetch_add(1);
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%08llx-%04llx-4000-8000-%012llx", static_cast<unsigned long long>(boot & 0xffffffff),
+  std::snprintf(buf, sizeof buf, "%08llx-%04llx-4000-8000-%012llx",
+                static_cast<unsigned long long>(boot & 0xffffffff),
                 static_cast<unsigned long long>((boot >> 32) & 0xffff), static_cast<unsigned long long>(n));
   return buf;
 }
 
 bool IsDate(const std::string& v) {
-  return v.size() == 10 && v[4] == '-' && v[7] == '-' && v.find_first_not_of("0123456789-") == std::string::npos;
+  return v.size() == 10 && v[4] == '-' && v[7] == '-' &&
+         v.find_first_not_of("0123456789-") == std::string::npos;
 }
 
 std::optional<ApiError> CheckVersion(const EmuRequest& r) {
   std::string version = r.HeaderOr("x-ms-version", r.QueryOr("sv"));
   if (version.empty()) {
-    return ApiError{400, "MissingRequiredHeader", "An HTTP header that's mandatory for this request is not specified: x-ms-version"};
+    return ApiError{400, "MissingRequiredHeader",
+                    "An HTTP header that's mandatory for this request is not specified: x-ms-version"};
   }
   if (!IsDate(version) || version < kOldestVersion) return InvalidHeader("x-ms-version");
   return std::nullopt;
 }
 
+// The service answers a PUT that announces no body length (neither Content-Length nor
+// chunked Transfer-Encoding) with 411; clients send "Content-Length: 0" for empty bodies.
+std::optional<ApiError> CheckContentLength(const EmuRequest& r) {
+  if (r.method != "PUT" || r.Header("Content-Length") || r.Header("Transfer-Encoding")) return std::nullopt;
+  return ApiError{411, "MissingContentLengthHeader", "The Content-Length header was not specified."};
+}
+
 // Trailing dots are dropped from names unless the client opts out, as on the service.
 void TrimTrailingDots(EmuRequest* r) {
-  if (r->HeaderOr("x-ms-allow-trailing-dot") == "true") return;
+  if (HeaderIsTrue(*r, "x-ms-allow-trailing-dot")) return;
   std::string out;
   size_t start = 0;
   while (start <= r->path.size() && !r->path.empty()) {
@@ -70,7 +81,8 @@ std::optional<ApiError> ValidatePath(const std::string& path) {
     std::string_view part = std::string_view(path).substr(start, slash - start);
     if (part.empty() || part == "." || part == ".." || part.size() > 255 * 4) return bad;
     for (unsigned char c : part) {
-      if (c < 0x20 || std::string_view("\"\\:|<>*?").find(static_cast<char>(c)) != std::string_view::npos) return bad;
+      if (c < 0x20 || std::string_view("\"\\:|<>*?").find(static_cast<char>(c)) != std::string_view::npos)
+        return bad;
     }
     if (++depth > 250) return ApiError{400, "InvalidFileOrDirectoryPathName", "The path is too deep."};
     start = slash + 1;
@@ -80,43 +92,72 @@ std::optional<ApiError> ValidatePath(const std::string& path) {
 
 Handler HandlerFor(Op op) {
   switch (op) {
-    case Op::kListShares: return ListShares;
-    case Op::kCreateShare: return CreateShare;
-    case Op::kGetShareProperties: return GetShareProperties;
-    case Op::kDeleteShare: return DeleteShare;
-    case Op::kSnapshotShare: return SnapshotShare;
-    case Op::kSetShareMetadata: return SetShareMetadata;
-    case Op::kSetShareProperties: return SetShareProperties;
-    case Op::kGetShareStats: return GetShareStats;
-    case Op::kCreatePermission: return CreatePermission;
-    case Op::kGetPermission: return GetPermission;
-    case Op::kCreateDirectory: return CreateDirectory;
-    case Op::kGetDirectoryProperties: return GetDirectoryProperties;
-    case Op::kDeleteDirectory: return DeleteDirectory;
-    case Op::kSetDirectoryProperties: return SetDirectoryProperties;
-    case Op::kSetDirectoryMetadata: return SetDirectoryMetadata;
-    case Op::kListDirectory: return ListDirectory;
-    case Op::kListHandles: return ListHandles;
-    case Op::kRenameDirectory: return RenameDirectory;
-    case Op::kRenameFile: return RenameFile;
-    case Op::kCreateFile: return CreateFile;
-    case Op::kGetFile: return GetFile;
-    case Op::kGetFileProperties: return GetFileProperties;
-    case Op::kDeleteFile: return DeleteFile;
-    case Op::kPutRange: return PutRange;
-    case Op::kListRanges: return ListRanges;
-    case Op::kSetFileProperties: return SetFileProperties;
-    case Op::kSetFileMetadata: return SetFileMetadata;
-    default: return nullptr;
+    case Op::kListShares:
+      return ListShares;
+    case Op::kCreateShare:
+      return CreateShare;
+    case Op::kGetShareProperties:
+      return GetShareProperties;
+    case Op::kDeleteShare:
+      return DeleteShare;
+    case Op::kSnapshotShare:
+      return SnapshotShare;
+    case Op::kSetShareMetadata:
+      return SetShareMetadata;
+    case Op::kSetShareProperties:
+      return SetShareProperties;
+    case Op::kGetShareStats:
+      return GetShareStats;
+    case Op::kCreatePermission:
+      return CreatePermission;
+    case Op::kGetPermission:
+      return GetPermission;
+    case Op::kCreateDirectory:
+      return CreateDirectory;
+    case Op::kGetDirectoryProperties:
+      return GetDirectoryProperties;
+    case Op::kDeleteDirectory:
+      return DeleteDirectory;
+    case Op::kSetDirectoryProperties:
+      return SetDirectoryProperties;
+    case Op::kSetDirectoryMetadata:
+      return SetDirectoryMetadata;
+    case Op::kListDirectory:
+      return ListDirectory;
+    case Op::kListHandles:
+      return ListHandles;
+    case Op::kRenameDirectory:
+      return RenameDirectory;
+    case Op::kRenameFile:
+      return RenameFile;
+    case Op::kCreateFile:
+      return CreateFile;
+    case Op::kGetFile:
+      return GetFile;
+    case Op::kGetFileProperties:
+      return GetFileProperties;
+    case Op::kDeleteFile:
+      return DeleteFile;
+    case Op::kPutRange:
+      return PutRange;
+    case Op::kListRanges:
+      return ListRanges;
+    case Op::kSetFileProperties:
+      return SetFileProperties;
+    case Op::kSetFileMetadata:
+      return SetFileMetadata;
+    default:
+      return nullptr;
   }
 }
 
 EmuResponse ErrorResponse(const ApiError& error, const std::string& request_id) {
   EmuResponse resp = Reply(error.http);
   resp.SetHeader("x-ms-error-code", error.code);
-  azure::ServiceError body{error.code, error.message + "\nRequestId:" + request_id + "\nTime:" +
-                                           azure::FormatSmbTime(azure::FileTime::Now()),
-                           error.authentication_detail};
+  azure::ServiceError body{
+      error.code,
+      error.message + "\nRequestId:" + request_id + "\nTime:" + azure::FormatSmbTime(azure::FileTime::Now()),
+      error.authentication_detail};
   resp.body = azure::WriteErrorBody(body);
   resp.content_type = "application/xml";
   return resp;
@@ -124,6 +165,7 @@ EmuResponse ErrorResponse(const ApiError& error, const std::string& request_id) 
 
 Outcome<EmuResponse> FileService::Run(EmuRequest& r, std::string* op_name) {
   EMU_RETURN_IF_ERROR(r.Parse(auth_.account));
+  if (auto missing = CheckContentLength(r)) return *missing;
   TrimTrailingDots(&r);
   OpInfo op = Classify(r);
   *op_name = op.op == Op::kUnknown ? "Unknown" : std::string(op.name);
@@ -131,7 +173,8 @@ Outcome<EmuResponse> FileService::Run(EmuRequest& r, std::string* op_name) {
   if (auto bad = CheckVersion(r)) return *bad;
   Handler handler = HandlerFor(op.op);
   if (handler == nullptr) {
-    return ApiError{400, "UnsupportedHttpVerb", "The resource doesn't support the specified HTTP verb or operation."};
+    return ApiError{400, "UnsupportedHttpVerb",
+                    "The resource doesn't support the specified HTTP verb or operation."};
   }
   if (!SnapshotOf(r).empty() && !op.read_only) return SnapshotReadOnly();
   HandlerContext ctx{store_, "http://" + r.HeaderOr("Host", "127.0.0.1") + "/" + r.account};
@@ -147,7 +190,8 @@ EmuResponse FileService::Handle(EmuRequest request, std::string* op_name) {
   resp.SetHeader("x-ms-version", request.HeaderOr("x-ms-version", "2025-01-05"));
   resp.SetHeader("Date", azure::FormatHttpDate(azure::FileTime::Now()));
   resp.SetHeader("Server", "Windows-Azure-File/1.0 Microsoft-HTTPAPI/2.0");
-  if (const std::string* id = request.Header("x-ms-client-request-id")) resp.SetHeader("x-ms-client-request-id", *id);
+  if (const std::string* id = request.Header("x-ms-client-request-id"))
+    resp.SetHeader("x-ms-client-request-id", *id);
   return resp;
 }
 

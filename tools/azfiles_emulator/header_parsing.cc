@@ -25,31 +25,51 @@ bool IsIdentifier(std::string_view name) {
   return true;
 }
 
+// "now", "preserve", or a time: ISO 8601 (what the service documents and sends back) or
+// RFC 1123 (the format the swagger declares for these headers, so generated clients may
+// send it).
 Outcome<TimeSpec> ParseTime(const EmuRequest& r, const char* name) {
   const std::string* v = r.Header(name);
   if (v == nullptr) return TimeSpec{};
-  if (*v == "now") return TimeSpec{TimeSpec::kNow, {}};
-  if (*v == "preserve") return TimeSpec{TimeSpec::kPreserve, {}};
+  if (IsWord(*v, "now")) return TimeSpec{TimeSpec::kNow, {}};
+  if (IsWord(*v, "preserve")) return TimeSpec{TimeSpec::kPreserve, {}};
   auto t = azure::ParseSmbTime(*v);
+  if (!t.ok()) t = azure::ParseHttpDate(*v);
   if (!t.ok()) return InvalidHeader(name);
   return TimeSpec{TimeSpec::kValue, *t};
+}
+
+// x-ms-file-permission-format (2024-11-04): "sddl" is what the emulator stores; the binary
+// form (a base64 self-relative security descriptor) is refused with a clear message.
+std::optional<ApiError> CheckPermissionFormat(const EmuRequest& r) {
+  const std::string* format = r.Header("x-ms-file-permission-format");
+  if (format == nullptr || IsWord(*format, "sddl")) return std::nullopt;
+  if (IsWord(*format, "binary")) {
+    return ApiError{400, "InvalidHeaderValue",
+                    "The emulator stores permissions as SDDL only; the binary format is not supported."};
+  }
+  return InvalidHeader("x-ms-file-permission-format");
 }
 
 Outcome<PermissionSpec> ParsePermission(const EmuRequest& r) {
   const std::string* sddl = r.Header("x-ms-file-permission");
   const std::string* key = r.Header("x-ms-file-permission-key");
-  if (sddl && key) return ApiError{400, "InvalidHeaderValue", "Specify only one of x-ms-file-permission and x-ms-file-permission-key."};
+  if (sddl && key)
+    return ApiError{400, "InvalidHeaderValue",
+                    "Specify only one of x-ms-file-permission and x-ms-file-permission-key."};
   if (key) return PermissionSpec{PermissionSpec::kKey, *key};
   if (!sddl) return PermissionSpec{};
-  if (*sddl == "inherit") return PermissionSpec{PermissionSpec::kInherit, ""};
-  if (*sddl == "preserve") return PermissionSpec{PermissionSpec::kPreserve, ""};
+  if (IsWord(*sddl, "inherit")) return PermissionSpec{PermissionSpec::kInherit, ""};
+  if (IsWord(*sddl, "preserve")) return PermissionSpec{PermissionSpec::kPreserve, ""};
+  if (auto bad = CheckPermissionFormat(r)) return *bad;
   if (sddl->size() > azure::kMaxInlinePermissionBytes) return InvalidHeader("x-ms-file-permission");
   return PermissionSpec{PermissionSpec::kSddl, *sddl};
 }
 
 std::optional<HttpProperties> ParseHttp(const EmuRequest& r) {
-  static constexpr const char* kNames[] = {"x-ms-content-type", "x-ms-content-encoding", "x-ms-content-language",
-                                           "x-ms-cache-control", "x-ms-content-disposition", "x-ms-content-md5"};
+  static constexpr const char* kNames[] = {"x-ms-content-type",        "x-ms-content-encoding",
+                                           "x-ms-content-language",    "x-ms-cache-control",
+                                           "x-ms-content-disposition", "x-ms-content-md5"};
   bool any = false;
   for (const char* n : kNames) any |= r.Header(n) != nullptr;
   if (!any) return std::nullopt;
@@ -66,28 +86,45 @@ std::optional<HttpProperties> ParseHttp(const EmuRequest& r) {
 
 }  // namespace
 
+bool IsWord(std::string_view value, std::string_view word) {
+  return value.size() == word.size() && strncasecmp(value.data(), word.data(), word.size()) == 0;
+}
+
+bool HeaderIsTrue(const EmuRequest& r, std::string_view name) {
+  const std::string* v = r.Header(name);
+  return v != nullptr && IsWord(*v, "true");
+}
+
 Outcome<Metadata> ParseMetadata(const EmuRequest& r) {
   Metadata m;
   std::set<std::string> lower_names;
   size_t total = 0;
   for (const auto& [name, value] : r.headers) {
-    if (name.size() < kMetaPrefix.size() || strncasecmp(name.c_str(), kMetaPrefix.data(), kMetaPrefix.size()) != 0) continue;
+    if (name.size() < kMetaPrefix.size() ||
+        strncasecmp(name.c_str(), kMetaPrefix.data(), kMetaPrefix.size()) != 0)
+      continue;
     std::string key = name.substr(kMetaPrefix.size());
-    if (key.empty()) return ApiError{400, "EmptyMetadataKey", "The key for one of the metadata key-value pairs is empty."};
-    if (!IsIdentifier(key)) return ApiError{400, "InvalidMetadata", "The metadata specified is invalid. It has characters that are not permitted."};
+    if (key.empty())
+      return ApiError{400, "EmptyMetadataKey", "The key for one of the metadata key-value pairs is empty."};
+    if (!IsIdentifier(key))
+      return ApiError{400, "InvalidMetadata",
+                      "The metadata specified is invalid. It has characters that are not permitted."};
     std::string lower = key;
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (!lower_names.insert(lower).second) return ApiError{400, "InvalidMetadata", "Metadata keys must be unique (case-insensitively)."};
+    if (!lower_names.insert(lower).second)
+      return ApiError{400, "InvalidMetadata", "Metadata keys must be unique (case-insensitively)."};
     total += key.size() + value.size();
     m[key] = value;
   }
-  if (total > kMaxMetadataBytes) return ApiError{400, "MetadataTooLarge", "The size of the specified metadata exceeds the maximum size permitted."};
+  if (total > kMaxMetadataBytes)
+    return ApiError{400, "MetadataTooLarge",
+                    "The size of the specified metadata exceeds the maximum size permitted."};
   return m;
 }
 
 Outcome<NodeSpec> ParseNodeSpec(const EmuRequest& r, bool is_dir, bool creating) {
   NodeSpec spec;
-  if (const std::string* attrs = r.Header("x-ms-file-attributes"); attrs && *attrs != "preserve") {
+  if (const std::string* attrs = r.Header("x-ms-file-attributes"); attrs && !IsWord(*attrs, "preserve")) {
     auto bits = azure::ParseFileAttributes(*attrs);
     if (!bits.ok()) return InvalidHeader("x-ms-file-attributes");
     spec.attributes = *bits;
@@ -107,7 +144,8 @@ Outcome<NodeSpec> ParseNodeSpec(const EmuRequest& r, bool is_dir, bool creating)
 
 Outcome<uint64_t> ParseUintHeader(const EmuRequest& r, const char* name) {
   const std::string* v = r.Header(name);
-  if (v == nullptr) return ApiError{400, "MissingRequiredHeader", std::string("A required header is missing: ") + name};
+  if (v == nullptr)
+    return ApiError{400, "MissingRequiredHeader", std::string("A required header is missing: ") + name};
   auto n = azure::xml::ParseUint(*v);
   if (!n.ok()) return InvalidHeader(name);
   return *n;

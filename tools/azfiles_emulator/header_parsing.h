@@ -13,6 +13,13 @@
 
 namespace arbor::azfiles {
 
+// The service's keyword values ("now", "preserve", "inherit", "update", "true", ...) are
+// matched without regard to case: the REST reference spells them in lower case, the
+// swagger in places capitalized ("Now" | "Preserve" for Put Range), and clients send both.
+bool IsWord(std::string_view value, std::string_view word);
+// A boolean header: true when sent as "true" in any case.
+bool HeaderIsTrue(const EmuRequest& request, std::string_view name);
+
 // Attributes, times, permission and (when present) metadata and content headers.
 // `creating` decides the defaults that apply to absent headers.
 Outcome<NodeSpec> ParseNodeSpec(const EmuRequest& request, bool is_dir, bool creating);

@@ -47,17 +47,20 @@ Outcome<uint32_t> MaxResults(const EmuRequest& r) {
   const std::string* v = r.Query("maxresults");
   if (v == nullptr) return kMaxResults;
   auto n = azure::xml::ParseUint(*v);
-  if (!n.ok() || *n == 0) return ApiError{400, "OutOfRangeQueryParameterValue", "maxresults must be at least 1."};
+  if (!n.ok() || *n == 0)
+    return ApiError{400, "OutOfRangeQueryParameterValue", "maxresults must be at least 1."};
   return static_cast<uint32_t>(std::min<uint64_t>(*n, kMaxResults));
 }
 
 // The share-relative path named by x-ms-file-rename-source (a full URL, maybe with a SAS).
 Outcome<std::string> RenameSource(const EmuRequest& r) {
   const std::string* url = r.Header("x-ms-file-rename-source");
-  if (url == nullptr) return ApiError{400, "MissingRequiredHeader", "A required header is missing: x-ms-file-rename-source"};
+  if (url == nullptr)
+    return ApiError{400, "MissingRequiredHeader", "A required header is missing: x-ms-file-rename-source"};
   std::string_view s = *url;
   size_t scheme = s.find("://");
-  if (scheme != std::string_view::npos) s = s.substr(s.find('/', scheme + 3) == std::string_view::npos ? s.size() : s.find('/', scheme + 3));
+  if (scheme != std::string_view::npos)
+    s = s.substr(s.find('/', scheme + 3) == std::string_view::npos ? s.size() : s.find('/', scheme + 3));
   s = s.substr(0, s.find('?'));
   EmuRequest source;
   source.raw_path = std::string(s);
@@ -78,7 +81,7 @@ Outcome<EmuResponse> Rename(HandlerContext& ctx, const EmuRequest& r, bool is_di
     spec.http.reset();
   }
   spec.size.reset();
-  bool replace = r.HeaderOr("x-ms-file-rename-replace-if-exists") == "true";
+  bool replace = HeaderIsTrue(r, "x-ms-file-rename-replace-if-exists");
   EMU_ASSIGN_OR_RETURN(Node node, ctx.store->Rename(r.share, from, r.path, is_dir, replace, spec));
   EmuResponse resp = Reply(200);
   AddNodeHeaders(node, &resp);
@@ -90,7 +93,8 @@ Outcome<EmuResponse> NodeReply(int status, const Node& node, bool with_metadata)
   EmuResponse resp = Reply(status);
   AddNodeHeaders(node, &resp);
   if (with_metadata) AddMetadataHeaders(node.metadata, &resp);
-  resp.SetHeader(status == 200 && with_metadata ? "x-ms-server-encrypted" : "x-ms-request-server-encrypted", "true");
+  resp.SetHeader(status == 200 && with_metadata ? "x-ms-server-encrypted" : "x-ms-request-server-encrypted",
+                 "true");
   return resp;
 }
 
@@ -132,7 +136,8 @@ Outcome<EmuResponse> SetDirectoryMetadata(HandlerContext& ctx, const EmuRequest&
 Outcome<EmuResponse> ListDirectory(HandlerContext& ctx, const EmuRequest& r) {
   EMU_ASSIGN_OR_RETURN(uint32_t max, MaxResults(r));
   std::string prefix = r.QueryOr("prefix");
-  EMU_ASSIGN_OR_RETURN(ListReply list, ctx.store->List(r.share, SnapshotOf(r), r.path, prefix, r.QueryOr("marker"), max));
+  EMU_ASSIGN_OR_RETURN(ListReply list,
+                       ctx.store->List(r.share, SnapshotOf(r), r.path, prefix, r.QueryOr("marker"), max));
   Include inc = ParseInclude(r);
   azure::DirectoryPage page;
   page.service_endpoint = ctx.service_endpoint;
@@ -156,12 +161,16 @@ Outcome<EmuResponse> ListHandles(HandlerContext& ctx, const EmuRequest& r) {
   bool is_dir = r.QueryOr("restype") == "directory";
   EMU_RETURN_IF_ERROR(ctx.store->Get(r.share, SnapshotOf(r), r.path, is_dir));
   EmuResponse resp = Reply(200);
-  resp.body = "<?xml version=\"1.0\" encoding=\"utf-8\"?><EnumerationResults><Entries /><NextMarker /></EnumerationResults>";
+  resp.body =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?><EnumerationResults><Entries /><NextMarker "
+      "/></EnumerationResults>";
   resp.content_type = "application/xml";
   return resp;
 }
 
-Outcome<EmuResponse> RenameDirectory(HandlerContext& ctx, const EmuRequest& r) { return Rename(ctx, r, true); }
+Outcome<EmuResponse> RenameDirectory(HandlerContext& ctx, const EmuRequest& r) {
+  return Rename(ctx, r, true);
+}
 Outcome<EmuResponse> RenameFile(HandlerContext& ctx, const EmuRequest& r) { return Rename(ctx, r, false); }
 
 Outcome<EmuResponse> GetFileProperties(HandlerContext& ctx, const EmuRequest& r) {

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -49,13 +50,17 @@ class RecordingStream final : public httplib::Stream {
     head_ = head;
     head_->clear();
     head_done_ = false;
+    no_body_ = false;
   }
   bool HasBuffered() const { return pos_ < end_; }
 
-  bool is_readable() const override { return HasBuffered() || WaitFor(sock_, POLLIN, kIoTimeoutMs); }
+  bool is_readable() const override {
+    return no_body_ || HasBuffered() || WaitFor(sock_, POLLIN, kIoTimeoutMs);
+  }
   bool is_writable() const override { return WaitFor(sock_, POLLOUT, kIoTimeoutMs); }
 
   ssize_t read(char* ptr, size_t size) override {
+    if (no_body_) return 0;  // the end of an absent body
     if (!HasBuffered() && !Fill()) return -1;
     size_t n = std::min(size, end_ - pos_);
     std::copy(buf_ + pos_, buf_ + pos_ + n, ptr);
@@ -98,8 +103,23 @@ class RecordingStream final : public httplib::Stream {
     for (size_t i = 0; i < n && !head_done_; ++i) {
       head_->push_back(p[i]);
       size_t s = head_->size();
-      head_done_ = (s >= 4 && head_->compare(s - 4, 4, "\r\n\r\n") == 0) || s > kMaxHeadBytes;
+      bool complete = s >= 4 && head_->compare(s - 4, 4, "\r\n\r\n") == 0;
+      head_done_ = complete || s > kMaxHeadBytes;
+      if (complete) no_body_ = !HasBodyHeaders(*head_);
     }
+  }
+
+  // RFC 9112 section 6.3: a request with neither Content-Length nor Transfer-Encoding has
+  // no body. httplib would instead read a PUT's body until the client closes the
+  // connection, so `curl -X PUT` without data hung for the I/O timeout and got a 400.
+  static bool HasBodyHeaders(const std::string& head) {
+    for (const auto& [name, value] : RawHeaderLines(head)) {
+      if (strcasecmp(name.c_str(), "Content-Length") == 0 ||
+          strcasecmp(name.c_str(), "Transfer-Encoding") == 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   socket_t sock_;
@@ -107,6 +127,7 @@ class RecordingStream final : public httplib::Stream {
   size_t pos_ = 0, end_ = 0;
   std::string* head_ = nullptr;
   bool head_done_ = false;
+  bool no_body_ = false;  // the head is complete and announces no body
 };
 
 }  // namespace
@@ -122,7 +143,8 @@ bool RawHeadServer::process_and_close_socket(socket_t sock) {
   for (size_t left = keep_alive_max_count_; left > 0; --left) {
     // Wait for the next request, but notice Stop() while the connection is idle.
     bool readable = stream.HasBuffered();
-    for (time_t waited = 0; !readable && svr_sock_ != INVALID_SOCKET && waited < keep_alive_timeout_sec_ * 1000;
+    for (time_t waited = 0;
+         !readable && svr_sock_ != INVALID_SOCKET && waited < keep_alive_timeout_sec_ * 1000;
          waited += kIdlePollMs) {
       readable = WaitFor(sock, POLLIN, kIdlePollMs);
     }

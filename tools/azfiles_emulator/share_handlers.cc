@@ -14,7 +14,8 @@ Outcome<uint32_t> MaxResults(const EmuRequest& r) {
   const std::string* v = r.Query("maxresults");
   if (v == nullptr) return kMaxResults;
   auto n = azure::xml::ParseUint(*v);
-  if (!n.ok() || *n == 0) return ApiError{400, "OutOfRangeQueryParameterValue", "maxresults must be at least 1."};
+  if (!n.ok() || *n == 0)
+    return ApiError{400, "OutOfRangeQueryParameterValue", "maxresults must be at least 1."};
   return static_cast<uint32_t>(std::min<uint64_t>(*n, kMaxResults));
 }
 
@@ -94,7 +95,9 @@ Outcome<EmuResponse> GetShareProperties(HandlerContext& ctx, const EmuRequest& r
 
 Outcome<EmuResponse> DeleteShare(HandlerContext& ctx, const EmuRequest& r) {
   std::string mode = r.HeaderOr("x-ms-delete-snapshots");
-  if (!mode.empty() && mode != "include" && mode != "include-leased") return InvalidHeader("x-ms-delete-snapshots");
+  if (!mode.empty() && !IsWord(mode, "include") && !IsWord(mode, "include-leased")) {
+    return InvalidHeader("x-ms-delete-snapshots");
+  }
   EMU_RETURN_IF_ERROR(ctx.store->DeleteShare(r.share, SnapshotOf(r), !mode.empty()));
   return Reply(202);
 }
@@ -146,10 +149,12 @@ Outcome<EmuResponse> CreatePermission(HandlerContext& ctx, const EmuRequest& r) 
   if (j.is_discarded() || !j.is_object() || !j.contains("permission") || !j["permission"].is_string()) {
     return ApiError{400, "InvalidInput", "The request body must be {\"permission\": \"<SDDL>\"}."};
   }
-  if (j.contains("format") && j["format"] != "sddl") {
+  // "sddl" or "binary" (2024-11-04); the SDKs send the swagger's spelling, "Sddl".
+  if (j.contains("format") && !(j["format"].is_string() && IsWord(j["format"].get<std::string>(), "sddl"))) {
     return ApiError{400, "InvalidInput", "Only the sddl permission format is supported by this emulator."};
   }
-  EMU_ASSIGN_OR_RETURN(std::string key, ctx.store->CreatePermission(r.share, j["permission"].get<std::string>()));
+  EMU_ASSIGN_OR_RETURN(std::string key,
+                       ctx.store->CreatePermission(r.share, j["permission"].get<std::string>()));
   EmuResponse resp = Reply(201);
   resp.SetHeader("x-ms-file-permission-key", key);
   return resp;
@@ -157,9 +162,14 @@ Outcome<EmuResponse> CreatePermission(HandlerContext& ctx, const EmuRequest& r) 
 
 Outcome<EmuResponse> GetPermission(HandlerContext& ctx, const EmuRequest& r) {
   const std::string* key = r.Header("x-ms-file-permission-key");
-  if (key == nullptr) return ApiError{400, "MissingRequiredHeader", "A required header is missing: x-ms-file-permission-key"};
+  if (key == nullptr)
+    return ApiError{400, "MissingRequiredHeader", "A required header is missing: x-ms-file-permission-key"};
   std::string format = r.HeaderOr("x-ms-file-permission-format", "sddl");
-  if (format != "sddl") return InvalidHeader("x-ms-file-permission-format");
+  if (IsWord(format, "binary")) {
+    return ApiError{400, "InvalidHeaderValue",
+                    "The emulator stores permissions as SDDL only; the binary format is not supported."};
+  }
+  if (!IsWord(format, "sddl")) return InvalidHeader("x-ms-file-permission-format");
   EMU_ASSIGN_OR_RETURN(std::string sddl, ctx.store->GetPermission(r.share, *key));
   nlohmann::json j = {{"permission", sddl}};
   if (r.Header("x-ms-file-permission-format")) j["format"] = "sddl";

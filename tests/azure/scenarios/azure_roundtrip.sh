@@ -23,8 +23,13 @@ out=$(az_json backup "$SRC")
 snap1=$(json_field "$out" source_snapshot)
 [[ -n "$snap1" ]] || fail "no share snapshot recorded: $out"
 [[ $(json_field "$out" bytes_read) -lt $((16 * 1024 * 1024)) ]] || fail "the sparse file's holes were read: $out"
-[[ $(sdk snapshots src) == "[{\"snapshot\":\"$snap1\",\"metadata\":{\"arbor\":\"backup\"}}]" ]] ||
-  fail "expected the one share snapshot arbor made: $(sdk snapshots src)"
+python3 - "$(sdk snapshots src)" "$snap1" <<'PY' || fail "expected the one share snapshot arbor made: $(sdk snapshots src)"
+import json, sys
+snaps = json.loads(sys.argv[1])
+assert [s["snapshot"] for s in snaps] == [sys.argv[2]], snaps
+meta = snaps[0]["metadata"]
+assert meta["arbor"] == "backup" and len(meta["arborrepo"]) == 64, meta  # made by arbor, for this repository
+PY
 
 step "restore to share 'dst' and compare everything through the SDK"
 out=$(az_json restore latest --target "azfiles://$ACCOUNT/dst")
@@ -38,6 +43,14 @@ snap2=$(json_field "$out" source_snapshot)
 [[ "$snap2" != "$snap1" ]] || fail "the second backup reused the first share snapshot"
 [[ $(sdk snapshots src | python3 -c 'import json,sys; print(",".join(s["snapshot"] for s in json.load(sys.stdin)))') == "$snap2" ]] ||
   fail "share snapshots after two backups: $(sdk snapshots src)"
+
+step "two --force backups (no parent) still leave only the latest one's share snapshot"
+az_arbor backup "$SRC" --force -q > /dev/null
+out=$(az_json backup "$SRC" --force)
+[[ $(json_field "$out" parent) == "" ]] || fail "--force named a parent: $out"
+snap3=$(json_field "$out" source_snapshot)
+[[ $(sdk snapshots src | python3 -c 'import json,sys; print(",".join(s["snapshot"] for s in json.load(sys.stdin)))') == "$snap3" ]] ||
+  fail "share snapshots after two forced backups: $(sdk snapshots src), the latest records $snap3"
 
 step "restore to a local folder: content matches the SDK's MD5s"
 "$ARBOR" restore latest --target "$WORK/local" -q > /dev/null
@@ -66,8 +79,8 @@ out=$(az_json restore latest --target "azfiles://$ACCOUNT/dst/restored/here" --i
 sdk compare src docs dst restored/here/docs
 
 step "--snapshot reads a given share snapshot and keeps it; --live reads the share"
-out=$(az_json backup "$SRC" --snapshot "$snap2")
-[[ $(json_field "$out" source_snapshot) == "$snap2" && $(json_field "$out" files_read) == 0 ]] || fail "--snapshot: $out"
+out=$(az_json backup "$SRC" --snapshot "$snap3")
+[[ $(json_field "$out" source_snapshot) == "$snap3" && $(json_field "$out" files_read) == 0 ]] || fail "--snapshot: $out"
 out=$(az_json backup "$SRC" --live)
 [[ $(json_field "$out" source_snapshot) == "" && $(json_field "$out" files_read) == 0 ]] || fail "--live: $out"
 [[ $(sdk snapshots src) == "[]" ]] || fail "the share snapshot of an earlier backup was not removed: $(sdk snapshots src)"

@@ -78,6 +78,19 @@ PY
   out=$(az_json "${in_repo[@]}" restore latest --target "azfiles://$ACCOUNT/$dst-scan")
   sdk compare "$data" "" "$dst-scan" ""
 
+  step "[$name] a forced scan names no parent and still leaves only its own share snapshot"
+  J=$("$ARBOR" job submit scan --share remote --max-files 4 --force)
+  "$ARBOR" job wait "$J" --timeout 120s >/dev/null || { "$ARBOR" job show "$J"; fail "forced scan job"; }
+  snaps=$("$ARBOR" "${in_repo[@]}" snapshots --json)
+  python3 - "$snaps" "$(sdk snapshots "$data")" <<'PY' || fail "share snapshots after the forced scan"
+import json, sys
+snaps, shares = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+assert len(snaps) == 4, f"{len(snaps)} snapshots, expected 4"
+assert snaps[-1]["parent"] == "", "the forced scan named a parent: the old rule would have released its share snapshot"
+kept = [s["snapshot"] for s in shares]
+assert kept == [snaps[-1]["source_snapshot"]], f"share snapshots {kept}, the newest snapshot reads {snaps[-1]['source_snapshot']}"
+PY
+
   step "[$name] a SAS token sealed in the catalog works as well"
   sdk sas "$data" 3600 | "$ARBOR" -r "$REPO" share add sealed --tenant acme --azure "azfiles://$ACCOUNT/$data" \
     --endpoint "$ENDPOINT" --credential-stdin >/dev/null
