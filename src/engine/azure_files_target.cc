@@ -1,7 +1,9 @@
 #include "engine/azure_files_target.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <deque>
+#include <random>
 
 #include "azure/file_attributes.h"
 #include "source/azure_share_url.h"
@@ -16,6 +18,14 @@ constexpr uint32_t kKnownAttributes = azure::kAttrReadOnly | azure::kAttrHidden 
                                       azure::kAttrDirectory | azure::kAttrArchive | azure::kAttrTemporary |
                                       azure::kAttrOffline | azure::kAttrNotContentIndexed |
                                       azure::kAttrNoScrubData;
+
+// A name no snapshot file has (the prefix) and no two writers share (the random part).
+std::string TempName() {
+  static thread_local std::mt19937_64 rng(std::random_device{}());
+  char buf[40];
+  std::snprintf(buf, sizeof buf, ".arbor-tmp-%016llx", static_cast<unsigned long long>(rng()));
+  return buf;
+}
 
 azure::Metadata MetadataOf(const Node& node) {
   return azure::Metadata(node.metadata.begin(), node.metadata.end());
@@ -146,18 +156,28 @@ Status AzureFilesTarget::MakeDirectory(const std::string& path, const Node& node
 Status AzureFilesTarget::WriteFile(const std::string& path, const Node& node,
                                    const ContentProducer& content) {
   std::string remote = Remote(path);
-  bool read_only = (node.attributes & azure::kAttrReadOnly) != 0;
+  // The file is written under a temporary name beside its final one and renamed into
+  // place once complete, so a failed or interrupted write never leaves a partial file
+  // (or a truncated copy of one that was there) under the final name.
+  std::string temp = remote.substr(0, remote.rfind('/') + 1) + TempName();
   ARBOR_ASSIGN_OR_RETURN(azure::SmbProperties create_smb, SmbFor(node, false, true));
-  ARBOR_RETURN_IF_ERROR(
-      client_->CreateFile(share_, remote, node.size, create_smb, MetadataOf(node)).status());
-  RangeUploader uploader(client_, share_, remote);
+  ARBOR_RETURN_IF_ERROR(client_->CreateFile(share_, temp, node.size, create_smb, MetadataOf(node)).status());
+  RangeUploader uploader(client_, share_, temp);
   Status produced =
       content([&](uint64_t offset, std::string_view data) { return uploader.Add(offset, data); });
   Status uploaded = uploader.Finish();
-  ARBOR_RETURN_IF_ERROR(produced);
-  ARBOR_RETURN_IF_ERROR(uploaded);
-  if (!uploader.wrote() && !read_only) return Status::Ok();  // the create set everything
-  // Writes move the change time; ReadOnly would refuse them: both are set last.
+  if (produced.ok() && uploaded.ok()) {
+    azure::RenameOptions replace;
+    replace.replace_if_exists = true;
+    replace.ignore_read_only = true;
+    uploaded = client_->Rename(share_, temp, remote, replace).status();
+  }
+  if (!produced.ok() || !uploaded.ok()) {
+    (void)client_->DeleteFile(share_, temp);
+    return produced.ok() ? uploaded : produced;
+  }
+  // Writes and the rename move the change time; ReadOnly would refuse the writes: the
+  // final properties are set last.
   ARBOR_ASSIGN_OR_RETURN(azure::SmbProperties final_smb, SmbFor(node, true, true));
   final_smb.permission_key.clear();  // preserved
   return client_->SetFileProperties(share_, remote, final_smb).status();
