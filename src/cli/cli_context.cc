@@ -12,13 +12,24 @@ int ReportError(const GlobalOptions& g, const Status& status) {
   int code = kExitFatal;
   if (status.Is(StatusCode::kBusy)) code = kExitLocked;
   if (g.json) {
-    nlohmann::json j = {{"message_type", "error"}, {"code", std::string(StatusCodeName(status.code()))},
-                        {"message", status.message()}, {"exit_code", code}};
+    nlohmann::json j = {{"message_type", "error"},
+                        {"code", std::string(StatusCodeName(status.code()))},
+                        {"message", status.message()},
+                        {"exit_code", code}};
     std::cerr << j.dump() << "\n";
   } else {
     std::cerr << "arbor: " << status.message() << "\n";
   }
   return code;
+}
+
+void ReportWarning(const GlobalOptions& g, const std::string& message) {
+  if (g.json) {
+    std::cerr << nlohmann::json({{"message_type", "warning"}, {"message", DisplayName(message)}}).dump()
+              << "\n";
+  } else {
+    std::cerr << "warning: " << message << "\n";
+  }
 }
 
 std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_code) {
@@ -30,8 +41,9 @@ std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_cod
   auto store = OpenObjectStore(g.repo, false);
   if (!store.ok()) {
     bool missing = store.status().Is(StatusCode::kNotFound);
-    ReportError(g, missing ? Status::NotFound("no repository at " + g.repo + " (run `arbor init` to create one)")
-                           : store.status());
+    ReportError(g, missing
+                       ? Status::NotFound("no repository at " + g.repo + " (run `arbor init` to create one)")
+                       : store.status());
     *exit_code = missing ? kExitNoRepo : kExitFatal;
     return nullptr;
   }
@@ -39,10 +51,13 @@ std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_cod
   if (!repo.ok()) {
     ReportError(g, repo.status());
     const Status& st = repo.status();
-    if (st.Is(StatusCode::kNotFound)) *exit_code = kExitNoRepo;
+    if (st.Is(StatusCode::kNotFound))
+      *exit_code = kExitNoRepo;
     else if (st.Is(StatusCode::kCorruption) || st.Is(StatusCode::kUnsupported) ||
-             st.Is(StatusCode::kPermissionDenied)) *exit_code = kExitBadConfig;
-    else *exit_code = kExitFatal;
+             st.Is(StatusCode::kPermissionDenied))
+      *exit_code = kExitBadConfig;
+    else
+      *exit_code = kExitFatal;
     return nullptr;
   }
   return std::move(repo).value();

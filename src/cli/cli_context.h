@@ -5,9 +5,8 @@
 #pragma once
 
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "base/status.h"
 #include "engine/progress.h"
@@ -19,10 +18,10 @@ namespace arbor::cli {
 enum ExitCode : int {
   kExitOk = 0,
   kExitFatal = 1,
-  kExitPartial = 3,    // the work was done (e.g. snapshot written) but some files failed
-  kExitNoRepo = 10,    // no repository at the given location
-  kExitLocked = 11,    // the repository is locked by another operation
-  kExitBadConfig = 12, // wrong key, or a config that cannot be read
+  kExitPartial = 3,        // the work was done (e.g. snapshot written) but some files failed
+  kExitNoRepo = 10,        // no repository at the given location
+  kExitLocked = 11,        // the repository is locked by another operation
+  kExitBadConfig = 12,     // wrong key, or a config that cannot be read
   kExitJobCancelled = 13,  // job wait / submit --wait: the job was cancelled
   kExitJobTimeout = 14,    // job wait: still running when --timeout ran out
 };
@@ -44,6 +43,8 @@ std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_cod
 // Prints "arbor: <message>" (or a JSON error object with --json) to stderr and
 // returns the exit code for the status.
 int ReportError(const GlobalOptions& g, const Status& status);
+// Prints "warning: <message>" (or a JSON warning object with --json) to stderr.
+void ReportWarning(const GlobalOptions& g, const std::string& message);
 ProgressMode ProgressFor(const GlobalOptions& g);
 void PrintJson(const nlohmann::json& j);
 // Prints a list of catalog rows (anything with ToJson()) as one JSON array.
