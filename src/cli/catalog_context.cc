@@ -42,7 +42,8 @@ std::optional<CatalogSession> OpenCatalogSession(const GlobalOptions& g, int* ex
   if (!g.token.empty()) {
     auto who = session.catalog->tokens().Authenticate(g.token);
     if (!who.ok()) {
-      *exit_code = ReportError(g, who.status());
+      int code = ReportError(g, who.status());
+      *exit_code = who.status().Is(StatusCode::kPermissionDenied) ? kExitBadToken : code;
       return std::nullopt;
     }
     session.principal = *who;

@@ -6,6 +6,8 @@
 #include <ctime>
 #include <iostream>
 
+#include "cli/repo_namespace.h"
+
 namespace arbor::cli {
 
 int ReportError(const GlobalOptions& g, const Status& status) {
@@ -33,21 +35,18 @@ void ReportWarning(const GlobalOptions& g, const std::string& message) {
 }
 
 std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_code) {
-  if (g.repo.empty()) {
-    ReportError(g, Status::InvalidArgument("no repository given: use -r/--repo DIR or set ARBOR_REPO"));
-    *exit_code = kExitNoRepo;
-    return nullptr;
-  }
-  auto store = OpenObjectStore(g.repo, false);
+  auto ns = ResolveRepoNamespace(g, exit_code);
+  if (!ns) return nullptr;
+  auto store = OpenObjectStore(ns->location, false);
   if (!store.ok()) {
     bool missing = store.status().Is(StatusCode::kNotFound);
-    ReportError(g, missing
-                       ? Status::NotFound("no repository at " + g.repo + " (run `arbor init` to create one)")
-                       : store.status());
+    ReportError(g, missing ? Status::NotFound("no repository at " + ns->location +
+                                              " (run `arbor init` to create one)")
+                           : store.status());
     *exit_code = missing ? kExitNoRepo : kExitFatal;
     return nullptr;
   }
-  auto repo = Repository::Open(std::move(store).value(), g.tenant, g.share);
+  auto repo = Repository::Open(std::move(store).value(), ns->tenant, ns->share);
   if (!repo.ok()) {
     ReportError(g, repo.status());
     const Status& st = repo.status();
