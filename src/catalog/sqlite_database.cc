@@ -1,8 +1,13 @@
 // The SQLite engine: one sqlite3 connection in WAL mode, so readers never block the
 // writer and several processes (the CLI, `arbor worker`s on one machine) share one file.
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <mutex>
 
 #include "catalog/sql_database.h"
@@ -12,7 +17,18 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 30000;
 
+// What to do about a catalog file that is not one. The catalog is the only copy of its
+// tenants, shares and tokens: arbor never replaces it, not even an empty one.
+constexpr const char* kLeftUntouched =
+    "; left untouched: restore it from a backup, or move it away to start a new, empty catalog"
+    " (without its tenants, shares and tokens)";
+
 Status SqliteError(sqlite3* db, int rc, std::string_view sql) {
+  int primary = rc & 0xff;
+  if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT) {
+    return Status::Corruption(std::string("not an SQLite database, or a damaged one (") + sqlite3_errstr(rc) +
+                              ")" + kLeftUntouched);
+  }
   std::string msg = std::string(sqlite3_errmsg(db)) + " (in: " + std::string(sql.substr(0, 80)) + ")";
   switch (rc) {
     case SQLITE_CONSTRAINT_UNIQUE:
@@ -25,7 +41,6 @@ Status SqliteError(sqlite3* db, int rc, std::string_view sql) {
     default:
       break;
   }
-  int primary = rc & 0xff;
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Status::Busy(msg);
   return Status::IOError("sqlite: " + msg);
 }
@@ -147,12 +162,44 @@ Status Configure(SqlDatabase& db) {
   return Status::Ok();
 }
 
+// Creates a missing catalog file whole: an empty WAL-mode database is written under a
+// temporary name and linked into place, so no opener ever sees the file at 0 bytes (and a
+// 0-byte file can be refused as not a catalog). Losing the race to another creator is fine.
+Status CreateCatalogFile(const std::string& path) {
+  static std::atomic<uint64_t> counter{0};
+  std::string tmp = path + ".new-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(tmp.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc == SQLITE_OK) rc = sqlite3_exec(raw, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+  std::string msg = raw ? sqlite3_errmsg(raw) : "out of memory";
+  sqlite3_close_v2(raw);
+  Status st;
+  if (rc != SQLITE_OK) {
+    st = Status::IOError("cannot create the SQLite file: " + msg);
+  } else if (::link(tmp.c_str(), path.c_str()) != 0 && errno != EEXIST) {
+    // A file system without hard links: rename, unless another creator got there first
+    // (two creators in the same instant could still both rename; the later one wins).
+    int err = errno;
+    if ((err == EPERM || err == ENOTSUP || err == ENOSYS) && ::access(path.c_str(), F_OK) != 0 &&
+        ::rename(tmp.c_str(), path.c_str()) == 0) {
+      return Status::Ok();
+    }
+    st = Status::IOError(std::string("cannot create the SQLite file: ") + std::strerror(err));
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) ::unlink((tmp + suffix).c_str());
+  return st;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqlDatabase>> OpenSqliteDatabase(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) ARBOR_RETURN_IF_ERROR(CreateCatalogFile(path));
+  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
+    return Status::Corruption(std::string("the file is empty (0 bytes), not a catalog") + kLeftUntouched);
+  }
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = raw ? sqlite3_errmsg(raw) : "out of memory";
     sqlite3_close_v2(raw);
@@ -162,8 +209,9 @@ Result<std::unique_ptr<SqlDatabase>> OpenSqliteDatabase(const std::string& path)
   sqlite3_busy_timeout(raw, kBusyTimeoutMs);
   sqlite3_create_function(raw, "now_ms", 0, SQLITE_UTF8, nullptr, NowMs, nullptr, nullptr);
   std::unique_ptr<SqlDatabase> db = std::make_unique<SqliteDatabase>(raw);
-  Status st = Configure(*db);
-  if (!st.ok()) return st.Annotate("configuring SQLite catalog " + path);
+  Status configured = Configure(*db);
+  if (configured.Is(StatusCode::kCorruption)) return configured;  // the caller names the file
+  if (!configured.ok()) return configured.Annotate("configuring SQLite catalog " + path);
   return db;
 }
 

@@ -19,7 +19,9 @@ std::string DefaultCatalogPath() {
   return dir + "/catalog.db";
 }
 
-std::string CatalogUrlFor(const GlobalOptions& g) { return g.catalog.empty() ? DefaultCatalogPath() : g.catalog; }
+std::string CatalogUrlFor(const GlobalOptions& g) {
+  return g.catalog.empty() ? DefaultCatalogPath() : g.catalog;
+}
 
 std::optional<CatalogSession> OpenCatalogSession(const GlobalOptions& g, int* exit_code) {
   std::string url = CatalogUrlFor(g);
@@ -33,14 +35,15 @@ std::optional<CatalogSession> OpenCatalogSession(const GlobalOptions& g, int* ex
   }
   auto catalog = catalog::Catalog::Open(url);
   if (!catalog.ok()) {
-    *exit_code = ReportError(g, catalog.status().Annotate("opening catalog " + catalog::RedactUrl(url)));
+    *exit_code = ReportError(g, catalog.status());  // Catalog::Open names the catalog
     return std::nullopt;
   }
   CatalogSession session{std::move(catalog).value(), catalog::Principal::Operator()};
   if (!g.token.empty()) {
     auto who = session.catalog->tokens().Authenticate(g.token);
     if (!who.ok()) {
-      *exit_code = ReportError(g, who.status());
+      int code = ReportError(g, who.status());
+      *exit_code = who.status().Is(StatusCode::kPermissionDenied) ? kExitBadToken : code;
       return std::nullopt;
     }
     session.principal = *who;

@@ -6,14 +6,18 @@
 #include <ctime>
 #include <iostream>
 
+#include "cli/repo_namespace.h"
+
 namespace arbor::cli {
 
 int ReportError(const GlobalOptions& g, const Status& status) {
   int code = kExitFatal;
   if (status.Is(StatusCode::kBusy)) code = kExitLocked;
   if (g.json) {
-    nlohmann::json j = {{"message_type", "error"}, {"code", std::string(StatusCodeName(status.code()))},
-                        {"message", status.message()}, {"exit_code", code}};
+    nlohmann::json j = {{"message_type", "error"},
+                        {"code", std::string(StatusCodeName(status.code()))},
+                        {"message", status.message()},
+                        {"exit_code", code}};
     std::cerr << j.dump() << "\n";
   } else {
     std::cerr << "arbor: " << status.message() << "\n";
@@ -21,33 +25,43 @@ int ReportError(const GlobalOptions& g, const Status& status) {
   return code;
 }
 
-std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_code) {
-  if (g.repo.empty()) {
-    ReportError(g, Status::InvalidArgument("no repository given: use -r/--repo DIR or set ARBOR_REPO"));
-    *exit_code = kExitNoRepo;
-    return nullptr;
+void ReportWarning(const GlobalOptions& g, const std::string& message) {
+  if (g.json) {
+    std::cerr << nlohmann::json({{"message_type", "warning"}, {"message", DisplayName(message)}}).dump()
+              << "\n";
+  } else {
+    std::cerr << "warning: " << message << "\n";
   }
-  auto store = OpenObjectStore(g.repo, false);
+}
+
+std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_code) {
+  auto ns = ResolveRepoNamespace(g, exit_code);
+  if (!ns) return nullptr;
+  auto store = OpenObjectStore(ns->location, false);
   if (!store.ok()) {
     bool missing = store.status().Is(StatusCode::kNotFound);
-    ReportError(g, missing ? Status::NotFound("no repository at " + g.repo + " (run `arbor init` to create one)")
+    ReportError(g, missing ? Status::NotFound("no repository at " + ns->location +
+                                              " (run `arbor init` to create one)")
                            : store.status());
     *exit_code = missing ? kExitNoRepo : kExitFatal;
     return nullptr;
   }
-  auto repo = Repository::Open(std::move(store).value(), g.tenant, g.share);
+  auto repo = Repository::Open(std::move(store).value(), ns->tenant, ns->share);
   if (!repo.ok()) {
     ReportError(g, repo.status());
     const Status& st = repo.status();
-    if (st.Is(StatusCode::kNotFound)) *exit_code = kExitNoRepo;
+    if (st.Is(StatusCode::kNotFound))
+      *exit_code = kExitNoRepo;
     else if (st.Is(StatusCode::kCorruption) || st.Is(StatusCode::kUnsupported) ||
-             st.Is(StatusCode::kPermissionDenied)) *exit_code = kExitBadConfig;
-    else *exit_code = kExitFatal;
+             st.Is(StatusCode::kPermissionDenied))
+      *exit_code = kExitBadConfig;
+    else
+      *exit_code = kExitFatal;
     return nullptr;
   }
   // Damage the repository works around (a skipped snapshot object, a damaged index
   // segment) is said once, on stderr, whatever the command.
-  (*repo)->SetWarningSink([](const std::string& w) { std::cerr << "warning: " << w << "\n"; });
+  (*repo)->SetWarningSink([&g](const std::string& w) { ReportWarning(g, w); });
   return std::move(repo).value();
 }
 

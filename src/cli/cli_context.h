@@ -5,9 +5,8 @@
 #pragma once
 
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "base/status.h"
 #include "engine/progress.h"
@@ -19,18 +18,20 @@ namespace arbor::cli {
 enum ExitCode : int {
   kExitOk = 0,
   kExitFatal = 1,
-  kExitPartial = 3,    // the work was done (e.g. snapshot written) but some files failed
-  kExitNoRepo = 10,    // no repository at the given location
-  kExitLocked = 11,    // the repository is locked by another operation
-  kExitBadConfig = 12, // wrong key, or a config that cannot be read
+  kExitPartial = 3,        // the work was done (e.g. snapshot written) but some files failed
+  kExitNoRepo = 10,        // no repository at the given location
+  kExitLocked = 11,        // the repository is locked by another operation
+  kExitBadConfig = 12,     // wrong key, or a config that cannot be read
   kExitJobCancelled = 13,  // job wait / submit --wait: the job was cancelled
   kExitJobTimeout = 14,    // job wait: still running when --timeout ran out
+  kExitNoNamespace = 15,   // with an API token: no such tenant/share, or not one the token may use
+  kExitBadToken = 16,      // the API token is invalid or revoked
 };
 
 struct GlobalOptions {
   std::string repo;  // -r/--repo or ARBOR_REPO
-  std::string tenant = "default";
-  std::string share = "default";
+  std::string tenant;  // --tenant; empty: "default", or with a token the token's tenant
+  std::string share;   // --share; empty: "default" (a token needs one)
   std::string catalog;  // --catalog or ARBOR_CATALOG; empty: DefaultCatalogPath()
   std::string token;    // --token or ARBOR_TOKEN; empty: act as the operator
   bool json = false;
@@ -38,12 +39,14 @@ struct GlobalOptions {
   int threads = 0;
 };
 
-// Opens the repository named by the options; prints a clear message and sets
-// *exit_code on failure.
+// Opens the repository namespace the options name (repo_namespace.h: through the catalog
+// with a token); prints a clear message and sets *exit_code on failure.
 std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_code);
 // Prints "arbor: <message>" (or a JSON error object with --json) to stderr and
 // returns the exit code for the status.
 int ReportError(const GlobalOptions& g, const Status& status);
+// Prints "warning: <message>" (or a JSON warning object with --json) to stderr.
+void ReportWarning(const GlobalOptions& g, const std::string& message);
 ProgressMode ProgressFor(const GlobalOptions& g);
 void PrintJson(const nlohmann::json& j);
 // Prints a list of catalog rows (anything with ToJson()) as one JSON array.

@@ -8,8 +8,8 @@
 
 #include "cli/azure_args.h"
 #include "cli/commands.h"
-#include "engine/azure_backup.h"
 #include "cli/index_context.h"
+#include "engine/azure_backup.h"
 #include "engine/backup.h"
 #include "source/posix_source.h"
 
@@ -70,21 +70,27 @@ std::string Hostname() {
 void PrintSummary(const GlobalOptions& g, const BackupResult& r) {
   const auto& s = r.snapshot.stats;
   if (g.json) {
-    PrintJson({{"message_type", "summary"},    {"snapshot_id", r.snapshot.id.Hex()},
-               {"files_total", s.files_total}, {"dirs_total", s.dirs_total},
-               {"bytes_total", s.bytes_total}, {"files_read", s.files_read},
-               {"bytes_read", s.bytes_read},   {"bytes_added", s.bytes_added},
-               {"blobs_added", s.blobs_added}, {"packs_written", s.packs_written},
-               {"errors", s.errors},           {"seconds", r.seconds},
+    PrintJson({{"message_type", "summary"},
+               {"snapshot_id", r.snapshot.id.Hex()},
+               {"files_total", s.files_total},
+               {"dirs_total", s.dirs_total},
+               {"bytes_total", s.bytes_total},
+               {"files_read", s.files_read},
+               {"bytes_read", s.bytes_read},
+               {"bytes_added", s.bytes_added},
+               {"blobs_added", s.blobs_added},
+               {"packs_written", s.packs_written},
+               {"errors", s.errors},
+               {"seconds", r.seconds},
                {"parent", r.snapshot.parent ? r.snapshot.parent->Hex() : ""},
                {"source_snapshot", r.snapshot.source_snapshot}});
     return;
   }
-  std::cout << "Files: " << s.files_total << " (" << s.files_read << " read, "
-            << s.files_total - s.files_read << " unchanged), dirs: " << s.dirs_total << "\n"
-            << "Data:  " << HumanBytes(s.bytes_total) << " in files, " << HumanBytes(s.bytes_read) << " read, "
-            << HumanBytes(s.bytes_added) << " added in " << s.blobs_added << " blobs and " << s.packs_written
-            << " packs\n"
+  std::cout << "Files: " << s.files_total << " (" << s.files_read << " read, " << s.files_total - s.files_read
+            << " unchanged), dirs: " << s.dirs_total << "\n"
+            << "Data:  " << HumanBytes(s.bytes_total) << " in files, " << HumanBytes(s.bytes_read)
+            << " read, " << HumanBytes(s.bytes_added) << " added in " << s.blobs_added << " blobs and "
+            << s.packs_written << " packs\n"
             << "snapshot " << r.snapshot.id.Hex().substr(0, 8) << " saved in " << HumanDuration(r.seconds);
   if (s.errors > 0) std::cout << ", " << s.errors << " files could not be read";
   std::cout << "\n";
@@ -105,7 +111,8 @@ void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
                   "Host name recorded in the snapshot (default: this host; for azfiles:// the account)");
   cmd->add_option("--parent", args->parent, "Snapshot to compare with (default: latest with the same paths)");
   cmd->add_flag("--force", args->force, "Read every file, ignoring the parent snapshot");
-  cmd->add_flag("--no-index", args->no_index, "Neither use nor update the node index (compare with trees instead)");
+  cmd->add_flag("--no-index", args->no_index,
+                "Neither use nor update the node index (compare with trees instead)");
   AddIndexOption(cmd, &args->index);
   auto* snap = cmd->add_option("--snapshot", args->share_snapshot,
                                "Azure Files: read this existing share snapshot instead of creating one");
@@ -142,9 +149,11 @@ void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
     opts.progress = ProgressFor(g);
     std::unique_ptr<ShareIndex> share_index;
     if (!args->no_index) {
-      auto opened = ShareIndex::Open(args->index, *repo);
-      if (opened.ok()) share_index = std::move(opened).value();
-      else std::cerr << "warning: node index unavailable (" << opened.status().message() << "); continuing without it\n";
+      auto opened = ShareIndex::Open(args->index, *repo, [&g](const std::string& w) { ReportWarning(g, w); });
+      if (opened.ok())
+        share_index = std::move(opened).value();
+      else
+        ReportWarning(g, "node index unavailable (" + opened.status().message() + "); continuing without it");
     }
     opts.share_index = share_index.get();
     PosixSource source;
@@ -153,13 +162,7 @@ void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
       *exit_code = ReportError(g, result.status());
       return;
     }
-    for (const auto& w : result->warnings) {
-      if (g.json) {
-        std::cerr << nlohmann::json({{"message_type", "warning"}, {"message", DisplayName(w)}}).dump() << "\n";
-      } else {
-        std::cerr << "warning: " << w << "\n";
-      }
-    }
+    for (const auto& w : result->warnings) ReportWarning(g, w);
     PrintSummary(g, *result);
     *exit_code = result->snapshot.stats.errors > 0 ? kExitPartial : kExitOk;
   });

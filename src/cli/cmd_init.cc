@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/repo_namespace.h"
 
 namespace arbor::cli {
 
@@ -16,32 +17,29 @@ void RegisterInit(CLI::App& app, GlobalOptions& g, int* exit_code) {
       ->check(CLI::Range(RepoConfig::kMinPackSize, uint64_t{1} << 32))
       ->capture_default_str();
   cmd->callback([&g, exit_code, pack_size] {
-    if (g.repo.empty()) {
-      *exit_code =
-          ReportError(g, Status::InvalidArgument("no repository given: use -r/--repo DIR or set ARBOR_REPO"));
-      return;
-    }
-    auto store = OpenObjectStore(g.repo, true);
+    auto ns = ResolveRepoNamespace(g, exit_code);
+    if (!ns) return;
+    auto store = OpenObjectStore(ns->location, true);
     if (!store.ok()) {
       *exit_code = ReportError(g, store.status());
       return;
     }
     RepoConfig config = RepoConfig::NewRandom();
     config.pack_size = *pack_size;
-    auto repo = Repository::Init(std::move(store).value(), g.tenant, g.share, config);
+    auto repo = Repository::Init(std::move(store).value(), ns->tenant, ns->share, config);
     if (!repo.ok()) {
       *exit_code = ReportError(g, repo.status());
       return;
     }
     if (g.json) {
       PrintJson({{"message_type", "initialized"},
-                 {"repository", g.repo},
-                 {"tenant", g.tenant},
-                 {"share", g.share},
+                 {"repository", ns->location},
+                 {"tenant", ns->tenant},
+                 {"share", ns->share},
                  {"id", config.id}});
     } else {
-      std::cout << "created repository " << config.id.substr(0, 8) << " at " << g.repo << " (" << g.tenant
-                << "/" << g.share << ")\n";
+      std::cout << "created repository " << config.id.substr(0, 8) << " at " << ns->location << " ("
+                << ns->tenant << "/" << ns->share << ")\n";
     }
   });
 }

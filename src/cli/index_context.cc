@@ -22,7 +22,7 @@ std::optional<IndexView> OpenIndexView(const GlobalOptions& g, const std::string
     return std::nullopt;
   }
   v.snapshot = *snap;
-  auto index = ShareIndex::Open(location, *v.repo);
+  auto index = ShareIndex::Open(location, *v.repo, [&g](const std::string& w) { ReportWarning(g, w); });
   if (!index.ok()) {
     *exit_code = ReportError(g, index.status().Annotate("opening the node index"));
     return std::nullopt;
@@ -37,12 +37,12 @@ std::optional<IndexView> OpenIndexView(const GlobalOptions& g, const std::string
   return v;
 }
 
-std::optional<index::NodeInfo> LookupDirectory(const GlobalOptions& g, const IndexView& v, const std::string& path,
-                                               int* exit_code) {
+std::optional<index::NodeInfo> LookupDirectory(const GlobalOptions& g, const IndexView& v,
+                                               const std::string& path, int* exit_code) {
   auto found = v.tree->Lookup(path);
   if (found.ok() && found->kind == index::NodeKind::kDirectory) return *found;
-  *exit_code = ReportError(g, Status::NotFound(path + " is not a directory in snapshot " +
-                                               v.snapshot.id.Hex().substr(0, 8)));
+  *exit_code = ReportError(
+      g, Status::NotFound(path + " is not a directory in snapshot " + v.snapshot.id.Hex().substr(0, 8)));
   return std::nullopt;
 }
 

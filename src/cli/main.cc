@@ -15,12 +15,16 @@ constexpr const char* kFooter = R"(Exit codes:
   12  wrong key, or the repository config cannot be read
   13  job wait, job submit --run/--wait: the job was cancelled (0: it succeeded, 1: it failed)
   14  job wait: the job was still running when --timeout ran out
+  15  with an API token: no such tenant or share, or not one the token may use
+  16  the API token is invalid or revoked
 
 Environment:
   ARBOR_REPO   repository location, used when -r/--repo is not given
   ARBOR_CATALOG  catalog for tenant/share/token/job/schedule/worker (--catalog): an SQLite path
                or postgres://...; default ~/.local/state/arbor/catalog.db
-  ARBOR_TOKEN  API token to act as its tenant (--token); none: the operator
+  ARBOR_TOKEN  API token to act as its tenant (--token); none: the operator. With a token,
+               repository commands reach only the catalog's shares the token may see
+               (--share NAME|ID, --tenant NAME|ID), in their {tenant id}/{share id} namespace
   AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT with AZURE_STORAGE_KEY or
   AZURE_STORAGE_SAS_TOKEN: credentials for azfiles://ACCOUNT/SHARE[/PATH] sources and
   restore targets (safer than --account-key / --sas-token, which other users can see)
@@ -49,8 +53,12 @@ int main(int argc, char** argv) {
                  "Catalog: an SQLite path or postgres://... (default $ARBOR_CATALOG, else "
                  "~/.local/state/arbor/catalog.db)");
   app.add_option("--token", g.token, "API token: act as its tenant (default $ARBOR_TOKEN; none: operator)");
-  app.add_option("--tenant", g.tenant, "Tenant namespace inside the repository")->capture_default_str();
-  app.add_option("--share", g.share, "Share namespace inside the tenant")->capture_default_str();
+  app.add_option("--tenant", g.tenant,
+                 "Tenant namespace inside the repository (default: default; with a token: the token's tenant, "
+                 "by name or id)");
+  app.add_option("--share", g.share,
+                 "Share namespace inside the tenant (default: default; with a token: one of the tenant's shares, "
+                 "by name or id)");
   app.add_flag("--json", g.json, "Machine-readable output (JSON lines)");
   app.add_flag("-q,--quiet", g.quiet, "No progress output");
   app.add_option("--threads", g.threads, "Worker threads (default: backup two per core, at least 4; Azure backup 32; others one per core)");

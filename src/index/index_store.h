@@ -8,7 +8,9 @@
 // tree_id is the catalog's number for one (tenant, share); trees never see each other.
 //
 // Ownership: a store owns its database connection. Not thread-safe: one store per thread.
-// Errors: Unavailable/IOError from the database; Corruption only per record, on load.
+// Errors: Unavailable/IOError from the database; Corruption per record, on load, and
+// (SQLite) when the file itself is not a database or is damaged. Messages name the
+// operation, never the SQL statement.
 #pragma once
 
 #include <cstdint>
@@ -53,6 +55,9 @@ class IndexStore {
   // The tree as of `version` (kLatestVersion: the newest). An unknown tree_id loads
   // as an empty tree.
   virtual Result<LoadedTree> Load(int64_t tree_id, int64_t version = kLatestVersion) = 0;
+  // Deletes every version of the tree: how a tree with damaged records is healed (it is
+  // derived data, rebuilt from the snapshots). Other trees are untouched.
+  virtual Status DropTree(int64_t tree_id) = 0;
   // Bytes the store uses on disk (SQLite: file size; Postgres: pg_total_relation_size
   // of the table, its TOAST and its indexes).
   virtual Result<uint64_t> DiskBytes() = 0;

@@ -30,11 +30,13 @@ std::string IdArray(std::span<const NodeId> ids) {
   return out + "}'::bigint[]";
 }
 
+// The server's message names the error on its first line; the lines after it may quote
+// the statement, which is no business of the user's.
 Status FromException(const std::exception& e, const std::string& what) {
-  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
-    return Status::Unavailable("postgres " + what + ": " + e.what());
-  }
-  return Status::IOError("postgres " + what + ": " + e.what());
+  std::string_view text = e.what();
+  std::string msg = "postgres " + what + ": " + std::string(text.substr(0, text.find('\n')));
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) return Status::Unavailable(msg);
+  return Status::IOError(msg);
 }
 
 class PostgresStore final : public IndexStore {
@@ -70,6 +72,17 @@ class PostgresStore final : public IndexStore {
     }
   }
 
+  Status DropTree(int64_t tree_id) override {
+    try {
+      pqxx::work w(conn_);
+      w.exec("DELETE FROM arbor_node_dirs WHERE tree_id=" + std::to_string(tree_id));
+      w.commit();
+      return Status::Ok();
+    } catch (const std::exception& e) {
+      return FromException(e, "drop tree");
+    }
+  }
+
   Result<uint64_t> DiskBytes() override {
     try {
       pqxx::nontransaction n(conn_);
@@ -89,8 +102,10 @@ class PostgresStore final : public IndexStore {
       pqxx::work w(conn_);
       // Versions only go forward: an older version written over newer rows would leave
       // two rows valid at once.
-      pqxx::row last = w.exec1("SELECT coalesce(max(since), -9223372036854775808) FROM arbor_node_dirs"
-                               " WHERE tree_id=" + std::to_string(tree_id));
+      pqxx::row last = w.exec1(
+          "SELECT coalesce(max(since), -9223372036854775808) FROM arbor_node_dirs"
+          " WHERE tree_id=" +
+          std::to_string(tree_id));
       if (last[0].as<int64_t>() > version) {
         return Status::InvalidArgument("tree " + std::to_string(tree_id) + " already has a version after " +
                                        std::to_string(version));

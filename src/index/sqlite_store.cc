@@ -45,7 +45,7 @@ class SqliteStore final : public IndexStore {
     std::unique_ptr<SqliteStore> s(new SqliteStore(raw));
     if (rc != SQLITE_OK) return s->Error("open " + path);
     sqlite3_busy_timeout(raw, 10'000);
-    ARBOR_RETURN_IF_ERROR(s->Exec(kSchema));
+    ARBOR_RETURN_IF_ERROR(s->Exec(kSchema, "open"));
     s->path_ = path;
     return std::unique_ptr<IndexStore>(std::move(s));
   }
@@ -61,7 +61,7 @@ class SqliteStore final : public IndexStore {
   }
 
   Result<LoadedTree> Load(int64_t tree_id, int64_t version) override {
-    ARBOR_ASSIGN_OR_RETURN(Stmt q, Prepare(kLoad));
+    ARBOR_ASSIGN_OR_RETURN(Stmt q, Prepare(kLoad, "load"));
     sqlite3_bind_int64(q.get(), 1, tree_id);
     sqlite3_bind_int64(q.get(), 2, version);
     TreeBuilder builder;
@@ -77,10 +77,17 @@ class SqliteStore final : public IndexStore {
     return out;
   }
 
+  Status DropTree(int64_t tree_id) override {
+    ARBOR_ASSIGN_OR_RETURN(Stmt q, Prepare("DELETE FROM node_dirs WHERE tree_id=?1", "drop tree"));
+    sqlite3_bind_int64(q.get(), 1, tree_id);
+    return sqlite3_step(q.get()) == SQLITE_DONE ? Status::Ok() : Error("drop tree");
+  }
+
   Result<uint64_t> DiskBytes() override {
-    ARBOR_RETURN_IF_ERROR(Exec("PRAGMA wal_checkpoint(TRUNCATE)"));
-    ARBOR_ASSIGN_OR_RETURN(Stmt q,
-                           Prepare("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size"));
+    ARBOR_RETURN_IF_ERROR(Exec("PRAGMA wal_checkpoint(TRUNCATE)", "checkpoint"));
+    ARBOR_ASSIGN_OR_RETURN(
+        Stmt q,
+        Prepare("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size", "page count"));
     if (sqlite3_step(q.get()) != SQLITE_ROW) return Error("page count");
     return static_cast<uint64_t>(sqlite3_column_int64(q.get(), 0));
   }
@@ -90,6 +97,7 @@ class SqliteStore final : public IndexStore {
  private:
   explicit SqliteStore(sqlite3* db) : db_(db) {}
 
+  // `what` names the operation; messages never carry SQL text.
   Status Error(const std::string& what) const {
     std::string msg = "sqlite " + what + ": " + (db_ ? sqlite3_errmsg(db_.get()) : "out of memory");
     int code = db_ ? sqlite3_errcode(db_.get()) : SQLITE_NOMEM;
@@ -99,13 +107,13 @@ class SqliteStore final : public IndexStore {
     return Status::IOError(msg);
   }
 
-  Status Exec(const char* sql) {
-    return sqlite3_exec(db_.get(), sql, nullptr, nullptr, nullptr) == SQLITE_OK ? Status::Ok() : Error(sql);
+  Status Exec(const char* sql, const std::string& what) {
+    return sqlite3_exec(db_.get(), sql, nullptr, nullptr, nullptr) == SQLITE_OK ? Status::Ok() : Error(what);
   }
 
-  Result<Stmt> Prepare(const char* sql) {
+  Result<Stmt> Prepare(const char* sql, const std::string& what) {
     sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db_.get(), sql, -1, &raw, nullptr) != SQLITE_OK) return Error(sql);
+    if (sqlite3_prepare_v2(db_.get(), sql, -1, &raw, nullptr) != SQLITE_OK) return Error(what);
     return Stmt(raw);
   }
 
@@ -122,12 +130,12 @@ class SqliteStore final : public IndexStore {
 
   Status Commit(int64_t tree_id, int64_t version, const PendingChanges& ch) {
     StoreCounters before = counters_;
-    ARBOR_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    ARBOR_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE", "save"));
     Status st = CheckVersion(tree_id, version);
     if (st.ok()) st = Write(tree_id, version, ch);
-    if (st.ok()) st = Exec("COMMIT");
+    if (st.ok()) st = Exec("COMMIT", "save");
     if (!st.ok()) {
-      (void)Exec("ROLLBACK");
+      (void)Exec("ROLLBACK", "save");
       counters_ = before;
       return st;
     }
@@ -138,7 +146,7 @@ class SqliteStore final : public IndexStore {
   // Versions only go forward: an older version written over newer rows would leave two
   // rows valid at once.
   Status CheckVersion(int64_t tree_id, int64_t version) {
-    ARBOR_ASSIGN_OR_RETURN(Stmt q, Prepare("SELECT max(since) FROM node_dirs WHERE tree_id=?1"));
+    ARBOR_ASSIGN_OR_RETURN(Stmt q, Prepare("SELECT max(since) FROM node_dirs WHERE tree_id=?1", "save"));
     sqlite3_bind_int64(q.get(), 1, tree_id);
     if (sqlite3_step(q.get()) != SQLITE_ROW) return Error("max version");
     if (sqlite3_column_type(q.get(), 0) != SQLITE_NULL && sqlite3_column_int64(q.get(), 0) > version) {
@@ -149,9 +157,9 @@ class SqliteStore final : public IndexStore {
   }
 
   Status Write(int64_t tree_id, int64_t version, const PendingChanges& ch) {
-    ARBOR_ASSIGN_OR_RETURN(Stmt retire, Prepare(kRetire));
-    ARBOR_ASSIGN_OR_RETURN(Stmt drop, Prepare(kDropSameVersion));
-    ARBOR_ASSIGN_OR_RETURN(Stmt upsert, Prepare(kUpsert));
+    ARBOR_ASSIGN_OR_RETURN(Stmt retire, Prepare(kRetire, "save"));
+    ARBOR_ASSIGN_OR_RETURN(Stmt drop, Prepare(kDropSameVersion, "save"));
+    ARBOR_ASSIGN_OR_RETURN(Stmt upsert, Prepare(kUpsert, "save"));
     for (NodeId id : ch.deleted) {
       ARBOR_RETURN_IF_ERROR(Run(retire.get(), tree_id, id, version));
       counters_.rows_retired += static_cast<uint64_t>(sqlite3_changes(db_.get()));

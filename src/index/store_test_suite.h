@@ -173,6 +173,23 @@ TEST_P(StoreTest, DeletedAndRecreatedInOneVersion) {
   store_test::ExpectSameTree(t, store_->Load(1)->tree);
 }
 
+TEST_P(StoreTest, DropTreeForgetsEveryVersionOfThatTreeOnly) {
+  NodeTree t = store_test::Sample();
+  ASSERT_TRUE(store_->Save(1, 1, &t).ok());
+  ASSERT_TRUE(t.PutFile(4, testing::File(600, "late.txt")).ok());
+  ASSERT_TRUE(store_->Save(1, 5, &t).ok());
+  NodeTree other = store_test::Sample();
+  ASSERT_TRUE(store_->Save(2, 5, &other).ok());
+  ASSERT_TRUE(store_->DropTree(1).ok());
+  EXPECT_EQ(store_->Load(1)->tree.directory_count(), 0u);
+  EXPECT_EQ(store_->Load(1, 1)->tree.directory_count(), 0u);
+  store_test::ExpectSameTree(other, store_->Load(2)->tree);
+  // Rebuilt from scratch, the tree may start again at an older version.
+  NodeTree rebuilt = store_test::Sample();
+  ASSERT_TRUE(store_->Save(1, 3, &rebuilt).ok());
+  store_test::ExpectSameTree(rebuilt, store_->Load(1)->tree);
+}
+
 TEST_P(StoreTest, CorruptRecordIsNamedAndTheRestLoads) {
   NodeTree t = store_test::Sample();
   ASSERT_TRUE(store_->Save(1, 1, &t).ok());

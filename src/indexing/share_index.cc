@@ -1,5 +1,9 @@
 #include "indexing/share_index.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -23,10 +27,14 @@ int64_t TreeIdFor(const Repository& repo) {
 
 index::NodeKind IndexKind(NodeKind k) {
   switch (k) {
-    case NodeKind::kFile: return index::NodeKind::kFile;
-    case NodeKind::kSymlink: return index::NodeKind::kSymlink;
-    case NodeKind::kDirectory: return index::NodeKind::kDirectory;
-    default: return index::NodeKind::kOther;
+    case NodeKind::kFile:
+      return index::NodeKind::kFile;
+    case NodeKind::kSymlink:
+      return index::NodeKind::kSymlink;
+    case NodeKind::kDirectory:
+      return index::NodeKind::kDirectory;
+    default:
+      return index::NodeKind::kOther;
   }
 }
 
@@ -56,29 +64,115 @@ index::FileFacts FileFactsOf(const Node& node) {
   return f;
 }
 
-ShareIndex::ShareIndex(std::unique_ptr<index::IndexStore> store, std::string location, int64_t tree_id,
-                       Repository& repo)
-    : store_(std::move(store)), location_(std::move(location)), tree_id_(tree_id), repo_(repo) {}
+ShareIndex::ShareIndex(std::string location, int64_t tree_id, Repository& repo, WarningSink warn)
+    : location_(std::move(location)), tree_id_(tree_id), repo_(repo), warn_(std::move(warn)) {}
 
-Result<std::unique_ptr<ShareIndex>> ShareIndex::Open(const std::string& location, Repository& repo) {
+Result<std::unique_ptr<ShareIndex>> ShareIndex::Open(const std::string& location, Repository& repo,
+                                                     WarningSink warn) {
   std::string where = location.empty() ? DefaultLocation() : location;
-  std::unique_ptr<index::IndexStore> store;
-  if (where.rfind("postgres://", 0) == 0 || where.rfind("postgresql://", 0) == 0) {
-    ARBOR_ASSIGN_OR_RETURN(store, index::OpenPostgresStore(where));
-  } else {
-    auto slash = where.rfind('/');
-    if (slash != std::string::npos && slash > 0) ARBOR_RETURN_IF_ERROR(MakeDirs(where.substr(0, slash)));
-    ARBOR_ASSIGN_OR_RETURN(store, index::OpenSqliteStore(where));
-  }
-  std::unique_ptr<ShareIndex> si(new ShareIndex(std::move(store), where, TreeIdFor(repo), repo));
-  ARBOR_ASSIGN_OR_RETURN(index::LoadedTree loaded, si->store_->Load(si->tree_id_));
-  // A damaged record leaves holes in the tree; start from nothing and rebuild from
-  // the snapshots rather than answer from a partial index.
-  if (loaded.damaged.empty()) {
-    si->latest_ = std::move(loaded.tree);
-    si->latest_marker_ = ReadMarker(si->latest_);
-  }
+  std::unique_ptr<ShareIndex> si(new ShareIndex(where, TreeIdFor(repo), repo, std::move(warn)));
+  ARBOR_RETURN_IF_ERROR(si->OpenStore());
+  ARBOR_ASSIGN_OR_RETURN(index::LoadedTree loaded, si->LoadVersion(index::kLatestVersion));
+  si->latest_ = std::move(loaded.tree);
+  si->latest_marker_ = ReadMarker(si->latest_);
   return si;
+}
+
+bool ShareIndex::IsFile() const {
+  return location_.rfind("postgres://", 0) != 0 && location_.rfind("postgresql://", 0) != 0;
+}
+
+std::string ShareIndex::Describe() const { return IsFile() ? location_ : "in PostgreSQL"; }
+
+void ShareIndex::Warn(const std::string& line) const {
+  if (warn_) warn_(line);
+}
+
+Status ShareIndex::OpenStore() {
+  if (!IsFile()) {
+    ARBOR_ASSIGN_OR_RETURN(store_, index::OpenPostgresStore(location_));
+    return Status::Ok();
+  }
+  auto slash = location_.rfind('/');
+  if (slash != std::string::npos && slash > 0) ARBOR_RETURN_IF_ERROR(MakeDirs(location_.substr(0, slash)));
+  struct stat st {};
+  struct stat wal {};
+  if (::stat(location_.c_str(), &st) == 0 && st.st_size == 0 &&
+      (::stat((location_ + "-wal").c_str(), &wal) != 0 || wal.st_size == 0)) {
+    Warn("node index " + location_ + " was empty (0 bytes); rebuilding it from the snapshots");
+  }
+  auto opened = index::OpenSqliteStore(location_);
+  file_identity_ = ::stat(location_.c_str(), &st) == 0 ? std::pair<uint64_t, uint64_t>(st.st_dev, st.st_ino)
+                                                       : std::pair<uint64_t, uint64_t>(0, 0);
+  if (opened.status().Is(StatusCode::kCorruption)) return MoveFileAside(opened.status());
+  ARBOR_ASSIGN_OR_RETURN(store_, std::move(opened));
+  return Status::Ok();
+}
+
+Result<index::LoadedTree> ShareIndex::LoadVersion(int64_t version) {
+  auto loaded = store_->Load(tree_id_, version);
+  if (loaded.status().Is(StatusCode::kCorruption) && IsFile()) {
+    ARBOR_RETURN_IF_ERROR(MoveFileAside(loaded.status()));
+    return index::LoadedTree{};
+  }
+  if (!loaded.ok()) return loaded.status();
+  if (loaded->damaged.empty()) return loaded;
+  ARBOR_RETURN_IF_ERROR(DropDamagedTree(loaded->damaged));
+  return index::LoadedTree{};
+}
+
+Status ShareIndex::SaveLatest(const Snapshot& snapshot) {
+  Status saved = store_->Save(tree_id_, snapshot.time_ns, &latest_);
+  if (saved.Is(StatusCode::kCorruption) && IsFile()) {
+    // The new file starts empty: build the whole tree again, then save it there.
+    ARBOR_RETURN_IF_ERROR(MoveFileAside(saved));
+    ARBOR_RETURN_IF_ERROR(ApplySnapshot(snapshot, &latest_));
+    saved = store_->Save(tree_id_, snapshot.time_ns, &latest_);
+  }
+  ARBOR_RETURN_IF_ERROR(saved);
+  latest_marker_ = Marker{snapshot.id, snapshot.time_ns};
+  return Status::Ok();
+}
+
+Status ShareIndex::MoveFileAside(const Status& damage) {
+  store_.reset();  // closes the file before it moves
+  Forget();
+  const std::string aside = location_ + ".damaged";
+  struct stat st {};
+  bool same_file = ::stat(location_.c_str(), &st) == 0 &&
+                   std::pair<uint64_t, uint64_t>(st.st_dev, st.st_ino) == file_identity_;
+  if (same_file) {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::string from = location_ + suffix, to = aside + suffix;
+      if (::rename(from.c_str(), to.c_str()) != 0 && errno != ENOENT) {
+        return Status::IOError("node index " + location_ + " is damaged (" + damage.message() +
+                               ") and cannot be moved aside to " + to + ": " + std::strerror(errno));
+      }
+    }
+    Warn("node index " + location_ + " was damaged (" + damage.message() + "); moved it to " + aside +
+         ", rebuilding it from the snapshots");
+  }  // else another process has already replaced it: use its file
+  ARBOR_ASSIGN_OR_RETURN(store_, index::OpenSqliteStore(location_));
+  if (::stat(location_.c_str(), &st) == 0) file_identity_ = {st.st_dev, st.st_ino};
+  return Status::Ok();
+}
+
+Status ShareIndex::DropDamagedTree(const std::vector<Status>& damaged) {
+  Forget();
+  Status dropped = store_->DropTree(tree_id_);
+  if (dropped.Is(StatusCode::kCorruption) && IsFile()) return MoveFileAside(dropped);
+  ARBOR_RETURN_IF_ERROR(dropped);
+  Warn("node index " + Describe() + ": " + std::to_string(damaged.size()) + " damaged record" +
+       (damaged.size() == 1 ? "" : "s") + " of this share (" + damaged.front().message() +
+       "); dropped the share's records, rebuilding them from the snapshots");
+  return Status::Ok();
+}
+
+void ShareIndex::Forget() {
+  latest_ = index::NodeTree();
+  latest_marker_.reset();
+  view_ = index::NodeTree();
+  view_snapshot_.reset();
 }
 
 std::optional<ShareIndex::Marker> ShareIndex::ReadMarker(const index::NodeTree& tree) {
@@ -93,13 +187,13 @@ Result<const index::NodeTree*> ShareIndex::At(const Snapshot& snapshot) {
   bool newest = !latest_marker_ || snapshot.time_ns > latest_marker_->version;
   if (newest) {
     ARBOR_RETURN_IF_ERROR(ApplySnapshot(snapshot, &latest_));
-    ARBOR_RETURN_IF_ERROR(store_->Save(tree_id_, snapshot.time_ns, &latest_));
-    latest_marker_ = Marker{snapshot.id, snapshot.time_ns};
+    ARBOR_RETURN_IF_ERROR(SaveLatest(snapshot));
     return &latest_;
   }
   // An older snapshot: its saved version if it has one, else derived in memory.
-  ARBOR_ASSIGN_OR_RETURN(index::LoadedTree loaded, store_->Load(tree_id_, snapshot.time_ns));
-  auto marker = loaded.damaged.empty() ? ReadMarker(loaded.tree) : std::nullopt;
+  ARBOR_ASSIGN_OR_RETURN(index::LoadedTree loaded, LoadVersion(snapshot.time_ns));
+  if (!latest_marker_) return At(snapshot);  // the load found damage and forgot everything
+  auto marker = ReadMarker(loaded.tree);
   view_ = marker && marker->snapshot == snapshot.id ? std::move(loaded.tree) : latest_.Clone();
   if (!marker || marker->snapshot != snapshot.id) ARBOR_RETURN_IF_ERROR(ApplySnapshot(snapshot, &view_));
   view_snapshot_ = snapshot.id;
@@ -127,8 +221,10 @@ Status ShareIndex::ApplyDirectory(index::NodeTree* tree, const index::DirFacts& 
   std::vector<index::FileFacts> files;
   std::vector<const Node*> subdirs;
   for (const auto& n : nodes) {
-    if (n.IsDir()) subdirs.push_back(&n);
-    else files.push_back(FileFactsOf(n));
+    if (n.IsDir())
+      subdirs.push_back(&n);
+    else
+      files.push_back(FileFactsOf(n));
   }
   if (auto before = tree->Subdirectories(dir.node_id); before.ok()) {
     maybe_gone_.insert(maybe_gone_.end(), before->begin(), before->end());

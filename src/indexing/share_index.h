@@ -9,9 +9,19 @@
 // index holds for the same node id, so the cost follows the change, not the share; a
 // moved directory with unchanged content is one record (a move).
 //
+// The index is derived data, so damage heals instead of failing: an SQLite file that is
+// not a database or is damaged (found on open, load or save) is moved aside to
+// `<file>.damaged` (with its -wal and -shm) and a new file started; a share whose records
+// are damaged (any store) has all of its records dropped. Either way the tree is rebuilt
+// from the snapshots by the next At(), and the WarningSink is told in one line. A 0-byte
+// file is a valid empty SQLite database: it is rebuilt the same way, with a warning.
+// Errors from the repository (a damaged tree object) are not the index's and fail as
+// they are.
+//
 // Not thread-safe: one ShareIndex per thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,9 +36,14 @@ namespace arbor {
 
 class ShareIndex {
  public:
+  // Receives one line (no "warning:" prefix, no newline) per repair of the index.
+  using WarningSink = std::function<void(const std::string&)>;
+
   // `location`: an SQLite file path or a postgres:// URL. Empty: the default file,
   // $ARBOR_STATE_DIR (or $XDG_STATE_HOME/arbor, or ~/.local/state/arbor)/node-index.sqlite.
-  static Result<std::unique_ptr<ShareIndex>> Open(const std::string& location, Repository& repo);
+  // `warn` (may be empty) hears of every repair, here and in later calls.
+  static Result<std::unique_ptr<ShareIndex>> Open(const std::string& location, Repository& repo,
+                                                  WarningSink warn = {});
 
   // The tree as of `snapshot`. Built from the newest saved version plus the change
   // to `snapshot`; saved as a new version when `snapshot` is newer than every saved one.
@@ -43,12 +58,24 @@ class ShareIndex {
   uint64_t last_directories_written() const { return written_; }
 
  private:
-  ShareIndex(std::unique_ptr<index::IndexStore> store, std::string location, int64_t tree_id, Repository& repo);
+  ShareIndex(std::string location, int64_t tree_id, Repository& repo, WarningSink warn);
   struct Marker {  // what the root's ref says about the version loaded
     Digest snapshot;
     int64_t version = 0;
   };
   static std::optional<Marker> ReadMarker(const index::NodeTree& tree);
+  bool IsFile() const;
+  // Opens the store at location_; a file that is not a database is moved aside first.
+  Status OpenStore();
+  // A saved version, or an empty tree after repairing the damage that loading it found.
+  Result<index::LoadedTree> LoadVersion(int64_t version);
+  Status SaveLatest(const Snapshot& snapshot);
+  // Repairs: each forgets every version in memory; the next At() rebuilds.
+  Status MoveFileAside(const Status& damage);
+  Status DropDamagedTree(const std::vector<Status>& damaged);
+  void Forget();
+  void Warn(const std::string& line) const;
+  std::string Describe() const;  // location_ as a user may see it (no password)
   Status ApplySnapshot(const Snapshot& snapshot, index::NodeTree* tree);
   Status ApplyDirectory(index::NodeTree* tree, const index::DirFacts& dir, const Digest& tree_id);
   Status DeleteVanished(index::NodeTree* tree);
@@ -57,9 +84,13 @@ class ShareIndex {
   const std::string location_;
   const int64_t tree_id_;
   Repository& repo_;
-  index::NodeTree latest_;               // the newest saved version (or empty)
+  const WarningSink warn_;
+  // Identity (st_dev, st_ino) of the SQLite file when opened: a file another process has
+  // already replaced is not moved aside a second time.
+  std::pair<uint64_t, uint64_t> file_identity_{0, 0};
+  index::NodeTree latest_;  // the newest saved version (or empty)
   std::optional<Marker> latest_marker_;
-  index::NodeTree view_;                 // an older snapshot's version, unsaved
+  index::NodeTree view_;  // an older snapshot's version, unsaved
   std::optional<Digest> view_snapshot_;
   // Per ApplySnapshot: directories met in the new snapshot, and directories that may
   // have vanished (children of changed directories not listed any more).

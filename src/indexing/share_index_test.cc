@@ -1,9 +1,12 @@
 #include "indexing/share_index.h"
 
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <cstdio>
-
-#include <gtest/gtest.h>
+#include <filesystem>
+#include <set>
 
 #include "base/file_util.h"
 #include "engine/backup.h"
@@ -27,10 +30,63 @@ class ShareIndexTest : public testing::BackupFixture {
     }
   }
   std::unique_ptr<ShareIndex> Open() {
-    auto si = ShareIndex::Open(dir_ + "/index.sqlite", *repo_);
+    auto si =
+        ShareIndex::Open(index_path(), *repo_, [this](const std::string& w) { warnings_.push_back(w); });
     EXPECT_TRUE(si.ok()) << si.status().ToString();
     return std::move(si).value();
   }
+  std::string index_path() const { return dir_ + "/index.sqlite"; }
+
+  // Every file of the snapshot as the index answers: "path size".
+  std::set<std::string> Listing(ShareIndex& si, const Snapshot& s) {
+    std::set<std::string> out;
+    auto tree = si.At(s);
+    EXPECT_TRUE(tree.ok()) << tree.status().ToString();
+    if (!tree.ok()) return out;
+    EXPECT_TRUE((*tree)
+                    ->ForEachFile(*(*tree)->root(),
+                                  [&](const index::NodeInfo& n) {
+                                    out.insert(*(*tree)->PathOf(n) + " " + std::to_string(n.size));
+                                  })
+                    .ok());
+    return out;
+  }
+
+  // Two snapshots (the second with one more file) and their listings, read from a
+  // saved index that holds both versions.
+  void BackUpTwiceAndIndex() {
+    first_ = Backup();
+    Write("dir1/deep/added.txt", "added");
+    second_ = Backup();
+    auto si = Open();
+    listing_first_ = Listing(*si, first_);
+    listing_second_ = Listing(*si, second_);
+    ASSERT_EQ(listing_first_.size() + 1, listing_second_.size());
+    ASSERT_TRUE(warnings_.empty());
+  }
+
+  // Both snapshots answer from a new ShareIndex as before the damage; the first is asked
+  // first, so a rebuild has to start from the older snapshot.
+  void ExpectRebuiltWithOneWarning(const std::string& warning) {
+    auto si = Open();
+    EXPECT_EQ(Listing(*si, first_), listing_first_);
+    EXPECT_EQ(Listing(*si, second_), listing_second_);
+    ASSERT_EQ(warnings_.size(), 1u);
+    EXPECT_NE(warnings_[0].find(warning), std::string::npos) << warnings_[0];
+    // The rebuilt index is saved and whole: the next process has nothing to repair.
+    warnings_.clear();
+    auto again = Open();
+    EXPECT_EQ(Listing(*again, second_), listing_second_);
+    EXPECT_TRUE(warnings_.empty()) << warnings_[0];
+  }
+
+  void OverwriteIndexWith(const std::string& bytes) {
+    ASSERT_TRUE(WriteFileAtomic(index_path(), bytes).ok());
+  }
+
+  Snapshot first_, second_;
+  std::set<std::string> listing_first_, listing_second_;
+  std::vector<std::string> warnings_;
 };
 
 TEST_F(ShareIndexTest, MirrorsTheSnapshotAndAnswersFromRam) {
@@ -128,6 +184,46 @@ TEST_F(ShareIndexTest, DeletedDirectoriesLeaveTheIndex) {
   EXPECT_FALSE((*tree)->Lookup(src_ + "/dir2").ok());
   EXPECT_FALSE((*tree)->Lookup(src_ + "/dir2/deep").ok());
   EXPECT_EQ((*tree)->file_count(), 2U * 201);
+}
+
+TEST_F(ShareIndexTest, GarbageFileIsMovedAsideAndRebuilt) {
+  BackUpTwiceAndIndex();
+  OverwriteIndexWith(std::string(10000, 'g'));
+  ExpectRebuiltWithOneWarning("was damaged (sqlite open: file is not a database); moved it to " +
+                              index_path() + ".damaged, rebuilding it from the snapshots");
+  EXPECT_EQ(*ReadWholeFile(index_path() + ".damaged"), std::string(10000, 'g')) << "kept as it was, aside";
+}
+
+TEST_F(ShareIndexTest, EmptyFileIsRebuilt) {
+  BackUpTwiceAndIndex();
+  OverwriteIndexWith("");
+  ExpectRebuiltWithOneWarning("was empty (0 bytes); rebuilding it from the snapshots");
+}
+
+TEST_F(ShareIndexTest, TruncatedFileIsMovedAsideAndRebuilt) {
+  BackUpTwiceAndIndex();
+  std::string whole = *ReadWholeFile(index_path());
+  ASSERT_GT(whole.size(), 3U * 4096);
+  OverwriteIndexWith(whole.substr(0, whole.size() / 2));
+  ExpectRebuiltWithOneWarning("database disk image is malformed");
+}
+
+// A record that fails its checksum: the share's records are dropped, so the rebuild may
+// start again from the older snapshot (a save older than the stored versions would
+// otherwise be refused), and no damaged row is left behind.
+TEST_F(ShareIndexTest, DamagedRecordDropsTheSharesRecordsAndRebuilds) {
+  BackUpTwiceAndIndex();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(index_path().c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "UPDATE node_dirs SET record = zeroblob(length(record)) WHERE rowid ="
+                         " (SELECT max(rowid) FROM node_dirs)",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_changes(db), 1);
+  sqlite3_close(db);
+  ExpectRebuiltWithOneWarning("1 damaged record of this share (directory ");
+  EXPECT_FALSE(std::filesystem::exists(index_path() + ".damaged")) << "the file itself was sound";
 }
 
 }  // namespace

@@ -9,10 +9,19 @@ Secret holds placeholders only). PyYAML is used when present; otherwise (or with
 a small parser for the YAML subset the manifests use. When PyYAML is present the two
 parsers must agree, so the fallback stays honest.
 
-usage: check_manifests.py DEPLOY_DIR [--mini]
+The commands are checked against the real binary ($ARBOR): every container (and the
+image's default CMD) must run an arbor subcommand that exists, i.e. `arbor CMD --help`
+exits 0 and shows CMD's own usage (CLI11 answers `arbor nonsense --help` with the
+top-level help and exit 0, so the exit code alone proves nothing), and every ConfigMap key
+a container loads must be named in that command's help (or arbor's), so settings only
+some other command reads do not ship.
+
+usage: ARBOR=path/to/arbor check_manifests.py DEPLOY_DIR [--mini]
 """
+import json
 import os
 import re
+import subprocess
 import sys
 
 
@@ -177,6 +186,72 @@ def check_cross_refs(c, objects, names_by_kind):
             c.expect("CHANGE_ME" in str(value), "Secret %s: %s must be a placeholder" % (secret["metadata"]["name"], key))
 
 
+def pod_specs(objects):
+    """(workload name, pod spec) of every object that runs containers."""
+    for o in objects:
+        name, kind = dig(o, "metadata", "name"), o.get("kind")
+        if kind in ("Deployment", "StatefulSet", "DaemonSet", "Job"):
+            yield name, dig(o, "spec", "template", "spec") or {}
+        elif kind == "CronJob":
+            yield name, dig(o, "spec", "jobTemplate", "spec", "template", "spec") or {}
+
+
+def container_argv(ct, entrypoint, cmd):
+    """What Kubernetes runs: `command` replaces the image's ENTRYPOINT (and drops its CMD),
+    `args` replaces the CMD."""
+    if ct.get("command") is not None:
+        return list(ct["command"]) + list(ct.get("args") or [])
+    return list(entrypoint) + list(ct["args"] if "args" in ct else cmd)
+
+
+def container_runs(objects, entrypoint, cmd):
+    """(where, argv, ConfigMap keys it loads) for every container, and the image's default."""
+    config_maps = {dig(o, "metadata", "name"): o.get("data") or {} for o in objects if o.get("kind") == "ConfigMap"}
+    runs = [("the image's default command (Dockerfile CMD)", list(entrypoint) + list(cmd), [])]
+    for name, spec in pod_specs(objects):
+        for ct in spec.get("containers", []) + spec.get("initContainers", []):
+            keys = [k for ref in ct.get("envFrom", []) if "configMapRef" in ref
+                    for k in config_maps.get(ref["configMapRef"]["name"], {})]
+            runs.append(("%s container %s" % (name, ct.get("name")), container_argv(ct, entrypoint, cmd), keys))
+    return runs
+
+
+def subcommand_help(arbor, words):
+    """The help of the longest leading run of `words` that is an arbor (sub)subcommand, and
+    that run; (None, []) when the first word is no subcommand."""
+    for k in range(len(words), 0, -1):
+        r = subprocess.run([arbor] + words[:k] + ["--help"], capture_output=True, text=True, timeout=60)
+        usage = r"^Usage: \S*arbor %s( |$)" % re.escape(" ".join(words[:k]))
+        if r.returncode == 0 and re.search(usage, r.stdout, re.M):
+            return r.stdout, words[:k]
+    return None, []
+
+
+def check_commands(c, runs, arbor):
+    if not c.expect(arbor and os.access(arbor, os.X_OK),
+                    "set ARBOR to the arbor binary: the commands the manifests run are checked against it"):
+        return
+    top = subprocess.run([arbor, "--help"], capture_output=True, text=True, timeout=60).stdout
+    for where, argv, keys in runs:
+        at = [i for i, a in enumerate(argv) if os.path.basename(a) == "arbor"]
+        if not c.expect(at, "%s runs %s, not arbor" % (where, argv)):
+            continue
+        words = []
+        for a in argv[at[0] + 1:]:
+            if a.startswith("-"):
+                break
+            words.append(a)
+        if not c.expect(words, "%s runs arbor without a subcommand" % where):
+            continue
+        help_text, cmd = subcommand_help(arbor, words)
+        if not c.expect(help_text, "%s runs `arbor %s`: no such subcommand (`arbor %s --help` does not show its usage)"
+                        % (where, " ".join(words), words[0])):
+            continue
+        for key in keys:
+            c.expect(key in help_text or key in top,
+                     "%s loads %s, which `arbor %s` does not read (not in its --help)" % (where, key, " ".join(cmd)))
+
+
 def check_k8s(c, k8s_dir, force_mini):
     objects, files = [], sorted(f for f in os.listdir(k8s_dir) if f.endswith(".yaml"))
     for f in files:
@@ -188,8 +263,7 @@ def check_k8s(c, k8s_dir, force_mini):
     names_by_kind = {}
     for o in objects:
         names_by_kind.setdefault(o.get("kind"), set()).add(dig(o, "metadata", "name"))
-    for kind, name in (("Deployment", "arbor-worker"), ("Deployment", "arbor-api"),
-                       ("HorizontalPodAutoscaler", "arbor-worker"), ("Service", "arbor-api"),
+    for kind, name in (("Deployment", "arbor-worker"), ("HorizontalPodAutoscaler", "arbor-worker"),
                        ("ConfigMap", "arbor-config"), ("Secret", "arbor-secrets")):
         c.expect(name in names_by_kind.get(kind, set()), "missing %s %s" % (kind, name))
     for d in (o for o in objects if o.get("kind") == "Deployment"):
@@ -199,12 +273,21 @@ def check_k8s(c, k8s_dir, force_mini):
     if c.expect(len(kustomization) == 1, "kustomization.yaml is required"):
         listed = set(kustomization[0].get("resources", []))
         c.expect(listed == set(files) - {"kustomization.yaml"}, "kustomization resources != manifest files")
-    return len(objects)
+    return objects
 
 
-def check_dockerfile(c, path):
+def dockerfile_lines(path):
     with open(path) as f:
-        lines = [l.strip() for l in f if l.strip() and not l.lstrip().startswith("#")]
+        return [l.strip() for l in f if l.strip() and not l.lstrip().startswith("#")]
+
+
+def exec_form(lines, instruction):
+    """The JSON array of the last ENTRYPOINT or CMD (exec form), [] when there is none."""
+    found = [l.split(None, 1)[1] for l in lines if l.split(None, 1)[0].upper() == instruction]
+    return json.loads(found[-1]) if found else []
+
+
+def check_dockerfile(c, lines):
     froms = [l.split()[1] for l in lines if l.upper().startswith("FROM ")]
     c.expect(len(froms) >= 2, "Dockerfile must be multi-stage")
     c.expect(all(re.match(r"debian:(12|bookworm)", f) for f in froms), "Dockerfile stages must be Debian 12")
@@ -219,11 +302,14 @@ def main(argv):
         return 2
     deploy, force_mini = argv[1], "--mini" in argv[2:]
     c = Checker()
-    n = check_k8s(c, os.path.join(deploy, "k8s"), force_mini)
-    check_dockerfile(c, os.path.join(deploy, "Dockerfile"))
+    objects = check_k8s(c, os.path.join(deploy, "k8s"), force_mini)
+    lines = dockerfile_lines(os.path.join(deploy, "Dockerfile"))
+    check_dockerfile(c, lines)
+    runs = container_runs(objects, exec_form(lines, "ENTRYPOINT"), exec_form(lines, "CMD"))
+    check_commands(c, runs, os.environ.get("ARBOR"))
     for e in c.errors:
         print("FAIL:", e)
-    print("%d objects checked, %d problems" % (n, len(c.errors)))
+    print("%d objects and %d commands, %d problems" % (len(objects), len(runs), len(c.errors)))
     return 1 if c.errors else 0
 
 
