@@ -39,7 +39,7 @@ StatusCode CodeFor(int http, const std::string& code) {
 
 }  // namespace
 
-ServiceError ServiceErrorOf(const HttpResponse& response) {
+ServiceError ServiceErrorOf(const http::HttpResponse& response) {
   ServiceError e;
   if (!response.body.empty()) {
     auto parsed = ParseErrorBody(response.body);

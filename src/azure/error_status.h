@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "azure/http_transport.h"
+#include "http/http_transport.h"
 #include "azure/model.h"
 #include "base/status.h"
 
@@ -21,7 +21,7 @@ namespace arbor::azure {
 
 // The error code and message of a response: from the XML body when it parses, else from
 // the x-ms-error-code header; a HEAD response has only the header.
-ServiceError ServiceErrorOf(const HttpResponse& response);
+ServiceError ServiceErrorOf(const http::HttpResponse& response);
 
 Status StatusFromServiceError(int http_status, const ServiceError& error, std::string_view what);
 

@@ -38,7 +38,7 @@ TEST(ErrorStatusTest, MapsCodesToStatuses) {
 }
 
 TEST(ErrorStatusTest, CodeFromBodyOrHeader) {
-  HttpResponse r;
+  http::HttpResponse r;
   r.status = 404;
   r.headers = {{"x-ms-error-code", "ResourceNotFound"}};
   EXPECT_EQ(ServiceErrorOf(r).code, "ResourceNotFound");

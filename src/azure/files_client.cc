@@ -43,8 +43,8 @@ Result<std::unique_ptr<FilesClient>> FilesClient::Create(Credentials credentials
   if (credentials.account.empty() || credentials.endpoint.empty()) {
     return Status::InvalidArgument("credentials need an account name and an endpoint");
   }
-  std::shared_ptr<HttpTransport> transport = options.transport_override;
-  if (!transport) transport = NewCurlTransport(options.transport);
+  std::shared_ptr<http::HttpTransport> transport = options.transport_override;
+  if (!transport) transport = http::NewCurlTransport(options.transport);
   auto executor = std::make_unique<CallExecutor>(std::move(credentials), options.api_version, options.retry,
                                                  std::move(transport));
   return std::unique_ptr<FilesClient>(new FilesClient(std::move(executor)));
@@ -58,7 +58,7 @@ Result<SharePage> FilesClient::ListSharesPage(std::string_view prefix, std::stri
   if (!marker.empty()) c.query.emplace_back("marker", std::string(marker));
   c.query.emplace_back("include", include_snapshots ? "snapshots,metadata" : "metadata");
   c.what = "list shares";
-  ARBOR_ASSIGN_OR_RETURN(HttpResponse r, Run(std::move(c)));
+  ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r, Run(std::move(c)));
   auto page = ParseShareList(r.body);
   if (!page.ok()) return page.status().Annotate("list shares");
   return page;
@@ -94,7 +94,7 @@ Result<ShareItem> FilesClient::GetShareProperties(const ShareRef& share) {
   ARBOR_RETURN_IF_ERROR(CheckShareName(share.name));
   ServiceCall c{"GET", share.name, "", {{"restype", "share"}}, {}, {}, {200}, "get properties of share " + Quoted(share.name)};
   if (!share.snapshot.empty()) c.query.emplace_back("sharesnapshot", share.snapshot);
-  ARBOR_ASSIGN_OR_RETURN(HttpResponse r, Run(std::move(c)));
+  ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r, Run(std::move(c)));
   ShareItem item;
   item.name = share.name;
   item.snapshot = share.snapshot;
@@ -107,7 +107,7 @@ Result<std::string> FilesClient::CreateShareSnapshot(std::string_view share, con
   ServiceCall c{"PUT", std::string(share), "", {{"restype", "share"}, {"comp", "snapshot"}}, {}, {}, {201},
                 "snapshot share " + Quoted(share)};
   for (const auto& [k, v] : metadata) c.headers.emplace_back("x-ms-meta-" + k, v);
-  ARBOR_ASSIGN_OR_RETURN(HttpResponse r, Run(std::move(c)));
+  ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r, Run(std::move(c)));
   const std::string* snapshot = r.FindHeader("x-ms-snapshot");
   if (snapshot == nullptr || !ParseSmbTime(*snapshot).ok()) {
     return Status::Corruption("snapshot share " + Quoted(share) + ": response lacks a valid x-ms-snapshot");
@@ -137,7 +137,7 @@ Result<std::string> FilesClient::CreatePermission(std::string_view share, std::s
   std::string body = nlohmann::json{{"permission", std::string(sddl)}}.dump();
   ServiceCall c{"PUT", std::string(share), "", {{"restype", "share"}, {"comp", "filepermission"}},
                 {{"Content-Type", "application/json"}}, body, {201}, "create permission in share " + Quoted(share)};
-  ARBOR_ASSIGN_OR_RETURN(HttpResponse r, Run(std::move(c)));
+  ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r, Run(std::move(c)));
   const std::string* key = r.FindHeader("x-ms-file-permission-key");
   if (key == nullptr || key->empty()) return Status::Corruption("create permission: response lacks the key");
   return *key;
@@ -148,7 +148,7 @@ Result<std::string> FilesClient::GetPermission(std::string_view share, std::stri
   ServiceCall c{"GET", std::string(share), "", {{"restype", "share"}, {"comp", "filepermission"}},
                 {{"x-ms-file-permission-key", std::string(key)}}, {}, {200},
                 "get permission " + std::string(key) + " of share " + Quoted(share)};
-  ARBOR_ASSIGN_OR_RETURN(HttpResponse r, Run(std::move(c)));
+  ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r, Run(std::move(c)));
   nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("permission") || !j["permission"].is_string()) {
     return Status::Corruption("get permission: response is not {\"permission\": \"...\"}");

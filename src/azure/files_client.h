@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "azure/credentials.h"
-#include "azure/http_transport.h"
+#include "http/http_transport.h"
 #include "azure/model.h"
 #include "azure/retry_policy.h"
 #include "azure/service_call.h"
@@ -39,8 +39,8 @@ inline constexpr uint32_t kMaxListResults = 5000;
 struct ClientOptions {
   std::string api_version = std::string(kApiVersion);
   RetryOptions retry;
-  TransportOptions transport;
-  std::shared_ptr<HttpTransport> transport_override;  // tests; default is libcurl
+  http::TransportOptions transport;
+  std::shared_ptr<http::HttpTransport> transport_override;  // tests; default is libcurl
 };
 
 // A share, or one of its snapshots (read-only).
@@ -147,7 +147,7 @@ class FilesClient {
 
  private:
   explicit FilesClient(std::unique_ptr<CallExecutor> executor) : executor_(std::move(executor)) {}
-  Result<HttpResponse> Run(ServiceCall call) { return executor_->Execute(call); }
+  Result<http::HttpResponse> Run(ServiceCall call) { return executor_->Execute(call); }
 
   std::unique_ptr<CallExecutor> executor_;
 };

@@ -18,7 +18,7 @@ std::string Describe(std::string_view verb, std::string_view path, std::string_v
   return std::string(verb) + " '" + std::string(path) + "' in share '" + std::string(share) + "'";
 }
 
-ServiceCall Call(std::string method, const ShareRef& share, std::string_view path, HeaderList query,
+ServiceCall Call(std::string method, const ShareRef& share, std::string_view path, http::HeaderList query,
                  std::vector<int> success, std::string what) {
   ServiceCall c{std::move(method), share.name, std::string(path), std::move(query), {}, {}, std::move(success),
                 std::move(what)};
@@ -32,7 +32,7 @@ std::string RangeHeader(uint64_t offset, uint64_t length) {
   return "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1);
 }
 
-Result<ItemProperties> PropertiesOf(const HttpResponse& r, bool is_directory, const std::string& what,
+Result<ItemProperties> PropertiesOf(const http::HttpResponse& r, bool is_directory, const std::string& what,
                                     bool content_length_is_size = false) {
   auto p = ParseItemProperties(r.headers, is_directory, content_length_is_size);
   if (!p.ok()) return p.status().Annotate(what);
@@ -40,7 +40,7 @@ Result<ItemProperties> PropertiesOf(const HttpResponse& r, bool is_directory, co
 }
 
 // "bytes 0-99/1000" -> total 1000, after checking that the body matches the range.
-Status CheckContentRange(const HttpResponse& r, uint64_t offset, const std::string& what) {
+Status CheckContentRange(const http::HttpResponse& r, uint64_t offset, const std::string& what) {
   const std::string* cr = r.FindHeader("content-range");
   if (cr == nullptr) return Status::Corruption(what + ": ranged response without Content-Range");
   uint64_t start = 0, end = 0;
@@ -65,7 +65,7 @@ Result<DirectoryPage> FilesClient::ListDirectoryPage(const ShareRef& share, std:
     c.query.emplace_back("include", kListInclude);
     c.headers.emplace_back("x-ms-file-extended-info", "true");
   }
-  ARBOR_ASSIGN_OR_RETURN(HttpResponse r, Run(std::move(c)));
+  ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r, Run(std::move(c)));
   auto page = ParseDirectoryListing(r.body);
   if (!page.ok()) return page.status().Annotate(what);
   return page;
@@ -95,7 +95,7 @@ Result<std::vector<DirectoryEntry>> FilesClient::ListDirectoryAll(const ShareRef
 
 Result<ItemProperties> FilesClient::GetDirectoryProperties(const ShareRef& share, std::string_view path) {
   std::string what = Describe("get properties of directory", path, share.name);
-  ARBOR_ASSIGN_OR_RETURN(HttpResponse r, Run(Call("GET", share, path, {{"restype", "directory"}}, {200}, what)));
+  ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r, Run(Call("GET", share, path, {{"restype", "directory"}}, {200}, what)));
   return PropertiesOf(r, true, what);
 }
 
@@ -105,7 +105,7 @@ Result<ItemProperties> FilesClient::CreateDirectory(std::string_view share, std:
   ServiceCall c = Call("PUT", Live(share), path, {{"restype", "directory"}}, {201}, what);
   ARBOR_RETURN_IF_ERROR(AddSmbHeaders(smb, &c.headers).Annotate(what));
   AddMetadataHeaders(metadata, &c.headers);
-  ARBOR_ASSIGN_OR_RETURN(HttpResponse r, Run(std::move(c)));
+  ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r, Run(std::move(c)));
   return PropertiesOf(r, true, what);
 }
 
@@ -114,7 +114,7 @@ Result<ItemProperties> FilesClient::SetDirectoryProperties(std::string_view shar
   std::string what = Describe("set properties of directory", path, share);
   ServiceCall c = Call("PUT", Live(share), path, {{"restype", "directory"}, {"comp", "properties"}}, {200}, what);
   ARBOR_RETURN_IF_ERROR(AddSmbHeaders(smb, &c.headers).Annotate(what));
-  ARBOR_ASSIGN_OR_RETURN(HttpResponse r, Run(std::move(c)));
+  ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r, Run(std::move(c)));
   return PropertiesOf(r, true, what);
 }
 
@@ -133,7 +133,7 @@ Status FilesClient::DeleteDirectory(std::string_view share, std::string_view pat
 
 Result<ItemProperties> FilesClient::GetFileProperties(const ShareRef& share, std::string_view path) {
   std::string what = Describe("get properties of file", path, share.name);
-  ARBOR_ASSIGN_OR_RETURN(HttpResponse r, Run(Call("HEAD", share, path, {}, {200}, what)));
+  ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r, Run(Call("HEAD", share, path, {}, {200}, what)));
   return PropertiesOf(r, false, what, true);
 }
 
@@ -144,7 +144,7 @@ Result<std::string> FilesClient::ReadRange(const ShareRef& share, std::string_vi
   std::string what = Describe("read", path, share.name) + " at " + std::to_string(offset);
   ServiceCall c = Call("GET", share, path, {}, {206}, what);
   c.headers.emplace_back("x-ms-range", RangeHeader(offset, length));
-  ARBOR_ASSIGN_OR_RETURN(HttpResponse r, Run(std::move(c)));
+  ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r, Run(std::move(c)));
   ARBOR_RETURN_IF_ERROR(CheckContentRange(r, offset, what));
   if (r.body.size() > length) return Status::Corruption(what + ": more bytes than asked for");
   return std::move(r.body);
@@ -157,7 +157,7 @@ Result<FileRead> FilesClient::ReadRangeWithProperties(const ShareRef& share, std
   std::string what = Describe("read", path, share.name) + " at " + std::to_string(offset);
   ServiceCall c = Call("GET", share, path, {}, {206}, what);
   c.headers.emplace_back("x-ms-range", RangeHeader(offset, length));
-  ARBOR_ASSIGN_OR_RETURN(HttpResponse r, Run(std::move(c)));
+  ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r, Run(std::move(c)));
   ARBOR_RETURN_IF_ERROR(CheckContentRange(r, offset, what));
   if (r.body.size() > length) return Status::Corruption(what + ": more bytes than asked for");
   ARBOR_ASSIGN_OR_RETURN(ItemProperties props, PropertiesOf(r, false, what));
@@ -176,7 +176,7 @@ Result<RangeList> FilesClient::ListRanges(const ShareRef& share, std::string_vie
     if (options.support_rename) c.headers.emplace_back("x-ms-file-support-rename", "true");
   }
   if (options.window) c.headers.emplace_back("x-ms-range", RangeHeader(options.window->offset, options.window->length));
-  ARBOR_ASSIGN_OR_RETURN(HttpResponse r, Run(std::move(c)));
+  ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r, Run(std::move(c)));
   auto list = ParseRangeList(r.body);
   if (!list.ok()) return list.status().Annotate(what);
   return list;
@@ -191,7 +191,7 @@ Result<ItemProperties> FilesClient::CreateFile(std::string_view share, std::stri
   ARBOR_RETURN_IF_ERROR(AddSmbHeaders(smb, &c.headers).Annotate(what));
   AddMetadataHeaders(metadata, &c.headers);
   AddHttpPropertyHeaders(http, &c.headers);
-  ARBOR_ASSIGN_OR_RETURN(HttpResponse r, Run(std::move(c)));
+  ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r, Run(std::move(c)));
   ARBOR_ASSIGN_OR_RETURN(ItemProperties p, PropertiesOf(r, false, what));
   p.size = size;
   return p;
@@ -224,7 +224,7 @@ Result<ItemProperties> FilesClient::SetFileProperties(std::string_view share, st
   ServiceCall c = Call("PUT", Live(share), path, {{"comp", "properties"}}, {200}, what);
   ARBOR_RETURN_IF_ERROR(AddSmbHeaders(smb, &c.headers).Annotate(what));
   if (new_size) c.headers.emplace_back("x-ms-content-length", std::to_string(*new_size));
-  ARBOR_ASSIGN_OR_RETURN(HttpResponse r, Run(std::move(c)));
+  ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r, Run(std::move(c)));
   ARBOR_ASSIGN_OR_RETURN(ItemProperties p, PropertiesOf(r, false, what));
   if (new_size) p.size = *new_size;
   return p;
@@ -243,13 +243,13 @@ Status FilesClient::DeleteFile(std::string_view share, std::string_view path) {
 Result<ItemProperties> FilesClient::Rename(std::string_view share, std::string_view from, std::string_view to,
                                            const RenameOptions& options) {
   std::string what = Describe("rename '" + std::string(from) + "' to", to, share);
-  HeaderList query = {{"comp", "rename"}};
+  http::HeaderList query = {{"comp", "rename"}};
   if (options.is_directory) query.insert(query.begin(), {"restype", "directory"});
   ServiceCall c = Call("PUT", Live(share), to, std::move(query), {200}, what);
   c.headers = {{"x-ms-file-rename-source", executor_->Url(share, from, {})},
                {"x-ms-file-rename-replace-if-exists", options.replace_if_exists ? "true" : "false"}};
   if (options.ignore_read_only) c.headers.emplace_back("x-ms-file-rename-ignore-readonly", "true");
-  ARBOR_ASSIGN_OR_RETURN(HttpResponse r, Run(std::move(c)));
+  ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r, Run(std::move(c)));
   return PropertiesOf(r, options.is_directory, what);
 }
 

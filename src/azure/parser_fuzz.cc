@@ -29,7 +29,7 @@ bool FuzzParsersOnce(const uint8_t* data, size_t size) {
   ok &= Acceptable(ParseFileAttributes(in).status());
   size_t colon = in.find(':');
   if (colon != std::string_view::npos) {
-    HeaderList headers = {{std::string(in.substr(0, colon)), std::string(in.substr(colon + 1))}};
+    http::HeaderList headers = {{std::string(in.substr(0, colon)), std::string(in.substr(colon + 1))}};
     ok &= Acceptable(ParseItemProperties(headers, false, true).status());
   }
   return ok;

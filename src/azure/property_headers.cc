@@ -67,7 +67,7 @@ Status ReadHeader(const std::string& raw_name, const std::string& value, bool co
 
 }  // namespace
 
-Result<ItemProperties> ParseItemProperties(const HeaderList& headers, bool is_directory,
+Result<ItemProperties> ParseItemProperties(const http::HeaderList& headers, bool is_directory,
                                            bool content_length_is_size) {
   ItemProperties p;
   p.is_directory = is_directory;
@@ -77,7 +77,7 @@ Result<ItemProperties> ParseItemProperties(const HeaderList& headers, bool is_di
   return p;
 }
 
-Status AddSmbHeaders(const SmbProperties& smb, HeaderList* headers) {
+Status AddSmbHeaders(const SmbProperties& smb, http::HeaderList* headers) {
   if (!smb.permission.empty() && !smb.permission_key.empty()) {
     return Status::InvalidArgument("give either a permission (SDDL) or a permission key, not both");
   }
@@ -93,11 +93,11 @@ Status AddSmbHeaders(const SmbProperties& smb, HeaderList* headers) {
   return Status::Ok();
 }
 
-void AddMetadataHeaders(const Metadata& metadata, HeaderList* headers) {
+void AddMetadataHeaders(const Metadata& metadata, http::HeaderList* headers) {
   for (const auto& [name, value] : metadata) headers->emplace_back(std::string(kMetaPrefix) + name, value);
 }
 
-void AddHttpPropertyHeaders(const HttpProperties& http, HeaderList* headers) {
+void AddHttpPropertyHeaders(const HttpProperties& http, http::HeaderList* headers) {
   auto add = [&](const char* name, const std::string& value) {
     if (!value.empty()) headers->emplace_back(name, value);
   };

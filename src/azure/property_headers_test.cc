@@ -9,7 +9,7 @@ namespace arbor::azure {
 namespace {
 
 TEST(PropertyHeadersTest, ParsesGetFilePropertiesHeaders) {
-  HeaderList h = {{"content-length", "1048576"},
+  http::HeaderList h = {{"content-length", "1048576"},
                   {"x-ms-type", "File"},
                   {"etag", "\"0x8DB\""},
                   {"last-modified", "Mon, 06 Feb 2023 06:58:59 GMT"},
@@ -36,9 +36,9 @@ TEST(PropertyHeadersTest, ParsesGetFilePropertiesHeaders) {
 }
 
 TEST(PropertyHeadersTest, MalformedValuesAreCorruption) {
-  for (HeaderList h : {HeaderList{{"x-ms-file-id", "abc"}}, HeaderList{{"x-ms-file-creation-time", "now"}},
-                       HeaderList{{"x-ms-file-attributes", "Shiny"}}, HeaderList{{"last-modified", "yesterday"}},
-                       HeaderList{{"content-length", "-5"}}}) {
+  for (http::HeaderList h : {http::HeaderList{{"x-ms-file-id", "abc"}}, http::HeaderList{{"x-ms-file-creation-time", "now"}},
+                       http::HeaderList{{"x-ms-file-attributes", "Shiny"}}, http::HeaderList{{"last-modified", "yesterday"}},
+                       http::HeaderList{{"content-length", "-5"}}}) {
     EXPECT_TRUE(ParseItemProperties(h, false, true).status().Is(StatusCode::kCorruption)) << h[0].first;
   }
   // Only a file's HEAD carries its size in Content-Length.
@@ -51,9 +51,9 @@ TEST(PropertyHeadersTest, WritesOnlyTheFieldsThatAreSet) {
   smb.attributes = kAttrHidden;
   smb.creation_time = *ParseSmbTime("2020-01-01T00:00:00.1234567Z");
   smb.permission_key = "5*6";
-  HeaderList h;
+  http::HeaderList h;
   ASSERT_TRUE(AddSmbHeaders(smb, &h).ok());
-  EXPECT_EQ(h, (HeaderList{{"x-ms-file-attributes", "Hidden"},
+  EXPECT_EQ(h, (http::HeaderList{{"x-ms-file-attributes", "Hidden"},
                            {"x-ms-file-creation-time", "2020-01-01T00:00:00.1234567Z"},
                            {"x-ms-file-permission-key", "5*6"}}));
   smb.permission = "O:BAG:BAD:(A;;FA;;;BA)";
@@ -64,10 +64,10 @@ TEST(PropertyHeadersTest, WritesOnlyTheFieldsThatAreSet) {
 }
 
 TEST(PropertyHeadersTest, MetadataAndHttpHeaders) {
-  HeaderList h;
+  http::HeaderList h;
   AddMetadataHeaders({{"a", "1"}, {"B_c", "2"}}, &h);
   AddHttpPropertyHeaders({"text/plain", "", "en", "", "", ""}, &h);
-  EXPECT_EQ(h, (HeaderList{{"x-ms-meta-B_c", "2"}, {"x-ms-meta-a", "1"}, {"x-ms-content-type", "text/plain"},
+  EXPECT_EQ(h, (http::HeaderList{{"x-ms-meta-B_c", "2"}, {"x-ms-meta-a", "1"}, {"x-ms-content-type", "text/plain"},
                            {"x-ms-content-language", "en"}}));
 }
 

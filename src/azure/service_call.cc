@@ -19,7 +19,7 @@ bool IsSuccess(const ServiceCall& call, int status) {
   return std::find(call.success.begin(), call.success.end(), status) != call.success.end();
 }
 
-std::optional<milliseconds> RetryAfterOf(const HttpResponse& r) {
+std::optional<milliseconds> RetryAfterOf(const http::HttpResponse& r) {
   const std::string* h = r.FindHeader("retry-after");
   return h ? ParseRetryAfter(*h, std::chrono::system_clock::now()) : std::nullopt;
 }
@@ -27,7 +27,7 @@ std::optional<milliseconds> RetryAfterOf(const HttpResponse& r) {
 }  // namespace
 
 CallExecutor::CallExecutor(Credentials credentials, std::string api_version, RetryOptions retry,
-                           std::shared_ptr<HttpTransport> transport)
+                           std::shared_ptr<http::HttpTransport> transport)
     : credentials_(std::move(credentials)),
       api_version_(std::move(api_version)),
       retry_(retry),
@@ -47,7 +47,7 @@ std::string CallExecutor::RawPath(std::string_view share, std::string_view path)
   return out;
 }
 
-std::string CallExecutor::RawQuery(const HeaderList& query) const {
+std::string CallExecutor::RawQuery(const http::HeaderList& query) const {
   std::string out;
   for (const auto& [name, value] : query) {
     if (!out.empty()) out += '&';
@@ -57,14 +57,14 @@ std::string CallExecutor::RawQuery(const HeaderList& query) const {
   return out;
 }
 
-std::string CallExecutor::Url(std::string_view share, std::string_view path, const HeaderList& query) const {
+std::string CallExecutor::Url(std::string_view share, std::string_view path, const http::HeaderList& query) const {
   std::string raw_query = RawQuery(query);
   return origin_ + RawPath(share, path) + (raw_query.empty() ? "" : "?" + raw_query);
 }
 
-Result<HttpRequest> CallExecutor::Prepare(const ServiceCall& call, const std::string& raw_path,
+Result<http::HttpRequest> CallExecutor::Prepare(const ServiceCall& call, const std::string& raw_path,
                                           const std::string& raw_query) const {
-  HttpRequest r;
+  http::HttpRequest r;
   r.method = call.method;
   r.url = origin_ + raw_path + (raw_query.empty() ? "" : "?" + raw_query);
   r.headers = call.headers;
@@ -82,11 +82,11 @@ Result<HttpRequest> CallExecutor::Prepare(const ServiceCall& call, const std::st
 
 CallExecutor::Attempt CallExecutor::TryOnce(const ServiceCall& call, const std::string& raw_path,
                                             const std::string& raw_query, int attempt) {
-  Result<HttpRequest> request = Prepare(call, raw_path, raw_query);
+  Result<http::HttpRequest> request = Prepare(call, raw_path, raw_query);
   if (!request.ok()) return {request.status(), true, std::nullopt};
   counters_.requests.fetch_add(1);
   if (attempt > 1) counters_.retries.fetch_add(1);
-  Result<HttpResponse> response = transport_->Send(*request);
+  Result<http::HttpResponse> response = transport_->Send(*request);
   if (!response.ok()) {
     bool transient = response.status().Is(StatusCode::kUnavailable);
     return {response.status().Annotate(call.what), !transient, std::nullopt};
@@ -97,7 +97,7 @@ CallExecutor::Attempt CallExecutor::TryOnce(const ServiceCall& call, const std::
   return {failure, !IsRetryableHttpStatus(response->status), RetryAfterOf(*response)};
 }
 
-Result<HttpResponse> CallExecutor::Execute(const ServiceCall& call) {
+Result<http::HttpResponse> CallExecutor::Execute(const ServiceCall& call) {
   const std::string raw_path = RawPath(call.share, call.path);
   const std::string raw_query = RawQuery(call.query);
   RetryPolicy policy(retry_, seed_.fetch_add(0x9e3779b97f4a7c15ULL));

@@ -249,7 +249,7 @@ TEST_F(ClientTest, HeaderValuesAndRangeHeadersAreTakenAsSent) {
   ASSERT_TRUE(client_->CreateFile("share", "h", 20, {}, tricky).ok());
   ASSERT_TRUE(client_->PutRange("share", "h", 0, "abcdefghijklmnopqrst").ok());
   EXPECT_EQ(client_->GetFileProperties(live_, "h")->metadata, tricky);
-  CallExecutor exec(emu_->Credentials(), std::string(kApiVersion), {}, NewCurlTransport({}));
+  CallExecutor exec(emu_->Credentials(), std::string(kApiVersion), {}, http::NewCurlTransport({}));
   ServiceCall call{"GET", "share", "h", {}, {{"Range", "bytes=5-9"}}, {}, {206}, "ranged get"};
   auto r = exec.Execute(call);
   ASSERT_TRUE(r.ok()) << r.status().ToString();

@@ -32,7 +32,7 @@ bool IsNow(const std::optional<FileTime>& t) {
 
 struct Case {
   std::string name;
-  HeaderList headers;
+  http::HeaderList headers;
   int status;  // expected HTTP status
   // Checks the item afterwards (`before`: its properties before the request, if it existed).
   std::function<void(const ItemProperties& after, const ItemProperties& before)> check;
@@ -46,7 +46,7 @@ class HeaderValuesTest : public ::testing::Test {
     emu_ = std::move(emu).value();
     client_ = std::move(FilesClient::Create(emu_->Credentials())).value();
     exec_ = std::make_unique<CallExecutor>(emu_->Credentials(), std::string(kApiVersion), RetryOptions{},
-                                           NewCurlTransport({}));
+                                           http::NewCurlTransport({}));
     ASSERT_TRUE(client_->CreateShare("share").ok());
     SmbProperties parent;
     parent.permission = kParentSddl;
@@ -124,7 +124,7 @@ std::vector<Case> CreateCases(const std::string& parent_key, uint32_t default_at
   const std::string times[] = {"x-ms-file-creation-time", "x-ms-file-last-write-time",
                                "x-ms-file-change-time"};
   auto all_times = [&times](const std::string& v) {
-    HeaderList h;
+    http::HeaderList h;
     for (const auto& t : times) h.emplace_back(t, v);
     return h;
   };
@@ -205,12 +205,12 @@ std::vector<Case> SetPropertiesCases(const std::string& parent_key, uint32_t dir
     EXPECT_EQ(a.last_write_time, b.last_write_time);
     EXPECT_EQ(a.permission_key, b.permission_key);
   };
-  HeaderList preserve_all = {{"x-ms-file-attributes", "preserve"},
+  http::HeaderList preserve_all = {{"x-ms-file-attributes", "preserve"},
                              {"x-ms-file-creation-time", "preserve"},
                              {"x-ms-file-last-write-time", "preserve"},
                              {"x-ms-file-change-time", "preserve"},
                              {"x-ms-file-permission", "preserve"}};
-  HeaderList preserve_capitalized;
+  http::HeaderList preserve_capitalized;
   for (const auto& [k, v] : preserve_all) preserve_capitalized.emplace_back(k, "Preserve");
   return {
       {"no SMB header: everything preserved", {}, 200, unchanged},
@@ -341,7 +341,7 @@ TEST_F(HeaderValuesTest, GetFileListRangesAndRename) {
   struct Exchange {
     std::string name;
     ServiceCall call;
-    std::function<void(const HttpResponse&)> check;
+    std::function<void(const http::HttpResponse&)> check;
   };
   std::vector<Exchange> table = {
       {"get file, range MD5 true",
@@ -353,7 +353,7 @@ TEST_F(HeaderValuesTest, GetFileListRangesAndRename) {
         {},
         {206},
         ""},
-       [](const HttpResponse& r) { EXPECT_NE(r.FindHeader("Content-MD5"), nullptr); }},
+       [](const http::HttpResponse& r) { EXPECT_NE(r.FindHeader("Content-MD5"), nullptr); }},
       {"get file, range MD5 True",
        {"GET",
         "share",
@@ -363,13 +363,13 @@ TEST_F(HeaderValuesTest, GetFileListRangesAndRename) {
         {},
         {206},
         ""},
-       [](const HttpResponse& r) { EXPECT_NE(r.FindHeader("Content-MD5"), nullptr); }},
+       [](const http::HttpResponse& r) { EXPECT_NE(r.FindHeader("Content-MD5"), nullptr); }},
       {"get file, range MD5 false",
        {"GET", "share", "parent/f", {}, {{"x-ms-range-get-content-md5", "false"}}, {}, {200}, ""},
-       [](const HttpResponse& r) { EXPECT_EQ(r.body, "01234567"); }},
+       [](const http::HttpResponse& r) { EXPECT_EQ(r.body, "01234567"); }},
       {"get file, open-ended Range",
        {"GET", "share", "parent/f", {}, {{"Range", "bytes=4-"}}, {}, {206}, ""},
-       [](const HttpResponse& r) { EXPECT_EQ(r.body, "4567"); }},
+       [](const http::HttpResponse& r) { EXPECT_EQ(r.body, "4567"); }},
       {"list ranges, diff with support-rename True",
        {"GET",
         "share",
@@ -399,14 +399,14 @@ TEST_F(HeaderValuesTest, GetFileListRangesAndRename) {
         {},
         {200},
         ""},
-       [](const HttpResponse& r) {
+       [](const http::HttpResponse& r) {
          EXPECT_NE(r.body.find("<Attributes>"), std::string::npos) << r.body;
          EXPECT_NE(r.body.find("<PermissionKey>"), std::string::npos) << r.body;
          EXPECT_NE(r.body.find("<CreationTime>"), std::string::npos) << r.body;
        }},
       {"list shares, include snapshots,metadata,deleted",
        {"GET", "", "", {{"comp", "list"}, {"include", "snapshots,metadata,deleted"}}, {}, {}, {200}, ""},
-       [&snapshot](const HttpResponse& r) { EXPECT_NE(r.body.find(snapshot), std::string::npos); }},
+       [&snapshot](const http::HttpResponse& r) { EXPECT_NE(r.body.find(snapshot), std::string::npos); }},
       {"create permission, format Sddl",
        {"PUT",
         "share",
@@ -416,7 +416,7 @@ TEST_F(HeaderValuesTest, GetFileListRangesAndRename) {
         R"j({"permission":"O:SYG:SYD:(A;;FA;;;SY)","format":"Sddl"})j",
         {201},
         ""},
-       [](const HttpResponse& r) { EXPECT_NE(r.FindHeader("x-ms-file-permission-key"), nullptr); }},
+       [](const http::HttpResponse& r) { EXPECT_NE(r.FindHeader("x-ms-file-permission-key"), nullptr); }},
       {"get permission, format Sddl",
        {"GET",
         "share",
@@ -426,7 +426,7 @@ TEST_F(HeaderValuesTest, GetFileListRangesAndRename) {
         {},
         {200},
         ""},
-       [](const HttpResponse& r) { EXPECT_NE(r.body.find(kParentSddl), std::string::npos) << r.body; }},
+       [](const http::HttpResponse& r) { EXPECT_NE(r.body.find(kParentSddl), std::string::npos) << r.body; }},
   };
   for (auto& e : table) {
     SCOPED_TRACE(e.name);

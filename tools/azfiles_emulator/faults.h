@@ -22,7 +22,7 @@
 #include <random>
 #include <string>
 
-#include "azure/http_transport.h"
+#include "http/http_transport.h"
 
 namespace arbor::azfiles {
 

@@ -10,25 +10,25 @@
 #include <vector>
 
 #include "api_error.h"
-#include "azure/http_transport.h"
+#include "http/http_transport.h"
 #include "base/file_util.h"
 
 namespace arbor::azfiles {
 
-using azure::HeaderList;
+using http::HeaderList;
 
 struct EmuRequest {
   std::string method;
   std::string raw_path;   // as received, percent-encoded
   std::string raw_query;  // as received, without '?'
-  HeaderList headers;     // as received
+  http::HeaderList headers;     // as received
   std::string body;
 
   // Parsed from raw_path and raw_query by Parse().
   std::string account;
   std::string share;
   std::string path;  // decoded, share-relative, no leading or trailing '/'
-  HeaderList query;  // decoded
+  http::HeaderList query;  // decoded
 
   // Splits /account/share/path and decodes the query. 400 InvalidUri on bad encoding.
   // A path whose first segment is not `account` is read as /share/path for `account`, the
@@ -51,7 +51,7 @@ struct FileBody {
 
 struct EmuResponse {
   int status = 200;
-  HeaderList headers;
+  http::HeaderList headers;
   std::string body;
   std::string content_type;
   std::unique_ptr<FileBody> file_body;  // replaces `body` when set

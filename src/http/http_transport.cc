@@ -1,8 +1,8 @@
-#include "azure/http_transport.h"
+#include "http/http_transport.h"
 
 #include <strings.h>
 
-namespace arbor::azure {
+namespace arbor::http {
 
 const std::string* HttpResponse::FindHeader(std::string_view name) const {
   for (const auto& [n, value] : headers) {
@@ -11,4 +11,4 @@ const std::string* HttpResponse::FindHeader(std::string_view name) const {
   return nullptr;
 }
 
-}  // namespace arbor::azure
+}  // namespace arbor::http

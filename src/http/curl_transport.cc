@@ -1,14 +1,13 @@
 // libcurl implementation of HttpTransport.
 #include <curl/curl.h>
-
 #include <strings.h>
 
 #include <mutex>
 #include <vector>
 
-#include "azure/http_transport.h"
+#include "http/http_transport.h"
 
-namespace arbor::azure {
+namespace arbor::http {
 namespace {
 
 struct Exchange {
@@ -52,9 +51,15 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
 
 bool IsTransient(CURLcode code) {
   switch (code) {
-    case CURLE_COULDNT_CONNECT: case CURLE_COULDNT_RESOLVE_HOST: case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_SEND_ERROR: case CURLE_RECV_ERROR: case CURLE_GOT_NOTHING: case CURLE_PARTIAL_FILE:
-    case CURLE_HTTP2: case CURLE_HTTP2_STREAM:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
       return true;
     default:
       return false;
@@ -99,7 +104,8 @@ class CurlTransport final : public HttpTransport {
     curl_slist_free_all(headers);
     Release(h, rc == CURLE_OK);
     if (ex.too_large) {
-      return Status::Corruption("response body exceeds " + std::to_string(options_.max_response_bytes) + " bytes");
+      return Status::Corruption("response body exceeds " + std::to_string(options_.max_response_bytes) +
+                                " bytes");
     }
     if (rc != CURLE_OK) return TransportError(rc, request);
     response.status = static_cast<int>(status);
@@ -165,4 +171,4 @@ std::unique_ptr<HttpTransport> NewCurlTransport(const TransportOptions& options)
   return std::make_unique<CurlTransport>(options);
 }
 
-}  // namespace arbor::azure
+}  // namespace arbor::http

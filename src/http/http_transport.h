@@ -1,4 +1,5 @@
-// One HTTP exchange, no retries: the seam between the Azure Files client and the network.
+// One HTTP exchange, no retries: the seam between the service clients (Azure Files, Azure Blob,
+// S3) and the network.
 //
 // NewCurlTransport keeps a pool of libcurl handles, so keep-alive connections are reused
 // and up to `max_connections` requests run in parallel from different threads.
@@ -17,7 +18,7 @@
 
 #include "base/status.h"
 
-namespace arbor::azure {
+namespace arbor::http {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
@@ -53,4 +54,4 @@ class HttpTransport {
 
 std::unique_ptr<HttpTransport> NewCurlTransport(const TransportOptions& options);
 
-}  // namespace arbor::azure
+}  // namespace arbor::http
