@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/repo_namespace.h"
+#include "store/open_store.h"
 
 namespace arbor::cli {
 

@@ -2,6 +2,7 @@
 
 #include "cli/catalog_context.h"
 #include "job_handlers/share_repository.h"
+#include "store/store_location.h"
 
 namespace arbor::cli {
 namespace {
@@ -28,7 +29,8 @@ Result<RepoNamespace> ResolveThroughCatalog(const GlobalOptions& g, CatalogSessi
   if (ns.location.empty() && !share->repository_id.empty()) {
     ARBOR_ASSIGN_OR_RETURN(catalog::Repository row,
                            s.catalog->repositories().Find(s.principal, share->repository_id));
-    ARBOR_ASSIGN_OR_RETURN(ns.location, job_handlers::StoreLocation(row.url));
+    ARBOR_ASSIGN_OR_RETURN(StoreLocation parsed, ParseStoreLocation(row.url));
+    ns.location = parsed.ToString();
   }
   return ns;
 }

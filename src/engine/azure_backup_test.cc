@@ -16,6 +16,7 @@
 #include "engine/restore.h"
 #include "engine/tree_walk.h"
 #include "hash/quickxor.h"
+#include "store/open_store.h"
 #include "support/temp_dir.h"
 
 namespace arbor {

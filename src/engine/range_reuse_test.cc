@@ -4,6 +4,7 @@
 
 #include "base/file_util.h"
 #include "engine/chunk_writer.h"
+#include "store/open_store.h"
 #include "support/temp_dir.h"
 
 namespace arbor {

@@ -17,15 +17,11 @@
 
 namespace arbor::job_handlers {
 
-// The location OpenObjectStore understands for a catalog repository URL: "file:///srv/x"
-// and "/srv/x" are "/srv/x"; "local:..." passes through. Unsupported for schemes this
-// build has no store for (azblob://, s3://, sftp://).
-Result<std::string> StoreLocation(const std::string& repository_url);
-
 // `create`: initialise the namespace (and the store's folder) if missing; otherwise
 // NotFound when the share has never been backed up. InvalidArgument for a share without
 // a repository. Every lookup is scoped by `p`.
-Result<std::unique_ptr<Repository>> OpenShareRepository(catalog::Catalog& catalog, const catalog::Principal& p,
+Result<std::unique_ptr<Repository>> OpenShareRepository(catalog::Catalog& catalog,
+                                                        const catalog::Principal& p,
                                                         const catalog::Share& share, bool create);
 
 }  // namespace arbor::job_handlers

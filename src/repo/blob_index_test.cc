@@ -2,12 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "store/open_store.h"
 #include "support/temp_dir.h"
 
 namespace arbor {
 namespace {
 
-FinishedPack FakePack(const std::string& name, const std::vector<std::pair<format::BlobType, Digest>>& blobs) {
+FinishedPack FakePack(const std::string& name,
+                      const std::vector<std::pair<format::BlobType, Digest>>& blobs) {
   FinishedPack p;
   p.id = Sha256Of(name);
   uint32_t off = 512;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "store/open_store.h"
 #include "support/temp_dir.h"
 
 namespace arbor {
@@ -9,7 +10,9 @@ namespace {
 
 class IndexSegmentTest : public ::testing::Test {
  protected:
-  void SetUp() override { store_ = std::move(OpenObjectStore(testing::MakeTempDir("arbor-idx"), true)).value(); }
+  void SetUp() override {
+    store_ = std::move(OpenObjectStore(testing::MakeTempDir("arbor-idx"), true)).value();
+  }
 
   std::vector<IndexEntry> Entries(int n) {
     std::vector<IndexEntry> out;
@@ -61,12 +64,14 @@ TEST_F(IndexSegmentTest, ForEachVisitsInIdOrder) {
   ASSERT_TRUE(reader.ok());
   Digest last;
   int n = 0;
-  ASSERT_TRUE((*reader)->ForEach([&](const IndexEntry& e) {
-    EXPECT_LT(last, e.id);
-    last = e.id;
-    ++n;
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE((*reader)
+                  ->ForEach([&](const IndexEntry& e) {
+                    EXPECT_LT(last, e.id);
+                    last = e.id;
+                    ++n;
+                    return Status::Ok();
+                  })
+                  .ok());
   EXPECT_EQ(n, 300);
 }
 

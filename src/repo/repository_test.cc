@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "base/file_util.h"
+#include "store/open_store.h"
 #include "support/temp_dir.h"
 
 namespace arbor {
@@ -94,13 +95,17 @@ TEST_F(RepositoryTest, ExclusiveLockExcludesSharedAndDeadOwnersAreStale) {
   EXPECT_TRUE(repo->Lock(LockKind::kShared, std::chrono::seconds(0)).status().Is(StatusCode::kBusy));
   exclusive->reset();
   // A lock left by a process that no longer exists (pid far beyond pid_max).
-  ASSERT_TRUE(repo->store()->Put("default/default/locks/dead",
-                                 format::Header(format::kLockMagic, 1) +
-                                     R"({"kind":"exclusive","host":")" + [] {
-                                       char h[256] = {};
-                                       gethostname(h, 255);
-                                       return std::string(h);
-                                     }() + R"(","pid":99999999,"refreshed_ns":9000000000000000000})").ok());
+  ASSERT_TRUE(repo->store()
+                  ->Put(
+                      "default/default/locks/dead",
+                      format::Header(format::kLockMagic, 1) + R"({"kind":"exclusive","host":")" +
+                          [] {
+                            char h[256] = {};
+                            gethostname(h, 255);
+                            return std::string(h);
+                          }() +
+                          R"(","pid":99999999,"refreshed_ns":9000000000000000000})")
+                  .ok());
   EXPECT_TRUE(repo->Lock(LockKind::kShared, std::chrono::seconds(0)).ok());
 }
 

@@ -4,6 +4,7 @@
 
 #include "base/file_util.h"
 #include "store/object_store_conformance.h"
+#include "store/open_store.h"
 #include "support/temp_dir.h"
 
 namespace arbor {

@@ -32,9 +32,7 @@ LocalStore::LocalStore(std::string root) : root_(std::move(root)) {}
 
 std::string LocalStore::PathOf(std::string_view key) const { return root_ + "/" + std::string(key); }
 
-Status LocalStore::EnsureParent(const std::string& path) {
-  return MakeDirs(path.substr(0, path.rfind('/')));
-}
+Status LocalStore::EnsureParent(const std::string& path) { return MakeDirs(path.substr(0, path.rfind('/'))); }
 
 Status LocalStore::Put(std::string_view key, std::string_view data) {
   if (!ValidKey(key)) return Status::InvalidArgument("invalid object key '" + std::string(key) + "'");
@@ -153,13 +151,8 @@ Status LocalStore::Delete(std::string_view key) {
   return Status::Ok();
 }
 
-Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& location, bool create) {
-  std::string path = location;
-  if (path.rfind("local:", 0) == 0) path = path.substr(6);
-  if (path.find("://") != std::string::npos) {
-    return Status::Unsupported("unsupported repository location '" + location +
-                               "' (this build supports local directories)");
-  }
+Result<std::unique_ptr<ObjectStore>> OpenLocalStore(const std::string& dir, bool create) {
+  std::string path = dir;
   while (path.size() > 1 && path.back() == '/') path.pop_back();
   if (path.empty()) return Status::InvalidArgument("empty repository location");
   std::error_code ec;

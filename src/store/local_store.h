@@ -49,4 +49,7 @@ class LocalStore final : public ObjectStore {
   std::list<std::string> lru_;  // most recently used first
 };
 
+// Opens the directory `dir` (made first when `create`); NotFound when it is missing.
+Result<std::unique_ptr<ObjectStore>> OpenLocalStore(const std::string& dir, bool create);
+
 }  // namespace arbor

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "store/object_store_conformance.h"
+#include "store/open_store.h"
 #include "support/temp_dir.h"
 
 namespace arbor {
@@ -15,8 +16,7 @@ std::unique_ptr<ObjectStore> MakeLocal() {
   return store.ok() ? std::move(store).value() : nullptr;
 }
 
-INSTANTIATE_TEST_SUITE_P(Local, ObjectStoreConformance,
-                         ::testing::Values(StoreFactory{"local", &MakeLocal}),
+INSTANTIATE_TEST_SUITE_P(Local, ObjectStoreConformance, ::testing::Values(StoreFactory{"local", &MakeLocal}),
                          [](const auto& param_info) { return param_info.param.name; });
 
 TEST(LocalStoreTest, LeftoverTemporariesAreInvisible) {
@@ -27,7 +27,13 @@ TEST(LocalStoreTest, LeftoverTemporariesAreInvisible) {
   // What a writer killed between create and rename leaves behind.
   ASSERT_TRUE(WriteFileAtomic(dir + "/t/s/index/abc.tmp-123-456", "partial").ok());
   int count = 0;
-  ASSERT_TRUE((*store)->List("t/", [&](const ObjectInfo&) { ++count; return Status::Ok(); }).ok());
+  ASSERT_TRUE((*store)
+                  ->List("t/",
+                         [&](const ObjectInfo&) {
+                           ++count;
+                           return Status::Ok();
+                         })
+                  .ok());
   EXPECT_EQ(count, 0);
 }
 

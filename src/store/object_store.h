@@ -55,8 +55,4 @@ class ObjectStore {
   virtual std::string StagingDir() const = 0;
 };
 
-// Opens a store from a location: a plain path or "local:PATH" (more schemes come
-// with more backends). Creates nothing: the directory must exist unless `create`.
-Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& location, bool create);
-
 }  // namespace arbor

@@ -14,10 +14,13 @@ namespace {
 
 std::set<std::string> ListKeys(ObjectStore* store, const std::string& prefix) {
   std::set<std::string> keys;
-  EXPECT_TRUE(store->List(prefix, [&](const ObjectInfo& info) {
-    keys.insert(info.key);
-    return Status::Ok();
-  }).ok());
+  EXPECT_TRUE(store
+                  ->List(prefix,
+                         [&](const ObjectInfo& info) {
+                           keys.insert(info.key);
+                           return Status::Ok();
+                         })
+                  .ok());
   return keys;
 }
 
@@ -56,7 +59,8 @@ TEST_P(ObjectStoreConformance, ListByPrefixSeesOnlyCompleteObjects) {
   ASSERT_TRUE(store_->Put("t/s/packs/bb/2", "y").ok());
   ASSERT_TRUE(store_->Put("t/s/index/3", "z").ok());
   ASSERT_TRUE(store_->Put("t/other/packs/cc/4", "w").ok());
-  EXPECT_EQ(ListKeys(store_.get(), "t/s/packs/"), (std::set<std::string>{"t/s/packs/aa/1", "t/s/packs/bb/2"}));
+  EXPECT_EQ(ListKeys(store_.get(), "t/s/packs/"),
+            (std::set<std::string>{"t/s/packs/aa/1", "t/s/packs/bb/2"}));
   EXPECT_EQ(ListKeys(store_.get(), "t/s/").size(), 3U);
   EXPECT_TRUE(ListKeys(store_.get(), "nothing/").empty());
 }

@@ -6,11 +6,11 @@
 //                            ::testing::Values(StoreFactory{"local", &MakeLocal}));
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "store/object_store.h"
 
@@ -24,7 +24,10 @@ struct StoreFactory {
 
 class ObjectStoreConformance : public ::testing::TestWithParam<StoreFactory> {
  protected:
-  void SetUp() override { store_ = GetParam().make(); ASSERT_NE(store_, nullptr); }
+  void SetUp() override {
+    store_ = GetParam().make();
+    ASSERT_NE(store_, nullptr);
+  }
   std::unique_ptr<ObjectStore> store_;
 };
 

@@ -20,6 +20,7 @@
 #include "hash/sha256.h"
 #include "repo/format.h"
 #include "source/posix_source.h"
+#include "store/open_store.h"
 #include "support/temp_dir.h"
 
 namespace arbor::crash {

@@ -12,6 +12,7 @@
 #include "engine/backup.h"
 #include "source/posix_source.h"
 #include "store/object_store.h"
+#include "store/open_store.h"
 #include "support/temp_dir.h"
 
 namespace arbor::testing {

@@ -1,0 +1,28 @@
+// StoreOptions: what opening a store needs besides its location. Each field comes from a
+// command-line flag, else from the environment variable its ecosystem uses
+// (FromEnvironment), else a default. Secrets are not here: each backend reads its
+// credentials where its ecosystem keeps them (Azure: AZURE_STORAGE_CONNECTION_STRING or
+// AZURE_STORAGE_ACCOUNT with AZURE_STORAGE_KEY / AZURE_STORAGE_SAS_TOKEN; S3:
+// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; SFTP: the ssh agent,
+// ~/.ssh or ssh_key), and never puts them in a message.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace arbor {
+
+struct StoreOptions {
+  std::string s3_endpoint;          // --s3-endpoint, $ARBOR_S3_ENDPOINT; empty: AWS for s3_region
+  std::string s3_region;            // $AWS_DEFAULT_REGION, $AWS_REGION; empty: us-east-1
+  std::string s3_url_style;         // --s3-url-style path|virtual; empty: path for a custom endpoint
+  std::string ssh_key;              // --ssh-key, $ARBOR_SSH_KEY; empty: the agent, then ~/.ssh/id_*
+  std::string known_hosts;          // empty: ~/.ssh/known_hosts
+  uint64_t limit_upload_kib = 0;    // --limit-upload KiB/s; 0: unlimited
+  uint64_t limit_download_kib = 0;  // --limit-download KiB/s; 0: unlimited
+
+  // The defaults above, filled from the environment.
+  static StoreOptions FromEnvironment();
+};
+
+}  // namespace arbor
