@@ -53,7 +53,9 @@ Status Status::Annotate(std::string_view context) const {
   std::string m(context);
   m += ": ";
   m += message_;
-  return {code_, std::move(m)};
+  Status out(code_, std::move(m));
+  out.retry_after_ = retry_after_;
+  return out;
 }
 
 }  // namespace arbor

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cassert>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,12 +65,23 @@ class [[nodiscard]] Status {
   bool Is(StatusCode c) const { return code_ == c; }
   // "NotFound: snapshot 1a2b not found"
   std::string ToString() const;
-  // Prefixes the message with context ("reading pack 1a2b: ..."), keeping the code.
+  // Prefixes the message with context ("reading pack 1a2b: ..."), keeping the code and
+  // the retry hint.
   Status Annotate(std::string_view context) const;
+  // For a transient error: how long the service asked to wait before a retry (an HTTP
+  // Retry-After); zero when it did not say. Travels with the status, so a retrying
+  // wrapper far from the HTTP layer can honour it.
+  std::chrono::milliseconds retry_after() const { return retry_after_; }
+  Status WithRetryAfter(std::chrono::milliseconds wait) const {
+    Status copy = *this;
+    copy.retry_after_ = wait;
+    return copy;
+  }
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::chrono::milliseconds retry_after_{0};
 };
 
 // A value or an error. Accessing value() of an error is a bug (asserted).

@@ -38,5 +38,11 @@ TEST(ResultTest, PropagatesErrorsThroughAssignOrReturn) {
   EXPECT_EQ(r.status().message(), "odd");
 }
 
+TEST(StatusTest, RetryAfterTravelsThroughAnnotate) {
+  Status busy = Status::Unavailable("server busy").WithRetryAfter(std::chrono::milliseconds(1500));
+  EXPECT_EQ(busy.Annotate("putting pack").retry_after(), std::chrono::milliseconds(1500));
+  EXPECT_EQ(Status::Unavailable("x").retry_after(), std::chrono::milliseconds(0));
+}
+
 }  // namespace
 }  // namespace arbor
