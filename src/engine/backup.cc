@@ -1,5 +1,7 @@
 #include "engine/backup.h"
 
+#include "repo/staging.h"
+
 #include <dirent.h>
 #include <signal.h>
 #include <unistd.h>
@@ -516,23 +518,9 @@ Result<std::optional<Snapshot>> FindParentSnapshot(Repository& repo, const Backu
   return std::optional<Snapshot>();
 }
 
-void CleanStaleStaging(const std::string& staging_dir) {
-  DIR* d = ::opendir(staging_dir.c_str());
-  if (d == nullptr) return;
-  while (dirent* e = ::readdir(d)) {
-    std::string name = e->d_name;
-    long pid = 0;
-    if (name.rfind("pack-", 0) != 0 || std::sscanf(name.c_str(), "pack-%ld-", &pid) != 1) continue;
-    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
-      ::unlink((staging_dir + "/" + name).c_str());
-    }
-  }
-  ::closedir(d);
-}
-
 Result<BackupResult> RunBackup(Repository& repo, Source& source, const BackupOptions& options) {
   auto start = std::chrono::steady_clock::now();
-  CleanStaleStaging(repo.store()->StagingDir());
+  (void)CleanStaleStaging(repo.store()->StagingDir());
   ARBOR_ASSIGN_OR_RETURN(auto lock, repo.Lock(LockKind::kShared, std::chrono::seconds(60)));
   ARBOR_ASSIGN_OR_RETURN(auto parent, FindParentSnapshot(repo, options, source.Kind()));
   source.SetBlobSink([&repo](std::string_view data) -> Result<Digest> {

@@ -69,7 +69,4 @@ Result<BackupResult> RunBackup(Repository& repo, Source& source, const BackupOpt
 Result<std::optional<Snapshot>> FindParentSnapshot(Repository& repo, const BackupOptions& options,
                                                    std::string_view source_kind);
 
-// Removes staging files left by backups whose process no longer exists.
-void CleanStaleStaging(const std::string& staging_dir);
-
 }  // namespace arbor

@@ -4,7 +4,7 @@
 #include <set>
 #include <unordered_set>
 
-#include "engine/backup.h"
+#include "repo/staging.h"
 #include "repo/format.h"
 
 namespace arbor {
@@ -98,7 +98,7 @@ Status RefuseOnDamage(Repository& repo, const std::vector<DamagedObject>& snapsh
 Result<PruneResult> RunPrune(Repository& repo, const PruneOptions& options) {
   ARBOR_ASSIGN_OR_RETURN(auto lock, repo.Lock(LockKind::kExclusive, options.lock_wait));
   ARBOR_RETURN_IF_ERROR(RepoLock::RemoveStale(repo.store(), repo.prefix()).status());
-  CleanStaleStaging(repo.store()->StagingDir());
+  (void)CleanStaleStaging(repo.store()->StagingDir());
   PruneResult r;
   std::vector<DamagedObject> damaged;
   ARBOR_ASSIGN_OR_RETURN(auto snapshots, repo.ListSnapshots(&damaged));

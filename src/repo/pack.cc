@@ -8,6 +8,7 @@
 #include <atomic>
 
 #include "base/coding.h"
+#include "repo/staging.h"
 
 namespace arbor {
 
@@ -26,16 +27,12 @@ la_ssize_t WriteToPack(archive* /*a*/, void* writer, const void* buf, size_t len
 
 constexpr size_t kTrailerRecordSize = 1 + 32 + 4 + 4 + 4;
 
-std::string UniqueStagingName(const std::string& dir) {
-  static std::atomic<uint64_t> counter{0};
-  return dir + "/pack-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".tmp";
-}
 
 }  // namespace
 
 Result<std::unique_ptr<PackWriter>> PackWriter::Create(const std::string& staging_dir) {
   std::unique_ptr<PackWriter> w(new PackWriter());
-  w->path_ = UniqueStagingName(staging_dir);
+  w->path_ = NewStagingPath(staging_dir);
   w->fd_.reset(::open(w->path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!w->fd_.valid()) return Status::FromErrno(errno, "creating pack " + w->path_);
   archive* a = archive_write_new();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/hex.h"
+#include "base/process.h"
 #include "repo/format.h"
 
 namespace arbor {
@@ -22,11 +23,6 @@ int64_t NowNs() {
       .count();
 }
 
-std::string Hostname() {
-  char buf[256] = {};
-  ::gethostname(buf, sizeof buf - 1);
-  return buf;
-}
 
 struct LockInfo {
   std::string key;
@@ -37,7 +33,7 @@ struct LockInfo {
 };
 
 bool IsStale(const LockInfo& l) {
-  if (l.host == Hostname() && l.pid > 0 && ::kill(static_cast<pid_t>(l.pid), 0) != 0 && errno == ESRCH) return true;
+  if (l.host == HostName() && l.pid > 0 && !ProcessAlive(static_cast<long>(l.pid))) return true;
   return NowNs() - l.refreshed_ns > std::chrono::duration_cast<std::chrono::nanoseconds>(kStaleAfter).count();
 }
 
@@ -81,7 +77,7 @@ RepoLock::RepoLock(ObjectStore* store, std::string key, LockKind kind)
 
 Status RepoLock::Write() {
   nlohmann::json j = {{"kind", kind_ == LockKind::kExclusive ? "exclusive" : "shared"},
-                      {"host", Hostname()},
+                      {"host", HostName()},
                       {"pid", static_cast<int64_t>(::getpid())},
                       {"refreshed_ns", NowNs()}};
   return store_->Put(key_, format::Header(format::kLockMagic, format::kLockVersion) + j.dump());
