@@ -67,7 +67,7 @@ bool DirResolver::StillAt(const UniqueFd& fd, const std::string& expected) const
          expected.compare(0, expected.size(), buf, n) == 0;
 }
 
-DirResolver::Handle DirResolver::Cached(const std::string& path) {
+DirResolver::Handle DirResolver::Cached(const std::string& path, Check check) {
   Handle handle;
   std::string expected;
   {
@@ -78,7 +78,7 @@ DirResolver::Handle DirResolver::Cached(const std::string& path) {
     lru_.splice(lru_.begin(), lru_, it->second.lru);
     expected = root_real_ == "/" ? path : root_real_ + path;
   }
-  if (StillAt(*handle, expected)) return handle;
+  if (check == Check::kNone || StillAt(*handle, expected)) return handle;
   std::lock_guard lock(mu_);
   auto it = cache_.find(path);
   if (it != cache_.end() && it->second.handle == handle) {
@@ -105,7 +105,7 @@ void DirResolver::Insert(const std::string& path, Handle handle) {
   }
 }
 
-Result<DirResolver::Handle> DirResolver::OpenDir(std::string_view path) {
+Result<DirResolver::Handle> DirResolver::OpenDir(std::string_view path, Check check) {
   ARBOR_RETURN_IF_ERROR(CheckPath(path));
   if (path == "/") return Root();
   const std::string p(path);
@@ -113,7 +113,7 @@ Result<DirResolver::Handle> DirResolver::OpenDir(std::string_view path) {
   Handle current;
   size_t reached = p.size();
   while (reached > 0) {
-    if ((current = Cached(p.substr(0, reached)))) break;
+    if ((current = Cached(p.substr(0, reached), check))) break;
     reached = p.rfind('/', reached - 1);
   }
   if (!current) {
@@ -132,11 +132,13 @@ Result<DirResolver::Handle> DirResolver::OpenDir(std::string_view path) {
   return current;
 }
 
-Result<std::pair<DirResolver::Handle, std::string>> DirResolver::OpenParent(std::string_view path) {
+Result<std::pair<DirResolver::Handle, std::string>> DirResolver::OpenParent(std::string_view path,
+                                                                            Check check) {
   ARBOR_RETURN_IF_ERROR(CheckPath(path));
   if (path == "/") return Status::InvalidArgument("the root has no parent directory");
   size_t slash = path.rfind('/');
-  ARBOR_ASSIGN_OR_RETURN(Handle dir, OpenDir(slash == 0 ? std::string_view("/") : path.substr(0, slash)));
+  ARBOR_ASSIGN_OR_RETURN(Handle dir,
+                         OpenDir(slash == 0 ? std::string_view("/") : path.substr(0, slash), check));
   return std::make_pair(std::move(dir), std::string(path.substr(slash + 1)));
 }
 

@@ -11,8 +11,9 @@
 // Recently opened directories stay open in a bounded cache. A cached handle is used
 // only while the kernel still names it by the path it was opened as
 // (/proc/self/fd/N), so a directory renamed, replaced or removed since is opened
-// afresh: a caller always reaches what is at the path now. Handles whose full path
-// exceeds PATH_MAX cannot be checked that way and are not cached.
+// afresh: a caller always reaches what is at the path now (unless it asks for
+// Check::kNone and checks what it reaches itself). Handles whose full path exceeds
+// PATH_MAX cannot be checked that way and are not cached.
 //
 // Thread safety: every method may be called from any number of threads.
 #pragma once
@@ -47,11 +48,19 @@ class DirResolver {
   // root() + path, for messages.
   std::string Display(std::string_view path) const;
 
+  // Whether a cached directory is checked to still be at its path before use.
+  enum class Check {
+    kPath,  // yes (one readlink of /proc/self/fd/N): what is at the path now
+    // No: for a caller that then checks the entry it reaches below by its own means
+    // (the inode it expects), and asks again with kPath when that check fails.
+    kNone,
+  };
+
   // The directory at `path`.
-  Result<Handle> OpenDir(std::string_view path);
+  Result<Handle> OpenDir(std::string_view path, Check check = Check::kPath);
   // The directory holding `path`'s last name, and that name ("/a/b" -> "/a", "b").
   // InvalidArgument for "/".
-  Result<std::pair<Handle, std::string>> OpenParent(std::string_view path);
+  Result<std::pair<Handle, std::string>> OpenParent(std::string_view path, Check check = Check::kPath);
   // Adds a directory the caller opened itself at `path` (a listing primes the cache for
   // the calls on its entries that follow). Takes ownership of `fd`.
   void Keep(std::string_view path, UniqueFd fd);
@@ -60,8 +69,8 @@ class DirResolver {
 
  private:
   Result<Handle> Root();
-  // The cached handle for `path` if the kernel still names it so, else null.
-  Handle Cached(const std::string& path);
+  // The cached handle for `path` (with kPath: if the kernel still names it so), else null.
+  Handle Cached(const std::string& path, Check check);
   void Insert(const std::string& path, Handle handle);
   bool StillAt(const UniqueFd& fd, const std::string& path) const;
 

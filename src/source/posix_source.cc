@@ -46,6 +46,14 @@ Status ReadLink(int dirfd, const std::string& name, const std::string& path, Nod
   return Status::Ok();
 }
 
+// The entry a listing or Stat returned is reached through its cached directory without
+// checking that directory is still at its path (which costs a readlink per call): the
+// entry's inode is the check. When it is not the node's, the directory at the path now
+// is used.
+bool SameEntry(const struct stat& st, const Node& node) {
+  return node.inode != 0 && st.st_ino == node.inode && st.st_dev == node.device;
+}
+
 class PosixFileReader final : public FileReader {
  public:
   PosixFileReader(UniqueFd fd, uint64_t size, bool maybe_sparse)
@@ -205,6 +213,20 @@ void PosixSource::ListNames(int dirfd, const std::string& dir, std::vector<std::
   }
 }
 
+Result<std::pair<DirResolver::Handle, std::string>> PosixSource::ParentOf(const std::string& path,
+                                                                          const Node& node) {
+  if (node.inode != 0) {
+    auto cached = resolver_.OpenParent(path, DirResolver::Check::kNone);
+    struct stat st {};
+    if (cached.ok() &&
+        ::fstatat(cached->first->get(), cached->second.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+        SameEntry(st, node)) {
+      return cached;
+    }
+  }
+  return resolver_.OpenParent(path);
+}
+
 Status PosixSource::LoadExtended(const std::string& path, Node* node) {
   node->xattrs.clear();
   // The l* calls take a path: the entry's name under its open directory, which is
@@ -212,7 +234,7 @@ Status PosixSource::LoadExtended(const std::string& path, Node* node) {
   DirResolver::Handle dir;
   std::string where = "/";
   if (path != "/") {
-    ARBOR_ASSIGN_OR_RETURN(auto parent, resolver_.OpenParent(path));
+    ARBOR_ASSIGN_OR_RETURN(auto parent, ParentOf(path, *node));
     dir = std::move(parent.first);
     where = FdEntryPath(dir->get(), parent.second);
   }
@@ -240,8 +262,8 @@ Status PosixSource::LoadExtended(const std::string& path, Node* node) {
   return Status::Ok();
 }
 
-Result<std::unique_ptr<FileReader>> PosixSource::Open(const std::string& path, const Node& node) {
-  ARBOR_ASSIGN_OR_RETURN(auto parent, resolver_.OpenParent(path));
+Result<UniqueFd> PosixSource::OpenFile(const std::string& path, DirResolver::Check check) {
+  ARBOR_ASSIGN_OR_RETURN(auto parent, resolver_.OpenParent(path, check));
   int dirfd = parent.first->get();
   const char* name = parent.second.c_str();
   // O_NOATIME keeps a backup from touching atimes; it is refused for files we do
@@ -249,11 +271,23 @@ Result<std::unique_ptr<FileReader>> PosixSource::Open(const std::string& path, c
   UniqueFd fd(::openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOATIME));
   if (!fd.valid() && errno == EPERM) fd.reset(::openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (!fd.valid()) return Status::FromErrno(errno, "opening " + path);
+  return fd;
+}
+
+Result<std::unique_ptr<FileReader>> PosixSource::Open(const std::string& path, const Node& node) {
+  // The inode opened is the check on the unchecked cached directory (see SameEntry).
   struct stat st {};
-  bool maybe_sparse = false;
-  if (::fstat(fd.get(), &st) == 0) {
-    maybe_sparse = static_cast<uint64_t>(st.st_blocks) * 512 < static_cast<uint64_t>(st.st_size);
+  UniqueFd fd;
+  if (node.inode != 0) {
+    auto cached = OpenFile(path, DirResolver::Check::kNone);
+    if (cached.ok() && ::fstat(cached->get(), &st) == 0 && SameEntry(st, node))
+      fd = std::move(cached).value();
   }
+  if (!fd.valid()) {
+    ARBOR_ASSIGN_OR_RETURN(fd, OpenFile(path, DirResolver::Check::kPath));
+    if (::fstat(fd.get(), &st) != 0) st = {};
+  }
+  bool maybe_sparse = static_cast<uint64_t>(st.st_blocks) * 512 < static_cast<uint64_t>(st.st_size);
   return std::unique_ptr<FileReader>(
       std::make_unique<PosixFileReader>(std::move(fd), node.size, maybe_sparse));
 }

@@ -32,6 +32,12 @@ class PosixSource final : public Source {
   Status List(const std::string& dir, std::vector<Node>* children, std::vector<Status>* warnings) override;
   Status LoadExtended(const std::string& path, Node* node) override;
   Result<std::unique_ptr<FileReader>> Open(const std::string& path, const Node& node) override;
+  // The file id is the inode (with the device): it survives renames and moves within
+  // a file system. An inode can be reused once freed; the engine tells a reused inode
+  // from the same file by its ctime, or for a moved file by its birth time.
+  bool StableFileIds() const override { return true; }
+  // statx birth times cannot be set by any system call.
+  bool FixedBirthTimes() const override { return true; }
 
   // The second half of List: examines `names`, read from the directory open as
   // `dirfd` (at `dir`), into `children`, sorted by name with duplicates dropped. A name
@@ -45,6 +51,9 @@ class PosixSource final : public Source {
  private:
   void FillOwnerNames(Node* node);
   Result<Node> StatAt(int dirfd, const std::string& name, const std::string& path);
+  // The directory holding `path` (which `node` describes) and the entry's name.
+  Result<std::pair<DirResolver::Handle, std::string>> ParentOf(const std::string& path, const Node& node);
+  Result<UniqueFd> OpenFile(const std::string& path, DirResolver::Check check);
 
   DirResolver resolver_;
   std::mutex names_mu_;

@@ -188,12 +188,48 @@ TEST_F(PosixSourceTest, FileIdAndBirthTimeSurviveARename) {
   EXPECT_EQ(after->btime_ns, before->btime_ns);
   struct statx stx {};
   ASSERT_EQ(::statx(AT_FDCWD, (dir_ + "/after").c_str(), 0, STATX_BTIME, &stx), 0);
+  EXPECT_TRUE(source_.StableFileIds());
+  EXPECT_TRUE(source_.FixedBirthTimes());
   if (stx.stx_mask & STATX_BTIME) {
     EXPECT_NE(after->btime_ns, 0);
   }
   auto root = source_.Stat("/");
   ASSERT_TRUE(root.ok()) << root.status().ToString();
   EXPECT_TRUE(root->IsDir());
+}
+
+// Open and LoadExtended go through the directory cached by an earlier listing without
+// checking it is still at its path; the inode they reach is the check. A directory
+// moved away and replaced since: the file now at the path, which the caller describes,
+// is the one read, not its namesake in the moved directory.
+TEST_F(PosixSourceTest, OpenReachesTheFileItIsGivenThroughAStaleCachedDirectory) {
+  ASSERT_EQ(::mkdir((dir_ + "/p").c_str(), 0755), 0);
+  Write("/p/f", "old");
+  std::vector<Node> listed;
+  std::vector<Status> warnings;
+  ASSERT_TRUE(source_.List(dir_ + "/p", &listed, &warnings).ok());  // caches /p
+  ASSERT_EQ(listed.size(), 1U);
+  ASSERT_EQ(::rename((dir_ + "/p").c_str(), (dir_ + "/p-moved").c_str()), 0);
+  ASSERT_EQ(::mkdir((dir_ + "/p").c_str(), 0755), 0);
+  Write("/p/f", "new");
+  ASSERT_EQ(::setxattr((dir_ + "/p/f").c_str(), "user.which", "new", 3, 0), 0);
+  PosixSource other;  // describes what is at the path now, without touching source_'s cache
+  auto now = other.Stat(dir_ + "/p/f");
+  ASSERT_TRUE(now.ok());
+
+  auto read = [&](const Node& node) {
+    auto reader = source_.Open(dir_ + "/p/f", node);
+    if (!reader.ok()) return reader.status().ToString();
+    char buf[8] = {};
+    auto n = (*reader)->ReadAt(0, buf, sizeof buf);
+    return n.ok() ? std::string(buf, *n) : n.status().ToString();
+  };
+  EXPECT_EQ(read(*now), "new");
+  Node extended = *now;
+  ASSERT_TRUE(source_.LoadExtended(dir_ + "/p/f", &extended).ok());
+  EXPECT_EQ(extended.xattrs, (std::vector<std::pair<std::string, std::string>>{{"user.which", "new"}}));
+  // Without an inode to check, the path decides.
+  EXPECT_EQ(read(Node{}), "new");
 }
 
 }  // namespace
