@@ -8,6 +8,7 @@
 
 #include <vector>
 
+#include "support/deep_tree.h"
 #include "support/temp_dir.h"
 
 namespace arbor {
@@ -35,16 +36,10 @@ class DirResolverTest : public ::testing::Test {
 };
 
 TEST_F(DirResolverTest, ReachesDirectoriesBelowPathMax) {
-  // 20 levels of 250-byte names: 5,000+ bytes, more than PATH_MAX.
   DirResolver resolver(root_);
-  std::string path;
-  UniqueFd dir(::open(root_.c_str(), O_RDONLY | O_DIRECTORY));
-  for (int level = 0; level < 20; ++level) {
-    std::string name = "L" + std::to_string(level) + std::string(250 - 1 - std::to_string(level).size(), 'x');
-    ASSERT_EQ(::mkdirat(dir.get(), name.c_str(), 0755), 0);
-    dir.reset(::openat(dir.get(), name.c_str(), O_RDONLY | O_DIRECTORY));
-    path += "/" + name;
-  }
+  UniqueFd dir = testing::OpenDeepTree(root_, /*make=*/true);
+  ASSERT_TRUE(dir.valid());
+  std::string path = testing::DeepPath();
   ASSERT_GT(root_.size() + path.size(), static_cast<size_t>(PATH_MAX));
   UniqueFd(::openat(dir.get(), "bottom", O_WRONLY | O_CREAT, 0644));
   auto deep = resolver.OpenDir(path);

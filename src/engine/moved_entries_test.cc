@@ -7,6 +7,9 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <utility>
+#include <vector>
+
 #include "engine/posix_target.h"
 #include "engine/restore.h"
 #include "support/backup_fixture.h"
@@ -36,29 +39,25 @@ TEST(SameFileMovedTest, NeedsBirthTimeSizeAndMtimeButNotCtime) {
   now.ctime_ns = 9999;  // what a rename does
   EXPECT_TRUE(SameFileMoved(now, before));
 
-  Node reused = now;  // the inode freed and given to a new file: a new birth time
-  reused.btime_ns = 600;
-  EXPECT_FALSE(SameFileMoved(reused, before));
-  Node unknown = now;  // no birth time: nothing tells a reused inode apart
-  unknown.btime_ns = 0;
-  Node unknown_before = before;
-  unknown_before.btime_ns = 0;
-  EXPECT_FALSE(SameFileMoved(unknown, unknown_before));
-  Node written = now;
-  written.mtime_ns = 1001;
-  EXPECT_FALSE(SameFileMoved(written, before));
-  Node grown = now;
-  grown.size = 101;
-  EXPECT_FALSE(SameFileMoved(grown, before));
-  Node other_inode = now;
-  other_inode.inode = 8;
-  EXPECT_FALSE(SameFileMoved(other_inode, before));
-  Node other_device = now;
-  other_device.device = 2050;
-  EXPECT_FALSE(SameFileMoved(other_device, before));
-  Node dir = now;
-  dir.kind = NodeKind::kDirectory;
-  EXPECT_FALSE(SameFileMoved(dir, before));
+  // Each of these differences makes it another file, or other content.
+  const std::vector<std::pair<const char*, void (*)(Node*)>> changes = {
+      {"a new birth time (the inode freed and reused)", [](Node* n) { n->btime_ns = 600; }},
+      {"an unknown birth time", [](Node* n) { n->btime_ns = 0; }},
+      {"a new mtime", [](Node* n) { n->mtime_ns = 1001; }},
+      {"a new size", [](Node* n) { n->size = 101; }},
+      {"another inode", [](Node* n) { n->inode = 8; }},
+      {"another device", [](Node* n) { n->device = 2050; }},
+      {"a directory", [](Node* n) { n->kind = NodeKind::kDirectory; }},
+  };
+  for (const auto& [what, change] : changes) {
+    Node changed = now;
+    change(&changed);
+    EXPECT_FALSE(SameFileMoved(changed, before)) << what;
+  }
+  Node unknown_now = now, unknown_before = before;
+  unknown_now.btime_ns = unknown_before.btime_ns = 0;
+  EXPECT_FALSE(SameFileMoved(unknown_now, unknown_before))
+      << "without birth times a reused inode looks the same";
 }
 
 class MovedEntriesTest : public testing::BackupFixture {

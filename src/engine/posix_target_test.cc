@@ -14,6 +14,7 @@
 
 #include "base/dir_resolver.h"
 #include "base/file_util.h"
+#include "support/deep_tree.h"
 #include "support/temp_dir.h"
 
 namespace arbor {
@@ -192,8 +193,8 @@ TEST_F(PosixTargetTest, NeverWritesThroughASymlinkInTheTarget) {
 // symlink, a FIFO, a hard link and the directories' own metadata.
 TEST_F(PosixTargetTest, RestoresATreeDeeperThanPathMax) {
   std::string path;
-  for (int level = 0; level < 20; ++level) {
-    path += "/L" + std::to_string(level) + std::string(250 - 1 - std::to_string(level).size(), 'y');
+  for (int level = 0; level < testing::kDeepLevels; ++level) {
+    path += "/" + testing::DeepName(level);
     ASSERT_TRUE(target_->MakeDirectory(path, DirNode()).ok()) << level;
   }
   ASSERT_GT(root_.size() + path.size(), 4096U);
@@ -224,13 +225,8 @@ TEST_F(PosixTargetTest, RestoresATreeDeeperThanPathMax) {
   EXPECT_TRUE(target_->TakeWarnings().empty());
 
   // Check with descriptors, as nothing else reaches that deep.
-  UniqueFd fd(::open(root_.c_str(), O_RDONLY | O_DIRECTORY));
-  for (size_t pos = 1; pos < path.size();) {
-    size_t slash = std::min(path.find('/', pos), path.size());
-    fd.reset(::openat(fd.get(), path.substr(pos, slash - pos).c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
-    ASSERT_TRUE(fd.valid());
-    pos = slash + 1;
-  }
+  UniqueFd fd = testing::OpenDeepTree(root_, /*make=*/false);
+  ASSERT_TRUE(fd.valid());
   std::string content;
   UniqueFd deep(::openat(fd.get(), "deep.txt", O_RDONLY));
   ASSERT_TRUE(PreadFull(deep.get(), 0, 100, &content).ok());

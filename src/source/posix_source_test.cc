@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "base/file_util.h"
+#include "support/deep_tree.h"
 #include "support/temp_dir.h"
 
 namespace arbor {
@@ -139,14 +140,9 @@ TEST_F(PosixSourceTest, ListedNamesAreSortedAndUnique) {
 // 20 levels of 250-byte names (more than PATH_MAX): every level lists, stats, opens
 // and reads its xattrs.
 TEST_F(PosixSourceTest, ReadsATreeDeeperThanPathMax) {
-  std::string path = dir_;
-  UniqueFd dir(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY));
-  for (int level = 0; level < 20; ++level) {
-    std::string name = "L" + std::to_string(level) + std::string(250 - 1 - std::to_string(level).size(), 'x');
-    ASSERT_EQ(::mkdirat(dir.get(), name.c_str(), 0755), 0);
-    dir.reset(::openat(dir.get(), name.c_str(), O_RDONLY | O_DIRECTORY));
-    path += "/" + name;
-  }
+  UniqueFd dir = testing::OpenDeepTree(dir_, /*make=*/true);
+  ASSERT_TRUE(dir.valid());
+  std::string path = dir_ + testing::DeepPath();
   ASSERT_GT(path.size(), 4096U);
   UniqueFd file(::openat(dir.get(), "bottom.txt", O_WRONLY | O_CREAT, 0640));
   ASSERT_EQ(::write(file.get(), "deep", 4), 4);
