@@ -97,6 +97,14 @@ bool Unchanged(const Node& now, const Node& before) {
          now.ctime_ns == before.ctime_ns && now.inode == before.inode;
 }
 
+// A file's content as the parent snapshot recorded it.
+void ReuseContent(const Node& old, Node* node) {
+  node->content = old.content;
+  node->chunk_sizes = old.chunk_sizes;
+  node->data_extents = old.data_extents;
+  node->quickxor = old.quickxor;
+}
+
 // For an entry whose ctime did not move, what the parent snapshot recorded is still
 // true: xattrs and ACLs cannot change without touching ctime, and content not
 // without touching mtime. The atime is kept from the parent too: reading a tree
@@ -107,12 +115,17 @@ void ReuseUnchanged(const Node& old, Node* node) {
   node->xattrs = old.xattrs;
   node->permission = old.permission;  // SMB security descriptor and metadata: also
   node->metadata = old.metadata;      // only loaded by LoadExtended
-  if (node->IsFile()) {
-    node->content = old.content;
-    node->chunk_sizes = old.chunk_sizes;
-    node->data_extents = old.data_extents;
-    node->quickxor = old.quickxor;
+  if (node->IsFile()) ReuseContent(old, node);
+}
+
+// Which moved entries the parent snapshot is searched for (moved_entries.h).
+MovedEntries::Options MovedOptions(const Source& source, const std::optional<Snapshot>& parent) {
+  MovedEntries::Options options;
+  if (source.FixedBirthTimes() && parent) {
+    options.files = true;
+    options.born_by_ns = parent->end_time_ns;
   }
+  return options;
 }
 
 class Archiver {
@@ -126,7 +139,8 @@ class Archiver {
         excludes_(options.excludes),
         pool_(options.threads > 0 ? options.threads : DefaultBackupThreads(), kMaxQueuedFiles),
         progress_(options.progress_counters != nullptr ? *options.progress_counters : own_progress_),
-        moved_(repo, source.StableFileIds() && parent ? std::optional<Digest>(parent->tree) : std::nullopt),
+        moved_(repo, source.StableFileIds() && parent ? std::optional<Digest>(parent->tree) : std::nullopt,
+               MovedOptions(source, parent)),
         detector_(parent_index),
         previous_source_snapshot_(parent ? parent->source_snapshot : std::string()) {}
 
@@ -226,8 +240,10 @@ class Archiver {
   }
 
   // One entry of a directory: files go to the pool (or reuse the parent's content),
-  // directories are walked, everything else is recorded as is.
-  void HandleEntry(const std::shared_ptr<DirJob>& job, size_t i, const std::string& path, const Node* old) {
+  // directories are walked, everything else is recorded as is. `moved`: `old` was
+  // found by file id under another name or in another directory.
+  void HandleEntry(const std::shared_ptr<DirJob>& job, size_t i, const std::string& path, const Node* old,
+                   bool moved = false) {
     Node& node = job->nodes[i];
     bool same = old && Unchanged(node, *old);
     if (node.IsDir()) {
@@ -245,8 +261,14 @@ class Archiver {
     }
     stats_.files_total++;
     stats_.bytes_total += node.size;
-    if (same && old->content.size() == old->chunk_sizes.size()) {
-      ReuseUnchanged(*old, &node);
+    bool same_content = same || (moved && SameFileMoved(node, *old));
+    if (same_content && old->content.size() == old->chunk_sizes.size()) {
+      if (same) {
+        ReuseUnchanged(*old, &node);
+      } else {  // the move set the ctime: the metadata is read again, the content is not
+        ReuseContent(*old, &node);
+        LoadExtendedOrWarn(path, &node);
+      }
       progress_.files_done++;
       progress_.bytes_done += node.size;
       return;
@@ -332,8 +354,15 @@ class Archiver {
       Node& node = job->nodes[i];
       while (b < before.size() && before[b].name < node.name) ++b;  // both sorted by name
       const Node* old = b < before.size() && before[b].name == node.name ? &before[b] : nullptr;
-      if (node.IsDir() && source_.StableFileIds() && (!old || old->file_id != node.file_id))
-        old = moved_.Find(node);
+      bool moved = false;
+      if (source_.StableFileIds() && (!old || old->file_id != node.file_id)) {
+        if (node.IsDir()) {
+          old = moved_.Find(node);
+        } else if (const Node* found = node.IsFile() ? moved_.Find(node) : nullptr) {
+          old = found;
+          moved = true;
+        }
+      }
       bool same = old && Unchanged(node, *old);
       std::string path = JoinPath(job->path, node.name);
       if (node.IsDir()) {
@@ -341,7 +370,7 @@ class Archiver {
         else LoadExtendedOrWarn(path, &node);
         subdirs->emplace_back(i, old && old->IsDir() ? old->subtree : std::nullopt);
       } else {
-        HandleEntry(job, i, path, old);
+        HandleEntry(job, i, path, old, moved);
       }
     }
   }

@@ -3,10 +3,12 @@
 //
 // Pipeline: one walker thread lists directories depth-first and compares each entry
 // with the parent snapshot's tree (size, mtime, ctime, inode); unchanged files reuse
-// their chunk lists without being opened. Changed files go to a pool of workers that
-// read, chunk, hash, compress and pack them, so reading, hashing and writing overlap
-// on every core. A directory object is stored as soon as its last child is done, so
-// memory holds only the directories being worked on, not the tree.
+// their chunk lists without being opened. Entries under a new name are looked up by
+// file id (moved_entries.h), so moved directories and files are not read again.
+// Changed files go to a pool of workers that read, chunk, hash, compress and pack
+// them, so reading, hashing and writing overlap on every core. A directory object is
+// stored as soon as its last child is done, so memory holds only the directories being
+// worked on, not the tree.
 #pragma once
 
 #include <functional>

@@ -39,7 +39,11 @@ class RestoreTarget {
   // directory is in the way (the restore then skips that subtree).
   virtual Status MakeDirectory(const std::string& path, const Node& node) = 0;
   // Creates or replaces a regular file with `node`'s size, content and metadata.
-  // NoSpace when the target is full (the restore stops).
+  // All or nothing: the file appears under `path` only once `content` has succeeded and
+  // the file is complete (both targets write it under a temporary name in the same
+  // directory and rename it). On any error, including one returned by `content`,
+  // nothing new is left behind, a file already at `path` is left as it was, and the
+  // error is returned. NoSpace when the target is full (the restore stops).
   virtual Status WriteFile(const std::string& path, const Node& node, const ContentProducer& content) = 0;
   // Symlinks, FIFOs, devices. Kinds the target cannot hold are skipped (OK).
   virtual Status MakeSpecial(const std::string& path, const Node& node) = 0;

@@ -94,7 +94,7 @@ Status Repository::UploadPack(std::unique_ptr<PackWriter> writer) {
 }
 
 Result<Digest> Repository::StoreTree(const std::vector<Node>& nodes) {
-  std::string encoded = EncodeTree(nodes);
+  ARBOR_ASSIGN_OR_RETURN(std::string encoded, EncodeTree(nodes));
   Digest id = Sha256Of(encoded);
   ARBOR_RETURN_IF_ERROR(StoreBlob(format::BlobType::kTree, id, encoded).status());
   return id;

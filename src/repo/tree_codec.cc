@@ -159,7 +159,12 @@ void SortNodes(std::vector<Node>* nodes) {
   std::sort(nodes->begin(), nodes->end(), [](const Node& a, const Node& b) { return a.name < b.name; });
 }
 
-std::string EncodeTree(const std::vector<Node>& nodes) {
+Result<std::string> EncodeTree(const std::vector<Node>& nodes) {
+  for (size_t i = 1; i < nodes.size(); ++i) {
+    if (!(nodes[i - 1].name < nodes[i].name)) {
+      return Status::InvalidArgument("directory entries out of order or repeated at '" + nodes[i].name + "'");
+    }
+  }
   FlatBufferBuilder b(1024 + nodes.size() * 160);
   b.ForceDefaults(false);
   std::vector<Offset<fb::Node>> offsets;

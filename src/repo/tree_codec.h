@@ -15,8 +15,10 @@
 
 namespace arbor {
 
-// REQUIRES: nodes sorted by name with no duplicates (SortNodes does this).
-std::string EncodeTree(const std::vector<Node>& nodes);
+// `nodes` must be sorted by name with no two alike (SortNodes sorts): a tree out of
+// order would be refused by DecodeTree, so EncodeTree refuses it first
+// (InvalidArgument, naming the entry) rather than store an unreadable directory.
+Result<std::string> EncodeTree(const std::vector<Node>& nodes);
 Result<std::vector<Node>> DecodeTree(std::string_view bytes);
 void SortNodes(std::vector<Node>* nodes);
 

@@ -48,20 +48,20 @@ TEST(TreeCodecTest, RoundTripsEveryField) {
   link.symlink_target = "../x";
   std::vector<Node> nodes = {FullNode(), dir, link};
   SortNodes(&nodes);
-  auto decoded = DecodeTree(EncodeTree(nodes));
+  auto decoded = DecodeTree(*EncodeTree(nodes));
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   EXPECT_EQ(*decoded, nodes);
 }
 
 TEST(TreeCodecTest, EncodingIsDeterministic) {
   std::vector<Node> nodes = {FullNode()};
-  EXPECT_EQ(EncodeTree(nodes), EncodeTree(nodes));
-  EXPECT_EQ(Sha256Of(EncodeTree({})), Sha256Of(EncodeTree({})));
+  EXPECT_EQ(*EncodeTree(nodes), *EncodeTree(nodes));
+  EXPECT_EQ(Sha256Of(*EncodeTree({})), Sha256Of(*EncodeTree({})));
 }
 
 TEST(TreeCodecTest, RejectsGarbageAndFlippedBytes) {
   EXPECT_TRUE(DecodeTree("not a flatbuffer").status().Is(StatusCode::kCorruption));
-  std::string bytes = EncodeTree({FullNode()});
+  std::string bytes = *EncodeTree({FullNode()});
   for (size_t i = 0; i < bytes.size(); i += 7) {
     std::string bad = bytes;
     bad[i] ^= 0x5a;
@@ -76,16 +76,37 @@ TEST(TreeCodecTest, RejectsUnsafeNames) {
   for (const std::string& bad : std::vector<std::string>{"..", ".", "a/b", std::string("a\0b", 3), ""}) {
     Node n;
     n.name = bad;
-    auto r = DecodeTree(EncodeTree({n}));
+    auto r = DecodeTree(*EncodeTree({n}));
     EXPECT_TRUE(r.status().Is(StatusCode::kCorruption)) << "name '" << bad << "'";
   }
 }
 
-TEST(TreeCodecTest, RejectsUnsortedEntries) {
+TEST(TreeCodecTest, DecodeRejectsUnsortedEntries) {
+  // EncodeTree refuses to write them: rename the first entry in the bytes instead.
   Node a, b;
-  a.name = "b";
-  b.name = "a";
-  EXPECT_TRUE(DecodeTree(EncodeTree({a, b})).status().Is(StatusCode::kCorruption));
+  a.name = "entry-1";
+  b.name = "entry-2";
+  std::string bytes = *EncodeTree({a, b});
+  size_t at = bytes.find("entry-1");
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 6] = '3';
+  EXPECT_TRUE(DecodeTree(bytes).status().Is(StatusCode::kCorruption));
+}
+
+TEST(TreeCodecTest, EncodeRefusesEntriesOutOfOrderOrRepeated) {
+  Node a, b, c;
+  a.name = "a";
+  b.name = "b";
+  c.name = "c";
+  for (const auto& bad : std::vector<std::vector<Node>>{{b, a}, {a, c, b}, {a, a}, {a, b, b, c}}) {
+    auto r = EncodeTree(bad);
+    ASSERT_FALSE(r.ok());
+    EXPECT_TRUE(r.status().Is(StatusCode::kInvalidArgument)) << r.status().ToString();
+    EXPECT_NE(r.status().message().find("out of order or repeated"), std::string::npos);
+  }
+  EXPECT_TRUE(EncodeTree({a, b, c}).ok());
+  EXPECT_TRUE(EncodeTree({a}).ok());
+  EXPECT_TRUE(EncodeTree({}).ok());
 }
 
 }  // namespace

@@ -57,10 +57,17 @@ class Source {
   // extended attributes, ACLs, security descriptors.
   virtual Status LoadExtended(const std::string& path, Node* node) = 0;
   virtual Result<std::unique_ptr<FileReader>> Open(const std::string& path, const Node& node) = 0;
-  // Whether Node::file_id identifies an entry across renames and moves (Azure FileId).
-  // The backup then matches a renamed directory with the parent snapshot by id, so
-  // nothing below it is read again.
+  // Whether Node::file_id identifies an entry across renames and moves (Azure FileId,
+  // a POSIX inode). The backup then matches a renamed directory with the parent
+  // snapshot by id, so nothing below it is read again. An id may be reused by a new
+  // entry once the old one is gone (an inode): the backup's checks must tell them apart.
   virtual bool StableFileIds() const { return false; }
+  // Whether Node::btime_ns, when not 0, is set by the file system when the entry is
+  // created and can never be changed (statx birth time; not Azure's creation time,
+  // which clients set). The backup then looks up by id only entries born before the
+  // parent snapshot ended, and takes a file found by id as unchanged when its birth
+  // time, size and mtime match: a move sets the ctime, so the ctime cannot tell.
+  virtual bool FixedBirthTimes() const { return false; }
   // Whether an error this source returned must stop the backup instead of becoming a
   // warning: a remote service that keeps failing or answers garbage would otherwise
   // leave silent gaps in a snapshot that looks complete. Local errors never are.
