@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "index/index_store.h"
+#include "node_index/index_store.h"
 
 namespace arbor::bench {
 namespace {
@@ -22,7 +22,7 @@ void Check(const Status& st, const char* what) {
   std::exit(1);
 }
 
-void SaveAndLoad(const std::string& name, index::IndexStore* store, const index::NodeTree& tree) {
+void SaveAndLoad(const std::string& name, node_index::IndexStore* store, const node_index::NodeTree& tree) {
   double files = static_cast<double>(tree.file_count());
   auto a = Clock::now();
   Check(store->Export(1, 1, tree), "save");
@@ -41,17 +41,17 @@ void SaveAndLoad(const std::string& name, index::IndexStore* store, const index:
 }  // namespace
 
 void MeasureStores(const std::string& sqlite_path, const std::string& pg_conninfo,
-                   const index::NodeTree& tree) {
+                   const node_index::NodeTree& tree) {
   if (!sqlite_path.empty()) {
     std::filesystem::remove(sqlite_path);
     std::filesystem::remove(sqlite_path + "-wal");
     std::filesystem::remove(sqlite_path + "-shm");
-    auto store = index::OpenSqliteStore(sqlite_path);
+    auto store = node_index::OpenSqliteStore(sqlite_path);
     Check(store.status(), "open sqlite");
     SaveAndLoad("sqlite", store->get(), tree);
   }
   if (!pg_conninfo.empty()) {
-    auto store = index::OpenPostgresStore(pg_conninfo);
+    auto store = node_index::OpenPostgresStore(pg_conninfo);
     Check(store.status(), "open postgres");
     SaveAndLoad("postgres", store->get(), tree);
   }

@@ -3,13 +3,13 @@
 
 #include <string>
 
-#include "index/node_tree.h"
+#include "node_index/node_tree.h"
 
 namespace arbor::bench {
 
 // Writes every record of `tree` to each store given (Export into an empty table), then
 // loads it back. Empty path or connection string: that store is skipped.
 void MeasureStores(const std::string& sqlite_path, const std::string& pg_conninfo,
-                   const index::NodeTree& tree);
+                   const node_index::NodeTree& tree);
 
 }  // namespace arbor::bench

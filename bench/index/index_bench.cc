@@ -19,14 +19,14 @@
 
 #include "bench/index/bench_stores.h"
 #include "bench/index/synthetic_tree.h"
-#include "index/node_tree.h"
-#include "index/tree_analytics.h"
+#include "node_index/node_tree.h"
+#include "node_index/tree_analytics.h"
 
 namespace arbor::bench {
 namespace {
 
-using index::NodeId;
-using index::NodeTree;
+using node_index::NodeId;
+using node_index::NodeTree;
 using Clock = std::chrono::steady_clock;
 
 double Seconds(Clock::time_point a, Clock::time_point b) {
@@ -170,7 +170,7 @@ void MeasureBuild(const Options& o, NodeTree* tree, Sampled* samples) {
   uint64_t name_bytes = 0;
   auto a = Clock::now();
   double cpu0 = ThreadCpuSeconds();
-  GenerateTree(o.gen, [&](const index::DirFacts& d, std::span<const index::FileFacts> files) {
+  GenerateTree(o.gen, [&](const node_index::DirFacts& d, std::span<const node_index::FileFacts> files) {
     Check(tree->PutDirectory(d, files), "put");
     sampler.Dir(d.node_id);
     for (const auto& f : files) {
@@ -184,7 +184,7 @@ void MeasureBuild(const Options& o, NodeTree* tree, Sampled* samples) {
   malloc_trim(0);
   size_t rss1 = RssBytes();
   double files = static_cast<double>(tree->file_count());
-  index::MemoryUsage m = tree->Memory();
+  node_index::MemoryUsage m = tree->Memory();
   Print("files", files);
   Print("directories", static_cast<double>(tree->directory_count()));
   Print("build_s", build);
@@ -198,16 +198,16 @@ void MeasureBuild(const Options& o, NodeTree* tree, Sampled* samples) {
 }
 
 void MeasureQueries(const NodeTree& t, const Sampled& s) {
-  std::vector<index::NodeInfo> nodes;
+  std::vector<node_index::NodeInfo> nodes;
   for (const auto& [parent, name] : s.files) {
-    index::NodeInfo n;
+    node_index::NodeInfo n;
     n.parent_id = parent;
     n.name = name;
     nodes.push_back(n);
   }
   std::vector<std::string> paths;
-  for (const index::NodeInfo& n : nodes) paths.push_back(*t.PathOf(n));
-  Latency("path_rebuild", nodes, [&](const index::NodeInfo& n) { (void)t.PathOf(n); });
+  for (const node_index::NodeInfo& n : nodes) paths.push_back(*t.PathOf(n));
+  Latency("path_rebuild", nodes, [&](const node_index::NodeInfo& n) { (void)t.PathOf(n); });
   size_t misses = 0;
   Latency("path_lookup", paths, [&](const std::string& p) { misses += !t.Lookup(p).ok(); });
   Print("path_lookup_misses", static_cast<double>(misses));
@@ -219,20 +219,20 @@ void MeasureQueries(const NodeTree& t, const Sampled& s) {
   Latency("du_1pct_subtree", std::vector<int>(1000), [&](int) { (void)t.Totals(sub); });
   uint64_t bytes = 0;
   Timed("du_1pct_subtree_by_scan", [&] {
-    Check(t.ForEachFile(sub, [&](const index::NodeInfo& f) { bytes += f.size; }), "scan");
+    Check(t.ForEachFile(sub, [&](const node_index::NodeInfo& f) { bytes += f.size; }), "scan");
   });
   Timed("du_root_by_scan", [&] {
-    Check(t.ForEachFile(root, [&](const index::NodeInfo& f) { bytes += f.size; }), "scan");
+    Check(t.ForEachFile(root, [&](const node_index::NodeInfo& f) { bytes += f.size; }), "scan");
   });
 }
 
 void MeasureAnalytics(const NodeTree& t) {
   NodeId root = *t.root();
-  Timed("top100_largest_root", [&] { (void)index::LargestFiles(t, root, 100); });
+  Timed("top100_largest_root", [&] { (void)node_index::LargestFiles(t, root, 100); });
   size_t exts = 0, groups = 0;
-  Timed("extension_stats_root", [&] { exts = index::ExtensionStats(t, root)->size(); });
+  Timed("extension_stats_root", [&] { exts = node_index::ExtensionStats(t, root)->size(); });
   Print("extensions", static_cast<double>(exts));
-  Timed("duplicates", [&] { groups = index::Duplicates(t, 1)->size(); });
+  Timed("duplicates", [&] { groups = node_index::Duplicates(t, 1)->size(); });
   Print("duplicate_groups", static_cast<double>(groups));
 }
 
@@ -275,14 +275,14 @@ void MeasureChanges(const NodeTree& v1) {
   while (done < want) {
     x ^= x << 13, x ^= x >> 7, x ^= x << 17;
     NodeId d = dirs[x % dirs.size()];
-    std::vector<index::NodeInfo> list = *v2.List(d);
-    std::vector<index::NodeInfo> files;
+    std::vector<node_index::NodeInfo> list = *v2.List(d);
+    std::vector<node_index::NodeInfo> files;
     for (auto& n : list) {
-      if (n.kind != index::NodeKind::kDirectory) files.push_back(n);
+      if (n.kind != node_index::NodeKind::kDirectory) files.push_back(n);
     }
     if (files.empty()) continue;
-    index::NodeInfo f = files[(x >> 20) % files.size()];
-    index::FileFacts ff{f.node_id, f.name, f.kind, f.size + 1, f.mtime_s * 1'000'000'000, x, f.hash ^ x};
+    node_index::NodeInfo f = files[(x >> 20) % files.size()];
+    node_index::FileFacts ff{f.node_id, f.name, f.kind, f.size + 1, f.mtime_s * 1'000'000'000, x, f.hash ^ x};
     if (x % 7 == 0) Check(v2.RemoveFile(d, f.name), "remove");
     if (x % 7 == 1) ff.name += ".new", ff.node_id = x;
     if (x % 7 != 0) Check(v2.PutFile(d, ff), "change");
@@ -290,8 +290,8 @@ void MeasureChanges(const NodeTree& v1) {
   }
   Print("changes_applied", static_cast<double>(done));
   Print("changes_apply_s", Seconds(a, Clock::now()));
-  Result<index::TreeChanges> diff = Status::Internal("not run");
-  Timed("changed_since", [&] { diff = index::Diff(v1, v2); });
+  Result<node_index::TreeChanges> diff = Status::Internal("not run");
+  Timed("changed_since", [&] { diff = node_index::Diff(v1, v2); });
   Print("changed_since_found", static_cast<double>(diff->added.size() + diff->deleted.size() +
                                                    diff->modified.size() + diff->moved.size()));
 }
@@ -303,7 +303,7 @@ int main(int argc, char** argv) {
   using namespace arbor::bench;
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows up line by line in logs
   Options o = Parse(argc, argv);
-  arbor::index::NodeTree tree;
+  arbor::node_index::NodeTree tree;
   Sampled samples;
   Print("load_average_start", LoadAverage());
   MeasureBuild(o, &tree, &samples);

@@ -11,9 +11,9 @@
 namespace arbor::bench {
 namespace {
 
-using index::DirFacts;
-using index::FileFacts;
-using index::NodeId;
+using node_index::DirFacts;
+using node_index::FileFacts;
+using node_index::NodeId;
 
 class Rng {
  public:

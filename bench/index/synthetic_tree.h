@@ -20,7 +20,7 @@
 #include <span>
 #include <vector>
 
-#include "index/node_types.h"
+#include "node_index/node_types.h"
 
 namespace arbor::bench {
 
@@ -35,6 +35,6 @@ struct SyntheticOptions {
 // Calls `emit` once per directory, parents before children, until `files` files exist.
 // The first directory is the root (parent_id == node_id).
 void GenerateTree(const SyntheticOptions& options,
-                  const std::function<void(const index::DirFacts&, std::span<const index::FileFacts>)>& emit);
+                  const std::function<void(const node_index::DirFacts&, std::span<const node_index::FileFacts>)>& emit);
 
 }  // namespace arbor::bench

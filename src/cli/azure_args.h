@@ -15,7 +15,7 @@
 
 #include "azure/files_client.h"
 #include "base/status.h"
-#include "source/azure_share_url.h"
+#include "shares/azure_share_url.h"
 
 namespace arbor::cli {
 

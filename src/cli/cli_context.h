@@ -9,7 +9,7 @@
 #include <string>
 
 #include "base/status.h"
-#include "engine/progress.h"
+#include "pipeline/progress.h"
 #include "repo/repository.h"
 
 namespace arbor::cli {

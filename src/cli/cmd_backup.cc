@@ -9,9 +9,9 @@
 #include "cli/azure_args.h"
 #include "cli/commands.h"
 #include "cli/index_context.h"
-#include "engine/azure_backup.h"
-#include "engine/backup.h"
-#include "source/posix_source.h"
+#include "archiver/azure_backup.h"
+#include "archiver/backup.h"
+#include "shares/posix_source.h"
 
 namespace arbor::cli {
 namespace {
@@ -30,7 +30,7 @@ struct BackupArgs {
   bool live = false;
 };
 
-// One share (or a directory of it) through its share snapshot; see engine/azure_backup.h.
+// One share (or a directory of it) through its share snapshot; see archiver/azure_backup.h.
 Result<BackupResult> BackupAzure(Repository& repo, const BackupArgs& args, BackupOptions opts) {
   ARBOR_ASSIGN_OR_RETURN(AzureShareUrl url, ParseAzureShareUrl(args.paths[0]));
   ARBOR_ASSIGN_OR_RETURN(auto client, ConnectAzure(url, args.azure));

@@ -4,7 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/index_context.h"
-#include "index/tree_analytics.h"
+#include "node_index/tree_analytics.h"
 
 namespace arbor::cli {
 namespace {
@@ -32,14 +32,14 @@ void RegisterChanges(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->callback([&g, a, exit_code] {
     auto v = OpenIndexView(g, a->index, a->snapshots[0], exit_code);
     if (!v) return;
-    index::NodeTree older = v->tree->Clone();  // At() below may replace what v->tree points to
+    node_index::NodeTree older = v->tree->Clone();  // At() below may replace what v->tree points to
     auto newer_snap = v->repo->FindSnapshot(a->snapshots[1]);
-    auto newer = newer_snap.ok() ? v->index->At(*newer_snap) : Result<const index::NodeTree*>(newer_snap.status());
+    auto newer = newer_snap.ok() ? v->index->At(*newer_snap) : Result<const node_index::NodeTree*>(newer_snap.status());
     if (!newer.ok()) {
       *exit_code = ReportError(g, newer.status());
       return;
     }
-    auto diff = index::Diff(older, **newer);
+    auto diff = node_index::Diff(older, **newer);
     if (!diff.ok()) {
       *exit_code = ReportError(g, diff.status());
       return;

@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "engine/diff.h"
+#include "browse/diff.h"
 
 namespace arbor::cli {
 

@@ -16,18 +16,18 @@ struct DuArgs {
 
 struct DuRow {
   std::string path;
-  index::SubtreeTotals totals;
+  node_index::SubtreeTotals totals;
   int depth;
 };
 
-Status Collect(const index::NodeTree& tree, index::NodeId dir, const std::string& path, int depth, int max_depth,
+Status Collect(const node_index::NodeTree& tree, node_index::NodeId dir, const std::string& path, int depth, int max_depth,
                std::vector<DuRow>* rows) {
   ARBOR_ASSIGN_OR_RETURN(auto totals, tree.Totals(dir));
   rows->push_back({path, totals, depth});
   if (depth >= max_depth) return Status::Ok();
   ARBOR_ASSIGN_OR_RETURN(auto children, tree.List(dir));
   for (const auto& c : children) {
-    if (c.kind != index::NodeKind::kDirectory) continue;
+    if (c.kind != node_index::NodeKind::kDirectory) continue;
     ARBOR_RETURN_IF_ERROR(
         Collect(tree, c.node_id, path == "/" ? "/" + c.name : path + "/" + c.name, depth + 1, max_depth, rows));
   }

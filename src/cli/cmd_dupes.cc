@@ -3,7 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/index_context.h"
-#include "index/tree_analytics.h"
+#include "node_index/tree_analytics.h"
 
 namespace arbor::cli {
 namespace {
@@ -25,7 +25,7 @@ void RegisterDupes(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->callback([&g, a, exit_code] {
     auto v = OpenIndexView(g, a->index, a->snapshot, exit_code);
     if (!v) return;
-    auto groups = index::Duplicates(*v->tree, a->min_size);
+    auto groups = node_index::Duplicates(*v->tree, a->min_size);
     if (!groups.ok()) {
       *exit_code = ReportError(g, groups.status());
       return;

@@ -17,16 +17,16 @@ struct FindArgs {
 };
 
 // Depth-first over directories; calls `match` for every matching node.
-Status FindBelow(const index::NodeTree& tree, index::NodeId start, const std::string& pattern,
-                 const std::function<bool(const index::NodeInfo&)>& match) {
-  std::vector<index::NodeId> stack{start};
+Status FindBelow(const node_index::NodeTree& tree, node_index::NodeId start, const std::string& pattern,
+                 const std::function<bool(const node_index::NodeInfo&)>& match) {
+  std::vector<node_index::NodeId> stack{start};
   while (!stack.empty()) {
-    index::NodeId dir = stack.back();
+    node_index::NodeId dir = stack.back();
     stack.pop_back();
     ARBOR_ASSIGN_OR_RETURN(auto children, tree.List(dir));
     for (const auto& child : children) {
       if (::fnmatch(pattern.c_str(), child.name.c_str(), 0) == 0 && !match(child)) return Status::Ok();
-      if (child.kind == index::NodeKind::kDirectory) stack.push_back(child.node_id);
+      if (child.kind == node_index::NodeKind::kDirectory) stack.push_back(child.node_id);
     }
   }
   return Status::Ok();
@@ -47,10 +47,10 @@ void RegisterFind(CLI::App& app, GlobalOptions& g, int* exit_code) {
     auto start = LookupDirectory(g, *v, a->path, exit_code);
     if (!start) return;
     size_t found = 0;
-    Status st = FindBelow(*v->tree, start->node_id, a->pattern, [&](const index::NodeInfo& n) {
+    Status st = FindBelow(*v->tree, start->node_id, a->pattern, [&](const node_index::NodeInfo& n) {
       std::string path = NodePath(*v->tree, n);
       if (g.json) {
-        PrintJson({{"path", DisplayName(path)}, {"type", n.kind == index::NodeKind::kDirectory ? "dir" : "file"},
+        PrintJson({{"path", DisplayName(path)}, {"type", n.kind == node_index::NodeKind::kDirectory ? "dir" : "file"},
                    {"size", n.size}, {"mtime", n.mtime_s}});
       } else {
         std::cout << path << "\n";

@@ -2,8 +2,8 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "engine/forget.h"
-#include "engine/prune.h"
+#include "maintenance/forget.h"
+#include "maintenance/prune.h"
 
 namespace arbor::cli {
 namespace {

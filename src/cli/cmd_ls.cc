@@ -6,7 +6,7 @@
 
 #include "cli/commands.h"
 #include "base/hex.h"
-#include "engine/tree_walk.h"
+#include "browse/tree_walk.h"
 
 namespace arbor::cli {
 namespace {

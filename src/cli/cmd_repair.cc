@@ -1,9 +1,9 @@
 // arbor repair index|snapshots: brings a damaged repository back to one that verifies
-// (engine/repair.h).
+// (checker/repair.h).
 #include <iostream>
 
 #include "cli/commands.h"
-#include "engine/repair.h"
+#include "checker/repair.h"
 
 namespace arbor::cli {
 namespace {

@@ -5,10 +5,10 @@
 
 #include "cli/azure_args.h"
 #include "cli/commands.h"
-#include "engine/azure_backup.h"
-#include "engine/azure_files_target.h"
-#include "engine/posix_target.h"
-#include "engine/restore.h"
+#include "archiver/azure_backup.h"
+#include "shares/azure_files_target.h"
+#include "shares/posix_target.h"
+#include "restorer/restore.h"
 
 namespace arbor::cli {
 namespace {

@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "engine/repo_stats.h"
+#include "maintenance/repo_stats.h"
 
 namespace arbor::cli {
 

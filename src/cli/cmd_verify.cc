@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "engine/verify.h"
+#include "checker/verify.h"
 
 namespace arbor::cli {
 

@@ -37,16 +37,16 @@ std::optional<IndexView> OpenIndexView(const GlobalOptions& g, const std::string
   return v;
 }
 
-std::optional<index::NodeInfo> LookupDirectory(const GlobalOptions& g, const IndexView& v,
+std::optional<node_index::NodeInfo> LookupDirectory(const GlobalOptions& g, const IndexView& v,
                                                const std::string& path, int* exit_code) {
   auto found = v.tree->Lookup(path);
-  if (found.ok() && found->kind == index::NodeKind::kDirectory) return *found;
+  if (found.ok() && found->kind == node_index::NodeKind::kDirectory) return *found;
   *exit_code = ReportError(
       g, Status::NotFound(path + " is not a directory in snapshot " + v.snapshot.id.Hex().substr(0, 8)));
   return std::nullopt;
 }
 
-std::string NodePath(const index::NodeTree& tree, const index::NodeInfo& node) {
+std::string NodePath(const node_index::NodeTree& tree, const node_index::NodeInfo& node) {
   auto path = tree.PathOf(node);
   return path.ok() ? *path : "?/" + node.name;
 }

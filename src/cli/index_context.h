@@ -9,7 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cli_context.h"
-#include "indexing/share_index.h"
+#include "share_index/share_index.h"
 
 namespace arbor::cli {
 
@@ -17,7 +17,7 @@ struct IndexView {
   std::unique_ptr<Repository> repo;
   std::unique_ptr<ShareIndex> index;
   Snapshot snapshot;
-  const index::NodeTree* tree = nullptr;
+  const node_index::NodeTree* tree = nullptr;
 };
 
 // Adds --index (or ARBOR_INDEX) to a command: where the node index lives.
@@ -26,9 +26,9 @@ void AddIndexOption(CLI::App* cmd, std::string* location);
 std::optional<IndexView> OpenIndexView(const GlobalOptions& g, const std::string& location,
                                        const std::string& snapshot_ref, int* exit_code);
 // The directory at `path` in the view's snapshot; prints a clear error otherwise.
-std::optional<index::NodeInfo> LookupDirectory(const GlobalOptions& g, const IndexView& v, const std::string& path,
+std::optional<node_index::NodeInfo> LookupDirectory(const GlobalOptions& g, const IndexView& v, const std::string& path,
                                                int* exit_code);
 // Full path of a node in `tree` ("/home/u/a.txt").
-std::string NodePath(const index::NodeTree& tree, const index::NodeInfo& node);
+std::string NodePath(const node_index::NodeTree& tree, const node_index::NodeInfo& node);
 
 }  // namespace arbor::cli

@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "engine/assemble.h"
+#include "archiver/assemble.h"
 #include "job_handlers/job_payloads.h"
 #include "job_handlers/job_snapshots.h"
 #include "job_handlers/share_reader.h"

@@ -1,6 +1,6 @@
 // AssembleHandler: the "assemble" job, the last child of a scan (scan_handler.h). Runs
 // once the scan and all its backup parts have succeeded (a barrier child), merges the
-// parts' partial snapshots into one snapshot of the whole share (engine/assemble.h),
+// parts' partial snapshots into one snapshot of the whole share (archiver/assemble.h),
 // records it in the catalog as the result of the scan's job tree, and deletes every
 // partial snapshot of the scan (and those left by earlier scans whose parts failed).
 //

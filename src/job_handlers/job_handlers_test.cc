@@ -7,15 +7,15 @@
 
 #include "base/file_util.h"
 #include "catalog/testing/test_catalogs.h"
-#include "engine/backup.h"
-#include "engine/tree_walk.h"
+#include "archiver/backup.h"
+#include "browse/tree_walk.h"
 #include "job_handlers/engine_handlers.h"
 #include "job_handlers/job_payloads.h"
 #include "job_handlers/job_snapshots.h"
 #include "job_handlers/share_repository.h"
 #include "jobs/job_queue.h"
 #include "jobs/worker.h"
-#include "source/posix_source.h"
+#include "shares/posix_source.h"
 #include "support/temp_dir.h"
 
 namespace arbor::job_handlers {

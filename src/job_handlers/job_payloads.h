@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "engine/forget.h"
+#include "maintenance/forget.h"
 
 namespace arbor::job_handlers {
 
@@ -28,7 +28,7 @@ struct BackupPayload {
   std::vector<std::string> tags;
   std::vector<std::string> excludes;
   bool force = false;  // read every file, ignoring the previous snapshot
-  // Set on a scan's child (engine/partition.h): back up only these directories whole,
+  // Set on a scan's child (archiver/partition.h): back up only these directories whole,
   // and the own files of the `shallow` ones, into a partial snapshot of scan `part_of`,
   // comparing with `parent` (a snapshot id; "" for none).
   std::vector<std::string> units;

@@ -8,7 +8,7 @@
 #include <mutex>
 #include <thread>
 
-#include "engine/progress.h"
+#include "pipeline/progress.h"
 #include "jobs/job_handler.h"
 
 namespace arbor::job_handlers {

@@ -1,7 +1,7 @@
 #include "job_handlers/prune_handler.h"
 
-#include "engine/forget.h"
-#include "engine/prune.h"
+#include "maintenance/forget.h"
+#include "maintenance/prune.h"
 #include "job_handlers/job_payloads.h"
 #include "job_handlers/share_repository.h"
 

@@ -3,7 +3,7 @@
 //
 // Prune takes the repository's exclusive lock; while a backup of the share runs it waits
 // a minute and then gives up with Busy, which the queue retries with backoff. Every step
-// is safe to run again after a kill (see engine/prune.h), so a retry simply reruns it.
+// is safe to run again after a kill (see maintenance/prune.h), so a retry simply reruns it.
 #pragma once
 
 #include "job_handlers/handler_options.h"

@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <map>
 
-#include "engine/posix_target.h"
-#include "engine/restore.h"
+#include "shares/posix_target.h"
+#include "restorer/restore.h"
 #include "job_handlers/job_payloads.h"
 #include "job_handlers/share_repository.h"
 

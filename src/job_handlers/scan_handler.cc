@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "engine/partition.h"
+#include "archiver/partition.h"
 #include "job_handlers/job_payloads.h"
 #include "job_handlers/progress_relay.h"
 #include "job_handlers/share_reader.h"

@@ -1,7 +1,7 @@
 // ScanHandler: the "scan" job, which lets many workers back up one huge share at once.
 //
 // It lists the share once and splits it into units of at most max_files entries and
-// max_bytes bytes (engine/partition.h). Each unit becomes a backup child (which writes a
+// max_bytes bytes (archiver/partition.h). Each unit becomes a backup child (which writes a
 // partial snapshot) as soon as the listing completes it, so other workers start on the
 // first parts while the scan lists the rest. Last comes one "assemble" child that waits,
 // as a barrier, for the scan and all the backups to end before it merges the parts into

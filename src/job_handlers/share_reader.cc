@@ -1,10 +1,10 @@
 #include "job_handlers/share_reader.h"
 
 #include "azure/credentials.h"
-#include "engine/azure_backup.h"
+#include "archiver/azure_backup.h"
 #include "job_handlers/share_location.h"
-#include "source/azure_files_source.h"
-#include "source/posix_source.h"
+#include "shares/azure_files_source.h"
+#include "shares/posix_source.h"
 
 namespace arbor::job_handlers {
 namespace {
@@ -40,7 +40,7 @@ Result<std::unique_ptr<ShareReader>> OpenPosix(const catalog::Share& share) {
   return std::unique_ptr<ShareReader>(std::move(reader));
 }
 
-// A whole share is backed up through a new share snapshot (engine/azure_backup.h), so a
+// A whole share is backed up through a new share snapshot (archiver/azure_backup.h), so a
 // job reads a frozen share and the next one diffs against it. A scan's parts read the
 // share snapshot the scan took (`at`).
 class AzureShareReader final : public ShareReader {

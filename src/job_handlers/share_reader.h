@@ -2,7 +2,7 @@
 // kind. A POSIX share is a directory on the worker's host; an Azure Files share is read
 // over REST with the share's credential (resolved from the catalog, never logged): an
 // account key, a SAS token or a connection string. A whole Azure share is backed up
-// through a new share snapshot (engine/azure_backup.h); the parts of a scan all read the
+// through a new share snapshot (archiver/azure_backup.h); the parts of a scan all read the
 // one share snapshot the scan took (TakeShareSnapshot), so together they are one point
 // in time.
 //
@@ -15,8 +15,8 @@
 
 #include "base/status.h"
 #include "catalog/catalog.h"
-#include "engine/backup.h"
-#include "source/source.h"
+#include "archiver/backup.h"
+#include "shares/source.h"
 
 namespace arbor::job_handlers {
 
@@ -49,7 +49,7 @@ class ShareReader {
     return Status::Ok();
   }
   // Deletes the share snapshots arbor made for `repo` that no snapshot of it needs any
-  // more (source/share_snapshot_sweep.h); a no-op for POSIX shares. Errors are for a
+  // more (shares/share_snapshot_sweep.h); a no-op for POSIX shares. Errors are for a
   // warning: the snapshot just saved stands.
   virtual Status SweepShareSnapshots(Repository& repo) {
     (void)repo;

@@ -1,6 +1,6 @@
 #include "job_handlers/verify_handler.h"
 
-#include "engine/verify.h"
+#include "checker/verify.h"
 #include "job_handlers/job_payloads.h"
 #include "job_handlers/share_repository.h"
 

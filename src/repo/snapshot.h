@@ -45,7 +45,7 @@ struct Snapshot {
 };
 
 // A partial snapshot holds one unit of a share that a scan split across workers
-// (engine/assemble.h). It carries the tag "arbor-part-of:<scan job id>", is never
+// (archiver/assemble.h). It carries the tag "arbor-part-of:<scan job id>", is never
 // "latest", never a parent and never forgotten by a retention policy, and is deleted once
 // the assembled snapshot is saved. A tag rather than a format field, so that readers of
 // the format without this notion still see a valid snapshot.

@@ -11,14 +11,14 @@
 #include <cstdlib>
 
 #include "crash/crash_world.h"
-#include "engine/assemble.h"
-#include "engine/backup.h"
-#include "engine/forget.h"
-#include "engine/partition.h"
-#include "engine/prune.h"
-#include "engine/repair.h"
-#include "engine/verify.h"
-#include "source/posix_source.h"
+#include "archiver/assemble.h"
+#include "archiver/backup.h"
+#include "maintenance/forget.h"
+#include "archiver/partition.h"
+#include "maintenance/prune.h"
+#include "checker/repair.h"
+#include "checker/verify.h"
+#include "shares/posix_source.h"
 
 namespace arbor::crash {
 namespace {

@@ -12,14 +12,14 @@
 #include <sstream>
 
 #include "base/file_util.h"
-#include "engine/backup.h"
-#include "engine/posix_target.h"
-#include "engine/repair.h"
-#include "engine/restore.h"
-#include "engine/verify.h"
+#include "archiver/backup.h"
+#include "shares/posix_target.h"
+#include "checker/repair.h"
+#include "restorer/restore.h"
+#include "checker/verify.h"
 #include "hash/sha256.h"
 #include "repo/format.h"
-#include "source/posix_source.h"
+#include "shares/posix_source.h"
 #include "store/open_store.h"
 #include "support/temp_dir.h"
 

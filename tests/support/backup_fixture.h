@@ -9,8 +9,8 @@
 #include <string>
 
 #include "base/file_util.h"
-#include "engine/backup.h"
-#include "source/posix_source.h"
+#include "archiver/backup.h"
+#include "shares/posix_source.h"
 #include "store/object_store.h"
 #include "store/open_store.h"
 #include "support/temp_dir.h"

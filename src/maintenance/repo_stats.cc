@@ -1,0 +1,33 @@
+#include "maintenance/repo_stats.h"
+
+#include <unordered_set>
+
+#include "repo/format.h"
+
+namespace arbor {
+
+Result<RepoStats> ComputeRepoStats(Repository& repo) {
+  RepoStats s;
+  ARBOR_ASSIGN_OR_RETURN(auto snapshots, repo.ListSnapshots());
+  s.snapshots = snapshots.size();
+  for (const auto& snap : snapshots) s.logical_bytes += snap.stats.bytes_total;
+  ARBOR_RETURN_IF_ERROR(repo.store()->List(format::PacksDir(repo.prefix()), [&](const ObjectInfo& info) {
+    s.packs++;
+    s.pack_bytes += info.size;
+    return Status::Ok();
+  }));
+  std::unordered_set<Digest, DigestHash> seen;
+  ARBOR_RETURN_IF_ERROR(repo.index().ForEach([&](const std::string&, const IndexEntry& e) {
+    if (!seen.insert(e.id).second) return Status::Ok();
+    s.blobs++;
+    (e.location.type == format::BlobType::kTree ? s.tree_blobs : s.data_blobs)++;
+    s.raw_bytes += e.location.raw_length;
+    s.stored_bytes += e.location.length;
+    return Status::Ok();
+  }));
+  s.index_segments = repo.index().SegmentKeys().size();
+  s.index_ram_bytes = repo.index().MemoryBytes();
+  return s;
+}
+
+}  // namespace arbor

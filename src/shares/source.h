@@ -1,0 +1,90 @@
+// Source: where a backup reads from. The engine walks a source one directory at a
+// time and reads only the files it decides have changed; each kind of share (a
+// local POSIX tree now, Azure Files through src/azure) implements this interface.
+//
+// Paths are absolute within the source's namespace ("/home/u/data" for POSIX,
+// "/dir/sub" for a share) and always use '/'.
+// Thread safety: List/Stat/LoadExtended/Open may be called from several threads.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "repo/node.h"
+
+namespace arbor {
+
+// Reads one file's content. Not shared between threads.
+class FileReader {
+ public:
+  virtual ~FileReader() = default;
+  // Where the file's bytes are: one extent {0, size} for a dense file, fewer bytes
+  // for a sparse one (the gaps are holes that read as zeros).
+  virtual Result<std::vector<Extent>> DataExtents() = 0;
+  // Reads up to `len` bytes at `offset`; returns the count (0 at end of file).
+  virtual Result<size_t> ReadAt(uint64_t offset, char* buf, size_t len) = 0;
+  // The byte ranges written or cleared since the source snapshot that an earlier
+  // backup read from (Snapshot::source_snapshot), sorted and not overlapping, or an
+  // error when the source cannot tell (Unsupported by default; also when that
+  // snapshot is gone or the file was re-created since). Lets a large file be saved
+  // from its changed ranges only (archiver/range_reuse.h).
+  virtual Result<std::vector<Extent>> ChangedRangesSince(const std::string& previous_source_snapshot) {
+    (void)previous_source_snapshot;
+    return Status::Unsupported("this source cannot list changed ranges");
+  }
+};
+
+// Stores bytes as a data blob in the repository being written and returns the id.
+// Sources use it for metadata too large for a tree node (security descriptors).
+using BlobSink = std::function<Result<Digest>(std::string_view data)>;
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  // "posix" or "azfiles://account/share": goes into the snapshot.
+  virtual std::string Kind() const = 0;
+  // Metadata of one path (not followed if it is a symlink).
+  virtual Result<Node> Stat(const std::string& path) = 0;
+  // The children of a directory with their basic metadata (no xattrs/ACLs yet),
+  // sorted by name. Entries that cannot be examined are skipped and reported in
+  // `warnings`; an unreadable directory is an error.
+  virtual Status List(const std::string& dir, std::vector<Node>* children, std::vector<Status>* warnings) = 0;
+  // Fills what is costly to fetch and only needed for new or changed entries:
+  // extended attributes, ACLs, security descriptors.
+  virtual Status LoadExtended(const std::string& path, Node* node) = 0;
+  virtual Result<std::unique_ptr<FileReader>> Open(const std::string& path, const Node& node) = 0;
+  // Whether Node::file_id identifies an entry across renames and moves (Azure FileId,
+  // a POSIX inode). The backup then matches a renamed directory with the parent
+  // snapshot by id, so nothing below it is read again. An id may be reused by a new
+  // entry once the old one is gone (an inode): the backup's checks must tell them apart.
+  virtual bool StableFileIds() const { return false; }
+  // Whether Node::btime_ns, when not 0, is set by the file system when the entry is
+  // created and can never be changed (statx birth time; not Azure's creation time,
+  // which clients set). The backup then looks up by id only entries born before the
+  // parent snapshot ended, and takes a file found by id as unchanged when its birth
+  // time, size and mtime match: a move sets the ctime, so the ctime cannot tell.
+  virtual bool FixedBirthTimes() const { return false; }
+  // Whether an error this source returned must stop the backup instead of becoming a
+  // warning: a remote service that keeps failing or answers garbage would otherwise
+  // leave silent gaps in a snapshot that looks complete. Local errors never are.
+  virtual bool IsFatal(const Status& error) const {
+    (void)error;
+    return false;
+  }
+  // Where LoadExtended stores what a node references by blob id (Node::permission).
+  // The backup sets it once, before the walk; the sink may be called from any thread.
+  virtual void SetBlobSink(BlobSink sink) { (void)sink; }
+  // A hint before a backup of named paths (the units of a split share): the directories
+  // it will Stat, and those of them it will List, each in walk order. A remote source
+  // fetches them ahead instead of one round trip at a time; a local one ignores it.
+  virtual void Expect(const std::vector<std::string>& stat_dirs, const std::vector<std::string>& list_dirs) {
+    (void)stat_dirs;
+    (void)list_dirs;
+  }
+};
+
+}  // namespace arbor
