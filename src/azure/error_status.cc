@@ -18,6 +18,8 @@ std::string Explain(int http, const std::string& code) {
   if (code == "ParentNotFound") return "the parent directory does not exist";
   if (code == "ResourceNotFound") return "the file or directory does not exist";
   if (code == "ShareSnapshotNotFound") return "the share snapshot does not exist";
+  if (code == "ContainerNotFound") return "the container does not exist";
+  if (code == "BlobNotFound") return "the blob does not exist";
   if (http == 404) return "not found";
   return "";
 }
