@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "azure/crypto.h"
+#include "azure/url_encoding.h"
 #include "base/file_util.h"
 #include "store/azure_blob_store.h"
 #include "support/temp_dir.h"

@@ -272,13 +272,14 @@ TEST(AzureBlobStoreTest, TheWrappedStoreRidesOutAServerRestart) {
   auto store = WrapRemote(std::move(plain), StoreOptions{}, retry);
   ASSERT_TRUE(store->Put("t/before", "1").ok());
   Azurite().Stop();
-  std::thread restarter([] {
-    std::this_thread::sleep_for(std::chrono::seconds(1));
-    ASSERT_TRUE(Azurite().Restart().ok());
-  });
-  // Sent while the server is down: retried until it is back.
-  Status st = store->Put("t/during", "2");
-  restarter.join();
+  // Sent while the server is down: retried until it is back. (The restart happens on this
+  // thread: Azurite dies with the thread that started it.)
+  Status st;
+  std::thread writer([&] { st = store->Put("t/during", "2"); });
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  Status restarted = Azurite().Restart();
+  writer.join();
+  ASSERT_TRUE(restarted.ok()) << restarted.ToString();
   ASSERT_TRUE(st.ok()) << st.ToString();
   EXPECT_EQ(*store->Get("t/before", 0, ObjectStore::kToEnd), "1");
   EXPECT_EQ(*store->Get("t/during", 0, ObjectStore::kToEnd), "2");

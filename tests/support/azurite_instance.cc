@@ -35,7 +35,9 @@ Status AzuriteInstance::Launch() {
   const std::string log = data_dir_ + "/azurite.log";
   pid_t pid = ::fork();
   if (pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the test
+    // Never outlive the test. (The signal comes when the thread that forked ends: start and
+    // restart from the test's main thread.)
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd >= 0) {
       ::dup2(fd, STDOUT_FILENO);
