@@ -12,6 +12,9 @@ std::string Explain(int http, const std::string& code) {
     return "authentication failed: check the account key or SAS token (and the clock, requests older than 15 "
            "minutes are refused)";
   }
+  // Azurite, and the service behind a firewall, refuse a wrong key this way too.
+  if (code == "AuthorizationFailure")
+    return "not authorized: check the account key or SAS token, and the account's network rules";
   if (code.rfind("Authorization", 0) == 0)
     return "not authorized: the SAS token does not allow this operation";
   if (code == "ShareNotFound") return "the share does not exist";

@@ -140,6 +140,17 @@ TEST(AzureBlobStoreTest, MicrosoftsSdkReadsWhatArborWroteByteForByte) {
   }
 }
 
+TEST(AzureBlobStoreTest, AnEmptyObjectReadsBackEmpty) {
+  auto store = OpenPlain(NewContainer(), "");
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Put("t/s/index/empty", "").ok());
+  auto got = store->Get("t/s/index/empty", 0, ObjectStore::kToEnd);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(*got, "");
+  EXPECT_EQ(store->Stat("t/s/index/empty")->size, 0u);
+  EXPECT_TRUE(store->Get("t/s/index/none", 0, ObjectStore::kToEnd).status().Is(StatusCode::kNotFound));
+}
+
 TEST(AzureBlobStoreTest, ArborReadsWhatMicrosoftsSdkWrote) {
   std::string container = NewContainer();
   std::string file = testing::MakeTempDir("arbor-azblob-sdk") + "/blob";

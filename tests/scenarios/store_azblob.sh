@@ -116,7 +116,7 @@ WRONG="d3JvbmcgYnV0IHdlbGwgZm9ybWVkIGtleSBieXRlcyE="
 good="$AZURE_STORAGE_CONNECTION_STRING"
 export AZURE_STORAGE_CONNECTION_STRING="${good/$KEY/$WRONG}"
 expect_exit 12 "$ARBOR" snapshots
-expect_stderr "authentication failed"
+expect_stderr "check the account key or SAS token"
 grep -q -e "$WRONG" -e "$KEY" "$WORK/last.out" "$WORK/last.err" && fail "a key was printed"
 export AZURE_STORAGE_CONNECTION_STRING="$good"
 
