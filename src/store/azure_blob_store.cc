@@ -35,10 +35,6 @@ azure::RetryOptions SingleAttempt() {
   return r;
 }
 
-bool IsPackKey(std::string_view key) {
-  return key.rfind("packs/", 0) == 0 || key.find("/packs/") != std::string_view::npos;
-}
-
 std::string NewUploadNonce() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   char buf[17];

@@ -5,6 +5,7 @@
 #include "store/bandwidth_limited_store.h"
 #include "store/concurrency_limited_store.h"
 #include "store/counting_store.h"
+#include "store/range_cache_store.h"
 
 namespace arbor {
 namespace {
@@ -31,7 +32,8 @@ std::unique_ptr<ObjectStore> WrapRemote(std::unique_ptr<ObjectStore> backend, co
     };
   }
   store = std::make_unique<CountingStore>(std::move(store), std::move(report));
-  return std::make_unique<RetryingStore>(std::move(store), std::move(retry));
+  store = std::make_unique<RetryingStore>(std::move(store), std::move(retry));
+  return std::make_unique<RangeCacheStore>(std::move(store), kRemoteCacheWindow, kRemoteCacheWindows);
 }
 
 }  // namespace arbor
