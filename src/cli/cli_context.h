@@ -11,6 +11,7 @@
 #include "base/status.h"
 #include "pipeline/progress.h"
 #include "repo/repository.h"
+#include "store/store_options.h"
 
 namespace arbor::cli {
 
@@ -37,6 +38,7 @@ struct GlobalOptions {
   bool json = false;
   bool quiet = false;
   int threads = 0;
+  StoreOptions store = StoreOptions::FromEnvironment();  // flags (--limit-upload, ...) over the environment
 };
 
 // Opens the repository namespace the options name (repo_namespace.h: through the catalog

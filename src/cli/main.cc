@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
                  "by name or id)");
   app.add_flag("--json", g.json, "Machine-readable output (JSON lines)");
   app.add_flag("-q,--quiet", g.quiet, "No progress output");
+  app.add_option("--limit-upload", g.store.limit_upload_kib, "Upload at most this many KiB/s to a remote repository");
+  app.add_option("--limit-download", g.store.limit_download_kib, "Download at most this many KiB/s from a remote repository");
   app.add_option("--threads", g.threads, "Worker threads (default: backup two per core, at least 4; Azure backup 32; others one per core)");
 
   int exit_code = kExitOk;

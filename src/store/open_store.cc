@@ -1,8 +1,14 @@
 #include "store/open_store.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
 
+#include "store/azure_blob_store.h"
 #include "store/local_store.h"
+#include "store/wrap_remote.h"
 
 namespace arbor {
 namespace {
@@ -20,16 +26,46 @@ StoreOptions StoreOptions::FromEnvironment() {
   o.s3_region = Env("AWS_DEFAULT_REGION");
   if (o.s3_region.empty()) o.s3_region = Env("AWS_REGION");
   o.ssh_key = Env("ARBOR_SSH_KEY");
+  o.azblob_pack_tier = Env("ARBOR_AZBLOB_PACK_TIER");
+  o.print_request_counts = Env("ARBOR_STORE_STATS") == "1";
   return o;
 }
 
+Result<std::string> RemoteStagingDir() {
+  std::string tmp = Env("TMPDIR");
+  std::string dir = (tmp.empty() ? "/tmp" : tmp) + "/arbor-staging-" + std::to_string(::getuid());
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return Status::FromErrno(errno, "creating " + dir);
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0) return Status::FromErrno(errno, "stat " + dir);
+  if (!S_ISDIR(st.st_mode) || st.st_uid != ::getuid()) {
+    return Status::PermissionDenied(dir + " is not a directory of this user: refusing to stage data there");
+  }
+  return dir;
+}
+
+namespace {
+
+Result<std::unique_ptr<ObjectStore>> OpenAzureBlob(const StoreLocation& location,
+                                                   const StoreOptions& options) {
+  ARBOR_ASSIGN_OR_RETURN(azure::Credentials credentials, AzureBlobCredentials(location.account));
+  AzureBlobOptions blob;
+  ARBOR_ASSIGN_OR_RETURN(blob.staging_dir, RemoteStagingDir());
+  blob.pack_tier = options.azblob_pack_tier;
+  blob.report_requests = options.print_request_counts;
+  ARBOR_ASSIGN_OR_RETURN(auto store, AzureBlobStore::Open(std::move(credentials), location.container,
+                                                          location.prefix, std::move(blob)));
+  return WrapRemote(std::move(store), options);
+}
+
+}  // namespace
+
 Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const StoreLocation& location, bool create,
                                                      const StoreOptions& options) {
-  (void)options;
   switch (location.kind) {
     case StoreLocation::Kind::kLocal:
       return OpenLocalStore(location.path, create);
     case StoreLocation::Kind::kAzureBlob:
+      return OpenAzureBlob(location, options);
     case StoreLocation::Kind::kS3:
     case StoreLocation::Kind::kSftp:
       break;
@@ -38,9 +74,10 @@ Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const StoreLocation& locati
                              ": this build has no such backend yet");
 }
 
-Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& location, bool create) {
+Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& location, bool create,
+                                                     const StoreOptions& options) {
   ARBOR_ASSIGN_OR_RETURN(StoreLocation parsed, ParseStoreLocation(location));
-  return OpenObjectStore(parsed, create, StoreOptions::FromEnvironment());
+  return OpenObjectStore(parsed, create, options);
 }
 
 }  // namespace arbor
