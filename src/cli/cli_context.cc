@@ -8,6 +8,7 @@
 
 #include "cli/repo_namespace.h"
 #include "store/open_store.h"
+#include "store/store_location.h"
 
 namespace arbor::cli {
 
@@ -35,15 +36,26 @@ void ReportWarning(const GlobalOptions& g, const std::string& message) {
   }
 }
 
+StoreOptions StoreOptionsFor(const GlobalOptions& g) {
+  StoreOptions o = StoreOptions::FromEnvironment();
+  if (!g.s3_endpoint.empty()) o.s3_endpoint = g.s3_endpoint;
+  if (!g.s3_url_style.empty()) o.s3_url_style = g.s3_url_style;
+  return o;
+}
+
 std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_code) {
   auto ns = ResolveRepoNamespace(g, exit_code);
   if (!ns) return nullptr;
-  auto store = OpenObjectStore(ns->location, false);
+  auto store = OpenObjectStore(ns->location, false, StoreOptionsFor(g));
   if (!store.ok()) {
     bool missing = store.status().Is(StatusCode::kNotFound);
-    ReportError(g, missing ? Status::NotFound("no repository at " + ns->location +
-                                              " (run `arbor init` to create one)")
-                           : store.status());
+    // A missing local directory means "not initialised"; a missing bucket or container is
+    // something `init` cannot fix, and the store's own message says what is missing.
+    auto parsed = ParseStoreLocation(ns->location);
+    bool local = parsed.ok() && parsed->IsLocal();
+    ReportError(g, missing && local ? Status::NotFound("no repository at " + ns->location +
+                                                       " (run `arbor init` to create one)")
+                                    : store.status());
     *exit_code = missing ? kExitNoRepo : kExitFatal;
     return nullptr;
   }

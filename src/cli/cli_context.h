@@ -11,6 +11,7 @@
 #include "base/status.h"
 #include "engine/progress.h"
 #include "repo/repository.h"
+#include "store/store_options.h"
 
 namespace arbor::cli {
 
@@ -29,15 +30,21 @@ enum ExitCode : int {
 };
 
 struct GlobalOptions {
-  std::string repo;  // -r/--repo or ARBOR_REPO
-  std::string tenant;  // --tenant; empty: "default", or with a token the token's tenant
-  std::string share;   // --share; empty: "default" (a token needs one)
+  std::string repo;     // -r/--repo or ARBOR_REPO
+  std::string tenant;   // --tenant; empty: "default", or with a token the token's tenant
+  std::string share;    // --share; empty: "default" (a token needs one)
   std::string catalog;  // --catalog or ARBOR_CATALOG; empty: DefaultCatalogPath()
   std::string token;    // --token or ARBOR_TOKEN; empty: act as the operator
   bool json = false;
   bool quiet = false;
   int threads = 0;
+  std::string s3_endpoint;   // --s3-endpoint; empty: $ARBOR_S3_ENDPOINT, else AWS
+  std::string s3_url_style;  // --s3-url-style path|virtual; empty: $ARBOR_S3_URL_STYLE, else by endpoint
 };
+
+// What opening a store needs besides its location: the environment's settings
+// (StoreOptions::FromEnvironment), overridden by the flags given.
+StoreOptions StoreOptionsFor(const GlobalOptions& g);
 
 // Opens the repository namespace the options name (repo_namespace.h: through the catalog
 // with a token); prints a clear message and sets *exit_code on failure.

@@ -116,6 +116,55 @@ Status StatusFromResponse(const http::HttpResponse& response, std::string_view w
   return Status::IOError(message);
 }
 
+std::string_view S3OpName(S3Op op) {
+  static constexpr std::string_view kNames[kS3OpCount] = {"PutObject",
+                                                          "CreateMultipartUpload",
+                                                          "UploadPart",
+                                                          "CompleteMultipartUpload",
+                                                          "AbortMultipartUpload",
+                                                          "GetObject",
+                                                          "HeadObject",
+                                                          "ListObjectsV2",
+                                                          "ListMultipartUploads",
+                                                          "DeleteObject",
+                                                          "other"};
+  return kNames[static_cast<size_t>(op)];
+}
+
+S3Op ClassifyRequest(const S3Request& request) {
+  auto has = [&](std::string_view name) {
+    for (const auto& q : request.query) {
+      if (q.first == name) return true;
+    }
+    return false;
+  };
+  const std::string& m = request.method;
+  if (request.key.empty()) {
+    if (m == "GET" && has("uploads")) return S3Op::kListMultipartUploads;
+    return m == "GET" ? S3Op::kListObjects : S3Op::kOther;
+  }
+  if (m == "PUT") return has("uploadId") ? S3Op::kUploadPart : S3Op::kPutObject;
+  if (m == "POST") {
+    if (has("uploads")) return S3Op::kCreateMultipartUpload;
+    return has("uploadId") ? S3Op::kCompleteMultipartUpload : S3Op::kOther;
+  }
+  if (m == "DELETE") return has("uploadId") ? S3Op::kAbortMultipartUpload : S3Op::kDeleteObject;
+  if (m == "GET") return S3Op::kGetObject;
+  return m == "HEAD" ? S3Op::kHeadObject : S3Op::kOther;
+}
+
+std::string S3Client::CountsSummary() const {
+  std::string out;
+  uint64_t total = 0;
+  for (size_t i = 0; i < kS3OpCount; ++i) {
+    uint64_t n = counts_[i].load();
+    if (n == 0) continue;
+    out += std::string(S3OpName(static_cast<S3Op>(i))) + " " + std::to_string(n) + ", ";
+    total += n;
+  }
+  return out + "total " + std::to_string(total);
+}
+
 S3Client::S3Client(S3Config config, std::unique_ptr<http::HttpTransport> transport)
     : config_(std::move(config)), transport_(std::move(transport)) {}
 
@@ -159,6 +208,7 @@ Result<http::HttpResponse> S3Client::Send(const S3Request& request) const {
   r.headers = std::move(s.headers);
   r.headers.emplace_back("Authorization", std::move(sig.authorization));
   r.body = request.body;
+  counts_[static_cast<size_t>(ClassifyRequest(request))].fetch_add(1);
   auto response = transport_->Send(r);
   if (!response.ok()) return response.status().Annotate("S3 " + request.method + " " + Name(request.key));
   return response;

@@ -8,6 +8,9 @@
 // thread-safe, so one client serves every worker thread.
 #pragma once
 
+#include <array>
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -55,6 +58,25 @@ struct S3Request {
 // Unsupported for 501; IOError otherwise. `what` ("GET s3://b/k") starts the message.
 Status StatusFromResponse(const http::HttpResponse& response, std::string_view what);
 
+// The S3 operations a client sends, for request counts (billing is per request).
+enum class S3Op {
+  kPutObject,
+  kCreateMultipartUpload,
+  kUploadPart,
+  kCompleteMultipartUpload,
+  kAbortMultipartUpload,
+  kGetObject,
+  kHeadObject,
+  kListObjects,
+  kListMultipartUploads,
+  kDeleteObject,
+  kOther,
+};
+inline constexpr size_t kS3OpCount = static_cast<size_t>(S3Op::kOther) + 1;
+std::string_view S3OpName(S3Op op);
+// Which operation a request is, from its method, key and query.
+S3Op ClassifyRequest(const S3Request& request);
+
 class S3Client {
  public:
   S3Client(S3Config config, std::unique_ptr<http::HttpTransport> transport);
@@ -71,12 +93,18 @@ class S3Client {
   std::string Name(std::string_view key) const;
   const S3Config& config() const { return config_; }
 
+  // Requests sent so far (answered or not) of `op`.
+  uint64_t Count(S3Op op) const { return counts_[static_cast<size_t>(op)].load(); }
+  // "PutObject 12, UploadPart 6, ..., total 30" (operations never sent are left out).
+  std::string CountsSummary() const;
+
  private:
   std::string HostHeader() const;
   std::string Path(std::string_view key) const;
 
   const S3Config config_;
   const std::unique_ptr<http::HttpTransport> transport_;
+  mutable std::array<std::atomic<uint64_t>, kS3OpCount> counts_{};
 };
 
 // A client for `location` (kS3) with credentials from `env` (s3_credentials.h) and a

@@ -106,5 +106,22 @@ TEST(S3ClientTest, WrongRegionNamesTheRightOne) {
   EXPECT_NE(st.message().find("AWS_REGION=ap-south-1"), std::string::npos) << st.message();
 }
 
+TEST(S3ClientTest, RequestsAreClassifiedForCounting) {
+  auto op = [](const char* method, const char* key, QueryList q) {
+    return ClassifyRequest({method, key, std::move(q), {}, {}});
+  };
+  EXPECT_EQ(op("PUT", "k", {}), S3Op::kPutObject);
+  EXPECT_EQ(op("PUT", "k", {{"partNumber", "1"}, {"uploadId", "u"}}), S3Op::kUploadPart);
+  EXPECT_EQ(op("POST", "k", {{"uploads", ""}}), S3Op::kCreateMultipartUpload);
+  EXPECT_EQ(op("POST", "k", {{"uploadId", "u"}}), S3Op::kCompleteMultipartUpload);
+  EXPECT_EQ(op("DELETE", "k", {{"uploadId", "u"}}), S3Op::kAbortMultipartUpload);
+  EXPECT_EQ(op("DELETE", "k", {}), S3Op::kDeleteObject);
+  EXPECT_EQ(op("GET", "k", {}), S3Op::kGetObject);
+  EXPECT_EQ(op("HEAD", "k", {}), S3Op::kHeadObject);
+  EXPECT_EQ(op("GET", "", {{"list-type", "2"}}), S3Op::kListObjects);
+  EXPECT_EQ(op("GET", "", {{"uploads", ""}}), S3Op::kListMultipartUploads);
+  EXPECT_EQ(S3OpName(S3Op::kUploadPart), "UploadPart");
+}
+
 }  // namespace
 }  // namespace arbor::s3

@@ -1,10 +1,9 @@
 #include "store/s3_store.h"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
+#include <iostream>
 
 #include "base/file_util.h"
 #include "base/mapped_file.h"
@@ -13,20 +12,6 @@
 #include "store/s3_xml.h"
 
 namespace arbor {
-namespace {
-
-// Staged packs wait here before upload: local disk, private to the user, shared by all
-// of the user's arbor processes (pack file names carry the pid, so a backup clears what
-// dead processes left).
-Result<std::string> DefaultStagingDir() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string dir = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/arbor-staging-" +
-                    std::to_string(::getuid());
-  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return Status::FromErrno(errno, "creating " + dir);
-  return dir;
-}
-
-}  // namespace
 
 S3Store::S3Store(std::unique_ptr<s3::S3Client> client, std::string prefix, std::string staging_dir,
                  S3StoreTuning tuning)
@@ -34,6 +19,11 @@ S3Store::S3Store(std::unique_ptr<s3::S3Client> client, std::string prefix, std::
       prefix_(std::move(prefix)),
       staging_dir_(std::move(staging_dir)),
       tuning_(tuning) {}
+
+S3Store::~S3Store() {
+  if (tuning_.report_requests)
+    std::cerr << "S3 requests (" << Describe() << "): " << client_->CountsSummary() << "\n";
+}
 
 std::string S3Store::Describe() const {
   return "s3://" + client_->config().bucket + (prefix_.empty() ? "" : "/" + prefix_);
@@ -159,10 +149,9 @@ Status S3Store::CheckBucket() const {
 }
 
 Result<std::unique_ptr<S3Store>> OpenS3Store(const StoreLocation& location, const StoreOptions& options,
-                                             S3StoreTuning tuning) {
+                                             std::string staging_dir, S3StoreTuning tuning) {
   ARBOR_ASSIGN_OR_RETURN(auto client, s3::NewS3Client(location, options, s3::ProcessEnvironment()));
-  ARBOR_ASSIGN_OR_RETURN(std::string staging, DefaultStagingDir());
-  auto store = std::make_unique<S3Store>(std::move(client), location.prefix, std::move(staging), tuning);
+  auto store = std::make_unique<S3Store>(std::move(client), location.prefix, std::move(staging_dir), tuning);
   ARBOR_RETURN_IF_ERROR(store->CheckBucket());
   return store;
 }

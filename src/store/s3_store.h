@@ -28,7 +28,9 @@ namespace arbor {
 struct S3StoreTuning {
   // Staged files of at least this size go up as multipart uploads.
   uint64_t multipart_threshold = 16ULL << 20;
-  uint64_t part_size = 16ULL << 20;  // >= s3::kMinPartSize
+  // AWS refuses parts below 5 MiB (s3::kMinPartSize) except the last one.
+  uint64_t part_size = 16ULL << 20;
+  bool report_requests = false;  // print the HTTP request counts to stderr when the store closes
 };
 
 class S3Store final : public ObjectStore {
@@ -36,6 +38,7 @@ class S3Store final : public ObjectStore {
   // `prefix`: no leading or trailing '/', may be empty. `staging_dir` must exist.
   S3Store(std::unique_ptr<s3::S3Client> client, std::string prefix, std::string staging_dir,
           S3StoreTuning tuning = {});
+  ~S3Store() override;
 
   std::string Describe() const override;
   Status Put(std::string_view key, std::string_view data) override;
@@ -58,6 +61,8 @@ class S3Store final : public ObjectStore {
   // credentials.
   Status CheckBucket() const;
 
+  const s3::S3Client& client() const { return *client_; }
+
  private:
   std::string FullKey(std::string_view key) const;
   Status PutObject(const std::string& key, std::string_view data, http::HeaderList headers);
@@ -69,9 +74,10 @@ class S3Store final : public ObjectStore {
 };
 
 // Opens the store for `location` (kS3) with `options`: credentials from the environment
-// or ~/.aws (s3_credentials.h), then CheckBucket(). Buckets are never created.
+// or ~/.aws (s3_credentials.h), then CheckBucket(). Buckets are never created. Packs are
+// staged in `staging_dir` (open_store.h: RemoteStagingDir()), which must exist.
 Result<std::unique_ptr<S3Store>> OpenS3Store(const StoreLocation& location, const StoreOptions& options,
-                                             S3StoreTuning tuning = {});
+                                             std::string staging_dir, S3StoreTuning tuning = {});
 
 // For prune, independent of any open store: aborts the unfinished multipart uploads under
 // the location's prefix that are older than `min_age` (a writer killed mid-upload leaves

@@ -20,6 +20,7 @@
 #include "base/file_util.h"
 #include "hash/sha256.h"
 #include "store/object_store_conformance.h"
+#include "store/open_store.h"
 #include "store/s3_multipart.h"
 #include "support/s3rver_instance.h"
 #include "support/temp_dir.h"
@@ -66,12 +67,12 @@ StoreOptions PathStyle() {
 
 Result<std::unique_ptr<S3Store>> Open(const std::string& prefix, S3StoreTuning tuning = {},
                                       StoreOptions options = PathStyle()) {
-  return OpenS3Store(Location(prefix), options, tuning);
+  return OpenS3Store(Location(prefix), options, *RemoteStagingDir(), tuning);
 }
 
 std::unique_ptr<ObjectStore> MakeOrNull(S3StoreTuning tuning, StoreOptions options) {
   if (Server() == nullptr) return nullptr;
-  auto store = OpenS3Store(Location(NewPrefix()), options, tuning);
+  auto store = OpenS3Store(Location(NewPrefix()), options, *RemoteStagingDir(), tuning);
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   return store.ok() ? std::move(store).value() : nullptr;
 }
@@ -119,6 +120,11 @@ TEST(S3StoreTest, LargeStagedFileGoesUpInPartsAndReadsBackByRange) {
   std::string path = Stage(store->get(), "big", data);
   ASSERT_TRUE((*store)->PutFile("packs/big", path).ok());
   EXPECT_NE(::access(path.c_str(), F_OK), 0) << "the staged file is consumed";
+  const s3::S3Client& client = (*store)->client();
+  EXPECT_EQ(client.Count(s3::S3Op::kCreateMultipartUpload), 1U);
+  EXPECT_EQ(client.Count(s3::S3Op::kUploadPart), 3U);
+  EXPECT_EQ(client.Count(s3::S3Op::kCompleteMultipartUpload), 1U);
+  EXPECT_EQ(client.Count(s3::S3Op::kPutObject), 0U);
   auto info = (*store)->Stat("packs/big");
   ASSERT_TRUE(info.ok()) << info.status().ToString();
   EXPECT_EQ(info->size, data.size());
@@ -137,6 +143,8 @@ TEST(S3StoreTest, SmallStagedFileIsOnePut) {
   ASSERT_TRUE(store.ok());
   std::string path = Stage(store->get(), "small", "tiny pack");
   ASSERT_TRUE((*store)->PutFile("packs/small", path).ok());
+  EXPECT_EQ((*store)->client().Count(s3::S3Op::kPutObject), 1U);
+  EXPECT_EQ((*store)->client().Count(s3::S3Op::kCreateMultipartUpload), 0U);
   EXPECT_EQ(*(*store)->Get("packs/small", 0, ObjectStore::kToEnd), "tiny pack");
   std::string empty = Stage(store->get(), "empty", "");
   ASSERT_TRUE((*store)->PutFile("packs/empty", empty).ok());
@@ -228,7 +236,7 @@ TEST(S3StoreTest, PrefixesKeepRepositoriesApart) {
 
 TEST(S3StoreTest, MissingBucketIsNotFoundAndSaysSo) {
   ASSERT_NE(Server(), nullptr);
-  auto store = OpenS3Store(Location("", "no-such-bucket"), PathStyle());
+  auto store = OpenS3Store(Location("", "no-such-bucket"), PathStyle(), *RemoteStagingDir());
   ASSERT_FALSE(store.ok());
   EXPECT_TRUE(store.status().Is(StatusCode::kNotFound)) << store.status().ToString();
   EXPECT_NE(store.status().message().find("NoSuchBucket"), std::string::npos) << store.status().message();
