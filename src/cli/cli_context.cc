@@ -8,6 +8,7 @@
 
 #include "cli/repo_namespace.h"
 #include "store/open_store.h"
+#include "store/store_location.h"
 
 namespace arbor::cli {
 

@@ -1,5 +1,7 @@
 #include "store/object_key.h"
 
+#include <string>
+
 namespace arbor {
 
 bool IsValidObjectKey(std::string_view key) {
@@ -33,6 +35,11 @@ bool IsPackKey(std::string_view key) { return HasSegment(key, "packs"); }
 
 bool IsImmutableObjectKey(std::string_view key) {
   return HasSegment(key, "packs") || HasSegment(key, "index");
+}
+
+Status CheckObjectKey(std::string_view key) {
+  if (IsValidObjectKey(key)) return Status::Ok();
+  return Status::InvalidArgument("invalid object key '" + std::string(key) + "'");
 }
 
 }  // namespace arbor

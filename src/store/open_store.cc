@@ -8,6 +8,7 @@
 
 #include "store/azure_blob_store.h"
 #include "store/local_store.h"
+#include "store/s3_store.h"
 #include "store/wrap_remote.h"
 
 namespace arbor {
@@ -23,8 +24,10 @@ std::string Env(const char* name) {
 StoreOptions StoreOptions::FromEnvironment() {
   StoreOptions o;
   o.s3_endpoint = Env("ARBOR_S3_ENDPOINT");
-  o.s3_region = Env("AWS_DEFAULT_REGION");
-  if (o.s3_region.empty()) o.s3_region = Env("AWS_REGION");
+  // As AWS's CLI and SDKs: AWS_REGION wins over AWS_DEFAULT_REGION.
+  o.s3_region = Env("AWS_REGION");
+  if (o.s3_region.empty()) o.s3_region = Env("AWS_DEFAULT_REGION");
+  o.s3_url_style = Env("ARBOR_S3_URL_STYLE");
   o.ssh_key = Env("ARBOR_SSH_KEY");
   o.azblob_pack_tier = Env("ARBOR_AZBLOB_PACK_TIER");
   o.print_request_counts = Env("ARBOR_STORE_STATS") == "1";
@@ -57,6 +60,14 @@ Result<std::unique_ptr<ObjectStore>> OpenAzureBlob(const StoreLocation& location
   return WrapRemote(std::move(store), options);
 }
 
+Result<std::unique_ptr<ObjectStore>> OpenS3(const StoreLocation& location, const StoreOptions& options) {
+  ARBOR_ASSIGN_OR_RETURN(std::string staging, RemoteStagingDir());
+  S3StoreTuning tuning;
+  tuning.report_requests = options.print_request_counts;
+  ARBOR_ASSIGN_OR_RETURN(auto store, OpenS3Store(location, options, std::move(staging), tuning));
+  return WrapRemote(std::move(store), options);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const StoreLocation& location, bool create,
@@ -67,6 +78,7 @@ Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const StoreLocation& locati
     case StoreLocation::Kind::kAzureBlob:
       return OpenAzureBlob(location, options);
     case StoreLocation::Kind::kS3:
+      return OpenS3(location, options);
     case StoreLocation::Kind::kSftp:
       break;
   }

@@ -15,7 +15,7 @@
 
 namespace arbor::testing {
 
-std::string JsTestDir() { return ARBOR_JS_TEST_DIR; }
+std::string JsTestDir() { return ARBOR_JS_DIR; }
 
 Result<std::unique_ptr<AzuriteInstance>> AzuriteInstance::Start() {
   if (::access((JsTestDir() + "/node_modules/.bin/azurite-blob").c_str(), X_OK) != 0) {
