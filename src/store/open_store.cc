@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "store/local_store.h"
+#include "store/sftp_store.h"
 
 namespace arbor {
 namespace {
@@ -25,13 +26,14 @@ StoreOptions StoreOptions::FromEnvironment() {
 
 Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const StoreLocation& location, bool create,
                                                      const StoreOptions& options) {
-  (void)options;
   switch (location.kind) {
     case StoreLocation::Kind::kLocal:
       return OpenLocalStore(location.path, create);
+    case StoreLocation::Kind::kSftp:
+      // TODO(lead): stack WrapRemote() (retries, limits, counters) once it is merged.
+      return OpenSftpStore(location, create, options);
     case StoreLocation::Kind::kAzureBlob:
     case StoreLocation::Kind::kS3:
-    case StoreLocation::Kind::kSftp:
       break;
   }
   return Status::Unsupported("repository location " + location.ToString() +

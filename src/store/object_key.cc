@@ -1,0 +1,25 @@
+#include "store/object_key.h"
+
+#include <string>
+
+namespace arbor {
+
+bool ValidObjectKey(std::string_view key) {
+  if (key.empty() || key.front() == '/' || key.find('\0') != std::string_view::npos) return false;
+  size_t start = 0;
+  while (start <= key.size()) {
+    size_t end = key.find('/', start);
+    if (end == std::string_view::npos) end = key.size();
+    std::string_view part = key.substr(start, end - start);
+    if (part.empty() || part == "." || part == "..") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+Status CheckObjectKey(std::string_view key) {
+  if (ValidObjectKey(key)) return Status::Ok();
+  return Status::InvalidArgument("invalid object key '" + std::string(key) + "'");
+}
+
+}  // namespace arbor
