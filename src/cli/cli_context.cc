@@ -35,10 +35,22 @@ void ReportWarning(const GlobalOptions& g, const std::string& message) {
   }
 }
 
+StoreOptions StoreOptionsFor(const GlobalOptions& g) {
+  StoreOptions options = StoreOptions::FromEnvironment();
+  if (!g.ssh_key.empty()) options.ssh_key = g.ssh_key;
+  return options;
+}
+
+Result<std::unique_ptr<ObjectStore>> OpenStore(const GlobalOptions& g, const std::string& location,
+                                               bool create) {
+  ARBOR_ASSIGN_OR_RETURN(StoreLocation parsed, ParseStoreLocation(location));
+  return OpenObjectStore(parsed, create, StoreOptionsFor(g));
+}
+
 std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_code) {
   auto ns = ResolveRepoNamespace(g, exit_code);
   if (!ns) return nullptr;
-  auto store = OpenObjectStore(ns->location, false);
+  auto store = OpenStore(g, ns->location, false);
   if (!store.ok()) {
     bool missing = store.status().Is(StatusCode::kNotFound);
     ReportError(g, missing ? Status::NotFound("no repository at " + ns->location +

@@ -11,6 +11,8 @@
 #include "base/status.h"
 #include "engine/progress.h"
 #include "repo/repository.h"
+#include "store/object_store.h"
+#include "store/store_options.h"
 
 namespace arbor::cli {
 
@@ -37,7 +39,14 @@ struct GlobalOptions {
   bool json = false;
   bool quiet = false;
   int threads = 0;
+  std::string ssh_key;  // --ssh-key; empty: $ARBOR_SSH_KEY (StoreOptions::FromEnvironment)
 };
+
+// The environment's store options with the command line's flags over them.
+StoreOptions StoreOptionsFor(const GlobalOptions& g);
+// Opens the object store at `location` with StoreOptionsFor(g).
+Result<std::unique_ptr<ObjectStore>> OpenStore(const GlobalOptions& g, const std::string& location,
+                                               bool create);
 
 // Opens the repository namespace the options name (repo_namespace.h: through the catalog
 // with a token); prints a clear message and sets *exit_code on failure.

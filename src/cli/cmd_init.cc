@@ -3,7 +3,6 @@
 
 #include "cli/commands.h"
 #include "cli/repo_namespace.h"
-#include "store/open_store.h"
 
 namespace arbor::cli {
 
@@ -20,7 +19,7 @@ void RegisterInit(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->callback([&g, exit_code, pack_size] {
     auto ns = ResolveRepoNamespace(g, exit_code);
     if (!ns) return;
-    auto store = OpenObjectStore(ns->location, true);
+    auto store = OpenStore(g, ns->location, true);
     if (!store.ok()) {
       *exit_code = ReportError(g, store.status());
       return;

@@ -61,6 +61,9 @@ int main(int argc, char** argv) {
                  "by name or id)");
   app.add_flag("--json", g.json, "Machine-readable output (JSON lines)");
   app.add_flag("-q,--quiet", g.quiet, "No progress output");
+  app.add_option("--ssh-key", g.ssh_key,
+                 "Private key for sftp:// repositories (default $ARBOR_SSH_KEY; none: the ssh agent, then "
+                 "~/.ssh/id_ed25519, id_ecdsa, id_rsa)");
   app.add_option("--threads", g.threads, "Worker threads (default: backup two per core, at least 4; Azure backup 32; others one per core)");
 
   int exit_code = kExitOk;

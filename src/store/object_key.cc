@@ -4,7 +4,7 @@
 
 namespace arbor {
 
-bool ValidObjectKey(std::string_view key) {
+bool IsValidObjectKey(std::string_view key) {
   if (key.empty() || key.front() == '/' || key.find('\0') != std::string_view::npos) return false;
   size_t start = 0;
   while (start <= key.size()) {
@@ -18,7 +18,7 @@ bool ValidObjectKey(std::string_view key) {
 }
 
 Status CheckObjectKey(std::string_view key) {
-  if (ValidObjectKey(key)) return Status::Ok();
+  if (IsValidObjectKey(key)) return Status::Ok();
   return Status::InvalidArgument("invalid object key '" + std::string(key) + "'");
 }
 

@@ -1,6 +1,7 @@
-// Object keys: the one rule every store applies to the keys it is given. A key is a
-// '/'-separated relative path ("default/default/packs/ab/ab12...tar") whose parts are
-// never empty, "." or "..", so no key can name something outside the store's root.
+// The one rule for object keys, shared by every ObjectStore: '/'-separated relative
+// paths with no empty, "." or ".." segment and no NUL. Keys that break it could escape a
+// local root, be rewritten by an HTTP client's path normalisation, or name two objects
+// the same on different backends, so every store refuses them.
 #pragma once
 
 #include <string_view>
@@ -9,8 +10,8 @@
 
 namespace arbor {
 
-bool ValidObjectKey(std::string_view key);
-// OK for a valid key; InvalidArgument naming the key otherwise.
+bool IsValidObjectKey(std::string_view key);
+// InvalidArgument naming the key when it is not valid.
 Status CheckObjectKey(std::string_view key);
 
 }  // namespace arbor

@@ -22,4 +22,9 @@ Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const StoreLocation& locati
 // from the environment.
 Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& location, bool create);
 
+// Where remote stores stage packs before upload: $TMPDIR (or /tmp)/arbor-staging-UID, made
+// 0700 and refused unless it is a directory this user owns (another user could otherwise
+// plant a symlink there).
+Result<std::string> RemoteStagingDir();
+
 }  // namespace arbor

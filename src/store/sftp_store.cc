@@ -11,7 +11,6 @@
 #include "base/file_util.h"
 #include "base/hex.h"
 #include "store/object_key.h"
-#include "store/remote_staging.h"
 
 namespace arbor {
 namespace {
@@ -164,7 +163,7 @@ Status SftpStore::List(std::string_view prefix, const std::function<Status(const
   // List the deepest directory the prefix names, then filter by the whole prefix.
   size_t slash = prefix.rfind('/');
   std::string dir(slash == std::string_view::npos ? std::string_view() : prefix.substr(0, slash));
-  if (!dir.empty() && !ValidObjectKey(dir)) {
+  if (!dir.empty() && !IsValidObjectKey(dir)) {
     return Status::InvalidArgument("invalid list prefix '" + std::string(prefix) + "'");
   }
   return ListTree(dir, prefix, fn);
@@ -210,14 +209,14 @@ Status SftpStore::ListTree(const std::string& rel, std::string_view prefix,
 }
 
 Result<std::unique_ptr<ObjectStore>> OpenSftpStore(const StoreLocation& location, bool create,
-                                                   const StoreOptions& options, SftpPoolConfig pool_config) {
+                                                   const StoreOptions& options, std::string staging_dir,
+                                                   SftpPoolConfig pool_config) {
   SftpEndpoint endpoint;
   endpoint.host = location.host;
   endpoint.port = location.port;
   endpoint.user = location.user;
   endpoint.ssh_key = options.ssh_key;
   endpoint.known_hosts = options.known_hosts;
-  ARBOR_ASSIGN_OR_RETURN(std::string staging, RemoteStagingDir());
   auto pool = std::make_unique<SftpSessionPool>(endpoint, pool_config);
   const std::string& root = location.path;
   {
@@ -234,7 +233,7 @@ Result<std::unique_ptr<ObjectStore>> OpenSftpStore(const StoreLocation& location
     if (!attrs.ok()) ARBOR_RETURN_IF_ERROR(MakeRemoteDirs(*lease, root));
   }
   return std::unique_ptr<ObjectStore>(
-      std::make_unique<SftpStore>(location.ToString(), root, staging, std::move(pool)));
+      std::make_unique<SftpStore>(location.ToString(), root, std::move(staging_dir), std::move(pool)));
 }
 
 }  // namespace arbor

@@ -66,8 +66,9 @@ class SftpStore final : public ObjectStore {
 // Opens the directory of an sftp:// location: connects (host key, credentials) and
 // checks the directory exists, or makes it (mkdir -p) when `create`. NotFound when it
 // is missing; PermissionDenied for an unknown or changed host key or refused credentials.
+// `staging_dir` is a local directory for PutFile's staged files (RemoteStagingDir()).
 Result<std::unique_ptr<ObjectStore>> OpenSftpStore(const StoreLocation& location, bool create,
-                                                   const StoreOptions& options,
+                                                   const StoreOptions& options, std::string staging_dir,
                                                    SftpPoolConfig pool_config = {});
 
 }  // namespace arbor

@@ -18,6 +18,7 @@
 
 #include "base/file_util.h"
 #include "store/object_store_conformance.h"
+#include "store/open_store.h"
 #include "support/sshd_instance.h"
 #include "support/temp_dir.h"
 
@@ -34,7 +35,9 @@ Result<std::unique_ptr<ObjectStore>> OpenAt(const SshdInstance& sshd, const std:
   StoreOptions options;
   options.ssh_key = sshd.user_key();
   options.known_hosts = sshd.known_hosts();
-  return OpenSftpStore(*location, create, options, config);
+  auto staging = RemoteStagingDir();
+  if (!staging.ok()) return staging.status();
+  return OpenSftpStore(*location, create, options, *staging, config);
 }
 
 std::unique_ptr<ObjectStore> MakeSftp() {
