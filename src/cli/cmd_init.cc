@@ -3,7 +3,6 @@
 
 #include "cli/commands.h"
 #include "cli/repo_namespace.h"
-#include "store/open_store.h"
 
 namespace arbor::cli {
 

@@ -80,6 +80,9 @@ int main(int argc, char** argv) {
                  "Upload at most this many KiB/s to a remote repository");
   app.add_option("--limit-download", g.store.limit_download_kib,
                  "Download at most this many KiB/s from a remote repository");
+  app.add_option("--ssh-key", g.store.ssh_key,
+                 "Private key for sftp:// repositories (default $ARBOR_SSH_KEY; none: the ssh agent, then "
+                 "~/.ssh/id_ed25519, id_ecdsa, id_rsa)");
   app.add_option(
       "--threads", g.threads,
       "Worker threads (default: backup two per core, at least 4; Azure backup 32; others one per core)");

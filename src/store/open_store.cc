@@ -9,6 +9,7 @@
 #include "store/azure_blob_store.h"
 #include "store/local_store.h"
 #include "store/s3_store.h"
+#include "store/sftp_store.h"
 #include "store/wrap_remote.h"
 
 namespace arbor {
@@ -68,6 +69,13 @@ Result<std::unique_ptr<ObjectStore>> OpenS3(const StoreLocation& location, const
   return WrapRemote(std::move(store), options);
 }
 
+Result<std::unique_ptr<ObjectStore>> OpenSftp(const StoreLocation& location, bool create,
+                                              const StoreOptions& options) {
+  ARBOR_ASSIGN_OR_RETURN(std::string staging_dir, RemoteStagingDir());
+  ARBOR_ASSIGN_OR_RETURN(auto store, OpenSftpStore(location, create, options, staging_dir));
+  return WrapRemote(std::move(store), options);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const StoreLocation& location, bool create,
@@ -80,10 +88,9 @@ Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const StoreLocation& locati
     case StoreLocation::Kind::kS3:
       return OpenS3(location, options);
     case StoreLocation::Kind::kSftp:
-      break;
+      return OpenSftp(location, create, options);
   }
-  return Status::Unsupported("repository location " + location.ToString() +
-                             ": this build has no such backend yet");
+  return Status::Unsupported("repository location " + location.ToString() + ": unknown kind");
 }
 
 Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& location, bool create,

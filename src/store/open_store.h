@@ -27,4 +27,9 @@ Result<std::unique_ptr<ObjectStore>> OpenObjectStore(
 // plant a symlink there).
 Result<std::string> RemoteStagingDir();
 
+// Where remote stores stage packs before upload: $TMPDIR (or /tmp)/arbor-staging-UID, made
+// 0700 and refused unless it is a directory this user owns (another user could otherwise
+// plant a symlink there).
+Result<std::string> RemoteStagingDir();
+
 }  // namespace arbor
