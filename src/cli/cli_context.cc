@@ -41,11 +41,13 @@ std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_cod
   if (!ns) return nullptr;
   auto store = OpenObjectStore(ns->location, false, g.store);
   if (!store.ok()) {
-    // A missing directory is a repository not made yet; a missing container or bucket is
-    // said as the store says it (arbor does not create those).
+    // A missing directory (local or over SFTP) is a repository not made yet: `init` makes
+    // it. A missing container or bucket is said as the store says it (arbor does not
+    // create those).
     auto where = ParseStoreLocation(ns->location);
     const Status& st = store.status();
-    bool missing_dir = st.Is(StatusCode::kNotFound) && where.ok() && where->IsLocal();
+    bool missing_dir = st.Is(StatusCode::kNotFound) && where.ok() &&
+                       (where->IsLocal() || where->kind == StoreLocation::Kind::kSftp);
     ReportError(g, missing_dir ? Status::NotFound("no repository at " + ns->location +
                                                   " (run `arbor init` to create one)")
                                : st);

@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/repo_namespace.h"
+#include "store/open_store.h"
 
 namespace arbor::cli {
 

@@ -30,7 +30,12 @@ Environment:
   s3://BUCKET[/PREFIX] repositories (see docs/stores.md)
   AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT with AZURE_STORAGE_KEY or
   AZURE_STORAGE_SAS_TOKEN: credentials for azfiles://ACCOUNT/SHARE[/PATH] sources and
-  restore targets (safer than --account-key / --sas-token, which other users can see)
+  restore targets (safer than --account-key / --sas-token, which other users can see),
+  and for azblob://ACCOUNT/CONTAINER[/PREFIX] repositories (ARBOR_AZBLOB_PACK_TIER: packs'
+  access tier)
+  ARBOR_SSH_KEY (--ssh-key), else the ssh agent, else ~/.ssh/id_*: sftp:// repositories;
+  the host key must be in ~/.ssh/known_hosts
+  ARBOR_STORE_STATS=1: a remote repository's requests by kind on stderr at the end
 
 Azure Files:
   arbor backup azfiles://ACCOUNT/SHARE[/PATH] [--snapshot ID | --live]
@@ -51,8 +56,10 @@ int main(int argc, char** argv) {
   if (const char* env = std::getenv("ARBOR_REPO")) g.repo = env;
   if (const char* env = std::getenv("ARBOR_CATALOG")) g.catalog = env;
   if (const char* env = std::getenv("ARBOR_TOKEN")) g.token = env;
-  app.add_option("-r,--repo", g.repo,
-                 "Repository location: a directory or s3://BUCKET[/PREFIX]; default $ARBOR_REPO");
+  app.add_option(
+      "-r,--repo", g.repo,
+      "Repository location: a directory, azblob://ACCOUNT/CONTAINER[/PREFIX], s3://BUCKET[/PREFIX] or "
+      "sftp://[USER@]HOST[:PORT]/PATH (docs/stores.md); default $ARBOR_REPO");
   app.add_option("--catalog", g.catalog,
                  "Catalog: an SQLite path or postgres://... (default $ARBOR_CATALOG, else "
                  "~/.local/state/arbor/catalog.db)");

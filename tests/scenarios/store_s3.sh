@@ -102,11 +102,11 @@ fi
 "$ARBOR" verify --read-data >/dev/null || fail "verify after the server restart"
 
 step "wrong credentials: a clear error, non-zero exit, no secret in the output"
-expect_exit 1 env AWS_ACCESS_KEY_ID=NOT-A-KEY AWS_SECRET_ACCESS_KEY=hunter2-very-secret "$ARBOR" snapshots
+expect_exit 12 env AWS_ACCESS_KEY_ID=NOT-A-KEY AWS_SECRET_ACCESS_KEY=hunter2-very-secret "$ARBOR" snapshots
 expect_stderr "InvalidAccessKeyId"
 expect_stderr "check the S3 credentials"
 ! grep -q "hunter2" "$WORK/last.out" "$WORK/last.err" || fail "the secret key was printed"
-expect_exit 1 env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY HOME="$WORK" "$ARBOR" snapshots
+expect_exit 12 env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY HOME="$WORK" "$ARBOR" snapshots
 expect_stderr "no S3 credentials"
 
 step "a bucket that does not exist: a clear error, nothing created"

@@ -135,26 +135,26 @@ fi
 same_tree "$S" "$WORK/r4$S"
 
 step "a wrong key: clear error, non-zero exit, no secret printed"
-expect_exit 1 "$ARBOR" --ssh-key "$WORK/wrong_key" snapshots
+expect_exit 12 "$ARBOR" --ssh-key "$WORK/wrong_key" snapshots
 expect_stderr "authentication to $USER_AT failed"
 expect_stderr "$WORK/wrong_key"
 while read -r line; do
   [[ $line == -----* ]] && continue
   ! grep -qF -- "$line" "$WORK/last.err" "$WORK/last.out" || fail "private key material printed"
 done <"$WORK/wrong_key"
-ARBOR_SSH_KEY="$WORK/wrong_key" expect_exit 1 "$ARBOR" snapshots
+ARBOR_SSH_KEY="$WORK/wrong_key" expect_exit 12 "$ARBOR" snapshots
 expect_stderr "authentication to $USER_AT failed"
 
 step "an unknown host key is refused and not recorded"
 cp "$HOME/.ssh/known_hosts" "$WORK/known_hosts.good"
 : >"$HOME/.ssh/known_hosts"
-expect_exit 1 "$ARBOR" snapshots
+expect_exit 12 "$ARBOR" snapshots
 expect_stderr "is not known"
 [[ ! -s "$HOME/.ssh/known_hosts" ]] || fail "arbor wrote known_hosts"
 
 step "a changed host key is refused"
 echo "[127.0.0.1]:$P $(cut -d' ' -f1,2 "$WORK/wrong_key.pub")" >"$HOME/.ssh/known_hosts"
-expect_exit 1 "$ARBOR" snapshots
+expect_exit 12 "$ARBOR" snapshots
 expect_stderr "has CHANGED"
 cp "$WORK/known_hosts.good" "$HOME/.ssh/known_hosts"
 
