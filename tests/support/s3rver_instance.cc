@@ -15,21 +15,6 @@
 #include "support/temp_dir.h"
 
 namespace arbor::testing {
-namespace {
-
-bool CanConnect(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
-
-}  // namespace
-
 std::string JsDir() { return ARBOR_JS_DIR; }
 
 Result<std::unique_ptr<S3rverInstance>> S3rverInstance::Start(const std::vector<std::string>& buckets) {
@@ -76,7 +61,7 @@ Status S3rverInstance::Launch(const std::vector<std::string>& buckets) {
   }
   pid_ = pid;
   for (int i = 0; i < 300; ++i) {
-    if (CanConnect(port_)) return Status::Ok();
+    if (CanConnectLoopback(port_)) return Status::Ok();
     int status = 0;
     if (::waitpid(pid, &status, WNOHANG) == pid) {
       pid_ = -1;
