@@ -18,6 +18,7 @@ find_package(benchmark REQUIRED)
 pkg_check_modules(FUSE3 REQUIRED IMPORTED_TARGET fuse3)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+pkg_check_modules(LIBSSH REQUIRED IMPORTED_TARGET libssh)
 
 if(TARGET zstd::libzstd_shared)
   set(ARBOR_ZSTD zstd::libzstd_shared)

@@ -8,12 +8,14 @@ PACKAGES=(
   libssl-dev libzstd-dev libsqlite3-dev libflatbuffers-dev flatbuffers-compiler
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libarchive-dev
   libcurl4-openssl-dev libpugixml-dev libcpp-httplib-dev libpqxx-dev libpq-dev
-  libfuse3-dev fuse3 libxxhash-dev libkainjow-mustache-dev
+  libfuse3-dev fuse3 libxxhash-dev libkainjow-mustache-dev libssh-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  postgresql redis-tools
-  attr acl rclone tar time
+  postgresql redis-tools openssh-server openssh-client
+  attr acl rclone tar time python3 procps
   libsecret-1-0
 )
+# openssh-server/-client: the SFTP store tests run a throwaway sshd and the `sftp` client.
+# python3, procps: the scenario scripts pick free ports and read JSON with python3, and use ps.
 # libsecret-1-0: AzCopy (tests/js, the second official Azure Files client) links against it.
 # Peers for the side-by-side benchmarks (bench/ only, not needed by the tests).
 BENCH_PACKAGES=(restic borgbackup bup hyperfine)

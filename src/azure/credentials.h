@@ -1,4 +1,5 @@
-// Credentials and endpoint of one storage account's File service.
+// Credentials and endpoint of one storage account's File service (or, with Service::kBlob,
+// its Blob service: BlobEndpoint=... and https://{account}.blob.core.windows.net).
 //
 // Sources, in the order CredentialsFromEnvironment tries them:
 //   AZURE_STORAGE_CONNECTION_STRING  "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=k;
@@ -19,6 +20,8 @@
 
 namespace arbor::azure {
 
+enum class Service { kFile, kBlob };
+
 struct Credentials {
   std::string account;
   std::string key;        // decoded account key bytes; empty when authorizing with a SAS
@@ -32,11 +35,12 @@ struct Credentials {
 
 // `base64_key` is the key as the portal shows it. An empty endpoint means the public cloud.
 Result<Credentials> SharedKeyCredentials(std::string_view account, std::string_view base64_key,
-                                         std::string_view endpoint = {});
+                                         std::string_view endpoint = {}, Service service = Service::kFile);
 Result<Credentials> SasCredentials(std::string_view account, std::string_view sas_token,
-                                   std::string_view endpoint = {});
+                                   std::string_view endpoint = {}, Service service = Service::kFile);
 // InvalidArgument when a required field is missing or the key is not base64.
-Result<Credentials> ParseConnectionString(std::string_view connection_string);
+Result<Credentials> ParseConnectionString(std::string_view connection_string,
+                                          Service service = Service::kFile);
 
 // One secret as a share's catalog entry holds it, whichever form the user gave: a
 // connection string ("...AccountName=...;AccountKey=..."), a SAS token ("sv=...&sig=...",
@@ -50,6 +54,7 @@ using EnvLookup = std::function<std::optional<std::string>(const char*)>;
 // Reads the process environment by default; tests pass their own lookup. NotFound when no
 // credentials are configured. `endpoint_override`, if set, replaces the endpoint.
 Result<Credentials> CredentialsFromEnvironment(const EnvLookup& lookup = {},
-                                               std::string_view endpoint_override = {});
+                                               std::string_view endpoint_override = {},
+                                               Service service = Service::kFile);
 
 }  // namespace arbor::azure

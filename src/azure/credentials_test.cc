@@ -7,7 +7,8 @@
 namespace arbor::azure {
 namespace {
 
-constexpr char kKey[] = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+constexpr char kKey[] =
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 EnvLookup FakeEnv(std::map<std::string, std::string> vars) {
   return [vars](const char* name) -> std::optional<std::string> {
@@ -17,8 +18,8 @@ EnvLookup FakeEnv(std::map<std::string, std::string> vars) {
 }
 
 TEST(CredentialsTest, ConnectionStringWithKeyAndSuffix) {
-  auto c = ParseConnectionString(std::string("DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=") + kKey +
-                                 ";EndpointSuffix=core.chinacloudapi.cn");
+  auto c = ParseConnectionString(std::string("DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=") +
+                                 kKey + ";EndpointSuffix=core.chinacloudapi.cn");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->account, "acme");
   EXPECT_EQ(c->key.size(), 64u);
@@ -47,19 +48,42 @@ TEST(CredentialsTest, ConnectionStringErrors) {
 }
 
 TEST(CredentialsTest, EnvironmentPrecedence) {
-  auto c = CredentialsFromEnvironment(FakeEnv({{"AZURE_STORAGE_ACCOUNT", "acme"}, {"AZURE_STORAGE_KEY", kKey}}));
+  auto c =
+      CredentialsFromEnvironment(FakeEnv({{"AZURE_STORAGE_ACCOUNT", "acme"}, {"AZURE_STORAGE_KEY", kKey}}));
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->endpoint, "https://acme.file.core.windows.net");
-  c = CredentialsFromEnvironment(FakeEnv({{"AZURE_STORAGE_ACCOUNT", "acme"}, {"AZURE_STORAGE_SAS_TOKEN", "?sv=1&sig=x"}}),
-                                 "http://127.0.0.1:1/acme/");
+  c = CredentialsFromEnvironment(
+      FakeEnv({{"AZURE_STORAGE_ACCOUNT", "acme"}, {"AZURE_STORAGE_SAS_TOKEN", "?sv=1&sig=x"}}),
+      "http://127.0.0.1:1/acme/");
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->sas_token, "sv=1&sig=x");
   EXPECT_EQ(c->endpoint, "http://127.0.0.1:1/acme");
-  c = CredentialsFromEnvironment(FakeEnv({{"AZURE_STORAGE_CONNECTION_STRING", std::string("AccountName=cs;AccountKey=") + kKey},
-                                          {"AZURE_STORAGE_ACCOUNT", "acme"}, {"AZURE_STORAGE_KEY", kKey}}));
+  c = CredentialsFromEnvironment(
+      FakeEnv({{"AZURE_STORAGE_CONNECTION_STRING", std::string("AccountName=cs;AccountKey=") + kKey},
+               {"AZURE_STORAGE_ACCOUNT", "acme"},
+               {"AZURE_STORAGE_KEY", kKey}}));
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->account, "cs");
   EXPECT_TRUE(CredentialsFromEnvironment(FakeEnv({})).status().Is(StatusCode::kNotFound));
+}
+
+TEST(CredentialsTest, BlobServiceTakesBlobEndpointAndBlobHost) {
+  // Azurite's connection string names both endpoints; the Blob service must pick its own.
+  auto c = ParseConnectionString(
+      std::string("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=") + kKey +
+          ";BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;"
+          "FileEndpoint=http://127.0.0.1:10004/devstoreaccount1;",
+      Service::kBlob);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->endpoint, "http://127.0.0.1:10000/devstoreaccount1");
+  c = ParseConnectionString(std::string("AccountName=acme;AccountKey=") + kKey, Service::kBlob);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->endpoint, "https://acme.blob.core.windows.net");
+  c = CredentialsFromEnvironment(
+      FakeEnv({{"AZURE_STORAGE_ACCOUNT", "acme"}, {"AZURE_STORAGE_SAS_TOKEN", "sv=1&sig=x"}}), {},
+      Service::kBlob);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->endpoint, "https://acme.blob.core.windows.net");
 }
 
 TEST(CredentialsTest, ASharesSecretInAnyOfItsForms) {
@@ -74,7 +98,8 @@ TEST(CredentialsTest, ASharesSecretInAnyOfItsForms) {
   EXPECT_EQ(by_sas->sas_token, "sv=2025-01-05&sig=abc");
   EXPECT_EQ(by_sas->endpoint, "https://acct.file.core.windows.net");
 
-  auto by_string = CredentialsFromSecret("acct", "AccountName=acct;AccountKey=" + key, "http://127.0.0.1:9/acct");
+  auto by_string =
+      CredentialsFromSecret("acct", "AccountName=acct;AccountKey=" + key, "http://127.0.0.1:9/acct");
   ASSERT_TRUE(by_string.ok());
   EXPECT_EQ(by_string->endpoint, "http://127.0.0.1:9/acct") << "the share's location wins";
 

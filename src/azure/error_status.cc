@@ -12,12 +12,17 @@ std::string Explain(int http, const std::string& code) {
     return "authentication failed: check the account key or SAS token (and the clock, requests older than 15 "
            "minutes are refused)";
   }
+  // Azurite, and the service behind a firewall, refuse a wrong key this way too.
+  if (code == "AuthorizationFailure")
+    return "not authorized: check the account key or SAS token, and the account's network rules";
   if (code.rfind("Authorization", 0) == 0)
     return "not authorized: the SAS token does not allow this operation";
   if (code == "ShareNotFound") return "the share does not exist";
   if (code == "ParentNotFound") return "the parent directory does not exist";
   if (code == "ResourceNotFound") return "the file or directory does not exist";
   if (code == "ShareSnapshotNotFound") return "the share snapshot does not exist";
+  if (code == "ContainerNotFound") return "the container does not exist";
+  if (code == "BlobNotFound") return "the blob does not exist";
   if (http == 404) return "not found";
   return "";
 }

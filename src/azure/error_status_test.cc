@@ -37,6 +37,17 @@ TEST(ErrorStatusTest, MapsCodesToStatuses) {
   EXPECT_EQ(ServiceErrorCodeOf(Status::NotFound("plain")), "");
 }
 
+TEST(ErrorStatusTest, BlobServiceCodesSayWhatIsWrong) {
+  // A wrong key against Azurite, or an account behind a firewall: not about SAS permissions.
+  auto refused = StatusFromServiceError(403, {"AuthorizationFailure", "", ""}, "opening azblob://a/c");
+  EXPECT_TRUE(refused.Is(StatusCode::kPermissionDenied));
+  EXPECT_NE(refused.message().find("check the account key or SAS token"), std::string::npos) << refused.message();
+  auto mismatch = StatusFromServiceError(403, {"AuthorizationPermissionMismatch", "", ""}, "x");
+  EXPECT_NE(mismatch.message().find("the SAS token does not allow this operation"), std::string::npos);
+  auto missing = StatusFromServiceError(404, {"ContainerNotFound", "", ""}, "listing");
+  EXPECT_EQ(missing.message(), "listing: the container does not exist (404 ContainerNotFound)");
+}
+
 TEST(ErrorStatusTest, CodeFromBodyOrHeader) {
   http::HttpResponse r;
   r.status = 404;

@@ -57,13 +57,14 @@ std::string CallExecutor::RawQuery(const http::HeaderList& query) const {
   return out;
 }
 
-std::string CallExecutor::Url(std::string_view share, std::string_view path, const http::HeaderList& query) const {
+std::string CallExecutor::Url(std::string_view share, std::string_view path,
+                              const http::HeaderList& query) const {
   std::string raw_query = RawQuery(query);
   return origin_ + RawPath(share, path) + (raw_query.empty() ? "" : "?" + raw_query);
 }
 
 Result<http::HttpRequest> CallExecutor::Prepare(const ServiceCall& call, const std::string& raw_path,
-                                          const std::string& raw_query) const {
+                                                const std::string& raw_query) const {
   http::HttpRequest r;
   r.method = call.method;
   r.url = origin_ + raw_path + (raw_query.empty() ? "" : "?" + raw_query);
@@ -108,8 +109,13 @@ Result<http::HttpResponse> CallExecutor::Execute(const ServiceCall& call) {
     auto elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
     std::optional<milliseconds> delay = policy.NextDelay(attempt, elapsed, outcome.retry_after);
     if (!delay) {
+      // The service's Retry-After travels on, for a caller that retries at its own level
+      // (the object store's RetryingStore runs this executor with one attempt).
       const Status& last = outcome.result.status();
-      return Status(last.code(), last.message() + " [gave up after " + std::to_string(attempt) + " attempts]");
+      Status final = attempt == 1 ? last
+                                  : Status(last.code(), last.message() + " [gave up after " +
+                                                            std::to_string(attempt) + " attempts]");
+      return final.WithRetryAfter(outcome.retry_after.value_or(milliseconds(0)));
     }
     std::this_thread::sleep_for(*delay);
   }

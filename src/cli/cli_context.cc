@@ -8,6 +8,7 @@
 
 #include "cli/repo_namespace.h"
 #include "store/open_store.h"
+#include "store/store_location.h"
 
 namespace arbor::cli {
 
@@ -38,13 +39,21 @@ void ReportWarning(const GlobalOptions& g, const std::string& message) {
 std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_code) {
   auto ns = ResolveRepoNamespace(g, exit_code);
   if (!ns) return nullptr;
-  auto store = OpenObjectStore(ns->location, false);
+  auto store = OpenObjectStore(ns->location, false, g.store);
   if (!store.ok()) {
-    bool missing = store.status().Is(StatusCode::kNotFound);
-    ReportError(g, missing ? Status::NotFound("no repository at " + ns->location +
-                                              " (run `arbor init` to create one)")
-                           : store.status());
-    *exit_code = missing ? kExitNoRepo : kExitFatal;
+    // A missing directory (local or over SFTP) is a repository not made yet: `init` makes
+    // it. A missing container or bucket is said as the store says it (arbor does not
+    // create those).
+    auto where = ParseStoreLocation(ns->location);
+    const Status& st = store.status();
+    bool missing_dir = st.Is(StatusCode::kNotFound) && where.ok() &&
+                       (where->IsLocal() || where->kind == StoreLocation::Kind::kSftp);
+    ReportError(g, missing_dir ? Status::NotFound("no repository at " + ns->location +
+                                                  " (run `arbor init` to create one)")
+                               : st);
+    *exit_code = st.Is(StatusCode::kNotFound)           ? kExitNoRepo
+                 : st.Is(StatusCode::kPermissionDenied) ? kExitBadConfig
+                                                        : kExitFatal;
     return nullptr;
   }
   auto repo = Repository::Open(std::move(store).value(), ns->tenant, ns->share);

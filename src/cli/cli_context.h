@@ -11,6 +11,7 @@
 #include "base/status.h"
 #include "pipeline/progress.h"
 #include "repo/repository.h"
+#include "store/store_options.h"
 
 namespace arbor::cli {
 
@@ -29,14 +30,17 @@ enum ExitCode : int {
 };
 
 struct GlobalOptions {
-  std::string repo;  // -r/--repo or ARBOR_REPO
-  std::string tenant;  // --tenant; empty: "default", or with a token the token's tenant
-  std::string share;   // --share; empty: "default" (a token needs one)
+  std::string repo;     // -r/--repo or ARBOR_REPO
+  std::string tenant;   // --tenant; empty: "default", or with a token the token's tenant
+  std::string share;    // --share; empty: "default" (a token needs one)
   std::string catalog;  // --catalog or ARBOR_CATALOG; empty: DefaultCatalogPath()
   std::string token;    // --token or ARBOR_TOKEN; empty: act as the operator
   bool json = false;
   bool quiet = false;
   int threads = 0;
+  // How to open a remote store: StoreOptions::FromEnvironment(), then the flags given
+  // (--s3-endpoint, --limit-upload, ...) over it.
+  StoreOptions store = StoreOptions::FromEnvironment();
 };
 
 // Opens the repository namespace the options name (repo_namespace.h: through the catalog

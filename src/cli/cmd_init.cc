@@ -20,7 +20,7 @@ void RegisterInit(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->callback([&g, exit_code, pack_size] {
     auto ns = ResolveRepoNamespace(g, exit_code);
     if (!ns) return;
-    auto store = OpenObjectStore(ns->location, true);
+    auto store = OpenObjectStore(ns->location, true, g.store);
     if (!store.ok()) {
       *exit_code = ReportError(g, store.status());
       return;

@@ -25,9 +25,17 @@ Environment:
   ARBOR_TOKEN  API token to act as its tenant (--token); none: the operator. With a token,
                repository commands reach only the catalog's shares the token may see
                (--share NAME|ID, --tenant NAME|ID), in their {tenant id}/{share id} namespace
+  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY [, AWS_SESSION_TOKEN] (else ~/.aws/credentials,
+  profile $AWS_PROFILE), AWS_REGION or AWS_DEFAULT_REGION, ARBOR_S3_ENDPOINT, ARBOR_S3_URL_STYLE:
+  s3://BUCKET[/PREFIX] repositories (see docs/stores.md)
   AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT with AZURE_STORAGE_KEY or
   AZURE_STORAGE_SAS_TOKEN: credentials for azfiles://ACCOUNT/SHARE[/PATH] sources and
-  restore targets (safer than --account-key / --sas-token, which other users can see)
+  restore targets (safer than --account-key / --sas-token, which other users can see),
+  and for azblob://ACCOUNT/CONTAINER[/PREFIX] repositories (ARBOR_AZBLOB_PACK_TIER: packs'
+  access tier)
+  ARBOR_SSH_KEY (--ssh-key), else the ssh agent, else ~/.ssh/id_*: sftp:// repositories;
+  the host key must be in ~/.ssh/known_hosts
+  ARBOR_STORE_STATS=1: a remote repository's requests by kind on stderr at the end
 
 Azure Files:
   arbor backup azfiles://ACCOUNT/SHARE[/PATH] [--snapshot ID | --live]
@@ -48,20 +56,43 @@ int main(int argc, char** argv) {
   if (const char* env = std::getenv("ARBOR_REPO")) g.repo = env;
   if (const char* env = std::getenv("ARBOR_CATALOG")) g.catalog = env;
   if (const char* env = std::getenv("ARBOR_TOKEN")) g.token = env;
-  app.add_option("-r,--repo", g.repo, "Repository location (a directory); default $ARBOR_REPO");
+  app.add_option(
+      "-r,--repo", g.repo,
+      "Repository location: a directory, azblob://ACCOUNT/CONTAINER[/PREFIX], s3://BUCKET[/PREFIX] or "
+      "sftp://[USER@]HOST[:PORT]/PATH (docs/stores.md); default $ARBOR_REPO");
   app.add_option("--catalog", g.catalog,
                  "Catalog: an SQLite path or postgres://... (default $ARBOR_CATALOG, else "
                  "~/.local/state/arbor/catalog.db)");
   app.add_option("--token", g.token, "API token: act as its tenant (default $ARBOR_TOKEN; none: operator)");
-  app.add_option("--tenant", g.tenant,
-                 "Tenant namespace inside the repository (default: default; with a token: the token's tenant, "
-                 "by name or id)");
-  app.add_option("--share", g.share,
-                 "Share namespace inside the tenant (default: default; with a token: one of the tenant's shares, "
-                 "by name or id)");
+  app.add_option(
+      "--tenant", g.tenant,
+      "Tenant namespace inside the repository (default: default; with a token: the token's tenant, "
+      "by name or id)");
+  app.add_option(
+      "--share", g.share,
+      "Share namespace inside the tenant (default: default; with a token: one of the tenant's shares, "
+      "by name or id)");
   app.add_flag("--json", g.json, "Machine-readable output (JSON lines)");
   app.add_flag("-q,--quiet", g.quiet, "No progress output");
-  app.add_option("--threads", g.threads, "Worker threads (default: backup two per core, at least 4; Azure backup 32; others one per core)");
+  app.add_option(
+      "--s3-endpoint", g.store.s3_endpoint,
+      "S3-compatible server for s3:// repositories, [http[s]://]HOST[:PORT] (default $ARBOR_S3_ENDPOINT, "
+      "else AWS in $AWS_REGION)");
+  app.add_option(
+         "--s3-url-style", g.store.s3_url_style,
+         "S3 URL style: path (HOST/BUCKET/KEY) or virtual (BUCKET.HOST/KEY); default $ARBOR_S3_URL_STYLE, "
+         "else path for --s3-endpoint and virtual for AWS")
+      ->check(CLI::IsMember({"path", "virtual"}));
+  app.add_option("--limit-upload", g.store.limit_upload_kib,
+                 "Upload at most this many KiB/s to a remote repository");
+  app.add_option("--limit-download", g.store.limit_download_kib,
+                 "Download at most this many KiB/s from a remote repository");
+  app.add_option("--ssh-key", g.store.ssh_key,
+                 "Private key for sftp:// repositories (default $ARBOR_SSH_KEY; none: the ssh agent, then "
+                 "~/.ssh/id_ed25519, id_ecdsa, id_rsa)");
+  app.add_option(
+      "--threads", g.threads,
+      "Worker threads (default: backup two per core, at least 4; Azure backup 32; others one per core)");
 
   int exit_code = kExitOk;
   RegisterInit(app, g, &exit_code);

@@ -7,24 +7,13 @@
 #include <cerrno>
 #include <filesystem>
 
+#include "store/object_key.h"
+
 namespace arbor {
 namespace {
 
 constexpr size_t kMaxCachedFds = 64;
 constexpr std::string_view kStagingName = ".staging";
-
-bool ValidKey(std::string_view key) {
-  if (key.empty() || key.front() == '/' || key.find('\0') != std::string_view::npos) return false;
-  size_t start = 0;
-  while (start <= key.size()) {
-    size_t end = key.find('/', start);
-    if (end == std::string_view::npos) end = key.size();
-    std::string_view part = key.substr(start, end - start);
-    if (part.empty() || part == "." || part == "..") return false;
-    start = end + 1;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -35,7 +24,7 @@ std::string LocalStore::PathOf(std::string_view key) const { return root_ + "/" 
 Status LocalStore::EnsureParent(const std::string& path) { return MakeDirs(path.substr(0, path.rfind('/'))); }
 
 Status LocalStore::Put(std::string_view key, std::string_view data) {
-  if (!ValidKey(key)) return Status::InvalidArgument("invalid object key '" + std::string(key) + "'");
+  ARBOR_RETURN_IF_ERROR(CheckObjectKey(key));
   std::string path = PathOf(key);
   ARBOR_RETURN_IF_ERROR(EnsureParent(path));
   ForgetFd(path);
@@ -43,7 +32,7 @@ Status LocalStore::Put(std::string_view key, std::string_view data) {
 }
 
 Status LocalStore::PutFile(std::string_view key, const std::string& src) {
-  if (!ValidKey(key)) return Status::InvalidArgument("invalid object key '" + std::string(key) + "'");
+  ARBOR_RETURN_IF_ERROR(CheckObjectKey(key));
   std::string path = PathOf(key);
   ARBOR_RETURN_IF_ERROR(EnsureParent(path));
   {
@@ -91,7 +80,7 @@ void LocalStore::ForgetFd(const std::string& path) {
 }
 
 Result<std::string> LocalStore::Get(std::string_view key, uint64_t offset, uint64_t length) {
-  if (!ValidKey(key)) return Status::InvalidArgument("invalid object key '" + std::string(key) + "'");
+  ARBOR_RETURN_IF_ERROR(CheckObjectKey(key));
   std::string path = PathOf(key);
   if (offset == 0 && length == kToEnd) {
     auto whole = ReadWholeFile(path);
@@ -111,7 +100,7 @@ Result<std::string> LocalStore::Get(std::string_view key, uint64_t offset, uint6
 }
 
 Result<ObjectInfo> LocalStore::Stat(std::string_view key) {
-  if (!ValidKey(key)) return Status::InvalidArgument("invalid object key '" + std::string(key) + "'");
+  ARBOR_RETURN_IF_ERROR(CheckObjectKey(key));
   struct stat st {};
   std::string path = PathOf(key);
   if (::stat(path.c_str(), &st) != 0) return Status::FromErrno(errno, "object " + std::string(key));
@@ -144,7 +133,7 @@ Status LocalStore::List(std::string_view prefix, const std::function<Status(cons
 }
 
 Status LocalStore::Delete(std::string_view key) {
-  if (!ValidKey(key)) return Status::InvalidArgument("invalid object key '" + std::string(key) + "'");
+  ARBOR_RETURN_IF_ERROR(CheckObjectKey(key));
   std::string path = PathOf(key);
   ForgetFd(path);
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) return Status::FromErrno(errno, "deleting " + path);

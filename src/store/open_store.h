@@ -18,8 +18,18 @@ namespace arbor {
 // containers are never created by arbor (they carry billing and access policy).
 Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const StoreLocation& location, bool create,
                                                      const StoreOptions& options);
-// Parses `location` first (InvalidArgument/Unsupported as ParseStoreLocation); options
-// from the environment.
-Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& location, bool create);
+// Parses `location` first (InvalidArgument/Unsupported as ParseStoreLocation).
+Result<std::unique_ptr<ObjectStore>> OpenObjectStore(
+    const std::string& location, bool create, const StoreOptions& options = StoreOptions::FromEnvironment());
+
+// Where remote stores stage packs before upload: $TMPDIR (or /tmp)/arbor-staging-UID, made
+// 0700 and refused unless it is a directory this user owns (another user could otherwise
+// plant a symlink there).
+Result<std::string> RemoteStagingDir();
+
+// Where remote stores stage packs before upload: $TMPDIR (or /tmp)/arbor-staging-UID, made
+// 0700 and refused unless it is a directory this user owns (another user could otherwise
+// plant a symlink there).
+Result<std::string> RemoteStagingDir();
 
 }  // namespace arbor

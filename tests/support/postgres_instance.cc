@@ -1,10 +1,7 @@
 #include "support/postgres_instance.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,17 +20,6 @@ constexpr const char* kPgBin = "/usr/lib/postgresql/15/bin";
 int RunShell(const std::string& cmd) {
   int rc = std::system(cmd.c_str());
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-bool CanConnect(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
 }
 
 }  // namespace
@@ -65,14 +51,14 @@ Result<std::unique_ptr<PostgresInstance>> PostgresInstance::Start() {
       std::string bin = std::string(kPgBin) + "/postgres";
       std::string data = pg->dir_ + "/data";
       std::string port = std::to_string(pg->port_);
-      ::execl(bin.c_str(), "postgres", "-D", data.c_str(), "-p", port.c_str(), "-k", pg->dir_.c_str(),
-              "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=400",
-              "-c", "shared_buffers=128MB", "-c", "synchronous_commit=off", static_cast<char*>(nullptr));
+      ::execl(bin.c_str(), "postgres", "-D", data.c_str(), "-p", port.c_str(), "-k", pg->dir_.c_str(), "-c",
+              "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=400", "-c",
+              "shared_buffers=128MB", "-c", "synchronous_commit=off", static_cast<char*>(nullptr));
       _exit(127);
     }
     pg->pid_ = pid;
     for (int i = 0; i < 200; ++i) {
-      if (CanConnect(pg->port_) &&
+      if (CanConnectLoopback(pg->port_) &&
           RunShell("pg_isready -q -h 127.0.0.1 -p " + std::to_string(pg->port_)) == 0) {
         return pg;
       }

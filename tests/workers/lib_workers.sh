@@ -6,9 +6,11 @@
 #   start_worker ID [ARGS]    an `arbor worker` in the background; its pid in WORKER_PID[ID]
 #   kill_worker ID [SIGNAL]   signal (default KILL) and reap it
 #   job_field ID FIELD        a field of `arbor job show ID --json` (python expression on j)
+#   SERVER_PIDS+=(PID)        other servers the scenario started, killed at exit
 
 PG_BIN=/usr/lib/postgresql/15/bin
 declare -A WORKER_PID=()
+SERVER_PIDS=()
 PG_DIR=""
 PG_PID=""
 
@@ -22,6 +24,10 @@ cleanup_workers() {
   for id in "${!WORKER_PID[@]}"; do
     kill -9 "${WORKER_PID[$id]}" 2>/dev/null || true
     wait "${WORKER_PID[$id]}" 2>/dev/null || true  # only the workers: a bare `wait` would wait for postgres too
+  done
+  for id in "${SERVER_PIDS[@]}"; do
+    kill -9 "$id" 2>/dev/null || true
+    wait "$id" 2>/dev/null || true
   done
   if [[ -n "$PG_PID" ]]; then
     # pg_ctl signals the postmaster itself (its pid file): a signal to runuser is not
