@@ -5,10 +5,10 @@
 
 #include <chrono>
 
-#include "azure/files_client.h"
 #include "azure/crypto.h"
+#include "azure/files_client.h"
 #include "azure/sas.h"
-#include "emulator_process.h"
+#include "support/emulator_process.h"
 
 namespace arbor::azure {
 namespace {
