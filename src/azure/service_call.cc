@@ -94,7 +94,9 @@ CallExecutor::Attempt CallExecutor::TryOnce(const ServiceCall& call, const std::
   counters_.body_bytes.fetch_add(response->body.size());
   if (IsSuccess(call, response->status)) return {std::move(response), true, std::nullopt};
   Status failure = StatusFromServiceError(response->status, ServiceErrorOf(*response), call.what);
-  return {failure, !IsRetryableHttpStatus(response->status), RetryAfterOf(*response)};
+  std::optional<milliseconds> retry_after = RetryAfterOf(*response);
+  if (retry_after) failure = failure.WithRetryAfter(*retry_after);  // for retrying callers above
+  return {failure, !IsRetryableHttpStatus(response->status), retry_after};
 }
 
 Result<http::HttpResponse> CallExecutor::Execute(const ServiceCall& call) {
@@ -109,7 +111,10 @@ Result<http::HttpResponse> CallExecutor::Execute(const ServiceCall& call) {
     std::optional<milliseconds> delay = policy.NextDelay(attempt, elapsed, outcome.retry_after);
     if (!delay) {
       const Status& last = outcome.result.status();
-      return Status(last.code(), last.message() + " [gave up after " + std::to_string(attempt) + " attempts]");
+      // A new message for the same failure: the service code and retry hint stay with it.
+      return Status(last.code(), last.message() + " [gave up after " + std::to_string(attempt) + " attempts]")
+          .WithServiceCode(last.service_code())
+          .WithRetryAfter(last.retry_after());
     }
     std::this_thread::sleep_for(*delay);
   }
