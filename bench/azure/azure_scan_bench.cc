@@ -16,7 +16,7 @@
 
 #include "azure/parallel_lister.h"
 #include "base/file_util.h"
-#include "emulator_process.h"  // tests/azure: the emulator as a child process
+#include "support/emulator_process.h"
 #include "support/postgres_instance.h"
 
 namespace {

@@ -33,9 +33,9 @@
 #include <vector>
 
 #include "catalog/catalog.h"
-#include "catalog/sql_query.h"
 #include "jobs/job_queue.h"
 #include "jobs/worker.h"
+#include "sql/sql_query.h"
 
 namespace arbor::bench {
 namespace {
@@ -131,7 +131,7 @@ std::string Prepare(catalog::Catalog& c) {
 }
 
 void Fill(catalog::Catalog& c, const std::string& share_id, int n) {
-  catalog::SqlQuery q(
+  sql::SqlQuery q(
       "INSERT INTO jobs (tenant_id, share_id, type, state, payload, max_attempts, run_after_ms, created_ms) "
       "SELECT tenant_id, id, 'backup', 'queued', '{}', 5, now_ms(), now_ms() FROM shares, generate_series(1, "
       "?) "

@@ -11,12 +11,12 @@
 
 #include "azure/file_attributes.h"
 #include "base/file_util.h"
-#include "emulator_process.h"
-#include "shares/azure_files_target.h"
-#include "restorer/restore.h"
 #include "browse/tree_walk.h"
 #include "hash/quickxor.h"
+#include "restorer/restore.h"
+#include "shares/azure_files_target.h"
 #include "store/open_store.h"
+#include "support/emulator_process.h"
 #include "support/temp_dir.h"
 
 namespace arbor {

@@ -1,7 +1,5 @@
 #include "archiver/backup.h"
 
-#include "repo/staging.h"
-
 #include <dirent.h>
 #include <signal.h>
 #include <unistd.h>
@@ -15,12 +13,14 @@
 #include "archiver/exclude.h"
 #include "archiver/file_saver.h"
 #include "archiver/index_detector.h"
-#include "share_index/share_index.h"
 #include "archiver/moved_entries.h"
 #include "archiver/range_reuse.h"
-#include "pipeline/task_pool.h"
 #include "browse/tree_walk.h"
+#include "pipeline/task_pool.h"
+#include "repo/staging.h"
 #include "repo/tree_codec.h"
+#include "share_index/share_index.h"
+#include "version.h"
 
 namespace arbor {
 namespace {
@@ -590,7 +590,7 @@ Result<BackupResult> RunBackup(Repository& repo, Source& source, const BackupOpt
   snap.tags = options.tags;
   snap.source = source.Kind();
   snap.source_snapshot = options.source_snapshot;
-  snap.program_version = "arbor 0.1.0";
+  snap.program_version = std::string(kProgramVersion);
   snap.stats = archiver.Stats();
   snap.stats.blobs_added = repo.counters().blobs_added - blobs_before;
   snap.stats.bytes_added = repo.counters().bytes_added - bytes_before;

@@ -66,23 +66,7 @@ Status StatusFromServiceError(int http_status, const ServiceError& error, std::s
     std::string detail_line = FirstLine(error.authentication_detail);
     msg += ": " + detail_line.substr(0, detail_line.find(" Server used following string to sign"));
   }
-  return Status(CodeFor(http_status, error.code), msg);
-}
-
-std::string ServiceErrorCodeOf(const Status& status) {
-  const std::string& m = status.message();
-  size_t open = m.rfind(" (");
-  while (open != std::string::npos) {
-    size_t close = m.find(')', open);
-    std::string_view inner =
-        std::string_view(m).substr(open + 2, close == std::string::npos ? 0 : close - open - 2);
-    size_t space = inner.find(' ');
-    if (inner.size() >= 3 && inner[0] >= '1' && inner[0] <= '5' && space == 3)
-      return std::string(inner.substr(4));
-    if (open == 0) break;
-    open = m.rfind(" (", open - 1);
-  }
-  return "";
+  return Status(CodeFor(http_status, error.code), msg).WithServiceCode(error.code);
 }
 
 }  // namespace arbor::azure

@@ -5,7 +5,8 @@
 //   409 ShareAlreadyExists / ResourceAlreadyExists -> AlreadyExists; other 409 -> Busy
 //   400, 411, 413, 416                         -> InvalidArgument
 //   408, 5xx (once retries are exhausted)      -> Unavailable
-// The service's error code is kept in the message in parentheses, e.g.
+// The service's error code travels as Status::service_code() (callers branch on it,
+// never on the message); the message also shows it for people, e.g.
 // "list directory 'a' of share 's': share does not exist (404 ShareNotFound)".
 // Pure; thread-safe.
 #pragma once
@@ -24,8 +25,5 @@ namespace arbor::azure {
 ServiceError ServiceErrorOf(const http::HttpResponse& response);
 
 Status StatusFromServiceError(int http_status, const ServiceError& error, std::string_view what);
-
-// The service error code carried in a Status built by StatusFromServiceError, or "".
-std::string ServiceErrorCodeOf(const Status& status);
 
 }  // namespace arbor::azure

@@ -12,13 +12,13 @@ TEST(ErrorStatusTest, MapsCodesToStatuses) {
   EXPECT_TRUE(s.Is(StatusCode::kPermissionDenied));
   EXPECT_NE(s.message().find("check the account key"), std::string::npos);
   EXPECT_NE(s.message().find("MAC mismatch"), std::string::npos);
-  EXPECT_EQ(ServiceErrorCodeOf(s), "AuthenticationFailed");
+  EXPECT_EQ(s.service_code(), "AuthenticationFailed");
 
   s = StatusFromServiceError(404, {"ShareNotFound", "The specified share does not exist.", ""},
                              "list directory '' of share 'x'");
   EXPECT_TRUE(s.Is(StatusCode::kNotFound));
   EXPECT_EQ(s.message(), "list directory '' of share 'x': the share does not exist (404 ShareNotFound)");
-  EXPECT_EQ(ServiceErrorCodeOf(s), "ShareNotFound");
+  EXPECT_EQ(s.service_code(), "ShareNotFound");
 
   EXPECT_TRUE(
       StatusFromServiceError(409, {"ShareAlreadyExists", "", ""}, "x").Is(StatusCode::kAlreadyExists));
@@ -32,9 +32,26 @@ TEST(ErrorStatusTest, MapsCodesToStatuses) {
   auto unsupported =
       StatusFromServiceError(501, {"NotImplemented", "The requested operation is not implemented.", ""}, "x");
   EXPECT_TRUE(unsupported.Is(StatusCode::kUnsupported)) << unsupported.ToString();
-  EXPECT_EQ(ServiceErrorCodeOf(unsupported), "NotImplemented");
-  EXPECT_EQ(ServiceErrorCodeOf(StatusFromServiceError(500, {}, "a (b)")), "");
-  EXPECT_EQ(ServiceErrorCodeOf(Status::NotFound("plain")), "");
+  EXPECT_EQ(unsupported.service_code(), "NotImplemented");
+  EXPECT_EQ(StatusFromServiceError(500, {}, "a (b)").service_code(), "");
+}
+
+// The code is a field of the Status, not parsed back out of the message: a message that
+// quotes something looking like another code (a file named "x (409 Busy)"), or a code
+// known only from the x-ms-error-code header, still yields the service's code.
+TEST(ErrorStatusTest, ServiceCodeIsAFieldNotMessageText) {
+  Status s = StatusFromServiceError(404, {"ShareNotFound", "The specified share does not exist.", ""},
+                                    "read 'x (409 ShareAlreadyExists)'")
+                 .Annotate("backup of 'y (500 InternalError)'");
+  EXPECT_TRUE(s.Is(StatusCode::kNotFound));
+  EXPECT_EQ(s.service_code(), "ShareNotFound");
+
+  http::HttpResponse head;  // a HEAD answer: no body, the code only in the header
+  head.status = 404;
+  head.headers = {{"x-ms-error-code", "ResourceNotFound"}};
+  Status from_header = StatusFromServiceError(head.status, ServiceErrorOf(head), "get properties");
+  EXPECT_TRUE(from_header.Is(StatusCode::kNotFound));
+  EXPECT_EQ(from_header.service_code(), "ResourceNotFound");
 }
 
 TEST(ErrorStatusTest, BlobServiceCodesSayWhatIsWrong) {

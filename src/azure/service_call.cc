@@ -95,7 +95,9 @@ CallExecutor::Attempt CallExecutor::TryOnce(const ServiceCall& call, const std::
   counters_.body_bytes.fetch_add(response->body.size());
   if (IsSuccess(call, response->status)) return {std::move(response), true, std::nullopt};
   Status failure = StatusFromServiceError(response->status, ServiceErrorOf(*response), call.what);
-  return {failure, !IsRetryableHttpStatus(response->status), RetryAfterOf(*response)};
+  std::optional<milliseconds> retry_after = RetryAfterOf(*response);
+  if (retry_after) failure = failure.WithRetryAfter(*retry_after);  // for retrying callers above
+  return {failure, !IsRetryableHttpStatus(response->status), retry_after};
 }
 
 Result<http::HttpResponse> CallExecutor::Execute(const ServiceCall& call) {
@@ -112,10 +114,11 @@ Result<http::HttpResponse> CallExecutor::Execute(const ServiceCall& call) {
       // The service's Retry-After travels on, for a caller that retries at its own level
       // (the object store's RetryingStore runs this executor with one attempt).
       const Status& last = outcome.result.status();
-      Status final = attempt == 1 ? last
-                                  : Status(last.code(), last.message() + " [gave up after " +
-                                                            std::to_string(attempt) + " attempts]");
-      return final.WithRetryAfter(outcome.retry_after.value_or(milliseconds(0)));
+      if (attempt == 1) return Status(last).WithRetryAfter(outcome.retry_after.value_or(milliseconds(0)));
+      // A new message for the same failure: the service code and retry hint stay with it.
+      return Status(last.code(), last.message() + " [gave up after " + std::to_string(attempt) + " attempts]")
+          .WithServiceCode(last.service_code())
+          .WithRetryAfter(outcome.retry_after.value_or(milliseconds(0)));
     }
     std::this_thread::sleep_for(*delay);
   }

@@ -55,6 +55,7 @@ Status Status::Annotate(std::string_view context) const {
   m += message_;
   Status out(code_, std::move(m));
   out.retry_after_ = retry_after_;
+  out.service_code_ = service_code_;
   return out;
 }
 

@@ -65,8 +65,8 @@ class [[nodiscard]] Status {
   bool Is(StatusCode c) const { return code_ == c; }
   // "NotFound: snapshot 1a2b not found"
   std::string ToString() const;
-  // Prefixes the message with context ("reading pack 1a2b: ..."), keeping the code and
-  // the retry hint.
+  // Prefixes the message with context ("reading pack 1a2b: ..."), keeping the code, the
+  // retry hint and the service code.
   Status Annotate(std::string_view context) const;
   // For a transient error: how long the service asked to wait before a retry (an HTTP
   // Retry-After); zero when it did not say. Travels with the status, so a retrying
@@ -77,11 +77,22 @@ class [[nodiscard]] Status {
     copy.retry_after_ = wait;
     return copy;
   }
+  // The error code of the remote service that refused the request, as it sent it (Azure
+  // "ShareNotFound", "FileInvalidPermission", ...); empty when there was none. Callers
+  // that need to tell service errors apart compare this field, never the message text,
+  // which is for people and may change.
+  const std::string& service_code() const { return service_code_; }
+  Status WithServiceCode(std::string code) const {
+    Status copy = *this;
+    copy.service_code_ = std::move(code);
+    return copy;
+  }
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
   std::chrono::milliseconds retry_after_{0};
+  std::string service_code_;
 };
 
 // A value or an error. Accessing value() of an error is a bug (asserted).

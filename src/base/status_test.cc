@@ -44,5 +44,14 @@ TEST(StatusTest, RetryAfterTravelsThroughAnnotate) {
   EXPECT_EQ(Status::Unavailable("x").retry_after(), std::chrono::milliseconds(0));
 }
 
+TEST(StatusTest, ServiceCodeTravelsThroughAnnotate) {
+  Status missing = Status::NotFound("share gone").WithServiceCode("ShareNotFound");
+  Status annotated = missing.Annotate("listing share 's'").Annotate("backup");
+  EXPECT_EQ(annotated.service_code(), "ShareNotFound");
+  EXPECT_EQ(annotated.message(), "backup: listing share 's': share gone");
+  EXPECT_TRUE(annotated.Is(StatusCode::kNotFound));
+  EXPECT_EQ(Status::NotFound("x").service_code(), "");
+}
+
 }  // namespace
 }  // namespace arbor

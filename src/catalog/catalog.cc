@@ -4,7 +4,7 @@
 
 namespace arbor::catalog {
 
-Catalog::Catalog(std::unique_ptr<SqlDatabase> db, CatalogEngine engine, std::string redacted_url,
+Catalog::Catalog(std::unique_ptr<sql::SqlDatabase> db, CatalogEngine engine, std::string redacted_url,
                  std::optional<SecretKey> key)
     : db_(std::move(db)),
       engine_(engine),
@@ -24,8 +24,15 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(std::string_view url, CatalogOpti
   if (!key && options.key_from_environment) {
     ARBOR_ASSIGN_OR_RETURN(key, SecretKey::FromEnvironment());
   }
-  auto db = parsed.engine == CatalogEngine::kPostgres ? OpenPostgresDatabase(parsed.target)
-                                                      : OpenSqliteDatabase(parsed.target);
+  auto db = parsed.engine == CatalogEngine::kPostgres ? sql::OpenPostgresDatabase(parsed.target)
+                                                      : sql::OpenSqliteDatabase(parsed.target);
+  if (db.status().Is(StatusCode::kCorruption)) {
+    // The catalog is the only copy of its tenants, shares and tokens: arbor never replaces
+    // a file that is not one, not even an empty one.
+    return Status::Corruption("opening catalog " + RedactUrl(url) + ": " + db.status().message() +
+                              "; left untouched: restore it from a backup, or move it away to start a new,"
+                              " empty catalog (without its tenants, shares and tokens)");
+  }
   if (!db.ok()) return db.status().Annotate("opening catalog " + RedactUrl(url));
   Status migrated = MigrateSchema(**db, options.schema_version);
   if (!migrated.ok()) return migrated.Annotate("migrating catalog " + RedactUrl(url));

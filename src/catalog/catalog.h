@@ -27,9 +27,9 @@
 #include "catalog/secret_box.h"
 #include "catalog/share_store.h"
 #include "catalog/snapshot_store.h"
-#include "catalog/sql_database.h"
 #include "catalog/tenant_store.h"
 #include "catalog/token_store.h"
+#include "sql/sql_database.h"
 
 namespace arbor::catalog {
 
@@ -57,17 +57,17 @@ class Catalog {
   TokenStore& tokens() { return tokens_; }
 
   // The connection, for arbor_jobs (which keeps its tables in this catalog) and tests.
-  SqlDatabase& db() { return *db_; }
+  sql::SqlDatabase& db() { return *db_; }
   CatalogEngine engine() const { return engine_; }
   // The URL it was opened with, password hidden.
   const std::string& url() const { return redacted_url_; }
   bool has_key() const { return key_.has_value(); }
 
  private:
-  Catalog(std::unique_ptr<SqlDatabase> db, CatalogEngine engine, std::string redacted_url,
+  Catalog(std::unique_ptr<sql::SqlDatabase> db, CatalogEngine engine, std::string redacted_url,
           std::optional<SecretKey> key);
 
-  std::unique_ptr<SqlDatabase> db_;
+  std::unique_ptr<sql::SqlDatabase> db_;
   const CatalogEngine engine_;
   const std::string redacted_url_;
   const std::optional<SecretKey> key_;

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "catalog/api_token.h"
-#include "catalog/testing/test_catalogs.h"
+#include "support/test_catalogs.h"
 
 namespace arbor::catalog {
 namespace {

@@ -3,7 +3,7 @@
 #include <regex>
 
 #include "catalog/ids.h"
-#include "catalog/sql_query.h"
+#include "catalog/tenant_scope.h"
 
 namespace arbor::catalog {
 namespace {
@@ -11,7 +11,7 @@ namespace {
 constexpr const char* kSelect =
     "SELECT id, tenant_id, name, url, credential, created_ms FROM repositories WHERE 1 = 1";
 
-Repository FromRow(const SqlRows& rows, size_t i) {
+Repository FromRow(const sql::SqlRows& rows, size_t i) {
   return Repository{rows.Text(i, "id"),
                     rows.Text(i, "tenant_id"),
                     rows.Text(i, "name"),
@@ -51,9 +51,9 @@ Result<Repository> RepositoryStore::Add(const Principal& p, const RepositorySpec
   ARBOR_RETURN_IF_ERROR(ValidateUrl(spec.url));
   std::string id = NewId();
   ARBOR_ASSIGN_OR_RETURN(std::string credential, EncodeCredential(spec.credential, key_, Aad(tenant, id)));
-  SqlQuery q(
+  sql::SqlQuery q(
       "INSERT INTO repositories (id, tenant_id, name, url, credential, created_ms) VALUES (?, ?, ?, ?, ?, ?)",
-      id, tenant, spec.name, spec.url, TextOrNull(credential), NowMs());
+      id, tenant, spec.name, spec.url, sql::TextOrNull(credential), NowMs());
   auto inserted = q.Run(db_);
   if (inserted.status().Is(StatusCode::kAlreadyExists)) {
     return Status::AlreadyExists("repository " + spec.name + " exists in this tenant");
@@ -65,18 +65,18 @@ Result<Repository> RepositoryStore::Add(const Principal& p, const RepositorySpec
 }
 
 Result<std::vector<Repository>> RepositoryStore::List(const Principal& p) {
-  SqlQuery q(kSelect);
-  q.ScopeTo(p).Add(" ORDER BY tenant_id, name");
-  ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(db_));
+  sql::SqlQuery q(kSelect);
+  ScopeTo(q, p).Add(" ORDER BY tenant_id, name");
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlRows rows, q.Run(db_));
   std::vector<Repository> out;
   for (size_t i = 0; i < rows.size(); ++i) out.push_back(FromRow(rows, i));
   return out;
 }
 
 Result<Repository> RepositoryStore::Find(const Principal& p, const std::string& id_or_name) {
-  SqlQuery q(kSelect);
-  q.Add(" AND (id = ? OR name = ?)", id_or_name, id_or_name).ScopeTo(p);
-  ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(db_));
+  sql::SqlQuery q(kSelect);
+  ScopeTo(q.Add(" AND (id = ? OR name = ?)", id_or_name, id_or_name), p);
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlRows rows, q.Run(db_));
   if (rows.empty()) return Status::NotFound("repository " + id_or_name + " not found");
   if (rows.size() > 1) {
     return Status::InvalidArgument("repository name " + id_or_name +
@@ -87,9 +87,9 @@ Result<Repository> RepositoryStore::Find(const Principal& p, const std::string& 
 
 Result<SecretString> RepositoryStore::ResolveCredential(const Principal& p,
                                                         const std::string& repository_id) {
-  SqlQuery q("SELECT tenant_id, credential FROM repositories WHERE id = ?", repository_id);
-  q.ScopeTo(p);
-  ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(db_));
+  sql::SqlQuery q("SELECT tenant_id, credential FROM repositories WHERE id = ?", repository_id);
+  ScopeTo(q, p);
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlRows rows, q.Run(db_));
   if (rows.empty()) return Status::NotFound("repository " + repository_id + " not found");
   auto secret = catalog::ResolveCredential(rows.Text(0, "credential"), key_,
                                            Aad(rows.Text(0, "tenant_id"), repository_id));

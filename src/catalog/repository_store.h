@@ -3,7 +3,7 @@
 // "{tenant_id}/{share_id}/", so one tenant's data is separable, deletable and exportable
 // on its own, and dedup never crosses tenants.
 //
-// Thread safety: as the SqlDatabase it uses.
+// Thread safety: as the sql::SqlDatabase it uses.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -13,7 +13,7 @@
 #include "base/status.h"
 #include "catalog/credential.h"
 #include "catalog/principal.h"
-#include "catalog/sql_database.h"
+#include "sql/sql_database.h"
 
 namespace arbor::catalog {
 
@@ -39,7 +39,7 @@ struct Repository {
 
 class RepositoryStore {
  public:
-  RepositoryStore(SqlDatabase& db, const SecretKey* key) : db_(db), key_(key) {}
+  RepositoryStore(sql::SqlDatabase& db, const SecretKey* key) : db_(db), key_(key) {}
 
   Result<Repository> Add(const Principal& p, const RepositorySpec& spec);
   Result<std::vector<Repository>> List(const Principal& p);
@@ -48,7 +48,7 @@ class RepositoryStore {
   Result<SecretString> ResolveCredential(const Principal& p, const std::string& repository_id);
 
  private:
-  SqlDatabase& db_;
+  sql::SqlDatabase& db_;
   const SecretKey* key_;
 };
 

@@ -8,7 +8,7 @@
 #pragma once
 
 #include "base/status.h"
-#include "catalog/sql_database.h"
+#include "sql/sql_database.h"
 
 namespace arbor::catalog {
 
@@ -16,9 +16,9 @@ int LatestSchemaVersion();
 
 // Brings the schema up to `target_version` (default: the latest). Refuses (Unsupported)
 // a database whose version is newer than this build knows.
-Status MigrateSchema(SqlDatabase& db, int target_version = 0);
+Status MigrateSchema(sql::SqlDatabase& db, int target_version = 0);
 
 // 0 for an empty database.
-Result<int> SchemaVersion(SqlExecutor& db);
+Result<int> SchemaVersion(sql::SqlExecutor& db);
 
 }  // namespace arbor::catalog

@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "catalog/catalog.h"
-#include "catalog/testing/test_catalogs.h"
+#include "support/test_catalogs.h"
 
 namespace arbor::catalog {
 namespace {

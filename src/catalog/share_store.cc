@@ -1,7 +1,7 @@
 #include "catalog/share_store.h"
 
 #include "catalog/ids.h"
-#include "catalog/sql_query.h"
+#include "catalog/tenant_scope.h"
 
 namespace arbor::catalog {
 namespace {
@@ -10,7 +10,7 @@ constexpr const char* kSelect =
     "SELECT id, tenant_id, name, kind, location, credential, repository_id, created_ms FROM shares WHERE 1 = "
     "1";
 
-Share FromRow(const SqlRows& rows, size_t i) {
+Share FromRow(const sql::SqlRows& rows, size_t i) {
   Share s;
   s.id = rows.Text(i, "id");
   s.tenant_id = rows.Text(i, "tenant_id");
@@ -72,11 +72,11 @@ Result<Share> ShareStore::Add(const Principal& p, const ShareSpec& spec) {
   std::string id = NewId();
   ARBOR_ASSIGN_OR_RETURN(std::string credential,
                          EncodeCredential(spec.credential, key_, ShareCredentialAad(tenant, id)));
-  SqlQuery q(
+  sql::SqlQuery q(
       "INSERT INTO shares (id, tenant_id, name, kind, location, credential, repository_id, created_ms) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      id, tenant, spec.name, std::string(ShareKindName(spec.kind)), spec.location, TextOrNull(credential),
-      TextOrNull(spec.repository_id), NowMs());
+      id, tenant, spec.name, std::string(ShareKindName(spec.kind)), spec.location,
+      sql::TextOrNull(credential), sql::TextOrNull(spec.repository_id), NowMs());
   auto inserted = q.Run(db_);
   if (inserted.status().Is(StatusCode::kAlreadyExists)) {
     return Status::AlreadyExists("share " + spec.name + " exists in this tenant");
@@ -90,20 +90,20 @@ Result<Share> ShareStore::Add(const Principal& p, const ShareSpec& spec) {
 }
 
 Result<std::vector<Share>> ShareStore::List(const Principal& p, const std::string& tenant_id) {
-  SqlQuery q(kSelect);
-  q.ScopeTo(p);
+  sql::SqlQuery q(kSelect);
+  ScopeTo(q, p);
   if (!tenant_id.empty()) q.Add(" AND tenant_id = ?", tenant_id);
   q.Add(" ORDER BY tenant_id, name");
-  ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(db_));
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlRows rows, q.Run(db_));
   std::vector<Share> out;
   for (size_t i = 0; i < rows.size(); ++i) out.push_back(FromRow(rows, i));
   return out;
 }
 
 Result<Share> ShareStore::Find(const Principal& p, const std::string& id_or_name) {
-  SqlQuery q(kSelect);
-  q.Add(" AND (id = ? OR name = ?)", id_or_name, id_or_name).ScopeTo(p);
-  ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(db_));
+  sql::SqlQuery q(kSelect);
+  ScopeTo(q.Add(" AND (id = ? OR name = ?)", id_or_name, id_or_name), p);
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlRows rows, q.Run(db_));
   if (rows.empty()) return Status::NotFound("share " + id_or_name + " not found");
   if (rows.size() > 1) {
     return Status::InvalidArgument("share name " + id_or_name +
@@ -113,9 +113,9 @@ Result<Share> ShareStore::Find(const Principal& p, const std::string& id_or_name
 }
 
 Result<SecretString> ShareStore::ResolveCredential(const Principal& p, const std::string& share_id) {
-  SqlQuery q("SELECT tenant_id, credential FROM shares WHERE id = ?", share_id);
-  q.ScopeTo(p);
-  ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(db_));
+  sql::SqlQuery q("SELECT tenant_id, credential FROM shares WHERE id = ?", share_id);
+  ScopeTo(q, p);
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlRows rows, q.Run(db_));
   if (rows.empty()) return Status::NotFound("share " + share_id + " not found");
   auto secret = catalog::ResolveCredential(rows.Text(0, "credential"), key_,
                                            ShareCredentialAad(rows.Text(0, "tenant_id"), share_id));

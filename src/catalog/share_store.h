@@ -4,7 +4,7 @@
 //
 // Credentials are write-only through this API: listings carry a description ("encrypted",
 // "env:NAME"), and only ResolveCredential returns the secret, to the worker that needs it.
-// Thread safety: as the SqlDatabase it uses.
+// Thread safety: as the sql::SqlDatabase it uses.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -14,7 +14,7 @@
 #include "base/status.h"
 #include "catalog/credential.h"
 #include "catalog/principal.h"
-#include "catalog/sql_database.h"
+#include "sql/sql_database.h"
 
 namespace arbor::catalog {
 
@@ -54,7 +54,7 @@ class ShareStore {
  public:
   // `db` must outlive the store; `key` (may be null: then only env: credentials work)
   // too.
-  ShareStore(SqlDatabase& db, const SecretKey* key) : db_(db), key_(key) {}
+  ShareStore(sql::SqlDatabase& db, const SecretKey* key) : db_(db), key_(key) {}
 
   // AlreadyExists for a taken name; NotFound for a repository the tenant cannot see.
   Result<Share> Add(const Principal& p, const ShareSpec& spec);
@@ -67,7 +67,7 @@ class ShareStore {
   Result<SecretString> ResolveCredential(const Principal& p, const std::string& share_id);
 
  private:
-  SqlDatabase& db_;
+  sql::SqlDatabase& db_;
   const SecretKey* key_;
 };
 

@@ -5,7 +5,7 @@
 // A snapshot is recorded only after the repository has committed it (so a half-written
 // snapshot never becomes visible), and recording is idempotent: the step that records it
 // may be retried after a crash without creating a duplicate.
-// Thread safety: as the SqlDatabase it uses.
+// Thread safety: as the sql::SqlDatabase it uses.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -15,7 +15,7 @@
 
 #include "base/status.h"
 #include "catalog/principal.h"
-#include "catalog/sql_database.h"
+#include "sql/sql_database.h"
 
 namespace arbor::catalog {
 
@@ -41,7 +41,7 @@ struct Snapshot {
 
 class SnapshotStore {
  public:
-  explicit SnapshotStore(SqlDatabase& db) : db_(db) {}
+  explicit SnapshotStore(sql::SqlDatabase& db) : db_(db) {}
 
   // NotFound when the share is not visible to `p`. Recording the same id for the same
   // share again returns the first record; the same id for another share is AlreadyExists.
@@ -53,7 +53,7 @@ class SnapshotStore {
   Status Forget(const Principal& p, const std::string& id);
 
  private:
-  SqlDatabase& db_;
+  sql::SqlDatabase& db_;
 };
 
 }  // namespace arbor::catalog

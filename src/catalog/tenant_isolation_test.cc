@@ -6,7 +6,7 @@
 #include <functional>
 
 #include "catalog/catalog.h"
-#include "catalog/testing/test_catalogs.h"
+#include "support/test_catalogs.h"
 
 namespace arbor::catalog {
 namespace {

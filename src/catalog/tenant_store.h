@@ -1,6 +1,6 @@
 // Tenants: the unit of isolation. Every other catalog row belongs to exactly one tenant.
 //
-// Thread safety: as the SqlDatabase it uses (calls are serialized per connection).
+// Thread safety: as the sql::SqlDatabase it uses (calls are serialized per connection).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -9,7 +9,7 @@
 
 #include "base/status.h"
 #include "catalog/principal.h"
-#include "catalog/sql_database.h"
+#include "sql/sql_database.h"
 
 namespace arbor::catalog {
 
@@ -24,7 +24,7 @@ struct Tenant {
 class TenantStore {
  public:
   // `db` must outlive the store.
-  explicit TenantStore(SqlDatabase& db) : db_(db) {}
+  explicit TenantStore(sql::SqlDatabase& db) : db_(db) {}
 
   // Operator only. AlreadyExists for a taken name.
   Result<Tenant> Add(const Principal& p, const std::string& name);
@@ -34,7 +34,7 @@ class TenantStore {
   Result<Tenant> Find(const Principal& p, const std::string& id_or_name);
 
  private:
-  SqlDatabase& db_;
+  sql::SqlDatabase& db_;
 };
 
 }  // namespace arbor::catalog

@@ -2,7 +2,7 @@
 
 #include "catalog/api_token.h"
 #include "catalog/ids.h"
-#include "catalog/sql_query.h"
+#include "catalog/tenant_scope.h"
 
 namespace arbor::catalog {
 namespace {
@@ -10,7 +10,7 @@ namespace {
 constexpr const char* kSelect =
     "SELECT id, tenant_id, role, name, created_ms, revoked_ms FROM api_tokens WHERE 1 = 1";
 
-ApiToken FromRow(const SqlRows& rows, size_t i) {
+ApiToken FromRow(const sql::SqlRows& rows, size_t i) {
   ApiToken t;
   t.id = rows.Text(i, "id");
   t.tenant_id = rows.Text(i, "tenant_id");
@@ -47,10 +47,11 @@ Result<CreatedToken> TokenStore::Create(const Principal& p, const std::string& t
   created.token.name = name;
   created.token.created_ms = NowMs();
   created.secret = GenerateApiToken();
-  SqlQuery q("INSERT INTO api_tokens (id, tenant_id, role, name, hash, created_ms) VALUES (?, ?, ?, ?, ?, ?)",
-             created.token.id, TextOrNull(created.token.tenant_id),
-             std::string(role == TokenRole::kOperator ? "operator" : "tenant"), name,
-             HashApiToken(created.secret), created.token.created_ms);
+  sql::SqlQuery q(
+      "INSERT INTO api_tokens (id, tenant_id, role, name, hash, created_ms) VALUES (?, ?, ?, ?, ?, ?)",
+      created.token.id, sql::TextOrNull(created.token.tenant_id),
+      std::string(role == TokenRole::kOperator ? "operator" : "tenant"), name, HashApiToken(created.secret),
+      created.token.created_ms);
   auto inserted = q.Run(db_);
   if (inserted.status().Is(StatusCode::kInvalidArgument))
     return Status::NotFound("tenant " + tenant_id + " not found");
@@ -59,18 +60,19 @@ Result<CreatedToken> TokenStore::Create(const Principal& p, const std::string& t
 }
 
 Result<std::vector<ApiToken>> TokenStore::List(const Principal& p) {
-  SqlQuery q(kSelect);
-  q.ScopeTo(p).Add(" ORDER BY created_ms, id");
-  ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(db_));
+  sql::SqlQuery q(kSelect);
+  ScopeTo(q, p).Add(" ORDER BY created_ms, id");
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlRows rows, q.Run(db_));
   std::vector<ApiToken> out;
   for (size_t i = 0; i < rows.size(); ++i) out.push_back(FromRow(rows, i));
   return out;
 }
 
 Status TokenStore::Revoke(const Principal& p, const std::string& token_id) {
-  SqlQuery q("UPDATE api_tokens SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL", NowMs(), token_id);
-  q.ScopeTo(p);
-  ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(db_));
+  sql::SqlQuery q("UPDATE api_tokens SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL", NowMs(),
+                  token_id);
+  ScopeTo(q, p);
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlRows rows, q.Run(db_));
   if (rows.affected() == 0) return Status::NotFound("token " + token_id + " not found");
   return Status::Ok();
 }
@@ -78,9 +80,9 @@ Status TokenStore::Revoke(const Principal& p, const std::string& token_id) {
 Result<Principal> TokenStore::Authenticate(const std::string& secret) {
   const Status denied = Status::PermissionDenied("invalid or revoked API token");
   if (!LooksLikeApiToken(secret)) return denied;
-  SqlQuery q("SELECT tenant_id, role FROM api_tokens WHERE hash = ? AND revoked_ms IS NULL",
-             HashApiToken(secret));
-  ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(db_));
+  sql::SqlQuery q("SELECT tenant_id, role FROM api_tokens WHERE hash = ? AND revoked_ms IS NULL",
+                  HashApiToken(secret));
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlRows rows, q.Run(db_));
   if (rows.empty()) return denied;
   if (rows.Text(0, "role") == "operator") return Principal::Operator();
   return Principal::ForTenant(rows.Text(0, "tenant_id"));

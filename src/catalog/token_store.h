@@ -1,6 +1,6 @@
 // API tokens: per-tenant bearer tokens, plus operator tokens that see every tenant.
 // Stored as SHA-256 hashes (api_token.h); the plaintext exists once, in Create's result.
-// Thread safety: as the SqlDatabase it uses.
+// Thread safety: as the sql::SqlDatabase it uses.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -10,7 +10,7 @@
 
 #include "base/status.h"
 #include "catalog/principal.h"
-#include "catalog/sql_database.h"
+#include "sql/sql_database.h"
 
 namespace arbor::catalog {
 
@@ -34,7 +34,7 @@ struct CreatedToken {
 
 class TokenStore {
  public:
-  explicit TokenStore(SqlDatabase& db) : db_(db) {}
+  explicit TokenStore(sql::SqlDatabase& db) : db_(db) {}
 
   // Operator tokens need the operator. A tenant may create tokens for itself.
   Result<CreatedToken> Create(const Principal& p, const std::string& tenant_id, TokenRole role,
@@ -46,7 +46,7 @@ class TokenStore {
   Result<Principal> Authenticate(const std::string& secret);
 
  private:
-  SqlDatabase& db_;
+  sql::SqlDatabase& db_;
 };
 
 }  // namespace arbor::catalog

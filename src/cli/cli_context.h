@@ -22,7 +22,7 @@ enum ExitCode : int {
   kExitPartial = 3,        // the work was done (e.g. snapshot written) but some files failed
   kExitNoRepo = 10,        // no repository at the given location
   kExitLocked = 11,        // the repository is locked by another operation
-  kExitBadConfig = 12,     // wrong key, or a config that cannot be read
+  kExitBadConfig = 12,     // the repository config is damaged, of an unknown version, or not readable
   kExitJobCancelled = 13,  // job wait / submit --wait: the job was cancelled
   kExitJobTimeout = 14,    // job wait: still running when --timeout ran out
   kExitNoNamespace = 15,   // with an API token: no such tenant/share, or not one the token may use

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "cli/commands.h"
+#include "version.h"
 
 namespace {
 
@@ -48,7 +49,7 @@ Azure Files:
 int main(int argc, char** argv) {
   using namespace arbor::cli;
   CLI::App app{"arbor: deduplicating backup for file shares with billions of files"};
-  app.set_version_flag("--version", "arbor 0.1.0");
+  app.set_version_flag("--version", std::string(arbor::kProgramVersion));
   app.footer(kFooter);
   app.require_subcommand(1);
   app.fallthrough();  // global options may also follow the subcommand

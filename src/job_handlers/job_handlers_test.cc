@@ -5,9 +5,8 @@
 #include <fstream>
 #include <thread>
 
-#include "base/file_util.h"
-#include "catalog/testing/test_catalogs.h"
 #include "archiver/backup.h"
+#include "base/file_util.h"
 #include "browse/tree_walk.h"
 #include "job_handlers/engine_handlers.h"
 #include "job_handlers/job_payloads.h"
@@ -17,6 +16,7 @@
 #include "jobs/worker.h"
 #include "shares/posix_source.h"
 #include "support/temp_dir.h"
+#include "support/test_catalogs.h"
 
 namespace arbor::job_handlers {
 namespace {

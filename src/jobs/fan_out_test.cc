@@ -6,9 +6,9 @@
 #include <thread>
 
 #include "base/file_util.h"
-#include "catalog/testing/test_catalogs.h"
-#include "jobs/testing/test_handlers.h"
 #include "jobs/worker.h"
+#include "support/test_catalogs.h"
+#include "support/test_handlers.h"
 
 namespace arbor::jobs {
 namespace {

@@ -4,10 +4,10 @@
 
 #include <functional>
 
-#include "catalog/testing/test_catalogs.h"
 #include "jobs/job_queue.h"
 #include "jobs/schedule_store.h"
 #include "jobs/worker_registry.h"
+#include "support/test_catalogs.h"
 
 namespace arbor::jobs {
 namespace {

@@ -4,14 +4,14 @@
 
 #include <thread>
 
-#include "catalog/sql_query.h"
+#include "catalog/tenant_scope.h"
 #include "jobs/job_rows.h"
 
 namespace arbor::jobs {
 
 using catalog::Principal;
-using catalog::SqlQuery;
-using catalog::SqlRows;
+using sql::SqlQuery;
+using sql::SqlRows;
 
 namespace {
 
@@ -94,7 +94,7 @@ Result<Job> JobQueue::Enqueue(const Principal& p, const JobSpec& spec) {
 
 Result<Job> JobQueue::Get(const Principal& p, int64_t id) {
   SqlQuery q(std::string("SELECT ") + internal::kJobColumns + " FROM jobs WHERE id = ?", id);
-  q.ScopeTo(p);
+  catalog::ScopeTo(q, p);
   ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(catalog_.db()));
   if (rows.empty()) return Status::NotFound("job " + std::to_string(id) + " not found");
   return internal::JobFromRow(rows, 0);
@@ -102,7 +102,7 @@ Result<Job> JobQueue::Get(const Principal& p, int64_t id) {
 
 Result<std::vector<Job>> JobQueue::List(const Principal& p, const JobFilter& filter) {
   SqlQuery q(std::string("SELECT ") + internal::kJobColumns + " FROM jobs WHERE 1 = 1");
-  q.ScopeTo(p);
+  catalog::ScopeTo(q, p);
   if (filter.state) q.Add(" AND state = ?", std::string(JobStateName(*filter.state)));
   if (!filter.share_id.empty()) q.Add(" AND share_id = ?", filter.share_id);
   if (filter.root_id) q.Add(" AND (id = ? OR root_id = ?)", *filter.root_id, *filter.root_id);

@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "catalog/ids.h"
-#include "catalog/testing/test_catalogs.h"
+#include "support/test_catalogs.h"
 
 namespace arbor::jobs {
 namespace {

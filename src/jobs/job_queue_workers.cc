@@ -1,14 +1,14 @@
 // The worker-facing half of JobQueue: claim, heartbeat, fan-out, outcome, lease reaping.
 // Workers act for all tenants; every write is fenced by the Lease (job, worker, attempt).
-#include "catalog/sql_query.h"
 #include "jobs/job_queue.h"
 #include "jobs/job_rows.h"
+#include "sql/sql_query.h"
 
 namespace arbor::jobs {
 
-using catalog::SqlDialect;
-using catalog::SqlQuery;
-using catalog::SqlRows;
+using sql::SqlDialect;
+using sql::SqlQuery;
+using sql::SqlRows;
 
 namespace {
 
@@ -71,19 +71,18 @@ Verdict Judge(const Status& outcome, int attempt, int max_attempts, bool cancel_
 }
 
 // Records a verdict on the leased job: its new state, error, backoff and final progress.
-Result<SqlRows> Finish(catalog::SqlExecutor& db, const Lease& lease, const Verdict& v,
-                       const Progress& progress) {
+Result<SqlRows> Finish(sql::SqlExecutor& db, const Lease& lease, const Verdict& v, const Progress& progress) {
   SqlQuery update(
       "UPDATE jobs SET state = ?, error = ?, run_after_ms = now_ms() + ?, lease_expires_ms = NULL, "
       "progress_files = ?, progress_bytes = ?, finished_ms = CASE WHEN ? = 1 THEN now_ms() ELSE NULL END",
-      std::string(JobStateName(v.state)), catalog::TextOrNull(v.error), v.delay_ms, progress.files,
+      std::string(JobStateName(v.state)), sql::TextOrNull(v.error), v.delay_ms, progress.files,
       progress.bytes, int64_t{IsTerminal(v.state) ? 1 : 0});
   AddFence(update, lease).Add(" RETURNING parent_id");
   return update.Run(db);
 }
 
 // After a job ended: barriers waiting on its parent or on itself may be free to run.
-Status AfterTerminal(catalog::SqlExecutor& db, const Lease& lease, const SqlRows& finished) {
+Status AfterTerminal(sql::SqlExecutor& db, const Lease& lease, const SqlRows& finished) {
   std::vector<int64_t> barriers = {lease.job_id};
   if (auto parent = finished.OptionalInt(0, "parent_id")) barriers.push_back(*parent);
   return internal::ReleaseBarriers(db, barriers);
@@ -100,7 +99,7 @@ Result<std::optional<Job>> JobQueue::Claim(const std::string& worker_id, const s
   if (db.dialect() == SqlDialect::kPostgres) {
     ARBOR_ASSIGN_OR_RETURN(rows, q.Run(db));
   } else {
-    ARBOR_RETURN_IF_ERROR(db.Transact([&](catalog::SqlExecutor& tx) -> Status {
+    ARBOR_RETURN_IF_ERROR(db.Transact([&](sql::SqlExecutor& tx) -> Status {
       ARBOR_ASSIGN_OR_RETURN(rows, q.Run(tx));
       return Status::Ok();
     }));
@@ -124,7 +123,7 @@ Result<LeaseState> JobQueue::Heartbeat(const Lease& lease, std::chrono::millisec
 Result<Job> JobQueue::EnqueueChild(const Lease& lease, const ChildJobSpec& spec) {
   if (spec.key.empty()) return Status::InvalidArgument("a child job needs a key (its idempotency key)");
   Job child;
-  ARBOR_RETURN_IF_ERROR(catalog_.db().Transact([&](catalog::SqlExecutor& tx) -> Status {
+  ARBOR_RETURN_IF_ERROR(catalog_.db().Transact([&](sql::SqlExecutor& tx) -> Status {
     SqlQuery parent("SELECT id, tenant_id, share_id, root_id FROM jobs");
     AddFence(parent, lease);
     ARBOR_ASSIGN_OR_RETURN(SqlRows rows, parent.Run(tx));
@@ -166,7 +165,7 @@ Result<JobState> JobQueue::Complete(const Lease& lease, const Status& outcome, c
   }
   JobState final_state = JobState::kQueued;
   SqlRows finished;
-  ARBOR_RETURN_IF_ERROR(catalog_.db().Transact([&](catalog::SqlExecutor& tx) -> Status {
+  ARBOR_RETURN_IF_ERROR(catalog_.db().Transact([&](sql::SqlExecutor& tx) -> Status {
     SqlQuery current("SELECT max_attempts, cancel_requested FROM jobs");
     AddFence(current, lease);
     ARBOR_ASSIGN_OR_RETURN(SqlRows rows, current.Run(tx));

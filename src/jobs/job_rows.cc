@@ -1,12 +1,12 @@
 #include "jobs/job_rows.h"
 
 #include "catalog/ids.h"
-#include "catalog/sql_query.h"
+#include "sql/sql_query.h"
 
 namespace arbor::jobs::internal {
 
-using catalog::SqlQuery;
-using catalog::SqlRows;
+using sql::SqlQuery;
+using sql::SqlRows;
 
 Job JobFromRow(const SqlRows& rows, size_t i) {
   Job j;
@@ -37,26 +37,26 @@ Job JobFromRow(const SqlRows& rows, size_t i) {
   return j;
 }
 
-Result<std::optional<Job>> InsertJob(catalog::SqlExecutor& db, const NewJob& job) {
+Result<std::optional<Job>> InsertJob(sql::SqlExecutor& db, const NewJob& job) {
   if (job.max_attempts < 1) return Status::InvalidArgument("max_attempts must be at least 1");
   SqlQuery q(
       "INSERT INTO jobs (tenant_id, share_id, type, state, payload, priority, max_attempts, run_after_ms, "
       "parent_id, root_id, barrier_id, child_key, schedule_id, due_ms, created_ms) "
       "VALUES (?, ?, ?, 'queued', ?, ?, ?, COALESCE(?, now_ms() + ?), ?, ?, ?, ?, ?, ?, now_ms()) "
       "ON CONFLICT DO NOTHING RETURNING ",
-      job.tenant_id, catalog::TextOrNull(job.share_id), std::string(JobTypeName(job.type)),
-      job.payload.dump(), int64_t{job.priority}, int64_t{job.max_attempts},
-      catalog::IntOrNull(job.barrier_id ? std::optional<int64_t>(kHeldUntilReleased) : std::nullopt),
-      job.delay_ms, catalog::IntOrNull(job.parent_id), catalog::IntOrNull(job.root_id),
-      catalog::IntOrNull(job.barrier_id), catalog::TextOrNull(job.child_key),
-      catalog::TextOrNull(job.schedule_id), catalog::IntOrNull(job.due_ms));
+      job.tenant_id, sql::TextOrNull(job.share_id), std::string(JobTypeName(job.type)), job.payload.dump(),
+      int64_t{job.priority}, int64_t{job.max_attempts},
+      sql::IntOrNull(job.barrier_id ? std::optional<int64_t>(kHeldUntilReleased) : std::nullopt),
+      job.delay_ms, sql::IntOrNull(job.parent_id), sql::IntOrNull(job.root_id),
+      sql::IntOrNull(job.barrier_id), sql::TextOrNull(job.child_key), sql::TextOrNull(job.schedule_id),
+      sql::IntOrNull(job.due_ms));
   q.Add(kJobColumns);
   ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(db));
   if (rows.empty()) return std::optional<Job>();
   return std::optional<Job>(JobFromRow(rows, 0));
 }
 
-Status ReleaseBarriers(catalog::SqlExecutor& db, const std::vector<int64_t>& barrier_ids) {
+Status ReleaseBarriers(sql::SqlExecutor& db, const std::vector<int64_t>& barrier_ids) {
   static_assert(kHeldUntilReleased == 4611686018427387904, "the literal below and migration 4 must match");
   // A literal, not a parameter, so that Postgres matches the partial index jobs_held.
   SqlQuery q(

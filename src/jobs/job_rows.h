@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "base/status.h"
-#include "catalog/sql_database.h"
 #include "jobs/job.h"
+#include "sql/sql_database.h"
 
 namespace arbor::jobs::internal {
 
@@ -22,7 +22,7 @@ inline constexpr const char* kJobColumns =
 // no claim considers it, so a waiting "assemble" costs the claim path nothing.
 inline constexpr int64_t kHeldUntilReleased = int64_t{1} << 62;
 
-Job JobFromRow(const catalog::SqlRows& rows, size_t i);
+Job JobFromRow(const sql::SqlRows& rows, size_t i);
 
 struct NewJob {
   std::string tenant_id;
@@ -43,11 +43,11 @@ struct NewJob {
 // Inserts a queued job (held until released when it has a barrier). nullopt when the
 // (parent, child_key) or (schedule, due_ms) pair already exists: the caller then reads the
 // existing row.
-Result<std::optional<Job>> InsertJob(catalog::SqlExecutor& db, const NewJob& job);
+Result<std::optional<Job>> InsertJob(sql::SqlExecutor& db, const NewJob& job);
 
 // Makes held barrier jobs claimable once their barrier job and all its other children
 // have ended. With ids, only barriers of those jobs (the parent and the job that just
 // ended); without, every held barrier (the reaper's safety net).
-Status ReleaseBarriers(catalog::SqlExecutor& db, const std::vector<int64_t>& barrier_ids = {});
+Status ReleaseBarriers(sql::SqlExecutor& db, const std::vector<int64_t>& barrier_ids = {});
 
 }  // namespace arbor::jobs::internal

@@ -1,14 +1,14 @@
 #include "jobs/schedule_store.h"
 
 #include "catalog/ids.h"
-#include "catalog/sql_query.h"
+#include "catalog/tenant_scope.h"
 #include "jobs/interval.h"
 #include "jobs/job_rows.h"
 
 namespace arbor::jobs {
 
-using catalog::SqlQuery;
-using catalog::SqlRows;
+using sql::SqlQuery;
+using sql::SqlRows;
 
 namespace {
 
@@ -71,7 +71,7 @@ Result<Schedule> ScheduleStore::Add(const catalog::Principal& p, const ScheduleS
 
 Result<std::vector<Schedule>> ScheduleStore::List(const catalog::Principal& p) {
   SqlQuery q(kSelect);
-  q.ScopeTo(p).Add(" ORDER BY tenant_id, share_id, id");
+  catalog::ScopeTo(q, p).Add(" ORDER BY tenant_id, share_id, id");
   ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(catalog_.db()));
   std::vector<Schedule> out;
   for (size_t i = 0; i < rows.size(); ++i) out.push_back(FromRow(rows, i));
@@ -80,7 +80,7 @@ Result<std::vector<Schedule>> ScheduleStore::List(const catalog::Principal& p) {
 
 Status ScheduleStore::Remove(const catalog::Principal& p, const std::string& id) {
   SqlQuery q("DELETE FROM schedules WHERE id = ?", id);
-  q.ScopeTo(p);
+  catalog::ScopeTo(q, p);
   ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(catalog_.db()));
   if (rows.affected() == 0) return Status::NotFound("schedule " + id + " not found");
   return Status::Ok();
@@ -88,7 +88,7 @@ Status ScheduleStore::Remove(const catalog::Principal& p, const std::string& id)
 
 Status ScheduleStore::SetEnabled(const catalog::Principal& p, const std::string& id, bool enabled) {
   SqlQuery q("UPDATE schedules SET enabled = ? WHERE id = ?", int64_t{enabled ? 1 : 0}, id);
-  q.ScopeTo(p);
+  catalog::ScopeTo(q, p);
   ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(catalog_.db()));
   if (rows.affected() == 0) return Status::NotFound("schedule " + id + " not found");
   return Status::Ok();
@@ -110,7 +110,7 @@ Result<int> ScheduleStore::EnqueueDue(int limit) {
 
 Result<bool> ScheduleStore::FireOne(const std::string& id, int64_t due_ms) {
   bool fired = false;
-  ARBOR_RETURN_IF_ERROR(catalog_.db().Transact([&](catalog::SqlExecutor& tx) -> Status {
+  ARBOR_RETURN_IF_ERROR(catalog_.db().Transact([&](sql::SqlExecutor& tx) -> Status {
     // Compare-and-swap on the due time: of all workers that saw it due, one advances it.
     SqlQuery advance(
         "UPDATE schedules SET next_due_ms = next_due_ms + every_ms * ((now_ms() - next_due_ms) / every_ms + "

@@ -6,8 +6,8 @@
 #include <thread>
 
 #include "catalog/ids.h"
-#include "catalog/testing/test_catalogs.h"
 #include "jobs/job_queue.h"
+#include "support/test_catalogs.h"
 
 namespace arbor::jobs {
 namespace {

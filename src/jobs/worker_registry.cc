@@ -5,12 +5,12 @@
 #include <array>
 
 #include "catalog/ids.h"
-#include "catalog/sql_query.h"
+#include "sql/sql_query.h"
 
 namespace arbor::jobs {
 
-using catalog::SqlQuery;
-using catalog::SqlRows;
+using sql::SqlQuery;
+using sql::SqlRows;
 
 namespace {
 
@@ -48,8 +48,7 @@ Status WorkerRegistry::Register(const std::string& id, const std::vector<JobType
 }
 
 Status WorkerRegistry::Touch(const std::string& id, std::optional<int64_t> job_id) {
-  SqlQuery q("UPDATE workers SET seen_ms = now_ms(), job_id = ? WHERE id = ?", catalog::IntOrNull(job_id),
-             id);
+  SqlQuery q("UPDATE workers SET seen_ms = now_ms(), job_id = ? WHERE id = ?", sql::IntOrNull(job_id), id);
   return q.Run(catalog_.db()).status();
 }
 

@@ -6,8 +6,8 @@
 
 #include <thread>
 
-#include "catalog/testing/test_catalogs.h"
-#include "jobs/testing/test_handlers.h"
+#include "support/test_catalogs.h"
+#include "support/test_handlers.h"
 
 namespace arbor::jobs {
 namespace {

@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "node_index/node_tree.h"
-#include "node_index/test_util.h"
 #include "node_index/tree_analytics.h"
+#include "support/node_facts.h"
 
 namespace arbor::node_index {
 namespace {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "node_index/node_tree_impl.h"
-#include "node_index/test_util.h"
+#include "support/node_facts.h"
 
 namespace arbor::node_index {
 namespace {

@@ -8,6 +8,7 @@
 #include "node_index/index_store.h"
 #include "node_index/node_tree_impl.h"
 #include "node_index/store_changes.h"
+#include "sql/sql_errors.h"
 
 namespace arbor::node_index {
 namespace {
@@ -30,13 +31,9 @@ std::string IdArray(std::span<const NodeId> ids) {
   return out + "}'::bigint[]";
 }
 
-// The server's message names the error on its first line; the lines after it may quote
-// the statement, which is no business of the user's.
+// sql_errors.h: the server's first line only (later lines may quote the statement).
 Status FromException(const std::exception& e, const std::string& what) {
-  std::string_view text = e.what();
-  std::string msg = "postgres " + what + ": " + std::string(text.substr(0, text.find('\n')));
-  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) return Status::Unavailable(msg);
-  return Status::IOError(msg);
+  return sql::FromPostgresException(e, what);
 }
 
 class PostgresStore final : public IndexStore {

@@ -9,6 +9,7 @@
 #include "node_index/index_store.h"
 #include "node_index/node_tree_impl.h"
 #include "node_index/store_changes.h"
+#include "sql/sql_errors.h"
 
 namespace arbor::node_index {
 namespace {
@@ -44,7 +45,7 @@ class SqliteStore final : public IndexStore {
     int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     std::unique_ptr<SqliteStore> s(new SqliteStore(raw));
     if (rc != SQLITE_OK) return s->Error("open " + path);
-    sqlite3_busy_timeout(raw, 10'000);
+    sqlite3_busy_timeout(raw, static_cast<int>(sql::kBusyTimeout.count()));
     ARBOR_RETURN_IF_ERROR(s->Exec(kSchema, "open"));
     s->path_ = path;
     return std::unique_ptr<IndexStore>(std::move(s));
@@ -97,14 +98,10 @@ class SqliteStore final : public IndexStore {
  private:
   explicit SqliteStore(sqlite3* db) : db_(db) {}
 
-  // `what` names the operation; messages never carry SQL text.
+  // `what` names the operation; messages never carry SQL text (sql_errors.h).
   Status Error(const std::string& what) const {
-    std::string msg = "sqlite " + what + ": " + (db_ ? sqlite3_errmsg(db_.get()) : "out of memory");
-    int code = db_ ? sqlite3_errcode(db_.get()) : SQLITE_NOMEM;
-    if (code == SQLITE_BUSY || code == SQLITE_LOCKED) return Status::Busy(msg);
-    if (code == SQLITE_FULL) return Status::NoSpace(msg);
-    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) return Status::Corruption(msg);
-    return Status::IOError(msg);
+    if (!db_) return sql::FromSqlite(SQLITE_NOMEM, "out of memory", what);
+    return sql::FromSqlite(sqlite3_extended_errcode(db_.get()), sqlite3_errmsg(db_.get()), what);
   }
 
   Status Exec(const char* sql, const std::string& what) {

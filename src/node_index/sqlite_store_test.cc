@@ -1,6 +1,10 @@
 #include <sqlite3.h>
 
+#include <chrono>
+#include <thread>
+
 #include "node_index/store_test_suite.h"
+#include "sql/sql_errors.h"
 #include "support/postgres_instance.h"
 
 namespace arbor::node_index {
@@ -45,6 +49,30 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, StoreTest, ::testing::Values(Sqlite()), StoreNa
 TEST(SqliteStoreTest, UnopenablePathIsAnError) {
   auto s = OpenSqliteStore("/nonexistent-dir/x/y.db");
   EXPECT_FALSE(s.ok());
+}
+
+// A save waits for another process's write lock as long as every SQLite user in arbor
+// does (sql::kBusyTimeout, 30 s), not the 10 s this store used to give up after.
+TEST(SqliteStoreTest, SaveWaitsOutAnotherWritersLockForTheCommonBusyTimeout) {
+  std::string path = TempDb();
+  auto store = OpenSqliteStore(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  constexpr auto kHeld = std::chrono::seconds(12);
+  static_assert(kHeld < sql::kBusyTimeout);
+  std::thread holder([&] {
+    std::this_thread::sleep_for(kHeld);
+    EXPECT_EQ(sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  });
+  NodeTree tree = store_test::Sample();
+  auto start = std::chrono::steady_clock::now();
+  Status saved = (*store)->Save(1, 1, &tree);
+  holder.join();
+  sqlite3_close(other);
+  EXPECT_TRUE(saved.ok()) << saved.ToString();
+  EXPECT_GE(std::chrono::steady_clock::now() - start, kHeld - std::chrono::seconds(1));
 }
 
 }  // namespace

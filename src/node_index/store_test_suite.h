@@ -10,8 +10,8 @@
 
 #include "node_index/index_store.h"
 #include "node_index/node_tree_impl.h"
-#include "node_index/test_util.h"
 #include "node_index/tree_analytics.h"
+#include "support/node_facts.h"
 
 namespace arbor::node_index {
 

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "node_index/test_util.h"
+#include "support/node_facts.h"
 
 namespace arbor::node_index {
 namespace {

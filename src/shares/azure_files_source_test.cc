@@ -8,8 +8,8 @@
 #include <thread>
 
 #include "azure/file_attributes.h"
-#include "emulator_process.h"
 #include "shares/azure_share_url.h"
+#include "support/emulator_process.h"
 
 namespace arbor {
 namespace {

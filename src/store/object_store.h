@@ -3,7 +3,7 @@
 // interface later). Keys are '/'-separated relative paths such as
 // "default/default/packs/ab/ab12...tar"; the repository decides the layout.
 //
-// Contract every implementation keeps (and tests/store conformance checks):
+// Contract every implementation keeps (and object_store_conformance.h checks):
 // - Put and PutFile are atomic: a reader sees the previous object or the whole new
 //   one, never a part, even if the writer is killed midway.
 // - Get of a missing key is NotFound; a range past the end returns the bytes that

@@ -12,7 +12,7 @@
 #include "azure/file_attributes.h"
 #include "azure/files_client.h"
 #include "azure/service_call.h"
-#include "emulator_process.h"
+#include "support/emulator_process.h"
 
 namespace arbor::azure {
 namespace {

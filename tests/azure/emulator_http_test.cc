@@ -11,7 +11,7 @@
 #include <string>
 
 #include "base/file_util.h"
-#include "emulator_process.h"
+#include "support/emulator_process.h"
 
 namespace arbor::azure {
 namespace {

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "azure/permission_cache.h"
-#include "emulator_process.h"
+#include "support/emulator_process.h"
 
 namespace arbor::azure {
 namespace {

@@ -12,8 +12,8 @@
 #include <thread>
 
 #include "base/file_util.h"
-#include "catalog/testing/test_catalogs.h"
 #include "jobs/job_queue.h"
+#include "support/test_catalogs.h"
 
 namespace arbor::jobs {
 namespace {

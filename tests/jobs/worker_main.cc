@@ -1,5 +1,5 @@
 // arbor_test_worker: a worker process for crash tests. It runs the real Worker loop with
-// the small real handlers of jobs/testing (backup = FileWriterHandler, verify =
+// the small real handlers of tests/support/test_handlers (backup = FileWriterHandler, verify =
 // SleepHandler) until SIGTERM/SIGINT, so a test can kill -9 it at any moment.
 //
 //   arbor_test_worker --catalog URL [--id ID] [--lease-ms N] [--heartbeat-ms N]
@@ -8,8 +8,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "jobs/testing/test_handlers.h"
 #include "jobs/worker.h"
+#include "support/test_handlers.h"
 
 namespace {
 

@@ -1,20 +1,20 @@
 // Engine tests through the library (the CLI scenarios in tests/scenarios cover the
 // same paths end to end).
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
-#include "base/file_util.h"
 #include "archiver/backup.h"
+#include "base/file_util.h"
 #include "browse/diff.h"
-#include "shares/posix_target.h"
+#include "checker/verify.h"
 #include "maintenance/prune.h"
 #include "restorer/restore.h"
-#include "checker/verify.h"
 #include "shares/posix_source.h"
+#include "shares/posix_target.h"
 #include "support/backup_fixture.h"
+#include "version.h"
 
 namespace arbor {
 namespace {
@@ -31,6 +31,7 @@ class EngineTest : public testing::BackupFixture {
 TEST_F(EngineTest, IncrementalReadsOnlyChangedFiles) {
   Snapshot first = Backup();
   EXPECT_EQ(first.stats.files_read, 2U);
+  EXPECT_EQ(first.program_version, kProgramVersion);  // from project(VERSION) via version.h
   Snapshot second = Backup();
   EXPECT_EQ(second.stats.files_read, 0U);
   EXPECT_EQ(second.stats.bytes_read, 0U);

@@ -11,11 +11,9 @@ namespace {
 
 constexpr int64_t kMaxClockSkewSeconds = 15 * 60;
 
-ApiError AuthFailed(std::string detail) {
-  return {403, "AuthenticationFailed",
-          "Server failed to authenticate the request. Make sure the value of Authorization header is formed "
-          "correctly including the signature.",
-          std::move(detail)};
+Status AuthFailed(std::string detail) {
+  // The service's fixed sentence goes on the wire from api_error.cc; this is the detail.
+  return ApiError("AuthenticationFailed", std::move(detail));
 }
 
 // The service collapses runs of spaces in header values, while the SDKs only trim; either
@@ -29,7 +27,7 @@ std::string CollapseSpaces(const std::string& v) {
   return out;
 }
 
-std::optional<ApiError> CheckDate(const EmuRequest& r, azure::FileTime now) {
+Status CheckDate(const EmuRequest& r, azure::FileTime now) {
   const std::string* date = r.Header("x-ms-date");
   if (date == nullptr) date = r.Header("Date");
   if (date == nullptr) return AuthFailed("the request has no x-ms-date or Date header");
@@ -38,7 +36,7 @@ std::optional<ApiError> CheckDate(const EmuRequest& r, azure::FileTime now) {
   if (std::llabs(now.UnixSeconds() - t->UnixSeconds()) > kMaxClockSkewSeconds) {
     return AuthFailed("Request date header too old: '" + *date + "'");
   }
-  return std::nullopt;
+  return Status::Ok();
 }
 
 bool SignatureMatches(const EmuRequest& r, const AuthConfig& config, const std::string& signature, bool collapse,
@@ -53,14 +51,16 @@ bool SignatureMatches(const EmuRequest& r, const AuthConfig& config, const std::
   return azure::ConstantTimeEquals(azure::Base64Encode(azure::HmacSha256(config.key, *sts)), signature);
 }
 
-std::optional<ApiError> CheckSharedKey(const EmuRequest& r, const AuthConfig& config, azure::FileTime now) {
+Status CheckSharedKey(const EmuRequest& r, const AuthConfig& config, azure::FileTime now) {
   auto header = azure::ParseSharedKeyAuthorization(*r.Header("Authorization"));
-  if (!header.ok()) return ApiError{400, "InvalidAuthenticationInfo", "Authentication information is not given in the correct format."};
+  if (!header.ok())
+    return ApiError("InvalidAuthenticationInfo",
+                    "Authentication information is not given in the correct format.");
   if (header->account != config.account) return AuthFailed("unknown account " + header->account);
-  if (auto bad = CheckDate(r, now)) return bad;
+  ARBOR_RETURN_IF_ERROR(CheckDate(r, now));
   std::string to_sign;
-  if (SignatureMatches(r, config, header->signature, false, &to_sign)) return std::nullopt;
-  if (SignatureMatches(r, config, header->signature, true, &to_sign)) return std::nullopt;
+  if (SignatureMatches(r, config, header->signature, false, &to_sign)) return Status::Ok();
+  if (SignatureMatches(r, config, header->signature, true, &to_sign)) return Status::Ok();
   return AuthFailed("The MAC signature found in the HTTP request '" + header->signature +
                     "' is not the same as any computed signature. Server used following string to sign: '" +
                     to_sign + "'.");
@@ -68,12 +68,13 @@ std::optional<ApiError> CheckSharedKey(const EmuRequest& r, const AuthConfig& co
 
 }  // namespace
 
-std::optional<ApiError> Authorize(const EmuRequest& r, const OpInfo& op, const AuthConfig& config,
-                                  azure::FileTime now) {
+Status Authorize(const EmuRequest& r, const OpInfo& op, const AuthConfig& config, azure::FileTime now) {
   if (r.account != config.account) return AuthFailed("unknown account " + r.account);
   if (r.Header("Authorization") != nullptr) return CheckSharedKey(r, config, now);
   if (!azure::HasSasSignature(r.query)) {
-    return ApiError{401, "NoAuthenticationInformation", "Server failed to authenticate the request. Please refer to the information in the www-authenticate header."};
+    return ApiError("NoAuthenticationInformation",
+                    "Server failed to authenticate the request. Please refer to the information in the "
+                    "www-authenticate header.");
   }
   azure::SasRequirement need;
   need.share = r.share;
@@ -83,9 +84,8 @@ std::optional<ApiError> Authorize(const EmuRequest& r, const OpInfo& op, const A
   need.resource_type = op.resource_type;
   need.now = now;
   azure::SasVerdict verdict = azure::VerifySas(r.query, config.account, config.key, need);
-  if (verdict.ok()) return std::nullopt;
-  return ApiError{403, verdict.error_code, "This request is not authorized to perform this operation.",
-                  verdict.detail};
+  if (verdict.ok()) return Status::Ok();
+  return ApiError(verdict.error_code, verdict.detail);
 }
 
 }  // namespace arbor::azfiles

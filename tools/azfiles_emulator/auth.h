@@ -20,7 +20,6 @@ struct AuthConfig {
 };
 
 // nullopt when the request may proceed.
-std::optional<ApiError> Authorize(const EmuRequest& request, const OpInfo& op, const AuthConfig& config,
-                                  azure::FileTime now);
+Status Authorize(const EmuRequest& request, const OpInfo& op, const AuthConfig& config, azure::FileTime now);
 
 }  // namespace arbor::azfiles

@@ -180,7 +180,8 @@ void EmulatorServer::HandleServiceRequest(const httplib::Request& req, httplib::
   if (faults_->Roll(f.busy_rate)) {
     faults_->CountRequest("Busy");
     faults_->CountFault("server_busy");
-    EmuResponse busy = ErrorResponse({503, "ServerBusy", "Operations per second is over the account limit."}, "injected");
+    EmuResponse busy =
+        ErrorResponse(ApiError("ServerBusy", "Operations per second is over the account limit."), "injected");
     if (f.retry_after_s > 0) busy.SetHeader("Retry-After", std::to_string(f.retry_after_s));
     WriteResponse(busy, req.method, faults_.get(), res);
     return;

@@ -9,8 +9,8 @@ namespace {
 constexpr uint64_t kMaxPutRangeBytes = 4u << 20;
 constexpr uint64_t kMaxRangeMd5Bytes = 4u << 20;
 
-ApiError InvalidRange() {
-  return {416, "InvalidRange", "The range specified is invalid for the current size of the resource."};
+Status InvalidRange() {
+  return ApiError("InvalidRange", "The range specified is invalid for the current size of the resource.");
 }
 
 // MD5 of a range read back from the content file (holes are zeros).
@@ -23,10 +23,10 @@ Result<std::string> RangeMd5(const FileBody& body) {
   return azure::Md5(data);
 }
 
-Outcome<EmuResponse> ClearRange(HandlerContext& ctx, const EmuRequest& r, azure::ByteRange range,
-                                bool preserve) {
+Result<EmuResponse> ClearRange(HandlerContext& ctx, const EmuRequest& r, azure::ByteRange range,
+                               bool preserve) {
   if (!r.body.empty() || r.Header("Content-MD5")) return InvalidHeader("Content-Length");
-  EMU_ASSIGN_OR_RETURN(Node node, ctx.store->ClearRange(r.share, r.path, range, preserve));
+  ARBOR_ASSIGN_OR_RETURN(Node node, ctx.store->ClearRange(r.share, r.path, range, preserve));
   EmuResponse resp = Reply(201);
   resp.SetHeader("ETag", node.etag);
   resp.SetHeader("Last-Modified", azure::FormatHttpDate(node.last_modified));
@@ -36,17 +36,17 @@ Outcome<EmuResponse> ClearRange(HandlerContext& ctx, const EmuRequest& r, azure:
 
 }  // namespace
 
-Outcome<EmuResponse> CreateFile(HandlerContext& ctx, const EmuRequest& r) {
+Result<EmuResponse> CreateFile(HandlerContext& ctx, const EmuRequest& r) {
   if (!IsWord(r.HeaderOr("x-ms-type"), "file")) return InvalidHeader("x-ms-type");
-  if (auto bad = ValidatePath(r.path)) return *bad;
-  EMU_ASSIGN_OR_RETURN(NodeSpec spec, ParseNodeSpec(r, false, true));
+  ARBOR_RETURN_IF_ERROR(ValidatePath(r.path));
+  ARBOR_ASSIGN_OR_RETURN(NodeSpec spec, ParseNodeSpec(r, false, true));
   if (!spec.size)
-    return ApiError{400, "MissingRequiredHeader", "A required header is missing: x-ms-content-length"};
+    return ApiError("MissingRequiredHeader", "A required header is missing: x-ms-content-length");
   if (r.body.size() > std::min(*spec.size, kMaxPutRangeBytes))
-    return ApiError{413, "RequestBodyTooLarge", "The request body is too large."};
-  EMU_ASSIGN_OR_RETURN(Node node, ctx.store->Create(r.share, r.path, false, spec));
+    return ApiError("RequestBodyTooLarge", "The request body is too large.");
+  ARBOR_ASSIGN_OR_RETURN(Node node, ctx.store->Create(r.share, r.path, false, spec));
   if (!r.body.empty()) {
-    EMU_ASSIGN_OR_RETURN(node, ctx.store->WriteRange(r.share, r.path, 0, r.body, true));
+    ARBOR_ASSIGN_OR_RETURN(node, ctx.store->WriteRange(r.share, r.path, 0, r.body, true));
   }
   EmuResponse resp = Reply(201);
   AddNodeHeaders(node, &resp);
@@ -54,10 +54,10 @@ Outcome<EmuResponse> CreateFile(HandlerContext& ctx, const EmuRequest& r) {
   return resp;
 }
 
-Outcome<EmuResponse> GetFile(HandlerContext& ctx, const EmuRequest& r) {
-  EMU_ASSIGN_OR_RETURN(ReadHandle handle, ctx.store->OpenForRead(r.share, SnapshotOf(r), r.path));
+Result<EmuResponse> GetFile(HandlerContext& ctx, const EmuRequest& r) {
+  ARBOR_ASSIGN_OR_RETURN(ReadHandle handle, ctx.store->OpenForRead(r.share, SnapshotOf(r), r.path));
   const Node& node = handle.file;
-  EMU_ASSIGN_OR_RETURN(std::optional<azure::ByteRange> range, ParseRangeHeaders(r, true));
+  ARBOR_ASSIGN_OR_RETURN(std::optional<azure::ByteRange> range, ParseRangeHeaders(r, true));
   EmuResponse resp = Reply(range ? 206 : 200);
   auto body = std::make_unique<FileBody>();
   if (handle.fd.valid()) body->fd = std::make_shared<UniqueFd>(std::move(handle.fd));
@@ -74,7 +74,7 @@ Outcome<EmuResponse> GetFile(HandlerContext& ctx, const EmuRequest& r) {
   }
   if (HeaderIsTrue(r, "x-ms-range-get-content-md5")) {
     if (!range || body->length > kMaxRangeMd5Bytes) return InvalidHeader("x-ms-range-get-content-md5");
-    EMU_ASSIGN_OR_STATUS(std::string md5, RangeMd5(*body));
+    ARBOR_ASSIGN_OR_RETURN(std::string md5, RangeMd5(*body));
     resp.SetHeader("Content-MD5", azure::Base64Encode(md5));
   }
   AddNodeHeaders(node, &resp);
@@ -89,9 +89,9 @@ Outcome<EmuResponse> GetFile(HandlerContext& ctx, const EmuRequest& r) {
   return resp;
 }
 
-Outcome<EmuResponse> PutRange(HandlerContext& ctx, const EmuRequest& r) {
-  EMU_ASSIGN_OR_RETURN(std::optional<azure::ByteRange> range, ParseRangeHeaders(r, false));
-  if (!range) return ApiError{400, "MissingRequiredHeader", "A required header is missing: x-ms-range"};
+Result<EmuResponse> PutRange(HandlerContext& ctx, const EmuRequest& r) {
+  ARBOR_ASSIGN_OR_RETURN(std::optional<azure::ByteRange> range, ParseRangeHeaders(r, false));
+  if (!range) return ApiError("MissingRequiredHeader", "A required header is missing: x-ms-range");
   // "now" (the default) or "preserve"; the swagger spells them "Now" and "Preserve".
   std::string lwt = r.HeaderOr("x-ms-file-last-write-time", "now");
   if (!IsWord(lwt, "now") && !IsWord(lwt, "preserve")) return InvalidHeader("x-ms-file-last-write-time");
@@ -100,21 +100,21 @@ Outcome<EmuResponse> PutRange(HandlerContext& ctx, const EmuRequest& r) {
   if (IsWord(write, "clear")) return ClearRange(ctx, r, *range, preserve);
   if (!IsWord(write, "update")) return InvalidHeader("x-ms-write");
   if (r.body.size() > kMaxPutRangeBytes)
-    return ApiError{413, "RequestBodyTooLarge",
-                    "The request body is too large and exceeds the maximum permissible limit."};
+    return ApiError("RequestBodyTooLarge",
+                    "The request body is too large and exceeds the maximum permissible limit.");
   if (r.body.size() != range->length)
-    return ApiError{400, "InvalidHeaderValue", "The range length does not match the body length."};
+    return ApiError("InvalidHeaderValue", "The range length does not match the body length.");
   std::string md5 = azure::Md5(r.body);
   if (const std::string* sent = r.Header("Content-MD5")) {
     auto decoded = azure::Base64Decode(*sent);
     if (!decoded.ok() || decoded->size() != 16)
-      return ApiError{400, "InvalidMd5", "The MD5 value specified in the request is invalid."};
+      return ApiError("InvalidMd5", "The MD5 value specified in the request is invalid.");
     if (*decoded != md5)
-      return ApiError{400, "Md5Mismatch",
+      return ApiError("Md5Mismatch",
                       "The MD5 value specified in the request did not match with the MD5 value calculated by "
-                      "the server."};
+                      "the server.");
   }
-  EMU_ASSIGN_OR_RETURN(Node node, ctx.store->WriteRange(r.share, r.path, range->offset, r.body, preserve));
+  ARBOR_ASSIGN_OR_RETURN(Node node, ctx.store->WriteRange(r.share, r.path, range->offset, r.body, preserve));
   EmuResponse resp = Reply(201);
   resp.SetHeader("ETag", node.etag);
   resp.SetHeader("Last-Modified", azure::FormatHttpDate(node.last_modified));
@@ -124,13 +124,13 @@ Outcome<EmuResponse> PutRange(HandlerContext& ctx, const EmuRequest& r) {
   return resp;
 }
 
-Outcome<EmuResponse> ListRanges(HandlerContext& ctx, const EmuRequest& r) {
-  EMU_ASSIGN_OR_RETURN(std::optional<azure::ByteRange> window, ParseRangeHeaders(r, false));
+Result<EmuResponse> ListRanges(HandlerContext& ctx, const EmuRequest& r) {
+  ARBOR_ASSIGN_OR_RETURN(std::optional<azure::ByteRange> window, ParseRangeHeaders(r, false));
   std::string previous = r.QueryOr("prevsharesnapshot");
   bool support_rename = HeaderIsTrue(r, "x-ms-file-support-rename");
   if (support_rename && previous.empty()) return InvalidHeader("x-ms-file-support-rename");
-  EMU_ASSIGN_OR_RETURN(RangeReply reply, ctx.store->ListRanges(r.share, SnapshotOf(r), r.path, previous,
-                                                               window, support_rename));
+  ARBOR_ASSIGN_OR_RETURN(RangeReply reply, ctx.store->ListRanges(r.share, SnapshotOf(r), r.path, previous,
+                                                                 window, support_rename));
   EmuResponse resp = Reply(200);
   resp.SetHeader("ETag", reply.file.etag);
   resp.SetHeader("Last-Modified", azure::FormatHttpDate(reply.file.last_modified));

@@ -26,21 +26,21 @@ bool IsDate(const std::string& v) {
          v.find_first_not_of("0123456789-") == std::string::npos;
 }
 
-std::optional<ApiError> CheckVersion(const EmuRequest& r) {
+Status CheckVersion(const EmuRequest& r) {
   std::string version = r.HeaderOr("x-ms-version", r.QueryOr("sv"));
   if (version.empty()) {
-    return ApiError{400, "MissingRequiredHeader",
-                    "An HTTP header that's mandatory for this request is not specified: x-ms-version"};
+    return ApiError("MissingRequiredHeader",
+                    "An HTTP header that's mandatory for this request is not specified: x-ms-version");
   }
   if (!IsDate(version) || version < kOldestVersion) return InvalidHeader("x-ms-version");
-  return std::nullopt;
+  return Status::Ok();
 }
 
 // The service answers a PUT that announces no body length (neither Content-Length nor
 // chunked Transfer-Encoding) with 411; clients send "Content-Length: 0" for empty bodies.
-std::optional<ApiError> CheckContentLength(const EmuRequest& r) {
-  if (r.method != "PUT" || r.Header("Content-Length") || r.Header("Transfer-Encoding")) return std::nullopt;
-  return ApiError{411, "MissingContentLengthHeader", "The Content-Length header was not specified."};
+Status CheckContentLength(const EmuRequest& r) {
+  if (r.method != "PUT" || r.Header("Content-Length") || r.Header("Transfer-Encoding")) return Status::Ok();
+  return ApiError("MissingContentLengthHeader", "The Content-Length header was not specified.");
 }
 
 // Trailing dots are dropped from names unless the client opts out, as on the service.
@@ -71,9 +71,9 @@ EmuResponse Reply(int status) {
 
 std::string SnapshotOf(const EmuRequest& r) { return r.QueryOr("sharesnapshot", r.QueryOr("snapshot")); }
 
-std::optional<ApiError> ValidatePath(const std::string& path) {
-  if (path.size() > 2048) return ApiError{400, "InvalidFileOrDirectoryPathName", "The path is too long."};
-  ApiError bad{400, "InvalidResourceName", "The specified resource name contains invalid characters."};
+Status ValidatePath(const std::string& path) {
+  if (path.size() > 2048) return ApiError("InvalidFileOrDirectoryPathName", "The path is too long.");
+  Status bad = ApiError("InvalidResourceName", "The specified resource name contains invalid characters.");
   size_t start = 0, depth = 0;
   while (start <= path.size()) {
     size_t slash = path.find('/', start);
@@ -84,10 +84,10 @@ std::optional<ApiError> ValidatePath(const std::string& path) {
       if (c < 0x20 || std::string_view("\"\\:|<>*?").find(static_cast<char>(c)) != std::string_view::npos)
         return bad;
     }
-    if (++depth > 250) return ApiError{400, "InvalidFileOrDirectoryPathName", "The path is too deep."};
+    if (++depth > 250) return ApiError("InvalidFileOrDirectoryPathName", "The path is too deep.");
     start = slash + 1;
   }
-  return std::nullopt;
+  return Status::Ok();
 }
 
 Handler HandlerFor(Op op) {
@@ -151,7 +151,8 @@ Handler HandlerFor(Op op) {
   }
 }
 
-EmuResponse ErrorResponse(const ApiError& error, const std::string& request_id) {
+EmuResponse ErrorResponse(const Status& status, const std::string& request_id) {
+  WireError error = WireErrorOf(status);
   EmuResponse resp = Reply(error.http);
   resp.SetHeader("x-ms-error-code", error.code);
   azure::ServiceError body{
@@ -163,18 +164,18 @@ EmuResponse ErrorResponse(const ApiError& error, const std::string& request_id) 
   return resp;
 }
 
-Outcome<EmuResponse> FileService::Run(EmuRequest& r, std::string* op_name) {
-  EMU_RETURN_IF_ERROR(r.Parse(auth_.account));
-  if (auto missing = CheckContentLength(r)) return *missing;
+Result<EmuResponse> FileService::Run(EmuRequest& r, std::string* op_name) {
+  ARBOR_RETURN_IF_ERROR(r.Parse(auth_.account));
+  ARBOR_RETURN_IF_ERROR(CheckContentLength(r));
   TrimTrailingDots(&r);
   OpInfo op = Classify(r);
   *op_name = op.op == Op::kUnknown ? "Unknown" : std::string(op.name);
-  if (auto denied = Authorize(r, op, auth_, azure::FileTime::Now())) return *denied;
-  if (auto bad = CheckVersion(r)) return *bad;
+  ARBOR_RETURN_IF_ERROR(Authorize(r, op, auth_, azure::FileTime::Now()));
+  ARBOR_RETURN_IF_ERROR(CheckVersion(r));
   Handler handler = HandlerFor(op.op);
   if (handler == nullptr) {
-    return ApiError{400, "UnsupportedHttpVerb",
-                    "The resource doesn't support the specified HTTP verb or operation."};
+    return ApiError("UnsupportedHttpVerb",
+                    "The resource doesn't support the specified HTTP verb or operation.");
   }
   if (!SnapshotOf(r).empty() && !op.read_only) return SnapshotReadOnly();
   HandlerContext ctx{store_, "http://" + r.HeaderOr("Host", "127.0.0.1") + "/" + r.account};
@@ -183,8 +184,8 @@ Outcome<EmuResponse> FileService::Run(EmuRequest& r, std::string* op_name) {
 
 EmuResponse FileService::Handle(EmuRequest request, std::string* op_name) {
   std::string request_id = NewRequestId();
-  Outcome<EmuResponse> out = Run(request, op_name);
-  EmuResponse resp = out.ok() ? std::move(out).value() : ErrorResponse(out.error(), request_id);
+  Result<EmuResponse> out = Run(request, op_name);
+  EmuResponse resp = out.ok() ? std::move(out).value() : ErrorResponse(out.status(), request_id);
   if (request.method == "HEAD" && !out.ok()) resp.body.clear();
   resp.SetHeader("x-ms-request-id", request_id);
   resp.SetHeader("x-ms-version", request.HeaderOr("x-ms-version", "2025-01-05"));

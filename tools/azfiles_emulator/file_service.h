@@ -24,13 +24,13 @@ class FileService {
   EmuResponse Handle(EmuRequest request, std::string* op_name);
 
  private:
-  Outcome<EmuResponse> Run(EmuRequest& request, std::string* op_name);
+  Result<EmuResponse> Run(EmuRequest& request, std::string* op_name);
 
   Store* store_;
   const AuthConfig auth_;
 };
 
 // The error as the service sends it.
-EmuResponse ErrorResponse(const ApiError& error, const std::string& request_id);
+EmuResponse ErrorResponse(const Status& error, const std::string& request_id);
 
 }  // namespace arbor::azfiles

@@ -28,7 +28,7 @@ bool IsIdentifier(std::string_view name) {
 // "now", "preserve", or a time: ISO 8601 (what the service documents and sends back) or
 // RFC 1123 (the format the swagger declares for these headers, so generated clients may
 // send it).
-Outcome<TimeSpec> ParseTime(const EmuRequest& r, const char* name) {
+Result<TimeSpec> ParseTime(const EmuRequest& r, const char* name) {
   const std::string* v = r.Header(name);
   if (v == nullptr) return TimeSpec{};
   if (IsWord(*v, "now")) return TimeSpec{TimeSpec::kNow, {}};
@@ -41,27 +41,27 @@ Outcome<TimeSpec> ParseTime(const EmuRequest& r, const char* name) {
 
 // x-ms-file-permission-format (2024-11-04): "sddl" is what the emulator stores; the binary
 // form (a base64 self-relative security descriptor) is refused with a clear message.
-std::optional<ApiError> CheckPermissionFormat(const EmuRequest& r) {
+Status CheckPermissionFormat(const EmuRequest& r) {
   const std::string* format = r.Header("x-ms-file-permission-format");
-  if (format == nullptr || IsWord(*format, "sddl")) return std::nullopt;
+  if (format == nullptr || IsWord(*format, "sddl")) return Status::Ok();
   if (IsWord(*format, "binary")) {
-    return ApiError{400, "InvalidHeaderValue",
-                    "The emulator stores permissions as SDDL only; the binary format is not supported."};
+    return ApiError("InvalidHeaderValue",
+                    "The emulator stores permissions as SDDL only; the binary format is not supported.");
   }
   return InvalidHeader("x-ms-file-permission-format");
 }
 
-Outcome<PermissionSpec> ParsePermission(const EmuRequest& r) {
+Result<PermissionSpec> ParsePermission(const EmuRequest& r) {
   const std::string* sddl = r.Header("x-ms-file-permission");
   const std::string* key = r.Header("x-ms-file-permission-key");
   if (sddl && key)
-    return ApiError{400, "InvalidHeaderValue",
-                    "Specify only one of x-ms-file-permission and x-ms-file-permission-key."};
+    return ApiError("InvalidHeaderValue",
+                    "Specify only one of x-ms-file-permission and x-ms-file-permission-key.");
   if (key) return PermissionSpec{PermissionSpec::kKey, *key};
   if (!sddl) return PermissionSpec{};
   if (IsWord(*sddl, "inherit")) return PermissionSpec{PermissionSpec::kInherit, ""};
   if (IsWord(*sddl, "preserve")) return PermissionSpec{PermissionSpec::kPreserve, ""};
-  if (auto bad = CheckPermissionFormat(r)) return *bad;
+  ARBOR_RETURN_IF_ERROR(CheckPermissionFormat(r));
   if (sddl->size() > azure::kMaxInlinePermissionBytes) return InvalidHeader("x-ms-file-permission");
   return PermissionSpec{PermissionSpec::kSddl, *sddl};
 }
@@ -95,7 +95,7 @@ bool HeaderIsTrue(const EmuRequest& r, std::string_view name) {
   return v != nullptr && IsWord(*v, "true");
 }
 
-Outcome<Metadata> ParseMetadata(const EmuRequest& r) {
+Result<Metadata> ParseMetadata(const EmuRequest& r) {
   Metadata m;
   std::set<std::string> lower_names;
   size_t total = 0;
@@ -105,53 +105,53 @@ Outcome<Metadata> ParseMetadata(const EmuRequest& r) {
       continue;
     std::string key = name.substr(kMetaPrefix.size());
     if (key.empty())
-      return ApiError{400, "EmptyMetadataKey", "The key for one of the metadata key-value pairs is empty."};
+      return ApiError("EmptyMetadataKey", "The key for one of the metadata key-value pairs is empty.");
     if (!IsIdentifier(key))
-      return ApiError{400, "InvalidMetadata",
-                      "The metadata specified is invalid. It has characters that are not permitted."};
+      return ApiError("InvalidMetadata",
+                      "The metadata specified is invalid. It has characters that are not permitted.");
     std::string lower = key;
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (!lower_names.insert(lower).second)
-      return ApiError{400, "InvalidMetadata", "Metadata keys must be unique (case-insensitively)."};
+      return ApiError("InvalidMetadata", "Metadata keys must be unique (case-insensitively).");
     total += key.size() + value.size();
     m[key] = value;
   }
   if (total > kMaxMetadataBytes)
-    return ApiError{400, "MetadataTooLarge",
-                    "The size of the specified metadata exceeds the maximum size permitted."};
+    return ApiError("MetadataTooLarge",
+                    "The size of the specified metadata exceeds the maximum size permitted.");
   return m;
 }
 
-Outcome<NodeSpec> ParseNodeSpec(const EmuRequest& r, bool is_dir, bool creating) {
+Result<NodeSpec> ParseNodeSpec(const EmuRequest& r, bool is_dir, bool creating) {
   NodeSpec spec;
   if (const std::string* attrs = r.Header("x-ms-file-attributes"); attrs && !IsWord(*attrs, "preserve")) {
     auto bits = azure::ParseFileAttributes(*attrs);
     if (!bits.ok()) return InvalidHeader("x-ms-file-attributes");
     spec.attributes = *bits;
   }
-  EMU_ASSIGN_OR_RETURN(spec.creation, ParseTime(r, "x-ms-file-creation-time"));
-  EMU_ASSIGN_OR_RETURN(spec.last_write, ParseTime(r, "x-ms-file-last-write-time"));
-  EMU_ASSIGN_OR_RETURN(spec.change, ParseTime(r, "x-ms-file-change-time"));
-  EMU_ASSIGN_OR_RETURN(spec.permission, ParsePermission(r));
-  EMU_ASSIGN_OR_RETURN(Metadata metadata, ParseMetadata(r));
+  ARBOR_ASSIGN_OR_RETURN(spec.creation, ParseTime(r, "x-ms-file-creation-time"));
+  ARBOR_ASSIGN_OR_RETURN(spec.last_write, ParseTime(r, "x-ms-file-last-write-time"));
+  ARBOR_ASSIGN_OR_RETURN(spec.change, ParseTime(r, "x-ms-file-change-time"));
+  ARBOR_ASSIGN_OR_RETURN(spec.permission, ParsePermission(r));
+  ARBOR_ASSIGN_OR_RETURN(Metadata metadata, ParseMetadata(r));
   if (creating || !metadata.empty()) spec.metadata = std::move(metadata);
   if (!is_dir) spec.http = ParseHttp(r);
   if (!is_dir && r.Header("x-ms-content-length")) {
-    EMU_ASSIGN_OR_RETURN(spec.size, ParseUintHeader(r, "x-ms-content-length"));
+    ARBOR_ASSIGN_OR_RETURN(spec.size, ParseUintHeader(r, "x-ms-content-length"));
   }
   return spec;
 }
 
-Outcome<uint64_t> ParseUintHeader(const EmuRequest& r, const char* name) {
+Result<uint64_t> ParseUintHeader(const EmuRequest& r, const char* name) {
   const std::string* v = r.Header(name);
   if (v == nullptr)
-    return ApiError{400, "MissingRequiredHeader", std::string("A required header is missing: ") + name};
+    return ApiError("MissingRequiredHeader", std::string("A required header is missing: ") + name);
   auto n = azure::xml::ParseUint(*v);
   if (!n.ok()) return InvalidHeader(name);
   return *n;
 }
 
-Outcome<azure::ByteRange> ParseRange(const std::string& value, bool open_end_ok) {
+Result<azure::ByteRange> ParseRange(const std::string& value, bool open_end_ok) {
   constexpr std::string_view kPrefix = "bytes=";
   if (value.rfind(kPrefix, 0) != 0) return InvalidHeader("x-ms-range");
   std::string spec = value.substr(kPrefix.size());
@@ -168,11 +168,11 @@ Outcome<azure::ByteRange> ParseRange(const std::string& value, bool open_end_ok)
   return azure::ByteRange{*start, *end - *start + 1};
 }
 
-Outcome<std::optional<azure::ByteRange>> ParseRangeHeaders(const EmuRequest& r, bool open_end_ok) {
+Result<std::optional<azure::ByteRange>> ParseRangeHeaders(const EmuRequest& r, bool open_end_ok) {
   const std::string* v = r.Header("x-ms-range");
   if (v == nullptr) v = r.Header("Range");
   if (v == nullptr) return std::optional<azure::ByteRange>();
-  EMU_ASSIGN_OR_RETURN(azure::ByteRange range, ParseRange(*v, open_end_ok));
+  ARBOR_ASSIGN_OR_RETURN(azure::ByteRange range, ParseRange(*v, open_end_ok));
   return std::optional<azure::ByteRange>(range);
 }
 

@@ -22,14 +22,14 @@ bool HeaderIsTrue(const EmuRequest& request, std::string_view name);
 
 // Attributes, times, permission and (when present) metadata and content headers.
 // `creating` decides the defaults that apply to absent headers.
-Outcome<NodeSpec> ParseNodeSpec(const EmuRequest& request, bool is_dir, bool creating);
+Result<NodeSpec> ParseNodeSpec(const EmuRequest& request, bool is_dir, bool creating);
 // x-ms-meta-* (an empty map when none).
-Outcome<Metadata> ParseMetadata(const EmuRequest& request);
+Result<Metadata> ParseMetadata(const EmuRequest& request);
 // "bytes=s-e" (both ends required unless `open_end_ok`); length 0 means "to the end".
-Outcome<azure::ByteRange> ParseRange(const std::string& value, bool open_end_ok);
+Result<azure::ByteRange> ParseRange(const std::string& value, bool open_end_ok);
 // The x-ms-range header if present, else Range; nullopt when neither is sent.
-Outcome<std::optional<azure::ByteRange>> ParseRangeHeaders(const EmuRequest& request, bool open_end_ok);
-Outcome<uint64_t> ParseUintHeader(const EmuRequest& request, const char* name);
+Result<std::optional<azure::ByteRange>> ParseRangeHeaders(const EmuRequest& request, bool open_end_ok);
+Result<uint64_t> ParseUintHeader(const EmuRequest& request, const char* name);
 
 // ETag, Last-Modified, x-ms-file-* (attributes, times, permission key, id, parent id).
 void AddNodeHeaders(const Node& node, EmuResponse* response);

@@ -43,20 +43,19 @@ azure::DirectoryEntry EntryOf(const Node& n, const Include& inc) {
   return e;
 }
 
-Outcome<uint32_t> MaxResults(const EmuRequest& r) {
+Result<uint32_t> MaxResults(const EmuRequest& r) {
   const std::string* v = r.Query("maxresults");
   if (v == nullptr) return kMaxResults;
   auto n = azure::xml::ParseUint(*v);
-  if (!n.ok() || *n == 0)
-    return ApiError{400, "OutOfRangeQueryParameterValue", "maxresults must be at least 1."};
+  if (!n.ok() || *n == 0) return ApiError("OutOfRangeQueryParameterValue", "maxresults must be at least 1.");
   return static_cast<uint32_t>(std::min<uint64_t>(*n, kMaxResults));
 }
 
 // The share-relative path named by x-ms-file-rename-source (a full URL, maybe with a SAS).
-Outcome<std::string> RenameSource(const EmuRequest& r) {
+Result<std::string> RenameSource(const EmuRequest& r) {
   const std::string* url = r.Header("x-ms-file-rename-source");
   if (url == nullptr)
-    return ApiError{400, "MissingRequiredHeader", "A required header is missing: x-ms-file-rename-source"};
+    return ApiError("MissingRequiredHeader", "A required header is missing: x-ms-file-rename-source");
   std::string_view s = *url;
   size_t scheme = s.find("://");
   if (scheme != std::string_view::npos)
@@ -65,14 +64,14 @@ Outcome<std::string> RenameSource(const EmuRequest& r) {
   EmuRequest source;
   source.raw_path = std::string(s);
   if (!source.Parse(r.account).ok()) return InvalidHeader("x-ms-file-rename-source");
-  if (source.share != r.share) return ApiError{400, "InvalidInput", "Rename works within one share only."};
+  if (source.share != r.share) return ApiError("InvalidInput", "Rename works within one share only.");
   return source.path;
 }
 
-Outcome<EmuResponse> Rename(HandlerContext& ctx, const EmuRequest& r, bool is_dir) {
-  EMU_ASSIGN_OR_RETURN(std::string from, RenameSource(r));
-  if (auto bad = ValidatePath(r.path)) return *bad;
-  EMU_ASSIGN_OR_RETURN(NodeSpec spec, ParseNodeSpec(r, is_dir, false));
+Result<EmuResponse> Rename(HandlerContext& ctx, const EmuRequest& r, bool is_dir) {
+  ARBOR_ASSIGN_OR_RETURN(std::string from, RenameSource(r));
+  ARBOR_RETURN_IF_ERROR(ValidatePath(r.path));
+  ARBOR_ASSIGN_OR_RETURN(NodeSpec spec, ParseNodeSpec(r, is_dir, false));
   if (!is_dir && r.Header("x-ms-content-type")) {
     HttpProperties http;
     http.content_type = r.HeaderOr("x-ms-content-type");
@@ -82,14 +81,14 @@ Outcome<EmuResponse> Rename(HandlerContext& ctx, const EmuRequest& r, bool is_di
   }
   spec.size.reset();
   bool replace = HeaderIsTrue(r, "x-ms-file-rename-replace-if-exists");
-  EMU_ASSIGN_OR_RETURN(Node node, ctx.store->Rename(r.share, from, r.path, is_dir, replace, spec));
+  ARBOR_ASSIGN_OR_RETURN(Node node, ctx.store->Rename(r.share, from, r.path, is_dir, replace, spec));
   EmuResponse resp = Reply(200);
   AddNodeHeaders(node, &resp);
   resp.SetHeader("x-ms-request-server-encrypted", "true");
   return resp;
 }
 
-Outcome<EmuResponse> NodeReply(int status, const Node& node, bool with_metadata) {
+Result<EmuResponse> NodeReply(int status, const Node& node, bool with_metadata) {
   EmuResponse resp = Reply(status);
   AddNodeHeaders(node, &resp);
   if (with_metadata) AddMetadataHeaders(node.metadata, &resp);
@@ -100,44 +99,44 @@ Outcome<EmuResponse> NodeReply(int status, const Node& node, bool with_metadata)
 
 }  // namespace
 
-Outcome<EmuResponse> CreateDirectory(HandlerContext& ctx, const EmuRequest& r) {
-  if (auto bad = ValidatePath(r.path)) return *bad;
-  EMU_ASSIGN_OR_RETURN(NodeSpec spec, ParseNodeSpec(r, true, true));
-  EMU_ASSIGN_OR_RETURN(Node node, ctx.store->Create(r.share, r.path, true, spec));
+Result<EmuResponse> CreateDirectory(HandlerContext& ctx, const EmuRequest& r) {
+  ARBOR_RETURN_IF_ERROR(ValidatePath(r.path));
+  ARBOR_ASSIGN_OR_RETURN(NodeSpec spec, ParseNodeSpec(r, true, true));
+  ARBOR_ASSIGN_OR_RETURN(Node node, ctx.store->Create(r.share, r.path, true, spec));
   return NodeReply(201, node, false);
 }
 
-Outcome<EmuResponse> GetDirectoryProperties(HandlerContext& ctx, const EmuRequest& r) {
-  EMU_ASSIGN_OR_RETURN(Node node, ctx.store->Get(r.share, SnapshotOf(r), r.path, true));
+Result<EmuResponse> GetDirectoryProperties(HandlerContext& ctx, const EmuRequest& r) {
+  ARBOR_ASSIGN_OR_RETURN(Node node, ctx.store->Get(r.share, SnapshotOf(r), r.path, true));
   return NodeReply(200, node, true);
 }
 
-Outcome<EmuResponse> DeleteDirectory(HandlerContext& ctx, const EmuRequest& r) {
-  EMU_RETURN_IF_ERROR(ctx.store->Delete(r.share, r.path, true));
+Result<EmuResponse> DeleteDirectory(HandlerContext& ctx, const EmuRequest& r) {
+  ARBOR_RETURN_IF_ERROR(ctx.store->Delete(r.share, r.path, true));
   return Reply(202);
 }
 
-Outcome<EmuResponse> SetDirectoryProperties(HandlerContext& ctx, const EmuRequest& r) {
-  EMU_ASSIGN_OR_RETURN(NodeSpec spec, ParseNodeSpec(r, true, false));
+Result<EmuResponse> SetDirectoryProperties(HandlerContext& ctx, const EmuRequest& r) {
+  ARBOR_ASSIGN_OR_RETURN(NodeSpec spec, ParseNodeSpec(r, true, false));
   spec.metadata.reset();
-  EMU_ASSIGN_OR_RETURN(Node node, ctx.store->SetProperties(r.share, r.path, true, spec));
+  ARBOR_ASSIGN_OR_RETURN(Node node, ctx.store->SetProperties(r.share, r.path, true, spec));
   return NodeReply(200, node, false);
 }
 
-Outcome<EmuResponse> SetDirectoryMetadata(HandlerContext& ctx, const EmuRequest& r) {
-  EMU_ASSIGN_OR_RETURN(Metadata metadata, ParseMetadata(r));
-  EMU_ASSIGN_OR_RETURN(Node node, ctx.store->SetMetadata(r.share, r.path, true, metadata));
+Result<EmuResponse> SetDirectoryMetadata(HandlerContext& ctx, const EmuRequest& r) {
+  ARBOR_ASSIGN_OR_RETURN(Metadata metadata, ParseMetadata(r));
+  ARBOR_ASSIGN_OR_RETURN(Node node, ctx.store->SetMetadata(r.share, r.path, true, metadata));
   EmuResponse resp = Reply(200);
   resp.SetHeader("ETag", node.etag);
   resp.SetHeader("Last-Modified", azure::FormatHttpDate(node.last_modified));
   return resp;
 }
 
-Outcome<EmuResponse> ListDirectory(HandlerContext& ctx, const EmuRequest& r) {
-  EMU_ASSIGN_OR_RETURN(uint32_t max, MaxResults(r));
+Result<EmuResponse> ListDirectory(HandlerContext& ctx, const EmuRequest& r) {
+  ARBOR_ASSIGN_OR_RETURN(uint32_t max, MaxResults(r));
   std::string prefix = r.QueryOr("prefix");
-  EMU_ASSIGN_OR_RETURN(ListReply list,
-                       ctx.store->List(r.share, SnapshotOf(r), r.path, prefix, r.QueryOr("marker"), max));
+  ARBOR_ASSIGN_OR_RETURN(ListReply list,
+                         ctx.store->List(r.share, SnapshotOf(r), r.path, prefix, r.QueryOr("marker"), max));
   Include inc = ParseInclude(r);
   azure::DirectoryPage page;
   page.service_endpoint = ctx.service_endpoint;
@@ -157,9 +156,9 @@ Outcome<EmuResponse> ListDirectory(HandlerContext& ctx, const EmuRequest& r) {
   return resp;
 }
 
-Outcome<EmuResponse> ListHandles(HandlerContext& ctx, const EmuRequest& r) {
+Result<EmuResponse> ListHandles(HandlerContext& ctx, const EmuRequest& r) {
   bool is_dir = r.QueryOr("restype") == "directory";
-  EMU_RETURN_IF_ERROR(ctx.store->Get(r.share, SnapshotOf(r), r.path, is_dir));
+  ARBOR_RETURN_IF_ERROR(ctx.store->Get(r.share, SnapshotOf(r), r.path, is_dir).status());
   EmuResponse resp = Reply(200);
   resp.body =
       "<?xml version=\"1.0\" encoding=\"utf-8\"?><EnumerationResults><Entries /><NextMarker "
@@ -168,30 +167,28 @@ Outcome<EmuResponse> ListHandles(HandlerContext& ctx, const EmuRequest& r) {
   return resp;
 }
 
-Outcome<EmuResponse> RenameDirectory(HandlerContext& ctx, const EmuRequest& r) {
-  return Rename(ctx, r, true);
-}
-Outcome<EmuResponse> RenameFile(HandlerContext& ctx, const EmuRequest& r) { return Rename(ctx, r, false); }
+Result<EmuResponse> RenameDirectory(HandlerContext& ctx, const EmuRequest& r) { return Rename(ctx, r, true); }
+Result<EmuResponse> RenameFile(HandlerContext& ctx, const EmuRequest& r) { return Rename(ctx, r, false); }
 
-Outcome<EmuResponse> GetFileProperties(HandlerContext& ctx, const EmuRequest& r) {
-  EMU_ASSIGN_OR_RETURN(Node node, ctx.store->Get(r.share, SnapshotOf(r), r.path, false));
-  EMU_ASSIGN_OR_RETURN(EmuResponse resp, NodeReply(200, node, true));
+Result<EmuResponse> GetFileProperties(HandlerContext& ctx, const EmuRequest& r) {
+  ARBOR_ASSIGN_OR_RETURN(Node node, ctx.store->Get(r.share, SnapshotOf(r), r.path, false));
+  ARBOR_ASSIGN_OR_RETURN(EmuResponse resp, NodeReply(200, node, true));
   AddContentHeaders(node, &resp);
   resp.SetHeader("x-ms-type", "File");
   resp.file_body = std::make_unique<FileBody>(FileBody{nullptr, 0, node.size});  // Content-Length only (HEAD)
   return resp;
 }
 
-Outcome<EmuResponse> SetFileProperties(HandlerContext& ctx, const EmuRequest& r) {
-  EMU_ASSIGN_OR_RETURN(NodeSpec spec, ParseNodeSpec(r, false, false));
+Result<EmuResponse> SetFileProperties(HandlerContext& ctx, const EmuRequest& r) {
+  ARBOR_ASSIGN_OR_RETURN(NodeSpec spec, ParseNodeSpec(r, false, false));
   spec.metadata.reset();
-  EMU_ASSIGN_OR_RETURN(Node node, ctx.store->SetProperties(r.share, r.path, false, spec));
+  ARBOR_ASSIGN_OR_RETURN(Node node, ctx.store->SetProperties(r.share, r.path, false, spec));
   return NodeReply(200, node, false);
 }
 
-Outcome<EmuResponse> SetFileMetadata(HandlerContext& ctx, const EmuRequest& r) {
-  EMU_ASSIGN_OR_RETURN(Metadata metadata, ParseMetadata(r));
-  EMU_ASSIGN_OR_RETURN(Node node, ctx.store->SetMetadata(r.share, r.path, false, metadata));
+Result<EmuResponse> SetFileMetadata(HandlerContext& ctx, const EmuRequest& r) {
+  ARBOR_ASSIGN_OR_RETURN(Metadata metadata, ParseMetadata(r));
+  ARBOR_ASSIGN_OR_RETURN(Node node, ctx.store->SetMetadata(r.share, r.path, false, metadata));
   EmuResponse resp = Reply(200);
   resp.SetHeader("ETag", node.etag);
   resp.SetHeader("Last-Modified", azure::FormatHttpDate(node.last_modified));
@@ -199,8 +196,8 @@ Outcome<EmuResponse> SetFileMetadata(HandlerContext& ctx, const EmuRequest& r) {
   return resp;
 }
 
-Outcome<EmuResponse> DeleteFile(HandlerContext& ctx, const EmuRequest& r) {
-  EMU_RETURN_IF_ERROR(ctx.store->Delete(r.share, r.path, false));
+Result<EmuResponse> DeleteFile(HandlerContext& ctx, const EmuRequest& r) {
+  ARBOR_RETURN_IF_ERROR(ctx.store->Delete(r.share, r.path, false));
   return Reply(202);
 }
 

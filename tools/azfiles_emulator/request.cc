@@ -11,11 +11,13 @@ bool SameName(std::string_view a, std::string_view b) {
   return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
-ApiError BadUri() { return {400, "InvalidUri", "The requested URI does not represent any resource on the server."}; }
+Status BadUri() {
+  return ApiError("InvalidUri", "The requested URI does not represent any resource on the server.");
+}
 
 }  // namespace
 
-Outcome<Done> EmuRequest::Parse(std::string_view expected_account) {
+Status EmuRequest::Parse(std::string_view expected_account) {
   auto decoded = azure::PercentDecode(raw_path);
   if (!decoded.ok() || decoded->empty() || (*decoded)[0] != '/') return BadUri();
   std::string_view rest = std::string_view(*decoded).substr(1);
@@ -35,7 +37,7 @@ Outcome<Done> EmuRequest::Parse(std::string_view expected_account) {
     if (!name.ok() || !value.ok()) return BadUri();
     query.emplace_back(std::move(name).value(), std::move(value).value());
   }
-  return Done{};
+  return Status::Ok();
 }
 
 const std::string* EmuRequest::Header(std::string_view name) const {

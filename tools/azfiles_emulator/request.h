@@ -34,7 +34,7 @@ struct EmuRequest {
   // A path whose first segment is not `account` is read as /share/path for `account`, the
   // host-style form the real service uses (the JS SDK's rename builds such URLs even for
   // path-style endpoints).
-  Outcome<Done> Parse(std::string_view account);
+  Status Parse(std::string_view account);
   const std::string* Header(std::string_view name) const;  // case-insensitive
   std::string HeaderOr(std::string_view name, std::string fallback = {}) const;
   const std::string* Query(std::string_view name) const;  // names compared case-insensitively

@@ -10,12 +10,11 @@ namespace {
 
 constexpr uint32_t kMaxResults = 5000;
 
-Outcome<uint32_t> MaxResults(const EmuRequest& r) {
+Result<uint32_t> MaxResults(const EmuRequest& r) {
   const std::string* v = r.Query("maxresults");
   if (v == nullptr) return kMaxResults;
   auto n = azure::xml::ParseUint(*v);
-  if (!n.ok() || *n == 0)
-    return ApiError{400, "OutOfRangeQueryParameterValue", "maxresults must be at least 1."};
+  if (!n.ok() || *n == 0) return ApiError("OutOfRangeQueryParameterValue", "maxresults must be at least 1.");
   return static_cast<uint32_t>(std::min<uint64_t>(*n, kMaxResults));
 }
 
@@ -40,11 +39,11 @@ void AddShareHeaders(const ShareInfo& s, EmuResponse* resp) {
 
 }  // namespace
 
-Outcome<EmuResponse> ListShares(HandlerContext& ctx, const EmuRequest& r) {
-  EMU_ASSIGN_OR_RETURN(uint32_t max, MaxResults(r));
+Result<EmuResponse> ListShares(HandlerContext& ctx, const EmuRequest& r) {
+  ARBOR_ASSIGN_OR_RETURN(uint32_t max, MaxResults(r));
   std::string prefix = r.QueryOr("prefix");
-  EMU_ASSIGN_OR_RETURN(ShareListReply list,
-                       ctx.store->ListShares(prefix, r.QueryOr("marker"), max, IncludeHas(r, "snapshots")));
+  ARBOR_ASSIGN_OR_RETURN(ShareListReply list,
+                         ctx.store->ListShares(prefix, r.QueryOr("marker"), max, IncludeHas(r, "snapshots")));
   azure::SharePage page;
   page.service_endpoint = ctx.service_endpoint;
   page.prefix = prefix;
@@ -63,25 +62,25 @@ Outcome<EmuResponse> ListShares(HandlerContext& ctx, const EmuRequest& r) {
   return resp;
 }
 
-Outcome<EmuResponse> CreateShare(HandlerContext& ctx, const EmuRequest& r) {
+Result<EmuResponse> CreateShare(HandlerContext& ctx, const EmuRequest& r) {
   if (!IsValidShareName(r.share)) {
-    return ApiError{400, "InvalidResourceName", "The specified resource name contains invalid characters."};
+    return ApiError("InvalidResourceName", "The specified resource name contains invalid characters.");
   }
   uint64_t quota = 0;
   if (r.Header("x-ms-share-quota")) {
-    EMU_ASSIGN_OR_RETURN(quota, ParseUintHeader(r, "x-ms-share-quota"));
+    ARBOR_ASSIGN_OR_RETURN(quota, ParseUintHeader(r, "x-ms-share-quota"));
   }
   if (quota > 102400) return InvalidHeader("x-ms-share-quota");
-  EMU_ASSIGN_OR_RETURN(Metadata metadata, ParseMetadata(r));
-  EMU_ASSIGN_OR_RETURN(ShareInfo share, ctx.store->CreateShare(r.share, quota, metadata));
+  ARBOR_ASSIGN_OR_RETURN(Metadata metadata, ParseMetadata(r));
+  ARBOR_ASSIGN_OR_RETURN(ShareInfo share, ctx.store->CreateShare(r.share, quota, metadata));
   EmuResponse resp = Reply(201);
   AddShareHeaders(share, &resp);
   resp.SetHeader("x-ms-share-quota", std::to_string(share.quota_gib));
   return resp;
 }
 
-Outcome<EmuResponse> GetShareProperties(HandlerContext& ctx, const EmuRequest& r) {
-  EMU_ASSIGN_OR_RETURN(ShareInfo share, ctx.store->GetShare(r.share, SnapshotOf(r)));
+Result<EmuResponse> GetShareProperties(HandlerContext& ctx, const EmuRequest& r) {
+  ARBOR_ASSIGN_OR_RETURN(ShareInfo share, ctx.store->GetShare(r.share, SnapshotOf(r)));
   EmuResponse resp = Reply(200);
   AddShareHeaders(share, &resp);
   AddMetadataHeaders(share.metadata, &resp);
@@ -93,48 +92,48 @@ Outcome<EmuResponse> GetShareProperties(HandlerContext& ctx, const EmuRequest& r
   return resp;
 }
 
-Outcome<EmuResponse> DeleteShare(HandlerContext& ctx, const EmuRequest& r) {
+Result<EmuResponse> DeleteShare(HandlerContext& ctx, const EmuRequest& r) {
   std::string mode = r.HeaderOr("x-ms-delete-snapshots");
   if (!mode.empty() && !IsWord(mode, "include") && !IsWord(mode, "include-leased")) {
     return InvalidHeader("x-ms-delete-snapshots");
   }
-  EMU_RETURN_IF_ERROR(ctx.store->DeleteShare(r.share, SnapshotOf(r), !mode.empty()));
+  ARBOR_RETURN_IF_ERROR(ctx.store->DeleteShare(r.share, SnapshotOf(r), !mode.empty()));
   return Reply(202);
 }
 
-Outcome<EmuResponse> SnapshotShare(HandlerContext& ctx, const EmuRequest& r) {
-  EMU_ASSIGN_OR_RETURN(Metadata metadata, ParseMetadata(r));
+Result<EmuResponse> SnapshotShare(HandlerContext& ctx, const EmuRequest& r) {
+  ARBOR_ASSIGN_OR_RETURN(Metadata metadata, ParseMetadata(r));
   std::optional<Metadata> replace;
   if (!metadata.empty()) replace = std::move(metadata);
-  EMU_ASSIGN_OR_RETURN(ShareInfo snap, ctx.store->CreateSnapshot(r.share, replace));
+  ARBOR_ASSIGN_OR_RETURN(ShareInfo snap, ctx.store->CreateSnapshot(r.share, replace));
   EmuResponse resp = Reply(201);
   resp.SetHeader("x-ms-snapshot", snap.snapshot);
   AddShareHeaders(snap, &resp);
   return resp;
 }
 
-Outcome<EmuResponse> SetShareMetadata(HandlerContext& ctx, const EmuRequest& r) {
-  EMU_ASSIGN_OR_RETURN(Metadata metadata, ParseMetadata(r));
-  EMU_ASSIGN_OR_RETURN(ShareInfo share, ctx.store->SetShareMetadata(r.share, metadata));
+Result<EmuResponse> SetShareMetadata(HandlerContext& ctx, const EmuRequest& r) {
+  ARBOR_ASSIGN_OR_RETURN(Metadata metadata, ParseMetadata(r));
+  ARBOR_ASSIGN_OR_RETURN(ShareInfo share, ctx.store->SetShareMetadata(r.share, metadata));
   EmuResponse resp = Reply(200);
   AddShareHeaders(share, &resp);
   return resp;
 }
 
-Outcome<EmuResponse> SetShareProperties(HandlerContext& ctx, const EmuRequest& r) {
-  EMU_ASSIGN_OR_RETURN(ShareInfo share, ctx.store->GetShare(r.share, ""));
+Result<EmuResponse> SetShareProperties(HandlerContext& ctx, const EmuRequest& r) {
+  ARBOR_ASSIGN_OR_RETURN(ShareInfo share, ctx.store->GetShare(r.share, ""));
   if (r.Header("x-ms-share-quota")) {
-    EMU_ASSIGN_OR_RETURN(uint64_t quota, ParseUintHeader(r, "x-ms-share-quota"));
+    ARBOR_ASSIGN_OR_RETURN(uint64_t quota, ParseUintHeader(r, "x-ms-share-quota"));
     if (quota == 0 || quota > 102400) return InvalidHeader("x-ms-share-quota");
-    EMU_ASSIGN_OR_RETURN(share, ctx.store->SetShareQuota(r.share, quota));
+    ARBOR_ASSIGN_OR_RETURN(share, ctx.store->SetShareQuota(r.share, quota));
   }
   EmuResponse resp = Reply(200);
   AddShareHeaders(share, &resp);
   return resp;
 }
 
-Outcome<EmuResponse> GetShareStats(HandlerContext& ctx, const EmuRequest& r) {
-  EMU_ASSIGN_OR_RETURN(uint64_t used, ctx.store->ShareUsageBytes(r.share));
+Result<EmuResponse> GetShareStats(HandlerContext& ctx, const EmuRequest& r) {
+  ARBOR_ASSIGN_OR_RETURN(uint64_t used, ctx.store->ShareUsageBytes(r.share));
   pugi::xml_document doc;
   pugi::xml_node root = azure::xml::StartDocument(&doc, "ShareStats");
   azure::xml::AddText(root, "ShareUsageBytes", std::to_string(used));
@@ -144,33 +143,33 @@ Outcome<EmuResponse> GetShareStats(HandlerContext& ctx, const EmuRequest& r) {
   return resp;
 }
 
-Outcome<EmuResponse> CreatePermission(HandlerContext& ctx, const EmuRequest& r) {
+Result<EmuResponse> CreatePermission(HandlerContext& ctx, const EmuRequest& r) {
   nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("permission") || !j["permission"].is_string()) {
-    return ApiError{400, "InvalidInput", "The request body must be {\"permission\": \"<SDDL>\"}."};
+    return ApiError("InvalidInput", "The request body must be {\"permission\": \"<SDDL>\"}.");
   }
   // "sddl" or "binary" (2024-11-04); the SDKs send the swagger's spelling, "Sddl".
   if (j.contains("format") && !(j["format"].is_string() && IsWord(j["format"].get<std::string>(), "sddl"))) {
-    return ApiError{400, "InvalidInput", "Only the sddl permission format is supported by this emulator."};
+    return ApiError("InvalidInput", "Only the sddl permission format is supported by this emulator.");
   }
-  EMU_ASSIGN_OR_RETURN(std::string key,
-                       ctx.store->CreatePermission(r.share, j["permission"].get<std::string>()));
+  ARBOR_ASSIGN_OR_RETURN(std::string key,
+                         ctx.store->CreatePermission(r.share, j["permission"].get<std::string>()));
   EmuResponse resp = Reply(201);
   resp.SetHeader("x-ms-file-permission-key", key);
   return resp;
 }
 
-Outcome<EmuResponse> GetPermission(HandlerContext& ctx, const EmuRequest& r) {
+Result<EmuResponse> GetPermission(HandlerContext& ctx, const EmuRequest& r) {
   const std::string* key = r.Header("x-ms-file-permission-key");
   if (key == nullptr)
-    return ApiError{400, "MissingRequiredHeader", "A required header is missing: x-ms-file-permission-key"};
+    return ApiError("MissingRequiredHeader", "A required header is missing: x-ms-file-permission-key");
   std::string format = r.HeaderOr("x-ms-file-permission-format", "sddl");
   if (IsWord(format, "binary")) {
-    return ApiError{400, "InvalidHeaderValue",
-                    "The emulator stores permissions as SDDL only; the binary format is not supported."};
+    return ApiError("InvalidHeaderValue",
+                    "The emulator stores permissions as SDDL only; the binary format is not supported.");
   }
   if (!IsWord(format, "sddl")) return InvalidHeader("x-ms-file-permission-format");
-  EMU_ASSIGN_OR_RETURN(std::string sddl, ctx.store->GetPermission(r.share, *key));
+  ARBOR_ASSIGN_OR_RETURN(std::string sddl, ctx.store->GetPermission(r.share, *key));
   nlohmann::json j = {{"permission", sddl}};
   if (r.Header("x-ms-file-permission-format")) j["format"] = "sddl";
   EmuResponse resp = Reply(200);

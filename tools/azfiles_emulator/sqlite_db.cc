@@ -1,5 +1,7 @@
 #include "sqlite_db.h"
 
+#include "sql/sql_errors.h"
+
 namespace arbor::azfiles {
 
 Statement::~Statement() {
@@ -49,6 +51,8 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {
                            nullptr);
   std::unique_ptr<SqliteDb> db(new SqliteDb(raw));
   if (rc != SQLITE_OK) return db->Error("open " + path);
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, static_cast<int>(sql::kBusyTimeout.count()));
   ARBOR_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"));
   return db;
 }
@@ -62,9 +66,9 @@ Status SqliteDb::Exec(std::string_view sql) {
   char* err = nullptr;
   int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &err);
   if (rc == SQLITE_OK) return Status::Ok();
-  std::string msg = err ? err : "unknown";
+  std::string msg = err ? err : sqlite3_errstr(rc);
   sqlite3_free(err);
-  return Status::IOError("sqlite: " + msg);
+  return sql::FromSqlite(sqlite3_extended_errcode(db_), msg, "exec");
 }
 
 Result<Statement> SqliteDb::Prepare(const std::string& sql) {
@@ -72,14 +76,14 @@ Result<Statement> SqliteDb::Prepare(const std::string& sql) {
   if (it != cache_.end()) return Statement(this, it->second);
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
-    return Error("prepare " + sql);
+    return Error("prepare");  // the statement itself stays out of the message
   }
   cache_.emplace(sql, stmt);
   return Statement(this, stmt);
 }
 
 Status SqliteDb::Error(std::string_view what) const {
-  return Status::IOError("sqlite " + std::string(what) + ": " + sqlite3_errmsg(db_));
+  return sql::FromSqlite(sqlite3_extended_errcode(db_), sqlite3_errmsg(db_), what);
 }
 
 Transaction::Transaction(SqliteDb* db) : db_(db), begin_(db->Exec("BEGIN IMMEDIATE")) {}

@@ -1,5 +1,6 @@
 // A minimal RAII wrapper over SQLite for the emulator's metadata: one connection, cached
-// prepared statements, transactions. SQLite errors become Status values.
+// prepared statements, transactions. SQLite errors become Status values through arbor's
+// one mapping (sql/sql_errors.h), and the connection waits sql::kBusyTimeout for locks.
 // Not thread-safe: the Store serializes access with its own mutex.
 #pragma once
 

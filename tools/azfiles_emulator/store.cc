@@ -82,8 +82,6 @@ Node RootNode(FileTime now, const std::string& permission_key) {
 
 }  // namespace
 
-ApiError Internal(const Status& status) { return {500, "InternalError", status.ToString()}; }
-
 Result<std::unique_ptr<Store>> Store::Open(const std::string& dir) {
   ARBOR_RETURN_IF_ERROR(MakeDirs(dir + "/content"));
   ARBOR_ASSIGN_OR_RETURN(auto db, SqliteDb::Open(dir + "/meta.db"));
@@ -98,48 +96,50 @@ std::string Store::ContentPath(int64_t content_id) const {
   return dir_ + "/content/" + std::to_string(content_id);
 }
 
-Outcome<ShareInfo> Store::LoadShare(const std::string& name, const std::string& snapshot) {
-  EMU_ASSIGN_OR_STATUS(Statement s, db_->Prepare(std::string("SELECT ") + kShareColumns +
-                                                 " FROM shares WHERE name = ?1 AND snapshot = ?2"));
+Result<ShareInfo> Store::LoadShare(const std::string& name, const std::string& snapshot) {
+  ARBOR_ASSIGN_OR_RETURN(Statement s, db_->Prepare(std::string("SELECT ") + kShareColumns +
+                                                   " FROM shares WHERE name = ?1 AND snapshot = ?2"));
   s.Bind(1, name).Bind(2, snapshot);
-  EMU_ASSIGN_OR_STATUS(bool found, s.Step());
+  ARBOR_ASSIGN_OR_RETURN(bool found, s.Step());
   if (found) return ShareFromRow(s);
   if (snapshot.empty()) return ShareNotFound();
-  return ApiError{404, "ShareSnapshotNotFound", "The specified share snapshot does not exist."};
+  return ApiError("ShareSnapshotNotFound", "The specified share snapshot does not exist.");
 }
 
-Outcome<Done> Store::SaveShare(const ShareInfo& share) {
-  EMU_ASSIGN_OR_STATUS(Statement s, db_->Prepare("UPDATE shares SET quota = ?2, metadata = ?3, last_modified = ?4 "
-                                                 "WHERE row = ?1"));
+Status Store::SaveShare(const ShareInfo& share) {
+  ARBOR_ASSIGN_OR_RETURN(Statement s,
+                         db_->Prepare("UPDATE shares SET quota = ?2, metadata = ?3, last_modified = ?4 "
+                                      "WHERE row = ?1"));
   s.Bind(1, share.row).Bind(2, ToSql(share.quota_gib)).Bind(3, EncodeMetadata(share.metadata));
-  EMU_RETURN_IF_STATUS(s.Bind(4, share.last_modified.ticks).Run());
-  return Done{};
+  ARBOR_RETURN_IF_ERROR(s.Bind(4, share.last_modified.ticks).Run());
+  return Status::Ok();
 }
 
-Outcome<ShareInfo> Store::CreateShare(const std::string& name, uint64_t quota_gib, const Metadata& metadata) {
+Result<ShareInfo> Store::CreateShare(const std::string& name, uint64_t quota_gib, const Metadata& metadata) {
   std::lock_guard<std::mutex> lock(mu_);
   Transaction tx(db_.get());
-  EMU_RETURN_IF_STATUS(tx.status());
-  if (LoadShare(name, "").ok()) return ApiError{409, "ShareAlreadyExists", "The specified share already exists."};
+  ARBOR_RETURN_IF_ERROR(tx.status());
+  if (LoadShare(name, "").ok()) return ApiError("ShareAlreadyExists", "The specified share already exists.");
   FileTime now = FileTime::Now();
-  EMU_ASSIGN_OR_STATUS(Statement s, db_->Prepare("INSERT INTO shares(name, snapshot, quota, metadata, last_modified, "
-                                                 "next_file_id, snapshot_seq) VALUES(?1, '', ?2, ?3, ?4, ?5, 0)"));
+  ARBOR_ASSIGN_OR_RETURN(Statement s,
+                         db_->Prepare("INSERT INTO shares(name, snapshot, quota, metadata, last_modified, "
+                                      "next_file_id, snapshot_seq) VALUES(?1, '', ?2, ?3, ?4, ?5, 0)"));
   s.Bind(1, name).Bind(2, ToSql(quota_gib ? quota_gib : kDefaultQuotaGib)).Bind(3, EncodeMetadata(metadata));
-  EMU_RETURN_IF_STATUS(s.Bind(4, now.ticks).Bind(5, ToSql(kFirstFileId)).Run());
-  EMU_ASSIGN_OR_RETURN(std::string key, StorePermission(name, kRootSddl));
-  EMU_ASSIGN_OR_RETURN(ShareInfo info, LoadShare(name, ""));
-  EMU_RETURN_IF_ERROR(InsertNode(info.row, RootNode(now, key)));
-  EMU_RETURN_IF_STATUS(tx.Commit());
+  ARBOR_RETURN_IF_ERROR(s.Bind(4, now.ticks).Bind(5, ToSql(kFirstFileId)).Run());
+  ARBOR_ASSIGN_OR_RETURN(std::string key, StorePermission(name, kRootSddl));
+  ARBOR_ASSIGN_OR_RETURN(ShareInfo info, LoadShare(name, ""));
+  ARBOR_RETURN_IF_ERROR(InsertNode(info.row, RootNode(now, key)));
+  ARBOR_RETURN_IF_ERROR(tx.Commit());
   return info;
 }
 
-Outcome<ShareInfo> Store::GetShare(const std::string& name, const std::string& snapshot) {
+Result<ShareInfo> Store::GetShare(const std::string& name, const std::string& snapshot) {
   std::lock_guard<std::mutex> lock(mu_);
   return LoadShare(name, snapshot);
 }
 
-Outcome<ShareListReply> Store::ListShares(const std::string& prefix, const std::string& marker, uint32_t max,
-                                          bool include_snapshots) {
+Result<ShareListReply> Store::ListShares(const std::string& prefix, const std::string& marker, uint32_t max,
+                                         bool include_snapshots) {
   std::lock_guard<std::mutex> lock(mu_);
   std::string start = prefix;
   if (!marker.empty()) {
@@ -147,14 +147,15 @@ Outcome<ShareListReply> Store::ListShares(const std::string& prefix, const std::
     if (!decoded.ok()) return InvalidQuery("marker");
     start = std::max(start, *decoded);
   }
-  EMU_ASSIGN_OR_STATUS(Statement s, db_->Prepare(std::string("SELECT ") + kShareColumns +
-                                                 " FROM shares WHERE (name || char(1) || snapshot) >= ?1 AND "
-                                                 "substr(name, 1, length(?2)) = ?2 AND (?3 OR snapshot = '') "
-                                                 "ORDER BY name, snapshot LIMIT ?4"));
+  ARBOR_ASSIGN_OR_RETURN(Statement s,
+                         db_->Prepare(std::string("SELECT ") + kShareColumns +
+                                      " FROM shares WHERE (name || char(1) || snapshot) >= ?1 AND "
+                                      "substr(name, 1, length(?2)) = ?2 AND (?3 OR snapshot = '') "
+                                      "ORDER BY name, snapshot LIMIT ?4"));
   s.Bind(1, start).Bind(2, prefix).Bind(3, int64_t{include_snapshots}).Bind(4, int64_t{max} + 1);
   ShareListReply reply;
   while (true) {
-    EMU_ASSIGN_OR_STATUS(bool row, s.Step());
+    ARBOR_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
     ShareInfo info = ShareFromRow(s);
     if (reply.shares.size() == max) {
@@ -166,127 +167,136 @@ Outcome<ShareListReply> Store::ListShares(const std::string& prefix, const std::
   return reply;
 }
 
-Outcome<Done> Store::DeleteShare(const std::string& name, const std::string& snapshot, bool include_snapshots) {
+Status Store::DeleteShare(const std::string& name, const std::string& snapshot, bool include_snapshots) {
   std::lock_guard<std::mutex> lock(mu_);
   Transaction tx(db_.get());
-  EMU_RETURN_IF_STATUS(tx.status());
-  EMU_ASSIGN_OR_RETURN(ShareInfo target, LoadShare(name, snapshot));
-  EMU_ASSIGN_OR_STATUS(Statement count, db_->Prepare("SELECT count(*) FROM shares WHERE name = ?1 AND snapshot != ''"));
-  EMU_ASSIGN_OR_STATUS(bool has_row, count.Bind(1, name).Step());
+  ARBOR_RETURN_IF_ERROR(tx.status());
+  ARBOR_ASSIGN_OR_RETURN(ShareInfo target, LoadShare(name, snapshot));
+  ARBOR_ASSIGN_OR_RETURN(Statement count,
+                         db_->Prepare("SELECT count(*) FROM shares WHERE name = ?1 AND snapshot != ''"));
+  ARBOR_ASSIGN_OR_RETURN(bool has_row, count.Bind(1, name).Step());
   int64_t snapshots = has_row ? count.Int(0) : 0;
   if (snapshot.empty() && snapshots > 0 && !include_snapshots) {
-    return ApiError{409, "ShareHasSnapshots", "The share has snapshots and the operation requires no snapshots."};
+    return ApiError("ShareHasSnapshots", "The share has snapshots and the operation requires no snapshots.");
   }
   std::string where = snapshot.empty() ? "name = ?1" : "row = ?2";
-  EMU_ASSIGN_OR_STATUS(Statement nodes, db_->Prepare("DELETE FROM nodes WHERE share_row IN (SELECT row FROM shares WHERE " + where + ")"));
-  EMU_RETURN_IF_STATUS(nodes.Bind(1, name).Bind(2, target.row).Run());
-  EMU_ASSIGN_OR_STATUS(Statement shares, db_->Prepare("DELETE FROM shares WHERE " + where));
-  EMU_RETURN_IF_STATUS(shares.Bind(1, name).Bind(2, target.row).Run());
+  ARBOR_ASSIGN_OR_RETURN(
+      Statement nodes,
+      db_->Prepare("DELETE FROM nodes WHERE share_row IN (SELECT row FROM shares WHERE " + where + ")"));
+  ARBOR_RETURN_IF_ERROR(nodes.Bind(1, name).Bind(2, target.row).Run());
+  ARBOR_ASSIGN_OR_RETURN(Statement shares, db_->Prepare("DELETE FROM shares WHERE " + where));
+  ARBOR_RETURN_IF_ERROR(shares.Bind(1, name).Bind(2, target.row).Run());
   if (snapshot.empty()) {
-    EMU_ASSIGN_OR_STATUS(Statement perms, db_->Prepare("DELETE FROM permissions WHERE share = ?1"));
-    EMU_RETURN_IF_STATUS(perms.Bind(1, name).Run());
+    ARBOR_ASSIGN_OR_RETURN(Statement perms, db_->Prepare("DELETE FROM permissions WHERE share = ?1"));
+    ARBOR_RETURN_IF_ERROR(perms.Bind(1, name).Run());
   }
-  EMU_RETURN_IF_ERROR(CollectGarbage());
-  EMU_RETURN_IF_STATUS(tx.Commit());
-  return Done{};
+  ARBOR_RETURN_IF_ERROR(CollectGarbage());
+  ARBOR_RETURN_IF_ERROR(tx.Commit());
+  return Status::Ok();
 }
 
-Outcome<ShareInfo> Store::CreateSnapshot(const std::string& name, const std::optional<Metadata>& metadata) {
+Result<ShareInfo> Store::CreateSnapshot(const std::string& name, const std::optional<Metadata>& metadata) {
   std::lock_guard<std::mutex> lock(mu_);
   Transaction tx(db_.get());
-  EMU_RETURN_IF_STATUS(tx.status());
-  EMU_ASSIGN_OR_RETURN(ShareInfo live, LoadShare(name, ""));
+  ARBOR_RETURN_IF_ERROR(tx.status());
+  ARBOR_ASSIGN_OR_RETURN(ShareInfo live, LoadShare(name, ""));
   FileTime at = FileTime::Now();
   while (LoadShare(name, azure::FormatSmbTime(at)).ok()) at.ticks += 1;  // ids are unique per share
-  EMU_ASSIGN_OR_RETURN(int64_t seq, NextSeq());
-  EMU_ASSIGN_OR_STATUS(Statement s, db_->Prepare("INSERT INTO shares(name, snapshot, quota, metadata, last_modified, "
-                                                 "next_file_id, snapshot_seq) VALUES(?1, ?2, ?3, ?4, ?5, 0, ?6)"));
+  ARBOR_ASSIGN_OR_RETURN(int64_t seq, NextSeq());
+  ARBOR_ASSIGN_OR_RETURN(Statement s,
+                         db_->Prepare("INSERT INTO shares(name, snapshot, quota, metadata, last_modified, "
+                                      "next_file_id, snapshot_seq) VALUES(?1, ?2, ?3, ?4, ?5, 0, ?6)"));
   s.Bind(1, name).Bind(2, azure::FormatSmbTime(at)).Bind(3, ToSql(live.quota_gib));
   s.Bind(4, EncodeMetadata(metadata ? *metadata : live.metadata)).Bind(5, live.last_modified.ticks).Bind(6, seq);
-  EMU_RETURN_IF_STATUS(s.Run());
+  ARBOR_RETURN_IF_ERROR(s.Run());
   int64_t snap_row = db_->LastInsertId();
-  EMU_ASSIGN_OR_STATUS(Statement copy, db_->Prepare(
-      "INSERT INTO nodes SELECT ?2, file_id, parent_id, name, name_key, is_dir, size, attributes, creation, "
-      "last_write, change, last_access, last_modified, permission_key, metadata, http, content_id "
-      "FROM nodes WHERE share_row = ?1"));
-  EMU_RETURN_IF_STATUS(copy.Bind(1, live.row).Bind(2, snap_row).Run());
-  EMU_ASSIGN_OR_STATUS(Statement freeze, db_->Prepare(
-      "UPDATE contents SET frozen = 1 WHERE id IN (SELECT content_id FROM nodes WHERE share_row = ?1)"));
-  EMU_RETURN_IF_STATUS(freeze.Bind(1, live.row).Run());
-  EMU_RETURN_IF_STATUS(tx.Commit());
+  ARBOR_ASSIGN_OR_RETURN(
+      Statement copy,
+      db_->Prepare(
+          "INSERT INTO nodes SELECT ?2, file_id, parent_id, name, name_key, is_dir, size, attributes, "
+          "creation, "
+          "last_write, change, last_access, last_modified, permission_key, metadata, http, content_id "
+          "FROM nodes WHERE share_row = ?1"));
+  ARBOR_RETURN_IF_ERROR(copy.Bind(1, live.row).Bind(2, snap_row).Run());
+  ARBOR_ASSIGN_OR_RETURN(
+      Statement freeze,
+      db_->Prepare(
+          "UPDATE contents SET frozen = 1 WHERE id IN (SELECT content_id FROM nodes WHERE share_row = ?1)"));
+  ARBOR_RETURN_IF_ERROR(freeze.Bind(1, live.row).Run());
+  ARBOR_RETURN_IF_ERROR(tx.Commit());
   return LoadShare(name, azure::FormatSmbTime(at));
 }
 
-Outcome<ShareInfo> Store::SetShareMetadata(const std::string& name, const Metadata& metadata) {
+Result<ShareInfo> Store::SetShareMetadata(const std::string& name, const Metadata& metadata) {
   std::lock_guard<std::mutex> lock(mu_);
-  EMU_ASSIGN_OR_RETURN(ShareInfo share, LoadShare(name, ""));
+  ARBOR_ASSIGN_OR_RETURN(ShareInfo share, LoadShare(name, ""));
   share.metadata = metadata;
   share.last_modified = std::max(FileTime::Now(), FileTime{share.last_modified.ticks + 1});
   share.etag = EtagOf(share.last_modified);
-  EMU_RETURN_IF_ERROR(SaveShare(share));
+  ARBOR_RETURN_IF_ERROR(SaveShare(share));
   return share;
 }
 
-Outcome<ShareInfo> Store::SetShareQuota(const std::string& name, uint64_t quota_gib) {
+Result<ShareInfo> Store::SetShareQuota(const std::string& name, uint64_t quota_gib) {
   std::lock_guard<std::mutex> lock(mu_);
-  EMU_ASSIGN_OR_RETURN(ShareInfo share, LoadShare(name, ""));
+  ARBOR_ASSIGN_OR_RETURN(ShareInfo share, LoadShare(name, ""));
   share.quota_gib = quota_gib;
   share.last_modified = std::max(FileTime::Now(), FileTime{share.last_modified.ticks + 1});
   share.etag = EtagOf(share.last_modified);
-  EMU_RETURN_IF_ERROR(SaveShare(share));
+  ARBOR_RETURN_IF_ERROR(SaveShare(share));
   return share;
 }
 
-Outcome<uint64_t> Store::ShareUsageBytes(const std::string& name) {
+Result<uint64_t> Store::ShareUsageBytes(const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);
-  EMU_ASSIGN_OR_RETURN(ShareInfo share, LoadShare(name, ""));
-  EMU_ASSIGN_OR_STATUS(Statement s, db_->Prepare("SELECT coalesce(sum(size), 0) FROM nodes WHERE share_row = ?1"));
-  EMU_ASSIGN_OR_STATUS(bool row, s.Bind(1, share.row).Step());
+  ARBOR_ASSIGN_OR_RETURN(ShareInfo share, LoadShare(name, ""));
+  ARBOR_ASSIGN_OR_RETURN(Statement s,
+                         db_->Prepare("SELECT coalesce(sum(size), 0) FROM nodes WHERE share_row = ?1"));
+  ARBOR_ASSIGN_OR_RETURN(bool row, s.Bind(1, share.row).Step());
   return row ? FromSql(s.Int(0)) : uint64_t{0};
 }
 
-Outcome<std::string> Store::StorePermission(const std::string& share, const std::string& sddl) {
+Result<std::string> Store::StorePermission(const std::string& share, const std::string& sddl) {
   if (!LooksLikeSddl(sddl)) {
-    return ApiError{400, "FileInvalidPermission", "The permission is not a valid security descriptor (O:..G:..D:..)."};
+    return ApiError("FileInvalidPermission",
+                    "The permission is not a valid security descriptor (O:..G:..D:..).");
   }
   std::string key = PermissionKeyOf(sddl);
-  EMU_ASSIGN_OR_STATUS(Statement s, db_->Prepare("INSERT OR IGNORE INTO permissions VALUES(?1, ?2, ?3)"));
-  EMU_RETURN_IF_STATUS(s.Bind(1, share).Bind(2, key).Bind(3, sddl).Run());
+  ARBOR_ASSIGN_OR_RETURN(Statement s, db_->Prepare("INSERT OR IGNORE INTO permissions VALUES(?1, ?2, ?3)"));
+  ARBOR_RETURN_IF_ERROR(s.Bind(1, share).Bind(2, key).Bind(3, sddl).Run());
   return key;
 }
 
-Outcome<std::string> Store::CreatePermission(const std::string& share, const std::string& sddl) {
+Result<std::string> Store::CreatePermission(const std::string& share, const std::string& sddl) {
   std::lock_guard<std::mutex> lock(mu_);
-  EMU_RETURN_IF_ERROR(LoadShare(share, ""));
+  ARBOR_RETURN_IF_ERROR(LoadShare(share, "").status());
   return StorePermission(share, sddl);
 }
 
-Outcome<std::string> Store::GetPermission(const std::string& share, const std::string& key) {
+Result<std::string> Store::GetPermission(const std::string& share, const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
-  EMU_RETURN_IF_ERROR(LoadShare(share, ""));
-  EMU_ASSIGN_OR_STATUS(Statement s, db_->Prepare("SELECT sddl FROM permissions WHERE share = ?1 AND key = ?2"));
-  EMU_ASSIGN_OR_STATUS(bool found, s.Bind(1, share).Bind(2, key).Step());
-  if (!found) return ApiError{400, "FileInvalidPermissionKey", "The permission key is not valid for this share."};
+  ARBOR_RETURN_IF_ERROR(LoadShare(share, "").status());
+  ARBOR_ASSIGN_OR_RETURN(Statement s,
+                         db_->Prepare("SELECT sddl FROM permissions WHERE share = ?1 AND key = ?2"));
+  ARBOR_ASSIGN_OR_RETURN(bool found, s.Bind(1, share).Bind(2, key).Step());
+  if (!found) return ApiError("FileInvalidPermissionKey", "The permission key is not valid for this share.");
   return s.Text(0);
 }
 
 Status Store::Populate(const std::string& share, uint64_t dirs, uint64_t files_per_dir) {
   auto created = CreateShare(share, 0, {});
-  if (!created.ok() && created.error().code != "ShareAlreadyExists") return Status::IOError(created.error().message);
+  if (!created.ok() && created.status().service_code() != "ShareAlreadyExists") return created.status();
   std::lock_guard<std::mutex> lock(mu_);
   Transaction tx(db_.get());
   ARBOR_RETURN_IF_ERROR(tx.status());
-  auto info = LoadShare(share, "");
-  if (!info.ok()) return Status::IOError(info.error().message);
-  auto root = LoadNode(info->row, 0);
-  if (!root.ok()) return Status::IOError(root.error().message);
+  ARBOR_ASSIGN_OR_RETURN(ShareInfo info, LoadShare(share, ""));
+  ARBOR_ASSIGN_OR_RETURN(Node root, LoadNode(info.row, 0));
   for (uint64_t d = 0; d < dirs; ++d) {
-    Node dir = *root;
+    Node dir = root;
     dir.file_id = kFirstFileId + (d + 1) * (files_per_dir + 1) + (1ull << 40);
     dir.parent_id = 0;
     dir.name = "d" + std::to_string(1000000 + d).substr(1);
-    auto added = InsertNode(info->row, dir);
-    if (!added.ok()) return Status::IOError(added.error().message);
+    ARBOR_RETURN_IF_ERROR(InsertNode(info.row, dir));
     Node file = dir;
     file.is_dir = false;
     file.attributes = 0x20;  // Archive
@@ -295,8 +305,7 @@ Status Store::Populate(const std::string& share, uint64_t dirs, uint64_t files_p
       file.file_id = dir.file_id + f + 1;
       file.name = "f" + std::to_string(100000 + f).substr(1) + ".dat";
       file.size = f * 37;
-      added = InsertNode(info->row, file);
-      if (!added.ok()) return Status::IOError(added.error().message);
+      ARBOR_RETURN_IF_ERROR(InsertNode(info.row, file));
     }
   }
   return tx.Commit();

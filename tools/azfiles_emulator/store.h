@@ -111,40 +111,44 @@ class Store {
   static Result<std::unique_ptr<Store>> Open(const std::string& dir);
 
   // Shares and snapshots.
-  Outcome<ShareInfo> CreateShare(const std::string& name, uint64_t quota_gib, const Metadata& metadata);
-  Outcome<ShareInfo> GetShare(const std::string& name, const std::string& snapshot);
-  Outcome<ShareListReply> ListShares(const std::string& prefix, const std::string& marker, uint32_t max,
-                                     bool include_snapshots);
-  Outcome<Done> DeleteShare(const std::string& name, const std::string& snapshot, bool include_snapshots);
-  Outcome<ShareInfo> CreateSnapshot(const std::string& name, const std::optional<Metadata>& metadata);
-  Outcome<ShareInfo> SetShareMetadata(const std::string& name, const Metadata& metadata);
-  Outcome<ShareInfo> SetShareQuota(const std::string& name, uint64_t quota_gib);
-  Outcome<uint64_t> ShareUsageBytes(const std::string& name);
+  Result<ShareInfo> CreateShare(const std::string& name, uint64_t quota_gib, const Metadata& metadata);
+  Result<ShareInfo> GetShare(const std::string& name, const std::string& snapshot);
+  Result<ShareListReply> ListShares(const std::string& prefix, const std::string& marker, uint32_t max,
+                                    bool include_snapshots);
+  Status DeleteShare(const std::string& name, const std::string& snapshot, bool include_snapshots);
+  Result<ShareInfo> CreateSnapshot(const std::string& name, const std::optional<Metadata>& metadata);
+  Result<ShareInfo> SetShareMetadata(const std::string& name, const Metadata& metadata);
+  Result<ShareInfo> SetShareQuota(const std::string& name, uint64_t quota_gib);
+  Result<uint64_t> ShareUsageBytes(const std::string& name);
 
   // Permissions (per share name, shared by its snapshots).
-  Outcome<std::string> CreatePermission(const std::string& share, const std::string& sddl);
-  Outcome<std::string> GetPermission(const std::string& share, const std::string& key);
+  Result<std::string> CreatePermission(const std::string& share, const std::string& sddl);
+  Result<std::string> GetPermission(const std::string& share, const std::string& key);
 
   // Directories and files.
-  Outcome<Node> Get(const std::string& share, const std::string& snapshot, const std::string& path, bool is_dir);
-  Outcome<ListReply> List(const std::string& share, const std::string& snapshot, const std::string& path,
-                          const std::string& prefix, const std::string& marker, uint32_t max);
-  Outcome<Node> Create(const std::string& share, const std::string& path, bool is_dir, const NodeSpec& spec);
-  Outcome<Node> SetProperties(const std::string& share, const std::string& path, bool is_dir, const NodeSpec& spec);
-  Outcome<Node> SetMetadata(const std::string& share, const std::string& path, bool is_dir, const Metadata& metadata);
-  Outcome<Done> Delete(const std::string& share, const std::string& path, bool is_dir);
-  Outcome<Node> Rename(const std::string& share, const std::string& from, const std::string& to, bool is_dir,
-                       bool replace_if_exists, const NodeSpec& spec);
+  Result<Node> Get(const std::string& share, const std::string& snapshot, const std::string& path,
+                   bool is_dir);
+  Result<ListReply> List(const std::string& share, const std::string& snapshot, const std::string& path,
+                         const std::string& prefix, const std::string& marker, uint32_t max);
+  Result<Node> Create(const std::string& share, const std::string& path, bool is_dir, const NodeSpec& spec);
+  Result<Node> SetProperties(const std::string& share, const std::string& path, bool is_dir,
+                             const NodeSpec& spec);
+  Result<Node> SetMetadata(const std::string& share, const std::string& path, bool is_dir,
+                           const Metadata& metadata);
+  Status Delete(const std::string& share, const std::string& path, bool is_dir);
+  Result<Node> Rename(const std::string& share, const std::string& from, const std::string& to, bool is_dir,
+                      bool replace_if_exists, const NodeSpec& spec);
 
   // File content.
-  Outcome<ReadHandle> OpenForRead(const std::string& share, const std::string& snapshot, const std::string& path);
-  Outcome<Node> WriteRange(const std::string& share, const std::string& path, uint64_t offset,
-                           std::string_view data, bool preserve_last_write);
-  Outcome<Node> ClearRange(const std::string& share, const std::string& path, azure::ByteRange range,
-                           bool preserve_last_write);
-  Outcome<RangeReply> ListRanges(const std::string& share, const std::string& snapshot, const std::string& path,
-                                 const std::string& previous_snapshot, std::optional<azure::ByteRange> window,
-                                 bool support_rename);
+  Result<ReadHandle> OpenForRead(const std::string& share, const std::string& snapshot,
+                                 const std::string& path);
+  Result<Node> WriteRange(const std::string& share, const std::string& path, uint64_t offset,
+                          std::string_view data, bool preserve_last_write);
+  Result<Node> ClearRange(const std::string& share, const std::string& path, azure::ByteRange range,
+                          bool preserve_last_write);
+  Result<RangeReply> ListRanges(const std::string& share, const std::string& snapshot,
+                                const std::string& path, const std::string& previous_snapshot,
+                                std::optional<azure::ByteRange> window, bool support_rename);
 
   // Waits for the operation in flight, then blocks every later one for good: the state on
   // disk is then consistent and the process may exit without closing anything.
@@ -159,31 +163,31 @@ class Store {
   Store(std::string dir, std::unique_ptr<SqliteDb> db) : dir_(std::move(dir)), db_(std::move(db)) {}
 
   Status CreateSchema();
-  Outcome<ShareInfo> LoadShare(const std::string& name, const std::string& snapshot);
-  Outcome<Done> SaveShare(const ShareInfo& share);
-  Outcome<Node> LoadNode(int64_t share_row, uint64_t file_id);
-  Outcome<std::optional<Node>> FindChild(int64_t share_row, uint64_t parent_id, const std::string& name);
-  Outcome<Node> Resolve(const ShareInfo& share, const std::string& path);
-  Outcome<Node> ResolveParent(const ShareInfo& share, const std::string& path, std::string* leaf);
-  Outcome<Done> SaveNode(int64_t share_row, const Node& node);
-  Outcome<Done> InsertNode(int64_t share_row, const Node& node);
-  Outcome<Done> DeleteNodeRow(int64_t share_row, uint64_t file_id);
-  Outcome<uint64_t> NextFileId(ShareInfo* share);
-  Outcome<std::string> ApplyPermission(const ShareInfo& share, const PermissionSpec& spec,
-                                       const std::string& current, const std::string& inherited);
-  Outcome<Done> ApplySpec(const ShareInfo& share, const NodeSpec& spec, bool creating, const Node& parent,
-                          Node* node);
-  Outcome<std::string> StorePermission(const std::string& share, const std::string& sddl);
+  Result<ShareInfo> LoadShare(const std::string& name, const std::string& snapshot);
+  Status SaveShare(const ShareInfo& share);
+  Result<Node> LoadNode(int64_t share_row, uint64_t file_id);
+  Result<std::optional<Node>> FindChild(int64_t share_row, uint64_t parent_id, const std::string& name);
+  Result<Node> Resolve(const ShareInfo& share, const std::string& path);
+  Result<Node> ResolveParent(const ShareInfo& share, const std::string& path, std::string* leaf);
+  Status SaveNode(int64_t share_row, const Node& node);
+  Status InsertNode(int64_t share_row, const Node& node);
+  Status DeleteNodeRow(int64_t share_row, uint64_t file_id);
+  Result<uint64_t> NextFileId(ShareInfo* share);
+  Result<std::string> ApplyPermission(const ShareInfo& share, const PermissionSpec& spec,
+                                      const std::string& current, const std::string& inherited);
+  Status ApplySpec(const ShareInfo& share, const NodeSpec& spec, bool creating, const Node& parent,
+                   Node* node);
+  Result<std::string> StorePermission(const std::string& share, const std::string& sddl);
   void Touch(Node* node);
 
   // Content and ranges (store_content.cc).
-  Outcome<RangeMap> LoadRanges(int64_t content_id);
-  Outcome<Done> SaveRanges(int64_t content_id, const RangeMap& map);
-  Outcome<Done> EnsureWritableContent(Node* node);
-  Outcome<Done> ResizeContent(Node* node, uint64_t size);
-  Outcome<Done> ReleaseContent(int64_t content_id);
-  Outcome<Done> CollectGarbage();
-  Outcome<int64_t> NextSeq();
+  Result<RangeMap> LoadRanges(int64_t content_id);
+  Status SaveRanges(int64_t content_id, const RangeMap& map);
+  Status EnsureWritableContent(Node* node);
+  Status ResizeContent(Node* node, uint64_t size);
+  Status ReleaseContent(int64_t content_id);
+  Status CollectGarbage();
+  Result<int64_t> NextSeq();
   std::string ContentPath(int64_t content_id) const;
 
   const std::string dir_;
@@ -191,19 +195,4 @@ class Store {
   std::unique_ptr<SqliteDb> db_;  // guarded by mu_
 };
 
-// Errors from SQLite or the file system inside the emulator: 500 InternalError.
-ApiError Internal(const Status& status);
-
 }  // namespace arbor::azfiles
-
-// Returns 500 InternalError when a Status-returning expression fails.
-#define EMU_RETURN_IF_STATUS(expr)                                       \
-  do {                                                                   \
-    ::arbor::Status _emu_st = (expr);                                    \
-    if (!_emu_st.ok()) return ::arbor::azfiles::Internal(_emu_st);       \
-  } while (false)
-#define EMU_ASSIGN_OR_STATUS(lhs, expr) EMU_ASSIGN_OR_STATUS_IMPL(EMU_CONCAT(_emu_res_, __LINE__), lhs, expr)
-#define EMU_ASSIGN_OR_STATUS_IMPL(tmp, lhs, expr)                       \
-  auto tmp = (expr);                                                    \
-  if (!tmp.ok()) return ::arbor::azfiles::Internal(tmp.status());       \
-  lhs = std::move(tmp).value()

@@ -28,7 +28,7 @@ class StoreTest : public ::testing::Test {
     NodeSpec spec;
     spec.size = size;
     auto n = store_->Create("s", path, false, spec);
-    EXPECT_TRUE(n.ok()) << (n.ok() ? "" : n.error().message);
+    EXPECT_TRUE(n.ok()) << (n.ok() ? "" : n.status().message());
     return n.ok() ? *n : Node{};
   }
 
@@ -41,22 +41,22 @@ TEST_F(StoreTest, FileIdSurvivesRenameAndRestart) {
   ASSERT_TRUE(store_->Create("s", "b", true, {}).ok());
   Node f = MakeFile("a/x.txt", 10);
   auto moved = store_->Rename("s", "a/x.txt", "b/y.txt", false, false, {});
-  ASSERT_TRUE(moved.ok()) << moved.error().message;
+  ASSERT_TRUE(moved.ok()) << moved.status().message();
   EXPECT_EQ(moved->file_id, f.file_id);
   Reopen();
   auto again = store_->Get("s", "", "B/Y.TXT", false);  // case-insensitive lookup
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->file_id, f.file_id);
   EXPECT_EQ(again->name, "y.txt");
-  EXPECT_EQ(store_->Get("s", "", "a/x.txt", false).error().http, 404);
+  EXPECT_EQ(HttpStatusOf(store_->Get("s", "", "a/x.txt", false).status()), 404);
 }
 
 TEST_F(StoreTest, NamesCollideCaseInsensitively) {
   MakeFile("File.txt", 1);
   auto dir = store_->Create("s", "FILE.TXT", true, {});
   ASSERT_FALSE(dir.ok());
-  EXPECT_EQ(dir.error().code, "ResourceAlreadyExists");
-  EXPECT_EQ(store_->Create("s", "missing/x", true, {}).error().code, "ParentNotFound");
+  EXPECT_EQ(dir.status().service_code(), "ResourceAlreadyExists");
+  EXPECT_EQ(store_->Create("s", "missing/x", true, {}).status().service_code(), "ParentNotFound");
 }
 
 TEST_F(StoreTest, ListingPagesInNameOrder) {
@@ -84,7 +84,7 @@ TEST_F(StoreTest, SnapshotsKeepOldContentAndDiffRanges) {
   ASSERT_TRUE(store_->WriteRange("s", "big", 8192, std::string(512, 'b'), false).ok());
   ASSERT_TRUE(store_->WriteRange("s", "big", 0, std::string(100, 'c'), false).ok());
   auto diff = store_->ListRanges("s", "", "big", snap->snapshot, std::nullopt, true);
-  ASSERT_TRUE(diff.ok()) << diff.error().message;
+  ASSERT_TRUE(diff.ok()) << diff.status().message();
   EXPECT_EQ(diff->ranges.ranges, (std::vector<azure::ByteRange>{{0, 100}, {8192, 512}}));
   auto old = store_->OpenForRead("s", snap->snapshot, "big");
   ASSERT_TRUE(old.ok());
@@ -97,14 +97,14 @@ TEST_F(StoreTest, SnapshotsKeepOldContentAndDiffRanges) {
 
 TEST_F(StoreTest, WritesPastTheEndAreRefused) {
   MakeFile("small", 10);
-  EXPECT_EQ(store_->WriteRange("s", "small", 5, "123456", false).error().http, 416);
+  EXPECT_EQ(HttpStatusOf(store_->WriteRange("s", "small", 5, "123456", false).status()), 416);
 }
 
 TEST_F(StoreTest, DeletingTheShareNeedsSnapshotsIncluded) {
   ASSERT_TRUE(store_->CreateSnapshot("s", std::nullopt).ok());
-  EXPECT_EQ(store_->DeleteShare("s", "", false).error().code, "ShareHasSnapshots");
+  EXPECT_EQ(store_->DeleteShare("s", "", false).service_code(), "ShareHasSnapshots");
   EXPECT_TRUE(store_->DeleteShare("s", "", true).ok());
-  EXPECT_EQ(store_->GetShare("s", "").error().code, "ShareNotFound");
+  EXPECT_EQ(store_->GetShare("s", "").status().service_code(), "ShareNotFound");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // The SQLite engine: one sqlite3 connection in WAL mode, so readers never block the
 // writer and several processes (the CLI, `arbor worker`s on one machine) share one file.
+// Errors are mapped by sql_errors.h; messages name the operation, never the SQL.
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,39 +11,16 @@
 #include <cstring>
 #include <mutex>
 
-#include "catalog/sql_database.h"
+#include "sql/sql_database.h"
+#include "sql/sql_errors.h"
 
-namespace arbor::catalog {
+namespace arbor::sql {
 namespace {
 
-constexpr int kBusyTimeoutMs = 30000;
-
-// What to do about a catalog file that is not one. The catalog is the only copy of its
-// tenants, shares and tokens: arbor never replaces it, not even an empty one.
-constexpr const char* kLeftUntouched =
-    "; left untouched: restore it from a backup, or move it away to start a new, empty catalog"
-    " (without its tenants, shares and tokens)";
-
-Status SqliteError(sqlite3* db, int rc, std::string_view sql) {
-  int primary = rc & 0xff;
-  if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT) {
-    return Status::Corruption(std::string("not an SQLite database, or a damaged one (") + sqlite3_errstr(rc) +
-                              ")" + kLeftUntouched);
-  }
-  std::string msg = std::string(sqlite3_errmsg(db)) + " (in: " + std::string(sql.substr(0, 80)) + ")";
-  switch (rc) {
-    case SQLITE_CONSTRAINT_UNIQUE:
-    case SQLITE_CONSTRAINT_PRIMARYKEY:
-      return Status::AlreadyExists(msg);
-    case SQLITE_CONSTRAINT_FOREIGNKEY:
-    case SQLITE_CONSTRAINT_CHECK:
-    case SQLITE_CONSTRAINT_NOTNULL:
-      return Status::InvalidArgument(msg);
-    default:
-      break;
-  }
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Status::Busy(msg);
-  return Status::IOError("sqlite: " + msg);
+// What a failed call on `db` means. The caller names the operation (Annotate); the SQL
+// text is never part of the message.
+Status SqliteError(sqlite3* db, int rc, std::string_view what) {
+  return FromSqlite(rc, db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc), what);
 }
 
 // now_ms(): wall clock in milliseconds, the same meaning as the Postgres function.
@@ -62,7 +40,7 @@ class StatementGuard {
   sqlite3_stmt* s_;
 };
 
-Status Bind(sqlite3* db, sqlite3_stmt* stmt, const SqlParams& params, std::string_view sql) {
+Status Bind(sqlite3* db, sqlite3_stmt* stmt, const SqlParams& params) {
   for (size_t i = 0; i < params.size(); ++i) {
     std::string name = "$" + std::to_string(i + 1);
     int idx = sqlite3_bind_parameter_index(stmt, name.c_str());
@@ -75,7 +53,7 @@ Status Bind(sqlite3* db, sqlite3_stmt* stmt, const SqlParams& params, std::strin
     } else {
       rc = sqlite3_bind_null(stmt, idx);
     }
-    if (rc != SQLITE_OK) return SqliteError(db, rc, sql);
+    if (rc != SQLITE_OK) return SqliteError(db, rc, "");
   }
   return Status::Ok();
 }
@@ -123,14 +101,14 @@ class SqliteDatabase final : public SqlDatabase {
   Result<SqlRows> QueryLocked(std::string_view sql, const SqlParams& params) {
     sqlite3_stmt* stmt = nullptr;
     int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
-    if (rc != SQLITE_OK) return SqliteError(db_, rc, sql);
+    if (rc != SQLITE_OK) return SqliteError(db_, sqlite3_extended_errcode(db_), "");
     StatementGuard guard(stmt);
-    ARBOR_RETURN_IF_ERROR(Bind(db_, stmt, params, sql));
+    ARBOR_RETURN_IF_ERROR(Bind(db_, stmt, params));
     std::vector<std::string> columns;
     for (int c = 0; c < sqlite3_column_count(stmt); ++c) columns.emplace_back(sqlite3_column_name(stmt, c));
     std::vector<std::vector<std::optional<std::string>>> rows;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) rows.push_back(ReadRow(stmt, columns.size()));
-    if (rc != SQLITE_DONE) return SqliteError(db_, sqlite3_extended_errcode(db_), sql);
+    if (rc != SQLITE_DONE) return SqliteError(db_, sqlite3_extended_errcode(db_), "");
     return SqlRows(std::move(columns), std::move(rows), sqlite3_changes64(db_));
   }
 
@@ -162,10 +140,10 @@ Status Configure(SqlDatabase& db) {
   return Status::Ok();
 }
 
-// Creates a missing catalog file whole: an empty WAL-mode database is written under a
+// Creates a missing database file whole: an empty WAL-mode database is written under a
 // temporary name and linked into place, so no opener ever sees the file at 0 bytes (and a
-// 0-byte file can be refused as not a catalog). Losing the race to another creator is fine.
-Status CreateCatalogFile(const std::string& path) {
+// 0-byte file can be refused as not a database). Losing the race to another creator is fine.
+Status CreateDatabaseFile(const std::string& path) {
   static std::atomic<uint64_t> counter{0};
   std::string tmp = path + ".new-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
   sqlite3* raw = nullptr;
@@ -194,25 +172,25 @@ Status CreateCatalogFile(const std::string& path) {
 
 Result<std::unique_ptr<SqlDatabase>> OpenSqliteDatabase(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) ARBOR_RETURN_IF_ERROR(CreateCatalogFile(path));
+  if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) ARBOR_RETURN_IF_ERROR(CreateDatabaseFile(path));
   if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
-    return Status::Corruption(std::string("the file is empty (0 bytes), not a catalog") + kLeftUntouched);
+    return Status::Corruption("the file is empty (0 bytes), not an SQLite database");
   }
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = raw ? sqlite3_errmsg(raw) : "out of memory";
     sqlite3_close_v2(raw);
-    return Status::IOError("cannot open SQLite catalog " + path + ": " + msg);
+    return Status::IOError("cannot open SQLite database " + path + ": " + msg);
   }
   sqlite3_extended_result_codes(raw, 1);
-  sqlite3_busy_timeout(raw, kBusyTimeoutMs);
+  sqlite3_busy_timeout(raw, static_cast<int>(kBusyTimeout.count()));
   sqlite3_create_function(raw, "now_ms", 0, SQLITE_UTF8, nullptr, NowMs, nullptr, nullptr);
   std::unique_ptr<SqlDatabase> db = std::make_unique<SqliteDatabase>(raw);
   Status configured = Configure(*db);
   if (configured.Is(StatusCode::kCorruption)) return configured;  // the caller names the file
-  if (!configured.ok()) return configured.Annotate("configuring SQLite catalog " + path);
+  if (!configured.ok()) return configured.Annotate("configuring SQLite database " + path);
   return db;
 }
 
-}  // namespace arbor::catalog
+}  // namespace arbor::sql

@@ -1,4 +1,4 @@
-#include "jobs/testing/test_handlers.h"
+#include "support/test_handlers.h"
 
 #include <fcntl.h>
 #include <unistd.h>

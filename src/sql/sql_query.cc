@@ -1,8 +1,8 @@
-#include "catalog/sql_query.h"
+#include "sql/sql_query.h"
 
 #include <cassert>
 
-namespace arbor::catalog {
+namespace arbor::sql {
 
 void SqlQuery::AddText(std::string_view text, SqlParams values) {
   size_t next = 0;
@@ -19,9 +19,4 @@ void SqlQuery::AddText(std::string_view text, SqlParams values) {
   assert(next == values.size() && "more values than '?'");
 }
 
-SqlQuery& SqlQuery::ScopeTo(const Principal& principal, std::string_view column) {
-  if (principal.is_operator()) return *this;
-  return Add(" AND " + std::string(column) + " = ?", principal.tenant_id());
-}
-
-}  // namespace arbor::catalog
+}  // namespace arbor::sql

@@ -1,4 +1,4 @@
-#include "emulator_process.h"
+#include "support/emulator_process.h"
 
 #include <httplib.h>
 #include <signal.h>
@@ -22,7 +22,8 @@ Result<int> ReadPort(int fd) {
   while (::read(fd, &c, 1) == 1 && c != '\n') line.push_back(c);
   size_t colon = line.rfind(':');
   size_t slash = line.find('/', colon == std::string::npos ? 0 : colon);
-  if (line.find("listening on") == std::string::npos || colon == std::string::npos || slash == std::string::npos) {
+  if (line.find("listening on") == std::string::npos || colon == std::string::npos ||
+      slash == std::string::npos) {
     return Status::IOError("emulator did not start: '" + line + "'");
   }
   return std::stoi(line.substr(colon + 1, slash - colon - 1));

@@ -1,4 +1,4 @@
-#include "catalog/testing/test_catalogs.h"
+#include "support/test_catalogs.h"
 
 #include <atomic>
 #include <mutex>

@@ -1,10 +1,10 @@
-#include "catalog/sql_database.h"
+#include "sql/sql_database.h"
 
 #include <algorithm>
 #include <cassert>
 #include <charconv>
 
-namespace arbor::catalog {
+namespace arbor::sql {
 
 const std::optional<std::string>& SqlRows::Cell(size_t row, std::string_view column) const {
   static const std::optional<std::string> kMissing;
@@ -37,4 +37,4 @@ std::optional<int64_t> SqlRows::OptionalInt(size_t row, std::string_view column)
   return v;
 }
 
-}  // namespace arbor::catalog
+}  // namespace arbor::sql

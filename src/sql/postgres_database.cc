@@ -11,41 +11,21 @@
 #include <pqxx/pqxx>
 #include <unordered_map>
 
-#include "catalog/sql_database.h"
+#include "sql/sql_database.h"
+#include "sql/sql_errors.h"
 
-namespace arbor::catalog {
+namespace arbor::sql {
 namespace {
 
-Status FromSqlState(const std::string& state, const std::string& msg) {
-  if (state == "23505") return Status::AlreadyExists(msg);
-  if (state.rfind("23", 0) == 0) return Status::InvalidArgument(msg);  // other integrity errors
-  // 40001 serialization, 40P01 deadlock, 55P03 lock not available, 57014 cancelled,
-  // 57P0x shutdown, 53xxx resources: all worth a retry.
-  if (state.rfind("40", 0) == 0 || state == "55P03" || state == "57014" || state.rfind("57P0", 0) == 0 ||
-      state.rfind("53", 0) == 0) {
-    return Status::Unavailable(msg);
-  }
-  return Status::IOError(msg);
-}
-
-// Runs `fn`, turning libpqxx's exceptions into a Status. `broken` is set when the
-// connection is gone and must be reopened.
+// Runs `fn`, turning libpqxx's exceptions into a Status (sql_errors.h: no SQL text in
+// it). `broken` is set when the connection is gone and must be reopened.
 template <typename Fn>
-Status Guarded(std::string_view sql, bool* broken, Fn&& fn) {
-  std::string where = " (in: " + std::string(sql.substr(0, 80)) + ")";
+Status Guarded(bool* broken, Fn&& fn) {
   try {
     fn();
     return Status::Ok();
-  } catch (const pqxx::broken_connection& e) {
-    *broken = true;
-    return Status::Unavailable(std::string("postgres connection lost: ") + e.what());
-  } catch (const pqxx::sql_error& e) {
-    return FromSqlState(e.sqlstate(), std::string("postgres: ") + e.what() + where);
-  } catch (const pqxx::in_doubt_error& e) {
-    *broken = true;
-    return Status::Unavailable(std::string("postgres commit in doubt: ") + e.what());
   } catch (const std::exception& e) {
-    return Status::IOError(std::string("postgres: ") + e.what() + where);
+    return FromPostgresException(e, "", broken);
   }
 }
 
@@ -123,7 +103,7 @@ class PostgresDatabase final : public SqlDatabase {
   Status Connect() {
     bool broken = false;
     statements_.Clear();
-    return Guarded("connect", &broken, [&] { conn_ = std::make_unique<pqxx::connection>(conninfo_); });
+    return Guarded(&broken, [&] { conn_ = std::make_unique<pqxx::connection>(conninfo_); });
   }
 
   Result<SqlRows> Query(std::string_view sql, const SqlParams& params) override {
@@ -131,7 +111,7 @@ class PostgresDatabase final : public SqlDatabase {
     if (!conn_) ARBOR_RETURN_IF_ERROR(Connect());
     SqlRows rows;
     bool broken = false;
-    Status st = Guarded(sql, &broken, [&] {
+    Status st = Guarded(&broken, [&] {
       std::string prepared = statements_.NameFor(*conn_, sql);
       pqxx::nontransaction tx(*conn_);
       rows = ToRows(Exec(tx, prepared, sql, params));
@@ -146,7 +126,7 @@ class PostgresDatabase final : public SqlDatabase {
     if (!conn_) ARBOR_RETURN_IF_ERROR(Connect());
     Status body_status;
     bool broken = false;
-    Status st = Guarded("transaction", &broken, [&] {
+    Status st = Guarded(&broken, [&] {
       pqxx::work tx(*conn_);
       InTransaction exec(tx, *conn_, statements_, &broken);
       body_status = body(exec);
@@ -166,8 +146,8 @@ class PostgresDatabase final : public SqlDatabase {
     SqlDialect dialect() const override { return SqlDialect::kPostgres; }
     Result<SqlRows> Query(std::string_view sql, const SqlParams& params) override {
       SqlRows rows;
-      Status st = Guarded(sql, broken_,
-                          [&] { rows = ToRows(Exec(tx_, statements_.NameFor(conn_, sql), sql, params)); });
+      Status st =
+          Guarded(broken_, [&] { rows = ToRows(Exec(tx_, statements_.NameFor(conn_, sql), sql, params)); });
       if (!st.ok()) return st;
       return rows;
     }
@@ -193,4 +173,4 @@ Result<std::unique_ptr<SqlDatabase>> OpenPostgresDatabase(const std::string& con
   return std::unique_ptr<SqlDatabase>(std::move(db));
 }
 
-}  // namespace arbor::catalog
+}  // namespace arbor::sql

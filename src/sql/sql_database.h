@@ -1,7 +1,7 @@
-// SqlDatabase: the one place where the catalog's two engines differ.
+// SqlDatabase: arbor's one SQL layer, the one place where SQLite and PostgreSQL differ.
 //
-// The catalog keeps one schema and writes every query once (tenant scoping included), so
-// the engines only have to agree on a small SQL dialect. Rules for SQL sent through here:
+// Users (the catalog, the job queue) write every query once, so the engines only have to
+// agree on a small SQL dialect. Rules for SQL sent through here:
 //   - parameters are written $1, $2, ... on both engines (SQLite binds "$N" by name);
 //   - values are NULL, a 64-bit integer or text (JSON, hex, timestamps in ms are text or
 //     integers; there are no BLOB/BYTEA or boolean columns);
@@ -11,6 +11,8 @@
 //     clock however skewed the workers' clocks are.
 // The only dialect-specific statements are the claim of the job queue (FOR UPDATE SKIP
 // LOCKED exists only on Postgres) and column types in migrations; both ask dialect().
+// Errors are mapped once, by sql_errors.h (no SQL text or password in a message), and
+// SQLite connections wait kBusyTimeout for a lock.
 //
 // Thread safety: a SqlDatabase is one connection. Its methods may be called from several
 // threads; calls are serialized by an internal mutex, and a transaction holds the mutex
@@ -28,7 +30,7 @@
 
 #include "base/status.h"
 
-namespace arbor::catalog {
+namespace arbor::sql {
 
 enum class SqlDialect { kSqlite, kPostgres };
 
@@ -86,9 +88,10 @@ class SqlDatabase : public SqlExecutor {
   virtual Status Transact(const std::function<Status(SqlExecutor&)>& body) = 0;
 };
 
-// Opens one connection. `target` is a file path for SQLite (created if missing) and a
-// libpq URL or key/value string for Postgres. Errors never contain a password.
+// Opens one connection. `path` is a file for SQLite, created whole if missing (an empty,
+// 0-byte or non-database file is refused with Corruption and left untouched); `conninfo`
+// is a libpq URL or key/value string for Postgres. Errors never contain a password.
 Result<std::unique_ptr<SqlDatabase>> OpenSqliteDatabase(const std::string& path);
 Result<std::unique_ptr<SqlDatabase>> OpenPostgresDatabase(const std::string& conninfo);
 
-}  // namespace arbor::catalog
+}  // namespace arbor::sql

@@ -1,8 +1,9 @@
 // SqlQuery: a statement and its parameters built together, so that placeholders are
-// numbered right however the text is assembled, and tenant scoping is one call.
+// numbered right however the text is assembled (the catalog's tenant scoping appends to
+// one: catalog/tenant_scope.h).
 //
 //   SqlQuery q("SELECT * FROM shares WHERE id = ?", share_id);
-//   q.ScopeTo(principal);                    // " AND tenant_id = $2" unless operator
+//   q.Add(" AND tenant_id = ?", tenant);     // " AND tenant_id = $2"
 //   q.Add(" ORDER BY name");
 //   ARBOR_ASSIGN_OR_RETURN(SqlRows rows, q.Run(db));
 //
@@ -13,10 +14,9 @@
 #include <string>
 #include <string_view>
 
-#include "catalog/principal.h"
-#include "catalog/sql_database.h"
+#include "sql/sql_database.h"
 
-namespace arbor::catalog {
+namespace arbor::sql {
 
 class SqlQuery {
  public:
@@ -33,9 +33,6 @@ class SqlQuery {
     return *this;
   }
 
-  // Appends " AND <column> = $N" bound to the principal's tenant; nothing for the operator.
-  SqlQuery& ScopeTo(const Principal& principal, std::string_view column = "tenant_id");
-
   const std::string& sql() const { return sql_; }
   const SqlParams& params() const { return params_; }
   Result<SqlRows> Run(SqlExecutor& db) const { return db.Query(sql_, params_); }
@@ -47,4 +44,4 @@ class SqlQuery {
   SqlParams params_;
 };
 
-}  // namespace arbor::catalog
+}  // namespace arbor::sql

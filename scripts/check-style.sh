@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Style checks on what a branch changes, never on the whole tree: older files are not all
+# formatted yet, and reformatting them wholesale would collide with other branches.
+#   - clang-format --dry-run -Werror on the changed lines of every changed C++ file (all
+#     of a new file);
+#   - clang-tidy with the checks of .clang-tidy on the changed lines of changed .cc files,
+#     when clang-tidy is installed and the build tree has compile_commands.json.
+# Usage: scripts/check-style.sh [BASE]
+#   BASE defaults to $ARBOR_STYLE_BASE, else main, else origin/main. Changes since the
+#   merge base with BASE count, committed or not, and untracked new files.
+#   ARBOR_BUILD_DIR names the build tree whose compile database clang-tidy uses.
+# Exit 0 when clean (or when there is no base to compare with), 1 otherwise.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+base=${1:-${ARBOR_STYLE_BASE:-}}
+if [[ -z "$base" ]]; then
+  for candidate in main origin/main; do
+    if git rev-parse -q --verify "$candidate^{commit}" >/dev/null; then base=$candidate; break; fi
+  done
+fi
+if [[ -z "$base" ]]; then
+  echo "check-style: no base branch (main, origin/main) to compare with; nothing checked"
+  exit 0
+fi
+merge_base=$(git merge-base "$base" HEAD)
+
+# One line per changed C++ file: "path<TAB>start:end start:end ..." (its changed lines).
+changed_lines() {
+  { git diff -U0 --no-color --diff-filter=ACMR "$merge_base" -- '*.cc' '*.h'
+    git ls-files --others --exclude-standard -- '*.cc' '*.h' | sed 's/^/untracked /'; } | python3 -c '
+import re, sys
+ranges, name = {}, None
+for line in sys.stdin:
+    line = line.rstrip("\n")
+    if line.startswith("untracked "):
+        path = line[len("untracked "):]
+        with open(path, "rb") as f:
+            ranges[path] = [(1, max(1, f.read().count(b"\n")))]
+        continue
+    m = re.match(r"\+\+\+ b/(.*)", line)
+    if m:
+        name = m.group(1)
+        ranges.setdefault(name, [])
+        continue
+    m = re.match(r"@@ .*\+(\d+)(?:,(\d+))? @@", line)
+    if m and name:
+        start, count = int(m.group(1)), int(m.group(2) or 1)
+        if count:
+            ranges[name].append((start, start + count - 1))
+for name, spans in sorted(ranges.items()):
+    if spans and "/node_modules/" not in name:
+        print(name + "\t" + " ".join("%d:%d" % s for s in spans))
+'
+}
+
+mapfile -t changes < <(changed_lines)
+if ((${#changes[@]} == 0)); then
+  echo "check-style: no C++ line changed since $base"
+  exit 0
+fi
+
+failed=0
+clang_format=${CLANG_FORMAT:-clang-format}
+if ! command -v "$clang_format" >/dev/null; then
+  echo "check-style: $clang_format is not installed (scripts/install-deps.sh installs it)" >&2
+  exit 1
+fi
+for entry in "${changes[@]}"; do
+  file=${entry%%$'\t'*}
+  line_args=()
+  for span in ${entry#*$'\t'}; do line_args+=("--lines=$span"); done
+  if ! "$clang_format" --dry-run -Werror "${line_args[@]}" "$file"; then
+    echo "check-style: to fix: git clang-format $merge_base -- $file" >&2
+    failed=1
+  fi
+done
+
+build_dir=${ARBOR_BUILD_DIR:-build}
+clang_tidy=${CLANG_TIDY:-clang-tidy}
+if command -v "$clang_tidy" >/dev/null && [[ -f "$build_dir/compile_commands.json" ]]; then
+  for entry in "${changes[@]}"; do
+    file=${entry%%$'\t'*}
+    [[ "$file" == *.cc ]] || continue
+    grep -qF "\"$PWD/$file\"" "$build_dir/compile_commands.json" || continue  # not built here
+    filter=$(python3 -c 'import json, sys
+print(json.dumps([{"name": sys.argv[1], "lines": [[int(x) for x in s.split(":")] for s in sys.argv[2:]]}]))' \
+      "$file" ${entry#*$'\t'})
+    if ! "$clang_tidy" -p "$build_dir" --quiet --extra-arg=-Wno-unknown-warning-option \
+         -line-filter="$filter" "$file"; then
+      failed=1
+    fi
+  done
+else
+  echo "check-style: clang-tidy skipped (not installed, or no $build_dir/compile_commands.json)"
+fi
+
+if ((failed)); then exit 1; fi
+echo "check-style: ${#changes[@]} changed file(s) clean"
