@@ -18,6 +18,8 @@ find_package(benchmark REQUIRED)
 pkg_check_modules(FUSE3 REQUIRED IMPORTED_TARGET fuse3)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+# Argon2id for passphrase keys (src/crypto/kdf.h); Debian ships only a pkg-config file.
+pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)
 
 if(TARGET zstd::libzstd_shared)
   set(ARBOR_ZSTD zstd::libzstd_shared)
