@@ -1,6 +1,10 @@
 #include "crypto/aead.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <set>
 
 #include "base/hex.h"
 
@@ -143,6 +147,36 @@ TEST(AeadTest, EachSealUsesAFreshNonce) {
   std::string y = key.Seal("same", "ad");
   EXPECT_NE(x.substr(0, kNonceBytes), y.substr(0, kNonceBytes));
   EXPECT_NE(x, y);
+}
+
+TEST(AeadTest, NoncesDoNotRepeatAcrossManySeals) {
+  AeadKey key = AeadKey::Generate();
+  std::set<std::string> nonces;
+  for (int i = 0; i < 5000; ++i) nonces.insert(key.Seal("x", "ad").substr(0, kNonceBytes));
+  EXPECT_EQ(nonces.size(), 5000u);
+}
+
+// Nonces are drawn in batches per thread; a forked child must not reuse its parent's
+// batch (same key, same nonce = GCM broken).
+TEST(AeadTest, AForkedChildDoesNotReuseItsParentsNonces) {
+  AeadKey key = AeadKey::Generate();
+  (void)key.Seal("fill this thread's nonce batch", "ad");
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::string nonce = key.Seal("child", "ad").substr(0, kNonceBytes);
+    _exit(write(fds[1], nonce.data(), nonce.size()) == static_cast<ssize_t>(nonce.size()) ? 0 : 1);
+  }
+  std::string parent_nonce = key.Seal("parent", "ad").substr(0, kNonceBytes);
+  std::string child_nonce(kNonceBytes, '\0');
+  ASSERT_EQ(read(fds[0], child_nonce.data(), child_nonce.size()), static_cast<ssize_t>(kNonceBytes));
+  int status = 0;
+  waitpid(child, &status, 0);
+  close(fds[0]);
+  close(fds[1]);
+  EXPECT_NE(parent_nonce, child_nonce);
 }
 
 TEST(AeadTest, AssociatedDataIsLabelNulBinding) {
