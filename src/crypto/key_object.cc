@@ -6,6 +6,7 @@
 #include <climits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <utility>
 
 #include "base/coding.h"
 #include "base/hex.h"
@@ -166,20 +167,25 @@ Result<OpenedNamespaceKey> OpenWithAnyKey(const std::vector<StoredKeyObject>& ke
   if (credential.kind() == Credential::Kind::kPassphrase && credential.bytes().empty()) {
     return Status::InvalidArgument("empty password");
   }
+  // Every object is parsed first (cheap, no KDF), so that all malformed ones are
+  // reported even when a later one opens.
   std::vector<Status> malformed;
-  size_t tried = 0;
+  std::vector<std::pair<const StoredKeyObject*, KeyObject>> candidates;
   for (const auto& stored : keys) {
     auto object = KeyObject::Decode(stored.bytes);
     if (!object.ok()) {
       malformed.push_back(object.status().Annotate("key " + stored.name));
-      continue;
+    } else if (KindMatches(object->kdf, credential)) {
+      candidates.emplace_back(&stored, std::move(object).value());
     }
-    if (!KindMatches(object->kdf, credential)) continue;
+  }
+  size_t tried = 0;
+  for (const auto& [stored, object] : candidates) {
     ++tried;
-    auto master = object->Open(credential);
-    if (master.ok()) return OpenedNamespaceKey{std::move(master).value(), stored.name, std::move(malformed)};
+    auto master = object.Open(credential);
+    if (master.ok()) return OpenedNamespaceKey{std::move(master).value(), stored->name, std::move(malformed)};
     if (!master.status().Is(StatusCode::kPermissionDenied)) {
-      malformed.push_back(master.status().Annotate("key " + stored.name));
+      malformed.push_back(master.status().Annotate("key " + stored->name));
     }
   }
   if (malformed.size() == keys.size()) {

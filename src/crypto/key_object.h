@@ -90,8 +90,8 @@ struct OpenedNamespaceKey {
   std::vector<Status> malformed;  // key objects skipped as unreadable (Corruption each)
 };
 
-// The opening algorithm of the format: tries every key object of the credential's kind
-// in the order given, skipping malformed ones. NotFound when `keys` is empty (not an
+// The opening algorithm of the format: parses every key object (reporting each malformed
+// one), then tries those of the credential's kind in the order given. NotFound when `keys` is empty (not an
 // encrypted namespace); InvalidArgument for an empty passphrase; Corruption (naming them)
 // when every key object is malformed; otherwise PermissionDenied when none opens.
 Result<OpenedNamespaceKey> OpenWithAnyKey(const std::vector<StoredKeyObject>& keys,
