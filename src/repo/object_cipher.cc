@@ -63,6 +63,16 @@ std::string ObjectCipher::EncodeBlob(format::BlobType type, const Digest& id, st
 
 Result<std::string> ObjectCipher::DecodeBlob(format::BlobType type, const Digest& id, std::string_view stored,
                                              size_t raw_length) const {
+  ARBOR_ASSIGN_OR_RETURN(std::string inner, OpenBlob(type, id, stored));
+  ARBOR_ASSIGN_OR_RETURN(std::string plain, ::arbor::DecodeBlob(inner, raw_length));
+  if (plain.size() != raw_length || BlobId(plain) != id) {
+    return Status::Corruption("blob " + id.Hex() + " does not match its keyed id");
+  }
+  return plain;
+}
+
+Result<std::string> ObjectCipher::OpenBlob(format::BlobType type, const Digest& id,
+                                           std::string_view stored) const {
   if (stored.empty() || static_cast<uint8_t>(stored[0]) != format::kCodecAes256Gcm) {
     return Status::Corruption("blob " + id.Hex() + " is not encrypted (codec byte " +
                               (stored.empty() ? std::string("missing") : std::to_string(uint8_t(stored[0]))) +
@@ -71,11 +81,7 @@ Result<std::string> ObjectCipher::DecodeBlob(format::BlobType type, const Digest
   auto inner = master_.encryption_key().Open(stored.substr(1), AssociatedData(KindOf(type), id.view()));
   if (!inner.ok())
     return inner.status().Annotate(std::string(SealedLabel(KindOf(type))) + " blob " + id.Hex());
-  ARBOR_ASSIGN_OR_RETURN(std::string plain, ::arbor::DecodeBlob(*inner, raw_length));
-  if (plain.size() != raw_length || BlobId(plain) != id) {
-    return Status::Corruption("blob " + id.Hex() + " does not match its keyed id");
-  }
-  return plain;
+  return inner;
 }
 
 std::string ObjectCipher::SealObject(std::string_view magic, SealedKind kind, std::string_view binding,

@@ -46,6 +46,12 @@ class ObjectCipher {
   Result<std::string> DecodeBlob(format::BlobType type, const Digest& id, std::string_view stored,
                                  size_t raw_length) const;
 
+  // The inner encoded blob (codec byte + payload, as blob_codec.h) of a member,
+  // authenticated as blob `id` of `type`: for salvaging, where the plaintext length is
+  // not known (DeclaredRawLength reads it from the inner blob) and neither is the type
+  // (only the right one opens).
+  Result<std::string> OpenBlob(format::BlobType type, const Digest& id, std::string_view stored) const;
+
   // A whole object (snapshot, lock): the 12-byte header with version 2, then the sealed
   // body; AD SealedLabel(kind)\0repo_id||binding.
   std::string SealObject(std::string_view magic, SealedKind kind, std::string_view binding,

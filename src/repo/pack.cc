@@ -231,21 +231,27 @@ Result<std::vector<PackRecord>> PackRecordsOf(std::string_view pack, const Objec
   ARBOR_ASSIGN_OR_RETURN(std::vector<PackMember> members, ReadPackMembers(pack, cipher));
   if (members.back().name != format::kPackTrailerMember)
     return Status::Corruption("pack has no trailer member");
-  std::string trailer = std::move(members.back().data);
-  if (cipher != nullptr) {
-    std::string_view salt = std::string_view(members.front().data).substr(format::kHeaderSize);
-    auto opened =
-        cipher->master().encryption_key().Open(trailer, cipher->AssociatedData(SealedKind::kPackIndex, salt));
-    if (!opened.ok()) return opened.status().Annotate("pack trailer");
-    trailer = std::move(opened).value();
-  }
-  ARBOR_ASSIGN_OR_RETURN(std::vector<PackRecord> records, DecodePackTrailer(trailer));
+  ARBOR_ASSIGN_OR_RETURN(std::vector<PackRecord> records,
+                         OpenPackTrailer(members.front().data, members.back().data, cipher));
   for (const auto& r : records) {
     if (static_cast<uint64_t>(r.offset) + r.length > pack.size()) {
       return Status::Corruption("pack trailer names bytes past the end of the pack");
     }
   }
   return records;
+}
+
+Result<std::vector<PackRecord>> OpenPackTrailer(std::string_view header_member,
+                                                std::string_view trailer_member, const ObjectCipher* cipher) {
+  if (cipher == nullptr) return DecodePackTrailer(trailer_member);
+  if (header_member.size() != format::kHeaderSize + kPackSaltBytes) {
+    return Status::Corruption("pack header member has no salt");
+  }
+  auto opened = cipher->master().encryption_key().Open(
+      trailer_member,
+      cipher->AssociatedData(SealedKind::kPackIndex, header_member.substr(format::kHeaderSize)));
+  if (!opened.ok()) return opened.status().Annotate("pack trailer");
+  return DecodePackTrailer(*opened);
 }
 
 std::vector<PackMember> SalvagePackMembers(std::string_view pack) {

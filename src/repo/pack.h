@@ -99,6 +99,12 @@ uint64_t MinPackSize(uint64_t blobs_end, uint64_t blob_count, bool encrypted = f
 std::string EncodePackTrailer(const std::vector<PackRecord>& records);
 Result<std::vector<PackRecord>> DecodePackTrailer(std::string_view data);
 
+// The records of a trailer member's data; for a version-2 pack (`cipher` set) the
+// trailer is opened with the salt from the header member's data. Corruption when it
+// does not decode or open.
+Result<std::vector<PackRecord>> OpenPackTrailer(std::string_view header_member,
+                                                std::string_view trailer_member, const ObjectCipher* cipher);
+
 // One member of a pack as found by reading the archive itself.
 struct PackMember {
   std::string name;
