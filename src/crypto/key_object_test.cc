@@ -6,19 +6,14 @@
 #include <chrono>
 
 #include "base/hex.h"
+#include "support/test_keys.h"
 
 namespace arbor::crypto {
 namespace {
 
 // Cheap parameters so the suite stays fast; the timing test uses dearer ones.
-KdfParams Fast() {
-  KdfParams p = KdfParams::Default();
-  p.time_cost = 1;
-  p.memory_kib = 1024;
-  return p;
-}
-
-Credential Pass(std::string s) { return Credential::Passphrase(SecretBytes(std::move(s))); }
+KdfParams Fast() { return testing::FastKdf(); }
+Credential Pass(std::string s) { return testing::Passphrase(std::move(s)); }
 
 std::string Serialized(const MasterKeySet& m) { return std::string(m.Serialize().reveal()); }
 

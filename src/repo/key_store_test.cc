@@ -7,20 +7,13 @@
 #include "repo/format.h"
 #include "store/open_store.h"
 #include "support/temp_dir.h"
+#include "support/test_keys.h"
 
 namespace arbor {
 namespace {
 
-crypto::KdfParams Fast() {
-  crypto::KdfParams p = crypto::KdfParams::Default();
-  p.time_cost = 1;
-  p.memory_kib = 1024;
-  return p;
-}
-
-crypto::Credential Pass(std::string s) {
-  return crypto::Credential::Passphrase(crypto::SecretBytes(std::move(s)));
-}
+using testing::FastKdf;
+crypto::Credential Pass(std::string s) { return testing::Passphrase(std::move(s)); }
 
 std::string Serialized(const crypto::MasterKeySet& m) { return std::string(m.Serialize().reveal()); }
 
@@ -32,7 +25,7 @@ class KeyStoreTest : public ::testing::Test {
   }
   void TearDown() override { (void)RemoveAll(dir_); }
   std::string Add(const crypto::Credential& c) {
-    auto object = NewKeyObject(master_, c, Fast());
+    auto object = NewKeyObject(master_, c, FastKdf());
     EXPECT_TRUE(object.ok()) << object.status().ToString();
     auto name = AddKeyObject(store_.get(), prefix_, *object);
     EXPECT_TRUE(name.ok()) << name.status().ToString();
@@ -94,7 +87,7 @@ TEST_F(KeyStoreTest, AddRemoveAndPasswdKeepTheMasterKeySet) {
   ASSERT_TRUE(with_new.ok());
   EXPECT_EQ(Serialized(with_new->master), Serialized(master_));
 
-  auto replacement = NewKeyObject(with_new->master, Pass("newer"), Fast());
+  auto replacement = NewKeyObject(with_new->master, Pass("newer"), FastKdf());
   auto replaced = ReplaceKeyObject(store_.get(), prefix_, new_name, *replacement);
   ASSERT_TRUE(replaced.ok()) << replaced.status().ToString();
   auto keys = ListKeyObjects(store_.get(), prefix_);

@@ -9,6 +9,7 @@
 #include "repo/key_store.h"
 #include "store/open_store.h"
 #include "support/temp_dir.h"
+#include "support/test_keys.h"
 
 namespace arbor {
 namespace {
@@ -113,16 +114,8 @@ TEST_F(RepositoryTest, ExclusiveLockExcludesSharedAndDeadOwnersAreStale) {
   EXPECT_TRUE(repo->Lock(LockKind::kShared, std::chrono::seconds(0)).ok());
 }
 
-crypto::KdfParams FastKdf() {
-  crypto::KdfParams p = crypto::KdfParams::Default();
-  p.time_cost = 1;
-  p.memory_kib = 1024;
-  return p;
-}
-
-crypto::Credential Pass(std::string s) {
-  return crypto::Credential::Passphrase(crypto::SecretBytes(std::move(s)));
-}
+using testing::FastKdf;
+crypto::Credential Pass(std::string s) { return testing::Passphrase(std::move(s)); }
 
 class EncryptedRepositoryTest : public RepositoryTest {
  protected:
@@ -135,6 +128,24 @@ class EncryptedRepositoryTest : public RepositoryTest {
   Result<std::unique_ptr<Repository>> OpenWith(const std::string& password) {
     crypto::Credential pass = Pass(password);
     return Repository::Open(Store(), "default", "default", &pass);
+  }
+  // Stores `plain` as the content of one file `name` and a snapshot of it with `paths`.
+  Snapshot StoreFileSnapshot(Repository* repo, const std::string& plain, const std::string& name,
+                             std::vector<std::string> paths) {
+    Digest id = repo->BlobId(plain);
+    EXPECT_TRUE(repo->StoreBlob(format::BlobType::kData, id, plain).ok());
+    Node n;
+    n.name = name;
+    n.content = {id};
+    auto tree = repo->StoreTree({n});
+    EXPECT_TRUE(tree.ok());
+    EXPECT_TRUE(repo->Flush().ok());
+    Snapshot snap;
+    snap.tree = tree.ok() ? *tree : Digest();
+    snap.time_ns = 5;
+    snap.paths = std::move(paths);
+    EXPECT_TRUE(repo->SaveSnapshot(&snap).ok());
+    return snap;
   }
   // Every file of the store, whole.
   std::vector<std::pair<std::string, std::string>> AllObjects() {
@@ -154,26 +165,15 @@ TEST_F(EncryptedRepositoryTest, StoresAndReadsEverythingAfterReopenWithThePasswo
   std::string big(3 << 20, 'q');
   Digest id = repo->BlobId(big);
   EXPECT_NE(id, Sha256Of(big));
-  EXPECT_TRUE(*repo->StoreBlob(format::BlobType::kData, id, big));
+  Snapshot snap = StoreFileSnapshot(repo.get(), big, "f", {"/data"});
   EXPECT_FALSE(*repo->StoreBlob(format::BlobType::kData, id, big));  // dedup by keyed id
-  Node n;
-  n.name = "f";
-  n.content = {id};
-  auto tree = repo->StoreTree({n});
-  ASSERT_TRUE(tree.ok());
-  ASSERT_TRUE(repo->Flush().ok());
-  Snapshot snap;
-  snap.tree = *tree;
-  snap.time_ns = 5;
-  snap.paths = {"/data"};
-  ASSERT_TRUE(repo->SaveSnapshot(&snap).ok());
 
   auto reopened = OpenWith("correct horse");
   ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
   EXPECT_EQ((*reopened)->config().id, repo->config().id);
   EXPECT_EQ((*reopened)->config().chunker.seed, repo->config().chunker.seed);
   EXPECT_EQ(*(*reopened)->LoadBlob(id), big);
-  EXPECT_EQ((*reopened)->LoadTree(*tree)->front().content.front(), id);
+  EXPECT_EQ((*reopened)->LoadTree(snap.tree)->front().content.front(), id);
   auto latest = (*reopened)->FindSnapshot("latest");
   ASSERT_TRUE(latest.ok()) << latest.status().ToString();
   EXPECT_EQ(latest->id, snap.id);
@@ -212,18 +212,7 @@ TEST_F(EncryptedRepositoryTest, NoObjectHoldsKnownPlaintextNamesOrHashes) {
   while (pattern.size() < (1 << 20))
     pattern += "ARBOR-KNOWN-PLAINTEXT-" + std::to_string(pattern.size()) + ";";
   pattern.resize(1 << 20);
-  Digest id = repo->BlobId(pattern);
-  ASSERT_TRUE(repo->StoreBlob(format::BlobType::kData, id, pattern).ok());
-  Node n;
-  n.name = "distinctive-file-name-4711.txt";
-  n.content = {id};
-  auto tree = repo->StoreTree({n});
-  ASSERT_TRUE(tree.ok());
-  ASSERT_TRUE(repo->Flush().ok());
-  Snapshot snap;
-  snap.tree = *tree;
-  snap.paths = {"/distinctive-directory-0815"};
-  ASSERT_TRUE(repo->SaveSnapshot(&snap).ok());
+  StoreFileSnapshot(repo.get(), pattern, "distinctive-file-name-4711.txt", {"/distinctive-directory-0815"});
   auto lock = repo->Lock(LockKind::kShared, std::chrono::seconds(0));
   ASSERT_TRUE(lock.ok());
 
