@@ -19,6 +19,8 @@ find_package(GTest REQUIRED)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(LIBSSH REQUIRED IMPORTED_TARGET libssh)
+# Argon2id for passphrase keys (src/crypto/kdf.h); Debian ships only a pkg-config file.
+pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)
 
 if(TARGET zstd::libzstd_shared)
   set(ARBOR_ZSTD zstd::libzstd_shared)

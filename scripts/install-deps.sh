@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake pkg-config git ninja-build
-  libssl-dev libzstd-dev libsqlite3-dev libflatbuffers-dev flatbuffers-compiler
+  libssl-dev libargon2-dev libzstd-dev libsqlite3-dev libflatbuffers-dev flatbuffers-compiler
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libarchive-dev
   libcurl4-openssl-dev libpugixml-dev libcpp-httplib-dev libpqxx-dev libpq-dev
   libfuse3-dev fuse3 libxxhash-dev libkainjow-mustache-dev libssh-dev

@@ -553,7 +553,7 @@ Result<BackupResult> RunBackup(Repository& repo, Source& source, const BackupOpt
   ARBOR_ASSIGN_OR_RETURN(auto lock, repo.Lock(LockKind::kShared, std::chrono::seconds(60)));
   ARBOR_ASSIGN_OR_RETURN(auto parent, FindParentSnapshot(repo, options, source.Kind()));
   source.SetBlobSink([&repo](std::string_view data) -> Result<Digest> {
-    Digest id = Sha256Of(data);
+    Digest id = repo.BlobId(data);
     ARBOR_RETURN_IF_ERROR(repo.StoreBlob(format::BlobType::kData, id, data).status());
     return id;
   });

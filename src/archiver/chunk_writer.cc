@@ -36,7 +36,7 @@ Status ChunkWriter::Cut(bool at_eof) {
 }
 
 Status ChunkWriter::Store(std::string_view chunk) {
-  Digest id = Sha256Of(chunk);
+  Digest id = repo_.BlobId(chunk);
   ARBOR_RETURN_IF_ERROR(repo_.StoreBlob(format::BlobType::kData, id, chunk).status());
   node_->content.push_back(id);
   node_->chunk_sizes.push_back(static_cast<uint32_t>(chunk.size()));

@@ -109,7 +109,7 @@ Status SaveFileContent(Repository& repo, FileReader& reader, Node* node, Progres
     size_t cut = repo.chunker().NextCut(window, eof);
     if (cut == 0) continue;  // needs more data (cannot happen at eof)
     std::string_view chunk = window.substr(0, cut);
-    Digest id = Sha256Of(chunk);
+    Digest id = repo.BlobId(chunk);
     ARBOR_RETURN_IF_ERROR(repo.StoreBlob(format::BlobType::kData, id, chunk).status());
     node->content.push_back(id);
     node->chunk_sizes.push_back(static_cast<uint32_t>(cut));

@@ -1,6 +1,7 @@
 #include "checker/repair.h"
 
 #include <map>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -35,10 +36,11 @@ bool Fits(const std::map<Digest, uint64_t>& stored, const BlobLocation& loc) {
 // pack holds) into new packs.
 Status Salvage(Repository& repo, std::string_view pack, IdSet* have, RepairIndexResult* r) {
   std::vector<PackMember> members = SalvagePackMembers(pack);
+  const ObjectCipher* cipher = repo.cipher();
   std::unordered_map<Digest, PackRecord, DigestHash> trailer;
   for (const auto& m : members) {
     if (m.name != format::kPackTrailerMember) continue;
-    auto records = DecodePackTrailer(m.data);
+    auto records = OpenPackTrailer(members.front().data, m.data, cipher);
     if (records.ok()) {
       for (const auto& rec : *records) trailer[rec.id] = rec;
     }
@@ -47,14 +49,29 @@ Status Salvage(Repository& repo, std::string_view pack, IdSet* have, RepairIndex
     Digest id;
     if (!Digest::FromHex(m.name, &id) || have->count(id) != 0) continue;
     auto known = trailer.find(id);
+    // Encrypted: a member opens only as its own kind, which tells the type.
+    std::string inner = m.data;
+    std::optional<format::BlobType> sealed_type;
+    if (cipher != nullptr) {
+      for (auto t : {format::BlobType::kData, format::BlobType::kTree}) {
+        if (known != trailer.end() && known->second.type != t) continue;
+        if (auto opened = cipher->OpenBlob(t, id, m.data); opened.ok()) {
+          inner = std::move(opened).value();
+          sealed_type = t;
+          break;
+        }
+      }
+      if (!sealed_type) continue;
+    }
     auto raw_length = known != trailer.end() ? Result<size_t>(known->second.raw_length)
-                                             : DeclaredRawLength(m.data, kMaxSalvagedBlob);
+                                             : DeclaredRawLength(inner, kMaxSalvagedBlob);
     if (!raw_length.ok()) continue;
-    auto raw = DecodeBlob(m.data, *raw_length);
-    if (!raw.ok() || Sha256Of(*raw) != id) continue;
-    format::BlobType type = known != trailer.end()  ? known->second.type
-                            : DecodeTree(*raw).ok() ? format::BlobType::kTree
-                                                    : format::BlobType::kData;
+    auto raw = DecodeBlob(inner, *raw_length);
+    if (!raw.ok() || repo.BlobId(*raw) != id) continue;
+    format::BlobType type = sealed_type              ? *sealed_type
+                            : known != trailer.end() ? known->second.type
+                            : DecodeTree(*raw).ok()  ? format::BlobType::kTree
+                                                     : format::BlobType::kData;
     ARBOR_RETURN_IF_ERROR(repo.CopyBlob(type, id, m.data, static_cast<uint32_t>(*raw_length)));
     have->insert(id);
     r->blobs_salvaged++;
@@ -95,7 +112,7 @@ Result<RepairIndexResult> RepairIndex(Repository& repo, const RepairIndexOptions
     }
     r.packs_read++;
     auto records = Sha256Of(*data) == id
-                       ? PackRecordsOf(*data)
+                       ? PackRecordsOf(*data, repo.cipher())
                        : Result<std::vector<PackRecord>>(Status::Corruption("checksum mismatch"));
     if (!records.ok()) {
       damaged.push_back(id);

@@ -75,7 +75,7 @@ class Verifier {
       }
       uint64_t end = 0;
       for (const auto& e : entries) end = std::max<uint64_t>(end, uint64_t{e.location.offset} + e.location.length);
-      uint64_t need = MinPackSize(end, entries.size());
+      uint64_t need = MinPackSize(end, entries.size(), repo_.cipher() != nullptr);
       if (it->second < need) {
         AddBad(entries, "pack " + pack.Hex() + " is " + std::to_string(it->second) + " bytes, shorter than the " +
                             std::to_string(need) + " its index entries need (truncated)");
@@ -147,15 +147,20 @@ class Verifier {
       const auto& loc = e.location;
       bool good = static_cast<uint64_t>(loc.offset) + loc.length <= data->size();
       if (good) {
-        auto raw = DecodeBlob(std::string_view(*data).substr(loc.offset, loc.length), loc.raw_length);
-        good = raw.ok() && Sha256Of(*raw) == e.id;
+        std::string_view stored = std::string_view(*data).substr(loc.offset, loc.length);
+        if (const ObjectCipher* cipher = repo_.cipher()) {
+          good = cipher->DecodeBlob(loc.type, e.id, stored, loc.raw_length).ok();  // checks the keyed id
+        } else {
+          auto raw = DecodeBlob(stored, loc.raw_length);
+          good = raw.ok() && Sha256Of(*raw) == e.id;
+        }
       }
       if (!good) damaged.push_back(e);
       blobs_checked_++;
     }
     progress_.files_done++;
     bool hash_ok = Sha256Of(*data) == pack;
-    auto members = ReadPackMembers(*data);
+    auto members = ReadPackMembers(*data, repo_.cipher());
     if (!damaged.empty()) {
       *message = "pack " + pack.Hex() + ": " + std::to_string(damaged.size()) + " damaged blob(s)";
     } else if (!hash_ok || !members.ok()) {

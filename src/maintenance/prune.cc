@@ -97,7 +97,7 @@ Status RefuseOnDamage(Repository& repo, const std::vector<DamagedObject>& snapsh
 
 Result<PruneResult> RunPrune(Repository& repo, const PruneOptions& options) {
   ARBOR_ASSIGN_OR_RETURN(auto lock, repo.Lock(LockKind::kExclusive, options.lock_wait));
-  ARBOR_RETURN_IF_ERROR(RepoLock::RemoveStale(repo.store(), repo.prefix()).status());
+  ARBOR_RETURN_IF_ERROR(RepoLock::RemoveStale(repo.store(), repo.prefix(), repo.cipher()).status());
   (void)CleanStaleStaging(repo.store()->StagingDir());
   PruneResult r;
   std::vector<DamagedObject> damaged;

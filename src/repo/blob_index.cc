@@ -4,15 +4,16 @@
 
 namespace arbor {
 
-Result<std::unique_ptr<BlobIndex>> BlobIndex::Load(ObjectStore* store, std::string prefix) {
-  std::unique_ptr<BlobIndex> index(new BlobIndex(store, std::move(prefix)));
+Result<std::unique_ptr<BlobIndex>> BlobIndex::Load(ObjectStore* store, std::string prefix,
+                                                   const ObjectCipher* cipher) {
+  std::unique_ptr<BlobIndex> index(new BlobIndex(store, std::move(prefix), cipher));
   std::vector<std::string> keys;
   ARBOR_RETURN_IF_ERROR(store->List(format::IndexDir(index->prefix_), [&](const ObjectInfo& info) {
     keys.push_back(info.key);
     return Status::Ok();
   }));
   for (const auto& key : keys) {
-    auto reader = SegmentReader::Open(store, key);
+    auto reader = SegmentReader::Open(store, key, cipher);
     if (!reader.ok()) {
       // Deleted by a concurrent prune between List and Open: its content was merged
       // into a newer segment, which the listing also returned.
@@ -42,7 +43,7 @@ Status BlobIndex::RecoverUnnamedPacks() {
     (void)format::IdFromKey(key, &id);
     auto pack = store_->Get(key, 0, ObjectStore::kToEnd);
     if (!pack.ok() || Sha256Of(*pack) != id) continue;
-    auto records = PackRecordsOf(*pack);
+    auto records = PackRecordsOf(*pack, cipher_);
     if (!records.ok()) continue;
     for (const auto& r : *records) entries.push_back({r.id, {r.type, id, r.offset, r.length, r.raw_length}});
     ++recovered_packs_;
@@ -135,10 +136,10 @@ Status BlobIndex::Flush() {
 }
 
 Status BlobIndex::WriteSegment(std::vector<IndexEntry> entries) {
-  std::string encoded = EncodeIndexSegment(std::move(entries));
+  std::string encoded = EncodeIndexSegment(std::move(entries), cipher_);
   std::string key = format::IndexKey(prefix_, Sha256Of(encoded));
   ARBOR_RETURN_IF_ERROR(store_->Put(key, encoded));
-  auto reader = SegmentReader::FromEntries(store_, key, encoded);
+  auto reader = SegmentReader::FromEntries(store_, key, encoded, cipher_);
   std::unique_lock lock(segments_mu_);
   segments_.push_back(std::move(reader));
   return Status::Ok();
@@ -150,10 +151,10 @@ Status BlobIndex::ReplaceAll(std::vector<IndexEntry> entries) {
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   for (size_t start = 0; start < entries.size(); start += kMaxSegmentRecords) {
     size_t end = std::min(entries.size(), start + kMaxSegmentRecords);
-    std::string encoded = EncodeIndexSegment({entries.begin() + start, entries.begin() + end});
+    std::string encoded = EncodeIndexSegment({entries.begin() + start, entries.begin() + end}, cipher_);
     std::string key = format::IndexKey(prefix_, Sha256Of(encoded));
     ARBOR_RETURN_IF_ERROR(store_->Put(key, encoded));
-    fresh.push_back(SegmentReader::FromEntries(store_, key, encoded));
+    fresh.push_back(SegmentReader::FromEntries(store_, key, encoded, cipher_));
   }
   std::unordered_set<std::string> new_keys;
   for (const auto& r : fresh) new_keys.insert(r->key());

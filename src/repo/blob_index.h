@@ -31,7 +31,10 @@ class BlobIndex {
   // does not stop the load: it is listed in damaged_segments(), and the packs that no
   // intact segment names are indexed from their own trailers, in memory, so that every
   // blob stays findable until `arbor repair index` rewrites the index.
-  static Result<std::unique_ptr<BlobIndex>> Load(ObjectStore* store, std::string prefix);
+  // `cipher`: the namespace is encrypted (version-2 segments and packs); it must outlive
+  // the index.
+  static Result<std::unique_ptr<BlobIndex>> Load(ObjectStore* store, std::string prefix,
+                                                 const ObjectCipher* cipher = nullptr);
 
   const std::vector<DamagedObject>& damaged_segments() const { return damaged_; }
   // Packs read to stand in for damaged segments at Load.
@@ -70,7 +73,8 @@ class BlobIndex {
   static constexpr size_t kMaxSegmentRecords = 1000000;
 
  private:
-  BlobIndex(ObjectStore* store, std::string prefix) : store_(store), prefix_(std::move(prefix)) {}
+  BlobIndex(ObjectStore* store, std::string prefix, const ObjectCipher* cipher)
+      : store_(store), prefix_(std::move(prefix)), cipher_(cipher) {}
   // Indexes, in one resident segment, the packs no loaded segment names. Damaged packs
   // are left out (repair salvages them).
   Status RecoverUnnamedPacks();
@@ -80,6 +84,7 @@ class BlobIndex {
 
   ObjectStore* const store_;
   const std::string prefix_;
+  const ObjectCipher* const cipher_;    // null: version 1
   std::vector<DamagedObject> damaged_;  // set by Load, cleared by ReplaceAll (exclusive lock)
   uint64_t recovered_packs_ = 0;        // fixed after Load
 

@@ -4,32 +4,34 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "base/coding.h"
 #include "base/hex.h"
 #include "repo/format.h"
 
 namespace arbor {
 
-std::string RepoConfig::Encode() const {
-  nlohmann::json j = {
-      {"id", id},
+namespace {
+
+nlohmann::json ToJson(const RepoConfig& c) {
+  return {
+      {"id", c.id},
       {"chunker",
        {{"algorithm", "fastcdc"},
-        {"min_size", chunker.min_size},
-        {"avg_size", chunker.avg_size},
-        {"max_size", chunker.max_size},
-        {"normalization", chunker.normalization},
-        {"gear_seed", chunker.seed}}},
-      {"compression", {{"algorithm", "zstd"}, {"level", compression_level}}},
-      {"encryption", encryption},
-      {"pack_size", pack_size},
-      {"created_ns", created_ns},
+        {"min_size", c.chunker.min_size},
+        {"avg_size", c.chunker.avg_size},
+        {"max_size", c.chunker.max_size},
+        {"normalization", c.chunker.normalization},
+        {"gear_seed", c.chunker.seed}}},
+      {"compression", {{"algorithm", "zstd"}, {"level", c.compression_level}}},
+      {"encryption", c.encryption},
+      {"pack_size", c.pack_size},
+      {"created_ns", c.created_ns},
   };
-  return format::Header(format::kConfigMagic, format::kConfigVersion) + j.dump(2) + "\n";
 }
 
-Result<RepoConfig> RepoConfig::Decode(std::string_view object) {
-  ARBOR_ASSIGN_OR_RETURN(std::string_view body,
-                         format::CheckHeader(object, format::kConfigMagic, format::kConfigVersion, "config"));
+// Parses and checks the JSON document; `encryption` is the value the header's version
+// requires.
+Result<RepoConfig> FromJson(std::string_view body, std::string_view encryption) {
   RepoConfig c;
   try {
     auto j = nlohmann::json::parse(body);
@@ -48,13 +50,53 @@ Result<RepoConfig> RepoConfig::Decode(std::string_view object) {
   } catch (const nlohmann::json::exception& e) {
     return Status::Corruption(std::string("config is not valid: ") + e.what());
   }
-  if (!c.chunker.Valid() || c.id.size() != 64 || !IsHex(c.id) || c.pack_size < kMinPackSize) {
+  if (!c.chunker.Valid() || c.id.size() != 64 || !IsHex(c.id) || c.pack_size < RepoConfig::kMinPackSize) {
     return Status::Corruption("config holds inconsistent settings");
   }
-  if (c.encryption != "none") {
-    return Status::Unsupported("repository uses encryption '" + c.encryption + "', not supported by this build");
+  if (c.encryption != encryption) {
+    return Status::Unsupported("repository uses encryption '" + c.encryption +
+                               "', not supported by this build");
   }
   return c;
+}
+
+}  // namespace
+
+std::string RepoConfig::Encode() const {
+  return format::Header(format::kConfigMagic, format::kConfigVersion) + ToJson(*this).dump(2) + "\n";
+}
+
+Result<RepoConfig> RepoConfig::Decode(std::string_view object) {
+  ARBOR_ASSIGN_OR_RETURN(std::string_view body,
+                         format::CheckHeader(object, format::kConfigMagic, format::kConfigVersion, "config"));
+  return FromJson(body, kNoEncryption);
+}
+
+std::string RepoConfig::EncodeSealed(const crypto::AeadKey& key) const {
+  std::string out = format::Header(format::kConfigMagic, format::kEncryptedVersion);
+  key.SealTo(ToJson(*this).dump(), crypto::AssociatedData("config"), &out);
+  return out;
+}
+
+Result<RepoConfig> RepoConfig::DecodeSealed(std::string_view object, const crypto::AeadKey& key) {
+  ARBOR_ASSIGN_OR_RETURN(std::string_view body, format::CheckHeader(object, format::kConfigMagic,
+                                                                    format::kEncryptedVersion, "config"));
+  if (DecodeFixed32(object.data() + format::kConfigMagic.size()) != format::kEncryptedVersion) {
+    return Status::Corruption("config is not encrypted (version 1) but the namespace has keys");
+  }
+  auto json = key.Open(body, crypto::AssociatedData("config"));
+  if (!json.ok()) {
+    return Status::Corruption(
+        "config does not open with the namespace's key: it was altered or truncated, or the key object "
+        "belongs to another repository");
+  }
+  return FromJson(*json, kAes256Gcm);
+}
+
+Result<uint32_t> RepoConfig::Version(std::string_view object) {
+  ARBOR_RETURN_IF_ERROR(
+      format::CheckHeader(object, format::kConfigMagic, format::kEncryptedVersion, "config").status());
+  return DecodeFixed32(object.data() + format::kConfigMagic.size());
 }
 
 RepoConfig RepoConfig::NewRandom() {

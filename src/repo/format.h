@@ -25,6 +25,9 @@ inline constexpr uint32_t kPackVersion = 1;
 inline constexpr uint32_t kIndexVersion = 1;
 inline constexpr uint32_t kSnapshotVersion = 1;
 inline constexpr uint32_t kLockVersion = 1;
+// Every object of an encrypted namespace carries version 2 (docs/format/encryption.md);
+// version 1 is the unencrypted format. A namespace never mixes the two.
+inline constexpr uint32_t kEncryptedVersion = 2;
 
 // Size of the header every object starts with: magic + little-endian u32 version.
 inline constexpr size_t kHeaderSize = 12;
@@ -35,11 +38,14 @@ inline constexpr std::string_view kPackTrailerMember = ".arbor-pack-index";
 
 // Blob encoding: the first byte of every blob stored in a pack.
 //   low nibble: compression (0 = none, 1 = zstd)
-//   high nibble: encryption (0 = none; 1 is reserved for AES-256-GCM, see the format doc)
+//   high nibble: encryption (0 = none; 1 = AES-256-GCM, see docs/format/encryption.md)
 inline constexpr uint8_t kCodecRaw = 0x00;
 inline constexpr uint8_t kCodecZstd = 0x01;
 inline constexpr uint8_t kCompressionMask = 0x0f;
 inline constexpr uint8_t kEncryptionMask = 0xf0;
+// The first byte of every blob member of an encrypted pack: AES-256-GCM, then the
+// sealed (inner codec byte || payload).
+inline constexpr uint8_t kCodecAes256Gcm = 0x10;
 
 enum class BlobType : uint8_t { kData = 0, kTree = 1 };
 
@@ -57,6 +63,11 @@ inline std::string PacksDir(std::string_view prefix) { return std::string(prefix
 inline std::string IndexDir(std::string_view prefix) { return std::string(prefix) + "index/"; }
 inline std::string SnapshotsDir(std::string_view prefix) { return std::string(prefix) + "snapshots/"; }
 inline std::string LocksDir(std::string_view prefix) { return std::string(prefix) + "locks/"; }
+// Key objects of an encrypted namespace: keys/<64 hex: SHA-256 of the object>.
+inline std::string KeysDir(std::string_view prefix) { return std::string(prefix) + "keys/"; }
+inline std::string KeyObjectKey(std::string_view prefix, std::string_view name) {
+  return KeysDir(prefix) + std::string(name);
+}
 // Recovers the id from a pack/index/snapshot key; false if the name is not an id.
 bool IdFromKey(std::string_view key, Digest* id);
 

@@ -1,6 +1,7 @@
 #include "repo/index_segment.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 #include <map>
 
@@ -9,8 +10,30 @@
 namespace arbor {
 namespace {
 
-constexpr size_t kFixedHeader = format::kHeaderSize + 4 + 4 + 8;
-constexpr uint64_t kStreamBatch = 65536;  // records per ranged read when streaming
+// The head's fields: u32 record_size, u32 pack_count, u64 record_count.
+constexpr size_t kFields = 4 + 4 + 8;
+// Records per ranged read when streaming; a multiple of kBlockRecords.
+constexpr uint64_t kStreamBatch = 65536;
+// Version 2: records are sealed in blocks of 64 (SegmentReader's fence stride, so a
+// lookup's fence-aligned read of 128 records opens exactly two blocks).
+constexpr uint64_t kBlockRecords = 64;
+constexpr size_t kSaltBytes = 16;
+constexpr size_t kV2Prefix = format::kHeaderSize + kSaltBytes + 4;  // header, salt, head length
+static_assert(kStreamBatch % kBlockRecords == 0);
+
+// Stored size of the first `n` records of a version-2 segment: full blocks, then the
+// last, shorter one.
+uint64_t StoredRecordBytes(uint64_t n) {
+  uint64_t full = n / kBlockRecords, rest = n % kBlockRecords;
+  return full * (kBlockRecords * format::kIndexRecordSize + crypto::kSealOverhead) +
+         (rest == 0 ? 0 : rest * format::kIndexRecordSize + crypto::kSealOverhead);
+}
+
+std::string BlockBinding(std::string_view salt, uint64_t block) {
+  std::string b(salt);
+  PutFixed64(&b, block);
+  return b;
+}
 
 void EncodeRecord(const Digest& id, uint32_t pack_ordinal, const BlobLocation& loc, std::string* out) {
   out->append(id.view());
@@ -24,7 +47,7 @@ void EncodeRecord(const Digest& id, uint32_t pack_ordinal, const BlobLocation& l
 
 }  // namespace
 
-std::string EncodeIndexSegment(std::vector<IndexEntry> entries) {
+std::string EncodeIndexSegment(std::vector<IndexEntry> entries, const ObjectCipher* cipher) {
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   entries.erase(
       std::unique(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.id == b.id; }),
@@ -36,38 +59,120 @@ std::string EncodeIndexSegment(std::vector<IndexEntry> entries) {
       packs.push_back(e.location.pack);
     }
   }
-  std::string out = format::Header(format::kIndexMagic, format::kIndexVersion);
-  out.reserve(kFixedHeader + packs.size() * 32 + entries.size() * format::kIndexRecordSize);
-  PutFixed32(&out, static_cast<uint32_t>(format::kIndexRecordSize));
-  PutFixed32(&out, static_cast<uint32_t>(packs.size()));
-  PutFixed64(&out, entries.size());
-  for (const auto& p : packs) out.append(p.view());
-  for (const auto& e : entries) EncodeRecord(e.id, ordinals[e.location.pack], e.location, &out);
+  std::string head;
+  head.reserve(kFields + packs.size() * 32);
+  PutFixed32(&head, static_cast<uint32_t>(format::kIndexRecordSize));
+  PutFixed32(&head, static_cast<uint32_t>(packs.size()));
+  PutFixed64(&head, entries.size());
+  for (const auto& p : packs) head.append(p.view());
+  std::string records;
+  records.reserve(entries.size() * format::kIndexRecordSize);
+  for (const auto& e : entries) EncodeRecord(e.id, ordinals[e.location.pack], e.location, &records);
+  if (cipher == nullptr) return format::Header(format::kIndexMagic, format::kIndexVersion) + head + records;
+
+  std::string salt = crypto::RandomBytes(kSaltBytes);
+  const crypto::AeadKey& key = cipher->master().encryption_key();
+  std::string sealed_head = key.Seal(head, cipher->AssociatedData(SealedKind::kIndexHead, salt));
+  std::string out = format::Header(format::kIndexMagic, format::kEncryptedVersion) + salt;
+  PutFixed32(&out, static_cast<uint32_t>(sealed_head.size()));
+  out += sealed_head;
+  out.reserve(out.size() + StoredRecordBytes(entries.size()));
+  constexpr size_t kBlockBytes = kBlockRecords * format::kIndexRecordSize;
+  for (uint64_t b = 0; b * kBlockBytes < records.size(); ++b) {
+    key.SealTo(std::string_view(records).substr(b * kBlockBytes, kBlockBytes),
+               cipher->AssociatedData(SealedKind::kIndexBlock, BlockBinding(salt, b)), &out);
+  }
   return out;
 }
 
-SegmentReader::SegmentReader(ObjectStore* store, std::string key) : store_(store), key_(std::move(key)) {}
+SegmentReader::SegmentReader(ObjectStore* store, std::string key, const ObjectCipher* cipher)
+    : store_(store), key_(std::move(key)), cipher_(cipher) {}
 
 size_t SegmentReader::MemoryBytes() const {
   return sizeof(*this) + resident_.capacity() + packs_.capacity() * sizeof(Digest) + fences_.capacity() * 8 +
          (bloom_ ? bloom_->MemoryBytes() : 0);
 }
 
-Status SegmentReader::ParseHeader(std::string_view head, uint64_t object_size) {
-  ARBOR_ASSIGN_OR_RETURN(std::string_view rest, format::CheckHeader(head, format::kIndexMagic,
-                                                                    format::kIndexVersion, "index " + key_));
+Result<std::string> SegmentReader::ReadBytes(uint64_t offset, uint64_t length) const {
+  if (!bytes_.empty() || store_ == nullptr) {
+    return std::string(bytes_.substr(std::min<uint64_t>(offset, bytes_.size()), length));
+  }
+  return store_->Get(key_, offset, length);
+}
+
+Status SegmentReader::ParseHead(std::string_view rest) {
   uint32_t record_size = 0, pack_count = 0;
   if (!GetFixed32(&rest, &record_size) || !GetFixed32(&rest, &pack_count) || !GetFixed64(&rest, &count_) ||
       record_size != format::kIndexRecordSize) {
     return Status::Corruption("index " + key_ + " has a damaged header");
   }
-  records_offset_ = kFixedHeader + static_cast<uint64_t>(pack_count) * 32;
-  if (object_size != records_offset_ + count_ * format::kIndexRecordSize) {
-    return Status::Corruption("index " + key_ + " has the wrong size (truncated?)");
-  }
-  if (rest.size() < static_cast<size_t>(pack_count) * 32) return Status::Corruption("index header cut short");
+  if (rest.size() != static_cast<size_t>(pack_count) * 32)
+    return Status::Corruption("index header cut short");
   packs_.reserve(pack_count);
   for (uint32_t i = 0; i < pack_count; ++i) packs_.push_back(Digest::FromBytes(rest.substr(i * 32, 32)));
+  return Status::Ok();
+}
+
+Status SegmentReader::LoadHead(uint64_t object_size, Sha256* hash) {
+  std::string what = "index " + key_;
+  if (cipher_ == nullptr) {
+    ARBOR_ASSIGN_OR_RETURN(std::string head, ReadBytes(0, format::kHeaderSize + kFields));
+    ARBOR_RETURN_IF_ERROR(
+        format::CheckHeader(head, format::kIndexMagic, format::kIndexVersion, what).status());
+    if (head.size() < format::kHeaderSize + kFields)
+      return Status::Corruption(what + " has a damaged header");
+    uint32_t pack_count = DecodeFixed32(head.data() + format::kHeaderSize + 4);
+    uint64_t count = DecodeFixed64(head.data() + format::kHeaderSize + 8);
+    records_offset_ = format::kHeaderSize + kFields + static_cast<uint64_t>(pack_count) * 32;
+    // The size is checked before anything is allocated from the header's counts.
+    if (count > object_size / format::kIndexRecordSize ||
+        object_size != records_offset_ + count * format::kIndexRecordSize) {
+      return Status::Corruption(what + " has the wrong size (truncated?)");
+    }
+    ARBOR_ASSIGN_OR_RETURN(head, ReadBytes(0, records_offset_));
+    if (hash != nullptr) hash->Update(head);
+    return ParseHead(std::string_view(head).substr(format::kHeaderSize));
+  }
+  ARBOR_ASSIGN_OR_RETURN(std::string prefix, ReadBytes(0, kV2Prefix));
+  ARBOR_RETURN_IF_ERROR(
+      format::CheckHeader(prefix, format::kIndexMagic, format::kEncryptedVersion, what).status());
+  if (DecodeFixed32(prefix.data() + format::kIndexMagic.size()) != format::kEncryptedVersion) {
+    return Status::Corruption(what + " is not encrypted (version 1) in an encrypted repository");
+  }
+  if (prefix.size() != kV2Prefix) return Status::Corruption(what + " has a damaged header");
+  salt_ = prefix.substr(format::kHeaderSize, kSaltBytes);
+  uint32_t head_length = DecodeFixed32(prefix.data() + format::kHeaderSize + kSaltBytes);
+  if (head_length < crypto::kSealOverhead + kFields || head_length > object_size) {
+    return Status::Corruption(what + " has a damaged header");
+  }
+  ARBOR_ASSIGN_OR_RETURN(std::string sealed, ReadBytes(kV2Prefix, head_length));
+  if (sealed.size() != head_length) return Status::Corruption(what + " is truncated");
+  if (hash != nullptr) {
+    hash->Update(prefix);
+    hash->Update(sealed);
+  }
+  auto head =
+      cipher_->master().encryption_key().Open(sealed, cipher_->AssociatedData(SealedKind::kIndexHead, salt_));
+  if (!head.ok()) return head.status().Annotate(what + " head");
+  ARBOR_RETURN_IF_ERROR(ParseHead(*head));
+  records_offset_ = kV2Prefix + head_length;
+  if (count_ > object_size / format::kIndexRecordSize ||
+      object_size != records_offset_ + StoredRecordBytes(count_)) {
+    return Status::Corruption(what + " has the wrong size (truncated?)");
+  }
+  return Status::Ok();
+}
+
+Status SegmentReader::LoadRecords(Sha256* hash) {
+  bloom_ = std::make_unique<BloomFilter>(count_);
+  fences_.reserve(count_ / kFenceStride + 1);
+  for (uint64_t i = 0; i < count_; i += kStreamBatch) {
+    uint64_t n = std::min(kStreamBatch, count_ - i);
+    ARBOR_ASSIGN_OR_RETURN(std::string batch, ReadRecords(i, n, hash));
+    for (uint64_t j = 0; j < n; ++j) {
+      AddRecordToFilters(i + j, std::string_view(batch).substr(j * format::kIndexRecordSize, 32));
+    }
+  }
   return Status::Ok();
 }
 
@@ -92,32 +197,13 @@ Result<IndexEntry> SegmentReader::DecodeRecord(std::string_view r) const {
   return e;
 }
 
-Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(ObjectStore* store, const std::string& key) {
-  std::unique_ptr<SegmentReader> r(new SegmentReader(store, key));
+Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(ObjectStore* store, const std::string& key,
+                                                           const ObjectCipher* cipher) {
+  std::unique_ptr<SegmentReader> r(new SegmentReader(store, key, cipher));
   ARBOR_ASSIGN_OR_RETURN(ObjectInfo info, store->Stat(key));
-  ARBOR_ASSIGN_OR_RETURN(std::string head, store->Get(key, 0, kFixedHeader));
-  std::string_view probe = head;
-  if (probe.size() == kFixedHeader) {
-    uint32_t pack_count = DecodeFixed32(head.data() + format::kHeaderSize + 4);
-    ARBOR_ASSIGN_OR_RETURN(head, store->Get(key, 0, kFixedHeader + static_cast<uint64_t>(pack_count) * 32));
-  }
-  ARBOR_RETURN_IF_ERROR(r->ParseHeader(head, info.size));
   Sha256 hash;
-  hash.Update(head);
-  r->bloom_ = std::make_unique<BloomFilter>(r->count_);
-  r->fences_.reserve(r->count_ / kFenceStride + 1);
-  for (uint64_t i = 0; i < r->count_; i += kStreamBatch) {
-    uint64_t n = std::min(kStreamBatch, r->count_ - i);
-    ARBOR_ASSIGN_OR_RETURN(
-        std::string batch,
-        store->Get(key, r->records_offset_ + i * format::kIndexRecordSize, n * format::kIndexRecordSize));
-    if (batch.size() != n * format::kIndexRecordSize)
-      return Status::Corruption("index " + key + " is truncated");
-    hash.Update(batch);
-    for (uint64_t j = 0; j < n; ++j) {
-      r->AddRecordToFilters(i + j, std::string_view(batch).substr(j * format::kIndexRecordSize, 32));
-    }
-  }
+  ARBOR_RETURN_IF_ERROR(r->LoadHead(info.size, &hash));
+  ARBOR_RETURN_IF_ERROR(r->LoadRecords(&hash));
   Digest expected;
   if (format::IdFromKey(key, &expected) && hash.Finish() != expected) {
     return Status::Corruption("index " + key + " does not match its checksum");
@@ -126,33 +212,57 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(ObjectStore* store, c
 }
 
 std::unique_ptr<SegmentReader> SegmentReader::FromEntries(ObjectStore* store, const std::string& key,
-                                                          std::string_view encoded) {
-  std::unique_ptr<SegmentReader> r(new SegmentReader(store, key));
-  Status st = r->ParseHeader(encoded.substr(0, encoded.size()), encoded.size());
-  (void)st;  // we just encoded it
-  r->bloom_ = std::make_unique<BloomFilter>(r->count_);
-  for (uint64_t i = 0; i < r->count_; ++i) {
-    r->AddRecordToFilters(i, encoded.substr(r->records_offset_ + i * format::kIndexRecordSize, 32));
-  }
+                                                          std::string_view encoded,
+                                                          const ObjectCipher* cipher) {
+  std::unique_ptr<SegmentReader> r(new SegmentReader(store, key, cipher));
+  r->bytes_ = encoded;
+  // We just encoded it: these cannot fail short of a bug.
+  Status st = r->LoadHead(encoded.size(), nullptr);
+  if (st.ok()) st = r->LoadRecords(nullptr);
+  assert(st.ok());
+  (void)st;
+  r->bytes_ = {};
   return r;
 }
 
 std::unique_ptr<SegmentReader> SegmentReader::Resident(std::string label, std::string encoded) {
   auto r = FromEntries(nullptr, label, encoded);
   r->resident_ = std::move(encoded);
+  r->bytes_ = r->resident_;
   return r;
 }
 
-Result<std::string> SegmentReader::ReadRecords(uint64_t first, uint64_t n) const {
-  uint64_t offset = records_offset_ + first * format::kIndexRecordSize;
-  uint64_t length = n * format::kIndexRecordSize;
-  std::string records;
-  if (!resident_.empty()) {
-    records = resident_.substr(std::min<uint64_t>(offset, resident_.size()), length);
-  } else {
-    ARBOR_ASSIGN_OR_RETURN(records, store_->Get(key_, offset, length));
+Result<std::string> SegmentReader::ReadRecords(uint64_t first, uint64_t n, Sha256* hash) const {
+  std::string what = "index " + key_;
+  if (cipher_ == nullptr) {
+    uint64_t length = n * format::kIndexRecordSize;
+    ARBOR_ASSIGN_OR_RETURN(std::string records,
+                           ReadBytes(records_offset_ + first * format::kIndexRecordSize, length));
+    if (records.size() != length) return Status::Corruption(what + " is truncated");
+    if (hash != nullptr) hash->Update(records);
+    return records;
   }
-  if (records.size() != length) return Status::Corruption("index " + key_ + " is truncated");
+  if (n == 0) return std::string();
+  if (first % kBlockRecords != 0) return Status::Internal(what + ": unaligned read of sealed records");
+  uint64_t first_block = first / kBlockRecords;
+  uint64_t last_block = (first + n - 1) / kBlockRecords;
+  uint64_t begin = StoredRecordBytes(first_block * kBlockRecords);
+  uint64_t end = StoredRecordBytes(std::min(count_, (last_block + 1) * kBlockRecords));
+  ARBOR_ASSIGN_OR_RETURN(std::string stored, ReadBytes(records_offset_ + begin, end - begin));
+  if (stored.size() != end - begin) return Status::Corruption(what + " is truncated");
+  if (hash != nullptr) hash->Update(stored);
+  std::string records;
+  records.reserve((last_block - first_block + 1) * kBlockRecords * format::kIndexRecordSize);
+  const crypto::AeadKey& key = cipher_->master().encryption_key();
+  for (uint64_t b = first_block; b <= last_block; ++b) {
+    uint64_t from = StoredRecordBytes(b * kBlockRecords) - begin;
+    uint64_t to = StoredRecordBytes(std::min(count_, (b + 1) * kBlockRecords)) - begin;
+    auto block = key.Open(std::string_view(stored).substr(from, to - from),
+                          cipher_->AssociatedData(SealedKind::kIndexBlock, BlockBinding(salt_, b)));
+    if (!block.ok()) return block.status().Annotate(what + " block " + std::to_string(b));
+    records += *block;
+  }
+  records.resize(n * format::kIndexRecordSize);
   return records;
 }
 

@@ -6,6 +6,12 @@
 //   record_count x record, sorted by blob id:
 //     id[32] | u32 pack ordinal | u32 offset | u32 length | u32 raw_length | u8 type | 3 x 0
 //
+// In an encrypted namespace (version 2, docs/format/encryption.md "Index segments") the
+// head and the records are sealed, the records in blocks of 64 (the fence stride) so
+// that a lookup still reads and opens one small range:
+//
+//   "ARBORIDX" u32 2 | salt[16] | u32 head_length | sealed head | sealed blocks of 64 records
+//
 // Segments are never modified: backups add new ones, prune replaces several by one.
 // A SegmentReader does not keep the records in RAM: it keeps a Bloom filter (~1.25
 // bytes per blob) and one 8-byte fence per 64 records (0.125 bytes per blob), and
@@ -22,6 +28,7 @@
 
 #include "base/status.h"
 #include "repo/bloom_filter.h"
+#include "repo/object_cipher.h"
 #include "repo/pack.h"
 #include "store/object_store.h"
 
@@ -40,19 +47,25 @@ struct IndexEntry {
   BlobLocation location;
 };
 
-// Encodes a segment from entries (sorted here). Returns the object bytes.
-std::string EncodeIndexSegment(std::vector<IndexEntry> entries);
+// Encodes a segment from entries (sorted here). Returns the object bytes: version 1, or
+// version 2 sealed by `cipher`.
+std::string EncodeIndexSegment(std::vector<IndexEntry> entries, const ObjectCipher* cipher = nullptr);
 
 class SegmentReader {
  public:
   // Streams the segment object once to build the filter and fences and to check
-  // that its content hashes to its name. Corruption on any inconsistency.
-  static Result<std::unique_ptr<SegmentReader>> Open(ObjectStore* store, const std::string& key);
-  // Builds the reader from entries just written as `key` (no re-read).
+  // that its content hashes to its name. Corruption on any inconsistency, a block that
+  // does not open, or a segment of the other format (version 1 when `cipher` is null,
+  // else version 2). `cipher` must outlive the reader.
+  static Result<std::unique_ptr<SegmentReader>> Open(ObjectStore* store, const std::string& key,
+                                                     const ObjectCipher* cipher = nullptr);
+  // Builds the reader from entries just written as `key` (no re-read from the store).
   static std::unique_ptr<SegmentReader> FromEntries(ObjectStore* store, const std::string& key,
-                                                    std::string_view encoded);
+                                                    std::string_view encoded,
+                                                    const ObjectCipher* cipher = nullptr);
   // A segment that exists only in memory (entries recovered from packs while a damaged
-  // segment stands in the store); `label` names it in messages.
+  // segment stands in the store); `label` names it in messages. Always version 1: it is
+  // never stored.
   static std::unique_ptr<SegmentReader> Resident(std::string label, std::string encoded);
 
   Result<std::optional<BlobLocation>> Find(const Digest& id) const;
@@ -68,12 +81,21 @@ class SegmentReader {
 
  private:
   static constexpr uint64_t kFenceStride = 64;
-  SegmentReader(ObjectStore* store, std::string key);
-  Status ParseHeader(std::string_view head, uint64_t object_size);
+  SegmentReader(ObjectStore* store, std::string key, const ObjectCipher* cipher);
+  // Reads the head (from the store, or from resident_), checks the object's size and
+  // fills packs_, count_ and the record layout. Updates `hash` with the bytes read.
+  Status LoadHead(uint64_t object_size, Sha256* hash);
+  // Streams every record once into the filters; updates `hash` with the bytes read.
+  Status LoadRecords(Sha256* hash);
+  Status ParseHead(std::string_view head);
   void AddRecordToFilters(uint64_t index, std::string_view record);
   Result<IndexEntry> DecodeRecord(std::string_view record) const;
-  // `n` records from record `first` on, from memory or from the store.
-  Result<std::string> ReadRecords(uint64_t first, uint64_t n) const;
+  // `length` bytes at `offset` of the object, from resident_ or from the store.
+  Result<std::string> ReadBytes(uint64_t offset, uint64_t length) const;
+  // `n` plaintext records from record `first` on. REQUIRES for version 2: `first` is a
+  // multiple of the block size (every caller reads fence-aligned ranges). `hash`, when
+  // given, is updated with the stored bytes read.
+  Result<std::string> ReadRecords(uint64_t first, uint64_t n, Sha256* hash = nullptr) const;
 
   ObjectStore* store_;
   std::string key_;
@@ -82,7 +104,10 @@ class SegmentReader {
   uint64_t records_offset_ = 0;
   std::vector<uint64_t> fences_;  // Prefix64 of record 0, 64, 128, ...
   std::unique_ptr<BloomFilter> bloom_;
-  std::string resident_;  // the whole encoded segment, for Resident() segments only
+  std::string resident_;    // the whole encoded segment, for Resident() segments only
+  std::string_view bytes_;  // the object when in memory: resident_, or the encoding being loaded
+  const ObjectCipher* cipher_ = nullptr;  // version 2 when set
+  std::string salt_;                      // version 2: the segment's salt
 };
 
 }  // namespace arbor

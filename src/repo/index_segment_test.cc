@@ -88,5 +88,94 @@ TEST_F(IndexSegmentTest, TruncatedOrAlteredSegmentsAreCorruption) {
   EXPECT_TRUE(SegmentReader::Open(store_.get(), key).status().Is(StatusCode::kCorruption));
 }
 
+class EncryptedIndexSegmentTest : public IndexSegmentTest {
+ protected:
+  std::string PutSealed(const std::vector<IndexEntry>& entries, std::string* encoded_out = nullptr) {
+    std::string encoded = EncodeIndexSegment(entries, &cipher_);
+    std::string key = format::IndexKey("t/s/", Sha256Of(encoded));
+    EXPECT_TRUE(store_->Put(key, encoded).ok());
+    if (encoded_out != nullptr) *encoded_out = encoded;
+    return key;
+  }
+  ObjectCipher cipher_ =
+      std::move(ObjectCipher::Create(crypto::MasterKeySet::Generate(), std::string(64, 'e'))).value();
+};
+
+// Around the 64-record block boundaries, and a lookup range that spans two blocks.
+TEST_F(EncryptedIndexSegmentTest, FindsEveryEntryAtEveryBlockBoundary) {
+  for (int n : {0, 1, 63, 64, 65, 128, 129, 5000}) {
+    SCOPED_TRACE(n);
+    auto entries = Entries(n);
+    std::string encoded;
+    std::string key = PutSealed(entries, &encoded);
+    EXPECT_EQ(encoded.substr(0, 12), format::Header(format::kIndexMagic, 2));
+    std::vector<std::unique_ptr<SegmentReader>> readers;
+    auto opened = SegmentReader::Open(store_.get(), key, &cipher_);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    readers.push_back(std::move(opened).value());
+    readers.push_back(SegmentReader::FromEntries(store_.get(), key, encoded, &cipher_));
+    for (const auto& reader : readers) {
+      EXPECT_EQ(reader->record_count(), static_cast<uint64_t>(n));
+      for (const auto& e : entries) {
+        auto found = reader->Find(e.id);
+        ASSERT_TRUE(found.ok()) << found.status().ToString();
+        ASSERT_TRUE(found->has_value());
+        EXPECT_EQ((*found)->pack, e.location.pack);
+        EXPECT_EQ((*found)->raw_length, e.location.raw_length);
+      }
+      EXPECT_FALSE(reader->Find(Sha256Of("absent"))->has_value());
+      int visited = 0;
+      ASSERT_TRUE(reader->ForEach([&](const IndexEntry&) { return ++visited, Status::Ok(); }).ok());
+      EXPECT_EQ(visited, n);
+    }
+  }
+}
+
+TEST_F(EncryptedIndexSegmentTest, HoldsNoIdsOrSizesInClear) {
+  auto entries = Entries(200);
+  std::string encoded;
+  PutSealed(entries, &encoded);
+  for (const auto& e : entries) {
+    ASSERT_EQ(encoded.find(e.id.view()), std::string::npos);
+    ASSERT_EQ(encoded.find(e.location.pack.view()), std::string::npos);
+  }
+}
+
+TEST_F(EncryptedIndexSegmentTest, TheOtherFormatOrAnotherKeyIsRefused) {
+  std::string v2 = PutSealed(Entries(100));
+  std::string v1 = PutSegment(Entries(100));
+  EXPECT_TRUE(SegmentReader::Open(store_.get(), v2).status().Is(StatusCode::kUnsupported));
+  EXPECT_TRUE(SegmentReader::Open(store_.get(), v1, &cipher_).status().Is(StatusCode::kCorruption));
+  ObjectCipher other =
+      std::move(ObjectCipher::Create(crypto::MasterKeySet::Generate(), std::string(64, 'e'))).value();
+  EXPECT_TRUE(SegmentReader::Open(store_.get(), v2, &other).status().Is(StatusCode::kCorruption));
+}
+
+// Blocks carry their number and the segment's salt in their AD: swapped blocks, or a
+// block range read from another segment after the reader was opened, do not open.
+TEST_F(EncryptedIndexSegmentTest, ReorderedOrSplicedBlocksFailAuthentication) {
+  std::string encoded;
+  PutSealed(Entries(128), &encoded);
+  constexpr size_t kBlock = 64 * 52 + 28;
+  size_t blocks = encoded.size() - 2 * kBlock;
+  std::string swapped =
+      encoded.substr(0, blocks) + encoded.substr(blocks + kBlock, kBlock) + encoded.substr(blocks, kBlock);
+  std::string key = format::IndexKey("t/s/", Sha256Of(swapped));
+  ASSERT_TRUE(store_->Put(key, swapped).ok());
+  auto r = SegmentReader::Open(store_.get(), key, &cipher_);
+  EXPECT_TRUE(r.status().Is(StatusCode::kCorruption)) << r.status().ToString();
+
+  auto entries = Entries(128);
+  std::string a_bytes, b_bytes;
+  std::string a = PutSealed(entries, &a_bytes);
+  PutSealed(entries, &b_bytes);  // the same records, another salt
+  ASSERT_EQ(a_bytes.size(), b_bytes.size());
+  auto reader = SegmentReader::Open(store_.get(), a, &cipher_);
+  ASSERT_TRUE(reader.ok());
+  ASSERT_TRUE(store_->Put(a, b_bytes).ok());  // replaced behind the reader's back
+  auto found = (*reader)->Find(entries[5].id);
+  EXPECT_TRUE(found.status().Is(StatusCode::kCorruption)) << found.status().ToString();
+}
+
 }  // namespace
 }  // namespace arbor

@@ -26,12 +26,20 @@ la_ssize_t WriteToPack(archive* /*a*/, void* writer, const void* buf, size_t len
 }
 
 constexpr size_t kTrailerRecordSize = 1 + 32 + 4 + 4 + 4;
+constexpr size_t kPackSaltBytes = 16;
 
+std::string PackHeader(const ObjectCipher* cipher, std::string_view salt) {
+  if (cipher == nullptr) return format::Header(format::kPackMagic, format::kPackVersion);
+  return format::Header(format::kPackMagic, format::kEncryptedVersion) + std::string(salt);
+}
 
 }  // namespace
 
-Result<std::unique_ptr<PackWriter>> PackWriter::Create(const std::string& staging_dir) {
+Result<std::unique_ptr<PackWriter>> PackWriter::Create(const std::string& staging_dir,
+                                                       const ObjectCipher* cipher) {
   std::unique_ptr<PackWriter> w(new PackWriter());
+  w->cipher_ = cipher;
+  if (cipher != nullptr) w->salt_ = crypto::RandomBytes(kPackSaltBytes);
   w->path_ = NewStagingPath(staging_dir);
   w->fd_.reset(::open(w->path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!w->fd_.valid()) return Status::FromErrno(errno, "creating pack " + w->path_);
@@ -44,9 +52,7 @@ Result<std::unique_ptr<PackWriter>> PackWriter::Create(const std::string& stagin
   if (archive_write_open(a, w.get(), nullptr, &WriteToPack, nullptr) != ARCHIVE_OK) {
     return Status::Internal(std::string("libarchive: ") + archive_error_string(a));
   }
-  ARBOR_RETURN_IF_ERROR(
-      w->AddMember(format::kPackHeaderMember, format::Header(format::kPackMagic, format::kPackVersion))
-          .status());
+  ARBOR_RETURN_IF_ERROR(w->AddMember(format::kPackHeaderMember, PackHeader(cipher, w->salt_)).status());
   return w;
 }
 
@@ -106,7 +112,12 @@ Status PackWriter::Add(format::BlobType type, const Digest& id, std::string_view
 }
 
 Result<FinishedPack> PackWriter::Finish() {
-  ARBOR_RETURN_IF_ERROR(AddMember(format::kPackTrailerMember, EncodePackTrailer(records_)).status());
+  std::string trailer = EncodePackTrailer(records_);
+  if (cipher_ != nullptr) {
+    trailer = cipher_->master().encryption_key().Seal(trailer,
+                                                      cipher_->AssociatedData(SealedKind::kPackIndex, salt_));
+  }
+  ARBOR_RETURN_IF_ERROR(AddMember(format::kPackTrailerMember, trailer).status());
   if (archive_write_close(A(archive_)) != ARCHIVE_OK) {
     return write_error_.ok() ? Status::IOError("closing pack") : write_error_;
   }
@@ -122,10 +133,10 @@ Result<FinishedPack> PackWriter::Finish() {
   return out;
 }
 
-uint64_t MinPackSize(uint64_t blobs_end, uint64_t blob_count) {
+uint64_t MinPackSize(uint64_t blobs_end, uint64_t blob_count, bool encrypted) {
   constexpr uint64_t kBlock = 512;  // tar: headers and padded member data
   auto padded = [](uint64_t n) { return (n + kBlock - 1) / kBlock * kBlock; };
-  uint64_t trailer = 4 + blob_count * kTrailerRecordSize;
+  uint64_t trailer = 4 + blob_count * kTrailerRecordSize + (encrypted ? crypto::kSealOverhead : 0);
   return padded(blobs_end) + kBlock + padded(trailer) + 2 * kBlock;  // + end-of-archive blocks
 }
 
@@ -196,28 +207,51 @@ Status ReadMembers(std::string_view pack, std::vector<PackMember>* members) {
 
 }  // namespace
 
-Result<std::vector<PackMember>> ReadPackMembers(std::string_view pack) {
+Result<std::vector<PackMember>> ReadPackMembers(std::string_view pack, const ObjectCipher* cipher) {
   std::vector<PackMember> members;
   ARBOR_RETURN_IF_ERROR(ReadMembers(pack, &members));
   if (members.empty() || members.front().name != format::kPackHeaderMember) {
     return Status::Corruption("pack does not start with its header member");
   }
+  const std::string& header = members.front().data;
   ARBOR_RETURN_IF_ERROR(
-      format::CheckHeader(members.front().data, format::kPackMagic, format::kPackVersion, "pack").status());
+      format::CheckHeader(header, format::kPackMagic, format::kEncryptedVersion, "pack").status());
+  uint32_t version = DecodeFixed32(header.data() + format::kPackMagic.size());
+  uint32_t expected = cipher == nullptr ? format::kPackVersion : format::kEncryptedVersion;
+  size_t header_size = format::kHeaderSize + (cipher == nullptr ? 0 : kPackSaltBytes);
+  if (version != expected || header.size() != header_size) {
+    return Status::Corruption("pack has format version " + std::to_string(version) + " in a " +
+                              (cipher == nullptr ? "version-1 (unencrypted)" : "version-2 (encrypted)") +
+                              " repository");
+  }
   return members;
 }
 
-Result<std::vector<PackRecord>> PackRecordsOf(std::string_view pack) {
-  ARBOR_ASSIGN_OR_RETURN(std::vector<PackMember> members, ReadPackMembers(pack));
+Result<std::vector<PackRecord>> PackRecordsOf(std::string_view pack, const ObjectCipher* cipher) {
+  ARBOR_ASSIGN_OR_RETURN(std::vector<PackMember> members, ReadPackMembers(pack, cipher));
   if (members.back().name != format::kPackTrailerMember)
     return Status::Corruption("pack has no trailer member");
-  ARBOR_ASSIGN_OR_RETURN(std::vector<PackRecord> records, DecodePackTrailer(members.back().data));
+  ARBOR_ASSIGN_OR_RETURN(std::vector<PackRecord> records,
+                         OpenPackTrailer(members.front().data, members.back().data, cipher));
   for (const auto& r : records) {
     if (static_cast<uint64_t>(r.offset) + r.length > pack.size()) {
       return Status::Corruption("pack trailer names bytes past the end of the pack");
     }
   }
   return records;
+}
+
+Result<std::vector<PackRecord>> OpenPackTrailer(std::string_view header_member,
+                                                std::string_view trailer_member, const ObjectCipher* cipher) {
+  if (cipher == nullptr) return DecodePackTrailer(trailer_member);
+  if (header_member.size() != format::kHeaderSize + kPackSaltBytes) {
+    return Status::Corruption("pack header member has no salt");
+  }
+  auto opened = cipher->master().encryption_key().Open(
+      trailer_member,
+      cipher->AssociatedData(SealedKind::kPackIndex, header_member.substr(format::kHeaderSize)));
+  if (!opened.ok()) return opened.status().Annotate("pack trailer");
+  return DecodePackTrailer(*opened);
 }
 
 std::vector<PackMember> SalvagePackMembers(std::string_view pack) {

@@ -7,6 +7,11 @@
 //   .arbor-pack-index    the pack's own table of contents (PackRecord list), so an
 //                        index can be rebuilt from the packs alone
 //
+// In an encrypted namespace (format version 2, docs/format/encryption.md "Packs") the
+// header member also holds a random 16-byte pack salt, the blob members are sealed by
+// ObjectCipher::EncodeBlob and named by keyed ids, and the trailer is sealed with the
+// salt in its associated data; the archive stays a plain tar.
+//
 // The pack id is the SHA-256 of the whole archive; the object key is
 // packs/<first two hex digits>/<id>.tar. The index (index_segment.h) records where
 // each blob's bytes start inside the pack so a restore reads one blob with one
@@ -23,6 +28,7 @@
 #include "base/status.h"
 #include "hash/sha256.h"
 #include "repo/format.h"
+#include "repo/object_cipher.h"
 
 namespace arbor {
 
@@ -45,7 +51,10 @@ struct FinishedPack {
 // access to each writer.
 class PackWriter {
  public:
-  static Result<std::unique_ptr<PackWriter>> Create(const std::string& staging_dir);
+  // `cipher` null: a version-1 pack; otherwise a version-2 pack whose trailer `cipher`
+  // seals (it must outlive the writer, and the blobs given to Add must be encoded by it).
+  static Result<std::unique_ptr<PackWriter>> Create(const std::string& staging_dir,
+                                                    const ObjectCipher* cipher = nullptr);
   ~PackWriter();
   PackWriter(const PackWriter&) = delete;
   PackWriter& operator=(const PackWriter&) = delete;
@@ -75,17 +84,26 @@ class PackWriter {
   Status write_error_;
   std::string buffer_;  // bytes counted in written_ but not yet in the file
   std::vector<PackRecord> records_;
+  const ObjectCipher* cipher_ = nullptr;
+  std::string salt_;  // version 2 only
 };
 
 // The smallest size a pack can have whose blobs end at `blobs_end` (the largest
 // offset + length among them) and whose trailer lists at least `blob_count` blobs:
 // every byte after the last blob (its tar padding, the trailer member, the end of the
 // archive) is accounted for. A stored pack shorter than this was truncated.
-uint64_t MinPackSize(uint64_t blobs_end, uint64_t blob_count);
+// `encrypted`: a version-2 pack, whose trailer is sealed (28 bytes more).
+uint64_t MinPackSize(uint64_t blobs_end, uint64_t blob_count, bool encrypted = false);
 
 // Encodes / decodes the trailer member's content.
 std::string EncodePackTrailer(const std::vector<PackRecord>& records);
 Result<std::vector<PackRecord>> DecodePackTrailer(std::string_view data);
+
+// The records of a trailer member's data; for a version-2 pack (`cipher` set) the
+// trailer is opened with the salt from the header member's data. Corruption when it
+// does not decode or open.
+Result<std::vector<PackRecord>> OpenPackTrailer(std::string_view header_member,
+                                                std::string_view trailer_member, const ObjectCipher* cipher);
 
 // One member of a pack as found by reading the archive itself.
 struct PackMember {
@@ -95,11 +113,14 @@ struct PackMember {
 };
 
 // Reads every member of a complete pack held in memory, checking the tar structure
-// and the pack header. Used by `verify --read-data` and index rebuilding.
-Result<std::vector<PackMember>> ReadPackMembers(std::string_view pack);
-// The blobs of a complete pack, from its trailer member, each checked to lie inside
-// the archive. Corruption when the pack or its trailer is damaged.
-Result<std::vector<PackRecord>> PackRecordsOf(std::string_view pack);
+// and the pack header: version 1 when `cipher` is null, else version 2 (a pack of the
+// other format is Corruption: a namespace never mixes them). Used by `verify
+// --read-data` and index rebuilding.
+Result<std::vector<PackMember>> ReadPackMembers(std::string_view pack, const ObjectCipher* cipher = nullptr);
+// The blobs of a complete pack, from its trailer member (opened with `cipher` for a
+// version-2 pack), each checked to lie inside the archive. Corruption when the pack or
+// its trailer is damaged, or the trailer does not open.
+Result<std::vector<PackRecord>> PackRecordsOf(std::string_view pack, const ObjectCipher* cipher = nullptr);
 // Reads the members of a damaged pack up to the damage (no structure checks): what
 // `repair index` salvages from a pack that fails its checksum. The caller checks every
 // blob against its id.

@@ -1,9 +1,9 @@
 #include "repo/pack.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cstdio>
-
-#include <gtest/gtest.h>
 
 #include "base/file_util.h"
 #include "repo/blob_codec.h"
@@ -28,7 +28,8 @@ TEST(PackTest, WritesATarThatTarListsAndOffsetsPointAtBlobs) {
   std::vector<std::string> raws = {"alpha", std::string(100000, 'z'), "", "gamma gamma gamma"};
   for (const auto& raw : raws) {
     ASSERT_TRUE((*w)->Add(format::BlobType::kData, Sha256Of(raw), EncodeBlob(raw, 3),
-                          static_cast<uint32_t>(raw.size())).ok());
+                          static_cast<uint32_t>(raw.size()))
+                    .ok());
   }
   auto done = (*w)->Finish();
   ASSERT_TRUE(done.ok()) << done.status().ToString();
@@ -73,7 +74,8 @@ std::pair<std::string, std::vector<PackRecord>> MakePack(int n, size_t size) {
   for (int i = 0; i < n; ++i) {
     std::string raw = Sha256Of(std::to_string(i)).Hex() + std::string(size, static_cast<char>('a' + i % 26));
     EXPECT_TRUE((*w)->Add(format::BlobType::kData, Sha256Of(raw), EncodeBlob(raw, 0),
-                          static_cast<uint32_t>(raw.size())).ok());
+                          static_cast<uint32_t>(raw.size()))
+                    .ok());
   }
   auto done = (*w)->Finish();
   auto bytes = ReadWholeFile(done->staged_path);
@@ -116,6 +118,87 @@ TEST(PackTest, AbandonedWriterLeavesNoFile) {
   }
   EXPECT_EQ(Shell("ls " + dir), "");
   (void)RemoveAll(dir);
+}
+
+ObjectCipher NewCipher(crypto::MasterKeySet master = crypto::MasterKeySet::Generate()) {
+  return std::move(ObjectCipher::Create(std::move(master), std::string(64, 'c'))).value();
+}
+
+// Writes an encrypted pack of `plains` and returns its bytes.
+std::pair<std::string, std::vector<PackRecord>> MakeEncryptedPack(const ObjectCipher& c,
+                                                                  const std::vector<std::string>& plains) {
+  std::string dir = testing::MakeTempDir("arbor-pack");
+  auto w = PackWriter::Create(dir, &c);
+  EXPECT_TRUE(w.ok());
+  for (const auto& p : plains) {
+    Digest id = c.BlobId(p);
+    EXPECT_TRUE((*w)->Add(format::BlobType::kData, id, c.EncodeBlob(format::BlobType::kData, id, p, 3),
+                          static_cast<uint32_t>(p.size()))
+                    .ok());
+  }
+  auto done = (*w)->Finish();
+  EXPECT_TRUE(done.ok());
+  std::string bytes = ReadWholeFile(done->staged_path).value();
+  (void)RemoveAll(dir);
+  return {bytes, done->records};
+}
+
+TEST(PackTest, EncryptedPacksStayTarListableWithKeyedIdsAndNoPlaintext) {
+  ObjectCipher c = NewCipher();
+  std::string secret = "DISTINCTIVE-PLAINTEXT-" + std::string(5000, 'Q');
+  auto [bytes, records] = MakeEncryptedPack(c, {secret, "second blob"});
+  std::string dir = testing::MakeTempDir("arbor-pack");
+  ASSERT_TRUE(WriteFileAtomic(dir + "/p.tar", bytes).ok());
+  std::string listing = Shell("tar tf " + dir + "/p.tar");
+  (void)RemoveAll(dir);
+  EXPECT_EQ(listing, ".arbor-pack\n" + c.BlobId(secret).Hex() + "\n" + c.BlobId("second blob").Hex() +
+                         "\n.arbor-pack-index\n");
+  EXPECT_EQ(bytes.find("DISTINCTIVE-PLAINTEXT"), std::string::npos);
+  EXPECT_EQ(bytes.find(Sha256Of(secret).Hex()), std::string::npos);
+  EXPECT_EQ(bytes.find(Sha256Of(secret).view()), std::string::npos);
+
+  auto read = PackRecordsOf(bytes, &c);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ(read->size(), 2u);
+  EXPECT_EQ((*read)[0].id, c.BlobId(secret));
+  EXPECT_EQ((*read)[0].raw_length, secret.size());
+  const auto& r = (*read)[0];
+  EXPECT_EQ(*c.DecodeBlob(r.type, r.id, std::string_view(bytes).substr(r.offset, r.length), r.raw_length),
+            secret);
+  uint64_t end = 0;
+  for (const auto& rec : *read) end = std::max<uint64_t>(end, uint64_t{rec.offset} + rec.length);
+  EXPECT_EQ(MinPackSize(end, 2, true), bytes.size());
+  // 11 records: 4 + 45 * 11 = 499 bytes fit one tar block, sealed (+28) they need two.
+  EXPECT_EQ(MinPackSize(0, 11, true), MinPackSize(0, 11, false) + 512);
+}
+
+TEST(PackTest, PacksOfTheOtherFormatOrAnotherKeyAreRefused) {
+  ObjectCipher c = NewCipher();
+  auto [encrypted, records] = MakeEncryptedPack(c, {"a", "b"});
+  EXPECT_TRUE(ReadPackMembers(encrypted).status().Is(StatusCode::kCorruption));  // v2 pack, v1 reader
+  auto [plain, plain_records] = MakePack(2, 100);
+  EXPECT_TRUE(ReadPackMembers(plain, &c).status().Is(StatusCode::kCorruption));  // v1 pack, v2 reader
+  ObjectCipher other = NewCipher();
+  EXPECT_TRUE(PackRecordsOf(encrypted, &other).status().Is(StatusCode::kCorruption));
+}
+
+TEST(PackTest, ATrailerFromAnotherPackOrAFlippedByteDoesNotOpen) {
+  ObjectCipher c = NewCipher();
+  auto [a, ra] = MakeEncryptedPack(c, {"same", "blobs"});
+  auto [b, rb] = MakeEncryptedPack(c, {"same", "blobs"});
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_NE(a, b);  // random nonces and salts: the same blobs give another pack
+  auto members_a = ReadPackMembers(a, &c).value();
+  auto members_b = ReadPackMembers(b, &c).value();
+  // Pack a with pack b's sealed trailer in place of its own (the same length): the salt
+  // in the AD tells them apart.
+  std::string spliced = a;
+  spliced.replace(members_a.back().data_offset, members_a.back().data.size(), members_b.back().data);
+  auto r = PackRecordsOf(spliced, &c);
+  EXPECT_TRUE(r.status().Is(StatusCode::kCorruption)) << r.status().ToString();
+  std::string flipped = a;
+  flipped[members_a.back().data_offset + 20] ^= 0x01;
+  EXPECT_TRUE(PackRecordsOf(flipped, &c).status().Is(StatusCode::kCorruption));
 }
 
 }  // namespace

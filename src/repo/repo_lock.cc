@@ -19,10 +19,10 @@ constexpr auto kRefreshEvery = std::chrono::seconds(60);
 constexpr auto kStaleAfter = std::chrono::minutes(5);
 
 int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
 
 struct LockInfo {
   std::string key;
@@ -37,7 +37,19 @@ bool IsStale(const LockInfo& l) {
   return NowNs() - l.refreshed_ns > std::chrono::duration_cast<std::chrono::nanoseconds>(kStaleAfter).count();
 }
 
-Result<std::vector<LockInfo>> ListLocks(ObjectStore* store, const std::string& prefix) {
+std::string_view LockName(std::string_view key) { return key.substr(key.rfind('/') + 1); }
+
+// The lock's JSON, or an error (which makes the lock count as stale).
+Result<std::string> LockBody(std::string_view data, const std::string& key, const ObjectCipher* cipher) {
+  if (cipher != nullptr)
+    return cipher->OpenObject(data, format::kLockMagic, SealedKind::kLock, LockName(key), "lock " + key);
+  ARBOR_ASSIGN_OR_RETURN(std::string_view body,
+                         format::CheckHeader(data, format::kLockMagic, format::kLockVersion, "lock " + key));
+  return std::string(body);
+}
+
+Result<std::vector<LockInfo>> ListLocks(ObjectStore* store, const std::string& prefix,
+                                        const ObjectCipher* cipher) {
   std::vector<std::string> keys;
   ARBOR_RETURN_IF_ERROR(store->List(format::LocksDir(prefix), [&](const ObjectInfo& info) {
     keys.push_back(info.key);
@@ -49,7 +61,7 @@ Result<std::vector<LockInfo>> ListLocks(ObjectStore* store, const std::string& p
     if (!data.ok()) continue;  // released meanwhile
     LockInfo l;
     l.key = key;
-    auto body = format::CheckHeader(*data, format::kLockMagic, format::kLockVersion, "lock " + key);
+    auto body = LockBody(*data, key, cipher);
     auto j = body.ok() ? nlohmann::json::parse(*body, nullptr, false) : nlohmann::json();
     // Unreadable locks keep refreshed_ns = 0 and so count as stale.
     if (j.is_object() && j.value("refreshed_ns", int64_t{0}) > 0) {
@@ -72,25 +84,30 @@ std::string RandomName() {
 
 }  // namespace
 
-RepoLock::RepoLock(ObjectStore* store, std::string key, LockKind kind)
-    : store_(store), key_(std::move(key)), kind_(kind) {}
+RepoLock::RepoLock(ObjectStore* store, std::string key, LockKind kind, const ObjectCipher* cipher)
+    : store_(store), key_(std::move(key)), kind_(kind), cipher_(cipher) {}
 
 Status RepoLock::Write() {
   nlohmann::json j = {{"kind", kind_ == LockKind::kExclusive ? "exclusive" : "shared"},
                       {"host", HostName()},
                       {"pid", static_cast<int64_t>(::getpid())},
                       {"refreshed_ns", NowNs()}};
+  if (cipher_ != nullptr) {
+    return store_->Put(key_,
+                       cipher_->SealObject(format::kLockMagic, SealedKind::kLock, LockName(key_), j.dump()));
+  }
   return store_->Put(key_, format::Header(format::kLockMagic, format::kLockVersion) + j.dump());
 }
 
-Result<std::unique_ptr<RepoLock>> RepoLock::Acquire(ObjectStore* store, const std::string& prefix, LockKind kind,
-                                                    std::chrono::seconds wait) {
+Result<std::unique_ptr<RepoLock>> RepoLock::Acquire(ObjectStore* store, const std::string& prefix,
+                                                    LockKind kind, std::chrono::seconds wait,
+                                                    const ObjectCipher* cipher) {
   auto deadline = std::chrono::steady_clock::now() + wait;
   std::mt19937 rng(std::random_device{}());
   while (true) {
-    std::unique_ptr<RepoLock> lock(new RepoLock(store, format::LockKey(prefix, RandomName()), kind));
+    std::unique_ptr<RepoLock> lock(new RepoLock(store, format::LockKey(prefix, RandomName()), kind, cipher));
     ARBOR_RETURN_IF_ERROR(lock->Write());
-    ARBOR_ASSIGN_OR_RETURN(auto locks, ListLocks(store, prefix));
+    ARBOR_ASSIGN_OR_RETURN(auto locks, ListLocks(store, prefix, cipher));
     std::string conflict;
     for (const auto& l : locks) {
       if (l.key == lock->key_ || IsStale(l)) continue;
@@ -132,8 +149,8 @@ RepoLock::~RepoLock() {
   if (!key_.empty()) (void)store_->Delete(key_);
 }
 
-Result<int> RepoLock::RemoveStale(ObjectStore* store, const std::string& prefix) {
-  ARBOR_ASSIGN_OR_RETURN(auto locks, ListLocks(store, prefix));
+Result<int> RepoLock::RemoveStale(ObjectStore* store, const std::string& prefix, const ObjectCipher* cipher) {
+  ARBOR_ASSIGN_OR_RETURN(auto locks, ListLocks(store, prefix, cipher));
   int removed = 0;
   for (const auto& l : locks) {
     if (IsStale(l)) {

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "base/status.h"
+#include "repo/object_cipher.h"
 #include "store/object_store.h"
 
 namespace arbor {
@@ -23,25 +24,31 @@ enum class LockKind { kShared, kExclusive };
 
 class RepoLock {
  public:
-  // Busy when a conflicting lock is held; waits up to `wait` retrying first.
-  static Result<std::unique_ptr<RepoLock>> Acquire(ObjectStore* store, const std::string& prefix, LockKind kind,
-                                                   std::chrono::seconds wait);
+  // Busy when a conflicting lock is held; waits up to `wait` retrying first. In an
+  // encrypted namespace `cipher` seals the lock object (AD: lock, repo id, lock name) and
+  // opens the others'; it must outlive the lock.
+  static Result<std::unique_ptr<RepoLock>> Acquire(ObjectStore* store, const std::string& prefix,
+                                                   LockKind kind, std::chrono::seconds wait,
+                                                   const ObjectCipher* cipher = nullptr);
   ~RepoLock();  // removes the lock object
   RepoLock(const RepoLock&) = delete;
   RepoLock& operator=(const RepoLock&) = delete;
 
   // Deletes stale locks (dead local processes, or not refreshed in time); returns
   // how many were removed.
-  static Result<int> RemoveStale(ObjectStore* store, const std::string& prefix);
+  // (A lock that does not open with `cipher` counts as stale, like any unreadable lock.)
+  static Result<int> RemoveStale(ObjectStore* store, const std::string& prefix,
+                                 const ObjectCipher* cipher = nullptr);
 
  private:
-  RepoLock(ObjectStore* store, std::string key, LockKind kind);
+  RepoLock(ObjectStore* store, std::string key, LockKind kind, const ObjectCipher* cipher);
   Status Write();
   void RefreshLoop();
 
   ObjectStore* store_;
   std::string key_;
   LockKind kind_;
+  const ObjectCipher* cipher_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;

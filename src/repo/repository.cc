@@ -5,32 +5,73 @@
 
 #include "repo/blob_codec.h"
 #include "repo/format.h"
+#include "repo/key_store.h"
 #include "repo/tree_codec.h"
 
 namespace arbor {
 
-Repository::Repository(std::unique_ptr<ObjectStore> store, std::string prefix, RepoConfig config)
+Repository::Repository(std::unique_ptr<ObjectStore> store, std::string prefix, RepoConfig config,
+                       std::unique_ptr<ObjectCipher> cipher)
     : store_(std::move(store)),
       prefix_(std::move(prefix)),
       config_(std::move(config)),
+      cipher_(std::move(cipher)),
       chunker_(config_.chunker) {}
+
+namespace {
+
+Result<std::unique_ptr<ObjectCipher>> MakeCipher(crypto::MasterKeySet master, std::string_view repo_id) {
+  ARBOR_ASSIGN_OR_RETURN(ObjectCipher cipher, ObjectCipher::Create(std::move(master), repo_id));
+  return std::make_unique<ObjectCipher>(std::move(cipher));
+}
+
+// A version-2 snapshot seals the version-1 snapshot's body (the FlatBuffer after the header).
+std::string SnapshotBody(std::string_view v1) { return std::string(v1.substr(format::kHeaderSize)); }
+
+}  // namespace
+
+Digest Repository::BlobId(std::string_view plaintext) const {
+  return cipher_ ? cipher_->BlobId(plaintext) : Sha256Of(plaintext);
+}
 
 Repository::~Repository() = default;
 
 Result<std::unique_ptr<Repository>> Repository::Init(std::unique_ptr<ObjectStore> store,
                                                      std::string_view tenant, std::string_view share,
-                                                     const RepoConfig& config) {
+                                                     const RepoConfig& config,
+                                                     const crypto::Credential* credential,
+                                                     const crypto::KdfParams& kdf) {
   std::string prefix = format::Prefix(tenant, share);
   auto existing = store->Stat(format::ConfigKey(prefix));
   if (existing.ok()) {
     return Status::AlreadyExists("a repository already exists at " + store->Describe() + " for " + prefix);
   }
-  ARBOR_RETURN_IF_ERROR(store->Put(format::ConfigKey(prefix), config.Encode()));
-  return Open(std::move(store), tenant, share);
+  if (credential == nullptr) {
+    ARBOR_RETURN_IF_ERROR(store->Put(format::ConfigKey(prefix), config.Encode()));
+    return Open(std::move(store), tenant, share);
+  }
+  // Key objects without a config were left by an init killed before it wrote the config
+  // (the config is written last, so nothing can be stored under them): remove them, or
+  // an old key with the same password could open a master key set that no config uses.
+  ARBOR_ASSIGN_OR_RETURN(auto leftovers, ListKeyObjects(store.get(), prefix));
+  for (const auto& k : leftovers) ARBOR_RETURN_IF_ERROR(store->Delete(format::KeyObjectKey(prefix, k.name)));
+  crypto::MasterKeySet master = crypto::MasterKeySet::Generate();
+  ARBOR_ASSIGN_OR_RETURN(crypto::KeyObject key, NewKeyObject(master, *credential, kdf));
+  ARBOR_RETURN_IF_ERROR(AddKeyObject(store.get(), prefix, key).status());
+  RepoConfig sealed = config;
+  sealed.encryption = std::string(RepoConfig::kAes256Gcm);
+  ARBOR_RETURN_IF_ERROR(store->Put(format::ConfigKey(prefix), sealed.EncodeSealed(master.encryption_key())));
+  // Not Open(): that would run the KDF a second time.
+  ARBOR_ASSIGN_OR_RETURN(auto cipher, MakeCipher(std::move(master), sealed.id));
+  std::unique_ptr<Repository> repo(
+      new Repository(std::move(store), prefix, std::move(sealed), std::move(cipher)));
+  ARBOR_RETURN_IF_ERROR(repo->ReloadIndex());
+  return repo;
 }
 
 Result<std::unique_ptr<Repository>> Repository::Open(std::unique_ptr<ObjectStore> store,
-                                                     std::string_view tenant, std::string_view share) {
+                                                     std::string_view tenant, std::string_view share,
+                                                     const crypto::Credential* credential) {
   std::string prefix = format::Prefix(tenant, share);
   auto raw = store->Get(format::ConfigKey(prefix));
   if (!raw.ok()) {
@@ -40,9 +81,29 @@ Result<std::unique_ptr<Repository>> Repository::Open(std::unique_ptr<ObjectStore
     }
     return raw.status();
   }
-  auto config = RepoConfig::Decode(*raw);
-  if (!config.ok()) return config.status().Annotate("config of " + store->Describe() + "/" + prefix);
-  std::unique_ptr<Repository> repo(new Repository(std::move(store), prefix, std::move(config).value()));
+  std::string where = "config of " + store->Describe() + "/" + prefix;
+  auto version = RepoConfig::Version(*raw);
+  if (!version.ok()) return version.status().Annotate(where);
+  if (*version == format::kConfigVersion) {
+    ARBOR_RETURN_IF_ERROR(CheckConfigMatchesKeys(store.get(), prefix, *version));
+    auto config = RepoConfig::Decode(*raw);
+    if (!config.ok()) return config.status().Annotate(where);
+    std::unique_ptr<Repository> repo(
+        new Repository(std::move(store), prefix, std::move(config).value(), nullptr));
+    ARBOR_RETURN_IF_ERROR(repo->ReloadIndex());
+    return repo;
+  }
+  if (credential == nullptr) {
+    return Status::PermissionDenied("the repository at " + store->Describe() + " for " + prefix +
+                                    " is encrypted: a password or key file is needed");
+  }
+  ARBOR_ASSIGN_OR_RETURN(auto opened, OpenNamespaceKey(store.get(), prefix, *credential));
+  auto config = RepoConfig::DecodeSealed(*raw, opened.master.encryption_key());
+  if (!config.ok()) return config.status().Annotate(where);
+  ARBOR_ASSIGN_OR_RETURN(auto cipher, MakeCipher(std::move(opened.master), config->id));
+  std::unique_ptr<Repository> repo(
+      new Repository(std::move(store), prefix, std::move(config).value(), std::move(cipher)));
+  for (const auto& bad : opened.malformed) repo->Warn(bad.message() + " (skipped)");
   ARBOR_RETURN_IF_ERROR(repo->ReloadIndex());
   return repo;
 }
@@ -52,7 +113,7 @@ Result<std::unique_ptr<PackWriter>> Repository::AppendToPack(format::BlobType ty
   PackSlot& slot = SlotFor(type);
   std::lock_guard lock(slot.mu);
   if (!slot.writer) {
-    ARBOR_ASSIGN_OR_RETURN(slot.writer, PackWriter::Create(store_->StagingDir()));
+    ARBOR_ASSIGN_OR_RETURN(slot.writer, PackWriter::Create(store_->StagingDir(), cipher_.get()));
   }
   ARBOR_RETURN_IF_ERROR(slot.writer->Add(type, id, encoded, raw_length));
   std::unique_ptr<PackWriter> full;
@@ -63,7 +124,8 @@ Result<std::unique_ptr<PackWriter>> Repository::AppendToPack(format::BlobType ty
 Result<bool> Repository::StoreBlob(format::BlobType type, const Digest& id, std::string_view raw) {
   ARBOR_ASSIGN_OR_RETURN(bool reserved, index_->Reserve(id));
   if (!reserved) return false;
-  std::string encoded = EncodeBlob(raw, config_.compression_level);
+  std::string encoded = cipher_ ? cipher_->EncodeBlob(type, id, raw, config_.compression_level)
+                                : EncodeBlob(raw, config_.compression_level);
   auto full = AppendToPack(type, id, encoded, static_cast<uint32_t>(raw.size()));
   if (!full.ok()) {
     index_->Release(id);
@@ -95,7 +157,7 @@ Status Repository::UploadPack(std::unique_ptr<PackWriter> writer) {
 
 Result<Digest> Repository::StoreTree(const std::vector<Node>& nodes) {
   ARBOR_ASSIGN_OR_RETURN(std::string encoded, EncodeTree(nodes));
-  Digest id = Sha256Of(encoded);
+  Digest id = BlobId(encoded);
   ARBOR_RETURN_IF_ERROR(StoreBlob(format::BlobType::kTree, id, encoded).status());
   return id;
 }
@@ -131,6 +193,12 @@ Result<std::string> Repository::LoadBlob(const Digest& id) {
   if (stored->size() != loc->length) {
     return Status::Corruption("pack " + loc->pack.Hex() + " is truncated at blob " + id.Hex());
   }
+  if (cipher_) {
+    // Authenticated against its kind and keyed id, then checked against the id.
+    auto raw = cipher_->DecodeBlob(loc->type, id, *stored, loc->raw_length);
+    if (!raw.ok()) return raw.status().Annotate("in pack " + loc->pack.Hex());
+    return raw;
+  }
   auto raw = DecodeBlob(*stored, loc->raw_length);
   if (!raw.ok()) return raw.status().Annotate("blob " + id.Hex() + " in pack " + loc->pack.Hex());
   if (Sha256Of(*raw) != id) {
@@ -148,6 +216,9 @@ Result<std::vector<Node>> Repository::LoadTree(const Digest& id) {
 
 Result<Digest> Repository::SaveSnapshot(Snapshot* snapshot) {
   std::string encoded = snapshot->Encode();
+  if (cipher_) {
+    encoded = cipher_->SealObject(format::kSnapshotMagic, SealedKind::kSnapshot, "", SnapshotBody(encoded));
+  }
   snapshot->id = Sha256Of(encoded);
   ARBOR_RETURN_IF_ERROR(store_->Put(format::SnapshotKey(prefix_, snapshot->id), encoded));
   return snapshot->id;
@@ -182,7 +253,16 @@ Result<std::vector<Snapshot>> Repository::ListSnapshots(std::vector<DamagedObjec
       report(key, "its content does not match its name");
       continue;
     }
-    auto snap = Snapshot::Decode(*raw);
+    std::string plain = std::move(raw).value();
+    if (cipher_) {
+      auto body = cipher_->OpenObject(plain, format::kSnapshotMagic, SealedKind::kSnapshot, "", "snapshot");
+      if (!body.ok()) {
+        report(key, body.status().message());
+        continue;
+      }
+      plain = format::Header(format::kSnapshotMagic, format::kSnapshotVersion) + *body;
+    }
+    auto snap = Snapshot::Decode(plain);
     if (!snap.ok()) {
       report(key, snap.status().message());
       continue;
@@ -265,13 +345,13 @@ std::vector<std::string> Repository::TakeWarnings() {
 }
 
 Result<std::unique_ptr<RepoLock>> Repository::Lock(LockKind kind, std::chrono::seconds wait) {
-  ARBOR_ASSIGN_OR_RETURN(auto lock, RepoLock::Acquire(store_.get(), prefix_, kind, wait));
+  ARBOR_ASSIGN_OR_RETURN(auto lock, RepoLock::Acquire(store_.get(), prefix_, kind, wait, cipher_.get()));
   ARBOR_RETURN_IF_ERROR(ReloadIndex());
   return lock;
 }
 
 Status Repository::ReloadIndex() {
-  ARBOR_ASSIGN_OR_RETURN(index_, BlobIndex::Load(store_.get(), prefix_));
+  ARBOR_ASSIGN_OR_RETURN(index_, BlobIndex::Load(store_.get(), prefix_, cipher_.get()));
   for (const auto& d : index_->damaged_segments()) {
     Warn("index segment " + d.key + " is damaged (" + d.problem + "); " +
          std::to_string(index_->recovered_packs()) +

@@ -19,10 +19,12 @@
 
 #include "base/status.h"
 #include "chunking/fastcdc.h"
+#include "crypto/key_object.h"
 #include "repo/blob_index.h"
 #include "repo/config.h"
 #include "repo/damage.h"
 #include "repo/node.h"
+#include "repo/object_cipher.h"
 #include "repo/pack.h"
 #include "repo/repo_lock.h"
 #include "repo/snapshot.h"
@@ -39,13 +41,21 @@ struct RepoCounters {
 
 class Repository {
  public:
-  // AlreadyExists when the namespace already has a config.
-  static Result<std::unique_ptr<Repository>> Init(std::unique_ptr<ObjectStore> store, std::string_view tenant,
-                                                  std::string_view share, const RepoConfig& config);
+  // AlreadyExists when the namespace already has a config. Without `credential` the
+  // namespace is version 1 (unencrypted, as every repository before encryption); with
+  // one it is version 2 (docs/format/encryption.md): a new master key set, one key object
+  // for `credential` (a passphrase derives its key with `kdf`), then the sealed config.
+  static Result<std::unique_ptr<Repository>> Init(
+      std::unique_ptr<ObjectStore> store, std::string_view tenant, std::string_view share,
+      const RepoConfig& config, const crypto::Credential* credential = nullptr,
+      const crypto::KdfParams& kdf = crypto::KdfParams::Default());
   // NotFound when there is no config (no repository); Corruption/Unsupported when it
-  // cannot be read.
+  // cannot be read. An encrypted namespace needs `credential`: PermissionDenied without
+  // one or when it opens no key object, InvalidArgument for an empty password,
+  // Corruption for a config that does not open or a version-1 config beside key objects.
   static Result<std::unique_ptr<Repository>> Open(std::unique_ptr<ObjectStore> store, std::string_view tenant,
-                                                  std::string_view share);
+                                                  std::string_view share,
+                                                  const crypto::Credential* credential = nullptr);
   ~Repository();
 
   const RepoConfig& config() const { return config_; }
@@ -54,6 +64,13 @@ class Repository {
   const std::string& prefix() const { return prefix_; }
   BlobIndex& index() { return *index_; }
   const RepoCounters& counters() const { return counters_; }
+  // Null for a version-1 (unencrypted) namespace.
+  const ObjectCipher* cipher() const { return cipher_.get(); }
+
+  // The id a blob with this plaintext has here: SHA-256 (version 1) or HMAC-SHA-256
+  // under the namespace's id key (version 2). Every caller that stores or checks a blob
+  // must use this, never Sha256Of.
+  Digest BlobId(std::string_view plaintext) const;
 
   // Stores `raw` under `id` (its SHA-256) unless the repository already has it.
   // Returns true when it was added.
@@ -107,7 +124,8 @@ class Repository {
   Status ReloadIndex();
 
  private:
-  Repository(std::unique_ptr<ObjectStore> store, std::string prefix, RepoConfig config);
+  Repository(std::unique_ptr<ObjectStore> store, std::string prefix, RepoConfig config,
+             std::unique_ptr<ObjectCipher> cipher);
   struct PackSlot {
     std::mutex mu;
     std::unique_ptr<PackWriter> writer;
@@ -124,6 +142,7 @@ class Repository {
   std::unique_ptr<ObjectStore> store_;
   const std::string prefix_;
   const RepoConfig config_;
+  const std::unique_ptr<ObjectCipher> cipher_;  // before index_: the index refers to it
   const Chunker chunker_;
   std::unique_ptr<BlobIndex> index_;
   PackSlot data_slot_;

@@ -2,9 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "base/file_util.h"
+#include "base/hex.h"
+#include "repo/key_store.h"
 #include "store/open_store.h"
 #include "support/temp_dir.h"
+#include "support/test_keys.h"
 
 namespace arbor {
 namespace {
@@ -107,6 +112,161 @@ TEST_F(RepositoryTest, ExclusiveLockExcludesSharedAndDeadOwnersAreStale) {
                           R"(","pid":99999999,"refreshed_ns":9000000000000000000})")
                   .ok());
   EXPECT_TRUE(repo->Lock(LockKind::kShared, std::chrono::seconds(0)).ok());
+}
+
+using testing::FastKdf;
+crypto::Credential Pass(std::string s) { return testing::Passphrase(std::move(s)); }
+
+class EncryptedRepositoryTest : public RepositoryTest {
+ protected:
+  std::unique_ptr<Repository> InitEncrypted(const std::string& tenant = "default") {
+    crypto::Credential pass = Pass("correct horse");
+    auto r = Repository::Init(Store(), tenant, "default", RepoConfig::NewRandom(), &pass, FastKdf());
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return std::move(r).value();
+  }
+  Result<std::unique_ptr<Repository>> OpenWith(const std::string& password) {
+    crypto::Credential pass = Pass(password);
+    return Repository::Open(Store(), "default", "default", &pass);
+  }
+  // Stores `plain` as the content of one file `name` and a snapshot of it with `paths`.
+  Snapshot StoreFileSnapshot(Repository* repo, const std::string& plain, const std::string& name,
+                             std::vector<std::string> paths) {
+    Digest id = repo->BlobId(plain);
+    EXPECT_TRUE(repo->StoreBlob(format::BlobType::kData, id, plain).ok());
+    Node n;
+    n.name = name;
+    n.content = {id};
+    auto tree = repo->StoreTree({n});
+    EXPECT_TRUE(tree.ok());
+    EXPECT_TRUE(repo->Flush().ok());
+    Snapshot snap;
+    snap.tree = tree.ok() ? *tree : Digest();
+    snap.time_ns = 5;
+    snap.paths = std::move(paths);
+    EXPECT_TRUE(repo->SaveSnapshot(&snap).ok());
+    return snap;
+  }
+  // Every file of the store, whole.
+  std::vector<std::pair<std::string, std::string>> AllObjects() {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir_)) {
+      if (e.is_regular_file()) out.emplace_back(e.path().string(), ReadWholeFile(e.path().string()).value());
+    }
+    return out;
+  }
+};
+
+// Blobs, trees, snapshots, index and locks written and read back through the
+// encryption layer, after a reopen with the password.
+TEST_F(EncryptedRepositoryTest, StoresAndReadsEverythingAfterReopenWithThePassword) {
+  auto repo = InitEncrypted();
+  EXPECT_NE(repo->cipher(), nullptr);
+  std::string big(3 << 20, 'q');
+  Digest id = repo->BlobId(big);
+  EXPECT_NE(id, Sha256Of(big));
+  Snapshot snap = StoreFileSnapshot(repo.get(), big, "f", {"/data"});
+  EXPECT_FALSE(*repo->StoreBlob(format::BlobType::kData, id, big));  // dedup by keyed id
+
+  auto reopened = OpenWith("correct horse");
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  EXPECT_EQ((*reopened)->config().id, repo->config().id);
+  EXPECT_EQ((*reopened)->config().chunker.seed, repo->config().chunker.seed);
+  EXPECT_EQ(*(*reopened)->LoadBlob(id), big);
+  EXPECT_EQ((*reopened)->LoadTree(snap.tree)->front().content.front(), id);
+  auto latest = (*reopened)->FindSnapshot("latest");
+  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+  EXPECT_EQ(latest->id, snap.id);
+  EXPECT_EQ(latest->paths, std::vector<std::string>{"/data"});
+}
+
+TEST_F(EncryptedRepositoryTest, WrongMissingOrEmptyPasswordIsRefusedAndWritesNothing) {
+  InitEncrypted();
+  auto before = AllObjects();
+  EXPECT_TRUE(OpenWith("wrong").status().Is(StatusCode::kPermissionDenied));
+  EXPECT_TRUE(OpenWith("").status().Is(StatusCode::kInvalidArgument));
+  auto none = Repository::Open(Store(), "default", "default");
+  EXPECT_TRUE(none.status().Is(StatusCode::kPermissionDenied)) << none.status().ToString();
+  EXPECT_NE(none.status().message().find("encrypted"), std::string::npos);
+  EXPECT_EQ(AllObjects(), before);
+}
+
+TEST_F(EncryptedRepositoryTest, ACorruptOrTruncatedConfigIsAClearError) {
+  InitEncrypted();
+  std::string config_path = dir_ + "/default/default/config";
+  std::string config = ReadWholeFile(config_path).value();
+  ASSERT_TRUE(WriteFileAtomic(config_path, config.substr(0, config.size() - 5)).ok());
+  auto r = OpenWith("correct horse");
+  EXPECT_TRUE(r.status().Is(StatusCode::kCorruption)) << r.status().ToString();
+  // Replacing the encrypted config by an unencrypted one is a downgrade, refused.
+  ASSERT_TRUE(WriteFileAtomic(config_path, RepoConfig::NewRandom().Encode()).ok());
+  auto downgraded = Repository::Open(Store(), "default", "default");
+  EXPECT_TRUE(downgraded.status().Is(StatusCode::kCorruption)) << downgraded.status().ToString();
+}
+
+// The issue's known-plaintext test at the repository level: a distinctive 1 MiB pattern
+// and a distinctive name are nowhere in the store, nor the file's SHA-256.
+TEST_F(EncryptedRepositoryTest, NoObjectHoldsKnownPlaintextNamesOrHashes) {
+  auto repo = InitEncrypted();
+  std::string pattern;
+  while (pattern.size() < (1 << 20))
+    pattern += "ARBOR-KNOWN-PLAINTEXT-" + std::to_string(pattern.size()) + ";";
+  pattern.resize(1 << 20);
+  StoreFileSnapshot(repo.get(), pattern, "distinctive-file-name-4711.txt", {"/distinctive-directory-0815"});
+  auto lock = repo->Lock(LockKind::kShared, std::chrono::seconds(0));
+  ASSERT_TRUE(lock.ok());
+
+  Digest sha = Sha256Of(pattern);
+  auto objects = AllObjects();
+  EXPECT_GE(objects.size(), 6u);  // key, config, 2 packs, index segment, snapshot, lock
+  for (const auto& [path, bytes] : objects) {
+    EXPECT_EQ(bytes.find("ARBOR-KNOWN-PLAINTEXT"), std::string::npos) << path;
+    EXPECT_EQ(bytes.find("distinctive-file-name-4711"), std::string::npos) << path;
+    EXPECT_EQ(bytes.find("distinctive-directory-0815"), std::string::npos) << path;
+    EXPECT_EQ(bytes.find(sha.view()), std::string::npos) << path;
+    EXPECT_EQ(bytes.find(sha.Hex()), std::string::npos) << path;
+    EXPECT_EQ(path.find(sha.Hex()), std::string::npos) << path;
+  }
+}
+
+TEST_F(EncryptedRepositoryTest, LocksAreSealedAndStillExcludeEachOther) {
+  auto repo = InitEncrypted();
+  auto shared = repo->Lock(LockKind::kShared, std::chrono::seconds(0));
+  ASSERT_TRUE(shared.ok());
+  // If the sealed lock could not be read it would count as stale and not exclude.
+  EXPECT_TRUE(repo->Lock(LockKind::kExclusive, std::chrono::seconds(0)).status().Is(StatusCode::kBusy));
+  for (const auto& [path, bytes] : AllObjects()) {
+    if (path.find("/locks/") == std::string::npos) continue;
+    EXPECT_EQ(bytes.substr(0, 12), format::Header(format::kLockMagic, 2));
+    EXPECT_EQ(bytes.find("refreshed_ns"), std::string::npos);
+  }
+}
+
+TEST_F(EncryptedRepositoryTest, TwoTenantsGetDifferentIdsAndCannotReadEachOther) {
+  auto a = InitEncrypted("tenant-a");
+  auto b = InitEncrypted("tenant-b");  // even with the same password
+  EXPECT_NE(a->BlobId("the same file"), b->BlobId("the same file"));
+  Digest id = a->BlobId("the same file");
+  ASSERT_TRUE(a->StoreBlob(format::BlobType::kData, id, "the same file").ok());
+  ASSERT_TRUE(a->Flush().ok());
+  // b's keys do not open a's pack members, even when told exactly where they are.
+  auto loc = a->index().Find(id);
+  ASSERT_TRUE(loc.ok() && loc->has_value());
+  auto stored = a->store()->Get(format::PackKey(a->prefix(), (*loc)->pack), (*loc)->offset, (*loc)->length);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_FALSE(b->cipher()->DecodeBlob(format::BlobType::kData, id, *stored, (*loc)->raw_length).ok());
+}
+
+// An init killed after its key object but before its config leaves a key that no data
+// depends on; the rerun removes it, so only the new key set opens the namespace.
+TEST_F(EncryptedRepositoryTest, AnInitKilledBeforeItsConfigIsRedoneCleanly) {
+  auto store = Store();
+  crypto::MasterKeySet orphan = crypto::MasterKeySet::Generate();
+  auto key = NewKeyObject(orphan, Pass("correct horse"), FastKdf());
+  ASSERT_TRUE(AddKeyObject(store.get(), "default/default/", *key).ok());
+  auto repo = InitEncrypted();
+  EXPECT_EQ(ListKeyObjects(repo->store(), repo->prefix())->size(), 1u);
+  EXPECT_TRUE(OpenWith("correct horse").ok());
 }
 
 }  // namespace

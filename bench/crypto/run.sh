@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Encryption primitives, per core, beside OpenSSL's own figures on this machine:
+#   arbor's AES-256-GCM seal/open and keyed-id HMAC-SHA-256 (bench/crypto/crypto_bench.cc)
+#   openssl speed -evp aes-256-gcm        (bulk GCM, in place, no per-op init or tag)
+#   openssl speed -aead -evp aes-256-gcm  (per op: init, AD, encrypt, tag: like a seal)
+#   openssl speed -evp sha256 / -hmac sha256
+# at 4 KiB (small files), 64 KiB and 1 MiB (the average chunk); then the default
+# Argon2id parameters' time. All rates are per second of CPU time of one thread
+# (openssl speed divides by user CPU time too), so a shared machine changes them less.
+#
+#   bench/crypto/run.sh [SECONDS_PER_CASE]    (default 1)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+SECONDS_PER_CASE=${1:-1}
+
+if [ ! -x "$BUILD/bench/crypto/crypto_bench" ]; then
+  cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DARBOR_WERROR=ON >/dev/null
+  cmake --build "$BUILD" -j2 --target crypto_bench >/dev/null
+fi
+
+echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores," \
+  "load $(cut -d' ' -f1-3 /proc/loadavg); $(openssl version)"
+echo "== arbor (one thread)"
+"$BUILD/bench/crypto/crypto_bench" "$SECONDS_PER_CASE"
+
+echo "== openssl speed (one thread; 1000s of bytes per second of CPU time)"
+for bytes in 4096 65536 1048576; do
+  for args in "-evp aes-256-gcm" "-aead -evp aes-256-gcm" "-evp sha256" "-hmac sha256"; do
+    # shellcheck disable=SC2086
+    rate=$(openssl speed -seconds "$SECONDS_PER_CASE" -bytes "$bytes" $args 2>/dev/null | tail -1 |
+      awk '{print $NF}')
+    printf '%-28s %8s B  %s\n' "openssl speed $args" "$bytes" "$rate"
+  done
+done
