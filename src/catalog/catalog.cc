@@ -29,8 +29,9 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(std::string_view url, CatalogOpti
   if (db.status().Is(StatusCode::kCorruption)) {
     // The catalog is the only copy of its tenants, shares and tokens: arbor never replaces
     // a file that is not one, not even an empty one.
-    return Status::Corruption("opening catalog " + RedactUrl(url) + ": " + db.status().message() +
-                              "; left untouched: restore it from a backup, or move it away to start a new,"
+    return Status::Corruption("opening catalog " + RedactUrl(url) +
+                              ": not an SQLite database, or a damaged one (" + db.status().message() +
+                              "); left untouched: restore it from a backup, or move it away to start a new,"
                               " empty catalog (without its tenants, shares and tokens)");
   }
   if (!db.ok()) return db.status().Annotate("opening catalog " + RedactUrl(url));

@@ -37,9 +37,7 @@ Status FromSqlite(int extended_code, std::string_view engine_message, std::strin
   switch (extended_code & 0xff) {
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:
-      return Status::Corruption(std::string(what) + (what.empty() ? "" : ": ") +
-                                "not an SQLite database, or a damaged one (" + FirstLine(engine_message) +
-                                ")");
+      return Status::Corruption(msg);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return Status::Busy(msg);

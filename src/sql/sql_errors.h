@@ -7,7 +7,8 @@
 //   Busy             SQLite: the database is locked beyond the busy timeout
 //   Unavailable      Postgres: lost connection, serialization failure, deadlock, lock
 //                    timeout, shutdown, out of resources: worth a retry
-//   Corruption       SQLite: the file is not a database, or a damaged one
+//   Corruption       SQLite: the file is not a database, or a damaged one (the caller,
+//                    which knows what the file holds, says what to do about it)
 //   NoSpace          SQLite: the disk is full
 //   IOError          anything else
 // Messages name the operation (`what`) and carry the engine's own first line of

@@ -23,7 +23,7 @@ TEST(SqlErrorsTest, SqliteCodes) {
   EXPECT_TRUE(FromSqlite(SQLITE_IOERR_WRITE, "disk I/O error", "").Is(StatusCode::kIOError));
   Status notadb = FromSqlite(SQLITE_NOTADB, "file is not a database", "open x.db");
   EXPECT_TRUE(notadb.Is(StatusCode::kCorruption));
-  EXPECT_EQ(notadb.message(), "open x.db: not an SQLite database, or a damaged one (file is not a database)");
+  EXPECT_EQ(notadb.message(), "sqlite open x.db: file is not a database");
   EXPECT_TRUE(FromSqlite(SQLITE_CORRUPT, "database disk image is malformed", "").Is(StatusCode::kCorruption));
   EXPECT_EQ(FromSqlite(SQLITE_BUSY, "database is locked", "save").message(),
             "sqlite save: database is locked");
