@@ -87,7 +87,7 @@ expect_stderr "repair index"
 reset_repo
 
 step "a truncated snapshot object: the other snapshot restores, forget works, verify names it"
-snapobj=$(ls "$NS"/snapshots/* | while read -r f; do [[ $(basename "$f") == "$first"* ]] && echo "$f"; done)
+snapobj=$(for f in "$NS"/snapshots/*; do if [[ $(basename "$f") == "$first"* ]]; then echo "$f"; fi; done)
 [[ -n "$snapobj" ]] || fail "first snapshot object not found"
 truncate -s 20 "$snapobj"
 expect_exit 0 "$ARBOR" snapshots
