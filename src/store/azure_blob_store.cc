@@ -247,7 +247,7 @@ Status AzureBlobStore::PutBlocks(std::string_view key, const std::string& blob, 
   commit.what =
       "committing " + std::to_string(count) + " blocks of " + std::string(key) + " in " + Describe();
   Status st = Call(Op::kPutBlockList, commit).status();
-  if (azure::ServiceErrorCodeOf(st) == "InvalidBlockList") {
+  if (st.service_code() == "InvalidBlockList") {
     // Another upload of this key committed first and discarded our blocks: send again.
     return Status::Unavailable(st.message() +
                                "; a concurrent upload of the same object discarded its blocks");
