@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
   RegisterPrune(app, g, &exit_code);
   RegisterStats(app, g, &exit_code);
   RegisterRepair(app, g, &exit_code);
+  RegisterCopy(app, g, &exit_code);
   RegisterFind(app, g, &exit_code);
   RegisterDu(app, g, &exit_code);
   RegisterChanges(app, g, &exit_code);
