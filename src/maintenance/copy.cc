@@ -60,10 +60,9 @@ class Copier {
       Digest tree = stack.back();
       stack.pop_back();
       if (!seen_.insert(tree).second) continue;
-      // The target's index names a tree only once everything under it is indexed
-      // (blob_index.h), so a tree it has is a whole subtree it has.
-      ARBOR_ASSIGN_OR_RETURN(auto there, target_.index().Find(tree));
-      if (there) continue;
+      // Walked even when the target has it: that the target's index names a tree does
+      // not prove it has everything below (`repair index` may have salvaged the tree
+      // from a pack whose other blobs were lost), and the walk is what finds out.
       auto raw = source_.LoadBlob(tree);
       if (!raw.ok()) return SourceDamage(raw.status(), "directory object " + tree.Hex());
       auto nodes = DecodeTree(*raw);
@@ -73,6 +72,8 @@ class Copier {
         if (n.permission) ARBOR_RETURN_IF_ERROR(Plan(*n.permission, tree));
         if (n.subtree) stack.push_back(*n.subtree);
       }
+      ARBOR_ASSIGN_OR_RETURN(auto there, target_.index().Find(tree));
+      if (there) continue;
       ARBOR_ASSIGN_OR_RETURN(bool added, target_.StoreBlob(format::BlobType::kTree, tree, *raw));
       if (added) result_->trees_copied++;
     }

@@ -10,15 +10,18 @@
 
 #include <cstdlib>
 
-#include "crash/crash_world.h"
 #include "archiver/assemble.h"
 #include "archiver/backup.h"
-#include "maintenance/forget.h"
 #include "archiver/partition.h"
-#include "maintenance/prune.h"
 #include "checker/repair.h"
 #include "checker/verify.h"
+#include "crash/crash_world.h"
+#include "maintenance/copy.h"
+#include "maintenance/forget.h"
+#include "maintenance/prune.h"
 #include "shares/posix_source.h"
+#include "store/open_store.h"
+#include "support/temp_dir.h"
 
 namespace arbor::crash {
 namespace {
@@ -175,6 +178,36 @@ TEST(CrashSafetyTest, AssembleOfPartialSnapshots) {
     return Status::Ok();
   };
   ExpectClean(w->Sweep("assemble", assemble, Sweeping()), "assemble");
+}
+
+// copy into an existing repository (the template) from another one holding the
+// template's versions and newer ones: killed at any write to the target and run again,
+// every snapshot of the source is there and restores, and the target verifies.
+TEST(CrashSafetyTest, CopyIntoAnExistingRepository) {
+  auto w = WorldWith(2);
+  const std::string source_dir = testing::MakeTempDir("arbor-crash-copy");
+  {
+    auto store = OpenObjectStore(source_dir, true);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    RepoConfig config = RepoConfig::NewRandom();
+    config.pack_size = Options().pack_size;
+    auto source = Repository::Init(std::move(store).value(), "t", "s", config);
+    ASSERT_TRUE(source.ok()) << source.status().ToString();
+    for (int v = 0; v < 5; ++v) {
+      w->WriteVersion(v);
+      auto s = w->Backup(**source);
+      ASSERT_TRUE(s.ok()) << s.status().ToString();
+      w->must_keep().insert(s->id);  // copied unencrypted snapshots keep their ids
+    }
+  }
+  auto copy = [source_dir](Repository& target, CrashWorld&) -> Status {
+    ARBOR_ASSIGN_OR_RETURN(auto store, OpenObjectStore(source_dir, false));
+    ARBOR_ASSIGN_OR_RETURN(auto source, Repository::Open(std::move(store), "t", "s"));
+    ARBOR_ASSIGN_OR_RETURN(auto all, source->ListSnapshots());
+    return CopySnapshots(*source, target, all, CopyOptions{}).status();
+  };
+  ExpectClean(w->Sweep("copy", copy, Sweeping()), "copy");
+  (void)RemoveAll(source_dir);
 }
 
 // repair index after every index segment was lost.
