@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# arbor copy between every kind of store, against real servers started here (Azurite,
+# s3rver, sshd): local -> Azure Blob -> S3 -> SFTP -> a second local directory, each
+# target made a replica; the last restores identical to the source and verifies; a second
+# copy sends nothing (--json summary); a new snapshot sends only its new data; bad
+# invocations and a refused target fail clearly and leave the target untouched.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/../support/servers.sh"
+trap 'stop_servers; rm -rf "$WORK"' EXIT
+start_azurite copies
+start_s3rver copies
+start_sshd
+
+LOCAL="$WORK/repo"
+AZ="azblob://devstoreaccount1/copies/office"
+S3="s3://copies/office"
+SFTP="sftp://$SFTP_USER_AT$WORK/remote/office"
+BACK="$WORK/back"
+export ARBOR_REPO="$LOCAL"
+
+S="$WORK/src"
+mkdir -p "$S/docs" "$S/empty-dir"
+for i in $(seq 1 300); do echo "document $i" >"$S/docs/d$i.txt"; done
+random_file "$S/big.bin" $((20 * 1024 * 1024)) 1
+ln -s docs/d1.txt "$S/link"
+
+summary_field() {  # summary_field JSON-LINES KEY: KEY of the summary object
+  printf '%s\n' "$1" | python3 -c "
+import json, sys
+for line in sys.stdin:
+    o = json.loads(line)
+    if o.get('message_type') == 'summary': print(o['$2'])"
+}
+
+step "a local repository with two snapshots"
+"$ARBOR" init -q >/dev/null
+"$ARBOR" backup "$S" -q --tag first >/dev/null
+echo "changed" >>"$S/docs/d1.txt"
+"$ARBOR" backup "$S" -q --tag second >/dev/null
+SOURCE_IDS=$("$ARBOR" snapshots --json | python3 -c 'import json,sys; print(" ".join(s["id"] for s in json.load(sys.stdin)))')
+
+step "bad invocations: no snapshot named, a snapshot that does not exist"
+expect_exit 1 "$ARBOR" copy --to "$AZ"
+expect_stderr "name the snapshots to copy, or give --all"
+expect_exit 1 "$ARBOR" copy deadbeef --to "$AZ"
+expect_stderr "no snapshot matches 'deadbeef'"
+[[ -z "$(node "$SERVERS_JS/azblob_tool.mjs" manifest copies)" ]] ||
+  fail "a failed copy wrote into the target"
+
+step "local -> Azure Blob (a new replica), then Azure Blob -> S3 -> SFTP -> local"
+prev="$LOCAL"
+for to in "$AZ" "$S3" "$SFTP" "$BACK"; do
+  out=$(arbor_json -r "$prev" copy --all --to "$to")
+  [[ $(summary_field "$out" created_replica) == True ]] || fail "$to was not created as a replica: $out"
+  [[ $(summary_field "$out" snapshots_copied) == 2 ]] || fail "copy to $to: $out"
+  [[ $(summary_field "$out" blobs_copied) -gt 0 ]] || fail "copy to $to sent no blobs: $out"
+  ids=$("$ARBOR" -r "$to" snapshots --json | python3 -c 'import json,sys; print(" ".join(s["id"] for s in json.load(sys.stdin)))')
+  [[ "$ids" == "$SOURCE_IDS" ]] || fail "snapshots of $to: '$ids', want '$SOURCE_IDS'"
+  prev="$to"
+done
+
+step "the last repository verifies and restores identical"
+"$ARBOR" -r "$BACK" verify --read-data -q >/dev/null || fail "verify --read-data of the last copy"
+"$ARBOR" -r "$BACK" restore latest --target "$WORK/restored" -q >/dev/null
+same_tree "$S" "$WORK/restored$S"
+cmp "$WORK/repo/default/default/config" "$BACK/default/default/config" || fail "the replica's config differs"
+
+step "a second copy sends nothing"
+out=$(arbor_json -r "$S3" copy --all --to "$SFTP")
+for k in blobs_copied trees_copied bytes_sent bytes_read packs_written snapshots_copied; do
+  [[ $(summary_field "$out" "$k") == 0 ]] || fail "second copy: $k is not 0: $out"
+done
+[[ $(summary_field "$out" snapshots_present) == 2 ]] || fail "second copy: $out"
+
+step "a new snapshot sends only its new data; --tag chooses it"
+random_file "$S/new.bin" $((3 * 1024 * 1024)) 7
+"$ARBOR" backup "$S" -q --tag third >/dev/null
+out=$(arbor_json copy --all --tag third --to "$AZ")
+[[ $(summary_field "$out" snapshots_copied) == 1 && $(summary_field "$out" snapshots_present) == 0 ]] ||
+  fail "--tag third: $out"
+sent=$(summary_field "$out" bytes_sent)
+(( sent > 3 * 1024 * 1024 && sent < 4 * 1024 * 1024 )) || fail "the new snapshot sent $sent bytes, want about 3 MiB"
+"$ARBOR" -r "$AZ" restore latest --target "$WORK/restored3" -q >/dev/null
+same_tree "$S" "$WORK/restored3$S"
+
+step "human output and latest"
+"$ARBOR" -r "$AZ" copy latest --to "$S3" >"$WORK/human.out"
+grep -q "copied 1 snapshots (0 already there)" "$WORK/human.out" || { cat "$WORK/human.out"; fail "human summary"; }
+
+step "a target that is not a replica but unencrypted: copied, deduplicated against what it has"
+OTHER="$WORK/other"
+"$ARBOR" -r "$OTHER" init -q >/dev/null
+"$ARBOR" -r "$OTHER" backup "$S" -q >/dev/null
+out=$(arbor_json copy --all --to "$OTHER")
+[[ $(summary_field "$out" created_replica) == False && $(summary_field "$out" snapshots_copied) == 3 ]] ||
+  fail "copy into another repository: $out"
+# Its own chunker (another gear seed) cuts the large files elsewhere, but each of the 300
+# small documents is one blob with the same SHA-256 id in both: none of them is sent.
+(( $(summary_field "$out" blobs_copied) < 100 )) || fail "the small files the target had were sent again: $out"
+"$ARBOR" -r "$OTHER" verify --read-data -q >/dev/null || fail "verify of the other repository"
+
+step "a target location that is not a repository store at all"
+expect_exit 10 "$ARBOR" copy --all --to "azblob://devstoreaccount1/no-such-container"
+expect_stderr "copy target"
