@@ -10,6 +10,7 @@
 #include "cli/repo_namespace.h"
 #include "maintenance/copy.h"
 #include "store/open_store.h"
+#include "store/store_location.h"
 
 namespace arbor::cli {
 namespace {
@@ -17,6 +18,7 @@ namespace {
 struct CopyArgs {
   std::vector<std::string> snapshots;
   std::string to;
+  std::string pack_tier;
   bool all = false;
   std::vector<std::string> hosts;
   std::vector<std::string> tags;
@@ -92,6 +94,9 @@ void RegisterCopy(CLI::App& app, GlobalOptions& g, int* exit_code) {
                   "Target location (directory, azblob://, s3://, sftp://); a location without a repository "
                   "becomes a replica of this one")
       ->required();
+  cmd->add_option("--pack-tier", a->pack_tier,
+                  "Keep the data packs written to the target in this tier: Azure Blob Hot|Cool|Cold|Archive, "
+                  "S3 storage class (STANDARD_IA, GLACIER, DEEP_ARCHIVE, ...); metadata and trees stay hot");
   cmd->add_flag("--all", a->all, "Copy every snapshot (partial ones of an unfinished scan excepted)");
   cmd->add_option("--host", a->hosts, "Only snapshots of this host (repeatable)");
   cmd->add_option("--tag", a->tags, "Only snapshots with this tag (repeatable: any of them)");
@@ -113,7 +118,14 @@ void RegisterCopy(CLI::App& app, GlobalOptions& g, int* exit_code) {
       *exit_code = ReportError(g, chosen.status());
       return;
     }
-    auto store = OpenObjectStore(a->to, true, g.store);
+    StoreOptions to_options = g.store;
+    to_options.pack_tier = a->pack_tier;
+    auto where = ParseStoreLocation(a->to);
+    if (!a->pack_tier.empty() && where.ok() &&
+        (where->IsLocal() || where->kind == StoreLocation::Kind::kSftp)) {
+      ReportWarning(g, "--pack-tier is ignored: " + a->to + " has no storage tiers");
+    }
+    auto store = OpenObjectStore(a->to, true, to_options);
     if (!store.ok()) {
       ReportError(g, store.status().Annotate("copy target"));
       *exit_code = ExitCodeForTarget(store.status());

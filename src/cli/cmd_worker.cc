@@ -21,7 +21,7 @@ std::atomic<jobs::Worker*> g_worker{nullptr};
 std::atomic<bool> g_stopping{false};
 
 void OnStopSignal(int sig) {
-  if (g_stopping.exchange(true)) _exit(128 + sig);  // second signal: leave now
+  if (g_stopping.exchange(true)) _exit(128 + sig);   // second signal: leave now
   if (jobs::Worker* w = g_worker.load()) w->Stop();  // async-signal-safe: atomic stores
 }
 
@@ -80,7 +80,8 @@ Result<jobs::WorkerOptions> OptionsFrom(const WorkerArgs& a) {
   ARBOR_RETURN_IF_ERROR(ReadDuration(a.heartbeat, "ARBOR_WORKER_HEARTBEAT", &o.heartbeat));
   ARBOR_RETURN_IF_ERROR(ReadDuration(a.idle_poll, "ARBOR_WORKER_IDLE_POLL", &o.idle_poll));
   ARBOR_RETURN_IF_ERROR(ReadDuration(a.schedule_poll, "ARBOR_WORKER_SCHEDULE_POLL", &o.schedules_every));
-  ARBOR_RETURN_IF_ERROR(ReadDuration(a.retry_backoff, "ARBOR_WORKER_RETRY_BACKOFF", &o.retry.initial_backoff));
+  ARBOR_RETURN_IF_ERROR(
+      ReadDuration(a.retry_backoff, "ARBOR_WORKER_RETRY_BACKOFF", &o.retry.initial_backoff));
   if (o.heartbeat.count() > 0 && o.heartbeat >= o.lease) {
     return Status::InvalidArgument("the heartbeat must be shorter than the lease");
   }
@@ -95,6 +96,7 @@ Status RunWorker(const GlobalOptions& g, const WorkerArgs& a, CatalogSession& s)
   ARBOR_ASSIGN_OR_RETURN(jobs::WorkerOptions options, OptionsFrom(a));
   job_handlers::HandlerOptions handler_options;
   handler_options.threads = g.threads;
+  handler_options.store = g.store;
   handler_options.restore_roots = a.restore_roots;
   for (auto& r : SplitColons(std::getenv("ARBOR_RESTORE_ROOTS"))) handler_options.restore_roots.push_back(r);
   jobs::HandlerRegistry handlers;
@@ -115,15 +117,21 @@ void RegisterWorker(CLI::App& app, GlobalOptions& g, int* exit_code) {
   auto* cmd = app.add_subcommand("worker", "Run jobs from the catalog's queue until SIGTERM");
   cmd->add_option("--id", a->id, "Worker id in job listings (default: host-pid-random)");
   cmd->add_option("--lease", a->lease, "Lease length, e.g. 30s (or ARBOR_WORKER_LEASE; default 30s)");
-  cmd->add_option("--heartbeat", a->heartbeat, "Lease renewal interval (or ARBOR_WORKER_HEARTBEAT; default lease/3)");
-  cmd->add_option("--idle-poll", a->idle_poll, "Sleep when no job is ready, e.g. 1s, 200ms (or ARBOR_WORKER_IDLE_POLL)");
-  cmd->add_option("--schedule-poll", a->schedule_poll, "How often to enqueue due schedules (or ARBOR_WORKER_SCHEDULE_POLL)")
+  cmd->add_option("--heartbeat", a->heartbeat,
+                  "Lease renewal interval (or ARBOR_WORKER_HEARTBEAT; default lease/3)");
+  cmd->add_option("--idle-poll", a->idle_poll,
+                  "Sleep when no job is ready, e.g. 1s, 200ms (or ARBOR_WORKER_IDLE_POLL)");
+  cmd->add_option("--schedule-poll", a->schedule_poll,
+                  "How often to enqueue due schedules (or ARBOR_WORKER_SCHEDULE_POLL)")
       ->capture_default_str();
   cmd->add_option("--retry-backoff", a->retry_backoff,
-                  "First delay before retrying a failed job, doubling each time (or ARBOR_WORKER_RETRY_BACKOFF; default 2s)");
-  cmd->add_option("--restore-root", a->restore_roots,
-                  "Restores may also write below this directory (repeatable; or ARBOR_RESTORE_ROOTS=dir:dir)");
-  cmd->add_option("--log-level", a->log_level, "trace, debug, info, warn, error (or ARBOR_LOG_LEVEL; default info)");
+                  "First delay before retrying a failed job, doubling each time (or "
+                  "ARBOR_WORKER_RETRY_BACKOFF; default 2s)");
+  cmd->add_option(
+      "--restore-root", a->restore_roots,
+      "Restores may also write below this directory (repeatable; or ARBOR_RESTORE_ROOTS=dir:dir)");
+  cmd->add_option("--log-level", a->log_level,
+                  "trace, debug, info, warn, error (or ARBOR_LOG_LEVEL; default info)");
   cmd->add_flag("--exit-when-idle", a->exit_when_idle, "Exit when no job is ready");
   cmd->add_option("--max-jobs", a->max_jobs, "Exit after this many jobs (0: never)");
   cmd->callback([&g, a, exit_code] {

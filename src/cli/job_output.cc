@@ -46,9 +46,10 @@ void PrintJobTable(const GlobalOptions& g, const std::vector<jobs::Job>& jobs) {
   for (const auto& j : jobs) {
     std::string attempts = std::to_string(j.attempts) + "/" + std::to_string(j.max_attempts);
     std::printf("%-8lld  %-8s  %-9s  %-16s  %-8s  %-24s  %-19s  %s\n", static_cast<long long>(j.id),
-                std::string(jobs::JobTypeName(j.type)).c_str(), std::string(jobs::JobStateName(j.state)).c_str(),
-                j.share_id.c_str(), attempts.c_str(), ProgressText(j.progress_files, j.progress_bytes).c_str(),
-                FormatMs(j.created_ms).c_str(), Shorten(j.error, kErrorColumn).c_str());
+                std::string(jobs::JobTypeName(j.type)).c_str(),
+                std::string(jobs::JobStateName(j.state)).c_str(), j.share_id.c_str(), attempts.c_str(),
+                ProgressText(j.progress_files, j.progress_bytes).c_str(), FormatMs(j.created_ms).c_str(),
+                Shorten(j.error, kErrorColumn).c_str());
   }
 }
 
@@ -64,8 +65,8 @@ void PrintSummary(const GlobalOptions& g, const jobs::TreeSummary& s, const std:
     return;
   }
   const jobs::Job& job = s.job;
-  std::cout << "job " << job.id << ": " << jobs::JobTypeName(job.type) << " of share " << job.share_id << " (tenant "
-            << job.tenant_id << ")\n"
+  std::cout << "job " << job.id << ": " << jobs::JobTypeName(job.type) << " of share " << job.share_id
+            << " (tenant " << job.tenant_id << ")\n"
             << "  state:    " << jobs::JobStateName(job.state) << (s.done() ? "" : " (tree not done)")
             << ", outcome " << (s.done() ? std::string(jobs::JobStateName(s.outcome())) : "pending") << "\n"
             << "  attempts: " << job.attempts << " of " << job.max_attempts
@@ -76,8 +77,9 @@ void PrintSummary(const GlobalOptions& g, const jobs::TreeSummary& s, const std:
             << "  payload:  " << job.payload.dump() << "\n";
   if (!job.error.empty()) std::cout << "  error:    " << job.error << "\n";
   if (s.total > 1) {
-    std::cout << "  tree:     " << s.total << " jobs: " << s.queued << " queued, " << s.running << " running, "
-              << s.succeeded << " succeeded, " << s.failed << " failed, " << s.cancelled << " cancelled\n";
+    std::cout << "  tree:     " << s.total << " jobs: " << s.queued << " queued, " << s.running
+              << " running, " << s.succeeded << " succeeded, " << s.failed << " failed, " << s.cancelled
+              << " cancelled\n";
     std::vector<jobs::Job> children;
     for (const auto& c : tree) {
       if (c.id != job.id) children.push_back(c);
@@ -102,6 +104,7 @@ Result<jobs::TreeSummary> RunJobInProcess(CatalogSession& s, const GlobalOptions
   jobs::HandlerRegistry handlers;
   job_handlers::HandlerOptions options;
   options.threads = g.threads;
+  options.store = g.store;
   options.restore_anywhere = s.principal.is_operator();  // the local operator's own machine
   job_handlers::RegisterEngineHandlers(handlers, options);
   jobs::WorkerOptions worker_options;

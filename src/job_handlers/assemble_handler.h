@@ -8,13 +8,18 @@
 // a crash finds it and only finishes the recording and the clean-up.
 #pragma once
 
+#include "job_handlers/handler_options.h"
 #include "jobs/job_handler.h"
 
 namespace arbor::job_handlers {
 
 class AssembleHandler final : public jobs::JobHandler {
  public:
+  explicit AssembleHandler(HandlerOptions options) : options_(std::move(options)) {}
   Status Run(const jobs::Job& job, jobs::JobContext& ctx) override;
+
+ private:
+  const HandlerOptions options_;
 };
 
 }  // namespace arbor::job_handlers

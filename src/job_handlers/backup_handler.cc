@@ -41,11 +41,13 @@ void LogWarnings(const jobs::Job& job, const std::vector<std::string>& warnings)
 Status BackupHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
   ARBOR_ASSIGN_OR_RETURN(BackupPayload payload, BackupPayload::FromJson(job.payload));
   ARBOR_ASSIGN_OR_RETURN(catalog::Share share, ctx.catalog().shares().Find(ctx.principal(), job.share_id));
-  ARBOR_ASSIGN_OR_RETURN(auto repo, OpenShareRepository(ctx.catalog(), ctx.principal(), share, /*create=*/true));
+  ARBOR_ASSIGN_OR_RETURN(
+      auto repo, OpenShareRepository(ctx.catalog(), ctx.principal(), share, /*create=*/true, options_.store));
   const std::string tag = JobTag(job.id);
   ARBOR_ASSIGN_OR_RETURN(auto snapshot, SettleTaggedSnapshot(*repo, ctx, tag));
   if (snapshot) {
-    spdlog::info("job {}: snapshot {} was written by an earlier attempt", job.id, snapshot->id.Hex().substr(0, 8));
+    spdlog::info("job {}: snapshot {} was written by an earlier attempt", job.id,
+                 snapshot->id.Hex().substr(0, 8));
   } else {
     ARBOR_ASSIGN_OR_RETURN(auto reader,
                            OpenShareReader(ctx.catalog(), ctx.principal(), share, payload.share_snapshot));

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "store/store_options.h"
+
 namespace arbor::job_handlers {
 
 struct HandlerOptions {
@@ -14,6 +16,9 @@ struct HandlerOptions {
   std::vector<std::string> restore_roots;
   // Anywhere: for the embedded CLI, where the local operator submits and runs the job.
   bool restore_anywhere = false;
+  // How the stores of the shares' repositories are opened: the process's global options
+  // (--limit-upload, --limit-download, --s3-endpoint, --ssh-key, ...) over the environment.
+  StoreOptions store = StoreOptions::FromEnvironment();
 };
 
 }  // namespace arbor::job_handlers

@@ -2,6 +2,7 @@
 // local repository, a real POSIX tree, and the real Worker loop running the jobs.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -37,7 +38,8 @@ void MakeTree(const std::string& root, int n) {
   ASSERT_TRUE(MakeDirs(root).ok());
   for (int d = 0; d < 4; ++d) ASSERT_TRUE(MakeDirs(root + "/d" + std::to_string(d)).ok());
   for (int i = 0; i < n; ++i) {
-    WriteFile(root + "/d" + std::to_string(i % 4) + "/f" + std::to_string(i), "file " + std::to_string(i * 7919));
+    WriteFile(root + "/d" + std::to_string(i % 4) + "/f" + std::to_string(i),
+              "file " + std::to_string(i * 7919));
   }
 }
 
@@ -64,16 +66,20 @@ class JobHandlersTest : public ::testing::TestWithParam<Engine> {
     ASSERT_TRUE(tenant.ok()) << tenant.status().ToString();
     tenant_ = *tenant;
     share_ = AddShare("data", dir_ + "/src");
-    RegisterEngineHandlers(handlers_, HandlerOptions{1, {dir_ + "/allowed"}, false});
+    HandlerOptions options;
+    options.threads = 1;
+    options.restore_roots = {dir_ + "/allowed"};
+    RegisterEngineHandlers(handlers_, options);
     worker_ = std::make_unique<jobs::Worker>(*catalog_, handlers_, FastOptions());
   }
   void TearDown() override { (void)RemoveAll(dir_); }
 
-  catalog::Share AddShare(const std::string& name, const std::string& path) {
-    auto repo = catalog_->repositories().Add(Principal::Operator(),
-                                             {tenant_.id, name, "file://" + dir_ + "/repo", {}});
+  catalog::Share AddShare(const std::string& name, const std::string& path, std::string repo_url = "") {
+    if (repo_url.empty()) repo_url = "file://" + dir_ + "/repo";
+    auto repo = catalog_->repositories().Add(Principal::Operator(), {tenant_.id, name, repo_url, {}});
     EXPECT_TRUE(repo.ok()) << repo.status().ToString();
-    catalog::ShareSpec spec{tenant_.id, name, catalog::ShareKind::kPosix, path, {}, repo.ok() ? repo->id : ""};
+    catalog::ShareSpec spec{tenant_.id, name, catalog::ShareKind::kPosix,
+                            path,       {},   repo.ok() ? repo->id : ""};
     auto share = catalog_->shares().Add(Principal::Operator(), spec);
     EXPECT_TRUE(share.ok()) << share.status().ToString();
     return share.ok() ? *share : catalog::Share{};
@@ -122,7 +128,7 @@ class JobHandlersTest : public ::testing::TestWithParam<Engine> {
   }
 
   std::unique_ptr<Repository> OpenRepo() {
-    auto repo = OpenShareRepository(*catalog_, tenant(), share_, false);
+    auto repo = OpenShareRepository(*catalog_, tenant(), share_, false, StoreOptions{});
     EXPECT_TRUE(repo.ok()) << repo.status().ToString();
     return repo.ok() ? std::move(repo).value() : nullptr;
   }
@@ -162,7 +168,7 @@ TEST_P(JobHandlersTest, BackupWritesOneSnapshotRecordsItAndReportsProgress) {
 TEST_P(JobHandlersTest, RetriedBackupReusesTheSnapshotOfAnEarlierAttempt) {
   jobs::Job job = Submit(jobs::JobType::kBackup, nlohmann::json::object());
   // An earlier attempt that wrote its snapshot and died before completing the job.
-  auto repo = OpenShareRepository(*catalog_, tenant(), share_, true).value();
+  auto repo = OpenShareRepository(*catalog_, tenant(), share_, true, StoreOptions{}).value();
   PosixSource source;
   BackupOptions opts;
   opts.paths = {share_.location};
@@ -183,7 +189,7 @@ TEST_P(JobHandlersTest, RetriedBackupReusesTheSnapshotOfAnEarlierAttempt) {
 
 TEST_P(JobHandlersTest, TwoSnapshotsOfOneJobAreSettledToOne) {
   jobs::Job job = Submit(jobs::JobType::kBackup, nlohmann::json::object());
-  auto repo = OpenShareRepository(*catalog_, tenant(), share_, true).value();
+  auto repo = OpenShareRepository(*catalog_, tenant(), share_, true, StoreOptions{}).value();
   PosixSource source;
   BackupOptions opts;
   opts.paths = {share_.location};
@@ -205,8 +211,28 @@ TEST_P(JobHandlersTest, MissingShareDirectoryFailsPermanentlyWithAClearMessage) 
   jobs::Job job = RunUntilDone(Submit(jobs::JobType::kBackup, nlohmann::json::object(), 5).id);
   EXPECT_EQ(job.state, JobState::kFailed);
   EXPECT_EQ(job.attempts, 1) << "not retried";
-  EXPECT_NE(job.error.find("does-not-exist is not a directory on this worker"), std::string::npos) << job.error;
+  EXPECT_NE(job.error.find("does-not-exist is not a directory on this worker"), std::string::npos)
+      << job.error;
   EXPECT_NE(job.error.find("permanent"), std::string::npos) << job.error;
+}
+
+// A worker's own store options (--limit-upload, --s3-endpoint, --s3-url-style, ...) reach
+// the stores its jobs open, not only the environment's.
+TEST_P(JobHandlersTest, JobsOpenTheirRepositoryWithTheWorkersStoreOptions) {
+  share_ = AddShare("remote", dir_ + "/src", "s3://bucket/prefix");
+  // Credentials are read first; these only get the store as far as its options.
+  ::setenv("AWS_ACCESS_KEY_ID", "test-key-id", 0);
+  ::setenv("AWS_SECRET_ACCESS_KEY", "test-secret", 0);
+  HandlerOptions options;
+  options.threads = 1;
+  options.store.s3_url_style = "sideways";  // refused before any request is made
+  jobs::HandlerRegistry handlers;
+  RegisterEngineHandlers(handlers, options);
+  worker_ = std::make_unique<jobs::Worker>(*catalog_, handlers, FastOptions());
+  jobs::Job job = RunUntilDone(Submit(jobs::JobType::kBackup, nlohmann::json::object(), 1).id);
+  worker_.reset();
+  EXPECT_EQ(job.state, JobState::kFailed);
+  EXPECT_NE(job.error.find("sideways"), std::string::npos) << job.error;
 }
 
 TEST_P(JobHandlersTest, BadPayloadFailsPermanently) {
@@ -238,7 +264,8 @@ TEST_P(JobHandlersTest, CancelStopsARunningBackupWithoutASnapshot) {
 }
 
 TEST_P(JobHandlersTest, RestoreWritesOnlyWhereTheTenantMay) {
-  ASSERT_EQ(RunUntilDone(Submit(jobs::JobType::kBackup, nlohmann::json::object()).id).state, JobState::kSucceeded);
+  ASSERT_EQ(RunUntilDone(Submit(jobs::JobType::kBackup, nlohmann::json::object()).id).state,
+            JobState::kSucceeded);
   RestorePayload p;
   p.target = dir_ + "/elsewhere";
   jobs::Job refused = RunUntilDone(Submit(jobs::JobType::kRestore, p.ToJson()).id);
@@ -257,7 +284,8 @@ TEST_P(JobHandlersTest, RestoreWritesOnlyWhereTheTenantMay) {
 }
 
 TEST_P(JobHandlersTest, VerifyPassesThenFindsADamagedPack) {
-  ASSERT_EQ(RunUntilDone(Submit(jobs::JobType::kBackup, nlohmann::json::object()).id).state, JobState::kSucceeded);
+  ASSERT_EQ(RunUntilDone(Submit(jobs::JobType::kBackup, nlohmann::json::object()).id).state,
+            JobState::kSucceeded);
   VerifyPayload v{true};
   jobs::Job ok = RunUntilDone(Submit(jobs::JobType::kVerify, v.ToJson()).id);
   EXPECT_EQ(ok.state, JobState::kSucceeded) << ok.error;
@@ -265,10 +293,13 @@ TEST_P(JobHandlersTest, VerifyPassesThenFindsADamagedPack) {
   std::string victim;
   auto repo = OpenRepo();
   auto* store = repo->store();
-  ASSERT_TRUE(store->List(share_.ObjectKeyPrefix() + "packs/", [&](const ObjectInfo& info) {
-                       if (victim.empty()) victim = dir_ + "/repo/" + info.key;
-                       return Status::Ok();
-                     }).ok());
+  ASSERT_TRUE(store
+                  ->List(share_.ObjectKeyPrefix() + "packs/",
+                         [&](const ObjectInfo& info) {
+                           if (victim.empty()) victim = dir_ + "/repo/" + info.key;
+                           return Status::Ok();
+                         })
+                  .ok());
   ASSERT_FALSE(victim.empty());
   std::string data = ReadWholeFile(victim).value();
   data[data.size() / 2] ^= 0x20;
@@ -282,7 +313,8 @@ TEST_P(JobHandlersTest, VerifyPassesThenFindsADamagedPack) {
 TEST_P(JobHandlersTest, PruneForgetsByPolicyInRepositoryAndCatalog) {
   for (int i = 0; i < 3; ++i) {
     WriteFile(dir_ + "/src/new" + std::to_string(i), std::string(1000 + i, 'x'));
-    ASSERT_EQ(RunUntilDone(Submit(jobs::JobType::kBackup, nlohmann::json::object()).id).state, JobState::kSucceeded);
+    ASSERT_EQ(RunUntilDone(Submit(jobs::JobType::kBackup, nlohmann::json::object()).id).state,
+              JobState::kSucceeded);
   }
   PrunePayload p;
   p.policy.last = 1;
@@ -323,7 +355,8 @@ TEST_P(JobHandlersTest, ScanFansOutBackupsAndAssemblesOneSnapshot) {
 
   // A plain backup after it reads nothing and writes the same tree: the assembled
   // snapshot is the whole share.
-  ASSERT_EQ(RunUntilDone(Submit(jobs::JobType::kBackup, nlohmann::json::object()).id).state, JobState::kSucceeded);
+  ASSERT_EQ(RunUntilDone(Submit(jobs::JobType::kBackup, nlohmann::json::object()).id).state,
+            JobState::kSucceeded);
   Snapshot plain = OpenRepo()->FindSnapshot("latest").value();
   EXPECT_EQ(plain.parent, assembled.id);
   EXPECT_EQ(plain.stats.files_read, 0u);
@@ -353,7 +386,7 @@ TEST_P(JobHandlersTest, AssembleDeletesPartialSnapshotsThatNothingWillMerge) {
   // Left by a scan whose other part failed (the job has ended), and by one whose job
   // records were purged.
   jobs::Job ended = RunUntilDone(Submit(jobs::JobType::kVerify, nlohmann::json::object()).id);
-  auto repo = OpenShareRepository(*catalog_, tenant(), share_, true).value();
+  auto repo = OpenShareRepository(*catalog_, tenant(), share_, true, StoreOptions{}).value();
   PosixSource source;
   for (int64_t scan_id : {ended.id, int64_t{99999}}) {
     BackupOptions opts;

@@ -1,9 +1,9 @@
 #include "job_handlers/prune_handler.h"
 
-#include "maintenance/forget.h"
-#include "maintenance/prune.h"
 #include "job_handlers/job_payloads.h"
 #include "job_handlers/share_repository.h"
+#include "maintenance/forget.h"
+#include "maintenance/prune.h"
 
 namespace arbor::job_handlers {
 namespace {
@@ -29,13 +29,15 @@ Status Forget(Repository& repo, jobs::JobContext& ctx, const RetentionPolicy& po
 Status PruneHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
   ARBOR_ASSIGN_OR_RETURN(PrunePayload payload, PrunePayload::FromJson(job.payload));
   ARBOR_ASSIGN_OR_RETURN(catalog::Share share, ctx.catalog().shares().Find(ctx.principal(), job.share_id));
-  ARBOR_ASSIGN_OR_RETURN(auto repo, OpenShareRepository(ctx.catalog(), ctx.principal(), share, /*create=*/false));
+  ARBOR_ASSIGN_OR_RETURN(auto repo, OpenShareRepository(ctx.catalog(), ctx.principal(), share,
+                                                        /*create=*/false, options_.store));
   if (!payload.policy.Empty()) ARBOR_RETURN_IF_ERROR(Forget(*repo, ctx, payload.policy));
   PruneOptions opts;
   opts.max_unused = payload.max_unused;
   opts.lock_wait = kLockWait;
   ARBOR_ASSIGN_OR_RETURN(PruneResult r, RunPrune(*repo, opts));
-  ctx.SetProgress({static_cast<int64_t>(r.packs_deleted + r.packs_repacked), static_cast<int64_t>(r.bytes_freed)});
+  ctx.SetProgress(
+      {static_cast<int64_t>(r.packs_deleted + r.packs_repacked), static_cast<int64_t>(r.bytes_freed)});
   return Status::Ok();
 }
 

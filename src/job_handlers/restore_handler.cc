@@ -3,10 +3,10 @@
 #include <filesystem>
 #include <map>
 
-#include "shares/posix_target.h"
-#include "restorer/restore.h"
 #include "job_handlers/job_payloads.h"
 #include "job_handlers/share_repository.h"
+#include "restorer/restore.h"
+#include "shares/posix_target.h"
 
 namespace arbor::job_handlers {
 namespace {
@@ -23,7 +23,8 @@ bool Inside(const std::filesystem::path& path, const std::filesystem::path& root
   return !rel.empty() && *rel.begin() != "..";
 }
 
-Result<std::string> AllowedTarget(jobs::JobContext& ctx, const std::string& target, const HandlerOptions& options) {
+Result<std::string> AllowedTarget(jobs::JobContext& ctx, const std::string& target,
+                                  const HandlerOptions& options) {
   auto wanted = Canonical(target);
   if (options.restore_anywhere) return wanted.string();
   for (const auto& root : options.restore_roots) {
@@ -39,7 +40,9 @@ Result<std::string> AllowedTarget(jobs::JobContext& ctx, const std::string& targ
 
 OverwritePolicy PolicyFor(const std::string& name) {
   static const std::map<std::string, OverwritePolicy> kPolicies = {
-      {"always", OverwritePolicy::kAlways}, {"if-changed", OverwritePolicy::kIfChanged}, {"never", OverwritePolicy::kNever}};
+      {"always", OverwritePolicy::kAlways},
+      {"if-changed", OverwritePolicy::kIfChanged},
+      {"never", OverwritePolicy::kNever}};
   return kPolicies.at(name);
 }
 
@@ -49,7 +52,8 @@ Status RestoreHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
   ARBOR_ASSIGN_OR_RETURN(RestorePayload payload, RestorePayload::FromJson(job.payload));
   ARBOR_ASSIGN_OR_RETURN(catalog::Share share, ctx.catalog().shares().Find(ctx.principal(), job.share_id));
   ARBOR_ASSIGN_OR_RETURN(std::string target, AllowedTarget(ctx, payload.target, options_));
-  ARBOR_ASSIGN_OR_RETURN(auto repo, OpenShareRepository(ctx.catalog(), ctx.principal(), share, /*create=*/false));
+  ARBOR_ASSIGN_OR_RETURN(auto repo, OpenShareRepository(ctx.catalog(), ctx.principal(), share,
+                                                        /*create=*/false, options_.store));
   ARBOR_ASSIGN_OR_RETURN(Snapshot snapshot, repo->FindSnapshot(payload.snapshot));
   RestoreOptions opts;
   opts.includes = payload.includes;

@@ -34,7 +34,8 @@ Result<std::string> ParentFor(Repository& repo, ShareReader& reader, const Backu
 Status ScanHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
   ARBOR_ASSIGN_OR_RETURN(ScanPayload payload, ScanPayload::FromJson(job.payload));
   ARBOR_ASSIGN_OR_RETURN(catalog::Share share, ctx.catalog().shares().Find(ctx.principal(), job.share_id));
-  ARBOR_ASSIGN_OR_RETURN(auto repo, OpenShareRepository(ctx.catalog(), ctx.principal(), share, /*create=*/true));
+  ARBOR_ASSIGN_OR_RETURN(
+      auto repo, OpenShareRepository(ctx.catalog(), ctx.principal(), share, /*create=*/true, options_.store));
   ARBOR_ASSIGN_OR_RETURN(auto reader, OpenShareReader(ctx.catalog(), ctx.principal(), share));
   ARBOR_ASSIGN_OR_RETURN(std::string parent, ParentFor(*repo, *reader, payload.backup));
   // Azure: one share snapshot that the listing and every part read. Made before the first

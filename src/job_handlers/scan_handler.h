@@ -14,13 +14,18 @@
 // deletes every partial snapshot of the scan, so neither a gap nor a leftover results.
 #pragma once
 
+#include "job_handlers/handler_options.h"
 #include "jobs/job_handler.h"
 
 namespace arbor::job_handlers {
 
 class ScanHandler final : public jobs::JobHandler {
  public:
+  explicit ScanHandler(HandlerOptions options) : options_(std::move(options)) {}
   Status Run(const jobs::Job& job, jobs::JobContext& ctx) override;
+
+ private:
+  const HandlerOptions options_;
 };
 
 }  // namespace arbor::job_handlers

@@ -14,14 +14,17 @@
 #include "base/status.h"
 #include "catalog/catalog.h"
 #include "repo/repository.h"
+#include "store/store_options.h"
 
 namespace arbor::job_handlers {
 
 // `create`: initialise the namespace (and the store's folder) if missing; otherwise
 // NotFound when the share has never been backed up. InvalidArgument for a share without
-// a repository. Every lookup is scoped by `p`.
+// a repository. Every lookup is scoped by `p`. `store_options`: how the store is opened
+// (the worker's bandwidth limits, S3 endpoint, ssh key, ...).
 Result<std::unique_ptr<Repository>> OpenShareRepository(catalog::Catalog& catalog,
                                                         const catalog::Principal& p,
-                                                        const catalog::Share& share, bool create);
+                                                        const catalog::Share& share, bool create,
+                                                        const StoreOptions& store_options);
 
 }  // namespace arbor::job_handlers

@@ -20,7 +20,8 @@ std::string Summary(const VerifyResult& r) {
 Status VerifyHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
   ARBOR_ASSIGN_OR_RETURN(VerifyPayload payload, VerifyPayload::FromJson(job.payload));
   ARBOR_ASSIGN_OR_RETURN(catalog::Share share, ctx.catalog().shares().Find(ctx.principal(), job.share_id));
-  ARBOR_ASSIGN_OR_RETURN(auto repo, OpenShareRepository(ctx.catalog(), ctx.principal(), share, /*create=*/false));
+  ARBOR_ASSIGN_OR_RETURN(auto repo, OpenShareRepository(ctx.catalog(), ctx.principal(), share,
+                                                        /*create=*/false, options_.store));
   VerifyOptions opts;
   opts.read_data = payload.read_data;
   opts.threads = options_.threads;

@@ -133,20 +133,24 @@ Result<bool> Repository::StoreBlob(format::BlobType type, const Digest& id, std:
   }
   counters_.blobs_added++;
   counters_.bytes_added += encoded.size();
-  if (*full) ARBOR_RETURN_IF_ERROR(UploadPack(std::move(full).value()));
+  if (*full) ARBOR_RETURN_IF_ERROR(UploadPack(type, std::move(full).value()));
   return true;
 }
 
 Status Repository::CopyBlob(format::BlobType type, const Digest& id, std::string_view encoded,
                             uint32_t raw_length) {
   ARBOR_ASSIGN_OR_RETURN(auto full, AppendToPack(type, id, encoded, raw_length));
-  if (full) ARBOR_RETURN_IF_ERROR(UploadPack(std::move(full)));
+  if (full) ARBOR_RETURN_IF_ERROR(UploadPack(type, std::move(full)));
   return Status::Ok();
 }
 
-Status Repository::UploadPack(std::unique_ptr<PackWriter> writer) {
+Status Repository::UploadPack(format::BlobType type, std::unique_ptr<PackWriter> writer) {
   ARBOR_ASSIGN_OR_RETURN(FinishedPack pack, writer->Finish());
-  ARBOR_RETURN_IF_ERROR(store_->PutFile(format::PackKey(prefix_, pack.id), pack.staged_path));
+  // Data packs may go to a cold tier; tree packs stay with the metadata (a restore plans
+  // from the trees before it reads any data).
+  PutOptions put;
+  put.cold = type == format::BlobType::kData;
+  ARBOR_RETURN_IF_ERROR(store_->PutFile(format::PackKey(prefix_, pack.id), pack.staged_path, put));
   counters_.packs_written++;
   {
     std::lock_guard lock(written_mu_);
@@ -162,20 +166,21 @@ Result<Digest> Repository::StoreTree(const std::vector<Node>& nodes) {
   return id;
 }
 
-Status Repository::FlushSlot(PackSlot& slot) {
+Status Repository::FlushSlot(format::BlobType type) {
+  PackSlot& slot = SlotFor(type);
   std::unique_ptr<PackWriter> writer;
   {
     std::lock_guard lock(slot.mu);
     writer = std::move(slot.writer);
   }
   if (!writer || writer->count() == 0) return Status::Ok();
-  return UploadPack(std::move(writer));
+  return UploadPack(type, std::move(writer));
 }
 
 Status Repository::Flush() {
   // Data before trees, and the index last: see the crash-safety rule in blob_index.h.
-  ARBOR_RETURN_IF_ERROR(FlushSlot(data_slot_));
-  ARBOR_RETURN_IF_ERROR(FlushSlot(tree_slot_));
+  ARBOR_RETURN_IF_ERROR(FlushSlot(format::BlobType::kData));
+  ARBOR_RETURN_IF_ERROR(FlushSlot(format::BlobType::kTree));
   return index_->Flush();
 }
 

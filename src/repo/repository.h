@@ -133,11 +133,12 @@ class Repository {
   PackSlot& SlotFor(format::BlobType type) {
     return type == format::BlobType::kTree ? tree_slot_ : data_slot_;
   }
-  Status UploadPack(std::unique_ptr<PackWriter> writer);
+  // Data packs are written cold (PutOptions), tree packs hot.
+  Status UploadPack(format::BlobType type, std::unique_ptr<PackWriter> writer);
   // Appends to the writer for `type`; returns a full writer to upload, if any.
   Result<std::unique_ptr<PackWriter>> AppendToPack(format::BlobType type, const Digest& id,
                                                    std::string_view encoded, uint32_t raw_length);
-  Status FlushSlot(PackSlot& slot);
+  Status FlushSlot(format::BlobType type);
 
   std::unique_ptr<ObjectStore> store_;
   const std::string prefix_;

@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 
 #include "base/file_util.h"
 #include "base/hex.h"
 #include "repo/key_store.h"
+#include "store/forwarding_store.h"
 #include "store/open_store.h"
 #include "support/temp_dir.h"
 #include "support/test_keys.h"
@@ -47,6 +49,51 @@ TEST_F(RepositoryTest, StoresDedupsAndReadsBlobsAcrossReopen) {
   ASSERT_TRUE(nodes.ok());
   EXPECT_EQ(nodes->front().content.front(), Sha256Of(big));
   EXPECT_TRUE((*reopened)->LoadBlob(Sha256Of("missing")).status().Is(StatusCode::kNotFound));
+}
+
+// Records which keys were written cold (PutOptions), for the tiering contract.
+class ColdKeyRecorder : public ForwardingStore {
+ public:
+  ColdKeyRecorder(std::unique_ptr<ObjectStore> inner, std::map<std::string, bool>* cold)
+      : ForwardingStore(std::move(inner)), cold_(cold) {}
+  Status Put(std::string_view key, std::string_view data, const PutOptions& options = {}) override {
+    (*cold_)[std::string(key)] = options.cold;
+    return inner().Put(key, data, options);
+  }
+  Status PutFile(std::string_view key, const std::string& path, const PutOptions& options = {}) override {
+    (*cold_)[std::string(key)] = options.cold;
+    return inner().PutFile(key, path, options);
+  }
+
+ private:
+  std::map<std::string, bool>* cold_;
+};
+
+TEST_F(RepositoryTest, OnlyDataPacksAreWrittenColdSoPlanningARestoreReadsOnlyHotObjects) {
+  std::map<std::string, bool> cold;
+  auto repo = Repository::Init(std::make_unique<ColdKeyRecorder>(Store(), &cold), "default", "default",
+                               RepoConfig::NewRandom());
+  ASSERT_TRUE(repo.ok()) << repo.status().ToString();
+  std::string data(1 << 20, 'd');
+  ASSERT_TRUE((*repo)->StoreBlob(format::BlobType::kData, Sha256Of(data), data).ok());
+  Node n;
+  n.name = "f";
+  n.content = {Sha256Of(data)};
+  auto tree = (*repo)->StoreTree({n});
+  ASSERT_TRUE(tree.ok());
+  ASSERT_TRUE((*repo)->Flush().ok());
+  Snapshot s;
+  s.tree = *tree;
+  ASSERT_TRUE((*repo)->SaveSnapshot(&s).ok());
+  auto loc = (*repo)->index().Find(Sha256Of(data));
+  auto tree_loc = (*repo)->index().Find(*tree);
+  ASSERT_TRUE(loc.ok() && *loc && tree_loc.ok() && *tree_loc);
+  const std::string data_pack = format::PackKey((*repo)->prefix(), (*loc)->pack);
+  const std::string tree_pack = format::PackKey((*repo)->prefix(), (*tree_loc)->pack);
+  ASSERT_NE(data_pack, tree_pack);
+  for (const auto& [key, was_cold] : cold) EXPECT_EQ(was_cold, key == data_pack) << key;
+  EXPECT_EQ(cold.count(tree_pack), 1U);
+  EXPECT_GE(cold.size(), 4U) << "config, two packs, an index segment, a snapshot";
 }
 
 TEST_F(RepositoryTest, SnapshotsListFindByPrefixAndLatest) {

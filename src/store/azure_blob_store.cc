@@ -166,12 +166,13 @@ Result<std::string> AzureBlobStore::BlobName(std::string_view key) const {
   return prefix_.empty() ? std::string(key) : prefix_ + "/" + std::string(key);
 }
 
-void AzureBlobStore::AddTier(std::string_view key, http::HeaderList* headers) const {
+void AzureBlobStore::AddTier(const PutOptions& put, http::HeaderList* headers) const {
   if (options_.pack_tier.empty()) return;
-  headers->emplace_back("x-ms-access-tier", IsPackKey(key) ? options_.pack_tier : "Hot");
+  headers->emplace_back("x-ms-access-tier", put.cold ? options_.pack_tier : "Hot");
 }
 
-Status AzureBlobStore::PutBlob(std::string_view key, const std::string& blob, std::string_view data) {
+Status AzureBlobStore::PutBlob(std::string_view key, const std::string& blob, std::string_view data,
+                               const PutOptions& put) {
   azure::ServiceCall call;
   call.method = "PUT";
   call.share = container_;
@@ -179,7 +180,7 @@ Status AzureBlobStore::PutBlob(std::string_view key, const std::string& blob, st
   call.headers = {{"x-ms-blob-type", "BlockBlob"},
                   {"Content-Type", "application/octet-stream"},
                   {"Content-MD5", azure::Base64Encode(azure::Md5(data))}};
-  AddTier(key, &call.headers);
+  AddTier(put, &call.headers);
   call.body = data;
   call.success = {201};
   call.what = "storing " + std::string(key) + " in " + Describe();
@@ -203,7 +204,7 @@ Status AzureBlobStore::PutBlockRange(const std::string& blob, const std::string&
 }
 
 Status AzureBlobStore::PutBlocks(std::string_view key, const std::string& blob, uint64_t size,
-                                 const Reader& read) {
+                                 const Reader& read, const PutOptions& put) {
   const uint64_t block = options_.block_size;
   const uint32_t count = static_cast<uint32_t>((size + block - 1) / block);
   const std::string nonce = NewUploadNonce();
@@ -241,7 +242,7 @@ Status AzureBlobStore::PutBlocks(std::string_view key, const std::string& blob, 
   commit.headers = {{"Content-Type", "application/xml"},
                     {"Content-MD5", azure::Base64Encode(azure::Md5(body))},
                     {"x-ms-blob-content-type", "application/octet-stream"}};
-  AddTier(key, &commit.headers);
+  AddTier(put, &commit.headers);
   commit.body = body;
   commit.success = {201};
   commit.what =
@@ -255,16 +256,19 @@ Status AzureBlobStore::PutBlocks(std::string_view key, const std::string& blob, 
   return st;
 }
 
-Status AzureBlobStore::Put(std::string_view key, std::string_view data) {
+Status AzureBlobStore::Put(std::string_view key, std::string_view data, const PutOptions& options) {
   ARBOR_ASSIGN_OR_RETURN(std::string blob, BlobName(key));
-  if (data.size() <= options_.max_single_put) return PutBlob(key, blob, data);
-  return PutBlocks(key, blob, data.size(), [data](uint64_t offset, uint64_t length, std::string* out) {
-    out->assign(data.substr(offset, length));
-    return Status::Ok();
-  });
+  if (data.size() <= options_.max_single_put) return PutBlob(key, blob, data, options);
+  return PutBlocks(
+      key, blob, data.size(),
+      [data](uint64_t offset, uint64_t length, std::string* out) {
+        out->assign(data.substr(offset, length));
+        return Status::Ok();
+      },
+      options);
 }
 
-Status AzureBlobStore::PutFile(std::string_view key, const std::string& path) {
+Status AzureBlobStore::PutFile(std::string_view key, const std::string& path, const PutOptions& options) {
   ARBOR_ASSIGN_OR_RETURN(std::string blob, BlobName(key));
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return Status::FromErrno(errno, "opening staged " + path);
@@ -274,12 +278,15 @@ Status AzureBlobStore::PutFile(std::string_view key, const std::string& path) {
   Status stored;
   if (size <= options_.block_size) {
     auto data = ReadRange(fd.get(), 0, size);
-    stored = data.ok() ? PutBlob(key, blob, *data) : data.status();
+    stored = data.ok() ? PutBlob(key, blob, *data, options) : data.status();
   } else {
-    stored = PutBlocks(key, blob, size, [&fd](uint64_t offset, uint64_t length, std::string* out) -> Status {
-      ARBOR_ASSIGN_OR_RETURN(*out, ReadRange(fd.get(), offset, length));
-      return Status::Ok();
-    });
+    stored = PutBlocks(
+        key, blob, size,
+        [&fd](uint64_t offset, uint64_t length, std::string* out) -> Status {
+          ARBOR_ASSIGN_OR_RETURN(*out, ReadRange(fd.get(), offset, length));
+          return Status::Ok();
+        },
+        options);
   }
   // The staged file goes only once the blob is committed: a failed upload can be retried.
   if (stored.ok()) ::unlink(path.c_str());

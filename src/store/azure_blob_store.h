@@ -19,10 +19,10 @@
 // blocks were discarded by a concurrent commit of the same key fails InvalidBlockList and
 // is reported Unavailable, so a retry sends it again.
 //
-// Tiers (StoreOptions.azblob_pack_tier): when set, packs (keys with a "packs" segment) are
-// committed in that tier and every other object explicitly Hot, so listing and planning a
-// restore never touch cool or archived objects. When empty no tier is sent and blobs take
-// the account's default (premium accounts refuse tiers).
+// Tiers (AzureBlobOptions::pack_tier): when set, objects written cold (PutOptions: the
+// repository's data packs) are committed in that tier and every other object (tree packs
+// too) explicitly Hot, so listing and planning a restore never touch cool or archived objects. When empty no
+// tier is sent and blobs take the account's default (premium accounts refuse tiers).
 //
 // Requests are made once: retries, limits and counting are the wrappers' job
 // (wrap_remote.h). Thread-safe: one store serves every worker thread.
@@ -74,8 +74,8 @@ class AzureBlobStore final : public ObjectStore {
   ~AzureBlobStore() override;
 
   std::string Describe() const override;
-  Status Put(std::string_view key, std::string_view data) override;
-  Status PutFile(std::string_view key, const std::string& path) override;
+  Status Put(std::string_view key, std::string_view data, const PutOptions& options = {}) override;
+  Status PutFile(std::string_view key, const std::string& path, const PutOptions& options = {}) override;
   Result<std::string> Get(std::string_view key, uint64_t offset, uint64_t length) override;
   Result<ObjectInfo> Stat(std::string_view key) override;
   Status List(std::string_view prefix, const std::function<Status(const ObjectInfo&)>& fn) override;
@@ -94,9 +94,10 @@ class AzureBlobStore final : public ObjectStore {
                  AzureBlobOptions options, std::shared_ptr<http::HttpTransport> transport);
   Result<http::HttpResponse> Call(Op op, azure::ServiceCall call);
   Result<std::string> BlobName(std::string_view key) const;
-  void AddTier(std::string_view key, http::HeaderList* headers) const;
-  Status PutBlob(std::string_view key, const std::string& blob, std::string_view data);
-  Status PutBlocks(std::string_view key, const std::string& blob, uint64_t size, const Reader& read);
+  void AddTier(const PutOptions& put, http::HeaderList* headers) const;
+  Status PutBlob(std::string_view key, const std::string& blob, std::string_view data, const PutOptions& put);
+  Status PutBlocks(std::string_view key, const std::string& blob, uint64_t size, const Reader& read,
+                   const PutOptions& put);
   Status PutBlockRange(const std::string& blob, const std::string& block_id, const Reader& read,
                        uint64_t offset, uint64_t length);
   // Lists one page and reports its blobs; returns the next marker ("" at the end).

@@ -171,13 +171,15 @@ TEST_F(AzureBlobOfflineTest, SmallObjectsAreOnePutBlobWithMd5AndTiersFollowTheOb
   options.pack_tier = "Cold";
   auto store = Open([](const Seen&) { return Reply(201); }, options);
   ASSERT_TRUE(store->Put("t/s/index/1", "segment").ok());
-  ASSERT_TRUE(store->PutFile("t/s/packs/aa/1", Stage(std::string(2500, 'p'))).ok());
+  ASSERT_TRUE(store->PutFile("t/s/packs/aa/1", Stage(std::string(2500, 'p')), PutOptions{.cold = true}).ok());
+  ASSERT_TRUE(store->PutFile("t/s/packs/bb/2", Stage(std::string(2500, 't'))).ok());
   auto seen = Requests();
-  ASSERT_EQ(seen.size(), 5u);
+  ASSERT_EQ(seen.size(), 9u);  // one Put Blob; twice three Put Block and a Put Block List
   EXPECT_EQ(seen[0].Header("x-ms-blob-type"), "BlockBlob");
   EXPECT_EQ(seen[0].Header("Content-MD5"), azure::Base64Encode(azure::Md5("segment")));
   EXPECT_EQ(seen[0].Header("x-ms-access-tier"), "Hot") << "metadata stays hot";
-  EXPECT_EQ(seen[4].Header("x-ms-access-tier"), "Cold") << "packs take the pack tier";
+  EXPECT_EQ(seen[4].Header("x-ms-access-tier"), "Cold") << "data packs take the pack tier";
+  EXPECT_EQ(seen[8].Header("x-ms-access-tier"), "Hot") << "a pack not written cold (trees) stays hot";
   AzureBlobOptions bad;
   bad.pack_tier = "Freezing";
   auto creds = azure::SharedKeyCredentials("acct", kKey, "http://127.0.0.1:1/acct", azure::Service::kBlob);

@@ -20,8 +20,8 @@ class BandwidthLimitedStore final : public ForwardingStore {
   BandwidthLimitedStore(std::unique_ptr<ObjectStore> inner, std::unique_ptr<TokenBucket> upload,
                         std::unique_ptr<TokenBucket> download);
 
-  Status Put(std::string_view key, std::string_view data) override;
-  Status PutFile(std::string_view key, const std::string& path) override;
+  Status Put(std::string_view key, std::string_view data, const PutOptions& options = {}) override;
+  Status PutFile(std::string_view key, const std::string& path, const PutOptions& options = {}) override;
   Result<std::string> Get(std::string_view key, uint64_t offset, uint64_t length) override;
 
  private:

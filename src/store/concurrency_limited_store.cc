@@ -30,14 +30,15 @@ void ConcurrencyLimitedStore::Release() {
   cv_.notify_one();
 }
 
-Status ConcurrencyLimitedStore::Put(std::string_view key, std::string_view data) {
+Status ConcurrencyLimitedStore::Put(std::string_view key, std::string_view data, const PutOptions& options) {
   Slot slot(this);
-  return inner().Put(key, data);
+  return inner().Put(key, data, options);
 }
 
-Status ConcurrencyLimitedStore::PutFile(std::string_view key, const std::string& path) {
+Status ConcurrencyLimitedStore::PutFile(std::string_view key, const std::string& path,
+                                        const PutOptions& options) {
   Slot slot(this);
-  return inner().PutFile(key, path);
+  return inner().PutFile(key, path, options);
 }
 
 Result<std::string> ConcurrencyLimitedStore::Get(std::string_view key, uint64_t offset, uint64_t length) {

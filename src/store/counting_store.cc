@@ -48,15 +48,15 @@ Status CountingStore::Count(std::atomic<uint64_t>& kind, const Status& outcome) 
   return outcome;
 }
 
-Status CountingStore::Put(std::string_view key, std::string_view data) {
+Status CountingStore::Put(std::string_view key, std::string_view data, const PutOptions& options) {
   bytes_up_ += data.size();
-  return Count(put_, inner().Put(key, data));
+  return Count(put_, inner().Put(key, data, options));
 }
 
-Status CountingStore::PutFile(std::string_view key, const std::string& path) {
+Status CountingStore::PutFile(std::string_view key, const std::string& path, const PutOptions& options) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) bytes_up_ += static_cast<uint64_t>(st.st_size);
-  return Count(put_, inner().PutFile(key, path));
+  return Count(put_, inner().PutFile(key, path, options));
 }
 
 Result<std::string> CountingStore::Get(std::string_view key, uint64_t offset, uint64_t length) {

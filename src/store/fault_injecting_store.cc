@@ -42,24 +42,26 @@ Status FaultInjectingStore::Crash() {
   return Status::IOError("injected crash: the store accepts no more writes");
 }
 
-Status FaultInjectingStore::Put(std::string_view key, std::string_view data) {
+Status FaultInjectingStore::Put(std::string_view key, std::string_view data, const PutOptions& options) {
   switch (Admit("put", key)) {
     case Step::kProceed:
-      return inner_->Put(key, data);
+      return inner_->Put(key, data, options);
     case Step::kRefuse:
       return Crash();
     case Step::kApplyEffect:
       break;
   }
-  if (plan_.effect == FaultPlan::Effect::kTorn) (void)inner_->Put(key, data.substr(0, data.size() / 2));
-  if (plan_.effect == FaultPlan::Effect::kDone) (void)inner_->Put(key, data);
+  if (plan_.effect == FaultPlan::Effect::kTorn)
+    (void)inner_->Put(key, data.substr(0, data.size() / 2), options);
+  if (plan_.effect == FaultPlan::Effect::kDone) (void)inner_->Put(key, data, options);
   return Crash();
 }
 
-Status FaultInjectingStore::PutFile(std::string_view key, const std::string& path) {
+Status FaultInjectingStore::PutFile(std::string_view key, const std::string& path,
+                                    const PutOptions& options) {
   switch (Admit("put", key)) {
     case Step::kProceed:
-      return inner_->PutFile(key, path);
+      return inner_->PutFile(key, path, options);
     case Step::kRefuse:
       return Crash();
     case Step::kApplyEffect:
@@ -67,9 +69,9 @@ Status FaultInjectingStore::PutFile(std::string_view key, const std::string& pat
   }
   if (plan_.effect == FaultPlan::Effect::kTorn) {
     auto data = ReadWholeFile(path);
-    if (data.ok()) (void)inner_->Put(key, std::string_view(*data).substr(0, data->size() / 2));
+    if (data.ok()) (void)inner_->Put(key, std::string_view(*data).substr(0, data->size() / 2), options);
   }
-  if (plan_.effect == FaultPlan::Effect::kDone) (void)inner_->PutFile(key, path);
+  if (plan_.effect == FaultPlan::Effect::kDone) (void)inner_->PutFile(key, path, options);
   return Crash();
 }
 

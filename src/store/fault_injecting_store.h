@@ -48,8 +48,8 @@ class FaultInjectingStore final : public ObjectStore {
   FaultInjectingStore(std::unique_ptr<ObjectStore> inner, FaultPlan plan);
 
   std::string Describe() const override { return inner_->Describe(); }
-  Status Put(std::string_view key, std::string_view data) override;
-  Status PutFile(std::string_view key, const std::string& path) override;
+  Status Put(std::string_view key, std::string_view data, const PutOptions& options = {}) override;
+  Status PutFile(std::string_view key, const std::string& path, const PutOptions& options = {}) override;
   Result<std::string> Get(std::string_view key, uint64_t offset, uint64_t length) override;
   Result<ObjectInfo> Stat(std::string_view key) override;
   Status List(std::string_view prefix, const std::function<Status(const ObjectInfo&)>& fn) override;

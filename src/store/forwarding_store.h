@@ -15,9 +15,11 @@ class ForwardingStore : public ObjectStore {
   explicit ForwardingStore(std::unique_ptr<ObjectStore> inner) : inner_(std::move(inner)) {}
 
   std::string Describe() const override { return inner_->Describe(); }
-  Status Put(std::string_view key, std::string_view data) override { return inner_->Put(key, data); }
-  Status PutFile(std::string_view key, const std::string& path) override {
-    return inner_->PutFile(key, path);
+  Status Put(std::string_view key, std::string_view data, const PutOptions& options = {}) override {
+    return inner_->Put(key, data, options);
+  }
+  Status PutFile(std::string_view key, const std::string& path, const PutOptions& options = {}) override {
+    return inner_->PutFile(key, path, options);
   }
   Result<std::string> Get(std::string_view key, uint64_t offset, uint64_t length) override {
     return inner_->Get(key, offset, length);

@@ -23,7 +23,7 @@ std::string LocalStore::PathOf(std::string_view key) const { return root_ + "/" 
 
 Status LocalStore::EnsureParent(const std::string& path) { return MakeDirs(path.substr(0, path.rfind('/'))); }
 
-Status LocalStore::Put(std::string_view key, std::string_view data) {
+Status LocalStore::Put(std::string_view key, std::string_view data, const PutOptions&) {
   ARBOR_RETURN_IF_ERROR(CheckObjectKey(key));
   std::string path = PathOf(key);
   ARBOR_RETURN_IF_ERROR(EnsureParent(path));
@@ -31,7 +31,7 @@ Status LocalStore::Put(std::string_view key, std::string_view data) {
   return WriteFileAtomic(path, data).Annotate("storing " + std::string(key));
 }
 
-Status LocalStore::PutFile(std::string_view key, const std::string& src) {
+Status LocalStore::PutFile(std::string_view key, const std::string& src, const PutOptions&) {
   ARBOR_RETURN_IF_ERROR(CheckObjectKey(key));
   std::string path = PathOf(key);
   ARBOR_RETURN_IF_ERROR(EnsureParent(path));

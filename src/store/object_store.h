@@ -31,6 +31,16 @@ struct ObjectInfo {
   int64_t mtime_ns = 0;
 };
 
+// What the writer of an object says about its use, so that a store with storage classes
+// can keep it accordingly. A store without them (local, SFTP) ignores it.
+struct PutOptions {
+  // Read rarely, and only for its content (a restore, `verify --read-data`): the data
+  // packs. A store opened with a pack tier (StoreOptions::pack_tier) keeps cold objects in
+  // that tier and every other object explicitly hot, so that listing, planning a restore
+  // and reading the index and trees never touch a cold object.
+  bool cold = false;
+};
+
 class ObjectStore {
  public:
   static constexpr uint64_t kToEnd = ~0ULL;
@@ -40,11 +50,13 @@ class ObjectStore {
   // Human-readable location ("local:/srv/repo"), for messages. Never contains secrets.
   virtual std::string Describe() const = 0;
 
-  virtual Status Put(std::string_view key, std::string_view data) = 0;
+  // `options` has the same default in every implementation (the default is taken from
+  // the static type of the call).
+  virtual Status Put(std::string_view key, std::string_view data, const PutOptions& options = {}) = 0;
   // Stores the local file at `path` under `key` and removes `path`. Large objects
   // (packs) are staged on disk and handed over this way so they never sit in RAM;
   // the local store turns this into a rename.
-  virtual Status PutFile(std::string_view key, const std::string& path) = 0;
+  virtual Status PutFile(std::string_view key, const std::string& path, const PutOptions& options = {}) = 0;
   virtual Result<std::string> Get(std::string_view key, uint64_t offset = 0, uint64_t length = kToEnd) = 0;
   virtual Result<ObjectInfo> Stat(std::string_view key) = 0;
   virtual Status List(std::string_view prefix, const std::function<Status(const ObjectInfo&)>& fn) = 0;

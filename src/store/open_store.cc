@@ -54,7 +54,7 @@ Result<std::unique_ptr<ObjectStore>> OpenAzureBlob(const StoreLocation& location
   ARBOR_ASSIGN_OR_RETURN(azure::Credentials credentials, AzureBlobCredentials(location.account));
   AzureBlobOptions blob;
   ARBOR_ASSIGN_OR_RETURN(blob.staging_dir, RemoteStagingDir());
-  blob.pack_tier = options.azblob_pack_tier;
+  blob.pack_tier = options.pack_tier.empty() ? options.azblob_pack_tier : options.pack_tier;
   blob.report_requests = options.print_request_counts;
   ARBOR_ASSIGN_OR_RETURN(auto store, AzureBlobStore::Open(std::move(credentials), location.container,
                                                           location.prefix, std::move(blob)));
@@ -65,6 +65,7 @@ Result<std::unique_ptr<ObjectStore>> OpenS3(const StoreLocation& location, const
   ARBOR_ASSIGN_OR_RETURN(std::string staging, RemoteStagingDir());
   S3StoreTuning tuning;
   tuning.report_requests = options.print_request_counts;
+  tuning.pack_storage_class = options.pack_tier;
   ARBOR_ASSIGN_OR_RETURN(auto store, OpenS3Store(location, options, std::move(staging), tuning));
   return WrapRemote(std::move(store), options);
 }

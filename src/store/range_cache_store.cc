@@ -76,14 +76,14 @@ void RangeCacheStore::Forget(std::string_view key) {
   }
 }
 
-Status RangeCacheStore::Put(std::string_view key, std::string_view data) {
+Status RangeCacheStore::Put(std::string_view key, std::string_view data, const PutOptions& options) {
   Forget(key);
-  return inner().Put(key, data);
+  return inner().Put(key, data, options);
 }
 
-Status RangeCacheStore::PutFile(std::string_view key, const std::string& path) {
+Status RangeCacheStore::PutFile(std::string_view key, const std::string& path, const PutOptions& options) {
   Forget(key);
-  return inner().PutFile(key, path);
+  return inner().PutFile(key, path, options);
 }
 
 Status RangeCacheStore::Delete(std::string_view key) {

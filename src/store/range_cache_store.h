@@ -28,8 +28,8 @@ class RangeCacheStore final : public ForwardingStore {
   // REQUIRES: window > 0, max_windows > 0.
   RangeCacheStore(std::unique_ptr<ObjectStore> inner, uint64_t window, size_t max_windows);
 
-  Status Put(std::string_view key, std::string_view data) override;
-  Status PutFile(std::string_view key, const std::string& path) override;
+  Status Put(std::string_view key, std::string_view data, const PutOptions& options = {}) override;
+  Status PutFile(std::string_view key, const std::string& path, const PutOptions& options = {}) override;
   Result<std::string> Get(std::string_view key, uint64_t offset, uint64_t length) override;
   Status Delete(std::string_view key) override;
 

@@ -52,12 +52,12 @@ Status RetryingStore::Run(const std::function<Status()>& attempt, const bool* fi
   }
 }
 
-Status RetryingStore::Put(std::string_view key, std::string_view data) {
-  return Run([&] { return inner().Put(key, data); });
+Status RetryingStore::Put(std::string_view key, std::string_view data, const PutOptions& options) {
+  return Run([&] { return inner().Put(key, data, options); });
 }
 
-Status RetryingStore::PutFile(std::string_view key, const std::string& path) {
-  return Run([&] { return inner().PutFile(key, path); });
+Status RetryingStore::PutFile(std::string_view key, const std::string& path, const PutOptions& options) {
+  return Run([&] { return inner().PutFile(key, path, options); });
 }
 
 Result<std::string> RetryingStore::Get(std::string_view key, uint64_t offset, uint64_t length) {

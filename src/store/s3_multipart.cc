@@ -44,8 +44,8 @@ Status UploadParts(const S3Client& client, const std::string& key, const std::st
 }  // namespace
 
 Status UploadMultipart(const S3Client& client, const std::string& key, std::string_view data,
-                       uint64_t part_size) {
-  S3Request create{"POST", key, {{"uploads", ""}}, {}, {}};
+                       uint64_t part_size, http::HeaderList create_headers) {
+  S3Request create{"POST", key, {{"uploads", ""}}, std::move(create_headers), {}};
   ARBOR_ASSIGN_OR_RETURN(http::HttpResponse created, client.SendOk(create));
   ARBOR_ASSIGN_OR_RETURN(std::string upload_id, ParseInitiateMultipartUpload(created.body));
   Status st = UploadParts(client, key, upload_id, data, part_size);

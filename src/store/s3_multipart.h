@@ -24,9 +24,10 @@ inline constexpr uint64_t kMinPartSize = 5ULL << 20;
 // Uploads `data` as `key` in parts of `part_size` bytes: CreateMultipartUpload, one
 // UploadPart per part (each signed with its SHA-256), CompleteMultipartUpload. On any
 // failure the upload is aborted (best effort) and the first error returned.
+// `create_headers` go with CreateMultipartUpload (x-amz-storage-class: the object's class).
 // REQUIRES: part_size >= kMinPartSize.
 Status UploadMultipart(const S3Client& client, const std::string& key, std::string_view data,
-                       uint64_t part_size);
+                       uint64_t part_size, http::HeaderList create_headers = {});
 
 // Aborts every unfinished multipart upload whose key starts with `prefix` and that was
 // started before `cutoff`. Returns how many were aborted. Unsupported when the server

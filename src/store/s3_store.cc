@@ -37,19 +37,25 @@ Status S3Store::PutObject(const std::string& key, std::string_view data, http::H
   return client_->SendOk({"PUT", key, {}, std::move(headers), data}).status();
 }
 
-Status S3Store::Put(std::string_view key, std::string_view data) {
-  ARBOR_RETURN_IF_ERROR(CheckObjectKey(key));
-  return PutObject(FullKey(key), data, {});
+http::HeaderList S3Store::ClassHeaders(const PutOptions& options) const {
+  if (!options.cold || tuning_.pack_storage_class.empty()) return {};
+  return {{"x-amz-storage-class", tuning_.pack_storage_class}};
 }
 
-Status S3Store::PutFile(std::string_view key, const std::string& path) {
+Status S3Store::Put(std::string_view key, std::string_view data, const PutOptions& options) {
+  ARBOR_RETURN_IF_ERROR(CheckObjectKey(key));
+  return PutObject(FullKey(key), data, ClassHeaders(options));
+}
+
+Status S3Store::PutFile(std::string_view key, const std::string& path, const PutOptions& options) {
   ARBOR_RETURN_IF_ERROR(CheckObjectKey(key));
   ARBOR_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path));
   std::string full = FullKey(key);
   if (file.size() >= tuning_.multipart_threshold) {
-    ARBOR_RETURN_IF_ERROR(s3::UploadMultipart(*client_, full, file.view(), tuning_.part_size));
+    ARBOR_RETURN_IF_ERROR(
+        s3::UploadMultipart(*client_, full, file.view(), tuning_.part_size, ClassHeaders(options)));
   } else {
-    ARBOR_RETURN_IF_ERROR(PutObject(full, file.view(), {}));
+    ARBOR_RETURN_IF_ERROR(PutObject(full, file.view(), ClassHeaders(options)));
   }
   if (::unlink(path.c_str()) != 0) return Status::FromErrno(errno, "removing staged " + path);
   return Status::Ok();
@@ -148,8 +154,22 @@ Status S3Store::CheckBucket() const {
   return s3::ParseListObjectsV2(response->body).status();
 }
 
+Status CheckS3StorageClass(std::string_view storage_class) {
+  static constexpr std::string_view kClasses[] = {
+      "STANDARD",   "STANDARD_IA", "ONEZONE_IA",   "INTELLIGENT_TIERING",
+      "GLACIER_IR", "GLACIER",     "DEEP_ARCHIVE", "REDUCED_REDUNDANCY"};
+  for (std::string_view c : kClasses) {
+    if (storage_class == c) return Status::Ok();
+  }
+  return Status::InvalidArgument("S3 storage class '" + std::string(storage_class) +
+                                 "' is not one of STANDARD, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, "
+                                 "GLACIER_IR, GLACIER, DEEP_ARCHIVE, REDUCED_REDUNDANCY");
+}
+
 Result<std::unique_ptr<S3Store>> OpenS3Store(const StoreLocation& location, const StoreOptions& options,
                                              std::string staging_dir, S3StoreTuning tuning) {
+  if (!tuning.pack_storage_class.empty())
+    ARBOR_RETURN_IF_ERROR(CheckS3StorageClass(tuning.pack_storage_class));
   ARBOR_ASSIGN_OR_RETURN(auto client, s3::NewS3Client(location, options, s3::ProcessEnvironment()));
   auto store = std::make_unique<S3Store>(std::move(client), location.prefix, std::move(staging_dir), tuning);
   ARBOR_RETURN_IF_ERROR(store->CheckBucket());

@@ -31,6 +31,10 @@ struct S3StoreTuning {
   // AWS refuses parts below 5 MiB (s3::kMinPartSize) except the last one.
   uint64_t part_size = 16ULL << 20;
   bool report_requests = false;  // print the HTTP request counts to stderr when the store closes
+  // Storage class of objects written cold (PutOptions: data packs), sent as
+  // x-amz-storage-class on PutObject and CreateMultipartUpload; every other object is
+  // sent without one (STANDARD). Empty: no class is sent at all.
+  std::string pack_storage_class;
 };
 
 class S3Store final : public ObjectStore {
@@ -41,8 +45,8 @@ class S3Store final : public ObjectStore {
   ~S3Store() override;
 
   std::string Describe() const override;
-  Status Put(std::string_view key, std::string_view data) override;
-  Status PutFile(std::string_view key, const std::string& path) override;
+  Status Put(std::string_view key, std::string_view data, const PutOptions& options = {}) override;
+  Status PutFile(std::string_view key, const std::string& path, const PutOptions& options = {}) override;
   Result<std::string> Get(std::string_view key, uint64_t offset, uint64_t length) override;
   Result<ObjectInfo> Stat(std::string_view key) override;
   Status List(std::string_view prefix, const std::function<Status(const ObjectInfo&)>& fn) override;
@@ -66,6 +70,8 @@ class S3Store final : public ObjectStore {
  private:
   std::string FullKey(std::string_view key) const;
   Status PutObject(const std::string& key, std::string_view data, http::HeaderList headers);
+  // x-amz-storage-class for a cold object when the store has a pack class; else none.
+  http::HeaderList ClassHeaders(const PutOptions& options) const;
 
   const std::unique_ptr<s3::S3Client> client_;
   const std::string prefix_;
@@ -73,8 +79,12 @@ class S3Store final : public ObjectStore {
   const S3StoreTuning tuning_;
 };
 
+// OK for an S3 storage class name AWS documents for PutObject; InvalidArgument otherwise.
+Status CheckS3StorageClass(std::string_view storage_class);
+
 // Opens the store for `location` (kS3) with `options`: credentials from the environment
-// or ~/.aws (s3_credentials.h), then CheckBucket(). Buckets are never created. Packs are
+// or ~/.aws (s3_credentials.h), then CheckBucket(). Buckets are never created.
+// InvalidArgument for an unknown tuning.pack_storage_class. Packs are
 // staged in `staging_dir` (open_store.h: RemoteStagingDir()), which must exist.
 Result<std::unique_ptr<S3Store>> OpenS3Store(const StoreLocation& location, const StoreOptions& options,
                                              std::string staging_dir, S3StoreTuning tuning = {});

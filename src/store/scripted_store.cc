@@ -29,7 +29,7 @@ Status ScriptedStore::Enter(Op op) {
   return failure;
 }
 
-Status ScriptedStore::Put(std::string_view key, std::string_view data) {
+Status ScriptedStore::Put(std::string_view key, std::string_view data, const PutOptions&) {
   Status st = Enter(Op::kPut);
   if (st.ok()) {
     std::lock_guard lock(mu_);
@@ -39,7 +39,7 @@ Status ScriptedStore::Put(std::string_view key, std::string_view data) {
   return st;
 }
 
-Status ScriptedStore::PutFile(std::string_view key, const std::string& path) {
+Status ScriptedStore::PutFile(std::string_view key, const std::string& path, const PutOptions&) {
   Status st = Enter(Op::kPutFile);
   Result<std::string> data = st.ok() ? ReadWholeFile(path) : Result<std::string>(st);
   if (data.ok()) {

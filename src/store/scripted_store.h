@@ -32,8 +32,8 @@ class ScriptedStore final : public ObjectStore {
   int max_in_flight() const { return max_in_flight_; }
 
   std::string Describe() const override { return "scripted"; }
-  Status Put(std::string_view key, std::string_view data) override;
-  Status PutFile(std::string_view key, const std::string& path) override;
+  Status Put(std::string_view key, std::string_view data, const PutOptions& options = {}) override;
+  Status PutFile(std::string_view key, const std::string& path, const PutOptions& options = {}) override;
   Result<std::string> Get(std::string_view key, uint64_t offset, uint64_t length) override;
   Result<ObjectInfo> Stat(std::string_view key) override;
   Status List(std::string_view prefix, const std::function<Status(const ObjectInfo&)>& fn) override;

@@ -121,12 +121,12 @@ Status SftpStore::WriteObject(const std::string& path,
   });
 }
 
-Status SftpStore::Put(std::string_view key, std::string_view data) {
+Status SftpStore::Put(std::string_view key, std::string_view data, const PutOptions&) {
   ARBOR_RETURN_IF_ERROR(CheckKey(key));
   return WriteObject(PathOf(key), [data]() -> Result<ChunkSource> { return SourceOf(data); });
 }
 
-Status SftpStore::PutFile(std::string_view key, const std::string& path) {
+Status SftpStore::PutFile(std::string_view key, const std::string& path, const PutOptions&) {
   ARBOR_RETURN_IF_ERROR(CheckKey(key));
   ARBOR_RETURN_IF_ERROR(WriteObject(PathOf(key), [&path] { return SourceOfFile(path); }));
   if (::unlink(path.c_str()) != 0) return Status::FromErrno(errno, "removing staged " + path);

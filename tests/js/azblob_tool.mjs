@@ -7,8 +7,11 @@
 //   node azblob_tool.mjs manifest CONTAINER [PREFIX]    JSON lines {name, size, sha256} of
 //                                                       every blob, each downloaded whole
 //   node azblob_tool.mjs upload CONTAINER NAME FILE     upload FILE as block blob NAME
+//   node azblob_tool.mjs tiers CONTAINER [PREFIX]       "NAME KIND TIER" of every blob (KIND: pack_kind.mjs), the tier from
+//                                                       Get Blob Properties ("-" when none)
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { packKind } from "./pack_kind.mjs";
 
 const sdk = await import("@azure/storage-blob").catch((e) => {
   throw new Error("@azure/storage-blob is missing: run `npm ci` in tests/js first (" + e.message + ")");
@@ -28,10 +31,16 @@ if (command === "mkcontainer") {
     const sha256 = createHash("sha256").update(data).digest("hex");
     console.log(JSON.stringify({ name: blob.name, size: blob.properties.contentLength, read: data.length, sha256 }));
   }
+} else if (command === "tiers") {
+  for await (const blob of client.listBlobsFlat({ prefix: args[0] ?? "" })) {
+    const props = await client.getBlobClient(blob.name).getProperties();
+    const kind = packKind(await client.getBlobClient(blob.name).downloadToBuffer());
+    console.log(blob.name + " " + kind + " " + (props.accessTier ?? "-"));
+  }
 } else if (command === "upload") {
   const data = await readFile(args[1]);
   await client.getBlockBlobClient(args[0]).uploadData(data);
 } else {
-  console.error("usage: azblob_tool.mjs mkcontainer|manifest|upload CONTAINER ...");
+  console.error("usage: azblob_tool.mjs mkcontainer|manifest|upload|tiers CONTAINER ...");
   process.exit(2);
 }

@@ -9,11 +9,15 @@
 //   node s3_sdk_tool.mjs write ENDPOINT BUCKET PREFIX MANIFEST
 //       writes a few objects with PutObject (sizes 0 B to 6 MiB) under PREFIX and saves
 //       their keys, sizes and SHA-256s to MANIFEST.
+//   node s3_sdk_tool.mjs classes ENDPOINT BUCKET PREFIX
+//       "KEY KIND CLASS" of every object under PREFIX (KIND: pack_kind.mjs), CLASS the x-amz-storage-class HeadObject
+//       reports ("-" when none, which S3 means as STANDARD).
 // MANIFEST: JSON {"KEY": {"size": N, "sha256": "hex"}} with full object keys.
 // Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment (the SDK's
 // default chain).
 import { readFileSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
+import { packKind } from "./pack_kind.mjs";
 
 let sdk;
 try {
@@ -21,11 +25,11 @@ try {
 } catch (e) {
   throw new Error("@aws-sdk/client-s3 is missing: run `npm ci` in tests/js first (" + e.message + ")");
 }
-const { S3Client, ListObjectsV2Command, GetObjectCommand, PutObjectCommand } = sdk;
+const { S3Client, ListObjectsV2Command, GetObjectCommand, PutObjectCommand, HeadObjectCommand } = sdk;
 
 const [mode, endpoint, bucket, prefix, manifestPath] = process.argv.slice(2);
-if (!["check", "write"].includes(mode) || !manifestPath) {
-  console.error("usage: s3_sdk_tool.mjs check|write ENDPOINT BUCKET PREFIX MANIFEST");
+if (!["check", "write", "classes"].includes(mode) || (!manifestPath && mode !== "classes")) {
+  console.error("usage: s3_sdk_tool.mjs check|write ENDPOINT BUCKET PREFIX MANIFEST | classes ENDPOINT BUCKET PREFIX");
   process.exit(2);
 }
 const client = new S3Client({ endpoint, region: "us-east-1", forcePathStyle: true });
@@ -77,4 +81,19 @@ async function write() {
   console.log(`wrote ${Object.keys(manifest).length} objects`);
 }
 
-await (mode === "check" ? check() : write());
+async function classes() {
+  let token;
+  do {
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const obj of page.Contents ?? []) {
+      const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: obj.Key }));
+      const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: obj.Key }));
+      const kind = packKind(Buffer.from(await got.Body.transformToByteArray()));
+      console.log(obj.Key + " " + kind + " " + (head.StorageClass ?? "-"));
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+}
+
+await (mode === "check" ? check() : mode === "write" ? write() : classes());

@@ -102,3 +102,39 @@ out=$(arbor_json copy --all --to "$OTHER")
 step "a target location that is not a repository store at all"
 expect_exit 10 "$ARBOR" copy --all --to "azblob://devstoreaccount1/no-such-container"
 expect_stderr "copy target"
+
+# "KEY KIND TIER" lines of a target (KIND from the pack's own table of contents,
+# tests/js/pack_kind.mjs): data packs must be in $2, tree packs and every other object hot ($3).
+check_tiers() {  # check_tiers LISTING-FILE COLD-TIER HOT-TIER
+  python3 - "$@" <<'PY'
+import sys
+lines = [l.split() for l in open(sys.argv[1]) if l.strip()]
+cold, hot = sys.argv[2], sys.argv[3]
+problems, count = [], {"data": 0, "tree": 0, "-": 0}
+for key, kind, tier in lines:
+    count[kind] += 1
+    want = cold if kind == "data" else hot
+    if tier != want: problems.append(f"{kind} object {key} is {tier}, want {want}")
+if not all(count.values()): problems.append(f"expected data packs, tree packs and other objects: {count}")
+if problems: sys.exit("\n".join(problems))
+PY
+}
+
+step "--pack-tier: data packs cold, everything else hot (Azurite: Get Blob Properties)"
+arbor_json copy --all --pack-tier Cool --to "azblob://devstoreaccount1/copies/cold" >/dev/null
+node "$SERVERS_JS/azblob_tool.mjs" tiers copies cold/ >"$WORK/tiers.txt"
+check_tiers "$WORK/tiers.txt" Cool Hot || { cat "$WORK/tiers.txt"; fail "Azure Blob tiers"; }
+"$ARBOR" -r "azblob://devstoreaccount1/copies/cold" ls latest >/dev/null
+
+step "--pack-tier: S3 storage class on data packs only (s3rver: HeadObject)"
+arbor_json copy --all --pack-tier DEEP_ARCHIVE --to "s3://copies/cold" >/dev/null
+node "$SERVERS_JS/s3_sdk_tool.mjs" classes "$ARBOR_S3_ENDPOINT" copies cold/ >"$WORK/classes.txt"
+check_tiers "$WORK/classes.txt" DEEP_ARCHIVE - || { cat "$WORK/classes.txt"; fail "S3 storage classes"; }
+
+step "--pack-tier: a tier the backend does not have is refused before anything is written"
+expect_exit 1 "$ARBOR" copy --all --pack-tier Freezing --to "s3://copies/refused"
+expect_stderr "is not one of STANDARD"
+[[ -z "$(node "$SERVERS_JS/s3_sdk_tool.mjs" classes "$ARBOR_S3_ENDPOINT" copies refused/)" ]] ||
+  fail "a refused copy wrote objects"
+expect_exit 0 "$ARBOR" copy --all --pack-tier Cool --to "$WORK/local-cold"
+expect_stderr "ignored"
