@@ -33,7 +33,7 @@ def main(argv):
             server, ds, tool, step, secs = line.rstrip("\n").split("\t")
             t[(server, ds)][(tool, step)] = float(secs)
     out = []
-    out.append("| server | dataset | step | arbor s | arbor MB/s | restic s | floor s | arbor vs restic | arbor vs floor |")
+    out.append("| server | dataset | step | arbor s | arbor MB/s | restic s | floor s | arbor vs restic | floor s / arbor s |")
     out.append("|---|---|---|---:|---:|---:|---:|---:|---:|")
     for (server, ds), row in sorted(t.items()):
         size, files = dataset_size(os.path.join(data, ds))

@@ -11,29 +11,18 @@
 #include "restorer/restore.h"
 #include "shares/posix_target.h"
 #include "support/backup_fixture.h"
+#include "support/random_bytes.h"
 #include "support/test_keys.h"
 
 namespace arbor {
 namespace {
 
-// Incompressible bytes, the same for the same seed.
-std::string Bytes(uint64_t seed, size_t n) {
-  std::string out(n, '\0');
-  uint64_t x = seed * 0x9E3779B97F4A7C15ULL + 1;
-  for (auto& c : out) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    c = static_cast<char>(x);
-  }
-  return out;
-}
-
 class CopyTest : public testing::BackupFixture {
  protected:
   void WriteFiles(int n, uint64_t seed) {
     for (int i = 0; i < n; ++i)
-      Write("d" + std::to_string(i % 3) + "/f" + std::to_string(i), Bytes(seed + i, 3000 + i * 700));
+      Write("d" + std::to_string(i % 3) + "/f" + std::to_string(i),
+            testing::RandomBytes(seed + i, 3000 + i * 700));
   }
 
   std::unique_ptr<ObjectStore> StoreAt(const std::string& name) {
@@ -124,7 +113,7 @@ TEST_F(CopyTest, ASecondCopySendsNothingAndANewSnapshotOnlyItsNewBlobs) {
   EXPECT_EQ(again->bytes_read, 0U);
   EXPECT_EQ(again->packs_written, 0U);
 
-  Write("d0/new", Bytes(99, 50000));
+  Write("d0/new", testing::RandomBytes(99, 50000));
   Snapshot second = Backup();
   ASSERT_GT(second.stats.blobs_added, 0U);
   auto incremental = CopyAll(*repo_, *target);

@@ -11,16 +11,17 @@
 #include <filesystem>
 #include <sstream>
 
-#include "base/file_util.h"
 #include "archiver/backup.h"
-#include "shares/posix_target.h"
+#include "base/file_util.h"
 #include "checker/repair.h"
-#include "restorer/restore.h"
 #include "checker/verify.h"
 #include "hash/sha256.h"
 #include "repo/format.h"
+#include "restorer/restore.h"
 #include "shares/posix_source.h"
+#include "shares/posix_target.h"
 #include "store/open_store.h"
+#include "support/random_bytes.h"
 #include "support/temp_dir.h"
 
 namespace arbor::crash {
@@ -31,19 +32,6 @@ constexpr int kCrashExit = 77;
 constexpr int64_t kBaseTime = 1700000000;
 constexpr std::string_view kVersionTagPrefix = "v";
 
-// Incompressible bytes, the same for the same seed.
-std::string Bytes(uint64_t seed, size_t n) {
-  std::string out(n, '\0');
-  uint64_t x = seed * 0x9E3779B97F4A7C15ULL + 1;
-  for (auto& c : out) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    c = static_cast<char>(x);
-  }
-  return out;
-}
-
 // Version v of the tree: file i exists unless (7i + v) % 11 == 0, its content changes
 // every 1, 2 or 3 versions, and the tree grows by one file per version.
 std::map<std::string, std::pair<std::string, int64_t>> FilesOf(int v, int files) {
@@ -52,7 +40,7 @@ std::map<std::string, std::pair<std::string, int64_t>> FilesOf(int v, int files)
     if ((7 * i + v) % 11 == 0) continue;
     uint64_t seed = static_cast<uint64_t>(i) * 131 + static_cast<uint64_t>(v / (1 + i % 3));
     std::string dir = "d" + std::to_string(i % 4) + (i % 3 == 0 ? "/e" + std::to_string(i % 2) : "");
-    out[dir + "/f" + std::to_string(i)] = {Bytes(seed, 1000 + (seed * 7919) % 9000),
+    out[dir + "/f" + std::to_string(i)] = {testing::RandomBytes(seed, 1000 + (seed * 7919) % 9000),
                                            kBaseTime + static_cast<int64_t>(seed)};
   }
   return out;
