@@ -34,7 +34,7 @@ struct S3StoreTuning {
   // Storage class of objects written cold (PutOptions: data packs), sent as
   // x-amz-storage-class on PutObject and CreateMultipartUpload; every other object is
   // sent without one (STANDARD). Empty: no class is sent at all.
-  std::string pack_storage_class;
+  std::string pack_storage_class{};
 };
 
 class S3Store final : public ObjectStore {
