@@ -41,6 +41,73 @@ void ExpectMappedErrors(SqlDatabase& db) {
   EXPECT_EQ(rows->Int(0, "n"), 1);
 }
 
+// Bytes with a NUL, a 0xff and a backslash: what BLOB/BYTEA must carry unchanged.
+const std::string kBytes = std::string("a\0b\xff\\x00", 7) + std::string(3000, '\x01');
+
+// Prepared statements and BLOB/BYTEA values, the same on both engines.
+void ExpectStatementsAndBlobs(SqlDatabase& db) {
+  const char* blob = db.dialect() == SqlDialect::kPostgres ? "BYTEA" : "BLOB";
+  ASSERT_TRUE(db.Query(std::string("CREATE TABLE b (k BIGINT PRIMARY KEY, v ") + blob + ")").ok());
+
+  // One statement, bound and run many times inside a transaction.
+  Status wrote = db.Transact([](SqlExecutor& tx) {
+    ARBOR_ASSIGN_OR_RETURN(SqlStatement put, tx.Prepare("INSERT INTO b (k, v) VALUES ($1, $2)"));
+    for (int64_t k = 1; k <= 3; ++k) {
+      std::string value = kBytes + std::to_string(k);
+      ARBOR_ASSIGN_OR_RETURN(int64_t changed, put.Bind(1, k).BindBlob(2, value).Run());
+      if (changed != 1) return Status::Internal("changed " + std::to_string(changed));
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(wrote.ok()) << wrote.ToString();
+
+  // Read back by statement (parameters in any order of use) and by Query.
+  auto get = db.Prepare("SELECT k, v FROM b WHERE k >= $1 AND v IS NOT NULL ORDER BY k");
+  ASSERT_TRUE(get.ok()) << get.status().ToString();
+  get->Bind(1, int64_t{2});
+  std::vector<int64_t> keys;
+  for (;;) {
+    auto row = get->Step();
+    ASSERT_TRUE(row.ok()) << row.status().ToString();
+    if (!*row) break;
+    keys.push_back(get->Int(0));
+    EXPECT_EQ(get->Bytes(1), kBytes + std::to_string(get->Int(0)));
+  }
+  EXPECT_EQ(keys, (std::vector<int64_t>{2, 3}));
+  auto rows = db.Query("SELECT v FROM b WHERE k = $1", {int64_t{1}});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(rows->Text(0, "v"), kBytes + "1");
+  auto by_param = db.Query("SELECT count(*) AS n FROM b WHERE v = $1", {SqlBlob{kBytes + "3"}});
+  ASSERT_TRUE(by_param.ok()) << by_param.status().ToString();
+  EXPECT_EQ(by_param->Int(0, "n"), 1);
+
+  // A failed execution ends it; the statement runs again with new values.
+  auto put = db.Prepare("INSERT INTO b (k, v) VALUES ($1, $2)");
+  ASSERT_TRUE(put.ok());
+  Status dup = put->Bind(1, int64_t{1}).BindBlob(2, "x").Run().status();
+  EXPECT_TRUE(dup.Is(StatusCode::kAlreadyExists)) << dup.ToString();
+  auto again = put->Bind(1, int64_t{4}).BindBlob(2, "y").Run();
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(*again, 1);
+}
+
+TEST(SqlDatabaseTest, SqliteStatementsAndBlobs) {
+  auto db = OpenSqliteDatabase(arbor::testing::MakeTempDir("arbor-sql") + "/t.db");
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  ExpectStatementsAndBlobs(**db);
+}
+
+TEST(SqlDatabaseTest, SqliteStatementRefusesAParameterItDoesNotHave) {
+  auto db = OpenSqliteDatabase(arbor::testing::MakeTempDir("arbor-sql") + "/t.db");
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  auto q = (*db)->Prepare("SELECT $1 AS x");
+  ASSERT_TRUE(q.ok());
+  Status st = q->Bind(2, int64_t{1}).Step().status();
+  EXPECT_FALSE(st.ok());
+  EXPECT_TRUE(q->Bind(1, int64_t{5}).Step().value());
+  EXPECT_EQ(q->Int(0), 5);
+}
+
 TEST(SqlDatabaseTest, SqliteMapsErrorsWithoutSql) {
   auto db = OpenSqliteDatabase(arbor::testing::MakeTempDir("arbor-sql") + "/t.db");
   ASSERT_TRUE(db.ok()) << db.status().ToString();
@@ -67,6 +134,7 @@ TEST(SqlDatabaseTest, PostgresMapsErrorsWithoutSql) {
   auto db = OpenPostgresDatabase((*pg)->ConnectionString());
   ASSERT_TRUE(db.ok()) << db.status().ToString();
   ExpectMappedErrors(**db);
+  ExpectStatementsAndBlobs(**db);
   EXPECT_EQ((*db)->dialect(), SqlDialect::kPostgres);
 }
 
