@@ -161,7 +161,7 @@ class PostgresStore final : public IndexStore {
         const auto& [id, rec] = records[done + i];
         insert.Bind(static_cast<int>(4 + 2 * i), SqlId(id)).BindBlob(static_cast<int>(5 + 2 * i), rec);
       }
-      ARBOR_RETURN_IF_ERROR(insert.Run().status());
+      ARBOR_RETURN_IF_ERROR(insert.Run());
       counters_.records_written += rows;
       done += rows;
     }

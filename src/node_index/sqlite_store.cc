@@ -1,6 +1,6 @@
 // IndexStore over SQLite, through src/sql: the tables come from store_schema.h, every
-// statement runs on a SqlDatabase, the save loop on prepared statements that bind each
-// record's bytes without a copy (sql_statement.h).
+// statement runs on a SqlDatabase, the save loop on prepared statements compiled once per
+// connection (sql_statement.h).
 #include <memory>
 
 #include "node_index/index_store.h"
@@ -104,14 +104,14 @@ class SqliteStore final : public IndexStore {
     ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement drop, tx.Prepare(kDropSameVersion));
     ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement upsert, tx.Prepare(kUpsert));
     for (NodeId id : ch.deleted) {
-      ARBOR_ASSIGN_OR_RETURN(int64_t retired, Key(retire, tree_id, id, version, true).Run());
-      counters_.rows_retired += static_cast<uint64_t>(retired);
-      ARBOR_RETURN_IF_ERROR(Key(drop, tree_id, id, version, false).Run().status());
+      ARBOR_RETURN_IF_ERROR(Key(retire, tree_id, id, version, true).Run());
+      counters_.rows_retired += static_cast<uint64_t>(retire.changes());
+      ARBOR_RETURN_IF_ERROR(Key(drop, tree_id, id, version, false).Run());
     }
     for (const auto& [id, rec] : ch.records) {
-      ARBOR_ASSIGN_OR_RETURN(int64_t retired, Key(retire, tree_id, id, version, true).Run());
-      counters_.rows_retired += static_cast<uint64_t>(retired);
-      ARBOR_RETURN_IF_ERROR(Key(upsert, tree_id, id, version, true).BindBlob(5, rec).Run().status());
+      ARBOR_RETURN_IF_ERROR(Key(retire, tree_id, id, version, true).Run());
+      counters_.rows_retired += static_cast<uint64_t>(retire.changes());
+      ARBOR_RETURN_IF_ERROR(Key(upsert, tree_id, id, version, true).BindBlob(5, rec).Run());
       counters_.records_written++;
     }
     return Status::Ok();

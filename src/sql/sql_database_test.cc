@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "base/file_util.h"
+#include "sql/sql_transaction.h"
 #include "support/postgres_instance.h"
 #include "support/temp_dir.h"
 
@@ -54,8 +55,8 @@ void ExpectStatementsAndBlobs(SqlDatabase& db) {
     ARBOR_ASSIGN_OR_RETURN(SqlStatement put, tx.Prepare("INSERT INTO b (k, v) VALUES ($1, $2)"));
     for (int64_t k = 1; k <= 3; ++k) {
       std::string value = kBytes + std::to_string(k);
-      ARBOR_ASSIGN_OR_RETURN(int64_t changed, put.Bind(1, k).BindBlob(2, value).Run());
-      if (changed != 1) return Status::Internal("changed " + std::to_string(changed));
+      ARBOR_RETURN_IF_ERROR(put.Bind(1, k).BindBlob(2, value).Run());
+      if (put.changes() != 1) return Status::Internal("changed " + std::to_string(put.changes()));
     }
     return Status::Ok();
   });
@@ -84,11 +85,13 @@ void ExpectStatementsAndBlobs(SqlDatabase& db) {
   // A failed execution ends it; the statement runs again with new values.
   auto put = db.Prepare("INSERT INTO b (k, v) VALUES ($1, $2)");
   ASSERT_TRUE(put.ok());
-  Status dup = put->Bind(1, int64_t{1}).BindBlob(2, "x").Run().status();
+  Status dup = put->Bind(1, int64_t{1}).BindBlob(2, "x").Run();
   EXPECT_TRUE(dup.Is(StatusCode::kAlreadyExists)) << dup.ToString();
-  auto again = put->Bind(1, int64_t{4}).BindBlob(2, "y").Run();
-  ASSERT_TRUE(again.ok()) << again.status().ToString();
-  EXPECT_EQ(*again, 1);
+  // A temporary may be bound: the value is copied.
+  Status again = put->Bind(1, int64_t{4}).BindBlob(2, std::string("y") + "z").Run();
+  ASSERT_TRUE(again.ok()) << again.ToString();
+  EXPECT_EQ(put->changes(), 1);
+  EXPECT_EQ(db.Query("SELECT v FROM b WHERE k = 4")->Text(0, "v"), "yz");
 }
 
 TEST(SqlDatabaseTest, SqliteStatementsAndBlobs) {
@@ -97,15 +100,24 @@ TEST(SqlDatabaseTest, SqliteStatementsAndBlobs) {
   ExpectStatementsAndBlobs(**db);
 }
 
-TEST(SqlDatabaseTest, SqliteStatementRefusesAParameterItDoesNotHave) {
+TEST(SqlDatabaseTest, SqliteScopedTransactionCommitsOrRollsBack) {
   auto db = OpenSqliteDatabase(arbor::testing::MakeTempDir("arbor-sql") + "/t.db");
   ASSERT_TRUE(db.ok()) << db.status().ToString();
-  auto q = (*db)->Prepare("SELECT $1 AS x");
-  ASSERT_TRUE(q.ok());
-  Status st = q->Bind(2, int64_t{1}).Step().status();
-  EXPECT_FALSE(st.ok());
-  EXPECT_TRUE(q->Bind(1, int64_t{5}).Step().value());
-  EXPECT_EQ(q->Int(0), 5);
+  ASSERT_TRUE((*db)->Query("CREATE TABLE t (k BIGINT)").ok());
+  {
+    SqlTransaction tx(**db);
+    ASSERT_TRUE(tx.status().ok()) << tx.status().ToString();
+    ASSERT_TRUE((*db)->Query("INSERT INTO t VALUES (1)").ok());
+  }  // no Commit: rolled back
+  {
+    SqlTransaction tx(**db);
+    ASSERT_TRUE((*db)->Query("INSERT INTO t VALUES (2)").ok());
+    ASSERT_TRUE(tx.Commit().ok());
+  }
+  auto rows = (*db)->Query("SELECT k FROM t");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(rows->Int(0, "k"), 2);
 }
 
 TEST(SqlDatabaseTest, SqliteMapsErrorsWithoutSql) {

@@ -88,10 +88,10 @@ Result<bool> SqlStatement::Step() {
   return row;
 }
 
-Result<int64_t> SqlStatement::Run() {
+Status SqlStatement::Run() {
   for (;;) {
     ARBOR_ASSIGN_OR_RETURN(bool row, Step());
-    if (!row) return impl_->changes();
+    if (!row) return Status::Ok();
   }
 }
 

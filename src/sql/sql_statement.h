@@ -8,8 +8,8 @@
 //   }
 //
 // Run() (or Step() to the last row) ends one execution and clears the bindings, so the
-// next Bind starts the next execution. Text and blob views passed to Bind and BindBlob
-// must stay valid until the execution ends; column views until the next Step.
+// next Bind starts the next execution. Bound values are copied (a temporary may be
+// bound); column views stay valid until the next Step.
 // SQLite keeps the compiled statement on its connection, keyed by the SQL text, and
 // runs it with no copy of the values; Postgres runs each execution as one prepared query
 // (sql_database.h) and steps through its result. One handle per SQL text at a time.
@@ -76,8 +76,10 @@ class SqlStatement {
   // true: a row is ready; false: the execution is over (bindings cleared). An error also
   // ends the execution.
   Result<bool> Step();
-  // Runs to the end (INSERT, UPDATE, DELETE); returns the rows it changed.
-  Result<int64_t> Run();
+  // Runs to the end (INSERT, UPDATE, DELETE).
+  Status Run();
+  // Rows changed by the last execution that ran to its end.
+  int64_t changes() const { return impl_->changes(); }
 
   bool IsNull(int column) const { return impl_->IsNull(column); }
   int64_t Int(int column) const { return impl_->Int(column); }

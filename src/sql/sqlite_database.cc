@@ -63,8 +63,9 @@ Status Bind(sqlite3* db, sqlite3_stmt* stmt, const SqlParams& params) {
   return Status::Ok();
 }
 
-// A compiled statement kept by its connection. Values are bound without a copy
-// (SQLITE_STATIC): the caller keeps them valid until the execution ends (sql_statement.h).
+// A compiled statement kept by its connection. Values are copied when bound
+// (SQLITE_TRANSIENT): a record's memcpy is nothing beside its B-tree insert, and callers
+// may bind temporaries.
 class SqliteStatement final : public StatementImpl {
  public:
   SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {
@@ -83,10 +84,10 @@ class SqliteStatement final : public StatementImpl {
 
   void BindInt(int n, int64_t value) override { Check(sqlite3_bind_int64(stmt_, Index(n), value)); }
   void BindText(int n, std::string_view value) override {
-    Check(sqlite3_bind_text64(stmt_, Index(n), value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8));
+    Check(sqlite3_bind_text64(stmt_, Index(n), value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
   }
   void BindBlob(int n, std::string_view bytes) override {
-    Check(sqlite3_bind_blob64(stmt_, Index(n), bytes.data(), bytes.size(), SQLITE_STATIC));
+    Check(sqlite3_bind_blob64(stmt_, Index(n), bytes.data(), bytes.size(), SQLITE_TRANSIENT));
   }
   void BindNull(int n) override { Check(sqlite3_bind_null(stmt_, Index(n))); }
 
@@ -114,10 +115,10 @@ class SqliteStatement final : public StatementImpl {
   }
 
  private:
-  // 0 (which every bind refuses with SQLITE_RANGE) for a parameter the SQL does not have.
+  // 0 for a parameter the SQL does not have: its binding is ignored, as Query ignores it.
   int Index(int n) const { return n > 0 && static_cast<size_t>(n) < index_.size() ? index_[n] : 0; }
   void Check(int rc) {
-    if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+    if (rc != SQLITE_OK && rc != SQLITE_RANGE && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
   }
 
   sqlite3* db_;
