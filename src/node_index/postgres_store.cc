@@ -9,6 +9,7 @@
 
 #include "node_index/index_store.h"
 #include "node_index/node_tree_impl.h"
+#include "node_index/sql_store.h"
 #include "node_index/store_changes.h"
 #include "node_index/store_schema.h"
 #include "sql/sql_database.h"
@@ -48,23 +49,13 @@ std::string InsertSql(size_t rows) {
          " ON CONFLICT (tree_id, dir_id, since) DO UPDATE SET until=excluded.until, record=excluded.record";
 }
 
-class PostgresStore final : public IndexStore {
+class PostgresStore final : public SqlStore {
  public:
-  explicit PostgresStore(std::unique_ptr<sql::SqlDatabase> db) : db_(std::move(db)) {}
-
-  Status Save(int64_t tree_id, int64_t version, NodeTree* tree) override {
-    ARBOR_RETURN_IF_ERROR(Commit(tree_id, version, CollectChanges(*tree)));
-    MarkSaved(tree);
-    return Status::Ok();
-  }
-
-  Status Export(int64_t tree_id, int64_t version, const NodeTree& tree) override {
-    return Commit(tree_id, version, CollectAll(tree));
-  }
+  explicit PostgresStore(std::unique_ptr<sql::SqlDatabase> db) : SqlStore(std::move(db), "arbor_node_dirs") {}
 
   Result<LoadedTree> Load(int64_t tree_id, int64_t version) override {
     TreeBuilder builder;
-    Status st = db_->Transact([&](sql::SqlExecutor& tx) -> Status {
+    Status st = db().Transact([&](sql::SqlExecutor& tx) -> Status {
       ARBOR_RETURN_IF_ERROR(tx.Query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").status());
       ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement page, tx.Prepare(kLoadPage));
       // Pages by dir_id, the second column of the primary key.
@@ -88,54 +79,28 @@ class PostgresStore final : public IndexStore {
     return out;
   }
 
-  Status DropTree(int64_t tree_id) override {
-    return db_->Query("DELETE FROM arbor_node_dirs WHERE tree_id=$1", {tree_id})
-        .status()
-        .Annotate("drop tree");
-  }
-
   Result<uint64_t> DiskBytes() override {
-    ARBOR_RETURN_IF_ERROR(db_->Query("VACUUM arbor_node_dirs").status().Annotate("size"));
-    auto rows = db_->Query("SELECT pg_total_relation_size('arbor_node_dirs') AS n");
+    ARBOR_RETURN_IF_ERROR(db().Query("VACUUM arbor_node_dirs").status().Annotate("size"));
+    auto rows = db().Query("SELECT pg_total_relation_size('arbor_node_dirs') AS n");
     if (!rows.ok()) return rows.status().Annotate("size");
     return static_cast<uint64_t>(rows->Int(0, "n"));
   }
 
-  StoreCounters counters() const override { return counters_; }
-
  private:
-  Status Commit(int64_t tree_id, int64_t version, const PendingChanges& ch) {
-    StoreCounters before = counters_;
-    Status st = db_->Transact([&](sql::SqlExecutor& tx) -> Status {
-      // Versions only go forward: an older version written over newer rows would leave
-      // two rows valid at once.
-      ARBOR_ASSIGN_OR_RETURN(
-          sql::SqlRows last,
-          tx.Query("SELECT max(since) AS v FROM arbor_node_dirs WHERE tree_id=$1", {tree_id}));
-      if (!last.IsNull(0, "v") && last.Int(0, "v") > version) {
-        return Status::InvalidArgument("tree " + std::to_string(tree_id) + " already has a version after " +
-                                       std::to_string(version));
-      }
-      ARBOR_RETURN_IF_ERROR(Retire(tx, tree_id, version, ch.deleted));
-      for (size_t i = 0; i < ch.deleted.size(); i += kIdsPerStatement) {
-        auto part = std::span(ch.deleted).subspan(i, std::min(kIdsPerStatement, ch.deleted.size() - i));
-        ARBOR_RETURN_IF_ERROR(tx.Query("DELETE FROM arbor_node_dirs WHERE tree_id=$1 AND since=$2"
-                                       " AND dir_id = ANY(CAST($3 AS BIGINT[]))",
-                                       {tree_id, version, IdArray(part)})
-                                  .status());
-      }
-      std::vector<NodeId> ids;
-      ids.reserve(ch.records.size());
-      for (const auto& r : ch.records) ids.push_back(r.first);
-      ARBOR_RETURN_IF_ERROR(Retire(tx, tree_id, version, ids));
-      return Insert(tx, tree_id, version, ch.records);
-    });
-    if (!st.ok()) {
-      counters_ = before;
-      return st.Annotate("save");
+  Status Write(sql::SqlExecutor& tx, int64_t tree_id, int64_t version, const PendingChanges& ch) override {
+    ARBOR_RETURN_IF_ERROR(Retire(tx, tree_id, version, ch.deleted));
+    for (size_t i = 0; i < ch.deleted.size(); i += kIdsPerStatement) {
+      auto part = std::span(ch.deleted).subspan(i, std::min(kIdsPerStatement, ch.deleted.size() - i));
+      ARBOR_RETURN_IF_ERROR(tx.Query("DELETE FROM arbor_node_dirs WHERE tree_id=$1 AND since=$2"
+                                     " AND dir_id = ANY(CAST($3 AS BIGINT[]))",
+                                     {tree_id, version, IdArray(part)})
+                                .status());
     }
-    counters_.saves++;
-    return Status::Ok();
+    std::vector<NodeId> ids;
+    ids.reserve(ch.records.size());
+    for (const auto& r : ch.records) ids.push_back(r.first);
+    ARBOR_RETURN_IF_ERROR(Retire(tx, tree_id, version, ids));
+    return Insert(tx, tree_id, version, ch.records);
   }
 
   Status Retire(sql::SqlExecutor& tx, int64_t tree_id, int64_t version, std::span<const NodeId> ids) {
@@ -167,9 +132,6 @@ class PostgresStore final : public IndexStore {
     }
     return Status::Ok();
   }
-
-  std::unique_ptr<sql::SqlDatabase> db_;
-  StoreCounters counters_;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "node_index/index_store.h"
 #include "node_index/node_tree_impl.h"
+#include "node_index/sql_store.h"
 #include "node_index/store_changes.h"
 #include "node_index/store_schema.h"
 #include "sql/sql_database.h"
@@ -22,22 +23,12 @@ constexpr const char* kLoad =
     "SELECT dir_id, record FROM node_dirs WHERE tree_id=$1 AND since<=$2 AND until>$2";
 constexpr int64_t kOpenEnded = std::numeric_limits<int64_t>::max();
 
-class SqliteStore final : public IndexStore {
+class SqliteStore final : public SqlStore {
  public:
-  explicit SqliteStore(std::unique_ptr<sql::SqlDatabase> db) : db_(std::move(db)) {}
-
-  Status Save(int64_t tree_id, int64_t version, NodeTree* tree) override {
-    ARBOR_RETURN_IF_ERROR(Commit(tree_id, version, CollectChanges(*tree)));
-    MarkSaved(tree);
-    return Status::Ok();
-  }
-
-  Status Export(int64_t tree_id, int64_t version, const NodeTree& tree) override {
-    return Commit(tree_id, version, CollectAll(tree));
-  }
+  explicit SqliteStore(std::unique_ptr<sql::SqlDatabase> db) : SqlStore(std::move(db), "node_dirs") {}
 
   Result<LoadedTree> Load(int64_t tree_id, int64_t version) override {
-    ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement q, db_->Prepare(kLoad));
+    ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement q, db().Prepare(kLoad));
     q.Bind(1, tree_id).Bind(2, version);
     TreeBuilder builder;
     for (;;) {
@@ -50,47 +41,15 @@ class SqliteStore final : public IndexStore {
     return out;
   }
 
-  Status DropTree(int64_t tree_id) override {
-    return db_->Query("DELETE FROM node_dirs WHERE tree_id=$1", {tree_id}).status();
-  }
-
   Result<uint64_t> DiskBytes() override {
-    ARBOR_RETURN_IF_ERROR(db_->Query("PRAGMA wal_checkpoint(TRUNCATE)").status());
+    ARBOR_RETURN_IF_ERROR(db().Query("PRAGMA wal_checkpoint(TRUNCATE)").status());
     ARBOR_ASSIGN_OR_RETURN(
         sql::SqlRows rows,
-        db_->Query("SELECT page_count * page_size AS n FROM pragma_page_count, pragma_page_size"));
+        db().Query("SELECT page_count * page_size AS n FROM pragma_page_count, pragma_page_size"));
     return static_cast<uint64_t>(rows.Int(0, "n"));
   }
 
-  StoreCounters counters() const override { return counters_; }
-
  private:
-  Status Commit(int64_t tree_id, int64_t version, const PendingChanges& ch) {
-    StoreCounters before = counters_;
-    Status st = db_->Transact([&](sql::SqlExecutor& tx) {
-      ARBOR_RETURN_IF_ERROR(CheckVersion(tx, tree_id, version));
-      return Write(tx, tree_id, version, ch);
-    });
-    if (!st.ok()) {
-      counters_ = before;
-      return st;
-    }
-    counters_.saves++;
-    return Status::Ok();
-  }
-
-  // Versions only go forward: an older version written over newer rows would leave two
-  // rows valid at once.
-  static Status CheckVersion(sql::SqlExecutor& tx, int64_t tree_id, int64_t version) {
-    ARBOR_ASSIGN_OR_RETURN(sql::SqlRows rows,
-                           tx.Query("SELECT max(since) AS v FROM node_dirs WHERE tree_id=$1", {tree_id}));
-    if (!rows.IsNull(0, "v") && rows.Int(0, "v") > version) {
-      return Status::InvalidArgument("tree " + std::to_string(tree_id) + " already has a version after " +
-                                     std::to_string(version));
-    }
-    return Status::Ok();
-  }
-
   // Binds tree, dir, version (and the open end, for the statements that have it).
   static sql::SqlStatement& Key(sql::SqlStatement& s, int64_t tree_id, NodeId dir, int64_t version,
                                 bool open_end) {
@@ -99,7 +58,7 @@ class SqliteStore final : public IndexStore {
     return s;
   }
 
-  Status Write(sql::SqlExecutor& tx, int64_t tree_id, int64_t version, const PendingChanges& ch) {
+  Status Write(sql::SqlExecutor& tx, int64_t tree_id, int64_t version, const PendingChanges& ch) override {
     ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement retire, tx.Prepare(kRetire));
     ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement drop, tx.Prepare(kDropSameVersion));
     ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement upsert, tx.Prepare(kUpsert));
@@ -116,9 +75,6 @@ class SqliteStore final : public IndexStore {
     }
     return Status::Ok();
   }
-
-  std::unique_ptr<sql::SqlDatabase> db_;
-  StoreCounters counters_;
 };
 
 }  // namespace
