@@ -70,7 +70,7 @@ MigrationStep DdlStep(int version, std::string description, std::vector<Ddl> sta
 int LatestVersion(const Schema& schema) { return schema.steps.empty() ? 0 : schema.steps.back().version; }
 
 Status Migrate(SqlDatabase& db, const Schema& schema, int target) {
-  const int latest = LatestVersion(schema);
+  int latest = LatestVersion(schema);
   for (size_t i = 0; i < schema.steps.size(); ++i) {
     assert(schema.steps[i].version == static_cast<int>(i) + 1 && "steps are numbered 1, 2, 3, ...");
   }

@@ -21,8 +21,8 @@ Result<std::string> FreshUrl(Engine engine) {
   static std::atomic<int> counter{0};
   int n = counter++;
   if (engine == Engine::kSqlite) {
-    static const std::string dir = arbor::testing::MakeTempDir("arbor-migrations");
-    return dir + "/m" + std::to_string(n) + ".db";
+    static const std::string kDir = arbor::testing::MakeTempDir("arbor-migrations");
+    return kDir + "/m" + std::to_string(n) + ".db";
   }
   static auto pg = arbor::testing::PostgresInstance::Start();
   if (!pg.ok()) return pg.status();
@@ -164,6 +164,7 @@ TEST_P(MigrationsTest, ConcurrentOpenersRunEveryStepOnce) {
   constexpr int kOpeners = 4;
   std::vector<Status> results(kOpeners);
   std::vector<std::thread> threads;
+  threads.reserve(kOpeners);
   for (int i = 0; i < kOpeners; ++i) {
     threads.emplace_back([&, i] {
       auto db = Open(GetParam(), url_);

@@ -56,7 +56,7 @@ class QueryBacked final : public StatementImpl {
   }
 
   SqlExecutor& exec_;
-  const std::string sql_;
+  std::string sql_;
   SqlParams params_;
   std::optional<SqlRows> rows_;
   size_t next_ = 0;
