@@ -8,7 +8,12 @@
 # Usage: scripts/check-style.sh [BASE]
 #   BASE defaults to $ARBOR_STYLE_BASE, else main, else origin/main. Changes since the
 #   merge base with BASE count, committed or not, and untracked new files.
-#   ARBOR_BUILD_DIR names the build tree whose compile database clang-tidy uses.
+#   ARBOR_BUILD_DIR names the build tree whose compile database clang-tidy uses (it must
+#   be built: clang-tidy reads generated headers).
+#   ARBOR_STYLE_CHECKS=format|tidy|all (default all) runs one half, so CI can check the
+#   format before the build and clang-tidy after it.
+#   ARBOR_REQUIRE_TIDY=1 (CI) makes a missing clang-tidy or compile database an error
+#   instead of a skipped check.
 # Exit 0 when clean (or when there is no base to compare with), 1 otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,12 +66,14 @@ if ((${#changes[@]} == 0)); then
 fi
 
 failed=0
+checks=${ARBOR_STYLE_CHECKS:-all}
 clang_format=${CLANG_FORMAT:-clang-format}
-if ! command -v "$clang_format" >/dev/null; then
+if [[ "$checks" != tidy ]] && ! command -v "$clang_format" >/dev/null; then
   echo "check-style: $clang_format is not installed (scripts/install-deps.sh installs it)" >&2
   exit 1
 fi
-for entry in "${changes[@]}"; do
+[[ "$checks" == tidy ]] && changes_to_format=() || changes_to_format=("${changes[@]}")
+for entry in "${changes_to_format[@]}"; do
   file=${entry%%$'\t'*}
   line_args=()
   for span in ${entry#*$'\t'}; do line_args+=("--lines=$span"); done
@@ -78,7 +85,10 @@ done
 
 build_dir=${ARBOR_BUILD_DIR:-build}
 clang_tidy=${CLANG_TIDY:-clang-tidy}
-if command -v "$clang_tidy" >/dev/null && [[ -f "$build_dir/compile_commands.json" ]]; then
+tidied=0
+if [[ "$checks" == format ]]; then
+  :
+elif command -v "$clang_tidy" >/dev/null && [[ -f "$build_dir/compile_commands.json" ]]; then
   for entry in "${changes[@]}"; do
     file=${entry%%$'\t'*}
     [[ "$file" == *.cc ]] || continue
@@ -90,10 +100,15 @@ print(json.dumps([{"name": sys.argv[1], "lines": [[int(x) for x in s.split(":")]
          -line-filter="$filter" "$file"; then
       failed=1
     fi
+    tidied=$((tidied + 1))
   done
+elif [[ "${ARBOR_REQUIRE_TIDY:-0}" == 1 ]]; then
+  echo "check-style: clang-tidy is required here but $clang_tidy is not installed or" \
+    "$build_dir/compile_commands.json is missing (build first; scripts/install-deps.sh installs it)" >&2
+  exit 1
 else
   echo "check-style: clang-tidy skipped (not installed, or no $build_dir/compile_commands.json)"
 fi
 
 if ((failed)); then exit 1; fi
-echo "check-style: ${#changes[@]} changed file(s) clean"
+echo "check-style: ${#changes[@]} changed file(s) clean ($checks; clang-tidy ran on $tidied .cc file(s))"

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake pkg-config git ninja-build
+  build-essential cmake pkg-config git ninja-build clang-format clang-tidy
   libssl-dev libargon2-dev libzstd-dev libsqlite3-dev libflatbuffers-dev flatbuffers-compiler
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libarchive-dev
   libcurl4-openssl-dev libpugixml-dev libcpp-httplib-dev libpqxx-dev libpq-dev
@@ -14,6 +14,7 @@ PACKAGES=(
   attr acl rclone tar time python3 procps
   libsecret-1-0
 )
+# clang-format, clang-tidy: scripts/check-style.sh (run by .ci/run).
 # openssh-server/-client: the SFTP store tests run a throwaway sshd and the `sftp` client.
 # python3, procps: the scenario scripts pick free ports and read JSON with python3, and use ps.
 # libsecret-1-0: AzCopy (tests/js, the second official Azure Files client) links against it.

@@ -35,7 +35,7 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(std::string_view url, CatalogOpti
                               " empty catalog (without its tenants, shares and tokens)");
   }
   if (!db.ok()) return db.status().Annotate("opening catalog " + RedactUrl(url));
-  Status migrated = MigrateSchema(**db, options.schema_version);
+  Status migrated = MigrateCatalogDatabase(**db);
   if (!migrated.ok()) return migrated.Annotate("migrating catalog " + RedactUrl(url));
   return std::unique_ptr<Catalog>(
       new Catalog(std::move(db).value(), parsed.engine, RedactUrl(url), std::move(key)));

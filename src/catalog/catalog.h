@@ -1,9 +1,10 @@
 // Catalog: arbor's database of tenants, shares, repositories, snapshots, API tokens, and
 // (through arbor_jobs) the job queue, schedules and workers.
 //
-// One schema, two engines: SQLite for the embedded default (a file, no server) and
+// One SQL text, two engines: SQLite for the embedded default (a file, no server) and
 // PostgreSQL for a fleet of workers. Open() takes the URL a user gives (catalog_url.h),
-// connects and brings the schema up to date (schema.h) before returning.
+// connects and brings both schemas (the catalog's and the job tables') up to date
+// (schema.h) before returning.
 //
 //   ARBOR_ASSIGN_OR_RETURN(auto catalog, Catalog::Open("postgres://arbor@db/arbor"));
 //   auto who = Principal::Operator();
@@ -39,8 +40,6 @@ struct CatalogOptions {
   // still works, but inline credentials can be neither stored nor read.
   std::optional<SecretKey> key;
   bool key_from_environment = true;
-  // Migrate only this far (0: latest). For migration tests.
-  int schema_version = 0;
 };
 
 class Catalog {

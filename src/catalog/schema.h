@@ -1,24 +1,25 @@
-// The catalog schema and its versioned migrations (docs/catalog.md describes the tables).
+// The catalog's schema (docs/catalog.md describes the tables) and the migration of a
+// catalog database as a whole.
 //
-// Migrations are numbered from 1 and never edited once released: a change is a new
-// migration. MigrateSchema applies, in one transaction, every migration newer than the
-// version recorded in schema_migrations. It is idempotent and safe when several processes
-// open the catalog at once (Postgres: an advisory lock; SQLite: BEGIN IMMEDIATE), so every
-// `arbor worker` can run it on start.
+// A catalog database holds two schemas, each versioned on its own by the runner in
+// sql/migrations.h: "catalog" (tenants, repositories, shares, snapshots, API tokens;
+// defined here) and "jobs" (jobs/job_schema.h). Catalogs made before the runner recorded
+// one combined version in a table schema_migrations (1 = the catalog tables, 2-5 = the
+// job tables' steps 1-4); they are adopted at that version, and step 2 of the catalog
+// schema then records version 1000 there, so an arbor from before the runner refuses the
+// database ("newer than this build") instead of running its own migrations on it.
 #pragma once
 
 #include "base/status.h"
-#include "sql/sql_database.h"
+#include "sql/migrations.h"
 
 namespace arbor::catalog {
 
-int LatestSchemaVersion();
+sql::Schema CatalogSchema();
 
-// Brings the schema up to `target_version` (default: the latest). Refuses (Unsupported)
-// a database whose version is newer than this build knows.
-Status MigrateSchema(sql::SqlDatabase& db, int target_version = 0);
-
-// 0 for an empty database.
-Result<int> SchemaVersion(sql::SqlExecutor& db);
+// Migrates "catalog", then "jobs". Idempotent and safe with several openers at once.
+// Errors: Unsupported for a database newer than this build (left untouched); a failing
+// step's error.
+Status MigrateCatalogDatabase(sql::SqlDatabase& db);
 
 }  // namespace arbor::catalog

@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <thread>
 
 #include "catalog/catalog.h"
+#include "jobs/job_schema.h"
 #include "support/test_catalogs.h"
 
 namespace arbor::catalog {
@@ -12,43 +14,80 @@ namespace {
 
 using testing::Engine;
 
-class SchemaTest : public ::testing::TestWithParam<Engine> {};
+const int kCatalogLatest = sql::LatestVersion(CatalogSchema());
+const int kJobsLatest = sql::LatestVersion(jobs::JobSchema());
 
-int64_t MigrationRows(Catalog& c) {
-  return c.db().Query("SELECT count(*) AS n FROM schema_migrations").value().Int(0, "n");
+int Version(Catalog& c, const char* schema) { return sql::RecordedVersion(c.db(), schema).value(); }
+
+int64_t Count(sql::SqlExecutor& db, const std::string& sql) {
+  auto rows = db.Query(sql);
+  EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  return rows.ok() ? rows->Int(0, "n") : -1;
 }
 
-TEST_P(SchemaTest, OpenMigratesToTheLatestVersionOnce) {
+bool IndexExists(sql::SqlExecutor& db, const std::string& name) {
+  return Count(db, db.dialect() == sql::SqlDialect::kPostgres
+                       ? "SELECT count(*) AS n FROM pg_indexes WHERE indexname = '" + name + "'"
+                       : "SELECT count(*) AS n FROM sqlite_master WHERE name = '" + name + "'") == 1;
+}
+
+class SchemaTest : public ::testing::TestWithParam<Engine> {};
+
+TEST_P(SchemaTest, OpenMigratesBothSchemasToTheLatestVersionOnce) {
   std::string url;
   auto catalog = testing::OpenFreshCatalog(GetParam(), &url);
   ASSERT_TRUE(catalog);
-  EXPECT_EQ(SchemaVersion(catalog->db()).value(), LatestSchemaVersion());
-  EXPECT_EQ(MigrationRows(*catalog), LatestSchemaVersion());
+  EXPECT_EQ(Version(*catalog, "catalog"), kCatalogLatest);
+  EXPECT_EQ(Version(*catalog, "jobs"), kJobsLatest);
+  EXPECT_TRUE(IndexExists(catalog->db(), "jobs_held"));
 
   // Opening again, and migrating again by hand, changes nothing.
   auto again = testing::Reopen(url);
   ASSERT_TRUE(again);
-  ASSERT_TRUE(MigrateSchema(again->db()).ok());
-  EXPECT_EQ(SchemaVersion(again->db()).value(), LatestSchemaVersion());
-  EXPECT_EQ(MigrationRows(*again), LatestSchemaVersion());
+  ASSERT_TRUE(MigrateCatalogDatabase(again->db()).ok());
+  EXPECT_EQ(Version(*again, "catalog"), kCatalogLatest);
+  EXPECT_EQ(Version(*again, "jobs"), kJobsLatest);
 }
 
-TEST_P(SchemaTest, UpgradeKeepsData) {
-  auto url = testing::FreshCatalogUrl(GetParam()).value();
-  CatalogOptions v1;
-  v1.schema_version = 1;
-  v1.key_from_environment = false;
-  auto old = Catalog::Open(url, std::move(v1));
-  ASSERT_TRUE(old.ok()) << old.status().ToString();
-  EXPECT_EQ(SchemaVersion((*old)->db()).value(), 1);
-  ASSERT_TRUE((*old)->tenants().Add(Principal::Operator(), "early").ok());
-  EXPECT_FALSE((*old)->db().Query("SELECT count(*) AS n FROM jobs").ok());
-
-  auto upgraded = testing::Reopen(url);
-  ASSERT_TRUE(upgraded);
-  EXPECT_EQ(SchemaVersion(upgraded->db()).value(), LatestSchemaVersion());
-  EXPECT_TRUE(upgraded->tenants().Find(Principal::Operator(), "early").ok());
-  EXPECT_TRUE(upgraded->db().Query("SELECT count(*) AS n FROM jobs").ok());
+// A catalog made before the runner, at each combined version it could have: the same
+// statements run by the runner up to that point, then the bookkeeping of that time
+// (schema_migrations rows 1..L, no schema_version). The old migrations were the steps
+// of today's two schemas one for one (catalog 1 = old 1, jobs k = old k + 1), so this is
+// the database the old code left.
+TEST_P(SchemaTest, CatalogsFromBeforeTheRunnerAreAdoptedAtTheirVersion) {
+  for (int legacy : {1, 2, 3, 5}) {
+    SCOPED_TRACE("schema_migrations at version " + std::to_string(legacy));
+    auto url = testing::FreshCatalogUrl(GetParam()).value();
+    {
+      auto db =
+          GetParam() == Engine::kPostgres ? sql::OpenPostgresDatabase(url) : sql::OpenSqliteDatabase(url);
+      ASSERT_TRUE(db.ok()) << db.status().ToString();
+      ASSERT_TRUE(sql::Migrate(**db, CatalogSchema(), 1).ok());
+      if (legacy > 1) {
+        ASSERT_TRUE(sql::Migrate(**db, jobs::JobSchema(), legacy - 1).ok());
+      }
+      ASSERT_TRUE((*db)->Query("DROP TABLE schema_version").ok());
+      ASSERT_TRUE((*db)
+                      ->Query("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                              "description TEXT NOT NULL, applied_ms BIGINT NOT NULL)")
+                      .ok());
+      for (int v = 1; v <= legacy; ++v) {
+        ASSERT_TRUE((*db)->Query("INSERT INTO schema_migrations VALUES ($1, 'old', 0)", {int64_t{v}}).ok());
+      }
+      ASSERT_TRUE(
+          (*db)
+              ->Query("INSERT INTO tenants (id, name, created_ms) VALUES ('00000000000000aa', 'early', 0)")
+              .ok());
+    }
+    auto upgraded = testing::Reopen(url);
+    ASSERT_TRUE(upgraded);
+    EXPECT_EQ(Version(*upgraded, "catalog"), kCatalogLatest);
+    EXPECT_EQ(Version(*upgraded, "jobs"), kJobsLatest);
+    EXPECT_TRUE(upgraded->tenants().Find(Principal::Operator(), "early").ok());
+    EXPECT_TRUE(IndexExists(upgraded->db(), "jobs_by_barrier"));
+    EXPECT_TRUE(IndexExists(upgraded->db(), "jobs_held"));
+    EXPECT_EQ(Count(upgraded->db(), "SELECT count(*) AS n FROM jobs"), 0);
+  }
 }
 
 TEST_P(SchemaTest, ConcurrentOpensMigrateOnce) {
@@ -63,23 +102,51 @@ TEST_P(SchemaTest, ConcurrentOpensMigrateOnce) {
   for (const Status& st : results) EXPECT_TRUE(st.ok()) << st.ToString();
   auto catalog = testing::Reopen(url);
   ASSERT_TRUE(catalog);
-  EXPECT_EQ(MigrationRows(*catalog), LatestSchemaVersion());
+  EXPECT_EQ(Version(*catalog, "catalog"), kCatalogLatest);
+  EXPECT_EQ(Version(*catalog, "jobs"), kJobsLatest);
+  EXPECT_EQ(Count(catalog->db(), "SELECT count(*) AS n FROM schema_migrations"), 1);  // the fence
 }
 
 TEST_P(SchemaTest, RefusesADatabaseFromANewerArbor) {
-  std::string url;
-  auto catalog = testing::OpenFreshCatalog(GetParam(), &url);
+  for (const char* schema : {"catalog", "jobs"}) {
+    std::string url;
+    auto catalog = testing::OpenFreshCatalog(GetParam(), &url);
+    ASSERT_TRUE(catalog);
+    ASSERT_TRUE(catalog->db()
+                    .Query("UPDATE schema_version SET version = 999 WHERE name = $1", {std::string(schema)})
+                    .ok());
+    auto reopened = Catalog::Open(url);
+    EXPECT_TRUE(reopened.status().Is(StatusCode::kUnsupported)) << reopened.status().ToString();
+    EXPECT_NE(reopened.status().message().find("upgrade arbor"), std::string::npos);
+  }
+}
+
+// An arbor from before the runner reads MAX(version) of schema_migrations and refuses
+// anything above 5 ("newer than this build of arbor knows"): the fence is what it sees.
+TEST_P(SchemaTest, FencesOffArborFromBeforeTheRunner) {
+  auto catalog = testing::OpenFreshCatalog(GetParam());
   ASSERT_TRUE(catalog);
-  ASSERT_TRUE(
-      catalog->db()
-          .Query("INSERT INTO schema_migrations (version, description, applied_ms) VALUES (999, 'future', 0)")
-          .ok());
-  auto reopened = Catalog::Open(url);
-  EXPECT_TRUE(reopened.status().Is(StatusCode::kUnsupported)) << reopened.status().ToString();
+  EXPECT_EQ(Count(catalog->db(), "SELECT MAX(version) AS n FROM schema_migrations"), 1000);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, SchemaTest, ::testing::ValuesIn(testing::AllEngines()),
                          testing::EngineParamName);
+
+// The real thing: a catalog file written by main's code before the runner (testdata/README.md).
+TEST(SchemaFileTest, ACatalogMadeBeforeTheRunnerOpensWithItsRows) {
+  std::string path = testing::ScratchDir() + "/old.db";
+  std::filesystem::copy_file(ARBOR_CATALOG_TESTDATA "/catalog_before_schema_version.db", path);
+  auto catalog = Catalog::Open(path, CatalogOptions{std::nullopt, false});
+  ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+  EXPECT_EQ(Version(**catalog, "catalog"), kCatalogLatest);
+  EXPECT_EQ(Version(**catalog, "jobs"), kJobsLatest);
+  auto tenant = (*catalog)->tenants().Find(Principal::Operator(), "acme");
+  ASSERT_TRUE(tenant.ok()) << tenant.status().ToString();
+  EXPECT_EQ(Count((*catalog)->db(), "SELECT count(*) AS n FROM shares WHERE name = 'docs'"), 1);
+  EXPECT_EQ(Count((*catalog)->db(), "SELECT count(*) AS n FROM jobs WHERE state = 'queued'"), 1);
+  EXPECT_EQ(Count((*catalog)->db(), "SELECT count(*) AS n FROM schedules"), 1);
+  EXPECT_EQ(Count((*catalog)->db(), "SELECT MAX(version) AS n FROM schema_migrations"), 1000);
+}
 
 }  // namespace
 }  // namespace arbor::catalog

@@ -46,6 +46,38 @@ StoreFactory Sqlite() {
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreTest, ::testing::Values(Sqlite()), StoreName);
 
+// An index written before the migration runner: the same table and index, rows in it, no
+// schema_version. It opens with its rows, and is recorded at version 1.
+TEST(SqliteStoreTest, AnIndexMadeBeforeTheRunnerOpensWithItsRows) {
+  std::string path = TempDb();
+  {
+    auto fresh = OpenSqliteStore(path);
+    ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+    NodeTree tree = store_test::Sample();
+    ASSERT_TRUE((*fresh)->Save(7, 1, &tree).ok());
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE schema_version", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+
+  auto store = OpenSqliteStore(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto loaded = (*store)->Load(7);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->tree.file_count(), store_test::Sample().file_count());
+  EXPECT_GT(loaded->tree.file_count(), 0U);
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT version FROM schema_version WHERE name = 'node_index'", -1, &st,
+                               nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 1);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
 TEST(SqliteStoreTest, UnopenablePathIsAnError) {
   auto s = OpenSqliteStore("/nonexistent-dir/x/y.db");
   EXPECT_FALSE(s.ok());

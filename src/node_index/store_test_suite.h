@@ -88,6 +88,26 @@ TEST_P(StoreTest, RoundTripIsIdentical) {
   EXPECT_EQ(other->tree.directory_count(), 0u);
 }
 
+// More directories than one load page (5,000 on Postgres) or one insert batch (2,048),
+// with a count that leaves an uneven tail, ids on both sides of 2^63.
+TEST_P(StoreTest, ManyDirectoriesRoundTripAcrossPagesAndBatches) {
+  NodeTree t;
+  ASSERT_TRUE(t.PutDirectory(testing::Dir(store_test::kRoot, store_test::kRoot, ""), {}).ok());
+  constexpr NodeId kDirs = 12'345;
+  for (NodeId d = 1; d <= kDirs; ++d) {
+    NodeId id = d <= kDirs / 2 ? d : store_test::kRoot + d;  // consecutive runs
+    ASSERT_TRUE(t.PutDirectory(testing::Dir(id, store_test::kRoot, "d" + std::to_string(d)),
+                               std::vector{testing::File(kDirs * 4 + d, "f", d)})
+                    .ok());
+  }
+  ASSERT_TRUE(store_->Save(3, 1, &t).ok());
+  EXPECT_EQ(store_->counters().records_written, kDirs + 1);
+  auto loaded = store_->Load(3);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_TRUE(loaded->damaged.empty());
+  store_test::ExpectSameTree(t, loaded->tree);
+}
+
 TEST_P(StoreTest, ChangedDirectoryWritesOnlyItsRecord) {
   NodeTree t = store_test::Sample();
   ASSERT_TRUE(store_->Save(1, 1, &t).ok());

@@ -29,15 +29,28 @@ Status Guarded(bool* broken, Fn&& fn) {
   }
 }
 
+// The type oid of BYTEA (pg_type.h).
+constexpr pqxx::oid kByteaOid = 17;
+
 SqlRows ToRows(const pqxx::result& r) {
   std::vector<std::string> columns;
-  for (pqxx::row::size_type c = 0; c < r.columns(); ++c) columns.emplace_back(r.column_name(c));
+  std::vector<bool> bytea;
+  for (pqxx::row::size_type c = 0; c < r.columns(); ++c) {
+    columns.emplace_back(r.column_name(c));
+    bytea.push_back(r.column_type(c) == kByteaOid);
+  }
   std::vector<std::vector<std::optional<std::string>>> rows;
   rows.reserve(r.size());
   for (const auto& row : r) {
     auto& out = rows.emplace_back(columns.size());
     for (pqxx::row::size_type c = 0; c < row.size(); ++c) {
-      if (!row[c].is_null()) out[c].emplace(row[c].c_str(), row[c].size());
+      if (row[c].is_null()) continue;
+      if (bytea[c]) {
+        pqxx::binarystring bytes(row[c]);
+        out[c].emplace(bytes.get(), bytes.size());
+      } else {
+        out[c].emplace(row[c].c_str(), row[c].size());
+      }
     }
   }
   return SqlRows(std::move(columns), std::move(rows), static_cast<int64_t>(r.affected_rows()));
@@ -78,11 +91,15 @@ class StatementCache {
 pqxx::result Exec(pqxx::transaction_base& tx, const std::string& prepared, std::string_view sql,
                   const SqlParams& params) {
   std::vector<std::string> storage;
-  storage.reserve(params.size());
+  storage.reserve(params.size());  // no reallocation: ptrs point into it
   std::vector<const char*> ptrs;
   for (const auto& p : params) {
     if (const auto* n = std::get_if<int64_t>(&p)) {
       ptrs.push_back(storage.emplace_back(std::to_string(*n)).c_str());
+    } else if (const auto* b = std::get_if<SqlBlob>(&p)) {
+      // BYTEA in text form: "\x" and hex digits.
+      const auto* bytes = reinterpret_cast<const unsigned char*>(b->bytes.data());
+      ptrs.push_back(storage.emplace_back(tx.esc_raw(bytes, b->bytes.size())).c_str());
     } else if (const auto* s = std::get_if<std::string>(&p)) {
       ptrs.push_back(s->c_str());
     } else {
@@ -121,6 +138,10 @@ class PostgresDatabase final : public SqlDatabase {
     return rows;
   }
 
+  Result<SqlStatement> Prepare(std::string_view sql) override {
+    return SqlStatement::Owning(QueryBackedStatement(*this, std::string(sql)));
+  }
+
   Status Transact(const std::function<Status(SqlExecutor&)>& body) override {
     std::lock_guard<std::mutex> lock(mu_);
     if (!conn_) ARBOR_RETURN_IF_ERROR(Connect());
@@ -150,6 +171,9 @@ class PostgresDatabase final : public SqlDatabase {
           Guarded(broken_, [&] { rows = ToRows(Exec(tx_, statements_.NameFor(conn_, sql), sql, params)); });
       if (!st.ok()) return st;
       return rows;
+    }
+    Result<SqlStatement> Prepare(std::string_view sql) override {
+      return SqlStatement::Owning(QueryBackedStatement(*this, std::string(sql)));
     }
 
    private:

@@ -3,8 +3,9 @@
 // Users (the catalog, the job queue) write every query once, so the engines only have to
 // agree on a small SQL dialect. Rules for SQL sent through here:
 //   - parameters are written $1, $2, ... on both engines (SQLite binds "$N" by name);
-//   - values are NULL, a 64-bit integer or text (JSON, hex, timestamps in ms are text or
-//     integers; there are no BLOB/BYTEA or boolean columns);
+//   - values are NULL, a 64-bit integer, text (JSON, hex; timestamps in ms are integers)
+//     or bytes (SqlBlob: a BLOB column on SQLite, BYTEA on Postgres; "{BLOB}" in a
+//     migration); there are no boolean columns;
 //   - a parameter whose type Postgres cannot infer is written CAST($N AS TEXT);
 //   - now_ms() is the database server's clock in milliseconds since the epoch (a SQL
 //     function on Postgres, a registered function on SQLite), so leases are judged by one
@@ -29,20 +30,26 @@
 #include <vector>
 
 #include "base/status.h"
+#include "sql/sql_statement.h"
 
 namespace arbor::sql {
 
 enum class SqlDialect { kSqlite, kPostgres };
 
-using SqlValue = std::variant<std::nullptr_t, int64_t, std::string>;
+// Bytes for a BLOB / BYTEA parameter (a std::string value binds as text).
+struct SqlBlob {
+  std::string bytes;
+};
+
+using SqlValue = std::variant<std::nullptr_t, int64_t, std::string, SqlBlob>;
 using SqlParams = std::vector<SqlValue>;
 
 // NULL for an empty string or an absent integer (optional columns).
 inline SqlValue TextOrNull(const std::string& s) { return s.empty() ? SqlValue(nullptr) : SqlValue(s); }
 inline SqlValue IntOrNull(const std::optional<int64_t>& v) { return v ? SqlValue(*v) : SqlValue(nullptr); }
 
-// The rows of one statement, every cell as text (NULL is nullopt). Columns are found by
-// name, so a query may list them in any order.
+// The rows of one statement, every cell as text (NULL is nullopt; a BLOB/BYTEA cell holds
+// its bytes). Columns are found by name, so a query may list them in any order.
 class SqlRows {
  public:
   SqlRows() = default;
@@ -61,6 +68,9 @@ class SqlRows {
   // 0 for NULL; asserts that the cell is an integer.
   int64_t Int(size_t row, std::string_view column) const;
   std::optional<int64_t> OptionalInt(size_t row, std::string_view column) const;
+  // By position, for statements read by column number (SqlStatement).
+  size_t column_count() const { return columns_.size(); }
+  const std::optional<std::string>& CellAt(size_t row, size_t column) const { return rows_[row][column]; }
 
  private:
   const std::optional<std::string>& Cell(size_t row, std::string_view column) const;
@@ -78,6 +88,12 @@ class SqlExecutor {
   // One statement. Errors: AlreadyExists (unique key), InvalidArgument (foreign key or
   // check), Busy / Unavailable (lock timeout, lost connection: worth a retry), IOError.
   virtual Result<SqlRows> Query(std::string_view sql, const SqlParams& params = {}) = 0;
+  // A statement to run many times with new parameters (sql_statement.h), for loops that
+  // write or read many rows. It runs on this executor's connection without taking the
+  // database's lock: use it from one thread, inside a Transact body (with that body's
+  // executor) or where nothing else uses the database at the same time, and let it go
+  // before the executor.
+  virtual Result<SqlStatement> Prepare(std::string_view sql) = 0;
 };
 
 class SqlDatabase : public SqlExecutor {
@@ -88,10 +104,17 @@ class SqlDatabase : public SqlExecutor {
   virtual Status Transact(const std::function<Status(SqlExecutor&)>& body) = 0;
 };
 
-// Opens one connection. `path` is a file for SQLite, created whole if missing (an empty,
-// 0-byte or non-database file is refused with Corruption and left untouched); `conninfo`
-// is a libpq URL or key/value string for Postgres. Errors never contain a password.
-Result<std::unique_ptr<SqlDatabase>> OpenSqliteDatabase(const std::string& path);
+// What OpenSqliteDatabase does with a file of 0 bytes: refuse it (Corruption; a catalog,
+// the only copy of its data, is never taken for a new one) or open it as a new, empty
+// database (derived data such as the node index, rebuilt anyway).
+enum class EmptyFile { kRefuse, kOpenAsNew };
+
+// Opens one connection. `path` is a file for SQLite, created whole if missing (a file that
+// is not a database is refused with Corruption and left untouched, and so is a 0-byte one
+// unless `empty` says otherwise); `conninfo` is a libpq URL or key/value string for
+// Postgres. Errors never contain a password.
+Result<std::unique_ptr<SqlDatabase>> OpenSqliteDatabase(const std::string& path,
+                                                        EmptyFile empty = EmptyFile::kRefuse);
 Result<std::unique_ptr<SqlDatabase>> OpenPostgresDatabase(const std::string& conninfo);
 
 }  // namespace arbor::sql

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "base/file_util.h"
+#include "sql/sql_transaction.h"
 #include "support/postgres_instance.h"
 #include "support/temp_dir.h"
 
@@ -41,6 +42,84 @@ void ExpectMappedErrors(SqlDatabase& db) {
   EXPECT_EQ(rows->Int(0, "n"), 1);
 }
 
+// Bytes with a NUL, a 0xff and a backslash: what BLOB/BYTEA must carry unchanged.
+const std::string kBytes = std::string("a\0b\xff\\x00", 7) + std::string(3000, '\x01');
+
+// Prepared statements and BLOB/BYTEA values, the same on both engines.
+void ExpectStatementsAndBlobs(SqlDatabase& db) {
+  const char* blob = db.dialect() == SqlDialect::kPostgres ? "BYTEA" : "BLOB";
+  ASSERT_TRUE(db.Query(std::string("CREATE TABLE b (k BIGINT PRIMARY KEY, v ") + blob + ")").ok());
+
+  // One statement, bound and run many times inside a transaction.
+  Status wrote = db.Transact([](SqlExecutor& tx) {
+    ARBOR_ASSIGN_OR_RETURN(SqlStatement put, tx.Prepare("INSERT INTO b (k, v) VALUES ($1, $2)"));
+    for (int64_t k = 1; k <= 3; ++k) {
+      std::string value = kBytes + std::to_string(k);
+      ARBOR_RETURN_IF_ERROR(put.Bind(1, k).BindBlob(2, value).Run());
+      if (put.changes() != 1) return Status::Internal("changed " + std::to_string(put.changes()));
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(wrote.ok()) << wrote.ToString();
+
+  // Read back by statement (parameters in any order of use) and by Query.
+  auto get = db.Prepare("SELECT k, v FROM b WHERE k >= $1 AND v IS NOT NULL ORDER BY k");
+  ASSERT_TRUE(get.ok()) << get.status().ToString();
+  get->Bind(1, int64_t{2});
+  std::vector<int64_t> keys;
+  for (;;) {
+    auto row = get->Step();
+    ASSERT_TRUE(row.ok()) << row.status().ToString();
+    if (!*row) break;
+    keys.push_back(get->Int(0));
+    EXPECT_EQ(get->Bytes(1), kBytes + std::to_string(get->Int(0)));
+  }
+  EXPECT_EQ(keys, (std::vector<int64_t>{2, 3}));
+  auto rows = db.Query("SELECT v FROM b WHERE k = $1", {int64_t{1}});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(rows->Text(0, "v"), kBytes + "1");
+  auto by_param = db.Query("SELECT count(*) AS n FROM b WHERE v = $1", {SqlBlob{kBytes + "3"}});
+  ASSERT_TRUE(by_param.ok()) << by_param.status().ToString();
+  EXPECT_EQ(by_param->Int(0, "n"), 1);
+
+  // A failed execution ends it; the statement runs again with new values.
+  auto put = db.Prepare("INSERT INTO b (k, v) VALUES ($1, $2)");
+  ASSERT_TRUE(put.ok());
+  Status dup = put->Bind(1, int64_t{1}).BindBlob(2, "x").Run();
+  EXPECT_TRUE(dup.Is(StatusCode::kAlreadyExists)) << dup.ToString();
+  // A temporary may be bound: the value is copied.
+  Status again = put->Bind(1, int64_t{4}).BindBlob(2, std::string("y") + "z").Run();
+  ASSERT_TRUE(again.ok()) << again.ToString();
+  EXPECT_EQ(put->changes(), 1);
+  EXPECT_EQ(db.Query("SELECT v FROM b WHERE k = 4")->Text(0, "v"), "yz");
+}
+
+TEST(SqlDatabaseTest, SqliteStatementsAndBlobs) {
+  auto db = OpenSqliteDatabase(arbor::testing::MakeTempDir("arbor-sql") + "/t.db");
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  ExpectStatementsAndBlobs(**db);
+}
+
+TEST(SqlDatabaseTest, SqliteScopedTransactionCommitsOrRollsBack) {
+  auto db = OpenSqliteDatabase(arbor::testing::MakeTempDir("arbor-sql") + "/t.db");
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  ASSERT_TRUE((*db)->Query("CREATE TABLE t (k BIGINT)").ok());
+  {
+    SqlTransaction tx(**db);
+    ASSERT_TRUE(tx.status().ok()) << tx.status().ToString();
+    ASSERT_TRUE((*db)->Query("INSERT INTO t VALUES (1)").ok());
+  }  // no Commit: rolled back
+  {
+    SqlTransaction tx(**db);
+    ASSERT_TRUE((*db)->Query("INSERT INTO t VALUES (2)").ok());
+    ASSERT_TRUE(tx.Commit().ok());
+  }
+  auto rows = (*db)->Query("SELECT k FROM t");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(rows->Int(0, "k"), 2);
+}
+
 TEST(SqlDatabaseTest, SqliteMapsErrorsWithoutSql) {
   auto db = OpenSqliteDatabase(arbor::testing::MakeTempDir("arbor-sql") + "/t.db");
   ASSERT_TRUE(db.ok()) << db.status().ToString();
@@ -67,6 +146,7 @@ TEST(SqlDatabaseTest, PostgresMapsErrorsWithoutSql) {
   auto db = OpenPostgresDatabase((*pg)->ConnectionString());
   ASSERT_TRUE(db.ok()) << db.status().ToString();
   ExpectMappedErrors(**db);
+  ExpectStatementsAndBlobs(**db);
   EXPECT_EQ((*db)->dialect(), SqlDialect::kPostgres);
 }
 

@@ -8,8 +8,11 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <unordered_map>
+#include <vector>
 
 #include "sql/sql_database.h"
 #include "sql/sql_errors.h"
@@ -50,24 +53,98 @@ Status Bind(sqlite3* db, sqlite3_stmt* stmt, const SqlParams& params) {
       rc = sqlite3_bind_int64(stmt, idx, *n);
     } else if (const auto* s = std::get_if<std::string>(&params[i])) {
       rc = sqlite3_bind_text(stmt, idx, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
+    } else if (const auto* b = std::get_if<SqlBlob>(&params[i])) {
+      rc = sqlite3_bind_blob64(stmt, idx, b->bytes.data(), b->bytes.size(), SQLITE_TRANSIENT);
     } else {
       rc = sqlite3_bind_null(stmt, idx);
     }
-    if (rc != SQLITE_OK) return SqliteError(db, rc, "");
+    if (rc != SQLITE_OK) return SqliteError(db, rc, "bind");
   }
   return Status::Ok();
 }
 
+// A compiled statement kept by its connection. Values are copied when bound
+// (SQLITE_TRANSIENT): a record's memcpy is nothing beside its B-tree insert, and callers
+// may bind temporaries.
+class SqliteStatement final : public StatementImpl {
+ public:
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {
+    // "$N" (or "?N") -> SQLite's own parameter index.
+    for (int i = 1; i <= sqlite3_bind_parameter_count(stmt); ++i) {
+      const char* name = sqlite3_bind_parameter_name(stmt, i);
+      int n = name != nullptr && name[0] != '\0' ? std::atoi(name + 1) : i;
+      if (n <= 0) continue;
+      if (index_.size() <= static_cast<size_t>(n)) index_.resize(static_cast<size_t>(n) + 1, 0);
+      index_[static_cast<size_t>(n)] = i;
+    }
+  }
+  ~SqliteStatement() override { sqlite3_finalize(stmt_); }
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+
+  void BindInt(int n, int64_t value) override { Check(sqlite3_bind_int64(stmt_, Index(n), value)); }
+  void BindText(int n, std::string_view value) override {
+    Check(sqlite3_bind_text64(stmt_, Index(n), value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+  }
+  void BindBlob(int n, std::string_view bytes) override {
+    Check(sqlite3_bind_blob64(stmt_, Index(n), bytes.data(), bytes.size(), SQLITE_TRANSIENT));
+  }
+  void BindNull(int n) override { Check(sqlite3_bind_null(stmt_, Index(n))); }
+
+  Result<bool> Step() override {
+    if (bind_rc_ != SQLITE_OK) return SqliteError(db_, bind_rc_, "bind");
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return SqliteError(db_, sqlite3_extended_errcode(db_), "step");
+  }
+
+  bool IsNull(int column) const override { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+  int64_t Int(int column) const override { return sqlite3_column_int64(stmt_, column); }
+  std::string_view Bytes(int column) const override {
+    const void* data = sqlite3_column_blob(stmt_, column);
+    auto size = static_cast<size_t>(sqlite3_column_bytes(stmt_, column));
+    return data == nullptr ? std::string_view() : std::string_view(static_cast<const char*>(data), size);
+  }
+  int64_t changes() const override { return sqlite3_changes64(db_); }
+
+  void Reset() override {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    bind_rc_ = SQLITE_OK;
+  }
+
+ private:
+  // 0 for a parameter the SQL does not have: its binding is ignored, as Query ignores it.
+  int Index(int n) const { return n > 0 && static_cast<size_t>(n) < index_.size() ? index_[n] : 0; }
+  void Check(int rc) {
+    if (rc != SQLITE_OK && rc != SQLITE_RANGE && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  }
+
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  std::vector<int> index_;
+  int bind_rc_ = SQLITE_OK;
+};
+
 class SqliteDatabase final : public SqlDatabase {
  public:
   explicit SqliteDatabase(sqlite3* db) : db_(db), unlocked_(*this) {}
-  ~SqliteDatabase() override { sqlite3_close_v2(db_); }
+  ~SqliteDatabase() override {
+    statements_.clear();  // finalized before the connection closes
+    sqlite3_close_v2(db_);
+  }
 
   SqlDialect dialect() const override { return SqlDialect::kSqlite; }
 
   Result<SqlRows> Query(std::string_view sql, const SqlParams& params) override {
     std::lock_guard<std::mutex> lock(mu_);
     return QueryLocked(sql, params);
+  }
+
+  Result<SqlStatement> Prepare(std::string_view sql) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return PrepareLocked(sql);
   }
 
   Status Transact(const std::function<Status(SqlExecutor&)>& body) override {
@@ -93,6 +170,7 @@ class SqliteDatabase final : public SqlDatabase {
     Result<SqlRows> Query(std::string_view sql, const SqlParams& params) override {
       return db_.QueryLocked(sql, params);
     }
+    Result<SqlStatement> Prepare(std::string_view sql) override { return db_.PrepareLocked(sql); }
 
    private:
     SqliteDatabase& db_;
@@ -101,15 +179,28 @@ class SqliteDatabase final : public SqlDatabase {
   Result<SqlRows> QueryLocked(std::string_view sql, const SqlParams& params) {
     sqlite3_stmt* stmt = nullptr;
     int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
-    if (rc != SQLITE_OK) return SqliteError(db_, sqlite3_extended_errcode(db_), "");
+    if (rc != SQLITE_OK) return SqliteError(db_, sqlite3_extended_errcode(db_), "query");
     StatementGuard guard(stmt);
     ARBOR_RETURN_IF_ERROR(Bind(db_, stmt, params));
     std::vector<std::string> columns;
     for (int c = 0; c < sqlite3_column_count(stmt); ++c) columns.emplace_back(sqlite3_column_name(stmt, c));
     std::vector<std::vector<std::optional<std::string>>> rows;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) rows.push_back(ReadRow(stmt, columns.size()));
-    if (rc != SQLITE_DONE) return SqliteError(db_, sqlite3_extended_errcode(db_), "");
+    if (rc != SQLITE_DONE) return SqliteError(db_, sqlite3_extended_errcode(db_), "query");
     return SqlRows(std::move(columns), std::move(rows), sqlite3_changes64(db_));
+  }
+
+  Result<SqlStatement> PrepareLocked(std::string_view sql) {
+    std::string key(sql);
+    auto it = statements_.find(key);
+    if (it == statements_.end()) {
+      sqlite3_stmt* stmt = nullptr;
+      int rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT,
+                                  &stmt, nullptr);
+      if (rc != SQLITE_OK) return SqliteError(db_, sqlite3_extended_errcode(db_), "prepare");
+      it = statements_.emplace(std::move(key), std::make_unique<SqliteStatement>(db_, stmt)).first;
+    }
+    return SqlStatement::Borrowing(it->second.get());
   }
 
   static std::vector<std::optional<std::string>> ReadRow(sqlite3_stmt* stmt, size_t n) {
@@ -127,17 +218,17 @@ class SqliteDatabase final : public SqlDatabase {
   sqlite3* db_;
   std::mutex mu_;
   Unlocked unlocked_;
+  // Prepared statements by SQL text, for the life of the connection; guarded by mu_.
+  std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
 };
 
-Status Configure(SqlDatabase& db) {
+// Errors are reported as an "open" failure: a file that is not a database is found here.
+Status Configure(sqlite3* db) {
   // WAL lets readers run beside one writer; NORMAL sync is durable across process
   // crashes (what kill -9 tests) and loses at most the last commits on power loss.
-  for (const char* pragma :
-       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
-    auto r = db.Query(pragma);
-    if (!r.ok()) return r.status();
-  }
-  return Status::Ok();
+  int rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON",
+                        nullptr, nullptr, nullptr);
+  return rc == SQLITE_OK ? Status::Ok() : SqliteError(db, sqlite3_extended_errcode(db), "open");
 }
 
 // Creates a missing database file whole: an empty WAL-mode database is written under a
@@ -170,10 +261,11 @@ Status CreateDatabaseFile(const std::string& path) {
 
 }  // namespace
 
-Result<std::unique_ptr<SqlDatabase>> OpenSqliteDatabase(const std::string& path) {
+Result<std::unique_ptr<SqlDatabase>> OpenSqliteDatabase(const std::string& path, EmptyFile empty) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) ARBOR_RETURN_IF_ERROR(CreateDatabaseFile(path));
-  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
+  if (empty == EmptyFile::kRefuse && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+      st.st_size == 0) {
     return Status::Corruption("the file is empty (0 bytes), not an SQLite database");
   }
   sqlite3* raw = nullptr;
@@ -187,7 +279,7 @@ Result<std::unique_ptr<SqlDatabase>> OpenSqliteDatabase(const std::string& path)
   sqlite3_busy_timeout(raw, static_cast<int>(kBusyTimeout.count()));
   sqlite3_create_function(raw, "now_ms", 0, SQLITE_UTF8, nullptr, NowMs, nullptr, nullptr);
   std::unique_ptr<SqlDatabase> db = std::make_unique<SqliteDatabase>(raw);
-  Status configured = Configure(*db);
+  Status configured = Configure(raw);
   if (configured.Is(StatusCode::kCorruption)) return configured;  // the caller names the file
   if (!configured.ok()) return configured.Annotate("configuring SQLite database " + path);
   return db;

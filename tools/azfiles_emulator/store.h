@@ -28,7 +28,8 @@
 #include "base/file_util.h"
 #include "base/status.h"
 #include "range_map.h"
-#include "sqlite_db.h"
+#include "sql/sql_database.h"
+#include "sql/sql_transaction.h"
 
 namespace arbor::azfiles {
 
@@ -160,7 +161,7 @@ class Store {
 
  private:
   struct Resolved;  // a path walked to its node, with the parent
-  Store(std::string dir, std::unique_ptr<SqliteDb> db) : dir_(std::move(dir)), db_(std::move(db)) {}
+  Store(std::string dir, std::unique_ptr<sql::SqlDatabase> db) : dir_(std::move(dir)), db_(std::move(db)) {}
 
   Status CreateSchema();
   Result<ShareInfo> LoadShare(const std::string& name, const std::string& snapshot);
@@ -192,7 +193,7 @@ class Store {
 
   const std::string dir_;
   std::mutex mu_;
-  std::unique_ptr<SqliteDb> db_;  // guarded by mu_
+  std::unique_ptr<sql::SqlDatabase> db_;  // guarded by mu_
 };
 
 }  // namespace arbor::azfiles

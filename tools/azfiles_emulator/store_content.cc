@@ -51,7 +51,7 @@ Result<UniqueFd> OpenContent(const std::string& path, int flags) {
 }  // namespace
 
 Result<int64_t> Store::NextSeq() {
-  ARBOR_ASSIGN_OR_RETURN(Statement s,
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement s,
                          db_->Prepare("UPDATE meta SET value = value + 1 WHERE key = 'seq' RETURNING value"));
   ARBOR_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return Status::Internal("meta.seq is missing");
@@ -63,8 +63,8 @@ Result<int64_t> Store::NextSeq() {
 Result<RangeMap> Store::LoadRanges(int64_t content_id) {
   if (content_id == 0) return RangeMap();
   ARBOR_ASSIGN_OR_RETURN(
-      Statement s,
-      db_->Prepare("SELECT start, length, seq FROM ranges WHERE content_id = ?1 ORDER BY start"));
+      sql::SqlStatement s,
+      db_->Prepare("SELECT start, length, seq FROM ranges WHERE content_id = $1 ORDER BY start"));
   s.Bind(1, content_id);
   std::vector<SeqRange> pieces;
   while (true) {
@@ -76,10 +76,10 @@ Result<RangeMap> Store::LoadRanges(int64_t content_id) {
 }
 
 Status Store::SaveRanges(int64_t content_id, const RangeMap& map) {
-  ARBOR_ASSIGN_OR_RETURN(Statement del, db_->Prepare("DELETE FROM ranges WHERE content_id = ?1"));
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement del, db_->Prepare("DELETE FROM ranges WHERE content_id = $1"));
   ARBOR_RETURN_IF_ERROR(del.Bind(1, content_id).Run());
   for (const SeqRange& p : map.pieces()) {
-    ARBOR_ASSIGN_OR_RETURN(Statement ins, db_->Prepare("INSERT INTO ranges VALUES(?1, ?2, ?3, ?4)"));
+    ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement ins, db_->Prepare("INSERT INTO ranges VALUES($1, $2, $3, $4)"));
     ARBOR_RETURN_IF_ERROR(ins.Bind(1, content_id)
                               .Bind(2, ToSql(p.offset))
                               .Bind(3, ToSql(p.length))
@@ -94,19 +94,19 @@ Status Store::SaveRanges(int64_t content_id, const RangeMap& map) {
 Status Store::EnsureWritableContent(Node* node) {
   bool frozen = false;
   if (node->content_id != 0) {
-    ARBOR_ASSIGN_OR_RETURN(Statement s, db_->Prepare("SELECT frozen FROM contents WHERE id = ?1"));
+    ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement s, db_->Prepare("SELECT frozen FROM contents WHERE id = $1"));
     ARBOR_ASSIGN_OR_RETURN(bool row, s.Bind(1, node->content_id).Step());
     frozen = row && s.Int(0) != 0;
     if (!frozen) return Status::Ok();
   }
   ARBOR_ASSIGN_OR_RETURN(
-      Statement next,
+      sql::SqlStatement next,
       db_->Prepare("UPDATE meta SET value = value + 1 WHERE key = 'content' RETURNING value"));
   ARBOR_ASSIGN_OR_RETURN(bool got, next.Step());
   if (!got) return Status::Internal("meta.content is missing");
   int64_t id = next.Int(0);
   ARBOR_RETURN_IF_ERROR(next.Run());
-  ARBOR_ASSIGN_OR_RETURN(Statement add, db_->Prepare("INSERT INTO contents VALUES(?1, 0)"));
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement add, db_->Prepare("INSERT INTO contents VALUES($1, 0)"));
   ARBOR_RETURN_IF_ERROR(add.Bind(1, id).Run());
   ARBOR_ASSIGN_OR_RETURN(UniqueFd out, OpenContent(ContentPath(id), O_RDWR | O_CREAT | O_TRUNC));
   if (::ftruncate(out.get(), static_cast<off_t>(node->size)) != 0)
@@ -134,19 +134,19 @@ Status Store::ResizeContent(Node* node, uint64_t size) {
 
 Status Store::ReleaseContent(int64_t content_id) {
   if (content_id == 0) return Status::Ok();
-  ARBOR_ASSIGN_OR_RETURN(Statement s, db_->Prepare("SELECT frozen FROM contents WHERE id = ?1"));
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement s, db_->Prepare("SELECT frozen FROM contents WHERE id = $1"));
   ARBOR_ASSIGN_OR_RETURN(bool row, s.Bind(1, content_id).Step());
   if (row && s.Int(0) != 0) return Status::Ok();  // a snapshot still reads it; CollectGarbage frees it later
-  ARBOR_ASSIGN_OR_RETURN(Statement del, db_->Prepare("DELETE FROM contents WHERE id = ?1"));
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement del, db_->Prepare("DELETE FROM contents WHERE id = $1"));
   ARBOR_RETURN_IF_ERROR(del.Bind(1, content_id).Run());
-  ARBOR_ASSIGN_OR_RETURN(Statement ranges, db_->Prepare("DELETE FROM ranges WHERE content_id = ?1"));
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement ranges, db_->Prepare("DELETE FROM ranges WHERE content_id = $1"));
   ARBOR_RETURN_IF_ERROR(ranges.Bind(1, content_id).Run());
   ::unlink(ContentPath(content_id).c_str());
   return Status::Ok();
 }
 
 Status Store::CollectGarbage() {
-  ARBOR_ASSIGN_OR_RETURN(Statement s,
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement s,
                          db_->Prepare("SELECT id FROM contents WHERE NOT EXISTS (SELECT 1 FROM nodes WHERE "
                                       "content_id = contents.id AND content_id != 0)"));
   std::vector<int64_t> orphans;
@@ -156,9 +156,10 @@ Status Store::CollectGarbage() {
     orphans.push_back(s.Int(0));
   }
   for (int64_t id : orphans) {
-    ARBOR_ASSIGN_OR_RETURN(Statement del, db_->Prepare("DELETE FROM contents WHERE id = ?1"));
+    ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement del, db_->Prepare("DELETE FROM contents WHERE id = $1"));
     ARBOR_RETURN_IF_ERROR(del.Bind(1, id).Run());
-    ARBOR_ASSIGN_OR_RETURN(Statement ranges, db_->Prepare("DELETE FROM ranges WHERE content_id = ?1"));
+    ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement ranges,
+                           db_->Prepare("DELETE FROM ranges WHERE content_id = $1"));
     ARBOR_RETURN_IF_ERROR(ranges.Bind(1, id).Run());
     ::unlink(ContentPath(id).c_str());
   }
@@ -182,7 +183,7 @@ Result<ReadHandle> Store::OpenForRead(const std::string& share, const std::strin
 Result<Node> Store::WriteRange(const std::string& share, const std::string& path, uint64_t offset,
                                std::string_view data, bool preserve_last_write) {
   std::lock_guard<std::mutex> lock(mu_);
-  Transaction tx(db_.get());
+  sql::SqlTransaction tx(*db_);
   ARBOR_RETURN_IF_ERROR(tx.status());
   ARBOR_ASSIGN_OR_RETURN(ShareInfo info, LoadShare(share, ""));
   ARBOR_ASSIGN_OR_RETURN(Node node, Resolve(info, path));
@@ -207,7 +208,7 @@ Result<Node> Store::WriteRange(const std::string& share, const std::string& path
 Result<Node> Store::ClearRange(const std::string& share, const std::string& path, ByteRange range,
                                bool preserve_last_write) {
   std::lock_guard<std::mutex> lock(mu_);
-  Transaction tx(db_.get());
+  sql::SqlTransaction tx(*db_);
   ARBOR_RETURN_IF_ERROR(tx.status());
   ARBOR_ASSIGN_OR_RETURN(ShareInfo info, LoadShare(share, ""));
   ARBOR_ASSIGN_OR_RETURN(Node node, Resolve(info, path));

@@ -15,7 +15,7 @@ constexpr char kNodeColumns[] =
     "file_id, parent_id, name, is_dir, size, attributes, creation, last_write, change, last_access, "
     "last_modified, permission_key, metadata, http, content_id";
 
-Node NodeFromRow(const Statement& s) {
+Node NodeFromRow(const sql::SqlStatement& s) {
   Node n;
   n.file_id = FromSql(s.Int(0));
   n.parent_id = FromSql(s.Int(1));
@@ -71,17 +71,19 @@ void Store::Touch(Node* node) {
 }
 
 Result<Node> Store::LoadNode(int64_t share_row, uint64_t file_id) {
-  ARBOR_ASSIGN_OR_RETURN(Statement s, db_->Prepare(std::string("SELECT ") + kNodeColumns +
-                                                   " FROM nodes WHERE share_row = ?1 AND file_id = ?2"));
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement s,
+                         db_->Prepare(std::string("SELECT ") + kNodeColumns +
+                                      " FROM nodes WHERE share_row = $1 AND file_id = $2"));
   ARBOR_ASSIGN_OR_RETURN(bool found, s.Bind(1, share_row).Bind(2, ToSql(file_id)).Step());
   if (!found) return ResourceNotFound();
   return NodeFromRow(s);
 }
 
 Result<std::optional<Node>> Store::FindChild(int64_t share_row, uint64_t parent_id, const std::string& name) {
-  ARBOR_ASSIGN_OR_RETURN(Statement s, db_->Prepare(std::string("SELECT ") + kNodeColumns +
-                                                   " FROM nodes WHERE share_row = ?1 AND parent_id = ?2 AND "
-                                                   "name_key = ?3 AND file_id != 0"));
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement s,
+                         db_->Prepare(std::string("SELECT ") + kNodeColumns +
+                                      " FROM nodes WHERE share_row = $1 AND parent_id = $2 AND "
+                                      "name_key = $3 AND file_id != 0"));
   ARBOR_ASSIGN_OR_RETURN(bool found,
                          s.Bind(1, share_row).Bind(2, ToSql(parent_id)).Bind(3, NameKey(name)).Step());
   if (!found) return std::optional<Node>();
@@ -112,12 +114,12 @@ Result<Node> Store::ResolveParent(const ShareInfo& share, const std::string& pat
 
 Status Store::InsertNode(int64_t share_row, const Node& n) {
   ARBOR_ASSIGN_OR_RETURN(
-      Statement s,
+      sql::SqlStatement s,
       db_->Prepare(
           "INSERT INTO nodes(share_row, file_id, parent_id, name, name_key, is_dir, size, attributes, "
           "creation, "
           "last_write, change, last_access, last_modified, permission_key, metadata, http, content_id) "
-          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"));
+          "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"));
   s.Bind(1, share_row).Bind(2, ToSql(n.file_id)).Bind(3, ToSql(n.parent_id)).Bind(4, n.name).Bind(5, NameKey(n.name));
   s.Bind(6, int64_t{n.is_dir}).Bind(7, ToSql(n.size)).Bind(8, int64_t{n.attributes}).Bind(9, n.creation.ticks);
   s.Bind(10, n.last_write.ticks).Bind(11, n.change.ticks).Bind(12, n.last_access.ticks);
@@ -132,17 +134,17 @@ Status Store::SaveNode(int64_t share_row, const Node& n) {
 }
 
 Status Store::DeleteNodeRow(int64_t share_row, uint64_t file_id) {
-  ARBOR_ASSIGN_OR_RETURN(Statement s,
-                         db_->Prepare("DELETE FROM nodes WHERE share_row = ?1 AND file_id = ?2"));
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement s,
+                         db_->Prepare("DELETE FROM nodes WHERE share_row = $1 AND file_id = $2"));
   ARBOR_RETURN_IF_ERROR(s.Bind(1, share_row).Bind(2, ToSql(file_id)).Run());
   return Status::Ok();
 }
 
 Result<uint64_t> Store::NextFileId(ShareInfo* share) {
   ARBOR_ASSIGN_OR_RETURN(
-      Statement s,
+      sql::SqlStatement s,
       db_->Prepare(
-          "UPDATE shares SET next_file_id = next_file_id + 1 WHERE row = ?1 RETURNING next_file_id - 1"));
+          "UPDATE shares SET next_file_id = next_file_id + 1 WHERE row = $1 RETURNING next_file_id - 1"));
   ARBOR_ASSIGN_OR_RETURN(bool row, s.Bind(1, share->row).Step());
   if (!row) return ShareNotFound();
   uint64_t id = FromSql(s.Int(0));
@@ -159,8 +161,8 @@ Result<std::string> Store::ApplyPermission(const ShareInfo& share, const Permiss
     case PermissionSpec::kSddl: return StorePermission(share.name, spec.text);
     case PermissionSpec::kKey: break;
   }
-  ARBOR_ASSIGN_OR_RETURN(Statement s,
-                         db_->Prepare("SELECT 1 FROM permissions WHERE share = ?1 AND key = ?2"));
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement s,
+                         db_->Prepare("SELECT 1 FROM permissions WHERE share = $1 AND key = $2"));
   ARBOR_ASSIGN_OR_RETURN(bool found, s.Bind(1, share.name).Bind(2, spec.text).Step());
   if (!found) return ApiError("FileInvalidPermissionKey", "The permission key is not valid for this share.");
   return spec.text;
@@ -213,11 +215,11 @@ Result<ListReply> Store::List(const std::string& share, const std::string& snaps
     if (!decoded.ok()) return ApiError("InvalidContinuationToken", "The continuation token is not valid.");
     start = std::max(start, *decoded);
   }
-  ARBOR_ASSIGN_OR_RETURN(Statement s,
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement s,
                          db_->Prepare(std::string("SELECT ") + kNodeColumns +
-                                      " FROM nodes WHERE share_row = ?1 AND parent_id = ?2 AND file_id != 0 "
-                                      "AND name >= ?3 AND substr(name, 1, length(?4)) = ?4 "
-                                      "ORDER BY name LIMIT ?5"));
+                                      " FROM nodes WHERE share_row = $1 AND parent_id = $2 AND file_id != 0 "
+                                      "AND name >= $3 AND substr(name, 1, length($4)) = $4 "
+                                      "ORDER BY name LIMIT $5"));
   s.Bind(1, reply.share.row).Bind(2, ToSql(reply.directory.file_id)).Bind(3, start).Bind(4, prefix);
   s.Bind(5, int64_t{max} + 1);
   while (true) {
@@ -235,7 +237,7 @@ Result<ListReply> Store::List(const std::string& share, const std::string& snaps
 Result<Node> Store::Create(const std::string& share, const std::string& path, bool is_dir,
                            const NodeSpec& spec) {
   std::lock_guard<std::mutex> lock(mu_);
-  Transaction tx(db_.get());
+  sql::SqlTransaction tx(*db_);
   ARBOR_RETURN_IF_ERROR(tx.status());
   ARBOR_ASSIGN_OR_RETURN(ShareInfo info, LoadShare(share, ""));
   std::string leaf;
@@ -267,7 +269,7 @@ Result<Node> Store::Create(const std::string& share, const std::string& path, bo
 Result<Node> Store::SetProperties(const std::string& share, const std::string& path, bool is_dir,
                                   const NodeSpec& spec) {
   std::lock_guard<std::mutex> lock(mu_);
-  Transaction tx(db_.get());
+  sql::SqlTransaction tx(*db_);
   ARBOR_RETURN_IF_ERROR(tx.status());
   ARBOR_ASSIGN_OR_RETURN(ShareInfo info, LoadShare(share, ""));
   ARBOR_ASSIGN_OR_RETURN(Node node, Resolve(info, path));
@@ -296,7 +298,7 @@ Result<Node> Store::SetMetadata(const std::string& share, const std::string& pat
 
 Status Store::Delete(const std::string& share, const std::string& path, bool is_dir) {
   std::lock_guard<std::mutex> lock(mu_);
-  Transaction tx(db_.get());
+  sql::SqlTransaction tx(*db_);
   ARBOR_RETURN_IF_ERROR(tx.status());
   ARBOR_ASSIGN_OR_RETURN(ShareInfo info, LoadShare(share, ""));
   if (path.empty()) return ApiError("InvalidUri", "The root directory cannot be deleted.");
@@ -304,7 +306,8 @@ Status Store::Delete(const std::string& share, const std::string& path, bool is_
   if (node.is_dir != is_dir) return ResourceNotFound();
   if (is_dir) {
     ARBOR_ASSIGN_OR_RETURN(
-        Statement s, db_->Prepare("SELECT 1 FROM nodes WHERE share_row = ?1 AND parent_id = ?2 LIMIT 1"));
+        sql::SqlStatement s,
+        db_->Prepare("SELECT 1 FROM nodes WHERE share_row = $1 AND parent_id = $2 LIMIT 1"));
     ARBOR_ASSIGN_OR_RETURN(bool has_child, s.Bind(1, info.row).Bind(2, ToSql(node.file_id)).Step());
     if (has_child) return ApiError("DirectoryNotEmpty", "The specified directory is not empty.");
   } else if (node.attributes & kAttrReadOnly) {
@@ -319,7 +322,7 @@ Status Store::Delete(const std::string& share, const std::string& path, bool is_
 Result<Node> Store::Rename(const std::string& share, const std::string& from, const std::string& to,
                            bool is_dir, bool replace_if_exists, const NodeSpec& spec) {
   std::lock_guard<std::mutex> lock(mu_);
-  Transaction tx(db_.get());
+  sql::SqlTransaction tx(*db_);
   ARBOR_RETURN_IF_ERROR(tx.status());
   ARBOR_ASSIGN_OR_RETURN(ShareInfo info, LoadShare(share, ""));
   ARBOR_ASSIGN_OR_RETURN(Node node, Resolve(info, from));
