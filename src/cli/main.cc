@@ -13,13 +13,15 @@ constexpr const char* kFooter = R"(Exit codes:
   3   done, but some files could not be read or written (see the warnings)
   10  no repository at the given location (run `arbor init`)
   11  the repository is locked by another operation (e.g. prune)
-  12  wrong key, or the repository config cannot be read
+  12  wrong or missing password, or the repository config or a key cannot be read
   13  job wait, job submit --run/--wait: the job was cancelled (0: it succeeded, 1: it failed)
   14  job wait: the job was still running when --timeout ran out
   15  with an API token: no such tenant or share, or not one the token may use
   16  the API token is invalid or revoked
 
 Environment:
+  ARBOR_PASSWORD, ARBOR_PASSWORD_FILE, ARBOR_PASSWORD_COMMAND: the repository password
+               (--password-file / --password-command win; none given: asked on the terminal)
   ARBOR_REPO   repository location, used when -r/--repo is not given
   ARBOR_CATALOG  catalog for tenant/share/token/job/schedule/worker (--catalog): an SQLite path
                or postgres://...; default ~/.local/state/arbor/catalog.db
@@ -73,6 +75,12 @@ int main(int argc, char** argv) {
       "--share", g.share,
       "Share namespace inside the tenant (default: default; with a token: one of the tenant's shares, "
       "by name or id)");
+  app.add_option("--password-file", g.password.file,
+                 "Read the repository password from FILE (default $ARBOR_PASSWORD_FILE; one trailing newline "
+                 "is dropped)");
+  app.add_option("--password-command", g.password.command,
+                 "Run CMD (split into words, no shell) and use the first line it prints as the repository "
+                 "password (default $ARBOR_PASSWORD_COMMAND)");
   app.add_flag("--json", g.json, "Machine-readable output (JSON lines)");
   app.add_flag("-q,--quiet", g.quiet, "No progress output");
   app.add_option(
@@ -107,6 +115,7 @@ int main(int argc, char** argv) {
   RegisterPrune(app, g, &exit_code);
   RegisterStats(app, g, &exit_code);
   RegisterRepair(app, g, &exit_code);
+  RegisterKey(app, g, &exit_code);
   RegisterFind(app, g, &exit_code);
   RegisterDu(app, g, &exit_code);
   RegisterChanges(app, g, &exit_code);
