@@ -8,6 +8,7 @@
 
 #include "cli/repo_namespace.h"
 #include "repo/format.h"
+#include "store/local_store.h"
 #include "store/open_store.h"
 #include "store/store_location.h"
 
@@ -47,7 +48,13 @@ Result<crypto::Credential> RepositoryCredential(const GlobalOptions& g, Password
   return crypto::Credential::Passphrase(std::move(password));
 }
 
-std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_code) {
+std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_code, RepoAccess access) {
+  if (g.append_only && access == RepoAccess::kDeletes) {
+    *exit_code = ReportError(
+        g, Status::PermissionDenied("this command deletes or replaces objects, which --append-only (or "
+                                    "ARBOR_APPEND_ONLY) refuses: run it from a client with full access"));
+    return nullptr;
+  }
   auto ns = ResolveRepoNamespace(g, exit_code);
   if (!ns) return nullptr;
   auto store = OpenObjectStore(ns->location, false, g.store);
@@ -66,6 +73,18 @@ std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_cod
                  : st.Is(StatusCode::kPermissionDenied) ? kExitBadConfig
                                                         : kExitFatal;
     return nullptr;
+  }
+  if (g.append_only) {
+    auto* local = dynamic_cast<LocalStore*>(store->get());
+    if (local == nullptr) {
+      *exit_code =
+          ReportError(g, Status::InvalidArgument("--append-only is enforced by the local store only: for " +
+                                                 ns->location +
+                                                 " give arbor a credential without delete permission instead "
+                                                 "(docs/stores.md, \"Append-only access\")"));
+      return nullptr;
+    }
+    local->set_append_only(true);
   }
   // A configured password source is read before opening (restic does the same); without
   // one, a version-1 repository opens as before, and only an encrypted one needs the

@@ -13,8 +13,9 @@ namespace {
 constexpr size_t kShownIdDigits = 8;
 
 // The repository, which must be encrypted (a version-1 one has no keys to manage).
-std::unique_ptr<Repository> OpenEncrypted(const GlobalOptions& g, int* exit_code) {
-  auto repo = OpenRepository(g, exit_code);
+std::unique_ptr<Repository> OpenEncrypted(const GlobalOptions& g, int* exit_code,
+                                          RepoAccess access = RepoAccess::kAdds) {
+  auto repo = OpenRepository(g, exit_code, access);
   if (repo && repo->cipher() == nullptr) {
     *exit_code = ReportError(
         g, Status::InvalidArgument("the repository is not encrypted (made with --insecure-no-encryption): it "
@@ -91,7 +92,7 @@ void Add(const GlobalOptions& g, const NewKeyArgs& args, int* exit_code) {
 }
 
 void Remove(const GlobalOptions& g, const std::string& id, bool force, int* exit_code) {
-  auto repo = OpenEncrypted(g, exit_code);
+  auto repo = OpenEncrypted(g, exit_code, RepoAccess::kDeletes);
   if (!repo) return;
   auto lock = LockForKeys(g, *repo, exit_code);
   if (!lock) return;
@@ -119,7 +120,7 @@ void Remove(const GlobalOptions& g, const std::string& id, bool force, int* exit
 }
 
 void Passwd(const GlobalOptions& g, const NewKeyArgs& args, int* exit_code) {
-  auto repo = OpenEncrypted(g, exit_code);
+  auto repo = OpenEncrypted(g, exit_code, RepoAccess::kDeletes);
   if (!repo) return;
   auto credential = NewPasswordCredential(args);
   if (!credential.ok()) {

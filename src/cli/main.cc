@@ -1,6 +1,7 @@
 // arbor: the command-line entry point. Thin on purpose: parsing and output here,
 // all the work in the engine.
 #include <cstdlib>
+#include <string_view>
 
 #include "cli/commands.h"
 #include "version.h"
@@ -25,6 +26,7 @@ Environment:
   ARBOR_REPO   repository location, used when -r/--repo is not given
   ARBOR_CATALOG  catalog for tenant/share/token/job/schedule/worker (--catalog): an SQLite path
                or postgres://...; default ~/.local/state/arbor/catalog.db
+  ARBOR_APPEND_ONLY=1: as --append-only
   ARBOR_TOKEN  API token to act as its tenant (--token); none: the operator. With a token,
                repository commands reach only the catalog's shares the token may see
                (--share NAME|ID, --tenant NAME|ID), in their {tenant id}/{share id} namespace
@@ -59,6 +61,7 @@ int main(int argc, char** argv) {
   if (const char* env = std::getenv("ARBOR_REPO")) g.repo = env;
   if (const char* env = std::getenv("ARBOR_CATALOG")) g.catalog = env;
   if (const char* env = std::getenv("ARBOR_TOKEN")) g.token = env;
+  if (const char* env = std::getenv("ARBOR_APPEND_ONLY")) g.append_only = std::string_view(env) == "1";
   app.add_option(
       "-r,--repo", g.repo,
       "Repository location: a directory, azblob://ACCOUNT/CONTAINER[/PREFIX], s3://BUCKET[/PREFIX] or "
@@ -81,6 +84,10 @@ int main(int argc, char** argv) {
   app.add_option("--password-command", g.password.command,
                  "Run CMD (split into words, no shell) and use the first line it prints as the repository "
                  "password (default $ARBOR_PASSWORD_COMMAND)");
+  app.add_flag("--append-only", g.append_only,
+               "Only add to the repository: the local store refuses every delete and overwrite, and forget, "
+               "prune, repair, key remove and key passwd are refused (default $ARBOR_APPEND_ONLY=1; for "
+               "remote stores use a credential without delete permission: docs/stores.md)");
   app.add_flag("--json", g.json, "Machine-readable output (JSON lines)");
   app.add_flag("-q,--quiet", g.quiet, "No progress output");
   app.add_option(
