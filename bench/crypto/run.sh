@@ -9,10 +9,29 @@
 # (openssl speed divides by user CPU time too), so a shared machine changes them less.
 #
 #   bench/crypto/run.sh [SECONDS_PER_CASE]    (default 1)
+#
+# With --backup, instead: what encryption costs a whole backup. bench/peers/run.sh
+# runs arbor (encrypted, the default), arbor-plain (--insecure-no-encryption) and restic
+# (always encrypted) on its small-file and large-file datasets in one run:
+#
+#   bench/crypto/run.sh --backup [--files N] [--gib G] [--work DIR]
+#                                (defaults 1,000,000 files, 3 GiB, as bench/peers)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
+
+if [[ ${1:-} == --backup ]]; then
+  shift
+  if ! command -v restic >/dev/null; then
+    echo "installing restic (apt-get)..." >&2
+    apt-get install -y restic >/dev/null
+  fi
+  [[ -x "$BUILD/src/cli/arbor" ]] || cmake --build "$BUILD" -j2 --target arbor >/dev/null
+  echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores," \
+    "load $(cut -d' ' -f1-3 /proc/loadavg); $(restic version | cut -d' ' -f1-2)"
+  exec env ARBOR="$BUILD/src/cli/arbor" "$ROOT/bench/peers/run.sh" --tools "arbor arbor-plain restic" "$@"
+fi
 SECONDS_PER_CASE=${1:-1}
 
 if [ ! -x "$BUILD/bench/crypto/crypto_bench" ]; then

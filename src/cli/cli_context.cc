@@ -7,14 +7,18 @@
 #include <iostream>
 
 #include "cli/repo_namespace.h"
+#include "repo/format.h"
+#include "store/local_store.h"
 #include "store/open_store.h"
 #include "store/store_location.h"
 
 namespace arbor::cli {
 
 int ReportError(const GlobalOptions& g, const Status& status) {
-  int code = kExitFatal;
-  if (status.Is(StatusCode::kBusy)) code = kExitLocked;
+  return ReportError(g, status, status.Is(StatusCode::kBusy) ? kExitLocked : kExitFatal);
+}
+
+int ReportError(const GlobalOptions& g, const Status& status, int code) {
   if (g.json) {
     nlohmann::json j = {{"message_type", "error"},
                         {"code", std::string(StatusCodeName(status.code()))},
@@ -36,7 +40,21 @@ void ReportWarning(const GlobalOptions& g, const std::string& message) {
   }
 }
 
-std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_code) {
+Result<crypto::Credential> RepositoryCredential(const GlobalOptions& g, PasswordPurpose purpose,
+                                                const std::string& what) {
+  PasswordOptions options = g.password;
+  options.AddProcessEnvironment();
+  ARBOR_ASSIGN_OR_RETURN(crypto::SecretBytes password, ObtainPassword(options, purpose, what));
+  return crypto::Credential::Passphrase(std::move(password));
+}
+
+std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_code, RepoAccess access) {
+  if (g.append_only && access == RepoAccess::kDeletes) {
+    *exit_code = ReportError(
+        g, Status::PermissionDenied("this command deletes or replaces objects, which --append-only (or "
+                                    "ARBOR_APPEND_ONLY) refuses: run it from a client with full access"));
+    return nullptr;
+  }
   auto ns = ResolveRepoNamespace(g, exit_code);
   if (!ns) return nullptr;
   auto store = OpenObjectStore(ns->location, false, g.store);
@@ -56,7 +74,47 @@ std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_cod
                                                         : kExitFatal;
     return nullptr;
   }
-  auto repo = Repository::Open(std::move(store).value(), ns->tenant, ns->share);
+  if (g.append_only) {
+    auto* local = dynamic_cast<LocalStore*>(store->get());
+    if (local == nullptr) {
+      *exit_code =
+          ReportError(g, Status::InvalidArgument("--append-only is enforced by the local store only: for " +
+                                                 ns->location +
+                                                 " give arbor a credential without delete permission instead "
+                                                 "(docs/stores.md, \"Append-only access\")"));
+      return nullptr;
+    }
+    local->set_append_only(true);
+  }
+  // A configured password source is read before opening (restic does the same); without
+  // one, a version-1 repository opens as before, and only an encrypted one needs the
+  // prompt, so the config is looked at first when a terminal could be asked.
+  PasswordOptions sources = g.password;
+  sources.AddProcessEnvironment();
+  std::string what = "the password of encrypted repository " + ns->location;
+  bool need_password = sources.HasSource();
+  if (!need_password && ::isatty(STDIN_FILENO)) {
+    auto raw = (*store)->Get(format::ConfigKey(format::Prefix(ns->tenant, ns->share)));
+    auto version = raw.ok() ? RepoConfig::Version(*raw) : Result<uint32_t>(raw.status());
+    need_password = version.ok() && *version != format::kConfigVersion;
+  }
+  std::optional<crypto::Credential> credential;
+  if (need_password) {
+    auto got = RepositoryCredential(g, PasswordPurpose::kOpen, what);
+    if (!got.ok()) {
+      *exit_code = ReportError(g, got.status(), kExitBadConfig);
+      return nullptr;
+    }
+    credential = std::move(got).value();
+  }
+  auto repo =
+      Repository::Open(std::move(store).value(), ns->tenant, ns->share, credential ? &*credential : nullptr);
+  if (!repo.ok() && !credential && repo.status().Is(StatusCode::kPermissionDenied)) {
+    // Encrypted, and no way to get a password was given: say which ways there are.
+    auto none = RepositoryCredential(g, PasswordPurpose::kOpen, what);
+    *exit_code = ReportError(g, none.ok() ? repo.status() : none.status(), kExitBadConfig);
+    return nullptr;
+  }
   if (!repo.ok()) {
     ReportError(g, repo.status());
     const Status& st = repo.status();

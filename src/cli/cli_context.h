@@ -9,6 +9,8 @@
 #include <string>
 
 #include "base/status.h"
+#include "cli/password_source.h"
+#include "crypto/key_object.h"
 #include "pipeline/progress.h"
 #include "repo/repository.h"
 #include "store/store_options.h"
@@ -38,17 +40,36 @@ struct GlobalOptions {
   bool json = false;
   bool quiet = false;
   int threads = 0;
+  // --password-file / --password-command; the environment is added when a password is
+  // needed (password_source.h), so the flags win.
+  PasswordOptions password;
+  // --append-only or ARBOR_APPEND_ONLY=1: add snapshots and data, never delete or
+  // overwrite (docs/stores.md, "Append-only access").
+  bool append_only = false;
   // How to open a remote store: StoreOptions::FromEnvironment(), then the flags given
   // (--s3-endpoint, --limit-upload, ...) over it.
   StoreOptions store = StoreOptions::FromEnvironment();
 };
 
+// What a command does to the repository's objects: kDeletes for those that remove or
+// replace objects (forget, prune, repair, key remove, key passwd), which --append-only
+// refuses before opening anything.
+enum class RepoAccess { kAdds, kDeletes };
+
 // Opens the repository namespace the options name (repo_namespace.h: through the catalog
-// with a token); prints a clear message and sets *exit_code on failure.
-std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_code);
+// with a token); prints a clear message and sets *exit_code on failure. With
+// --append-only the local store refuses every delete and overwrite (local_store.h).
+std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_code,
+                                           RepoAccess access = RepoAccess::kAdds);
+// The repository password as a credential, from the sources password_source.h lists
+// (`purpose` kNew asks twice on a terminal). Errors are reported with exit 12.
+Result<crypto::Credential> RepositoryCredential(const GlobalOptions& g, PasswordPurpose purpose,
+                                                const std::string& what);
 // Prints "arbor: <message>" (or a JSON error object with --json) to stderr and
 // returns the exit code for the status.
 int ReportError(const GlobalOptions& g, const Status& status);
+// The same with a given exit code (e.g. kExitBadConfig for a password that cannot be had).
+int ReportError(const GlobalOptions& g, const Status& status, int code);
 // Prints "warning: <message>" (or a JSON warning object with --json) to stderr.
 void ReportWarning(const GlobalOptions& g, const std::string& message);
 ProgressMode ProgressFor(const GlobalOptions& g);

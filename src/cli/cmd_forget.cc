@@ -48,7 +48,7 @@ void RegisterForget(CLI::App& app, GlobalOptions& g, int* exit_code) {
                                                           "(use --keep-last N, --keep-daily N, ...)"));
       return;
     }
-    auto repo = OpenRepository(g, exit_code);
+    auto repo = OpenRepository(g, exit_code, RepoAccess::kDeletes);
     if (!repo) return;
     auto all = repo->ListSnapshots();
     if (!all.ok()) {
@@ -89,7 +89,7 @@ void RegisterPrune(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->add_option("--wait", *wait, "Seconds to wait for running backups to finish")->capture_default_str();
   cmd->add_flag("-n,--dry-run", opts->dry_run, "Only show what would be deleted");
   cmd->callback([&g, opts, wait, exit_code] {
-    auto repo = OpenRepository(g, exit_code);
+    auto repo = OpenRepository(g, exit_code, RepoAccess::kDeletes);
     if (!repo) return;
     opts->lock_wait = std::chrono::seconds(*wait);
     auto r = RunPrune(*repo, *opts);

@@ -1,7 +1,9 @@
-// arbor init: creates a repository (one tenant/share namespace) at a location.
+// arbor init: creates a repository (one tenant/share namespace) at a location, encrypted
+// (format version 2, docs/format/encryption.md) unless --insecure-no-encryption.
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/key_options.h"
 #include "cli/repo_namespace.h"
 #include "store/open_store.h"
 
@@ -17,7 +19,14 @@ void RegisterInit(CLI::App& app, GlobalOptions& g, int* exit_code) {
       ->transform(CLI::AsSizeValue(false))
       ->check(CLI::Range(RepoConfig::kMinPackSize, uint64_t{1} << 32))
       ->capture_default_str();
-  cmd->callback([&g, exit_code, pack_size] {
+  auto insecure = std::make_shared<bool>(false);
+  cmd->add_flag("--insecure-no-encryption", *insecure,
+                "Create an unencrypted (version 1) repository, for benchmarks or public data: whoever can "
+                "read the store then reads every file, file name and hash, and can tell whether a known "
+                "file is stored");
+  auto key = std::make_shared<NewKeyArgs>();
+  AddKdfOptions(cmd, key.get());
+  cmd->callback([&g, exit_code, pack_size, insecure, key] {
     auto ns = ResolveRepoNamespace(g, exit_code);
     if (!ns) return;
     auto store = OpenObjectStore(ns->location, true, g.store);
@@ -25,9 +34,24 @@ void RegisterInit(CLI::App& app, GlobalOptions& g, int* exit_code) {
       *exit_code = ReportError(g, store.status());
       return;
     }
+    std::optional<crypto::Credential> credential;
+    if (*insecure) {
+      ReportWarning(g,
+                    "--insecure-no-encryption: the repository is not encrypted; whoever can read its store "
+                    "reads every file, name and hash");
+    } else {
+      auto got =
+          RepositoryCredential(g, PasswordPurpose::kNew, "password for the new repository " + ns->location);
+      if (!got.ok()) {
+        *exit_code = ReportError(g, got.status(), kExitBadConfig);
+        return;
+      }
+      credential = std::move(got).value();
+    }
     RepoConfig config = RepoConfig::NewRandom();
     config.pack_size = *pack_size;
-    auto repo = Repository::Init(std::move(store).value(), ns->tenant, ns->share, config);
+    auto repo = Repository::Init(std::move(store).value(), ns->tenant, ns->share, config,
+                                 credential ? &*credential : nullptr, key->Params());
     if (!repo.ok()) {
       *exit_code = ReportError(g, repo.status());
       return;
@@ -37,10 +61,12 @@ void RegisterInit(CLI::App& app, GlobalOptions& g, int* exit_code) {
                  {"repository", ns->location},
                  {"tenant", ns->tenant},
                  {"share", ns->share},
-                 {"id", config.id}});
+                 {"id", config.id},
+                 {"encrypted", credential.has_value()}});
     } else {
-      std::cout << "created repository " << config.id.substr(0, 8) << " at " << ns->location << " ("
-                << ns->tenant << "/" << ns->share << ")\n";
+      std::cout << "created " << (credential ? "encrypted" : "unencrypted") << " repository "
+                << config.id.substr(0, 8) << " at " << ns->location << " (" << ns->tenant << "/" << ns->share
+                << ")\n";
     }
   });
 }

@@ -16,7 +16,7 @@ void RegisterRepairIndex(CLI::App& repair, GlobalOptions& g, int* exit_code) {
                 "Read and check every pack, not only those the intact index does not name; blobs of damaged "
                 "packs that still check out are copied into new packs");
   cmd->callback([&g, opts, exit_code] {
-    auto repo = OpenRepository(g, exit_code);
+    auto repo = OpenRepository(g, exit_code, RepoAccess::kDeletes);
     if (!repo) return;
     auto r = RepairIndex(*repo, *opts);
     if (!r.ok()) {
@@ -56,7 +56,7 @@ void RegisterRepairSnapshots(CLI::App& repair, GlobalOptions& g, int* exit_code)
                 "Delete the original snapshots once rewritten, and snapshot objects that cannot be read");
   cmd->add_flag("-n,--dry-run", opts->dry_run, "Only show what would be rewritten");
   cmd->callback([&g, opts, exit_code] {
-    auto repo = OpenRepository(g, exit_code);
+    auto repo = OpenRepository(g, exit_code, RepoAccess::kDeletes);
     if (!repo) return;
     auto r = RepairSnapshots(*repo, *opts);
     if (!r.ok()) {

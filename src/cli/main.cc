@@ -1,6 +1,7 @@
 // arbor: the command-line entry point. Thin on purpose: parsing and output here,
 // all the work in the engine.
 #include <cstdlib>
+#include <string_view>
 
 #include "cli/commands.h"
 #include "version.h"
@@ -13,16 +14,19 @@ constexpr const char* kFooter = R"(Exit codes:
   3   done, but some files could not be read or written (see the warnings)
   10  no repository at the given location (run `arbor init`)
   11  the repository is locked by another operation (e.g. prune)
-  12  wrong key, or the repository config cannot be read
+  12  wrong or missing password, or the repository config or a key cannot be read
   13  job wait, job submit --run/--wait: the job was cancelled (0: it succeeded, 1: it failed)
   14  job wait: the job was still running when --timeout ran out
   15  with an API token: no such tenant or share, or not one the token may use
   16  the API token is invalid or revoked
 
 Environment:
+  ARBOR_PASSWORD, ARBOR_PASSWORD_FILE, ARBOR_PASSWORD_COMMAND: the repository password
+               (--password-file / --password-command win; none given: asked on the terminal)
   ARBOR_REPO   repository location, used when -r/--repo is not given
   ARBOR_CATALOG  catalog for tenant/share/token/job/schedule/worker (--catalog): an SQLite path
                or postgres://...; default ~/.local/state/arbor/catalog.db
+  ARBOR_APPEND_ONLY=1: as --append-only
   ARBOR_TOKEN  API token to act as its tenant (--token); none: the operator. With a token,
                repository commands reach only the catalog's shares the token may see
                (--share NAME|ID, --tenant NAME|ID), in their {tenant id}/{share id} namespace
@@ -57,6 +61,7 @@ int main(int argc, char** argv) {
   if (const char* env = std::getenv("ARBOR_REPO")) g.repo = env;
   if (const char* env = std::getenv("ARBOR_CATALOG")) g.catalog = env;
   if (const char* env = std::getenv("ARBOR_TOKEN")) g.token = env;
+  if (const char* env = std::getenv("ARBOR_APPEND_ONLY")) g.append_only = std::string_view(env) == "1";
   app.add_option(
       "-r,--repo", g.repo,
       "Repository location: a directory, azblob://ACCOUNT/CONTAINER[/PREFIX], s3://BUCKET[/PREFIX] or "
@@ -73,6 +78,16 @@ int main(int argc, char** argv) {
       "--share", g.share,
       "Share namespace inside the tenant (default: default; with a token: one of the tenant's shares, "
       "by name or id)");
+  app.add_option("--password-file", g.password.file,
+                 "Read the repository password from FILE (default $ARBOR_PASSWORD_FILE; one trailing newline "
+                 "is dropped)");
+  app.add_option("--password-command", g.password.command,
+                 "Run CMD (split into words, no shell) and use the first line it prints as the repository "
+                 "password (default $ARBOR_PASSWORD_COMMAND)");
+  app.add_flag("--append-only", g.append_only,
+               "Only add to the repository: the local store refuses every delete and overwrite, and forget, "
+               "prune, repair, key remove and key passwd are refused (default $ARBOR_APPEND_ONLY=1; for "
+               "remote stores use a credential without delete permission: docs/stores.md)");
   app.add_flag("--json", g.json, "Machine-readable output (JSON lines)");
   app.add_flag("-q,--quiet", g.quiet, "No progress output");
   app.add_option(
@@ -108,6 +123,7 @@ int main(int argc, char** argv) {
   RegisterStats(app, g, &exit_code);
   RegisterRepair(app, g, &exit_code);
   RegisterCopy(app, g, &exit_code);
+  RegisterKey(app, g, &exit_code);
   RegisterFind(app, g, &exit_code);
   RegisterDu(app, g, &exit_code);
   RegisterChanges(app, g, &exit_code);

@@ -57,7 +57,7 @@ Result<std::unique_ptr<Repository>> Repository::Init(std::unique_ptr<ObjectStore
   for (const auto& k : leftovers) ARBOR_RETURN_IF_ERROR(store->Delete(format::KeyObjectKey(prefix, k.name)));
   crypto::MasterKeySet master = crypto::MasterKeySet::Generate();
   ARBOR_ASSIGN_OR_RETURN(crypto::KeyObject key, NewKeyObject(master, *credential, kdf));
-  ARBOR_RETURN_IF_ERROR(AddKeyObject(store.get(), prefix, key).status());
+  ARBOR_ASSIGN_OR_RETURN(std::string key_name, AddKeyObject(store.get(), prefix, key));
   RepoConfig sealed = config;
   sealed.encryption = std::string(RepoConfig::kAes256Gcm);
   ARBOR_RETURN_IF_ERROR(store->Put(format::ConfigKey(prefix), sealed.EncodeSealed(master.encryption_key())));
@@ -65,6 +65,7 @@ Result<std::unique_ptr<Repository>> Repository::Init(std::unique_ptr<ObjectStore
   ARBOR_ASSIGN_OR_RETURN(auto cipher, MakeCipher(std::move(master), sealed.id));
   std::unique_ptr<Repository> repo(
       new Repository(std::move(store), prefix, std::move(sealed), std::move(cipher)));
+  repo->key_name_ = std::move(key_name);
   ARBOR_RETURN_IF_ERROR(repo->ReloadIndex());
   return repo;
 }
@@ -103,6 +104,7 @@ Result<std::unique_ptr<Repository>> Repository::Open(std::unique_ptr<ObjectStore
   ARBOR_ASSIGN_OR_RETURN(auto cipher, MakeCipher(std::move(opened.master), config->id));
   std::unique_ptr<Repository> repo(
       new Repository(std::move(store), prefix, std::move(config).value(), std::move(cipher)));
+  repo->key_name_ = std::move(opened.key_name);
   for (const auto& bad : opened.malformed) repo->Warn(bad.message() + " (skipped)");
   ARBOR_RETURN_IF_ERROR(repo->ReloadIndex());
   return repo;

@@ -66,6 +66,9 @@ class Repository {
   const RepoCounters& counters() const { return counters_; }
   // Null for a version-1 (unencrypted) namespace.
   const ObjectCipher* cipher() const { return cipher_.get(); }
+  // The key object that opened (or was made by Init for) an encrypted namespace; empty
+  // for version 1. `key list` marks it, `key remove` refuses it without --force.
+  const std::string& key_name() const { return key_name_; }
 
   // The id a blob with this plaintext has here: SHA-256 (version 1) or HMAC-SHA-256
   // under the namespace's id key (version 2). Every caller that stores or checks a blob
@@ -144,6 +147,7 @@ class Repository {
   const std::string prefix_;
   const RepoConfig config_;
   const std::unique_ptr<ObjectCipher> cipher_;  // before index_: the index refers to it
+  std::string key_name_;
   const Chunker chunker_;
   std::unique_ptr<BlobIndex> index_;
   PackSlot data_slot_;

@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <filesystem>
 
 #include "store/object_key.h"
@@ -14,6 +16,12 @@ namespace {
 
 constexpr size_t kMaxCachedFds = 64;
 constexpr std::string_view kStagingName = ".staging";
+
+// A fresh name in the staging folder for one append-only Put.
+std::string StagedTempPath(const std::string& staging_dir) {
+  static std::atomic<uint64_t> counter{0};
+  return staging_dir + "/put-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+}
 
 }  // namespace
 
@@ -27,8 +35,33 @@ Status LocalStore::Put(std::string_view key, std::string_view data, const PutOpt
   ARBOR_RETURN_IF_ERROR(CheckObjectKey(key));
   std::string path = PathOf(key);
   ARBOR_RETURN_IF_ERROR(EnsureParent(path));
+  if (append_only_) {
+    std::string staged = StagedTempPath(StagingDir());
+    ARBOR_RETURN_IF_ERROR(WriteFileAtomic(staged, data).Annotate("staging " + std::string(key)));
+    return PlaceWithoutReplacing(key, staged, path);
+  }
   ForgetFd(path);
   return WriteFileAtomic(path, data).Annotate("storing " + std::string(key));
+}
+
+Status LocalStore::PlaceWithoutReplacing(std::string_view key, const std::string& staged,
+                                         const std::string& path) {
+  if (::renameat2(AT_FDCWD, staged.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) == 0) {
+    return FsyncDir(path.substr(0, path.rfind('/')));
+  }
+  int err = errno;
+  if (err != EEXIST) {
+    ::unlink(staged.c_str());
+    return Status::FromErrno(err, "storing " + std::string(key));
+  }
+  auto existing = ReadWholeFile(path);
+  auto mine = ReadWholeFile(staged);
+  ::unlink(staged.c_str());
+  ARBOR_RETURN_IF_ERROR(existing.status());
+  ARBOR_RETURN_IF_ERROR(mine.status());
+  if (*existing == *mine) return Status::Ok();
+  return Status::PermissionDenied("append-only repository: " + std::string(key) +
+                                  " exists and would be overwritten (refused)");
 }
 
 Status LocalStore::PutFile(std::string_view key, const std::string& src, const PutOptions&) {
@@ -39,6 +72,17 @@ Status LocalStore::PutFile(std::string_view key, const std::string& src, const P
     UniqueFd fd(::open(src.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd.valid()) return Status::FromErrno(errno, "opening staged " + src);
     if (::fsync(fd.get()) != 0) return Status::FromErrno(errno, "fsync " + src);
+  }
+  if (append_only_) {
+    // Staged elsewhere than the store's own staging folder: bring it there first, so the
+    // no-replace rename stays on one file system.
+    if (src.rfind(StagingDir() + "/", 0) != 0) {
+      ARBOR_ASSIGN_OR_RETURN(std::string data, ReadWholeFile(src));
+      ARBOR_RETURN_IF_ERROR(Put(key, data));
+      ::unlink(src.c_str());
+      return Status::Ok();
+    }
+    return PlaceWithoutReplacing(key, src, path);
   }
   ForgetFd(path);
   if (::rename(src.c_str(), path.c_str()) != 0) {
@@ -134,6 +178,11 @@ Status LocalStore::List(std::string_view prefix, const std::function<Status(cons
 
 Status LocalStore::Delete(std::string_view key) {
   ARBOR_RETURN_IF_ERROR(CheckObjectKey(key));
+  if (append_only_) {
+    return Status::PermissionDenied("append-only repository: deleting " + std::string(key) +
+                                    " is refused (prune, forget and key remove need a client without "
+                                    "--append-only)");
+  }
   std::string path = PathOf(key);
   ForgetFd(path);
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) return Status::FromErrno(errno, "deleting " + path);

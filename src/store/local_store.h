@@ -3,6 +3,13 @@
 // place (and the directory fsynced), so a kill -9 leaves either nothing or a whole
 // object. Readers keep a small cache of open file descriptors because restore and
 // verify read many small ranges from the same packs.
+//
+// Append-only mode (`arbor --append-only`, docs/stores.md): Delete is refused and a Put
+// never replaces an object. Putting an existing key succeeds without writing when the
+// bytes are identical (objects are named by their content, so a rerun may put one again)
+// and is refused otherwise; the new object is moved into place with RENAME_NOREPLACE,
+// so two writers cannot race past the check. This stops a confused or misused client,
+// not an attacker with the client's file-system rights (see docs/stores.md).
 #pragma once
 
 #include <list>
@@ -30,6 +37,9 @@ class LocalStore final : public ObjectStore {
   Status Delete(std::string_view key) override;
   std::string StagingDir() const override { return root_ + "/.staging"; }
 
+  void set_append_only(bool on) { append_only_ = on; }
+  bool append_only() const { return append_only_; }
+
  private:
   std::string PathOf(std::string_view key) const;
   Status EnsureParent(const std::string& path);
@@ -37,8 +47,12 @@ class LocalStore final : public ObjectStore {
   // evicted descriptor stays open until the last reader using it is done.
   Result<std::shared_ptr<UniqueFd>> OpenForRead(const std::string& path);
   void ForgetFd(const std::string& path);
+  // Append-only: moves the staged file `staged` to `path` unless something is there
+  // already (then: Ok when the contents are equal, PermissionDenied otherwise).
+  Status PlaceWithoutReplacing(std::string_view key, const std::string& staged, const std::string& path);
 
   const std::string root_;
+  bool append_only_ = false;
 
   std::mutex mu_;  // guards the fd cache
   struct CachedFd {

@@ -102,7 +102,14 @@ CrashWorld::CrashWorld(WorldOptions options) : options_(options) {
   auto store = OpenObjectStore(template_dir_, true);
   RepoConfig config = RepoConfig::NewRandom();
   config.pack_size = options_.pack_size;
-  auto repo = Repository::Init(std::move(store).value(), "t", "s", config);
+  crypto::KdfParams kdf = crypto::KdfParams::Default();
+  if (!options_.passphrase.empty()) {
+    credential_ = std::make_unique<crypto::Credential>(
+        crypto::Credential::Passphrase(crypto::SecretBytes(options_.passphrase)));
+    kdf.memory_kib = 1024;
+    kdf.time_cost = 1;
+  }
+  auto repo = Repository::Init(std::move(store).value(), "t", "s", config, credential_.get(), kdf);
   if (!repo.ok()) {
     std::fprintf(stderr, "crash world: %s\n", repo.status().ToString().c_str());
     std::abort();
@@ -174,7 +181,7 @@ Snapshot CrashWorld::BackupVersion(Repository& repo, int v) {
 Result<std::unique_ptr<Repository>> CrashWorld::OpenAt(const std::string& repo_dir, FaultPlan plan) {
   ARBOR_ASSIGN_OR_RETURN(auto store, OpenObjectStore(repo_dir, false));
   auto faulty = std::make_unique<FaultInjectingStore>(std::move(store), std::move(plan));
-  return Repository::Open(std::move(faulty), "t", "s");
+  return Repository::Open(std::move(faulty), "t", "s", credential_.get());
 }
 
 Result<std::optional<std::vector<std::string>>> CrashWorld::RunInChild(const std::string& repo_dir,
@@ -193,7 +200,7 @@ Result<std::optional<std::vector<std::string>>> CrashWorld::RunInChild(const std
     FaultInjectingStore* counter = faulty.get();
     Status st;
     {
-      auto repo = Repository::Open(std::move(faulty), "t", "s");
+      auto repo = Repository::Open(std::move(faulty), "t", "s", credential_.get());
       if (!repo.ok()) ::_exit(3);
       st = command(**repo, *this);
       std::string log;

@@ -38,6 +38,9 @@ Manifest CaptureTree(const std::string& root);
 struct WorldOptions {
   int files = 24;                 // files in version 0 of the tree
   uint64_t pack_size = 24 << 10;  // small packs: many store operations per command
+  // Set: the world is an encrypted (version 2) namespace with one key for this password
+  // (a cheap Argon2id: every open of every crash run derives it), opened with it throughout.
+  std::string passphrase;
 };
 
 class CrashWorld {
@@ -56,6 +59,8 @@ class CrashWorld {
   // The template repository, opened on the plain store (for building it).
   Repository& Template() { return *template_; }
   const std::string& src() const { return src_; }
+  // The world's password as a credential; null for an unencrypted world.
+  const crypto::Credential* credential() const { return credential_.get(); }
   // Snapshots the command must leave in place (and restorable), by id.
   std::set<Digest>& must_keep() { return must_keep_; }
   // The version a command that backs up should write: one past the template's newest.
@@ -97,6 +102,7 @@ class CrashWorld {
 
   const WorldOptions options_;
   std::string dir_, src_, template_dir_;
+  std::unique_ptr<crypto::Credential> credential_;
   std::unique_ptr<Repository> template_;
   std::map<int, Manifest> versions_;
   std::map<Digest, int> snapshot_versions_;  // snapshot -> version it was taken of

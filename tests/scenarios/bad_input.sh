@@ -11,8 +11,8 @@ step "no repository: exit 10"
 expect_exit 10 "$ARBOR" snapshots
 expect_stderr "no repository"
 expect_exit 10 env -u ARBOR_REPO "$ARBOR" snapshots
-"$ARBOR" init >/dev/null
-expect_exit 1 "$ARBOR" init
+arbor_init >/dev/null
+expect_exit 1 arbor_init
 expect_stderr "already exists"
 
 step "missing source: exit 1, nothing written"

@@ -14,7 +14,7 @@ make_tree() {  # make_tree DIR SEED
 }
 make_tree "$WORK/a" 1
 make_tree "$WORK/b" 2
-"$ARBOR" init >/dev/null
+arbor_init >/dev/null
 
 step "two backups at once"
 "$ARBOR" backup "$WORK/a" -q >"$WORK/a.out" 2>&1 & pa=$!

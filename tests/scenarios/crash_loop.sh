@@ -9,7 +9,7 @@ for d in $(seq 1 20); do
   mkdir -p "$S/dir$d"
   for f in $(seq 1 100); do echo "small file $d/$f" > "$S/dir$d/f$f"; done
 done
-"$ARBOR" init >/dev/null
+arbor_init >/dev/null
 
 kill_at_random() {  # kill_at_random MAX_MS cmd...
   local max_ms=$1; shift

@@ -9,7 +9,7 @@ S="$WORK/src"
 mkdir -p "$S/small" "$S/big"
 for i in $(seq 1 200); do echo "small file $i" > "$S/small/f$i.txt"; done
 for i in 1 2 3 4 5 6; do random_file "$S/big/b$i.bin" $((700 * 1024)) "$i"; done
-"$ARBOR" init --pack-size 1MiB >/dev/null
+arbor_init --pack-size 1MiB >/dev/null
 "$ARBOR" backup "$S" -q >/dev/null
 first=$(arbor_json snapshots | python3 -c "import json,sys; print(json.load(sys.stdin)[0]['id'])")
 echo "more" >> "$S/small/f1.txt"

@@ -15,7 +15,7 @@ for d in $(seq 1 30); do
   printf 'deep %d\n' "$d" >"$S/dir$d/sub/deep.dat"
 done
 cp "$S/dir1/f1.txt" "$S/dir2/copy-of-f1.txt"
-"$ARBOR" init >/dev/null
+arbor_init >/dev/null
 "$ARBOR" backup "$S" -q >/dev/null
 FIRST=$("$ARBOR" snapshots --json | python3 -c "import json,sys; print(json.load(sys.stdin)[-1]['id'])")
 mv "$S/dir3" "$S/dir3-renamed"

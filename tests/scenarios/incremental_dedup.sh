@@ -6,7 +6,7 @@ S="$WORK/src"
 mkdir -p "$S/a/b" "$S/c"
 for i in $(seq 1 200); do echo "file $i" > "$S/a/b/f$i.txt"; done
 random_file "$S/c/big" $((100 * 1024 * 1024)) 7
-"$ARBOR" init >/dev/null
+arbor_init >/dev/null
 
 step "first backup reads everything"
 out=$(arbor_json backup "$S")

@@ -9,7 +9,7 @@ for i in $(seq 1 40); do printf 'alpha %04d' "$i" > "$S/projects/alpha/doc$i.txt
 for i in $(seq 1 10); do printf 'beta %04d!' "$i" > "$S/projects/beta/sheet$i.xlsx"; done
 random_file "$S/archive/big.bin" 300000 1
 cp "$S/archive/big.bin" "$S/projects/big-copy.bin"
-"$ARBOR" init >/dev/null
+arbor_init >/dev/null
 "$ARBOR" backup "$S" -q >/dev/null
 
 step "du: bytes and files per directory, from the index"

@@ -7,6 +7,17 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/arbor-scenario-XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 export ARBOR_REPO="$WORK/repo"
 export ARBOR_STATE_DIR="$WORK/state"  # the node index, kept out of $HOME
+# Every scenario runs encrypted, as users' repositories are. The password never reaches a
+# child's argv: it travels in the environment, as restic's RESTIC_PASSWORD does.
+export ARBOR_PASSWORD="scenario password"
+unset ARBOR_PASSWORD_FILE ARBOR_PASSWORD_COMMAND
+
+# Cheap Argon2id for the keys scenarios make (1 MiB, one pass): every arbor command that
+# opens the repository runs the KDF once, and the suite runs hundreds of them.
+CHEAP_KDF=(--kdf-memory 1 --kdf-iterations 1)
+
+# arbor init with the cheap KDF; further options (-r, -q, --pack-size, ...) as given.
+arbor_init() { "$ARBOR" init "${CHEAP_KDF[@]}" "$@"; }
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 step() { echo "--- [$(date +%T.%N | cut -c1-12)] $*"; }

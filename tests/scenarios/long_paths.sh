@@ -39,7 +39,7 @@ assert length + len("/deepest.txt") > 4096 * 1.2, length
 PY
 
 step "back up: every level is read"
-"$ARBOR" init >/dev/null
+arbor_init >/dev/null
 out=$(arbor_json backup "$S" 2>"$WORK/backup.err") || fail "backup exited $? ($(head -c 300 "$WORK/backup.err"))"
 [[ $(json_field "$out" errors) == 0 ]] || fail "backup reported errors: $out"
 [[ $(json_field "$out" files_total) == $((LEVELS + 1)) ]] || fail "backup missed files: $out"

@@ -26,7 +26,7 @@ for i in range(moved):
 for i in range(renamed):
     write(os.path.join(root, "c", f"r{i:04d}.dat"), i)
 PY
-"$ARBOR" init >/dev/null
+arbor_init >/dev/null
 out=$(arbor_json backup "$S")
 [[ $(json_field "$out" files_read) == $((MOVE_FILES + RENAMED)) ]] || fail "first backup: $out"
 

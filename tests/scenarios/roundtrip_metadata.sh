@@ -28,7 +28,7 @@ printf 'middle' | dd of="$S/sparse" bs=1 seek=$((100 * 1024 * 1024)) conv=notrun
 printf 'end' | dd of="$S/sparse" bs=1 seek=$((200 * 1024 * 1024 - 3)) conv=notrunc status=none
 
 step "init and back up"
-"$ARBOR" init >/dev/null
+arbor_init >/dev/null
 out=$(arbor_json backup "$S")
 [[ $(json_field "$out" errors) == 0 ]] || fail "backup reported errors: $out"
 [[ $(json_field "$out" bytes_read) -lt $((8 * 1024 * 1024)) ]] || fail "the sparse file's holes were read: $out"

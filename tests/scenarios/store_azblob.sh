@@ -58,7 +58,7 @@ for i in $(seq 1 300); do echo "document $i" > "$S/docs/d$i.txt"; done
 random_file "$S/media/big.bin" $((40 * 1024 * 1024)) 1  # over one 32 MiB pack: several packs, many blocks
 
 step "init and a first backup into the container"
-"$ARBOR" init >/dev/null
+arbor_init >/dev/null
 out=$(arbor_json backup "$S")
 [[ $(json_field "$out" files_read) == 301 ]] || fail "first backup: $out"
 

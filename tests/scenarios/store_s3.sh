@@ -44,8 +44,8 @@ random_file "$S/big.bin" $((40 * 1024 * 1024)) 1  # more than a 32 MiB pack
 ln -s docs/d1.txt "$S/link"
 
 step "init, backup, restore identical"
-"$ARBOR" init >/dev/null
-expect_exit 1 "$ARBOR" init
+arbor_init >/dev/null
+expect_exit 1 arbor_init
 expect_stderr "already exists"
 "$ARBOR" backup "$S" -q >/dev/null
 "$ARBOR" restore latest --target "$WORK/restored" -q >/dev/null

@@ -80,7 +80,7 @@ wait_for_upload() {  # until a temporary of at least $1 bytes is on the server (
 }
 
 step "init creates the directory on the server"
-"$ARBOR" init -q >/dev/null
+arbor_init -q >/dev/null
 [[ -f "$REMOTE/default/default/config" ]] || fail "no config under $REMOTE: $(find "$REMOTE" | head)"
 
 step "backup, restore identical, verify --read-data"
@@ -167,7 +167,7 @@ step "a full disk on the server: a clear NoSpace error, then the repository stil
 mkdir -p "$WORK/small"
 mount -t tmpfs -o size=24m tmpfs "$WORK/small" || fail "mounting a tmpfs needs root"
 SMALL="sftp://$USER_AT$WORK/small/repo"
-"$ARBOR" -r "$SMALL" init -q >/dev/null
+arbor_init -r "$SMALL" -q >/dev/null
 expect_exit 1 "$ARBOR" -r "$SMALL" backup "$S/big.bin" -q
 expect_stderr "no space left on the server's disk"
 [[ -z "$(find "$WORK/small" -name '.arbor-tmp-*')" ]] || fail "a failed upload left its temporary"

@@ -6,7 +6,7 @@ S="$WORK/src"
 mkdir -p "$S/docs" "$S/media"
 for i in $(seq 1 30); do echo "document $i $(date +%N)" > "$S/docs/d$i.txt"; done
 random_file "$S/media/movie.bin" $((3 * 1024 * 1024)) 3
-"$ARBOR" init >/dev/null
+arbor_init >/dev/null
 "$ARBOR" backup "$S" -q >/dev/null
 "$ARBOR" verify --read-data -q >/dev/null || fail "fresh repository does not verify"
 

@@ -8,7 +8,7 @@ start_emulator
 URL="azfiles://$ACCOUNT/src"
 sdk mkshare src
 sdk fill src
-"$ARBOR" init > /dev/null
+arbor_init > /dev/null
 
 nothing_written() {
   [[ $("$ARBOR" snapshots --json) == "[]" ]] || fail "a snapshot was written: $("$ARBOR" snapshots --json)"

@@ -7,7 +7,7 @@ start_emulator
 sdk mkshare src
 sdk fill src
 sdk mkshare dst
-"$ARBOR" init > /dev/null
+arbor_init > /dev/null
 
 step "back up and restore under faults"
 faults "latency_ms=50&busy_rate=0.1"

@@ -11,7 +11,7 @@ MiB=$((1024 * 1024))
 sdk mkshare big
 sdk mkdir big data
 sdk bigfile big "data/large.bin" 64 1
-"$ARBOR" init > /dev/null
+arbor_init > /dev/null
 
 step "first backup reads the whole file"
 out=$(az_json backup "$URL")

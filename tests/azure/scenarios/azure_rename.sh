@@ -7,7 +7,7 @@ mkdir -p "$WORK/emu"
 "$EMU_BIN" --data "$WORK/emu" --populate "renames:1:10000" > /dev/null  # d000000/f00000.dat ... f09999.dat
 start_emulator
 URL="azfiles://$ACCOUNT/renames"
-"$ARBOR" init > /dev/null
+arbor_init > /dev/null
 
 ids() {  # ids DIR: "name id" per file of the latest snapshot
   "$ARBOR" ls latest "$1" --json | python3 -c '

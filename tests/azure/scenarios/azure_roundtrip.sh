@@ -15,7 +15,7 @@ step "fill share 'src' through the SDK"
 sdk mkshare src
 sdk fill src
 sdk mkshare dst
-"$ARBOR" init > /dev/null
+arbor_init > /dev/null
 
 step "back up $SRC"
 out=$(az_json backup "$SRC")
