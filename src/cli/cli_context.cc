@@ -48,7 +48,8 @@ Result<crypto::Credential> RepositoryCredential(const GlobalOptions& g, Password
   return crypto::Credential::Passphrase(std::move(password));
 }
 
-std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_code, RepoAccess access) {
+std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_code, RepoAccess access,
+                                           std::optional<crypto::Credential>* used_credential) {
   if (g.append_only && access == RepoAccess::kDeletes) {
     *exit_code = ReportError(
         g, Status::PermissionDenied("this command deletes or replaces objects, which --append-only (or "
@@ -130,6 +131,7 @@ std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_cod
   // Damage the repository works around (a skipped snapshot object, a damaged index
   // segment) is said once, on stderr, whatever the command.
   (*repo)->SetWarningSink([&g](const std::string& w) { ReportWarning(g, w); });
+  if (used_credential != nullptr) *used_credential = std::move(credential);
   return std::move(repo).value();
 }
 

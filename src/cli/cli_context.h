@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -59,8 +60,12 @@ enum class RepoAccess { kAdds, kDeletes };
 // Opens the repository namespace the options name (repo_namespace.h: through the catalog
 // with a token); prints a clear message and sets *exit_code on failure. With
 // --append-only the local store refuses every delete and overwrite (local_store.h).
+// `used_credential`, when given, receives the credential the repository was opened with
+// (none for an unencrypted one), so that a command opening a second repository with the
+// same keys (copy's replica) asks for the password once.
 std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_code,
-                                           RepoAccess access = RepoAccess::kAdds);
+                                           RepoAccess access = RepoAccess::kAdds,
+                                           std::optional<crypto::Credential>* used_credential = nullptr);
 // The repository password as a credential, from the sources password_source.h lists
 // (`purpose` kNew asks twice on a terminal). Errors are reported with exit 12.
 Result<crypto::Credential> RepositoryCredential(const GlobalOptions& g, PasswordPurpose purpose,

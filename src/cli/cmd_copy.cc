@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -111,7 +112,10 @@ void RegisterCopy(CLI::App& app, GlobalOptions& g, int* exit_code) {
     auto start = std::chrono::steady_clock::now();
     auto ns = ResolveRepoNamespace(g, exit_code);
     if (!ns) return;
-    auto source = OpenRepository(g, exit_code);
+    // The replica shares the source's key objects, so the password that opened the
+    // source opens it (an existing target with other keys is refused by CheckCopyable).
+    std::optional<crypto::Credential> credential;
+    auto source = OpenRepository(g, exit_code, RepoAccess::kAdds, &credential);
     if (!source) return;
     auto chosen = Selection(*source, *a);
     if (!chosen.ok()) {
@@ -132,7 +136,8 @@ void RegisterCopy(CLI::App& app, GlobalOptions& g, int* exit_code) {
       return;
     }
     bool created = false;
-    auto target = OpenCopyTarget(*source, std::move(store).value(), ns->tenant, ns->share, nullptr, &created);
+    auto target = OpenCopyTarget(*source, std::move(store).value(), ns->tenant, ns->share,
+                                 credential ? &*credential : nullptr, &created);
     if (!target.ok()) {
       ReportError(g, target.status().Annotate("copy target"));
       *exit_code = ExitCodeForTarget(target.status());
