@@ -75,6 +75,11 @@ Status Migrate(SqlDatabase& db, const Schema& schema, int target) {
     assert(schema.steps[i].version == static_cast<int>(i) + 1 && "steps are numbered 1, 2, 3, ...");
   }
   if (target <= 0 || target > latest) target = latest;
+  // Every open of a database runs this: when the recorded version is already the target,
+  // one plain read answers, without the lock and the write transaction. Anything else
+  // (no table yet, older, newer) is decided below, under the lock.
+  auto recorded = db.Query("SELECT version FROM schema_version WHERE name = $1", {schema.name});
+  if (recorded.ok() && !recorded->empty() && recorded->Int(0, "version") == target) return Status::Ok();
   for (;;) {
     bool done = false;
     Status st = db.Transact([&](SqlExecutor& tx) -> Status {
