@@ -14,6 +14,16 @@ REPO="${2:-$PWD/demo-repo}"
 ARBOR="$PWD/build/src/cli/arbor"
 export ARBOR_REPO="$REPO"
 
+# Repositories are encrypted. Without a password given the restic way (ARBOR_PASSWORD,
+# ARBOR_PASSWORD_FILE, ARBOR_PASSWORD_COMMAND), the demo makes a random one in a file
+# beside the repository: keep it, the repository cannot be read without it.
+if [[ -z "${ARBOR_PASSWORD:-}${ARBOR_PASSWORD_FILE:-}${ARBOR_PASSWORD_COMMAND:-}" ]]; then
+  export ARBOR_PASSWORD_FILE="$REPO.password"
+  if [[ ! -f "$ARBOR_PASSWORD_FILE" ]]; then
+    (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$ARBOR_PASSWORD_FILE")
+    echo "== the repository's password is in $ARBOR_PASSWORD_FILE (keep it: without it the backup cannot be read)"
+  fi
+fi
 [[ -f "$REPO/default/default/config" ]] || "$ARBOR" init
 echo "== backup $SRC"
 "$ARBOR" backup "$SRC"
