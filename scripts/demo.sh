@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 SRC="${1:-/usr/share/doc}"
 REPO="${2:-$PWD/demo-repo}"
 ./scripts/install-deps.sh
-./scripts/build.sh
+./scripts/build.sh arbor   # the CLI only; scripts/test.sh builds the rest into the same folder
 ARBOR="$PWD/build/src/cli/arbor"
 export ARBOR_REPO="$REPO"
 

@@ -7,7 +7,6 @@ cd "$(dirname "$0")/.."
 if [[ -f tests/js/package.json ]]; then
   (cd tests/js && if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi)
 fi
-# Release (no debug info) builds about a third faster than the developer default.
-ARBOR_BUILD_TYPE="${ARBOR_BUILD_TYPE:-Release}" ./scripts/build.sh
+./scripts/build.sh
 cd "${ARBOR_BUILD_DIR:-build}"
 ctest --output-on-failure -j"$(nproc)" "$@"
