@@ -4,20 +4,11 @@
 #include <filesystem>
 
 #include "base/file_util.h"
+#include "base/state_dir.h"
 
 namespace arbor::cli {
 
-std::string DefaultCatalogPath() {
-  const char* state = std::getenv("XDG_STATE_HOME");
-  std::string dir;
-  if (state != nullptr && state[0] == '/') {
-    dir = std::string(state) + "/arbor";
-  } else {
-    const char* home = std::getenv("HOME");
-    dir = std::string(home != nullptr ? home : ".") + "/.local/state/arbor";
-  }
-  return dir + "/catalog.db";
-}
+std::string DefaultCatalogPath() { return StateDir() + "/catalog.db"; }
 
 std::string CatalogUrlFor(const GlobalOptions& g) {
   return g.catalog.empty() ? DefaultCatalogPath() : g.catalog;

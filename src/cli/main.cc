@@ -1,60 +1,17 @@
 // arbor: the command-line entry point. Thin on purpose: parsing and output here,
 // all the work in the engine.
 #include <cstdlib>
+#include <iostream>
 #include <string_view>
 
 #include "cli/commands.h"
+#include "cli/help_text.h"
 #include "version.h"
-
-namespace {
-
-constexpr const char* kFooter = R"(Exit codes:
-  0   success
-  1   fatal error (nothing was saved, or the operation failed)
-  3   done, but some files could not be read or written (see the warnings)
-  10  no repository at the given location (run `arbor init`)
-  11  the repository is locked by another operation (e.g. prune)
-  12  wrong or missing password, or the repository config or a key cannot be read
-  13  job wait, job submit --run/--wait: the job was cancelled (0: it succeeded, 1: it failed)
-  14  job wait: the job was still running when --timeout ran out
-  15  with an API token: no such tenant or share, or not one the token may use
-  16  the API token is invalid or revoked
-
-Environment:
-  ARBOR_PASSWORD, ARBOR_PASSWORD_FILE, ARBOR_PASSWORD_COMMAND: the repository password
-               (--password-file / --password-command win; none given: asked on the terminal)
-  ARBOR_REPO   repository location, used when -r/--repo is not given
-  ARBOR_CATALOG  catalog for tenant/share/token/job/schedule/worker (--catalog): an SQLite path
-               or postgres://...; default ~/.local/state/arbor/catalog.db
-  ARBOR_APPEND_ONLY=1: as --append-only
-  ARBOR_TOKEN  API token to act as its tenant (--token); none: the operator. With a token,
-               repository commands reach only the catalog's shares the token may see
-               (--share NAME|ID, --tenant NAME|ID), in their {tenant id}/{share id} namespace
-  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY [, AWS_SESSION_TOKEN] (else ~/.aws/credentials,
-  profile $AWS_PROFILE), AWS_REGION or AWS_DEFAULT_REGION, ARBOR_S3_ENDPOINT, ARBOR_S3_URL_STYLE:
-  s3://BUCKET[/PREFIX] repositories (see docs/stores.md)
-  AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT with AZURE_STORAGE_KEY or
-  AZURE_STORAGE_SAS_TOKEN: credentials for azfiles://ACCOUNT/SHARE[/PATH] sources and
-  restore targets (safer than --account-key / --sas-token, which other users can see),
-  and for azblob://ACCOUNT/CONTAINER[/PREFIX] repositories (ARBOR_AZBLOB_PACK_TIER: packs'
-  access tier)
-  ARBOR_SSH_KEY (--ssh-key), else the ssh agent, else ~/.ssh/id_*: sftp:// repositories;
-  the host key must be in ~/.ssh/known_hosts
-  ARBOR_STORE_STATS=1: a remote repository's requests by kind on stderr at the end
-
-Azure Files:
-  arbor backup azfiles://ACCOUNT/SHARE[/PATH] [--snapshot ID | --live]
-  arbor restore SNAPSHOT --target azfiles://ACCOUNT/SHARE[/PATH] [--overwrite if-changed]
-  A backup reads from a share snapshot it creates, keeps it for the next backup's
-  changed-range reads, and deletes the one the previous backup kept.)";
-
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace arbor::cli;
   CLI::App app{"arbor: deduplicating backup for file shares with billions of files"};
   app.set_version_flag("--version", std::string(arbor::kProgramVersion));
-  app.footer(kFooter);
   app.require_subcommand(1);
   app.fallthrough();  // global options may also follow the subcommand
   GlobalOptions g;
@@ -68,7 +25,7 @@ int main(int argc, char** argv) {
       "sftp://[USER@]HOST[:PORT]/PATH (docs/stores.md); default $ARBOR_REPO");
   app.add_option("--catalog", g.catalog,
                  "Catalog: an SQLite path or postgres://... (default $ARBOR_CATALOG, else "
-                 "~/.local/state/arbor/catalog.db)");
+                 "$ARBOR_STATE_DIR/catalog.db)");
   app.add_option("--token", g.token, "API token: act as its tenant (default $ARBOR_TOKEN; none: operator)");
   app.add_option(
       "--tenant", g.tenant,
@@ -134,9 +91,19 @@ int main(int argc, char** argv) {
   RegisterJob(app, g, &exit_code);
   RegisterSchedule(app, g, &exit_code);
   RegisterWorker(app, g, &exit_code);
+  RegisterHelp(app, &exit_code);
+  ConfigureHelp(app);  // after every command exists: it sets their footers
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // A mistyped command: CLI11 only says a subcommand is required; name the nearest one.
+    if (app.get_subcommands().empty() && !app.remaining().empty() && app.remaining().front()[0] != '-') {
+      const std::string typed = app.remaining().front();  // remaining() returns a copy
+      std::cerr << "arbor: unknown command '" << typed << "'";
+      if (auto near = NearestCommand(app, typed)) std::cerr << "; did you mean '" << *near << "'?";
+      std::cerr << "\nRun `arbor --help` for the list of commands.\n";
+      return kExitFatal;
+    }
     // --help and --version end here with 0; a usage error is a fatal error (1).
     return app.exit(e) == 0 ? kExitOk : kExitFatal;
   }

@@ -9,16 +9,12 @@
 
 #include "base/coding.h"
 #include "base/file_util.h"
+#include "base/state_dir.h"
 
 namespace arbor {
 namespace {
 
-std::string DefaultLocation() {
-  if (const char* dir = std::getenv("ARBOR_STATE_DIR")) return std::string(dir) + "/node-index.sqlite";
-  if (const char* xdg = std::getenv("XDG_STATE_HOME")) return std::string(xdg) + "/arbor/node-index.sqlite";
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : "/tmp") + "/.local/state/arbor/node-index.sqlite";
-}
+std::string DefaultLocation() { return StateDir() + "/node-index.sqlite"; }
 
 // One index tree per (repository, tenant, share): a stable 63-bit number.
 int64_t TreeIdFor(const Repository& repo) {
