@@ -173,4 +173,25 @@ std::string FormatTime(int64_t ns) {
   return buf;
 }
 
+std::string FormatTimeRfc3339(int64_t ns) {
+  int64_t secs = ns / 1000000000;
+  int64_t frac = ns % 1000000000;
+  if (frac < 0) {  // before 1970: floor division
+    frac += 1000000000;
+    --secs;
+  }
+  time_t t = static_cast<time_t>(secs);
+  tm local{};
+  ::localtime_r(&t, &local);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &local);
+  long offset_min = local.tm_gmtoff / 60;
+  char sign = offset_min < 0 ? '-' : '+';
+  if (offset_min < 0) offset_min = -offset_min;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s.%09lld%c%02ld:%02ld", date, static_cast<long long>(frac), sign,
+                offset_min / 60, offset_min % 60);
+  return buf;
+}
+
 }  // namespace arbor::cli

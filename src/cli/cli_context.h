@@ -88,6 +88,10 @@ void PrintJsonRows(const Rows& rows) {
 }
 // JSON-safe rendering of a file name that may not be UTF-8.
 std::string DisplayName(const std::string& raw);
+// Local time for people ("2026-12-06 10:57:52").
 std::string FormatTime(int64_t ns);
+// RFC 3339 with nanoseconds and the local offset ("2026-12-06T10:57:52.123456789+01:00"),
+// as restic writes it: what --json output carries, unambiguous in any zone.
+std::string FormatTimeRfc3339(int64_t ns);
 
 }  // namespace arbor::cli

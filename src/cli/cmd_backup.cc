@@ -6,11 +6,11 @@
 #include <filesystem>
 #include <iostream>
 
+#include "archiver/azure_backup.h"
+#include "archiver/backup.h"
 #include "cli/azure_args.h"
 #include "cli/commands.h"
 #include "cli/index_context.h"
-#include "archiver/azure_backup.h"
-#include "archiver/backup.h"
 #include "shares/posix_source.h"
 
 namespace arbor::cli {
@@ -86,6 +86,7 @@ void PrintSummary(const GlobalOptions& g, const BackupResult& r) {
                {"source_snapshot", r.snapshot.source_snapshot}});
     return;
   }
+  if (g.quiet) return;  // -q: nothing but warnings and errors, as restic -q
   std::cout << "Files: " << s.files_total << " (" << s.files_read << " read, " << s.files_total - s.files_read
             << " unchanged), dirs: " << s.dirs_total << "\n"
             << "Data:  " << HumanBytes(s.bytes_total) << " in files, " << HumanBytes(s.bytes_read)

@@ -3,12 +3,13 @@
 #include <iostream>
 #include <map>
 
+#include "archiver/azure_backup.h"
+#include "browse/tree_walk.h"
 #include "cli/azure_args.h"
 #include "cli/commands.h"
-#include "archiver/azure_backup.h"
+#include "restorer/restore.h"
 #include "shares/azure_files_target.h"
 #include "shares/posix_target.h"
-#include "restorer/restore.h"
 
 namespace arbor::cli {
 namespace {
@@ -48,7 +49,8 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
                   "Directory to restore into (created if missing), or azfiles://ACCOUNT/SHARE[/PATH] "
                   "(the share must exist)")
       ->required();
-  cmd->add_option("-i,--include", args->includes, "Restore only this snapshot path and what is below it (repeatable)");
+  cmd->add_option("-i,--include", args->includes,
+                  "Restore only this snapshot path and what is below it (repeatable)");
   cmd->add_option("--overwrite", args->overwrite,
                   "Existing files: always (default), if-changed (size or mtime differ), never")
       ->check(CLI::IsMember({"always", "if-changed", "never"}));
@@ -69,6 +71,29 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
       while (inc.size() > 1 && inc.back() == '/') inc.pop_back();
       opts.includes.push_back(inc);
     }
+    // An --include naming nothing in the snapshot is a typo far more often than a wish to
+    // restore nothing: every such one is said, and when none matches nothing is touched.
+    std::vector<std::string> missing;
+    for (const auto& inc : opts.includes) {
+      auto node = LookupPath(*repo, snap->tree, inc);
+      if (node.ok()) continue;
+      if (node.status().code() != StatusCode::kNotFound) {
+        *exit_code = ReportError(g, node.status());
+        return;
+      }
+      missing.push_back(inc);
+    }
+    if (!missing.empty() && missing.size() == opts.includes.size()) {
+      std::string list;
+      for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+      *exit_code = ReportError(
+          g, Status::NotFound("--include " + list + ": not in snapshot " + snap->id.Hex().substr(0, 8) +
+                              " (see `arbor ls " + snap->id.Hex().substr(0, 8) + "`); nothing was restored"));
+      return;
+    }
+    for (const auto& m : missing)
+      std::cerr << "warning: --include " << m << " is not in snapshot " << snap->id.Hex().substr(0, 8)
+                << "\n";
     opts.threads = g.threads;
     opts.progress = ProgressFor(g);
     static const std::map<std::string, OverwritePolicy> kPolicies = {
@@ -89,15 +114,21 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
     }
     for (const auto& w : result->warnings) std::cerr << "warning: " << w << "\n";
     if (!result->damaged.empty() && !g.json) {
-      std::cerr << result->damaged.size() << " entries could not be restored because the repository lost or damaged "
+      std::cerr << result->damaged.size()
+                << " entries could not be restored because the repository lost or damaged "
                 << "their data (see `arbor verify`); everything else was restored\n";
     }
     if (g.json) {
-      PrintJson({{"message_type", "summary"}, {"snapshot_id", snap->id.Hex()}, {"files_restored", result->files},
+      PrintJson({{"message_type", "summary"},
+                 {"snapshot_id", snap->id.Hex()},
+                 {"files_restored", result->files},
                  {"files_skipped", result->files_skipped},
-                 {"dirs_restored", result->dirs}, {"bytes_restored", result->bytes}, {"errors", result->errors},
-                 {"damaged", result->damaged}, {"seconds", result->seconds}});
-    } else {
+                 {"dirs_restored", result->dirs},
+                 {"bytes_restored", result->bytes},
+                 {"errors", result->errors},
+                 {"damaged", result->damaged},
+                 {"seconds", result->seconds}});
+    } else if (!g.quiet) {
       std::cout << "restored " << result->files << " files and " << result->dirs << " directories ("
                 << HumanBytes(result->bytes) << ") from snapshot " << snap->id.Hex().substr(0, 8) << " to "
                 << root << " in " << HumanDuration(result->seconds);

@@ -16,7 +16,7 @@ std::string Joined(const std::vector<std::string>& v) {
 nlohmann::json SnapshotJson(const Snapshot& s) {
   return {{"id", s.id.Hex()},
           {"short_id", s.id.Hex().substr(0, 8)},
-          {"time", FormatTime(s.time_ns)},
+          {"time", FormatTimeRfc3339(s.time_ns)},
           {"time_ns", s.time_ns},
           {"hostname", s.hostname},
           {"paths", s.paths},
@@ -53,8 +53,9 @@ void RegisterSnapshots(CLI::App& app, GlobalOptions& g, int* exit_code) {
                 "Paths");
     for (const auto& s : *all) {
       std::printf("%-8s  %-19s  %-16s  %10lu  %10s  %-12s  %s\n", s.id.Hex().substr(0, 8).c_str(),
-                  FormatTime(s.time_ns).c_str(), s.hostname.c_str(), static_cast<unsigned long>(s.stats.files_total),
-                  HumanBytes(s.stats.bytes_total).c_str(), Joined(s.tags).c_str(), Joined(s.paths).c_str());
+                  FormatTime(s.time_ns).c_str(), s.hostname.c_str(),
+                  static_cast<unsigned long>(s.stats.files_total), HumanBytes(s.stats.bytes_total).c_str(),
+                  Joined(s.tags).c_str(), Joined(s.paths).c_str());
     }
     std::printf("%zu snapshots\n", all->size());
   });
