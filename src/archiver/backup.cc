@@ -35,7 +35,8 @@ constexpr size_t kMaxQueuedFiles = 512;
 int DefaultBackupThreads() { return std::max(4, 2 * DefaultThreads()); }
 
 int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -46,13 +47,15 @@ struct DirJob {
   std::shared_ptr<DirJob> parent;
   size_t slot = 0;  // our index in parent->nodes
   std::vector<Node> nodes;
-  std::vector<char> dropped;  // children left out (unreadable)
+  std::vector<char> dropped;    // children left out (unreadable)
   std::atomic<int> pending{1};  // outstanding children + 1 held by the walker
   // Set when the node index found every child unchanged: the parent snapshot's tree
   // for this directory, reused as is unless a subdirectory turns out to differ.
   std::optional<Digest> unchanged_tree;
-  std::optional<Digest> expected;            // the subtree id the parent had for us
-  std::atomic<bool> subdir_changed{false};   // a child directory's id differs from expected
+  std::optional<Digest> expected;           // the subtree id the parent had for us
+  std::atomic<bool> subdir_changed{false};  // a child directory's id differs from expected
+  uint64_t device = 0;                      // of the directory itself (Node::device)
+  bool other_device = false;                // on another file system than its parent
 };
 
 // The directories named on the command line, and the directories above them that
@@ -151,6 +154,10 @@ class Archiver {
     auto root = std::make_shared<DirJob>();
     root->path = "/";
     if (trie.target) {
+      if (options_.one_file_system) {
+        auto top = source_.Stat("/");
+        if (top.ok()) root->device = top->device;
+      }
       WalkDirectory(root, parent_tree);  // "/" itself is backed up (a whole share); releases root
     } else {
       std::vector<std::string> stat, list;
@@ -193,7 +200,8 @@ class Archiver {
       job->nodes.push_back(std::move(node).value());
     }
     if (trie.shallow) {
-      std::sort(job->nodes.begin(), job->nodes.end(), [](const Node& a, const Node& b) { return a.name < b.name; });
+      std::sort(job->nodes.begin(), job->nodes.end(),
+                [](const Node& a, const Node& b) { return a.name < b.name; });
     }
     job->dropped.assign(job->nodes.size(), 0);
     for (size_t i = 0; i < job->nodes.size(); ++i) {
@@ -204,8 +212,10 @@ class Archiver {
         HandleEntry(job, i, path, old);
         continue;
       }
-      if (old && Unchanged(job->nodes[i], *old)) ReuseUnchanged(*old, &job->nodes[i]);
-      else LoadExtendedOrWarn(path, &job->nodes[i]);
+      if (old && Unchanged(job->nodes[i], *old))
+        ReuseUnchanged(*old, &job->nodes[i]);
+      else
+        LoadExtendedOrWarn(path, &job->nodes[i]);
       auto sub = MakeChild(job, i, path);
       ProcessVirtual(named->second, sub, old && old->IsDir() ? old->subtree : std::nullopt);
       Release(sub);
@@ -223,9 +233,19 @@ class Archiver {
     if (!st.ok()) Warn(st);
     for (auto& node : listed) {
       if (node.IsDir() || trie.children.count(node.name)) continue;
-      if (!excludes_.empty() && excludes_.Excluded(JoinPath(job->path, node.name), node.name)) continue;
+      if (!excludes_.empty() && excludes_.Excluded(JoinPath(job->path, node.name), node)) continue;
       job->nodes.push_back(std::move(node));
     }
+  }
+
+  // The first bytes of a small file (a CACHEDIR.TAG's signature); empty when unreadable.
+  std::string ReadHead(const std::string& path, const Node& node) {
+    std::string head(64, '\0');
+    auto reader = source_.Open(path, node);
+    if (!reader.ok()) return {};
+    auto n = (*reader)->ReadAt(0, head.data(), head.size());
+    head.resize(n.ok() ? *n : 0);
+    return head;
   }
 
   std::shared_ptr<DirJob> MakeChild(const std::shared_ptr<DirJob>& job, size_t slot, const std::string& path,
@@ -235,6 +255,7 @@ class Archiver {
     sub->parent = job;
     sub->slot = slot;
     sub->expected = expected;
+    sub->device = job->nodes[slot].device;
     job->pending++;
     return sub;
   }
@@ -248,15 +269,19 @@ class Archiver {
     bool same = old && Unchanged(node, *old);
     if (node.IsDir()) {
       stats_.dirs_total++;
-      if (same) ReuseUnchanged(*old, &node);
-      else LoadExtendedOrWarn(path, &node);
+      if (same)
+        ReuseUnchanged(*old, &node);
+      else
+        LoadExtendedOrWarn(path, &node);
       auto previous = old && old->IsDir() ? old->subtree : std::nullopt;
       WalkDirectory(MakeChild(job, i, path, previous), previous);
       return;
     }
     if (!node.IsFile()) {
-      if (same) ReuseUnchanged(*old, &node);
-      else LoadExtendedOrWarn(path, &node);
+      if (same)
+        ReuseUnchanged(*old, &node);
+      else
+        LoadExtendedOrWarn(path, &node);
       return;
     }
     stats_.files_total++;
@@ -330,6 +355,7 @@ class Archiver {
       stats_.dirs_total++;
       std::string path = JoinPath(top.job->path, top.job->nodes[slot].name);
       Frame child{MakeChild(top.job, slot, path, subtree), {}, 0};
+      child.job->other_device = options_.one_file_system && child.job->device != top.job->device;
       ListInto(child.job, subtree, &child.subdirs);
       stack.push_back(std::move(child));
     }
@@ -342,9 +368,15 @@ class Archiver {
     std::vector<Status> warnings;
     Status st = source_.List(job->path, &job->nodes, &warnings);
     for (auto& w : warnings) Warn(w);
-    if (!st.ok()) Warn(st);  // an unreadable directory is kept, empty
+    if (!st.ok()) Warn(st);                     // an unreadable directory is kept, empty
+    if (job->other_device) job->nodes.clear();  // -x: a mount point is kept, empty
     if (!excludes_.empty()) {
-      std::erase_if(job->nodes, [&](const Node& n) { return excludes_.Excluded(JoinPath(job->path, n.name), n.name); });
+      std::erase_if(job->nodes,
+                    [&](const Node& n) { return excludes_.Excluded(JoinPath(job->path, n.name), n); });
+      if (excludes_.HasDirectoryRules() && excludes_.ExcludesDirectory(job->nodes, [&](const Node& n) {
+            return ReadHead(JoinPath(job->path, n.name), n);
+          }))
+        job->nodes.clear();
     }
     job->dropped.assign(job->nodes.size(), 0);
     if (parent_tree && job->parent && TakeUnchangedFromIndex(job, *parent_tree, subdirs)) return;
@@ -366,8 +398,10 @@ class Archiver {
       bool same = old && Unchanged(node, *old);
       std::string path = JoinPath(job->path, node.name);
       if (node.IsDir()) {
-        if (same) ReuseUnchanged(*old, &node);
-        else LoadExtendedOrWarn(path, &node);
+        if (same)
+          ReuseUnchanged(*old, &node);
+        else
+          LoadExtendedOrWarn(path, &node);
         subdirs->emplace_back(i, old && old->IsDir() ? old->subtree : std::nullopt);
       } else {
         HandleEntry(job, i, path, old, moved);
@@ -408,7 +442,8 @@ class Archiver {
     for (auto& node : job.nodes) {
       while (b < old.size() && old[b].name < node.name) ++b;
       if (b == old.size() || old[b].name != node.name) {
-        return Status::Corruption("node index disagrees with the parent snapshot at " + JoinPath(job.path, node.name) +
+        return Status::Corruption("node index disagrees with the parent snapshot at " +
+                                  JoinPath(job.path, node.name) +
                                   " (delete the index file, or back up with --no-index)");
       }
       ReuseUnchanged(old[b], &node);
@@ -497,12 +532,13 @@ class Archiver {
   TaskPool pool_;
   ProgressCounters own_progress_;
   ProgressCounters& progress_;  // options.progress_counters, else own_progress_
-  MovedEntries moved_;                          // walker thread only
+  MovedEntries moved_;          // walker thread only
   IndexChangeDetector detector_;
   const std::string previous_source_snapshot_;  // the parent's, for range diffs
 
   struct AtomicStats {
-    std::atomic<uint64_t> files_total{0}, dirs_total{0}, bytes_total{0}, files_read{0}, bytes_read{0}, errors{0};
+    std::atomic<uint64_t> files_total{0}, dirs_total{0}, bytes_total{0}, files_read{0}, bytes_read{0},
+        errors{0};
   };
   AtomicStats stats_;
   std::atomic<bool> failed_{false};
@@ -560,13 +596,15 @@ Result<BackupResult> RunBackup(Repository& repo, Source& source, const BackupOpt
 
   BackupResult result;
   Snapshot& snap = result.snapshot;
-  snap.time_ns = NowNs();
+  snap.time_ns = options.time_ns.value_or(NowNs());
   const node_index::NodeTree* parent_index = nullptr;
   std::vector<std::string> index_warnings;
   if (options.share_index && parent) {
     auto tree = options.share_index->At(*parent);
-    if (tree.ok()) parent_index = *tree;
-    else index_warnings.push_back(tree.status().Annotate("node index (not used)").message());
+    if (tree.ok())
+      parent_index = *tree;
+    else
+      index_warnings.push_back(tree.status().Annotate("node index (not used)").message());
   }
   Archiver archiver(repo, source, options, parent, parent_index);
   if (parent) {
@@ -601,7 +639,8 @@ Result<BackupResult> RunBackup(Repository& repo, Source& source, const BackupOpt
     // The snapshot is safe; an index that cannot follow is rebuilt on its next use.
     auto updated = options.share_index->At(snap);
     result.index_updated = updated.ok();
-    if (!updated.ok()) index_warnings.push_back(updated.status().Annotate("updating the node index").message());
+    if (!updated.ok())
+      index_warnings.push_back(updated.status().Annotate("updating the node index").message());
   }
   result.warnings.insert(result.warnings.end(), index_warnings.begin(), index_warnings.end());
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

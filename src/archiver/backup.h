@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "archiver/exclude.h"
 #include "base/status.h"
 #include "pipeline/progress.h"
 #include "repo/repository.h"
@@ -32,14 +33,18 @@ struct BackupOptions {
   // subdirectories only those named in `paths` or here. A scan's fan-out uses this to
   // split a directory too big for one unit (archiver/partition.h).
   std::vector<std::string> shallow_paths;
-  std::vector<std::string> excludes;
+  ExcludeRules excludes;
+  // -x: a directory on another file system than the one holding it is kept, empty
+  // (restic's --one-file-system); the paths given are always read.
+  bool one_file_system = false;
   std::vector<std::string> tags;
   std::string hostname;
   std::string parent;      // snapshot reference; empty: the latest with the same paths and host
   bool no_parent = false;  // read everything
   int threads = 0;         // 0: one per core
   ProgressMode progress = ProgressMode::kQuiet;
-  std::string source_snapshot;  // recorded in the snapshot (Azure share snapshot)
+  std::string source_snapshot;     // recorded in the snapshot (Azure share snapshot)
+  std::optional<int64_t> time_ns;  // the snapshot's time (--time); default: now
   // Polled by the walker between entries; once it returns true the backup stops and
   // fails with Cancelled, writing no snapshot (a job worker's cancellation or lost lease).
   std::function<bool()> cancelled;
@@ -55,7 +60,7 @@ struct BackupOptions {
 
 struct BackupResult {
   Snapshot snapshot;
-  bool index_updated = false;  // the share index now describes this snapshot
+  bool index_updated = false;         // the share index now describes this snapshot
   std::vector<std::string> warnings;  // files skipped and why
   double seconds = 0;
 };

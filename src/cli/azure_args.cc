@@ -43,7 +43,8 @@ void AddAzureOptions(CLI::App* cmd, AzureArgs* args) {
   cmd->add_option("--retry-time-limit", args->retry_seconds,
                   "Seconds to keep retrying a throttled or failed request (default 180)")
       ->group(group)
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::PositiveNumber)
+      ->type_name("SECONDS");
 }
 
 Result<std::unique_ptr<azure::FilesClient>> ConnectAzure(const AzureShareUrl& url, const AzureArgs& args) {

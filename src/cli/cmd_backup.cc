@@ -9,6 +9,7 @@
 #include "archiver/azure_backup.h"
 #include "archiver/backup.h"
 #include "cli/azure_args.h"
+#include "cli/backup_selection.h"
 #include "cli/commands.h"
 #include "cli/index_context.h"
 #include "shares/posix_source.h"
@@ -19,6 +20,16 @@ namespace {
 struct BackupArgs {
   std::vector<std::string> paths;
   std::vector<std::string> excludes;
+  std::vector<std::string> iexcludes;
+  std::vector<std::string> exclude_files;
+  std::vector<std::string> iexclude_files;
+  std::string exclude_larger_than;
+  std::vector<std::string> exclude_if_present;
+  bool exclude_caches = false;
+  bool one_file_system = false;
+  std::vector<std::string> files_from;
+  std::vector<std::string> files_from_verbatim;
+  std::string time;
   std::vector<std::string> tags;
   std::string host;
   std::string parent;
@@ -97,6 +108,48 @@ void PrintSummary(const GlobalOptions& g, const BackupResult& r) {
   std::cout << "\n";
 }
 
+// The paths and exclusion rules the options name: pattern and path files read here, so a
+// missing file is an error before anything is written.
+Status ResolveSelection(const BackupArgs& args, std::vector<std::string>* paths, BackupOptions* opts) {
+  ExcludeRules& rules = opts->excludes;
+  rules.patterns = args.excludes;
+  rules.ipatterns = args.iexcludes;
+  for (const auto& f : args.exclude_files) {
+    ARBOR_ASSIGN_OR_RETURN(auto more, ReadPatternFile(f));
+    rules.patterns.insert(rules.patterns.end(), more.begin(), more.end());
+  }
+  for (const auto& f : args.iexclude_files) {
+    ARBOR_ASSIGN_OR_RETURN(auto more, ReadPatternFile(f));
+    rules.ipatterns.insert(rules.ipatterns.end(), more.begin(), more.end());
+  }
+  if (!args.exclude_larger_than.empty()) {
+    ARBOR_ASSIGN_OR_RETURN(rules.larger_than, ParseByteSize(args.exclude_larger_than));
+    if (rules.larger_than == 0)
+      return Status::InvalidArgument("--exclude-larger-than must be more than 0 bytes");
+  }
+  rules.if_present = args.exclude_if_present;
+  rules.caches = args.exclude_caches;
+  opts->one_file_system = args.one_file_system;
+  *paths = args.paths;
+  for (const auto& f : args.files_from) {
+    ARBOR_ASSIGN_OR_RETURN(auto more, ReadPathList(f, /*verbatim=*/false));
+    paths->insert(paths->end(), more.begin(), more.end());
+  }
+  for (const auto& f : args.files_from_verbatim) {
+    ARBOR_ASSIGN_OR_RETURN(auto more, ReadPathList(f, /*verbatim=*/true));
+    paths->insert(paths->end(), more.begin(), more.end());
+  }
+  if (paths->empty()) {
+    return Status::InvalidArgument(
+        "nothing to back up: give PATH... or --files-from FILE (and no file was empty)");
+  }
+  if (!args.time.empty()) {
+    ARBOR_ASSIGN_OR_RETURN(int64_t t, ParseLocalTime(args.time));
+    opts->time_ns = t;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
@@ -104,9 +157,41 @@ void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
   auto* cmd = app.add_subcommand(
       "backup", "Back up files and directories, or an Azure Files share, into a new snapshot");
   cmd->add_option("paths", args->paths,
-                  "Files or directories to back up, or one azfiles://ACCOUNT/SHARE[/PATH]")
-      ->required();
+                  "Files or directories to back up, or one azfiles://ACCOUNT/SHARE[/PATH]");
   cmd->add_option("-e,--exclude", args->excludes, "Exclude entries matching a glob (repeatable)");
+  // restic's selection options, under a heading of their own.
+  const std::string sel = "Selection (as restic's)";
+  cmd->add_option("--iexclude", args->iexcludes, "As --exclude, ignoring case")->group(sel);
+  cmd->add_option("--exclude-file", args->exclude_files, "Read --exclude patterns from FILE (# comments)")
+      ->type_name("FILE")
+      ->group(sel);
+  cmd->add_option("--iexclude-file", args->iexclude_files, "Read --iexclude patterns from FILE")
+      ->type_name("FILE")
+      ->group(sel);
+  cmd->add_option("--exclude-larger-than", args->exclude_larger_than,
+                  "Leave out files larger than this (e.g. 2G)")
+      ->type_name("SIZE")
+      ->group(sel);
+  cmd->add_option("--exclude-if-present", args->exclude_if_present,
+                  "Keep a directory holding an entry of this name empty")
+      ->type_name("NAME")
+      ->group(sel);
+  cmd->add_flag("--exclude-caches", args->exclude_caches, "Keep directories with a CACHEDIR.TAG empty")
+      ->group(sel);
+  cmd->add_flag("-x,--one-file-system", args->one_file_system,
+                "Do not cross file systems: a mount point inside is kept, empty")
+      ->group(sel);
+  cmd->add_option("--files-from", args->files_from,
+                  "Read paths from FILE (one per line, # comments; - stdin)")
+      ->type_name("FILE")
+      ->group(sel);
+  cmd->add_option("--files-from-verbatim", args->files_from_verbatim,
+                  "Read paths from FILE, every line as is")
+      ->type_name("FILE")
+      ->group(sel);
+  cmd->add_option("--time", args->time, "Snapshot time instead of now (YYYY-MM-DD HH:MM:SS, local)")
+      ->type_name("TIME")
+      ->group(sel);
   cmd->add_option("--tag", args->tags, "Tag the snapshot (repeatable)");
   cmd->add_option("--host", args->host,
                   "Host name recorded in the snapshot (default: this host; for azfiles:// the account)");
@@ -121,6 +206,13 @@ void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
       ->excludes(snap);
   AddAzureOptions(cmd, &args->azure);
   cmd->callback([&g, args, exit_code] {
+    std::vector<std::string> given;
+    BackupOptions opts;
+    if (Status st = ResolveSelection(*args, &given, &opts); !st.ok()) {
+      *exit_code = ReportError(g, st);
+      return;
+    }
+    args->paths = given;
     bool azure =
         std::any_of(args->paths.begin(), args->paths.end(), [](const auto& p) { return IsAzureShareUrl(p); });
     if (azure && args->paths.size() != 1) {
@@ -139,9 +231,7 @@ void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
     }
     auto repo = OpenRepository(g, exit_code);
     if (!repo) return;
-    BackupOptions opts;
     opts.paths = *paths;
-    opts.excludes = args->excludes;
     opts.tags = args->tags;
     opts.hostname = args->host.empty() && !azure ? Hostname() : args->host;
     opts.parent = args->parent;

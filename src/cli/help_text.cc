@@ -56,14 +56,22 @@ constexpr const char* kAzureFiles = R"(Azure Files:
   changed-range reads, and deletes the one the previous backup kept.)";
 
 constexpr const char* kSubcommandFooter =
-    "Global options (-r/--repo, --password-file, --json, -q, --catalog, --token, --tenant, --share, ...)\n"
-    "go before or after the command: see `arbor --help`. Exit codes: `arbor help exit-codes`;\n"
-    "environment variables: `arbor help environment`.";
+    "Global options (-r/--repo, --password-file, --json, -q, --token, ...) go before or after the\n"
+    "command: `arbor --help`. Exit codes: `arbor help exit-codes`; environment: `arbor help environment`.";
 
 // CLI11 prints an option's exclusions in the name column ("--live Excludes: --snapshot"),
 // which reads as garbled text; every such option's description says it in words instead.
 class ArborFormatter : public CLI::Formatter {
  public:
+  // Wide enough for "--files-from-verbatim FILE ..." and its kind on one line.
+  ArborFormatter() { column_width(34); }
+  // CLI11 separates option groups by two blank lines; one is enough on a screen.
+  std::string make_help(const CLI::App* app, std::string name, CLI::AppFormatMode mode) const override {
+    std::string text = CLI::Formatter::make_help(app, std::move(name), mode);
+    for (auto at = text.find("\n\n\n"); at != std::string::npos; at = text.find("\n\n\n")) text.erase(at, 1);
+    return text;
+  }
+
   std::string make_option_opts(const CLI::Option* opt) const override {
     std::string text = CLI::Formatter::make_option_opts(opt);
     // Exclusions are the last part CLI11 2.x appends.

@@ -17,7 +17,7 @@ BackupOptions OptionsFor(const BackupPayload& payload, const std::string& tag, i
   BackupOptions opts;
   opts.paths = payload.units;  // empty (and no shallow units): the whole share
   opts.shallow_paths = payload.shallow;
-  opts.excludes = payload.excludes;
+  opts.excludes.patterns = payload.excludes;
   opts.tags = payload.tags;
   opts.tags.push_back(tag);
   if (payload.part_of != 0) opts.tags.push_back(PartialTag(payload.part_of));

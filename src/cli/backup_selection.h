@@ -1,0 +1,31 @@
+// What `arbor backup` reads, from the options restic users know: pattern files
+// (--exclude-file, --iexclude-file), path lists (--files-from, --files-from-verbatim),
+// sizes (--exclude-larger-than 2G) and a snapshot time (--time). Pure parsing, kept
+// apart from the command so that it is unit-tested.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+
+namespace arbor::cli {
+
+// Patterns, one per line: surrounding blanks trimmed, empty lines and lines starting
+// with '#' skipped (restic's --exclude-file).
+Result<std::vector<std::string>> ReadPatternFile(const std::string& file);
+
+// Paths to back up, one per line. Not verbatim: trimmed, empty and '#' lines skipped
+// (--files-from). Verbatim: every line as it is, only empty lines skipped, so names may
+// begin with '#' or blanks (--files-from-verbatim). "-" reads standard input.
+Result<std::vector<std::string>> ReadPathList(const std::string& file, bool verbatim);
+
+// "4096", "512K", "1.5M", "2G", "1T" (binary units, optional B/iB suffix, any case).
+Result<uint64_t> ParseByteSize(std::string_view text);
+
+// "YYYY-MM-DD HH:MM:SS" (or with a 'T') in the local time zone -> ns since the epoch.
+Result<int64_t> ParseLocalTime(std::string_view text);
+
+}  // namespace arbor::cli
