@@ -19,7 +19,7 @@ constexpr const char* kExitCodes = R"(Exit codes:
   12  wrong or missing password, or the repository config or a key cannot be read
   13  job wait, job submit --run/--wait: the job was cancelled (0: it succeeded, 1: it failed)
   14  job wait: the job was still running when --timeout ran out
-  15  with an API token: no such tenant or share, or not one the token may use
+  15  no such tenant or share in the catalog, or not one the API token may use
   16  the API token is invalid or revoked)";
 
 constexpr const char* kEnvironment = R"(Environment:

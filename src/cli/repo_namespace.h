@@ -2,8 +2,11 @@
 // (init, backup, snapshots, ls, restore, diff, verify, forget, prune, stats, find, du,
 // changes, dupes) works on.
 //
-// Without an API token: --tenant/--share as given (default "default"/"default") in the
-// repository -r/--repo names, as anyone with access to the folder may.
+// Without an API token: a tenant and share the catalog knows (by name or id) are its
+// namespace "{tenant id}/{share id}" (-r/--repo defaulting to the share's repository); other
+// names are namespaces of the repository -r/--repo names (default "default"/"default"), as
+// anyone with access to the folder may use; a name that differs from the catalog's only in
+// case is refused (it would make a second namespace beside the catalog's share).
 // With a token (--token / ARBOR_TOKEN): the namespace is the catalog's share, as the
 // token's principal sees it. A tenant token reaches only its own tenant (--tenant, when
 // given, must name it, by name or id) and its shares (--share, by name or id); an operator
