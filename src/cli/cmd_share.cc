@@ -72,22 +72,25 @@ Result<catalog::ShareSpec> SpecFrom(CatalogSession& s, const GlobalOptions& g, c
     ARBOR_ASSIGN_OR_RETURN(spec.location, job_handlers::AzureShareLocationUrl(a.azure, a.endpoint));
   }
   ARBOR_ASSIGN_OR_RETURN(spec.credential, CredentialFrom(a));
-  if (g.repo.empty()) return Status::InvalidArgument("no repository given: use -r/--repo LOCATION or set ARBOR_REPO");
   ARBOR_ASSIGN_OR_RETURN(spec.repository_id, RepositoryFor(s, spec.tenant_id, Absolute(g.repo), a.name));
   return spec;
 }
 
 void RegisterShareAdd(CLI::App* parent, GlobalOptions& g, int* exit_code) {
   auto a = std::make_shared<ShareArgs>();
-  auto* cmd = parent->add_subcommand("add", "Add a share: a POSIX path or an Azure Files share, backed up into -r/--repo");
+  auto* cmd = parent->add_subcommand(
+      "add", "Add a share: a POSIX path or an Azure Files share, backed up into -r/--repo");
   cmd->add_option("name", a->name, "Share name, unique within the tenant")->required();
   cmd->add_option("--tenant", a->tenant, "Owning tenant (name or id; the operator must give it)");
   auto* path = cmd->add_option("--path", a->path, "Absolute path of a POSIX tree (operator only)");
-  auto* azure = cmd->add_option("--azure", a->azure, "Azure Files share: azfiles://ACCOUNT/SHARE or its https URL");
+  auto* azure =
+      cmd->add_option("--azure", a->azure, "Azure Files share: azfiles://ACCOUNT/SHARE or its https URL");
   path->excludes(azure);
-  cmd->add_option("--endpoint", a->endpoint, "Azure: the File service endpoint (an emulator's http://HOST:PORT/ACCOUNT)");
-  cmd->add_option("--credential-env", a->credential_env,
-                  "Azure: the environment variable that holds the account key, SAS or connection string on workers");
+  cmd->add_option("--endpoint", a->endpoint,
+                  "Azure: the File service endpoint (an emulator's http://HOST:PORT/ACCOUNT)");
+  cmd->add_option(
+      "--credential-env", a->credential_env,
+      "Azure: the environment variable that holds the account key, SAS or connection string on workers");
   cmd->add_flag("--credential-stdin", a->credential_stdin,
                 "Azure: read the secret from standard input and store it sealed (needs ARBOR_CATALOG_KEY)");
   cmd->callback([&g, a, exit_code] {
@@ -95,17 +98,25 @@ void RegisterShareAdd(CLI::App* parent, GlobalOptions& g, int* exit_code) {
       *exit_code = ReportError(g, Status::InvalidArgument("give exactly one of --path DIR or --azure URL"));
       return;
     }
+    if (g.repo.empty()) {  // as every repository command: exit 10
+      ReportError(g, Status::InvalidArgument("no repository given: use -r/--repo DIR or set ARBOR_REPO"));
+      *exit_code = kExitNoRepo;
+      return;
+    }
     auto s = OpenCatalogSession(g, exit_code);
     if (!s) return;
     auto spec = SpecFrom(*s, g, *a);
-    auto share = spec.ok() ? s->catalog->shares().Add(s->principal, *spec) : Result<catalog::Share>(spec.status());
+    auto share =
+        spec.ok() ? s->catalog->shares().Add(s->principal, *spec) : Result<catalog::Share>(spec.status());
     if (!share.ok()) {
       *exit_code = ReportError(g, share.status());
       return;
     }
-    if (g.json) PrintJson(share->ToJson());
-    else std::cout << "share " << share->name << " added: id " << share->id << ", objects under "
-                   << share->ObjectKeyPrefix() << " in " << g.repo << "\n";
+    if (g.json)
+      PrintJson(share->ToJson());
+    else
+      std::cout << "share " << share->name << " added: id " << share->id << ", objects under "
+                << share->ObjectKeyPrefix() << " in " << g.repo << "\n";
   });
 }
 
@@ -127,10 +138,12 @@ void RegisterShareList(CLI::App* parent, GlobalOptions& g, int* exit_code) {
       PrintJsonRows(*all);
       return;
     }
-    std::printf("%-16s  %-16s  %-16s  %-11s  %-28s  %s\n", "ID", "Tenant", "Name", "Kind", "Credential", "Location");
+    std::printf("%-16s  %-16s  %-16s  %-11s  %-28s  %s\n", "ID", "Tenant", "Name", "Kind", "Credential",
+                "Location");
     for (const auto& sh : *all) {
-      std::printf("%-16s  %-16s  %-16s  %-11s  %-28s  %s\n", sh.id.c_str(), sh.tenant_id.c_str(), sh.name.c_str(),
-                  std::string(catalog::ShareKindName(sh.kind)).c_str(), sh.credential.c_str(), sh.location.c_str());
+      std::printf("%-16s  %-16s  %-16s  %-11s  %-28s  %s\n", sh.id.c_str(), sh.tenant_id.c_str(),
+                  sh.name.c_str(), std::string(catalog::ShareKindName(sh.kind)).c_str(),
+                  sh.credential.c_str(), sh.location.c_str());
     }
   });
 }
@@ -157,8 +170,8 @@ void RegisterShareSnapshots(CLI::App* parent, GlobalOptions& g, int* exit_code) 
     }
     std::printf("%-12s  %-19s  %-8s  %10s  %10s\n", "ID", "Time", "Job", "Files", "Size");
     for (const auto& sn : *all) {
-      std::printf("%-12s  %-19s  %-8s  %10s  %10s\n", sn.id.substr(0, 12).c_str(), FormatMs(sn.time_ms).c_str(),
-                  sn.job_id ? std::to_string(*sn.job_id).c_str() : "-",
+      std::printf("%-12s  %-19s  %-8s  %10s  %10s\n", sn.id.substr(0, 12).c_str(),
+                  FormatMs(sn.time_ms).c_str(), sn.job_id ? std::to_string(*sn.job_id).c_str() : "-",
                   sn.stats.value("files_total", nlohmann::json(0)).dump().c_str(),
                   HumanBytes(sn.stats.value("bytes_total", uint64_t{0})).c_str());
     }

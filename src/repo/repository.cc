@@ -36,6 +36,18 @@ Digest Repository::BlobId(std::string_view plaintext) const {
 
 Repository::~Repository() = default;
 
+namespace {
+
+// "/srv/repo (acme/finance)": the location as the user gave it and the namespace, as
+// `arbor init` prints them.
+std::string Where(const ObjectStore& store, const std::string& prefix) {
+  std::string ns = prefix;
+  if (!ns.empty() && ns.back() == '/') ns.pop_back();
+  return store.Describe() + " (" + ns + ")";
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Repository>> Repository::Init(std::unique_ptr<ObjectStore> store,
                                                      std::string_view tenant, std::string_view share,
                                                      const RepoConfig& config,
@@ -44,7 +56,7 @@ Result<std::unique_ptr<Repository>> Repository::Init(std::unique_ptr<ObjectStore
   std::string prefix = format::Prefix(tenant, share);
   auto existing = store->Stat(format::ConfigKey(prefix));
   if (existing.ok()) {
-    return Status::AlreadyExists("a repository already exists at " + store->Describe() + " for " + prefix);
+    return Status::AlreadyExists("a repository already exists at " + Where(*store, prefix));
   }
   if (credential == nullptr) {
     ARBOR_RETURN_IF_ERROR(store->Put(format::ConfigKey(prefix), config.Encode()));
@@ -77,8 +89,7 @@ Result<std::unique_ptr<Repository>> Repository::Open(std::unique_ptr<ObjectStore
   auto raw = store->Get(format::ConfigKey(prefix));
   if (!raw.ok()) {
     if (raw.status().Is(StatusCode::kNotFound)) {
-      return Status::NotFound("no repository at " + store->Describe() + " for " + prefix +
-                              " (run `arbor init` first)");
+      return Status::NotFound("no repository at " + Where(*store, prefix) + " (run `arbor init` first)");
     }
     return raw.status();
   }
@@ -95,7 +106,7 @@ Result<std::unique_ptr<Repository>> Repository::Open(std::unique_ptr<ObjectStore
     return repo;
   }
   if (credential == nullptr) {
-    return Status::PermissionDenied("the repository at " + store->Describe() + " for " + prefix +
+    return Status::PermissionDenied("the repository at " + Where(*store, prefix) +
                                     " is encrypted: a password or key file is needed");
   }
   ARBOR_ASSIGN_OR_RETURN(auto opened, OpenNamespaceKey(store.get(), prefix, *credential));

@@ -28,7 +28,7 @@ class LocalStore final : public ObjectStore {
   // REQUIRES: `root` exists (OpenObjectStore creates it when asked).
   explicit LocalStore(std::string root);
 
-  std::string Describe() const override { return "local:" + root_; }
+  std::string Describe() const override { return root_; }
   Status Put(std::string_view key, std::string_view data, const PutOptions& options = {}) override;
   Status PutFile(std::string_view key, const std::string& path, const PutOptions& options = {}) override;
   Result<std::string> Get(std::string_view key, uint64_t offset, uint64_t length) override;

@@ -13,7 +13,7 @@ expect_stderr "no repository"
 expect_exit 10 env -u ARBOR_REPO "$ARBOR" snapshots
 arbor_init >/dev/null
 expect_exit 1 arbor_init
-expect_stderr "already exists"
+expect_stderr "already exists at $ARBOR_REPO (default/default)\$"  # as init printed it, no internal prefix
 
 step "missing source: exit 1, nothing written"
 expect_exit 1 "$ARBOR" backup "$WORK/does-not-exist"
@@ -58,7 +58,7 @@ umount "$WORK/small"
 
 step "bad command line: exit 1 with usage"
 expect_exit 1 "$ARBOR" backup
-expect_stderr "paths is required"
+expect_stderr "nothing to back up: give PATH"
 expect_exit 1 "$ARBOR" forget
 expect_stderr "no policy given"
 echo "PASS"

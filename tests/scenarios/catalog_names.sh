@@ -38,6 +38,10 @@ expect_stderr "name one of its shares with --share"
 expect_exit 15 "$ARBOR" --tenant acme --share payroll snapshots
 expect_stderr "has no share payroll"
 
+step "share add without a repository: exit 10 and the words of every other command"
+expect_exit 10 "$ARBOR" share add payroll --tenant acme --path "$WORK/finance"
+expect_stderr "use -r/--repo DIR or set ARBOR_REPO"
+
 step "names the catalog does not know are the repository's own namespaces, as before"
 "$ARBOR" -r "$R" --tenant lab --share scratch init "${CHEAP_KDF[@]}" >/dev/null
 "$ARBOR" -r "$R" --tenant lab --share scratch -q backup "$WORK/finance"
