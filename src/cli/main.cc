@@ -92,6 +92,7 @@ int main(int argc, char** argv) {
   RegisterSchedule(app, g, &exit_code);
   RegisterWorker(app, g, &exit_code);
   RegisterHelp(app, &exit_code);
+  RegisterCompletion(app, g, &exit_code);
   ConfigureHelp(app);  // after every command exists: it sets their footers
   try {
     app.parse(argc, argv);
