@@ -78,6 +78,47 @@ Result<uint64_t> ParseByteSize(std::string_view text) {
   return static_cast<uint64_t>(bytes);
 }
 
+Result<int64_t> ParseDuration(std::string_view text) {
+  constexpr int64_t kHour = 3600LL * 1000000000LL;
+  auto bad = [&] {
+    return Status::InvalidArgument("'" + std::string(text) + "' is not a duration (e.g. 30d, 12h, 2w, 1y6m)");
+  };
+  std::string_view s = Trim(text);
+  if (s.empty()) return bad();
+  int64_t total = 0;
+  while (!s.empty()) {
+    int64_t n = 0;
+    size_t digits = 0;
+    while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9' && digits < 6)
+      n = n * 10 + (s[digits++] - '0');
+    if (digits == 0 || digits == s.size()) return bad();
+    int64_t unit = 0;
+    switch (s[digits]) {
+      case 'y':
+        unit = 365 * 24 * kHour;
+        break;
+      case 'm':
+        unit = 30 * 24 * kHour;
+        break;
+      case 'w':
+        unit = 7 * 24 * kHour;
+        break;
+      case 'd':
+        unit = 24 * kHour;
+        break;
+      case 'h':
+        unit = kHour;
+        break;
+      default:
+        return bad();
+    }
+    total += n * unit;
+    s.remove_prefix(digits + 1);
+  }
+  if (total == 0) return bad();
+  return total;
+}
+
 Result<int64_t> ParseLocalTime(std::string_view text) {
   std::string s(Trim(text));
   if (s.size() > 10 && s[10] == 'T') s[10] = ' ';

@@ -25,6 +25,10 @@ Result<std::vector<std::string>> ReadPathList(const std::string& file, bool verb
 // "4096", "512K", "1.5M", "2G", "1T" (binary units, optional B/iB suffix, any case).
 Result<uint64_t> ParseByteSize(std::string_view text);
 
+// "30d", "12h", "2w", "1y6m" (y = 365 days, m = 30 days, w, d, h; forget --keep-within)
+// -> nanoseconds.
+Result<int64_t> ParseDuration(std::string_view text);
+
 // "YYYY-MM-DD HH:MM:SS" (or with a 'T') in the local time zone -> ns since the epoch.
 Result<int64_t> ParseLocalTime(std::string_view text);
 

@@ -49,6 +49,16 @@ TEST(BackupSelectionTest, ByteSizes) {
     EXPECT_FALSE(ParseByteSize(bad).ok()) << bad;
 }
 
+TEST(BackupSelectionTest, Durations) {
+  constexpr int64_t kHour = 3600LL * 1000000000LL;
+  EXPECT_EQ(*ParseDuration("12h"), 12 * kHour);
+  EXPECT_EQ(*ParseDuration("30d"), 30 * 24 * kHour);
+  EXPECT_EQ(*ParseDuration("1y6m"), (365 + 180) * 24 * kHour);
+  EXPECT_EQ(*ParseDuration("2w1d"), 15 * 24 * kHour);
+  for (const char* bad : {"", "30", "d", "3x", "0d", "-1d", "1234567d"})
+    EXPECT_FALSE(ParseDuration(bad).ok()) << bad;
+}
+
 TEST(BackupSelectionTest, LocalTimeInTheZone) {
   const char* old = std::getenv("TZ");
   std::string saved = old ? old : "";

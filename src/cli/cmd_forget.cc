@@ -1,7 +1,9 @@
 // arbor forget --keep-...: removes snapshots by retention policy (and prunes with --prune).
 #include <iostream>
 
+#include "cli/backup_selection.h"
 #include "cli/commands.h"
+#include "cli/snapshot_filter.h"
 #include "maintenance/forget.h"
 #include "maintenance/prune.h"
 
@@ -9,6 +11,8 @@ namespace arbor::cli {
 namespace {
 struct ForgetArgs {
   RetentionPolicy policy;
+  std::string within;  // --keep-within, parsed in the callback
+  SnapshotFilter filter;
   bool prune = false;
   bool dry_run = false;
 };
@@ -40,12 +44,26 @@ void RegisterForget(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->add_option("--keep-monthly", a->policy.monthly, "Keep the last snapshot of each of the last N months");
   cmd->add_option("--keep-yearly", a->policy.yearly, "Keep the last snapshot of each of the last N years");
   cmd->add_option("--keep-tag", a->policy.keep_tags, "Keep snapshots with this tag (repeatable)");
+  cmd->add_option(
+         "--keep-within", a->within,
+         "Keep snapshots within this long of the newest of their host and paths (e.g. 30d, 12h, 1y6m)")
+      ->type_name("DURATION");
+  AddSnapshotFilterOptions(cmd, &a->filter);
   cmd->add_flag("--prune", a->prune, "Run prune afterwards to free the space");
   cmd->add_flag("-n,--dry-run", a->dry_run, "Only show what would be removed");
   cmd->callback([&g, a, exit_code] {
+    if (!a->within.empty()) {
+      auto within = ParseDuration(a->within);
+      if (!within.ok()) {
+        *exit_code = ReportError(g, within.status());
+        return;
+      }
+      a->policy.within_ns = *within;
+    }
     if (a->policy.Empty()) {
-      *exit_code = ReportError(g, Status::InvalidArgument("no policy given: refusing to remove every snapshot "
-                                                          "(use --keep-last N, --keep-daily N, ...)"));
+      *exit_code =
+          ReportError(g, Status::InvalidArgument("no policy given: refusing to remove every snapshot "
+                                                 "(use --keep-last N, --keep-daily N, ...)"));
       return;
     }
     auto repo = OpenRepository(g, exit_code, RepoAccess::kDeletes);
@@ -55,7 +73,8 @@ void RegisterForget(CLI::App& app, GlobalOptions& g, int* exit_code) {
       *exit_code = ReportError(g, all.status());
       return;
     }
-    ForgetDecision d = ApplyRetention(*all, a->policy);
+    // The policy sees only the snapshots the filters select; the others are not touched.
+    ForgetDecision d = ApplyRetention(a->filter.Apply(*all), a->policy);
     for (const auto& s : d.remove) {
       if (!a->dry_run) {
         Status st = repo->DeleteSnapshot(s.id);
@@ -64,9 +83,11 @@ void RegisterForget(CLI::App& app, GlobalOptions& g, int* exit_code) {
           return;
         }
       }
-      if (g.json) PrintJson({{"message_type", "removed"}, {"snapshot_id", s.id.Hex()}, {"dry_run", a->dry_run}});
-      else std::cout << (a->dry_run ? "would remove " : "removed ") << s.id.Hex().substr(0, 8) << "  "
-                     << FormatTime(s.time_ns) << "\n";
+      if (g.json)
+        PrintJson({{"message_type", "removed"}, {"snapshot_id", s.id.Hex()}, {"dry_run", a->dry_run}});
+      else
+        std::cout << (a->dry_run ? "would remove " : "removed ") << s.id.Hex().substr(0, 8) << "  "
+                  << FormatTime(s.time_ns) << "\n";
     }
     if (!g.json) std::cout << d.keep.size() << " snapshots kept, " << d.remove.size() << " removed\n";
     if (a->prune && !a->dry_run) {

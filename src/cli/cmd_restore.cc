@@ -7,6 +7,7 @@
 #include "browse/tree_walk.h"
 #include "cli/azure_args.h"
 #include "cli/commands.h"
+#include "cli/snapshot_filter.h"
 #include "restorer/restore.h"
 #include "shares/azure_files_target.h"
 #include "shares/posix_target.h"
@@ -17,6 +18,7 @@ struct RestoreArgs {
   std::string snapshot;
   std::string target;
   std::vector<std::string> includes;
+  SnapshotFilter filter;  // which snapshot "latest" is
   std::string overwrite = "always";
   AzureArgs azure;
 };
@@ -54,11 +56,12 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->add_option("--overwrite", args->overwrite,
                   "Existing files: always (default), if-changed (size or mtime differ), never")
       ->check(CLI::IsMember({"always", "if-changed", "never"}));
+  AddSnapshotFilterOptions(cmd, &args->filter);
   AddAzureOptions(cmd, &args->azure);
   cmd->callback([&g, args, exit_code] {
     auto repo = OpenRepository(g, exit_code);
     if (!repo) return;
-    auto snap = repo->FindSnapshot(args->snapshot);
+    auto snap = FindSnapshot(*repo, args->snapshot, args->filter);
     if (!snap.ok()) {
       *exit_code = ReportError(g, snap.status());
       return;

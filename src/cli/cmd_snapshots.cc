@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/snapshot_filter.h"
 
 namespace arbor::cli {
 namespace {
@@ -35,7 +36,9 @@ nlohmann::json SnapshotJson(const Snapshot& s) {
 
 void RegisterSnapshots(CLI::App& app, GlobalOptions& g, int* exit_code) {
   auto* cmd = app.add_subcommand("snapshots", "List snapshots");
-  cmd->callback([&g, exit_code] {
+  auto filter = std::make_shared<SnapshotFilter>();
+  AddSnapshotFilterOptions(cmd, filter.get());
+  cmd->callback([&g, filter, exit_code] {
     auto repo = OpenRepository(g, exit_code);
     if (!repo) return;
     auto all = repo->ListSnapshots();
@@ -43,6 +46,7 @@ void RegisterSnapshots(CLI::App& app, GlobalOptions& g, int* exit_code) {
       *exit_code = ReportError(g, all.status());
       return;
     }
+    *all = filter->Apply(*all);
     if (g.json) {
       nlohmann::json arr = nlohmann::json::array();
       for (const auto& s : *all) arr.push_back(SnapshotJson(s));

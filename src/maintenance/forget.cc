@@ -24,8 +24,8 @@ struct Rule {
 
 std::vector<bool> KeepGroup(const std::vector<const Snapshot*>& group, const RetentionPolicy& p) {
   std::vector<bool> keep(group.size(), false);
-  std::vector<Rule> rules = {{p.last, nullptr},    {p.hourly, "%Y-%m-%d %H"}, {p.daily, "%Y-%m-%d"},
-                             {p.weekly, "%G-%V"},  {p.monthly, "%Y-%m"},      {p.yearly, "%Y"}};
+  std::vector<Rule> rules = {{p.last, nullptr},   {p.hourly, "%Y-%m-%d %H"}, {p.daily, "%Y-%m-%d"},
+                             {p.weekly, "%G-%V"}, {p.monthly, "%Y-%m"},      {p.yearly, "%Y"}};
   for (const auto& rule : rules) {
     int left = rule.count;
     std::string last_bucket;
@@ -36,6 +36,9 @@ std::vector<bool> KeepGroup(const std::vector<const Snapshot*>& group, const Ret
       keep[i] = true;
       --left;
     }
+  }
+  for (size_t i = 0; i < group.size() && p.within_ns > 0; ++i) {
+    if (group[i]->time_ns >= group.front()->time_ns - p.within_ns) keep[i] = true;  // newest first
   }
   for (size_t i = 0; i < group.size(); ++i) {
     for (const auto& t : group[i]->tags) {
@@ -60,7 +63,8 @@ ForgetDecision ApplyRetention(const std::vector<Snapshot>& snapshots, const Rete
     groups[{s.hostname, paths}].push_back(&s);
   }
   for (auto& [key, group] : groups) {
-    std::sort(group.begin(), group.end(), [](const Snapshot* a, const Snapshot* b) { return a->time_ns > b->time_ns; });
+    std::sort(group.begin(), group.end(),
+              [](const Snapshot* a, const Snapshot* b) { return a->time_ns > b->time_ns; });
     auto keep = KeepGroup(group, policy);
     for (size_t i = 0; i < group.size(); ++i) (keep[i] ? d.keep : d.remove).push_back(*group[i]);
   }

@@ -17,8 +17,13 @@ namespace arbor {
 struct RetentionPolicy {
   int last = 0, hourly = 0, daily = 0, weekly = 0, monthly = 0, yearly = 0;
   std::vector<std::string> keep_tags;  // snapshots with any of these tags are kept
+  // Keep every snapshot taken within this long before the group's newest (restic's
+  // --keep-within: relative to the newest snapshot, not to now, so a host that stopped
+  // backing up does not lose its last ones as time passes). 0: no such rule.
+  int64_t within_ns = 0;
   bool Empty() const {
-    return last == 0 && hourly == 0 && daily == 0 && weekly == 0 && monthly == 0 && yearly == 0 && keep_tags.empty();
+    return last == 0 && hourly == 0 && daily == 0 && weekly == 0 && monthly == 0 && yearly == 0 &&
+           keep_tags.empty() && within_ns == 0;
   }
 };
 

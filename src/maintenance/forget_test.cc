@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace arbor {
 namespace {
 
@@ -35,6 +37,21 @@ TEST(ForgetTest, DailyKeepsOnePerDayNewestFirst) {
   auto d = ApplyRetention(all, p);
   ASSERT_EQ(d.keep.size(), 3U);
   for (const auto& s : d.keep) EXPECT_EQ((s.time_ns / kHour) % 24, 18) << "the last of its day";
+}
+
+TEST(ForgetTest, KeepWithinIsRelativeToTheGroupsNewest) {
+  std::vector<Snapshot> all;
+  for (int h = 0; h <= 100; h += 10) all.push_back(At(h));            // host h: newest at 100 h
+  for (int h = 0; h <= 30; h += 10) all.push_back(At(h, "stopped"));  // stopped backing up at 30 h
+  RetentionPolicy p;
+  p.within_ns = 25 * kHour;
+  auto d = ApplyRetention(all, p);
+  std::vector<int64_t> kept;
+  for (const auto& s : d.keep) kept.push_back(s.time_ns / kHour);
+  std::sort(kept.begin(), kept.end());
+  // h: 80, 90, 100 (within 25 h of 100); stopped: 10, 20, 30 (within 25 h of 30, not of now).
+  EXPECT_EQ(kept, (std::vector<int64_t>{10, 20, 30, 80, 90, 100}));
+  EXPECT_EQ(d.remove.size(), 9U);
 }
 
 TEST(ForgetTest, GroupsByHostAndTagsProtect) {
