@@ -168,9 +168,10 @@ void RegisterShareSnapshots(CLI::App* parent, GlobalOptions& g, int* exit_code) 
       PrintJsonRows(*all);
       return;
     }
-    std::printf("%-12s  %-19s  %-8s  %10s  %10s\n", "ID", "Time", "Job", "Files", "Size");
+    // Short ids of 8 hex digits, as `arbor snapshots` prints them and every command takes.
+    std::printf("%-8s  %-19s  %-8s  %10s  %10s\n", "ID", "Time", "Job", "Files", "Size");
     for (const auto& sn : *all) {
-      std::printf("%-12s  %-19s  %-8s  %10s  %10s\n", sn.id.substr(0, 12).c_str(),
+      std::printf("%-8s  %-19s  %-8s  %10s  %10s\n", sn.id.substr(0, 8).c_str(),
                   FormatMs(sn.time_ms).c_str(), sn.job_id ? std::to_string(*sn.job_id).c_str() : "-",
                   sn.stats.value("files_total", nlohmann::json(0)).dump().c_str(),
                   HumanBytes(sn.stats.value("bytes_total", uint64_t{0})).c_str());

@@ -81,6 +81,9 @@ kill -CONT "${WORKER_PID[frozen]}"
 for _ in $(seq 1 50); do grep -q "lost the lease" "$WORK/worker-frozen.log" && break; sleep 0.1; done
 grep -q "lost the lease" "$WORK/worker-frozen.log" || { cat "$WORK/worker-frozen.log"; fail "the thawed worker did not notice"; }
 [[ $(snapshot_count big) == 1 ]] || fail "expected one snapshot after the takeover"
+# Short ids as `arbor snapshots` prints them (8 hex digits), not 12.
+short=$("$ARBOR" share snapshots big | awk 'NR > 1 {print $1}')
+[[ $short =~ ^[0-9a-f]{8}$ ]] || fail "share snapshots prints id '$short', not 8 hex digits"
 [[ $(job_field "$J" "j['state']") == succeeded ]] || fail "the thawed worker changed the job"
 kill_worker frozen TERM
 kill_worker rescuer TERM
