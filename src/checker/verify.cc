@@ -3,12 +3,13 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <random>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
 
-#include "pipeline/task_pool.h"
 #include "browse/tree_walk.h"
+#include "pipeline/task_pool.h"
 #include "repo/blob_codec.h"
 #include "repo/format.h"
 #include "repo/pack.h"
@@ -35,10 +36,11 @@ class Verifier {
                                   {}});
     }
     for (const auto& d : repo_.index().damaged_segments()) {
-      result_.problems.push_back({"index segment " + d.key + " is damaged (" + d.problem + "); " +
-                                      std::to_string(repo_.index().recovered_packs()) +
-                                      " packs were read in its place. `arbor repair index` rewrites the index",
-                                  {}});
+      result_.problems.push_back(
+          {"index segment " + d.key + " is damaged (" + d.problem + "); " +
+               std::to_string(repo_.index().recovered_packs()) +
+               " packs were read in its place. `arbor repair index` rewrites the index",
+           {}});
     }
     ARBOR_RETURN_IF_ERROR(LoadIndex());
     ARBOR_RETURN_IF_ERROR(CheckPacks());
@@ -74,11 +76,13 @@ class Verifier {
         continue;
       }
       uint64_t end = 0;
-      for (const auto& e : entries) end = std::max<uint64_t>(end, uint64_t{e.location.offset} + e.location.length);
+      for (const auto& e : entries)
+        end = std::max<uint64_t>(end, uint64_t{e.location.offset} + e.location.length);
       uint64_t need = MinPackSize(end, entries.size(), repo_.cipher() != nullptr);
       if (it->second < need) {
-        AddBad(entries, "pack " + pack.Hex() + " is " + std::to_string(it->second) + " bytes, shorter than the " +
-                            std::to_string(need) + " its index entries need (truncated)");
+        AddBad(entries, "pack " + pack.Hex() + " is " + std::to_string(it->second) +
+                            " bytes, shorter than the " + std::to_string(need) +
+                            " its index entries need (truncated)");
       }
     }
     for (const auto& [id, size] : stored) unindexed_packs_ += packs_.count(id) == 0 ? 1 : 0;
@@ -90,7 +94,8 @@ class Verifier {
   // prune, unless snapshots reference blobs the index lacks: then the index lost them.
   void ExplainUnindexedPacks() {
     if (unindexed_packs_ == 0) return;
-    std::string count = std::to_string(unindexed_packs_) + (unindexed_packs_ == 1 ? " pack is" : " packs are");
+    std::string count =
+        std::to_string(unindexed_packs_) + (unindexed_packs_ == 1 ? " pack is" : " packs are");
     if (blobs_not_indexed_ > 0) {
       result_.problems.push_back({count + " not named by the index, and snapshots reference " +
                                       std::to_string(blobs_not_indexed_) +
@@ -99,8 +104,9 @@ class Verifier {
                                   {}});
       return;
     }
-    result_.notes.push_back(count + " not named by the index and hold nothing a snapshot references (left by an "
-                                    "interrupted backup or prune); `arbor prune` deletes them");
+    result_.notes.push_back(count +
+                            " not named by the index and hold nothing a snapshot references (left by an "
+                            "interrupted backup or prune); `arbor prune` deletes them");
   }
 
   void AddBad(const std::vector<IndexEntry>& entries, const std::string& message) {
@@ -112,8 +118,14 @@ class Verifier {
   void ReadAllPacks() {
     TaskPool pool(options_.threads > 0 ? options_.threads : DefaultThreads(), 8);
     std::mutex mu;
+    std::mt19937_64 random(std::random_device{}());
+    std::uniform_real_distribution<double> uniform(0.0, 1.0);
     for (const auto& [pack, entries] : packs_) {
       if (IsBadPack(entries)) continue;
+      if (options_.subset_groups > 0 && pack.Prefix64() % options_.subset_groups != options_.subset_group - 1)
+        continue;
+      if (options_.subset_fraction > 0 && uniform(random) >= options_.subset_fraction) continue;
+      result_.packs_read++;
       pool.Submit([&, pack = pack] {
         std::string message;
         std::vector<IndexEntry> damaged = CheckPack(pack, packs_.at(pack), &message);
@@ -165,7 +177,8 @@ class Verifier {
       *message = "pack " + pack.Hex() + ": " + std::to_string(damaged.size()) + " damaged blob(s)";
     } else if (!hash_ok || !members.ok()) {
       *message = "pack " + pack.Hex() + " is damaged outside its blobs (" +
-                 (members.ok() ? "checksum mismatch" : members.status().message()) + "); its blobs still read back";
+                 (members.ok() ? "checksum mismatch" : members.status().message()) +
+                 "); its blobs still read back";
     }
     return damaged;
   }
@@ -193,7 +206,8 @@ class Verifier {
     if (known != clean_trees_.end() && known->second) return true;
     result_.trees += known == clean_trees_.end() ? 1 : 0;
     bool clean = true;
-    auto nodes = bad_.count(tree) ? Result<std::vector<Node>>(Status::Corruption("damaged")) : repo_.LoadTree(tree);
+    auto nodes =
+        bad_.count(tree) ? Result<std::vector<Node>>(Status::Corruption("damaged")) : repo_.LoadTree(tree);
     if (!nodes.ok()) {
       if (nodes.status().Is(StatusCode::kNotFound) && bad_.count(tree) == 0) blobs_not_indexed_++;
       Report(tree, label + ": directory " + path + " and everything below it",

@@ -18,6 +18,14 @@ namespace arbor {
 
 struct VerifyOptions {
   bool read_data = false;
+  // With read_data, read only some packs (restic's --read-data-subset), so a large
+  // repository is read whole over several runs: group `subset_group` of `subset_groups`
+  // (1-based; a pack's group is its id's first 8 bytes mod subset_groups, the same in
+  // every run, so the groups 1..t together read every pack exactly once), or, when
+  // subset_fraction > 0, a random share of the packs chosen afresh each run.
+  uint64_t subset_group = 0;
+  uint64_t subset_groups = 0;
+  double subset_fraction = 0;
   int threads = 0;
   ProgressMode progress = ProgressMode::kQuiet;
 };
@@ -33,6 +41,7 @@ struct VerifyResult {
   uint64_t packs = 0;
   uint64_t blobs = 0;
   uint64_t bytes_read = 0;
+  uint64_t packs_read = 0;  // with read_data: the packs read (all, or the subset's)
   std::vector<VerifyProblem> problems;
   std::vector<std::string> notes;  // harmless findings (e.g. unindexed packs left by a crash)
   bool ok() const { return problems.empty(); }
