@@ -125,6 +125,7 @@ int main(int argc, char** argv) {
   RegisterCopy(app, g, &exit_code);
   RegisterKey(app, g, &exit_code);
   RegisterDump(app, g, &exit_code);
+  RegisterMount(app, g, &exit_code);
   RegisterFind(app, g, &exit_code);
   RegisterDu(app, g, &exit_code);
   RegisterChanges(app, g, &exit_code);

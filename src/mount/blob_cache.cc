@@ -5,7 +5,10 @@
 namespace arbor {
 
 BlobCache::BlobCache(Repository& repo, uint64_t capacity_bytes, int prefetch_threads)
-    : repo_(repo), capacity_(capacity_bytes), prefetch_(prefetch_threads, kMaxPrefetchQueued) {}
+    : BlobCache([&repo](const Digest& id) { return repo.LoadBlob(id); }, capacity_bytes, prefetch_threads) {}
+
+BlobCache::BlobCache(Loader load, uint64_t capacity_bytes, int prefetch_threads)
+    : load_(std::move(load)), capacity_(capacity_bytes), prefetch_(prefetch_threads, kMaxPrefetchQueued) {}
 
 BlobCache::~BlobCache() { prefetch_.Wait(); }
 
@@ -28,7 +31,7 @@ Result<BlobCache::Bytes> BlobCache::Get(const Digest& id) {
   entries_.emplace(id, e);
   ++loads_;
   lock.unlock();
-  Result<std::string> data = repo_.LoadBlob(id);
+  Result<std::string> data = load_(id);
   lock.lock();
   Insert(id, std::move(data));
   if (!e->error.ok()) return e->error;

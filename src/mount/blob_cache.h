@@ -3,7 +3,7 @@
 // touch the same blob many times (FUSE asks for 128 KiB at a time, blobs are ~1 MiB), so
 // without it each read would fetch and decrypt a whole blob again.
 //
-// Contract: Get returns the blob's bytes, loading it through Repository::LoadBlob at most
+// Contract: Get returns the blob's bytes, loading it through the loader (Repository::LoadBlob) at most
 // once however many threads ask for it at the same time (the others wait for that load).
 // The bytes of cached blobs never exceed `capacity_bytes`, except for one blob larger than
 // the whole capacity, which is handed out but not kept. Prefetch loads a blob on a
@@ -13,6 +13,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -36,7 +37,12 @@ class BlobCache {
  public:
   using Bytes = std::shared_ptr<const std::string>;
 
+  // How a missing blob is had: Repository::LoadBlob, or a wrapper (the mount's, which
+  // pauses loads while the index is reloaded).
+  using Loader = std::function<Result<std::string>(const Digest&)>;
+
   BlobCache(Repository& repo, uint64_t capacity_bytes, int prefetch_threads = 2);
+  BlobCache(Loader load, uint64_t capacity_bytes, int prefetch_threads = 2);
   ~BlobCache();  // waits for the prefetches in flight
   BlobCache(const BlobCache&) = delete;
   BlobCache& operator=(const BlobCache&) = delete;
@@ -56,7 +62,7 @@ class BlobCache {
   void Insert(const Digest& id, Result<std::string> loaded);  // REQUIRES: mu_ held
   void EvictOverCapacity();                                   // REQUIRES: mu_ held
 
-  Repository& repo_;
+  Loader load_;
   const uint64_t capacity_;
   std::mutex mu_;
   std::condition_variable loaded_;
