@@ -2,27 +2,36 @@
 
 #include <dirent.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 
 #include <cerrno>
 #include <cstring>
 
 namespace arbor {
 
+namespace {
+Status Stale(const std::string& path) {
+  return Status::Unavailable("mount point " + path +
+                             " is a stale FUSE mount: the process that served it ended without unmounting "
+                             "(killed?). Clear it with `fusermount3 -u " +
+                             path + "` and mount again");
+}
+}  // namespace
+
 Status CheckMountPoint(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     int err = errno;
-    if (err == ENOENT)
+    if (err == ENOENT) {
       return Status::NotFound("mount point " + path + " does not exist (create it: mkdir " + path + ")");
-    if (err == ENOTCONN) {
-      return Status::Unavailable(
-          "mount point " + path +
-          " is a stale FUSE mount: the process that served it ended without unmounting "
-          "(killed?). Clear it with `fusermount3 -u " +
-          path + "` and mount again");
     }
+    if (err == ENOTCONN) return Stale(path);
     return Status::FromErrno(err, "mount point " + path);
   }
+  // The kernel may answer stat from its cache for a dead FUSE mount; statfs always asks
+  // the file system, and a dead one answers ENOTCONN.
+  struct statfs fs {};
+  if (::statfs(path.c_str(), &fs) != 0 && errno == ENOTCONN) return Stale(path);
   if (!S_ISDIR(st.st_mode)) return Status::InvalidArgument("mount point " + path + " is not a directory");
   struct stat parent {};
   if (::stat((path + "/..").c_str(), &parent) != 0)

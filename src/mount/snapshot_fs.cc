@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <iostream>
 
@@ -426,6 +427,11 @@ Status SnapshotFs::Serve(const std::string& mountpoint, const std::function<void
   fuse_lowlevel_ops ops = Handlers::Ops();
   std::unique_ptr<fuse_session, SessionDeleter> se(fuse_session_new(args.get(), &ops, sizeof ops, this));
   if (!se) return Status::Internal("libfuse refused the session options");
+  // libfuse leaves an ignored signal ignored, and a shell starts background jobs with
+  // SIGINT ignored: `kill -INT` must still unmount a mount started from a script. (SIGHUP
+  // stays as inherited, so `nohup arbor mount` survives the terminal.)
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
   if (fuse_set_signal_handlers(se.get()) != 0) return Status::Internal("installing the signal handlers");
   if (fuse_session_mount(se.get(), mountpoint.c_str()) != 0) {
     fuse_remove_signal_handlers(se.get());
