@@ -28,7 +28,11 @@ inline constexpr Ino kRootIno = 1;
 
 struct InodeEntry {
   std::shared_ptr<const Node> node;
-  // Virtual directories (snapshot_layout.h): their path in the layout; empty otherwise.
+  // Which repository namespace of the mount the entry belongs to; -1 for the directories
+  // above the namespaces (catalog mode: tenants, and shares' parents).
+  int space = -1;
+  // Virtual directories: their path in the namespace's SnapshotLayout (space >= 0), or
+  // their path from the mount's top (space -1). Unset for entries of a snapshot's tree.
   std::optional<std::string> vpath;
   // Entries inside a snapshot: the snapshot's root tree, the scope of its hard links.
   std::optional<Digest> scope;

@@ -55,8 +55,9 @@ int ErrnoOf(const Status& st) {
 
 // An open file: its content map and where the last read ended (sequential detection).
 struct FileHandle {
-  explicit FileHandle(const Node& node) : content(node) {}
+  FileHandle(const Node& node, BlobCache* cache) : content(node), blobs(cache) {}
   FileContent content;
+  BlobCache* blobs;  // its namespace's
   std::atomic<uint64_t> next{0};
 };
 
@@ -69,73 +70,125 @@ SnapshotFs* Fs(fuse_req_t req) { return static_cast<SnapshotFs*>(fuse_req_userda
 
 }  // namespace
 
-SnapshotFs::SnapshotFs(Repository& repo, MountOptions options)
-    : repo_(repo),
-      options_(options),
-      blobs_([this](const Digest& id) { return LoadBlob(id); }, options.cache_bytes),
-      trees_([this](const Digest& id) { return LoadTree(id); }, options.tree_cache_nodes),
-      inodes_([] {
-        InodeEntry root;
-        Node n;
-        n.kind = NodeKind::kDirectory;
-        n.mode = 0555;
-        n.nlink = 2;
-        n.mtime_ns = n.atime_ns = n.ctime_ns = NowNs();
-        root.node = std::make_shared<const Node>(std::move(n));
-        root.vpath = "";
-        return root;
-      }()) {}
+namespace {
+Node VirtualDir(const std::string& name, int64_t time_ns) {
+  Node n;
+  n.name = name;
+  n.kind = NodeKind::kDirectory;
+  n.mode = 0555;
+  n.nlink = 2;
+  n.mtime_ns = n.atime_ns = n.ctime_ns = time_ns;
+  return n;
+}
+
+InodeEntry RootEntry(const std::vector<MountNamespace>& namespaces, int64_t now_ns) {
+  InodeEntry root;
+  root.node = std::make_shared<const Node>(VirtualDir("", now_ns));
+  root.vpath = "";
+  // One namespace at the top: the root is its layout's top.
+  if (namespaces.size() == 1 && namespaces[0].path.empty()) root.space = 0;
+  return root;
+}
+}  // namespace
+
+SnapshotFs::SnapshotFs(std::vector<MountNamespace> namespaces, MountOptions options)
+    : options_(options), started_ns_(NowNs()), inodes_(RootEntry(namespaces, started_ns_)) {
+  // The cache budget is shared: each namespace gets its part (at least 16 MiB).
+  uint64_t per_space =
+      std::max<uint64_t>(options.cache_bytes / std::max<size_t>(namespaces.size(), 1), 16u << 20);
+  uint64_t trees_per_space =
+      std::max<uint64_t>(options.tree_cache_nodes / std::max<size_t>(namespaces.size(), 1), 1u << 16);
+  for (auto& ns : namespaces) {
+    auto space = std::make_unique<Space>();
+    space->path = std::move(ns.path);
+    space->repo = std::move(ns.repo);
+    Space* sp = space.get();
+    space->blobs = std::make_unique<BlobCache>(
+        [sp](const Digest& id) {
+          std::shared_lock lock(sp->repo_mu);
+          return sp->repo->LoadBlob(id);
+        },
+        per_space);
+    space->trees = std::make_unique<TreeCache>(
+        [sp](const Digest& id) {
+          std::shared_lock lock(sp->repo_mu);
+          return sp->repo->LoadTree(id);
+        },
+        trees_per_space);
+    spaces_.push_back(std::move(space));
+  }
+}
 
 SnapshotFs::~SnapshotFs() = default;
 
-Result<std::string> SnapshotFs::LoadBlob(const Digest& id) {
-  std::shared_lock lock(repo_mu_);
-  return repo_.LoadBlob(id);
-}
-
-Result<std::vector<Node>> SnapshotFs::LoadTree(const Digest& id) {
-  std::shared_lock lock(repo_mu_);
-  return repo_.LoadTree(id);
-}
-
-std::shared_ptr<const SnapshotLayout> SnapshotFs::Layout() {
-  std::lock_guard lock(layout_mu_);
+std::shared_ptr<const SnapshotLayout> SnapshotFs::Layout(Space& sp) {
+  std::lock_guard lock(sp.layout_mu);
   auto now = std::chrono::steady_clock::now();
-  if (layout_ && now - layout_time_ < options_.refresh) return layout_;
-  layout_time_ = now;
-  auto snapshots = repo_.ListSnapshots();
+  if (sp.layout && now - sp.layout_time < options_.refresh) return sp.layout;
+  sp.layout_time = now;
+  auto snapshots = sp.repo->ListSnapshots();
   if (!snapshots.ok()) {
     std::cerr << "arbor mount: listing snapshots: " << snapshots.status().message() << "\n";
-    if (layout_) return layout_;
+    if (sp.layout) return sp.layout;
     snapshots = std::vector<Snapshot>{};
   }
   std::set<Digest> ids;
   for (const auto& s : *snapshots) ids.insert(s.id);
-  if (layout_ && ids != snapshot_ids_) {
+  if (sp.layout && ids != sp.snapshot_ids) {
     // New snapshots name blobs the index loaded at mount time does not know.
-    std::unique_lock pause(repo_mu_);
-    Status st = repo_.ReloadIndex();
+    std::unique_lock pause(sp.repo_mu);
+    Status st = sp.repo->ReloadIndex();
     if (!st.ok()) std::cerr << "arbor mount: reloading the index: " << st.message() << "\n";
   }
-  snapshot_ids_ = std::move(ids);
-  layout_ = std::make_shared<const SnapshotLayout>(std::move(snapshots).value(), NowNs());
-  return layout_;
+  sp.snapshot_ids = std::move(ids);
+  sp.layout = std::make_shared<const SnapshotLayout>(std::move(snapshots).value(), NowNs());
+  return sp.layout;
+}
+
+std::vector<Node> SnapshotFs::PrefixEntries(const std::string& vpath) const {
+  std::set<std::string> names;
+  std::string prefix = vpath.empty() ? "" : vpath + "/";
+  for (const auto& sp : spaces_) {
+    if (sp->path.size() <= prefix.size() || sp->path.compare(0, prefix.size(), prefix) != 0) continue;
+    std::string rest = sp->path.substr(prefix.size());
+    names.insert(rest.substr(0, rest.find('/')));
+  }
+  std::vector<Node> out;
+  for (const auto& n : names) out.push_back(VirtualDir(n, started_ns_));
+  return out;
 }
 
 Result<std::shared_ptr<const std::vector<Node>>> SnapshotFs::List(const InodeEntry& dir) {
+  if (dir.vpath && dir.space < 0) return std::make_shared<const std::vector<Node>>(PrefixEntries(*dir.vpath));
+  Space& sp = *spaces_[static_cast<size_t>(dir.space)];
   if (dir.vpath) {
-    ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes, Layout()->List(*dir.vpath));
+    ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes, Layout(sp)->List(*dir.vpath));
     return std::make_shared<const std::vector<Node>>(std::move(nodes));
   }
   if (!dir.node->IsDir() || !dir.node->subtree) return Status::InvalidArgument("not a directory");
-  return trees_.Get(*dir.node->subtree);
+  return sp.trees->Get(*dir.node->subtree);
 }
 
 Result<InodeEntry> SnapshotFs::Child(const InodeEntry& parent, const std::string& name) {
   InodeEntry child;
+  child.space = parent.space;
   Node node;
-  if (parent.vpath) {
-    ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes, Layout()->List(*parent.vpath));
+  if (parent.vpath && parent.space < 0) {
+    std::string path = SnapshotLayout::ChildPath(*parent.vpath, name);
+    for (size_t i = 0; i < spaces_.size(); ++i) {
+      const std::string& sp = spaces_[i]->path;
+      if (sp == path) {
+        child.space = static_cast<int>(i);
+        child.vpath = "";  // the namespace's layout top
+      } else if (sp.compare(0, path.size() + 1, path + "/") == 0 && !child.vpath) {
+        child.vpath = path;
+      }
+    }
+    if (!child.vpath) return Status::NotFound(name);
+    node = VirtualDir(name, started_ns_);
+  } else if (parent.vpath) {
+    ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes,
+                           Layout(*spaces_[static_cast<size_t>(parent.space)])->List(*parent.vpath));
     auto it = std::find_if(nodes.begin(), nodes.end(), [&](const Node& n) { return n.name == name; });
     if (it == nodes.end()) return Status::NotFound(name);
     node = std::move(*it);
@@ -143,7 +196,8 @@ Result<InodeEntry> SnapshotFs::Child(const InodeEntry& parent, const std::string
     if (node.subtree) child.scope = node.subtree;  // a snapshot's root
   } else {
     if (!parent.node->subtree) return Status::NotFound(name);
-    ARBOR_ASSIGN_OR_RETURN(node, trees_.Find(*parent.node->subtree, name));
+    ARBOR_ASSIGN_OR_RETURN(
+        node, spaces_[static_cast<size_t>(parent.space)]->trees->Find(*parent.node->subtree, name));
     child.scope = parent.scope;
   }
   child.node = std::make_shared<const Node>(std::move(node));
@@ -270,22 +324,21 @@ struct SnapshotFs::Handlers {
     if (!e) return (void)fuse_reply_err(req, ESTALE);
     if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC)) return (void)fuse_reply_err(req, EROFS);
     if (!e->node->IsFile()) return (void)fuse_reply_err(req, EISDIR);
-    auto* h = new FileHandle(*e->node);
+    auto* h = new FileHandle(*e->node, Fs(req)->spaces_[static_cast<size_t>(e->space)]->blobs.get());
     fi->fh = reinterpret_cast<uint64_t>(h);
     fi->keep_cache = 1;  // content never changes
     if (fuse_reply_open(req, fi) != 0) delete h;
   }
 
   static void Read(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* fi) {
-    SnapshotFs* fs = Fs(req);
     auto* h = reinterpret_cast<FileHandle*>(fi->fh);
     uint64_t offset = static_cast<uint64_t>(off);
     // A read that starts where the last one ended is sequential: fetch what follows.
     if (offset == h->next.exchange(offset + size) && offset > 0) {
       for (const Digest& id : h->content.BlobsIn(offset + size, FileContent::kReadAhead))
-        fs->blobs_.Prefetch(id);
+        h->blobs->Prefetch(id);
     }
-    auto data = h->content.Read(fs->blobs_, offset, size);
+    auto data = h->content.Read(*h->blobs, offset, size);
     if (!data.ok()) return ReplyStatus(req, data.status(), "reading a file");
     fuse_reply_buf(req, data->data(), data->size());
   }
@@ -296,14 +349,16 @@ struct SnapshotFs::Handlers {
   }
 
   // The node's xattrs plus, for Azure Files entries, their attributes and SDDL.
-  static Result<std::vector<std::pair<std::string, std::string>>> Xattrs(SnapshotFs* fs, const Node& n,
+  static Result<std::vector<std::pair<std::string, std::string>>> Xattrs(SnapshotFs* fs, const InodeEntry& e,
                                                                          const char* only) {
+    const Node& n = *e.node;
     std::vector<std::pair<std::string, std::string>> out = n.xattrs;
     if (n.attributes != 0) out.emplace_back(kAttributesXattr, azure::FormatFileAttributes(n.attributes));
     if (n.permission) {
       std::string sddl;
       if (only == nullptr || std::strcmp(only, kSddlXattr) == 0) {
-        ARBOR_ASSIGN_OR_RETURN(BlobCache::Bytes bytes, fs->blobs_.Get(*n.permission));
+        ARBOR_ASSIGN_OR_RETURN(BlobCache::Bytes bytes,
+                               fs->spaces_[static_cast<size_t>(e.space)]->blobs->Get(*n.permission));
         sddl = *bytes;
       }
       out.emplace_back(kSddlXattr, std::move(sddl));
@@ -315,7 +370,7 @@ struct SnapshotFs::Handlers {
     SnapshotFs* fs = Fs(req);
     auto e = fs->inodes_.Get(ino);
     if (!e) return (void)fuse_reply_err(req, ESTALE);
-    auto all = Xattrs(fs, *e->node, name);
+    auto all = Xattrs(fs, *e, name);
     if (!all.ok()) return ReplyStatus(req, all.status(), "reading an xattr");
     auto it = std::find_if(all->begin(), all->end(), [&](const auto& kv) { return kv.first == name; });
     if (it == all->end()) return (void)fuse_reply_err(req, ENODATA);
@@ -328,7 +383,7 @@ struct SnapshotFs::Handlers {
     SnapshotFs* fs = Fs(req);
     auto e = fs->inodes_.Get(ino);
     if (!e) return (void)fuse_reply_err(req, ESTALE);
-    auto all = Xattrs(fs, *e->node, "");
+    auto all = Xattrs(fs, *e, "");
     if (!all.ok()) return ReplyStatus(req, all.status(), "listing xattrs");
     std::string names;
     for (const auto& kv : *all) names.append(kv.first).push_back('\0');
@@ -416,7 +471,7 @@ struct LoopConfigDeleter {
 
 Status SnapshotFs::Serve(const std::string& mountpoint, const std::function<void()>& ready) {
   ARBOR_RETURN_IF_ERROR(CheckMountPoint(mountpoint));
-  (void)Layout();  // the snapshot list, read before the mount becomes visible
+  for (auto& sp : spaces_) (void)Layout(*sp);  // the snapshot lists, read before the mount is visible
   fuse_args args_storage = FUSE_ARGS_INIT(0, nullptr);
   std::unique_ptr<fuse_args, ArgsDeleter> args(&args_storage);
   std::string opts = "ro,default_permissions,fsname=arbor,subtype=arbor";
