@@ -10,6 +10,7 @@
 #include "base/file_util.h"
 #include "browse/tree_walk.h"
 #include "mount/file_content.h"
+#include "mount/node_mode.h"
 
 namespace arbor {
 namespace {
@@ -28,26 +29,6 @@ Status ArchiveError(archive* a, const std::string& what) {
   return Status::IOError("writing the archive (" + what + "): " + (msg ? msg : "unknown error"));
 }
 
-mode_t FileType(NodeKind kind) {
-  switch (kind) {
-    case NodeKind::kFile:
-      return AE_IFREG;
-    case NodeKind::kDirectory:
-      return AE_IFDIR;
-    case NodeKind::kSymlink:
-      return AE_IFLNK;
-    case NodeKind::kFifo:
-      return AE_IFIFO;
-    case NodeKind::kCharDevice:
-      return AE_IFCHR;
-    case NodeKind::kBlockDevice:
-      return AE_IFBLK;
-    case NodeKind::kSocket:
-      return 0;
-  }
-  return 0;
-}
-
 // Writes one archive entry per node, in the order WalkTree visits them.
 class ArchiveDumper {
  public:
@@ -55,14 +36,13 @@ class ArchiveDumper {
       : cache_(cache), a_(a), warn_(warn) {}
 
   Status Add(const std::string& name, const Node& node) {
-    mode_t type = FileType(node.kind);
-    if (type == 0) {
+    if (node.kind == NodeKind::kSocket) {
       warn_("left out of the archive (sockets cannot be archived): " + name);
       return Status::Ok();
     }
     EntryPtr e(archive_entry_new());
     archive_entry_set_pathname(e.get(), name.c_str());
-    archive_entry_set_filetype(e.get(), type);
+    archive_entry_set_filetype(e.get(), NodeTypeBits(node.kind));
     archive_entry_set_perm(e.get(), node.mode & 07777);
     archive_entry_set_uid(e.get(), node.uid);
     archive_entry_set_gid(e.get(), node.gid);

@@ -12,6 +12,7 @@
 #include "azure/file_attributes.h"
 #include "mount/file_content.h"
 #include "mount/mount_point.h"
+#include "mount/node_mode.h"
 
 namespace arbor {
 namespace {
@@ -24,26 +25,6 @@ int64_t NowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-mode_t TypeBits(NodeKind kind) {
-  switch (kind) {
-    case NodeKind::kFile:
-      return S_IFREG;
-    case NodeKind::kDirectory:
-      return S_IFDIR;
-    case NodeKind::kSymlink:
-      return S_IFLNK;
-    case NodeKind::kFifo:
-      return S_IFIFO;
-    case NodeKind::kSocket:
-      return S_IFSOCK;
-    case NodeKind::kCharDevice:
-      return S_IFCHR;
-    case NodeKind::kBlockDevice:
-      return S_IFBLK;
-  }
-  return S_IFREG;
 }
 
 timespec Ts(int64_t ns) { return {static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)}; }
@@ -207,7 +188,7 @@ Result<InodeEntry> SnapshotFs::Child(const InodeEntry& parent, const std::string
 struct stat SnapshotFs::StatOf(Ino ino, const Node& n) const {
   struct stat st {};
   st.st_ino = ino;
-  st.st_mode = TypeBits(n.kind) | (n.mode & 07777);
+  st.st_mode = NodeTypeBits(n.kind) | (n.mode & 07777);
   st.st_nlink = n.nlink > 0 ? n.nlink : (n.IsDir() ? 2 : 1);
   st.st_uid = n.uid;
   st.st_gid = n.gid;
@@ -305,7 +286,7 @@ struct SnapshotFs::Handlers {
         st.st_mode = S_IFDIR;
       } else {
         name = nodes[i - 2].name.c_str();
-        st.st_mode = TypeBits(nodes[i - 2].kind);
+        st.st_mode = NodeTypeBits(nodes[i - 2].kind);
       }
       size_t n = fuse_add_direntry(req, buf.data() + used, size - used, name, &st, static_cast<off_t>(i + 1));
       if (n > size - used) break;

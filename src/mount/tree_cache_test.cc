@@ -7,7 +7,19 @@
 namespace arbor {
 namespace {
 
-using TreeCacheTest = testing::MountTestRepo;
+class TreeCacheTest : public testing::MountTestRepo {
+ protected:
+  // A cache over the repository that counts its tree loads.
+  TreeCache Counting(uint64_t capacity_nodes) {
+    return TreeCache(
+        [this](const Digest& d) {
+          ++loads_;
+          return repo_->LoadTree(d);
+        },
+        capacity_nodes);
+  }
+  int loads_ = 0;
+};
 
 Node File(const std::string& name) {
   Node n;
@@ -22,19 +34,13 @@ TEST_F(TreeCacheTest, FindsNamesByBinarySearchAndLoadsEachTreeOnce) {
   auto id = repo_->StoreTree(nodes);
   ASSERT_TRUE(id.ok());
   ASSERT_TRUE(repo_->Flush().ok());
-  int loads = 0;
-  TreeCache cache(
-      [&](const Digest& d) {
-        ++loads;
-        return repo_->LoadTree(d);
-      },
-      10000);
+  TreeCache cache = Counting(10000);
   for (int i = 0; i < 1000; ++i) {
     auto n = cache.Find(*id, "f" + std::to_string(100000 + i));
     ASSERT_TRUE(n.ok()) << i;
     EXPECT_EQ(n->name, "f" + std::to_string(100000 + i));
   }
-  EXPECT_EQ(loads, 1);
+  EXPECT_EQ(loads_, 1);
   auto missing = cache.Find(*id, "f099999");
   ASSERT_FALSE(missing.ok());
   EXPECT_TRUE(missing.status().Is(StatusCode::kNotFound));
@@ -50,19 +56,13 @@ TEST_F(TreeCacheTest, KeepsAtMostItsCapacityInNodes) {
     ids.push_back(*id);
   }
   ASSERT_TRUE(repo_->Flush().ok());
-  int loads = 0;
-  TreeCache cache(
-      [&](const Digest& d) {
-        ++loads;
-        return repo_->LoadTree(d);
-      },
-      25);  // room for two trees of ten
+  TreeCache cache = Counting(25);  // room for two trees of ten
   for (const Digest& id : ids) ASSERT_TRUE(cache.Get(id).ok());
-  EXPECT_EQ(loads, 3);
+  EXPECT_EQ(loads_, 3);
   ASSERT_TRUE(cache.Get(ids[2]).ok());  // kept
-  EXPECT_EQ(loads, 3);
+  EXPECT_EQ(loads_, 3);
   ASSERT_TRUE(cache.Get(ids[0]).ok());  // evicted as the least recently used
-  EXPECT_EQ(loads, 4);
+  EXPECT_EQ(loads_, 4);
 }
 
 }  // namespace

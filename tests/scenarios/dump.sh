@@ -5,21 +5,11 @@
 # gets a clear error, a nonzero exit and nothing on stdout.
 source "$(dirname "$0")/lib.sh"
 S="$WORK/src"
-mkdir -p "$S/dir/nested" "$S/empty-dir"
-echo "hello" > "$S/a.txt"
-: > "$S/empty"
+make_every_kind "$S"
 random_file "$S/dir/big.bin" $((9 * 1024 * 1024 + 12345)) 7
-ln -s a.txt "$S/link"
-ln -s /nonexistent/target "$S/dangling"
-ln "$S/a.txt" "$S/dir/hardlink"
-mkfifo "$S/fifo"
-mknod "$S/null-device" c 1 3
-chmod 4755 "$S/a.txt"
 chmod 700 "$S/dir/nested"
 chown 1234:5678 "$S/dir/big.bin"
-chown -h 4321:8765 "$S/link"
-touch -d '2001-02-03 04:05:06.123456789' "$S/empty" "$S/dir/nested"
-setfattr -n user.color -v blue "$S/a.txt"
+touch -d '2001-02-03 04:05:06.123456789' "$S/dir/nested"
 truncate -s 30M "$S/sparse"
 printf 'middle' | dd of="$S/sparse" bs=1 seek=$((17 * 1024 * 1024 + 3)) conv=notrunc status=none
 

@@ -27,31 +27,16 @@ mount_arbor() {
   "$ARBOR" mount "$mnt" "$@" 2>>"$WORK/mount.log" &
   MOUNT_PID=$!
   PIDS+=("$MOUNT_PID")
-  for _ in $(seq 100); do
-    mountpoint -q "$mnt" && return 0
-    kill -0 "$MOUNT_PID" 2>/dev/null || { cat "$WORK/mount.log" >&2; fail "arbor mount $mnt exited"; }
-    sleep 0.1
-  done
-  fail "arbor mount $mnt did not appear in 10 s"
+  wait_for_mount "$mnt" "$MOUNT_PID" "$WORK/mount.log"
 }
 
 S="$WORK/src"
-mkdir -p "$S/dir/nested/deeper" "$S/empty-dir" "$S/sticky" "$S/readers"
-echo "hello" > "$S/a.txt"
-: > "$S/empty"
+make_every_kind "$S"
+mkdir -p "$S/dir/nested/deeper" "$S/sticky" "$S/readers"
 random_file "$S/dir/medium.bin" $((3 * 1024 * 1024 + 17)) 1
-ln -s a.txt "$S/link"
-ln -s /nonexistent/target "$S/dangling"
-ln "$S/a.txt" "$S/dir/hardlink"
-mkfifo "$S/fifo"
-mknod "$S/null-device" c 1 3
 python3 -c "import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])" "$S/socket"
-chmod 4755 "$S/a.txt"
 chmod 1777 "$S/sticky"
 chown 1234:5678 "$S/dir/medium.bin"
-chown -h 4321:8765 "$S/link"
-touch -d '2001-02-03 04:05:06.123456789' "$S/empty"
-setfattr -n user.color -v blue "$S/a.txt"
 setfattr -n user.binary -v 0x00ff10 "$S/dir"
 setfacl -m u:nobody:rw,g:adm:r "$S/dir/medium.bin"
 setfacl -d -m u:nobody:rx "$S/dir/nested"

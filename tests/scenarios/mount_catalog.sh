@@ -24,12 +24,7 @@ mount_as() {
   MOUNTS+=("$mnt")
   ARBOR_TOKEN=$token "$ARBOR" mount "$mnt" "$@" 2>>"$WORK/mount.log" &
   MOUNT_PID=$!
-  for _ in $(seq 100); do
-    mountpoint -q "$mnt" && return 0
-    kill -0 "$MOUNT_PID" 2>/dev/null || { cat "$WORK/mount.log" >&2; fail "arbor mount $mnt exited"; }
-    sleep 0.1
-  done
-  fail "arbor mount $mnt did not appear"
+  wait_for_mount "$mnt" "$MOUNT_PID" "$WORK/mount.log"
 }
 unmount() { fusermount3 -u "$1"; wait "$MOUNT_PID" || fail "arbor mount exited $?"; }
 
