@@ -44,6 +44,7 @@ TEST_F(BlobCacheTest, ConcurrentReadersOfOneBlobLoadItOnce) {
   Digest id = Put(std::string(1 << 20, 'z'));
   BlobCache cache(*repo_, 64 << 20);
   std::vector<std::thread> threads;
+  threads.reserve(8);
   std::atomic<int> ok{0};
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&] {

@@ -1,7 +1,6 @@
 #include "mount/file_content.h"
 
 #include <algorithm>
-#include <cstring>
 
 namespace arbor {
 
@@ -62,7 +61,7 @@ Result<std::string> FileContent::Read(BlobCache& cache, uint64_t offset, size_t 
         return Status::Corruption("a content blob of " + name_ + " has the wrong size");
       uint64_t in_blob = pos - chunk_offsets_[k];
       uint64_t n = std::min<uint64_t>(left, blob->size() - in_blob);
-      std::memcpy(dst, blob->data() + in_blob, n);
+      std::copy_n(blob->data() + in_blob, n, dst);
       dst += n;
       pos += n;
       left -= n;

@@ -47,6 +47,12 @@ struct DirHandle {
   std::shared_ptr<const std::vector<Node>> nodes;
 };
 
+// The handle an open call stored in fuse_file_info::fh (an integer by libfuse's API).
+template <typename Handle>
+Handle* HandleOf(const fuse_file_info* fi) {
+  return reinterpret_cast<Handle*>(fi->fh);  // NOLINT(performance-no-int-to-ptr): libfuse's fh is a uint64_t
+}
+
 SnapshotFs* Fs(fuse_req_t req) { return static_cast<SnapshotFs*>(fuse_req_userdata(req)); }
 
 }  // namespace
@@ -135,6 +141,7 @@ std::vector<Node> SnapshotFs::PrefixEntries(const std::string& vpath) const {
     names.insert(rest.substr(0, rest.find('/')));
   }
   std::vector<Node> out;
+  out.reserve(names.size());
   for (const auto& n : names) out.push_back(VirtualDir(n, started_ns_));
   return out;
 }
@@ -200,7 +207,7 @@ struct stat SnapshotFs::StatOf(Ino ino, const Node& n) const {
     for (const auto& e : n.data_extents) data += e.length;
   }
   st.st_blocks = static_cast<blkcnt_t>((data + 511) / 512);
-  st.st_blksize = 128 * 1024;
+  st.st_blksize = blksize_t{128} * 1024;
   st.st_atim = Ts(n.atime_ns);
   st.st_mtim = Ts(n.mtime_ns);
   st.st_ctim = Ts(n.ctime_ns != 0 ? n.ctime_ns : n.mtime_ns);
@@ -272,7 +279,7 @@ struct SnapshotFs::Handlers {
   }
 
   static void ReadDir(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* fi) {
-    auto* h = reinterpret_cast<DirHandle*>(fi->fh);
+    auto* h = HandleOf<DirHandle>(fi);
     std::string buf(size, '\0');
     size_t used = 0;
     const auto& nodes = *h->nodes;
@@ -296,7 +303,7 @@ struct SnapshotFs::Handlers {
   }
 
   static void ReleaseDir(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
-    delete reinterpret_cast<DirHandle*>(fi->fh);
+    delete HandleOf<DirHandle>(fi);
     fuse_reply_err(req, 0);
   }
 
@@ -312,7 +319,7 @@ struct SnapshotFs::Handlers {
   }
 
   static void Read(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* fi) {
-    auto* h = reinterpret_cast<FileHandle*>(fi->fh);
+    auto* h = HandleOf<FileHandle>(fi);
     uint64_t offset = static_cast<uint64_t>(off);
     // A read that starts where the last one ended is sequential: fetch what follows.
     if (offset == h->next.exchange(offset + size) && offset > 0) {
@@ -325,7 +332,7 @@ struct SnapshotFs::Handlers {
   }
 
   static void Release(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
-    delete reinterpret_cast<FileHandle*>(fi->fh);
+    delete HandleOf<FileHandle>(fi);
     fuse_reply_err(req, 0);
   }
 

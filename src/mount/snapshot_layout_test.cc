@@ -16,6 +16,7 @@ Snapshot Snap(int64_t secs, char id_byte, std::vector<std::string> tags) {
 
 std::vector<std::string> Names(const std::vector<Node>& nodes) {
   std::vector<std::string> out;
+  out.reserve(nodes.size());
   for (const auto& n : nodes) out.push_back(n.name);
   return out;
 }

@@ -30,6 +30,7 @@ Node File(const std::string& name) {
 
 TEST_F(TreeCacheTest, FindsNamesByBinarySearchAndLoadsEachTreeOnce) {
   std::vector<Node> nodes;
+  nodes.reserve(1000);
   for (int i = 0; i < 1000; ++i) nodes.push_back(File("f" + std::to_string(100000 + i)));
   auto id = repo_->StoreTree(nodes);
   ASSERT_TRUE(id.ok());
@@ -50,6 +51,7 @@ TEST_F(TreeCacheTest, KeepsAtMostItsCapacityInNodes) {
   std::vector<Digest> ids;
   for (int t = 0; t < 3; ++t) {
     std::vector<Node> nodes;
+    nodes.reserve(10);
     for (int i = 0; i < 10; ++i) nodes.push_back(File(std::to_string(t) + "_" + std::to_string(i)));
     auto id = repo_->StoreTree(nodes);
     ASSERT_TRUE(id.ok());
