@@ -1,8 +1,7 @@
 # Every third-party library arbor links, found once here (all are Debian packages
 # installed by scripts/install-deps.sh). Only what some target links is REQUIRED:
 # tests/build/required_deps_test.sh checks that every package found here is used.
-# FUSE3 (arbor mount), google-benchmark and fmt (spdlog finds its own) come back with the
-# issues that use them.
+# google-benchmark and fmt (spdlog finds its own) come back with the issues that use them.
 find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)
 find_package(OpenSSL REQUIRED)
@@ -19,6 +18,8 @@ find_package(GTest REQUIRED)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(LIBSSH REQUIRED IMPORTED_TARGET libssh)
+# libfuse3's low-level API for `arbor mount` (src/mount).
+pkg_check_modules(FUSE3 REQUIRED IMPORTED_TARGET fuse3)
 # Argon2id for passphrase keys (src/crypto/kdf.h); Debian ships only a pkg-config file.
 pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)
 

@@ -21,6 +21,8 @@ void RegisterStats(CLI::App& app, GlobalOptions& g, int* exit_code);
 void RegisterRepair(CLI::App& app, GlobalOptions& g, int* exit_code);
 void RegisterCopy(CLI::App& app, GlobalOptions& g, int* exit_code);
 void RegisterKey(CLI::App& app, GlobalOptions& g, int* exit_code);
+void RegisterDump(CLI::App& app, GlobalOptions& g, int* exit_code);
+void RegisterMount(CLI::App& app, GlobalOptions& g, int* exit_code);
 // Answered from the node index (index_context.h).
 void RegisterFind(CLI::App& app, GlobalOptions& g, int* exit_code);
 void RegisterDu(CLI::App& app, GlobalOptions& g, int* exit_code);

@@ -81,6 +81,8 @@ int main(int argc, char** argv) {
   RegisterRepair(app, g, &exit_code);
   RegisterCopy(app, g, &exit_code);
   RegisterKey(app, g, &exit_code);
+  RegisterDump(app, g, &exit_code);
+  RegisterMount(app, g, &exit_code);
   RegisterFind(app, g, &exit_code);
   RegisterDu(app, g, &exit_code);
   RegisterChanges(app, g, &exit_code);

@@ -70,3 +70,33 @@ with open(path, "wb") as f:
         left -= k
 PY
 }
+
+# The entries every round-trip check covers, under DIR: a file (mode 4755, an xattr) and its
+# hard link, an empty file with a nanosecond mtime, a symlink owned by another user, a
+# dangling symlink, a FIFO, a device node, an empty folder. Callers add what they test more.
+make_every_kind() {  # make_every_kind DIR
+  local d=$1
+  mkdir -p "$d/dir/nested" "$d/empty-dir"
+  echo "hello" > "$d/a.txt"
+  : > "$d/empty"
+  ln -s a.txt "$d/link"
+  ln -s /nonexistent/target "$d/dangling"
+  ln "$d/a.txt" "$d/dir/hardlink"
+  mkfifo "$d/fifo"
+  mknod "$d/null-device" c 1 3
+  chmod 4755 "$d/a.txt"
+  chown -h 4321:8765 "$d/link"
+  touch -d '2001-02-03 04:05:06.123456789' "$d/empty"
+  setfattr -n user.color -v blue "$d/a.txt"
+}
+
+# Waits until MNT is a mount point (up to 10 s) while the `arbor mount` process PID lives;
+# fails with its log otherwise.
+wait_for_mount() {  # wait_for_mount MNT PID LOG
+  for _ in $(seq 100); do
+    mountpoint -q "$1" && return 0
+    kill -0 "$2" 2>/dev/null || { cat "$3" >&2; fail "arbor mount $1 exited"; }
+    sleep 0.1
+  done
+  fail "arbor mount $1 did not appear in 10 s"
+}

@@ -1,0 +1,89 @@
+// arbor mount MNT: snapshots as a read-only FUSE file system (mount/snapshot_fs.h,
+// docs/mount.md). Serves in the foreground until unmounted.
+//
+// With -r/--repo (or ARBOR_REPO): that repository namespace at MNT's top. Without one: the
+// catalog's shares the caller may see (a tenant token: its own tenant's only), as
+// MNT/<tenant>/<share>/..., narrowed by --tenant and --share.
+#include <iostream>
+
+#include "cli/catalog_context.h"
+#include "cli/commands.h"
+#include "job_handlers/share_repository.h"
+#include "mount/snapshot_fs.h"
+
+namespace arbor::cli {
+namespace {
+struct MountArgs {
+  std::string mountpoint;
+  uint64_t cache_size = 256ull << 20;
+};
+
+// The catalog's shares the session may see, filtered by --tenant/--share, each opened.
+Result<std::vector<MountNamespace>> CatalogNamespaces(const GlobalOptions& g, CatalogSession& s) {
+  ARBOR_ASSIGN_OR_RETURN(std::string tenant_id, ResolveTenantId(s, g.tenant));
+  ARBOR_ASSIGN_OR_RETURN(std::vector<catalog::Tenant> tenants, s.catalog->tenants().List(s.principal));
+  ARBOR_ASSIGN_OR_RETURN(std::vector<catalog::Share> shares,
+                         s.catalog->shares().List(s.principal, tenant_id));
+  std::vector<MountNamespace> out;
+  bool share_seen = false;
+  for (const auto& share : shares) {
+    if (!g.share.empty() && share.name != g.share && share.id != g.share) continue;
+    share_seen = true;
+    auto tenant =
+        std::find_if(tenants.begin(), tenants.end(), [&](const auto& t) { return t.id == share.tenant_id; });
+    std::string tenant_name = tenant == tenants.end() ? share.tenant_id : tenant->name;
+    if (!IsSafeName(tenant_name) || !IsSafeName(share.name)) continue;
+    auto repo = job_handlers::OpenShareRepository(*s.catalog, s.principal, share, /*create=*/false, g.store);
+    if (repo.status().Is(StatusCode::kNotFound)) continue;  // never backed up: nothing to show
+    if (!repo.ok()) return repo.status().Annotate("share " + tenant_name + "/" + share.name);
+    out.push_back({tenant_name + "/" + share.name, std::move(repo).value()});
+  }
+  if (!g.share.empty() && !share_seen) {
+    return Status::NotFound("share " + g.share + " not found for this caller (`arbor share list`)");
+  }
+  return out;
+}
+}  // namespace
+
+void RegisterMount(CLI::App& app, GlobalOptions& g, int* exit_code) {
+  auto args = std::make_shared<MountArgs>();
+  auto* cmd =
+      app.add_subcommand("mount",
+                         "Mount snapshots read-only at MNT (FUSE): the repository's (-r), or the catalog's "
+                         "shares as MNT/<tenant>/<share>; unmount with fusermount3 -u MNT or Ctrl-C");
+  cmd->add_option("mountpoint", args->mountpoint, "An empty directory")->required();
+  cmd->add_option("--cache-size", args->cache_size, "Decompressed blobs kept in memory (e.g. 512MiB)")
+      ->transform(CLI::AsSizeValue(false))
+      ->capture_default_str();
+  cmd->callback([&g, args, exit_code] {
+    std::vector<MountNamespace> namespaces;
+    if (!g.repo.empty()) {
+      auto repo = OpenRepository(g, exit_code);
+      if (!repo) return;
+      namespaces.push_back({"", std::move(repo)});
+    } else {
+      auto session = OpenCatalogSession(g, exit_code);
+      if (!session) return;
+      auto found = CatalogNamespaces(g, *session);
+      if (!found.ok()) {
+        *exit_code = ReportError(g, found.status(),
+                                 found.status().Is(StatusCode::kNotFound) ? kExitNoNamespace : kExitFatal);
+        return;
+      }
+      namespaces = std::move(found).value();
+    }
+    MountOptions options;
+    options.cache_bytes = args->cache_size;
+    if (g.threads > 0) options.threads = g.threads;
+    SnapshotFs fs(std::move(namespaces), options);
+    Status st = fs.Serve(args->mountpoint, [&] {
+      if (!g.quiet) {
+        std::cerr << "arbor: snapshots mounted at " << args->mountpoint
+                  << " (read-only); unmount with `fusermount3 -u " << args->mountpoint << "` or Ctrl-C\n";
+      }
+    });
+    *exit_code = st.ok() ? kExitOk : ReportError(g, st, kExitFatal);
+  });
+}
+
+}  // namespace arbor::cli

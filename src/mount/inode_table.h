@@ -1,0 +1,68 @@
+// InodeTable: the mount's inode numbers. The kernel names every entry it has looked up by
+// a number and forgets it when its caches drop it; this table hands out those numbers and
+// keeps, for each, the node it stands for. Only entries the kernel holds are kept, so the
+// table's size follows the kernel's dentry cache, not the size of the snapshots.
+//
+// Contract: looking up the same (parent, name) again gives the same number while the kernel
+// still holds it; files of one hard-link group inside one snapshot (same `scope` and
+// Node::hardlink_group) share one number, as they did on the source. Number 1 is the mount's
+// root and is never forgotten. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "repo/node.h"
+
+namespace arbor {
+
+using Ino = uint64_t;
+inline constexpr Ino kRootIno = 1;
+
+struct InodeEntry {
+  std::shared_ptr<const Node> node;
+  // Which repository namespace of the mount the entry belongs to; -1 for the directories
+  // above the namespaces (catalog mode: tenants, and shares' parents).
+  int space = -1;
+  // Virtual directories: their path in the namespace's SnapshotLayout (space >= 0), or
+  // their path from the mount's top (space -1). Unset for entries of a snapshot's tree.
+  std::optional<std::string> vpath;
+  // Entries inside a snapshot: the snapshot's root tree, the scope of its hard links.
+  std::optional<Digest> scope;
+};
+
+class InodeTable {
+ public:
+  explicit InodeTable(InodeEntry root);
+
+  // The number for `entry`, named `name` in directory `parent`, counting one more kernel
+  // lookup. A known (parent, name) keeps its number and takes the new entry (a virtual
+  // entry such as `latest` may have changed).
+  Ino Add(Ino parent, const std::string& name, InodeEntry entry);
+  std::optional<InodeEntry> Get(Ino ino) const;
+  // The kernel dropped `n` lookups of `ino`; at zero the number is forgotten.
+  void Forget(Ino ino, uint64_t n);
+  size_t size() const;
+
+ private:
+  struct Slot {
+    InodeEntry entry;
+    uint64_t nlookup = 0;
+    std::vector<std::pair<Ino, std::string>> names;  // the (parent, name) keys that lead here
+    std::optional<std::pair<Digest, uint64_t>> link_key;
+  };
+  mutable std::mutex mu_;
+  Ino next_ = kRootIno + 1;                             // guarded by mu_
+  std::unordered_map<Ino, Slot> slots_;                 // guarded by mu_
+  std::map<std::pair<Ino, std::string>, Ino> by_name_;  // guarded by mu_
+  std::map<std::pair<Digest, uint64_t>, Ino> by_link_;  // guarded by mu_
+};
+
+}  // namespace arbor

@@ -1,0 +1,99 @@
+// SnapshotFs: repository namespaces as a read-only FUSE file system (libfuse3 low-level
+// API, multithreaded): the virtual directories of SnapshotLayout above the snapshots'
+// trees. Directory listings come from directory objects, one tree at a time, through a
+// TreeCache; file reads fetch only the blobs they touch, through a bounded BlobCache, and
+// a sequential reader's next blobs are prefetched. Sizes, modes, owners, ns times,
+// symlinks, devices, hard links (one inode number per hard-link group of a snapshot),
+// xattrs (POSIX ACLs are their system.posix_acl_* xattrs) and, for Azure Files entries,
+// user.arbor.attributes and user.arbor.sddl are served as backed up. Every write is EROFS.
+//
+// One namespace is mounted at the top (`arbor -r REPO mount MNT`), or several below their
+// paths ("<tenant>/<share>", catalog mode), each with its own layout and caches.
+//
+// New snapshots appear without remounting: the snapshot list is read again when a virtual
+// directory is looked at and `refresh` has passed, and the blob index is reloaded (with
+// reads paused) when the list changed.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <shared_mutex>
+#include <string>
+
+#include "base/status.h"
+#include "mount/blob_cache.h"
+#include "mount/inode_table.h"
+#include "mount/snapshot_layout.h"
+#include "mount/tree_cache.h"
+#include "repo/repository.h"
+
+namespace arbor {
+
+struct MountOptions {
+  uint64_t cache_bytes = 256ull << 20;      // decompressed blobs kept (--cache-size)
+  uint64_t tree_cache_nodes = 1u << 20;     // decoded directory entries kept
+  int threads = 8;                          // FUSE worker threads at most
+  std::chrono::milliseconds refresh{1000};  // how stale the snapshot list may be
+};
+
+// One repository namespace in the mount, at `path` below the mount's top: "" for a single
+// namespace, "<tenant>/<share>" (safe names) in catalog mode.
+struct MountNamespace {
+  std::string path;
+  std::unique_ptr<Repository> repo;
+};
+
+class SnapshotFs {
+ public:
+  // REQUIRES: a path "" only when it is the one namespace; no path a prefix of another.
+  SnapshotFs(std::vector<MountNamespace> namespaces, MountOptions options);
+  ~SnapshotFs();
+  SnapshotFs(const SnapshotFs&) = delete;
+  SnapshotFs& operator=(const SnapshotFs&) = delete;
+
+  // Mounts at `mountpoint` (checked with CheckMountPoint first) and serves until it is
+  // unmounted (`fusermount3 -u`) or SIGINT/SIGTERM/SIGHUP arrives, then unmounts.
+  // `ready` runs once the mount is visible.
+  Status Serve(const std::string& mountpoint, const std::function<void()>& ready);
+
+  // The FUSE callbacks (snapshot_fs.cc) work through these.
+  struct Handlers;
+
+ private:
+  friend struct Handlers;
+  // A namespace and everything the mount keeps for it.
+  struct Space {
+    std::string path;
+    std::unique_ptr<Repository> repo;
+    // Loads hold it shared; reloading the index holds it exclusively.
+    std::shared_mutex repo_mu;
+    std::unique_ptr<BlobCache> blobs;
+    std::unique_ptr<TreeCache> trees;
+    std::mutex layout_mu;
+    std::shared_ptr<const SnapshotLayout> layout;       // guarded by layout_mu
+    std::chrono::steady_clock::time_point layout_time;  // guarded by layout_mu
+    std::set<Digest> snapshot_ids;                      // guarded by layout_mu
+  };
+  std::shared_ptr<const SnapshotLayout> Layout(Space& space);
+  // The child `name` of the directory `parent` stands for.
+  Result<InodeEntry> Child(const InodeEntry& parent, const std::string& name);
+  Result<std::shared_ptr<const std::vector<Node>>> List(const InodeEntry& dir);
+  // The directories above the namespaces: the next path components below `vpath`.
+  std::vector<Node> PrefixEntries(const std::string& vpath) const;
+  struct stat StatOf(Ino ino, const Node& node) const;
+  double TimeoutFor(const InodeEntry& entry) const;
+
+  const MountOptions options_;
+  const int64_t started_ns_;
+  std::vector<std::unique_ptr<Space>> spaces_;
+  InodeTable inodes_;
+};
+
+}  // namespace arbor
