@@ -115,8 +115,15 @@ void RegisterCopy(CLI::App& app, GlobalOptions& g, int* exit_code) {
     // The replica shares the source's key objects, so the password that opened the
     // source opens it (an existing target with other keys is refused by CheckCopyable).
     std::optional<crypto::Credential> credential;
-    auto source = OpenRepository(g, exit_code, RepoAccess::kAdds, &credential);
+    auto source = OpenRepository(g, exit_code, RepoAccess::kReads, &credential);
     if (!source) return;
+    // An unencrypted source makes an unencrypted target (a replica, or an existing one:
+    // an encrypted target of an unencrypted source is refused below), written in clear.
+    if (credential && source->cipher() == nullptr && !g.insecure_no_encryption) {
+      *exit_code = ReportError(
+          g, UnencryptedWithPassword(ns->location + " (so the copy would not be either)"), kExitBadConfig);
+      return;
+    }
     auto chosen = Selection(*source, *a);
     if (!chosen.ok()) {
       *exit_code = ReportError(g, chosen.status());

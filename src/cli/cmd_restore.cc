@@ -54,7 +54,7 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
       ->check(CLI::IsMember({"always", "if-changed", "never"}));
   AddAzureOptions(cmd, &args->azure);
   cmd->callback([&g, args, exit_code] {
-    auto repo = OpenRepository(g, exit_code);
+    auto repo = OpenRepository(g, exit_code, RepoAccess::kReads);
     if (!repo) return;
     auto snap = repo->FindSnapshot(args->snapshot);
     if (!snap.ok()) {

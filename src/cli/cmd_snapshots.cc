@@ -36,7 +36,7 @@ nlohmann::json SnapshotJson(const Snapshot& s) {
 void RegisterSnapshots(CLI::App& app, GlobalOptions& g, int* exit_code) {
   auto* cmd = app.add_subcommand("snapshots", "List snapshots");
   cmd->callback([&g, exit_code] {
-    auto repo = OpenRepository(g, exit_code);
+    auto repo = OpenRepository(g, exit_code, RepoAccess::kReads);
     if (!repo) return;
     auto all = repo->ListSnapshots();
     if (!all.ok()) {

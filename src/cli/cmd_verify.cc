@@ -11,7 +11,7 @@ void RegisterVerify(CLI::App& app, GlobalOptions& g, int* exit_code) {
   auto* cmd = app.add_subcommand("verify", "Check the repository's structure (and with --read-data, every byte)");
   cmd->add_flag("--read-data", *read_data, "Read every pack and re-hash every blob");
   cmd->callback([&g, read_data, exit_code] {
-    auto repo = OpenRepository(g, exit_code);
+    auto repo = OpenRepository(g, exit_code, RepoAccess::kReads);
     if (!repo) return;
     VerifyOptions opts;
     opts.read_data = *read_data;
