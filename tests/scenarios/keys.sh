@@ -222,4 +222,39 @@ cmp "$SMALL" "$WORK/downgrade-restore$SMALL" || fail "restore from the unencrypt
 [[ $("$ARBOR" snapshots --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') == 2 ]] \
   || fail "--insecure-no-encryption did not let the backup write"
 export ARBOR_REPO=$ENCRYPTED_REPO
+
+step "migration: copy --to an encrypted repository re-chunks a v1 repository's snapshots into it"
+V1="$WORK/v1"
+env -u ARBOR_PASSWORD "$ARBOR" -r "$V1" init --insecure-no-encryption -q >/dev/null 2>&1
+env -u ARBOR_PASSWORD "$ARBOR" -r "$V1" backup -q --tag first "$SRC" >/dev/null
+random_file "$SRC/later_added.bin" 300000 77
+printf 'changed\n' >>"$SMALL"
+env -u ARBOR_PASSWORD "$ARBOR" -r "$V1" backup -q --tag second "$SRC" >/dev/null
+MIGRATED="$WORK/migrated"
+# without an encrypted target first, a copy given a password refuses (it would be a plain replica)
+expect_exit 12 "$ARBOR" -r "$V1" copy --all --to "$MIGRATED"
+expect_stderr "arbor init"
+[[ ! -e "$MIGRATED" ]] || fail "the refused copy made its target"
+arbor_init -r "$MIGRATED" -q >/dev/null
+"$ARBOR" -r "$V1" copy --all --to "$MIGRATED" >/dev/null
+snapshot_facts() {  # time, host, paths and tags of every snapshot, oldest first
+  "$ARBOR" -r "$1" snapshots --json | python3 -c "import json,sys; [print(s['time'], s['hostname'], s['paths'], s['tags']) for s in json.load(sys.stdin)]"
+}
+[[ $(snapshot_facts "$MIGRATED") == "$(env -u ARBOR_PASSWORD "$ARBOR" -r "$V1" snapshots --json | python3 -c "import json,sys; [print(s['time'], s['hostname'], s['paths'], s['tags']) for s in json.load(sys.stdin)]")" ]] \
+  || fail "the migrated snapshots differ in time, host, paths or tags"
+[[ $(snapshot_facts "$MIGRATED" | wc -l) == 2 ]] || fail "expected two migrated snapshots"
+"$ARBOR" -r "$MIGRATED" verify --read-data >/dev/null
+for tag in first second; do
+  id_v1=$(env -u ARBOR_PASSWORD "$ARBOR" -r "$V1" snapshots --json | python3 -c "import json,sys; print([s['id'] for s in json.load(sys.stdin) if '$tag' in s['tags']][0])")
+  id_new=$("$ARBOR" -r "$MIGRATED" snapshots --json | python3 -c "import json,sys; print([s['id'] for s in json.load(sys.stdin) if '$tag' in s['tags']][0])")
+  env -u ARBOR_PASSWORD "$ARBOR" -r "$V1" restore "$id_v1" --target "$WORK/from-v1-$tag" -q >/dev/null
+  "$ARBOR" -r "$MIGRATED" restore "$id_new" --target "$WORK/from-migrated-$tag" -q >/dev/null
+  same_tree "$WORK/from-v1-$tag" "$WORK/from-migrated-$tag"
+done
+cmp "$SMALL" "$WORK/from-migrated-second$SMALL" || fail "the second snapshot's changed file"
+[[ -z $(plaintext_hits "$MIGRATED") ]] || fail "the migrated repository holds plaintext"
+# run again: nothing left to migrate
+out=$("$ARBOR" -r "$V1" --json copy --all --to "$MIGRATED" | tail -1)
+[[ $(json_field "$out" snapshots_copied) == 0 && $(json_field "$out" snapshots_present) == 2 ]] \
+  || fail "a second migration copied again: $out"
 echo "PASS"
