@@ -33,7 +33,7 @@ struct Tenant {
 // The password workers open the tenant's namespaces with, and the Argon2id cost of the
 // key objects they make for new namespaces (0: the defaults).
 struct RepositoryPassword {
-  SecretString password;  // empty: none set (namespaces are made unencrypted)
+  crypto::SecretBytes password;  // empty: none set (namespaces are made unencrypted)
   uint32_t kdf_time_cost = 0;
   uint32_t kdf_memory_kib = 0;
 };

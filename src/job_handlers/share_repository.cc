@@ -23,7 +23,7 @@ Result<TenantKey> TenantKeyOf(catalog::Catalog& catalog, const catalog::Principa
   }
   TenantKey key;
   if (password->password.empty()) return key;
-  key.credential = crypto::Credential::Passphrase(crypto::SecretBytes(password->password.reveal()));
+  key.credential = crypto::Credential::Passphrase(std::move(password->password));
   if (password->kdf_time_cost != 0) key.kdf.time_cost = password->kdf_time_cost;
   if (password->kdf_memory_kib != 0) key.kdf.memory_kib = password->kdf_memory_kib;
   return key;
