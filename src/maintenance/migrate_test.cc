@@ -43,7 +43,7 @@ class MigrateTest : public testing::BackupFixture {
 // buffer refills many times): both arrive with their time, host and tags, restore byte
 // for byte, verify, and use the target's keyed ids; a second run migrates nothing.
 TEST_F(MigrateTest, SnapshotsArriveRechunkedUnderTheTargetsIdsAndRestoreIdentical) {
-  const std::string big = testing::RandomBytes(11, 9 * 1024 * 1024 + 123);
+  std::string big = testing::RandomBytes(11, 9 * 1024 * 1024 + 123);
   Write("big.bin", big);
   Write("docs/a.txt", "first version");
   BackupOptions first;

@@ -314,7 +314,7 @@ TEST(CrashSafetyTest, KeyPasswd) {
   options.next_passphrase = "second password";
   auto w = std::make_unique<CrashWorld>(options);
   for (int v = 0; v < 2; ++v) w->BackupVersion(w->Template(), v);
-  const crypto::Credential old_password =
+  crypto::Credential old_password =
       crypto::Credential::Passphrase(crypto::SecretBytes(EncryptedOptions().passphrase));
   auto passwd = [&old_password](Repository& repo, CrashWorld&) -> Status {
     // As a user would: after a crash that already removed the old key, the old password
