@@ -80,13 +80,19 @@ run_tool() {  # run_tool TOOL DATASET
     arbor | arbor-plain)
       # arbor encrypts by default (Argon2id at its default cost, paid once per command);
       # arbor-plain is the same binary with --insecure-no-encryption.
+      # It is given no password: one given would make it refuse to write into an
+      # unencrypted repository (downgrade protection).
+      local arbor=("$ARBOR")
       if [[ $tool == arbor ]]; then "$ARBOR" -r "$repo" init -q >/dev/null
-      else "$ARBOR" -r "$repo" init -q --insecure-no-encryption >/dev/null 2>&1; fi
-      timed "$tool" "$ds" first "$ARBOR" -r "$repo" -q backup "$src"
-      timed "$tool" "$ds" unchanged "$ARBOR" -r "$repo" -q backup "$src"
+      else
+        arbor=(env -u ARBOR_PASSWORD "$ARBOR")
+        "${arbor[@]}" -r "$repo" init -q --insecure-no-encryption >/dev/null 2>&1
+      fi
+      timed "$tool" "$ds" first "${arbor[@]}" -r "$repo" -q backup "$src"
+      timed "$tool" "$ds" unchanged "${arbor[@]}" -r "$repo" -q backup "$src"
       change_one_file "$src"
-      timed "$tool" "$ds" one_changed "$ARBOR" -r "$repo" -q backup "$src"
-      timed "$tool" "$ds" restore "$ARBOR" -r "$repo" -q restore latest --target "$out" ;;
+      timed "$tool" "$ds" one_changed "${arbor[@]}" -r "$repo" -q backup "$src"
+      timed "$tool" "$ds" restore "${arbor[@]}" -r "$repo" -q restore latest --target "$out" ;;
     restic)
       restic -r "$repo" init -q >/dev/null
       timed restic "$ds" first restic -r "$repo" -q backup "$src"

@@ -10,7 +10,7 @@ Catalog::Catalog(std::unique_ptr<sql::SqlDatabase> db, CatalogEngine engine, std
       engine_(engine),
       redacted_url_(std::move(redacted_url)),
       key_(std::move(key)),
-      tenants_(*db_),
+      tenants_(*db_, key_ ? &*key_ : nullptr),
       shares_(*db_, key_ ? &*key_ : nullptr),
       repositories_(*db_, key_ ? &*key_ : nullptr),
       snapshots_(*db_),

@@ -112,6 +112,78 @@ TEST_P(CatalogTest, CatalogWithoutKeyRefusesInlineCredentialsButTakesEnvReferenc
   EXPECT_EQ(share->credential, "env:ARBOR_TEST_SHARE_SECRET");
 }
 
+// The repository password workers open a tenant's namespaces with: sealed in the
+// database, never in a listing or JSON, replaced only when asked, bound to its row.
+TEST_P(CatalogTest, RepositoryPasswordIsSealedWriteOnlyAndReplacedOnlyWhenAsked) {
+  EXPECT_EQ(catalog_->tenants().Find(op_, "acme").value().repository_password, "not set");
+  EXPECT_TRUE(catalog_->tenants().ResolveRepositoryPassword(op_, tenant_.id).value().password.empty());
+  RepositoryPasswordSpec spec{CredentialInput::Inline("correct horse TOPSECRET"), 2, 8192, false};
+  ASSERT_TRUE(catalog_->tenants().SetRepositoryPassword(op_, tenant_.id, spec).ok());
+
+  auto listed = catalog_->tenants().List(op_).value();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].repository_password, "set");
+  EXPECT_EQ(listed[0].ToJson().dump().find("TOPSECRET"), std::string::npos);
+  EXPECT_EQ(listed[0].ToJson()["repository_password"], "set");
+  auto raw = catalog_->db().Query("SELECT repository_password FROM tenants").value();
+  EXPECT_EQ(raw.Text(0, "repository_password").find("TOPSECRET"), std::string::npos);
+  auto got = catalog_->tenants().ResolveRepositoryPassword(op_, tenant_.id).value();
+  EXPECT_EQ(got.password.reveal(), "correct horse TOPSECRET");
+  EXPECT_EQ(got.kdf_time_cost, 2u);
+  EXPECT_EQ(got.kdf_memory_kib, 8192u);
+
+  // A namespace made with the old password would no longer open: replacing must be asked.
+  RepositoryPasswordSpec other{CredentialInput::Inline("another"), 0, 0, false};
+  EXPECT_TRUE(
+      catalog_->tenants().SetRepositoryPassword(op_, tenant_.id, other).Is(StatusCode::kAlreadyExists));
+  EXPECT_EQ(catalog_->tenants().ResolveRepositoryPassword(op_, tenant_.id).value().password.reveal(),
+            "correct horse TOPSECRET");
+  other.replace = true;
+  ASSERT_TRUE(catalog_->tenants().SetRepositoryPassword(op_, tenant_.id, other).ok());
+  got = catalog_->tenants().ResolveRepositoryPassword(op_, tenant_.id).value();
+  EXPECT_EQ(got.password.reveal(), "another");
+  EXPECT_EQ(got.kdf_time_cost, 0u);  // the defaults again
+  EXPECT_TRUE(catalog_->tenants()
+                  .SetRepositoryPassword(op_, tenant_.id, {CredentialInput::None(), 0, 0, true})
+                  .Is(StatusCode::kInvalidArgument));
+
+  // The sealed value of one tenant copied onto another's row does not open.
+  auto beta = catalog_->tenants().Add(op_, "beta").value();
+  ASSERT_TRUE(catalog_->db()
+                  .Query("UPDATE tenants SET repository_password = (SELECT repository_password FROM tenants "
+                         "WHERE id = $1) WHERE id = $2",
+                         {tenant_.id, beta.id})
+                  .ok());
+  EXPECT_TRUE(
+      catalog_->tenants().ResolveRepositoryPassword(op_, beta.id).status().Is(StatusCode::kCorruption));
+}
+
+// A worker without the catalog key is told what it lacks; an env: reference needs no key.
+TEST_P(CatalogTest, SealedRepositoryPasswordNeedsTheCatalogKey) {
+  std::string url;
+  auto keyed = testing::OpenFreshCatalog(GetParam(), &url);
+  auto t = keyed->tenants().Add(op_, "k").value();
+  ASSERT_TRUE(
+      keyed->tenants().SetRepositoryPassword(op_, t.id, {CredentialInput::Inline("pw"), 0, 0, false}).ok());
+  CatalogOptions options;
+  options.key_from_environment = false;
+  auto keyless = Catalog::Open(url, std::move(options)).value();
+  auto resolved = keyless->tenants().ResolveRepositoryPassword(op_, t.id);
+  ASSERT_TRUE(resolved.status().Is(StatusCode::kInvalidArgument)) << resolved.status().ToString();
+  EXPECT_NE(resolved.status().message().find("ARBOR_CATALOG_KEY"), std::string::npos);
+  EXPECT_TRUE(keyless->tenants()
+                  .SetRepositoryPassword(op_, t.id, {CredentialInput::Inline("pw2"), 0, 0, true})
+                  .Is(StatusCode::kInvalidArgument));
+  ASSERT_TRUE(keyless->tenants()
+                  .SetRepositoryPassword(op_, t.id,
+                                         {CredentialInput::FromEnv("ARBOR_TEST_REPO_PASSWORD"), 0, 0, true})
+                  .ok());
+  EXPECT_EQ(keyless->tenants().Find(op_, t.id).value().repository_password, "env:ARBOR_TEST_REPO_PASSWORD");
+  ::setenv("ARBOR_TEST_REPO_PASSWORD", "from-env", 1);
+  EXPECT_EQ(keyless->tenants().ResolveRepositoryPassword(op_, t.id).value().password.reveal(), "from-env");
+  ::unsetenv("ARBOR_TEST_REPO_PASSWORD");
+}
+
 TEST_P(CatalogTest, SharesUseRepositoriesOfTheirOwnTenantOnly) {
   RepositorySpec rs{tenant_.id, "main", "file:///var/backups/acme", CredentialInput::None()};
   auto repo = catalog_->repositories().Add(op_, rs);

@@ -38,14 +38,15 @@ Result<std::string> EncodeCredential(const CredentialInput& input, const SecretK
   return Status::Internal("unknown credential kind");
 }
 
-Result<SecretString> ResolveCredential(std::string_view stored, const SecretKey* key, std::string_view aad) {
-  if (stored.empty()) return SecretString();
+Result<crypto::SecretBytes> ResolveCredential(std::string_view stored, const SecretKey* key,
+                                              std::string_view aad) {
+  if (stored.empty()) return crypto::SecretBytes();
   if (stored.substr(0, kEnvPrefix.size()) == kEnvPrefix) {
     std::string name(stored.substr(kEnvPrefix.size()));
     const char* value = std::getenv(name.c_str());
     if (value == nullptr)
       return Status::NotFound("credential variable $" + name + " is not set in this process");
-    return SecretString(value);
+    return crypto::SecretBytes(value);
   }
   if (key == nullptr) {
     return Status::InvalidArgument(

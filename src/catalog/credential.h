@@ -7,7 +7,7 @@
 //   NULL / ""          no credential (a local POSIX path, a public endpoint)
 //   "env:NAME"         read $NAME at use
 //   "aesgcm1:..."      sealed, see secret_box.h
-// Plaintext never leaves this file except as a SecretString; Describe() is what listings
+// Plaintext never leaves this file except as a crypto::SecretBytes; Describe() is what listings
 // and logs show.
 #pragma once
 
@@ -36,7 +36,8 @@ Result<std::string> EncodeCredential(const CredentialInput& input, const SecretK
 
 // The secret behind a stored value. NotFound when an env: variable is unset;
 // InvalidArgument when a sealed value needs a key and none is given.
-Result<SecretString> ResolveCredential(std::string_view stored, const SecretKey* key, std::string_view aad);
+Result<crypto::SecretBytes> ResolveCredential(std::string_view stored, const SecretKey* key,
+                                              std::string_view aad);
 
 // "none", "env:NAME" or "encrypted" (with the sealing key's fingerprint).
 std::string DescribeCredential(std::string_view stored);

@@ -85,8 +85,8 @@ Result<Repository> RepositoryStore::Find(const Principal& p, const std::string& 
   return FromRow(rows, 0);
 }
 
-Result<SecretString> RepositoryStore::ResolveCredential(const Principal& p,
-                                                        const std::string& repository_id) {
+Result<crypto::SecretBytes> RepositoryStore::ResolveCredential(const Principal& p,
+                                                               const std::string& repository_id) {
   sql::SqlQuery q("SELECT tenant_id, credential FROM repositories WHERE id = ?", repository_id);
   ScopeTo(q, p);
   ARBOR_ASSIGN_OR_RETURN(sql::SqlRows rows, q.Run(db_));

@@ -45,7 +45,7 @@ class RepositoryStore {
   Result<std::vector<Repository>> List(const Principal& p);
   // By id or name (InvalidArgument when an operator's name matches in several tenants).
   Result<Repository> Find(const Principal& p, const std::string& id_or_name);
-  Result<SecretString> ResolveCredential(const Principal& p, const std::string& repository_id);
+  Result<crypto::SecretBytes> ResolveCredential(const Principal& p, const std::string& repository_id);
 
  private:
   sql::SqlDatabase& db_;

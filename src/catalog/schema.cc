@@ -73,6 +73,15 @@ sql::Schema CatalogSchema() {
                std::to_string(kFenceVersion) + ")",
            {}},
       }));
+  // Each tenant's repository password (sealed like credentials, credential.h) and the
+  // Argon2id cost of the key objects workers make with it (NULL: the defaults).
+  schema.steps.push_back(
+      sql::DdlStep(3, "tenants' repository passwords",
+                   {
+                       {"ALTER TABLE tenants ADD COLUMN repository_password TEXT", {}},
+                       {"ALTER TABLE tenants ADD COLUMN repository_kdf_time_cost BIGINT", {}},
+                       {"ALTER TABLE tenants ADD COLUMN repository_kdf_memory_kib BIGINT", {}},
+                   }));
   schema.existing_version = [](sql::SqlExecutor& tx) -> Result<int> {
     ARBOR_ASSIGN_OR_RETURN(int before, VersionBeforeTheRunner(tx));
     return std::min(before, 1);

@@ -63,16 +63,6 @@ bool Gcm(bool encrypt, const SecretKey& key, std::string_view nonce, std::string
 
 }  // namespace
 
-SecretString& SecretString::operator=(SecretString&& other) noexcept {
-  if (this != &other) {
-    OPENSSL_cleanse(value_.data(), value_.size());
-    value_ = std::move(other.value_);
-  }
-  return *this;
-}
-
-SecretString::~SecretString() { OPENSSL_cleanse(value_.data(), value_.size()); }
-
 Result<SecretKey> SecretKey::FromHex(std::string_view hex) {
   auto bytes = ::arbor::FromHex(Trim(hex));
   if (!bytes || bytes->size() != kKeyBytes) {
@@ -121,7 +111,7 @@ Result<std::string> Seal(const SecretKey& key, std::string_view plaintext, std::
   return std::string(kSealPrefix) + key.Fingerprint() + ":" + ToHex(nonce + ciphertext + tag);
 }
 
-Result<SecretString> Unseal(const SecretKey& key, std::string_view sealed, std::string_view aad) {
+Result<crypto::SecretBytes> Unseal(const SecretKey& key, std::string_view sealed, std::string_view aad) {
   if (!IsSealed(sealed) || sealed.size() < kSealPrefix.size() + kFingerprintHex + 1) {
     return Status::Corruption("not a sealed credential");
   }
@@ -142,7 +132,7 @@ Result<SecretString> Unseal(const SecretKey& key, std::string_view sealed, std::
     OPENSSL_cleanse(plaintext.data(), plaintext.size());
     return Status::Corruption("sealed credential failed authentication (altered, or moved from another row)");
   }
-  return SecretString(std::move(plaintext));
+  return crypto::SecretBytes(std::move(plaintext));
 }
 
 }  // namespace arbor::catalog

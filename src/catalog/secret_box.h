@@ -20,27 +20,9 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "crypto/secret_bytes.h"
 
 namespace arbor::catalog {
-
-// A string that is wiped from memory when destroyed and has no stream operator, so it is
-// not printed by accident. reveal() is the one way to read it.
-class SecretString {
- public:
-  SecretString() = default;
-  explicit SecretString(std::string value) : value_(std::move(value)) {}
-  SecretString(SecretString&& other) noexcept : value_(std::move(other.value_)) {}
-  SecretString& operator=(SecretString&& other) noexcept;
-  SecretString(const SecretString&) = delete;
-  SecretString& operator=(const SecretString&) = delete;
-  ~SecretString();
-
-  const std::string& reveal() const { return value_; }
-  bool empty() const { return value_.empty(); }
-
- private:
-  std::string value_;
-};
 
 class SecretKey {
  public:
@@ -55,21 +37,21 @@ class SecretKey {
 
   std::string Hex() const;
   std::string Fingerprint() const;
-  const std::string& bytes() const { return bytes_.reveal(); }
+  std::string_view bytes() const { return bytes_.reveal(); }
 
   SecretKey(SecretKey&&) = default;
   SecretKey& operator=(SecretKey&&) = default;
 
  private:
   explicit SecretKey(std::string bytes) : bytes_(std::move(bytes)) {}
-  SecretString bytes_;
+  crypto::SecretBytes bytes_;
 };
 
 // Encrypts `plaintext`; `aad` binds the result to its row (e.g. "share:<tenant>/<id>").
 Result<std::string> Seal(const SecretKey& key, std::string_view plaintext, std::string_view aad);
 // Corruption when the value was altered or `aad` differs; InvalidArgument when the value
 // was sealed with another key (the message names both fingerprints, never key bytes).
-Result<SecretString> Unseal(const SecretKey& key, std::string_view sealed, std::string_view aad);
+Result<crypto::SecretBytes> Unseal(const SecretKey& key, std::string_view sealed, std::string_view aad);
 bool IsSealed(std::string_view stored);
 
 }  // namespace arbor::catalog

@@ -112,7 +112,7 @@ Result<Share> ShareStore::Find(const Principal& p, const std::string& id_or_name
   return FromRow(rows, 0);
 }
 
-Result<SecretString> ShareStore::ResolveCredential(const Principal& p, const std::string& share_id) {
+Result<crypto::SecretBytes> ShareStore::ResolveCredential(const Principal& p, const std::string& share_id) {
   sql::SqlQuery q("SELECT tenant_id, credential FROM shares WHERE id = ?", share_id);
   ScopeTo(q, p);
   ARBOR_ASSIGN_OR_RETURN(sql::SqlRows rows, q.Run(db_));

@@ -64,7 +64,7 @@ class ShareStore {
   // InvalidArgument then, asking for the id.
   Result<Share> Find(const Principal& p, const std::string& id_or_name);
   // The share's secret, for the worker that backs it up.
-  Result<SecretString> ResolveCredential(const Principal& p, const std::string& share_id);
+  Result<crypto::SecretBytes> ResolveCredential(const Principal& p, const std::string& share_id);
 
  private:
   sql::SqlDatabase& db_;

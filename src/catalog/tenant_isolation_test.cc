@@ -45,6 +45,11 @@ class TenantIsolationTest : public ::testing::TestWithParam<Engine> {
     rows.share = catalog_->shares().Add(me, spec).value();
     rows.snapshot = catalog_->snapshots().Record(me, {"", rows.share.id, 1, std::nullopt, {}}).value();
     rows.token = catalog_->tokens().Create(me, "", TokenRole::kTenant, "api").value();
+    // A tenant may set its own repository password.
+    EXPECT_TRUE(catalog_->tenants()
+                    .SetRepositoryPassword(me, rows.tenant.id,
+                                           {CredentialInput::Inline("repo-pw-" + name), 0, 0, false})
+                    .ok());
     return rows;
   }
 
@@ -103,6 +108,13 @@ TEST_P(TenantIsolationTest, EveryCallTakingAnotherTenantsIdSaysNotFound) {
       {"tokens.Create(other tenant)",
        [&] { return c.tokens().Create(as_a, b_.tenant.id, TokenRole::kTenant, "t").status(); }},
       {"tokens.Revoke", [&] { return c.tokens().Revoke(as_a, b_.token.token.id); }},
+      {"tenants.ResolveRepositoryPassword",
+       [&] { return c.tenants().ResolveRepositoryPassword(as_a, b_.tenant.id).status(); }},
+      {"tenants.SetRepositoryPassword",
+       [&] {
+         return c.tenants().SetRepositoryPassword(as_a, b_.tenant.id,
+                                                  {CredentialInput::Inline("x"), 0, 0, true});
+       }},
   };
   for (const auto& [name, probe] : probes) {
     Status st = probe();
@@ -113,6 +125,11 @@ TEST_P(TenantIsolationTest, EveryCallTakingAnotherTenantsIdSaysNotFound) {
   ASSERT_TRUE(as_b.ok());
   EXPECT_TRUE(c.snapshots().Get(*as_b, b_.snapshot.id).ok());
   EXPECT_EQ(c.shares().ResolveCredential(*as_b, b_.share.id).value().reveal(), "pw-tenant-b");
+  EXPECT_EQ(c.tenants().ResolveRepositoryPassword(*as_b, b_.tenant.id).value().password.reveal(),
+            "repo-pw-tenant-b");
+  // A's own password is A's.
+  EXPECT_EQ(c.tenants().ResolveRepositoryPassword(as_a, a_.tenant.id).value().password.reveal(),
+            "repo-pw-tenant-a");
 }
 
 TEST_P(TenantIsolationTest, OperatorSeesEveryTenant) {

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "cli/key_file.h"
 #include "cli/repo_namespace.h"
 #include "repo/format.h"
 #include "store/local_store.h"
@@ -46,6 +47,14 @@ Result<crypto::Credential> RepositoryCredential(const GlobalOptions& g, Password
   options.AddProcessEnvironment();
   ARBOR_ASSIGN_OR_RETURN(crypto::SecretBytes password, ObtainPassword(options, purpose, what));
   return crypto::Credential::Passphrase(std::move(password));
+}
+
+Status UnencryptedWithPassword(const std::string& location) {
+  return Status::PermissionDenied(
+      "a password was given, but the repository at " + location +
+      " is not encrypted: writing would store data in clear. If it was made with --insecure-no-encryption, "
+      "add --insecure-no-encryption to write into it; otherwise it may have been replaced: do not write "
+      "into it (reading it stays allowed; docs/format/encryption.md, \"Migrating\")");
 }
 
 std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_code, RepoAccess access,
@@ -93,14 +102,21 @@ std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_cod
   PasswordOptions sources = g.password;
   sources.AddProcessEnvironment();
   std::string what = "the password of encrypted repository " + ns->location;
-  bool need_password = sources.HasSource();
-  if (!need_password && ::isatty(STDIN_FILENO)) {
+  bool need_password = sources.HasSource() && g.key_file.empty();
+  if (!need_password && g.key_file.empty() && ::isatty(STDIN_FILENO)) {
     auto raw = (*store)->Get(format::ConfigKey(format::Prefix(ns->tenant, ns->share)));
     auto version = raw.ok() ? RepoConfig::Version(*raw) : Result<uint32_t>(raw.status());
     need_password = version.ok() && *version != format::kConfigVersion;
   }
   std::optional<crypto::Credential> credential;
-  if (need_password) {
+  if (!g.key_file.empty()) {
+    auto got = ReadKeyFile(g.key_file);
+    if (!got.ok()) {
+      *exit_code = ReportError(g, got.status(), kExitBadConfig);
+      return nullptr;
+    }
+    credential = std::move(got).value();
+  } else if (need_password) {
     auto got = RepositoryCredential(g, PasswordPurpose::kOpen, what);
     if (!got.ok()) {
       *exit_code = ReportError(g, got.status(), kExitBadConfig);
@@ -126,6 +142,11 @@ std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_cod
       *exit_code = kExitBadConfig;
     else
       *exit_code = kExitFatal;
+    return nullptr;
+  }
+  if (credential && access != RepoAccess::kReads && (*repo)->cipher() == nullptr &&
+      !g.insecure_no_encryption) {
+    *exit_code = ReportError(g, UnencryptedWithPassword(ns->location), kExitBadConfig);
     return nullptr;
   }
   // Damage the repository works around (a skipped snapshot object, a damaged index

@@ -5,8 +5,8 @@
 #pragma once
 
 #include <memory>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "base/status.h"
@@ -44,18 +44,28 @@ struct GlobalOptions {
   // --password-file / --password-command; the environment is added when a password is
   // needed (password_source.h), so the flags win.
   PasswordOptions password;
+  // --key-file or ARBOR_KEY_FILE: open with a raw key file (key_file.h) instead of a
+  // password; given, no password is asked for.
+  std::string key_file;
   // --append-only or ARBOR_APPEND_ONLY=1: add snapshots and data, never delete or
   // overwrite (docs/stores.md, "Append-only access").
   bool append_only = false;
+  // --insecure-no-encryption: `init` makes an unencrypted repository, and a command given a
+  // password may write into an unencrypted one (otherwise refused as a downgrade).
+  bool insecure_no_encryption = false;
   // How to open a remote store: StoreOptions::FromEnvironment(), then the flags given
   // (--s3-endpoint, --limit-upload, ...) over it.
   StoreOptions store = StoreOptions::FromEnvironment();
 };
 
-// What a command does to the repository's objects: kDeletes for those that remove or
-// replace objects (forget, prune, repair, key remove, key passwd), which --append-only
-// refuses before opening anything.
-enum class RepoAccess { kAdds, kDeletes };
+// What a command does to the repository's objects: kReads for those that write nothing
+// (snapshots, ls, restore, verify, ...); kDeletes for those that remove or replace objects
+// (forget, prune, repair, key remove, key passwd), which --append-only refuses before
+// opening anything. A command that writes (kAdds, kDeletes) and was given a password is
+// refused on an unencrypted repository (exit 12) unless --insecure-no-encryption: someone
+// who replaced an encrypted repository by an unencrypted one would otherwise receive the
+// next backups in clear (restic refuses the same downgrade).
+enum class RepoAccess { kReads, kAdds, kDeletes };
 
 // Opens the repository namespace the options name (repo_namespace.h: through the catalog
 // with a token); prints a clear message and sets *exit_code on failure. With
@@ -66,6 +76,8 @@ enum class RepoAccess { kAdds, kDeletes };
 std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_code,
                                            RepoAccess access = RepoAccess::kAdds,
                                            std::optional<crypto::Credential>* used_credential = nullptr);
+// The refusal of a write into an unencrypted repository when a password was given.
+Status UnencryptedWithPassword(const std::string& location);
 // The repository password as a credential, from the sources password_source.h lists
 // (`purpose` kNew asks twice on a terminal). Errors are reported with exit 12.
 Result<crypto::Credential> RepositoryCredential(const GlobalOptions& g, PasswordPurpose purpose,

@@ -229,7 +229,7 @@ void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
       *exit_code = ReportError(g, paths.status());
       return;
     }
-    auto repo = OpenRepository(g, exit_code);
+    auto repo = OpenRepository(g, exit_code, RepoAccess::kAdds);
     if (!repo) return;
     opts.paths = *paths;
     opts.tags = args->tags;

@@ -10,6 +10,8 @@
 #include "cli/commands.h"
 #include "cli/repo_namespace.h"
 #include "maintenance/copy.h"
+#include "maintenance/migrate.h"
+#include "repo/format.h"
 #include "store/open_store.h"
 #include "store/store_location.h"
 
@@ -115,7 +117,7 @@ void RegisterCopy(CLI::App& app, GlobalOptions& g, int* exit_code) {
     // The replica shares the source's key objects, so the password that opened the
     // source opens it (an existing target with other keys is refused by CheckCopyable).
     std::optional<crypto::Credential> credential;
-    auto source = OpenRepository(g, exit_code, RepoAccess::kAdds, &credential);
+    auto source = OpenRepository(g, exit_code, RepoAccess::kReads, &credential);
     if (!source) return;
     auto chosen = Selection(*source, *a);
     if (!chosen.ok()) {
@@ -128,6 +130,24 @@ void RegisterCopy(CLI::App& app, GlobalOptions& g, int* exit_code) {
     if (!a->pack_tier.empty() && where.ok() &&
         (where->IsLocal() || where->kind == StoreLocation::Kind::kSftp)) {
       ReportWarning(g, "--pack-tier is ignored: " + a->to + " has no storage tiers");
+    }
+    // Given a password, nothing is written in clear: an unencrypted source's replica would
+    // be unencrypted, so a target without a repository is refused before anything is made.
+    // (Into an existing encrypted target, copy migrates: migrate.h.)
+    if (credential && source->cipher() == nullptr && !g.insecure_no_encryption) {
+      auto existing = OpenObjectStore(a->to, false, to_options);
+      bool has_config =
+          existing.ok() && (*existing)->Stat(format::ConfigKey(format::Prefix(ns->tenant, ns->share))).ok();
+      if (!has_config) {
+        *exit_code =
+            ReportError(g,
+                        UnencryptedWithPassword(
+                            ns->location + " (its replica at " + a->to +
+                            " would not be either; to move it into encryption, create the target with "
+                            "`arbor init` first: copy then migrates into it)"),
+                        kExitBadConfig);
+        return;
+      }
     }
     auto store = OpenObjectStore(a->to, true, to_options);
     if (!store.ok()) {
@@ -143,6 +163,10 @@ void RegisterCopy(CLI::App& app, GlobalOptions& g, int* exit_code) {
       *exit_code = ExitCodeForTarget(target.status());
       return;
     }
+    if (credential && (*target)->cipher() == nullptr && !g.insecure_no_encryption) {
+      *exit_code = ReportError(g, UnencryptedWithPassword(a->to), kExitBadConfig);
+      return;
+    }
     (*target)->SetWarningSink([&g](const std::string& w) { ReportWarning(g, w); });
     if (created && !g.json) std::cout << "created " << a->to << " as a replica of " << ns->location << "\n";
     ProgressCounters counters;
@@ -152,7 +176,8 @@ void RegisterCopy(CLI::App& app, GlobalOptions& g, int* exit_code) {
     Result<CopyResult> r = Status::Internal("not run");
     {
       ProgressReporter progress(ProgressFor(g), "copy", &counters);
-      r = CopySnapshots(*source, **target, *chosen, options);
+      r = NeedsMigration(*source, **target) ? MigrateSnapshots(*source, **target, *chosen, options)
+                                            : CopySnapshots(*source, **target, *chosen, options);
     }
     if (!r.ok()) {
       *exit_code = ReportError(g, r.status());

@@ -11,7 +11,7 @@ void RegisterDiff(CLI::App& app, GlobalOptions& g, int* exit_code) {
   auto* cmd = app.add_subcommand("diff", "Show the files added, removed and modified between two snapshots");
   cmd->add_option("snapshots", *refs, "Two snapshot ids (or prefixes, or 'latest')")->required()->expected(2);
   cmd->callback([&g, refs, exit_code] {
-    auto repo = OpenRepository(g, exit_code);
+    auto repo = OpenRepository(g, exit_code, RepoAccess::kReads);
     if (!repo) return;
     auto a = repo->FindSnapshot((*refs)[0]);
     auto b = a.ok() ? repo->FindSnapshot((*refs)[1]) : Result<Snapshot>(a.status());

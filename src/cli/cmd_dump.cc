@@ -30,7 +30,7 @@ void RegisterDump(CLI::App& app, GlobalOptions& g, int* exit_code) {
       ->transform(CLI::AsSizeValue(false))
       ->capture_default_str();
   cmd->callback([&g, args, exit_code] {
-    auto repo = OpenRepository(g, exit_code);
+    auto repo = OpenRepository(g, exit_code, RepoAccess::kReads);
     if (!repo) return;
     auto snap = repo->FindSnapshot(args->snapshot);
     if (!snap.ok()) {

@@ -10,7 +10,11 @@
 namespace arbor::cli {
 
 void RegisterInit(CLI::App& app, GlobalOptions& g, int* exit_code) {
-  auto* cmd = app.add_subcommand("init", "Create a new repository");
+  auto* cmd = app.add_subcommand(
+      "init",
+      "Create a new repository, encrypted with a password (or a key file: --new-key-file). "
+      "--insecure-no-encryption (a global option) makes an unencrypted one: whoever can read its store "
+      "reads every file, file name and hash");
   auto pack_size = std::make_shared<uint64_t>(RepoConfig{}.pack_size);
   cmd->add_option(
          "--pack-size", *pack_size,
@@ -19,14 +23,10 @@ void RegisterInit(CLI::App& app, GlobalOptions& g, int* exit_code) {
       ->transform(CLI::AsSizeValue(false))
       ->check(CLI::Range(RepoConfig::kMinPackSize, uint64_t{1} << 32))
       ->capture_default_str();
-  auto insecure = std::make_shared<bool>(false);
-  cmd->add_flag("--insecure-no-encryption", *insecure,
-                "Create an unencrypted (version 1) repository, for benchmarks or public data: whoever can "
-                "read the store then reads every file, file name and hash, and can tell whether a known "
-                "file is stored");
   auto key = std::make_shared<NewKeyArgs>();
   AddKdfOptions(cmd, key.get());
-  cmd->callback([&g, exit_code, pack_size, insecure, key] {
+  AddNewKeyFileOption(cmd, key.get());
+  cmd->callback([&g, exit_code, pack_size, key] {
     auto ns = ResolveRepoNamespace(g, exit_code);
     if (!ns) return;
     auto store = OpenObjectStore(ns->location, true, g.store);
@@ -35,13 +35,21 @@ void RegisterInit(CLI::App& app, GlobalOptions& g, int* exit_code) {
       return;
     }
     std::optional<crypto::Credential> credential;
-    if (*insecure) {
+    if (g.insecure_no_encryption && !key->new_key_file.empty()) {
+      *exit_code = ReportError(
+          g, Status::InvalidArgument("--new-key-file makes a key for an encrypted repository: not with "
+                                     "--insecure-no-encryption"));
+      return;
+    }
+    if (g.insecure_no_encryption) {
       ReportWarning(g,
                     "--insecure-no-encryption: the repository is not encrypted; whoever can read its store "
                     "reads every file, name and hash");
     } else {
-      auto got =
-          RepositoryCredential(g, PasswordPurpose::kNew, "password for the new repository " + ns->location);
+      auto got = !key->new_key_file.empty()
+                     ? NewCredential(*key)
+                     : RepositoryCredential(g, PasswordPurpose::kNew,
+                                            "password for the new repository " + ns->location);
       if (!got.ok()) {
         *exit_code = ReportError(g, got.status(), kExitBadConfig);
         return;
@@ -53,6 +61,7 @@ void RegisterInit(CLI::App& app, GlobalOptions& g, int* exit_code) {
     auto repo = Repository::Init(std::move(store).value(), ns->tenant, ns->share, config,
                                  credential ? &*credential : nullptr, key->Params());
     if (!repo.ok()) {
+      if (credential) DiscardNewKeyFile(*key);
       *exit_code = ReportError(g, repo.status());
       return;
     }

@@ -37,7 +37,7 @@ std::unique_ptr<RepoLock> LockForKeys(const GlobalOptions& g, Repository& repo, 
 }
 
 void List(const GlobalOptions& g, int* exit_code) {
-  auto repo = OpenEncrypted(g, exit_code);
+  auto repo = OpenEncrypted(g, exit_code, RepoAccess::kReads);
   if (!repo) return;
   auto keys = ListKeyObjects(repo->store(), repo->prefix());
   if (!keys.ok()) {
@@ -72,7 +72,7 @@ void List(const GlobalOptions& g, int* exit_code) {
 void Add(const GlobalOptions& g, const NewKeyArgs& args, int* exit_code) {
   auto repo = OpenEncrypted(g, exit_code);
   if (!repo) return;
-  auto credential = NewPasswordCredential(args);
+  auto credential = NewCredential(args);
   if (!credential.ok()) {
     *exit_code = ReportError(g, credential.status(), kExitBadConfig);
     return;
@@ -81,6 +81,7 @@ void Add(const GlobalOptions& g, const NewKeyArgs& args, int* exit_code) {
   auto name = object.ok() ? AddKeyObject(repo->store(), repo->prefix(), *object)
                           : Result<std::string>(object.status());
   if (!name.ok()) {
+    DiscardNewKeyFile(args);
     *exit_code = ReportError(g, name.status());
     return;
   }
@@ -122,17 +123,21 @@ void Remove(const GlobalOptions& g, const std::string& id, bool force, int* exit
 void Passwd(const GlobalOptions& g, const NewKeyArgs& args, int* exit_code) {
   auto repo = OpenEncrypted(g, exit_code, RepoAccess::kDeletes);
   if (!repo) return;
-  auto credential = NewPasswordCredential(args);
+  auto credential = NewCredential(args);
   if (!credential.ok()) {
     *exit_code = ReportError(g, credential.status(), kExitBadConfig);
     return;
   }
   auto lock = LockForKeys(g, *repo, exit_code);
-  if (!lock) return;
+  if (!lock) {
+    DiscardNewKeyFile(args);
+    return;
+  }
   auto object = NewKeyObject(repo->cipher()->master(), *credential, args.Params());
   auto name = object.ok() ? ReplaceKeyObject(repo->store(), repo->prefix(), repo->key_name(), *object)
                           : Result<std::string>(object.status());
   if (!name.ok()) {
+    DiscardNewKeyFile(args);
     *exit_code = ReportError(g, name.status());
     return;
   }
@@ -158,6 +163,7 @@ void RegisterKey(CLI::App& app, GlobalOptions& g, int* exit_code) {
   add->add_option("--new-password-file", add_args->new_password_file,
                   "Read the new password from FILE (default: ask twice on the terminal)");
   AddKdfOptions(add, add_args.get());
+  AddNewKeyFileOption(add, add_args.get());
   add->callback([&g, add_args, exit_code] { Add(g, *add_args, exit_code); });
 
   auto id = std::make_shared<std::string>();
@@ -173,6 +179,7 @@ void RegisterKey(CLI::App& app, GlobalOptions& g, int* exit_code) {
   passwd->add_option("--new-password-file", passwd_args->new_password_file,
                      "Read the new password from FILE (default: ask twice on the terminal)");
   AddKdfOptions(passwd, passwd_args.get());
+  AddNewKeyFileOption(passwd, passwd_args.get());
   passwd->callback([&g, passwd_args, exit_code] { Passwd(g, *passwd_args, exit_code); });
 }
 

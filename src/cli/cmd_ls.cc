@@ -57,7 +57,7 @@ void RegisterLs(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->add_option("path", args->path, "Only list below this path")->capture_default_str();
   cmd->add_flag("-l,--long", args->long_format, "Long format: mode, owner, size, time");
   cmd->callback([&g, args, exit_code] {
-    auto repo = OpenRepository(g, exit_code);
+    auto repo = OpenRepository(g, exit_code, RepoAccess::kReads);
     if (!repo) return;
     auto snap = repo->FindSnapshot(args->snapshot);
     if (!snap.ok()) {

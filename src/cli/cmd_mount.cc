@@ -58,7 +58,7 @@ void RegisterMount(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->callback([&g, args, exit_code] {
     std::vector<MountNamespace> namespaces;
     if (!g.repo.empty()) {
-      auto repo = OpenRepository(g, exit_code);
+      auto repo = OpenRepository(g, exit_code, RepoAccess::kReads);
       if (!repo) return;
       namespaces.push_back({"", std::move(repo)});
     } else {

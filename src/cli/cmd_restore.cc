@@ -59,7 +59,7 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
   AddSnapshotFilterOptions(cmd, &args->filter);
   AddAzureOptions(cmd, &args->azure);
   cmd->callback([&g, args, exit_code] {
-    auto repo = OpenRepository(g, exit_code);
+    auto repo = OpenRepository(g, exit_code, RepoAccess::kReads);
     if (!repo) return;
     auto snap = FindSnapshot(*repo, args->snapshot, args->filter);
     if (!snap.ok()) {

@@ -39,7 +39,7 @@ void RegisterSnapshots(CLI::App& app, GlobalOptions& g, int* exit_code) {
   auto filter = std::make_shared<SnapshotFilter>();
   AddSnapshotFilterOptions(cmd, filter.get());
   cmd->callback([&g, filter, exit_code] {
-    auto repo = OpenRepository(g, exit_code);
+    auto repo = OpenRepository(g, exit_code, RepoAccess::kReads);
     if (!repo) return;
     auto all = repo->ListSnapshots();
     if (!all.ok()) {

@@ -9,7 +9,7 @@ namespace arbor::cli {
 void RegisterStats(CLI::App& app, GlobalOptions& g, int* exit_code) {
   auto* cmd = app.add_subcommand("stats", "Show repository size, blob counts and deduplication");
   cmd->callback([&g, exit_code] {
-    auto repo = OpenRepository(g, exit_code);
+    auto repo = OpenRepository(g, exit_code, RepoAccess::kReads);
     if (!repo) return;
     auto s = ComputeRepoStats(*repo);
     if (!s.ok()) {

@@ -55,7 +55,7 @@ void RegisterVerify(CLI::App& app, GlobalOptions& g, int* exit_code) {
         return;
       }
     }
-    auto repo = OpenRepository(g, exit_code);
+    auto repo = OpenRepository(g, exit_code, RepoAccess::kReads);
     if (!repo) return;
     opts.threads = g.threads;
     opts.progress = ProgressFor(g);

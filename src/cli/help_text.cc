@@ -24,6 +24,7 @@ constexpr const char* kExitCodes = R"(Exit codes:
 
 constexpr const char* kEnvironment = R"(Environment:
   ARBOR_REPO   repository location, used when -r/--repo is not given
+  ARBOR_KEY_FILE: a raw key file to open the repository with instead of a password
   ARBOR_PASSWORD, ARBOR_PASSWORD_FILE, ARBOR_PASSWORD_COMMAND: the repository password
                (--password-file / --password-command win; none given: asked on the terminal)
   ARBOR_APPEND_ONLY=1: as --append-only

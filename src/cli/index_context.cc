@@ -14,7 +14,7 @@ void AddIndexOption(CLI::App* cmd, std::string* location) {
 std::optional<IndexView> OpenIndexView(const GlobalOptions& g, const std::string& location,
                                        const std::string& snapshot_ref, int* exit_code) {
   IndexView v;
-  v.repo = OpenRepository(g, exit_code);
+  v.repo = OpenRepository(g, exit_code, RepoAccess::kReads);
   if (!v.repo) return std::nullopt;
   auto snap = v.repo->FindSnapshot(snapshot_ref);
   if (!snap.ok()) {

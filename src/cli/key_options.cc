@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include "cli/key_file.h"
+
 namespace arbor::cli {
 
 crypto::KdfParams NewKeyArgs::Params() const {
@@ -20,7 +22,18 @@ void AddKdfOptions(CLI::App* cmd, NewKeyArgs* args) {
       ->check(CLI::Range(1u, crypto::KdfParams::kMaxTimeCost));
 }
 
-Result<crypto::Credential> NewPasswordCredential(const NewKeyArgs& args) {
+void AddNewKeyFileOption(CLI::App* cmd, NewKeyArgs* args) {
+  cmd->add_option("--new-key-file", args->new_key_file,
+                  "Make a raw key for machines instead of a password: FILE is created (mode 600, never "
+                  "overwritten) holding 64 hex digits; open with --key-file FILE or ARBOR_KEY_FILE");
+}
+
+void DiscardNewKeyFile(const NewKeyArgs& args) {
+  if (!args.new_key_file.empty()) ::unlink(args.new_key_file.c_str());
+}
+
+Result<crypto::Credential> NewCredential(const NewKeyArgs& args) {
+  if (!args.new_key_file.empty()) return CreateKeyFile(args.new_key_file);
   PasswordOptions options;
   options.file = args.new_password_file;
   if (options.file.empty() && !::isatty(STDIN_FILENO)) {

@@ -16,6 +16,7 @@ struct NewKeyArgs {
   uint32_t kdf_memory_mib = 0;
   uint32_t kdf_iterations = 0;
   std::string new_password_file;  // key add / passwd only
+  std::string new_key_file;       // init / key add / passwd: a raw key file to create instead
 
   crypto::KdfParams Params() const;
 };
@@ -23,8 +24,17 @@ struct NewKeyArgs {
 // Adds --kdf-memory MIB and --kdf-iterations N to `cmd`.
 void AddKdfOptions(CLI::App* cmd, NewKeyArgs* args);
 
-// The new password of `key add` / `key passwd`: --new-password-file FILE, else asked twice
-// on the terminal; InvalidArgument/PermissionDenied otherwise (reported with exit 12).
-Result<crypto::Credential> NewPasswordCredential(const NewKeyArgs& args);
+// Adds --new-key-file FILE to `cmd`.
+void AddNewKeyFileOption(CLI::App* cmd, NewKeyArgs* args);
+
+// The new credential of `key add` / `key passwd`: with --new-key-file a fresh raw key
+// written to that file (key_file.h); else the password from --new-password-file FILE or
+// asked twice on the terminal. InvalidArgument/PermissionDenied/AlreadyExists otherwise
+// (reported with exit 12).
+Result<crypto::Credential> NewCredential(const NewKeyArgs& args);
+
+// Removes a key file made by NewCredential when what it was for failed, so no file
+// is left that opens nothing.
+void DiscardNewKeyFile(const NewKeyArgs& args);
 
 }  // namespace arbor::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   if (const char* env = std::getenv("ARBOR_CATALOG")) g.catalog = env;
   if (const char* env = std::getenv("ARBOR_TOKEN")) g.token = env;
   if (const char* env = std::getenv("ARBOR_APPEND_ONLY")) g.append_only = std::string_view(env) == "1";
+  if (const char* env = std::getenv("ARBOR_KEY_FILE")) g.key_file = env;
   app.add_option(
       "-r,--repo", g.repo,
       "Repository location: a directory, azblob://ACCOUNT/CONTAINER[/PREFIX], s3://BUCKET[/PREFIX] or "
@@ -41,10 +42,18 @@ int main(int argc, char** argv) {
   app.add_option("--password-command", g.password.command,
                  "Run CMD (split into words, no shell) and use the first line it prints as the repository "
                  "password (default $ARBOR_PASSWORD_COMMAND)");
+  app.add_option(
+      "--key-file", g.key_file,
+      "Open the repository with a raw key file (64 hex digits, made by init/key add --new-key-file) "
+      "instead of a password (default $ARBOR_KEY_FILE)");
   app.add_flag("--append-only", g.append_only,
                "Only add to the repository: the local store refuses every delete and overwrite, and forget, "
                "prune, repair, key remove and key passwd are refused (default $ARBOR_APPEND_ONLY=1; for "
                "remote stores use a credential without delete permission: docs/stores.md)");
+  app.add_flag("--insecure-no-encryption", g.insecure_no_encryption,
+               "init: create an unencrypted repository (for benchmarks or public data: whoever can read its "
+               "store reads every file, file name and hash, and can tell whether a known file is stored); "
+               "other commands: write into an unencrypted repository although a password was given");
   app.add_flag("--json", g.json, "Machine-readable output (JSON lines)");
   app.add_flag("-q,--quiet", g.quiet, "No progress output");
   app.add_option(

@@ -239,7 +239,9 @@ Result<crypto::SecretBytes> ObtainPassword(const PasswordOptions& options, Passw
   return Status::PermissionDenied(
       what +
       " is needed and there is no terminal to ask on: set ARBOR_PASSWORD, ARBOR_PASSWORD_FILE or "
-      "ARBOR_PASSWORD_COMMAND, or give --password-file FILE or --password-command CMD");
+      "ARBOR_PASSWORD_COMMAND, or give --password-file FILE or --password-command CMD" +
+      (purpose == PasswordPurpose::kOpen ? std::string(" (a machine: --key-file FILE or ARBOR_KEY_FILE)")
+                                         : ""));
 }
 
 }  // namespace arbor::cli

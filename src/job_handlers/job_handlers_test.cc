@@ -15,7 +15,9 @@
 #include "job_handlers/share_repository.h"
 #include "jobs/job_queue.h"
 #include "jobs/worker.h"
+#include "repo/format.h"
 #include "shares/posix_source.h"
+#include "store/open_store.h"
 #include "support/temp_dir.h"
 #include "support/test_catalogs.h"
 
@@ -28,6 +30,7 @@ using jobs::JobState;
 using std::chrono::milliseconds;
 
 constexpr int kSmallFiles = 40;
+constexpr const char* kPassword = "tenant repository PASSWORD 7f3a";
 
 void WriteFile(const std::string& path, const std::string& data) {
   std::ofstream(path, std::ios::binary) << data;
@@ -65,6 +68,12 @@ class JobHandlersTest : public ::testing::TestWithParam<Engine> {
     auto tenant = catalog_->tenants().Add(Principal::Operator(), "acme");
     ASSERT_TRUE(tenant.ok()) << tenant.status().ToString();
     tenant_ = *tenant;
+    // Every job here runs on an encrypted namespace, as workers make them for a tenant
+    // with a repository password (a cheap Argon2id: these tests are not about its cost).
+    ASSERT_TRUE(catalog_->tenants()
+                    .SetRepositoryPassword(Principal::Operator(), tenant_.id,
+                                           {catalog::CredentialInput::Inline(kPassword), 1, 1024, false})
+                    .ok());
     share_ = AddShare("data", dir_ + "/src");
     HandlerOptions options;
     options.threads = 1;
@@ -163,6 +172,86 @@ TEST_P(JobHandlersTest, BackupWritesOneSnapshotRecordsItAndReportsProgress) {
 
   // The object keys live under the share's own namespace.
   EXPECT_EQ(repo->prefix(), share_.ObjectKeyPrefix());
+}
+
+// The tenant's password from the catalog makes the namespace a worker creates encrypted:
+// it opens with that password only, and no password ends up in the job's record.
+TEST_P(JobHandlersTest, BackupMakesAnEncryptedNamespaceWithTheTenantsPassword) {
+  jobs::Job job = RunUntilDone(Submit(jobs::JobType::kBackup, nlohmann::json::object()).id);
+  ASSERT_EQ(job.state, JobState::kSucceeded) << job.error;
+  auto repo = OpenRepo();
+  ASSERT_TRUE(repo);
+  EXPECT_NE(repo->cipher(), nullptr) << "the worker made an unencrypted namespace";
+  EXPECT_EQ(repo->ListSnapshots().value().size(), 1u);
+
+  auto open_with = [&](const crypto::Credential* credential) {
+    auto store = OpenObjectStore("file://" + dir_ + "/repo", false, StoreOptions{});
+    EXPECT_TRUE(store.ok());
+    return Repository::Open(std::move(store).value(), share_.tenant_id, share_.id, credential).status();
+  };
+  EXPECT_TRUE(open_with(nullptr).Is(StatusCode::kPermissionDenied));
+  auto wrong = crypto::Credential::Passphrase(crypto::SecretBytes(std::string("not the password")));
+  EXPECT_TRUE(open_with(&wrong).Is(StatusCode::kPermissionDenied));
+  auto right = crypto::Credential::Passphrase(crypto::SecretBytes(std::string(kPassword)));
+  EXPECT_TRUE(open_with(&right).ok());
+
+  auto record = jobs::JobQueue(*catalog_).Get(tenant(), job.id).value();
+  EXPECT_EQ(record.ToJson().dump().find("PASSWORD"), std::string::npos);
+  EXPECT_EQ(catalog_->tenants().Find(tenant(), tenant_.id).value().ToJson().dump().find("PASSWORD"),
+            std::string::npos);
+}
+
+// Another tenant's principal (what a job submitted by that tenant runs as) can neither
+// open this tenant's share repository nor read its password; its own jobs use its own.
+TEST_P(JobHandlersTest, AnotherTenantCannotOpenThisTenantsRepositoryOrPassword) {
+  ASSERT_EQ(RunUntilDone(Submit(jobs::JobType::kBackup, nlohmann::json::object()).id).state,
+            JobState::kSucceeded);
+  auto other = catalog_->tenants().Add(Principal::Operator(), "globex").value();
+  auto as_other = Principal::ForTenant(other.id);
+  ASSERT_TRUE(
+      catalog_->tenants()
+          .SetRepositoryPassword(as_other, other.id, {catalog::CredentialInput::Inline("globex pw"), 1, 1024})
+          .ok());
+  for (bool create : {false, true}) {
+    auto repo = OpenShareRepository(*catalog_, as_other, share_, create, StoreOptions{});
+    EXPECT_TRUE(repo.status().Is(StatusCode::kNotFound)) << repo.status().ToString();
+  }
+  EXPECT_TRUE(
+      catalog_->tenants().ResolveRepositoryPassword(as_other, tenant_.id).status().Is(StatusCode::kNotFound));
+  jobs::JobSpec spec;
+  spec.type = jobs::JobType::kRestore;
+  spec.share_id = share_.id;
+  spec.payload = {{"target", dir_ + "/allowed/x"}};
+  EXPECT_TRUE(jobs::JobQueue(*catalog_).Enqueue(as_other, spec).status().Is(StatusCode::kNotFound));
+}
+
+// A worker started without ARBOR_CATALOG_KEY cannot unseal the password: the job fails
+// with a message saying what the worker lacks (no crash, no unencrypted namespace made).
+TEST_P(JobHandlersTest, WorkerWithoutTheCatalogKeyFailsTheJobClearly) {
+  catalog::CatalogOptions keyless_options;
+  keyless_options.key_from_environment = false;
+  auto keyless = catalog::Catalog::Open(url_, std::move(keyless_options));
+  ASSERT_TRUE(keyless.ok()) << keyless.status().ToString();
+  HandlerOptions options;
+  options.threads = 1;
+  jobs::HandlerRegistry handlers;
+  RegisterEngineHandlers(handlers, options);
+  jobs::Worker keyless_worker(**keyless, handlers, FastOptions());
+  int64_t id = Submit(jobs::JobType::kBackup, nlohmann::json::object(), 3).id;
+  for (int i = 0; i < 50; ++i) {
+    auto job = jobs::JobQueue(*catalog_).Get(tenant(), id).value();
+    if (jobs::IsTerminal(job.state)) break;
+    ASSERT_TRUE(keyless_worker.RunOnce().ok());
+  }
+  auto job = jobs::JobQueue(*catalog_).Get(tenant(), id).value();
+  EXPECT_EQ(job.state, JobState::kFailed);
+  EXPECT_NE(job.error.find("ARBOR_CATALOG_KEY"), std::string::npos) << job.error;
+  EXPECT_EQ(job.error.find("PASSWORD"), std::string::npos) << job.error;
+  auto store = OpenObjectStore("file://" + dir_ + "/repo", false, StoreOptions{}).value();
+  EXPECT_TRUE(store->Get(format::ConfigKey(format::Prefix(share_.tenant_id, share_.id)))
+                  .status()
+                  .Is(StatusCode::kNotFound))
+      << "the worker made a namespace";
 }
 
 TEST_P(JobHandlersTest, RetriedBackupReusesTheSnapshotOfAnEarlierAttempt) {

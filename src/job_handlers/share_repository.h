@@ -6,6 +6,12 @@
 // new share). Two workers initialising the same namespace at once may both write a config;
 // the last one stays, and the other's first backup only chunks with another seed: data is
 // addressed by SHA-256, so nothing is lost, only some dedup with that one backup.
+//
+// When the share's tenant has a repository password in the catalog (catalog::TenantStore),
+// the namespace is opened with it and a new one is made encrypted (a passphrase key object
+// with the tenant's Argon2id cost); without one it is made unencrypted (version 1). A
+// sealed password needs the catalog key in the worker's environment: without it the job
+// fails saying so.
 #pragma once
 
 #include <memory>

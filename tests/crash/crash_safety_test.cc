@@ -305,5 +305,42 @@ TEST(CrashSafetyTest, KeyRemove) {
   ExpectClean(w->Sweep("key remove", remove, Sweeping()), "key remove");
 }
 
+// `key passwd` (add the new password's key object, then remove the one it was opened
+// with): killed at either write, the repository opens with the old password or the new
+// one (every open here tries both, old first); run again, it ends with a key set that the
+// new password opens and the old one no longer does.
+TEST(CrashSafetyTest, KeyPasswd) {
+  WorldOptions options = EncryptedOptions();
+  options.next_passphrase = "second password";
+  auto w = std::make_unique<CrashWorld>(options);
+  for (int v = 0; v < 2; ++v) w->BackupVersion(w->Template(), v);
+  crypto::Credential old_password =
+      crypto::Credential::Passphrase(crypto::SecretBytes(EncryptedOptions().passphrase));
+  auto passwd = [&old_password](Repository& repo, CrashWorld&) -> Status {
+    // As a user would: after a crash that already removed the old key, the old password
+    // no longer opens and there is nothing left to change.
+    auto opened_with_old = OpenNamespaceKey(repo.store(), repo.prefix(), old_password);
+    if (opened_with_old.ok()) {
+      ARBOR_ASSIGN_OR_RETURN(auto key, NewKeyObject(repo.cipher()->master(), SecondPassword(), CheapKdf()));
+      ARBOR_RETURN_IF_ERROR(
+          ReplaceKeyObject(repo.store(), repo.prefix(), opened_with_old->key_name, key).status());
+    } else if (!opened_with_old.status().Is(StatusCode::kPermissionDenied)) {
+      return opened_with_old.status();
+    }
+    ARBOR_RETURN_IF_ERROR(OpenNamespaceKey(repo.store(), repo.prefix(), SecondPassword())
+                              .status()
+                              .Annotate("the new password"));
+    auto old = OpenNamespaceKey(repo.store(), repo.prefix(), old_password);
+    if (!old.status().Is(StatusCode::kPermissionDenied)) {
+      return Status::Internal("the old password still opens after key passwd, or another error: " +
+                              old.status().ToString());
+    }
+    return Status::Ok();
+  };
+  CrashWorld::SweepOptions every = Sweeping();
+  every.stride = 1;  // two writes: every crash point, also in CI
+  ExpectClean(w->Sweep("key passwd", passwd, every), "key passwd");
+}
+
 }  // namespace
 }  // namespace arbor::crash

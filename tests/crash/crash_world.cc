@@ -109,6 +109,10 @@ CrashWorld::CrashWorld(WorldOptions options) : options_(options) {
     kdf.memory_kib = 1024;
     kdf.time_cost = 1;
   }
+  if (!options_.next_passphrase.empty()) {
+    next_credential_ = std::make_unique<crypto::Credential>(
+        crypto::Credential::Passphrase(crypto::SecretBytes(options_.next_passphrase)));
+  }
   auto repo = Repository::Init(std::move(store).value(), "t", "s", config, credential_.get(), kdf);
   if (!repo.ok()) {
     std::fprintf(stderr, "crash world: %s\n", repo.status().ToString().c_str());
@@ -179,9 +183,21 @@ Snapshot CrashWorld::BackupVersion(Repository& repo, int v) {
 }
 
 Result<std::unique_ptr<Repository>> CrashWorld::OpenAt(const std::string& repo_dir, FaultPlan plan) {
-  ARBOR_ASSIGN_OR_RETURN(auto store, OpenObjectStore(repo_dir, false));
-  auto faulty = std::make_unique<FaultInjectingStore>(std::move(store), std::move(plan));
-  return Repository::Open(std::move(faulty), "t", "s", credential_.get());
+  return OpenFaulty(repo_dir, plan);
+}
+
+Result<std::unique_ptr<Repository>> CrashWorld::OpenFaulty(const std::string& repo_dir, const FaultPlan& plan,
+                                                           FaultInjectingStore** faulty_out) {
+  auto open_with = [&](const crypto::Credential* credential) -> Result<std::unique_ptr<Repository>> {
+    ARBOR_ASSIGN_OR_RETURN(auto store, OpenObjectStore(repo_dir, false));
+    auto faulty = std::make_unique<FaultInjectingStore>(std::move(store), plan);
+    if (faulty_out != nullptr) *faulty_out = faulty.get();
+    return Repository::Open(std::move(faulty), "t", "s", credential);
+  };
+  auto repo = open_with(credential_.get());
+  if (next_credential_ && repo.status().Is(StatusCode::kPermissionDenied))
+    return open_with(next_credential_.get());
+  return repo;
 }
 
 Result<std::optional<std::vector<std::string>>> CrashWorld::RunInChild(const std::string& repo_dir,
@@ -194,13 +210,10 @@ Result<std::optional<std::vector<std::string>>> CrashWorld::RunInChild(const std
   if (pid == 0) {
     ::close(pipe_fds[0]);
     plan.on_crash = [] { ::_exit(kCrashExit); };
-    auto store = OpenObjectStore(repo_dir, false);
-    if (!store.ok()) ::_exit(2);
-    auto faulty = std::make_unique<FaultInjectingStore>(std::move(store).value(), std::move(plan));
-    FaultInjectingStore* counter = faulty.get();
+    FaultInjectingStore* counter = nullptr;
     Status st;
     {
-      auto repo = Repository::Open(std::move(faulty), "t", "s", credential_.get());
+      auto repo = OpenFaulty(repo_dir, plan, &counter);
       if (!repo.ok()) ::_exit(3);
       st = command(**repo, *this);
       std::string log;

@@ -41,6 +41,9 @@ struct WorldOptions {
   // Set: the world is an encrypted (version 2) namespace with one key for this password
   // (a cheap Argon2id: every open of every crash run derives it), opened with it throughout.
   std::string passphrase;
+  // Set: a password the command under test changes to (`key passwd`). Every open tries
+  // the world's password, then this one, so a crash that left only the new key opens.
+  std::string next_passphrase;
 };
 
 class CrashWorld {
@@ -93,6 +96,10 @@ class CrashWorld {
 
  private:
   Result<std::unique_ptr<Repository>> OpenAt(const std::string& repo_dir, FaultPlan plan = {});
+  // Opens t/s on `repo_dir` through a FaultInjectingStore with `plan`, with the world's
+  // password and then (when wrong) the next one.
+  Result<std::unique_ptr<Repository>> OpenFaulty(const std::string& repo_dir, const FaultPlan& plan,
+                                                 FaultInjectingStore** faulty_out = nullptr);
   // Runs `command` in a forked child over a store that crashes as planned. Returns the
   // child's operation log when it ran to the end, nullopt after a crash.
   Result<std::optional<std::vector<std::string>>> RunInChild(const std::string& repo_dir,
@@ -103,6 +110,7 @@ class CrashWorld {
   const WorldOptions options_;
   std::string dir_, src_, template_dir_;
   std::unique_ptr<crypto::Credential> credential_;
+  std::unique_ptr<crypto::Credential> next_credential_;
   std::unique_ptr<Repository> template_;
   std::map<int, Manifest> versions_;
   std::map<Digest, int> snapshot_versions_;  // snapshot -> version it was taken of

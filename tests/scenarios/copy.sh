@@ -104,10 +104,10 @@ step "two unencrypted repositories made apart: copied, deduplicated against what
 PLAIN="$WORK/plain"
 OTHER="$WORK/other"
 "$ARBOR" -r "$PLAIN" init --insecure-no-encryption -q >/dev/null 2>&1
-"$ARBOR" -r "$PLAIN" backup "$S" -q >/dev/null
+"$ARBOR" -r "$PLAIN" --insecure-no-encryption backup "$S" -q >/dev/null
 "$ARBOR" -r "$OTHER" init --insecure-no-encryption -q >/dev/null 2>&1
-"$ARBOR" -r "$OTHER" backup "$S" -q >/dev/null
-out=$("$ARBOR" -r "$PLAIN" --json copy --all --to "$OTHER")
+"$ARBOR" -r "$OTHER" --insecure-no-encryption backup "$S" -q >/dev/null
+out=$("$ARBOR" -r "$PLAIN" --insecure-no-encryption --json copy --all --to "$OTHER")
 [[ $(summary_field "$out" created_replica) == False && $(summary_field "$out" snapshots_copied) == 1 ]] ||
   fail "copy into another repository: $out"
 # Its own chunker (another gear seed) cuts the large files elsewhere, but each of the 300
@@ -139,13 +139,13 @@ PY
 step "--pack-tier: data packs cold, everything else hot (Azurite: Get Blob Properties)"
 # From the unencrypted repository: an encrypted pack's table of contents is sealed, so
 # only an unencrypted pack tells an outside reader whether it holds data or trees.
-arbor_json -r "$PLAIN" copy --all --pack-tier Cool --to "azblob://devstoreaccount1/copies/cold" >/dev/null
+arbor_json -r "$PLAIN" --insecure-no-encryption copy --all --pack-tier Cool --to "azblob://devstoreaccount1/copies/cold" >/dev/null
 node "$SERVERS_JS/azblob_tool.mjs" tiers copies cold/ >"$WORK/tiers.txt"
 check_tiers "$WORK/tiers.txt" Cool Hot || { cat "$WORK/tiers.txt"; fail "Azure Blob tiers"; }
 "$ARBOR" -r "azblob://devstoreaccount1/copies/cold" ls latest >/dev/null || fail "ls of the cold copy"
 
 step "--pack-tier: S3 storage class on data packs only (s3rver: HeadObject)"
-arbor_json -r "$PLAIN" copy --all --pack-tier DEEP_ARCHIVE --to "s3://copies/cold" >/dev/null
+arbor_json -r "$PLAIN" --insecure-no-encryption copy --all --pack-tier DEEP_ARCHIVE --to "s3://copies/cold" >/dev/null
 node "$SERVERS_JS/s3_sdk_tool.mjs" classes "$ARBOR_S3_ENDPOINT" copies cold/ >"$WORK/classes.txt"
 check_tiers "$WORK/classes.txt" DEEP_ARCHIVE - || { cat "$WORK/classes.txt"; fail "S3 storage classes"; }
 

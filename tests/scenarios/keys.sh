@@ -3,7 +3,9 @@
 # leaves no known plaintext in any object (content, file names, SHA-256), while the same
 # search finds them in an --insecure-no-encryption one (so the search can find); `arbor key`
 # add/remove/passwd rotate passwords without touching data; a wrong, empty or missing
-# password, a corrupt key object and a truncated config each exit 12 and change nothing.
+# password, a corrupt key object and a truncated config each exit 12 and change nothing;
+# raw key files open a repository for machines; given a password, writes into an
+# unencrypted repository are refused (downgrade protection) and reads are not.
 source "$(dirname "$0")/lib.sh"
 
 SRC="$WORK/src"
@@ -66,7 +68,7 @@ step "the same search finds it all in an --insecure-no-encryption repository"
 PLAIN="$WORK/plain"
 "$ARBOR" -r "$PLAIN" init --insecure-no-encryption >/dev/null 2>"$WORK/insecure.err"
 grep -q "not encrypted" "$WORK/insecure.err" || fail "--insecure-no-encryption did not say what it gives up"
-"$ARBOR" -r "$PLAIN" backup -q "$SRC" >/dev/null
+"$ARBOR" -r "$PLAIN" --insecure-no-encryption backup -q "$SRC" >/dev/null
 hits=$(plaintext_hits "$PLAIN")
 for needle in content@0 content@300000 content@700001 small-content name-dir name-big name-small small-sha-hex; do
   grep -q "^$needle: " <<<"$hits" || fail "the search did not find $needle in the plain repository: $hits"
@@ -162,4 +164,97 @@ refused 12 "config" "$ARBOR" backup -q "$SRC"
 refused 12 "config" "$ARBOR" snapshots
 cp "$WORK/config.good" "$CONFIG"
 "$ARBOR" verify >/dev/null
+
+step "raw key files: init and key add --new-key-file, open with --key-file or ARBOR_KEY_FILE"
+KEYED="$WORK/keyed"
+env -u ARBOR_PASSWORD "$ARBOR" -r "$KEYED" init --new-key-file "$WORK/machine.key" -q >/dev/null
+[[ $(stat -c %a "$WORK/machine.key") == 600 ]] || fail "the key file is not private"
+grep -qxE '[0-9a-f]{64}' "$WORK/machine.key" || fail "the key file does not hold 64 hex digits"
+env -u ARBOR_PASSWORD "$ARBOR" -r "$KEYED" --key-file "$WORK/machine.key" backup -q "$SRC" >/dev/null
+# a key file wins over a password that is also set (here a wrong one)
+ARBOR_KEY_FILE="$WORK/machine.key" "$ARBOR" -r "$KEYED" restore latest --target "$WORK/keyed-restore" -q >/dev/null
+cmp "$BIG" "$WORK/keyed-restore$BIG" || fail "restore with the key file"
+[[ -z $(plaintext_hits "$KEYED") ]] || fail "a key-file repository holds plaintext"
+"$ARBOR" -r "$WORK/other-keyed" init --new-key-file "$WORK/other.key" -q >/dev/null
+KEYED_BEFORE=$(tree_hash "$KEYED")
+expect_exit 12 "$ARBOR" -r "$KEYED" --key-file "$WORK/other.key" snapshots
+expect_stderr "wrong"
+printf '%s\n' "$(head -c 62 "$WORK/machine.key")" >"$WORK/short.key"
+expect_exit 12 "$ARBOR" -r "$KEYED" --key-file "$WORK/short.key" backup -q "$SRC"
+expect_stderr "64 hex digits"
+expect_exit 12 "$ARBOR" -r "$KEYED" --key-file "$WORK/no-such.key" snapshots
+expect_stderr "cannot read the key file"
+expect_exit 12 env -u ARBOR_PASSWORD "$ARBOR" -r "$KEYED" snapshots </dev/null
+[[ $(tree_hash "$KEYED") == "$KEYED_BEFORE" ]] || fail "a refused open changed the repository"
+# an existing file is never overwritten, and nothing is made then
+cp "$WORK/machine.key" "$WORK/machine.key.copy"
+expect_exit 12 "$ARBOR" -r "$WORK/never-made" init --new-key-file "$WORK/machine.key"
+expect_stderr "exists"
+cmp "$WORK/machine.key" "$WORK/machine.key.copy" || fail "init overwrote a key file"
+[[ ! -e "$WORK/never-made/default/default/config" ]] || fail "init made a repository without a usable key"
+# key add --new-key-file on the password repository: both open it
+"$ARBOR" key add --new-key-file "$WORK/added.key" >/dev/null
+env -u ARBOR_PASSWORD "$ARBOR" --key-file "$WORK/added.key" snapshots >/dev/null
+"$ARBOR" snapshots >/dev/null
+"$ARBOR" key list | grep -q raw || fail "key list does not show the raw key"
+
+step "downgrade: given a password, writes into an unencrypted repository are refused, reads are not"
+# As if someone had replaced the encrypted repository by an unencrypted one: the next
+# backup must not go there in clear.
+ENCRYPTED_REPO=$ARBOR_REPO
+export ARBOR_REPO="$WORK/replaced"
+env -u ARBOR_PASSWORD "$ARBOR" init --insecure-no-encryption -q >/dev/null 2>&1
+env -u ARBOR_PASSWORD "$ARBOR" backup -q "$SRC" >/dev/null  # no password: plain use as before
+printf 'file password\n' >"$WORK/pw-file"
+refused 12 "not encrypted" "$ARBOR" backup -q "$SRC"
+refused 12 "insecure-no-encryption" env -u ARBOR_PASSWORD "$ARBOR" --password-file "$WORK/pw-file" backup -q "$SRC"
+refused 12 "not encrypted" "$ARBOR" forget --keep-last 1
+refused 12 "not encrypted" "$ARBOR" prune
+refused 12 "not encrypted" "$ARBOR" key add --new-password-file "$WORK/pw-file"
+refused 12 "not encrypted" "$ARBOR" copy --all --to "$WORK/downgrade-copy"
+[[ ! -e "$WORK/downgrade-copy" ]] || fail "a refused copy made its target"
+"$ARBOR" snapshots >/dev/null
+"$ARBOR" ls latest >/dev/null
+"$ARBOR" verify --read-data >/dev/null
+"$ARBOR" restore latest --target "$WORK/downgrade-restore" -q >/dev/null
+cmp "$SMALL" "$WORK/downgrade-restore$SMALL" || fail "restore from the unencrypted repository"
+"$ARBOR" --insecure-no-encryption backup -q "$SRC" >/dev/null
+[[ $("$ARBOR" snapshots --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') == 2 ]] \
+  || fail "--insecure-no-encryption did not let the backup write"
+export ARBOR_REPO=$ENCRYPTED_REPO
+
+step "migration: copy --to an encrypted repository re-chunks a v1 repository's snapshots into it"
+V1="$WORK/v1"
+env -u ARBOR_PASSWORD "$ARBOR" -r "$V1" init --insecure-no-encryption -q >/dev/null 2>&1
+env -u ARBOR_PASSWORD "$ARBOR" -r "$V1" backup -q --tag first "$SRC" >/dev/null
+random_file "$SRC/later_added.bin" 300000 77
+printf 'changed\n' >>"$SMALL"
+env -u ARBOR_PASSWORD "$ARBOR" -r "$V1" backup -q --tag second "$SRC" >/dev/null
+MIGRATED="$WORK/migrated"
+# without an encrypted target first, a copy given a password refuses (it would be a plain replica)
+expect_exit 12 "$ARBOR" -r "$V1" copy --all --to "$MIGRATED"
+expect_stderr "arbor init"
+[[ ! -e "$MIGRATED" ]] || fail "the refused copy made its target"
+arbor_init -r "$MIGRATED" -q >/dev/null
+"$ARBOR" -r "$V1" copy --all --to "$MIGRATED" >/dev/null
+snapshot_facts() {  # time, host, paths and tags of every snapshot, oldest first
+  "$ARBOR" -r "$1" snapshots --json | python3 -c "import json,sys; [print(s['time'], s['hostname'], s['paths'], s['tags']) for s in json.load(sys.stdin)]"
+}
+[[ $(snapshot_facts "$MIGRATED") == "$(env -u ARBOR_PASSWORD "$ARBOR" -r "$V1" snapshots --json | python3 -c "import json,sys; [print(s['time'], s['hostname'], s['paths'], s['tags']) for s in json.load(sys.stdin)]")" ]] \
+  || fail "the migrated snapshots differ in time, host, paths or tags"
+[[ $(snapshot_facts "$MIGRATED" | wc -l) == 2 ]] || fail "expected two migrated snapshots"
+"$ARBOR" -r "$MIGRATED" verify --read-data >/dev/null
+for tag in first second; do
+  id_v1=$(env -u ARBOR_PASSWORD "$ARBOR" -r "$V1" snapshots --json | python3 -c "import json,sys; print([s['id'] for s in json.load(sys.stdin) if '$tag' in s['tags']][0])")
+  id_new=$("$ARBOR" -r "$MIGRATED" snapshots --json | python3 -c "import json,sys; print([s['id'] for s in json.load(sys.stdin) if '$tag' in s['tags']][0])")
+  env -u ARBOR_PASSWORD "$ARBOR" -r "$V1" restore "$id_v1" --target "$WORK/from-v1-$tag" -q >/dev/null
+  "$ARBOR" -r "$MIGRATED" restore "$id_new" --target "$WORK/from-migrated-$tag" -q >/dev/null
+  same_tree "$WORK/from-v1-$tag" "$WORK/from-migrated-$tag"
+done
+cmp "$SMALL" "$WORK/from-migrated-second$SMALL" || fail "the second snapshot's changed file"
+[[ -z $(plaintext_hits "$MIGRATED") ]] || fail "the migrated repository holds plaintext"
+# run again: nothing left to migrate
+out=$("$ARBOR" -r "$V1" --json copy --all --to "$MIGRATED" | tail -1)
+[[ $(json_field "$out" snapshots_copied) == 0 && $(json_field "$out" snapshots_present) == 2 ]] \
+  || fail "a second migration copied again: $out"
 echo "PASS"

@@ -6,35 +6,9 @@
 # ever visible.
 source "$(dirname "$0")/lib.sh"
 JS="$(cd "$(dirname "$0")/../js" && pwd)"
-AZURITE="$JS/node_modules/.bin/azurite-blob"
-[[ -x "$AZURITE" ]] || fail "azurite is not installed: run npm ci in $JS"
-KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-AZ_PID=""
-
-start_azurite() {
-  "$AZURITE" --blobHost 127.0.0.1 --blobPort "$PORT" --location "$WORK/azurite" --skipApiVersionCheck --loose \
-    --disableTelemetry --silent >>"$WORK/azurite.log" 2>&1 &
-  AZ_PID=$!
-  for _ in $(seq 1 600); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  cat "$WORK/azurite.log" >&2
-  fail "azurite did not start"
-}
-stop_azurite() {
-  [[ -n "$AZ_PID" ]] || return 0
-  kill "$AZ_PID" 2>/dev/null || true
-  wait "$AZ_PID" 2>/dev/null || true
-  AZ_PID=""
-}
-trap 'stop_azurite; rm -rf "$WORK"' EXIT
-
-mkdir -p "$WORK/azurite"
-start_azurite
-export AZURE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$KEY;BlobEndpoint=http://127.0.0.1:$PORT/devstoreaccount1;"
-node "$JS/azblob_tool.mjs" mkcontainer repo
+source "$(dirname "$0")/../support/servers.sh"
+trap 'stop_servers; rm -rf "$WORK"' EXIT
+start_azurite repo
 export ARBOR_REPO="azblob://devstoreaccount1/repo/backups"
 
 # Every pack blob, downloaded by the SDK, hashes to its name.
@@ -99,9 +73,9 @@ random_file "$S/media/big3.bin" $((64 * 1024 * 1024)) 4
 "$ARBOR" --limit-upload 8192 backup "$S" -q >"$WORK/restart.out" 2>"$WORK/restart.err" &
 pid=$!
 sleep 3
-stop_azurite
+kill_server "$AZURITE_PID" TERM
 sleep 2
-start_azurite
+run_azurite
 set +e; wait "$pid"; rc=$?; set -e
 echo "backup across the restart exited $rc: $(tail -n 1 "$WORK/restart.err")"
 # Either it rode out the restart through retries, or it failed cleanly; the next one is whole.
@@ -114,10 +88,10 @@ packs_intact >/dev/null
 step "wrong credentials: a clear error, exit 12, no secret printed"
 WRONG="d3JvbmcgYnV0IHdlbGwgZm9ybWVkIGtleSBieXRlcyE="
 good="$AZURE_STORAGE_CONNECTION_STRING"
-export AZURE_STORAGE_CONNECTION_STRING="${good/$KEY/$WRONG}"
+export AZURE_STORAGE_CONNECTION_STRING="${good/$AZURITE_KEY/$WRONG}"
 expect_exit 12 "$ARBOR" snapshots
 expect_stderr "check the account key or SAS token"
-grep -q -e "$WRONG" -e "$KEY" "$WORK/last.out" "$WORK/last.err" && fail "a key was printed"
+grep -q -e "$WRONG" -e "$AZURITE_KEY" "$WORK/last.out" "$WORK/last.err" && fail "a key was printed"
 export AZURE_STORAGE_CONNECTION_STRING="$good"
 
 step "a container that does not exist: a clear error, nothing created"

@@ -5,35 +5,9 @@
 # server killed and restarted during a backup; wrong credentials and a missing bucket give
 # clear errors without the secret.
 source "$(dirname "$0")/lib.sh"
-JS="$(cd "$(dirname "$0")/../js" && pwd)"
-S3RVER="$JS/node_modules/s3rver/bin/s3rver.js"
-[[ -f "$S3RVER" ]] || fail "$S3RVER is missing: run npm ci in tests/js"
-
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-S3PID=""
-start_s3rver() {
-  # --openssl-legacy-provider: s3rver makes continuation tokens with DES.
-  node --openssl-legacy-provider "$S3RVER" -d "$WORK/s3data" -a 127.0.0.1 -p "$PORT" \
-    --configure-bucket arbor >>"$WORK/s3rver.log" 2>&1 &
-  S3PID=$!
-  for _ in $(seq 1 100); do
-    (echo >/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  fail "s3rver did not start (see $WORK/s3rver.log)"
-}
-stop_s3rver() {  # wait reports the SIGKILL (137): not a failure of the script under set -e
-  if [[ -n "$S3PID" ]]; then
-    kill -9 "$S3PID" 2>/dev/null || true
-    wait "$S3PID" 2>/dev/null || true
-  fi
-  S3PID=""
-}
-trap 'stop_s3rver; rm -rf "$WORK"' EXIT
-start_s3rver
-
-export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
-export ARBOR_S3_ENDPOINT="http://127.0.0.1:$PORT"
+source "$(dirname "$0")/../support/servers.sh"
+trap 'stop_servers; rm -rf "$WORK"' EXIT
+start_s3rver arbor
 export ARBOR_REPO="s3://arbor/backups/main"
 uploads_in_flight() { ls "$WORK/s3data/arbor/._S3rver_uploads" 2>/dev/null | wc -l; }
 
@@ -89,9 +63,9 @@ for _ in $(seq 1 600); do
   [[ $(uploads_in_flight) -gt 0 ]] && break
   sleep 0.05
 done
-stop_s3rver
+kill_server "$S3RVER_PID"
 sleep 1
-start_s3rver
+run_s3rver
 wait "$pid"
 rc=$?
 set -e
@@ -117,6 +91,6 @@ expect_stderr "never creates buckets"
 [[ ! -e "$WORK/s3data/no-such-bucket" ]] || fail "a bucket was created"
 
 step "the endpoint and URL style as flags"
-env -u ARBOR_S3_ENDPOINT "$ARBOR" --s3-endpoint "http://127.0.0.1:$PORT" --s3-url-style path snapshots -q >/dev/null
+env -u ARBOR_S3_ENDPOINT "$ARBOR" --s3-endpoint "http://127.0.0.1:$S3RVER_PORT" --s3-url-style path snapshots -q >/dev/null
 expect_exit 1 "$ARBOR" --s3-url-style sideways snapshots
 echo "PASS"

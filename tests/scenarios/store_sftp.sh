@@ -6,45 +6,13 @@
 # disk on the server; wrong key, unknown and changed host keys, a missing directory.
 # The user key and known_hosts sit where OpenSSH keeps them (~/.ssh, with HOME here).
 source "$(dirname "$0")/lib.sh"
-
-D="$WORK/sshd"
-mkdir -p "$D" /run/sshd "$WORK/home/.ssh" "$WORK/remote"
-chmod 700 "$WORK/home/.ssh"
-export HOME="$WORK/home"
-unset SSH_AUTH_SOCK
-ssh-keygen -q -t ed25519 -N '' -C arbor-test -f "$D/host"
-ssh-keygen -q -t ed25519 -N '' -C arbor-test -f "$HOME/.ssh/id_ed25519"
+source "$(dirname "$0")/../support/servers.sh"
+mkdir -p "$WORK/remote"
+setup_sshd
+D=$SSHD_DIR
+P=$SFTP_PORT
 ssh-keygen -q -t ed25519 -N '' -C arbor-test -f "$WORK/wrong_key"
-cp "$HOME/.ssh/id_ed25519.pub" "$D/authorized_keys"
-P=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat >"$D/sshd_config" <<EOF
-Port $P
-ListenAddress 127.0.0.1
-HostKey $D/host
-AuthorizedKeysFile $D/authorized_keys
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-StrictModes no
-UsePAM no
-Subsystem sftp internal-sftp
-PidFile $D/sshd.pid
-MaxStartups 100
-EOF
-echo "[127.0.0.1]:$P $(cut -d' ' -f1,2 "$D/host.pub")" >"$HOME/.ssh/known_hosts"
 
-SSHD_PID=""
-start_sshd() {
-  /usr/sbin/sshd -D -e -f "$D/sshd_config" 2>>"$D/sshd.log" &
-  SSHD_PID=$!
-  for _ in $(seq 1 200); do
-    python3 -c "import socket,sys; s=socket.create_connection(('127.0.0.1',$P)); sys.exit(s.recv(4)!=b'SSH-')" \
-      2>/dev/null && return 0
-    sleep 0.05
-  done
-  cat "$D/sshd.log" >&2
-  fail "sshd did not start"
-}
 descendants() {  # every process below pid $1
   local kids
   kids=$(ps -o pid= --ppid "$1" || true)
@@ -59,8 +27,8 @@ stop_sshd() {  # SIGKILL the server and every session it forked, as when its mac
   wait "$SSHD_PID" 2>/dev/null || true
   SSHD_PID=""
 }
-trap 'stop_sshd; umount "$WORK/small" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-start_sshd
+trap 'stop_sshd; stop_servers; umount "$WORK/small" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+run_sshd
 
 USER_AT="$(id -un)@127.0.0.1:$P"
 REMOTE="$WORK/remote/repo"
@@ -121,7 +89,7 @@ BACKUP=$!
 wait_for_upload $((4 * 1024 * 1024))
 stop_sshd
 sleep 1
-start_sshd
+run_sshd
 set +e
 wait "$BACKUP"
 rc=$?

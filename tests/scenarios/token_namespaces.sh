@@ -15,8 +15,13 @@ ids() { python3 -c "import json,sys; [print(x['$1']) for x in json.load(sys.stdi
 json_id() { python3 -c "import json,sys; print(json.loads(sys.stdin.read().splitlines()[-1])['id'])"; }
 
 step "operator: tenants acme and globex, a share 'docs' in each, a snapshot of each"
-"$ARBOR" tenant add acme >/dev/null
-"$ARBOR" tenant add globex >/dev/null
+# The jobs make encrypted namespaces with each tenant's repository password (here the
+# scenario password, so the repository commands below open them).
+export ARBOR_CATALOG_KEY=$(openssl rand -hex 32)
+for t in acme globex; do
+  "$ARBOR" tenant add "$t" >/dev/null
+  "$ARBOR" tenant set-password "$t" --kdf-memory 1 --kdf-iterations 1 >/dev/null
+done
 TENANT_A=$("$ARBOR" tenant list --json | python3 -c "import json,sys; print([t['id'] for t in json.load(sys.stdin) if t['name']=='acme'][0])")
 TENANT_B=$("$ARBOR" tenant list --json | python3 -c "import json,sys; print([t['id'] for t in json.load(sys.stdin) if t['name']=='globex'][0])")
 mkdir -p "$WORK/acme" "$WORK/globex"

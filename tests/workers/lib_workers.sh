@@ -3,6 +3,8 @@
 #
 #   start_postgres            sets PG_URL (a fresh server and database, stopped at exit)
 #   use_catalog URL           every later `arbor` call uses that catalog
+#   tenant_add NAME           a tenant whose repository password is $ARBOR_PASSWORD, so the
+#                             namespaces its jobs make are encrypted (cheap Argon2id)
 #   start_worker ID [ARGS]    an `arbor worker` in the background; its pid in WORKER_PID[ID]
 #   kill_worker ID [SIGNAL]   signal (default KILL) and reap it
 #   job_field ID FIELD        a field of `arbor job show ID --json` (python expression on j)
@@ -64,6 +66,14 @@ start_postgres() {
 }
 
 use_catalog() { export ARBOR_CATALOG="$1"; }
+
+# Workers unseal the tenants' repository passwords with it.
+export ARBOR_CATALOG_KEY=${ARBOR_CATALOG_KEY:-$(openssl rand -hex 32)}
+
+tenant_add() {
+  "$ARBOR" tenant add "$1" >/dev/null
+  "$ARBOR" tenant set-password "$1" --kdf-memory 1 --kdf-iterations 1 >/dev/null
+}
 
 # start_worker ID [extra arbor worker args...]: logs to $WORK/worker-ID.log.
 start_worker() {

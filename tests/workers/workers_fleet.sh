@@ -10,8 +10,8 @@ use_catalog "$PG_URL"
 REPO="$WORK/repo"
 
 step "two tenants, four shares of 3,000 files each"
-"$ARBOR" tenant add t1 >/dev/null
-"$ARBOR" tenant add t2 >/dev/null
+tenant_add t1
+tenant_add t2
 declare -A TENANT_OF=([s0]=t1 [s1]=t1 [s2]=t2 [s3]=t2) SHARE_ID=() TENANT_ID=()
 for s in s0 s1 s2 s3; do
   make_tree "$WORK/src/$s" 3000 "${s#s}"

@@ -12,7 +12,7 @@ make_tree "$WORK/src" 50000 7
 run_kills() {  # run_kills NAME KILLS
   local name=$1 kills=$2 repo="$WORK/$1/repo"
   step "[$name] a share of 50,000 files, a backup job, $kills workers killed mid-backup"
-  "$ARBOR" tenant add acme >/dev/null
+  tenant_add acme
   out=$("$ARBOR" -r "$repo" share add big --tenant acme --path "$WORK/src" --json)
   local share tenant
   share=$(json_field "$out" id)

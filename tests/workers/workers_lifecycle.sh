@@ -13,7 +13,7 @@ make_tree "$WORK/small" 200 4
 snapshot_count() { "$ARBOR" share snapshots "$1" --json | python3 -c "import json,sys; print(len(json.load(sys.stdin)))"; }
 
 setup_catalog() {
-  "$ARBOR" tenant add acme >/dev/null
+  tenant_add acme
   "$ARBOR" -r "$REPO-$1" share add big --tenant acme --path "$WORK/big" >/dev/null
   "$ARBOR" -r "$REPO-$1" share add small --tenant acme --path "$WORK/small" >/dev/null
 }

@@ -49,7 +49,7 @@ random_file "$WORK/blue/zz/big.bin" $((48 * 1024 * 1024)) 4
 random_file "$WORK/green/big.bin" $((40 * 1024 * 1024)) 3  # more than a pack: a multipart upload
 
 step "two shares, each recorded with its remote repository"
-"$ARBOR" tenant add acme >/dev/null
+tenant_add acme
 out=$("$ARBOR" share add blue --tenant acme --path "$WORK/blue" --repo "$AZ_REPO" --json)
 BLUE=$(json_field "$out" id)
 TENANT=$(json_field "$out" tenant_id)

@@ -26,7 +26,7 @@ snapshot_count() {  # snapshot_count REPO TENANT SHARE: in the repository, then 
 run_scan() {  # run_scan NAME WORKERS KILL(yes/no)
   local name=$1 workers=$2 kill=$3 repo="$WORK/$1/repo"
   step "[$name] a share of 20,001 files, $workers workers, a scan in units of 2,000 entries"
-  "$ARBOR" tenant add acme >/dev/null
+  tenant_add acme
   out=$("$ARBOR" -r "$repo" share add big --tenant acme --path "$WORK/src" --json)
   local share tenant i
   share=$(json_field "$out" id)
