@@ -34,5 +34,6 @@ void RegisterJob(CLI::App& app, GlobalOptions& g, int* exit_code);
 void RegisterJobSubmit(CLI::App& job, GlobalOptions& g, int* exit_code);
 void RegisterSchedule(CLI::App& app, GlobalOptions& g, int* exit_code);
 void RegisterWorker(CLI::App& app, GlobalOptions& g, int* exit_code);
+void RegisterServe(CLI::App& app, GlobalOptions& g, int* exit_code);
 
 }  // namespace arbor::cli

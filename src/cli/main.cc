@@ -134,6 +134,7 @@ int main(int argc, char** argv) {
   RegisterJob(app, g, &exit_code);
   RegisterSchedule(app, g, &exit_code);
   RegisterWorker(app, g, &exit_code);
+  RegisterServe(app, g, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

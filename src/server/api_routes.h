@@ -1,0 +1,22 @@
+// The routes of /api/v1, grouped by what they are about (one .cc file each). Each adds
+// its routes to the table; handlers scope every lookup by the caller's principal.
+#pragma once
+
+#include "server/api_context.h"
+#include "server/route_table.h"
+
+namespace arbor::server {
+
+// /healthz, /readyz, /api/v1/openapi.json (public).
+void AddHealthRoutes(RouteTable& table, ApiContext& ctx);
+void AddTenantRoutes(RouteTable& table, ApiContext& ctx);  // and repositories
+void AddShareRoutes(RouteTable& table, ApiContext& ctx);
+void AddSnapshotRoutes(RouteTable& table, ApiContext& ctx);  // snapshots, trees, files
+void AddJobRoutes(RouteTable& table, ApiContext& ctx);
+void AddTokenRoutes(RouteTable& table, ApiContext& ctx);
+
+// The share with this id as `p` sees it; NotFound otherwise (names are not ids here).
+Result<catalog::Share> ShareById(catalog::Catalog& catalog, const catalog::Principal& p,
+                                 const std::string& id);
+
+}  // namespace arbor::server
