@@ -20,6 +20,7 @@ struct ServeArgs {
   std::string tls_key;
   size_t max_body = 1 << 20;
   int max_page_size = 1000;
+  std::string metrics_listen;
 };
 
 Status Serve(const GlobalOptions& g, const ServeArgs& a) {
@@ -34,6 +35,11 @@ Status Serve(const GlobalOptions& g, const ServeArgs& a) {
   options.limits.max_body_bytes = a.max_body;
   options.limits.max_page_size = a.max_page_size;
   options.store = g.store;
+  if (!a.metrics_listen.empty()) {
+    ARBOR_ASSIGN_OR_RETURN(server::ListenAddress m, server::ParseListenAddress(a.metrics_listen));
+    options.metrics_host = m.host;
+    options.metrics_port = m.port;
+  }
   ARBOR_ASSIGN_OR_RETURN(auto srv, server::ApiServer::Create(**catalog, options));
   // SIGTERM and SIGINT are taken by one waiting thread (blocked everywhere else, before
   // the server's threads start, so they inherit the mask), which stops the server.
@@ -64,6 +70,8 @@ void RegisterServe(CLI::App& app, GlobalOptions& g, int* exit_code) {
   auto a = std::make_shared<ServeArgs>();
   auto* cmd = app.add_subcommand("serve", "Serve the REST API and web UI over the catalog (docs/serve.md)");
   cmd->add_option("--listen", a->listen, "HOST:PORT, [IPV6]:PORT or :PORT")->capture_default_str();
+  cmd->add_option("--metrics-listen", a->metrics_listen,
+                  "Also serve GET /metrics here without a token (else /metrics needs an operator token)");
   cmd->add_option("--tls-cert", a->tls_cert, "PEM certificate chain: serve HTTPS (with --tls-key)");
   cmd->add_option("--tls-key", a->tls_key, "PEM private key of --tls-cert");
   cmd->add_option("--max-body", a->max_body, "Largest request body in bytes (accepts KiB/MiB)")

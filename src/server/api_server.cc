@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <thread>
 
 #include "server/api_routes.h"
 #include "server/http_error.h"
@@ -71,11 +72,24 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Create(catalog::Catalog& catalog, 
   AddSnapshotRoutes(server->routes_, server->context_);
   AddJobRoutes(server->routes_, server->context_);
   AddTokenRoutes(server->routes_, server->context_);
+  ApiServer* self = server.get();
+  server->routes_.Add({"GET", "/metrics", Access::kAuthenticated,
+                       "Prometheus metrics: requests, latency, jobs by state (operator)", [self](Call& c) {
+                         ARBOR_RETURN_IF_ERROR(catalog::RequireOperator(c.principal, "reading metrics"));
+                         return self->ServeMetrics(c.res);
+                       }});
   for (const auto& route : server->routes_.routes()) server->Register(route);
   server->web_ = std::make_unique<WebUi>(
       server->context_, WebUiOptions{server->options_.session_ttl, !server->options_.tls_cert.empty()});
   server->web_->Mount(*server->http_);
   server->InstallHooks();
+  if (server->options_.metrics_port >= 0) {
+    server->metrics_http_ = std::make_unique<httplib::Server>();
+    server->metrics_http_->Get("/metrics", [self](const httplib::Request&, httplib::Response& res) {
+      Status st = self->ServeMetrics(res);
+      if (!st.ok()) WriteStatus(res, st);
+    });
+  }
   return server;
 }
 
@@ -146,9 +160,11 @@ void ApiServer::InstallHooks() {
     }
     WriteError(res, 500, "internal", what);
   });
-  http_->set_logger([sink = options_.access_log](const httplib::Request& req, const httplib::Response& res) {
+  http_->set_logger([sink = options_.access_log, metrics = &metrics_](const httplib::Request& req,
+                                                                      const httplib::Response& res) {
     double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_request_start).count();
+    metrics->Observe(req.method, res.status, ms / 1000);
     sink(FormatAccessLog({req.method, req.path, res.status, ms, t_request_principal}));
     // A request the library answers before routing (413) skips the pre-routing hook: it
     // must not inherit this request's principal (its time is then measured from here).
@@ -164,14 +180,38 @@ Result<int> ApiServer::Bind() {
   if (!ok || port <= 0) {
     return Status::Unavailable("cannot listen on " + options_.host + ":" + std::to_string(options_.port));
   }
+  if (metrics_http_) {
+    metrics_port_ = options_.metrics_port;
+    bool bound = metrics_port_ == 0
+                     ? (metrics_port_ = metrics_http_->bind_to_any_port(options_.metrics_host)) > 0
+                     : metrics_http_->bind_to_port(options_.metrics_host, metrics_port_);
+    if (!bound || metrics_port_ <= 0) {
+      return Status::Unavailable("cannot listen for metrics on " + options_.metrics_host + ":" +
+                                 std::to_string(options_.metrics_port));
+    }
+  }
   return port;
 }
 
-Status ApiServer::Run() {
-  if (!http_->listen_after_bind()) return Status::Unavailable("the server stopped with an error");
+Status ApiServer::ServeMetrics(httplib::Response& res) {
+  ARBOR_ASSIGN_OR_RETURN(std::string text, RenderMetrics(metrics_, context_.catalog));
+  res.set_content(text, "text/plain; version=0.0.4");
   return Status::Ok();
 }
 
-void ApiServer::Stop() { http_->stop(); }
+Status ApiServer::Run() {
+  std::thread metrics;
+  if (metrics_http_) metrics = std::thread([this] { metrics_http_->listen_after_bind(); });
+  bool ok = http_->listen_after_bind();
+  if (metrics_http_) metrics_http_->stop();
+  if (metrics.joinable()) metrics.join();
+  if (!ok) return Status::Unavailable("the server stopped with an error");
+  return Status::Ok();
+}
+
+void ApiServer::Stop() {
+  http_->stop();
+  if (metrics_http_) metrics_http_->stop();
+}
 
 }  // namespace arbor::server

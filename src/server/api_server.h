@@ -21,13 +21,15 @@
 #include "catalog/catalog.h"
 #include "server/access_log.h"
 #include "server/api_context.h"
+#include "server/metrics.h"
 #include "server/route_table.h"
 #include "server/web_ui.h"
 #include "store/store_options.h"
 
 namespace httplib {
 class Server;
-}
+struct Response;
+}  // namespace httplib
 
 namespace arbor::server {
 
@@ -40,6 +42,10 @@ struct ServerOptions {
   ServerLimits limits;
   AccessLogSink access_log;                                       // null: stderr
   std::chrono::milliseconds session_ttl = std::chrono::hours(8);  // web UI sign-ins
+  // A second listener that serves only GET /metrics, without a token (for a Prometheus
+  // scraper on a private network). Port -1: none; /metrics then needs an operator token.
+  std::string metrics_host = "127.0.0.1";
+  int metrics_port = -1;
   StoreOptions store = StoreOptions::FromEnvironment();
 };
 
@@ -51,8 +57,11 @@ class ApiServer {
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
 
-  // Binds the listening socket; returns the port. Unavailable when it cannot.
+  // Binds the listening socket (and the metrics one); returns the port. Unavailable when
+  // it cannot.
   Result<int> Bind();
+  // The metrics listener's port after Bind (-1 without one).
+  int metrics_port() const { return metrics_port_; }
   // Serves until Stop (requests in flight are finished first). Bind first.
   Status Run();
   void Stop();
@@ -66,6 +75,7 @@ class ApiServer {
   ApiServer(catalog::Catalog& catalog, ServerOptions options, std::unique_ptr<httplib::Server> http);
   void Register(const Route& route);
   void InstallHooks();
+  Status ServeMetrics(httplib::Response& res);
 
   ServerOptions options_;
   std::unique_ptr<httplib::Server> http_;
@@ -73,6 +83,9 @@ class ApiServer {
   ApiContext context_;
   RouteTable routes_;
   std::unique_ptr<WebUi> web_;
+  RequestMetrics metrics_;
+  std::unique_ptr<httplib::Server> metrics_http_;  // null without --metrics-listen
+  int metrics_port_ = -1;
 };
 
 // "operator", "tenant:<id>", or "-" before authentication: what the access log records

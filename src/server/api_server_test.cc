@@ -139,6 +139,7 @@ class ApiServerTest : public ::testing::Test {
     options.port = 0;
     options.limits.max_body_bytes = 64 << 10;
     options.limits.max_page_size = 50;
+    options.metrics_port = 0;
     options.access_log = [](std::string_view line) {
       std::lock_guard lock(w->log_mu);
       w->log.emplace_back(line);
@@ -462,12 +463,42 @@ TEST_F(ApiServerTest, OpenApiMatchesTheRoutesBothWays) {
       std::string m = method;
       std::transform(m.begin(), m.end(), m.begin(), ::toupper);
       auto r = Call(m, concrete, Ops(), "{}");
-      EXPECT_NE(r.body.value("error", ""), "no_route") << m << " " << concrete;
+      EXPECT_NE(r.status, 0) << m << " " << concrete;
+      // /metrics answers text; every other route JSON.
+      if (r.body.is_object()) {
+        EXPECT_NE(r.body.value("error", ""), "no_route") << m << " " << concrete;
+      }
       ++operations;
     }
   }
   EXPECT_EQ(operations, w->server->routes().routes().size());
   EXPECT_GE(operations, 20u);
+}
+
+TEST_F(ApiServerTest, MetricsForTheOperatorOrOnTheirOwnListener) {
+  Get("/healthz", "");
+  httplib::Client cli("127.0.0.1", w->port);
+  auto ops = cli.Get("/metrics", {{"Authorization", "Bearer " + Ops()}});
+  ASSERT_TRUE(ops);
+  EXPECT_EQ(ops->status, 200);
+  EXPECT_NE(ops->body.find("arbor_http_requests_total{method=\"GET\",code=\"2xx\"}"), std::string::npos);
+  EXPECT_NE(
+      ops->body.find("arbor_http_request_duration_seconds_bucket{method=\"GET\",code=\"2xx\",le=\"+Inf\"}"),
+      std::string::npos);
+  // The two backups of the fixture; the tests' other jobs never ran.
+  EXPECT_NE(ops->body.find("arbor_jobs{state=\"succeeded\",type=\"backup\"} 2\n"), std::string::npos)
+      << ops->body;
+  EXPECT_NE(ops->body.find("arbor_job_bytes{type=\"backup\"} "), std::string::npos);
+  EXPECT_EQ(Get("/metrics", Acme()).status, 403);
+  EXPECT_EQ(Get("/metrics", "").status, 401);
+  httplib::Client scrape("127.0.0.1", w->server->metrics_port());
+  auto open = scrape.Get("/metrics");
+  ASSERT_TRUE(open);
+  EXPECT_EQ(open->status, 200);
+  EXPECT_NE(open->body.find("arbor_job_queue_depth "), std::string::npos);
+  auto other = scrape.Get("/api/v1/tenants");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 404) << "the metrics listener serves nothing else";
 }
 
 TEST_F(ApiServerTest, AccessLogHasOneLinePerRequestAndNoSecrets) {

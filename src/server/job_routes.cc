@@ -10,16 +10,6 @@
 namespace arbor::server {
 namespace {
 
-// A job id from the URL; anything but a positive number is an unknown id.
-Result<int64_t> JobId(const std::string& text) {
-  int64_t id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
-    return Status::NotFound("job " + text + " not found");
-  }
-  return id;
-}
-
 // The payload as the handler's own parser reads it, so a bad field is refused at
 // submission (400) rather than failing the job later.
 Result<nlohmann::json> ParsedPayload(jobs::JobType type, const nlohmann::json& payload) {
@@ -99,6 +89,15 @@ Result<jobs::JobFilter> FilterFrom(const Call& c, int max) {
 
 }  // namespace
 
+Result<int64_t> JobIdFromPath(const std::string& text) {
+  int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
+    return Status::NotFound("job " + text + " not found");
+  }
+  return id;
+}
+
 void AddJobRoutes(RouteTable& table, ApiContext& ctx) {
   table.Add({"GET", "/api/v1/jobs", Access::kAuthenticated, "Jobs, newest first (?share_id=&state=&limit=)",
              [&ctx](Call& c) {
@@ -107,9 +106,7 @@ void AddJobRoutes(RouteTable& table, ApiContext& ctx) {
                  ARBOR_RETURN_IF_ERROR(ShareById(ctx.catalog, c.principal, filter.share_id).status());
                }
                ARBOR_ASSIGN_OR_RETURN(auto jobs, jobs::JobQueue(ctx.catalog).List(c.principal, filter));
-               nlohmann::json items = nlohmann::json::array();
-               for (const auto& j : jobs) items.push_back(j.ToJson());
-               c.Reply({{"items", items}});
+               c.Reply(ItemsJson(jobs));
                return Status::Ok();
              }});
   table.Add({"POST", "/api/v1/shares/{share_id}/jobs", Access::kAuthenticated,
@@ -125,14 +122,14 @@ void AddJobRoutes(RouteTable& table, ApiContext& ctx) {
              true});
   table.Add({"GET", "/api/v1/jobs/{job_id}", Access::kAuthenticated,
              "A job with the state and progress of its whole tree", [&ctx](Call& c) {
-               ARBOR_ASSIGN_OR_RETURN(int64_t id, JobId(c.Param("job_id")));
+               ARBOR_ASSIGN_OR_RETURN(int64_t id, JobIdFromPath(c.Param("job_id")));
                ARBOR_ASSIGN_OR_RETURN(auto summary, jobs::JobQueue(ctx.catalog).Summarize(c.principal, id));
                c.Reply(summary.ToJson());
                return Status::Ok();
              }});
   table.Add({"POST", "/api/v1/jobs/{job_id}/cancel", Access::kAuthenticated, "Cancel a job and its tree",
              [&ctx](Call& c) {
-               ARBOR_ASSIGN_OR_RETURN(int64_t id, JobId(c.Param("job_id")));
+               ARBOR_ASSIGN_OR_RETURN(int64_t id, JobIdFromPath(c.Param("job_id")));
                ARBOR_ASSIGN_OR_RETURN(auto job, jobs::JobQueue(ctx.catalog).Cancel(c.principal, id));
                c.Reply(job.ToJson());
                return Status::Ok();

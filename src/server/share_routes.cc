@@ -55,9 +55,7 @@ void AddShareRoutes(RouteTable& table, ApiContext& ctx) {
              [&ctx](Call& c) {
                ARBOR_ASSIGN_OR_RETURN(auto shares,
                                       ctx.catalog.shares().List(c.principal, c.Query("tenant_id")));
-               nlohmann::json items = nlohmann::json::array();
-               for (const auto& s : shares) items.push_back(s.ToJson());
-               c.Reply({{"items", items}});
+               c.Reply(ItemsJson(shares));
                return Status::Ok();
              }});
   table.Add({"POST", "/api/v1/shares", Access::kAuthenticated, "Add a share (credential write-only)",

@@ -12,9 +12,7 @@ void AddSnapshotRoutes(RouteTable& table, ApiContext& ctx) {
              "Snapshots of a share, newest first", [&ctx](Call& c) {
                ARBOR_ASSIGN_OR_RETURN(auto share, ShareById(ctx.catalog, c.principal, c.Param("share_id")));
                ARBOR_ASSIGN_OR_RETURN(auto snapshots, ctx.catalog.snapshots().List(c.principal, share.id));
-               nlohmann::json items = nlohmann::json::array();
-               for (const auto& s : snapshots) items.push_back(s.ToJson());
-               c.Reply({{"items", items}});
+               c.Reply(ItemsJson(snapshots));
                return Status::Ok();
              }});
   table.Add(

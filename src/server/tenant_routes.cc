@@ -3,20 +3,11 @@
 #include "server/request_fields.h"
 
 namespace arbor::server {
-namespace {
-
-nlohmann::json Items(const auto& rows) {
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& r : rows) items.push_back(r.ToJson());
-  return {{"items", items}};
-}
-
-}  // namespace
 
 void AddTenantRoutes(RouteTable& table, ApiContext& ctx) {
   table.Add({"GET", "/api/v1/tenants", Access::kAuthenticated, "Tenants the caller sees", [&ctx](Call& c) {
                ARBOR_ASSIGN_OR_RETURN(auto tenants, ctx.catalog.tenants().List(c.principal));
-               c.Reply(Items(tenants));
+               c.Reply(ItemsJson(tenants));
                return Status::Ok();
              }});
   table.Add({"POST", "/api/v1/tenants", Access::kAuthenticated, "Add a tenant (operator)",
@@ -39,7 +30,7 @@ void AddTenantRoutes(RouteTable& table, ApiContext& ctx) {
   table.Add({"GET", "/api/v1/repositories", Access::kAuthenticated, "Repositories the caller sees",
              [&ctx](Call& c) {
                ARBOR_ASSIGN_OR_RETURN(auto repos, ctx.catalog.repositories().List(c.principal));
-               c.Reply(Items(repos));
+               c.Reply(ItemsJson(repos));
                return Status::Ok();
              }});
   table.Add({"POST", "/api/v1/repositories", Access::kAuthenticated,

@@ -9,9 +9,7 @@ void AddTokenRoutes(RouteTable& table, ApiContext& ctx) {
   table.Add({"GET", "/api/v1/tokens", Access::kAuthenticated, "Tokens the caller sees (never their secrets)",
              [&ctx](Call& c) {
                ARBOR_ASSIGN_OR_RETURN(auto tokens, ctx.catalog.tokens().List(c.principal));
-               nlohmann::json items = nlohmann::json::array();
-               for (const auto& t : tokens) items.push_back(t.ToJson());
-               c.Reply({{"items", items}});
+               c.Reply(ItemsJson(tokens));
                return Status::Ok();
              }});
   table.Add({"POST", "/api/v1/tokens", Access::kAuthenticated,

@@ -43,19 +43,6 @@ std::string UrlEncode(std::string_view value) {
   return out;
 }
 
-std::string FormatBytes(uint64_t bytes) {
-  static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-  double v = static_cast<double>(bytes);
-  int unit = 0;
-  while (v >= 1024 && unit < 5) {
-    v /= 1024;
-    ++unit;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), unit == 0 ? "%.0f %s" : "%.1f %s", v, kUnits[unit]);
-  return buf;
-}
-
 std::string FormatUtc(int64_t ms) {
   if (ms == 0) return "-";
   std::time_t t = static_cast<std::time_t>(ms / 1000);

@@ -29,8 +29,6 @@ Result<std::string> RenderPage(const PageFrame& frame, const std::string& conten
 
 // Percent-encoding of a query value (everything but RFC 3986's unreserved characters).
 std::string UrlEncode(std::string_view value);
-// "1.5 MiB", "999 B".
-std::string FormatBytes(uint64_t bytes);
 // "2026-12-06 10:41:29 UTC" ("-" for 0).
 std::string FormatUtc(int64_t ms);
 // "5s ago", "3m ago", "2h ago", "4d ago" ("-" for 0).

@@ -35,8 +35,6 @@ TEST(WebRenderTest, PageLayoutLoadsOnlyOwnAssets) {
 
 TEST(WebRenderTest, Formatters) {
   EXPECT_EQ(UrlEncode("/a b/<c>&d"), "/a%20b/%3Cc%3E%26d");
-  EXPECT_EQ(FormatBytes(999), "999 B");
-  EXPECT_EQ(FormatBytes(1536), "1.5 KiB");
   EXPECT_EQ(FormatAge(0, 5), "-");
   EXPECT_EQ(FormatAge(1000, 1000 + 90 * 1000), "1m ago");
   EXPECT_EQ(FormatUtc(1000), "1970-01-01 00:00:01 UTC");

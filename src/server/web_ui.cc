@@ -2,10 +2,9 @@
 
 #include <httplib.h>
 
-#include <charconv>
-
 #include "catalog/ids.h"
 #include "jobs/job_queue.h"
+#include "pipeline/progress.h"
 #include "server/api_routes.h"
 #include "server/api_server.h"
 #include "server/file_stream.h"
@@ -87,7 +86,7 @@ mustache::data JobRow(const jobs::Job& j, int64_t now_ms) {
   d.set("state", std::string(jobs::JobStateName(j.state)));
   d.set("created", FormatAge(j.created_ms, now_ms));
   d.set("files", std::to_string(j.progress_files));
-  d.set("bytes", FormatBytes(static_cast<uint64_t>(j.progress_bytes)));
+  d.set("bytes", HumanBytes(static_cast<uint64_t>(j.progress_bytes)));
   d.set("error", j.error);
   return d;
 }
@@ -99,6 +98,27 @@ Result<std::string> JobsTable(const std::vector<jobs::Job>& list) {
   mustache::data d;
   d.set("jobs", rows);
   return RenderTemplate("jobs_table", d);
+}
+
+// The page for an error a handler returned: its HTTP status and its message, escaped.
+void SendErrorPage(httplib::Response& res, const Status& st, const std::string& who,
+                   const std::string& csrf) {
+  mustache::data d;
+  d.set("message", st.message());
+  auto content = mustache::mustache("<h1>Not available</h1><p class=\"error\">{{message}}</p>").render(d);
+  SendHtml(res, RenderPage({"Error", who, csrf}, content),
+           st.Is(StatusCode::kNotFound)          ? 404
+           : st.Is(StatusCode::kInvalidArgument) ? 400
+                                                 : 500);
+}
+
+// A rendered page, or the error page for the Status the handler returned (user errors
+// keep their status; a template defect is a 500).
+void Answer(httplib::Response& res, const Result<std::string>& html, const std::string& who,
+            const std::string& csrf) {
+  if (!html.ok() && !html.status().Is(StatusCode::kInternal))
+    return SendErrorPage(res, html.status(), who, csrf);
+  SendHtml(res, html);
 }
 
 }  // namespace
@@ -266,20 +286,7 @@ void WebUi::Dashboard(const httplib::Request& req, httplib::Response& res) {
     ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("dashboard", d));
     return RenderPage({"Dashboard", v->who, v->session.csrf}, content);
   };
-  auto html = render();
-  SendHtml(res, html);
-}
-
-// The page for an error a handler returned: its HTTP status and its message, escaped.
-static void SendErrorPage(httplib::Response& res, const Status& st, const std::string& who,
-                          const std::string& csrf) {
-  mustache::data d;
-  d.set("message", st.message());
-  auto content = mustache::mustache("<h1>Not available</h1><p class=\"error\">{{message}}</p>").render(d);
-  SendHtml(res, RenderPage({"Error", who, csrf}, content),
-           st.Is(StatusCode::kNotFound)          ? 404
-           : st.Is(StatusCode::kInvalidArgument) ? 400
-                                                 : 500);
+  Answer(res, render(), v->who, v->session.csrf);
 }
 
 void WebUi::SharePage(const httplib::Request& req, httplib::Response& res) {
@@ -301,7 +308,7 @@ void WebUi::SharePage(const httplib::Request& req, httplib::Response& res) {
       r.set("age", FormatAge(s.time_ms, now));
       r.set("files", s.stats.contains("files") ? s.stats["files"].dump() : std::string("-"));
       r.set("size", s.stats.contains("bytes") && s.stats["bytes"].is_number_unsigned()
-                        ? FormatBytes(s.stats["bytes"].get<uint64_t>())
+                        ? HumanBytes(s.stats["bytes"].get<uint64_t>())
                         : std::string("-"));
       r.set("short_id", s.id.substr(0, 12));
       r.set("href", "/ui/snapshots/" + s.id);
@@ -322,10 +329,7 @@ void WebUi::SharePage(const httplib::Request& req, httplib::Response& res) {
     ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("share", d));
     return RenderPage({share.name, v->who, v->session.csrf}, content);
   };
-  auto html = render();
-  if (!html.ok() && !html.status().Is(StatusCode::kInternal))
-    return SendErrorPage(res, html.status(), v->who, v->session.csrf);
-  SendHtml(res, html);
+  Answer(res, render(), v->who, v->session.csrf);
 }
 
 void WebUi::StartBackup(const httplib::Request& req, httplib::Response& res) {
@@ -370,7 +374,7 @@ void WebUi::Browse(const httplib::Request& req, httplib::Response& res) {
       e.set("name", n.name);
       e.set("is_dir", n.IsDir());
       e.set("kind", std::string(NodeKindName(n.kind)));
-      e.set("size", n.IsDir() ? std::string("") : FormatBytes(n.size));
+      e.set("size", n.IsDir() ? std::string("") : HumanBytes(n.size));
       e.set("mtime", FormatUtc(n.mtime_ns / 1000000));
       e.set("href", n.IsDir() ? base + "?path=" + UrlEncode(path) : base + "/file?path=" + UrlEncode(path));
       if (n.IsFile()) e.set("download_href", base + "/download?path=" + UrlEncode(path));
@@ -391,10 +395,7 @@ void WebUi::Browse(const httplib::Request& req, httplib::Response& res) {
     ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("browse", d));
     return RenderPage({page.path, v->who, v->session.csrf}, content);
   };
-  auto html = render();
-  if (!html.ok() && !html.status().Is(StatusCode::kInternal))
-    return SendErrorPage(res, html.status(), v->who, v->session.csrf);
-  SendHtml(res, html);
+  Answer(res, render(), v->who, v->session.csrf);
 }
 
 void WebUi::FilePage(const httplib::Request& req, httplib::Response& res) {
@@ -421,10 +422,7 @@ void WebUi::FilePage(const httplib::Request& req, httplib::Response& res) {
     ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("file", d));
     return RenderPage({node.name, v->who, v->session.csrf}, content);
   };
-  auto html = render();
-  if (!html.ok() && !html.status().Is(StatusCode::kInternal))
-    return SendErrorPage(res, html.status(), v->who, v->session.csrf);
-  SendHtml(res, html);
+  Answer(res, render(), v->who, v->session.csrf);
 }
 
 void WebUi::Download(const httplib::Request& req, httplib::Response& res) {
@@ -452,7 +450,7 @@ void WebUi::JobsPage(const httplib::Request& req, httplib::Response& res) {
     ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("jobs", d));
     return RenderPage({"Jobs", v->who, v->session.csrf}, content);
   };
-  SendHtml(res, render());
+  Answer(res, render(), v->who, v->session.csrf);
 }
 
 void WebUi::JobPage(const httplib::Request& req, httplib::Response& res, bool fragment) {
@@ -460,9 +458,7 @@ void WebUi::JobPage(const httplib::Request& req, httplib::Response& res, bool fr
   if (!v) return;
   const std::string id_text = Match(req, 1);
   auto render = [&]() -> Result<std::string> {
-    int64_t id = 0;
-    auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
-    if (ec != std::errc() || end != id_text.data() + id_text.size()) return Status::NotFound("job not found");
+    ARBOR_ASSIGN_OR_RETURN(int64_t id, JobIdFromPath(id_text));
     ARBOR_ASSIGN_OR_RETURN(auto summary, jobs::JobQueue(ctx_.catalog).Summarize(v->principal, id));
     const jobs::Job& j = summary.job;
     mustache::data p;
@@ -470,7 +466,7 @@ void WebUi::JobPage(const httplib::Request& req, httplib::Response& res, bool fr
     p.set("poll_href", "/ui/jobs/" + id_text + "/progress");
     p.set("state", std::string(jobs::JobStateName(summary.done() ? summary.outcome() : j.state)));
     p.set("files", std::to_string(summary.progress.files));
-    p.set("bytes", FormatBytes(static_cast<uint64_t>(summary.progress.bytes)));
+    p.set("bytes", HumanBytes(static_cast<uint64_t>(summary.progress.bytes)));
     p.set("succeeded", std::to_string(summary.succeeded));
     p.set("total", std::to_string(summary.total));
     p.set("error", j.error);
@@ -489,19 +485,16 @@ void WebUi::JobPage(const httplib::Request& req, httplib::Response& res, bool fr
     ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("job", d));
     return RenderPage({"Job " + id_text, v->who, v->session.csrf}, content);
   };
-  auto html = render();
-  if (!html.ok() && !html.status().Is(StatusCode::kInternal))
-    return SendErrorPage(res, html.status(), v->who, v->session.csrf);
-  SendHtml(res, html);
+  Answer(res, render(), v->who, v->session.csrf);
 }
 
 void WebUi::CancelJob(const httplib::Request& req, httplib::Response& res) {
   auto v = SignedIn(req, res);
   if (!v || !CheckCsrf(*v, req, res)) return;
   const std::string id_text = Match(req, 1);
-  int64_t id = 0;
-  std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
-  auto job = jobs::JobQueue(ctx_.catalog).Cancel(v->principal, id);
+  auto id = JobIdFromPath(id_text);
+  auto job =
+      id.ok() ? jobs::JobQueue(ctx_.catalog).Cancel(v->principal, *id) : Result<jobs::Job>(id.status());
   if (!job.ok()) return SendErrorPage(res, job.status(), v->who, v->session.csrf);
   Redirect(res, "/ui/jobs/" + id_text);
 }
