@@ -19,8 +19,8 @@ PACKAGES=(
 # python3, procps: the scenario scripts pick free ports and read JSON with python3, and use ps.
 # chromium: the web UI's end-to-end test (tests/web) drives it headless with playwright-core.
 # libsecret-1-0: AzCopy (tests/js, the second official Azure Files client) links against it.
-# Peers for the side-by-side benchmarks (bench/ only, not needed by the tests).
-BENCH_PACKAGES=(restic borgbackup bup hyperfine)
+# Peers for the side-by-side benchmarks, and wrk for bench/serve (bench/ only, not needed by the tests).
+BENCH_PACKAGES=(restic borgbackup bup hyperfine wrk)
 
 want=("${PACKAGES[@]}")
 # Node.js may come from another source (nodesource ships npm inside nodejs, and its

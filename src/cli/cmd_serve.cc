@@ -20,6 +20,7 @@ struct ServeArgs {
   std::string tls_key;
   size_t max_body = 1 << 20;
   int max_page_size = 1000;
+  int threads = 64;
   std::string metrics_listen;
 };
 
@@ -34,6 +35,7 @@ Status Serve(const GlobalOptions& g, const ServeArgs& a) {
   options.tls_key = a.tls_key;
   options.limits.max_body_bytes = a.max_body;
   options.limits.max_page_size = a.max_page_size;
+  options.threads = a.threads;
   options.store = g.store;
   if (!a.metrics_listen.empty()) {
     ARBOR_ASSIGN_OR_RETURN(server::ListenAddress m, server::ParseListenAddress(a.metrics_listen));
@@ -77,6 +79,10 @@ void RegisterServe(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->add_option("--max-body", a->max_body, "Largest request body in bytes (accepts KiB/MiB)")
       ->capture_default_str()
       ->transform(CLI::AsSizeValue(false));
+  cmd->add_option("--connections", a->threads,
+                  "Connections served at once (one thread each while kept alive)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--max-page-size", a->max_page_size, "Largest page_size a listing accepts")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

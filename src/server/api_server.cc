@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -134,6 +135,8 @@ void ApiServer::Register(const Route& route) {
 
 void ApiServer::InstallHooks() {
   http_->set_payload_max_length(options_.limits.max_body_bytes);
+  const size_t threads = static_cast<size_t>(std::max(1, options_.threads));
+  http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http_->set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
     t_request_start = std::chrono::steady_clock::now();
     t_request_principal = "-";

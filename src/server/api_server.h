@@ -40,6 +40,9 @@ struct ServerOptions {
   std::string tls_cert;
   std::string tls_key;
   ServerLimits limits;
+  // Connections served at once. The HTTP library gives each connection a thread for as
+  // long as it is kept alive, so this bounds concurrent clients, not only requests.
+  int threads = 64;
   AccessLogSink access_log;                                       // null: stderr
   std::chrono::milliseconds session_ttl = std::chrono::hours(8);  // web UI sign-ins
   // A second listener that serves only GET /metrics, without a token (for a Prometheus
