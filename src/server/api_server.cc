@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <thread>
+#include <utility>
 
 #include "server/api_routes.h"
 #include "server/http_error.h"
@@ -120,7 +121,7 @@ void ApiServer::Register(const Route& route) {
     Status st = route.handler(call);
     if (!st.ok()) WriteStatus(res, st);
   };
-  const std::string pattern = PathRegex(route.path);
+  std::string pattern = PathRegex(route.path);
   if (route.method == "GET")
     http_->Get(pattern, handler);
   else if (route.method == "POST")
@@ -135,7 +136,7 @@ void ApiServer::Register(const Route& route) {
 
 void ApiServer::InstallHooks() {
   http_->set_payload_max_length(options_.limits.max_body_bytes);
-  const size_t threads = static_cast<size_t>(std::max(1, options_.threads));
+  size_t threads = static_cast<size_t>(std::max(1, options_.threads));
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http_->set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
     t_request_start = std::chrono::steady_clock::now();
@@ -156,7 +157,7 @@ void ApiServer::InstallHooks() {
   http_->set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
     std::string what = "unexpected error";
     try {
-      std::rethrow_exception(ep);
+      std::rethrow_exception(std::move(ep));
     } catch (const std::exception& e) {
       what = e.what();
     } catch (...) {

@@ -38,7 +38,7 @@ std::string RequestMetrics::Render() const {
       "# TYPE arbor_http_request_duration_seconds histogram\n";
   std::lock_guard lock(mu_);
   for (const auto& [key, s] : series_) {
-    const std::string labels = "method=\"" + key.first + "\",code=\"" + key.second + "\"";
+    std::string labels = "method=\"" + key.first + "\",code=\"" + key.second + "\"";
     out += "arbor_http_requests_total{" + labels + "} " + std::to_string(s.count) + "\n";
     uint64_t cumulative = 0;
     for (size_t i = 0; i < kBuckets.size(); ++i) {

@@ -36,7 +36,7 @@ Result<std::optional<int64_t>> OptionalInt(const nlohmann::json& body, const std
 Result<std::optional<catalog::CredentialInput>> OptionalCredential(const nlohmann::json& body) {
   auto it = body.find("credential");
   if (it == body.end() || it->is_null()) return std::optional<catalog::CredentialInput>();
-  const Status bad =
+  Status bad =
       Status::InvalidArgument("field 'credential' must be {\"secret\": \"...\"} or {\"env\": \"NAME\"}");
   if (!it->is_object() || it->size() != 1) return bad;
   ARBOR_ASSIGN_OR_RETURN(auto secret, OptionalString(*it, "secret"));

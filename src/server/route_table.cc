@@ -11,7 +11,7 @@ const std::string& Call::Param(const std::string& name) const {
 }
 
 std::string Call::Query(const std::string& name) const {
-  return req.has_param(name.c_str()) ? req.get_param_value(name.c_str()) : std::string();
+  return req.has_param(name) ? req.get_param_value(name) : std::string();
 }
 
 Result<nlohmann::json> Call::JsonBody() const {

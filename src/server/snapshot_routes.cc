@@ -27,7 +27,7 @@ void AddSnapshotRoutes(RouteTable& table, ApiContext& ctx) {
                ARBOR_ASSIGN_OR_RETURN(int page_size,
                                       ParsePageSize(c.Query("page_size"), ctx.limits.default_page_size,
                                                     ctx.limits.max_page_size));
-               const std::string token = c.Query("page_token");
+               std::string token = c.Query("page_token");
                if (!token.empty()) {
                  ARBOR_RETURN_IF_ERROR(DecodePageToken(token).status());
                }

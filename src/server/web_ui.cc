@@ -231,8 +231,8 @@ void WebUi::Dashboard(const httplib::Request& req, httplib::Response& res) {
   auto v = SignedIn(req, res);
   if (!v) return;
   auto render = [&]() -> Result<std::string> {
-    const bool failing_only = Param(req, "failing") == "1";
-    const int64_t now = catalog::NowMs();
+    bool failing_only = Param(req, "failing") == "1";
+    int64_t now = catalog::NowMs();
     ARBOR_ASSIGN_OR_RETURN(auto tenants, ctx_.catalog.tenants().List(v->principal));
     ARBOR_ASSIGN_OR_RETURN(auto shares, ctx_.catalog.shares().List(v->principal));
     jobs::JobQueue queue(ctx_.catalog);
@@ -252,7 +252,7 @@ void WebUi::Dashboard(const httplib::Request& req, httplib::Response& res) {
         failed.state = jobs::JobState::kFailed;
         failed.limit = 100;
         ARBOR_ASSIGN_OR_RETURN(auto failures, queue.List(v->principal, failed));
-        const bool failing = !recent.empty() && recent.front().state == jobs::JobState::kFailed;
+        bool failing = !recent.empty() && recent.front().state == jobs::JobState::kFailed;
         if (failing_only && !failing) continue;
         mustache::data row;
         row.set("share_name", s.name);
@@ -293,7 +293,7 @@ void WebUi::SharePage(const httplib::Request& req, httplib::Response& res) {
   auto v = SignedIn(req, res);
   if (!v) return;
   auto render = [&]() -> Result<std::string> {
-    const int64_t now = catalog::NowMs();
+    int64_t now = catalog::NowMs();
     ARBOR_ASSIGN_OR_RETURN(auto share, ShareById(ctx_.catalog, v->principal, Match(req, 1)));
     ARBOR_ASSIGN_OR_RETURN(auto tenant, ctx_.catalog.tenants().Find(v->principal, share.tenant_id));
     ARBOR_ASSIGN_OR_RETURN(auto snaps, ctx_.catalog.snapshots().List(v->principal, share.id));
@@ -348,14 +348,14 @@ void WebUi::StartBackup(const httplib::Request& req, httplib::Response& res) {
 void WebUi::Browse(const httplib::Request& req, httplib::Response& res) {
   auto v = SignedIn(req, res);
   if (!v) return;
-  const std::string id = Match(req, 1);
+  std::string id = Match(req, 1);
   auto render = [&]() -> Result<std::string> {
     ARBOR_ASSIGN_OR_RETURN(auto record, ctx_.catalog.snapshots().Get(v->principal, id));
     ARBOR_ASSIGN_OR_RETURN(auto share, ShareById(ctx_.catalog, v->principal, record.share_id));
     SnapshotReader reader(ctx_, v->principal, id);
     ARBOR_ASSIGN_OR_RETURN(TreePage page,
                            reader.List(Param(req, "path"), Param(req, "page_token"), kBrowsePageSize));
-    const std::string base = "/ui/snapshots/" + id;
+    std::string base = "/ui/snapshots/" + id;
     mustache::data crumbs(mustache::data::type::list);
     std::string so_far;
     for (size_t pos = 1; pos < page.path.size();) {
@@ -401,7 +401,7 @@ void WebUi::Browse(const httplib::Request& req, httplib::Response& res) {
 void WebUi::FilePage(const httplib::Request& req, httplib::Response& res) {
   auto v = SignedIn(req, res);
   if (!v) return;
-  const std::string id = Match(req, 1);
+  std::string id = Match(req, 1);
   auto render = [&]() -> Result<std::string> {
     ARBOR_ASSIGN_OR_RETURN(std::string path, NormalizeSnapshotPath(Param(req, "path")));
     ARBOR_ASSIGN_OR_RETURN(Node node, SnapshotReader(ctx_, v->principal, id).Stat(path));
@@ -456,7 +456,7 @@ void WebUi::JobsPage(const httplib::Request& req, httplib::Response& res) {
 void WebUi::JobPage(const httplib::Request& req, httplib::Response& res, bool fragment) {
   auto v = SignedIn(req, res);
   if (!v) return;
-  const std::string id_text = Match(req, 1);
+  std::string id_text = Match(req, 1);
   auto render = [&]() -> Result<std::string> {
     ARBOR_ASSIGN_OR_RETURN(int64_t id, JobIdFromPath(id_text));
     ARBOR_ASSIGN_OR_RETURN(auto summary, jobs::JobQueue(ctx_.catalog).Summarize(v->principal, id));
@@ -491,7 +491,7 @@ void WebUi::JobPage(const httplib::Request& req, httplib::Response& res, bool fr
 void WebUi::CancelJob(const httplib::Request& req, httplib::Response& res) {
   auto v = SignedIn(req, res);
   if (!v || !CheckCsrf(*v, req, res)) return;
-  const std::string id_text = Match(req, 1);
+  std::string id_text = Match(req, 1);
   auto id = JobIdFromPath(id_text);
   auto job =
       id.ok() ? jobs::JobQueue(ctx_.catalog).Cancel(v->principal, *id) : Result<jobs::Job>(id.status());
