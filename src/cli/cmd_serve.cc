@@ -49,6 +49,7 @@ Status Serve(const GlobalOptions& g, const ServeArgs& a) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGUSR1);  // only this process's own wake-up, below
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ARBOR_ASSIGN_OR_RETURN(int port, srv->Bind());
   std::cerr << "arbor serve: listening on " << (a.tls_cert.empty() ? "http://" : "https://") << addr.host
@@ -59,8 +60,8 @@ Status Serve(const GlobalOptions& g, const ServeArgs& a) {
     srv->Stop();
   });
   Status st = srv->Run();
-  // Wakes the watcher when the server stopped on its own.
-  pthread_kill(watcher.native_handle(), SIGTERM);
+  // Wakes the watcher when the server stopped on its own (its Stop is then a no-op).
+  pthread_kill(watcher.native_handle(), SIGUSR1);
   watcher.join();
   std::cerr << "arbor serve: stopped" << std::endl;
   return st;
