@@ -12,15 +12,16 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql redis-tools openssh-server openssh-client
   attr acl rclone tar time python3 procps
-  libsecret-1-0 systemd
+  libsecret-1-0 systemd chromium
 )
 # clang-format, clang-tidy: scripts/check-style.sh (run by .ci/run).
 # openssh-server/-client: the SFTP store tests run a throwaway sshd and the `sftp` client.
 # python3, procps: the scenario scripts pick free ports and read JSON with python3, and use ps.
 # systemd: tests/deploy checks deploy/systemd's units with systemd-analyze verify.
+# chromium: the web UI's end-to-end test (tests/web) drives it headless with playwright-core.
 # libsecret-1-0: AzCopy (tests/js, the second official Azure Files client) links against it.
-# Peers for the side-by-side benchmarks (bench/ only, not needed by the tests).
-BENCH_PACKAGES=(restic borgbackup bup hyperfine)
+# Peers for the side-by-side benchmarks, and wrk for bench/serve (bench/ only, not needed by the tests).
+BENCH_PACKAGES=(restic borgbackup bup hyperfine wrk)
 
 want=("${PACKAGES[@]}")
 # Node.js may come from another source (nodesource ships npm inside nodejs, and its

@@ -123,4 +123,42 @@ Result<crypto::SecretBytes> ShareStore::ResolveCredential(const Principal& p, co
   return secret;
 }
 
+Result<Share> ShareStore::Update(const Principal& p, const std::string& share_id, const ShareUpdate& update) {
+  ARBOR_ASSIGN_OR_RETURN(Share current, Find(p, share_id));
+  if (current.id != share_id) return Status::NotFound("share " + share_id + " not found");
+  if (update.name) ARBOR_RETURN_IF_ERROR(ValidateName("share", *update.name));
+  if (update.location) ARBOR_RETURN_IF_ERROR(ValidateLocation(current.kind, *update.location));
+  sql::SqlQuery q("UPDATE shares SET name = ?, location = ?, repository_id = ?",
+                  update.name.value_or(current.name), update.location.value_or(current.location),
+                  sql::TextOrNull(update.repository_id.value_or(current.repository_id)));
+  if (update.credential) {
+    ARBOR_ASSIGN_OR_RETURN(
+        std::string credential,
+        EncodeCredential(*update.credential, key_, ShareCredentialAad(current.tenant_id, current.id)));
+    q.Add(", credential = ?", sql::TextOrNull(credential));
+  }
+  ScopeTo(q.Add(" WHERE id = ?", current.id), p);
+  auto updated = q.Run(db_);
+  if (updated.status().Is(StatusCode::kAlreadyExists)) {
+    return Status::AlreadyExists("share " + update.name.value_or("") + " exists in this tenant");
+  }
+  if (updated.status().Is(StatusCode::kInvalidArgument)) {
+    return Status::NotFound("repository " + update.repository_id.value_or("") + " not found");
+  }
+  if (!updated.ok()) return updated.status();
+  return Find(p, current.id);
+}
+
+Status ShareStore::Remove(const Principal& p, const std::string& share_id) {
+  ARBOR_ASSIGN_OR_RETURN(Share current, Find(p, share_id));
+  if (current.id != share_id) return Status::NotFound("share " + share_id + " not found");
+  sql::SqlQuery q("DELETE FROM shares WHERE id = ?", current.id);
+  auto removed = ScopeTo(q, p).Run(db_);
+  if (removed.status().Is(StatusCode::kInvalidArgument)) {
+    // The foreign keys of snapshots, jobs and schedules that still name the share.
+    return Status::Busy("share " + current.name + " still has snapshots, jobs or schedules");
+  }
+  return removed.status();
+}
+
 }  // namespace arbor::catalog

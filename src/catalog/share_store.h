@@ -8,6 +8,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,14 @@ struct Share {
   nlohmann::json ToJson() const;
 };
 
+// What an edit changes: each field that is set replaces the stored one (the API's PATCH).
+struct ShareUpdate {
+  std::optional<std::string> name;
+  std::optional<std::string> location;
+  std::optional<CredentialInput> credential;
+  std::optional<std::string> repository_id;
+};
+
 class ShareStore {
  public:
   // `db` must outlive the store; `key` (may be null: then only env: credentials work)
@@ -65,6 +74,13 @@ class ShareStore {
   Result<Share> Find(const Principal& p, const std::string& id_or_name);
   // The share's secret, for the worker that backs it up.
   Result<crypto::SecretBytes> ResolveCredential(const Principal& p, const std::string& share_id);
+  // Changes the set fields of `update`, validated as Add validates them. NotFound when the
+  // share is not visible; AlreadyExists for a name taken in the tenant.
+  Result<Share> Update(const Principal& p, const std::string& share_id, const ShareUpdate& update);
+  // Removes a share that nothing refers to any more. Busy while snapshots, jobs or
+  // schedules of the share remain (forget or purge them first): removing the row must not
+  // orphan a repository namespace that still holds data.
+  Status Remove(const Principal& p, const std::string& share_id);
 
  private:
   sql::SqlDatabase& db_;

@@ -36,6 +36,7 @@ void RegisterJob(CLI::App& app, GlobalOptions& g, int* exit_code);
 void RegisterJobSubmit(CLI::App& job, GlobalOptions& g, int* exit_code);
 void RegisterSchedule(CLI::App& app, GlobalOptions& g, int* exit_code);
 void RegisterWorker(CLI::App& app, GlobalOptions& g, int* exit_code);
+void RegisterServe(CLI::App& app, GlobalOptions& g, int* exit_code);
 // Shell completion generated from the registered commands: register it last.
 void RegisterCompletion(CLI::App& app, GlobalOptions& g, int* exit_code);
 

@@ -102,6 +102,7 @@ int main(int argc, char** argv) {
   RegisterJob(app, g, &exit_code);
   RegisterSchedule(app, g, &exit_code);
   RegisterWorker(app, g, &exit_code);
+  RegisterServe(app, g, &exit_code);
   RegisterHelp(app, &exit_code);
   RegisterCompletion(app, g, &exit_code);
   ConfigureHelp(app);  // after every command exists: it sets their footers

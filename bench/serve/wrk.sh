@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# `arbor serve` under wrk (Debian): requests/s and latency percentiles at 64 connections
+# for a 1,000-entry tree page, the share listing and /healthz, on a catalog made here
+# (--tenants tenants with --shares shares each; one share backed up with a folder of
+# --entries files). Prints wrk's reports; docs/benchmarks.md ("arbor serve") records a run.
+#
+#   ARBOR=build/src/cli/arbor bench/serve/wrk.sh [--tenants 100] [--shares 10] [--entries 1000]
+set -euo pipefail
+ARBOR="${ARBOR:-$(dirname "$0")/../../build/src/cli/arbor}"
+tenants=100 shares=10 entries=1000 seconds=10 connections=64
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --tenants) tenants=$2; shift 2 ;;
+    --shares) shares=$2; shift 2 ;;
+    --entries) entries=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+command -v wrk >/dev/null || { echo "wrk is needed: ARBOR_BENCH_DEPS=1 scripts/install-deps.sh" >&2; exit 1; }
+work=$(mktemp -d)
+pid=""
+trap '[[ -n "$pid" ]] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+export ARBOR_CATALOG="$work/catalog.db" XDG_STATE_HOME="$work/state"
+
+mkdir -p "$work/src/big"
+for ((i = 0; i < entries; i++)); do echo "$i" > "$work/src/big/f$i"; done
+for ((t = 0; t < tenants; t++)); do
+  "$ARBOR" -q tenant add "t$t" >/dev/null
+  for ((s = 0; s < shares; s++)); do
+    "$ARBOR" -q share add "s$s" --tenant "t$t" --path "$work/src" -r "$work/repo" >/dev/null
+  done
+done
+"$ARBOR" -q job submit backup --share s0 --tenant t0 --run >/dev/null
+token=$("$ARBOR" token create --operator --name bench | grep -o 'arbor_[0-9a-f]\{64\}')
+snapshot=$("$ARBOR" --json share snapshots s0 --tenant t0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$ARBOR" serve --listen "127.0.0.1:$port" 2>/dev/null &
+pid=$!
+for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+base="http://127.0.0.1:$port"
+tree="$base/api/v1/snapshots/$snapshot/tree?path=$work/src/big&page_size=1000"
+[[ $(curl -fsS -H "Authorization: Bearer $token" "$tree" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["entries"]))') == "$entries" ]]
+
+for url in "$tree" "$base/api/v1/shares" "$base/healthz"; do
+  echo "== ${url#"$base"} (${tenants} tenants x ${shares} shares)"
+  wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "$url" |
+    grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors"
+done

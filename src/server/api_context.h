@@ -1,0 +1,23 @@
+// What the API's route handlers share: the catalog, the open repositories and the limits.
+// Built once by ApiServer; the route files (api_routes.h) capture it by reference.
+#pragma once
+
+#include "catalog/catalog.h"
+#include "server/repository_cache.h"
+
+namespace arbor::server {
+
+struct ServerLimits {
+  size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
+  int default_page_size = 100;
+  int max_page_size = 1000;  // larger page_size values get 400
+  int max_job_list = 500;    // the most jobs one listing returns
+};
+
+struct ApiContext {
+  catalog::Catalog& catalog;
+  RepositoryCache& repos;
+  ServerLimits limits;
+};
+
+}  // namespace arbor::server

@@ -1,0 +1,541 @@
+// The REST API end to end: a real SQLite catalog, two tenants, real repositories made by
+// real backup jobs (the engine's handlers on the in-process worker), the server on a free
+// loopback port and httplib::Client as the caller.
+#include "server/api_server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <regex>
+#include <thread>
+
+#include "base/file_util.h"
+#include "hash/sha256.h"
+#include "job_handlers/engine_handlers.h"
+#include "jobs/job_queue.h"
+#include "jobs/worker.h"
+#include "support/temp_dir.h"
+#include "support/test_catalogs.h"
+
+namespace arbor::server {
+namespace {
+
+using catalog::Principal;
+using nlohmann::json;
+
+// A name cannot hold '/', so the script tag is a path: folder "<script>alert(1)<", file "script>".
+constexpr const char* kXssScriptDir = "<script>alert(1)<";
+constexpr const char* kXssImg = "\"><img src=x onerror=alert(1)>";
+
+void WriteFile(const std::string& path, const std::string& data) {
+  std::ofstream(path, std::ios::binary) << data;
+}
+
+std::string RandomBytes(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::string s(n, '\0');
+  for (auto& c : s) c = static_cast<char>(rng());
+  return s;
+}
+
+// Everything the tests read, made once: backups take a few seconds.
+struct World {
+  std::string dir;
+  std::unique_ptr<catalog::Catalog> catalog;
+  catalog::Tenant acme, globex;
+  catalog::Share acme_share, globex_share;
+  std::string acme_snapshot, globex_snapshot;
+  std::string operator_token, acme_token, globex_token, revoked_token;
+  std::string big_file;  // the content of /big.bin in acme's snapshot
+  std::unique_ptr<ApiServer> server;
+  std::thread thread;
+  int port = 0;
+  std::mutex log_mu;
+  std::vector<std::string> log;
+};
+World* w = nullptr;
+
+catalog::Share AddShare(const catalog::Tenant& t, const std::string& src) {
+  auto repo =
+      w->catalog->repositories().Add(Principal::Operator(), {t.id, "repo", "file://" + w->dir + "/repo", {}});
+  EXPECT_TRUE(repo.ok()) << repo.status().ToString();
+  catalog::ShareSpec spec{t.id, "data", catalog::ShareKind::kPosix, src, {}, repo.ok() ? repo->id : ""};
+  auto share = w->catalog->shares().Add(Principal::Operator(), spec);
+  EXPECT_TRUE(share.ok()) << share.status().ToString();
+  return share.ok() ? *share : catalog::Share{};
+}
+
+// Runs a backup job of `share` on an in-process worker; returns the snapshot's id.
+std::string BackUp(const catalog::Share& share) {
+  jobs::HandlerRegistry handlers;
+  job_handlers::HandlerOptions options;
+  options.threads = 1;
+  job_handlers::RegisterEngineHandlers(handlers, options);
+  jobs::WorkerOptions wo;
+  wo.worker_id = "api-test";
+  wo.idle_poll = std::chrono::milliseconds(20);
+  wo.schedules_every = std::chrono::milliseconds(0);
+  jobs::Worker worker(*w->catalog, handlers, wo);
+  jobs::JobSpec spec;
+  spec.type = jobs::JobType::kBackup;
+  spec.share_id = share.id;
+  auto job = jobs::JobQueue(*w->catalog).Enqueue(Principal::Operator(), spec);
+  EXPECT_TRUE(job.ok());
+  for (int i = 0; i < 100; ++i) {
+    auto ran = worker.RunOnce();
+    EXPECT_TRUE(ran.ok()) << ran.status().ToString();
+    auto now = jobs::JobQueue(*w->catalog).Get(Principal::Operator(), job->id);
+    if (now.ok() && jobs::IsTerminal(now->state)) break;
+  }
+  auto snaps = w->catalog->snapshots().List(Principal::Operator(), share.id);
+  EXPECT_TRUE(snaps.ok() && snaps->size() == 1);
+  return snaps.ok() && !snaps->empty() ? snaps->front().id : "";
+}
+
+std::string Token(const std::string& tenant_id, catalog::TokenRole role, const std::string& name) {
+  auto t = w->catalog->tokens().Create(Principal::Operator(), tenant_id, role, name);
+  EXPECT_TRUE(t.ok()) << t.status().ToString();
+  return t.ok() ? t->secret : "";
+}
+
+class ApiServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    w = new World;
+    w->dir = arbor::testing::MakeTempDir("arbor-api-test");
+    w->catalog = catalog::testing::OpenFreshCatalog(catalog::testing::Engine::kSqlite);
+    ASSERT_TRUE(w->catalog);
+    w->acme = *w->catalog->tenants().Add(Principal::Operator(), "acme");
+    w->globex = *w->catalog->tenants().Add(Principal::Operator(), "globex");
+    std::string a = w->dir + "/acme", g = w->dir + "/globex";
+    ASSERT_TRUE(MakeDirs(a + "/d1/d2/d3").ok());
+    ASSERT_TRUE(MakeDirs(g).ok());
+    WriteFile(a + "/d1/d2/d3/deep.txt", "three levels down\n");
+    ASSERT_TRUE(MakeDirs(a + "/" + kXssScriptDir).ok());
+    WriteFile(a + "/" + kXssScriptDir + "/script>", "xss 1");
+    WriteFile(a + "/" + kXssImg, "xss 2");
+    w->big_file = RandomBytes(6 << 20, 7);  // over the 4 MiB chunk limit: several blobs
+    WriteFile(a + "/big.bin", w->big_file);
+    for (int i = 0; i < 25; ++i)
+      WriteFile(a + "/d1/f" + std::to_string(100 + i), "small " + std::to_string(i));
+    WriteFile(g + "/secret.txt", "globex only");
+    w->acme_share = AddShare(w->acme, a);
+    w->globex_share = AddShare(w->globex, g);
+    w->acme_snapshot = BackUp(w->acme_share);
+    w->globex_snapshot = BackUp(w->globex_share);
+    w->operator_token = Token("", catalog::TokenRole::kOperator, "ops");
+    w->acme_token = Token(w->acme.id, catalog::TokenRole::kTenant, "acme-admin");
+    w->globex_token = Token(w->globex.id, catalog::TokenRole::kTenant, "globex-admin");
+    auto revoked =
+        w->catalog->tokens().Create(Principal::Operator(), w->acme.id, catalog::TokenRole::kTenant, "old");
+    ASSERT_TRUE(revoked.ok());
+    ASSERT_TRUE(w->catalog->tokens().Revoke(Principal::Operator(), revoked->token.id).ok());
+    w->revoked_token = revoked->secret;
+
+    ServerOptions options;
+    options.port = 0;
+    options.limits.max_body_bytes = 64 << 10;
+    options.limits.max_page_size = 50;
+    options.metrics_port = 0;
+    options.access_log = [](std::string_view line) {
+      std::lock_guard lock(w->log_mu);
+      w->log.emplace_back(line);
+    };
+    auto server = ApiServer::Create(*w->catalog, options);
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    w->server = std::move(*server);
+    auto port = w->server->Bind();
+    ASSERT_TRUE(port.ok());
+    w->port = *port;
+    w->thread = std::thread([] { (void)w->server->Run(); });
+  }
+  static void TearDownTestSuite() {
+    if (w->server) w->server->Stop();
+    if (w->thread.joinable()) w->thread.join();
+    w->server.reset();
+    w->catalog.reset();
+    (void)RemoveAll(w->dir);
+    delete w;
+  }
+
+  struct Reply {
+    Reply() {}  // user-provided: json's constructor may throw, so this one is not noexcept
+    int status = 0;
+    json body;
+    std::string raw;
+  };
+  static Reply Call(const std::string& method, const std::string& path, const std::string& token,
+                    const std::string& body = "") {
+    httplib::Client cli("127.0.0.1", w->port);
+    httplib::Headers headers;
+    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+    auto send = [&]() -> httplib::Result {
+      if (method == "POST") return cli.Post(path, headers, body, "application/json");
+      if (method == "PATCH") return cli.Patch(path, headers, body, "application/json");
+      if (method == "DELETE") return cli.Delete(path, headers);
+      if (method == "PUT") return cli.Put(path, headers, body, "application/json");
+      return cli.Get(path, headers);
+    };
+    httplib::Result r = send();
+    Reply out;
+    if (!r) {
+      ADD_FAILURE() << method << " " << path << ": no response";
+      return out;
+    }
+    out.status = r->status;
+    out.raw = r->body;
+    out.body = json::parse(r->body, nullptr, false);
+    return out;
+  }
+  static Reply Get(const std::string& path, const std::string& token) { return Call("GET", path, token); }
+  static std::string Ops() { return w->operator_token; }
+  static std::string Acme() { return w->acme_token; }
+  // acme's share folder: snapshots hold it at its absolute path.
+  static std::string Src() { return w->dir + "/acme"; }
+  static std::string Snap(const std::string& id, const std::string& rest) {
+    return "/api/v1/snapshots/" + id + rest;
+  }
+};
+
+std::vector<std::string> Names(const json& entries) {
+  std::vector<std::string> names;
+  for (const auto& e : entries) names.push_back(e["name"]);
+  return names;
+}
+
+TEST_F(ApiServerTest, HealthAndReadinessNeedNoToken) {
+  EXPECT_EQ(Get("/healthz", "").status, 200);
+  auto ready = Get("/readyz", "");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.body["status"], "ready");
+}
+
+TEST_F(ApiServerTest, NoBadOrRevokedTokenIs401) {
+  for (const std::string& token : {std::string(), std::string("arbor_nope"), w->revoked_token}) {
+    auto r = Get("/api/v1/tenants", token);
+    EXPECT_EQ(r.status, 401) << token;
+    EXPECT_EQ(r.body["error"], "unauthorized");
+  }
+  httplib::Client cli("127.0.0.1", w->port);
+  auto basic = cli.Get("/api/v1/tenants", {{"Authorization", "Basic " + Acme()}});
+  ASSERT_TRUE(basic);
+  EXPECT_EQ(basic->status, 401);
+}
+
+TEST_F(ApiServerTest, TenantsAreScoped) {
+  EXPECT_EQ(Get("/api/v1/tenants", Ops()).body["items"].size(), 2u);
+  auto mine = Get("/api/v1/tenants", Acme());
+  ASSERT_EQ(mine.body["items"].size(), 1u);
+  EXPECT_EQ(mine.body["items"][0]["name"], "acme");
+  EXPECT_EQ(Get("/api/v1/tenants/" + w->acme.id, Acme()).status, 200);
+  auto other = Get("/api/v1/tenants/" + w->globex.id, Acme());
+  EXPECT_EQ(other.status, 404);
+  EXPECT_EQ(other.body["error"], "not_found");
+  EXPECT_EQ(Get("/api/v1/tenants/acme", Acme()).status, 404) << "ids only, not names";
+  EXPECT_EQ(Call("POST", "/api/v1/tenants", Acme(), R"({"name":"evil"})").status, 403);
+  auto made = Call("POST", "/api/v1/tenants", Ops(), R"({"name":"initech"})");
+  EXPECT_EQ(made.status, 201);
+  EXPECT_EQ(made.body["name"], "initech");
+  EXPECT_EQ(Call("POST", "/api/v1/tenants", Ops(), R"({"name":"initech"})").status, 409);
+}
+
+TEST_F(ApiServerTest, MalformedAndOversizedBodies) {
+  auto bad = Call("POST", "/api/v1/tenants", Ops(), "{\"name\": ");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.body["error"], "invalid_argument");
+  EXPECT_EQ(Call("POST", "/api/v1/tenants", Ops(), "[1,2]").status, 400);
+  EXPECT_EQ(Call("POST", "/api/v1/tenants", Ops(), R"({"name":"x","colour":"red"})").status, 400);
+  EXPECT_EQ(Call("POST", "/api/v1/tenants", Ops(), R"({"name":7})").status, 400);
+  std::string huge = R"({"name":")" + std::string(100 << 10, 'a') + "\"}";
+  auto big = Call("POST", "/api/v1/tenants", Ops(), huge);
+  EXPECT_EQ(big.status, 413);
+  EXPECT_EQ(big.body["error"], "payload_too_large");
+}
+
+TEST_F(ApiServerTest, UnknownRouteIsJson404) {
+  auto r = Get("/api/v1/nothing", Acme());
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.body["error"], "no_route");
+}
+
+TEST_F(ApiServerTest, SharesListAddEditRemoveWithWriteOnlyCredentials) {
+  auto mine = Get("/api/v1/shares", Acme());
+  ASSERT_EQ(mine.body["items"].size(), 1u);
+  EXPECT_EQ(mine.body["items"][0]["id"], w->acme_share.id);
+  EXPECT_EQ(Get("/api/v1/shares", Ops()).body["items"].size(), 2u);
+
+  std::string secret = "AccountKeySecretValue==";
+  auto made = Call("POST", "/api/v1/shares", Acme(),
+                   json({{"name", "files"},
+                         {"kind", "azure-files"},
+                         {"location", "https://acct.file.core.windows.net/files"},
+                         {"credential", {{"secret", secret}}}})
+                       .dump());
+  ASSERT_EQ(made.status, 201) << made.raw;
+  EXPECT_EQ(made.body["tenant_id"], w->acme.id);
+  EXPECT_EQ(made.raw.find(secret), std::string::npos);
+  std::string id = made.body["id"];
+  auto shown = Get("/api/v1/shares/" + id, Acme());
+  EXPECT_EQ(shown.status, 200);
+  EXPECT_EQ(shown.raw.find(secret), std::string::npos);
+  EXPECT_NE(shown.body["credential"].get<std::string>().find("encrypted"), std::string::npos);
+
+  auto edited = Call("PATCH", "/api/v1/shares/" + id, Acme(), R"({"name":"renamed"})");
+  EXPECT_EQ(edited.status, 200) << edited.raw;
+  EXPECT_EQ(edited.body["name"], "renamed");
+  EXPECT_EQ(Call("PATCH", "/api/v1/shares/" + id, Acme(), R"({"location":"relative"})").status, 400);
+  EXPECT_EQ(Call("PATCH", "/api/v1/shares/" + id, Acme(), R"({"name":"data"})").status, 409);
+  EXPECT_EQ(Call("DELETE", "/api/v1/shares/" + id, Acme()).status, 200);
+  EXPECT_EQ(Get("/api/v1/shares/" + id, Acme()).status, 404);
+  // A share with snapshots keeps its row.
+  auto busy = Call("DELETE", "/api/v1/shares/" + w->acme_share.id, Acme());
+  EXPECT_EQ(busy.status, 409) << busy.raw;
+  EXPECT_EQ(Get("/api/v1/shares/" + w->acme_share.id, Acme()).status, 200);
+}
+
+TEST_F(ApiServerTest, AnotherTenantsIdsAre404Everywhere) {
+  std::string share = w->globex_share.id, snap = w->globex_snapshot;
+  for (auto [method, path] :
+       std::vector<std::pair<std::string, std::string>>{{"GET", "/api/v1/shares/" + share},
+                                                        {"PATCH", "/api/v1/shares/" + share},
+                                                        {"DELETE", "/api/v1/shares/" + share},
+                                                        {"GET", "/api/v1/shares/" + share + "/snapshots"},
+                                                        {"POST", "/api/v1/shares/" + share + "/jobs"},
+                                                        {"GET", "/api/v1/jobs?share_id=" + share},
+                                                        {"GET", Snap(snap, "")},
+                                                        {"GET", Snap(snap, "/tree")},
+                                                        {"GET", Snap(snap, "/file?path=/secret.txt")},
+                                                        {"GET", Snap(snap, "/download?path=/secret.txt")}}) {
+    auto r = Call(method, path, Acme(), R"({"name":"x","type":"verify"})");
+    EXPECT_EQ(r.status, 404) << method << " " << path << " " << r.raw;
+    EXPECT_EQ(r.raw.find("globex only"), std::string::npos);
+  }
+  EXPECT_EQ(Get("/api/v1/shares/" + share, w->globex_token).status, 200);
+}
+
+TEST_F(ApiServerTest, SnapshotsOfAShare) {
+  auto list = Get("/api/v1/shares/" + w->acme_share.id + "/snapshots", Acme());
+  ASSERT_EQ(list.status, 200);
+  ASSERT_EQ(list.body["items"].size(), 1u);
+  EXPECT_EQ(list.body["items"][0]["id"], w->acme_snapshot);
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, ""), Acme()).body["share_id"], w->acme_share.id);
+  EXPECT_EQ(Get(Snap("0000", ""), Acme()).status, 404);
+  EXPECT_EQ(Get("/api/v1/shares/nope/snapshots", Acme()).status, 404);
+}
+
+TEST_F(ApiServerTest, TreeListsOneDirectoryAndPagesThroughIt) {
+  // Without a path: the share's own folder (a backup records its absolute path).
+  auto root = Get(Snap(w->acme_snapshot, "/tree"), Acme());
+  ASSERT_EQ(root.status, 200) << root.raw;
+  EXPECT_EQ(root.body["path"], Src());
+  auto names = Names(root.body["entries"]);
+  EXPECT_EQ(names, (std::vector<std::string>{kXssImg, kXssScriptDir, "big.bin", "d1"}));
+  EXPECT_FALSE(root.body.contains("next_page_token"));
+
+  auto deep = Get(Snap(w->acme_snapshot, "/tree?path=" + Src() + "/d1/d2/d3"), Acme());
+  ASSERT_EQ(deep.status, 200);
+  EXPECT_EQ(Names(deep.body["entries"]), (std::vector<std::string>{"deep.txt"}));
+  EXPECT_EQ(deep.body["entries"][0]["path"], Src() + "/d1/d2/d3/deep.txt");
+  auto top = Get(Snap(w->acme_snapshot, "/tree?path=/"), Acme());
+  ASSERT_EQ(top.status, 200);
+  EXPECT_EQ(top.body["entries"].size(), 1u);  // the first folder of the absolute path
+  EXPECT_EQ(deep.body["entries"][0]["size"], 18);
+
+  // d1 has d2 and 25 files: pages of 10 give 26 names in order, each once.
+  std::vector<std::string> paged;
+  std::string token;
+  int pages = 0;
+  do {
+    std::string q = Snap(w->acme_snapshot, "/tree?path=" + Src() + "/d1&page_size=10") +
+                    (token.empty() ? "" : "&page_token=" + token);
+    auto page = Get(q, Acme());
+    ASSERT_EQ(page.status, 200) << page.raw;
+    EXPECT_LE(page.body["entries"].size(), 10u);
+    for (auto& n : Names(page.body["entries"])) paged.push_back(n);
+    token = page.body.value("next_page_token", "");
+    ++pages;
+  } while (!token.empty() && pages < 10);
+  EXPECT_EQ(pages, 3);
+  ASSERT_EQ(paged.size(), 26u);
+  EXPECT_TRUE(std::is_sorted(paged.begin(), paged.end()));
+  EXPECT_EQ(paged.back(), "f124");
+}
+
+TEST_F(ApiServerTest, TreeRefusesBadInput) {
+  auto bad = Get(Snap(w->acme_snapshot, "/tree?page_token=garbage"), Acme());
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.body["error"], "invalid_argument");
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, "/tree?page_size=0"), Acme()).status, 400);
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, "/tree?page_size=51"), Acme()).status, 400);
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, "/tree?path=" + Src() + "/big.bin"), Acme()).status, 400);
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, "/tree?path=" + Src() + "/nope"), Acme()).status, 404);
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, "/tree?path=" + Src() + "/d1/../d1"), Acme()).status, 400);
+}
+
+TEST_F(ApiServerTest, FileDetailsAndStreamedDownload) {
+  auto details = Get(Snap(w->acme_snapshot, "/file?path=" + Src() + "/big.bin"), Acme());
+  ASSERT_EQ(details.status, 200);
+  EXPECT_EQ(details.body["size"], w->big_file.size());
+  EXPECT_EQ(details.body["kind"], "file");
+  EXPECT_GT(details.body["chunks"].get<int>(), 1) << "the download must stitch several blobs";
+
+  httplib::Client cli("127.0.0.1", w->port);
+  auto r = cli.Get(Snap(w->acme_snapshot, "/download?path=" + Src() + "/big.bin"),
+                   {{"Authorization", "Bearer " + Acme()}});
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("Content-Length"), std::to_string(w->big_file.size()));
+  EXPECT_NE(r->get_header_value("Content-Disposition").find("big.bin"), std::string::npos);
+  EXPECT_EQ(Sha256Of(r->body).Hex(), Sha256Of(w->big_file).Hex());
+
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, "/download?path=" + Src() + "/d1"), Acme()).status, 400);
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, "/download?path=" + Src() + "/missing"), Acme()).status, 404);
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, "/file?path=" + Src() + "/d1/nope"), Acme()).status, 404);
+}
+
+TEST_F(ApiServerTest, JobsSubmitShowListCancel) {
+  std::string jobs_url = "/api/v1/shares/" + w->acme_share.id + "/jobs";
+  auto made = Call("POST", jobs_url, Acme(), R"({"type":"verify","payload":{"read_data":true}})");
+  ASSERT_EQ(made.status, 201) << made.raw;
+  EXPECT_EQ(made.body["state"], "queued");
+  std::string id = std::to_string(made.body["id"].get<int64_t>());
+  auto shown = Get("/api/v1/jobs/" + id, Acme());
+  ASSERT_EQ(shown.status, 200);
+  EXPECT_EQ(shown.body["job"]["type"], "verify");
+  EXPECT_TRUE(shown.body.contains("progress"));
+  auto listed = Get("/api/v1/jobs?share_id=" + w->acme_share.id + "&state=queued", Acme());
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_EQ(listed.body["items"][0]["id"], made.body["id"]);
+  auto cancelled = Call("POST", "/api/v1/jobs/" + id + "/cancel", Acme());
+  EXPECT_EQ(cancelled.status, 200);
+  EXPECT_EQ(cancelled.body["state"], "cancelled");
+
+  EXPECT_EQ(Get("/api/v1/jobs/" + id, w->globex_token).status, 404);
+  EXPECT_EQ(Call("POST", "/api/v1/jobs/" + id + "/cancel", w->globex_token).status, 404);
+  EXPECT_EQ(Get("/api/v1/jobs/abc", Acme()).status, 404);
+  EXPECT_EQ(Get("/api/v1/jobs/99999", Acme()).status, 404);
+  EXPECT_EQ(Call("POST", jobs_url, Acme(), R"({"type":"assemble"})").status, 400);
+  EXPECT_EQ(Call("POST", jobs_url, Acme(), R"({"type":"mine-bitcoin"})").status, 400);
+  EXPECT_EQ(Call("POST", jobs_url, Acme(), R"({"type":"backup","payload":{"forse":true}})").status, 400);
+  EXPECT_EQ(Call("POST", jobs_url, Acme(), R"({"type":"restore","payload":{"target":"relative"}})").status,
+            400);
+  EXPECT_EQ(Get("/api/v1/jobs?state=sleeping", Acme()).status, 400);
+  EXPECT_EQ(Get("/api/v1/jobs?limit=0", Acme()).status, 400);
+}
+
+TEST_F(ApiServerTest, TokensCreateListRevoke) {
+  auto made = Call("POST", "/api/v1/tokens", Acme(), R"({"name":"ci"})");
+  ASSERT_EQ(made.status, 201) << made.raw;
+  std::string secret = made.body["secret"];
+  EXPECT_EQ(made.body["tenant_id"], w->acme.id);
+  EXPECT_EQ(Get("/api/v1/tenants", secret).status, 200);
+  auto listed = Get("/api/v1/tokens", Acme());
+  EXPECT_EQ(listed.raw.find(secret), std::string::npos);
+  EXPECT_EQ(listed.raw.find("globex-admin"), std::string::npos);
+  EXPECT_EQ(Call("POST", "/api/v1/tokens", Acme(), R"({"name":"root","role":"operator"})").status, 403);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/tokens", Acme(), R"({"name":"x","tenant_id":")" + w->globex.id + "\"}").status,
+      404);
+  EXPECT_EQ(Call("DELETE", "/api/v1/tokens/" + made.body["id"].get<std::string>(), w->globex_token).status,
+            404);
+  EXPECT_EQ(Call("DELETE", "/api/v1/tokens/" + made.body["id"].get<std::string>(), Acme()).status, 200);
+  EXPECT_EQ(Get("/api/v1/tenants", secret).status, 401);
+}
+
+// Both ways: every registered route is documented, and every documented route answers
+// (with parameters filled in, anything but the library's "no route" 404).
+TEST_F(ApiServerTest, OpenApiMatchesTheRoutesBothWays) {
+  auto doc = Get("/api/v1/openapi.json", "");
+  ASSERT_EQ(doc.status, 200);
+  EXPECT_EQ(doc.body["openapi"], "3.0.3");
+  size_t operations = 0;
+  for (const auto& r : w->server->routes().routes()) {
+    std::string method = r.method;
+    std::transform(method.begin(), method.end(), method.begin(), ::tolower);
+    EXPECT_TRUE(doc.body["paths"].contains(r.path) && doc.body["paths"][r.path].contains(method))
+        << r.method << " " << r.path;
+  }
+  for (const auto& [path, ops] : doc.body["paths"].items()) {
+    std::string concrete = std::regex_replace(path, std::regex("\\{[^}]+\\}"), "x");
+    for (const auto& [method, op] : ops.items()) {
+      std::string m = method;
+      std::transform(m.begin(), m.end(), m.begin(), ::toupper);
+      auto r = Call(m, concrete, Ops(), "{}");
+      EXPECT_NE(r.status, 0) << m << " " << concrete;
+      // /metrics answers text; every other route JSON.
+      if (r.body.is_object()) {
+        EXPECT_NE(r.body.value("error", ""), "no_route") << m << " " << concrete;
+      }
+      ++operations;
+    }
+  }
+  EXPECT_EQ(operations, w->server->routes().routes().size());
+  EXPECT_GE(operations, 20u);
+}
+
+TEST_F(ApiServerTest, MetricsForTheOperatorOrOnTheirOwnListener) {
+  Get("/healthz", "");
+  httplib::Client cli("127.0.0.1", w->port);
+  auto ops = cli.Get("/metrics", {{"Authorization", "Bearer " + Ops()}});
+  ASSERT_TRUE(ops);
+  EXPECT_EQ(ops->status, 200);
+  EXPECT_NE(ops->body.find("arbor_http_requests_total{method=\"GET\",code=\"2xx\"}"), std::string::npos);
+  EXPECT_NE(
+      ops->body.find("arbor_http_request_duration_seconds_bucket{method=\"GET\",code=\"2xx\",le=\"+Inf\"}"),
+      std::string::npos);
+  // The two backups of the fixture; the tests' other jobs never ran.
+  EXPECT_NE(ops->body.find("arbor_jobs{state=\"succeeded\",type=\"backup\"} 2\n"), std::string::npos)
+      << ops->body;
+  EXPECT_NE(ops->body.find("arbor_job_bytes{type=\"backup\"} "), std::string::npos);
+  EXPECT_EQ(Get("/metrics", Acme()).status, 403);
+  EXPECT_EQ(Get("/metrics", "").status, 401);
+  httplib::Client scrape("127.0.0.1", w->server->metrics_port());
+  auto open = scrape.Get("/metrics");
+  ASSERT_TRUE(open);
+  EXPECT_EQ(open->status, 200);
+  EXPECT_NE(open->body.find("arbor_job_queue_depth "), std::string::npos);
+  auto other = scrape.Get("/api/v1/tenants");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 404) << "the metrics listener serves nothing else";
+}
+
+TEST_F(ApiServerTest, AccessLogHasOneLinePerRequestAndNoSecrets) {
+  auto log_size = [] {
+    std::lock_guard lock(w->log_mu);
+    return w->log.size();
+  };
+  size_t before = log_size();
+  Get("/api/v1/shares?mine=1", Acme());
+  Get("/api/v1/shares?theirs=1", "arbor_" + std::string(64, 'f'));
+  // The library logs after it has sent the answer: wait for both lines (another test's
+  // last line may land after `before` too, so pick ours by path).
+  std::vector<json> got;
+  for (int i = 0; i < 200 && got.size() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::lock_guard lock(w->log_mu);
+    got.clear();
+    for (size_t k = before; k < w->log.size(); ++k) {
+      const std::string& l = w->log[k];
+      EXPECT_EQ(l.find("arbor_"), std::string::npos) << l;
+      EXPECT_EQ(l.find("=1"), std::string::npos) << "no query strings: " << l;
+      json j = json::parse(l);
+      if (j["path"] == "/api/v1/shares") got.push_back(j);
+    }
+  }
+  ASSERT_EQ(got.size(), 2u);
+  // In either order: each request logs on its own thread.
+  std::sort(got.begin(), got.end(), [](const json& a, const json& b) { return a["status"] < b["status"]; });
+  EXPECT_EQ(got[0]["method"], "GET");
+  EXPECT_EQ(got[0]["path"], "/api/v1/shares");
+  EXPECT_EQ(got[0]["status"], 200);
+  EXPECT_EQ(got[0]["principal"], "tenant:" + w->acme.id);
+  EXPECT_TRUE(got[0]["ms"].is_number());
+  EXPECT_EQ(got[1]["status"], 401);
+  EXPECT_EQ(got[1]["principal"], "-");
+}
+
+}  // namespace
+}  // namespace arbor::server

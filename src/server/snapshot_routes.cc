@@ -1,0 +1,61 @@
+// Snapshots of a share, the paged tree of a snapshot, a file's details and its download.
+#include "server/api_routes.h"
+#include "server/file_stream.h"
+#include "server/page_token.h"
+#include "server/snapshot_reader.h"
+#include "server/tree_page.h"
+
+namespace arbor::server {
+
+void AddSnapshotRoutes(RouteTable& table, ApiContext& ctx) {
+  table.Add({"GET", "/api/v1/shares/{share_id}/snapshots", Access::kAuthenticated,
+             "Snapshots of a share, newest first", [&ctx](Call& c) {
+               ARBOR_ASSIGN_OR_RETURN(auto share, ShareById(ctx.catalog, c.principal, c.Param("share_id")));
+               ARBOR_ASSIGN_OR_RETURN(auto snapshots, ctx.catalog.snapshots().List(c.principal, share.id));
+               c.Reply(ItemsJson(snapshots));
+               return Status::Ok();
+             }});
+  table.Add(
+      {"GET", "/api/v1/snapshots/{snapshot_id}", Access::kAuthenticated, "One snapshot", [&ctx](Call& c) {
+         ARBOR_ASSIGN_OR_RETURN(auto snapshot,
+                                ctx.catalog.snapshots().Get(c.principal, c.Param("snapshot_id")));
+         c.Reply(snapshot.ToJson());
+         return Status::Ok();
+       }});
+  table.Add({"GET", "/api/v1/snapshots/{snapshot_id}/tree", Access::kAuthenticated,
+             "One page of a directory (?path=/a/b&page_size=&page_token=)", [&ctx](Call& c) {
+               ARBOR_ASSIGN_OR_RETURN(int page_size,
+                                      ParsePageSize(c.Query("page_size"), ctx.limits.default_page_size,
+                                                    ctx.limits.max_page_size));
+               std::string token = c.Query("page_token");
+               if (!token.empty()) {
+                 ARBOR_RETURN_IF_ERROR(DecodePageToken(token).status());
+               }
+               SnapshotReader reader(ctx, c.principal, c.Param("snapshot_id"));
+               ARBOR_ASSIGN_OR_RETURN(TreePage page, reader.List(c.Query("path"), token, page_size));
+               nlohmann::json entries = nlohmann::json::array();
+               for (const auto& n : page.entries) entries.push_back(EntryJson(n, page.path));
+               nlohmann::json body = {{"path", page.path}, {"entries", entries}};
+               if (!page.next_page_token.empty()) body["next_page_token"] = page.next_page_token;
+               c.Reply(body);
+               return Status::Ok();
+             }});
+  table.Add({"GET", "/api/v1/snapshots/{snapshot_id}/file", Access::kAuthenticated,
+             "Details of one entry (?path=)", [&ctx](Call& c) {
+               SnapshotReader reader(ctx, c.principal, c.Param("snapshot_id"));
+               ARBOR_ASSIGN_OR_RETURN(std::string path, NormalizeSnapshotPath(c.Query("path")));
+               ARBOR_ASSIGN_OR_RETURN(Node node, reader.Stat(path));
+               c.Reply(DetailsJson(node, path));
+               return Status::Ok();
+             }});
+  table.Add({"GET", "/api/v1/snapshots/{snapshot_id}/download", Access::kAuthenticated,
+             "A file's bytes, streamed (?path=)", [&ctx](Call& c) {
+               SnapshotReader reader(ctx, c.principal, c.Param("snapshot_id"));
+               ARBOR_ASSIGN_OR_RETURN(std::string path, NormalizeSnapshotPath(c.Query("path")));
+               ARBOR_ASSIGN_OR_RETURN(auto stream, reader.OpenFile(path));
+               SendFile(c.res, std::move(stream));
+               return Status::Ok();
+             }});
+}
+
+}  // namespace arbor::server

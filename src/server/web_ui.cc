@@ -1,0 +1,502 @@
+#include "server/web_ui.h"
+
+#include <httplib.h>
+
+#include "catalog/ids.h"
+#include "jobs/job_queue.h"
+#include "pipeline/progress.h"
+#include "server/api_routes.h"
+#include "server/api_server.h"
+#include "server/file_stream.h"
+#include "server/snapshot_reader.h"
+#include "server/web_assets.h"
+#include "server/web_render.h"
+
+namespace arbor::server {
+namespace {
+
+constexpr const char* kSessionCookie = "arbor_session";
+constexpr const char* kLoginCsrfCookie = "arbor_login_csrf";
+constexpr int kBrowsePageSize = 200;
+
+// Scripts, styles and everything else from this server only; no inline script or style,
+// no framing, forms post only here.
+constexpr const char* kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+void SecurityHeaders(httplib::Response& res) {
+  res.set_header("Content-Security-Policy", kContentSecurityPolicy);
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Cache-Control", "no-store");
+}
+
+void SendHtml(httplib::Response& res, const Result<std::string>& html, int status = 200) {
+  SecurityHeaders(res);
+  if (!html.ok()) {
+    res.status = 500;
+    res.set_content("internal error: " + html.status().message(), "text/plain; charset=utf-8");
+    return;
+  }
+  res.status = status;
+  res.set_content(*html, "text/html; charset=utf-8");
+}
+
+void Redirect(httplib::Response& res, const std::string& to) {
+  SecurityHeaders(res);
+  res.status = 303;
+  res.set_header("Location", to);
+}
+
+std::string Cookie(const httplib::Request& req, const std::string& name) {
+  std::string all = req.get_header_value("Cookie");
+  size_t pos = 0;
+  while (pos < all.size()) {
+    size_t end = all.find(';', pos);
+    if (end == std::string::npos) end = all.size();
+    std::string part = all.substr(pos, end - pos);
+    size_t start = part.find_first_not_of(' ');
+    if (start != std::string::npos) part = part.substr(start);
+    if (part.compare(0, name.size() + 1, name + "=") == 0) return part.substr(name.size() + 1);
+    pos = end + 1;
+  }
+  return "";
+}
+
+std::string SetCookie(const std::string& name, const std::string& value, int64_t max_age_s, bool secure) {
+  return name + "=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_s) +
+         (secure ? "; Secure" : "");
+}
+
+std::string Param(const httplib::Request& req, const char* name) {
+  return req.has_param(name) ? req.get_param_value(name) : std::string();
+}
+
+std::string Match(const httplib::Request& req, size_t i) {
+  return i < req.matches.size() ? req.matches[i].str() : "";
+}
+
+mustache::data JobRow(const jobs::Job& j, int64_t now_ms) {
+  mustache::data d;
+  d.set("id", std::to_string(j.id));
+  d.set("href", "/ui/jobs/" + std::to_string(j.id));
+  d.set("type", std::string(jobs::JobTypeName(j.type)));
+  d.set("state", std::string(jobs::JobStateName(j.state)));
+  d.set("created", FormatAge(j.created_ms, now_ms));
+  d.set("files", std::to_string(j.progress_files));
+  d.set("bytes", HumanBytes(static_cast<uint64_t>(j.progress_bytes)));
+  d.set("error", j.error);
+  return d;
+}
+
+Result<std::string> JobsTable(const std::vector<jobs::Job>& list) {
+  int64_t now = catalog::NowMs();
+  mustache::data rows(mustache::data::type::list);
+  for (const auto& j : list) rows.push_back(JobRow(j, now));
+  mustache::data d;
+  d.set("jobs", rows);
+  return RenderTemplate("jobs_table", d);
+}
+
+// The page for an error a handler returned: its HTTP status and its message, escaped.
+void SendErrorPage(httplib::Response& res, const Status& st, const std::string& who,
+                   const std::string& csrf) {
+  mustache::data d;
+  d.set("message", st.message());
+  auto content = mustache::mustache("<h1>Not available</h1><p class=\"error\">{{message}}</p>").render(d);
+  SendHtml(res, RenderPage({"Error", who, csrf}, content),
+           st.Is(StatusCode::kNotFound)          ? 404
+           : st.Is(StatusCode::kInvalidArgument) ? 400
+                                                 : 500);
+}
+
+// A rendered page, or the error page for the Status the handler returned (user errors
+// keep their status; a template defect is a 500).
+void Answer(httplib::Response& res, const Result<std::string>& html, const std::string& who,
+            const std::string& csrf) {
+  if (!html.ok() && !html.status().Is(StatusCode::kInternal))
+    return SendErrorPage(res, html.status(), who, csrf);
+  SendHtml(res, html);
+}
+
+}  // namespace
+
+void WebUi::Mount(httplib::Server& http) {
+  using Req = const httplib::Request&;
+  using Res = httplib::Response&;
+  http.Get("/", [](Req, Res res) { Redirect(res, "/ui/"); });
+  http.Get("/ui", [](Req, Res res) { Redirect(res, "/ui/"); });
+  http.Get("/favicon.ico", [](Req, Res res) { res.status = 204; });
+  http.Get("/ui/assets/(app\\.css|htmx\\.min\\.js)", [](Req req, Res res) {
+    std::string name = Match(req, 1);
+    auto asset = FindWebAsset(name);
+    if (!asset) {
+      res.status = 404;
+      return;
+    }
+    res.set_header("Cache-Control", "public, max-age=3600");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_content(std::string(*asset), name.ends_with(".css") ? "text/css" : "text/javascript");
+  });
+  http.Get("/ui/login", [this](Req req, Res res) { LoginPage(req, res, ""); });
+  http.Post("/ui/login", [this](Req req, Res res) { Login(req, res); });
+  http.Post("/ui/logout", [this](Req req, Res res) { Logout(req, res); });
+  http.Get("/ui/", [this](Req req, Res res) { Dashboard(req, res); });
+  http.Get("/ui/shares/([^/]+)", [this](Req req, Res res) { SharePage(req, res); });
+  http.Post("/ui/shares/([^/]+)/backup", [this](Req req, Res res) { StartBackup(req, res); });
+  http.Get("/ui/snapshots/([^/]+)", [this](Req req, Res res) { Browse(req, res); });
+  http.Get("/ui/snapshots/([^/]+)/file", [this](Req req, Res res) { FilePage(req, res); });
+  http.Get("/ui/snapshots/([^/]+)/download", [this](Req req, Res res) { Download(req, res); });
+  http.Get("/ui/jobs", [this](Req req, Res res) { JobsPage(req, res); });
+  http.Get("/ui/jobs/([0-9]+)", [this](Req req, Res res) { JobPage(req, res, false); });
+  http.Get("/ui/jobs/([0-9]+)/progress", [this](Req req, Res res) { JobPage(req, res, true); });
+  http.Post("/ui/jobs/([0-9]+)/cancel", [this](Req req, Res res) { CancelJob(req, res); });
+}
+
+std::optional<WebUi::Visitor> WebUi::SignedIn(const httplib::Request& req, httplib::Response& res) {
+  auto session = sessions_.Find(Cookie(req, kSessionCookie));
+  if (session) {
+    // The token again, so that a revoked token ends its sessions at once.
+    auto who = ctx_.catalog.tokens().Authenticate(session->token);
+    if (who.ok()) {
+      NoteRequestPrincipal(who->ToString());
+      std::string label = "operator";
+      if (!who->is_operator()) {
+        auto tenant = ctx_.catalog.tenants().Find(*who, who->tenant_id());
+        label = tenant.ok() ? tenant->name : who->tenant_id();
+      }
+      return Visitor{*session, *who, label};
+    }
+    sessions_.Close(session->id);
+  }
+  if (req.has_header("HX-Request")) {
+    // htmx follows HX-Redirect with a full page load.
+    res.status = 401;
+    res.set_header("HX-Redirect", "/ui/login");
+  } else {
+    Redirect(res, "/ui/login");
+  }
+  return std::nullopt;
+}
+
+bool WebUi::CheckCsrf(const Visitor& v, const httplib::Request& req, httplib::Response& res) {
+  if (SecretEquals(Param(req, "csrf"), v.session.csrf)) return true;
+  SecurityHeaders(res);
+  res.status = 403;
+  res.set_content("the form's CSRF token does not match this session: reload the page", "text/plain");
+  return false;
+}
+
+void WebUi::LoginPage(const httplib::Request&, httplib::Response& res, const std::string& error) {
+  // Login CSRF: a fresh random value both in a cookie and in the form (double submit).
+  std::string csrf = RandomHexToken();
+  res.set_header("Set-Cookie", SetCookie(kLoginCsrfCookie, csrf, 3600, options_.secure_cookies));
+  mustache::data d;
+  d.set("csrf", csrf);
+  d.set("error", error);
+  auto content = RenderTemplate("login", d);
+  // 200 with the message also after a refused token: the form is shown again.
+  SendHtml(res, content.ok() ? RenderPage({"Sign in", "", ""}, *content) : content);
+}
+
+void WebUi::Login(const httplib::Request& req, httplib::Response& res) {
+  std::string expected = Cookie(req, kLoginCsrfCookie);
+  if (expected.empty() || !SecretEquals(Param(req, "csrf"), expected)) {
+    LoginPage(req, res, "The sign-in form expired; please try again.");
+    return;
+  }
+  std::string token = Param(req, "token");
+  auto who = ctx_.catalog.tokens().Authenticate(token);
+  if (!who.ok()) {
+    LoginPage(req, res, "That token is not valid (unknown, malformed or revoked).");
+    return;
+  }
+  Session s = sessions_.Open(token);
+  Redirect(res, "/ui/");
+  res.set_header("Set-Cookie",
+                 SetCookie(kSessionCookie, s.id, sessions_.ttl().count() / 1000, options_.secure_cookies));
+}
+
+void WebUi::Logout(const httplib::Request& req, httplib::Response& res) {
+  auto v = SignedIn(req, res);
+  if (!v || !CheckCsrf(*v, req, res)) return;
+  sessions_.Close(v->session.id);
+  Redirect(res, "/ui/login");
+  res.set_header("Set-Cookie", SetCookie(kSessionCookie, "", 0, options_.secure_cookies));
+}
+
+void WebUi::Dashboard(const httplib::Request& req, httplib::Response& res) {
+  auto v = SignedIn(req, res);
+  if (!v) return;
+  auto render = [&]() -> Result<std::string> {
+    bool failing_only = Param(req, "failing") == "1";
+    int64_t now = catalog::NowMs();
+    ARBOR_ASSIGN_OR_RETURN(auto tenants, ctx_.catalog.tenants().List(v->principal));
+    ARBOR_ASSIGN_OR_RETURN(auto shares, ctx_.catalog.shares().List(v->principal));
+    jobs::JobQueue queue(ctx_.catalog);
+    mustache::data tenant_rows(mustache::data::type::list);
+    for (const auto& t : tenants) {
+      mustache::data share_rows(mustache::data::type::list);
+      bool any = false;
+      for (const auto& s : shares) {
+        if (s.tenant_id != t.id) continue;
+        ARBOR_ASSIGN_OR_RETURN(auto snaps, ctx_.catalog.snapshots().List(v->principal, s.id));
+        jobs::JobFilter last = jobs::JobFilter::Share(s.id);
+        last.roots_only = true;
+        last.limit = 1;
+        ARBOR_ASSIGN_OR_RETURN(auto recent, queue.List(v->principal, last));
+        jobs::JobFilter failed = jobs::JobFilter::Share(s.id);
+        failed.roots_only = true;
+        failed.state = jobs::JobState::kFailed;
+        failed.limit = 100;
+        ARBOR_ASSIGN_OR_RETURN(auto failures, queue.List(v->principal, failed));
+        bool failing = !recent.empty() && recent.front().state == jobs::JobState::kFailed;
+        if (failing_only && !failing) continue;
+        mustache::data row;
+        row.set("share_name", s.name);
+        row.set("href", "/ui/shares/" + s.id);
+        row.set("kind", std::string(catalog::ShareKindName(s.kind)));
+        row.set("last_snapshot",
+                snaps.empty() ? std::string("never") : FormatAge(snaps.front().time_ms, now));
+        row.set("state",
+                recent.empty() ? std::string("none") : std::string(jobs::JobStateName(recent.front().state)));
+        if (!recent.empty()) {
+          const auto& j = recent.front();
+          row.set("state_age", FormatAge(j.finished_ms ? j.finished_ms : j.created_ms, now));
+        }
+        row.set("failures", std::to_string(failures.size()));
+        row.set("snapshots", std::to_string(snaps.size()));
+        row.set("row_class", failing ? "failing" : "");
+        share_rows.push_back(row);
+        any = true;
+      }
+      if (failing_only && !any) continue;
+      mustache::data tenant;
+      tenant.set("tenant_name", t.name);
+      tenant.set("tenant_id", t.id);
+      tenant.set("shares", share_rows);
+      tenant_rows.push_back(tenant);
+    }
+    mustache::data d;
+    d.set("heading", v->principal.is_operator() ? "All tenants" : "Tenant " + v->who);
+    d.set("failing_only", failing_only);
+    d.set("tenants", tenant_rows);
+    ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("dashboard", d));
+    return RenderPage({"Dashboard", v->who, v->session.csrf}, content);
+  };
+  Answer(res, render(), v->who, v->session.csrf);
+}
+
+void WebUi::SharePage(const httplib::Request& req, httplib::Response& res) {
+  auto v = SignedIn(req, res);
+  if (!v) return;
+  auto render = [&]() -> Result<std::string> {
+    int64_t now = catalog::NowMs();
+    ARBOR_ASSIGN_OR_RETURN(auto share, ShareById(ctx_.catalog, v->principal, Match(req, 1)));
+    ARBOR_ASSIGN_OR_RETURN(auto tenant, ctx_.catalog.tenants().Find(v->principal, share.tenant_id));
+    ARBOR_ASSIGN_OR_RETURN(auto snaps, ctx_.catalog.snapshots().List(v->principal, share.id));
+    jobs::JobFilter filter = jobs::JobFilter::Share(share.id);
+    filter.roots_only = true;
+    filter.limit = 20;
+    ARBOR_ASSIGN_OR_RETURN(auto recent, jobs::JobQueue(ctx_.catalog).List(v->principal, filter));
+    mustache::data rows(mustache::data::type::list);
+    for (const auto& s : snaps) {
+      mustache::data r;
+      r.set("time", FormatUtc(s.time_ms));
+      r.set("age", FormatAge(s.time_ms, now));
+      r.set("files", s.stats.contains("files") ? s.stats["files"].dump() : std::string("-"));
+      r.set("size", s.stats.contains("bytes") && s.stats["bytes"].is_number_unsigned()
+                        ? HumanBytes(s.stats["bytes"].get<uint64_t>())
+                        : std::string("-"));
+      r.set("short_id", s.id.substr(0, 12));
+      r.set("href", "/ui/snapshots/" + s.id);
+      rows.push_back(r);
+    }
+    mustache::data d;
+    d.set("tenant_name", tenant.name);
+    d.set("share_name", share.name);
+    d.set("share_id", share.id);
+    d.set("kind", std::string(catalog::ShareKindName(share.kind)));
+    d.set("location", share.location);
+    d.set("credential", share.credential);
+    d.set("backup_action", "/ui/shares/" + share.id + "/backup");
+    d.set("csrf", v->session.csrf);
+    d.set("snapshots", rows);
+    ARBOR_ASSIGN_OR_RETURN(std::string jobs_table, JobsTable(recent));
+    d.set("jobs_table", jobs_table);
+    ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("share", d));
+    return RenderPage({share.name, v->who, v->session.csrf}, content);
+  };
+  Answer(res, render(), v->who, v->session.csrf);
+}
+
+void WebUi::StartBackup(const httplib::Request& req, httplib::Response& res) {
+  auto v = SignedIn(req, res);
+  if (!v || !CheckCsrf(*v, req, res)) return;
+  auto share = ShareById(ctx_.catalog, v->principal, Match(req, 1));
+  if (!share.ok()) return SendErrorPage(res, share.status(), v->who, v->session.csrf);
+  jobs::JobSpec spec;
+  spec.type = jobs::JobType::kBackup;
+  spec.share_id = share->id;
+  auto job = jobs::JobQueue(ctx_.catalog).Enqueue(v->principal, spec);
+  if (!job.ok()) return SendErrorPage(res, job.status(), v->who, v->session.csrf);
+  Redirect(res, "/ui/jobs/" + std::to_string(job->id));
+}
+
+void WebUi::Browse(const httplib::Request& req, httplib::Response& res) {
+  auto v = SignedIn(req, res);
+  if (!v) return;
+  std::string id = Match(req, 1);
+  auto render = [&]() -> Result<std::string> {
+    ARBOR_ASSIGN_OR_RETURN(auto record, ctx_.catalog.snapshots().Get(v->principal, id));
+    ARBOR_ASSIGN_OR_RETURN(auto share, ShareById(ctx_.catalog, v->principal, record.share_id));
+    SnapshotReader reader(ctx_, v->principal, id);
+    ARBOR_ASSIGN_OR_RETURN(TreePage page,
+                           reader.List(Param(req, "path"), Param(req, "page_token"), kBrowsePageSize));
+    std::string base = "/ui/snapshots/" + id;
+    mustache::data crumbs(mustache::data::type::list);
+    std::string so_far;
+    for (size_t pos = 1; pos < page.path.size();) {
+      size_t end = std::min(page.path.find('/', pos), page.path.size());
+      so_far += "/" + page.path.substr(pos, end - pos);
+      mustache::data c;
+      c.set("name", page.path.substr(pos, end - pos));
+      c.set("href", base + "?path=" + UrlEncode(so_far));
+      crumbs.push_back(c);
+      pos = end + 1;
+    }
+    mustache::data entries(mustache::data::type::list);
+    for (const auto& n : page.entries) {
+      std::string path = (page.path == "/" ? "" : page.path) + "/" + n.name;
+      mustache::data e;
+      e.set("name", n.name);
+      e.set("is_dir", n.IsDir());
+      e.set("kind", std::string(NodeKindName(n.kind)));
+      e.set("size", n.IsDir() ? std::string("") : HumanBytes(n.size));
+      e.set("mtime", FormatUtc(n.mtime_ns / 1000000));
+      e.set("href", n.IsDir() ? base + "?path=" + UrlEncode(path) : base + "/file?path=" + UrlEncode(path));
+      if (n.IsFile()) e.set("download_href", base + "/download?path=" + UrlEncode(path));
+      entries.push_back(e);
+    }
+    mustache::data d;
+    d.set("share_name", share.name);
+    d.set("share_href", "/ui/shares/" + share.id);
+    d.set("short_id", id.substr(0, 12));
+    d.set("root_href", base);
+    d.set("crumbs", crumbs);
+    d.set("path", page.path);
+    d.set("entries", entries);
+    if (!page.next_page_token.empty()) {
+      d.set("next_href",
+            base + "?path=" + UrlEncode(page.path) + "&page_token=" + UrlEncode(page.next_page_token));
+    }
+    ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("browse", d));
+    return RenderPage({page.path, v->who, v->session.csrf}, content);
+  };
+  Answer(res, render(), v->who, v->session.csrf);
+}
+
+void WebUi::FilePage(const httplib::Request& req, httplib::Response& res) {
+  auto v = SignedIn(req, res);
+  if (!v) return;
+  std::string id = Match(req, 1);
+  auto render = [&]() -> Result<std::string> {
+    ARBOR_ASSIGN_OR_RETURN(std::string path, NormalizeSnapshotPath(Param(req, "path")));
+    ARBOR_ASSIGN_OR_RETURN(Node node, SnapshotReader(ctx_, v->principal, id).Stat(path));
+    nlohmann::json details = DetailsJson(node, path);
+    mustache::data facts(mustache::data::type::list);
+    for (const auto& [key, value] : details.items()) {
+      mustache::data f;
+      f.set("key", key);
+      f.set("value", value.is_string() ? value.get<std::string>() : value.dump());
+      facts.push_back(f);
+    }
+    std::string dir = path.substr(0, path.rfind('/'));
+    mustache::data d;
+    d.set("name", node.name);
+    d.set("facts", facts);
+    d.set("dir_href", "/ui/snapshots/" + id + "?path=" + UrlEncode(dir.empty() ? "/" : dir));
+    if (node.IsFile()) d.set("download_href", "/ui/snapshots/" + id + "/download?path=" + UrlEncode(path));
+    ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("file", d));
+    return RenderPage({node.name, v->who, v->session.csrf}, content);
+  };
+  Answer(res, render(), v->who, v->session.csrf);
+}
+
+void WebUi::Download(const httplib::Request& req, httplib::Response& res) {
+  auto v = SignedIn(req, res);
+  if (!v) return;
+  auto path = NormalizeSnapshotPath(Param(req, "path"));
+  if (!path.ok()) return SendErrorPage(res, path.status(), v->who, v->session.csrf);
+  auto stream = SnapshotReader(ctx_, v->principal, Match(req, 1)).OpenFile(*path);
+  if (!stream.ok()) return SendErrorPage(res, stream.status(), v->who, v->session.csrf);
+  SecurityHeaders(res);
+  SendFile(res, std::move(*stream));
+}
+
+void WebUi::JobsPage(const httplib::Request& req, httplib::Response& res) {
+  auto v = SignedIn(req, res);
+  if (!v) return;
+  auto render = [&]() -> Result<std::string> {
+    jobs::JobFilter filter;
+    filter.roots_only = true;
+    filter.limit = 100;
+    ARBOR_ASSIGN_OR_RETURN(auto list, jobs::JobQueue(ctx_.catalog).List(v->principal, filter));
+    ARBOR_ASSIGN_OR_RETURN(std::string table, JobsTable(list));
+    mustache::data d;
+    d.set("jobs_table", table);
+    ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("jobs", d));
+    return RenderPage({"Jobs", v->who, v->session.csrf}, content);
+  };
+  Answer(res, render(), v->who, v->session.csrf);
+}
+
+void WebUi::JobPage(const httplib::Request& req, httplib::Response& res, bool fragment) {
+  auto v = SignedIn(req, res);
+  if (!v) return;
+  std::string id_text = Match(req, 1);
+  auto render = [&]() -> Result<std::string> {
+    ARBOR_ASSIGN_OR_RETURN(int64_t id, JobIdFromPath(id_text));
+    ARBOR_ASSIGN_OR_RETURN(auto summary, jobs::JobQueue(ctx_.catalog).Summarize(v->principal, id));
+    const jobs::Job& j = summary.job;
+    mustache::data p;
+    p.set("done", summary.done());
+    p.set("poll_href", "/ui/jobs/" + id_text + "/progress");
+    p.set("state", std::string(jobs::JobStateName(summary.done() ? summary.outcome() : j.state)));
+    p.set("files", std::to_string(summary.progress.files));
+    p.set("bytes", HumanBytes(static_cast<uint64_t>(summary.progress.bytes)));
+    p.set("succeeded", std::to_string(summary.succeeded));
+    p.set("total", std::to_string(summary.total));
+    p.set("error", j.error);
+    ARBOR_ASSIGN_OR_RETURN(std::string progress, RenderTemplate("job_progress", p));
+    if (fragment) return progress;
+    mustache::data d;
+    d.set("id", id_text);
+    d.set("type", std::string(jobs::JobTypeName(j.type)));
+    d.set("share_id", j.share_id);
+    if (!j.share_id.empty()) d.set("share_href", "/ui/shares/" + j.share_id);
+    d.set("created", FormatUtc(j.created_ms));
+    d.set("progress", progress);
+    d.set("can_cancel", !summary.done());
+    d.set("cancel_action", "/ui/jobs/" + id_text + "/cancel");
+    d.set("csrf", v->session.csrf);
+    ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("job", d));
+    return RenderPage({"Job " + id_text, v->who, v->session.csrf}, content);
+  };
+  Answer(res, render(), v->who, v->session.csrf);
+}
+
+void WebUi::CancelJob(const httplib::Request& req, httplib::Response& res) {
+  auto v = SignedIn(req, res);
+  if (!v || !CheckCsrf(*v, req, res)) return;
+  std::string id_text = Match(req, 1);
+  auto id = JobIdFromPath(id_text);
+  auto job =
+      id.ok() ? jobs::JobQueue(ctx_.catalog).Cancel(v->principal, *id) : Result<jobs::Job>(id.status());
+  if (!job.ok()) return SendErrorPage(res, job.status(), v->who, v->session.csrf);
+  Redirect(res, "/ui/jobs/" + id_text);
+}
+
+}  // namespace arbor::server

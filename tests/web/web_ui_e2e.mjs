@@ -1,0 +1,160 @@
+// Drives arbor's web UI in headless Chromium (playwright-core from tests/js, Debian's
+// chromium binary). Run by web_ui_e2e.sh, which makes the catalog and starts the server.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(path.join(process.env.ARBOR_JS_DIR, 'package.json'));
+const { chromium } = require('playwright-core');
+
+const base = process.env.BASE_URL;
+const shots = process.env.SCREENSHOTS;
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM, args: ['--no-sandbox'] });
+const failures = [];
+
+async function newPage(width = 1280) {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  // Any alert() from an injected name, and any page error, fails the run.
+  page.on('dialog', async (d) => {
+    failures.push(`a dialog fired: ${d.message()}`);
+    await d.dismiss();
+  });
+  page.on('pageerror', (e) => failures.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') failures.push(`console error: ${m.text()}`);
+  });
+  return page;
+}
+
+async function signIn(page, token) {
+  await page.goto(`${base}/ui/`);
+  assert.match(page.url(), /\/ui\/login$/, 'an anonymous visit goes to the sign-in page');
+  await page.fill('#token', token);
+  await page.click('#sign-in');
+  await page.waitForURL(`${base}/ui/`);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+// The tenant sees its tenant only.
+{
+  const page = await newPage();
+  await page.goto(`${base}/ui/login`);
+  await shot(page, '01-login');
+  await page.fill('#token', 'arbor_' + '0'.repeat(64));
+  await page.click('#sign-in');
+  assert.match(await page.textContent('.error'), /not valid/);
+  await signIn(page, process.env.TENANT_TOKEN);
+  const tenants = await page.$$eval('section.tenant', (s) => s.map((e) => e.dataset.tenant));
+  assert.deepEqual(tenants, ['acme']);
+  assert.equal(await page.textContent('#who'), 'acme');
+  await shot(page, '02-tenant-dashboard');
+  const cookies = await page.context().cookies();
+  const session = cookies.find((c) => c.name === 'arbor_session');
+  assert.ok(session, 'a session cookie');
+  assert.equal(session.httpOnly, true);
+  assert.equal(session.sameSite, 'Strict');
+  assert.ok(session.expires > Date.now() / 1000, 'the session cookie expires');
+  const csp = (await page.request.get(`${base}/ui/`)).headers()['content-security-policy'];
+  assert.match(csp, /script-src 'self'/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  // Another tenant's share page is 404, as if it did not exist.
+  const other = await page.request.get(`${base}/ui/shares/${process.env.OTHER_TENANT_SHARE}`);
+  assert.equal(other.status(), 404);
+  assert.doesNotMatch(await other.text(), /globex/);
+  await page.click('#sign-out');
+  await page.waitForURL(`${base}/ui/login`);
+  await page.goto(`${base}/ui/`);
+  assert.match(page.url(), /\/ui\/login$/, 'signed out: the dashboard asks to sign in again');
+  await page.context().close();
+}
+
+// The operator sees every tenant, browses three levels down, downloads a file.
+{
+  const page = await newPage();
+  await signIn(page, process.env.OPERATOR_TOKEN);
+  const tenants = await page.$$eval('section.tenant', (s) => s.map((e) => e.dataset.tenant));
+  assert.deepEqual(tenants, ['acme', 'globex']);
+  await shot(page, '03-operator-dashboard');
+
+  await page.click('section[data-tenant="acme"] a >> text=data');
+  await page.waitForSelector('#snapshots');
+  await shot(page, '04-share');
+  await page.click('a.snapshot-link');
+  await page.waitForSelector('#entries');
+  await shot(page, '05-snapshot-root');
+  await page.click('a.dir >> text=projects/');
+  await page.waitForSelector('#breadcrumbs >> text=projects');
+
+  // The XSS names: shown as text, nothing executed (the dialog handler would record it).
+  const projects = page.url();
+  const files = await page.$$eval('#entries a.file', (a) => a.map((e) => e.textContent));
+  assert.ok(files.includes('"><img src=x onerror=alert(1)>'), `files: ${files}`);
+  const dirs = await page.$$eval('#entries a.dir', (a) => a.map((e) => e.textContent));
+  assert.ok(dirs.includes('<script>alert(1)</'), `dirs: ${dirs}`);
+  assert.equal(await page.$$eval('#entries img', (i) => i.length), 0, 'no <img> element came from a name');
+  await shot(page, '06-xss-names');
+  await page.click('a.file >> text=onerror');
+  await page.waitForSelector('#file-name');
+  assert.equal(await page.textContent('#file-name'), '"><img src=x onerror=alert(1)>');
+  assert.equal(await page.$$eval('main img', (i) => i.length), 0);
+  await page.goto(projects);
+  await page.click('a.dir >> text=<script>');
+  await page.click('a.file >> text=script>');
+  await page.waitForSelector('#file-name');
+  assert.equal(await page.textContent('#file-name'), 'script>');
+  assert.ok((await page.textContent('dl.facts')).includes('/projects/<script>alert(1)</script>'));
+  assert.equal(await page.$$eval('main script', (s) => s.length), 0, 'no <script> element came from a path');
+  await shot(page, '06b-xss-script-path');
+  await page.goto(projects);
+
+  await page.click('a.dir >> text=2026/');
+  await page.click('a.dir >> text=reports/');
+  await page.waitForSelector('#breadcrumbs >> text=reports');
+  const crumbs = await page.$$eval('#breadcrumbs a', (a) => a.map((e) => e.textContent));
+  assert.deepEqual(crumbs.slice(-3), ['projects', '2026', 'reports']);
+  await shot(page, '07-three-levels-down');
+
+  await page.click('a.file >> text=big.bin');
+  await page.waitForSelector('#file-name');
+  assert.equal(await page.textContent('#file-name'), 'big.bin');
+  await shot(page, '08-file-details');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  const bytes = readFileSync(await download.path());
+  assert.equal(bytes.length, 2097152);
+  assert.equal(createHash('sha256').update(bytes).digest('hex'), process.env.EXPECTED_SHA256);
+
+  // Jobs: start a backup from the share page and watch htmx poll it to the end... as far
+  // as a queue without a worker goes: it stays queued; the page polls and can cancel it.
+  await page.goto(`${base}/ui/`);
+  await page.click('section[data-tenant="acme"] a >> text=data');
+  await page.click('#back-up-now');
+  await page.waitForSelector('#job-state');
+  assert.equal(await page.textContent('#job-state'), 'queued');
+  const polled = await page.waitForResponse((r) => r.url().endsWith('/progress'), { timeout: 5000 });
+  assert.equal(polled.status(), 200);
+  await shot(page, '09-job');
+  await page.click('#cancel-job');
+  await page.waitForSelector('#job-state >> text=cancelled');
+  await shot(page, '10-job-cancelled');
+
+  // A form posted without the session's CSRF token is refused.
+  const forged = await page.request.post(`${base}/ui/logout`, { form: { csrf: 'forged' } });
+  assert.equal(forged.status(), 403);
+
+  // Phone width: the dashboard still renders.
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.goto(`${base}/ui/`);
+  await shot(page, '11-dashboard-phone');
+  await page.context().close();
+}
+
+await browser.close();
+assert.deepEqual(failures, [], failures.join('\n'));
+console.log('web_ui_e2e.mjs: all checks passed');
