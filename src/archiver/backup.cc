@@ -233,7 +233,7 @@ class Archiver {
     if (!st.ok()) Warn(st);
     for (auto& node : listed) {
       if (node.IsDir() || trie.children.count(node.name)) continue;
-      if (!excludes_.empty() && excludes_.Excluded(JoinPath(job->path, node.name), node)) continue;
+      if (!excludes_.Empty() && excludes_.Excluded(JoinPath(job->path, node.name), node)) continue;
       job->nodes.push_back(std::move(node));
     }
   }
@@ -370,7 +370,7 @@ class Archiver {
     for (auto& w : warnings) Warn(w);
     if (!st.ok()) Warn(st);                     // an unreadable directory is kept, empty
     if (job->other_device) job->nodes.clear();  // -x: a mount point is kept, empty
-    if (!excludes_.empty()) {
+    if (!excludes_.Empty()) {
       std::erase_if(job->nodes,
                     [&](const Node& n) { return excludes_.Excluded(JoinPath(job->path, n.name), n); });
       if (excludes_.HasDirectoryRules() && excludes_.ExcludesDirectory(job->nodes, [&](const Node& n) {

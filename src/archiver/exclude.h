@@ -31,7 +31,7 @@ struct ExcludeRules {
   std::vector<std::string> if_present;
   bool caches = false;
 
-  bool empty() const {
+  bool Empty() const {
     return patterns.empty() && ipatterns.empty() && larger_than == 0 && if_present.empty() && !caches;
   }
 };
@@ -60,7 +60,7 @@ class ExcludeMatcher {
     }
     return false;
   }
-  bool empty() const { return rules_.empty(); }
+  bool Empty() const { return rules_.Empty(); }
 
  private:
   ExcludeRules rules_;

@@ -86,7 +86,7 @@ class Partitioner {
     std::vector<std::string> subdirs;
     for (const Node& node : nodes) {
       std::string path = JoinPath(dir, node.name);
-      if (!excludes_.empty() && excludes_.Excluded(path, node.name)) continue;
+      if (!excludes_.Empty() && excludes_.Excluded(path, node.name)) continue;
       if (options_.progress) options_.progress->files_done++;
       if (node.IsDir()) {
         subdirs.push_back(std::move(path));

@@ -95,13 +95,13 @@ Result<int64_t> ParseDuration(std::string_view text) {
     int64_t unit = 0;
     switch (s[digits]) {
       case 'y':
-        unit = 365 * 24 * kHour;
+        unit = int64_t{365} * 24 * kHour;
         break;
       case 'm':
-        unit = 30 * 24 * kHour;
+        unit = int64_t{30} * 24 * kHour;
         break;
       case 'w':
-        unit = 7 * 24 * kHour;
+        unit = int64_t{7} * 24 * kHour;
         break;
       case 'd':
         unit = 24 * kHour;

@@ -89,7 +89,7 @@ std::string BashScript(const std::map<std::string, CommandWords>& table) {
   return s.str();
 }
 
-std::string FishEscape(std::string text) {
+std::string FishEscape(const std::string& text) {
   std::string out;
   for (char c : text) {
     if (c == '\'' || c == '\\') out += '\\';

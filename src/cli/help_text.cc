@@ -138,7 +138,7 @@ void RegisterHelp(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand("help", "Show help: exit-codes, environment, or a command's --help");
   auto topic = std::make_shared<std::vector<std::string>>();
   cmd->add_option("topic", *topic, "exit-codes, environment, or a command (e.g. `help job submit`)");
-  cmd->callback([&app, cmd, topic, exit_code] {
+  cmd->callback([&app, topic, exit_code] {
     if (topic->empty()) {
       std::cout << app.help();
     } else if (topic->size() == 1 && (*topic)[0] == "exit-codes") {

@@ -40,7 +40,7 @@ std::vector<Snapshot> SnapshotFilter::Apply(const std::vector<Snapshot>& all) co
 }
 
 Result<Snapshot> FindSnapshot(Repository& repo, const std::string& ref, const SnapshotFilter& filter) {
-  if (filter.empty()) return repo.FindSnapshot(ref);
+  if (filter.Empty()) return repo.FindSnapshot(ref);
   if (ref == "latest") {
     ARBOR_ASSIGN_OR_RETURN(std::vector<Snapshot> all, repo.ListSnapshots());
     const Snapshot* newest = nullptr;
@@ -56,12 +56,12 @@ Result<Snapshot> FindSnapshot(Repository& repo, const std::string& ref, const Sn
 }
 
 void AddSnapshotFilterOptions(CLI::App* cmd, SnapshotFilter* filter) {
-  const std::string group = "Snapshot filters";
-  cmd->add_option("--host", filter->hosts, "Only snapshots of this host (repeatable)")->group(group);
+  const std::string kGroup = "Snapshot filters";
+  cmd->add_option("--host", filter->hosts, "Only snapshots of this host (repeatable)")->group(kGroup);
   cmd->add_option("--tag", filter->tags, "Only snapshots with these tags: a,b means both; repeat for either")
-      ->group(group);
+      ->group(kGroup);
   cmd->add_option("--path", filter->paths, "Only snapshots that include this path (repeatable: all of them)")
-      ->group(group);
+      ->group(kGroup);
 }
 
 }  // namespace arbor::cli

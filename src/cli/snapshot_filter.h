@@ -19,7 +19,7 @@ struct SnapshotFilter {
   std::vector<std::string> tags;
   std::vector<std::string> paths;
 
-  bool empty() const { return hosts.empty() && tags.empty() && paths.empty(); }
+  bool Empty() const { return hosts.empty() && tags.empty() && paths.empty(); }
   bool Matches(const Snapshot& s) const;
   std::vector<Snapshot> Apply(const std::vector<Snapshot>& all) const;
 };
