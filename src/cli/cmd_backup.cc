@@ -205,6 +205,10 @@ void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->add_flag("--live", args->live, "Azure Files: read the live share (no share snapshot, no consistency)")
       ->excludes(snap);
   AddAzureOptions(cmd, &args->azure);
+  // Repeatable options take one value per use, as restic's: `--tag a /src` tags "a" and
+  // backs up /src (CLI11 lets a vector option swallow every following word otherwise).
+  for (CLI::Option* opt : cmd->get_options())
+    if (!opt->get_positional()) opt->allow_extra_args(false);
   cmd->callback([&g, args, exit_code] {
     std::vector<std::string> given;
     BackupOptions opts;

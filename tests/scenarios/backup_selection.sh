@@ -64,6 +64,13 @@ printf '%s\n' "$S/#hash dir" >"$WORK/verbatim"
 "$ARBOR" -q backup --files-from-verbatim "$WORK/verbatim"
 LIST=$(listing); has "/#hash dir/f"
 
+step "a repeatable option takes one value: --tag t PATH backs up PATH (it swallowed it)"
+"$ARBOR" -q backup --tag one --exclude '*.bak' --tag two "$S/keep"
+"$ARBOR" snapshots --json | python3 -c "
+import json, sys
+s = json.load(sys.stdin)[-1]
+assert s['tags'] == ['one', 'two'] and s['paths'] == ['$S/keep'], s" || fail "options swallowed the path"
+
 step "--time sets the snapshot's time"
 "$ARBOR" -q backup "$S/keep" --time "2020-02-29 12:34:56"
 got=$("$ARBOR" snapshots --json | python3 -c 'import json,sys; print(max(s["time_ns"] for s in json.load(sys.stdin) if s["time"].startswith("2020")))')

@@ -42,7 +42,7 @@ print("".join(sorted(g[0] + "".join(sorted(g[1:])) for g in groups)), end="")'
 # A backup of the unchanged tree: nothing to read (the parent's trees stand in for the
 # index), and the index it leaves answers du as before.
 run_backup() {
-  "$ARBOR" backup "$S" -q >"$WORK/backup.out"
+  "$ARBOR" backup "$S" >"$WORK/backup.out"  # the summary (-q would print nothing)
   grep -q "^Files: 1232 (0 read, 1232 unchanged)" "$WORK/backup.out" || { cat "$WORK/backup.out"; fail "backup read files"; }
   "$ARBOR" du "$S" --depth 2
 }
@@ -117,9 +117,10 @@ for kind in garbage empty; do
       CAT="$WORK/catalog-$kind.db"
       args=(--catalog "$CAT")
     else
-      export XDG_STATE_HOME="$WORK/xdg-$kind"
-      CAT="$XDG_STATE_HOME/arbor/catalog.db"
-      mkdir -p "$XDG_STATE_HOME/arbor"
+      # The default catalog lives in the state folder (ARBOR_STATE_DIR, as the node index).
+      export ARBOR_STATE_DIR="$WORK/state-$kind"
+      CAT="$ARBOR_STATE_DIR/catalog.db"
+      mkdir -p "$ARBOR_STATE_DIR"
       args=()
     fi
     if [[ $kind == garbage ]]; then printf 'tenants: acme, globex (not SQLite)\n' >"$CAT"; else : >"$CAT"; fi
