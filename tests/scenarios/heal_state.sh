@@ -135,7 +135,7 @@ for kind in garbage empty; do
       cmp "$CAT" "$WORK/catalog.before" || fail "catalog $kind: file changed by '$cmd'"
       [[ ! -e "$CAT-wal" ]] || fail "catalog $kind: a WAL file was started beside it"
     done
-    unset XDG_STATE_HOME
+    export ARBOR_STATE_DIR="$WORK/state"  # back to the scenario's own
   done
 done
 echo "PASS"
