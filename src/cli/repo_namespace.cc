@@ -117,32 +117,29 @@ Result<std::optional<RepoNamespace>> ResolveByCatalogNames(const GlobalOptions& 
 
 std::optional<RepoNamespace> ResolveRepoNamespace(const GlobalOptions& g, int* exit_code) {
   std::optional<RepoNamespace> ns;
-  if (g.token.empty()) {
-    if ((!g.tenant.empty() || !g.share.empty()) && CatalogToAsk(g)) {
-      auto session = OpenCatalogSession(g, exit_code);
-      if (!session) return std::nullopt;
-      auto named = ResolveByCatalogNames(g, *session);
-      if (!named.ok()) {
-        int code = ReportError(g, named.status());
-        *exit_code = named.status().Is(StatusCode::kNotFound) ? kExitNoNamespace : code;
-        return std::nullopt;
-      }
-      ns = std::move(named).value();
-    }
-    if (!ns) {
-      ns = RepoNamespace{g.repo, g.tenant.empty() ? kDefaultNamespace : g.tenant,
-                         g.share.empty() ? kDefaultNamespace : g.share};
-    }
-  } else {
+  // A token always goes through the catalog; names without one only when there is a
+  // catalog to ask.
+  if (!g.token.empty() || ((!g.tenant.empty() || !g.share.empty()) && CatalogToAsk(g))) {
     auto session = OpenCatalogSession(g, exit_code);
     if (!session) return std::nullopt;
-    auto resolved = ResolveThroughCatalog(g, *session);
-    if (!resolved.ok()) {
-      int code = ReportError(g, resolved.status());
-      *exit_code = resolved.status().Is(StatusCode::kNotFound) ? kExitNoNamespace : code;
+    Result<std::optional<RepoNamespace>> found = std::optional<RepoNamespace>();
+    if (g.token.empty()) {
+      found = ResolveByCatalogNames(g, *session);
+    } else if (auto through = ResolveThroughCatalog(g, *session); through.ok()) {
+      found = std::optional<RepoNamespace>(std::move(through).value());
+    } else {
+      found = through.status();
+    }
+    if (!found.ok()) {
+      int code = ReportError(g, found.status());
+      *exit_code = found.status().Is(StatusCode::kNotFound) ? kExitNoNamespace : code;
       return std::nullopt;
     }
-    ns = std::move(resolved).value();
+    ns = std::move(found).value();
+  }
+  if (!ns) {
+    ns = RepoNamespace{g.repo, g.tenant.empty() ? kDefaultNamespace : g.tenant,
+                       g.share.empty() ? kDefaultNamespace : g.share};
   }
   if (ns->location.empty()) {
     ReportError(g, Status::InvalidArgument("no repository given: use -r/--repo DIR or set ARBOR_REPO"));
