@@ -9,7 +9,7 @@
 #include "archiver/azure_backup.h"
 #include "archiver/backup.h"
 #include "cli/azure_args.h"
-#include "cli/backup_selection.h"
+#include "cli/option_values.h"
 #include "cli/commands.h"
 #include "cli/index_context.h"
 #include "shares/posix_source.h"

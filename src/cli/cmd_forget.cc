@@ -1,7 +1,7 @@
 // arbor forget --keep-...: removes snapshots by retention policy (and prunes with --prune).
 #include <iostream>
 
-#include "cli/backup_selection.h"
+#include "cli/option_values.h"
 #include "cli/commands.h"
 #include "cli/snapshot_filter.h"
 #include "maintenance/forget.h"

@@ -1,4 +1,4 @@
-#include "cli/backup_selection.h"
+#include "cli/option_values.h"
 
 #include <gtest/gtest.h>
 
@@ -16,13 +16,13 @@ std::string WriteFile(const std::string& text) {
   return path;
 }
 
-TEST(BackupSelectionTest, PatternFileSkipsCommentsAndBlanks) {
+TEST(OptionValuesTest, PatternFileSkipsCommentsAndBlanks) {
   auto p = ReadPatternFile(WriteFile("# caches\n*.tmp\n\n   /home/*/cache  \n\t# indented comment\n"));
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   EXPECT_EQ(*p, (std::vector<std::string>{"*.tmp", "/home/*/cache"}));
 }
 
-TEST(BackupSelectionTest, PathListVerbatimKeepsBlanksAndHashes) {
+TEST(OptionValuesTest, PathListVerbatimKeepsBlanksAndHashes) {
   std::string file = WriteFile("/srv/a\n# not a comment\n  /srv/ leading blanks\n\n");
   auto plain = ReadPathList(file, false);
   ASSERT_TRUE(plain.ok());
@@ -32,13 +32,13 @@ TEST(BackupSelectionTest, PathListVerbatimKeepsBlanksAndHashes) {
   EXPECT_EQ(*verbatim, (std::vector<std::string>{"/srv/a", "# not a comment", "  /srv/ leading blanks"}));
 }
 
-TEST(BackupSelectionTest, MissingListIsNotFound) {
+TEST(OptionValuesTest, MissingListIsNotFound) {
   auto r = ReadPathList("/nonexistent/list", false);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("/nonexistent/list"), std::string::npos);
 }
 
-TEST(BackupSelectionTest, ByteSizes) {
+TEST(OptionValuesTest, ByteSizes) {
   EXPECT_EQ(*ParseByteSize("4096"), 4096u);
   EXPECT_EQ(*ParseByteSize("512K"), 512u * 1024);
   EXPECT_EQ(*ParseByteSize("1.5m"), 1536u * 1024);
@@ -49,7 +49,7 @@ TEST(BackupSelectionTest, ByteSizes) {
     EXPECT_FALSE(ParseByteSize(bad).ok()) << bad;
 }
 
-TEST(BackupSelectionTest, Durations) {
+TEST(OptionValuesTest, Durations) {
   constexpr int64_t kHour = 3600LL * 1000000000LL;
   EXPECT_EQ(*ParseDuration("12h"), 12 * kHour);
   EXPECT_EQ(*ParseDuration("30d"), 30 * 24 * kHour);
@@ -59,7 +59,7 @@ TEST(BackupSelectionTest, Durations) {
     EXPECT_FALSE(ParseDuration(bad).ok()) << bad;
 }
 
-TEST(BackupSelectionTest, LocalTimeInTheZone) {
+TEST(OptionValuesTest, LocalTimeInTheZone) {
   const char* old = std::getenv("TZ");
   std::string saved = old ? old : "";
   setenv("TZ", "Asia/Kolkata", 1);

@@ -1,4 +1,4 @@
-#include "cli/backup_selection.h"
+#include "cli/option_values.h"
 
 #include <cerrno>
 #include <cmath>

@@ -1,7 +1,7 @@
-// What `arbor backup` reads, from the options restic users know: pattern files
-// (--exclude-file, --iexclude-file), path lists (--files-from, --files-from-verbatim),
-// sizes (--exclude-larger-than 2G) and a snapshot time (--time). Pure parsing, kept
-// apart from the command so that it is unit-tested.
+// The values options take, as restic users write them: pattern files (--exclude-file),
+// path lists (--files-from[-verbatim]), sizes (--exclude-larger-than 2G), durations
+// (forget --keep-within 30d) and times (backup --time). Pure parsing, kept apart from
+// the commands so that it is unit-tested.
 #pragma once
 
 #include <cstdint>
