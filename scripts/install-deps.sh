@@ -12,11 +12,12 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql redis-tools openssh-server openssh-client
   attr acl rclone tar time python3 procps
-  libsecret-1-0 systemd chromium
+  libsecret-1-0 systemd chromium help2man
 )
 # clang-format, clang-tidy: scripts/check-style.sh (run by .ci/run).
 # openssh-server/-client: the SFTP store tests run a throwaway sshd and the `sftp` client.
 # python3, procps: the scenario scripts pick free ports and read JSON with python3, and use ps.
+# help2man: the man pages (src/cli/CMakeLists.txt) are made from each command's --help at build time.
 # systemd: tests/deploy checks deploy/systemd's units with systemd-analyze verify.
 # chromium: the web UI's end-to-end test (tests/web) drives it headless with playwright-core.
 # libsecret-1-0: AzCopy (tests/js, the second official Azure Files client) links against it.

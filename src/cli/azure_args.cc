@@ -43,7 +43,8 @@ void AddAzureOptions(CLI::App* cmd, AzureArgs* args) {
   cmd->add_option("--retry-time-limit", args->retry_seconds,
                   "Seconds to keep retrying a throttled or failed request (default 180)")
       ->group(group)
-      ->check(CLI::PositiveNumber)
+      // Unnamed: a validator's name is appended to SECONDS and would wrap the help line.
+      ->check(CLI::Range(1, 7 * 24 * 3600).description(""))
       ->type_name("SECONDS");
 }
 

@@ -9,6 +9,7 @@
 #include "cli/key_file.h"
 #include "cli/repo_namespace.h"
 #include "repo/format.h"
+#include "store/discarding_store.h"
 #include "store/local_store.h"
 #include "store/open_store.h"
 #include "store/store_location.h"
@@ -96,6 +97,7 @@ std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_cod
     }
     local->set_append_only(true);
   }
+  if (access == RepoAccess::kDryRun) *store = std::make_unique<DiscardingStore>(std::move(store).value());
   // A configured password source is read before opening (restic does the same); without
   // one, a version-1 repository opens as before, and only an encrypted one needs the
   // prompt, so the config is looked at first when a terminal could be asked.
@@ -144,8 +146,8 @@ std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_cod
       *exit_code = kExitFatal;
     return nullptr;
   }
-  if (credential && access != RepoAccess::kReads && (*repo)->cipher() == nullptr &&
-      !g.insecure_no_encryption) {
+  bool writes = access == RepoAccess::kAdds || access == RepoAccess::kDeletes;
+  if (credential && writes && (*repo)->cipher() == nullptr && !g.insecure_no_encryption) {
     *exit_code = ReportError(g, UnencryptedWithPassword(ns->location), kExitBadConfig);
     return nullptr;
   }

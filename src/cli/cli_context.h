@@ -65,7 +65,9 @@ struct GlobalOptions {
 // refused on an unencrypted repository (exit 12) unless --insecure-no-encryption: someone
 // who replaced an encrypted repository by an unencrypted one would otherwise receive the
 // next backups in clear (restic refuses the same downgrade).
-enum class RepoAccess { kReads, kAdds, kDeletes };
+// kDryRun: as kAdds, but every write and delete reaches a DiscardingStore and is dropped
+// (`backup --dry-run`), so the repository is left byte-identical.
+enum class RepoAccess { kReads, kAdds, kDeletes, kDryRun };
 
 // Opens the repository namespace the options name (repo_namespace.h: through the catalog
 // with a token); prints a clear message and sets *exit_code on failure. With

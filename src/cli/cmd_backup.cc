@@ -9,10 +9,11 @@
 #include "archiver/azure_backup.h"
 #include "archiver/backup.h"
 #include "cli/azure_args.h"
-#include "cli/option_values.h"
 #include "cli/commands.h"
 #include "cli/index_context.h"
+#include "cli/option_values.h"
 #include "shares/posix_source.h"
+#include "shares/stdin_source.h"
 
 namespace arbor::cli {
 namespace {
@@ -39,6 +40,9 @@ struct BackupArgs {
   AzureArgs azure;
   std::string share_snapshot;  // --snapshot
   bool live = false;
+  bool dry_run = false;
+  bool stdin_input = false;    // --stdin
+  std::string stdin_filename;  // --stdin-filename
 };
 
 // One share (or a directory of it) through its share snapshot; see archiver/azure_backup.h.
@@ -78,10 +82,11 @@ std::string Hostname() {
   return buf;
 }
 
-void PrintSummary(const GlobalOptions& g, const BackupResult& r) {
+void PrintSummary(const GlobalOptions& g, const BackupResult& r, bool dry_run) {
   const auto& s = r.snapshot.stats;
   if (g.json) {
     PrintJson({{"message_type", "summary"},
+               {"dry_run", dry_run},
                {"snapshot_id", r.snapshot.id.Hex()},
                {"files_total", s.files_total},
                {"dirs_total", s.dirs_total},
@@ -101,9 +106,13 @@ void PrintSummary(const GlobalOptions& g, const BackupResult& r) {
   std::cout << "Files: " << s.files_total << " (" << s.files_read << " read, " << s.files_total - s.files_read
             << " unchanged), dirs: " << s.dirs_total << "\n"
             << "Data:  " << HumanBytes(s.bytes_total) << " in files, " << HumanBytes(s.bytes_read)
-            << " read, " << HumanBytes(s.bytes_added) << " added in " << s.blobs_added << " blobs and "
-            << s.packs_written << " packs\n"
-            << "snapshot " << r.snapshot.id.Hex().substr(0, 8) << " saved in " << HumanDuration(r.seconds);
+            << " read, " << HumanBytes(s.bytes_added) << (dry_run ? " would be added in " : " added in ")
+            << s.blobs_added << " blobs and " << s.packs_written << " packs\n";
+  if (dry_run)
+    std::cout << "dry run: nothing was written (the snapshot would have been saved in "
+              << HumanDuration(r.seconds) << ")";
+  else
+    std::cout << "snapshot " << r.snapshot.id.Hex().substr(0, 8) << " saved in " << HumanDuration(r.seconds);
   if (s.errors > 0) std::cout << ", " << s.errors << " files could not be read";
   std::cout << "\n";
 }
@@ -139,7 +148,16 @@ Status ResolveSelection(const BackupArgs& args, std::vector<std::string>* paths,
     ARBOR_ASSIGN_OR_RETURN(auto more, ReadPathList(f, /*verbatim=*/true));
     paths->insert(paths->end(), more.begin(), more.end());
   }
-  if (paths->empty()) {
+  if (args.stdin_input) {
+    if (!paths->empty())
+      return Status::InvalidArgument("--stdin backs up standard input alone: give no PATH or --files-from");
+    if (opts->excludes.patterns.size() + opts->excludes.ipatterns.size() + opts->excludes.if_present.size() >
+            0 ||
+        opts->excludes.larger_than > 0 || opts->excludes.caches || opts->one_file_system)
+      return Status::InvalidArgument("--stdin reads one stream: exclusion and -x options do not apply to it");
+  } else if (!args.stdin_filename.empty()) {
+    return Status::InvalidArgument("--stdin-filename names what --stdin reads: add --stdin");
+  } else if (paths->empty()) {
     return Status::InvalidArgument(
         "nothing to back up: give PATH... or --files-from FILE (and no file was empty)");
   }
@@ -159,8 +177,9 @@ void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->add_option("paths", args->paths,
                   "Files or directories to back up, or one azfiles://ACCOUNT/SHARE[/PATH]");
   cmd->add_option("-e,--exclude", args->excludes, "Exclude entries matching a glob (repeatable)");
-  // restic's selection options, under a heading of their own.
-  const std::string sel = "Selection (as restic's)";
+  // restic's selection options, in the one Options list as restic has them (a heading of
+  // their own would cost the two lines that keep `backup --help` within 40).
+  const std::string sel = "Options";
   cmd->add_option("--iexclude", args->iexcludes, "As --exclude, ignoring case")->group(sel);
   cmd->add_option("--exclude-file", args->exclude_files, "Read --exclude patterns from FILE (# comments)")
       ->type_name("FILE")
@@ -192,6 +211,15 @@ void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->add_option("--time", args->time, "Snapshot time instead of now (YYYY-MM-DD HH:MM:SS, local)")
       ->type_name("TIME")
       ->group(sel);
+  cmd->add_flag("--stdin", args->stdin_input,
+                "Back up standard input as one file (e.g. pg_dump db | arbor backup --stdin)")
+      ->group(sel);
+  cmd->add_option("--stdin-filename", args->stdin_filename,
+                  "The file's name in the snapshot with --stdin (default: stdin)")
+      ->type_name("NAME")
+      ->group(sel);
+  cmd->add_flag("-n,--dry-run", args->dry_run,
+                "Read and chunk what changed, say what would be added, and write nothing");
   cmd->add_option("--tag", args->tags, "Tag the snapshot (repeatable)");
   cmd->add_option("--host", args->host,
                   "Host name recorded in the snapshot (default: this host; for azfiles:// the account)");
@@ -228,12 +256,24 @@ void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
           ReportError(g, Status::InvalidArgument("--snapshot and --live apply to azfiles:// sources only"));
       return;
     }
-    auto paths = azure ? Result<std::vector<std::string>>(args->paths) : AbsolutePaths(args->paths);
+    std::unique_ptr<StdinSource> stdin_source;
+    if (args->stdin_input) {
+      auto made =
+          StdinSource::Create(args->stdin_filename.empty() ? "stdin" : args->stdin_filename, STDIN_FILENO);
+      if (!made.ok()) {
+        *exit_code = ReportError(g, made.status());
+        return;
+      }
+      stdin_source = std::move(made).value();
+    }
+    auto paths = azure          ? Result<std::vector<std::string>>(args->paths)
+                 : stdin_source ? Result<std::vector<std::string>>(std::vector{stdin_source->file_path()})
+                                : AbsolutePaths(args->paths);
     if (!paths.ok()) {
       *exit_code = ReportError(g, paths.status());
       return;
     }
-    auto repo = OpenRepository(g, exit_code, RepoAccess::kAdds);
+    auto repo = OpenRepository(g, exit_code, args->dry_run ? RepoAccess::kDryRun : RepoAccess::kAdds);
     if (!repo) return;
     opts.paths = *paths;
     opts.tags = args->tags;
@@ -243,7 +283,8 @@ void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
     opts.threads = g.threads;
     opts.progress = ProgressFor(g);
     std::unique_ptr<ShareIndex> share_index;
-    if (!args->no_index) {
+    // A dry run leaves the node index as it is, as it leaves the repository.
+    if (!args->no_index && !args->dry_run && !stdin_source) {
       auto opened = ShareIndex::Open(args->index, *repo, [&g](const std::string& w) { ReportWarning(g, w); });
       if (opened.ok())
         share_index = std::move(opened).value();
@@ -251,14 +292,15 @@ void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
         ReportWarning(g, "node index unavailable (" + opened.status().message() + "); continuing without it");
     }
     opts.share_index = share_index.get();
-    PosixSource source;
+    PosixSource posix;
+    Source& source = stdin_source ? static_cast<Source&>(*stdin_source) : posix;
     auto result = azure ? BackupAzure(*repo, *args, std::move(opts)) : RunBackup(*repo, source, opts);
     if (!result.ok()) {
       *exit_code = ReportError(g, result.status());
       return;
     }
     for (const auto& w : result->warnings) ReportWarning(g, w);
-    PrintSummary(g, *result);
+    PrintSummary(g, *result, args->dry_run);
     *exit_code = result->snapshot.stats.errors > 0 ? kExitPartial : kExitOk;
   });
 }

@@ -1,8 +1,9 @@
 // arbor forget --keep-...: removes snapshots by retention policy (and prunes with --prune).
+#include <algorithm>
 #include <iostream>
 
-#include "cli/option_values.h"
 #include "cli/commands.h"
+#include "cli/option_values.h"
 #include "cli/snapshot_filter.h"
 #include "maintenance/forget.h"
 #include "maintenance/prune.h"
@@ -32,6 +33,45 @@ void PrintPrune(const GlobalOptions& g, const PruneResult& r) {
               << " freed\n";
   }
 }
+// restic's forget table: every selected snapshot, newest first, with what happens to it
+// and why it is kept, so a --dry-run can be read before anything is removed.
+void PrintPlan(const ForgetDecision& d, bool dry_run) {
+  struct Row {
+    const Snapshot* s;
+    std::string action, reasons;
+  };
+  std::vector<Row> rows;
+  for (size_t i = 0; i < d.keep.size(); ++i) {
+    std::string why;
+    for (const auto& r : d.keep_reasons[i]) why += (why.empty() ? "" : ", ") + r;
+    rows.push_back({&d.keep[i], "keep", why});
+  }
+  for (const auto& s : d.remove) rows.push_back({&s, dry_run ? "would remove" : "remove", ""});
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    if (a.s->hostname != b.s->hostname) return a.s->hostname < b.s->hostname;
+    if (a.s->paths != b.s->paths) return a.s->paths < b.s->paths;
+    return a.s->time_ns > b.s->time_ns;
+  });
+  size_t host_w = 4, tags_w = 4, action_w = 6;
+  std::vector<std::string> tags(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    for (const auto& t : rows[i].s->tags) tags[i] += (tags[i].empty() ? "" : ",") + t;
+    host_w = std::max(host_w, rows[i].s->hostname.size());
+    tags_w = std::max(tags_w, tags[i].size());
+    action_w = std::max(action_w, rows[i].action.size());
+  }
+  auto pad = [](const std::string& v, size_t w) { return v + std::string(w - std::min(w, v.size()), ' '); };
+  std::cout << pad("ID", 10) << pad("Time", 21) << pad("Host", host_w + 2) << pad("Tags", tags_w + 2)
+            << pad("Action", action_w + 2) << "Reasons\n";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    std::string line = pad(rows[i].s->id.Hex().substr(0, 8), 10) + pad(FormatTime(rows[i].s->time_ns), 21) +
+                       pad(rows[i].s->hostname, host_w + 2) + pad(tags[i], tags_w + 2) +
+                       pad(rows[i].action, action_w + 2) + rows[i].reasons;
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    std::cout << line << "\n";
+  }
+}
+
 }  // namespace
 
 void RegisterForget(CLI::App& app, GlobalOptions& g, int* exit_code) {
@@ -75,6 +115,12 @@ void RegisterForget(CLI::App& app, GlobalOptions& g, int* exit_code) {
     }
     // The policy sees only the snapshots the filters select; the others are not touched.
     ForgetDecision d = ApplyRetention(a->filter.Apply(*all), a->policy);
+    if (!g.json && !g.quiet) PrintPlan(d, a->dry_run);
+    if (g.json) {
+      for (size_t i = 0; i < d.keep.size(); ++i)
+        PrintJson(
+            {{"message_type", "kept"}, {"snapshot_id", d.keep[i].id.Hex()}, {"reasons", d.keep_reasons[i]}});
+    }
     for (const auto& s : d.remove) {
       if (!a->dry_run) {
         Status st = repo->DeleteSnapshot(s.id);
@@ -85,11 +131,10 @@ void RegisterForget(CLI::App& app, GlobalOptions& g, int* exit_code) {
       }
       if (g.json)
         PrintJson({{"message_type", "removed"}, {"snapshot_id", s.id.Hex()}, {"dry_run", a->dry_run}});
-      else
-        std::cout << (a->dry_run ? "would remove " : "removed ") << s.id.Hex().substr(0, 8) << "  "
-                  << FormatTime(s.time_ns) << "\n";
     }
-    if (!g.json) std::cout << d.keep.size() << " snapshots kept, " << d.remove.size() << " removed\n";
+    if (!g.json && !g.quiet)
+      std::cout << d.keep.size() << " snapshots kept, " << d.remove.size()
+                << (a->dry_run ? " would be removed (dry run: nothing was removed)\n" : " removed\n");
     if (a->prune && !a->dry_run) {
       auto r = RunPrune(*repo, PruneOptions{});
       if (!r.ok()) {

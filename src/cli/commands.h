@@ -16,6 +16,7 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code);
 void RegisterVerify(CLI::App& app, GlobalOptions& g, int* exit_code);
 void RegisterDiff(CLI::App& app, GlobalOptions& g, int* exit_code);
 void RegisterForget(CLI::App& app, GlobalOptions& g, int* exit_code);
+void RegisterTag(CLI::App& app, GlobalOptions& g, int* exit_code);
 void RegisterPrune(CLI::App& app, GlobalOptions& g, int* exit_code);
 void RegisterStats(CLI::App& app, GlobalOptions& g, int* exit_code);
 void RegisterRepair(CLI::App& app, GlobalOptions& g, int* exit_code);

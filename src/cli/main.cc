@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
   RegisterVerify(app, g, &exit_code);
   RegisterDiff(app, g, &exit_code);
   RegisterForget(app, g, &exit_code);
+  RegisterTag(app, g, &exit_code);
   RegisterPrune(app, g, &exit_code);
   RegisterStats(app, g, &exit_code);
   RegisterRepair(app, g, &exit_code);

@@ -20,12 +20,17 @@ std::string Bucket(int64_t ns, const char* fmt) {
 struct Rule {
   int count;
   const char* format;  // strftime key; nullptr: every snapshot is its own bucket
+  const char* reason;
 };
 
-std::vector<bool> KeepGroup(const std::vector<const Snapshot*>& group, const RetentionPolicy& p) {
-  std::vector<bool> keep(group.size(), false);
-  std::vector<Rule> rules = {{p.last, nullptr},   {p.hourly, "%Y-%m-%d %H"}, {p.daily, "%Y-%m-%d"},
-                             {p.weekly, "%G-%V"}, {p.monthly, "%Y-%m"},      {p.yearly, "%Y"}};
+// The reasons each snapshot of a group (newest first) is kept; none: removed.
+std::vector<std::vector<std::string>> KeepGroup(const std::vector<const Snapshot*>& group,
+                                                const RetentionPolicy& p) {
+  std::vector<std::vector<std::string>> reasons(group.size());
+  std::vector<Rule> rules = {
+      {p.last, nullptr, "last snapshot"},       {p.hourly, "%Y-%m-%d %H", "hourly snapshot"},
+      {p.daily, "%Y-%m-%d", "daily snapshot"},  {p.weekly, "%G-%V", "weekly snapshot"},
+      {p.monthly, "%Y-%m", "monthly snapshot"}, {p.yearly, "%Y", "yearly snapshot"}};
   for (const auto& rule : rules) {
     int left = rule.count;
     std::string last_bucket;
@@ -33,19 +38,21 @@ std::vector<bool> KeepGroup(const std::vector<const Snapshot*>& group, const Ret
       std::string b = rule.format ? Bucket(group[i]->time_ns, rule.format) : std::to_string(i);
       if (b == last_bucket) continue;
       last_bucket = b;
-      keep[i] = true;
+      reasons[i].push_back(rule.reason);
       --left;
     }
   }
-  for (size_t i = 0; i < group.size() && p.within_ns > 0; ++i) {
-    if (group[i]->time_ns >= group.front()->time_ns - p.within_ns) keep[i] = true;  // newest first
+  for (size_t i = 0; i < group.size() && p.within_ns > 0; ++i) {  // newest first
+    if (group[i]->time_ns >= group.front()->time_ns - p.within_ns)
+      reasons[i].push_back("within --keep-within");
   }
   for (size_t i = 0; i < group.size(); ++i) {
     for (const auto& t : group[i]->tags) {
-      if (std::find(p.keep_tags.begin(), p.keep_tags.end(), t) != p.keep_tags.end()) keep[i] = true;
+      if (std::find(p.keep_tags.begin(), p.keep_tags.end(), t) != p.keep_tags.end())
+        reasons[i].push_back("tag " + t);
     }
   }
-  return keep;
+  return reasons;
 }
 
 }  // namespace
@@ -56,6 +63,7 @@ ForgetDecision ApplyRetention(const std::vector<Snapshot>& snapshots, const Rete
   for (const auto& s : snapshots) {
     if (IsPartial(s)) {  // belongs to a fan-out still running; its assemble deletes it
       d.keep.push_back(s);
+      d.keep_reasons.push_back({"part of a running scan"});
       continue;
     }
     auto paths = s.paths;
@@ -65,8 +73,15 @@ ForgetDecision ApplyRetention(const std::vector<Snapshot>& snapshots, const Rete
   for (auto& [key, group] : groups) {
     std::sort(group.begin(), group.end(),
               [](const Snapshot* a, const Snapshot* b) { return a->time_ns > b->time_ns; });
-    auto keep = KeepGroup(group, policy);
-    for (size_t i = 0; i < group.size(); ++i) (keep[i] ? d.keep : d.remove).push_back(*group[i]);
+    auto reasons = KeepGroup(group, policy);
+    for (size_t i = 0; i < group.size(); ++i) {
+      if (reasons[i].empty()) {
+        d.remove.push_back(*group[i]);
+      } else {
+        d.keep.push_back(*group[i]);
+        d.keep_reasons.push_back(std::move(reasons[i]));
+      }
+    }
   }
   return d;
 }

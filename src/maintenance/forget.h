@@ -29,6 +29,9 @@ struct RetentionPolicy {
 
 struct ForgetDecision {
   std::vector<Snapshot> keep;
+  // Why each kept snapshot is kept, parallel to `keep`: the rules that chose it, as
+  // restic's forget table says them ("last snapshot", "daily snapshot", "tag db", ...).
+  std::vector<std::vector<std::string>> keep_reasons;
   std::vector<Snapshot> remove;
 };
 

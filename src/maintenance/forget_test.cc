@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 namespace arbor {
 namespace {
@@ -64,6 +65,32 @@ TEST(ForgetTest, GroupsByHostAndTagsProtect) {
   EXPECT_EQ(d.keep.size(), 3U);  // newest of each host + the tagged one
   ASSERT_EQ(d.remove.size(), 1U);
   EXPECT_EQ(d.remove[0].hostname, "b");
+}
+
+}  // namespace
+}  // namespace arbor
+
+namespace arbor {
+namespace {
+
+TEST(ForgetTest, SaysWhyEachKeptSnapshotIsKept) {
+  std::vector<Snapshot> all;
+  for (int h = 0; h < 72; h += 12) all.push_back(At(h));  // 2 per day, 3 days
+  all[0].tags = {"db"};
+  RetentionPolicy p;
+  p.last = 1;
+  p.daily = 2;
+  p.keep_tags = {"db"};
+  auto d = ApplyRetention(all, p);
+  ASSERT_EQ(d.keep.size(), d.keep_reasons.size());
+  std::map<int64_t, std::vector<std::string>> why;
+  for (size_t i = 0; i < d.keep.size(); ++i) why[d.keep[i].time_ns / kHour] = d.keep_reasons[i];
+  // 60 h: newest (last) and newest of its day; 36 h: newest of the day before; 0 h: its tag.
+  EXPECT_EQ(why[60], (std::vector<std::string>{"last snapshot", "daily snapshot"}));
+  EXPECT_EQ(why[36], (std::vector<std::string>{"daily snapshot"}));
+  EXPECT_EQ(why[0], (std::vector<std::string>{"tag db"}));
+  EXPECT_EQ(why.size(), 3u);
+  EXPECT_EQ(d.remove.size(), 3u);
 }
 
 }  // namespace

@@ -37,6 +37,11 @@ expect_stderr "no snapshot matches"
 step "forget --host alpha --keep-last 1 --dry-run: a plan, nothing removed; then for real"
 "$ARBOR" forget --host alpha --path "$S/one" --keep-last 1 --dry-run >"$WORK/plan"
 grep -q "would remove" "$WORK/plan" || fail "no plan printed: $(cat "$WORK/plan")"
+# restic's table: a header, the kept snapshot with why, the removed ones; only alpha's group
+grep -q "^ID  *Time  *Host  *Tags  *Action  *Reasons$" "$WORK/plan" || fail "no table header: $(cat "$WORK/plan")"
+[[ $(grep -c " keep  *last snapshot$" "$WORK/plan") == 1 ]] || fail "kept row lacks its reason: $(cat "$WORK/plan")"
+! grep -q " beta " "$WORK/plan" || fail "plan lists beta, outside the filters: $(cat "$WORK/plan")"
+grep -q "nothing was removed" "$WORK/plan" || fail "dry run does not say nothing was removed"
 [[ $(count) == 5 ]] || fail "--dry-run removed snapshots"
 "$ARBOR" -q forget --host alpha --path "$S/one" --keep-last 1 >/dev/null
 [[ $(count --host alpha --path "$S/one") == 1 ]] || fail "alpha's group of $S/one should keep 1"
