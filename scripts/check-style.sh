@@ -7,7 +7,8 @@
 #     when clang-tidy is installed and the build tree has compile_commands.json.
 # Usage: scripts/check-style.sh [BASE]
 #   BASE defaults to $ARBOR_STYLE_BASE, else main, else origin/main. Changes since the
-#   merge base with BASE count, committed or not, and untracked new files.
+#   merge base with BASE count, committed or not, and untracked new files; on BASE itself,
+#   the changes since the commit in .ci/style-base (the last landed one).
 #   ARBOR_BUILD_DIR names the build tree whose compile database clang-tidy uses (it must
 #   be built: clang-tidy reads generated headers).
 #   ARBOR_STYLE_CHECKS=format|tidy|all (default all) runs one half, so CI can check the
@@ -29,6 +30,15 @@ if [[ -z "$base" ]]; then
   exit 0
 fi
 merge_base=$(git merge-base "$base" HEAD)
+# On main itself (CI's clean clone) the merge base is HEAD and nothing would be checked:
+# check what changed since the last landed commit instead, which each stop records in
+# .ci/style-base.
+if [[ "$merge_base" == "$(git rev-parse HEAD)" && -f .ci/style-base ]]; then
+  merge_base=$(tr -d '[:space:]' <.ci/style-base)
+  git rev-parse -q --verify "$merge_base^{commit}" >/dev/null ||
+    { echo "check-style: .ci/style-base names $merge_base, which is not a commit here" >&2; exit 1; }
+  echo "check-style: on $base itself; checking what changed since $merge_base (.ci/style-base)"
+fi
 
 # One line per changed C++ file: "path<TAB>start:end start:end ..." (its changed lines).
 changed_lines() {
