@@ -97,7 +97,10 @@ std::unique_ptr<Repository> OpenRepository(const GlobalOptions& g, int* exit_cod
     }
     local->set_append_only(true);
   }
-  if (access == RepoAccess::kDryRun) *store = std::make_unique<DiscardingStore>(std::move(store).value());
+  if (access == RepoAccess::kDryRun) {
+    std::unique_ptr<ObjectStore> real = std::move(*store);
+    *store = std::make_unique<DiscardingStore>(std::move(real));
+  }
   // A configured password source is read before opening (restic does the same); without
   // one, a version-1 repository opens as before, and only an encrypted one needs the
   // prompt, so the config is looked at first when a terminal could be asked.

@@ -179,45 +179,45 @@ void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->add_option("-e,--exclude", args->excludes, "Exclude entries matching a glob (repeatable)");
   // restic's selection options, in the one Options list as restic has them (a heading of
   // their own would cost the two lines that keep `backup --help` within 40).
-  const std::string sel = "Options";
-  cmd->add_option("--iexclude", args->iexcludes, "As --exclude, ignoring case")->group(sel);
+  const std::string kSelection = "Options";
+  cmd->add_option("--iexclude", args->iexcludes, "As --exclude, ignoring case")->group(kSelection);
   cmd->add_option("--exclude-file", args->exclude_files, "Read --exclude patterns from FILE (# comments)")
       ->type_name("FILE")
-      ->group(sel);
+      ->group(kSelection);
   cmd->add_option("--iexclude-file", args->iexclude_files, "Read --iexclude patterns from FILE")
       ->type_name("FILE")
-      ->group(sel);
+      ->group(kSelection);
   cmd->add_option("--exclude-larger-than", args->exclude_larger_than,
                   "Leave out files larger than this (e.g. 2G)")
       ->type_name("SIZE")
-      ->group(sel);
+      ->group(kSelection);
   cmd->add_option("--exclude-if-present", args->exclude_if_present,
                   "Keep a directory holding an entry of this name empty")
       ->type_name("NAME")
-      ->group(sel);
+      ->group(kSelection);
   cmd->add_flag("--exclude-caches", args->exclude_caches, "Keep directories with a CACHEDIR.TAG empty")
-      ->group(sel);
+      ->group(kSelection);
   cmd->add_flag("-x,--one-file-system", args->one_file_system,
                 "Do not cross file systems: a mount point inside is kept, empty")
-      ->group(sel);
+      ->group(kSelection);
   cmd->add_option("--files-from", args->files_from,
                   "Read paths from FILE (one per line, # comments; - stdin)")
       ->type_name("FILE")
-      ->group(sel);
+      ->group(kSelection);
   cmd->add_option("--files-from-verbatim", args->files_from_verbatim,
                   "Read paths from FILE, every line as is")
       ->type_name("FILE")
-      ->group(sel);
+      ->group(kSelection);
   cmd->add_option("--time", args->time, "Snapshot time instead of now (YYYY-MM-DD HH:MM:SS, local)")
       ->type_name("TIME")
-      ->group(sel);
+      ->group(kSelection);
   cmd->add_flag("--stdin", args->stdin_input,
                 "Back up standard input as one file (e.g. pg_dump db | arbor backup --stdin)")
-      ->group(sel);
+      ->group(kSelection);
   cmd->add_option("--stdin-filename", args->stdin_filename,
                   "The file's name in the snapshot with --stdin (default: stdin)")
       ->type_name("NAME")
-      ->group(sel);
+      ->group(kSelection);
   cmd->add_flag("-n,--dry-run", args->dry_run,
                 "Read and chunk what changed, say what would be added, and write nothing");
   cmd->add_option("--tag", args->tags, "Tag the snapshot (repeatable)");

@@ -24,8 +24,9 @@ assert rows[src + "/projects/alpha"]["files"] == 40, rows
 PY
 
 step "find: glob over names"
-[[ $("$ARBOR" find '*.xlsx' | wc -l) == 10 ]] || fail "find *.xlsx"
+[[ $("$ARBOR" find '*.xlsx' | grep -c '^/') == 10 ]] || fail "find *.xlsx"
 "$ARBOR" find 'doc7.txt' | grep -qx "$S/projects/alpha/doc7.txt" || fail "find doc7.txt"
+[[ $("$ARBOR" find '*.xlsx' -s latest | wc -l) == 10 ]] || fail "find -s latest: one path per line"
 
 step "dupes: the copied file is found"
 "$ARBOR" dupes --json | head -1 | grep -q "big-copy.bin" || fail "dupes missed the copy"
@@ -38,6 +39,21 @@ echo "new" > "$S/projects/new.txt"
 "$ARBOR" changes "$first" latest > "$WORK/changes.txt"
 grep -qx "R  $S/projects/alpha -> $S/projects/gamma" "$WORK/changes.txt" || { cat "$WORK/changes.txt"; fail "no move line"; }
 grep -q "1 added, 0 deleted, 0 modified, 1 moved" "$WORK/changes.txt" || { cat "$WORK/changes.txt"; fail "summary"; }
+
+step "find across snapshots: each path with the snapshots that hold it, newest first"
+latest=$("$ARBOR" snapshots --json | python3 -c "import json,sys; print(json.load(sys.stdin)[-1]['id'][:8])")
+"$ARBOR" find 'doc7.txt' >"$WORK/found.txt"
+grep -A1 -x "$S/projects/alpha/doc7.txt" "$WORK/found.txt" | grep -q "in 1 of 2 snapshots: ${first:0:8} " ||
+  { cat "$WORK/found.txt"; fail "alpha/doc7.txt should be in the first snapshot only"; }
+grep -A1 -x "$S/projects/gamma/doc7.txt" "$WORK/found.txt" | grep -q "in 1 of 2 snapshots: $latest " ||
+  { cat "$WORK/found.txt"; fail "gamma/doc7.txt should be in the latest only"; }
+n=$("$ARBOR" find 'big.bin' | grep -A1 "/big.bin$" | grep -o "in 2 of 2 snapshots: $latest ([^)]*), ${first:0:8}" | wc -l)
+[[ $n == 1 ]] || { "$ARBOR" find 'big.bin'; fail "big.bin: both snapshots, newest first"; }
+out=$("$ARBOR" find 'doc7.txt' --json | python3 -c "import json,sys; print(sorted(json.loads(l)['snapshot_id'][:8] for l in sys.stdin))")
+[[ $out == "['${first:0:8}', '$latest']" || $out == "['$latest', '${first:0:8}']" ]] || fail "find --json: $out"
+[[ $("$ARBOR" find 'doc*.txt' --limit 3 | grep -c '^/') == 3 ]] || fail "--limit bounds the paths"
+expect_exit 1 "$ARBOR" find x -s latest --host h
+expect_stderr "one or the other"
 
 step "the index can be rebuilt from the repository alone"
 rm -f "$ARBOR_INDEX"
