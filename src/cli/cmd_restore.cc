@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/snapshot_filter.h"
 #include "restorer/restore.h"
+#include "restorer/verify_restored.h"
 #include "shares/azure_files_target.h"
 #include "shares/posix_target.h"
 
@@ -20,8 +21,36 @@ struct RestoreArgs {
   std::vector<std::string> includes;
   SnapshotFilter filter;  // which snapshot "latest" is
   std::string overwrite = "always";
+  bool verify = false;
   AzureArgs azure;
 };
+
+// --verify: every restored file read back and checked chunk by chunk; prints what
+// differs and returns false when anything does.
+bool VerifyTarget(const GlobalOptions& g, Repository& repo, const Snapshot& snap, const std::string& root,
+                  const std::vector<std::string>& includes, int* exit_code) {
+  auto v = VerifyRestored(repo, snap, root, includes);
+  if (!v.ok()) {
+    *exit_code = ReportError(g, v.status().Annotate("verifying the restored files"));
+    return false;
+  }
+  for (const auto& p : v->problems) ReportWarning(g, "restored file differs from the snapshot: " + p);
+  if (g.json) {
+    PrintJson({{"message_type", "verify"},
+               {"files_verified", v->files},
+               {"bytes_verified", v->bytes},
+               {"files_differing", v->problems.size()}});
+  } else if (!g.quiet) {
+    std::cout << "verified " << v->files << " files (" << HumanBytes(v->bytes) << "): "
+              << (v->problems.empty() ? "all match the snapshot"
+                                      : std::to_string(v->problems.size()) + " differ")
+              << "\n";
+  }
+  if (v->problems.empty()) return true;
+  *exit_code = ReportError(g, Status::Corruption(std::to_string(v->problems.size()) +
+                                                 " restored files differ from the snapshot (listed above)"));
+  return false;
+}
 
 // The target and, for a share, the client it talks through (which must outlive it).
 struct Target {
@@ -56,6 +85,8 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->add_option("--overwrite", args->overwrite,
                   "Existing files: always (default), if-changed (size or mtime differ), never")
       ->check(CLI::IsMember({"always", "if-changed", "never"}));
+  cmd->add_flag("--verify", args->verify,
+                "Read every restored file back and check it against the snapshot (directories only)");
   AddSnapshotFilterOptions(cmd, &args->filter);
   AddAzureOptions(cmd, &args->azure);
   cmd->callback([&g, args, exit_code] {
@@ -104,6 +135,13 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
         {"if-changed", OverwritePolicy::kIfChanged},
         {"never", OverwritePolicy::kNever}};
     opts.overwrite = kPolicies.at(args->overwrite);
+    if (args->verify && IsAzureShareUrl(root)) {
+      *exit_code = ReportError(
+          g,
+          Status::InvalidArgument("--verify reads a restored directory back; for an Azure Files share, "
+                                  "restore into a directory to verify, or run `arbor verify --read-data`"));
+      return;
+    }
     auto target = MakeTarget(*args, root, *repo);
     if (!target.ok()) {
       *exit_code = ReportError(g, target.status());
@@ -139,6 +177,7 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
       std::cout << "\n";
     }
     *exit_code = result->errors > 0 ? kExitPartial : kExitOk;
+    if (args->verify) VerifyTarget(g, *repo, *snap, root, opts.includes, exit_code);
   });
 }
 

@@ -4,29 +4,12 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "pipeline/task_pool.h"
 #include "browse/tree_walk.h"
+#include "pipeline/task_pool.h"
+#include "restorer/include_paths.h"
 
 namespace arbor {
 namespace {
-
-// Whether a snapshot path is wanted, and whether it is wanted only as the way to
-// something below it.
-enum class Wanted { kNo, kOnTheWay, kYes };
-
-Wanted Want(const std::vector<std::string>& includes, const std::string& path) {
-  if (includes.empty()) return Wanted::kYes;
-  Wanted best = Wanted::kNo;
-  for (const auto& inc : includes) {
-    if (path == inc || (path.size() > inc.size() && path.rfind(inc, 0) == 0 && path[inc.size()] == '/')) {
-      return Wanted::kYes;
-    }
-    if (inc.size() > path.size() && inc.rfind(path, 0) == 0 && (path == "/" || inc[path.size()] == '/')) {
-      best = Wanted::kOnTheWay;
-    }
-  }
-  return best;
-}
 
 class Restorer {
  public:
@@ -69,7 +52,8 @@ class Restorer {
     pool_.Wait();
     if (Failed()) return fatal_;
     for (const auto& [path, existing] : links_) Check(target_.MakeHardLink(path, existing));
-    for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) Check(target_.FinishDirectory(it->first, it->second));
+    for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it)
+      Check(target_.FinishDirectory(it->first, it->second));
     for (auto& w : target_.TakeWarnings()) Warn(Status::IOError(w));
     return Status::Ok();
   }
@@ -114,7 +98,8 @@ class Restorer {
     }
     pool_.Submit([this, path, node = std::move(node)] {
       if (KeepExisting(path, node)) return;
-      Status st = target_.WriteFile(path, node, [&](const PieceWriter& write) { return Produce(node, write); });
+      Status st =
+          target_.WriteFile(path, node, [&](const PieceWriter& write) { return Produce(node, write); });
       if (st.ok()) return CountFile();
       // A full target stops the restore. A file whose data the repository lost or
       // damaged is listed and left out (the target removed what it had written), and
@@ -151,7 +136,8 @@ class Restorer {
       ARBOR_ASSIGN_OR_RETURN(std::string data, repo_.LoadBlob(id));
       std::string_view rest = data;
       while (!rest.empty()) {
-        if (ext >= extents.size()) return Status::Corruption("content of " + node.name + " overruns its extents");
+        if (ext >= extents.size())
+          return Status::Corruption("content of " + node.name + " overruns its extents");
         size_t n = static_cast<size_t>(std::min<uint64_t>(extents[ext].length - used, rest.size()));
         ARBOR_RETURN_IF_ERROR(write(extents[ext].offset + used, rest.substr(0, n)));
         rest.remove_prefix(n);

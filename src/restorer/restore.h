@@ -13,8 +13,8 @@
 
 #include "base/status.h"
 #include "pipeline/progress.h"
-#include "shares/restore_target.h"
 #include "repo/repository.h"
+#include "shares/restore_target.h"
 
 namespace arbor {
 
