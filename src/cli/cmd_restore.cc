@@ -8,6 +8,7 @@
 #include "cli/azure_args.h"
 #include "cli/commands.h"
 #include "cli/snapshot_filter.h"
+#include "restorer/mirror_delete.h"
 #include "restorer/restore.h"
 #include "restorer/verify_restored.h"
 #include "shares/azure_files_target.h"
@@ -22,6 +23,7 @@ struct RestoreArgs {
   SnapshotFilter filter;  // which snapshot "latest" is
   std::string overwrite = "always";
   bool verify = false;
+  bool delete_extra = false;  // --delete
   AzureArgs azure;
 };
 
@@ -85,6 +87,8 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->add_option("--overwrite", args->overwrite,
                   "Existing files: always (default), if-changed (size or mtime differ), never")
       ->check(CLI::IsMember({"always", "if-changed", "never"}));
+  cmd->add_flag("--delete", args->delete_extra,
+                "Mirror: remove what the target holds that the snapshot does not (directories only)");
   cmd->add_flag("--verify", args->verify,
                 "Read every restored file back and check it against the snapshot (directories only)");
   AddSnapshotFilterOptions(cmd, &args->filter);
@@ -142,6 +146,16 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
                                   "restore into a directory to verify, or run `arbor verify --read-data`"));
       return;
     }
+    if (args->delete_extra) {  // refused before anything is written
+      Status st =
+          IsAzureShareUrl(root)
+              ? Status::InvalidArgument("--delete mirrors into a directory only, not an Azure Files share")
+              : CheckMirrorTarget(root, MirrorRoots(snap->paths, opts.includes));
+      if (!st.ok()) {
+        *exit_code = ReportError(g, st);
+        return;
+      }
+    }
     auto target = MakeTarget(*args, root, *repo);
     if (!target.ok()) {
       *exit_code = ReportError(g, target.status());
@@ -177,6 +191,20 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
       std::cout << "\n";
     }
     *exit_code = result->errors > 0 ? kExitPartial : kExitOk;
+    if (args->delete_extra && result->errors == 0) {  // never mirror a restore that left things out
+      auto removed = MirrorDelete(*repo, *snap, root, opts.includes);
+      if (!removed.ok()) {
+        *exit_code = ReportError(g, removed.status());
+        return;
+      }
+      if (g.json)
+        PrintJson({{"message_type", "deleted"}, {"entries_removed", removed->removed}});
+      else if (!g.quiet && removed->removed > 0)
+        std::cout << "removed " << removed->removed << " entries the snapshot does not hold (e.g. "
+                  << removed->examples.front() << ")\n";
+    } else if (args->delete_extra) {
+      ReportWarning(g, "--delete skipped: the restore had errors, so the target is not mirrored");
+    }
     if (args->verify) VerifyTarget(g, *repo, *snap, root, opts.includes, exit_code);
   });
 }
