@@ -26,7 +26,9 @@ void Emit(const GlobalOptions& g, const char* change, const std::string& path, c
 
 void RegisterChanges(CLI::App& app, GlobalOptions& g, int* exit_code) {
   auto a = std::make_shared<ChangesArgs>();
-  auto* cmd = app.add_subcommand("changes", "Files added, deleted, modified and moved between two snapshots (node index)");
+  auto* cmd = app.add_subcommand(
+      "changes",
+      "As diff, from the node index: also moves (a renamed folder is one line), without reading trees");
   cmd->add_option("snapshots", a->snapshots, "Older and newer snapshot")->required()->expected(2);
   AddIndexOption(cmd, &a->index);
   cmd->callback([&g, a, exit_code] {
@@ -34,7 +36,8 @@ void RegisterChanges(CLI::App& app, GlobalOptions& g, int* exit_code) {
     if (!v) return;
     node_index::NodeTree older = v->tree->Clone();  // At() below may replace what v->tree points to
     auto newer_snap = v->repo->FindSnapshot(a->snapshots[1]);
-    auto newer = newer_snap.ok() ? v->index->At(*newer_snap) : Result<const node_index::NodeTree*>(newer_snap.status());
+    auto newer = newer_snap.ok() ? v->index->At(*newer_snap)
+                                 : Result<const node_index::NodeTree*>(newer_snap.status());
     if (!newer.ok()) {
       *exit_code = ReportError(g, newer.status());
       return;
@@ -49,10 +52,14 @@ void RegisterChanges(CLI::App& app, GlobalOptions& g, int* exit_code) {
     for (const auto& c : diff->modified) Emit(g, "M", NodePath(**newer, c.after));
     for (const auto& c : diff->moved) Emit(g, "R", NodePath(older, c.before), NodePath(**newer, c.after));
     if (g.json) {
-      PrintJson({{"message_type", "summary"}, {"added", diff->added.size()}, {"deleted", diff->deleted.size()},
-                 {"modified", diff->modified.size()}, {"moved", diff->moved.size()}});
+      PrintJson({{"message_type", "summary"},
+                 {"added", diff->added.size()},
+                 {"deleted", diff->deleted.size()},
+                 {"modified", diff->modified.size()},
+                 {"moved", diff->moved.size()}});
     } else {
-      std::cout << "\n" << diff->added.size() << " added, " << diff->deleted.size() << " deleted, "
+      std::cout << "\n"
+                << diff->added.size() << " added, " << diff->deleted.size() << " deleted, "
                 << diff->modified.size() << " modified, " << diff->moved.size() << " moved\n";
     }
   });

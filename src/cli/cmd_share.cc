@@ -152,12 +152,24 @@ void RegisterShareSnapshots(CLI::App* parent, GlobalOptions& g, int* exit_code) 
   auto share = std::make_shared<std::string>();
   auto tenant = std::make_shared<std::string>();
   auto* cmd = parent->add_subcommand("snapshots", "List a share's snapshots as the catalog records them");
-  cmd->add_option("share", *share, "Share name or id")->required();
+  cmd->add_option("share", *share, "Share name or id (or the global --share, as `job submit` takes it)");
   cmd->add_option("--tenant", *tenant, "The share's tenant, when an operator's share name is ambiguous");
   cmd->callback([&g, share, tenant, exit_code] {
+    if (!share->empty() && !g.share.empty() && *share != g.share) {
+      *exit_code = ReportError(g, Status::InvalidArgument("two shares named: " + *share + " and --share " +
+                                                          g.share + "; give one"));
+      return;
+    }
+    const std::string& name = share->empty() ? g.share : *share;
+    if (name.empty()) {
+      *exit_code = ReportError(
+          g, Status::InvalidArgument("name the share: arbor share snapshots NAME (or --share NAME)"));
+      return;
+    }
+    const std::string& tenant_name = tenant->empty() ? g.tenant : *tenant;
     auto s = OpenCatalogSession(g, exit_code);
     if (!s) return;
-    auto found = ResolveShare(*s, *share, *tenant);
+    auto found = ResolveShare(*s, name, tenant_name);
     auto all = found.ok() ? s->catalog->snapshots().List(s->principal, found->id)
                           : Result<std::vector<catalog::Snapshot>>(found.status());
     if (!all.ok()) {
@@ -171,8 +183,8 @@ void RegisterShareSnapshots(CLI::App* parent, GlobalOptions& g, int* exit_code) 
     // Short ids of 8 hex digits, as `arbor snapshots` prints them and every command takes.
     std::printf("%-8s  %-19s  %-8s  %10s  %10s\n", "ID", "Time", "Job", "Files", "Size");
     for (const auto& sn : *all) {
-      std::printf("%-8s  %-19s  %-8s  %10s  %10s\n", sn.id.substr(0, 8).c_str(),
-                  FormatMs(sn.time_ms).c_str(), sn.job_id ? std::to_string(*sn.job_id).c_str() : "-",
+      std::printf("%-8s  %-19s  %-8s  %10s  %10s\n", sn.id.substr(0, 8).c_str(), FormatMs(sn.time_ms).c_str(),
+                  sn.job_id ? std::to_string(*sn.job_id).c_str() : "-",
                   sn.stats.value("files_total", nlohmann::json(0)).dump().c_str(),
                   HumanBytes(sn.stats.value("bytes_total", uint64_t{0})).c_str());
     }

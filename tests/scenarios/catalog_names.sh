@@ -46,4 +46,13 @@ step "names the catalog does not know are the repository's own namespaces, as be
 "$ARBOR" -r "$R" --tenant lab --share scratch init "${CHEAP_KDF[@]}" >/dev/null
 "$ARBOR" -r "$R" --tenant lab --share scratch -q backup "$WORK/finance"
 [[ -f "$R/lab/scratch/config" ]] || fail "a plain namespace is not where its names say"
+
+step "share snapshots takes the share as an argument or as --share (as job submit does)"
+a=$("$ARBOR" share snapshots finance --tenant acme)
+b=$("$ARBOR" --tenant acme --share finance share snapshots)
+[[ "$a" == "$b" && "$a" == ID* ]] || fail "the two forms differ: '$a' vs '$b'"
+expect_exit 1 "$ARBOR" share snapshots
+expect_stderr "name the share"
+expect_exit 1 "$ARBOR" --share payroll share snapshots finance --tenant acme
+expect_stderr "two shares named"
 echo "PASS: catalog_names"
