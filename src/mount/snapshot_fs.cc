@@ -57,6 +57,11 @@ struct FileHandle : OpenHandle {
 struct DirHandle : OpenHandle {
   explicit DirHandle(std::shared_ptr<const std::vector<Node>> n) : nodes(std::move(n)) {}
   std::shared_ptr<const std::vector<Node>> nodes;
+  // A directory of a snapshot's tree: readdirplus hands out its entries' inodes (the
+  // entries a lookup would give), of this namespace and scope.
+  bool tree = false;
+  int space = -1;
+  std::optional<Digest> scope;
 };
 
 // A dropped file open for writing (reads are refused: the drop directory is write-only).
@@ -356,6 +361,9 @@ struct SnapshotFs::Handlers {
     auto nodes = e->drop != InodeEntry::Drop::kNone ? DropList(fs, ino) : fs->List(*e);
     if (!nodes.ok()) return ReplyStatus(req, nodes.status(), "listing a directory");
     auto* h = new DirHandle(std::move(nodes).value());
+    h->tree = !e->vpath && e->drop == InodeEntry::Drop::kNone;
+    h->space = e->space;
+    h->scope = e->scope;
     SetHandle(fi, h);
     if (e->scope) fi->cache_readdir = 1;  // a snapshot's directories never change
     if (fuse_reply_open(req, fi) != 0) delete h;
@@ -384,6 +392,45 @@ struct SnapshotFs::Handlers {
     }
     fuse_reply_buf(req, buf.data(), used);
   }
+
+  // `ls -l` of a snapshot's directory in one pass: each entry comes with its inode and
+  // attributes (a lookup's worth, counted as one), so the kernel asks no lookup or
+  // getattr per entry. The entries' nodes are not copied: each inode entry shares the
+  // decoded tree (aliasing shared_ptr), which stays while the kernel holds any of them.
+  // Virtual and drop directories answer names only (the kernel looks those up).
+  static void ReadDirPlus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi) {
+    SnapshotFs* fs = Fs(req);
+    auto* h = static_cast<DirHandle*>(HandleOf<OpenHandle>(fi));
+    std::string buf(size, '\0');
+    size_t used = 0;
+    const auto& nodes = *h->nodes;
+    for (size_t i = static_cast<size_t>(off); i < nodes.size() + 2; ++i) {
+      fuse_entry_param e{};
+      const char* name = i == 0 ? "." : i == 1 ? ".." : nodes[i - 2].name.c_str();
+      size_t need = fuse_add_direntry_plus(req, nullptr, 0, name, nullptr, 0);
+      if (need > size - used) break;
+      if (i < 2 || !h->tree) {
+        e.attr.st_ino = kUnknownIno;
+        e.attr.st_mode = i < 2 ? S_IFDIR : NodeTypeBits(nodes[i - 2].kind);
+      } else {
+        InodeEntry child;
+        child.node = std::shared_ptr<const Node>(h->nodes, &nodes[i - 2]);
+        child.space = h->space;
+        child.scope = h->scope;
+        e.attr_timeout = e.entry_timeout = fs->TimeoutFor(child);
+        e.ino = fs->inodes_.Add(ino, nodes[i - 2].name, std::move(child));
+        e.attr = fs->StatOf(e.ino, nodes[i - 2]);
+      }
+      used +=
+          fuse_add_direntry_plus(req, buf.data() + used, size - used, name, &e, static_cast<off_t>(i + 1));
+    }
+    fuse_reply_buf(req, buf.data(), used);
+  }
+
+  // Directory listings always come with attributes (readdirplus), not only the first
+  // batch (the kernel's "auto" mode), since a listing of a snapshot costs no I/O per
+  // entry and `ls -l` of a large directory would otherwise look each entry up.
+  static void Init(void*, fuse_conn_info* conn) { conn->want &= ~FUSE_CAP_READDIRPLUS_AUTO; }
 
   static void Open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     auto e = Fs(req)->inodes_.Get(ino);
@@ -736,6 +783,8 @@ struct SnapshotFs::Handlers {
     ops.readlink = ReadLink;
     ops.opendir = OpenDir;
     ops.readdir = ReadDir;
+    ops.readdirplus = ReadDirPlus;
+    ops.init = Init;
     ops.releasedir = Release;
     ops.open = Open;
     ops.read = Read;
