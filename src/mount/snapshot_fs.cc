@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <fuse_lowlevel.h>
+#include <malloc.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -823,6 +824,12 @@ struct LoopConfigDeleter {
 
 Status SnapshotFs::Serve(const std::string& mountpoint, const std::function<void()>& ready) {
   ARBOR_RETURN_IF_ERROR(CheckMountPoint(mountpoint));
+  // Peak RSS: every FUSE and prefetch thread that loads a blob would get its own malloc
+  // arena (glibc makes up to 8 per core), and each arena keeps the freed blob buffers
+  // (~1 MiB, above the mmap threshold glibc raises as they are freed) for reuse, so the
+  // process grew to about twice --cache-size under concurrent reads. Two arenas bound that
+  // waste without costing throughput (docs/mount.md, "Memory").
+  mallopt(M_ARENA_MAX, 2);
   for (auto& sp : spaces_) (void)Layout(*sp);  // the snapshot lists, read before the mount is visible
   fuse_args args_storage = FUSE_ARGS_INIT(0, nullptr);
   std::unique_ptr<fuse_args, ArgsDeleter> args(&args_storage);
