@@ -22,7 +22,7 @@ PACKAGES=(
 # chromium: the web UI's end-to-end test (tests/web) drives it headless with playwright-core.
 # libsecret-1-0: AzCopy (tests/js, the second official Azure Files client) links against it.
 # Peers for the side-by-side benchmarks, and wrk for bench/serve (bench/ only, not needed by the tests).
-BENCH_PACKAGES=(restic borgbackup bup hyperfine wrk)
+BENCH_PACKAGES=(restic borgbackup python3-pyfuse3 bup hyperfine wrk)
 
 want=("${PACKAGES[@]}")
 # Node.js may come from another source (nodesource ships npm inside nodejs, and its

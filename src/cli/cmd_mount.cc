@@ -4,8 +4,14 @@
 // With -r/--repo (or ARBOR_REPO): that repository namespace at MNT's top. Without one: the
 // catalog's shares the caller may see (a tenant token: its own tenant's only), as
 // MNT/<tenant>/<share>/..., narrowed by --tenant and --share.
+//
+// Each namespace has a drop directory (`.drop`) staged in its DropArea below the state
+// dir: what a killed mount left is recovered before mounting, and the staged drop is
+// committed as a snapshot on unmount. `--commit-drop` does that recovery with commit and
+// exits without mounting.
 #include <iostream>
 
+#include "base/state_dir.h"
 #include "cli/catalog_context.h"
 #include "cli/commands.h"
 #include "job_handlers/share_repository.h"
@@ -16,7 +22,37 @@ namespace {
 struct MountArgs {
   std::string mountpoint;
   uint64_t cache_size = 256ull << 20;
+  uint64_t drop_limit = 1ull << 30;
+  bool commit_drop = false;
 };
+
+// Opens each namespace's drop area and recovers what a process that ended without
+// committing left (DropArea::Recover: discards an unfinished drop; --commit-drop commits
+// it). A namespace whose area cannot be used is mounted without `.drop` (a warning), or
+// fails --commit-drop.
+Status OpenDrops(const GlobalOptions& g, const MountArgs& args, std::vector<MountNamespace>* namespaces) {
+  Status first;
+  for (auto& ns : *namespaces) {
+    std::string label = ns.path.empty() ? "" : ns.path + ": ";
+    auto area = DropArea::Open(StateDir() + "/mount-drop", *ns.repo, args.drop_limit);
+    Result<std::string> said = area.ok() ? (*area)->Recover(*ns.repo, args.commit_drop) : area.status();
+    if (!said.ok()) {
+      Status st = said.status().Annotate(label + "the drop directory");
+      if (args.commit_drop) {
+        if (first.ok()) first = st;
+      } else {
+        ReportWarning(g, st.message() + "; mounting without .drop");
+      }
+      continue;
+    }
+    if (!said->empty())
+      std::cerr << "arbor: " << label << *said << "\n";
+    else if (args.commit_drop && !g.quiet)
+      std::cerr << "arbor: " << label << "no drop is staged\n";
+    ns.drop = std::move(area).value();
+  }
+  return first;
+}
 
 // The catalog's shares the session may see, filtered by --tenant/--share, each opened.
 Result<std::vector<MountNamespace>> CatalogNamespaces(const GlobalOptions& g, CatalogSession& s) {
@@ -36,7 +72,7 @@ Result<std::vector<MountNamespace>> CatalogNamespaces(const GlobalOptions& g, Ca
     auto repo = job_handlers::OpenShareRepository(*s.catalog, s.principal, share, /*create=*/false, g.store);
     if (repo.status().Is(StatusCode::kNotFound)) continue;  // never backed up: nothing to show
     if (!repo.ok()) return repo.status().Annotate("share " + tenant_name + "/" + share.name);
-    out.push_back({tenant_name + "/" + share.name, std::move(repo).value()});
+    out.push_back({tenant_name + "/" + share.name, std::move(repo).value(), nullptr});
   }
   if (!g.share.empty() && !share_seen) {
     return Status::NotFound("share " + g.share + " not found for this caller (`arbor share list`)");
@@ -51,16 +87,29 @@ void RegisterMount(CLI::App& app, GlobalOptions& g, int* exit_code) {
       app.add_subcommand("mount",
                          "Mount snapshots read-only at MNT (FUSE): the repository's (-r), or the catalog's "
                          "shares as MNT/<tenant>/<share>; unmount with fusermount3 -u MNT or Ctrl-C");
-  cmd->add_option("mountpoint", args->mountpoint, "An empty directory")->required();
+  cmd->add_option("mountpoint", args->mountpoint, "An empty directory (not with --commit-drop)");
   cmd->add_option("--cache-size", args->cache_size, "Decompressed blobs kept in memory (e.g. 512MiB)")
       ->transform(CLI::AsSizeValue(false))
       ->capture_default_str();
+  cmd->add_option("--drop-limit", args->drop_limit,
+                  "Bytes the .drop directory stages per share before writes fail with ENOSPC")
+      ->transform(CLI::AsSizeValue(false))
+      ->capture_default_str();
+  cmd->add_flag("--commit-drop", args->commit_drop,
+                "Do not mount: commit the drops staged for these shares (also one a killed mount left "
+                "unfinished) as snapshots tagged drop, then exit");
   cmd->callback([&g, args, exit_code] {
+    if (args->mountpoint.empty() != args->commit_drop) {
+      *exit_code = ReportError(
+          g, Status::InvalidArgument(args->commit_drop ? "--commit-drop does not mount: give no MNT"
+                                                       : "MNT (an empty directory) is required"));
+      return;
+    }
     std::vector<MountNamespace> namespaces;
     if (!g.repo.empty()) {
       auto repo = OpenRepository(g, exit_code, RepoAccess::kReads);
       if (!repo) return;
-      namespaces.push_back({"", std::move(repo)});
+      namespaces.push_back({"", std::move(repo), nullptr});
     } else {
       auto session = OpenCatalogSession(g, exit_code);
       if (!session) return;
@@ -72,6 +121,11 @@ void RegisterMount(CLI::App& app, GlobalOptions& g, int* exit_code) {
       }
       namespaces = std::move(found).value();
     }
+    Status dropped = OpenDrops(g, *args, &namespaces);
+    if (args->commit_drop) {
+      *exit_code = dropped.ok() ? kExitOk : ReportError(g, dropped, kExitFatal);
+      return;
+    }
     MountOptions options;
     options.cache_bytes = args->cache_size;
     if (g.threads > 0) options.threads = g.threads;
@@ -79,9 +133,14 @@ void RegisterMount(CLI::App& app, GlobalOptions& g, int* exit_code) {
     Status st = fs.Serve(args->mountpoint, [&] {
       if (!g.quiet) {
         std::cerr << "arbor: snapshots mounted at " << args->mountpoint
-                  << " (read-only); unmount with `fusermount3 -u " << args->mountpoint << "` or Ctrl-C\n";
+                  << " (read-only but for .drop); unmount with `fusermount3 -u " << args->mountpoint
+                  << "` or Ctrl-C\n";
       }
     });
+    Status committed = fs.CommitDrops([](const std::string& path, const std::string& said) {
+      std::cerr << "arbor: " << (path.empty() ? "" : path + ": ") << said << "\n";
+    });
+    if (st.ok()) st = committed;
     *exit_code = st.ok() ? kExitOk : ReportError(g, st, kExitFatal);
   });
 }

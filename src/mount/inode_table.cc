@@ -41,6 +41,41 @@ std::optional<InodeEntry> InodeTable::Get(Ino ino) const {
   return it->second.entry;
 }
 
+std::optional<std::pair<Ino, std::string>> InodeTable::NameOf(Ino ino) const {
+  std::lock_guard lock(mu_);
+  auto it = slots_.find(ino);
+  if (it == slots_.end() || it->second.names.empty()) return std::nullopt;
+  return it->second.names.front();
+}
+
+void InodeTable::RemoveNameLocked(const std::pair<Ino, std::string>& key) {
+  auto it = by_name_.find(key);
+  if (it == by_name_.end()) return;
+  if (auto slot = slots_.find(it->second); slot != slots_.end()) std::erase(slot->second.names, key);
+  by_name_.erase(it);
+}
+
+void InodeTable::RemoveName(Ino parent, const std::string& name) {
+  std::lock_guard lock(mu_);
+  RemoveNameLocked({parent, name});
+}
+
+void InodeTable::Rename(Ino parent, const std::string& name, Ino new_parent, const std::string& new_name) {
+  std::lock_guard lock(mu_);
+  auto from = std::make_pair(parent, name);
+  auto to = std::make_pair(new_parent, new_name);
+  if (from == to) return;
+  auto it = by_name_.find(from);
+  RemoveNameLocked(to);
+  if (it == by_name_.end()) return;  // never looked up: nothing to move
+  Ino ino = it->second;
+  by_name_.erase(it);
+  by_name_[to] = ino;
+  for (auto& key : slots_[ino].names) {
+    if (key == from) key = to;
+  }
+}
+
 void InodeTable::Forget(Ino ino, uint64_t n) {
   if (ino == kRootIno) return;
   std::lock_guard lock(mu_);

@@ -36,6 +36,11 @@ struct InodeEntry {
   std::optional<std::string> vpath;
   // Entries inside a snapshot: the snapshot's root tree, the scope of its hard links.
   std::optional<Digest> scope;
+  // The drop directory (`.drop`, kRoot) and what was dropped in it (kInside): files on
+  // local disk (drop_area.h), found by their names up to the kRoot entry, as renames
+  // move them.
+  enum class Drop : uint8_t { kNone, kRoot, kInside };
+  Drop drop = Drop::kNone;
 };
 
 class InodeTable {
@@ -47,6 +52,16 @@ class InodeTable {
   // entry such as `latest` may have changed).
   Ino Add(Ino parent, const std::string& name, InodeEntry entry);
   std::optional<InodeEntry> Get(Ino ino) const;
+  // The (parent, name) that led to `ino` first and still does; nullopt for the root, an
+  // unknown number, or an entry whose names were all removed.
+  std::optional<std::pair<Ino, std::string>> NameOf(Ino ino) const;
+  // For the writable drop directory: (parent, name) no longer leads anywhere (unlinked);
+  // a later Add of that name gets a new number. The number stays until forgotten.
+  void RemoveName(Ino parent, const std::string& name);
+  // The entry at (parent, name) now lives at (new_parent, new_name); what was there is
+  // unnamed. Entries below a renamed directory keep their numbers: they are named
+  // relative to it.
+  void Rename(Ino parent, const std::string& name, Ino new_parent, const std::string& new_name);
   // The kernel dropped `n` lookups of `ino`; at zero the number is forgotten.
   void Forget(Ino ino, uint64_t n);
   size_t size() const;
@@ -58,6 +73,7 @@ class InodeTable {
     std::vector<std::pair<Ino, std::string>> names;  // the (parent, name) keys that lead here
     std::optional<std::pair<Digest, uint64_t>> link_key;
   };
+  void RemoveNameLocked(const std::pair<Ino, std::string>& key);
   mutable std::mutex mu_;
   Ino next_ = kRootIno + 1;                             // guarded by mu_
   std::unordered_map<Ino, Slot> slots_;                 // guarded by mu_

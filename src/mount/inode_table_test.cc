@@ -49,5 +49,28 @@ TEST(InodeTableTest, TheRootIsNeverForgotten) {
   EXPECT_EQ(table.size(), 1u);
 }
 
+TEST(InodeTableTest, RenameMovesTheNumberAndUnnamesTheTarget) {
+  InodeTable table(Entry("/"));
+  Ino dir = table.Add(kRootIno, "d", Entry("d"));
+  Ino a = table.Add(dir, "a", Entry("a"));
+  Ino b = table.Add(kRootIno, "b", Entry("b"));
+  table.Rename(dir, "a", kRootIno, "b");  // a replaces b
+  EXPECT_EQ(table.NameOf(a), std::make_pair(kRootIno, std::string("b")));
+  EXPECT_EQ(table.Add(kRootIno, "b", Entry("b")), a);
+  EXPECT_FALSE(table.NameOf(b).has_value());  // open but nameless until forgotten
+  EXPECT_TRUE(table.Get(b).has_value());
+  EXPECT_NE(table.Add(dir, "a", Entry("a")), a);  // the old name is free
+}
+
+TEST(InodeTableTest, ARemovedNameGetsANewNumber) {
+  InodeTable table(Entry("/"));
+  Ino a = table.Add(kRootIno, "a", Entry("a"));
+  table.RemoveName(kRootIno, "a");
+  EXPECT_FALSE(table.NameOf(a).has_value());
+  EXPECT_NE(table.Add(kRootIno, "a", Entry("a")), a);
+  table.Forget(a, 1);
+  EXPECT_FALSE(table.Get(a).has_value());
+}
+
 }  // namespace
 }  // namespace arbor

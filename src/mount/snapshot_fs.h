@@ -5,7 +5,10 @@
 // a sequential reader's next blobs are prefetched. Sizes, modes, owners, ns times,
 // symlinks, devices, hard links (one inode number per hard-link group of a snapshot),
 // xattrs (POSIX ACLs are their system.posix_acl_* xattrs) and, for Azure Files entries,
-// user.arbor.attributes and user.arbor.sddl are served as backed up. Every write is EROFS.
+// user.arbor.attributes and user.arbor.sddl are served as backed up. Every write is EROFS,
+// except below a namespace's drop directory (`.drop` at its layout's top, when it has a
+// DropArea): new files, folders and symlinks are written to the area's staging folder on
+// local disk, within its limit, and committed as a snapshot on unmount (CommitDrops).
 //
 // One namespace is mounted at the top (`arbor -r REPO mount MNT`), or several below their
 // paths ("<tenant>/<share>", catalog mode), each with its own layout and caches.
@@ -23,12 +26,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <shared_mutex>
 #include <string>
 
 #include "base/status.h"
 #include "mount/blob_cache.h"
+#include "mount/drop_area.h"
 #include "mount/inode_table.h"
 #include "mount/snapshot_layout.h"
 #include "mount/tree_cache.h"
@@ -48,6 +53,7 @@ struct MountOptions {
 struct MountNamespace {
   std::string path;
   std::unique_ptr<Repository> repo;
+  std::unique_ptr<DropArea> drop;  // null: no drop directory
 };
 
 class SnapshotFs {
@@ -63,6 +69,11 @@ class SnapshotFs {
   // `ready` runs once the mount is visible.
   Status Serve(const std::string& mountpoint, const std::function<void()>& ready);
 
+  // After Serve: commits each namespace's staged drop (DropArea::Commit), telling
+  // `report` (namespace path, sentence) what was done. Every namespace is tried; the
+  // first failure is returned (its drop stays staged, marked for the next mount).
+  Status CommitDrops(const std::function<void(const std::string&, const std::string&)>& report);
+
   // The FUSE callbacks (snapshot_fs.cc) work through these.
   struct Handlers;
 
@@ -72,6 +83,7 @@ class SnapshotFs {
   struct Space {
     std::string path;
     std::unique_ptr<Repository> repo;
+    std::unique_ptr<DropArea> drop;
     // Loads hold it shared; reloading the index holds it exclusively.
     std::shared_mutex repo_mu;
     std::unique_ptr<BlobCache> blobs;
@@ -87,12 +99,16 @@ class SnapshotFs {
   Result<std::shared_ptr<const std::vector<Node>>> List(const InodeEntry& dir);
   // The directories above the namespaces: the next path components below `vpath`.
   std::vector<Node> PrefixEntries(const std::string& vpath) const;
+  // The local path of a drop entry: its names up to `.drop`, below the area's staging/.
+  std::optional<std::string> DropPath(Ino ino) const;
+  DropArea* DropOf(const InodeEntry& entry) const;
   struct stat StatOf(Ino ino, const Node& node) const;
   double TimeoutFor(const InodeEntry& entry) const;
 
   const MountOptions options_;
   const int64_t started_ns_;
   std::vector<std::unique_ptr<Space>> spaces_;
+  bool writable_ = false;  // some namespace has a drop directory
   InodeTable inodes_;
 };
 

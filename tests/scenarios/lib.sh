@@ -100,3 +100,18 @@ wait_for_mount() {  # wait_for_mount MNT PID LOG
   done
   fail "arbor mount $1 did not appear in 10 s"
 }
+
+# For scenarios that mount: the mount points and `arbor mount` processes to undo on exit.
+# cleanup_mounts (the EXIT trap's) unmounts each, a stale one (kill -9) too, and stops
+# the processes.
+MOUNTS=()
+PIDS=()
+cleanup_mounts() {
+  local m p
+  for m in "${MOUNTS[@]}"; do
+    mountpoint -q "$m" 2>/dev/null && { fusermount3 -u "$m" 2>/dev/null || fusermount3 -u -z "$m" 2>/dev/null || true; }
+    [[ -e "$m" ]] || fusermount3 -u -z "$m" 2>/dev/null || true  # stale (ENOTCONN)
+  done
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}

@@ -7,18 +7,7 @@
 # Every mount is undone in the EXIT trap, even when a step fails.
 source "$(dirname "$0")/lib.sh"
 BIG_MIB=${ARBOR_MOUNT_BIG_MIB:-256}
-MOUNTS=()
-PIDS=()
-cleanup() {
-  local m p
-  for m in "${MOUNTS[@]}"; do
-    mountpoint -q "$m" 2>/dev/null && { fusermount3 -u "$m" 2>/dev/null || fusermount3 -u -z "$m" 2>/dev/null || true; }
-    [[ -e "$m" ]] || fusermount3 -u -z "$m" 2>/dev/null || true  # stale (ENOTCONN)
-  done
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+trap cleanup_mounts EXIT
 
 # mount_arbor MNT [options]: mounts in the background and waits until it is visible.
 mount_arbor() {

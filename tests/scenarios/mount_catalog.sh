@@ -3,7 +3,8 @@
 # MNT/<tenant>/<share>/{snapshots,latest,by-tag}; a tenant token sees only its own tenant
 # (the other is absent, and naming it is refused exactly as a tenant that does not exist,
 # exit 15); --tenant/--share narrow the view; a wrong token is refused (exit 16). Every
-# mount is undone in the EXIT trap.
+# mount is undone in the EXIT trap. A tenant's drop (MNT/<tenant>/<share>/.drop) becomes a
+# snapshot of that share tagged drop.
 source "$(dirname "$0")/lib.sh"
 export ARBOR_CATALOG="$WORK/catalog.db"
 REPO="$WORK/repo"
@@ -75,4 +76,16 @@ M="$WORK/mnt-one"
 mount_as "" "$M" --tenant globex --share docs
 [[ "$(ls "$M")" == "globex" && "$(ls "$M/globex")" == "docs" ]] || fail "narrowed view: $(ls -R "$M" | head)"
 unmount "$M"
+step "a tenant drops a file into its share's .drop; unmount makes it a snapshot of that share"
+M="$WORK/mnt-drop"
+mount_as "$TA" "$M"
+[[ -d "$M/acme/docs/.drop" ]] || fail "the share has no .drop"
+echo "dropped by acme" >"$M/acme/docs/.drop/new.txt"
+unmount "$M"
+grep -q "acme/docs: the drop was committed as snapshot" "$WORK/mount.log" || { cat "$WORK/mount.log" >&2; fail "no commit"; }
+mount_as "$TA" "$M"
+[[ "$(cat "$M/acme/docs/latest$WORK/acme/new.txt")" == "dropped by acme" ]] || fail "the drop is not the share's latest"
+[[ $(ls "$M/acme/docs/by-tag/drop" | wc -l) == 1 ]] || fail "the drop snapshot is not tagged drop"
+unmount "$M"
+
 echo "PASS"
