@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <fstream>
 #include <mutex>
 #include <random>
@@ -334,6 +335,8 @@ TEST_F(ApiServerTest, TreeListsOneDirectoryAndPagesThroughIt) {
   auto names = Names(root.body["entries"]);
   EXPECT_EQ(names, (std::vector<std::string>{kXssImg, kXssScriptDir, "big.bin", "d1"}));
   EXPECT_FALSE(root.body.contains("next_page_token"));
+  // Names with quotes and angle brackets keep their path: the directory joined with the name.
+  for (const auto& e : root.body["entries"]) EXPECT_EQ(e["path"], Src() + "/" + e["name"].get<std::string>());
 
   auto deep = Get(Snap(w->acme_snapshot, "/tree?path=" + Src() + "/d1/d2/d3"), Acme());
   ASSERT_EQ(deep.status, 200);
@@ -373,6 +376,39 @@ TEST_F(ApiServerTest, TreeRefusesBadInput) {
   EXPECT_EQ(Get(Snap(w->acme_snapshot, "/tree?path=" + Src() + "/big.bin"), Acme()).status, 400);
   EXPECT_EQ(Get(Snap(w->acme_snapshot, "/tree?path=" + Src() + "/nope"), Acme()).status, 404);
   EXPECT_EQ(Get(Snap(w->acme_snapshot, "/tree?path=" + Src() + "/d1/../d1"), Acme()).status, 400);
+}
+
+// Browsing must not redo per request what a repository holds still: opening it (an
+// encrypted one derives its key with Argon2id), reading its snapshot list, decoding the
+// directories on the path. 20 pages three levels down cost one of each, not 20.
+TEST_F(ApiServerTest, RepeatedPagesReuseTheOpenRepositoryAndItsDecodedTrees) {
+  RepositoryCache& repos = w->server->context().repos;
+  std::string deep = Src() + "/d1/d2/d3";
+  RepositoryCache::Stats before = repos.stats();
+  for (int i = 0; i < 20; ++i) {
+    auto page = Get(Snap(w->acme_snapshot, "/tree?path=" + deep), Acme());
+    ASSERT_EQ(page.status, 200) << page.raw;
+    ASSERT_EQ(page.body["entries"].size(), 1u);
+    // The page is written as text, not through EntryJson: the same fields, the same values.
+    auto entry = page.body["entries"][0];
+    EXPECT_EQ(entry.size(), 6u) << entry.dump();
+    EXPECT_EQ(entry["kind"], "file");
+    EXPECT_EQ(entry["mode"].get<uint32_t>() & 0777, 0644u);
+    EXPECT_GT(entry["mtime_ns"].get<int64_t>(), 0);
+  }
+  RepositoryCache::Stats after = repos.stats();
+  // Directories on the path: "/", each component, and d3 itself.
+  int64_t dirs = 1 + std::count(deep.begin(), deep.end(), '/');
+  EXPECT_LE(after.opens - before.opens, 1);
+  EXPECT_LE(after.snapshot_reads - before.snapshot_reads, 1);
+  EXPECT_LE(after.tree_loads - before.tree_loads, dirs);
+  // The next pages again: nothing read from the repository at all.
+  for (int i = 0; i < 5; ++i)
+    ASSERT_EQ(Get(Snap(w->acme_snapshot, "/tree?path=" + deep), Acme()).status, 200);
+  RepositoryCache::Stats again = repos.stats();
+  EXPECT_EQ(again.opens, after.opens);
+  EXPECT_EQ(again.snapshot_reads, after.snapshot_reads);
+  EXPECT_EQ(again.tree_loads, after.tree_loads);
 }
 
 TEST_F(ApiServerTest, FileDetailsAndStreamedDownload) {

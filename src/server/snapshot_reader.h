@@ -1,6 +1,7 @@
 // Reading one snapshot for a request: the catalog's record (tenant-scoped: another
-// tenant's snapshot is NotFound), the share's repository (repository_cache.h) and the
-// snapshot's root tree, then one directory or one file.
+// tenant's snapshot is NotFound, checked on every request), the share's repository and
+// the snapshot's root tree (both cached, repository_cache.h), then one directory or one
+// file.
 #pragma once
 
 #include <memory>
@@ -29,12 +30,7 @@ class SnapshotReader {
   Result<std::unique_ptr<FileStream>> OpenFile(const std::string& path);
 
  private:
-  struct Opened {
-    std::shared_ptr<Repository> repo;
-    Digest root;
-    std::string source_path;  // the snapshot's one source path, or "/"
-  };
-  Result<Opened> Open();
+  Result<OpenSnapshot> Open();
 
   ApiContext& ctx_;
   const catalog::Principal principal_;

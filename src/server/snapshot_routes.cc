@@ -33,11 +33,7 @@ void AddSnapshotRoutes(RouteTable& table, ApiContext& ctx) {
                }
                SnapshotReader reader(ctx, c.principal, c.Param("snapshot_id"));
                ARBOR_ASSIGN_OR_RETURN(TreePage page, reader.List(c.Query("path"), token, page_size));
-               nlohmann::json entries = nlohmann::json::array();
-               for (const auto& n : page.entries) entries.push_back(EntryJson(n, page.path));
-               nlohmann::json body = {{"path", page.path}, {"entries", entries}};
-               if (!page.next_page_token.empty()) body["next_page_token"] = page.next_page_token;
-               c.Reply(body);
+               c.ReplyJsonText(TreePageJson(page));
                return Status::Ok();
              }});
   table.Add({"GET", "/api/v1/snapshots/{snapshot_id}/file", Access::kAuthenticated,

@@ -368,7 +368,7 @@ void WebUi::Browse(const httplib::Request& req, httplib::Response& res) {
       pos = end + 1;
     }
     mustache::data entries(mustache::data::type::list);
-    for (const auto& n : page.entries) {
+    for (const auto& n : page.entries()) {
       std::string path = (page.path == "/" ? "" : page.path) + "/" + n.name;
       mustache::data e;
       e.set("name", n.name);
