@@ -18,6 +18,7 @@
 #include "job_handlers/engine_handlers.h"
 #include "jobs/job_queue.h"
 #include "jobs/worker.h"
+#include "server/share_summary.h"
 #include "support/temp_dir.h"
 #include "support/test_catalogs.h"
 
@@ -409,6 +410,54 @@ TEST_F(ApiServerTest, RepeatedPagesReuseTheOpenRepositoryAndItsDecodedTrees) {
   EXPECT_EQ(again.opens, after.opens);
   EXPECT_EQ(again.snapshot_reads, after.snapshot_reads);
   EXPECT_EQ(again.tree_loads, after.tree_loads);
+}
+
+// The dashboard's one statement gives, for every share, what its three queries per share
+// gave (a cancelled job added first, so one share's newest job is not its backup).
+TEST_F(ApiServerTest, ShareSummariesMatchThePerShareQueries) {
+  jobs::JobSpec spec;
+  spec.type = jobs::JobType::kScan;
+  spec.share_id = w->globex_share.id;
+  auto job = jobs::JobQueue(*w->catalog).Enqueue(Principal::Operator(), spec);
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  ASSERT_TRUE(jobs::JobQueue(*w->catalog).Cancel(Principal::Operator(), job->id).ok());
+  for (const Principal& p : {Principal::Operator(), Principal::ForTenant(w->acme.id)}) {
+    auto summaries = SummarizeShares(*w->catalog, p);
+    ASSERT_TRUE(summaries.ok()) << summaries.status().ToString();
+    auto shares = w->catalog->shares().List(p);
+    ASSERT_TRUE(shares.ok());
+    ASSERT_EQ(summaries->size(), shares->size());
+    for (const auto& share : *shares) {
+      SCOPED_TRACE(share.name + " " + p.ToString());
+      ASSERT_TRUE(summaries->count(share.id));
+      const ShareSummary& sum = summaries->at(share.id);
+      auto snaps = w->catalog->snapshots().List(p, share.id);
+      ASSERT_TRUE(snaps.ok());
+      EXPECT_EQ(sum.snapshots, static_cast<int64_t>(snaps->size()));
+      EXPECT_EQ(sum.last_snapshot_ms, snaps->empty() ? std::nullopt : std::optional(snaps->front().time_ms));
+      jobs::JobFilter last = jobs::JobFilter::Share(share.id);
+      last.roots_only = true;
+      last.limit = 1;
+      auto recent = jobs::JobQueue(*w->catalog).List(p, last);
+      ASSERT_TRUE(recent.ok());
+      ASSERT_EQ(sum.last_state.has_value(), !recent->empty());
+      if (!recent->empty()) {
+        EXPECT_EQ(*sum.last_state, recent->front().state);
+        const auto& j = recent->front();
+        EXPECT_EQ(sum.last_state_ms, j.finished_ms ? j.finished_ms : j.created_ms);
+      }
+      jobs::JobFilter failed = jobs::JobFilter::Share(share.id);
+      failed.roots_only = true;
+      failed.state = jobs::JobState::kFailed;
+      failed.limit = 1000;
+      auto failures = jobs::JobQueue(*w->catalog).List(p, failed);
+      ASSERT_TRUE(failures.ok());
+      EXPECT_EQ(sum.failures, static_cast<int64_t>(failures->size()));
+    }
+  }
+  auto globex = SummarizeShares(*w->catalog, Principal::Operator())->at(w->globex_share.id);
+  EXPECT_EQ(globex.last_state, jobs::JobState::kCancelled);
+  EXPECT_EQ(SummarizeShares(*w->catalog, Principal::ForTenant(w->acme.id))->count(w->globex_share.id), 0u);
 }
 
 TEST_F(ApiServerTest, FileDetailsAndStreamedDownload) {

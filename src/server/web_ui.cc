@@ -2,12 +2,15 @@
 
 #include <httplib.h>
 
+#include <map>
+
 #include "catalog/ids.h"
 #include "jobs/job_queue.h"
 #include "pipeline/progress.h"
 #include "server/api_routes.h"
 #include "server/api_server.h"
 #include "server/file_stream.h"
+#include "server/share_summary.h"
 #include "server/snapshot_reader.h"
 #include "server/web_assets.h"
 #include "server/web_render.h"
@@ -235,39 +238,30 @@ void WebUi::Dashboard(const httplib::Request& req, httplib::Response& res) {
     int64_t now = catalog::NowMs();
     ARBOR_ASSIGN_OR_RETURN(auto tenants, ctx_.catalog.tenants().List(v->principal));
     ARBOR_ASSIGN_OR_RETURN(auto shares, ctx_.catalog.shares().List(v->principal));
-    jobs::JobQueue queue(ctx_.catalog);
+    ARBOR_ASSIGN_OR_RETURN(auto summaries, SummarizeShares(ctx_.catalog, v->principal));
+    std::map<std::string, std::vector<const catalog::Share*>> by_tenant;
+    for (const auto& s : shares) by_tenant[s.tenant_id].push_back(&s);
     mustache::data tenant_rows(mustache::data::type::list);
     for (const auto& t : tenants) {
       mustache::data share_rows(mustache::data::type::list);
       bool any = false;
-      for (const auto& s : shares) {
-        if (s.tenant_id != t.id) continue;
-        ARBOR_ASSIGN_OR_RETURN(auto snaps, ctx_.catalog.snapshots().List(v->principal, s.id));
-        jobs::JobFilter last = jobs::JobFilter::Share(s.id);
-        last.roots_only = true;
-        last.limit = 1;
-        ARBOR_ASSIGN_OR_RETURN(auto recent, queue.List(v->principal, last));
-        jobs::JobFilter failed = jobs::JobFilter::Share(s.id);
-        failed.roots_only = true;
-        failed.state = jobs::JobState::kFailed;
-        failed.limit = 100;
-        ARBOR_ASSIGN_OR_RETURN(auto failures, queue.List(v->principal, failed));
-        bool failing = !recent.empty() && recent.front().state == jobs::JobState::kFailed;
+      for (const catalog::Share* share : by_tenant[t.id]) {
+        const catalog::Share& s = *share;
+        // A share added between the two queries has no summary yet: it shows as new.
+        const ShareSummary sum = summaries.count(s.id) ? summaries.at(s.id) : ShareSummary{};
+        bool failing = sum.last_state == jobs::JobState::kFailed;
         if (failing_only && !failing) continue;
         mustache::data row;
         row.set("share_name", s.name);
         row.set("href", "/ui/shares/" + s.id);
         row.set("kind", std::string(catalog::ShareKindName(s.kind)));
         row.set("last_snapshot",
-                snaps.empty() ? std::string("never") : FormatAge(snaps.front().time_ms, now));
+                sum.last_snapshot_ms ? FormatAge(*sum.last_snapshot_ms, now) : std::string("never"));
         row.set("state",
-                recent.empty() ? std::string("none") : std::string(jobs::JobStateName(recent.front().state)));
-        if (!recent.empty()) {
-          const auto& j = recent.front();
-          row.set("state_age", FormatAge(j.finished_ms ? j.finished_ms : j.created_ms, now));
-        }
-        row.set("failures", std::to_string(failures.size()));
-        row.set("snapshots", std::to_string(snaps.size()));
+                sum.last_state ? std::string(jobs::JobStateName(*sum.last_state)) : std::string("none"));
+        if (sum.last_state) row.set("state_age", FormatAge(sum.last_state_ms, now));
+        row.set("failures", std::to_string(sum.failures));
+        row.set("snapshots", std::to_string(sum.snapshots));
         row.set("row_class", failing ? "failing" : "");
         share_rows.push_back(row);
         any = true;
