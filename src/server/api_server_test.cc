@@ -7,7 +7,9 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <random>
 #include <regex>
@@ -310,7 +312,8 @@ TEST_F(ApiServerTest, AnotherTenantsIdsAre404Everywhere) {
                                                         {"GET", Snap(snap, "")},
                                                         {"GET", Snap(snap, "/tree")},
                                                         {"GET", Snap(snap, "/file?path=/secret.txt")},
-                                                        {"GET", Snap(snap, "/download?path=/secret.txt")}}) {
+                                                        {"GET", Snap(snap, "/download?path=/secret.txt")},
+                                                        {"GET", Snap(snap, "/archive?path=/")}}) {
     auto r = Call(method, path, Acme(), R"({"name":"x","type":"verify"})");
     EXPECT_EQ(r.status, 404) << method << " " << path << " " << r.raw;
     EXPECT_EQ(r.raw.find("globex only"), std::string::npos);
@@ -458,6 +461,42 @@ TEST_F(ApiServerTest, ShareSummariesMatchThePerShareQueries) {
   auto globex = SummarizeShares(*w->catalog, Principal::Operator())->at(w->globex_share.id);
   EXPECT_EQ(globex.last_state, jobs::JobState::kCancelled);
   EXPECT_EQ(SummarizeShares(*w->catalog, Principal::ForTenant(w->acme.id))->count(w->globex_share.id), 0u);
+}
+
+// A folder as a tar stream that `tar -x` restores byte for byte (arbor dump's writer,
+// through a pipe); as zip; and refusals before the first byte.
+TEST_F(ApiServerTest, FolderDownloadsAsTarOrZip) {
+  httplib::Client cli("127.0.0.1", w->port);
+  auto tar =
+      cli.Get(Snap(w->acme_snapshot, "/archive?path=" + Src()), {{"Authorization", "Bearer " + Acme()}});
+  ASSERT_TRUE(tar);
+  ASSERT_EQ(tar->status, 200) << tar->body.substr(0, 300);
+  EXPECT_EQ(tar->get_header_value("Content-Type"), "application/x-tar");
+  EXPECT_NE(tar->get_header_value("Content-Disposition").find("acme.tar"), std::string::npos);
+  std::string out = arbor::testing::MakeTempDir("arbor-api-archive");
+  WriteFile(out + "/a.tar", tar->body);
+  ASSERT_EQ(std::system(("tar -xf '" + out + "/a.tar' -C '" + out + "'").c_str()), 0);
+  auto read = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  EXPECT_EQ(read(out + "/acme/d1/d2/d3/deep.txt"), "three levels down\n");
+  EXPECT_EQ(Sha256Of(read(out + "/acme/big.bin")).Hex(), Sha256Of(w->big_file).Hex());
+  EXPECT_EQ(read(out + "/acme/" + kXssImg), "xss 2");
+  EXPECT_EQ(read(out + "/acme/" + std::string(kXssScriptDir) + "/script>"), "xss 1");
+
+  auto zip = cli.Get(Snap(w->acme_snapshot, "/archive?format=zip&path=" + Src() + "/d1"),
+                     {{"Authorization", "Bearer " + Acme()}});
+  ASSERT_TRUE(zip);
+  ASSERT_EQ(zip->status, 200);
+  EXPECT_EQ(zip->body.substr(0, 4), std::string("PK\x03\x04", 4));
+  EXPECT_NE(zip->body.rfind(std::string("PK\x05\x06", 4)), std::string::npos)
+      << "no end of central directory";
+  EXPECT_NE(zip->body.find("d1/d2/d3/deep.txt"), std::string::npos);
+
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, "/archive?path=" + Src() + "/big.bin"), Acme()).status, 400);
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, "/archive?path=" + Src() + "&format=rar"), Acme()).status, 400);
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, "/archive?path=" + Src() + "/missing"), Acme()).status, 404);
 }
 
 TEST_F(ApiServerTest, FileDetailsAndStreamedDownload) {

@@ -27,4 +27,12 @@ Result<std::unique_ptr<FileStream>> SnapshotReader::OpenFile(const std::string& 
   return std::make_unique<FileStream>(std::move(o.repo), std::move(node));
 }
 
+Result<std::unique_ptr<ArchiveStream>> SnapshotReader::OpenArchive(const std::string& path,
+                                                                   ArchiveFormat format) {
+  ARBOR_ASSIGN_OR_RETURN(OpenSnapshot o, Open());
+  ARBOR_ASSIGN_OR_RETURN(Node node, LookupCachedPath(*o.trees, o.root, path));
+  if (!node.IsDir()) return Status::InvalidArgument(path + " is not a directory");
+  return ArchiveStream::Start(std::move(o.repo), std::move(node), format);
+}
+
 }  // namespace arbor::server

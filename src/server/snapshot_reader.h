@@ -10,6 +10,7 @@
 #include "base/status.h"
 #include "catalog/principal.h"
 #include "server/api_context.h"
+#include "server/archive_stream.h"
 #include "server/file_stream.h"
 #include "server/tree_page.h"
 
@@ -28,6 +29,9 @@ class SnapshotReader {
   Result<Node> Stat(const std::string& path);
   // A file's content; InvalidArgument for anything but a regular file.
   Result<std::unique_ptr<FileStream>> OpenFile(const std::string& path);
+  // A directory and everything below it as a tar or zip stream; InvalidArgument for
+  // anything but a directory.
+  Result<std::unique_ptr<ArchiveStream>> OpenArchive(const std::string& path, ArchiveFormat format);
 
  private:
   Result<OpenSnapshot> Open();

@@ -52,6 +52,17 @@ void AddSnapshotRoutes(RouteTable& table, ApiContext& ctx) {
                SendFile(c.res, std::move(stream));
                return Status::Ok();
              }});
+  table.Add({"GET", "/api/v1/snapshots/{snapshot_id}/archive", Access::kAuthenticated,
+             "A folder and everything below it, streamed as tar or zip (?path=&format=tar|zip)",
+             [&ctx](Call& c) {
+               ARBOR_ASSIGN_OR_RETURN(ArchiveFormat format, ParseArchiveFormat(c.Query("format")));
+               ARBOR_ASSIGN_OR_RETURN(std::string path, NormalizeSnapshotPath(c.Query("path")));
+               SnapshotReader reader(ctx, c.principal, c.Param("snapshot_id"));
+               ARBOR_ASSIGN_OR_RETURN(auto stream, reader.OpenArchive(path, format));
+               SendArchive(c.res, std::move(stream),
+                           path == "/" ? "snapshot" : path.substr(path.rfind('/') + 1), format);
+               return Status::Ok();
+             }});
 }
 
 }  // namespace arbor::server
