@@ -152,6 +152,7 @@ void WebUi::Mount(httplib::Server& http) {
   http.Get("/ui/snapshots/([^/]+)", [this](Req req, Res res) { Browse(req, res); });
   http.Get("/ui/snapshots/([^/]+)/file", [this](Req req, Res res) { FilePage(req, res); });
   http.Get("/ui/snapshots/([^/]+)/download", [this](Req req, Res res) { Download(req, res); });
+  http.Get("/ui/snapshots/([^/]+)/archive", [this](Req req, Res res) { DownloadArchive(req, res); });
   http.Get("/ui/jobs", [this](Req req, Res res) { JobsPage(req, res); });
   http.Get("/ui/jobs/([0-9]+)", [this](Req req, Res res) { JobPage(req, res, false); });
   http.Get("/ui/jobs/([0-9]+)/progress", [this](Req req, Res res) { JobPage(req, res, true); });
@@ -381,6 +382,8 @@ void WebUi::Browse(const httplib::Request& req, httplib::Response& res) {
     d.set("root_href", base);
     d.set("crumbs", crumbs);
     d.set("path", page.path);
+    d.set("tar_href", base + "/archive?format=tar&path=" + UrlEncode(page.path));
+    d.set("zip_href", base + "/archive?format=zip&path=" + UrlEncode(page.path));
     d.set("entries", entries);
     if (!page.next_page_token.empty()) {
       d.set("next_href",
@@ -428,6 +431,19 @@ void WebUi::Download(const httplib::Request& req, httplib::Response& res) {
   if (!stream.ok()) return SendErrorPage(res, stream.status(), v->who, v->session.csrf);
   SecurityHeaders(res);
   SendFile(res, std::move(*stream));
+}
+
+void WebUi::DownloadArchive(const httplib::Request& req, httplib::Response& res) {
+  auto v = SignedIn(req, res);
+  if (!v) return;
+  auto format = ParseArchiveFormat(Param(req, "format"));
+  auto path = format.ok() ? NormalizeSnapshotPath(Param(req, "path")) : Result<std::string>(format.status());
+  if (!path.ok()) return SendErrorPage(res, path.status(), v->who, v->session.csrf);
+  auto stream = SnapshotReader(ctx_, v->principal, Match(req, 1)).OpenArchive(*path, *format);
+  if (!stream.ok()) return SendErrorPage(res, stream.status(), v->who, v->session.csrf);
+  SecurityHeaders(res);
+  SendArchive(res, std::move(*stream), *path == "/" ? "snapshot" : path->substr(path->rfind('/') + 1),
+              *format);
 }
 
 void WebUi::JobsPage(const httplib::Request& req, httplib::Response& res) {
