@@ -23,25 +23,15 @@ Result<std::string> NormalizeSnapshotPath(const std::string& path) {
 }
 
 Result<Node> LookupCachedPath(TreeCache& trees, const Digest& root, const std::string& path) {
-  Node current;
-  current.name = "/";
-  current.kind = NodeKind::kDirectory;
-  current.subtree = root;
-  size_t pos = 0;
-  while (pos < path.size()) {
-    size_t start = path.find_first_not_of('/', pos);
-    if (start == std::string::npos) break;
-    size_t end = std::min(path.find('/', start), path.size());
-    if (!current.IsDir() || !current.subtree) return Status::NotFound(path + " is not in the snapshot");
-    auto child = trees.Find(*current.subtree, std::string_view(path).substr(start, end - start));
-    if (!child.ok()) {
-      if (child.status().Is(StatusCode::kNotFound)) return Status::NotFound(path + " is not in the snapshot");
-      return child.status();
-    }
-    current = std::move(*child);
-    pos = end;
-  }
-  return current;
+  auto child = [&trees](const Digest& tree, std::string_view name) -> Result<std::optional<Node>> {
+    // Get, not Find: a tree that cannot be loaded is an error, not an absent name.
+    ARBOR_ASSIGN_OR_RETURN(TreeCache::Tree nodes, trees.Get(tree));
+    auto it = std::lower_bound(nodes->begin(), nodes->end(), name,
+                               [](const Node& n, std::string_view want) { return n.name < want; });
+    if (it == nodes->end() || it->name != name) return std::optional<Node>();
+    return std::optional<Node>(*it);
+  };
+  return LookupPathWith(child, root, path);
 }
 
 Result<TreePage> ListTreePage(TreeCache& trees, const Digest& root, const std::string& path,
