@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "base/file_util.h"
+#include "catalog/ids.h"
 #include "hash/sha256.h"
 #include "job_handlers/engine_handlers.h"
 #include "jobs/job_queue.h"
@@ -308,6 +309,7 @@ TEST_F(ApiServerTest, AnotherTenantsIdsAre404Everywhere) {
                                                         {"DELETE", "/api/v1/shares/" + share},
                                                         {"GET", "/api/v1/shares/" + share + "/snapshots"},
                                                         {"POST", "/api/v1/shares/" + share + "/jobs"},
+                                                        {"POST", "/api/v1/shares/" + share + "/schedules"},
                                                         {"GET", "/api/v1/jobs?share_id=" + share},
                                                         {"GET", Snap(snap, "")},
                                                         {"GET", Snap(snap, "/tree")},
@@ -497,6 +499,42 @@ TEST_F(ApiServerTest, FolderDownloadsAsTarOrZip) {
   EXPECT_EQ(Get(Snap(w->acme_snapshot, "/archive?path=" + Src() + "/big.bin"), Acme()).status, 400);
   EXPECT_EQ(Get(Snap(w->acme_snapshot, "/archive?path=" + Src() + "&format=rar"), Acme()).status, 400);
   EXPECT_EQ(Get(Snap(w->acme_snapshot, "/archive?path=" + Src() + "/missing"), Acme()).status, 404);
+}
+
+TEST_F(ApiServerTest, SchedulesAddListPauseRemove) {
+  std::string base = "/api/v1/shares/" + w->acme_share.id + "/schedules";
+  auto added = Call("POST", base, Acme(), R"({"every":"24h","payload":{"tags":["nightly"]}})");
+  ASSERT_EQ(added.status, 201) << added.raw;
+  std::string id = added.body["id"];
+  EXPECT_EQ(added.body["every_ms"], 24 * 3600 * 1000);
+  EXPECT_EQ(added.body["every"], "1d");  // as `arbor schedule list` writes it
+  EXPECT_EQ(added.body["type"], "backup");
+  EXPECT_EQ(added.body["share_id"], w->acme_share.id);
+  EXPECT_GT(added.body["next_due_ms"].get<int64_t>(), catalog::NowMs() + 23 * 3600 * 1000);
+
+  auto mine = Get("/api/v1/schedules?share_id=" + w->acme_share.id, Acme());
+  ASSERT_EQ(mine.status, 200);
+  ASSERT_EQ(mine.body["items"].size(), 1u);
+  EXPECT_EQ(mine.body["items"][0]["id"], id);
+  EXPECT_EQ(Get("/api/v1/schedules", w->globex_token).body["items"].size(), 0u);
+  // The other tenant can neither pause nor remove it.
+  EXPECT_EQ(Call("PATCH", "/api/v1/schedules/" + id, w->globex_token, R"({"enabled":false})").status, 404);
+  EXPECT_EQ(Call("DELETE", "/api/v1/schedules/" + id, w->globex_token).status, 404);
+
+  auto paused = Call("PATCH", "/api/v1/schedules/" + id, Acme(), R"({"enabled":false})");
+  ASSERT_EQ(paused.status, 200) << paused.raw;
+  EXPECT_EQ(Get("/api/v1/schedules", Acme()).body["items"][0]["enabled"], false);
+
+  EXPECT_EQ(Call("POST", base, Acme(), R"({"every":"often"})").status, 400);
+  EXPECT_EQ(Call("POST", base, Acme(), R"({"type":"backup"})").status, 400);
+  EXPECT_EQ(Call("POST", base, Acme(), R"({"every":"1h","payload":{"forse":true}})").status, 400);
+  EXPECT_EQ(Call("POST", base, Acme(), R"({"every":"1h","colour":"red"})").status, 400);
+  EXPECT_EQ(Call("PATCH", "/api/v1/schedules/" + id, Acme(), R"({"enabled":"no"})").status, 400);
+  EXPECT_EQ(Call("POST", "/api/v1/shares/nope/schedules", Acme(), R"({"every":"1h"})").status, 404);
+
+  EXPECT_EQ(Call("DELETE", "/api/v1/schedules/" + id, Acme()).status, 200);
+  EXPECT_EQ(Call("DELETE", "/api/v1/schedules/" + id, Acme()).status, 404);
+  EXPECT_EQ(Get("/api/v1/schedules", Acme()).body["items"].size(), 0u);
 }
 
 TEST_F(ApiServerTest, FileDetailsAndStreamedDownload) {
