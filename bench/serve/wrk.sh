@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `arbor serve` under wrk (Debian): requests/s and latency percentiles at 64 connections
-# for a 1,000-entry tree page, the share listing and /healthz, on a catalog made here
-# (--tenants tenants with --shares shares each; one share backed up with a folder of
-# --entries files). Prints wrk's reports; docs/benchmarks.md ("arbor serve") records a run.
+# for a 1,000-entry tree page, the share listing (API), the web UI's dashboard and
+# /healthz, on a catalog made here (--tenants tenants with --shares shares each; one share
+# backed up with a folder of --entries files). Prints wrk's reports; docs/benchmarks.md ("arbor serve") records a run.
 #
 #   ARBOR=build/src/cli/arbor bench/serve/wrk.sh [--tenants 100] [--shares 10] [--entries 1000]
 set -euo pipefail
@@ -43,8 +43,16 @@ base="http://127.0.0.1:$port"
 tree="$base/api/v1/snapshots/$snapshot/tree?path=$work/src/big&page_size=1000"
 [[ $(curl -fsS -H "Authorization: Bearer $token" "$tree" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["entries"]))') == "$entries" ]]
 
-for url in "$tree" "$base/api/v1/shares" "$base/healthz"; do
+# The web UI's dashboard needs a session: sign in as the browser does (login CSRF cookie
+# and form field, then the session cookie).
+jar="$work/cookies"
+csrf=$(curl -fsS -c "$jar" "$base/ui/login" | grep -o 'name="csrf" value="[0-9a-f]*"' | grep -o '[0-9a-f]\{16,\}')
+curl -fsS -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf=$csrf" --data-urlencode "token=$token" "$base/ui/login"
+session=$(awk '$6 == "arbor_session" {print $7}' "$jar")
+[[ -n "$session" ]] || { echo "cannot sign in to the web UI" >&2; exit 1; }
+
+for url in "$tree" "$base/api/v1/shares" "$base/ui/" "$base/healthz"; do
   echo "== ${url#"$base"} (${tenants} tenants x ${shares} shares)"
-  wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "$url" |
-    grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors"
+  wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" \
+    -H "Cookie: arbor_session=$session" "$url" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors"
 done

@@ -1,12 +1,15 @@
 #include "browse/tree_walk.h"
 
+#include <algorithm>
+
 namespace arbor {
 
 std::string JoinPath(const std::string& dir, const std::string& name) {
   return dir == "/" ? "/" + name : dir + "/" + name;
 }
 
-Status WalkTree(Repository& repo, const Digest& root, const std::string& root_path, const NodeVisitor& visit) {
+Status WalkTree(Repository& repo, const Digest& root, const std::string& root_path,
+                const NodeVisitor& visit) {
   ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes, repo.LoadTree(root));
   for (const auto& node : nodes) {
     std::string path = JoinPath(root_path, node.name);
@@ -16,7 +19,7 @@ Status WalkTree(Repository& repo, const Digest& root, const std::string& root_pa
   return Status::Ok();
 }
 
-Result<Node> LookupPath(Repository& repo, const Digest& root, const std::string& path) {
+Result<Node> LookupPathWith(const ChildFinder& child, const Digest& root, const std::string& path) {
   Node current;
   current.name = "/";
   current.kind = NodeKind::kDirectory;
@@ -27,15 +30,24 @@ Result<Node> LookupPath(Repository& repo, const Digest& root, const std::string&
     if (start == std::string::npos) break;
     size_t end = path.find('/', start);
     if (end == std::string::npos) end = path.size();
-    std::string name = path.substr(start, end - start);
-    if (!current.IsDir()) return Status::NotFound(path + " is not in the snapshot");
-    ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes, repo.LoadTree(*current.subtree));
-    auto it = std::find_if(nodes.begin(), nodes.end(), [&](const Node& n) { return n.name == name; });
-    if (it == nodes.end()) return Status::NotFound(path + " is not in the snapshot");
-    current = std::move(*it);
+    if (!current.IsDir() || !current.subtree) return Status::NotFound(path + " is not in the snapshot");
+    ARBOR_ASSIGN_OR_RETURN(std::optional<Node> next,
+                           child(*current.subtree, std::string_view(path).substr(start, end - start)));
+    if (!next) return Status::NotFound(path + " is not in the snapshot");
+    current = std::move(*next);
     pos = end;
   }
   return current;
+}
+
+Result<Node> LookupPath(Repository& repo, const Digest& root, const std::string& path) {
+  auto child = [&repo](const Digest& tree, std::string_view name) -> Result<std::optional<Node>> {
+    ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes, repo.LoadTree(tree));
+    auto it = std::find_if(nodes.begin(), nodes.end(), [&](const Node& n) { return n.name == name; });
+    if (it == nodes.end()) return std::optional<Node>();
+    return std::optional<Node>(std::move(*it));
+  };
+  return LookupPathWith(child, root, path);
 }
 
 }  // namespace arbor

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "base/status.h"
 #include "repo/repository.h"
@@ -18,6 +20,12 @@ Status WalkTree(Repository& repo, const Digest& root, const std::string& root_pa
 // The node at `path` ("/" is the root directory itself, returned as a directory
 // node named "/" whose subtree is `root`). NotFound when absent.
 Result<Node> LookupPath(Repository& repo, const Digest& root, const std::string& path);
+
+// LookupPath with the step from a directory to its child given: `child(tree, name)` is the
+// entry `name` of directory object `tree`, nullopt when absent, an error when the tree
+// cannot be read (a cache of decoded trees serves it without reading the repository).
+using ChildFinder = std::function<Result<std::optional<Node>>(const Digest& tree, std::string_view name)>;
+Result<Node> LookupPathWith(const ChildFinder& child, const Digest& root, const std::string& path);
 
 std::string JoinPath(const std::string& dir, const std::string& name);
 

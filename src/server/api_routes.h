@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "jobs/job.h"
 #include "server/api_context.h"
 #include "server/route_table.h"
 
@@ -17,6 +18,12 @@ void AddShareRoutes(RouteTable& table, ApiContext& ctx);
 void AddSnapshotRoutes(RouteTable& table, ApiContext& ctx);  // snapshots, trees, files
 void AddJobRoutes(RouteTable& table, ApiContext& ctx);
 void AddTokenRoutes(RouteTable& table, ApiContext& ctx);
+void AddScheduleRoutes(RouteTable& table, ApiContext& ctx);
+
+// A job payload as the workers' parser reads it (job_payloads.h), refusing fields the
+// parser ignored (a typo such as "forse" must not silently become a backup without
+// --force): InvalidArgument, so a bad payload is 400 at submission, not a failed job.
+Result<nlohmann::json> CheckedPayload(jobs::JobType type, const nlohmann::json& payload);
 
 // A job id from a URL; anything but a positive number is NotFound, like an unknown id.
 Result<int64_t> JobIdFromPath(const std::string& text);

@@ -74,6 +74,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Create(catalog::Catalog& catalog, 
   AddSnapshotRoutes(server->routes_, server->context_);
   AddJobRoutes(server->routes_, server->context_);
   AddTokenRoutes(server->routes_, server->context_);
+  AddScheduleRoutes(server->routes_, server->context_);
   ApiServer* self = server.get();
   server->routes_.Add({"GET", "/metrics", Access::kAuthenticated,
                        "Prometheus metrics: requests, latency, jobs by state (operator)", [self](Call& c) {

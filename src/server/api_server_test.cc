@@ -6,17 +6,22 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <random>
 #include <regex>
 #include <thread>
 
 #include "base/file_util.h"
+#include "catalog/ids.h"
 #include "hash/sha256.h"
 #include "job_handlers/engine_handlers.h"
 #include "jobs/job_queue.h"
 #include "jobs/worker.h"
+#include "server/share_summary.h"
 #include "support/temp_dir.h"
 #include "support/test_catalogs.h"
 
@@ -304,11 +309,13 @@ TEST_F(ApiServerTest, AnotherTenantsIdsAre404Everywhere) {
                                                         {"DELETE", "/api/v1/shares/" + share},
                                                         {"GET", "/api/v1/shares/" + share + "/snapshots"},
                                                         {"POST", "/api/v1/shares/" + share + "/jobs"},
+                                                        {"POST", "/api/v1/shares/" + share + "/schedules"},
                                                         {"GET", "/api/v1/jobs?share_id=" + share},
                                                         {"GET", Snap(snap, "")},
                                                         {"GET", Snap(snap, "/tree")},
                                                         {"GET", Snap(snap, "/file?path=/secret.txt")},
-                                                        {"GET", Snap(snap, "/download?path=/secret.txt")}}) {
+                                                        {"GET", Snap(snap, "/download?path=/secret.txt")},
+                                                        {"GET", Snap(snap, "/archive?path=/")}}) {
     auto r = Call(method, path, Acme(), R"({"name":"x","type":"verify"})");
     EXPECT_EQ(r.status, 404) << method << " " << path << " " << r.raw;
     EXPECT_EQ(r.raw.find("globex only"), std::string::npos);
@@ -334,6 +341,8 @@ TEST_F(ApiServerTest, TreeListsOneDirectoryAndPagesThroughIt) {
   auto names = Names(root.body["entries"]);
   EXPECT_EQ(names, (std::vector<std::string>{kXssImg, kXssScriptDir, "big.bin", "d1"}));
   EXPECT_FALSE(root.body.contains("next_page_token"));
+  // Names with quotes and angle brackets keep their path: the directory joined with the name.
+  for (const auto& e : root.body["entries"]) EXPECT_EQ(e["path"], Src() + "/" + e["name"].get<std::string>());
 
   auto deep = Get(Snap(w->acme_snapshot, "/tree?path=" + Src() + "/d1/d2/d3"), Acme());
   ASSERT_EQ(deep.status, 200);
@@ -373,6 +382,159 @@ TEST_F(ApiServerTest, TreeRefusesBadInput) {
   EXPECT_EQ(Get(Snap(w->acme_snapshot, "/tree?path=" + Src() + "/big.bin"), Acme()).status, 400);
   EXPECT_EQ(Get(Snap(w->acme_snapshot, "/tree?path=" + Src() + "/nope"), Acme()).status, 404);
   EXPECT_EQ(Get(Snap(w->acme_snapshot, "/tree?path=" + Src() + "/d1/../d1"), Acme()).status, 400);
+}
+
+// Browsing must not redo per request what a repository holds still: opening it (an
+// encrypted one derives its key with Argon2id), reading its snapshot list, decoding the
+// directories on the path. 20 pages three levels down cost one of each, not 20.
+TEST_F(ApiServerTest, RepeatedPagesReuseTheOpenRepositoryAndItsDecodedTrees) {
+  RepositoryCache& repos = w->server->context().repos;
+  std::string deep = Src() + "/d1/d2/d3";
+  RepositoryCache::Stats before = repos.stats();
+  for (int i = 0; i < 20; ++i) {
+    auto page = Get(Snap(w->acme_snapshot, "/tree?path=" + deep), Acme());
+    ASSERT_EQ(page.status, 200) << page.raw;
+    ASSERT_EQ(page.body["entries"].size(), 1u);
+    // The page is written as text, not through EntryJson: the same fields, the same values.
+    auto entry = page.body["entries"][0];
+    EXPECT_EQ(entry.size(), 6u) << entry.dump();
+    EXPECT_EQ(entry["kind"], "file");
+    EXPECT_EQ(entry["mode"].get<uint32_t>() & 0777, 0644u);
+    EXPECT_GT(entry["mtime_ns"].get<int64_t>(), 0);
+  }
+  RepositoryCache::Stats after = repos.stats();
+  // Directories on the path: "/", each component, and d3 itself.
+  int64_t dirs = 1 + std::count(deep.begin(), deep.end(), '/');
+  EXPECT_LE(after.opens - before.opens, 1);
+  EXPECT_LE(after.snapshot_reads - before.snapshot_reads, 1);
+  EXPECT_LE(after.tree_loads - before.tree_loads, dirs);
+  // The next pages again: nothing read from the repository at all.
+  for (int i = 0; i < 5; ++i)
+    ASSERT_EQ(Get(Snap(w->acme_snapshot, "/tree?path=" + deep), Acme()).status, 200);
+  RepositoryCache::Stats again = repos.stats();
+  EXPECT_EQ(again.opens, after.opens);
+  EXPECT_EQ(again.snapshot_reads, after.snapshot_reads);
+  EXPECT_EQ(again.tree_loads, after.tree_loads);
+}
+
+// The dashboard's one statement gives, for every share, what its three queries per share
+// gave (a cancelled job added first, so one share's newest job is not its backup).
+TEST_F(ApiServerTest, ShareSummariesMatchThePerShareQueries) {
+  jobs::JobSpec spec;
+  spec.type = jobs::JobType::kScan;
+  spec.share_id = w->globex_share.id;
+  auto job = jobs::JobQueue(*w->catalog).Enqueue(Principal::Operator(), spec);
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  ASSERT_TRUE(jobs::JobQueue(*w->catalog).Cancel(Principal::Operator(), job->id).ok());
+  for (const Principal& p : {Principal::Operator(), Principal::ForTenant(w->acme.id)}) {
+    auto summaries = SummarizeShares(*w->catalog, p);
+    ASSERT_TRUE(summaries.ok()) << summaries.status().ToString();
+    auto shares = w->catalog->shares().List(p);
+    ASSERT_TRUE(shares.ok());
+    ASSERT_EQ(summaries->size(), shares->size());
+    for (const auto& share : *shares) {
+      SCOPED_TRACE(share.name + " " + p.ToString());
+      ASSERT_TRUE(summaries->count(share.id));
+      const ShareSummary& sum = summaries->at(share.id);
+      auto snaps = w->catalog->snapshots().List(p, share.id);
+      ASSERT_TRUE(snaps.ok());
+      EXPECT_EQ(sum.snapshots, static_cast<int64_t>(snaps->size()));
+      EXPECT_EQ(sum.last_snapshot_ms, snaps->empty() ? std::nullopt : std::optional(snaps->front().time_ms));
+      jobs::JobFilter last = jobs::JobFilter::Share(share.id);
+      last.roots_only = true;
+      last.limit = 1;
+      auto recent = jobs::JobQueue(*w->catalog).List(p, last);
+      ASSERT_TRUE(recent.ok());
+      ASSERT_EQ(sum.last_state.has_value(), !recent->empty());
+      if (!recent->empty()) {
+        EXPECT_EQ(*sum.last_state, recent->front().state);
+        const auto& j = recent->front();
+        EXPECT_EQ(sum.last_state_ms, j.finished_ms ? j.finished_ms : j.created_ms);
+      }
+      jobs::JobFilter failed = jobs::JobFilter::Share(share.id);
+      failed.roots_only = true;
+      failed.state = jobs::JobState::kFailed;
+      failed.limit = 1000;
+      auto failures = jobs::JobQueue(*w->catalog).List(p, failed);
+      ASSERT_TRUE(failures.ok());
+      EXPECT_EQ(sum.failures, static_cast<int64_t>(failures->size()));
+    }
+  }
+  auto globex = SummarizeShares(*w->catalog, Principal::Operator())->at(w->globex_share.id);
+  EXPECT_EQ(globex.last_state, jobs::JobState::kCancelled);
+  EXPECT_EQ(SummarizeShares(*w->catalog, Principal::ForTenant(w->acme.id))->count(w->globex_share.id), 0u);
+}
+
+// A folder as a tar stream that `tar -x` restores byte for byte (arbor dump's writer,
+// through a pipe); as zip; and refusals before the first byte.
+TEST_F(ApiServerTest, FolderDownloadsAsTarOrZip) {
+  httplib::Client cli("127.0.0.1", w->port);
+  auto tar =
+      cli.Get(Snap(w->acme_snapshot, "/archive?path=" + Src()), {{"Authorization", "Bearer " + Acme()}});
+  ASSERT_TRUE(tar);
+  ASSERT_EQ(tar->status, 200) << tar->body.substr(0, 300);
+  EXPECT_EQ(tar->get_header_value("Content-Type"), "application/x-tar");
+  EXPECT_NE(tar->get_header_value("Content-Disposition").find("acme.tar"), std::string::npos);
+  std::string out = arbor::testing::MakeTempDir("arbor-api-archive");
+  WriteFile(out + "/a.tar", tar->body);
+  ASSERT_EQ(std::system(("tar -xf '" + out + "/a.tar' -C '" + out + "'").c_str()), 0);
+  auto read = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  EXPECT_EQ(read(out + "/acme/d1/d2/d3/deep.txt"), "three levels down\n");
+  EXPECT_EQ(Sha256Of(read(out + "/acme/big.bin")).Hex(), Sha256Of(w->big_file).Hex());
+  EXPECT_EQ(read(out + "/acme/" + kXssImg), "xss 2");
+  EXPECT_EQ(read(out + "/acme/" + std::string(kXssScriptDir) + "/script>"), "xss 1");
+
+  auto zip = cli.Get(Snap(w->acme_snapshot, "/archive?format=zip&path=" + Src() + "/d1"),
+                     {{"Authorization", "Bearer " + Acme()}});
+  ASSERT_TRUE(zip);
+  ASSERT_EQ(zip->status, 200);
+  EXPECT_EQ(zip->body.substr(0, 4), std::string("PK\x03\x04", 4));
+  EXPECT_NE(zip->body.rfind(std::string("PK\x05\x06", 4)), std::string::npos)
+      << "no end of central directory";
+  EXPECT_NE(zip->body.find("d1/d2/d3/deep.txt"), std::string::npos);
+
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, "/archive?path=" + Src() + "/big.bin"), Acme()).status, 400);
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, "/archive?path=" + Src() + "&format=rar"), Acme()).status, 400);
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, "/archive?path=" + Src() + "/missing"), Acme()).status, 404);
+}
+
+TEST_F(ApiServerTest, SchedulesAddListPauseRemove) {
+  std::string base = "/api/v1/shares/" + w->acme_share.id + "/schedules";
+  auto added = Call("POST", base, Acme(), R"({"every":"24h","payload":{"tags":["nightly"]}})");
+  ASSERT_EQ(added.status, 201) << added.raw;
+  std::string id = added.body["id"];
+  EXPECT_EQ(added.body["every_ms"], 24 * 3600 * 1000);
+  EXPECT_EQ(added.body["every"], "1d");  // as `arbor schedule list` writes it
+  EXPECT_EQ(added.body["type"], "backup");
+  EXPECT_EQ(added.body["share_id"], w->acme_share.id);
+  EXPECT_GT(added.body["next_due_ms"].get<int64_t>(), catalog::NowMs() + 23 * 3600 * 1000);
+
+  auto mine = Get("/api/v1/schedules?share_id=" + w->acme_share.id, Acme());
+  ASSERT_EQ(mine.status, 200);
+  ASSERT_EQ(mine.body["items"].size(), 1u);
+  EXPECT_EQ(mine.body["items"][0]["id"], id);
+  EXPECT_EQ(Get("/api/v1/schedules", w->globex_token).body["items"].size(), 0u);
+  // The other tenant can neither pause nor remove it.
+  EXPECT_EQ(Call("PATCH", "/api/v1/schedules/" + id, w->globex_token, R"({"enabled":false})").status, 404);
+  EXPECT_EQ(Call("DELETE", "/api/v1/schedules/" + id, w->globex_token).status, 404);
+
+  auto paused = Call("PATCH", "/api/v1/schedules/" + id, Acme(), R"({"enabled":false})");
+  ASSERT_EQ(paused.status, 200) << paused.raw;
+  EXPECT_EQ(Get("/api/v1/schedules", Acme()).body["items"][0]["enabled"], false);
+
+  EXPECT_EQ(Call("POST", base, Acme(), R"({"every":"often"})").status, 400);
+  EXPECT_EQ(Call("POST", base, Acme(), R"({"type":"backup"})").status, 400);
+  EXPECT_EQ(Call("POST", base, Acme(), R"({"every":"1h","payload":{"forse":true}})").status, 400);
+  EXPECT_EQ(Call("POST", base, Acme(), R"({"every":"1h","colour":"red"})").status, 400);
+  EXPECT_EQ(Call("PATCH", "/api/v1/schedules/" + id, Acme(), R"({"enabled":"no"})").status, 400);
+  EXPECT_EQ(Call("POST", "/api/v1/shares/nope/schedules", Acme(), R"({"every":"1h"})").status, 404);
+
+  EXPECT_EQ(Call("DELETE", "/api/v1/schedules/" + id, Acme()).status, 200);
+  EXPECT_EQ(Call("DELETE", "/api/v1/schedules/" + id, Acme()).status, 404);
+  EXPECT_EQ(Get("/api/v1/schedules", Acme()).body["items"].size(), 0u);
 }
 
 TEST_F(ApiServerTest, FileDetailsAndStreamedDownload) {

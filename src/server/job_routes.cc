@@ -42,8 +42,8 @@ Result<nlohmann::json> ParsedPayload(jobs::JobType type, const nlohmann::json& p
   }
 }
 
-// The parsed payload, refusing fields the parser ignored (a typo such as "forse" must not
-// silently become a backup without --force).
+}  // namespace
+
 Result<nlohmann::json> CheckedPayload(jobs::JobType type, const nlohmann::json& payload) {
   ARBOR_ASSIGN_OR_RETURN(nlohmann::json parsed, ParsedPayload(type, payload));
   for (const auto& [key, value] : payload.items()) {
@@ -51,6 +51,8 @@ Result<nlohmann::json> CheckedPayload(jobs::JobType type, const nlohmann::json& 
   }
   return parsed;
 }
+
+namespace {
 
 Result<jobs::JobSpec> SpecFrom(const nlohmann::json& body, const std::string& share_id) {
   ARBOR_RETURN_IF_ERROR(CheckFields(body, {"type", "payload", "priority", "max_attempts"}));

@@ -44,6 +44,8 @@ struct Call {
   Result<nlohmann::json> JsonBody() const;
   // Replies with `body` as JSON.
   void Reply(const nlohmann::json& body, int http_status = 200);
+  // A body that is JSON text already (written without building a document).
+  void ReplyJsonText(std::string body, int http_status = 200);
 };
 
 // A handler answers through Call::Reply (or a streamed body) and returns OK; an error

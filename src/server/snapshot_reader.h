@@ -1,6 +1,7 @@
 // Reading one snapshot for a request: the catalog's record (tenant-scoped: another
-// tenant's snapshot is NotFound), the share's repository (repository_cache.h) and the
-// snapshot's root tree, then one directory or one file.
+// tenant's snapshot is NotFound, checked on every request), the share's repository and
+// the snapshot's root tree (both cached, repository_cache.h), then one directory or one
+// file.
 #pragma once
 
 #include <memory>
@@ -9,6 +10,7 @@
 #include "base/status.h"
 #include "catalog/principal.h"
 #include "server/api_context.h"
+#include "server/archive_stream.h"
 #include "server/file_stream.h"
 #include "server/tree_page.h"
 
@@ -27,14 +29,12 @@ class SnapshotReader {
   Result<Node> Stat(const std::string& path);
   // A file's content; InvalidArgument for anything but a regular file.
   Result<std::unique_ptr<FileStream>> OpenFile(const std::string& path);
+  // A directory and everything below it as a tar or zip stream; InvalidArgument for
+  // anything but a directory.
+  Result<std::unique_ptr<ArchiveStream>> OpenArchive(const std::string& path, ArchiveFormat format);
 
  private:
-  struct Opened {
-    std::shared_ptr<Repository> repo;
-    Digest root;
-    std::string source_path;  // the snapshot's one source path, or "/"
-  };
-  Result<Opened> Open();
+  Result<OpenSnapshot> Open();
 
   ApiContext& ctx_;
   const catalog::Principal principal_;

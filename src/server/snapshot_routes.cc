@@ -33,11 +33,7 @@ void AddSnapshotRoutes(RouteTable& table, ApiContext& ctx) {
                }
                SnapshotReader reader(ctx, c.principal, c.Param("snapshot_id"));
                ARBOR_ASSIGN_OR_RETURN(TreePage page, reader.List(c.Query("path"), token, page_size));
-               nlohmann::json entries = nlohmann::json::array();
-               for (const auto& n : page.entries) entries.push_back(EntryJson(n, page.path));
-               nlohmann::json body = {{"path", page.path}, {"entries", entries}};
-               if (!page.next_page_token.empty()) body["next_page_token"] = page.next_page_token;
-               c.Reply(body);
+               c.ReplyJsonText(TreePageJson(page));
                return Status::Ok();
              }});
   table.Add({"GET", "/api/v1/snapshots/{snapshot_id}/file", Access::kAuthenticated,
@@ -54,6 +50,17 @@ void AddSnapshotRoutes(RouteTable& table, ApiContext& ctx) {
                ARBOR_ASSIGN_OR_RETURN(std::string path, NormalizeSnapshotPath(c.Query("path")));
                ARBOR_ASSIGN_OR_RETURN(auto stream, reader.OpenFile(path));
                SendFile(c.res, std::move(stream));
+               return Status::Ok();
+             }});
+  table.Add({"GET", "/api/v1/snapshots/{snapshot_id}/archive", Access::kAuthenticated,
+             "A folder and everything below it, streamed as tar or zip (?path=&format=tar|zip)",
+             [&ctx](Call& c) {
+               ARBOR_ASSIGN_OR_RETURN(ArchiveFormat format, ParseArchiveFormat(c.Query("format")));
+               ARBOR_ASSIGN_OR_RETURN(std::string path, NormalizeSnapshotPath(c.Query("path")));
+               SnapshotReader reader(ctx, c.principal, c.Param("snapshot_id"));
+               ARBOR_ASSIGN_OR_RETURN(auto stream, reader.OpenArchive(path, format));
+               SendArchive(c.res, std::move(stream),
+                           path == "/" ? "snapshot" : path.substr(path.rfind('/') + 1), format);
                return Status::Ok();
              }});
 }

@@ -2,12 +2,15 @@
 
 #include <httplib.h>
 
+#include <map>
+
 #include "catalog/ids.h"
 #include "jobs/job_queue.h"
 #include "pipeline/progress.h"
 #include "server/api_routes.h"
 #include "server/api_server.h"
 #include "server/file_stream.h"
+#include "server/share_summary.h"
 #include "server/snapshot_reader.h"
 #include "server/web_assets.h"
 #include "server/web_render.h"
@@ -149,6 +152,7 @@ void WebUi::Mount(httplib::Server& http) {
   http.Get("/ui/snapshots/([^/]+)", [this](Req req, Res res) { Browse(req, res); });
   http.Get("/ui/snapshots/([^/]+)/file", [this](Req req, Res res) { FilePage(req, res); });
   http.Get("/ui/snapshots/([^/]+)/download", [this](Req req, Res res) { Download(req, res); });
+  http.Get("/ui/snapshots/([^/]+)/archive", [this](Req req, Res res) { DownloadArchive(req, res); });
   http.Get("/ui/jobs", [this](Req req, Res res) { JobsPage(req, res); });
   http.Get("/ui/jobs/([0-9]+)", [this](Req req, Res res) { JobPage(req, res, false); });
   http.Get("/ui/jobs/([0-9]+)/progress", [this](Req req, Res res) { JobPage(req, res, true); });
@@ -235,39 +239,30 @@ void WebUi::Dashboard(const httplib::Request& req, httplib::Response& res) {
     int64_t now = catalog::NowMs();
     ARBOR_ASSIGN_OR_RETURN(auto tenants, ctx_.catalog.tenants().List(v->principal));
     ARBOR_ASSIGN_OR_RETURN(auto shares, ctx_.catalog.shares().List(v->principal));
-    jobs::JobQueue queue(ctx_.catalog);
+    ARBOR_ASSIGN_OR_RETURN(auto summaries, SummarizeShares(ctx_.catalog, v->principal));
+    std::map<std::string, std::vector<const catalog::Share*>> by_tenant;
+    for (const auto& s : shares) by_tenant[s.tenant_id].push_back(&s);
     mustache::data tenant_rows(mustache::data::type::list);
     for (const auto& t : tenants) {
       mustache::data share_rows(mustache::data::type::list);
       bool any = false;
-      for (const auto& s : shares) {
-        if (s.tenant_id != t.id) continue;
-        ARBOR_ASSIGN_OR_RETURN(auto snaps, ctx_.catalog.snapshots().List(v->principal, s.id));
-        jobs::JobFilter last = jobs::JobFilter::Share(s.id);
-        last.roots_only = true;
-        last.limit = 1;
-        ARBOR_ASSIGN_OR_RETURN(auto recent, queue.List(v->principal, last));
-        jobs::JobFilter failed = jobs::JobFilter::Share(s.id);
-        failed.roots_only = true;
-        failed.state = jobs::JobState::kFailed;
-        failed.limit = 100;
-        ARBOR_ASSIGN_OR_RETURN(auto failures, queue.List(v->principal, failed));
-        bool failing = !recent.empty() && recent.front().state == jobs::JobState::kFailed;
+      for (const catalog::Share* share : by_tenant[t.id]) {
+        const catalog::Share& s = *share;
+        // A share added between the two queries has no summary yet: it shows as new.
+        const ShareSummary sum = summaries.count(s.id) ? summaries.at(s.id) : ShareSummary{};
+        bool failing = sum.last_state == jobs::JobState::kFailed;
         if (failing_only && !failing) continue;
         mustache::data row;
         row.set("share_name", s.name);
         row.set("href", "/ui/shares/" + s.id);
         row.set("kind", std::string(catalog::ShareKindName(s.kind)));
         row.set("last_snapshot",
-                snaps.empty() ? std::string("never") : FormatAge(snaps.front().time_ms, now));
+                sum.last_snapshot_ms ? FormatAge(*sum.last_snapshot_ms, now) : std::string("never"));
         row.set("state",
-                recent.empty() ? std::string("none") : std::string(jobs::JobStateName(recent.front().state)));
-        if (!recent.empty()) {
-          const auto& j = recent.front();
-          row.set("state_age", FormatAge(j.finished_ms ? j.finished_ms : j.created_ms, now));
-        }
-        row.set("failures", std::to_string(failures.size()));
-        row.set("snapshots", std::to_string(snaps.size()));
+                sum.last_state ? std::string(jobs::JobStateName(*sum.last_state)) : std::string("none"));
+        if (sum.last_state) row.set("state_age", FormatAge(sum.last_state_ms, now));
+        row.set("failures", std::to_string(sum.failures));
+        row.set("snapshots", std::to_string(sum.snapshots));
         row.set("row_class", failing ? "failing" : "");
         share_rows.push_back(row);
         any = true;
@@ -368,7 +363,7 @@ void WebUi::Browse(const httplib::Request& req, httplib::Response& res) {
       pos = end + 1;
     }
     mustache::data entries(mustache::data::type::list);
-    for (const auto& n : page.entries) {
+    for (const auto& n : page.entries()) {
       std::string path = (page.path == "/" ? "" : page.path) + "/" + n.name;
       mustache::data e;
       e.set("name", n.name);
@@ -387,6 +382,8 @@ void WebUi::Browse(const httplib::Request& req, httplib::Response& res) {
     d.set("root_href", base);
     d.set("crumbs", crumbs);
     d.set("path", page.path);
+    d.set("tar_href", base + "/archive?format=tar&path=" + UrlEncode(page.path));
+    d.set("zip_href", base + "/archive?format=zip&path=" + UrlEncode(page.path));
     d.set("entries", entries);
     if (!page.next_page_token.empty()) {
       d.set("next_href",
@@ -434,6 +431,19 @@ void WebUi::Download(const httplib::Request& req, httplib::Response& res) {
   if (!stream.ok()) return SendErrorPage(res, stream.status(), v->who, v->session.csrf);
   SecurityHeaders(res);
   SendFile(res, std::move(*stream));
+}
+
+void WebUi::DownloadArchive(const httplib::Request& req, httplib::Response& res) {
+  auto v = SignedIn(req, res);
+  if (!v) return;
+  auto format = ParseArchiveFormat(Param(req, "format"));
+  auto path = format.ok() ? NormalizeSnapshotPath(Param(req, "path")) : Result<std::string>(format.status());
+  if (!path.ok()) return SendErrorPage(res, path.status(), v->who, v->session.csrf);
+  auto stream = SnapshotReader(ctx_, v->principal, Match(req, 1)).OpenArchive(*path, *format);
+  if (!stream.ok()) return SendErrorPage(res, stream.status(), v->who, v->session.csrf);
+  SecurityHeaders(res);
+  SendArchive(res, std::move(*stream), *path == "/" ? "snapshot" : path->substr(path->rfind('/') + 1),
+              *format);
 }
 
 void WebUi::JobsPage(const httplib::Request& req, httplib::Response& res) {

@@ -2,7 +2,9 @@
 // chromium binary). Run by web_ui_e2e.sh, which makes the catalog and starts the server.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -120,6 +122,13 @@ async function shot(page, name) {
   const crumbs = await page.$$eval('#breadcrumbs a', (a) => a.map((e) => e.textContent));
   assert.deepEqual(crumbs.slice(-3), ['projects', '2026', 'reports']);
   await shot(page, '07-three-levels-down');
+  // The folder as a tar stream: tar -x gives back big.bin byte for byte.
+  const [tarball] = await Promise.all([page.waitForEvent('download'), page.click('#download-tar')]);
+  assert.equal(tarball.suggestedFilename(), 'reports.tar');
+  const untarred = mkdtempSync(path.join(os.tmpdir(), 'arbor-e2e-tar-'));
+  execFileSync('tar', ['-xf', await tarball.path(), '-C', untarred]);
+  const fromTar = readFileSync(path.join(untarred, 'reports', 'big.bin'));
+  assert.equal(createHash('sha256').update(fromTar).digest('hex'), process.env.EXPECTED_SHA256);
 
   await page.click('a.file >> text=big.bin');
   await page.waitForSelector('#file-name');
