@@ -67,6 +67,18 @@ Result<std::string> DecodeBlob(std::string_view stored, size_t raw_length) {
   }
 }
 
+Result<std::string> DecodeBlobInPlace(std::string buffer, size_t offset, size_t length, size_t raw_length) {
+  std::string_view stored = std::string_view(buffer).substr(offset, length);
+  // Anything but a well-formed raw blob (compressed, or an error to report) is DecodeBlob's.
+  if (stored.empty() || static_cast<uint8_t>(stored[0]) != format::kCodecRaw ||
+      stored.size() - 1 != raw_length) {
+    return DecodeBlob(stored, raw_length);
+  }
+  buffer.erase(0, offset + 1);
+  buffer.resize(raw_length);
+  return buffer;
+}
+
 Result<size_t> DeclaredRawLength(std::string_view stored, size_t limit) {
   if (stored.empty()) return Status::Corruption("empty blob");
   std::string_view payload = stored.substr(1);

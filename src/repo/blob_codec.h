@@ -18,6 +18,10 @@ std::string EncodeBlob(std::string_view raw, int level);
 // `raw_length` comes from the index and bounds the output (a corrupt length field
 // inside a zstd frame cannot make us allocate gigabytes).
 Result<std::string> DecodeBlob(std::string_view stored, size_t raw_length);
+// DecodeBlob of the encoded blob at buffer[offset, offset + length), reusing `buffer`:
+// a raw blob's plaintext is moved to its front and returned in it, so reading a blob
+// allocates and fills one buffer, not two (the restore's read path).
+Result<std::string> DecodeBlobInPlace(std::string buffer, size_t offset, size_t length, size_t raw_length);
 // The plaintext length a stored blob declares (raw: its payload size; zstd: the frame's
 // content size), for salvaging blobs whose index record is lost. Corruption when the
 // blob does not say or says more than `limit`.
