@@ -72,19 +72,21 @@ class BlobReadCopiesTest : public ::testing::TestWithParam<bool> {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return std::move(r).value();
   }
+  // A new repository holding `data` as its one data blob, flushed; returns its id.
+  Digest StoreInNewRepository(const std::string& data) {
+    auto repo = Init();
+    Digest id = repo->BlobId(data);
+    EXPECT_TRUE(repo->StoreBlob(format::BlobType::kData, id, data).ok());
+    EXPECT_TRUE(repo->Flush().ok());
+    return id;
+  }
   std::string dir_;
 };
 
 TEST_P(BlobReadCopiesTest, LoadingAStoredBlobAllocatesOneBlobSizedBuffer) {
   // Incompressible, so it is stored raw: the case of a large restore of media or disk images.
   std::string data = testing::RandomBytes(7, kBlobSize);
-  Digest id;
-  {
-    auto repo = Init();
-    id = repo->BlobId(data);
-    ASSERT_TRUE(repo->StoreBlob(format::BlobType::kData, id, data).ok());
-    ASSERT_TRUE(repo->Flush().ok());
-  }
+  Digest id = StoreInNewRepository(data);
   auto repo = Reopen();
   Result<std::string> loaded = Status::Ok();
   int allocations = LargeAllocations([&] { loaded = repo->LoadBlob(id); });
@@ -96,13 +98,7 @@ TEST_P(BlobReadCopiesTest, LoadingAStoredBlobAllocatesOneBlobSizedBuffer) {
 
 TEST_P(BlobReadCopiesTest, ADamagedBlobIsStillRefusedWhenDecodedInPlace) {
   std::string data = testing::RandomBytes(8, kBlobSize);
-  Digest id;
-  {
-    auto repo = Init();
-    id = repo->BlobId(data);
-    ASSERT_TRUE(repo->StoreBlob(format::BlobType::kData, id, data).ok());
-    ASSERT_TRUE(repo->Flush().ok());
-  }
+  Digest id = StoreInNewRepository(data);
   auto repo = Reopen();
   auto loc = repo->index().Find(id);
   ASSERT_TRUE(loc.ok() && *loc);
