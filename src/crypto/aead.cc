@@ -112,23 +112,40 @@ std::string AeadKey::SealWithNonceForTesting(std::string_view nonce, std::string
   return out;
 }
 
-void AeadKey::SealWithNonce(std::string_view nonce, std::string_view plaintext, std::string_view ad,
-                            std::string* out) const {
+namespace {
+
+// Seals prefix || plaintext (one GCM message) with `nonce`, appended to *out.
+void SealParts(std::string_view key, std::string_view nonce, std::string_view prefix,
+               std::string_view plaintext, std::string_view ad, std::string* out) {
   if (nonce.size() != kNonceBytes) std::abort();  // a bug in the caller, never input
   size_t start = out->size();
-  out->resize(start + kNonceBytes + plaintext.size() + kTagBytes);
+  size_t length = prefix.size() + plaintext.size();
+  out->resize(start + kNonceBytes + length + kTagBytes);
   char* base = out->data() + start;
   std::copy(nonce.begin(), nonce.end(), base);
   EVP_CIPHER_CTX* ctx = ThreadContext();
   int final_len = 0;
   // Failures here mean OpenSSL itself is broken (all sizes are checked above), and
   // returning an unsealed buffer would write garbage to the repository: stop.
-  if (EVP_EncryptInit_ex2(ctx, Cipher(), U8(key_.reveal()), U8(nonce), nullptr) != 1 ||
-      !Update(ctx, nullptr, ad) || !Update(ctx, U8(base + kNonceBytes), plaintext) ||
-      EVP_EncryptFinal_ex(ctx, U8(base + kNonceBytes + plaintext.size()), &final_len) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kTagBytes, base + kNonceBytes + plaintext.size()) != 1) {
+  if (EVP_EncryptInit_ex2(ctx, Cipher(), U8(key), U8(nonce), nullptr) != 1 || !Update(ctx, nullptr, ad) ||
+      !Update(ctx, U8(base + kNonceBytes), prefix) ||
+      !Update(ctx, U8(base + kNonceBytes + prefix.size()), plaintext) ||
+      EVP_EncryptFinal_ex(ctx, U8(base + kNonceBytes + length), &final_len) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kTagBytes, base + kNonceBytes + length) != 1) {
     std::abort();
   }
+}
+
+}  // namespace
+
+void AeadKey::SealWithNonce(std::string_view nonce, std::string_view plaintext, std::string_view ad,
+                            std::string* out) const {
+  SealParts(key_.reveal(), nonce, {}, plaintext, ad, out);
+}
+
+void SealTwoPartsTo(const AeadKey& key, std::string_view prefix, std::string_view plaintext,
+                    std::string_view ad, std::string* out) {
+  SealParts(key.bytes().reveal(), NextNonce(), prefix, plaintext, ad, out);
 }
 
 namespace {

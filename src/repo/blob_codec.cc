@@ -36,14 +36,19 @@ std::string Raw(std::string_view raw) {
 
 }  // namespace
 
-std::string EncodeBlob(std::string_view raw, int level) {
-  if (level <= 0 || raw.size() < 64) return Raw(raw);
+std::optional<std::string> CompressBlob(std::string_view raw, int level) {
+  if (level <= 0 || raw.size() < 64) return std::nullopt;
   std::string out(1 + ZSTD_compressBound(raw.size()), '\0');
   out[0] = static_cast<char>(format::kCodecZstd);
   size_t n = ZSTD_compressCCtx(ThreadCCtx(), out.data() + 1, out.size() - 1, raw.data(), raw.size(), level);
-  if (ZSTD_isError(n) || n + raw.size() / 32 >= raw.size()) return Raw(raw);
+  if (ZSTD_isError(n) || n + raw.size() / 32 >= raw.size()) return std::nullopt;
   out.resize(1 + n);
   return out;
+}
+
+std::string EncodeBlob(std::string_view raw, int level) {
+  auto compressed = CompressBlob(raw, level);
+  return compressed ? std::move(*compressed) : Raw(raw);
 }
 
 Result<std::string> DecodeBlob(std::string_view stored, size_t raw_length) {

@@ -6,6 +6,7 @@
 // own zstd context.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,10 @@ namespace arbor {
 
 // `level` 0 stores raw.
 std::string EncodeBlob(std::string_view raw, int level);
+// EncodeBlob's result when it compresses, nullopt when it would store `raw` as it is
+// (then the encoded blob is the kCodecRaw byte followed by `raw`, which a caller may
+// write without building it).
+std::optional<std::string> CompressBlob(std::string_view raw, int level);
 // `raw_length` comes from the index and bounds the output (a corrupt length field
 // inside a zstd frame cannot make us allocate gigabytes).
 Result<std::string> DecodeBlob(std::string_view stored, size_t raw_length);
