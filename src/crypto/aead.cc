@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <memory>
 
+#include "crypto/aead_in_place.h"
+
 namespace arbor::crypto {
 namespace {
 
@@ -110,47 +112,86 @@ std::string AeadKey::SealWithNonceForTesting(std::string_view nonce, std::string
   return out;
 }
 
-void AeadKey::SealWithNonce(std::string_view nonce, std::string_view plaintext, std::string_view ad,
-                            std::string* out) const {
+namespace {
+
+// Seals prefix || plaintext (one GCM message) with `nonce`, appended to *out.
+void SealParts(std::string_view key, std::string_view nonce, std::string_view prefix,
+               std::string_view plaintext, std::string_view ad, std::string* out) {
   if (nonce.size() != kNonceBytes) std::abort();  // a bug in the caller, never input
   size_t start = out->size();
-  out->resize(start + kNonceBytes + plaintext.size() + kTagBytes);
+  size_t length = prefix.size() + plaintext.size();
+  out->resize(start + kNonceBytes + length + kTagBytes);
   char* base = out->data() + start;
   std::copy(nonce.begin(), nonce.end(), base);
   EVP_CIPHER_CTX* ctx = ThreadContext();
   int final_len = 0;
   // Failures here mean OpenSSL itself is broken (all sizes are checked above), and
   // returning an unsealed buffer would write garbage to the repository: stop.
-  if (EVP_EncryptInit_ex2(ctx, Cipher(), U8(key_.reveal()), U8(nonce), nullptr) != 1 ||
-      !Update(ctx, nullptr, ad) || !Update(ctx, U8(base + kNonceBytes), plaintext) ||
-      EVP_EncryptFinal_ex(ctx, U8(base + kNonceBytes + plaintext.size()), &final_len) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kTagBytes, base + kNonceBytes + plaintext.size()) != 1) {
+  if (EVP_EncryptInit_ex2(ctx, Cipher(), U8(key), U8(nonce), nullptr) != 1 || !Update(ctx, nullptr, ad) ||
+      !Update(ctx, U8(base + kNonceBytes), prefix) ||
+      !Update(ctx, U8(base + kNonceBytes + prefix.size()), plaintext) ||
+      EVP_EncryptFinal_ex(ctx, U8(base + kNonceBytes + length), &final_len) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kTagBytes, base + kNonceBytes + length) != 1) {
     std::abort();
   }
 }
 
+}  // namespace
+
+void AeadKey::SealWithNonce(std::string_view nonce, std::string_view plaintext, std::string_view ad,
+                            std::string* out) const {
+  SealParts(key_.reveal(), nonce, {}, plaintext, ad, out);
+}
+
+void SealTwoPartsTo(const AeadKey& key, std::string_view prefix, std::string_view plaintext,
+                    std::string_view ad, std::string* out) {
+  SealParts(key.bytes().reveal(), NextNonce(), prefix, plaintext, ad, out);
+}
+
+namespace {
+
+Status TooShort(size_t size) {
+  return Status::Corruption("sealed data is " + std::to_string(size) +
+                            " bytes, shorter than nonce and tag (28)");
+}
+
+}  // namespace
+
 Result<std::string> AeadKey::Open(std::string_view sealed, std::string_view ad) const {
-  if (sealed.size() < kSealOverhead) {
-    return Status::Corruption("sealed data is " + std::to_string(sealed.size()) +
-                              " bytes, shorter than nonce and tag (28)");
-  }
-  std::string_view nonce = sealed.substr(0, kNonceBytes);
-  std::string_view ciphertext = sealed.substr(kNonceBytes, sealed.size() - kSealOverhead);
-  std::string tag(sealed.substr(sealed.size() - kTagBytes));
-  std::string plaintext(ciphertext.size(), '\0');
+  if (sealed.size() < kSealOverhead) return TooShort(sealed.size());
+  std::string buffer(sealed);
+  ARBOR_ASSIGN_OR_RETURN(std::string_view plaintext, OpenInPlace(*this, buffer.data(), buffer.size(), ad));
+  size_t length = plaintext.size();
+  buffer.erase(0, kNonceBytes);
+  buffer.resize(length);
+  return buffer;
+}
+
+Result<std::string_view> OpenInPlace(const AeadKey& key, char* sealed, size_t size, std::string_view ad) {
+  if (size < kSealOverhead) return TooShort(size);
+  std::string_view nonce(sealed, kNonceBytes);
+  char* plaintext = sealed + kNonceBytes;
+  size_t length = size - kSealOverhead;
+  std::string_view ciphertext(plaintext, length);
+  // Copied out: SET_TAG wants a writable buffer.
+  std::array<char, kTagBytes> tag;
+  std::copy_n(plaintext + length, kTagBytes, tag.begin());
   EVP_CIPHER_CTX* ctx = ThreadContext();
   int final_len = 0;
-  bool ok = EVP_DecryptInit_ex2(ctx, Cipher(), U8(key_.reveal()), U8(nonce), nullptr) == 1 &&
-            Update(ctx, nullptr, ad) && Update(ctx, U8(plaintext.data()), ciphertext) &&
+  // The ciphertext is decrypted where it is: OpenSSL allows the output to be the input
+  // exactly (only partial overlaps are refused).
+  bool ok = EVP_DecryptInit_ex2(ctx, Cipher(), U8(key.bytes().reveal()), U8(nonce), nullptr) == 1 &&
+            Update(ctx, nullptr, ad) && Update(ctx, U8(plaintext), ciphertext) &&
             EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, kTagBytes, tag.data()) == 1 &&
-            EVP_DecryptFinal_ex(ctx, U8(plaintext.data() + plaintext.size()), &final_len) == 1;
+            EVP_DecryptFinal_ex(ctx, U8(plaintext + length), &final_len) == 1;
   if (!ok) {
-    OPENSSL_cleanse(plaintext.data(), plaintext.size());
+    // Nothing of an unauthenticated plaintext is left behind.
+    OPENSSL_cleanse(plaintext, length);
     return Status::Corruption(
         "authentication failed (the data was altered, sealed under another key, or moved from "
         "another object)");
   }
-  return plaintext;
+  return ciphertext;
 }
 
 }  // namespace arbor::crypto

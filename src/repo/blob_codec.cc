@@ -36,14 +36,19 @@ std::string Raw(std::string_view raw) {
 
 }  // namespace
 
-std::string EncodeBlob(std::string_view raw, int level) {
-  if (level <= 0 || raw.size() < 64) return Raw(raw);
+std::optional<std::string> CompressBlob(std::string_view raw, int level) {
+  if (level <= 0 || raw.size() < 64) return std::nullopt;
   std::string out(1 + ZSTD_compressBound(raw.size()), '\0');
   out[0] = static_cast<char>(format::kCodecZstd);
   size_t n = ZSTD_compressCCtx(ThreadCCtx(), out.data() + 1, out.size() - 1, raw.data(), raw.size(), level);
-  if (ZSTD_isError(n) || n + raw.size() / 32 >= raw.size()) return Raw(raw);
+  if (ZSTD_isError(n) || n + raw.size() / 32 >= raw.size()) return std::nullopt;
   out.resize(1 + n);
   return out;
+}
+
+std::string EncodeBlob(std::string_view raw, int level) {
+  auto compressed = CompressBlob(raw, level);
+  return compressed ? std::move(*compressed) : Raw(raw);
 }
 
 Result<std::string> DecodeBlob(std::string_view stored, size_t raw_length) {
@@ -65,6 +70,18 @@ Result<std::string> DecodeBlob(std::string_view stored, size_t raw_length) {
     default:
       return Status::Corruption("blob has unknown codec " + std::to_string(codec));
   }
+}
+
+Result<std::string> DecodeBlobInPlace(std::string buffer, size_t offset, size_t length, size_t raw_length) {
+  std::string_view stored = std::string_view(buffer).substr(offset, length);
+  // Anything but a well-formed raw blob (compressed, or an error to report) is DecodeBlob's.
+  if (stored.empty() || static_cast<uint8_t>(stored[0]) != format::kCodecRaw ||
+      stored.size() - 1 != raw_length) {
+    return DecodeBlob(stored, raw_length);
+  }
+  buffer.erase(0, offset + 1);
+  buffer.resize(raw_length);
+  return buffer;
 }
 
 Result<size_t> DeclaredRawLength(std::string_view stored, size_t limit) {

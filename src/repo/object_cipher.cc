@@ -2,6 +2,7 @@
 
 #include "base/coding.h"
 #include "base/hex.h"
+#include "crypto/aead_in_place.h"
 #include "repo/blob_codec.h"
 
 namespace arbor {
@@ -55,9 +56,16 @@ std::string ObjectCipher::AssociatedData(SealedKind kind, std::string_view bindi
 
 std::string ObjectCipher::EncodeBlob(format::BlobType type, const Digest& id, std::string_view plaintext,
                                      int level) const {
-  std::string inner = ::arbor::EncodeBlob(plaintext, level);
   std::string out(1, static_cast<char>(format::kCodecAes256Gcm));
-  master_.encryption_key().SealTo(inner, AssociatedData(KindOf(type), id.view()), &out);
+  std::string ad = AssociatedData(KindOf(type), id.view());
+  if (auto compressed = CompressBlob(plaintext, level)) {
+    master_.encryption_key().SealTo(*compressed, ad, &out);
+    return out;
+  }
+  // Stored raw: the codec byte and the plaintext are sealed as one message, without
+  // first copying them into an inner blob (a blob-sized buffer per blob).
+  static constexpr char kRaw = static_cast<char>(format::kCodecRaw);
+  crypto::SealTwoPartsTo(master_.encryption_key(), std::string_view(&kRaw, 1), plaintext, ad, &out);
   return out;
 }
 
