@@ -1,0 +1,152 @@
+// Engine: runs RESP commands against the metadata store and the repositories, one batch
+// at a time; the network layer (resp_server.h) only moves bytes.
+//
+// Durability: a batch is the commands of one connection that arrived together (one read,
+// up to the pending-reply cap): they run in one LMDB write transaction; before any of
+// their replies is released the blobs they stored are in a flushed and indexed pack
+// (Repository::Flush) and then the transaction is committed (fsync). So every
+// acknowledged write survives kill -9, and pipelined writes share one fsync (a group
+// commit that never delays a reply beyond its own batch). A batch that fails to flush or
+// commit answers every one of its commands with the error, and none of its metadata
+// writes stays.
+//
+// Each write command runs in a nested transaction, so a command that fails is undone
+// alone. MULTI/EXEC queue commands and run them inside one batch: atomic, and isolated
+// because the engine runs one batch at a time.
+//
+// Thread safety: none; the server calls it from its one event-loop thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "base/status.h"
+#include "catalog/catalog.h"
+#include "repo/repository.h"
+#include "resp/command_table.h"
+#include "resp/keyspace.h"
+#include "resp/lmdb_store.h"
+#include "resp/reply_writer.h"
+#include "resp/session.h"
+
+namespace arbor::resp {
+
+// Opens the repository at a storage location named in DB.CREATE (with the server's
+// credentials). Null: DB.CREATE accepts no storage, databases use the server's repository.
+using RepositoryOpener = std::function<Result<std::unique_ptr<Repository>>(const std::string& storage)>;
+
+struct EngineOptions {
+  std::string data_dir;                // the LMDB environment (created if missing)
+  size_t map_size = size_t{64} << 30;  // LMDB's map: the metadata's largest size
+  size_t max_keys_reply = 100000;      // KEYS answers more than this with an error
+};
+
+struct EngineStats {
+  uint64_t commands = 0;
+  uint64_t batches = 0;
+  uint64_t commits = 0;
+  uint64_t connections_total = 0;
+  uint64_t connections_now = 0;
+  uint64_t refused_connections = 0;
+};
+
+class Engine;
+
+// What a handler works with.
+class CommandContext {
+ public:
+  CommandContext(Engine& engine, Session& session, LmdbTxn& txn, ReplyWriter& out)
+      : engine_(engine), session_(session), txn_(txn), out_(out) {}
+  Engine& engine() { return engine_; }
+  Session& session() { return session_; }
+  LmdbTxn& txn() { return txn_; }
+  ReplyWriter& out() { return out_; }
+  // The selected database's keys. REQUIRES: session().db (the engine checks it).
+  Keyspace keys() { return Keyspace(txn_, session_.db->id); }
+
+ private:
+  Engine& engine_;
+  Session& session_;
+  LmdbTxn& txn_;
+  ReplyWriter& out_;
+};
+
+class Engine {
+ public:
+  // `catalog` (may be null: no tokens, every loopback client is the operator) and
+  // `repository` (the `default` databases' storage) must outlive the engine.
+  static Result<std::unique_ptr<Engine>> Open(EngineOptions options, catalog::Catalog* catalog,
+                                              Repository* repository, RepositoryOpener opener);
+  ~Engine();
+
+  // Protected mode for a new connection: with no API token in the catalog, a loopback
+  // client is the operator from the start and any other is refused (the returned error's
+  // text is the reply before closing); with tokens, every client must AUTH.
+  Status Admit(Session& session);
+  void Disconnected() { --stats_.connections_now; }
+
+  // One batch (see the class comment): Run each command, then Finish before sending
+  // what was written to `out`.
+  class Batch {
+   public:
+    Batch(Engine& engine, Session& session, std::string* out);
+    ~Batch();
+    void Run(Args& args);
+    // Flushes the blobs and commits; on failure rewrites the batch's replies as errors.
+    void Finish();
+
+   private:
+    Status EnsureTxn();
+    void RunOne(const CommandSpec& spec, const Args& args);
+    void Dispatch(Args& args);
+
+    Engine& engine_;
+    Session& session_;
+    std::string* out_;
+    size_t start_;
+    size_t replies_ = 0;
+    ReplyWriter writer_;
+    std::optional<LmdbTxn> txn_;
+    bool dirty_ = false;
+  };
+
+  // The repository holding `db`'s blobs (opened once per storage location).
+  Result<Repository*> RepositoryFor(const DatabaseInfo& db);
+  // Notes that `repo` holds blobs not yet flushed; the batch flushes it before replying.
+  void MarkUnflushed(Repository* repo) { unflushed_.insert(repo); }
+  // Flushes `repo` now when it has unflushed blobs (a BGET of a blob stored earlier in
+  // the same batch).
+  Status FlushIfNeeded(Repository* repo);
+  Result<catalog::Principal> Authenticate(const std::string& token);
+  bool has_opener() const { return static_cast<bool>(opener_); }
+  // Checks that `storage` opens (DB.CREATE), keeping it open.
+  Status OpenStorage(const std::string& storage);
+
+  const EngineOptions& options() const { return options_; }
+  EngineStats& stats() { return stats_; }
+  uint64_t NextSessionId() { return ++last_session_id_; }
+
+ private:
+  Engine(EngineOptions options, std::unique_ptr<LmdbStore> store, catalog::Catalog* catalog,
+         Repository* repository, RepositoryOpener opener);
+  Status FlushAll();
+
+  EngineOptions options_;
+  std::unique_ptr<LmdbStore> store_;
+  catalog::Catalog* catalog_;
+  Repository* repository_;
+  RepositoryOpener opener_;
+  std::map<std::string, std::unique_ptr<Repository>> storages_;
+  std::set<Repository*> unflushed_;
+  EngineStats stats_;
+  uint64_t last_session_id_ = 0;
+};
+
+// The reply line for an error status: "<service code or ERR> <message>".
+std::string ErrorReply(const Status& status);
+
+}  // namespace arbor::resp
