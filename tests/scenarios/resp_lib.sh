@@ -1,0 +1,40 @@
+# Helpers for the RESP scenarios: start and stop `arbor serve --resp` on a free loopback
+# port, and run redis-cli against it. Source after lib.sh.
+export ARBOR_CATALOG="$WORK/catalog.db"
+RESP_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+RESP_PID=""
+
+resp_start() {  # resp_start [extra serve options]: waits until it answers (at most 20 s)
+  "$ARBOR" serve --resp "127.0.0.1:$RESP_PORT" --resp-data "$WORK/resp" "$@" >>"$WORK/serve.log" 2>&1 &
+  RESP_PID=$!
+  for _ in $(seq 200); do
+    if redis-cli -p "$RESP_PORT" PING 2>/dev/null | grep -q -e PONG -e NOAUTH; then return 0; fi
+    kill -0 "$RESP_PID" 2>/dev/null || { cat "$WORK/serve.log" >&2; fail "arbor serve --resp exited"; }
+    sleep 0.1
+  done
+  fail "arbor serve --resp did not answer"
+}
+
+resp_stop() {  # SIGTERM, then wait for the process (exit 0 expected)
+  kill -TERM "$RESP_PID"
+  wait "$RESP_PID" || { cat "$WORK/serve.log" >&2; fail "arbor serve exited non-zero"; }
+  RESP_PID=""
+}
+
+resp_kill9() {
+  kill -9 "$RESP_PID"
+  wait "$RESP_PID" 2>/dev/null || true
+  RESP_PID=""
+}
+
+rcli() { redis-cli --no-auth-warning -p "$RESP_PORT" "$@"; }
+
+want() {  # want EXPECTED redis-cli-args...: the command's output (stdout+stderr), exactly
+  local expected=$1
+  shift
+  local got
+  got=$(rcli "$@" 2>&1) || true
+  [[ "$got" == "$expected" ]] || fail "redis-cli $*: expected [$expected], got [$got]"
+}
+
+trap 'if [[ -n "$RESP_PID" ]]; then kill -9 "$RESP_PID" 2>/dev/null || true; fi; rm -rf "$WORK"' EXIT
