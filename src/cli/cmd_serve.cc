@@ -78,6 +78,15 @@ Status Serve(const GlobalOptions& g, const ServeArgs& a, int* exit_code) {
   ARBOR_ASSIGN_OR_RETURN(server::ListenAddress addr, server::ParseListenAddress(a.listen));
   auto catalog = catalog::Catalog::Open(CatalogUrlFor(g));
   if (!catalog.ok()) return catalog.status();
+  // SIGTERM and SIGINT are taken by one waiting thread, which stops the servers. They are
+  // blocked before any thread starts (the repository lock's refresher too), so that every
+  // thread inherits the mask and none of them takes the signal's default action.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGUSR1);  // only this process's own wake-up, below
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   const bool http_on = a.resp.empty() || a.listen_given;
   std::optional<RespSide> resp_side;
   if (!a.resp.empty()) {
@@ -99,14 +108,6 @@ Status Serve(const GlobalOptions& g, const ServeArgs& a, int* exit_code) {
     options.metrics_port = m.port;
   }
   ARBOR_ASSIGN_OR_RETURN(auto srv, server::ApiServer::Create(**catalog, options));
-  // SIGTERM and SIGINT are taken by one waiting thread (blocked everywhere else, before
-  // the server's threads start, so they inherit the mask), which stops the server.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGUSR1);  // only this process's own wake-up, below
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   if (http_on) {
     ARBOR_ASSIGN_OR_RETURN(int port, srv->Bind());
     std::cerr << "arbor serve: listening on " << (a.tls_cert.empty() ? "http://" : "https://") << addr.host

@@ -28,8 +28,13 @@ Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options, catalog::Cat
   std::filesystem::create_directories(options.data_dir, ec);
   if (ec) return Status::IOError("creating " + options.data_dir + ": " + ec.message());
   ARBOR_ASSIGN_OR_RETURN(auto store, LmdbStore::Open(options.data_dir, options.map_size));
-  return std::unique_ptr<Engine>(
+  std::unique_ptr<Engine> engine(
       new Engine(std::move(options), std::move(store), catalog, repository, std::move(opener)));
+  if (repository != nullptr) {
+    ARBOR_ASSIGN_OR_RETURN(auto lock, repository->Lock(LockKind::kShared, std::chrono::seconds(0)));
+    engine->locks_.push_back(std::move(lock));
+  }
+  return engine;
 }
 
 Status Engine::Admit(Session& session) {
@@ -83,6 +88,8 @@ Result<Repository*> Engine::RepositoryFor(const DatabaseInfo& db) {
   if (it != storages_.end()) return it->second.get();
   if (!opener_) return Status::Unsupported("this server opens no storage but its own repository");
   ARBOR_ASSIGN_OR_RETURN(auto repo, opener_(db.storage));
+  ARBOR_ASSIGN_OR_RETURN(auto lock, repo->Lock(LockKind::kShared, std::chrono::seconds(0)));
+  locks_.push_back(std::move(lock));
   Repository* raw = repo.get();
   storages_[db.storage] = std::move(repo);
   return raw;

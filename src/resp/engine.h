@@ -23,6 +23,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "catalog/catalog.h"
@@ -79,6 +80,11 @@ class Engine {
  public:
   // `catalog` (may be null: no tokens, every loopback client is the operator) and
   // `repository` (the `default` databases' storage) must outlive the engine.
+  //
+  // The engine holds a shared lock on every repository it writes blobs to for as long
+  // as it is open: RESP blobs are referenced by no snapshot, and the lock keeps `arbor
+  // prune` (which takes an exclusive one) from deleting them while the server runs.
+  // Busy when a prune holds its lock.
   static Result<std::unique_ptr<Engine>> Open(EngineOptions options, catalog::Catalog* catalog,
                                               Repository* repository, RepositoryOpener opener);
   ~Engine();
@@ -141,6 +147,7 @@ class Engine {
   Repository* repository_;
   RepositoryOpener opener_;
   std::map<std::string, std::unique_ptr<Repository>> storages_;
+  std::vector<std::unique_ptr<RepoLock>> locks_;  // after storages_: released before they close
   std::set<Repository*> unflushed_;
   EngineStats stats_;
   uint64_t last_session_id_ = 0;

@@ -290,6 +290,14 @@ TEST_F(EngineTest, BlobsThroughTheRepository) {
   EXPECT_EQ(out, "$100000\r\n" + content + "\r\n");
 }
 
+TEST_F(EngineTest, HoldsASharedLockSoPruneCannotDeleteItsBlobs) {
+  auto exclusive = repo_->Lock(LockKind::kExclusive, std::chrono::seconds(0));
+  EXPECT_EQ(exclusive.status().code(), StatusCode::kBusy) << exclusive.status().ToString();
+  engine_.reset();
+  exclusive = repo_->Lock(LockKind::kExclusive, std::chrono::seconds(0));
+  EXPECT_TRUE(exclusive.ok()) << exclusive.status().ToString();
+}
+
 TEST_F(EngineTest, ProtectedModeWithoutTokens) {
   Session remote;
   remote.loopback = false;
