@@ -87,7 +87,7 @@ Status Serve(const GlobalOptions& g, const ServeArgs& a, int* exit_code) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGUSR1);  // only this process's own wake-up, below
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  const bool http_on = a.resp.empty() || a.listen_given;
+  bool http_on = a.resp.empty() || a.listen_given;
   std::optional<RespSide> resp_side;
   if (!a.resp.empty()) {
     ARBOR_ASSIGN_OR_RETURN(RespSide side, StartResp(g, a, **catalog, exit_code));

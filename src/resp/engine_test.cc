@@ -187,11 +187,11 @@ TEST_F(EngineTest, KeyspaceCommands) {
     Args args{"SCAN", cursor, "MATCH", "key:*", "COUNT", "3"};
     batch.Run(args);
     batch.Finish();
-    size_t first = out.find("$");
+    size_t first = out.find('$');
     size_t nl = out.find("\r\n", first);
     size_t len = std::stoul(out.substr(first + 1, nl - first - 1));
     cursor = out.substr(nl + 2, len);
-    size_t pos = out.find("*", nl);
+    size_t pos = out.find('*', nl);
     pos = out.find("\r\n", pos) + 2;
     while (pos < out.size()) {
       size_t e = out.find("\r\n", pos);

@@ -113,8 +113,8 @@ class Cursor {
   }
   Cursor(const Cursor&) = delete;
   Cursor& operator=(const Cursor&) = delete;
-  int rc() const { return rc_; }
-  MDB_cursor* get() const { return cursor_; }
+  int Code() const { return rc_; }
+  MDB_cursor* Get() const { return cursor_; }
 
  private:
   MDB_cursor* cursor_ = nullptr;
@@ -126,16 +126,16 @@ class Cursor {
 Status LmdbTxn::Scan(std::string_view prefix, std::string_view from,
                      const std::function<bool(std::string_view key, std::string_view value)>& fn) {
   Cursor cursor(txn_, store_->dbi());
-  if (cursor.rc() != 0) return LmdbStatus(cursor.rc(), "opening a metadata cursor");
+  if (cursor.Code() != 0) return LmdbStatus(cursor.Code(), "opening a metadata cursor");
   std::string start(from.empty() || from < prefix ? prefix : from);
   MDB_val k = Val(start), v{};
-  int rc = start.empty() ? mdb_cursor_get(cursor.get(), &k, &v, MDB_FIRST)
-                         : mdb_cursor_get(cursor.get(), &k, &v, MDB_SET_RANGE);
+  int rc = start.empty() ? mdb_cursor_get(cursor.Get(), &k, &v, MDB_FIRST)
+                         : mdb_cursor_get(cursor.Get(), &k, &v, MDB_SET_RANGE);
   while (rc == 0) {
     std::string_view key = View(k);
     if (key.substr(0, prefix.size()) != prefix) return Status::Ok();
     if (!fn(key, View(v))) return Status::Ok();
-    rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_NEXT);
+    rc = mdb_cursor_get(cursor.Get(), &k, &v, MDB_NEXT);
   }
   if (rc != MDB_NOTFOUND) return LmdbStatus(rc, "scanning metadata");
   return Status::Ok();
@@ -143,18 +143,18 @@ Status LmdbTxn::Scan(std::string_view prefix, std::string_view from,
 
 Result<uint64_t> LmdbTxn::DeletePrefix(std::string_view prefix) {
   Cursor cursor(txn_, store_->dbi());
-  if (cursor.rc() != 0) return LmdbStatus(cursor.rc(), "opening a metadata cursor");
+  if (cursor.Code() != 0) return LmdbStatus(cursor.Code(), "opening a metadata cursor");
   MDB_val k = Val(prefix), v{};
   uint64_t n = 0;
-  int rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_SET_RANGE);
+  int rc = mdb_cursor_get(cursor.Get(), &k, &v, MDB_SET_RANGE);
   while (rc == 0 && View(k).substr(0, prefix.size()) == prefix) {
-    rc = mdb_cursor_del(cursor.get(), 0);
+    rc = mdb_cursor_del(cursor.Get(), 0);
     if (rc != 0) return LmdbStatus(rc, "deleting metadata");
     ++n;
     // Seek again rather than trust the cursor's position after a delete (LMDB's
     // MDB_GET_CURRENT there differs between versions at the end of a page).
     k = Val(prefix);
-    rc = mdb_cursor_get(cursor.get(), &k, &v, MDB_SET_RANGE);
+    rc = mdb_cursor_get(cursor.Get(), &k, &v, MDB_SET_RANGE);
   }
   if (rc != 0 && rc != MDB_NOTFOUND) return LmdbStatus(rc, "deleting metadata");
   return n;

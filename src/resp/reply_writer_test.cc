@@ -5,7 +5,7 @@
 namespace arbor::resp {
 namespace {
 
-using std::string_literals::operator""s;
+using namespace std::string_literals;  // NOLINT(google-build-using-namespace)
 
 std::string Write(int protocol, void (*fn)(ReplyWriter&)) {
   std::string out;

@@ -151,7 +151,7 @@ RequestParser::Result RequestParser::Next(std::vector<std::string>* args, std::s
 
 bool SplitInlineArgs(std::string_view line, std::vector<std::string>* args) {
   size_t i = 0;
-  const size_t n = line.size();
+  size_t n = line.size();
   auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   for (;;) {
     while (i < n && blank(line[i])) ++i;

@@ -35,9 +35,9 @@ std::vector<Args> ParseAll(RequestParser& p, std::string_view input, std::string
 
 TEST(RequestParserTest, MultibulkCommand) {
   RequestParser p;
-  auto cmds = ParseAll(p, Frame({"SET", "key", std::string("a\r\nb\0c", 7)}));
+  auto cmds = ParseAll(p, Frame({"SET", "key", std::string("a\r\nb\0c", 6)}));
   ASSERT_EQ(cmds.size(), 1u);
-  EXPECT_EQ(cmds[0], (Args{"SET", "key", std::string("a\r\nb\0c", 7)}));
+  EXPECT_EQ(cmds[0], (Args{"SET", "key", std::string("a\r\nb\0c", 6)}));
   EXPECT_EQ(p.buffered(), 0u);
 }
 

@@ -173,7 +173,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::steady_timer idle_;
   RequestParser parser_;
   Session session_;
-  std::array<char, 64 * 1024> buf_{};
+  std::array<char, size_t{64} * 1024> buf_{};
   std::deque<Args> queue_;
   std::string parse_error_;
   std::string out_;      // replies not yet handed to the socket

@@ -111,6 +111,7 @@ TEST_F(RespServerTest, HiredisPipelinesTenThousandBlobs) {
   Client c = Connect();
   constexpr int kBlobs = 10000;
   std::vector<std::string> blobs;
+  blobs.reserve(kBlobs);
   for (int i = 0; i < kBlobs; ++i)
     blobs.push_back("blob number " + std::to_string(i) + std::string(i % 97, 'x'));
   for (const auto& b : blobs) redisAppendCommand(c.get(), "BPUT %b", b.data(), b.size());
