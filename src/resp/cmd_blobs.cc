@@ -19,6 +19,13 @@ Result<Digest> ParseHash(std::string_view hex) {
   return d;
 }
 
+// The selected database's entry for the blob named by `hex`; nullopt when it has none.
+Result<std::optional<BlobEntry>> FindBlob(CommandContext& ctx, std::string_view hex) {
+  ARBOR_ASSIGN_OR_RETURN(Digest sha, ParseHash(hex));
+  Keyspace keys = ctx.keys();
+  return keys.GetBlob(sha.view());
+}
+
 Status BPut(CommandContext& ctx, const Args& args) {
   const std::string& content = args[1];
   Digest sha = Sha256Of(content);
@@ -36,9 +43,7 @@ Status BPut(CommandContext& ctx, const Args& args) {
 }
 
 Status BGet(CommandContext& ctx, const Args& args) {
-  ARBOR_ASSIGN_OR_RETURN(Digest sha, ParseHash(args[1]));
-  Keyspace keys = ctx.keys();
-  ARBOR_ASSIGN_OR_RETURN(auto entry, keys.GetBlob(sha.view()));
+  ARBOR_ASSIGN_OR_RETURN(auto entry, FindBlob(ctx, args[1]));
   if (!entry) {
     ctx.out().Null();
     return Status::Ok();
@@ -53,12 +58,10 @@ Status BGet(CommandContext& ctx, const Args& args) {
 // BEXISTS h: 0 or 1. BEXISTS h1 h2 ...: an array of them, in order (a client asks for a
 // thousand hashes in one round trip).
 Status BExists(CommandContext& ctx, const Args& args) {
-  Keyspace keys = ctx.keys();
   std::vector<bool> found;
   found.reserve(args.size() - 1);
   for (size_t i = 1; i < args.size(); ++i) {
-    ARBOR_ASSIGN_OR_RETURN(Digest sha, ParseHash(args[i]));
-    ARBOR_ASSIGN_OR_RETURN(auto entry, keys.GetBlob(sha.view()));
+    ARBOR_ASSIGN_OR_RETURN(auto entry, FindBlob(ctx, args[i]));
     found.push_back(entry.has_value());
   }
   if (found.size() == 1) {
@@ -72,9 +75,7 @@ Status BExists(CommandContext& ctx, const Args& args) {
 
 // BSTAT h: {size, stored_as} (the repository's blob id) or null.
 Status BStat(CommandContext& ctx, const Args& args) {
-  ARBOR_ASSIGN_OR_RETURN(Digest sha, ParseHash(args[1]));
-  Keyspace keys = ctx.keys();
-  ARBOR_ASSIGN_OR_RETURN(auto entry, keys.GetBlob(sha.view()));
+  ARBOR_ASSIGN_OR_RETURN(auto entry, FindBlob(ctx, args[1]));
   if (!entry) {
     ctx.out().Null();
     return Status::Ok();

@@ -1,8 +1,8 @@
 // Hash commands: HSET HGET HMGET HGETALL HDEL HLEN HEXISTS HSCAN. A hash is its meta
 // (element count) plus one ordered element per field (keyspace.h).
 #include "resp/command_table.h"
+#include "resp/element_commands.h"
 #include "resp/engine.h"
-#include "resp/scan_cursor.h"
 
 namespace arbor::resp {
 namespace {
@@ -31,11 +31,7 @@ Status HGet(CommandContext& ctx, const Args& args) {
   if (meta) {
     ARBOR_ASSIGN_OR_RETURN(v, keys.GetElement(args[1], args[2]));
   }
-  if (v) {
-    ctx.out().Bulk(*v);
-  } else {
-    ctx.out().Null();
-  }
+  ctx.out().BulkOrNull(v);
   return Status::Ok();
 }
 
@@ -52,11 +48,7 @@ Status HMGet(CommandContext& ctx, const Args& args) {
   }
   ctx.out().Array(values.size());
   for (const auto& v : values) {
-    if (v) {
-      ctx.out().Bulk(*v);
-    } else {
-      ctx.out().Null();
-    }
+    ctx.out().BulkOrNull(v);
   }
   return Status::Ok();
 }
@@ -80,63 +72,14 @@ Status HGetAll(CommandContext& ctx, const Args& args) {
 }
 
 Status HDel(CommandContext& ctx, const Args& args) {
-  Keyspace keys = ctx.keys();
-  ARBOR_ASSIGN_OR_RETURN(auto meta, keys.GetTyped(args[1], KeyType::kHash));
-  int64_t removed = 0;
-  if (meta) {
-    for (size_t i = 2; i < args.size(); ++i) {
-      ARBOR_ASSIGN_OR_RETURN(bool gone, keys.DeleteElement(args[1], args[i]));
-      removed += gone ? 1 : 0;
-    }
-    meta->count -= static_cast<uint64_t>(removed);
-    if (meta->count == 0) {
-      ARBOR_ASSIGN_OR_RETURN(bool gone, keys.DeleteKey(args[1]));
-      (void)gone;
-    } else {
-      ARBOR_RETURN_IF_ERROR(keys.PutMeta(args[1], *meta, false));
-    }
-  }
-  ctx.out().Integer(removed);
-  return Status::Ok();
+  return RemoveElementsCommand(ctx, args, KeyType::kHash);
 }
 
-Status HLen(CommandContext& ctx, const Args& args) {
-  Keyspace keys = ctx.keys();
-  ARBOR_ASSIGN_OR_RETURN(auto meta, keys.GetTyped(args[1], KeyType::kHash));
-  ctx.out().Integer(meta ? static_cast<int64_t>(meta->count) : 0);
-  return Status::Ok();
-}
+Status HLen(CommandContext& ctx, const Args& args) { return CountElementsCommand(ctx, args, KeyType::kHash); }
 
-Status HExists(CommandContext& ctx, const Args& args) {
-  Keyspace keys = ctx.keys();
-  ARBOR_ASSIGN_OR_RETURN(auto meta, keys.GetTyped(args[1], KeyType::kHash));
-  std::optional<std::string> v;
-  if (meta) {
-    ARBOR_ASSIGN_OR_RETURN(v, keys.GetElement(args[1], args[2]));
-  }
-  ctx.out().Integer(v ? 1 : 0);
-  return Status::Ok();
-}
+Status HExists(CommandContext& ctx, const Args& args) { return HasElementCommand(ctx, args, KeyType::kHash); }
 
-Status HScan(CommandContext& ctx, const Args& args) {
-  ARBOR_ASSIGN_OR_RETURN(ScanRequest req, ParseScan(args, 2, false));
-  Keyspace keys = ctx.keys();
-  ARBOR_ASSIGN_OR_RETURN(auto meta, keys.GetTyped(args[1], KeyType::kHash));
-  std::vector<std::pair<std::string, std::string>> page;
-  uint64_t next = 0;
-  if (meta) {
-    ARBOR_RETURN_IF_ERROR(ScanPage(
-        req, [&](const EntryVisitor& visit) { return keys.ScanElements(args[1], "", visit); }, &page, &next));
-  }
-  ctx.out().Array(2);
-  ctx.out().Bulk(std::to_string(next));
-  ctx.out().Array(page.size() * 2);
-  for (const auto& [f, v] : page) {
-    ctx.out().Bulk(f);
-    ctx.out().Bulk(v);
-  }
-  return Status::Ok();
-}
+Status HScan(CommandContext& ctx, const Args& args) { return ScanElementsCommand(ctx, args, KeyType::kHash); }
 
 }  // namespace
 

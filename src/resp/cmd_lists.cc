@@ -104,11 +104,7 @@ Status LIndex(CommandContext& ctx, const Args& args) {
       ARBOR_ASSIGN_OR_RETURN(item, keys.GetElement(args[1], BigEndian64(meta->head + *pos)));
     }
   }
-  if (item) {
-    ctx.out().Bulk(*item);
-  } else {
-    ctx.out().Null();
-  }
+  ctx.out().BulkOrNull(item);
   return Status::Ok();
 }
 

@@ -1,8 +1,8 @@
 // Set commands: SADD SREM SISMEMBER SCARD SMEMBERS SSCAN, and SRANGEBYLEX (arbor's
 // range read: sets are kept in lexicographic order, keyspace.h).
 #include "resp/command_table.h"
+#include "resp/element_commands.h"
 #include "resp/engine.h"
-#include "resp/scan_cursor.h"
 
 namespace arbor::resp {
 namespace {
@@ -24,44 +24,13 @@ Status SAdd(CommandContext& ctx, const Args& args) {
   return Status::Ok();
 }
 
-Status SRem(CommandContext& ctx, const Args& args) {
-  Keyspace keys = ctx.keys();
-  ARBOR_ASSIGN_OR_RETURN(auto meta, keys.GetTyped(args[1], KeyType::kSet));
-  int64_t removed = 0;
-  if (meta) {
-    for (size_t i = 2; i < args.size(); ++i) {
-      ARBOR_ASSIGN_OR_RETURN(bool gone, keys.DeleteElement(args[1], args[i]));
-      removed += gone ? 1 : 0;
-    }
-    meta->count -= static_cast<uint64_t>(removed);
-    if (meta->count == 0) {
-      ARBOR_ASSIGN_OR_RETURN(bool gone, keys.DeleteKey(args[1]));
-      (void)gone;
-    } else {
-      ARBOR_RETURN_IF_ERROR(keys.PutMeta(args[1], *meta, false));
-    }
-  }
-  ctx.out().Integer(removed);
-  return Status::Ok();
-}
+Status SRem(CommandContext& ctx, const Args& args) { return RemoveElementsCommand(ctx, args, KeyType::kSet); }
 
 Status SIsMember(CommandContext& ctx, const Args& args) {
-  Keyspace keys = ctx.keys();
-  ARBOR_ASSIGN_OR_RETURN(auto meta, keys.GetTyped(args[1], KeyType::kSet));
-  std::optional<std::string> v;
-  if (meta) {
-    ARBOR_ASSIGN_OR_RETURN(v, keys.GetElement(args[1], args[2]));
-  }
-  ctx.out().Integer(v ? 1 : 0);
-  return Status::Ok();
+  return HasElementCommand(ctx, args, KeyType::kSet);
 }
 
-Status SCard(CommandContext& ctx, const Args& args) {
-  Keyspace keys = ctx.keys();
-  ARBOR_ASSIGN_OR_RETURN(auto meta, keys.GetTyped(args[1], KeyType::kSet));
-  ctx.out().Integer(meta ? static_cast<int64_t>(meta->count) : 0);
-  return Status::Ok();
-}
+Status SCard(CommandContext& ctx, const Args& args) { return CountElementsCommand(ctx, args, KeyType::kSet); }
 
 Status SMembers(CommandContext& ctx, const Args& args) {
   Keyspace keys = ctx.keys();
@@ -78,22 +47,7 @@ Status SMembers(CommandContext& ctx, const Args& args) {
   return Status::Ok();
 }
 
-Status SScan(CommandContext& ctx, const Args& args) {
-  ARBOR_ASSIGN_OR_RETURN(ScanRequest req, ParseScan(args, 2, false));
-  Keyspace keys = ctx.keys();
-  ARBOR_ASSIGN_OR_RETURN(auto meta, keys.GetTyped(args[1], KeyType::kSet));
-  std::vector<std::pair<std::string, std::string>> page;
-  uint64_t next = 0;
-  if (meta) {
-    ARBOR_RETURN_IF_ERROR(ScanPage(
-        req, [&](const EntryVisitor& visit) { return keys.ScanElements(args[1], "", visit); }, &page, &next));
-  }
-  ctx.out().Array(2);
-  ctx.out().Bulk(std::to_string(next));
-  ctx.out().Array(page.size());
-  for (const auto& entry : page) ctx.out().Bulk(entry.first);
-  return Status::Ok();
-}
+Status SScan(CommandContext& ctx, const Args& args) { return ScanElementsCommand(ctx, args, KeyType::kSet); }
 
 // A ZRANGEBYLEX bound: "-" (lowest), "+" (highest), "[x" (inclusive), "(x" (exclusive).
 struct LexBound {

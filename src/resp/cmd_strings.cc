@@ -31,11 +31,7 @@ Status WriteString(Keyspace& keys, std::string_view key, std::string_view value)
 Status Get(CommandContext& ctx, const Args& args) {
   Keyspace keys = ctx.keys();
   ARBOR_ASSIGN_OR_RETURN(auto value, ReadString(keys, args[1]));
-  if (value) {
-    ctx.out().Bulk(*value);
-  } else {
-    ctx.out().Null();
-  }
+  ctx.out().BulkOrNull(value);
   return Status::Ok();
 }
 
@@ -97,11 +93,7 @@ Status MGet(CommandContext& ctx, const Args& args) {
   }
   ctx.out().Array(values.size());
   for (const auto& v : values) {
-    if (v) {
-      ctx.out().Bulk(*v);
-    } else {
-      ctx.out().Null();
-    }
+    ctx.out().BulkOrNull(v);
   }
   return Status::Ok();
 }

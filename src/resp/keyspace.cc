@@ -142,6 +142,24 @@ Result<bool> Keyspace::DeleteElement(std::string_view key, std::string_view sub)
   return txn_.Delete(ElementPrefix(key) + std::string(sub));
 }
 
+Result<int64_t> Keyspace::RemoveElements(std::string_view key, std::optional<KeyMeta> meta,
+                                         std::span<const std::string> subs) {
+  if (!meta) return int64_t{0};
+  int64_t removed = 0;
+  for (const std::string& sub : subs) {
+    ARBOR_ASSIGN_OR_RETURN(bool gone, DeleteElement(key, sub));
+    removed += gone ? 1 : 0;
+  }
+  meta->count -= static_cast<uint64_t>(removed);
+  if (meta->count > 0) {
+    ARBOR_RETURN_IF_ERROR(PutMeta(key, *meta, false));
+  } else {
+    ARBOR_ASSIGN_OR_RETURN(bool gone, DeleteKey(key));
+    (void)gone;
+  }
+  return removed;
+}
+
 Status Keyspace::ScanElements(std::string_view key, std::string_view from,
                               const std::function<bool(std::string_view sub, std::string_view value)>& fn) {
   std::string prefix = ElementPrefix(key);

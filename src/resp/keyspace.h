@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -85,6 +86,11 @@ class Keyspace {
   Result<std::optional<std::string>> GetElement(std::string_view key, std::string_view sub);
   Status PutElement(std::string_view key, std::string_view sub, std::string_view value);
   Result<bool> DeleteElement(std::string_view key, std::string_view sub);
+  // HDEL and SREM: removes these elements of the hash or set `key` (whose meta is `meta`,
+  // nullopt when the key does not exist) and the key itself once it has none left.
+  // Returns how many were there.
+  Result<int64_t> RemoveElements(std::string_view key, std::optional<KeyMeta> meta,
+                                 std::span<const std::string> subs);
   // Elements of `key` with sub >= `from`, in order, until fn returns false.
   Status ScanElements(std::string_view key, std::string_view from,
                       const std::function<bool(std::string_view sub, std::string_view value)>& fn);

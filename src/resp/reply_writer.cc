@@ -43,6 +43,14 @@ void ReplyWriter::Null() {
   }
 }
 
+void ReplyWriter::BulkOrNull(const std::optional<std::string>& value) {
+  if (value) {
+    Bulk(*value);
+  } else {
+    Null();
+  }
+}
+
 void ReplyWriter::NullArray() {
   if (protocol_ >= 3) {
     out_->append("_\r\n");

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,8 @@ class ReplyWriter {
   void Integer(int64_t value);
   void Bulk(std::string_view bytes);
   void Null();
+  // Bulk(*value), or Null() when there is none.
+  void BulkOrNull(const std::optional<std::string>& value);
   // The "no such array" answer (BLPOP timeout style): "*-1" in RESP2, "_" in RESP3.
   void NullArray();
   void Array(size_t n);

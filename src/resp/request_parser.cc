@@ -4,6 +4,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "base/hex.h"
+
 namespace arbor::resp {
 namespace {
 
@@ -13,13 +15,6 @@ bool ParseLength(std::string_view text, int64_t* out) {
   if (text.empty()) return false;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
   return ec == std::errc() && end == text.data() + text.size();
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -162,11 +157,12 @@ bool SplitInlineArgs(std::string_view line, std::vector<std::string>* args) {
       if (in_double) {
         if (i >= n) return false;
         char c = line[i];
-        if (c == '\\' && i + 3 < n && line[i + 1] == 'x' && HexValue(line[i + 2]) >= 0 &&
-            HexValue(line[i + 3]) >= 0) {
-          arg.push_back(static_cast<char>(HexValue(line[i + 2]) * 16 + HexValue(line[i + 3])));
-          i += 4;
-          continue;
+        if (c == '\\' && i + 3 < n && line[i + 1] == 'x') {
+          if (auto byte = FromHex(line.substr(i + 2, 2))) {
+            arg += *byte;
+            i += 4;
+            continue;
+          }
         }
         if (c == '\\' && i + 1 < n) {
           char e = line[i + 1];
