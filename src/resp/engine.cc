@@ -58,10 +58,15 @@ Status Engine::Admit(Session& session) {
         .WithServiceCode("DENIED");
   }
   session.principal = catalog::Principal::Operator();
-  ARBOR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::Begin(*store_, nullptr, false));
-  DatabaseRegistry registry(txn);
+  // In the group's transaction (LMDB has one writer, and a group may be open): the
+  // `default` database made here is committed with the group, before any reply of this
+  // session is released.
+  bool was_open = txn_.has_value();
+  ARBOR_RETURN_IF_ERROR(EnsureTxn());
+  DatabaseRegistry registry(*txn_);
   ARBOR_ASSIGN_OR_RETURN(DatabaseInfo db, registry.Find(*session.principal, "default"));
-  ARBOR_RETURN_IF_ERROR(txn.Commit());
+  dirty_ = true;
+  if (!was_open) CommitGroup();
   session.db = db;
   ++stats_.connections_total;
   ++stats_.connections_now;
@@ -125,9 +130,9 @@ Engine::Batch::Batch(Engine& engine, Session& session, std::string* out)
 
 Engine::Batch::~Batch() = default;
 
-Status Engine::Batch::EnsureTxn() {
+Status Engine::EnsureTxn() {
   if (txn_) return Status::Ok();
-  ARBOR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::Begin(*engine_.store_, nullptr, false));
+  ARBOR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::Begin(*store_, nullptr, false));
   txn_.emplace(std::move(txn));
   return Status::Ok();
 }
@@ -223,12 +228,12 @@ void Engine::Batch::Dispatch(Args& args) {
 
 void Engine::Batch::RunOne(const CommandSpec& spec, const Args& args) {
   size_t mark = out_->size();
-  Status st = EnsureTxn();
+  Status st = engine_.EnsureTxn();
   if (st.ok() && (spec.flags & kNoDatabase) == 0 && !session_.db) {
     st = Status::InvalidArgument("no database selected");
   }
   if (st.ok() && (spec.flags & kWrite) != 0) {
-    auto child = LmdbTxn::Begin(*engine_.store_, &*txn_, false);
+    auto child = LmdbTxn::Begin(*engine_.store_, &*engine_.txn_, false);
     if (!child.ok()) {
       st = child.status();
     } else {
@@ -236,11 +241,11 @@ void Engine::Batch::RunOne(const CommandSpec& spec, const Args& args) {
       st = spec.handler(ctx, args);
       if (st.ok()) {
         st = child->Commit();
-        dirty_ = dirty_ || st.ok();
+        engine_.dirty_ = engine_.dirty_ || st.ok();
       }
     }
   } else if (st.ok()) {
-    CommandContext ctx(engine_, session_, *txn_, writer_);
+    CommandContext ctx(engine_, session_, *engine_.txn_, writer_);
     st = spec.handler(ctx, args);
   }
   if (!st.ok()) {
@@ -249,25 +254,38 @@ void Engine::Batch::RunOne(const CommandSpec& spec, const Args& args) {
   }
 }
 
+void Engine::Batch::Defer() {
+  if (replies_ > 0) engine_.deferred_.push_back({out_, start_, replies_, session_.protocol});
+  replies_ = 0;
+  start_ = out_->size();
+}
+
 void Engine::Batch::Finish() {
-  Status st = engine_.FlushAll();
+  Defer();
+  engine_.CommitGroup();
+}
+
+void Engine::CommitGroup() {
+  Status st = FlushAll();
   if (txn_) {
     if (st.ok() && dirty_) {
       st = txn_->Commit();
-      ++engine_.stats_.commits;
+      ++stats_.commits;
     } else {
       txn_->Abort();
     }
     txn_.reset();
   }
+  dirty_ = false;
   if (!st.ok()) {
-    // Nothing of the batch was committed: every command in it failed, and says why.
-    out_->resize(start_);
-    ReplyWriter w(out_, session_.protocol);
-    for (size_t i = 0; i < replies_; ++i) w.Error(ErrorReply(st.Annotate("not stored")));
+    // Nothing of the group was committed: every command in it failed, and says why.
+    for (const Deferred& d : deferred_) {
+      d.out->resize(d.start);
+      ReplyWriter w(d.out, d.protocol);
+      for (size_t i = 0; i < d.replies; ++i) w.Error(ErrorReply(st.Annotate("not stored")));
+    }
   }
-  replies_ = 0;
-  start_ = out_->size();
+  deferred_.clear();
 }
 
 }  // namespace arbor::resp

@@ -2,13 +2,14 @@
 // at a time; the network layer (resp_server.h) only moves bytes.
 //
 // Durability: a batch is the commands of one connection that arrived together (one read,
-// up to the pending-reply cap): they run in one LMDB write transaction; before any of
-// their replies is released the blobs they stored are in a flushed and indexed pack
-// (Repository::Flush) and then the transaction is committed (fsync). So every
-// acknowledged write survives kill -9, and pipelined writes share one fsync (a group
-// commit that never delays a reply beyond its own batch). A batch that fails to flush or
-// commit answers every one of its commands with the error, and none of its metadata
-// writes stays.
+// up to the pending-reply cap). Batches run in the engine's open LMDB write transaction;
+// a group commit then ends it: the blobs they stored are put in a flushed and indexed pack
+// (Repository::Flush), the transaction is committed (fsync), and only then are their
+// replies released. The server commits once per turn of its event loop, after every
+// connection that had input in that turn ran its batch, so concurrent clients and
+// pipelined commands share one fsync without waiting for a timer. So every acknowledged
+// write survives kill -9. A group that fails to flush or commit answers every command of
+// every batch in it with the error, and none of its metadata writes stays.
 //
 // Each write command runs in a nested transaction, so a command that fails is undone
 // alone. MULTI/EXEC queue commands and run them inside one batch: atomic, and isolated
@@ -91,22 +92,24 @@ class Engine {
 
   // Protected mode for a new connection: with no API token in the catalog, a loopback
   // client is the operator from the start and any other is refused (the returned error's
-  // text is the reply before closing); with tokens, every client must AUTH.
+  // text is the reply before closing); with tokens, every client must AUTH. Commits at
+  // once unless a group is open (then the group's commit covers it).
   Status Admit(Session& session);
   void Disconnected() { --stats_.connections_now; }
 
-  // One batch (see the class comment): Run each command, then Finish before sending
-  // what was written to `out`.
+  // One batch (see the class comment): Run each command, then Defer it to the next
+  // CommitGroup (or Finish: both at once) before sending what was written to `out`.
   class Batch {
    public:
     Batch(Engine& engine, Session& session, std::string* out);
     ~Batch();
     void Run(Args& args);
-    // Flushes the blobs and commits; on failure rewrites the batch's replies as errors.
+    // Joins the group that the next CommitGroup commits. `out` must stay valid until then.
+    void Defer();
+    // Defer and CommitGroup.
     void Finish();
 
    private:
-    Status EnsureTxn();
     void RunOne(const CommandSpec& spec, const Args& args);
     void Dispatch(Args& args);
 
@@ -116,9 +119,11 @@ class Engine {
     size_t start_;
     size_t replies_ = 0;
     ReplyWriter writer_;
-    std::optional<LmdbTxn> txn_;
-    bool dirty_ = false;
   };
+
+  // Flushes the blobs and commits the open transaction; on failure rewrites the replies of
+  // every deferred batch as errors. Then their replies may be sent.
+  void CommitGroup();
 
   // The repository holding `db`'s blobs (opened once per storage location).
   Result<Repository*> RepositoryFor(const DatabaseInfo& db);
@@ -140,6 +145,18 @@ class Engine {
   Engine(EngineOptions options, std::unique_ptr<LmdbStore> store, catalog::Catalog* catalog,
          Repository* repository, RepositoryOpener opener);
   Status FlushAll();
+  Status EnsureTxn();
+
+  // A deferred batch: where its replies start in its output and how many there are.
+  struct Deferred {
+    std::string* out;
+    size_t start;
+    size_t replies;
+    int protocol;
+  };
+  std::optional<LmdbTxn> txn_;  // the group's transaction, open from the first batch on
+  bool dirty_ = false;          // a write command succeeded in it
+  std::vector<Deferred> deferred_;
 
   EngineOptions options_;
   std::unique_ptr<LmdbStore> store_;

@@ -19,12 +19,18 @@ class RespServer::Impl {
   void Stop();
   void Accept();
   void Forget(Connection* c) { connections_.erase(c); }
+  // Holds `c`'s replies until the group commit that runs once this turn of the loop has
+  // run every handler already queued (so other clients' batches join the same commit).
+  void AwaitCommit(std::shared_ptr<Connection> c);
+  void CommitAndRelease();
 
   Engine& engine_;
   RespServerOptions options_;
   asio::io_context io_;
   asio::ip::tcp::acceptor acceptor_;
   std::unordered_set<Connection*> connections_;
+  std::vector<std::shared_ptr<Connection>> awaiting_;
+  bool commit_posted_ = false;
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -113,7 +119,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
         batch.Run(queue_.front());
         queue_.pop_front();
       }
-      batch.Finish();
+      batch.Defer();
+      server_.AwaitCommit(shared_from_this());
     }
     if (session_.close_after_reply) {
       queue_.clear();
@@ -127,7 +134,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void Flush() {
-    if (writing_active_ || closed_) return;
+    if (writing_active_ || closed_ || awaiting_commit_) return;
     if (out_.empty()) {
       if (closing_) Close();
       return;
@@ -184,7 +191,34 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closing_ = false;
   bool closed_ = false;
   bool admitted_ = false;
+
+ public:
+  bool awaiting_commit_ = false;  // out_ holds replies of a group not yet committed
+  void Released() {
+    awaiting_commit_ = false;
+    Flush();
+    ReadMore();
+  }
 };
+
+void RespServer::Impl::AwaitCommit(std::shared_ptr<Connection> c) {
+  if (!c->awaiting_commit_) {
+    c->awaiting_commit_ = true;
+    awaiting_.push_back(std::move(c));
+  }
+  if (!commit_posted_) {
+    commit_posted_ = true;
+    asio::post(io_, [this] { CommitAndRelease(); });
+  }
+}
+
+void RespServer::Impl::CommitAndRelease() {
+  commit_posted_ = false;
+  engine_.CommitGroup();
+  std::vector<std::shared_ptr<Connection>> released;
+  released.swap(awaiting_);
+  for (auto& c : released) c->Released();
+}
 
 Result<int> RespServer::Impl::Bind() {
   std::error_code ec;
