@@ -3,16 +3,19 @@
 # redis-server on this machine: PING, SET, GET, HSET, LPUSH, SADD with 50 clients, without
 # and with -P 16 pipelining. redis-server runs twice: as shipped (no fsync) and with
 # appendfsync always (every write durable before its reply, as arbor's are). Prints
-# requests/s per command and arbor's ratio to each; docs/resp.md records a run.
+# requests/s per command and arbor's ratio to each; then arbor's blob commands: BEXISTS
+# of --hashes hashes in batches of 1,000 (hashes/s), BPUT of distinct 64 KiB blobs and
+# BGET (MB/s over loopback). docs/resp.md records a run.
 #
 #   ARBOR=build/src/cli/arbor bench/resp/run.sh [--requests 100000] [--clients 50]
 set -euo pipefail
 ARBOR="${ARBOR:-$(dirname "$0")/../../build/src/cli/arbor}"
-requests=100000 clients=50
+requests=100000 clients=50 hashes=1000000
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --requests) requests=$2; shift 2 ;;
     --clients) clients=$2; shift 2 ;;
+    --hashes) hashes=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -63,3 +66,21 @@ for k in a:
     print("%-12s %12.0f %12.0f %16.0f %8.2fx %11.2fx" % (k, ar, rr, fr, ar / rr, ar / fr))
 PY
 done
+
+rps() {  # rps redis-benchmark-args...: requests/s of a custom command
+  redis-benchmark -p "$arbor_port" --csv "$@" 2>/dev/null | python3 -c '
+import csv, sys
+rows = [r for r in csv.reader(sys.stdin) if r and r[0] != "test"]
+print(rows[-1][1])'
+}
+echo "== arbor blob commands"
+batch=$(python3 -c 'import hashlib; print(" ".join(hashlib.sha256(b"%d" % i).hexdigest() for i in range(1000)))')
+# shellcheck disable=SC2086
+r=$(rps -c 8 -n $((hashes / 1000)) BEXISTS $batch)
+python3 -c "print('BEXISTS, batches of 1000: %.0f hashes/s' % ($r * 1000))"
+blob=$(python3 -c 'print("__rand_int__" + "x" * (65536 - 12))')
+r=$(rps -c 8 -n 2000 -r 100000000 BPUT "$blob")
+python3 -c "print('BPUT 64 KiB distinct blobs: %.0f/s, %.1f MB/s' % ($r, $r * 65536 / 1e6))"
+h=$(redis-cli -p "$arbor_port" BPUT "$blob")
+r=$(rps -c 8 -n 5000 BGET "$h")
+python3 -c "print('BGET 64 KiB: %.0f/s, %.1f MB/s' % ($r, $r * 65536 / 1e6))"
