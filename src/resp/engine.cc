@@ -128,8 +128,6 @@ Engine::Batch::Batch(Engine& engine, Session& session, std::string* out)
   ++engine_.stats_.batches;
 }
 
-Engine::Batch::~Batch() = default;
-
 Status Engine::EnsureTxn() {
   if (txn_) return Status::Ok();
   ARBOR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::Begin(*store_, nullptr, false));

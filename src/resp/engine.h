@@ -102,7 +102,6 @@ class Engine {
   class Batch {
    public:
     Batch(Engine& engine, Session& session, std::string* out);
-    ~Batch();
     void Run(Args& args);
     // Joins the group that the next CommitGroup commits. `out` must stay valid until then.
     void Defer();
