@@ -1,23 +1,31 @@
-# Helpers for the RESP scenarios: start and stop `arbor serve --resp` on a free loopback
-# port, and run redis-cli against it. Source after lib.sh.
+# Helpers for the RESP scenarios: start and stop `arbor serve --resp` on a loopback port
+# it picks, and run redis-cli against it. Source after lib.sh.
 export ARBOR_CATALOG="$WORK/catalog.db"
-RESP_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+RESP_PORT=""
 RESP_PID=""
+RESP_STARTS=0
 
 resp_start() {  # resp_start [extra serve options]: waits until it answers (at most 20 s)
-  "$ARBOR" serve --resp "127.0.0.1:$RESP_PORT" --resp-data "$WORK/resp" "$@" >>"$WORK/serve.log" 2>&1 &
+  # The server picks a free port itself and prints it: a port chosen here could be taken
+  # by a test running beside this one before the server binds it.
+  local log="$WORK/serve.$((++RESP_STARTS)).log"
+  "$ARBOR" serve --resp "127.0.0.1:0" --resp-data "$WORK/resp" "$@" >"$log" 2>&1 &
   RESP_PID=$!
   for _ in $(seq 200); do
-    if redis-cli -p "$RESP_PORT" PING 2>/dev/null | grep -q -e PONG -e NOAUTH; then return 0; fi
-    kill -0 "$RESP_PID" 2>/dev/null || { cat "$WORK/serve.log" >&2; fail "arbor serve --resp exited"; }
+    RESP_PORT=$(sed -n 's/^arbor serve: RESP on 127.0.0.1:\([0-9]*\)$/\1/p' "$log")
+    if [[ -n "$RESP_PORT" ]] && redis-cli -p "$RESP_PORT" PING 2>/dev/null | grep -q -e PONG -e NOAUTH; then
+      return 0
+    fi
+    kill -0 "$RESP_PID" 2>/dev/null || { cat "$log" >&2; fail "arbor serve --resp exited"; }
     sleep 0.1
   done
+  cat "$log" >&2
   fail "arbor serve --resp did not answer"
 }
 
 resp_stop() {  # SIGTERM, then wait for the process (exit 0 expected)
   kill -TERM "$RESP_PID"
-  wait "$RESP_PID" || { cat "$WORK/serve.log" >&2; fail "arbor serve exited non-zero"; }
+  wait "$RESP_PID" || { cat "$WORK"/serve.*.log >&2; fail "arbor serve exited non-zero"; }
   RESP_PID=""
 }
 
