@@ -22,6 +22,12 @@ pkg_check_modules(LIBSSH REQUIRED IMPORTED_TARGET libssh)
 pkg_check_modules(FUSE3 REQUIRED IMPORTED_TARGET fuse3)
 # Argon2id for passphrase keys (src/crypto/kdf.h); Debian ships only a pkg-config file.
 pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)
+# The RESP server (src/resp, docs/resp.md): LMDB for the metadata, hiredis for its C-client
+# test, standalone asio (header-only, no pkg-config file) for the event loop.
+pkg_check_modules(LMDB REQUIRED IMPORTED_TARGET lmdb)
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+find_path(ARBOR_ASIO_INCLUDE asio.hpp REQUIRED)
+
 
 if(TARGET zstd::libzstd_shared)
   set(ARBOR_ZSTD zstd::libzstd_shared)

@@ -13,6 +13,7 @@ PACKAGES=(
   postgresql redis-tools openssh-server openssh-client
   attr acl rclone tar time python3 procps
   libsecret-1-0 systemd chromium help2man
+  libasio-dev liblmdb-dev libhiredis-dev
 )
 # clang-format, clang-tidy: scripts/check-style.sh (run by .ci/run).
 # openssh-server/-client: the SFTP store tests run a throwaway sshd and the `sftp` client.
@@ -21,8 +22,10 @@ PACKAGES=(
 # systemd: tests/deploy checks deploy/systemd's units with systemd-analyze verify.
 # chromium: the web UI's end-to-end test (tests/web) drives it headless with playwright-core.
 # libsecret-1-0: AzCopy (tests/js, the second official Azure Files client) links against it.
+# libasio-dev, liblmdb-dev: the RESP server's event loop and metadata store (docs/resp.md);
+# libhiredis-dev: its C-client test. redis-server: bench/resp's peer.
 # Peers for the side-by-side benchmarks, and wrk for bench/serve (bench/ only, not needed by the tests).
-BENCH_PACKAGES=(restic borgbackup python3-pyfuse3 bup hyperfine wrk)
+BENCH_PACKAGES=(restic borgbackup python3-pyfuse3 bup hyperfine wrk redis-server)
 
 want=("${PACKAGES[@]}")
 # Node.js may come from another source (nodesource ships npm inside nodejs, and its

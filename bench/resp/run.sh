@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# redis-benchmark (Debian redis-tools) against `arbor serve --resp` and against Debian's
+# redis-server on this machine: PING, SET, GET, HSET, LPUSH, SADD with 50 clients, without
+# and with -P 16 pipelining. redis-server runs twice: as shipped (no fsync) and with
+# appendfsync always (every write durable before its reply, as arbor's are). Prints
+# requests/s per command and arbor's ratio to each; then arbor's blob commands: BEXISTS
+# of --hashes hashes in batches of 1,000 (hashes/s), BPUT of distinct 64 KiB blobs and
+# BGET (MB/s over loopback). docs/resp.md records a run.
+#
+#   ARBOR=build/src/cli/arbor bench/resp/run.sh [--requests 100000] [--clients 50]
+set -euo pipefail
+ARBOR="${ARBOR:-$(dirname "$0")/../../build/src/cli/arbor}"
+requests=100000 clients=50 hashes=1000000
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --requests) requests=$2; shift 2 ;;
+    --clients) clients=$2; shift 2 ;;
+    --hashes) hashes=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+for tool in redis-benchmark redis-server; do
+  command -v "$tool" >/dev/null || { echo "$tool is needed: ARBOR_BENCH_DEPS=1 scripts/install-deps.sh" >&2; exit 1; }
+done
+work=$(mktemp -d)
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_ping() { for _ in $(seq 100); do redis-cli -p "$1" PING 2>/dev/null | grep -q PONG && return 0; sleep 0.1; done; return 1; }
+
+export ARBOR_PASSWORD=bench ARBOR_CATALOG="$work/catalog.db" ARBOR_STATE_DIR="$work/state"
+"$ARBOR" init -q -r "$work/repo" --kdf-memory 1 --kdf-iterations 1
+arbor_port=$(free_port)
+"$ARBOR" serve --resp "127.0.0.1:$arbor_port" --resp-data "$work/resp" -r "$work/repo" 2>"$work/arbor.log" &
+pids+=($!)
+redis_port=$(free_port)
+redis-server --port "$redis_port" --save "" --appendonly no --dir "$work" --daemonize no >/dev/null &
+pids+=($!)
+fsync_port=$(free_port)
+mkdir -p "$work/aof"
+redis-server --port "$fsync_port" --save "" --appendonly yes --appendfsync always --dir "$work/aof" \
+  --daemonize no >/dev/null &
+pids+=($!)
+wait_ping "$arbor_port" && wait_ping "$redis_port" && wait_ping "$fsync_port"
+
+tests=ping_mbulk,set,get,hset,lpush,sadd
+bench() {  # bench PORT PIPELINE: "test,rps" lines
+  redis-benchmark -p "$1" -c "$clients" -n "$requests" -P "$2" -t "$tests" --csv 2>/dev/null |
+    python3 -c '
+import csv, sys
+for row in csv.reader(sys.stdin):
+    if row and row[0] != "test":
+        print(row[0].split()[0] + "," + row[1])'
+}
+for pipeline in 1 16; do
+  echo "== $clients clients, -P $pipeline, $requests requests per command"
+  bench "$arbor_port" "$pipeline" >"$work/arbor.csv"
+  bench "$redis_port" "$pipeline" >"$work/redis.csv"
+  bench "$fsync_port" "$pipeline" >"$work/fsync.csv"
+  python3 - "$work/arbor.csv" "$work/redis.csv" "$work/fsync.csv" <<'PY'
+import sys
+a, r, f = (dict(l.strip().split(",") for l in open(p) if l.strip()) for p in sys.argv[1:4])
+print("%-12s %12s %12s %16s %9s %12s" % ("command", "arbor rps", "redis rps", "redis fsync rps", "vs redis", "vs fsync"))
+for k in a:
+    ar, rr, fr = float(a[k]), float(r.get(k, "nan")), float(f.get(k, "nan"))
+    print("%-12s %12.0f %12.0f %16.0f %8.2fx %11.2fx" % (k, ar, rr, fr, ar / rr, ar / fr))
+PY
+done
+
+rps() {  # rps redis-benchmark-args...: requests/s of a custom command
+  redis-benchmark -p "$arbor_port" --csv "$@" 2>/dev/null | python3 -c '
+import csv, sys
+rows = [r for r in csv.reader(sys.stdin) if r and r[0] != "test"]
+print(rows[-1][1])'
+}
+echo "== arbor blob commands"
+batch=$(python3 -c 'import hashlib; print(" ".join(hashlib.sha256(b"%d" % i).hexdigest() for i in range(1000)))')
+# shellcheck disable=SC2086
+r=$(rps -c 8 -n $((hashes / 1000)) BEXISTS $batch)
+python3 -c "print('BEXISTS, batches of 1000: %.0f hashes/s' % ($r * 1000))"
+blob=$(python3 -c 'print("__rand_int__" + "x" * (65536 - 12))')
+r=$(rps -c 8 -n 2000 -r 100000000 BPUT "$blob")
+python3 -c "print('BPUT 64 KiB distinct blobs: %.0f/s, %.1f MB/s' % ($r, $r * 65536 / 1e6))"
+h=$(redis-cli -p "$arbor_port" BPUT "$blob")
+r=$(rps -c 8 -n 5000 BGET "$h")
+python3 -c "print('BGET 64 KiB: %.0f/s, %.1f MB/s' % ($r, $r * 65536 / 1e6))"

@@ -1,0 +1,100 @@
+// Blob commands: BPUT BGET BEXISTS BSTAT. Blobs go into the selected database's
+// repository (packs, dedup, compression, encryption: repository.h), never a file each;
+// the database records which content hashes it holds (keyspace.h), so a database answers
+// only for its own blobs even when several share one repository. The engine flushes the
+// pack and commits that record before the reply (engine.h, "Durability").
+#include "hash/sha256.h"
+#include "repo/format.h"
+#include "resp/command_table.h"
+#include "resp/engine.h"
+
+namespace arbor::resp {
+namespace {
+
+Result<Digest> ParseHash(std::string_view hex) {
+  Digest d;
+  if (hex.size() != 64 || !Digest::FromHex(hex, &d)) {
+    return Status::InvalidArgument("a blob hash is 64 hex digits (the content's SHA-256)");
+  }
+  return d;
+}
+
+// The selected database's entry for the blob named by `hex`; nullopt when it has none.
+Result<std::optional<BlobEntry>> FindBlob(CommandContext& ctx, std::string_view hex) {
+  ARBOR_ASSIGN_OR_RETURN(Digest sha, ParseHash(hex));
+  Keyspace keys = ctx.keys();
+  return keys.GetBlob(sha.view());
+}
+
+Status BPut(CommandContext& ctx, const Args& args) {
+  const std::string& content = args[1];
+  Digest sha = Sha256Of(content);
+  Keyspace keys = ctx.keys();
+  ARBOR_ASSIGN_OR_RETURN(auto entry, keys.GetBlob(sha.view()));
+  if (!entry) {
+    ARBOR_ASSIGN_OR_RETURN(Repository * repo, ctx.engine().RepositoryFor(*ctx.session().db));
+    Digest id = repo->BlobId(content);
+    ARBOR_ASSIGN_OR_RETURN(bool added, repo->StoreBlob(format::BlobType::kData, id, content));
+    if (added) ctx.engine().MarkUnflushed(repo);
+    ARBOR_RETURN_IF_ERROR(keys.AddBlob(sha.view(), BlobEntry{content.size(), std::string(id.view())}));
+  }
+  ctx.out().Bulk(sha.Hex());
+  return Status::Ok();
+}
+
+Status BGet(CommandContext& ctx, const Args& args) {
+  ARBOR_ASSIGN_OR_RETURN(auto entry, FindBlob(ctx, args[1]));
+  if (!entry) {
+    ctx.out().Null();
+    return Status::Ok();
+  }
+  ARBOR_ASSIGN_OR_RETURN(Repository * repo, ctx.engine().RepositoryFor(*ctx.session().db));
+  ARBOR_RETURN_IF_ERROR(ctx.engine().FlushIfNeeded(repo));
+  ARBOR_ASSIGN_OR_RETURN(std::string content, repo->LoadBlob(Digest::FromBytes(entry->repo_id)));
+  ctx.out().Bulk(content);
+  return Status::Ok();
+}
+
+// BEXISTS h: 0 or 1. BEXISTS h1 h2 ...: an array of them, in order (a client asks for a
+// thousand hashes in one round trip).
+Status BExists(CommandContext& ctx, const Args& args) {
+  std::vector<bool> found;
+  found.reserve(args.size() - 1);
+  for (size_t i = 1; i < args.size(); ++i) {
+    ARBOR_ASSIGN_OR_RETURN(auto entry, FindBlob(ctx, args[i]));
+    found.push_back(entry.has_value());
+  }
+  if (found.size() == 1) {
+    ctx.out().Integer(found[0] ? 1 : 0);
+    return Status::Ok();
+  }
+  ctx.out().Array(found.size());
+  for (bool f : found) ctx.out().Integer(f ? 1 : 0);
+  return Status::Ok();
+}
+
+// BSTAT h: {size, stored_as} (the repository's blob id) or null.
+Status BStat(CommandContext& ctx, const Args& args) {
+  ARBOR_ASSIGN_OR_RETURN(auto entry, FindBlob(ctx, args[1]));
+  if (!entry) {
+    ctx.out().Null();
+    return Status::Ok();
+  }
+  ctx.out().Map(2);
+  ctx.out().Bulk("size");
+  ctx.out().Integer(static_cast<int64_t>(entry->size));
+  ctx.out().Bulk("stored_as");
+  ctx.out().Bulk(Digest::FromBytes(entry->repo_id).Hex());
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterBlobCommands(CommandTable& t) {
+  t.Add({"BPUT", 2, kWrite, BPut, "Stores a blob; answers its SHA-256 (hex)"});
+  t.Add({"BGET", 2, 0, BGet, "A blob's content by SHA-256, or null"});
+  t.Add({"BEXISTS", -2, 0, BExists, "BEXISTS hash [hash ...]: 0|1, or an array of them"});
+  t.Add({"BSTAT", 2, 0, BStat, "A blob's size and repository id, or null"});
+}
+
+}  // namespace arbor::resp

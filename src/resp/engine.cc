@@ -1,0 +1,289 @@
+#include "resp/engine.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include "resp/database_registry.h"
+
+namespace arbor::resp {
+
+std::string ErrorReply(const Status& status) {
+  std::string code = status.service_code().empty() ? "ERR" : status.service_code();
+  return code + " " + status.message();
+}
+
+Engine::Engine(EngineOptions options, std::unique_ptr<LmdbStore> store, catalog::Catalog* catalog,
+               Repository* repository, RepositoryOpener opener)
+    : options_(std::move(options)),
+      store_(std::move(store)),
+      catalog_(catalog),
+      repository_(repository),
+      opener_(std::move(opener)) {}
+
+Engine::~Engine() = default;
+
+Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options, catalog::Catalog* catalog,
+                                             Repository* repository, RepositoryOpener opener) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec) return Status::IOError("creating " + options.data_dir + ": " + ec.message());
+  ARBOR_ASSIGN_OR_RETURN(auto store, LmdbStore::Open(options.data_dir, options.map_size));
+  std::unique_ptr<Engine> engine(
+      new Engine(std::move(options), std::move(store), catalog, repository, std::move(opener)));
+  if (repository != nullptr) {
+    ARBOR_ASSIGN_OR_RETURN(auto lock, repository->Lock(LockKind::kShared, std::chrono::seconds(0)));
+    engine->locks_.push_back(std::move(lock));
+  }
+  return engine;
+}
+
+Status Engine::Admit(Session& session) {
+  session.id = NextSessionId();
+  bool any_token = false;
+  if (catalog_ != nullptr) {
+    auto tokens = catalog_->tokens().List(catalog::Principal::Operator());
+    if (!tokens.ok()) return tokens.status().WithServiceCode("ERR");
+    for (const auto& t : *tokens) any_token = any_token || !t.revoked_ms.has_value();
+  }
+  if (any_token) {
+    ++stats_.connections_total;
+    ++stats_.connections_now;
+    return Status::Ok();
+  }
+  if (!session.loopback) {
+    ++stats_.refused_connections;
+    return Status::PermissionDenied(
+               "arbor is running in protected mode: no API token exists yet, so only loopback clients are "
+               "served. Create one with `arbor token create` and AUTH with it.")
+        .WithServiceCode("DENIED");
+  }
+  session.principal = catalog::Principal::Operator();
+  // In the group's transaction (LMDB has one writer, and a group may be open): the
+  // `default` database made here is committed with the group, before any reply of this
+  // session is released.
+  bool was_open = txn_.has_value();
+  ARBOR_RETURN_IF_ERROR(EnsureTxn());
+  DatabaseRegistry registry(*txn_);
+  ARBOR_ASSIGN_OR_RETURN(DatabaseInfo db, registry.Find(*session.principal, "default"));
+  dirty_ = true;
+  if (!was_open) CommitGroup();
+  session.db = db;
+  ++stats_.connections_total;
+  ++stats_.connections_now;
+  return Status::Ok();
+}
+
+Result<catalog::Principal> Engine::Authenticate(const std::string& token) {
+  if (catalog_ == nullptr) return Status::PermissionDenied("this server has no catalog of API tokens");
+  auto p = catalog_->tokens().Authenticate(token);
+  if (!p.ok()) {
+    return Status::PermissionDenied("invalid username-password pair or user is disabled.")
+        .WithServiceCode("WRONGPASS");
+  }
+  return p;
+}
+
+Result<Repository*> Engine::RepositoryFor(const DatabaseInfo& db) {
+  if (db.storage.empty()) {
+    if (repository_ == nullptr)
+      return Status::Unavailable("the server was started without a repository (-r)");
+    return repository_;
+  }
+  auto it = storages_.find(db.storage);
+  if (it != storages_.end()) return it->second.get();
+  if (!opener_) return Status::Unsupported("this server opens no storage but its own repository");
+  ARBOR_ASSIGN_OR_RETURN(auto repo, opener_(db.storage));
+  ARBOR_ASSIGN_OR_RETURN(auto lock, repo->Lock(LockKind::kShared, std::chrono::seconds(0)));
+  locks_.push_back(std::move(lock));
+  Repository* raw = repo.get();
+  storages_[db.storage] = std::move(repo);
+  return raw;
+}
+
+Status Engine::OpenStorage(const std::string& storage) {
+  DatabaseInfo probe;
+  probe.storage = storage;
+  ARBOR_ASSIGN_OR_RETURN(Repository * repo, RepositoryFor(probe));
+  (void)repo;
+  return Status::Ok();
+}
+
+Status Engine::FlushIfNeeded(Repository* repo) {
+  if (unflushed_.erase(repo) == 0) return Status::Ok();
+  return repo->Flush();
+}
+
+Status Engine::FlushAll() {
+  Status first;
+  for (Repository* repo : unflushed_) {
+    Status st = repo->Flush();
+    if (!st.ok() && first.ok()) first = st.Annotate("storing blobs");
+  }
+  unflushed_.clear();
+  return first;
+}
+
+Engine::Batch::Batch(Engine& engine, Session& session, std::string* out)
+    : engine_(engine), session_(session), out_(out), start_(out->size()), writer_(out, session.protocol) {
+  ++engine_.stats_.batches;
+}
+
+Status Engine::EnsureTxn() {
+  if (txn_) return Status::Ok();
+  ARBOR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::Begin(*store_, nullptr, false));
+  txn_.emplace(std::move(txn));
+  return Status::Ok();
+}
+
+void Engine::Batch::Run(Args& args) {
+  if (args.empty()) return;
+  ++engine_.stats_.commands;
+  ++replies_;
+  Dispatch(args);
+}
+
+namespace {
+
+Status UnknownCommand(const Args& args) {
+  std::string text = "unknown command '" + args[0] + "', with args beginning with: ";
+  for (size_t i = 1; i < args.size() && i < 4; ++i) text += "'" + args[i].substr(0, 64) + "' ";
+  return Status::InvalidArgument(text);
+}
+
+bool ArityFits(const CommandSpec& spec, size_t n) {
+  return spec.arity > 0 ? n == static_cast<size_t>(spec.arity) : n >= static_cast<size_t>(-spec.arity);
+}
+
+Status NoAuth() { return Status::PermissionDenied("Authentication required.").WithServiceCode("NOAUTH"); }
+
+// Why a command cannot run in this session, before it runs (or is queued).
+Status Refusal(const CommandSpec* spec, const Args& args, const Session& session) {
+  if (spec == nullptr) return UnknownCommand(args);
+  if (!ArityFits(*spec, args.size())) return WrongArity(spec->name);
+  if (!session.principal && (spec->flags & kNoAuth) == 0) return NoAuth();
+  return Status::Ok();
+}
+
+}  // namespace
+
+void Engine::Batch::Dispatch(Args& args) {
+  std::string name = Upper(args[0]);
+  const CommandSpec* spec = CommandTable::Default().Find(name);
+  if (name == "MULTI" || name == "EXEC" || name == "DISCARD") {
+    Status st = Refusal(spec, args, session_);
+    if (!st.ok()) {
+      writer_.Error(ErrorReply(st));
+      return;
+    }
+    if (name == "MULTI") {
+      if (session_.in_multi) {
+        writer_.Error("ERR MULTI calls can not be nested");
+        return;
+      }
+      session_.in_multi = true;
+      session_.multi_failed = false;
+      session_.queued.clear();
+      writer_.Simple("OK");
+      return;
+    }
+    if (!session_.in_multi) {
+      writer_.Error("ERR " + name + " without MULTI");
+      return;
+    }
+    std::vector<Args> queued = std::move(session_.queued);
+    bool failed = session_.multi_failed;
+    session_.in_multi = false;
+    session_.multi_failed = false;
+    session_.queued.clear();
+    if (name == "DISCARD") {
+      writer_.Simple("OK");
+    } else if (failed) {
+      writer_.Error("EXECABORT Transaction discarded because of previous errors.");
+    } else {
+      // Atomic: the queued commands run back to back in this batch's one transaction.
+      writer_.Array(queued.size());
+      for (const Args& q : queued) RunOne(*CommandTable::Default().Find(Upper(q[0])), q);
+    }
+    return;
+  }
+  Status st = Refusal(spec, args, session_);
+  if (session_.in_multi && name != "QUIT") {
+    if (!st.ok()) {
+      session_.multi_failed = true;
+      writer_.Error(ErrorReply(st));
+      return;
+    }
+    session_.queued.push_back(std::move(args));
+    writer_.Simple("QUEUED");
+    return;
+  }
+  if (!st.ok()) {
+    writer_.Error(ErrorReply(st));
+    return;
+  }
+  RunOne(*spec, args);
+}
+
+void Engine::Batch::RunOne(const CommandSpec& spec, const Args& args) {
+  size_t mark = out_->size();
+  Status st = engine_.EnsureTxn();
+  if (st.ok() && (spec.flags & kNoDatabase) == 0 && !session_.db) {
+    st = Status::InvalidArgument("no database selected");
+  }
+  if (st.ok() && (spec.flags & kWrite) != 0) {
+    auto child = LmdbTxn::Begin(*engine_.store_, &*engine_.txn_, false);
+    if (!child.ok()) {
+      st = child.status();
+    } else {
+      CommandContext ctx(engine_, session_, *child, writer_);
+      st = spec.handler(ctx, args);
+      if (st.ok()) {
+        st = child->Commit();
+        engine_.dirty_ = engine_.dirty_ || st.ok();
+      }
+    }
+  } else if (st.ok()) {
+    CommandContext ctx(engine_, session_, *engine_.txn_, writer_);
+    st = spec.handler(ctx, args);
+  }
+  if (!st.ok()) {
+    out_->resize(mark);
+    writer_.Error(ErrorReply(st));
+  }
+}
+
+void Engine::Batch::Defer() {
+  if (replies_ > 0) engine_.deferred_.push_back({out_, start_, replies_, session_.protocol});
+  replies_ = 0;
+  start_ = out_->size();
+}
+
+void Engine::Batch::Finish() {
+  Defer();
+  engine_.CommitGroup();
+}
+
+void Engine::CommitGroup() {
+  Status st = FlushAll();
+  if (txn_) {
+    if (st.ok() && dirty_) {
+      st = txn_->Commit();
+      ++stats_.commits;
+    } else {
+      txn_->Abort();
+    }
+    txn_.reset();
+  }
+  dirty_ = false;
+  if (!st.ok()) {
+    // Nothing of the group was committed: every command in it failed, and says why.
+    for (const Deferred& d : deferred_) {
+      d.out->resize(d.start);
+      ReplyWriter w(d.out, d.protocol);
+      for (size_t i = 0; i < d.replies; ++i) w.Error(ErrorReply(st.Annotate("not stored")));
+    }
+  }
+  deferred_.clear();
+}
+
+}  // namespace arbor::resp

@@ -1,0 +1,175 @@
+// Engine: runs RESP commands against the metadata store and the repositories, one batch
+// at a time; the network layer (resp_server.h) only moves bytes.
+//
+// Durability: a batch is the commands of one connection that arrived together (one read,
+// up to the pending-reply cap). Batches run in the engine's open LMDB write transaction;
+// a group commit then ends it: the blobs they stored are put in a flushed and indexed pack
+// (Repository::Flush), the transaction is committed (fsync), and only then are their
+// replies released. The server commits once per turn of its event loop, after every
+// connection that had input in that turn ran its batch, so concurrent clients and
+// pipelined commands share one fsync without waiting for a timer. So every acknowledged
+// write survives kill -9. A group that fails to flush or commit answers every command of
+// every batch in it with the error, and none of its metadata writes stays.
+//
+// Each write command runs in a nested transaction, so a command that fails is undone
+// alone. MULTI/EXEC queue commands and run them inside one batch: atomic, and isolated
+// because the engine runs one batch at a time.
+//
+// Thread safety: none; the server calls it from its one event-loop thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "catalog/catalog.h"
+#include "repo/repository.h"
+#include "resp/command_table.h"
+#include "resp/keyspace.h"
+#include "resp/lmdb_store.h"
+#include "resp/reply_writer.h"
+#include "resp/session.h"
+
+namespace arbor::resp {
+
+// Opens the repository at a storage location named in DB.CREATE (with the server's
+// credentials). Null: DB.CREATE accepts no storage, databases use the server's repository.
+using RepositoryOpener = std::function<Result<std::unique_ptr<Repository>>(const std::string& storage)>;
+
+struct EngineOptions {
+  std::string data_dir;                // the LMDB environment (created if missing)
+  size_t map_size = size_t{64} << 30;  // LMDB's map: the metadata's largest size
+  size_t max_keys_reply = 100000;      // KEYS answers more than this with an error
+};
+
+struct EngineStats {
+  uint64_t commands = 0;
+  uint64_t batches = 0;
+  uint64_t commits = 0;
+  uint64_t connections_total = 0;
+  uint64_t connections_now = 0;
+  uint64_t refused_connections = 0;
+};
+
+class Engine;
+
+// What a handler works with.
+class CommandContext {
+ public:
+  CommandContext(Engine& engine, Session& session, LmdbTxn& txn, ReplyWriter& out)
+      : engine_(engine), session_(session), txn_(txn), out_(out) {}
+  Engine& engine() { return engine_; }
+  Session& session() { return session_; }
+  LmdbTxn& txn() { return txn_; }
+  ReplyWriter& out() { return out_; }
+  // The selected database's keys. REQUIRES: session().db (the engine checks it).
+  Keyspace keys() { return Keyspace(txn_, session_.db->id); }
+
+ private:
+  Engine& engine_;
+  Session& session_;
+  LmdbTxn& txn_;
+  ReplyWriter& out_;
+};
+
+class Engine {
+ public:
+  // `catalog` (may be null: no tokens, every loopback client is the operator) and
+  // `repository` (the `default` databases' storage) must outlive the engine.
+  //
+  // The engine holds a shared lock on every repository it writes blobs to for as long
+  // as it is open: RESP blobs are referenced by no snapshot, and the lock keeps `arbor
+  // prune` (which takes an exclusive one) from deleting them while the server runs.
+  // Busy when a prune holds its lock.
+  static Result<std::unique_ptr<Engine>> Open(EngineOptions options, catalog::Catalog* catalog,
+                                              Repository* repository, RepositoryOpener opener);
+  ~Engine();
+
+  // Protected mode for a new connection: with no API token in the catalog, a loopback
+  // client is the operator from the start and any other is refused (the returned error's
+  // text is the reply before closing); with tokens, every client must AUTH. Commits at
+  // once unless a group is open (then the group's commit covers it).
+  Status Admit(Session& session);
+  void Disconnected() { --stats_.connections_now; }
+
+  // One batch (see the class comment): Run each command, then Defer it to the next
+  // CommitGroup (or Finish: both at once) before sending what was written to `out`.
+  class Batch {
+   public:
+    Batch(Engine& engine, Session& session, std::string* out);
+    void Run(Args& args);
+    // Joins the group that the next CommitGroup commits. `out` must stay valid until then.
+    void Defer();
+    // Defer and CommitGroup.
+    void Finish();
+
+   private:
+    void RunOne(const CommandSpec& spec, const Args& args);
+    void Dispatch(Args& args);
+
+    Engine& engine_;
+    Session& session_;
+    std::string* out_;
+    size_t start_;
+    size_t replies_ = 0;
+    ReplyWriter writer_;
+  };
+
+  // Flushes the blobs and commits the open transaction; on failure rewrites the replies of
+  // every deferred batch as errors. Then their replies may be sent.
+  void CommitGroup();
+
+  // The repository holding `db`'s blobs (opened once per storage location).
+  Result<Repository*> RepositoryFor(const DatabaseInfo& db);
+  // Notes that `repo` holds blobs not yet flushed; the batch flushes it before replying.
+  void MarkUnflushed(Repository* repo) { unflushed_.insert(repo); }
+  // Flushes `repo` now when it has unflushed blobs (a BGET of a blob stored earlier in
+  // the same batch).
+  Status FlushIfNeeded(Repository* repo);
+  Result<catalog::Principal> Authenticate(const std::string& token);
+  bool has_opener() const { return static_cast<bool>(opener_); }
+  // Checks that `storage` opens (DB.CREATE), keeping it open.
+  Status OpenStorage(const std::string& storage);
+
+  const EngineOptions& options() const { return options_; }
+  EngineStats& stats() { return stats_; }
+  uint64_t NextSessionId() { return ++last_session_id_; }
+
+ private:
+  Engine(EngineOptions options, std::unique_ptr<LmdbStore> store, catalog::Catalog* catalog,
+         Repository* repository, RepositoryOpener opener);
+  Status FlushAll();
+  Status EnsureTxn();
+
+  // A deferred batch: where its replies start in its output and how many there are.
+  struct Deferred {
+    std::string* out;
+    size_t start;
+    size_t replies;
+    int protocol;
+  };
+  std::optional<LmdbTxn> txn_;  // the group's transaction, open from the first batch on
+  bool dirty_ = false;          // a write command succeeded in it
+  std::vector<Deferred> deferred_;
+
+  EngineOptions options_;
+  std::unique_ptr<LmdbStore> store_;
+  catalog::Catalog* catalog_;
+  Repository* repository_;
+  RepositoryOpener opener_;
+  std::map<std::string, std::unique_ptr<Repository>> storages_;
+  std::vector<std::unique_ptr<RepoLock>> locks_;  // after storages_: released before they close
+  std::set<Repository*> unflushed_;
+  EngineStats stats_;
+  uint64_t last_session_id_ = 0;
+};
+
+// The reply line for an error status: "<service code or ERR> <message>".
+std::string ErrorReply(const Status& status);
+
+}  // namespace arbor::resp

@@ -1,0 +1,352 @@
+// The engine against a real LMDB store, a real repository on a local store and a real
+// SQLite catalog: each command family's replies byte for byte, WRONGTYPE, MULTI/EXEC,
+// blobs, durability across reopen, protected mode, AUTH and tenant isolation.
+#include "resp/engine.h"
+
+#include <gtest/gtest.h>
+
+#include "base/file_util.h"
+#include "hash/sha256.h"
+#include "resp/request_parser.h"  // SplitInlineArgs
+#include "store/open_store.h"
+#include "support/temp_dir.h"
+#include "support/test_catalogs.h"
+
+namespace arbor::resp {
+namespace {
+
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = arbor::testing::MakeTempDir("arbor-resp-engine");
+    auto repo = Repository::Init(std::move(OpenObjectStore(dir_ + "/repo", true)).value(), "default",
+                                 "default", RepoConfig::NewRandom());
+    ASSERT_TRUE(repo.ok()) << repo.status().ToString();
+    repo_ = std::move(repo).value();
+    catalog_ = catalog::testing::OpenFreshCatalog(catalog::testing::Engine::kSqlite);
+    OpenEngine();
+    session_ = Connect(true);
+  }
+  void TearDown() override {
+    engine_.reset();
+    repo_.reset();
+    (void)RemoveAll(dir_);
+  }
+  void OpenEngine() {
+    engine_.reset();
+    EngineOptions options;
+    options.data_dir = dir_ + "/meta";
+    options.map_size = size_t{1} << 30;
+    options.max_keys_reply = 50;
+    auto e = Engine::Open(options, catalog_.get(), repo_.get(), nullptr);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    engine_ = std::move(e).value();
+  }
+  Session Connect(bool loopback) {
+    Session s;
+    s.loopback = loopback;
+    Status st = engine_->Admit(s);
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return s;
+  }
+  // The replies to `commands`, each an inline command line, run as one batch.
+  std::string Run(Session& s, const std::vector<std::string>& commands) {
+    std::string out;
+    Engine::Batch batch(*engine_, s, &out);
+    for (const auto& line : commands) {
+      Args args;
+      EXPECT_TRUE(SplitInlineArgs(line, &args)) << line;
+      batch.Run(args);
+    }
+    batch.Finish();
+    return out;
+  }
+  std::string Run(const std::string& command) { return Run(session_, {command}); }
+  std::string Run(Session& s, const std::string& command) {
+    return Run(s, std::vector<std::string>{command});
+  }
+  std::string TokenFor(const std::string& tenant_name) {
+    auto t = catalog_->tenants().Add(catalog::Principal::Operator(), tenant_name);
+    EXPECT_TRUE(t.ok()) << t.status().ToString();
+    auto token =
+        catalog_->tokens().Create(catalog::Principal::Operator(), t->id, catalog::TokenRole::kTenant, "resp");
+    EXPECT_TRUE(token.ok()) << token.status().ToString();
+    return token->secret;
+  }
+
+  std::string dir_;
+  std::unique_ptr<Repository> repo_;
+  std::unique_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<Engine> engine_;
+  Session session_;
+};
+
+const char* kWrongType = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
+
+TEST_F(EngineTest, Strings) {
+  EXPECT_EQ(Run("GET k"), "$-1\r\n");
+  EXPECT_EQ(Run("SET k hello"), "+OK\r\n");
+  EXPECT_EQ(Run("GET k"), "$5\r\nhello\r\n");
+  EXPECT_EQ(Run("SET k v2 NX"), "$-1\r\n");
+  EXPECT_EQ(Run("SET k v2 XX GET"), "$5\r\nhello\r\n");
+  EXPECT_EQ(Run("SETNX k x"), ":0\r\n");
+  EXPECT_EQ(Run("SETNX n 41"), ":1\r\n");
+  EXPECT_EQ(Run("INCR n"), ":42\r\n");
+  EXPECT_EQ(Run("INCRBY n -50"), ":-8\r\n");
+  EXPECT_EQ(Run("INCR k"), "-ERR value is not an integer or out of range\r\n");
+  EXPECT_EQ(Run("SET big 9223372036854775807"), "+OK\r\n");
+  EXPECT_EQ(Run("INCR big"), "-ERR increment or decrement would overflow\r\n");
+  EXPECT_EQ(Run("MSET a 1 b 2"), "+OK\r\n");
+  EXPECT_EQ(Run("MSET a 1 b"), "-ERR wrong number of arguments for 'mset' command\r\n");
+  EXPECT_EQ(Run("MGET a missing b"), "*3\r\n$1\r\n1\r\n$-1\r\n$1\r\n2\r\n");
+  EXPECT_EQ(Run("EXISTS a b a nope"), ":3\r\n");
+  EXPECT_EQ(Run("DEL a nope"), ":1\r\n");
+  EXPECT_EQ(Run("SET k v EX 10"), "-ERR keys do not expire here: EX is not supported (docs/resp.md)\r\n");
+  EXPECT_EQ(Run("GET"), "-ERR wrong number of arguments for 'get' command\r\n");
+  EXPECT_EQ(Run("NOPE x"), "-ERR unknown command 'NOPE', with args beginning with: 'x' \r\n");
+}
+
+TEST_F(EngineTest, WrongTypeAsRedisAnswersIt) {
+  EXPECT_EQ(Run("HSET h f v"), ":1\r\n");
+  EXPECT_EQ(Run("GET h"), kWrongType);
+  EXPECT_EQ(Run("LPUSH h x"), kWrongType);
+  EXPECT_EQ(Run("SADD h x"), kWrongType);
+  EXPECT_EQ(Run("INCR h"), kWrongType);
+  EXPECT_EQ(Run("RPUSH l a"), ":1\r\n");
+  EXPECT_EQ(Run("HGET l f"), kWrongType);
+  EXPECT_EQ(Run("SMEMBERS l"), kWrongType);
+  // SET replaces a key of any type, and the old elements go with it.
+  EXPECT_EQ(Run("SET h plain"), "+OK\r\n");
+  EXPECT_EQ(Run("TYPE h"), "+string\r\n");
+  EXPECT_EQ(Run("HSET h f v"), kWrongType);
+  EXPECT_EQ(Run("DEL h"), ":1\r\n");
+  EXPECT_EQ(Run("HGETALL h"), "*0\r\n");
+}
+
+TEST_F(EngineTest, Hashes) {
+  EXPECT_EQ(Run("HSET h b 2 a 1"), ":2\r\n");
+  EXPECT_EQ(Run("HSET h a one c 3"), ":1\r\n");
+  EXPECT_EQ(Run("HGET h a"), "$3\r\none\r\n");
+  EXPECT_EQ(Run("HMGET h c zz"), "*2\r\n$1\r\n3\r\n$-1\r\n");
+  EXPECT_EQ(Run("HGETALL h"), "*6\r\n$1\r\na\r\n$3\r\none\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n");
+  EXPECT_EQ(Run("HLEN h"), ":3\r\n");
+  EXPECT_EQ(Run("HEXISTS h b"), ":1\r\n");
+  EXPECT_EQ(Run("HSCAN h 0 COUNT 2"),
+            "*2\r\n$1\r\n2\r\n*4\r\n$1\r\na\r\n$3\r\none\r\n$1\r\nb\r\n$1\r\n2\r\n");
+  EXPECT_EQ(Run("HSCAN h 2 COUNT 2"), "*2\r\n$1\r\n0\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n");
+  EXPECT_EQ(Run("HDEL h a b c d"), ":3\r\n");
+  EXPECT_EQ(Run("EXISTS h"), ":0\r\n");
+  EXPECT_EQ(Run("HSET h f"), "-ERR wrong number of arguments for 'hset' command\r\n");
+}
+
+TEST_F(EngineTest, SetsAreLexicographic) {
+  EXPECT_EQ(Run("SADD s pear apple fig apple"), ":3\r\n");
+  EXPECT_EQ(Run("SMEMBERS s"), "*3\r\n$5\r\napple\r\n$3\r\nfig\r\n$4\r\npear\r\n");
+  EXPECT_EQ(Run("SISMEMBER s fig"), ":1\r\n");
+  EXPECT_EQ(Run("SCARD s"), ":3\r\n");
+  EXPECT_EQ(Run("SRANGEBYLEX s (apple +"), "*2\r\n$3\r\nfig\r\n$4\r\npear\r\n");
+  EXPECT_EQ(Run("SRANGEBYLEX s - [fig"), "*2\r\n$5\r\napple\r\n$3\r\nfig\r\n");
+  EXPECT_EQ(Run("SRANGEBYLEX s - + LIMIT 1 1"), "*1\r\n$3\r\nfig\r\n");
+  EXPECT_EQ(Run("SRANGEBYLEX s x +"), "-ERR min or max not valid string range item\r\n");
+  EXPECT_EQ(Run("SREM s fig nope"), ":1\r\n");
+  EXPECT_EQ(Run("SSCAN s 0"), "*2\r\n$1\r\n0\r\n*2\r\n$5\r\napple\r\n$4\r\npear\r\n");
+  // RESP3 answers a set as a set.
+  EXPECT_EQ(Run("HELLO 3").substr(0, 4), "%7\r\n");
+  EXPECT_EQ(Run("SMEMBERS s"), "~2\r\n$5\r\napple\r\n$4\r\npear\r\n");
+  EXPECT_EQ(Run("GET nothing"), "_\r\n");
+}
+
+TEST_F(EngineTest, ListsByUnsignedIndex) {
+  EXPECT_EQ(Run("RPUSH l b c"), ":2\r\n");
+  EXPECT_EQ(Run("LPUSH l a z"), ":4\r\n");
+  EXPECT_EQ(Run("LRANGE l 0 -1"), "*4\r\n$1\r\nz\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n");
+  EXPECT_EQ(Run("LRANGE l -2 100"), "*2\r\n$1\r\nb\r\n$1\r\nc\r\n");
+  EXPECT_EQ(Run("LRANGE l 3 1"), "*0\r\n");
+  EXPECT_EQ(Run("LINDEX l -1"), "$1\r\nc\r\n");
+  EXPECT_EQ(Run("LINDEX l 9"), "$-1\r\n");
+  EXPECT_EQ(Run("LSET l 1 A"), "+OK\r\n");
+  EXPECT_EQ(Run("LSET l 4 x"), "-ERR index out of range\r\n");
+  EXPECT_EQ(Run("LSET nolist 0 x"), "-ERR no such key\r\n");
+  EXPECT_EQ(Run("LPOP l"), "$1\r\nz\r\n");
+  EXPECT_EQ(Run("RPOP l"), "$1\r\nc\r\n");
+  EXPECT_EQ(Run("LLEN l"), ":2\r\n");
+  EXPECT_EQ(Run("LRANGE l 0 -1"), "*2\r\n$1\r\nA\r\n$1\r\nb\r\n");
+}
+
+TEST_F(EngineTest, KeyspaceCommands) {
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(Run("SET key:" + std::to_string(i) + " v"), "+OK\r\n");
+  EXPECT_EQ(Run("SADD other x"), ":1\r\n");
+  EXPECT_EQ(Run("DBSIZE"), ":11\r\n");
+  // A SCAN in pages of 3 sees every key exactly once and ends at cursor 0.
+  std::set<std::string> seen;
+  std::string cursor = "0";
+  int pages = 0;
+  do {
+    std::string out;
+    Engine::Batch batch(*engine_, session_, &out);
+    Args args{"SCAN", cursor, "MATCH", "key:*", "COUNT", "3"};
+    batch.Run(args);
+    batch.Finish();
+    size_t first = out.find('$');
+    size_t nl = out.find("\r\n", first);
+    size_t len = std::stoul(out.substr(first + 1, nl - first - 1));
+    cursor = out.substr(nl + 2, len);
+    size_t pos = out.find('*', nl);
+    pos = out.find("\r\n", pos) + 2;
+    while (pos < out.size()) {
+      size_t e = out.find("\r\n", pos);
+      size_t l = std::stoul(out.substr(pos + 1, e - pos - 1));
+      EXPECT_TRUE(seen.insert(out.substr(e + 2, l)).second);
+      pos = e + 2 + l + 2;
+    }
+    ++pages;
+  } while (cursor != "0" && pages < 10);
+  EXPECT_EQ(seen.size(), 10u);
+  // The first 10 keys in order are key:0..9: none a set, and the scan goes on.
+  EXPECT_EQ(Run("SCAN 0 TYPE set"), "*2\r\n$2\r\n10\r\n*0\r\n");
+  EXPECT_EQ(Run("SCAN 0 COUNT 100 TYPE set"), "*2\r\n$1\r\n0\r\n*1\r\n$5\r\nother\r\n");
+  EXPECT_EQ(Run("KEYS key:[0-1]"), "*2\r\n$5\r\nkey:0\r\n$5\r\nkey:1\r\n");
+  for (int i = 0; i < 50; ++i) (void)Run("SET many:" + std::to_string(i) + " v");
+  EXPECT_EQ(Run("KEYS *"), "-ERR KEYS would answer more than 50 keys; use SCAN with MATCH and COUNT\r\n");
+  EXPECT_EQ(Run("SADD s a b"), ":2\r\n");
+  EXPECT_EQ(Run("RENAME s t"), "+OK\r\n");
+  EXPECT_EQ(Run("SMEMBERS t"), "*2\r\n$1\r\na\r\n$1\r\nb\r\n");
+  EXPECT_EQ(Run("EXISTS s"), ":0\r\n");
+  EXPECT_EQ(Run("RENAME s u"), "-ERR no such key\r\n");
+  EXPECT_EQ(Run("TYPE t"), "+set\r\n");
+  EXPECT_EQ(Run("TYPE nope"), "+none\r\n");
+}
+
+TEST_F(EngineTest, MultiExec) {
+  EXPECT_EQ(
+      Run(session_, std::vector<std::string>{"MULTI", "SET a 1", "INCR a", "HSET a f v", "GET a", "EXEC"}),
+      "+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n*4\r\n+OK\r\n:2\r\n" + std::string(kWrongType) +
+          "$1\r\n2\r\n");
+  // A command refused while queueing aborts the whole transaction.
+  EXPECT_EQ(
+      Run(session_, std::vector<std::string>{"MULTI", "SET a 5", "NOPE", "EXEC", "GET a"}),
+      "+OK\r\n+QUEUED\r\n-ERR unknown command 'NOPE', with args beginning with: \r\n-EXECABORT Transaction "
+      "discarded because of previous errors.\r\n$1\r\n2\r\n");
+  EXPECT_EQ(Run("EXEC"), "-ERR EXEC without MULTI\r\n");
+  EXPECT_EQ(Run(session_, std::vector<std::string>{"MULTI", "SET a 9", "DISCARD", "GET a"}),
+            "+OK\r\n+QUEUED\r\n+OK\r\n$1\r\n2\r\n");
+}
+
+TEST_F(EngineTest, AcknowledgedWritesSurviveReopen) {
+  EXPECT_EQ(Run(session_, std::vector<std::string>{"SET a 1", "HSET h f v", "RPUSH l x y", "SADD s m"}),
+            "+OK\r\n:1\r\n:2\r\n:1\r\n");
+  OpenEngine();
+  Session s = Connect(true);
+  EXPECT_EQ(Run(s, std::vector<std::string>{"GET a", "HGET h f", "LRANGE l 0 -1", "SMEMBERS s", "DBSIZE"}),
+            "$1\r\n1\r\n$1\r\nv\r\n*2\r\n$1\r\nx\r\n$1\r\ny\r\n*1\r\n$1\r\nm\r\n:4\r\n");
+}
+
+std::string Hex(std::string_view content) { return Sha256Of(content).Hex(); }
+
+TEST_F(EngineTest, BlobsThroughTheRepository) {
+  std::string content(100000, 'b');
+  std::string hash = Hex(content);
+  std::string out;
+  {
+    Engine::Batch batch(*engine_, session_, &out);
+    Args put{"BPUT", content};
+    batch.Run(put);
+    Args get{"BGET", hash};  // in the same batch as its BPUT
+    batch.Run(get);
+    batch.Finish();
+  }
+  EXPECT_EQ(out, "$64\r\n" + hash + "\r\n$100000\r\n" + content + "\r\n");
+  uint64_t added = repo_->counters().blobs_added;
+  EXPECT_EQ(added, 1u);
+  // A second BPUT of the same content stores nothing new.
+  out.clear();
+  {
+    Engine::Batch batch(*engine_, session_, &out);
+    Args put{"BPUT", content};
+    batch.Run(put);
+    batch.Finish();
+  }
+  EXPECT_EQ(repo_->counters().blobs_added, added);
+  std::string other = Hex("never stored");
+  EXPECT_EQ(Run("BEXISTS " + hash), ":1\r\n");
+  EXPECT_EQ(Run("BEXISTS " + hash + " " + other + " " + hash), "*3\r\n:1\r\n:0\r\n:1\r\n");
+  EXPECT_EQ(Run("BGET " + other), "$-1\r\n");
+  EXPECT_EQ(Run("BSTAT " + hash).substr(0, 23), "*4\r\n$4\r\nsize\r\n:100000\r\n");
+  EXPECT_EQ(Run("BGET xyz"), "-ERR a blob hash is 64 hex digits (the content's SHA-256)\r\n");
+  // The blob is in a flushed pack: a fresh repository object and engine read it back.
+  engine_.reset();
+  repo_ = std::move(Repository::Open(std::move(OpenObjectStore(dir_ + "/repo", false)).value(), "default",
+                                     "default"))
+              .value();
+  OpenEngine();
+  Session s = Connect(true);
+  out.clear();
+  {
+    Engine::Batch batch(*engine_, s, &out);
+    Args get{"BGET", hash};
+    batch.Run(get);
+    batch.Finish();
+  }
+  EXPECT_EQ(out, "$100000\r\n" + content + "\r\n");
+}
+
+TEST_F(EngineTest, HoldsASharedLockSoPruneCannotDeleteItsBlobs) {
+  auto exclusive = repo_->Lock(LockKind::kExclusive, std::chrono::seconds(0));
+  EXPECT_EQ(exclusive.status().code(), StatusCode::kBusy) << exclusive.status().ToString();
+  engine_.reset();
+  exclusive = repo_->Lock(LockKind::kExclusive, std::chrono::seconds(0));
+  EXPECT_TRUE(exclusive.ok()) << exclusive.status().ToString();
+}
+
+TEST_F(EngineTest, ProtectedModeWithoutTokens) {
+  Session remote;
+  remote.loopback = false;
+  Status st = engine_->Admit(remote);
+  EXPECT_EQ(st.service_code(), "DENIED");
+  EXPECT_FALSE(remote.principal.has_value());
+  // A loopback client is the operator without AUTH.
+  EXPECT_TRUE(session_.principal->is_operator());
+  EXPECT_EQ(Run("PING"), "+PONG\r\n");
+}
+
+TEST_F(EngineTest, TokensNeedAuthAndTenantsAreIsolated) {
+  std::string token_a = TokenFor("acme");
+  std::string token_b = TokenFor("globex");
+  Session remote;
+  remote.loopback = false;
+  ASSERT_TRUE(engine_->Admit(remote).ok());  // with a token, other addresses may connect...
+  EXPECT_EQ(Run(remote, "GET k"), "-NOAUTH Authentication required.\r\n");  // ...and must AUTH
+  EXPECT_EQ(Run(remote, "AUTH arbor_nope"),
+            "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+  Session a = Connect(false), b = Connect(false);
+  EXPECT_EQ(Run(a, "AUTH " + token_a), "+OK\r\n");
+  EXPECT_EQ(Run(b, "AUTH someuser " + token_b), "+OK\r\n");
+  std::string secret = "acme's secret blob";
+  std::string hash = Hex(secret);
+  EXPECT_EQ(Run(a, std::vector<std::string>{"DB.CREATE photos", "SELECT photos", "SET k acme",
+                                            "BPUT \"" + secret + "\""}),
+            "+OK\r\n+OK\r\n+OK\r\n$64\r\n" + hash + "\r\n");
+  EXPECT_EQ(Run(a, "DB.CREATE photos /tmp/x"), "-ERR only the operator may tie a database to a storage\r\n");
+  // Tenant B: the same name is another database, acme's cannot be reached or guessed.
+  EXPECT_EQ(Run(b, "SELECT photos"), "-ERR no such database 'photos'\r\n");
+  std::string a_id = catalog_->tenants().List(catalog::Principal::Operator())->front().id;
+  EXPECT_EQ(Run(b, "SELECT " + a_id + "/photos"), "-ERR no such database '" + a_id + "/photos'\r\n");
+  EXPECT_EQ(Run(b, std::vector<std::string>{"GET k", "BEXISTS " + hash, "BGET " + hash, "SCAN 0", "DBSIZE"}),
+            "$-1\r\n:0\r\n$-1\r\n*2\r\n$1\r\n0\r\n*0\r\n:0\r\n");
+  EXPECT_EQ(Run(b, "DB.LIST"), "*1\r\n*2\r\n$7\r\ndefault\r\n$0\r\n\r\n");
+  EXPECT_EQ(Run(b, "DB.CREATE photos"), "+OK\r\n");
+  EXPECT_EQ(Run(b, std::vector<std::string>{"SELECT photos", "GET k", "BEXISTS " + hash}),
+            "+OK\r\n$-1\r\n:0\r\n");
+  // The operator (a loopback client here would be refused AUTH-less now: tokens exist).
+  auto op =
+      catalog_->tokens().Create(catalog::Principal::Operator(), "", catalog::TokenRole::kOperator, "op");
+  ASSERT_TRUE(op.ok()) << op.status().ToString();
+  Session o = Connect(true);
+  EXPECT_EQ(Run(o, "GET k"), "-NOAUTH Authentication required.\r\n");
+  EXPECT_EQ(Run(o, std::vector<std::string>{"AUTH " + op->secret, "SELECT " + a_id + "/photos", "GET k",
+                                            "BGET " + hash}),
+            "+OK\r\n+OK\r\n$4\r\nacme\r\n$" + std::to_string(secret.size()) + "\r\n" + secret + "\r\n");
+}
+
+}  // namespace
+}  // namespace arbor::resp

@@ -1,0 +1,187 @@
+#include "resp/keyspace.h"
+
+namespace arbor::resp {
+
+std::string_view KeyTypeName(KeyType type) {
+  switch (type) {
+    case KeyType::kString:
+      return "string";
+    case KeyType::kHash:
+      return "hash";
+    case KeyType::kSet:
+      return "set";
+    case KeyType::kList:
+      return "list";
+  }
+  return "none";
+}
+
+Status WrongType() {
+  return Status::InvalidArgument("Operation against a key holding the wrong kind of value")
+      .WithServiceCode("WRONGTYPE");
+}
+
+std::string BigEndian64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    out[static_cast<size_t>(i)] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  return out;
+}
+
+uint64_t ReadBigEndian64(std::string_view bytes) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8 && i < bytes.size(); ++i) v = (v << 8) | static_cast<uint8_t>(bytes[i]);
+  return v;
+}
+
+std::string BigEndian32(uint32_t v) { return BigEndian64(v).substr(4); }
+
+std::string Keyspace::Prefix(char tag) const {
+  std::string out = BigEndian32(db_);
+  out.push_back(tag);
+  return out;
+}
+
+std::string Keyspace::MetaKey(std::string_view key) const {
+  std::string out = Prefix('\x01');
+  out.append(key);
+  return out;
+}
+
+std::string Keyspace::ElementPrefix(std::string_view key) const {
+  std::string out = Prefix('\x02');
+  out += BigEndian32(static_cast<uint32_t>(key.size()));
+  out.append(key);
+  return out;
+}
+
+Result<std::optional<KeyMeta>> Keyspace::GetMeta(std::string_view key) {
+  ARBOR_ASSIGN_OR_RETURN(auto raw, txn_.Get(MetaKey(key)));
+  if (!raw) return std::optional<KeyMeta>();
+  if (raw->empty()) return Status::Corruption("empty meta for a key");
+  KeyMeta meta;
+  meta.type = static_cast<KeyType>((*raw)[0]);
+  std::string_view rest = std::string_view(*raw).substr(1);
+  switch (meta.type) {
+    case KeyType::kString:
+      meta.value = std::string(rest);
+      break;
+    case KeyType::kHash:
+    case KeyType::kSet:
+      meta.count = ReadBigEndian64(rest);
+      break;
+    case KeyType::kList:
+      if (rest.size() < 16) return Status::Corruption("short list meta");
+      meta.head = ReadBigEndian64(rest);
+      meta.tail = ReadBigEndian64(rest.substr(8));
+      break;
+    default:
+      return Status::Corruption("unknown key type in the metadata store");
+  }
+  return std::optional<KeyMeta>(std::move(meta));
+}
+
+Result<std::optional<KeyMeta>> Keyspace::GetTyped(std::string_view key, KeyType type) {
+  ARBOR_ASSIGN_OR_RETURN(auto meta, GetMeta(key));
+  if (meta && meta->type != type) return WrongType();
+  return meta;
+}
+
+Status Keyspace::PutMeta(std::string_view key, const KeyMeta& meta, bool created) {
+  std::string raw(1, static_cast<char>(meta.type));
+  switch (meta.type) {
+    case KeyType::kString:
+      raw += meta.value;
+      break;
+    case KeyType::kHash:
+    case KeyType::kSet:
+      raw += BigEndian64(meta.count);
+      break;
+    case KeyType::kList:
+      raw += BigEndian64(meta.head) + BigEndian64(meta.tail);
+      break;
+  }
+  ARBOR_RETURN_IF_ERROR(txn_.Put(MetaKey(key), raw));
+  return created ? AddToSize(1) : Status::Ok();
+}
+
+Result<bool> Keyspace::DeleteKey(std::string_view key) {
+  ARBOR_ASSIGN_OR_RETURN(auto meta, GetMeta(key));
+  if (!meta) return false;
+  ARBOR_ASSIGN_OR_RETURN(bool gone, txn_.Delete(MetaKey(key)));
+  (void)gone;
+  if (meta->type != KeyType::kString) {
+    ARBOR_ASSIGN_OR_RETURN(uint64_t n, txn_.DeletePrefix(ElementPrefix(key)));
+    (void)n;
+  }
+  ARBOR_RETURN_IF_ERROR(AddToSize(-1));
+  return true;
+}
+
+Status Keyspace::AddToSize(int64_t delta) {
+  ARBOR_ASSIGN_OR_RETURN(uint64_t n, Size());
+  return txn_.Put(Prefix('\x00'), BigEndian64(static_cast<uint64_t>(static_cast<int64_t>(n) + delta)));
+}
+
+Result<uint64_t> Keyspace::Size() {
+  ARBOR_ASSIGN_OR_RETURN(auto raw, txn_.Get(Prefix('\x00')));
+  return raw ? ReadBigEndian64(*raw) : 0;
+}
+
+Result<std::optional<std::string>> Keyspace::GetElement(std::string_view key, std::string_view sub) {
+  return txn_.Get(ElementPrefix(key) + std::string(sub));
+}
+
+Status Keyspace::PutElement(std::string_view key, std::string_view sub, std::string_view value) {
+  return txn_.Put(ElementPrefix(key) + std::string(sub), value);
+}
+
+Result<bool> Keyspace::DeleteElement(std::string_view key, std::string_view sub) {
+  return txn_.Delete(ElementPrefix(key) + std::string(sub));
+}
+
+Result<int64_t> Keyspace::RemoveElements(std::string_view key, std::optional<KeyMeta> meta,
+                                         std::span<const std::string> subs) {
+  if (!meta) return int64_t{0};
+  int64_t removed = 0;
+  for (const std::string& sub : subs) {
+    ARBOR_ASSIGN_OR_RETURN(bool gone, DeleteElement(key, sub));
+    removed += gone ? 1 : 0;
+  }
+  meta->count -= static_cast<uint64_t>(removed);
+  if (meta->count > 0) {
+    ARBOR_RETURN_IF_ERROR(PutMeta(key, *meta, false));
+  } else {
+    ARBOR_ASSIGN_OR_RETURN(bool gone, DeleteKey(key));
+    (void)gone;
+  }
+  return removed;
+}
+
+Status Keyspace::ScanElements(std::string_view key, std::string_view from,
+                              const std::function<bool(std::string_view sub, std::string_view value)>& fn) {
+  std::string prefix = ElementPrefix(key);
+  return txn_.Scan(prefix, prefix + std::string(from),
+                   [&](std::string_view k, std::string_view v) { return fn(k.substr(prefix.size()), v); });
+}
+
+Status Keyspace::ScanKeys(std::string_view from, const std::function<bool(std::string_view key)>& fn) {
+  std::string prefix = Prefix('\x01');
+  return txn_.Scan(prefix, prefix + std::string(from),
+                   [&](std::string_view k, std::string_view) { return fn(k.substr(prefix.size())); });
+}
+
+Result<std::optional<BlobEntry>> Keyspace::GetBlob(std::string_view sha256) {
+  ARBOR_ASSIGN_OR_RETURN(auto raw, txn_.Get(Prefix('\x03') + std::string(sha256)));
+  if (!raw) return std::optional<BlobEntry>();
+  if (raw->size() != 40) return Status::Corruption("bad blob entry in the metadata store");
+  return std::optional<BlobEntry>(BlobEntry{ReadBigEndian64(*raw), raw->substr(8)});
+}
+
+Status Keyspace::AddBlob(std::string_view sha256, const BlobEntry& entry) {
+  return txn_.Put(Prefix('\x03') + std::string(sha256), BigEndian64(entry.size) + entry.repo_id);
+}
+
+}  // namespace arbor::resp

@@ -1,0 +1,114 @@
+// Keyspace: how one database's Redis-like values are laid out as ordered LMDB keys, so
+// that every read of a type is a point lookup or a lexicographic range scan.
+//
+// Every key starts with the database's 4-byte big-endian id (0 is the registry of
+// databases, database_registry.h), then a tag byte:
+//   [db] 0x00                          -> u64 number of keys (DBSIZE without a scan)
+//   [db] 0x01 <key>                    -> the key's meta: type byte, then
+//                                         string: the value itself;
+//                                         hash, set: u64 element count;
+//                                         list: u64 head, u64 tail (items are [head, tail))
+//   [db] 0x02 <u32 len(key)> <key> <s> -> one element: s is a hash field (value: the
+//                                         field's value), a set member (value: empty) or
+//                                         a list index as u64 big-endian (value: the item)
+//   [db] 0x03 <32-byte SHA-256>        -> u64 size, 32-byte repository blob id: the blob
+//                                         with this content hash is in this database
+// The key's length before its elements keeps one key's elements contiguous and apart
+// from a key that extends it ("a" vs "ab"). Hash fields and set members therefore come
+// back in byte order (sets are lexicographic, as the issue asks); a list's items in index
+// order. Lists start in the middle of the u64 range, so LPUSH and RPUSH each have 2^63
+// slots. All integers are big-endian so that byte order is numeric order.
+//
+// WRONGTYPE: a command that finds a key of another type gets a Status whose service code
+// is "WRONGTYPE" (the reply writer turns it into Redis's exact error).
+//
+// Thread safety: as the transaction it works in.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "resp/lmdb_store.h"
+
+namespace arbor::resp {
+
+enum class KeyType : uint8_t { kString = 1, kHash = 2, kSet = 3, kList = 4 };
+
+// "string", "hash", "set", "list": what TYPE answers.
+std::string_view KeyTypeName(KeyType type);
+
+struct KeyMeta {
+  KeyType type = KeyType::kString;
+  std::string value;   // string
+  uint64_t count = 0;  // hash, set
+  uint64_t head = 0;   // list
+  uint64_t tail = 0;   // list
+};
+
+// A blob of a database: its size and its id in the repository (the SHA-256 itself in an
+// unencrypted repository, a keyed hash in an encrypted one: clients name blobs by SHA-256
+// either way).
+struct BlobEntry {
+  uint64_t size = 0;
+  std::string repo_id;  // 32 bytes
+};
+
+// The Status a command returns for a key of the wrong type.
+Status WrongType();
+
+std::string BigEndian64(uint64_t v);
+uint64_t ReadBigEndian64(std::string_view bytes);
+std::string BigEndian32(uint32_t v);
+
+class Keyspace {
+ public:
+  static constexpr uint64_t kListStart = uint64_t{1} << 63;
+
+  Keyspace(LmdbTxn& txn, uint32_t db) : txn_(txn), db_(db) {}
+  uint32_t db() const { return db_; }
+  LmdbTxn& txn() { return txn_; }
+
+  Result<std::optional<KeyMeta>> GetMeta(std::string_view key);
+  // The key's meta when it has `type`; nullopt when there is no such key; WrongType()
+  // when it has another.
+  Result<std::optional<KeyMeta>> GetTyped(std::string_view key, KeyType type);
+  // Writes the meta; `created` says the key is new (counted in Size).
+  Status PutMeta(std::string_view key, const KeyMeta& meta, bool created);
+  // Removes the key and its elements; false when there was none.
+  Result<bool> DeleteKey(std::string_view key);
+  Result<uint64_t> Size();
+
+  Result<std::optional<std::string>> GetElement(std::string_view key, std::string_view sub);
+  Status PutElement(std::string_view key, std::string_view sub, std::string_view value);
+  Result<bool> DeleteElement(std::string_view key, std::string_view sub);
+  // HDEL and SREM: removes these elements of the hash or set `key` (whose meta is `meta`,
+  // nullopt when the key does not exist) and the key itself once it has none left.
+  // Returns how many were there.
+  Result<int64_t> RemoveElements(std::string_view key, std::optional<KeyMeta> meta,
+                                 std::span<const std::string> subs);
+  // Elements of `key` with sub >= `from`, in order, until fn returns false.
+  Status ScanElements(std::string_view key, std::string_view from,
+                      const std::function<bool(std::string_view sub, std::string_view value)>& fn);
+  // Keys >= `from`, in byte order, until fn returns false.
+  Status ScanKeys(std::string_view from, const std::function<bool(std::string_view key)>& fn);
+
+  // Blob membership of this database, by the content's SHA-256 (32 bytes).
+  Result<std::optional<BlobEntry>> GetBlob(std::string_view sha256);
+  Status AddBlob(std::string_view sha256, const BlobEntry& entry);
+
+ private:
+  std::string Prefix(char tag) const;
+  std::string MetaKey(std::string_view key) const;
+  std::string ElementPrefix(std::string_view key) const;
+  Status AddToSize(int64_t delta);
+
+  LmdbTxn& txn_;
+  uint32_t db_;
+};
+
+}  // namespace arbor::resp

@@ -1,0 +1,163 @@
+#include "resp/lmdb_store.h"
+
+#include <utility>
+
+namespace arbor::resp {
+namespace {
+
+MDB_val Val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
+std::string_view View(const MDB_val& v) { return {static_cast<const char*>(v.mv_data), v.mv_size}; }
+
+}  // namespace
+
+Status LmdbStatus(int rc, std::string_view what) {
+  std::string message = std::string(what) + ": " + mdb_strerror(rc);
+  if (rc == MDB_MAP_FULL) return Status::NoSpace(message + " (raise --resp-map-size)");
+  return Status::IOError(message);
+}
+
+Result<std::unique_ptr<LmdbStore>> LmdbStore::Open(const std::string& dir, size_t map_size) {
+  MDB_env* env = nullptr;
+  int rc = mdb_env_create(&env);
+  if (rc != 0) return LmdbStatus(rc, "mdb_env_create");
+  // The server's one event loop is the only writer; readers are few.
+  rc = mdb_env_set_maxreaders(env, 126);
+  if (rc == 0) rc = mdb_env_set_mapsize(env, map_size);
+  // MDB_NOTLS: read transactions are not tied to threads. No MDB_NOSYNC: commits fsync.
+  if (rc == 0) rc = mdb_env_open(env, dir.c_str(), MDB_NOTLS, 0600);
+  if (rc != 0) {
+    mdb_env_close(env);
+    return LmdbStatus(rc, "opening the metadata store in " + dir);
+  }
+  MDB_txn* txn = nullptr;
+  MDB_dbi dbi = 0;
+  rc = mdb_txn_begin(env, nullptr, 0, &txn);
+  if (rc == 0) rc = mdb_dbi_open(txn, nullptr, 0, &dbi);
+  if (rc == 0) {
+    rc = mdb_txn_commit(txn);
+  } else if (txn != nullptr) {
+    mdb_txn_abort(txn);
+  }
+  if (rc != 0) {
+    mdb_env_close(env);
+    return LmdbStatus(rc, "opening the metadata database in " + dir);
+  }
+  return std::unique_ptr<LmdbStore>(new LmdbStore(env, dbi));
+}
+
+LmdbStore::~LmdbStore() { mdb_env_close(env_); }
+
+Result<LmdbTxn> LmdbTxn::Begin(LmdbStore& store, LmdbTxn* parent, bool read_only) {
+  MDB_txn* txn = nullptr;
+  int rc = mdb_txn_begin(store.env(), parent != nullptr ? parent->txn_ : nullptr, read_only ? MDB_RDONLY : 0,
+                         &txn);
+  if (rc != 0) return LmdbStatus(rc, "beginning a metadata transaction");
+  return LmdbTxn(&store, txn);
+}
+
+LmdbTxn::LmdbTxn(LmdbTxn&& other) noexcept : store_(other.store_), txn_(std::exchange(other.txn_, nullptr)) {}
+
+LmdbTxn& LmdbTxn::operator=(LmdbTxn&& other) noexcept {
+  if (this != &other) {
+    Abort();
+    store_ = other.store_;
+    txn_ = std::exchange(other.txn_, nullptr);
+  }
+  return *this;
+}
+
+LmdbTxn::~LmdbTxn() { Abort(); }
+
+Status LmdbTxn::Commit() {
+  if (txn_ == nullptr) return Status::Internal("commit of a finished metadata transaction");
+  int rc = mdb_txn_commit(std::exchange(txn_, nullptr));
+  if (rc != 0) return LmdbStatus(rc, "committing metadata");
+  return Status::Ok();
+}
+
+void LmdbTxn::Abort() {
+  if (txn_ != nullptr) mdb_txn_abort(std::exchange(txn_, nullptr));
+}
+
+Result<std::optional<std::string>> LmdbTxn::Get(std::string_view key) {
+  MDB_val k = Val(key), v{};
+  int rc = mdb_get(txn_, store_->dbi(), &k, &v);
+  if (rc == MDB_NOTFOUND) return std::optional<std::string>();
+  if (rc != 0) return LmdbStatus(rc, "reading metadata");
+  return std::optional<std::string>(std::string(View(v)));
+}
+
+Status LmdbTxn::Put(std::string_view key, std::string_view value) {
+  MDB_val k = Val(key), v = Val(value);
+  int rc = mdb_put(txn_, store_->dbi(), &k, &v, 0);
+  if (rc != 0) return LmdbStatus(rc, "writing metadata");
+  return Status::Ok();
+}
+
+Result<bool> LmdbTxn::Delete(std::string_view key) {
+  MDB_val k = Val(key);
+  int rc = mdb_del(txn_, store_->dbi(), &k, nullptr);
+  if (rc == MDB_NOTFOUND) return false;
+  if (rc != 0) return LmdbStatus(rc, "deleting metadata");
+  return true;
+}
+
+namespace {
+
+// RAII for a cursor (closed before its transaction ends).
+class Cursor {
+ public:
+  Cursor(MDB_txn* txn, MDB_dbi dbi) { rc_ = mdb_cursor_open(txn, dbi, &cursor_); }
+  ~Cursor() {
+    if (cursor_ != nullptr) mdb_cursor_close(cursor_);
+  }
+  Cursor(const Cursor&) = delete;
+  Cursor& operator=(const Cursor&) = delete;
+  int Code() const { return rc_; }
+  MDB_cursor* Get() const { return cursor_; }
+
+ private:
+  MDB_cursor* cursor_ = nullptr;
+  int rc_ = 0;
+};
+
+}  // namespace
+
+Status LmdbTxn::Scan(std::string_view prefix, std::string_view from,
+                     const std::function<bool(std::string_view key, std::string_view value)>& fn) {
+  Cursor cursor(txn_, store_->dbi());
+  if (cursor.Code() != 0) return LmdbStatus(cursor.Code(), "opening a metadata cursor");
+  std::string start(from.empty() || from < prefix ? prefix : from);
+  MDB_val k = Val(start), v{};
+  int rc = start.empty() ? mdb_cursor_get(cursor.Get(), &k, &v, MDB_FIRST)
+                         : mdb_cursor_get(cursor.Get(), &k, &v, MDB_SET_RANGE);
+  while (rc == 0) {
+    std::string_view key = View(k);
+    if (key.substr(0, prefix.size()) != prefix) return Status::Ok();
+    if (!fn(key, View(v))) return Status::Ok();
+    rc = mdb_cursor_get(cursor.Get(), &k, &v, MDB_NEXT);
+  }
+  if (rc != MDB_NOTFOUND) return LmdbStatus(rc, "scanning metadata");
+  return Status::Ok();
+}
+
+Result<uint64_t> LmdbTxn::DeletePrefix(std::string_view prefix) {
+  Cursor cursor(txn_, store_->dbi());
+  if (cursor.Code() != 0) return LmdbStatus(cursor.Code(), "opening a metadata cursor");
+  MDB_val k = Val(prefix), v{};
+  uint64_t n = 0;
+  int rc = mdb_cursor_get(cursor.Get(), &k, &v, MDB_SET_RANGE);
+  while (rc == 0 && View(k).substr(0, prefix.size()) == prefix) {
+    rc = mdb_cursor_del(cursor.Get(), 0);
+    if (rc != 0) return LmdbStatus(rc, "deleting metadata");
+    ++n;
+    // Seek again rather than trust the cursor's position after a delete (LMDB's
+    // MDB_GET_CURRENT there differs between versions at the end of a page).
+    k = Val(prefix);
+    rc = mdb_cursor_get(cursor.Get(), &k, &v, MDB_SET_RANGE);
+  }
+  if (rc != 0 && rc != MDB_NOTFOUND) return LmdbStatus(rc, "deleting metadata");
+  return n;
+}
+
+}  // namespace arbor::resp

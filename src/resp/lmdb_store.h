@@ -1,0 +1,79 @@
+// LmdbStore and LmdbTxn: the ordered key-value store under the RESP server's metadata
+// (docs/resp.md, "Why LMDB"), as a small RAII layer over liblmdb.
+//
+// One environment, one unnamed database, byte-string keys in memcmp order. Transactions:
+// one writer at a time (the server's event loop), nested write transactions for a command
+// that must be undone alone inside a batch, read-only transactions never block. A commit
+// is durable when it returns: the environment is opened without MDB_NOSYNC/MDB_NOMETASYNC,
+// so LMDB fsyncs its data and meta pages before mdb_txn_commit returns.
+//
+// Thread safety: an LmdbStore may be shared; a transaction belongs to one thread.
+#pragma once
+
+#include <lmdb.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace arbor::resp {
+
+class LmdbStore {
+ public:
+  // Opens (creating the directory's data.mdb and lock.mdb if needed) the environment in
+  // `dir`, which must exist. `map_size` bounds the file (LMDB reserves address space, not
+  // disk); writes past it fail with NoSpace.
+  static Result<std::unique_ptr<LmdbStore>> Open(const std::string& dir, size_t map_size);
+  ~LmdbStore();
+  LmdbStore(const LmdbStore&) = delete;
+  LmdbStore& operator=(const LmdbStore&) = delete;
+
+  MDB_env* env() const { return env_; }
+  MDB_dbi dbi() const { return dbi_; }
+
+ private:
+  LmdbStore(MDB_env* env, MDB_dbi dbi) : env_(env), dbi_(dbi) {}
+  MDB_env* env_;
+  MDB_dbi dbi_;
+};
+
+class LmdbTxn {
+ public:
+  // A write transaction (nested inside `parent` when given) or a read-only one.
+  static Result<LmdbTxn> Begin(LmdbStore& store, LmdbTxn* parent, bool read_only);
+  LmdbTxn(LmdbTxn&& other) noexcept;
+  LmdbTxn& operator=(LmdbTxn&& other) noexcept;
+  LmdbTxn(const LmdbTxn&) = delete;
+  LmdbTxn& operator=(const LmdbTxn&) = delete;
+  ~LmdbTxn();  // aborts when neither committed nor aborted
+
+  // A nested transaction's commit folds it into its parent; the outermost one's is durable.
+  Status Commit();
+  void Abort();
+
+  Result<std::optional<std::string>> Get(std::string_view key);
+  Status Put(std::string_view key, std::string_view value);
+  // True when the key was there.
+  Result<bool> Delete(std::string_view key);
+  // Visits, in key order, the keys that start with `prefix` and are >= `from` (`from`
+  // empty: from the prefix's first key), until `fn` returns false.
+  Status Scan(std::string_view prefix, std::string_view from,
+              const std::function<bool(std::string_view key, std::string_view value)>& fn);
+  // Deletes every key that starts with `prefix`; returns how many.
+  Result<uint64_t> DeletePrefix(std::string_view prefix);
+
+ private:
+  LmdbTxn(LmdbStore* store, MDB_txn* txn) : store_(store), txn_(txn) {}
+  LmdbStore* store_ = nullptr;
+  MDB_txn* txn_ = nullptr;
+};
+
+// An LMDB return code as a Status: MDB_MAP_FULL is NoSpace, the rest IOError.
+Status LmdbStatus(int rc, std::string_view what);
+
+}  // namespace arbor::resp

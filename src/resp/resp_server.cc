@@ -1,0 +1,280 @@
+#include "resp/resp_server.h"
+
+#include <array>
+#include <asio.hpp>
+#include <deque>
+#include <unordered_set>
+
+namespace arbor::resp {
+
+class Connection;
+
+class RespServer::Impl {
+ public:
+  Impl(Engine& engine, RespServerOptions options)
+      : engine_(engine), options_(std::move(options)), acceptor_(io_) {}
+
+  Result<int> Bind();
+  Status Run();
+  void Stop();
+  void Accept();
+  void Forget(Connection* c) { connections_.erase(c); }
+  // Holds `c`'s replies until the group commit that runs once this turn of the loop has
+  // run every handler already queued (so other clients' batches join the same commit).
+  void AwaitCommit(std::shared_ptr<Connection> c);
+  void CommitAndRelease();
+
+  Engine& engine_;
+  RespServerOptions options_;
+  asio::io_context io_;
+  asio::ip::tcp::acceptor acceptor_;
+  std::unordered_set<Connection*> connections_;
+  std::vector<std::shared_ptr<Connection>> awaiting_;
+  bool commit_posted_ = false;
+};
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(RespServer::Impl& server, asio::ip::tcp::socket socket)
+      : server_(server), socket_(std::move(socket)), idle_(server.io_), parser_(server.options_.limits) {}
+
+  void Start() {
+    std::error_code ec;
+    auto remote = socket_.remote_endpoint(ec);
+    if (!ec) {
+      session_.address = remote.address().to_string() + ":" + std::to_string(remote.port());
+      session_.loopback =
+          remote.address().is_loopback() ||
+          (remote.address().is_v6() && remote.address().to_v6().is_v4_mapped() &&
+           asio::ip::make_address_v4(asio::ip::v4_mapped, remote.address().to_v6()).is_loopback());
+    }
+    socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+    Status st = server_.engine_.Admit(session_);
+    if (!st.ok()) {
+      out_ = "-" + ErrorReply(st) + "\r\n";
+      closing_ = true;
+      Flush();
+      return;
+    }
+    admitted_ = true;
+    last_activity_ = std::chrono::steady_clock::now();
+    ArmIdle(server_.options_.idle_timeout);
+    ReadMore();
+  }
+
+  // Best effort: refused before admission (too many clients).
+  void Refuse(std::string reply) {
+    out_ = std::move(reply);
+    closing_ = true;
+    Flush();
+  }
+
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    std::error_code ec;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+    idle_.cancel();
+    if (admitted_) server_.engine_.Disconnected();
+    server_.Forget(this);
+  }
+
+ private:
+  size_t Pending() const { return out_.size() + writing_.size(); }
+
+  void ReadMore() {
+    if (reading_ || closing_ || closed_ || Pending() > server_.options_.max_pending_reply) return;
+    reading_ = true;
+    socket_.async_read_some(asio::buffer(buf_), [self = shared_from_this()](std::error_code ec, size_t n) {
+      self->reading_ = false;
+      if (ec) {
+        self->Close();
+        return;
+      }
+      self->last_activity_ = std::chrono::steady_clock::now();
+      self->parser_.Feed(std::string_view(self->buf_.data(), n));
+      self->Process();
+    });
+  }
+
+  void Process() {
+    if (closed_) return;
+    Args args;
+    std::string err;
+    // Parse what is complete; the queue holds at most what one read brought in.
+    while (parse_error_.empty()) {
+      auto r = parser_.Next(&args, &err);
+      if (r == RequestParser::Result::kCommand) {
+        queue_.push_back(std::move(args));
+      } else {
+        if (r == RequestParser::Result::kError) parse_error_ = err;
+        break;
+      }
+    }
+    if (!queue_.empty()) {
+      Engine::Batch batch(server_.engine_, session_, &out_);
+      while (!queue_.empty() && Pending() <= server_.options_.max_pending_reply &&
+             !session_.close_after_reply) {
+        batch.Run(queue_.front());
+        queue_.pop_front();
+      }
+      batch.Defer();
+      server_.AwaitCommit(shared_from_this());
+    }
+    if (session_.close_after_reply) {
+      queue_.clear();
+      closing_ = true;
+    } else if (queue_.empty() && !parse_error_.empty()) {
+      out_ += "-" + parse_error_ + "\r\n";
+      closing_ = true;
+    }
+    Flush();
+    ReadMore();
+  }
+
+  void Flush() {
+    if (writing_active_ || closed_ || awaiting_commit_) return;
+    if (out_.empty()) {
+      if (closing_) Close();
+      return;
+    }
+    writing_.swap(out_);
+    writing_active_ = true;
+    asio::async_write(socket_, asio::buffer(writing_),
+                      [self = shared_from_this()](std::error_code ec, size_t) {
+                        self->writing_active_ = false;
+                        self->writing_.clear();
+                        if (ec) {
+                          self->Close();
+                          return;
+                        }
+                        self->last_activity_ = std::chrono::steady_clock::now();
+                        if (!self->queue_.empty()) {
+                          self->Process();  // commands held back by the pending-reply cap
+                        } else {
+                          self->Flush();
+                          self->ReadMore();
+                        }
+                      });
+  }
+
+  void ArmIdle(std::chrono::steady_clock::duration wait) {
+    if (server_.options_.idle_timeout.count() == 0 || closed_) return;
+    idle_.expires_after(wait);
+    idle_.async_wait([self = shared_from_this()](std::error_code ec) {
+      if (ec || self->closed_) return;
+      auto idle_for = std::chrono::steady_clock::now() - self->last_activity_;
+      auto limit = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+          self->server_.options_.idle_timeout);
+      if (idle_for >= limit && !self->writing_active_) {
+        self->Close();
+      } else {
+        self->ArmIdle(limit - idle_for);
+      }
+    });
+  }
+
+  RespServer::Impl& server_;
+  asio::ip::tcp::socket socket_;
+  asio::steady_timer idle_;
+  RequestParser parser_;
+  Session session_;
+  std::array<char, size_t{64} * 1024> buf_{};
+  std::deque<Args> queue_;
+  std::string parse_error_;
+  std::string out_;      // replies not yet handed to the socket
+  std::string writing_;  // replies being written
+  std::chrono::steady_clock::time_point last_activity_;
+  bool reading_ = false;
+  bool writing_active_ = false;
+  bool closing_ = false;
+  bool closed_ = false;
+  bool admitted_ = false;
+
+ public:
+  bool awaiting_commit_ = false;  // out_ holds replies of a group not yet committed
+  void Released() {
+    awaiting_commit_ = false;
+    Flush();
+    ReadMore();
+  }
+};
+
+void RespServer::Impl::AwaitCommit(std::shared_ptr<Connection> c) {
+  if (!c->awaiting_commit_) {
+    c->awaiting_commit_ = true;
+    awaiting_.push_back(std::move(c));
+  }
+  if (!commit_posted_) {
+    commit_posted_ = true;
+    asio::post(io_, [this] { CommitAndRelease(); });
+  }
+}
+
+void RespServer::Impl::CommitAndRelease() {
+  commit_posted_ = false;
+  engine_.CommitGroup();
+  std::vector<std::shared_ptr<Connection>> released;
+  released.swap(awaiting_);
+  for (auto& c : released) c->Released();
+}
+
+Result<int> RespServer::Impl::Bind() {
+  std::error_code ec;
+  auto address = asio::ip::make_address(options_.host, ec);
+  if (ec) return Status::InvalidArgument("--resp: not an IP address: " + options_.host);
+  asio::ip::tcp::endpoint endpoint(address, static_cast<unsigned short>(options_.port));
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::Unavailable("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
+                               ": " + ec.message());
+  }
+  return static_cast<int>(acceptor_.local_endpoint().port());
+}
+
+void RespServer::Impl::Accept() {
+  acceptor_.async_accept([this](std::error_code ec, asio::ip::tcp::socket socket) {
+    if (ec) {
+      if (ec != asio::error::operation_aborted && acceptor_.is_open()) Accept();
+      return;
+    }
+    auto c = std::make_shared<Connection>(*this, std::move(socket));
+    connections_.insert(c.get());
+    if (connections_.size() > options_.max_clients) {
+      ++engine_.stats().refused_connections;
+      c->Refuse("-ERR max number of clients reached\r\n");
+    } else {
+      c->Start();
+    }
+    Accept();
+  });
+}
+
+Status RespServer::Impl::Run() {
+  Accept();
+  io_.run();
+  return Status::Ok();
+}
+
+void RespServer::Impl::Stop() {
+  asio::post(io_, [this] {
+    std::error_code ec;
+    acceptor_.close(ec);
+    std::vector<Connection*> all(connections_.begin(), connections_.end());
+    for (Connection* c : all) c->Close();
+    io_.stop();
+  });
+}
+
+RespServer::RespServer(Engine& engine, RespServerOptions options)
+    : impl_(std::make_unique<Impl>(engine, std::move(options))) {}
+RespServer::~RespServer() = default;
+Result<int> RespServer::Bind() { return impl_->Bind(); }
+Status RespServer::Run() { return impl_->Run(); }
+void RespServer::Stop() { impl_->Stop(); }
+
+}  // namespace arbor::resp
