@@ -105,7 +105,7 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
     std::string root = args->target;
     while (root.size() > 1 && root.back() == '/') root.pop_back();
     for (auto inc : args->includes) {
-      if (inc.empty() || inc[0] != '/') inc = "/" + inc;
+      if (inc.empty() || inc[0] != '/') inc.insert(0, "/");
       while (inc.size() > 1 && inc.back() == '/') inc.pop_back();
       opts.includes.push_back(inc);
     }

@@ -4,8 +4,9 @@
 #include <set>
 #include <unordered_set>
 
-#include "repo/staging.h"
 #include "repo/format.h"
+#include "repo/resp_marker.h"
+#include "repo/staging.h"
 
 namespace arbor {
 namespace {
@@ -97,6 +98,11 @@ Status RefuseOnDamage(Repository& repo, const std::vector<DamagedObject>& snapsh
 
 Result<PruneResult> RunPrune(Repository& repo, const PruneOptions& options) {
   ARBOR_ASSIGN_OR_RETURN(auto lock, repo.Lock(LockKind::kExclusive, options.lock_wait));
+  ARBOR_ASSIGN_OR_RETURN(bool resp_data, HoldsRespData(repo.store(), repo.prefix()));
+  if (resp_data)
+    return Status::Unsupported(
+        "this repository holds blobs stored through the RESP server (arbor serve --resp), which no snapshot "
+        "references: prune would delete them, so it is refused (docs/resp.md, \"Not done\")");
   ARBOR_RETURN_IF_ERROR(RepoLock::RemoveStale(repo.store(), repo.prefix(), repo.cipher()).status());
   (void)CleanStaleStaging(repo.store()->StagingDir());
   PruneResult r;

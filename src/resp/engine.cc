@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "repo/resp_marker.h"
 #include "resp/database_registry.h"
 
 namespace arbor::resp {
@@ -30,11 +31,18 @@ Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options, catalog::Cat
   ARBOR_ASSIGN_OR_RETURN(auto store, LmdbStore::Open(options.data_dir, options.map_size));
   std::unique_ptr<Engine> engine(
       new Engine(std::move(options), std::move(store), catalog, repository, std::move(opener)));
-  if (repository != nullptr) {
-    ARBOR_ASSIGN_OR_RETURN(auto lock, repository->Lock(LockKind::kShared, std::chrono::seconds(0)));
-    engine->locks_.push_back(std::move(lock));
-  }
+  if (repository != nullptr) ARBOR_RETURN_IF_ERROR(engine->Hold(repository));
   return engine;
+}
+
+Status Engine::Hold(Repository* repo) {
+  // Marked before anything is written: prune refuses a marked namespace, since no
+  // snapshot references the blobs stored here (repo/resp_marker.h). The shared lock
+  // keeps a running prune out while the server runs.
+  ARBOR_RETURN_IF_ERROR(MarkRespData(repo->store(), repo->prefix()));
+  ARBOR_ASSIGN_OR_RETURN(auto lock, repo->Lock(LockKind::kShared, std::chrono::seconds(0)));
+  locks_.push_back(std::move(lock));
+  return Status::Ok();
 }
 
 Status Engine::Admit(Session& session) {
@@ -93,8 +101,7 @@ Result<Repository*> Engine::RepositoryFor(const DatabaseInfo& db) {
   if (it != storages_.end()) return it->second.get();
   if (!opener_) return Status::Unsupported("this server opens no storage but its own repository");
   ARBOR_ASSIGN_OR_RETURN(auto repo, opener_(db.storage));
-  ARBOR_ASSIGN_OR_RETURN(auto lock, repo->Lock(LockKind::kShared, std::chrono::seconds(0)));
-  locks_.push_back(std::move(lock));
+  ARBOR_RETURN_IF_ERROR(Hold(repo.get()));
   Repository* raw = repo.get();
   storages_[db.storage] = std::move(repo);
   return raw;

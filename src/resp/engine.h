@@ -145,6 +145,9 @@ class Engine {
          Repository* repository, RepositoryOpener opener);
   Status FlushAll();
   Status EnsureTxn();
+  // Marks a repository as holding RESP data (repo/resp_marker.h) and takes the shared
+  // lock on it.
+  Status Hold(Repository* repo);
 
   // A deferred batch: where its replies start in its output and how many there are.
   struct Deferred {

@@ -50,7 +50,7 @@ Status CheckMirrorTarget(const std::string& root, const std::vector<std::string>
 Result<MirrorDeleteResult> MirrorDelete(Repository& repo, const Snapshot& snapshot, const std::string& root,
                                         const std::vector<std::string>& includes) {
   namespace fs = std::filesystem;
-  const std::vector<std::string> roots = MirrorRoots(snapshot.paths, includes);
+  std::vector<std::string> roots = MirrorRoots(snapshot.paths, includes);
   ARBOR_RETURN_IF_ERROR(CheckMirrorTarget(root, roots));
   MirrorDeleteResult result;
   struct Dir {
@@ -93,7 +93,8 @@ Result<MirrorDeleteResult> MirrorDelete(Repository& repo, const Snapshot& snapsh
       timespec times[2] = {{d.atime_ns / 1000000000, d.atime_ns % 1000000000},
                            {d.mtime_ns / 1000000000, d.mtime_ns % 1000000000}};
       if (::utimensat(AT_FDCWD, (root + dir).c_str(), times, AT_SYMLINK_NOFOLLOW) != 0)
-        return Status::FromErrno(errno, "--delete: setting the times of " + root + dir);
+        return Status::FromErrno(errno,
+                                 std::string("--delete: setting the times of ").append(root).append(dir));
     }
   }
   return result;

@@ -48,8 +48,8 @@ class RangeReader {
   }
 
  private:
-  const int fd_;
-  const std::vector<Extent> ranges_;
+  int fd_;
+  std::vector<Extent> ranges_;
   size_t index_ = 0;
   uint64_t within_ = 0;
 };
@@ -106,7 +106,7 @@ Result<VerifyRestoredResult> VerifyRestored(Repository& repo, const Snapshot& sn
       } else if (node.IsFile() && want == Wanted::kYes) {
         ++result.files;
         ARBOR_ASSIGN_OR_RETURN(std::string problem, CheckFile(repo, root + path, node, &result.bytes));
-        if (!problem.empty()) result.problems.push_back(path + ": " + problem);
+        if (!problem.empty()) result.problems.push_back(path.append(": ").append(problem));
       }
     }
   }

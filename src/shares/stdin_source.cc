@@ -33,7 +33,7 @@ class StreamReader final : public FileReader {
   }
 
  private:
-  const int fd_;
+  int fd_;
   uint64_t position_ = 0;
 };
 

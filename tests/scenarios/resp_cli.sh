@@ -78,6 +78,14 @@ want "a blob of text" BGET "$H"
 [[ -z $(grep -rl "a blob of text" "$ARBOR_REPO" || true) ]] || fail "the blob is stored in clear"
 "$ARBOR" verify --read-data -q || fail "verify --read-data after blobs through RESP"
 
+step "prune refuses a repository the RESP server stores blobs in, even with the server stopped"
+resp_stop
+expect_exit 1 "$ARBOR" prune
+expect_stderr "stored through the RESP server"
+expect_exit 1 "$ARBOR" forget --keep-last 1 --prune
+resp_start
+want "a blob of text" BGET "$H"
+
 step "tokens: once one exists every client must AUTH; tenants are isolated"
 "$ARBOR" tenant add acme >/dev/null
 "$ARBOR" tenant add globex >/dev/null
