@@ -4,14 +4,13 @@
 #include <set>
 #include <unordered_set>
 
+#include "maintenance/referenced_blobs.h"
 #include "repo/format.h"
 #include "repo/resp_marker.h"
 #include "repo/staging.h"
 
 namespace arbor {
 namespace {
-
-using BlobSet = std::unordered_set<Digest, DigestHash>;
 
 struct PackUsage {
   std::vector<IndexEntry> entries;
@@ -21,22 +20,15 @@ struct PackUsage {
 };
 
 Status MarkTree(Repository& repo, const Digest& tree, BlobSet* used) {
-  if (!used->insert(tree).second) return Status::Ok();  // shared subtree, already walked
-  auto nodes = repo.LoadTree(tree);
-  if (!nodes.ok()) {
-    return Status(
-        nodes.status().code(),
-        "prune cannot read directory object " + tree.Hex() + " (" + nodes.status().message() +
-            ") and so cannot know what it references; nothing was deleted. `arbor verify` says what is "
-            "wrong; `arbor repair index` re-reads packs the index lost, `arbor repair snapshots` rewrites "
-            "snapshots without what is gone");
-  }
-  for (const auto& n : *nodes) {
-    for (const auto& id : n.content) used->insert(id);
-    if (n.permission) used->insert(*n.permission);
-    if (n.IsDir()) ARBOR_RETURN_IF_ERROR(MarkTree(repo, *n.subtree, used));
-  }
-  return Status::Ok();
+  Digest unreadable;
+  Status st = CollectReferencedBlobs(repo, tree, used, &unreadable);
+  if (st.ok()) return st;
+  return Status(
+      st.code(),
+      "prune cannot read directory object " + unreadable.Hex() + " (" + st.message() +
+          ") and so cannot know what it references; nothing was deleted. `arbor verify` says what is "
+          "wrong; `arbor repair index` re-reads packs the index lost, `arbor repair snapshots` rewrites "
+          "snapshots without what is gone");
 }
 
 Result<std::map<Digest, PackUsage>> Usage(Repository& repo, const BlobSet& used, uint64_t* unindexed_used) {

@@ -21,7 +21,7 @@
 namespace arbor {
 
 struct PruneOptions {
-  double max_unused = 0.2;       // repack a pack when more than this share of it is unreferenced
+  double max_unused = 0.2;  // repack a pack when more than this share of it is unreferenced
   bool dry_run = false;
   std::chrono::seconds lock_wait{0};
 };

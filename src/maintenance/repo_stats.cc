@@ -2,6 +2,7 @@
 
 #include <unordered_set>
 
+#include "maintenance/referenced_blobs.h"
 #include "repo/format.h"
 
 namespace arbor {
@@ -27,6 +28,36 @@ Result<RepoStats> ComputeRepoStats(Repository& repo) {
   }));
   s.index_segments = repo.index().SegmentKeys().size();
   s.index_ram_bytes = repo.index().MemoryBytes();
+  return s;
+}
+
+Result<SnapshotSetStats> ComputeSnapshotSetStats(Repository& repo, const std::vector<Snapshot>& snapshots,
+                                                 StatsMode mode) {
+  SnapshotSetStats s;
+  s.snapshots = snapshots.size();
+  if (mode == StatsMode::kRestoreSize) {
+    for (const auto& snap : snapshots) {
+      s.files += snap.stats.files_total;
+      s.bytes += snap.stats.bytes_total;
+    }
+    return s;
+  }
+  BlobSet used;
+  Digest unreadable;
+  for (const auto& snap : snapshots) {
+    Status st = CollectReferencedBlobs(repo, snap.tree, &used, &unreadable);
+    if (!st.ok())
+      return st.Annotate("reading directory object " + unreadable.Hex().substr(0, 8) + " of snapshot " +
+                         snap.id.Hex().substr(0, 8));
+  }
+  BlobSet counted;  // an id indexed twice counts once
+  ARBOR_RETURN_IF_ERROR(repo.index().ForEach([&](const std::string&, const IndexEntry& e) {
+    if (!used.contains(e.id) || !counted.insert(e.id).second) return Status::Ok();
+    s.blobs++;
+    s.bytes += e.location.raw_length;
+    s.stored_bytes += e.location.length;
+    return Status::Ok();
+  }));
   return s;
 }
 
