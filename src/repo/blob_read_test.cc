@@ -57,18 +57,18 @@ class BlobReadCopiesTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override { dir_ = testing::MakeTempDir("arbor-blob-read"); }
   void TearDown() override { (void)RemoveAll(dir_); }
-  bool encrypted() const { return GetParam(); }
+  bool Encrypted() const { return GetParam(); }
   std::unique_ptr<ObjectStore> Store() { return std::move(OpenObjectStore(dir_, true)).value(); }
   std::unique_ptr<Repository> Init() {
     crypto::Credential pass = testing::Passphrase("correct horse");
     auto r = Repository::Init(Store(), "default", "default", RepoConfig::NewRandom(),
-                              encrypted() ? &pass : nullptr, testing::FastKdf());
+                              Encrypted() ? &pass : nullptr, testing::FastKdf());
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return std::move(r).value();
   }
   std::unique_ptr<Repository> Reopen() {
     crypto::Credential pass = testing::Passphrase("correct horse");
-    auto r = Repository::Open(Store(), "default", "default", encrypted() ? &pass : nullptr);
+    auto r = Repository::Open(Store(), "default", "default", Encrypted() ? &pass : nullptr);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return std::move(r).value();
   }

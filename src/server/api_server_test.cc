@@ -510,7 +510,7 @@ TEST_F(ApiServerTest, SchedulesAddListPauseRemove) {
   EXPECT_EQ(added.body["every"], "1d");  // as `arbor schedule list` writes it
   EXPECT_EQ(added.body["type"], "backup");
   EXPECT_EQ(added.body["share_id"], w->acme_share.id);
-  EXPECT_GT(added.body["next_due_ms"].get<int64_t>(), catalog::NowMs() + 23 * 3600 * 1000);
+  EXPECT_GT(added.body["next_due_ms"].get<int64_t>(), catalog::NowMs() + int64_t{23} * 3600 * 1000);
 
   auto mine = Get("/api/v1/schedules?share_id=" + w->acme_share.id, Acme());
   ASSERT_EQ(mine.status, 200);

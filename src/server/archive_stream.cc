@@ -14,11 +14,11 @@ namespace arbor::server {
 namespace {
 
 constexpr uint64_t kBlobCacheBytes = 64ull << 20;
-constexpr size_t kPiece = 256 * 1024;
+constexpr size_t kPiece = size_t{256} * 1024;
 
 }  // namespace
 
-Result<std::unique_ptr<ArchiveStream>> ArchiveStream::Start(std::shared_ptr<Repository> repo, Node dir,
+Result<std::unique_ptr<ArchiveStream>> ArchiveStream::Start(const std::shared_ptr<Repository>& repo, Node dir,
                                                             ArchiveFormat format) {
   if (!dir.IsDir()) return Status::InvalidArgument(dir.name + " is not a directory");
   int fds[2];

@@ -27,7 +27,7 @@ namespace arbor::server {
 class ArchiveStream {
  public:
   // `dir` must be a directory node of `repo`'s snapshot (as LookupPath gives it).
-  static Result<std::unique_ptr<ArchiveStream>> Start(std::shared_ptr<Repository> repo, Node dir,
+  static Result<std::unique_ptr<ArchiveStream>> Start(const std::shared_ptr<Repository>& repo, Node dir,
                                                       ArchiveFormat format);
   ~ArchiveStream();
   ArchiveStream(const ArchiveStream&) = delete;

@@ -26,9 +26,9 @@ void Call::Reply(const nlohmann::json& body, int http_status) {
   res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
 }
 
-void Call::ReplyJsonText(std::string body, int http_status) {
+void Call::ReplyJsonText(const std::string& body, int http_status) {
   res.status = http_status;
-  res.set_content(std::move(body), "application/json");
+  res.set_content(body, "application/json");
 }
 
 std::string PathRegex(const std::string& path_template) {

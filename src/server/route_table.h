@@ -45,7 +45,7 @@ struct Call {
   // Replies with `body` as JSON.
   void Reply(const nlohmann::json& body, int http_status = 200);
   // A body that is JSON text already (written without building a document).
-  void ReplyJsonText(std::string body, int http_status = 200);
+  void ReplyJsonText(const std::string& body, int http_status = 200);
 };
 
 // A handler answers through Call::Reply (or a streamed body) and returns OK; an error

@@ -249,7 +249,7 @@ void WebUi::Dashboard(const httplib::Request& req, httplib::Response& res) {
       for (const catalog::Share* share : by_tenant[t.id]) {
         const catalog::Share& s = *share;
         // A share added between the two queries has no summary yet: it shows as new.
-        const ShareSummary sum = summaries.count(s.id) ? summaries.at(s.id) : ShareSummary{};
+        ShareSummary sum = summaries.count(s.id) ? summaries.at(s.id) : ShareSummary{};
         bool failing = sum.last_state == jobs::JobState::kFailed;
         if (failing_only && !failing) continue;
         mustache::data row;
