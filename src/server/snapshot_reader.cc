@@ -32,7 +32,7 @@ Result<std::unique_ptr<ArchiveStream>> SnapshotReader::OpenArchive(const std::st
   ARBOR_ASSIGN_OR_RETURN(OpenSnapshot o, Open());
   ARBOR_ASSIGN_OR_RETURN(Node node, LookupCachedPath(*o.trees, o.root, path));
   if (!node.IsDir()) return Status::InvalidArgument(path + " is not a directory");
-  return ArchiveStream::Start(std::move(o.repo), std::move(node), format);
+  return ArchiveStream::Start(o.repo, std::move(node), format);
 }
 
 }  // namespace arbor::server
