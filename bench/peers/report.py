@@ -5,6 +5,7 @@ import sys
 from collections import defaultdict
 
 results, data_dir, files_arg = sys.argv[1], sys.argv[2], int(sys.argv[3])
+cache = sys.argv[4] if len(sys.argv) > 4 else "warm"
 rows = defaultdict(dict)  # (tool, dataset) -> step -> (a, b)
 for line in open(results):
     tool, ds, step, a, b = line.rstrip("\n").split("\t")
@@ -20,7 +21,11 @@ def dataset_size(ds):
     return total, count
 
 
+floor = {ds: r["read"][0] for (t, ds), r in rows.items() if t == "floor"}
+rows = {k: v for k, v in rows.items() if k[0] != "floor"}
 tools = sorted({t for t, _ in rows}, key=lambda t: ["arbor", "restic", "borg"].index(t) if t in ["arbor", "restic", "borg"] else 9)
+print(f"Page cache: {cache} before every step.")
+print()
 print("| dataset | tool | first backup | files/s | MB/s | peak RSS | unchanged | one changed | restore | repo size | objects |")
 print("|---|---|---|---|---|---|---|---|---|---|---|")
 for ds in ("small", "large"):
@@ -33,6 +38,10 @@ for ds in ("small", "large"):
         print(f"| {ds} ({count:,} files, {size / 1e9:.2f} GB) | {t} | {first:.1f} s | {count / first:,.0f} | "
               f"{size / 1e6 / first:,.0f} | {r['first'][1] / 1024:,.0f} MiB | {r['unchanged'][0]:.2f} s | "
               f"{r['one_changed'][0]:.2f} s | {r['restore'][0]:.1f} s | {r['repo'][0] / 1e9:.2f} GB | {int(r['repo'][1]):,} |")
+for ds, seconds in floor.items():
+    size, count = dataset_size(ds)
+    print(f"| {ds} | floor: read every file (tar \\| cat) | {seconds:.1f} s | {count / seconds:,.0f} | "
+          f"{size / 1e6 / seconds:,.0f} | | | | | | |")
 print()
 print("Ratios (arbor is better when > 1: peer time / arbor time; RSS: arbor / peer):")
 print()

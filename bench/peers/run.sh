@@ -11,18 +11,25 @@
 # arbor's ratio to each peer. Caches are warm for every tool alike (the data was
 # just written); restic always encrypts, borg runs with -e none, arbor encrypts
 # (its default; tool "arbor-plain" is arbor with --insecure-no-encryption).
+#
+# --cold drops the page cache (sync; echo 3 > /proc/sys/vm/drop_caches, needs root)
+# before every timed step, as a nightly backup meets it. Each dataset also gets the
+# machine's floor: the time just to read every file (tar to a pipe; GNU tar skips
+# reading when its archive is /dev/null), under the same cache state as the tools.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 FILES=1000000
 GIB=3
 WORK="${TMPDIR:-/tmp}/arbor-bench"
 TOOLS="arbor restic borg"
+COLD=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --files) FILES=$2; shift 2 ;;
     --gib) GIB=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
     --tools) TOOLS=$2; shift 2 ;;
+    --cold) COLD=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -47,6 +54,13 @@ dataset() {  # dataset NAME: creates it once
 timed() {
   local tool=$1 ds=$2 step=$3; shift 3
   local log="$WORK/time-$tool-$ds-$step.txt"
+  # Every step starts with no dirty pages: otherwise a restore pays for writing back
+  # the previous tool's restore (a warm run once timed arbor-plain's restore at 2.7x
+  # arbor's for that reason alone).
+  sync
+  if [[ $COLD == 1 ]]; then
+    echo 3 > /proc/sys/vm/drop_caches || { echo "--cold needs root (drop_caches)" >&2; exit 1; }
+  fi
   /usr/bin/time -v "$@" >"$WORK/out-$tool-$ds-$step.txt" 2>"$log" || {
     local rc=$?
     # arbor exit 3 / restic exit 3 mean "partial": still a result; anything else is a failure.
@@ -116,6 +130,9 @@ run_tool() {  # run_tool TOOL DATASET
 for ds in small large; do
   dataset "$ds"
   sync
+  # The floor: reading every file once, nothing else (warm runs read it once first).
+  [[ $COLD == 1 ]] || tar -cf - -C "$WORK/data/$ds" . | cat >/dev/null
+  timed floor "$ds" read bash -c "tar -cf - -C '$WORK/data/$ds' . | cat >/dev/null"
   for tool in $TOOLS; do run_tool "$tool" "$ds"; done
 done
-python3 "$ROOT/bench/peers/report.py" "$RESULTS" "$WORK/data" "$FILES" | tee "$WORK/results.md"
+python3 "$ROOT/bench/peers/report.py" "$RESULTS" "$WORK/data" "$FILES" "$([[ $COLD == 1 ]] && echo cold || echo warm)" | tee "$WORK/results.md"

@@ -11,8 +11,6 @@
 #include <cstdlib>
 #include <memory>
 
-#include "crypto/aead_in_place.h"
-
 namespace arbor::crypto {
 namespace {
 
@@ -143,9 +141,9 @@ void AeadKey::SealWithNonce(std::string_view nonce, std::string_view plaintext, 
   SealParts(key_.reveal(), nonce, {}, plaintext, ad, out);
 }
 
-void SealTwoPartsTo(const AeadKey& key, std::string_view prefix, std::string_view plaintext,
-                    std::string_view ad, std::string* out) {
-  SealParts(key.bytes().reveal(), NextNonce(), prefix, plaintext, ad, out);
+void AeadKey::SealTwoPartsTo(std::string_view prefix, std::string_view plaintext, std::string_view ad,
+                             std::string* out) const {
+  SealParts(key_.reveal(), NextNonce(), prefix, plaintext, ad, out);
 }
 
 namespace {
@@ -160,14 +158,14 @@ Status TooShort(size_t size) {
 Result<std::string> AeadKey::Open(std::string_view sealed, std::string_view ad) const {
   if (sealed.size() < kSealOverhead) return TooShort(sealed.size());
   std::string buffer(sealed);
-  ARBOR_ASSIGN_OR_RETURN(std::string_view plaintext, OpenInPlace(*this, buffer.data(), buffer.size(), ad));
+  ARBOR_ASSIGN_OR_RETURN(std::string_view plaintext, OpenInPlace(buffer.data(), buffer.size(), ad));
   size_t length = plaintext.size();
   buffer.erase(0, kNonceBytes);
   buffer.resize(length);
   return buffer;
 }
 
-Result<std::string_view> OpenInPlace(const AeadKey& key, char* sealed, size_t size, std::string_view ad) {
+Result<std::string_view> AeadKey::OpenInPlace(char* sealed, size_t size, std::string_view ad) const {
   if (size < kSealOverhead) return TooShort(size);
   std::string_view nonce(sealed, kNonceBytes);
   char* plaintext = sealed + kNonceBytes;
@@ -180,7 +178,7 @@ Result<std::string_view> OpenInPlace(const AeadKey& key, char* sealed, size_t si
   int final_len = 0;
   // The ciphertext is decrypted where it is: OpenSSL allows the output to be the input
   // exactly (only partial overlaps are refused).
-  bool ok = EVP_DecryptInit_ex2(ctx, Cipher(), U8(key.bytes().reveal()), U8(nonce), nullptr) == 1 &&
+  bool ok = EVP_DecryptInit_ex2(ctx, Cipher(), U8(key_.reveal()), U8(nonce), nullptr) == 1 &&
             Update(ctx, nullptr, ad) && Update(ctx, U8(plaintext), ciphertext) &&
             EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, kTagBytes, tag.data()) == 1 &&
             EVP_DecryptFinal_ex(ctx, U8(plaintext + length), &final_len) == 1;

@@ -42,6 +42,19 @@ class AeadKey {
   // ever returned.
   Result<std::string> Open(std::string_view sealed, std::string_view ad) const;
 
+  // The blob paths' forms, without an intermediate blob-sized buffer: allocating,
+  // faulting in and filling one more buffer per blob cost as much as the cryptography
+  // itself (docs/benchmarks.md).
+  // Appends the sealed form of prefix || plaintext (one message) to *out without building
+  // prefix || plaintext first: a blob's codec byte and its payload.
+  void SealTwoPartsTo(std::string_view prefix, std::string_view plaintext, std::string_view ad,
+                      std::string* out) const;
+  // Authenticates the `size` sealed bytes at `sealed` under `ad` and decrypts them in
+  // place: returns the plaintext, which lies inside them right after the nonce. Errors as
+  // Open; on failure the bytes are left partly decrypted with the plaintext part wiped,
+  // so the caller must discard them. Open is a copy followed by this.
+  Result<std::string_view> OpenInPlace(char* sealed, size_t size, std::string_view ad) const;
+
   // For known-answer tests only: seals with the given 12-byte nonce. Two seals with one
   // nonce under one key reveal the XOR of the plaintexts and allow forgeries; production
   // code must call Seal.

@@ -2,7 +2,6 @@
 
 #include "base/coding.h"
 #include "base/hex.h"
-#include "crypto/aead_in_place.h"
 #include "repo/blob_codec.h"
 
 namespace arbor {
@@ -65,8 +64,27 @@ std::string ObjectCipher::EncodeBlob(format::BlobType type, const Digest& id, st
   // Stored raw: the codec byte and the plaintext are sealed as one message, without
   // first copying them into an inner blob (a blob-sized buffer per blob).
   static constexpr char kRaw = static_cast<char>(format::kCodecRaw);
-  crypto::SealTwoPartsTo(master_.encryption_key(), std::string_view(&kRaw, 1), plaintext, ad, &out);
+  master_.encryption_key().SealTwoPartsTo(std::string_view(&kRaw, 1), plaintext, ad, &out);
   return out;
+}
+
+Result<std::string> ObjectCipher::DecodeBlobInPlace(format::BlobType type, const Digest& id,
+                                                    std::string stored, size_t raw_length) const {
+  if (stored.empty() || static_cast<uint8_t>(stored[0]) != format::kCodecAes256Gcm) {
+    return DecodeBlob(type, id, stored, raw_length);  // its error for a member not encrypted
+  }
+  SealedKind kind = type == format::BlobType::kTree ? SealedKind::kTree : SealedKind::kData;
+  auto inner = master_.encryption_key().OpenInPlace(stored.data() + 1, stored.size() - 1,
+                                                    AssociatedData(kind, id.view()));
+  if (!inner.ok()) return inner.status().Annotate(std::string(SealedLabel(kind)) + " blob " + id.Hex());
+  size_t offset = static_cast<size_t>(inner->data() - stored.data());
+  size_t length = inner->size();
+  ARBOR_ASSIGN_OR_RETURN(std::string plain,
+                         ::arbor::DecodeBlobInPlace(std::move(stored), offset, length, raw_length));
+  if (plain.size() != raw_length || BlobId(plain) != id) {
+    return Status::Corruption("blob " + id.Hex() + " does not match its keyed id");
+  }
+  return plain;
 }
 
 Result<std::string> ObjectCipher::DecodeBlob(format::BlobType type, const Digest& id, std::string_view stored,

@@ -45,6 +45,13 @@ class ObjectCipher {
   // `raw_length` bytes whose keyed id is `id`.
   Result<std::string> DecodeBlob(format::BlobType type, const Digest& id, std::string_view stored,
                                  size_t raw_length) const;
+  // DecodeBlob from `stored`'s own buffer, for the restore's read path
+  // (Repository::LoadBlob): the member is decrypted where it was read and, when stored
+  // raw, its payload moved to the front of the same buffer. DecodeBlob's two more
+  // blob-sized buffers per blob made the encrypted large restore take twice the plain
+  // one (docs/benchmarks.md).
+  Result<std::string> DecodeBlobInPlace(format::BlobType type, const Digest& id, std::string stored,
+                                        size_t raw_length) const;
 
   // The inner encoded blob (codec byte + payload, as blob_codec.h) of a member,
   // authenticated as blob `id` of `type`: for salvaging, where the plaintext length is

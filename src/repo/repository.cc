@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "repo/blob_codec.h"
-#include "repo/blob_read.h"
 #include "repo/format.h"
 #include "repo/key_store.h"
 #include "repo/tree_codec.h"
@@ -216,7 +215,7 @@ Result<std::string> Repository::LoadBlob(const Digest& id) {
   // much as its decryption: docs/benchmarks.md).
   if (cipher_) {
     // Authenticated against its kind and keyed id, then checked against the id.
-    auto raw = DecodeSealedBlobInPlace(*cipher_, loc->type, id, std::move(stored).value(), loc->raw_length);
+    auto raw = cipher_->DecodeBlobInPlace(loc->type, id, std::move(stored).value(), loc->raw_length);
     if (!raw.ok()) return raw.status().Annotate("in pack " + loc->pack.Hex());
     return raw;
   }
