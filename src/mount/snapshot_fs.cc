@@ -376,6 +376,10 @@ struct SnapshotFs::Handlers {
     double timeout = fs->TimeoutFor(*child);
     std::shared_ptr<const Node> node = child->node;
     bool drop_root = child->drop == InodeEntry::Drop::kRoot;
+    // The kernel caches symlink targets (Init); a symlink of the layout (`latest`) may
+    // point elsewhere after a backup, so each lookup of one gets a new inode number,
+    // whose target the kernel asks for again.
+    if (node->kind == NodeKind::kSymlink && !child->scope) fs->inodes_.RemoveName(parent, name);
     e.ino = fs->inodes_.Add(parent, name, std::move(child).value());
     e.attr = fs->StatOf(e.ino, *node);
     if (drop_root) {  // `.drop` is its staging folder (its owner and mode decide who may write)
@@ -495,7 +499,14 @@ struct SnapshotFs::Handlers {
   // Directory listings always come with attributes (readdirplus), not only the first
   // batch (the kernel's "auto" mode), since a listing of a snapshot costs no I/O per
   // entry and `ls -l` of a large directory would otherwise look each entry up.
-  static void Init(void*, fuse_conn_info* conn) { conn->want &= ~FUSE_CAP_READDIRPLUS_AUTO; }
+  // Symlink targets are cached by the kernel: a path through `latest` (`ls -lR
+  // MNT/latest/`) resolved it with a readlink round trip per entry listed. A target never
+  // changes under one inode number: snapshot entries are immutable, a dropped symlink
+  // replaced gets a new number, and so does a layout symlink at each lookup (Lookup).
+  static void Init(void*, fuse_conn_info* conn) {
+    conn->want &= ~FUSE_CAP_READDIRPLUS_AUTO;
+    if (conn->capable & FUSE_CAP_CACHE_SYMLINKS) conn->want |= FUSE_CAP_CACHE_SYMLINKS;
+  }
 
   static void Open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     auto serving = Fs(req)->Begin(kOpen);

@@ -5,7 +5,8 @@
 # (its xattr census walks the snapshots' trees first), and ls stops asking. Where one file
 # has an ACL the answers stay per file, so ls -l still shows its `+`, also in a snapshot
 # that appears while mounted, after ls met many files without one. Requests are counted
-# by the daemon (`arbor mount --stats`, printed at unmount).
+# by the daemon (`arbor mount --stats`, printed at unmount), and so are the readlinks of
+# `latest` that every path through it cost before the kernel cached symlink targets.
 source "$(dirname "$0")/lib.sh"
 trap cleanup_mounts EXIT
 S="$WORK/src"
@@ -52,6 +53,10 @@ echo "ls -lR of $FILES files: $got getxattr requests ($(grep '^arbor mount: requ
 [[ -n "$got" ]] || { cat "$WORK/mount1.log" >&2; fail "no request counts printed"; }
 # Two per entry without the census (label and ACL, plus the default ACL of a directory).
 ((got <= 20)) || fail "$got getxattr requests for $FILES entries: ls asked every entry"
+# Every path ls uses goes through the `latest` symlink: one readlink per entry unless the
+# kernel caches its target.
+links=$(requests "$WORK/mount1.log" readlink)
+((links <= 20)) || fail "$links readlink requests for $FILES entries: latest was resolved per entry"
 
 step "a snapshot with one ACL appears while mounted: ls -l shows its +"
 mount_with_stats "$WORK/mount2.log"
