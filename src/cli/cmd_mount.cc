@@ -9,6 +9,10 @@
 // dir: what a killed mount left is recovered before mounting, and the staged drop is
 // committed as a snapshot on unmount. `--commit-drop` does that recovery with commit and
 // exits without mounting.
+#include <malloc.h>
+
+#include <chrono>
+#include <filesystem>
 #include <iostream>
 
 #include "base/state_dir.h"
@@ -21,21 +25,28 @@ namespace arbor::cli {
 namespace {
 struct MountArgs {
   std::string mountpoint;
-  uint64_t cache_size = 256ull << 20;
+  uint64_t cache_size = 64ull << 20;
   uint64_t drop_limit = 1ull << 30;
   bool commit_drop = false;
+  bool stats = false;
 };
 
 // Opens each namespace's drop area and recovers what a process that ended without
 // committing left (DropArea::Recover: discards an unfinished drop; --commit-drop commits
 // it). A namespace whose area cannot be used is mounted without `.drop` (a warning), or
-// fails --commit-drop.
+// fails --commit-drop. With --commit-drop, an area a running mount holds is committed by
+// that mount, asked to (DropArea::AskHolderToCommit).
 Status OpenDrops(const GlobalOptions& g, const MountArgs& args, std::vector<MountNamespace>* namespaces) {
   Status first;
+  const std::string root = StateDir() + "/mount-drop";
   for (auto& ns : *namespaces) {
     std::string label = ns.path.empty() ? "" : ns.path + ": ";
-    auto area = DropArea::Open(StateDir() + "/mount-drop", *ns.repo, args.drop_limit);
-    Result<std::string> said = area.ok() ? (*area)->Recover(*ns.repo, args.commit_drop) : area.status();
+    auto area = DropArea::Open(root, *ns.repo, args.drop_limit);
+    bool by_mount = !area.ok() && area.status().Is(StatusCode::kBusy) && args.commit_drop;
+    Result<std::string> said = area.ok() ? (*area)->Recover(*ns.repo, args.commit_drop)
+                               : by_mount
+                                   ? DropArea::AskHolderToCommit(root, *ns.repo, std::chrono::minutes(30))
+                                   : area.status();
     if (!said.ok()) {
       Status st = said.status().Annotate(label + "the drop directory");
       if (args.commit_drop) {
@@ -45,11 +56,12 @@ Status OpenDrops(const GlobalOptions& g, const MountArgs& args, std::vector<Moun
       }
       continue;
     }
+    std::string by = by_mount ? " (by the running mount)" : "";
     if (!said->empty())
-      std::cerr << "arbor: " << label << *said << "\n";
+      std::cerr << "arbor: " << label << *said << by << "\n";
     else if (args.commit_drop && !g.quiet)
-      std::cerr << "arbor: " << label << "no drop is staged\n";
-    ns.drop = std::move(area).value();
+      std::cerr << "arbor: " << label << "no drop is staged" << by << "\n";
+    if (area.ok()) ns.drop = std::move(area).value();
   }
   return first;
 }
@@ -95,6 +107,8 @@ void RegisterMount(CLI::App& app, GlobalOptions& g, int* exit_code) {
                   "Bytes the .drop directory stages per share before writes fail with ENOSPC")
       ->transform(CLI::AsSizeValue(false))
       ->capture_default_str();
+  cmd->add_flag("--stats", args->stats,
+                "At unmount, print how many requests of each kind the kernel sent (lookup, getxattr, ...)");
   cmd->add_flag("--commit-drop", args->commit_drop,
                 "Do not mount: commit the drops staged for these shares (also one a killed mount left "
                 "unfinished) as snapshots tagged drop, then exit");
@@ -126,6 +140,15 @@ void RegisterMount(CLI::App& app, GlobalOptions& g, int* exit_code) {
       *exit_code = dropped.ok() ? kExitOk : ReportError(g, dropped, kExitFatal);
       return;
     }
+    // A second process wanting these drop areas (--commit-drop) is told which mount holds
+    // them and how to commit (unmount).
+    std::error_code ec;
+    std::string where = std::filesystem::weakly_canonical(args->mountpoint, ec).string();
+    for (auto& ns : namespaces) {
+      if (!ns.drop) continue;
+      Status recorded = ns.drop->RecordHolder(ec ? args->mountpoint : where);
+      if (!recorded.ok()) ReportWarning(g, recorded.message());
+    }
     MountOptions options;
     options.cache_bytes = args->cache_size;
     if (g.threads > 0) options.threads = g.threads;
@@ -137,6 +160,12 @@ void RegisterMount(CLI::App& app, GlobalOptions& g, int* exit_code) {
                   << "` or Ctrl-C\n";
       }
     });
+    if (args->stats) {
+      struct mallinfo2 heap = mallinfo2();
+      std::cerr << "arbor mount: requests: " << fs.RequestCounts() << "\n"
+                << "arbor mount: heap at unmount: " << (heap.uordblks + heap.hblkhd) / (1 << 20)
+                << " MiB in use, " << (heap.arena + heap.hblkhd) / (1 << 20) << " MiB held by malloc\n";
+    }
     Status committed = fs.CommitDrops([](const std::string& path, const std::string& said) {
       std::cerr << "arbor: " << (path.empty() ? "" : path + ": ") << said << "\n";
     });

@@ -10,8 +10,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
+#include <thread>
 
 #include "archiver/backup.h"
 #include "hash/sha256.h"
@@ -73,6 +76,30 @@ std::string NewDropId() {
   return Sha256Of(seed).Hex().substr(0, 16);
 }
 
+// The folder of the area of `repo`'s namespace below `root`, and what names it.
+std::string NamespaceOf(const Repository& repo) { return repo.store()->Describe() + "\n" + repo.prefix(); }
+std::string DirOf(const std::string& root, const Repository& repo) {
+  return root + "/" + Sha256Of(NamespaceOf(repo)).Hex().substr(0, 16);
+}
+
+// Why the area `dir` cannot be locked: who holds it, from the holder's record in the lock
+// file `fd` ("<pid>\n<mount point>\n", DropArea::RecordHolder), and how to commit its drop.
+Status HeldBy(const std::string& dir, int fd) {
+  char buf[4096] = {};
+  ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+  std::string record(buf, n > 0 ? static_cast<size_t>(n) : 0);
+  size_t nl = record.find('\n');
+  std::string mountpoint = nl == std::string::npos ? "" : record.substr(nl + 1);
+  if (!mountpoint.empty() && mountpoint.back() == '\n') mountpoint.pop_back();
+  if (mountpoint.empty()) {
+    return Status::Busy("the drop area " + dir +
+                        " is in use by another arbor process (a mount or --commit-drop of this namespace)");
+  }
+  return Status::Busy("the drop area " + dir + " is held by the arbor mount at " + mountpoint + " (pid " +
+                      record.substr(0, nl) +
+                      "), which commits the drop when it is unmounted: `fusermount3 -u " + mountpoint + "`");
+}
+
 }  // namespace
 
 DropArea::DropArea(std::string dir, UniqueFd lock, uint64_t limit)
@@ -84,20 +111,96 @@ DropArea::DropArea(std::string dir, UniqueFd lock, uint64_t limit)
 
 Result<std::unique_ptr<DropArea>> DropArea::Open(const std::string& root, const Repository& repo,
                                                  uint64_t limit_bytes) {
-  std::string ns = repo.store()->Describe() + "\n" + repo.prefix();
-  std::string dir = root + "/" + Sha256Of(ns).Hex().substr(0, 16);
+  std::string ns = NamespaceOf(repo);
+  std::string dir = DirOf(root, repo);
   ARBOR_RETURN_IF_ERROR(MakeDirs(dir + "/staging"));
   UniqueFd lock(::open((dir + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
   if (!lock.valid()) return Status::FromErrno(errno, "opening " + dir + "/lock");
   if (::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) {
-    if (errno == EWOULDBLOCK)
-      return Status::Busy("the drop area " + dir + " is in use by another arbor mount of this namespace");
+    if (errno == EWOULDBLOCK) return HeldBy(dir, lock.get());
     return Status::FromErrno(errno, "locking " + dir + "/lock");
+  }
+  // A record left by an earlier holder would misname this one, and a request it left
+  // unanswered would be taken for a new one.
+  if (::ftruncate(lock.get(), 0) != 0) return Status::FromErrno(errno, "clearing " + dir + "/lock");
+  for (const char* stale : {"/commit-request", "/commit-reply"}) {
+    if (::unlink((dir + stale).c_str()) != 0 && errno != ENOENT)
+      return Status::FromErrno(errno, "removing " + dir + stale);
   }
   ARBOR_RETURN_IF_ERROR(WriteFileAtomic(dir + "/namespace", ns + "\n"));
   std::unique_ptr<DropArea> area(new DropArea(dir, std::move(lock), limit_bytes));
   area->used_ = StagedBytes(area->staging_);
   return area;
+}
+
+Status DropArea::RecordHolder(const std::string& mountpoint) {
+  std::string record = std::to_string(::getpid()) + "\n" + mountpoint + "\n";
+  if (::ftruncate(lock_.get(), 0) != 0 ||
+      ::pwrite(lock_.get(), record.data(), record.size(), 0) != static_cast<ssize_t>(record.size()))
+    return Status::FromErrno(errno, "writing " + dir_ + "/lock");
+  return Status::Ok();
+}
+
+Result<std::string> DropArea::AskHolderToCommit(const std::string& root, const Repository& repo,
+                                                std::chrono::milliseconds timeout) {
+  std::string dir = DirOf(root, repo);
+  UniqueFd lock(::open((dir + "/lock").c_str(), O_RDONLY | O_CLOEXEC));
+  if (!lock.valid()) return Status::FromErrno(errno, "opening " + dir + "/lock");
+  Status held = HeldBy(dir, lock.get());
+  char buf[32] = {};
+  ssize_t n = ::pread(lock.get(), buf, sizeof buf - 1, 0);
+  pid_t pid = n > 0 ? static_cast<pid_t>(std::atol(buf)) : 0;
+  if (pid <= 0) return held;  // not a mount: nobody answers requests
+  std::string id = NewDropId();
+  std::string request = dir + "/commit-request";
+  std::string reply_path = dir + "/commit-reply";
+  ARBOR_RETURN_IF_ERROR(WriteFileAtomic(request, id + "\n"));
+  // A mount takes the request within a second (it looks 4 times a second); its commit may
+  // take longer (it backs the drop up).
+  auto start = std::chrono::steady_clock::now();
+  auto taken_by = start + std::chrono::seconds(5);
+  auto deadline = start + timeout;
+  for (;;) {
+    auto reply = ReadWholeFile(reply_path);
+    if (reply.ok() && reply->compare(0, id.size() + 1, id + "\n") == 0) {
+      ::unlink(reply_path.c_str());
+      std::string rest = reply->substr(id.size() + 1);
+      size_t nl = rest.find('\n');
+      std::string text = nl == std::string::npos ? "" : rest.substr(nl + 1);
+      if (!text.empty() && text.back() == '\n') text.pop_back();
+      if (rest.compare(0, nl, "ok") == 0) return text;
+      return Status::Unavailable("the arbor mount (pid " + std::to_string(pid) +
+                                 ") did not commit its drop: " + text);
+    }
+    if (::kill(pid, 0) != 0 && errno == ESRCH) {
+      ::unlink(request.c_str());
+      return Status::Unavailable(
+          "the arbor mount (pid " + std::to_string(pid) +
+          ") ended before it answered; a mount commits its drop as it is unmounted "
+          "(its output says so), and `arbor mount --commit-drop` commits what is left");
+    }
+    auto now = std::chrono::steady_clock::now();
+    bool taken = ::access(request.c_str(), F_OK) != 0;
+    if (now > deadline || (!taken && now > taken_by)) {
+      ::unlink(request.c_str());
+      return Status::Busy(held.message() + " (it did not answer the request to commit now)");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+std::optional<std::string> DropArea::TakeCommitRequest() {
+  std::string path = dir_ + "/commit-request";
+  auto request = ReadWholeFile(path);
+  if (!request.ok()) return std::nullopt;
+  ::unlink(path.c_str());
+  return request->substr(0, request->find('\n'));
+}
+
+Status DropArea::AnswerCommitRequest(const std::string& id, const Result<std::string>& outcome) {
+  std::string text = outcome.ok() ? *outcome : outcome.status().message();
+  return WriteFileAtomic(dir_ + "/commit-reply",
+                         id + "\n" + (outcome.ok() ? "ok" : "error") + "\n" + text + "\n");
 }
 
 Status DropArea::Clear() {

@@ -4,7 +4,11 @@
 //
 // On disk, below <root>/<key>/ (root: $ARBOR_STATE_DIR/mount-drop; key: a hash of the
 // namespace's store and prefix, so each namespace has its own area):
-//   lock      flock'ed by the one process using the area (a mount, or --commit-drop)
+//   lock      flock'ed by the one process using the area (a mount, or --commit-drop); a
+//             mount writes its pid and mount point in it ("<pid>\n<mount point>\n")
+//   commit-request, commit-reply
+//             `arbor mount --commit-drop` while a mount holds the area: the request (an
+//             id) asks the mount to commit now; the mount answers "<id>\nok|error\n<text>"
 //   namespace the store and prefix, for people looking at the folder
 //   staging/  the dropped files and folders, as written
 //   commit    the marker: written (after syncfs of staging/) before the snapshot is made,
@@ -31,6 +35,7 @@
 #include <sys/types.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -46,7 +51,9 @@ namespace arbor {
 class DropArea {
  public:
   // Opens (creating) the area of `repo`'s namespace below `root` and locks it. Busy when
-  // another process holds it (a running mount of the same namespace).
+  // another process holds it (a running mount of the same namespace: the message names
+  // its mount point and says that unmounting it commits the drop; AskHolderToCommit asks
+  // it to commit now).
   static Result<std::unique_ptr<DropArea>> Open(const std::string& root, const Repository& repo,
                                                 uint64_t limit_bytes);
 
@@ -60,6 +67,29 @@ class DropArea {
   // Returns a sentence for the user, or "" when nothing was staged. On failure the
   // marker stays: the next Recover finishes the commit.
   Result<std::string> Commit(Repository& repo);
+
+  // Records that the mount at `mountpoint` (this process) holds the area.
+  Status RecordHolder(const std::string& mountpoint);
+
+  // `arbor mount --commit-drop` while a mount holds the area of `repo`'s namespace below
+  // `root`: asks that mount to commit its drop now (it looks for the request a few times
+  // a second: TakeCommitRequest) and waits for its answer, at most `timeout`. Returns
+  // the sentence its Commit returned ("" when nothing was staged); Busy, as Open says it,
+  // when the holder is not a mount or does not answer in time; Unavailable with the
+  // mount's reason when it could not commit, or when it ended before answering.
+  static Result<std::string> AskHolderToCommit(const std::string& root, const Repository& repo,
+                                               std::chrono::milliseconds timeout);
+  // The holder's side: the id of a pending request, which is taken (removed); nullopt
+  // when there is none.
+  std::optional<std::string> TakeCommitRequest();
+  // Answers request `id` with what the commit gave.
+  Status AnswerCommitRequest(const std::string& id, const Result<std::string>& outcome);
+
+  // Dropped files open for writing: a commit now would cut them off, so the mount
+  // refuses to commit while there are any.
+  void WriterOpened() { ++writers_; }
+  void WriterClosed() { --writers_; }
+  int writers() const { return writers_.load(); }
 
   const std::string& dir() const { return dir_; }
   const std::string& staging() const { return staging_; }
@@ -89,6 +119,7 @@ class DropArea {
   const uint64_t limit_;
   std::mutex write_mu_;  // serializes size checks with the writes they allow
   std::atomic<uint64_t> used_{0};
+  std::atomic<int> writers_{0};
 };
 
 }  // namespace arbor

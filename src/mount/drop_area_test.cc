@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "mount/mount_test_repo.h"
 
@@ -169,6 +170,79 @@ TEST_F(DropAreaTest, ASecondUserOfTheAreaIsBusy) {
   ASSERT_TRUE(area);
   auto second = DropArea::Open(dir_ + "/drops", *repo_, 1 << 20);
   EXPECT_TRUE(second.status().Is(StatusCode::kBusy)) << second.status().ToString();
+  EXPECT_NE(second.status().message().find("another arbor process"), std::string::npos)
+      << second.status().ToString();
+}
+
+// `arbor mount --commit-drop` while a mount holds the area: the refusal names the mount
+// and says how to commit (unmount it); a later holder does not inherit the record.
+TEST_F(DropAreaTest, TheBusyMessageNamesTheMountHoldingTheAreaAndHowToCommit) {
+  auto area = OpenArea();
+  ASSERT_TRUE(area);
+  ASSERT_TRUE(area->RecordHolder("/mnt/backups").ok());
+  auto second = DropArea::Open(dir_ + "/drops", *repo_, 1 << 20);
+  ASSERT_TRUE(second.status().Is(StatusCode::kBusy)) << second.status().ToString();
+  const std::string& said = second.status().message();
+  EXPECT_NE(said.find("the arbor mount at /mnt/backups (pid " + std::to_string(::getpid()) + ")"),
+            std::string::npos)
+      << said;
+  EXPECT_NE(said.find("`fusermount3 -u /mnt/backups`"), std::string::npos) << said;
+  area.reset();
+  auto next = OpenArea();  // say, --commit-drop: it records no mount
+  ASSERT_TRUE(next);
+  auto third = DropArea::Open(dir_ + "/drops", *repo_, 1 << 20);
+  ASSERT_TRUE(third.status().Is(StatusCode::kBusy));
+  EXPECT_EQ(third.status().message().find("/mnt/backups"), std::string::npos) << third.status().ToString();
+}
+
+// --commit-drop while a mount holds the area: the request reaches the holder (here a
+// thread standing in for the mount's poll), which commits and answers; the asker gets its
+// sentence, or its refusal.
+TEST_F(DropAreaTest, AskHolderToCommitGetsTheHoldersCommitOrItsRefusal) {
+  Write("old.txt", "old");
+  Backup();
+  auto area = OpenArea();
+  ASSERT_TRUE(area);
+  const std::string root = dir_ + "/drops";
+  // A holder that records no mount (another --commit-drop) answers nothing: refused at once.
+  auto unasked = DropArea::AskHolderToCommit(root, *repo_, std::chrono::seconds(10));
+  ASSERT_FALSE(unasked.ok());
+  EXPECT_TRUE(unasked.status().Is(StatusCode::kBusy)) << unasked.status().ToString();
+  EXPECT_FALSE(area->TakeCommitRequest().has_value());  // and it left no request
+
+  ASSERT_TRUE(area->RecordHolder("/mnt/backups").ok());
+  Stage(*area, "a.txt", "hello");
+  auto answer = [&](bool refuse) {
+    for (int i = 0; i < 500; ++i) {
+      if (auto id = area->TakeCommitRequest()) {
+        Result<std::string> outcome =
+            refuse ? Result<std::string>(Status::Busy("1 dropped file(s) are still open for writing"))
+                   : area->Commit(*repo_);
+        ASSERT_TRUE(area->AnswerCommitRequest(*id, outcome).ok());
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  };
+  std::thread refusing(answer, true);
+  auto refused = DropArea::AskHolderToCommit(root, *repo_, std::chrono::seconds(10));
+  refusing.join();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("still open for writing"), std::string::npos)
+      << refused.status().ToString();
+  EXPECT_TRUE(Drops().empty());
+
+  std::thread committing(answer, false);
+  auto said = DropArea::AskHolderToCommit(root, *repo_, std::chrono::seconds(10));
+  committing.join();
+  ASSERT_TRUE(said.ok()) << said.status().ToString();
+  EXPECT_NE(said->find("the drop was committed as snapshot"), std::string::npos) << *said;
+  auto drops = Drops();
+  ASSERT_EQ(drops.size(), 1u);
+  auto a = At(drops[0], src_ + "/a.txt");
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(ContentOf(*a), "hello");
+  EXPECT_TRUE(std::filesystem::is_empty(area->staging()));
 }
 
 }  // namespace

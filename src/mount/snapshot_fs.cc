@@ -10,9 +10,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <csignal>
 #include <cstring>
 #include <iostream>
+#include <thread>
 
 #include "azure/file_attributes.h"
 #include "mount/file_content.h"
@@ -66,8 +68,12 @@ struct DirHandle : OpenHandle {
 };
 
 // A dropped file open for writing (reads are refused: the drop directory is write-only).
+// Counted by its area while open (a commit while mounted waits until none is).
 struct DropFileHandle : OpenHandle {
-  DropFileHandle(UniqueFd f, DropArea* a) : fd(std::move(f)), area(a) {}
+  DropFileHandle(UniqueFd f, DropArea* a) : fd(std::move(f)), area(a) { area->WriterOpened(); }
+  ~DropFileHandle() override { area->WriterClosed(); }
+  DropFileHandle(const DropFileHandle&) = delete;
+  DropFileHandle& operator=(const DropFileHandle&) = delete;
   UniqueFd fd;
   DropArea* area;
 };
@@ -117,6 +123,7 @@ SnapshotFs::SnapshotFs(std::vector<MountNamespace> namespaces, MountOptions opti
       std::max<uint64_t>(options.tree_cache_nodes / std::max<size_t>(namespaces.size(), 1), 1u << 16);
   for (auto& ns : namespaces) {
     auto space = std::make_unique<Space>();
+    space->index = static_cast<int>(spaces_.size());
     space->path = std::move(ns.path);
     space->repo = std::move(ns.repo);
     space->drop = std::move(ns.drop);
@@ -136,6 +143,15 @@ SnapshotFs::SnapshotFs(std::vector<MountNamespace> namespaces, MountOptions opti
     if (space->drop) writable_ = true;
     spaces_.push_back(std::move(space));
   }
+  // The census decodes each tree once and drops it (not through the TreeCache, which it
+  // would fill with every tree of every snapshot).
+  census_ = std::make_unique<XattrCensus>(
+      [this](int space, const Digest& id) -> Result<std::shared_ptr<const std::vector<Node>>> {
+        Space& sp = *spaces_[static_cast<size_t>(space)];
+        std::shared_lock lock(sp.repo_mu);
+        ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes, sp.repo->LoadTree(id));
+        return std::make_shared<const std::vector<Node>>(std::move(nodes));
+      });
 }
 
 SnapshotFs::~SnapshotFs() = default;
@@ -152,7 +168,12 @@ std::shared_ptr<const SnapshotLayout> SnapshotFs::Layout(Space& sp) {
     snapshots = std::vector<Snapshot>{};
   }
   std::set<Digest> ids;
-  for (const auto& s : *snapshots) ids.insert(s.id);
+  for (const auto& s : *snapshots) {
+    ids.insert(s.id);
+    // Before the snapshot is visible: no xattr answer about it may claim a name absent
+    // from the whole mount until the census has walked it.
+    if (sp.snapshot_ids.count(s.id) == 0) census_->Add(sp.index, s.tree);
+  }
   if (sp.layout && ids != sp.snapshot_ids) {
     // New snapshots name blobs the index loaded at mount time does not know.
     std::unique_lock pause(sp.repo_mu);
@@ -272,6 +293,43 @@ Status SnapshotFs::CommitDrops(const std::function<void(const std::string&, cons
   return first;
 }
 
+void SnapshotFs::AnswerCommitRequests() {
+  for (auto& sp : spaces_) {
+    if (!sp->drop) continue;
+    std::optional<std::string> id = sp->drop->TakeCommitRequest();
+    if (!id) continue;
+    Result<std::string> said = [&]() -> Result<std::string> {
+      std::lock_guard gate(gate_);
+      std::unique_lock pause(serving_mu_);
+      std::unique_lock pause_loads(sp->repo_mu);  // the census and read-ahead too
+      if (int writing = sp->drop->writers(); writing > 0) {
+        return Status::Busy(std::to_string(writing) +
+                            " dropped file(s) are still open for writing: close them, then run "
+                            "`arbor mount --commit-drop` again");
+      }
+      return sp->drop->Commit(*sp->repo);
+    }();
+    std::string where = sp->path.empty() ? "" : sp->path + ": ";
+    if (said.ok() && !said->empty())
+      std::cerr << "arbor: " << where << *said << " (asked by --commit-drop)\n";
+    Status answered = sp->drop->AnswerCommitRequest(*id, said);
+    if (!answered.ok())
+      std::cerr << "arbor mount: " << where << "answering --commit-drop: " << answered.message() << "\n";
+  }
+}
+
+std::string SnapshotFs::RequestCounts() const {
+  static constexpr std::array<const char*, kOpCount> kNames = {
+      "lookup", "getattr", "readlink", "opendir",   "readdir", "readdirplus",
+      "open",   "read",    "getxattr", "listxattr", "other"};
+  std::string out;
+  for (size_t i = 0; i < kOpCount; ++i) {
+    if (i > 0) out += ", ";
+    out += std::string(kNames[i]) + " " + std::to_string(requests_[i].load());
+  }
+  return out;
+}
+
 struct stat SnapshotFs::StatOf(Ino ino, const Node& n) const {
   struct stat st {};
   st.st_ino = ino;
@@ -308,6 +366,7 @@ struct SnapshotFs::Handlers {
 
   static void Lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
     SnapshotFs* fs = Fs(req);
+    auto serving = fs->Begin(kLookup);
     auto dir = fs->inodes_.Get(parent);
     if (!dir) return (void)fuse_reply_err(req, ESTALE);
     if (dir->drop != InodeEntry::Drop::kNone) return DropReplyEntry(req, parent, *dir, name, nullptr);
@@ -317,6 +376,10 @@ struct SnapshotFs::Handlers {
     double timeout = fs->TimeoutFor(*child);
     std::shared_ptr<const Node> node = child->node;
     bool drop_root = child->drop == InodeEntry::Drop::kRoot;
+    // The kernel caches symlink targets (Init); a symlink of the layout (`latest`) may
+    // point elsewhere after a backup, so each lookup of one gets a new inode number,
+    // whose target the kernel asks for again.
+    if (node->kind == NodeKind::kSymlink && !child->scope) fs->inodes_.RemoveName(parent, name);
     e.ino = fs->inodes_.Add(parent, name, std::move(child).value());
     e.attr = fs->StatOf(e.ino, *node);
     if (drop_root) {  // `.drop` is its staging folder (its owner and mode decide who may write)
@@ -340,6 +403,7 @@ struct SnapshotFs::Handlers {
 
   static void GetAttr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
     SnapshotFs* fs = Fs(req);
+    auto serving = fs->Begin(kGetAttr);
     auto e = fs->inodes_.Get(ino);
     if (!e) return (void)fuse_reply_err(req, ESTALE);
     if (e->drop != InodeEntry::Drop::kNone) return DropReplyAttr(req, ino);
@@ -348,6 +412,7 @@ struct SnapshotFs::Handlers {
   }
 
   static void ReadLink(fuse_req_t req, fuse_ino_t ino) {
+    auto serving = Fs(req)->Begin(kReadLink);
     auto e = Fs(req)->inodes_.Get(ino);
     if (!e) return (void)fuse_reply_err(req, ESTALE);
     if (e->drop != InodeEntry::Drop::kNone) return DropReadLink(req, ino);
@@ -357,6 +422,7 @@ struct SnapshotFs::Handlers {
 
   static void OpenDir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     SnapshotFs* fs = Fs(req);
+    auto serving = fs->Begin(kOpenDir);
     auto e = fs->inodes_.Get(ino);
     if (!e) return (void)fuse_reply_err(req, ESTALE);
     auto nodes = e->drop != InodeEntry::Drop::kNone ? DropList(fs, ino) : fs->List(*e);
@@ -371,6 +437,7 @@ struct SnapshotFs::Handlers {
   }
 
   static void ReadDir(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* fi) {
+    auto serving = Fs(req)->Begin(kReadDir);
     auto* h = static_cast<DirHandle*>(HandleOf<OpenHandle>(fi));
     std::string buf(size, '\0');
     size_t used = 0;
@@ -401,6 +468,7 @@ struct SnapshotFs::Handlers {
   // Virtual and drop directories answer names only (the kernel looks those up).
   static void ReadDirPlus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi) {
     SnapshotFs* fs = Fs(req);
+    auto serving = fs->Begin(kReadDirPlus);
     auto* h = static_cast<DirHandle*>(HandleOf<OpenHandle>(fi));
     std::string buf(size, '\0');
     size_t used = 0;
@@ -431,9 +499,17 @@ struct SnapshotFs::Handlers {
   // Directory listings always come with attributes (readdirplus), not only the first
   // batch (the kernel's "auto" mode), since a listing of a snapshot costs no I/O per
   // entry and `ls -l` of a large directory would otherwise look each entry up.
-  static void Init(void*, fuse_conn_info* conn) { conn->want &= ~FUSE_CAP_READDIRPLUS_AUTO; }
+  // Symlink targets are cached by the kernel: a path through `latest` (`ls -lR
+  // MNT/latest/`) resolved it with a readlink round trip per entry listed. A target never
+  // changes under one inode number: snapshot entries are immutable, a dropped symlink
+  // replaced gets a new number, and so does a layout symlink at each lookup (Lookup).
+  static void Init(void*, fuse_conn_info* conn) {
+    conn->want &= ~FUSE_CAP_READDIRPLUS_AUTO;
+    if (conn->capable & FUSE_CAP_CACHE_SYMLINKS) conn->want |= FUSE_CAP_CACHE_SYMLINKS;
+  }
 
   static void Open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+    auto serving = Fs(req)->Begin(kOpen);
     auto e = Fs(req)->inodes_.Get(ino);
     if (!e) return (void)fuse_reply_err(req, ESTALE);
     if (e->drop != InodeEntry::Drop::kNone) return DropOpen(req, ino, *e, fi);
@@ -446,6 +522,7 @@ struct SnapshotFs::Handlers {
   }
 
   static void Read(fuse_req_t req, fuse_ino_t, size_t size, off_t off, fuse_file_info* fi) {
+    auto serving = Fs(req)->Begin(kRead);
     auto* h = dynamic_cast<FileHandle*>(HandleOf<OpenHandle>(fi));
     if (h == nullptr) return (void)fuse_reply_err(req, EACCES);  // a dropped file: write-only
     uint64_t offset = static_cast<uint64_t>(off);
@@ -460,6 +537,7 @@ struct SnapshotFs::Handlers {
   }
 
   static void Release(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
+    auto serving = Fs(req)->Begin(kOther);
     delete HandleOf<OpenHandle>(fi);
     fuse_reply_err(req, 0);
   }
@@ -482,11 +560,23 @@ struct SnapshotFs::Handlers {
     return out;
   }
 
+  // Whether the node has the xattr `name` as Xattrs serves them.
+  static bool Has(const Node& n, const char* name) {
+    if (n.attributes != 0 && std::strcmp(name, kAttributesXattr) == 0) return true;
+    if (n.permission && std::strcmp(name, kSddlXattr) == 0) return true;
+    return std::any_of(n.xattrs.begin(), n.xattrs.end(), [&](const auto& kv) { return kv.first == name; });
+  }
+
   static void GetXattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) {
     SnapshotFs* fs = Fs(req);
+    auto serving = fs->Begin(kGetXattr);
     auto e = fs->inodes_.Get(ino);
     if (!e) return (void)fuse_reply_err(req, ESTALE);
     if (e->drop != InodeEntry::Drop::kNone) return DropGetXattr(req, ino, name, size);
+    // ls -l asks every entry for its label and ACL, which most have not: answered without
+    // building the list, and with ENOTSUP when no file of the mount has the name, which
+    // makes ls stop asking (xattr_census.h).
+    if (!Has(*e->node, name)) return (void)fuse_reply_err(req, fs->census_->Absent(name) ? ENOTSUP : ENODATA);
     auto all = Xattrs(fs, *e, name);
     if (!all.ok()) return ReplyStatus(req, all.status(), "reading an xattr");
     auto it = std::find_if(all->begin(), all->end(), [&](const auto& kv) { return kv.first == name; });
@@ -498,6 +588,7 @@ struct SnapshotFs::Handlers {
 
   static void ListXattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
     SnapshotFs* fs = Fs(req);
+    auto serving = fs->Begin(kListXattr);
     auto e = fs->inodes_.Get(ino);
     if (!e) return (void)fuse_reply_err(req, ESTALE);
     if (e->drop != InodeEntry::Drop::kNone) return DropListXattr(req, ino, size);
@@ -512,6 +603,7 @@ struct SnapshotFs::Handlers {
 
   static void StatFs(fuse_req_t req, fuse_ino_t ino) {
     SnapshotFs* fs = Fs(req);
+    auto serving = fs->Begin(kOther);
     struct statvfs sv {};
     sv.f_bsize = sv.f_frsize = 4096;
     sv.f_namemax = 255;
@@ -531,6 +623,7 @@ struct SnapshotFs::Handlers {
   // Each handler below takes the drop's path when the entry is in it.
   static void SetAttr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fuse_file_info* fi) {
     SnapshotFs* fs = Fs(req);
+    auto serving = fs->Begin(kOther);
     auto e = fs->inodes_.Get(ino);
     if (!e || e->drop == InodeEntry::Drop::kNone) return (void)fuse_reply_err(req, EROFS);
     auto path = fs->DropPath(ino);
@@ -564,22 +657,26 @@ struct SnapshotFs::Handlers {
     DropReplyAttr(req, ino);
   }
   static void Mknod(fuse_req_t req, fuse_ino_t parent, const char*, mode_t, dev_t) {
+    auto serving = Fs(req)->Begin(kOther);
     // Only files, folders and symlinks are accepted (create, mkdir, symlink).
     fuse_reply_err(req, InDrop(req, parent) ? EPERM : EROFS);
   }
   static void Mkdir(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode) {
+    auto serving = Fs(req)->Begin(kOther);
     auto path = ChildPath(req, parent, name);
     if (!path) return (void)fuse_reply_err(req, EROFS);
     if (::mkdir(path->c_str(), mode & 07777) != 0) return (void)fuse_reply_err(req, errno);
     DropReplyEntry(req, parent, *Fs(req)->inodes_.Get(parent), name, nullptr);
   }
   static void Symlink(fuse_req_t req, const char* target, fuse_ino_t parent, const char* name) {
+    auto serving = Fs(req)->Begin(kOther);
     auto path = ChildPath(req, parent, name);
     if (!path) return (void)fuse_reply_err(req, EROFS);
     if (::symlink(target, path->c_str()) != 0) return (void)fuse_reply_err(req, errno);
     DropReplyEntry(req, parent, *Fs(req)->inodes_.Get(parent), name, nullptr);
   }
   static void Unlink(fuse_req_t req, fuse_ino_t parent, const char* name) {
+    auto serving = Fs(req)->Begin(kOther);
     auto path = ChildPath(req, parent, name);
     if (!path) return (void)fuse_reply_err(req, EROFS);
     uint64_t freed = FileBytes(*path);
@@ -590,6 +687,7 @@ struct SnapshotFs::Handlers {
     fuse_reply_err(req, 0);
   }
   static void Rmdir(fuse_req_t req, fuse_ino_t parent, const char* name) {
+    auto serving = Fs(req)->Begin(kOther);
     auto path = ChildPath(req, parent, name);
     if (!path) return (void)fuse_reply_err(req, EROFS);
     if (::rmdir(path->c_str()) != 0) return (void)fuse_reply_err(req, errno);
@@ -599,6 +697,7 @@ struct SnapshotFs::Handlers {
   static void Rename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t new_parent,
                      const char* new_name, unsigned flags) {
     SnapshotFs* fs = Fs(req);
+    auto serving = fs->Begin(kOther);
     auto from = ChildPath(req, parent, name);
     auto to = ChildPath(req, new_parent, new_name);
     if (!from && !to) return (void)fuse_reply_err(req, EROFS);
@@ -619,10 +718,12 @@ struct SnapshotFs::Handlers {
     fuse_reply_err(req, 0);
   }
   static void Link(fuse_req_t req, fuse_ino_t, fuse_ino_t parent, const char*) {
+    auto serving = Fs(req)->Begin(kOther);
     fuse_reply_err(req, InDrop(req, parent) ? EPERM : EROFS);
   }
   static void Write(fuse_req_t req, fuse_ino_t, const char* data, size_t size, off_t off,
                     fuse_file_info* fi) {
+    auto serving = Fs(req)->Begin(kOther);
     auto* h = dynamic_cast<DropFileHandle*>(HandleOf<OpenHandle>(fi));
     if (h == nullptr) return (void)fuse_reply_err(req, EROFS);
     auto n = h->area->Write(h->fd.get(), data, size, off);
@@ -630,6 +731,7 @@ struct SnapshotFs::Handlers {
     fuse_reply_write(req, *n);
   }
   static void Create(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, fuse_file_info* fi) {
+    auto serving = Fs(req)->Begin(kOther);
     auto path = ChildPath(req, parent, name);
     if (!path) return (void)fuse_reply_err(req, EROFS);
     SnapshotFs* fs = Fs(req);
@@ -647,11 +749,13 @@ struct SnapshotFs::Handlers {
   }
   static void SetXattr(fuse_req_t req, fuse_ino_t ino, const char* name, const char* value, size_t size,
                        int flags) {
+    auto serving = Fs(req)->Begin(kOther);
     auto path = Fs(req)->DropPath(ino);
     if (!path) return (void)fuse_reply_err(req, InDrop(req, ino) ? ENOENT : EROFS);
     fuse_reply_err(req, ::lsetxattr(path->c_str(), name, value, size, flags) == 0 ? 0 : errno);
   }
   static void RemoveXattr(fuse_req_t req, fuse_ino_t ino, const char* name) {
+    auto serving = Fs(req)->Begin(kOther);
     auto path = Fs(req)->DropPath(ino);
     if (!path) return (void)fuse_reply_err(req, InDrop(req, ino) ? ENOENT : EROFS);
     fuse_reply_err(req, ::lremovexattr(path->c_str(), name) == 0 ? 0 : errno);
@@ -831,6 +935,9 @@ Status SnapshotFs::Serve(const std::string& mountpoint, const std::function<void
   // waste without costing throughput (docs/mount.md, "Memory").
   mallopt(M_ARENA_MAX, 2);
   for (auto& sp : spaces_) (void)Layout(*sp);  // the snapshot lists, read before the mount is visible
+  // The xattr census of those snapshots takes well under a second for most; waiting for it
+  // (2 s at most) lets the first `ls -l` skip the per-entry xattr round trips too.
+  (void)census_->WaitIdle(std::chrono::seconds(2));
   fuse_args args_storage = FUSE_ARGS_INIT(0, nullptr);
   std::unique_ptr<fuse_args, ArgsDeleter> args(&args_storage);
   // With a drop directory the kernel must pass writes on: the handlers refuse those
@@ -859,7 +966,29 @@ Status SnapshotFs::Serve(const std::string& mountpoint, const std::function<void
   std::unique_ptr<fuse_loop_config, LoopConfigDeleter> cfg(fuse_loop_cfg_create());
   fuse_loop_cfg_set_max_threads(cfg.get(), static_cast<unsigned>(std::max(1, options_.threads)));
   fuse_loop_cfg_set_clone_fd(cfg.get(), 0);
+  // `arbor mount --commit-drop` from another process leaves a request in a drop area,
+  // looked for 4 times a second while serving.
+  std::mutex control_mu;
+  std::condition_variable control_cv;
+  bool serving = true;
+  std::thread control;
+  if (writable_) {
+    control = std::thread([&] {
+      std::unique_lock lock(control_mu);
+      while (!control_cv.wait_for(lock, std::chrono::milliseconds(250), [&] { return !serving; })) {
+        lock.unlock();
+        AnswerCommitRequests();
+        lock.lock();
+      }
+    });
+  }
   int rc = fuse_session_loop_mt(se.get(), cfg.get());
+  {
+    std::lock_guard lock(control_mu);
+    serving = false;
+  }
+  control_cv.notify_all();
+  if (control.joinable()) control.join();
   fuse_session_unmount(se.get());
   fuse_remove_signal_handlers(se.get());
   if (rc < 0)

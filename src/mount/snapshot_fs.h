@@ -20,6 +20,7 @@
 
 #include <sys/stat.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -37,12 +38,16 @@
 #include "mount/inode_table.h"
 #include "mount/snapshot_layout.h"
 #include "mount/tree_cache.h"
+#include "mount/xattr_census.h"
 #include "repo/repository.h"
 
 namespace arbor {
 
 struct MountOptions {
-  uint64_t cache_bytes = 256ull << 20;      // decompressed blobs kept (--cache-size)
+  // Decompressed blobs kept (--cache-size). The kernel's page cache keeps what was read
+  // (keep_cache): this one serves the 128 KiB pieces FUSE reads of ~1 MiB blobs and the
+  // read-ahead, and 64 MiB covers 8 sequential readers' 8 MiB of read-ahead each.
+  uint64_t cache_bytes = 64ull << 20;
   uint64_t tree_cache_nodes = 1u << 20;     // decoded directory entries kept
   int threads = 8;                          // FUSE worker threads at most
   std::chrono::milliseconds refresh{1000};  // how stale the snapshot list may be
@@ -74,6 +79,10 @@ class SnapshotFs {
   // first failure is returned (its drop stays staged, marked for the next mount).
   Status CommitDrops(const std::function<void(const std::string&, const std::string&)>& report);
 
+  // The requests the kernel sent, by kind, e.g. "lookup 3, getattr 0, ..., getxattr 2"
+  // (`arbor mount --stats` prints it at unmount: how many round trips a listing cost).
+  std::string RequestCounts() const;
+
   // The FUSE callbacks (snapshot_fs.cc) work through these.
   struct Handlers;
 
@@ -81,6 +90,7 @@ class SnapshotFs {
   friend struct Handlers;
   // A namespace and everything the mount keeps for it.
   struct Space {
+    int index = 0;  // in spaces_
     std::string path;
     std::unique_ptr<Repository> repo;
     std::unique_ptr<DropArea> drop;
@@ -105,11 +115,42 @@ class SnapshotFs {
   struct stat StatOf(Ino ino, const Node& node) const;
   double TimeoutFor(const InodeEntry& entry) const;
 
+  // The kinds of request RequestCounts reports.
+  enum Op : uint8_t {
+    kLookup,
+    kGetAttr,
+    kReadLink,
+    kOpenDir,
+    kReadDir,
+    kReadDirPlus,
+    kOpen,
+    kRead,
+    kGetXattr,
+    kListXattr,
+    kOther,
+    kOpCount
+  };
+  // Every request is handled holding this (counted): a drop committed while mounted
+  // (AnswerCommitRequests) waits for the requests being handled and holds back new ones.
+  [[nodiscard]] std::shared_lock<std::shared_mutex> Begin(Op op) {
+    requests_[op].fetch_add(1, std::memory_order_relaxed);
+    std::lock_guard gate(gate_);  // a commit waiting for the lock goes first
+    return std::shared_lock(serving_mu_);
+  }
+  // `arbor mount --commit-drop` from another process (DropArea::AskHolderToCommit):
+  // commits the drop of each namespace that was asked, with every request paused.
+  void AnswerCommitRequests();
+
   const MountOptions options_;
   const int64_t started_ns_;
   std::vector<std::unique_ptr<Space>> spaces_;
   bool writable_ = false;  // some namespace has a drop directory
   InodeTable inodes_;
+  std::array<std::atomic<uint64_t>, kOpCount> requests_{};
+  std::mutex gate_;
+  std::shared_mutex serving_mu_;
+  // After spaces_: its walk reads their trees, and it stops first.
+  std::unique_ptr<XattrCensus> census_;
 };
 
 }  // namespace arbor

@@ -5,7 +5,9 @@
 # writes outside it stay EROFS; past --drop-limit a write fails with ENOSPC and removing a
 # file frees its room; a mount killed mid-copy leaves nothing half-visible: the next mount
 # says it discarded the drop (and where it kept the files), and `--commit-drop` commits
-# such a leftover without mounting when asked to. Every mount is undone in the EXIT trap.
+# such a leftover without mounting when asked to; while a mount runs, `--commit-drop` asks
+# it to commit now (not while a dropped file is open). Every mount is undone in the EXIT
+# trap.
 source "$(dirname "$0")/lib.sh"
 trap cleanup_mounts EXIT
 
@@ -120,4 +122,23 @@ expect_exit 0 "$ARBOR" mount --commit-drop
 expect_stderr "no drop is staged"
 expect_exit 1 "$ARBOR" mount "$M" --commit-drop
 expect_stderr "give no MNT"
+
+step "--commit-drop while mounted: the running mount commits now and goes on serving"
+mount_arbor "$M"
+echo "committed while mounted" >"$M/.drop/live.txt"
+exec 3>"$M/.drop/still-open.txt"  # a copy still writing: committing now would cut it off
+expect_exit 1 "$ARBOR" mount --commit-drop
+expect_stderr "still open for writing"
+exec 3>&-
+sleep 0.5  # the kernel releases the closed file asynchronously
+expect_exit 0 "$ARBOR" mount --commit-drop
+expect_stderr "the drop was committed as snapshot .* (by the running mount)"
+[[ -z "$(ls -A "$M/.drop")" ]] || fail "the drop committed while mounted is still staged"
+sleep 1.2  # the snapshot list is read again after a second
+[[ "$(cat "$M/latest$S/live.txt")" == "committed while mounted" ]] || fail "latest is not the drop committed while mounted"
+[[ -e "$M/latest$S/still-open.txt" ]] || fail "the closed file is not in the drop"
+echo "after the commit" >"$M/.drop/next.txt"
+unmount
+grep -q "committed as snapshot .* (asked by --commit-drop)" "$LOG" || { cat "$LOG" >&2; fail "the mount did not say it committed"; }
+grep -q "the drop was committed as snapshot .* tagged drop (1 file" "$LOG" || { cat "$LOG" >&2; fail "unmount did not commit only the file dropped after"; }
 echo "PASS"

@@ -3,8 +3,9 @@
 # mount's peak RSS bounded, and every name present: names only (`ls -f`); names with
 # attributes (`find -printf`, a stat per entry, which readdirplus answers with the listing:
 # no lookup or getattr per entry, so it must stay close to `ls -f`); and `ls -l` (a stat
-# plus two xattr reads per entry: security.selinux and the ACL, which FUSE does not cache,
-# so two round trips per entry remain). ARBOR_MOUNT_DIR_ENTRIES overrides the count.
+# plus two xattr reads per entry, security.selinux and the ACL, which FUSE does not cache:
+# the mount's xattr census answers ENOTSUP for names no file of the mount has, so ls asks
+# once, and `ls -l` too stays close to `ls -f`). ARBOR_MOUNT_DIR_ENTRIES overrides the count.
 source "$(dirname "$0")/lib.sh"
 N=${ARBOR_MOUNT_DIR_ENTRIES:-100000}
 M="$WORK/mnt"
@@ -54,7 +55,9 @@ python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 20 else 1)" "$t_ls" |
 # A lookup per entry (no readdirplus) took 10x `ls -f` here; readdirplus keeps it near 1x.
 python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 3 * float(sys.argv[2]) + 3 else 1)" "$t_stat" "$t_ls" ||
   fail "stat of every entry took ${t_stat}s, ls -f ${t_ls}s: entries are looked up one by one"
-python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 60 else 1)" "$t_lsl" || fail "ls -l took ${t_lsl}s"
+# Two xattr round trips per entry took `ls -l` to 25-30 s here (ls -f 1.2-3.3 s).
+python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 3 * float(sys.argv[2]) + 5 else 1)" "$t_lsl" "$t_ls" ||
+  fail "ls -l took ${t_lsl}s, ls -f ${t_ls}s: xattrs are asked entry by entry"
 ((rss_kib < 400 * 1024)) || fail "mount peak RSS $((rss_kib / 1024)) MiB"
 step "unmount"
 fusermount3 -u "$M"
