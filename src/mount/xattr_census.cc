@@ -34,6 +34,20 @@ XattrCensus::~XattrCensus() {
   thread_.join();
 }
 
+namespace {
+
+// The two POSIX ACL names are one question to ls: gnulib's file_has_acl asks a directory
+// for its access ACL, then its default ACL, and an ENOTSUP for the second makes ls stop
+// asking the whole device for either. So where any file has either name, neither may be
+// answered ENOTSUP (a directory without a default ACL in a mount where some file has an
+// access ACL hid that file's `+`).
+uint32_t PresentAsLsSeesIt(uint32_t present) {
+  constexpr uint32_t kAcls = (1u << 1) | (1u << 2);  // kProbed's two ACL names
+  return (present & kAcls) != 0 ? present | kAcls : present;
+}
+
+}  // namespace
+
 bool XattrCensus::Probed(std::string_view name) { return BitOf(name) >= 0; }
 
 void XattrCensus::Add(int space, const Digest& root) {
@@ -70,7 +84,7 @@ void XattrCensus::Run() {
     walking_ = false;
     if (!known) failed_ = true;
     // A root added during the walk is still pending: absence waits for its walk too.
-    if (pending_.empty() && !failed_) absent_ = kAllProbed & ~present_;
+    if (pending_.empty() && !failed_) absent_ = kAllProbed & ~PresentAsLsSeesIt(present_);
     cv_.notify_all();
   }
 }

@@ -86,6 +86,9 @@ TEST(XattrCensusTest, ANameDeepInAnyRootIsPresent) {
   ASSERT_TRUE(census.WaitIdle(10s));
   EXPECT_FALSE(census.Absent(kAcl));
   EXPECT_TRUE(census.Absent(kLabel));
+  // ls asks a directory for both ACLs and gives up on the device at the first ENOTSUP:
+  // one file's access ACL makes the default ACL's answers per file too.
+  EXPECT_FALSE(census.Absent("system.posix_acl_default"));
 }
 
 TEST(XattrCensusTest, ANewRootWithdrawsAbsenceUntilWalkedAndEachTreeIsWalkedOnce) {

@@ -64,8 +64,14 @@ ls -lR "$M/latest$S" >/dev/null
 echo acl >"$S/d$((DIRS - 1))/zz-acl"
 setfacl -m u:nobody:rw "$S/d$((DIRS - 1))/zz-acl"
 "$ARBOR" backup -q "$S" >/dev/null
-sleep 1.5  # the snapshot list is read again after a second
+# The mount reads the snapshot list again after a second, and `latest` moves then; wait
+# for it (bounded) rather than sleeping a fixed time, which raced on a loaded machine.
+for _ in $(seq 100); do
+  [[ -e "$M/latest$S/d$((DIRS - 1))/zz-acl" ]] && break
+  sleep 0.1
+done
 plus=$(ls -lR "$M/latest$S" | grep '^-rw-rw-r--+ ' || true)
+[[ -n $plus ]] || ls -l "$M/latest$S/d$((DIRS - 1))/zz-acl" "$S/d$((DIRS - 1))/zz-acl" >&2
 [[ $plus == *" zz-acl" && $(wc -l <<<"$plus") == 1 ]] || fail "ls -lR shows no + (or more than one): '$plus'"
 diff <(cd "$S" && getfacl -p "d$((DIRS - 1))/zz-acl" d0/f0000) \
   <(cd "$M/latest$S" && getfacl -p "d$((DIRS - 1))/zz-acl" d0/f0000) >&2 || fail "getfacl differs"
