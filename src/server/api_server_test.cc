@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <mutex>
 #include <random>
 #include <regex>
@@ -73,8 +74,8 @@ catalog::Share AddShare(const catalog::Tenant& t, const std::string& src) {
   return share.ok() ? *share : catalog::Share{};
 }
 
-// Runs a backup job of `share` on an in-process worker; returns the snapshot's id.
-std::string BackUp(const catalog::Share& share) {
+// Runs jobs on an in-process worker until job `id` has ended; returns its state.
+jobs::JobState RunUntilDone(int64_t id) {
   jobs::HandlerRegistry handlers;
   job_handlers::HandlerOptions options;
   options.threads = 1;
@@ -84,16 +85,25 @@ std::string BackUp(const catalog::Share& share) {
   wo.idle_poll = std::chrono::milliseconds(20);
   wo.schedules_every = std::chrono::milliseconds(0);
   jobs::Worker worker(*w->catalog, handlers, wo);
+  for (int i = 0; i < 100; ++i) {
+    auto ran = worker.RunOnce();
+    EXPECT_TRUE(ran.ok()) << ran.status().ToString();
+    auto now = jobs::JobQueue(*w->catalog).Get(Principal::Operator(), id);
+    if (now.ok() && jobs::IsTerminal(now->state)) return now->state;
+  }
+  ADD_FAILURE() << "job " << id << " did not end";
+  return jobs::JobState::kRunning;
+}
+
+// Runs a backup job of `share` on an in-process worker; returns the snapshot's id.
+std::string BackUp(const catalog::Share& share) {
   jobs::JobSpec spec;
   spec.type = jobs::JobType::kBackup;
   spec.share_id = share.id;
   auto job = jobs::JobQueue(*w->catalog).Enqueue(Principal::Operator(), spec);
   EXPECT_TRUE(job.ok());
-  for (int i = 0; i < 100; ++i) {
-    auto ran = worker.RunOnce();
-    EXPECT_TRUE(ran.ok()) << ran.status().ToString();
-    auto now = jobs::JobQueue(*w->catalog).Get(Principal::Operator(), job->id);
-    if (now.ok() && jobs::IsTerminal(now->state)) break;
+  if (job.ok()) {
+    EXPECT_EQ(RunUntilDone(job->id), jobs::JobState::kSucceeded);
   }
   auto snaps = w->catalog->snapshots().List(Principal::Operator(), share.id);
   EXPECT_TRUE(snaps.ok() && snaps->size() == 1);
@@ -418,7 +428,8 @@ TEST_F(ApiServerTest, RepeatedPagesReuseTheOpenRepositoryAndItsDecodedTrees) {
 }
 
 // The dashboard's one statement gives, for every share, what its three queries per share
-// gave (a cancelled job added first, so one share's newest job is not its backup).
+// gave (a cancelled job added first, so one share's newest job is not its backup), and
+// the logical bytes of the backup job's own snapshot record.
 TEST_F(ApiServerTest, ShareSummariesMatchThePerShareQueries) {
   jobs::JobSpec spec;
   spec.type = jobs::JobType::kScan;
@@ -426,20 +437,35 @@ TEST_F(ApiServerTest, ShareSummariesMatchThePerShareQueries) {
   auto job = jobs::JobQueue(*w->catalog).Enqueue(Principal::Operator(), spec);
   ASSERT_TRUE(job.ok()) << job.status().ToString();
   ASSERT_TRUE(jobs::JobQueue(*w->catalog).Cancel(Principal::Operator(), job->id).ok());
+  auto summarize = [](const Principal& p) {
+    ShareQuery q;
+    q.page_size = 1000;
+    auto page = ListShareSummaries(*w->catalog, p, q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    std::map<std::string, ShareSummary> out;
+    if (page.ok()) {
+      for (const auto& l : page->items) out[l.share.id] = l.summary;
+    }
+    return out;
+  };
   for (const Principal& p : {Principal::Operator(), Principal::ForTenant(w->acme.id)}) {
-    auto summaries = SummarizeShares(*w->catalog, p);
-    ASSERT_TRUE(summaries.ok()) << summaries.status().ToString();
+    auto summaries = summarize(p);
     auto shares = w->catalog->shares().List(p);
     ASSERT_TRUE(shares.ok());
-    ASSERT_EQ(summaries->size(), shares->size());
+    ASSERT_EQ(summaries.size(), shares->size());
     for (const auto& share : *shares) {
       SCOPED_TRACE(share.name + " " + p.ToString());
-      ASSERT_TRUE(summaries->count(share.id));
-      const ShareSummary& sum = summaries->at(share.id);
+      ASSERT_TRUE(summaries.count(share.id));
+      const ShareSummary& sum = summaries.at(share.id);
       auto snaps = w->catalog->snapshots().List(p, share.id);
       ASSERT_TRUE(snaps.ok());
       EXPECT_EQ(sum.snapshots, static_cast<int64_t>(snaps->size()));
       EXPECT_EQ(sum.last_snapshot_ms, snaps->empty() ? std::nullopt : std::optional(snaps->front().time_ms));
+      if (!snaps->empty()) {
+        EXPECT_EQ(sum.logical_bytes, snaps->front().stats["bytes_total"].get<int64_t>());
+        EXPECT_GT(sum.logical_bytes.value_or(0), 10) << "a real backup's size";
+        EXPECT_GT(sum.stored_bytes, 0);
+      }
       jobs::JobFilter last = jobs::JobFilter::Share(share.id);
       last.roots_only = true;
       last.limit = 1;
@@ -460,9 +486,52 @@ TEST_F(ApiServerTest, ShareSummariesMatchThePerShareQueries) {
       EXPECT_EQ(sum.failures, static_cast<int64_t>(failures->size()));
     }
   }
-  auto globex = SummarizeShares(*w->catalog, Principal::Operator())->at(w->globex_share.id);
-  EXPECT_EQ(globex.last_state, jobs::JobState::kCancelled);
-  EXPECT_EQ(SummarizeShares(*w->catalog, Principal::ForTenant(w->acme.id))->count(w->globex_share.id), 0u);
+  EXPECT_EQ(summarize(Principal::Operator()).at(w->globex_share.id).last_state, jobs::JobState::kCancelled);
+  EXPECT_EQ(summarize(Principal::ForTenant(w->acme.id)).count(w->globex_share.id), 0u);
+}
+
+// GET /api/v1/shares a page at a time: each share once, the tenant's own only, summaries
+// with every item, and bad paging parameters refused with 400.
+TEST_F(ApiServerTest, SharesListPagesWithSummaries) {
+  for (const std::string& token : {Ops(), Acme()}) {
+    auto expected = Get("/api/v1/shares?page_size=50", token);
+    ASSERT_EQ(expected.status, 200) << expected.raw;
+    EXPECT_FALSE(expected.body.contains("next_page_token"));
+    std::vector<std::string> paged;
+    std::string next;
+    int pages = 0;
+    do {
+      auto page =
+          Get("/api/v1/shares?sort=bytes&page_size=1" + (next.empty() ? "" : "&page_token=" + next), token);
+      ASSERT_EQ(page.status, 200) << page.raw;
+      ASSERT_EQ(page.body["items"].size(), 1u);
+      const json& item = page.body["items"][0];
+      if (token == Acme()) {
+        EXPECT_EQ(item["tenant_id"], w->acme.id);
+      }
+      EXPECT_TRUE(item["summary"].contains("dedup_ratio"));
+      EXPECT_FALSE(item["tenant_name"].get<std::string>().empty());
+      paged.push_back(item["id"]);
+      next = page.body.value("next_page_token", "");
+    } while (!next.empty() && ++pages < 50);
+    std::vector<std::string> all;
+    for (const auto& item : expected.body["items"]) all.push_back(item["id"]);
+    std::sort(all.begin(), all.end());
+    std::sort(paged.begin(), paged.end());
+    EXPECT_EQ(paged, all);
+  }
+  auto acme = Get("/api/v1/shares?tenant_id=" + w->acme.id + "&sort=bytes", Ops());
+  ASSERT_EQ(acme.status, 200);
+  ASSERT_GE(acme.body["items"].size(), 1u);
+  EXPECT_EQ(acme.body["items"][0]["id"], w->acme_share.id) << "the largest of acme's shares first";
+  EXPECT_GT(acme.body["items"][0]["summary"]["logical_bytes"].get<int64_t>(), 6 << 20);
+  EXPECT_GT(acme.body["items"][0]["summary"]["dedup_ratio"].get<double>(), 0);
+  EXPECT_EQ(Get("/api/v1/shares?failing=1", Ops()).body["items"].size(), 0u) << "no backup failed";
+  for (const char* bad : {"page_token=garbage", "page_size=0", "page_size=51", "sort=size", "failing=yes"}) {
+    auto r = Get("/api/v1/shares?" + std::string(bad), Ops());
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_EQ(r.body["error"], "invalid_argument") << bad;
+  }
 }
 
 // A folder as a tar stream that `tar -x` restores byte for byte (arbor dump's writer,
@@ -697,6 +766,48 @@ TEST_F(ApiServerTest, AccessLogHasOneLinePerRequestAndNoSecrets) {
   EXPECT_TRUE(got[0]["ms"].is_number());
   EXPECT_EQ(got[1]["status"], 401);
   EXPECT_EQ(got[1]["principal"], "-");
+}
+
+// A folder three levels down restored by a worker into a folder of its own share: the
+// job's target is that folder, the files land below it at their snapshot paths. A
+// restore never crosses tenants, not even for the operator; bad folders are 400.
+TEST_F(ApiServerTest, RestoreAFolderToAShareOfTheSameTenant) {
+  std::string url = Snap(w->acme_snapshot, "/restore");
+  auto made =
+      Call("POST", url, Acme(), json({{"path", Src() + "/d1/d2"}, {"folder", "restored/here"}}).dump());
+  ASSERT_EQ(made.status, 201) << made.raw;
+  EXPECT_EQ(made.body["type"], "restore");
+  EXPECT_EQ(made.body["share_id"], w->acme_share.id);
+  EXPECT_EQ(made.body["payload"]["target"], Src() + "/restored/here");
+  EXPECT_EQ(made.body["payload"]["includes"], json::array({Src() + "/d1/d2"}));
+  EXPECT_EQ(made.body["payload"]["snapshot"], w->acme_snapshot);
+  ASSERT_EQ(RunUntilDone(made.body["id"].get<int64_t>()), jobs::JobState::kSucceeded);
+  std::ifstream restored(Src() + "/restored/here" + Src() + "/d1/d2/d3/deep.txt");
+  std::string text(std::istreambuf_iterator<char>(restored), {});
+  EXPECT_EQ(text, "three levels down\n");
+  EXPECT_FALSE(std::ifstream(Src() + "/restored/here" + Src() + "/d1/f100").good())
+      << "only the folder asked for";
+
+  auto body = [](const std::string& target) {
+    return json({{"path", "/"}, {"target_share_id", target}}).dump();
+  };
+  // Another tenant's share as the target: 404 for the tenant and for the operator alike.
+  auto theirs = Call("POST", url, Acme(), body(w->globex_share.id));
+  EXPECT_EQ(theirs.status, 404) << theirs.raw;
+  EXPECT_EQ(theirs.body["error"], "not_found");
+  EXPECT_EQ(Call("POST", url, Ops(), body(w->globex_share.id)).status, 404);
+  // Another tenant's snapshot: 404 as well.
+  EXPECT_EQ(Call("POST", url, w->globex_token, body(w->globex_share.id)).status, 404);
+  EXPECT_EQ(Call("POST", url, Acme(), json({{"path", Src() + "/missing"}}).dump()).status, 404);
+  for (const json& bad :
+       {json({{"path", Src()}, {"folder", "/etc"}}), json({{"path", Src()}, {"folder", "a/../.."}}),
+        json({{"path", Src()}, {"overwrite", "sometimes"}}), json({{"path", Src()}, {"colour", 1}}),
+        json({{"folder", "x"}}), json({{"path", "/a/../b"}})}) {
+    auto r = Call("POST", url, Acme(), bad.dump());
+    EXPECT_EQ(r.status, 400) << bad.dump() << " " << r.raw;
+  }
+  auto jobs_now = Get("/api/v1/jobs?state=queued", Ops());
+  EXPECT_EQ(jobs_now.body["items"].size(), 0u) << "no refused restore left a job behind";
 }
 
 }  // namespace
