@@ -1,4 +1,5 @@
-// What the API's route handlers share: the catalog, the open repositories and the limits.
+// What the API's route handlers share: the catalog, the open repositories, the limits and
+// the node index's analytics.
 // Built once by ApiServer; the route files (api_routes.h) capture it by reference.
 #pragma once
 
@@ -6,6 +7,8 @@
 #include "server/repository_cache.h"
 
 namespace arbor::server {
+
+class SnapshotAnalytics;
 
 struct ServerLimits {
   size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
@@ -18,6 +21,7 @@ struct ApiContext {
   catalog::Catalog& catalog;
   RepositoryCache& repos;
   ServerLimits limits;
+  SnapshotAnalytics& analytics;  // the node index's analytics (snapshot_analytics.h)
 };
 
 }  // namespace arbor::server

@@ -15,7 +15,8 @@ namespace arbor::server {
 void AddHealthRoutes(RouteTable& table, ApiContext& ctx);
 void AddTenantRoutes(RouteTable& table, ApiContext& ctx);  // and repositories
 void AddShareRoutes(RouteTable& table, ApiContext& ctx);
-void AddSnapshotRoutes(RouteTable& table, ApiContext& ctx);  // snapshots, trees, files
+void AddSnapshotRoutes(RouteTable& table, ApiContext& ctx);   // snapshots, trees, files
+void AddAnalyticsRoutes(RouteTable& table, ApiContext& ctx);  // du, extensions, largest files
 void AddJobRoutes(RouteTable& table, ApiContext& ctx);
 void AddTokenRoutes(RouteTable& table, ApiContext& ctx);
 void AddScheduleRoutes(RouteTable& table, ApiContext& ctx);

@@ -72,6 +72,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Create(catalog::Catalog& catalog, 
   AddTenantRoutes(server->routes_, server->context_);
   AddShareRoutes(server->routes_, server->context_);
   AddSnapshotRoutes(server->routes_, server->context_);
+  AddAnalyticsRoutes(server->routes_, server->context_);
   AddJobRoutes(server->routes_, server->context_);
   AddTokenRoutes(server->routes_, server->context_);
   AddScheduleRoutes(server->routes_, server->context_);
@@ -100,7 +101,8 @@ ApiServer::ApiServer(catalog::Catalog& catalog, ServerOptions options, std::uniq
     : options_(std::move(options)),
       http_(std::move(http)),
       repos_(catalog, options_.store),
-      context_{catalog, repos_, options_.limits} {}
+      analytics_(options_.index_location),
+      context_{catalog, repos_, options_.limits, analytics_} {}
 
 ApiServer::~ApiServer() = default;
 

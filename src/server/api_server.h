@@ -23,6 +23,7 @@
 #include "server/api_context.h"
 #include "server/metrics.h"
 #include "server/route_table.h"
+#include "server/snapshot_analytics.h"
 #include "server/web_ui.h"
 #include "store/store_options.h"
 
@@ -50,6 +51,9 @@ struct ServerOptions {
   std::string metrics_host = "127.0.0.1";
   int metrics_port = -1;
   StoreOptions store = StoreOptions::FromEnvironment();
+  // The node index store the analytics read and keep (an SQLite file or postgres:// URL;
+  // "": the CLI's default, so `arbor du` and the server share what either indexed).
+  std::string index_location;
 };
 
 class ApiServer {
@@ -83,6 +87,7 @@ class ApiServer {
   ServerOptions options_;
   std::unique_ptr<httplib::Server> http_;
   RepositoryCache repos_;
+  SnapshotAnalytics analytics_;
   ApiContext context_;
   RouteTable routes_;
   std::unique_ptr<WebUi> web_;

@@ -155,6 +155,7 @@ class ApiServerTest : public ::testing::Test {
     options.limits.max_body_bytes = 64 << 10;
     options.limits.max_page_size = 50;
     options.metrics_port = 0;
+    options.index_location = w->dir + "/node-index.sqlite";
     options.access_log = [](std::string_view line) {
       std::lock_guard lock(w->log_mu);
       w->log.emplace_back(line);
@@ -808,6 +809,67 @@ TEST_F(ApiServerTest, RestoreAFolderToAShareOfTheSameTenant) {
   }
   auto jobs_now = Get("/api/v1/jobs?state=queued", Ops());
   EXPECT_EQ(jobs_now.body["items"].size(), 0u) << "no refused restore left a job behind";
+}
+
+// The node index's analytics against acme's tree, whose sizes the fixture knows: big.bin
+// (6 MiB), d1 (25 small files and d2/d3/deep.txt, 18 bytes), two 5-byte XSS names.
+TEST_F(ApiServerTest, AnalyticsFromTheNodeIndex) {
+  uint64_t small = 0;
+  for (int i = 0; i < 25; ++i) small += ("small " + std::to_string(i)).size();
+  const uint64_t d1 = small + 18, big = w->big_file.size();
+  auto du = Get(Snap(w->acme_snapshot, "/analytics/du"), Acme());
+  ASSERT_EQ(du.status, 200) << du.raw;
+  EXPECT_EQ(du.body["path"], Src());
+  EXPECT_EQ(du.body["bytes"], big + d1 + 10);
+  EXPECT_EQ(du.body["files"], 29);
+  ASSERT_EQ(du.body["entries"].size(), 4u) << du.raw;
+  EXPECT_EQ(du.body["entries"][0]["name"], "big.bin");
+  EXPECT_EQ(du.body["entries"][0]["kind"], "file");
+  EXPECT_EQ(du.body["entries"][0]["bytes"], big);
+  EXPECT_EQ(du.body["entries"][1]["name"], "d1");
+  EXPECT_EQ(du.body["entries"][1]["kind"], "directory");
+  EXPECT_EQ(du.body["entries"][1]["bytes"], d1);
+  EXPECT_EQ(du.body["entries"][1]["files"], 26);
+  EXPECT_EQ(du.body["entries"][2]["bytes"], 5);
+  EXPECT_EQ(du.body["other"]["entries"], 0);
+  auto top = Get(Snap(w->acme_snapshot, "/analytics/du?limit=1"), Acme());
+  ASSERT_EQ(top.body["entries"].size(), 1u);
+  EXPECT_EQ(top.body["other"]["entries"], 3);
+  EXPECT_EQ(top.body["other"]["bytes"], d1 + 10);
+  EXPECT_EQ(top.body["other"]["files"], 28);
+  auto inside = Get(Snap(w->acme_snapshot, "/analytics/du?path=" + Src() + "/d1"), Acme());
+  ASSERT_EQ(inside.status, 200);
+  EXPECT_EQ(inside.body["entries"][0]["name"], "d2") << "18 bytes below d2, at most 8 in each file";
+
+  auto ext = Get(Snap(w->acme_snapshot, "/analytics/extensions"), Acme());
+  ASSERT_EQ(ext.status, 200) << ext.raw;
+  ASSERT_EQ(ext.body["items"].size(), 3u) << ext.raw;
+  EXPECT_EQ(ext.body["items"][0]["extension"], "bin");
+  EXPECT_EQ(ext.body["items"][0]["bytes"], big);
+  EXPECT_EQ(ext.body["items"][1]["extension"], "");
+  EXPECT_EQ(ext.body["items"][1]["files"], 27);
+  EXPECT_EQ(ext.body["items"][1]["bytes"], small + 10);
+  EXPECT_EQ(ext.body["items"][2]["extension"], "txt");
+  EXPECT_EQ(ext.body["items"][2]["bytes"], 18);
+
+  auto largest = Get(Snap(w->acme_snapshot, "/analytics/largest?limit=3"), Acme());
+  ASSERT_EQ(largest.status, 200) << largest.raw;
+  ASSERT_EQ(largest.body["items"].size(), 3u);
+  EXPECT_EQ(largest.body["items"][0]["path"], Src() + "/big.bin");
+  EXPECT_EQ(largest.body["items"][0]["size"], big);
+  EXPECT_EQ(largest.body["items"][1]["path"], Src() + "/d1/d2/d3/deep.txt");
+  EXPECT_EQ(largest.body["items"][1]["size"], 18);
+  EXPECT_EQ(largest.body["items"][2]["size"], 8);
+
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, "/analytics/du?path=" + Src() + "/big.bin"), Acme()).status, 400);
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, "/analytics/du?path=" + Src() + "/missing"), Acme()).status, 404);
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, "/analytics/largest?limit=0"), Acme()).status, 400);
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, "/analytics/extensions?limit=1001"), Acme()).status, 400);
+  for (const char* what : {"du", "extensions", "largest"}) {
+    auto other = Get(Snap(w->acme_snapshot, std::string("/analytics/") + what), w->globex_token);
+    EXPECT_EQ(other.status, 404) << what;
+    EXPECT_EQ(other.raw.find("big.bin"), std::string::npos);
+  }
 }
 
 }  // namespace

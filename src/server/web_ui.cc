@@ -10,7 +10,9 @@
 #include "server/file_stream.h"
 #include "server/restore_request.h"
 #include "server/share_summary.h"
+#include "server/snapshot_analytics.h"
 #include "server/snapshot_reader.h"
+#include "server/svg_chart.h"
 #include "server/web_assets.h"
 #include "server/web_render.h"
 
@@ -187,6 +189,7 @@ void WebUi::Mount(httplib::Server& http) {
   http.Get("/ui/snapshots/([^/]+)/download", [this](Req req, Res res) { Download(req, res); });
   http.Get("/ui/snapshots/([^/]+)/archive", [this](Req req, Res res) { DownloadArchive(req, res); });
   http.Post("/ui/snapshots/([^/]+)/restore", [this](Req req, Res res) { Restore(req, res); });
+  http.Get("/ui/snapshots/([^/]+)/analytics", [this](Req req, Res res) { AnalyticsFragment(req, res); });
   http.Get("/ui/jobs", [this](Req req, Res res) { JobsPage(req, res); });
   http.Get("/ui/jobs/([0-9]+)", [this](Req req, Res res) { JobPage(req, res, false); });
   http.Get("/ui/jobs/([0-9]+)/progress", [this](Req req, Res res) { JobPage(req, res, true); });
@@ -451,6 +454,7 @@ void WebUi::Browse(const httplib::Request& req, httplib::Response& res) {
     ARBOR_ASSIGN_OR_RETURN(std::string restore_form, RestoreFormHtml(ctx_.catalog, v->principal, record,
                                                                      page.path, true, v->session.csrf));
     d.set("restore_form", restore_form);
+    d.set("analytics_href", base + "/analytics?path=" + UrlEncode(page.path));
     ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("browse", d));
     return RenderPage({page.path, v->who, v->session.csrf}, content);
   };
@@ -523,6 +527,48 @@ void WebUi::Restore(const httplib::Request& req, httplib::Response& res) {
   auto job = SubmitRestore(ctx_, v->principal, Match(req, 1), request);
   if (!job.ok()) return SendErrorPage(res, job.status(), v->who, v->session.csrf);
   Redirect(res, "/ui/jobs/" + std::to_string(job->id));
+}
+
+void WebUi::AnalyticsFragment(const httplib::Request& req, httplib::Response& res) {
+  auto v = SignedIn(req, res);
+  if (!v) return;
+  std::string id = Match(req, 1);
+  auto render = [&]() -> Result<std::string> {
+    constexpr size_t kRows = 12;
+    ARBOR_ASSIGN_OR_RETURN(DuReport du, ctx_.analytics.Du(ctx_, v->principal, id, Param(req, "path"), kRows));
+    ARBOR_ASSIGN_OR_RETURN(ExtensionReport ext,
+                           ctx_.analytics.Extensions(ctx_, v->principal, id, du.path, kRows));
+    ARBOR_ASSIGN_OR_RETURN(LargestReport big, ctx_.analytics.Largest(ctx_, v->principal, id, du.path, 10));
+    std::string base = "/ui/snapshots/" + id;
+    std::string prefix = du.path == "/" ? "/" : du.path + "/";
+    std::vector<ChartBar> du_bars, ext_bars, big_bars;
+    for (const DuEntry& e : du.entries) {
+      du_bars.push_back({e.is_dir ? e.name + "/" : e.name, e.bytes,
+                         HumanBytes(e.bytes) + (e.is_dir ? " in " + std::to_string(e.files) + " files" : ""),
+                         e.is_dir ? base + "?path=" + UrlEncode(prefix + e.name) : ""});
+    }
+    for (const auto& e : ext.items) {
+      ext_bars.push_back({e.extension.empty() ? "(no extension)" : "." + e.extension, e.bytes,
+                          HumanBytes(e.bytes) + " in " + std::to_string(e.files) + " files", ""});
+    }
+    for (const LargestFile& f : big.items) {
+      std::string shown = f.path.rfind(prefix, 0) == 0 ? f.path.substr(prefix.size()) : f.path;
+      big_bars.push_back({shown, f.size, HumanBytes(f.size), base + "/file?path=" + UrlEncode(f.path)});
+    }
+    mustache::data d;
+    d.set("path", du.path);
+    d.set("total", HumanBytes(du.totals.bytes));
+    d.set("files", std::to_string(du.totals.files));
+    d.set("du_svg", BarChartSvg("chart-du", "Bytes by folder and file in " + du.path, du_bars));
+    if (du.other.entries > 0) {
+      d.set("du_other",
+            std::to_string(du.other.entries) + " more entries holding " + HumanBytes(du.other.bytes));
+    }
+    d.set("extensions_svg", BarChartSvg("chart-extensions", "Bytes by extension below " + du.path, ext_bars));
+    d.set("largest_svg", BarChartSvg("chart-largest", "The largest files below " + du.path, big_bars));
+    return RenderTemplate("analytics", d);
+  };
+  Answer(res, render(), v->who, v->session.csrf);
 }
 
 void WebUi::JobsPage(const httplib::Request& req, httplib::Response& res) {

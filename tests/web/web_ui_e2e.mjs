@@ -132,6 +132,12 @@ async function shot(page, name) {
   assert.ok(dirs.includes('<script>alert(1)</'), `dirs: ${dirs}`);
   assert.equal(await page.$$eval('#entries img', (i) => i.length), 0, 'no <img> element came from a name');
   await shot(page, '06-xss-names');
+  // The folder's sizes as SVG drawn by the server (loaded by htmx): the names are text.
+  await page.waitForSelector('#chart-du rect.bar');
+  const labels = await page.$$eval('#chart-du rect.bar', (r) => r.map((e) => e.dataset.label));
+  assert.ok(labels.includes('<script>alert(1)</'), `labels: ${labels}`);
+  assert.ok(labels.includes('"><img src=x onerror=alert(1)>'), `labels: ${labels}`);
+  assert.equal(await page.$$eval('#analytics script, #analytics img', (n) => n.length), 0);
   await page.click('a.file >> text=onerror');
   await page.waitForSelector('#file-name');
   assert.equal(await page.textContent('#file-name'), '"><img src=x onerror=alert(1)>');
@@ -153,6 +159,15 @@ async function shot(page, name) {
   assert.deepEqual(crumbs.slice(-3), ['projects', '2026', 'reports']);
   await shot(page, '07-three-levels-down');
   const reports = page.url();
+  // du of reports: big.bin (2 MiB) has the widest bar, q4.txt a sliver.
+  await page.waitForSelector('#chart-du rect.bar');
+  const bars = await page.$$eval('#chart-du rect.bar', (r) =>
+    r.map((e) => [e.dataset.label, Number(e.getAttribute('width'))]),
+  );
+  assert.deepEqual(bars.map((b) => b[0]), ['big.bin', 'q4.txt']);
+  assert.ok(bars[0][1] > 100 * bars[1][1], `widths: ${bars}`);
+  assert.match(await page.textContent('#chart-extensions'), /\.bin/);
+  await shot(page, '07b-analytics');
   // The folder as a tar stream: tar -x gives back big.bin byte for byte.
   const [tarball] = await Promise.all([page.waitForEvent('download'), page.click('#download-tar')]);
   assert.equal(tarball.suggestedFilename(), 'reports.tar');
