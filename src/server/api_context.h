@@ -15,6 +15,10 @@ struct ServerLimits {
   int default_page_size = 100;
   int max_page_size = 1000;  // larger page_size values get 400
   int max_job_list = 500;    // the most jobs one listing returns
+  // Requests a second each token may make on average, and at once (rate_limiter.h);
+  // over that: 429 with Retry-After. 0: no limit.
+  double rate_per_token = 0;
+  double rate_burst = 0;  // 0: one second's worth (at least 1)
 };
 
 struct ApiContext {

@@ -22,6 +22,7 @@
 #include "server/access_log.h"
 #include "server/api_context.h"
 #include "server/metrics.h"
+#include "server/rate_limiter.h"
 #include "server/route_table.h"
 #include "server/snapshot_analytics.h"
 #include "server/web_ui.h"
@@ -92,6 +93,7 @@ class ApiServer {
   RouteTable routes_;
   std::unique_ptr<WebUi> web_;
   RequestMetrics metrics_;
+  std::unique_ptr<RateLimiter> limiter_;           // null without a rate limit
   std::unique_ptr<httplib::Server> metrics_http_;  // null without --metrics-listen
   int metrics_port_ = -1;
 };

@@ -811,6 +811,63 @@ TEST_F(ApiServerTest, RestoreAFolderToAShareOfTheSameTenant) {
   EXPECT_EQ(jobs_now.body["items"].size(), 0u) << "no refused restore left a job behind";
 }
 
+// A server with a per-token limit of 1 request a second, 2 at once: the third request in a
+// row is 429 with Retry-After; another token and the public routes are not held up.
+TEST_F(ApiServerTest, PerTokenRateLimit) {
+  ServerOptions options;
+  options.port = 0;
+  options.limits.rate_per_token = 1;
+  options.limits.rate_burst = 2;
+  options.access_log = [](std::string_view) {};
+  auto server = ApiServer::Create(*w->catalog, options);
+  ASSERT_TRUE(server.ok());
+  auto port = (*server)->Bind();
+  ASSERT_TRUE(port.ok());
+  std::thread thread([&] { (void)(*server)->Run(); });
+  httplib::Client cli("127.0.0.1", *port);
+  auto get = [&](const std::string& token) {
+    auto r = cli.Get("/api/v1/tenants", {{"Authorization", "Bearer " + token}});
+    return r ? r->status : 0;
+  };
+  EXPECT_EQ(get(Acme()), 200);
+  EXPECT_EQ(get(Acme()), 200);
+  auto over = cli.Get("/api/v1/tenants", {{"Authorization", "Bearer " + Acme()}});
+  ASSERT_TRUE(over);
+  EXPECT_EQ(over->status, 429);
+  EXPECT_EQ(over->get_header_value("Retry-After"), "1");
+  EXPECT_EQ(json::parse(over->body)["error"], "rate_limited");
+  EXPECT_EQ(get(w->globex_token), 200) << "another token has its own budget";
+  auto health = cli.Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_EQ(get(Acme()), 200) << "a second later one more";
+  (*server)->Stop();
+  thread.join();
+}
+
+// Growth over snapshots from the catalog's records, oldest first; another tenant's share 404.
+TEST_F(ApiServerTest, GrowthOverSnapshots) {
+  catalog::ShareSpec spec{w->acme.id, "growing", catalog::ShareKind::kPosix, "/srv/growing", {}, ""};
+  auto share = w->catalog->shares().Add(Principal::Operator(), spec);
+  ASSERT_TRUE(share.ok());
+  for (int64_t i : {3, 1, 2}) {
+    catalog::SnapshotRecord r;
+    r.share_id = share->id;
+    r.time_ms = i * 1000;
+    r.stats = {{"bytes_total", i * 100}, {"files_total", i}, {"bytes_added", 10}};
+    ASSERT_TRUE(w->catalog->snapshots().Record(Principal::Operator(), r).ok());
+  }
+  auto growth = Get("/api/v1/shares/" + share->id + "/growth", Acme());
+  ASSERT_EQ(growth.status, 200) << growth.raw;
+  ASSERT_EQ(growth.body["items"].size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(growth.body["items"][i]["time_ms"], (i + 1) * 1000);
+    EXPECT_EQ(growth.body["items"][i]["bytes_total"], (i + 1) * 100);
+  }
+  EXPECT_EQ(Get("/api/v1/shares/" + share->id + "/growth", w->globex_token).status, 404);
+}
+
 // The node index's analytics against acme's tree, whose sizes the fixture knows: big.bin
 // (6 MiB), d1 (25 small files and d2/d3/deep.txt, 18 bytes), two 5-byte XSS names.
 TEST_F(ApiServerTest, AnalyticsFromTheNodeIndex) {

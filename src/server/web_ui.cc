@@ -381,6 +381,16 @@ void WebUi::SharePage(const httplib::Request& req, httplib::Response& res) {
     d.set("backup_action", "/ui/shares/" + share.id + "/backup");
     d.set("csrf", v->session.csrf);
     d.set("snapshots", rows);
+    // Growth: the newest 30 snapshots' logical bytes, oldest first.
+    std::vector<ChartBar> growth;
+    for (size_t i = std::min<size_t>(snaps.size(), 30); i-- > 0;) {
+      const auto& s = snaps[i];
+      uint64_t bytes = s.stats.contains("bytes_total") && s.stats["bytes_total"].is_number_unsigned()
+                           ? s.stats["bytes_total"].get<uint64_t>()
+                           : 0;
+      growth.push_back({FormatUtc(s.time_ms), bytes, HumanBytes(bytes), "/ui/snapshots/" + s.id});
+    }
+    d.set("growth_svg", BarChartSvg("chart-growth", "Logical bytes of each snapshot, oldest first", growth));
     ARBOR_ASSIGN_OR_RETURN(std::string jobs_table, JobsTable(recent));
     d.set("jobs_table", jobs_table);
     ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("share", d));

@@ -116,6 +116,7 @@ async function shot(page, name) {
   await page.click('tr[data-tenant="acme"] a >> text=data');
   await page.waitForSelector('#snapshots');
   await shot(page, '04-share');
+  assert.equal(await page.$$eval('#chart-growth rect.bar', (r) => r.length), 1, 'one snapshot, one bar');
   // The snapshot's size and file count from the stats its backup job recorded.
   assert.match(await page.textContent('#snapshots tbody'), /MiB/);
   await page.click('a.snapshot-link');
