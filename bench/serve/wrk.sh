@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `arbor serve` under wrk (Debian): requests/s and latency percentiles at 64 connections
-# for a 1,000-entry tree page, the share listing (API), the web UI's dashboard and
-# /healthz, on a catalog made here (--tenants tenants with --shares shares each; one share
+# for a 1,000-entry tree page, the share listing (API), the web UI's dashboard (by tenant
+# and by state) and /healthz, on a catalog made here (--tenants tenants with --shares shares each; one share
 # backed up with a folder of --entries files). Prints wrk's reports; docs/benchmarks.md ("arbor serve") records a run.
 #
 #   ARBOR=build/src/cli/arbor bench/serve/wrk.sh [--tenants 100] [--shares 10] [--entries 1000]
@@ -51,7 +51,9 @@ curl -fsS -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf=$csrf" --data-
 session=$(awk '$6 == "arbor_session" {print $7}' "$jar")
 [[ -n "$session" ]] || { echo "cannot sign in to the web UI" >&2; exit 1; }
 
-for url in "$tree" "$base/api/v1/shares" "$base/ui/" "$base/healthz"; do
+# The dashboard and the share listing page (50 and 100 rows); ?sort=state computes a
+# subquery per share to order them.
+for url in "$tree" "$base/api/v1/shares" "$base/ui/" "$base/ui/?sort=state" "$base/healthz"; do
   echo "== ${url#"$base"} (${tenants} tenants x ${shares} shares)"
   wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" \
     -H "Cookie: arbor_session=$session" "$url" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors"

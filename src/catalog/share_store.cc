@@ -1,6 +1,7 @@
 #include "catalog/share_store.h"
 
 #include "catalog/ids.h"
+#include "catalog/share_row.h"
 #include "catalog/tenant_scope.h"
 
 namespace arbor::catalog {
@@ -10,7 +11,9 @@ constexpr const char* kSelect =
     "SELECT id, tenant_id, name, kind, location, credential, repository_id, created_ms FROM shares WHERE 1 = "
     "1";
 
-Share FromRow(const sql::SqlRows& rows, size_t i) {
+}  // namespace
+
+Share ShareFromRow(const sql::SqlRows& rows, size_t i) {
   Share s;
   s.id = rows.Text(i, "id");
   s.tenant_id = rows.Text(i, "tenant_id");
@@ -22,6 +25,8 @@ Share FromRow(const sql::SqlRows& rows, size_t i) {
   s.created_ms = rows.Int(i, "created_ms");
   return s;
 }
+
+namespace {
 
 Status ValidateLocation(ShareKind kind, const std::string& location) {
   if (kind == ShareKind::kPosix) {
@@ -96,7 +101,7 @@ Result<std::vector<Share>> ShareStore::List(const Principal& p, const std::strin
   q.Add(" ORDER BY tenant_id, name");
   ARBOR_ASSIGN_OR_RETURN(sql::SqlRows rows, q.Run(db_));
   std::vector<Share> out;
-  for (size_t i = 0; i < rows.size(); ++i) out.push_back(FromRow(rows, i));
+  for (size_t i = 0; i < rows.size(); ++i) out.push_back(ShareFromRow(rows, i));
   return out;
 }
 
@@ -109,7 +114,7 @@ Result<Share> ShareStore::Find(const Principal& p, const std::string& id_or_name
     return Status::InvalidArgument("share name " + id_or_name +
                                    " exists in several tenants: use the share id");
   }
-  return FromRow(rows, 0);
+  return ShareFromRow(rows, 0);
 }
 
 Result<crypto::SecretBytes> ShareStore::ResolveCredential(const Principal& p, const std::string& share_id) {

@@ -10,6 +10,7 @@
 #include "base/state_dir.h"
 #include "cli/catalog_context.h"
 #include "cli/commands.h"
+#include "cli/index_context.h"
 #include "resp/resp_server.h"
 #include "server/api_server.h"
 #include "server/listen_address.h"
@@ -33,6 +34,9 @@ struct ServeArgs {
   size_t resp_max_clients = 10000;
   size_t resp_max_pending = size_t{64} << 20;
   int resp_idle_timeout = 300;
+  std::string index;      // the node index for the analytics ("": the default)
+  double rate_limit = 0;  // requests a second per token; 0: none
+  double rate_burst = 0;
 };
 
 // The RESP side: the engine over the metadata store and the -r repository (opened now, so
@@ -102,6 +106,9 @@ Status Serve(const GlobalOptions& g, const ServeArgs& a, int* exit_code) {
   options.limits.max_page_size = a.max_page_size;
   options.threads = a.threads;
   options.store = g.store;
+  options.index_location = a.index;
+  options.limits.rate_per_token = a.rate_limit;
+  options.limits.rate_burst = a.rate_burst;
   if (!a.metrics_listen.empty()) {
     ARBOR_ASSIGN_OR_RETURN(server::ListenAddress m, server::ParseListenAddress(a.metrics_listen));
     options.metrics_host = m.host;
@@ -178,6 +185,14 @@ void RegisterServe(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->add_option("--max-page-size", a->max_page_size, "Largest page_size a listing accepts")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  AddIndexOption(cmd, &a->index);
+  cmd->add_option("--rate-limit", a->rate_limit,
+                  "Requests a second each API token may make (0: no limit; over it: 429 with Retry-After)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--rate-burst", a->rate_burst,
+                  "Requests a token may make at once (default: one second's worth)")
+      ->check(CLI::NonNegativeNumber);
   cmd->callback([&g, a, exit_code, cmd] {
     a->listen_given = cmd->count("--listen") > 0;
     Status st = Serve(g, *a, exit_code);

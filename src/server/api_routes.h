@@ -15,7 +15,13 @@ namespace arbor::server {
 void AddHealthRoutes(RouteTable& table, ApiContext& ctx);
 void AddTenantRoutes(RouteTable& table, ApiContext& ctx);  // and repositories
 void AddShareRoutes(RouteTable& table, ApiContext& ctx);
-void AddSnapshotRoutes(RouteTable& table, ApiContext& ctx);  // snapshots, trees, files
+void AddSnapshotRoutes(RouteTable& table, ApiContext& ctx);   // snapshots, trees, files
+void AddAnalyticsRoutes(RouteTable& table, ApiContext& ctx);  // du, extensions, largest files, growth
+
+// A share's snapshots (as the catalog lists them, newest first) as the growth listing:
+// [{snapshot_id, time_ms, bytes_total, files_total, bytes_added}], oldest first; a stat
+// the record lacks is null.
+nlohmann::json GrowthJson(const std::vector<catalog::Snapshot>& newest_first);
 void AddJobRoutes(RouteTable& table, ApiContext& ctx);
 void AddTokenRoutes(RouteTable& table, ApiContext& ctx);
 void AddScheduleRoutes(RouteTable& table, ApiContext& ctx);

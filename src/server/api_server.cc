@@ -7,6 +7,7 @@
 #include <thread>
 #include <utility>
 
+#include "hash/sha256.h"
 #include "server/api_routes.h"
 #include "server/http_error.h"
 
@@ -72,6 +73,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Create(catalog::Catalog& catalog, 
   AddTenantRoutes(server->routes_, server->context_);
   AddShareRoutes(server->routes_, server->context_);
   AddSnapshotRoutes(server->routes_, server->context_);
+  AddAnalyticsRoutes(server->routes_, server->context_);
   AddJobRoutes(server->routes_, server->context_);
   AddTokenRoutes(server->routes_, server->context_);
   AddScheduleRoutes(server->routes_, server->context_);
@@ -100,7 +102,14 @@ ApiServer::ApiServer(catalog::Catalog& catalog, ServerOptions options, std::uniq
     : options_(std::move(options)),
       http_(std::move(http)),
       repos_(catalog, options_.store),
-      context_{catalog, repos_, options_.limits} {}
+      analytics_(options_.index_location),
+      context_{catalog, repos_, options_.limits, analytics_} {
+  if (options_.limits.rate_per_token > 0) {
+    double burst = options_.limits.rate_burst > 0 ? options_.limits.rate_burst
+                                                  : std::max(1.0, options_.limits.rate_per_token);
+    limiter_ = std::make_unique<RateLimiter>(options_.limits.rate_per_token, burst);
+  }
+}
 
 ApiServer::~ApiServer() = default;
 
@@ -115,6 +124,16 @@ void ApiServer::Register(const Route& route) {
       }
       call.principal = *who;
       NoteRequestPrincipal(who->ToString());
+      // Per token, keyed by its hash: the secret is not kept in the limiter's table.
+      if (limiter_) {
+        if (auto wait = limiter_->Take(Sha256Of(req.get_header_value("Authorization")).Hex())) {
+          int64_t seconds = std::max<int64_t>(1, (wait->count() + 999) / 1000);
+          res.set_header("Retry-After", std::to_string(seconds));
+          WriteError(res, 429, "rate_limited",
+                     "this token is over its request rate; retry after " + std::to_string(seconds) + " s");
+          return;
+        }
+      }
     }
     std::vector<std::string> names = PathParams(route.path);
     for (size_t i = 0; i < names.size() && i + 1 < req.matches.size(); ++i)

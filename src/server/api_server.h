@@ -22,7 +22,9 @@
 #include "server/access_log.h"
 #include "server/api_context.h"
 #include "server/metrics.h"
+#include "server/rate_limiter.h"
 #include "server/route_table.h"
+#include "server/snapshot_analytics.h"
 #include "server/web_ui.h"
 #include "store/store_options.h"
 
@@ -50,6 +52,9 @@ struct ServerOptions {
   std::string metrics_host = "127.0.0.1";
   int metrics_port = -1;
   StoreOptions store = StoreOptions::FromEnvironment();
+  // The node index store the analytics read and keep (an SQLite file or postgres:// URL;
+  // "": the CLI's default, so `arbor du` and the server share what either indexed).
+  std::string index_location;
 };
 
 class ApiServer {
@@ -83,10 +88,12 @@ class ApiServer {
   ServerOptions options_;
   std::unique_ptr<httplib::Server> http_;
   RepositoryCache repos_;
+  SnapshotAnalytics analytics_;
   ApiContext context_;
   RouteTable routes_;
   std::unique_ptr<WebUi> web_;
   RequestMetrics metrics_;
+  std::unique_ptr<RateLimiter> limiter_;           // null without a rate limit
   std::unique_ptr<httplib::Server> metrics_http_;  // null without --metrics-listen
   int metrics_port_ = -1;
 };

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <mutex>
 #include <random>
 #include <regex>
@@ -73,8 +74,8 @@ catalog::Share AddShare(const catalog::Tenant& t, const std::string& src) {
   return share.ok() ? *share : catalog::Share{};
 }
 
-// Runs a backup job of `share` on an in-process worker; returns the snapshot's id.
-std::string BackUp(const catalog::Share& share) {
+// Runs jobs on an in-process worker until job `id` has ended; returns its state.
+jobs::JobState RunUntilDone(int64_t id) {
   jobs::HandlerRegistry handlers;
   job_handlers::HandlerOptions options;
   options.threads = 1;
@@ -84,16 +85,25 @@ std::string BackUp(const catalog::Share& share) {
   wo.idle_poll = std::chrono::milliseconds(20);
   wo.schedules_every = std::chrono::milliseconds(0);
   jobs::Worker worker(*w->catalog, handlers, wo);
+  for (int i = 0; i < 100; ++i) {
+    auto ran = worker.RunOnce();
+    EXPECT_TRUE(ran.ok()) << ran.status().ToString();
+    auto now = jobs::JobQueue(*w->catalog).Get(Principal::Operator(), id);
+    if (now.ok() && jobs::IsTerminal(now->state)) return now->state;
+  }
+  ADD_FAILURE() << "job " << id << " did not end";
+  return jobs::JobState::kRunning;
+}
+
+// Runs a backup job of `share` on an in-process worker; returns the snapshot's id.
+std::string BackUp(const catalog::Share& share) {
   jobs::JobSpec spec;
   spec.type = jobs::JobType::kBackup;
   spec.share_id = share.id;
   auto job = jobs::JobQueue(*w->catalog).Enqueue(Principal::Operator(), spec);
   EXPECT_TRUE(job.ok());
-  for (int i = 0; i < 100; ++i) {
-    auto ran = worker.RunOnce();
-    EXPECT_TRUE(ran.ok()) << ran.status().ToString();
-    auto now = jobs::JobQueue(*w->catalog).Get(Principal::Operator(), job->id);
-    if (now.ok() && jobs::IsTerminal(now->state)) break;
+  if (job.ok()) {
+    EXPECT_EQ(RunUntilDone(job->id), jobs::JobState::kSucceeded);
   }
   auto snaps = w->catalog->snapshots().List(Principal::Operator(), share.id);
   EXPECT_TRUE(snaps.ok() && snaps->size() == 1);
@@ -145,6 +155,7 @@ class ApiServerTest : public ::testing::Test {
     options.limits.max_body_bytes = 64 << 10;
     options.limits.max_page_size = 50;
     options.metrics_port = 0;
+    options.index_location = w->dir + "/node-index.sqlite";
     options.access_log = [](std::string_view line) {
       std::lock_guard lock(w->log_mu);
       w->log.emplace_back(line);
@@ -418,7 +429,8 @@ TEST_F(ApiServerTest, RepeatedPagesReuseTheOpenRepositoryAndItsDecodedTrees) {
 }
 
 // The dashboard's one statement gives, for every share, what its three queries per share
-// gave (a cancelled job added first, so one share's newest job is not its backup).
+// gave (a cancelled job added first, so one share's newest job is not its backup), and
+// the logical bytes of the backup job's own snapshot record.
 TEST_F(ApiServerTest, ShareSummariesMatchThePerShareQueries) {
   jobs::JobSpec spec;
   spec.type = jobs::JobType::kScan;
@@ -426,20 +438,35 @@ TEST_F(ApiServerTest, ShareSummariesMatchThePerShareQueries) {
   auto job = jobs::JobQueue(*w->catalog).Enqueue(Principal::Operator(), spec);
   ASSERT_TRUE(job.ok()) << job.status().ToString();
   ASSERT_TRUE(jobs::JobQueue(*w->catalog).Cancel(Principal::Operator(), job->id).ok());
+  auto summarize = [](const Principal& p) {
+    ShareQuery q;
+    q.page_size = 1000;
+    auto page = ListShareSummaries(*w->catalog, p, q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    std::map<std::string, ShareSummary> out;
+    if (page.ok()) {
+      for (const auto& l : page->items) out[l.share.id] = l.summary;
+    }
+    return out;
+  };
   for (const Principal& p : {Principal::Operator(), Principal::ForTenant(w->acme.id)}) {
-    auto summaries = SummarizeShares(*w->catalog, p);
-    ASSERT_TRUE(summaries.ok()) << summaries.status().ToString();
+    auto summaries = summarize(p);
     auto shares = w->catalog->shares().List(p);
     ASSERT_TRUE(shares.ok());
-    ASSERT_EQ(summaries->size(), shares->size());
+    ASSERT_EQ(summaries.size(), shares->size());
     for (const auto& share : *shares) {
       SCOPED_TRACE(share.name + " " + p.ToString());
-      ASSERT_TRUE(summaries->count(share.id));
-      const ShareSummary& sum = summaries->at(share.id);
+      ASSERT_TRUE(summaries.count(share.id));
+      const ShareSummary& sum = summaries.at(share.id);
       auto snaps = w->catalog->snapshots().List(p, share.id);
       ASSERT_TRUE(snaps.ok());
       EXPECT_EQ(sum.snapshots, static_cast<int64_t>(snaps->size()));
       EXPECT_EQ(sum.last_snapshot_ms, snaps->empty() ? std::nullopt : std::optional(snaps->front().time_ms));
+      if (!snaps->empty()) {
+        EXPECT_EQ(sum.logical_bytes, snaps->front().stats["bytes_total"].get<int64_t>());
+        EXPECT_GT(sum.logical_bytes.value_or(0), 10) << "a real backup's size";
+        EXPECT_GT(sum.stored_bytes, 0);
+      }
       jobs::JobFilter last = jobs::JobFilter::Share(share.id);
       last.roots_only = true;
       last.limit = 1;
@@ -460,9 +487,52 @@ TEST_F(ApiServerTest, ShareSummariesMatchThePerShareQueries) {
       EXPECT_EQ(sum.failures, static_cast<int64_t>(failures->size()));
     }
   }
-  auto globex = SummarizeShares(*w->catalog, Principal::Operator())->at(w->globex_share.id);
-  EXPECT_EQ(globex.last_state, jobs::JobState::kCancelled);
-  EXPECT_EQ(SummarizeShares(*w->catalog, Principal::ForTenant(w->acme.id))->count(w->globex_share.id), 0u);
+  EXPECT_EQ(summarize(Principal::Operator()).at(w->globex_share.id).last_state, jobs::JobState::kCancelled);
+  EXPECT_EQ(summarize(Principal::ForTenant(w->acme.id)).count(w->globex_share.id), 0u);
+}
+
+// GET /api/v1/shares a page at a time: each share once, the tenant's own only, summaries
+// with every item, and bad paging parameters refused with 400.
+TEST_F(ApiServerTest, SharesListPagesWithSummaries) {
+  for (const std::string& token : {Ops(), Acme()}) {
+    auto expected = Get("/api/v1/shares?page_size=50", token);
+    ASSERT_EQ(expected.status, 200) << expected.raw;
+    EXPECT_FALSE(expected.body.contains("next_page_token"));
+    std::vector<std::string> paged;
+    std::string next;
+    int pages = 0;
+    do {
+      auto page =
+          Get("/api/v1/shares?sort=bytes&page_size=1" + (next.empty() ? "" : "&page_token=" + next), token);
+      ASSERT_EQ(page.status, 200) << page.raw;
+      ASSERT_EQ(page.body["items"].size(), 1u);
+      const json& item = page.body["items"][0];
+      if (token == Acme()) {
+        EXPECT_EQ(item["tenant_id"], w->acme.id);
+      }
+      EXPECT_TRUE(item["summary"].contains("dedup_ratio"));
+      EXPECT_FALSE(item["tenant_name"].get<std::string>().empty());
+      paged.push_back(item["id"]);
+      next = page.body.value("next_page_token", "");
+    } while (!next.empty() && ++pages < 50);
+    std::vector<std::string> all;
+    for (const auto& item : expected.body["items"]) all.push_back(item["id"]);
+    std::sort(all.begin(), all.end());
+    std::sort(paged.begin(), paged.end());
+    EXPECT_EQ(paged, all);
+  }
+  auto acme = Get("/api/v1/shares?tenant_id=" + w->acme.id + "&sort=bytes", Ops());
+  ASSERT_EQ(acme.status, 200);
+  ASSERT_GE(acme.body["items"].size(), 1u);
+  EXPECT_EQ(acme.body["items"][0]["id"], w->acme_share.id) << "the largest of acme's shares first";
+  EXPECT_GT(acme.body["items"][0]["summary"]["logical_bytes"].get<int64_t>(), 6 << 20);
+  EXPECT_GT(acme.body["items"][0]["summary"]["dedup_ratio"].get<double>(), 0);
+  EXPECT_EQ(Get("/api/v1/shares?failing=1", Ops()).body["items"].size(), 0u) << "no backup failed";
+  for (const char* bad : {"page_token=garbage", "page_size=0", "page_size=51", "sort=size", "failing=yes"}) {
+    auto r = Get("/api/v1/shares?" + std::string(bad), Ops());
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_EQ(r.body["error"], "invalid_argument") << bad;
+  }
 }
 
 // A folder as a tar stream that `tar -x` restores byte for byte (arbor dump's writer,
@@ -697,6 +767,166 @@ TEST_F(ApiServerTest, AccessLogHasOneLinePerRequestAndNoSecrets) {
   EXPECT_TRUE(got[0]["ms"].is_number());
   EXPECT_EQ(got[1]["status"], 401);
   EXPECT_EQ(got[1]["principal"], "-");
+}
+
+// A folder three levels down restored by a worker into a folder of its own share: the
+// job's target is that folder, the files land below it at their snapshot paths. A
+// restore never crosses tenants, not even for the operator; bad folders are 400.
+TEST_F(ApiServerTest, RestoreAFolderToAShareOfTheSameTenant) {
+  std::string url = Snap(w->acme_snapshot, "/restore");
+  auto made =
+      Call("POST", url, Acme(), json({{"path", Src() + "/d1/d2"}, {"folder", "restored/here"}}).dump());
+  ASSERT_EQ(made.status, 201) << made.raw;
+  EXPECT_EQ(made.body["type"], "restore");
+  EXPECT_EQ(made.body["share_id"], w->acme_share.id);
+  EXPECT_EQ(made.body["payload"]["target"], Src() + "/restored/here");
+  EXPECT_EQ(made.body["payload"]["includes"], json::array({Src() + "/d1/d2"}));
+  EXPECT_EQ(made.body["payload"]["snapshot"], w->acme_snapshot);
+  ASSERT_EQ(RunUntilDone(made.body["id"].get<int64_t>()), jobs::JobState::kSucceeded);
+  std::ifstream restored(Src() + "/restored/here" + Src() + "/d1/d2/d3/deep.txt");
+  std::string text(std::istreambuf_iterator<char>(restored), {});
+  EXPECT_EQ(text, "three levels down\n");
+  EXPECT_FALSE(std::ifstream(Src() + "/restored/here" + Src() + "/d1/f100").good())
+      << "only the folder asked for";
+
+  auto body = [](const std::string& target) {
+    return json({{"path", "/"}, {"target_share_id", target}}).dump();
+  };
+  // Another tenant's share as the target: 404 for the tenant and for the operator alike.
+  auto theirs = Call("POST", url, Acme(), body(w->globex_share.id));
+  EXPECT_EQ(theirs.status, 404) << theirs.raw;
+  EXPECT_EQ(theirs.body["error"], "not_found");
+  EXPECT_EQ(Call("POST", url, Ops(), body(w->globex_share.id)).status, 404);
+  // Another tenant's snapshot: 404 as well.
+  EXPECT_EQ(Call("POST", url, w->globex_token, body(w->globex_share.id)).status, 404);
+  EXPECT_EQ(Call("POST", url, Acme(), json({{"path", Src() + "/missing"}}).dump()).status, 404);
+  for (const json& bad :
+       {json({{"path", Src()}, {"folder", "/etc"}}), json({{"path", Src()}, {"folder", "a/../.."}}),
+        json({{"path", Src()}, {"overwrite", "sometimes"}}), json({{"path", Src()}, {"colour", 1}}),
+        json({{"folder", "x"}}), json({{"path", "/a/../b"}})}) {
+    auto r = Call("POST", url, Acme(), bad.dump());
+    EXPECT_EQ(r.status, 400) << bad.dump() << " " << r.raw;
+  }
+  auto jobs_now = Get("/api/v1/jobs?state=queued", Ops());
+  EXPECT_EQ(jobs_now.body["items"].size(), 0u) << "no refused restore left a job behind";
+}
+
+// A server with a per-token limit of 1 request a second, 2 at once: the third request in a
+// row is 429 with Retry-After; another token and the public routes are not held up.
+TEST_F(ApiServerTest, PerTokenRateLimit) {
+  ServerOptions options;
+  options.port = 0;
+  options.limits.rate_per_token = 1;
+  options.limits.rate_burst = 2;
+  options.access_log = [](std::string_view) {};
+  auto server = ApiServer::Create(*w->catalog, options);
+  ASSERT_TRUE(server.ok());
+  auto port = (*server)->Bind();
+  ASSERT_TRUE(port.ok());
+  std::thread thread([&] { (void)(*server)->Run(); });
+  httplib::Client cli("127.0.0.1", *port);
+  auto get = [&](const std::string& token) {
+    auto r = cli.Get("/api/v1/tenants", {{"Authorization", "Bearer " + token}});
+    return r ? r->status : 0;
+  };
+  EXPECT_EQ(get(Acme()), 200);
+  EXPECT_EQ(get(Acme()), 200);
+  auto over = cli.Get("/api/v1/tenants", {{"Authorization", "Bearer " + Acme()}});
+  ASSERT_TRUE(over);
+  EXPECT_EQ(over->status, 429);
+  EXPECT_EQ(over->get_header_value("Retry-After"), "1");
+  EXPECT_EQ(json::parse(over->body)["error"], "rate_limited");
+  EXPECT_EQ(get(w->globex_token), 200) << "another token has its own budget";
+  auto health = cli.Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_EQ(get(Acme()), 200) << "a second later one more";
+  (*server)->Stop();
+  thread.join();
+}
+
+// Growth over snapshots from the catalog's records, oldest first; another tenant's share 404.
+TEST_F(ApiServerTest, GrowthOverSnapshots) {
+  catalog::ShareSpec spec{w->acme.id, "growing", catalog::ShareKind::kPosix, "/srv/growing", {}, ""};
+  auto share = w->catalog->shares().Add(Principal::Operator(), spec);
+  ASSERT_TRUE(share.ok());
+  for (int64_t i : {3, 1, 2}) {
+    catalog::SnapshotRecord r;
+    r.share_id = share->id;
+    r.time_ms = i * 1000;
+    r.stats = {{"bytes_total", i * 100}, {"files_total", i}, {"bytes_added", 10}};
+    ASSERT_TRUE(w->catalog->snapshots().Record(Principal::Operator(), r).ok());
+  }
+  auto growth = Get("/api/v1/shares/" + share->id + "/growth", Acme());
+  ASSERT_EQ(growth.status, 200) << growth.raw;
+  ASSERT_EQ(growth.body["items"].size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(growth.body["items"][i]["time_ms"], (i + 1) * 1000);
+    EXPECT_EQ(growth.body["items"][i]["bytes_total"], (i + 1) * 100);
+  }
+  EXPECT_EQ(Get("/api/v1/shares/" + share->id + "/growth", w->globex_token).status, 404);
+}
+
+// The node index's analytics against acme's tree, whose sizes the fixture knows: big.bin
+// (6 MiB), d1 (25 small files and d2/d3/deep.txt, 18 bytes), two 5-byte XSS names.
+TEST_F(ApiServerTest, AnalyticsFromTheNodeIndex) {
+  uint64_t small = 0;
+  for (int i = 0; i < 25; ++i) small += ("small " + std::to_string(i)).size();
+  const uint64_t d1 = small + 18, big = w->big_file.size();
+  auto du = Get(Snap(w->acme_snapshot, "/analytics/du"), Acme());
+  ASSERT_EQ(du.status, 200) << du.raw;
+  EXPECT_EQ(du.body["path"], Src());
+  EXPECT_EQ(du.body["bytes"], big + d1 + 10);
+  EXPECT_EQ(du.body["files"], 29);
+  ASSERT_EQ(du.body["entries"].size(), 4u) << du.raw;
+  EXPECT_EQ(du.body["entries"][0]["name"], "big.bin");
+  EXPECT_EQ(du.body["entries"][0]["kind"], "file");
+  EXPECT_EQ(du.body["entries"][0]["bytes"], big);
+  EXPECT_EQ(du.body["entries"][1]["name"], "d1");
+  EXPECT_EQ(du.body["entries"][1]["kind"], "directory");
+  EXPECT_EQ(du.body["entries"][1]["bytes"], d1);
+  EXPECT_EQ(du.body["entries"][1]["files"], 26);
+  EXPECT_EQ(du.body["entries"][2]["bytes"], 5);
+  EXPECT_EQ(du.body["other"]["entries"], 0);
+  auto top = Get(Snap(w->acme_snapshot, "/analytics/du?limit=1"), Acme());
+  ASSERT_EQ(top.body["entries"].size(), 1u);
+  EXPECT_EQ(top.body["other"]["entries"], 3);
+  EXPECT_EQ(top.body["other"]["bytes"], d1 + 10);
+  EXPECT_EQ(top.body["other"]["files"], 28);
+  auto inside = Get(Snap(w->acme_snapshot, "/analytics/du?path=" + Src() + "/d1"), Acme());
+  ASSERT_EQ(inside.status, 200);
+  EXPECT_EQ(inside.body["entries"][0]["name"], "d2") << "18 bytes below d2, at most 8 in each file";
+
+  auto ext = Get(Snap(w->acme_snapshot, "/analytics/extensions"), Acme());
+  ASSERT_EQ(ext.status, 200) << ext.raw;
+  ASSERT_EQ(ext.body["items"].size(), 3u) << ext.raw;
+  EXPECT_EQ(ext.body["items"][0]["extension"], "bin");
+  EXPECT_EQ(ext.body["items"][0]["bytes"], big);
+  EXPECT_EQ(ext.body["items"][1]["extension"], "");
+  EXPECT_EQ(ext.body["items"][1]["files"], 27);
+  EXPECT_EQ(ext.body["items"][1]["bytes"], small + 10);
+  EXPECT_EQ(ext.body["items"][2]["extension"], "txt");
+  EXPECT_EQ(ext.body["items"][2]["bytes"], 18);
+
+  auto largest = Get(Snap(w->acme_snapshot, "/analytics/largest?limit=3"), Acme());
+  ASSERT_EQ(largest.status, 200) << largest.raw;
+  ASSERT_EQ(largest.body["items"].size(), 3u);
+  EXPECT_EQ(largest.body["items"][0]["path"], Src() + "/big.bin");
+  EXPECT_EQ(largest.body["items"][0]["size"], big);
+  EXPECT_EQ(largest.body["items"][1]["path"], Src() + "/d1/d2/d3/deep.txt");
+  EXPECT_EQ(largest.body["items"][1]["size"], 18);
+  EXPECT_EQ(largest.body["items"][2]["size"], 8);
+
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, "/analytics/du?path=" + Src() + "/big.bin"), Acme()).status, 400);
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, "/analytics/du?path=" + Src() + "/missing"), Acme()).status, 404);
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, "/analytics/largest?limit=0"), Acme()).status, 400);
+  EXPECT_EQ(Get(Snap(w->acme_snapshot, "/analytics/extensions?limit=1001"), Acme()).status, 400);
+  for (const char* what : {"du", "extensions", "largest"}) {
+    auto other = Get(Snap(w->acme_snapshot, std::string("/analytics/") + what), w->globex_token);
+    EXPECT_EQ(other.status, 404) << what;
+    EXPECT_EQ(other.raw.find("big.bin"), std::string::npos);
+  }
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // carries only their description ("encrypted", "env:NAME").
 #include "server/api_routes.h"
 #include "server/request_fields.h"
+#include "server/share_summary.h"
 
 namespace arbor::server {
 namespace {
@@ -51,11 +52,25 @@ Result<catalog::Share> ShareById(catalog::Catalog& catalog, const catalog::Princ
 }
 
 void AddShareRoutes(RouteTable& table, ApiContext& ctx) {
-  table.Add({"GET", "/api/v1/shares", Access::kAuthenticated, "Shares the caller sees (?tenant_id=)",
+  table.Add({"GET", "/api/v1/shares", Access::kAuthenticated,
+             "Shares the caller sees with their summaries, a page at a time "
+             "(?tenant_id=&sort=tenant|age|state|bytes&failing=1&page_size=&page_token=)",
              [&ctx](Call& c) {
-               ARBOR_ASSIGN_OR_RETURN(auto shares,
-                                      ctx.catalog.shares().List(c.principal, c.Query("tenant_id")));
-               c.Reply(ItemsJson(shares));
+               ARBOR_ASSIGN_OR_RETURN(
+                   ShareQuery query,
+                   ShareQueryFromParams([&c](const char* name) { return c.Query(name); },
+                                        ctx.limits.default_page_size, ctx.limits.max_page_size));
+               ARBOR_ASSIGN_OR_RETURN(SharePage page, ListShareSummaries(ctx.catalog, c.principal, query));
+               nlohmann::json items = nlohmann::json::array();
+               for (const ShareListing& l : page.items) {
+                 nlohmann::json item = l.share.ToJson();
+                 item["tenant_name"] = l.tenant_name;
+                 item["summary"] = l.summary.ToJson();
+                 items.push_back(std::move(item));
+               }
+               nlohmann::json body = {{"items", std::move(items)}};
+               if (!page.next_page_token.empty()) body["next_page_token"] = page.next_page_token;
+               c.Reply(body);
                return Status::Ok();
              }});
   table.Add({"POST", "/api/v1/shares", Access::kAuthenticated, "Add a share (credential write-only)",

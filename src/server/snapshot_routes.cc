@@ -1,7 +1,10 @@
-// Snapshots of a share, the paged tree of a snapshot, a file's details and its download.
+// Snapshots of a share, the paged tree of a snapshot, a file's details and its download,
+// and a restore of a file or folder to a share of the snapshot's tenant.
 #include "server/api_routes.h"
 #include "server/file_stream.h"
 #include "server/page_token.h"
+#include "server/request_fields.h"
+#include "server/restore_request.h"
 #include "server/snapshot_reader.h"
 #include "server/tree_page.h"
 
@@ -63,6 +66,26 @@ void AddSnapshotRoutes(RouteTable& table, ApiContext& ctx) {
                            path == "/" ? "snapshot" : path.substr(path.rfind('/') + 1), format);
                return Status::Ok();
              }});
+  table.Add({"POST", "/api/v1/snapshots/{snapshot_id}/restore", Access::kAuthenticated,
+             "Restore a file or folder to the snapshot's share or another POSIX share of its tenant "
+             "{path, target_share_id?, folder?, overwrite?}: a restore job",
+             [&ctx](Call& c) {
+               ARBOR_ASSIGN_OR_RETURN(auto body, c.JsonBody());
+               ARBOR_RETURN_IF_ERROR(CheckFields(body, {"path", "target_share_id", "folder", "overwrite"}));
+               RestoreRequest request;
+               ARBOR_ASSIGN_OR_RETURN(request.path, RequiredString(body, "path"));
+               ARBOR_ASSIGN_OR_RETURN(auto target, OptionalString(body, "target_share_id"));
+               request.target_share_id = target.value_or("");
+               ARBOR_ASSIGN_OR_RETURN(auto folder, OptionalString(body, "folder"));
+               request.folder = folder.value_or("");
+               ARBOR_ASSIGN_OR_RETURN(auto overwrite, OptionalString(body, "overwrite"));
+               if (overwrite) request.overwrite = *overwrite;
+               ARBOR_ASSIGN_OR_RETURN(auto job,
+                                      SubmitRestore(ctx, c.principal, c.Param("snapshot_id"), request));
+               c.Reply(job.ToJson(), 201);
+               return Status::Ok();
+             },
+             true});
 }
 
 }  // namespace arbor::server

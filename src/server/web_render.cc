@@ -1,5 +1,6 @@
 #include "server/web_render.h"
 
+#include <cstdio>
 #include <ctime>
 
 #include "server/web_assets.h"
@@ -60,6 +61,13 @@ std::string FormatAge(int64_t ms, int64_t now_ms) {
   if (s < 3600) return std::to_string(s / 60) + "m ago";
   if (s < 86400) return std::to_string(s / 3600) + "h ago";
   return std::to_string(s / 86400) + "d ago";
+}
+
+std::string FormatRatio(std::optional<double> ratio) {
+  if (!ratio) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.1f\u00d7", *ratio);
+  return buf;
 }
 
 }  // namespace arbor::server

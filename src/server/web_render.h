@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <kainjow/mustache.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,5 +34,7 @@ std::string UrlEncode(std::string_view value);
 std::string FormatUtc(int64_t ms);
 // "5s ago", "3m ago", "2h ago", "4d ago" ("-" for 0).
 std::string FormatAge(int64_t ms, int64_t now_ms);
+// "3.2×" with one decimal ("-" for nullopt): a dedup ratio.
+std::string FormatRatio(std::optional<double> ratio);
 
 }  // namespace arbor::server

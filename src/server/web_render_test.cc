@@ -38,6 +38,9 @@ TEST(WebRenderTest, Formatters) {
   EXPECT_EQ(FormatAge(0, 5), "-");
   EXPECT_EQ(FormatAge(1000, 1000 + 90 * 1000), "1m ago");
   EXPECT_EQ(FormatUtc(1000), "1970-01-01 00:00:01 UTC");
+  EXPECT_EQ(FormatRatio(std::nullopt), "-");
+  EXPECT_EQ(FormatRatio(2.0), "2.0\u00d7");
+  EXPECT_EQ(FormatRatio(12.36), "12.4\u00d7");
 }
 
 }  // namespace

@@ -2,16 +2,17 @@
 
 #include <httplib.h>
 
-#include <map>
-
 #include "catalog/ids.h"
 #include "jobs/job_queue.h"
 #include "pipeline/progress.h"
 #include "server/api_routes.h"
 #include "server/api_server.h"
 #include "server/file_stream.h"
+#include "server/restore_request.h"
 #include "server/share_summary.h"
+#include "server/snapshot_analytics.h"
 #include "server/snapshot_reader.h"
+#include "server/svg_chart.h"
 #include "server/web_assets.h"
 #include "server/web_render.h"
 
@@ -21,6 +22,10 @@ namespace {
 constexpr const char* kSessionCookie = "arbor_session";
 constexpr const char* kLoginCsrfCookie = "arbor_login_csrf";
 constexpr int kBrowsePageSize = 200;
+// Dashboard rows per page (?page_size= up to the maximum): 1,000 shares on one page
+// took tens of milliseconds of template work per request (docs/benchmarks.md).
+constexpr int kDashboardPageSize = 50;
+constexpr int kMaxDashboardPageSize = 500;
 
 // Scripts, styles and everything else from this server only; no inline script or style,
 // no framing, forms post only here.
@@ -124,6 +129,36 @@ void Answer(httplib::Response& res, const Result<std::string>& html, const std::
   SendHtml(res, html);
 }
 
+// The restore form for `path` of a snapshot: the tenant's POSIX shares as targets (a
+// worker restores only inside those), the snapshot's own share first chosen. Empty when
+// the tenant has no POSIX share.
+Result<std::string> RestoreFormHtml(catalog::Catalog& catalog, const catalog::Principal& p,
+                                    const catalog::Snapshot& record, const std::string& path, bool is_dir,
+                                    const std::string& csrf) {
+  ARBOR_ASSIGN_OR_RETURN(auto shares, catalog.shares().List(p, record.tenant_id));
+  mustache::data targets(mustache::data::type::list);
+  bool any = false;
+  for (const auto& s : shares) {
+    if (s.kind != catalog::ShareKind::kPosix) continue;
+    mustache::data t;
+    t.set("id", s.id);
+    t.set("name", s.name);
+    t.set("source", s.id == record.share_id);
+    t.set("selected", s.id == record.share_id);
+    targets.push_back(t);
+    any = true;
+  }
+  if (!any) return std::string();
+  mustache::data d;
+  d.set("what", is_dir ? "this folder" : "this file");
+  d.set("action", "/ui/snapshots/" + record.id + "/restore");
+  d.set("csrf", csrf);
+  d.set("path", path);
+  d.set("folder", DefaultRestoreFolder(record.id));
+  d.set("targets", targets);
+  return RenderTemplate("restore_form", d);
+}
+
 }  // namespace
 
 void WebUi::Mount(httplib::Server& http) {
@@ -153,6 +188,8 @@ void WebUi::Mount(httplib::Server& http) {
   http.Get("/ui/snapshots/([^/]+)/file", [this](Req req, Res res) { FilePage(req, res); });
   http.Get("/ui/snapshots/([^/]+)/download", [this](Req req, Res res) { Download(req, res); });
   http.Get("/ui/snapshots/([^/]+)/archive", [this](Req req, Res res) { DownloadArchive(req, res); });
+  http.Post("/ui/snapshots/([^/]+)/restore", [this](Req req, Res res) { Restore(req, res); });
+  http.Get("/ui/snapshots/([^/]+)/analytics", [this](Req req, Res res) { AnalyticsFragment(req, res); });
   http.Get("/ui/jobs", [this](Req req, Res res) { JobsPage(req, res); });
   http.Get("/ui/jobs/([0-9]+)", [this](Req req, Res res) { JobPage(req, res, false); });
   http.Get("/ui/jobs/([0-9]+)/progress", [this](Req req, Res res) { JobPage(req, res, true); });
@@ -235,49 +272,73 @@ void WebUi::Dashboard(const httplib::Request& req, httplib::Response& res) {
   auto v = SignedIn(req, res);
   if (!v) return;
   auto render = [&]() -> Result<std::string> {
-    bool failing_only = Param(req, "failing") == "1";
+    ARBOR_ASSIGN_OR_RETURN(ShareQuery query,
+                           ShareQueryFromParams([&req](const char* name) { return Param(req, name); },
+                                                kDashboardPageSize, kMaxDashboardPageSize));
+    ARBOR_ASSIGN_OR_RETURN(server::SharePage page, ListShareSummaries(ctx_.catalog, v->principal, query));
     int64_t now = catalog::NowMs();
-    ARBOR_ASSIGN_OR_RETURN(auto tenants, ctx_.catalog.tenants().List(v->principal));
-    ARBOR_ASSIGN_OR_RETURN(auto shares, ctx_.catalog.shares().List(v->principal));
-    ARBOR_ASSIGN_OR_RETURN(auto summaries, SummarizeShares(ctx_.catalog, v->principal));
-    std::map<std::string, std::vector<const catalog::Share*>> by_tenant;
-    for (const auto& s : shares) by_tenant[s.tenant_id].push_back(&s);
-    mustache::data tenant_rows(mustache::data::type::list);
-    for (const auto& t : tenants) {
-      mustache::data share_rows(mustache::data::type::list);
-      bool any = false;
-      for (const catalog::Share* share : by_tenant[t.id]) {
-        const catalog::Share& s = *share;
-        // A share added between the two queries has no summary yet: it shows as new.
-        ShareSummary sum = summaries.count(s.id) ? summaries.at(s.id) : ShareSummary{};
-        bool failing = sum.last_state == jobs::JobState::kFailed;
-        if (failing_only && !failing) continue;
-        mustache::data row;
-        row.set("share_name", s.name);
-        row.set("href", "/ui/shares/" + s.id);
-        row.set("kind", std::string(catalog::ShareKindName(s.kind)));
-        row.set("last_snapshot",
-                sum.last_snapshot_ms ? FormatAge(*sum.last_snapshot_ms, now) : std::string("never"));
-        row.set("state",
-                sum.last_state ? std::string(jobs::JobStateName(*sum.last_state)) : std::string("none"));
-        if (sum.last_state) row.set("state_age", FormatAge(sum.last_state_ms, now));
-        row.set("failures", std::to_string(sum.failures));
-        row.set("snapshots", std::to_string(sum.snapshots));
-        row.set("row_class", failing ? "failing" : "");
-        share_rows.push_back(row);
-        any = true;
+    // A link to this listing with some of its parameters changed; the page token only
+    // where given (a new order or filter starts from the first page).
+    auto href = [&](ShareOrder order, bool failing, const std::string& token) {
+      std::string out = "/ui/?sort=" + std::string(ShareOrderName(order));
+      if (failing) out += "&failing=1";
+      if (!query.tenant_id.empty()) out += "&tenant_id=" + UrlEncode(query.tenant_id);
+      if (query.page_size != kDashboardPageSize) out += "&page_size=" + std::to_string(query.page_size);
+      if (!token.empty()) out += "&page_token=" + UrlEncode(token);
+      return out;
+    };
+    mustache::data columns(mustache::data::type::list);
+    auto column = [&](const char* label, std::optional<ShareOrder> order) {
+      mustache::data c;
+      c.set("label", label);
+      if (order) {
+        c.set("href", href(*order, query.failing_only, ""));
+        c.set("sort", std::string(ShareOrderName(*order)));
+        c.set("active", *order == query.order);
       }
-      if (failing_only && !any) continue;
-      mustache::data tenant;
-      tenant.set("tenant_name", t.name);
-      tenant.set("tenant_id", t.id);
-      tenant.set("shares", share_rows);
-      tenant_rows.push_back(tenant);
+      columns.push_back(c);
+    };
+    column("Tenant", ShareOrder::kTenant);
+    column("Share", std::nullopt);
+    column("Kind", std::nullopt);
+    column("Last backup", ShareOrder::kLastBackup);
+    column("Last job", ShareOrder::kState);
+    column("Logical", ShareOrder::kBytes);
+    column("Stored", std::nullopt);
+    column("Dedup", std::nullopt);
+    column("Failed jobs", std::nullopt);
+    column("Snapshots", std::nullopt);
+    mustache::data rows(mustache::data::type::list);
+    for (const ShareListing& l : page.items) {
+      const ShareSummary& sum = l.summary;
+      mustache::data row;
+      row.set("tenant_name", l.tenant_name);
+      row.set("share_name", l.share.name);
+      row.set("href", "/ui/shares/" + l.share.id);
+      row.set("kind", std::string(catalog::ShareKindName(l.share.kind)));
+      row.set("last_snapshot",
+              sum.last_snapshot_ms ? FormatAge(*sum.last_snapshot_ms, now) : std::string("never"));
+      row.set("state",
+              sum.last_state ? std::string(jobs::JobStateName(*sum.last_state)) : std::string("none"));
+      if (sum.last_state) row.set("state_age", FormatAge(sum.last_state_ms, now));
+      row.set("logical", sum.logical_bytes ? HumanBytes(static_cast<uint64_t>(*sum.logical_bytes)) : "-");
+      row.set("stored", sum.snapshots ? HumanBytes(static_cast<uint64_t>(sum.stored_bytes)) : "-");
+      row.set("dedup", FormatRatio(sum.DedupRatio()));
+      row.set("failures", std::to_string(sum.failures));
+      row.set("snapshots", std::to_string(sum.snapshots));
+      row.set("row_class", sum.last_state == jobs::JobState::kFailed ? "failing" : "");
+      rows.push_back(row);
     }
     mustache::data d;
     d.set("heading", v->principal.is_operator() ? "All tenants" : "Tenant " + v->who);
-    d.set("failing_only", failing_only);
-    d.set("tenants", tenant_rows);
+    d.set("failing_only", query.failing_only);
+    d.set("all_href", href(query.order, false, ""));
+    d.set("failing_href", href(query.order, true, ""));
+    d.set("columns", columns);
+    d.set("rows", rows);
+    if (!query.page_token.empty()) d.set("first_href", href(query.order, query.failing_only, ""));
+    if (!page.next_page_token.empty())
+      d.set("next_href", href(query.order, query.failing_only, page.next_page_token));
     ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("dashboard", d));
     return RenderPage({"Dashboard", v->who, v->session.csrf}, content);
   };
@@ -301,9 +362,10 @@ void WebUi::SharePage(const httplib::Request& req, httplib::Response& res) {
       mustache::data r;
       r.set("time", FormatUtc(s.time_ms));
       r.set("age", FormatAge(s.time_ms, now));
-      r.set("files", s.stats.contains("files") ? s.stats["files"].dump() : std::string("-"));
-      r.set("size", s.stats.contains("bytes") && s.stats["bytes"].is_number_unsigned()
-                        ? HumanBytes(s.stats["bytes"].get<uint64_t>())
+      // The fields the backup job records (job_handlers/job_snapshots.cc).
+      r.set("files", s.stats.contains("files_total") ? s.stats["files_total"].dump() : std::string("-"));
+      r.set("size", s.stats.contains("bytes_total") && s.stats["bytes_total"].is_number_unsigned()
+                        ? HumanBytes(s.stats["bytes_total"].get<uint64_t>())
                         : std::string("-"));
       r.set("short_id", s.id.substr(0, 12));
       r.set("href", "/ui/snapshots/" + s.id);
@@ -319,6 +381,16 @@ void WebUi::SharePage(const httplib::Request& req, httplib::Response& res) {
     d.set("backup_action", "/ui/shares/" + share.id + "/backup");
     d.set("csrf", v->session.csrf);
     d.set("snapshots", rows);
+    // Growth: the newest 30 snapshots' logical bytes, oldest first.
+    std::vector<ChartBar> growth;
+    for (size_t i = std::min<size_t>(snaps.size(), 30); i-- > 0;) {
+      const auto& s = snaps[i];
+      uint64_t bytes = s.stats.contains("bytes_total") && s.stats["bytes_total"].is_number_unsigned()
+                           ? s.stats["bytes_total"].get<uint64_t>()
+                           : 0;
+      growth.push_back({FormatUtc(s.time_ms), bytes, HumanBytes(bytes), "/ui/snapshots/" + s.id});
+    }
+    d.set("growth_svg", BarChartSvg("chart-growth", "Logical bytes of each snapshot, oldest first", growth));
     ARBOR_ASSIGN_OR_RETURN(std::string jobs_table, JobsTable(recent));
     d.set("jobs_table", jobs_table);
     ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("share", d));
@@ -389,6 +461,10 @@ void WebUi::Browse(const httplib::Request& req, httplib::Response& res) {
       d.set("next_href",
             base + "?path=" + UrlEncode(page.path) + "&page_token=" + UrlEncode(page.next_page_token));
     }
+    ARBOR_ASSIGN_OR_RETURN(std::string restore_form, RestoreFormHtml(ctx_.catalog, v->principal, record,
+                                                                     page.path, true, v->session.csrf));
+    d.set("restore_form", restore_form);
+    d.set("analytics_href", base + "/analytics?path=" + UrlEncode(page.path));
     ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("browse", d));
     return RenderPage({page.path, v->who, v->session.csrf}, content);
   };
@@ -400,6 +476,7 @@ void WebUi::FilePage(const httplib::Request& req, httplib::Response& res) {
   if (!v) return;
   std::string id = Match(req, 1);
   auto render = [&]() -> Result<std::string> {
+    ARBOR_ASSIGN_OR_RETURN(auto record, ctx_.catalog.snapshots().Get(v->principal, id));
     ARBOR_ASSIGN_OR_RETURN(std::string path, NormalizeSnapshotPath(Param(req, "path")));
     ARBOR_ASSIGN_OR_RETURN(Node node, SnapshotReader(ctx_, v->principal, id).Stat(path));
     nlohmann::json details = DetailsJson(node, path);
@@ -416,6 +493,9 @@ void WebUi::FilePage(const httplib::Request& req, httplib::Response& res) {
     d.set("facts", facts);
     d.set("dir_href", "/ui/snapshots/" + id + "?path=" + UrlEncode(dir.empty() ? "/" : dir));
     if (node.IsFile()) d.set("download_href", "/ui/snapshots/" + id + "/download?path=" + UrlEncode(path));
+    ARBOR_ASSIGN_OR_RETURN(std::string restore_form, RestoreFormHtml(ctx_.catalog, v->principal, record, path,
+                                                                     node.IsDir(), v->session.csrf));
+    d.set("restore_form", restore_form);
     ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("file", d));
     return RenderPage({node.name, v->who, v->session.csrf}, content);
   };
@@ -444,6 +524,61 @@ void WebUi::DownloadArchive(const httplib::Request& req, httplib::Response& res)
   SecurityHeaders(res);
   SendArchive(res, std::move(*stream), *path == "/" ? "snapshot" : path->substr(path->rfind('/') + 1),
               *format);
+}
+
+void WebUi::Restore(const httplib::Request& req, httplib::Response& res) {
+  auto v = SignedIn(req, res);
+  if (!v || !CheckCsrf(*v, req, res)) return;
+  RestoreRequest request;
+  request.path = Param(req, "path");
+  request.target_share_id = Param(req, "target_share_id");
+  request.folder = Param(req, "folder");
+  if (std::string overwrite = Param(req, "overwrite"); !overwrite.empty()) request.overwrite = overwrite;
+  auto job = SubmitRestore(ctx_, v->principal, Match(req, 1), request);
+  if (!job.ok()) return SendErrorPage(res, job.status(), v->who, v->session.csrf);
+  Redirect(res, "/ui/jobs/" + std::to_string(job->id));
+}
+
+void WebUi::AnalyticsFragment(const httplib::Request& req, httplib::Response& res) {
+  auto v = SignedIn(req, res);
+  if (!v) return;
+  std::string id = Match(req, 1);
+  auto render = [&]() -> Result<std::string> {
+    constexpr size_t kRows = 12;
+    ARBOR_ASSIGN_OR_RETURN(DuReport du, ctx_.analytics.Du(ctx_, v->principal, id, Param(req, "path"), kRows));
+    ARBOR_ASSIGN_OR_RETURN(ExtensionReport ext,
+                           ctx_.analytics.Extensions(ctx_, v->principal, id, du.path, kRows));
+    ARBOR_ASSIGN_OR_RETURN(LargestReport big, ctx_.analytics.Largest(ctx_, v->principal, id, du.path, 10));
+    std::string base = "/ui/snapshots/" + id;
+    std::string prefix = du.path == "/" ? "/" : du.path + "/";
+    std::vector<ChartBar> du_bars, ext_bars, big_bars;
+    for (const DuEntry& e : du.entries) {
+      du_bars.push_back({e.is_dir ? e.name + "/" : e.name, e.bytes,
+                         HumanBytes(e.bytes) + (e.is_dir ? " in " + std::to_string(e.files) + " files" : ""),
+                         e.is_dir ? base + "?path=" + UrlEncode(prefix + e.name) : ""});
+    }
+    for (const auto& e : ext.items) {
+      ext_bars.push_back({e.extension.empty() ? "(no extension)" : "." + e.extension, e.bytes,
+                          HumanBytes(e.bytes) + " in " + std::to_string(e.files) + " files", ""});
+    }
+    for (const LargestFile& f : big.items) {
+      std::string shown = f.path.rfind(prefix, 0) == 0 ? f.path.substr(prefix.size()) : f.path;
+      big_bars.push_back({shown, f.size, HumanBytes(f.size), base + "/file?path=" + UrlEncode(f.path)});
+    }
+    mustache::data d;
+    d.set("path", du.path);
+    d.set("total", HumanBytes(du.totals.bytes));
+    d.set("files", std::to_string(du.totals.files));
+    d.set("du_svg", BarChartSvg("chart-du", "Bytes by folder and file in " + du.path, du_bars));
+    if (du.other.entries > 0) {
+      d.set("du_other",
+            std::to_string(du.other.entries) + " more entries holding " + HumanBytes(du.other.bytes));
+    }
+    d.set("extensions_svg", BarChartSvg("chart-extensions", "Bytes by extension below " + du.path, ext_bars));
+    d.set("largest_svg", BarChartSvg("chart-largest", "The largest files below " + du.path, big_bars));
+    return RenderTemplate("analytics", d);
+  };
+  Answer(res, render(), v->who, v->session.csrf);
 }
 
 void WebUi::JobsPage(const httplib::Request& req, httplib::Response& res) {
@@ -488,6 +623,15 @@ void WebUi::JobPage(const httplib::Request& req, httplib::Response& res, bool fr
     d.set("share_id", j.share_id);
     if (!j.share_id.empty()) d.set("share_href", "/ui/shares/" + j.share_id);
     d.set("created", FormatUtc(j.created_ms));
+    if (j.type == jobs::JobType::kRestore) {
+      // Where the files go, as the job's payload says (checked at submission).
+      d.set("restore_target", j.payload.value("target", std::string()));
+      std::string what = "everything";
+      if (j.payload.contains("includes") && j.payload["includes"].is_array() &&
+          !j.payload["includes"].empty())
+        what = j.payload["includes"][0].get<std::string>();
+      d.set("restore_what", what);
+    }
     d.set("progress", progress);
     d.set("can_cancel", !summary.done());
     d.set("cancel_action", "/ui/jobs/" + id_text + "/cancel");

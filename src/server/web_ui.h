@@ -59,6 +59,8 @@ class WebUi {
   void FilePage(const httplib::Request& req, httplib::Response& res);
   void Download(const httplib::Request& req, httplib::Response& res);
   void DownloadArchive(const httplib::Request& req, httplib::Response& res);
+  void Restore(const httplib::Request& req, httplib::Response& res);
+  void AnalyticsFragment(const httplib::Request& req, httplib::Response& res);
   void JobsPage(const httplib::Request& req, httplib::Response& res);
   void JobPage(const httplib::Request& req, httplib::Response& res, bool fragment);
   void CancelJob(const httplib::Request& req, httplib::Response& res);

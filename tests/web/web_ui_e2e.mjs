@@ -2,7 +2,7 @@
 // chromium binary). Run by web_ui_e2e.sh, which makes the catalog and starts the server.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
@@ -40,6 +40,12 @@ async function signIn(page, token) {
   await page.waitForURL(`${base}/ui/`);
 }
 
+// The tenants of the dashboard's rows, in order, each once.
+async function dashboardTenants(page) {
+  const rows = await page.$$eval('tr.share-row', (r) => r.map((e) => e.dataset.tenant));
+  return [...new Set(rows)];
+}
+
 async function shot(page, name) {
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
 }
@@ -53,8 +59,7 @@ async function shot(page, name) {
   await page.click('#sign-in');
   assert.match(await page.textContent('.error'), /not valid/);
   await signIn(page, process.env.TENANT_TOKEN);
-  const tenants = await page.$$eval('section.tenant', (s) => s.map((e) => e.dataset.tenant));
-  assert.deepEqual(tenants, ['acme']);
+  assert.deepEqual(await dashboardTenants(page), ['acme']);
   assert.equal(await page.textContent('#who'), 'acme');
   await shot(page, '02-tenant-dashboard');
   const cookies = await page.context().cookies();
@@ -81,13 +86,39 @@ async function shot(page, name) {
 {
   const page = await newPage();
   await signIn(page, process.env.OPERATOR_TOKEN);
-  const tenants = await page.$$eval('section.tenant', (s) => s.map((e) => e.dataset.tenant));
-  assert.deepEqual(tenants, ['acme', 'globex']);
+  assert.deepEqual(await dashboardTenants(page), ['acme', 'globex']);
   await shot(page, '03-operator-dashboard');
+  // Stored vs logical bytes and the dedup ratio, from the snapshot records.
+  const acmeRow = await page.$$eval('tr[data-tenant="acme"] td', (t) => t.map((e) => e.textContent));
+  assert.match(acmeRow[5], /MiB/, `logical: ${acmeRow}`);
+  assert.match(acmeRow[6], /iB/, `stored: ${acmeRow}`);
+  assert.match(acmeRow[7], /^[0-9.]+\u00d7$/, `dedup: ${acmeRow}`);
+  // Sorted by bytes: acme's 2 MiB share before globex's few bytes; by tenant again after.
+  await page.click('a.sort[data-sort="bytes"]');
+  await page.waitForURL(/sort=bytes/);
+  assert.deepEqual(await dashboardTenants(page), ['acme', 'globex']);
+  assert.equal(await page.getAttribute('a.sort.active', 'data-sort'), 'bytes');
+  // Filtered to the failing ones: no backup failed here.
+  await page.click('#failing-filter');
+  await page.waitForURL(/failing=1/);
+  assert.deepEqual(await dashboardTenants(page), []);
+  assert.match(await page.textContent('#shares tbody'), /No shares/);
+  await shot(page, '03b-dashboard-failing-only');
+  // Pages of one share: the second page holds the other tenant's, and is the last.
+  await page.goto(`${base}/ui/?page_size=1`);
+  assert.deepEqual(await dashboardTenants(page), ['acme']);
+  await page.click('#next-page');
+  await page.waitForURL(/page_token=/);
+  assert.deepEqual(await dashboardTenants(page), ['globex']);
+  assert.equal(await page.$('#next-page'), null, 'the last page links to no next one');
+  await page.goto(`${base}/ui/`);
 
-  await page.click('section[data-tenant="acme"] a >> text=data');
+  await page.click('tr[data-tenant="acme"] a >> text=data');
   await page.waitForSelector('#snapshots');
   await shot(page, '04-share');
+  assert.equal(await page.$$eval('#chart-growth rect.bar', (r) => r.length), 1, 'one snapshot, one bar');
+  // The snapshot's size and file count from the stats its backup job recorded.
+  assert.match(await page.textContent('#snapshots tbody'), /MiB/);
   await page.click('a.snapshot-link');
   await page.waitForSelector('#entries');
   await shot(page, '05-snapshot-root');
@@ -102,6 +133,12 @@ async function shot(page, name) {
   assert.ok(dirs.includes('<script>alert(1)</'), `dirs: ${dirs}`);
   assert.equal(await page.$$eval('#entries img', (i) => i.length), 0, 'no <img> element came from a name');
   await shot(page, '06-xss-names');
+  // The folder's sizes as SVG drawn by the server (loaded by htmx): the names are text.
+  await page.waitForSelector('#chart-du rect.bar');
+  const labels = await page.$$eval('#chart-du rect.bar', (r) => r.map((e) => e.dataset.label));
+  assert.ok(labels.includes('<script>alert(1)</'), `labels: ${labels}`);
+  assert.ok(labels.includes('"><img src=x onerror=alert(1)>'), `labels: ${labels}`);
+  assert.equal(await page.$$eval('#analytics script, #analytics img', (n) => n.length), 0);
   await page.click('a.file >> text=onerror');
   await page.waitForSelector('#file-name');
   assert.equal(await page.textContent('#file-name'), '"><img src=x onerror=alert(1)>');
@@ -122,6 +159,16 @@ async function shot(page, name) {
   const crumbs = await page.$$eval('#breadcrumbs a', (a) => a.map((e) => e.textContent));
   assert.deepEqual(crumbs.slice(-3), ['projects', '2026', 'reports']);
   await shot(page, '07-three-levels-down');
+  const reports = page.url();
+  // du of reports: big.bin (2 MiB) has the widest bar, q4.txt a sliver.
+  await page.waitForSelector('#chart-du rect.bar');
+  const bars = await page.$$eval('#chart-du rect.bar', (r) =>
+    r.map((e) => [e.dataset.label, Number(e.getAttribute('width'))]),
+  );
+  assert.deepEqual(bars.map((b) => b[0]), ['big.bin', 'q4.txt']);
+  assert.ok(bars[0][1] > 100 * bars[1][1], `widths: ${bars}`);
+  assert.match(await page.textContent('#chart-extensions'), /\.bin/);
+  await shot(page, '07b-analytics');
   // The folder as a tar stream: tar -x gives back big.bin byte for byte.
   const [tarball] = await Promise.all([page.waitForEvent('download'), page.click('#download-tar')]);
   assert.equal(tarball.suggestedFilename(), 'reports.tar');
@@ -142,7 +189,7 @@ async function shot(page, name) {
   // Jobs: start a backup from the share page and watch htmx poll it to the end... as far
   // as a queue without a worker goes: it stays queued; the page polls and can cancel it.
   await page.goto(`${base}/ui/`);
-  await page.click('section[data-tenant="acme"] a >> text=data');
+  await page.click('tr[data-tenant="acme"] a >> text=data');
   await page.click('#back-up-now');
   await page.waitForSelector('#job-state');
   assert.equal(await page.textContent('#job-state'), 'queued');
@@ -156,6 +203,35 @@ async function shot(page, name) {
   // A form posted without the session's CSRF token is refused.
   const forged = await page.request.post(`${base}/ui/logout`, { form: { csrf: 'forged' } });
   assert.equal(forged.status(), 403);
+
+  // Restore the folder three levels down from the browser into a folder of its share. A
+  // worker started only now (so that the backup above stayed queued) runs the job while
+  // the job page polls it to "succeeded"; then the files are compared on disk.
+  const acmeDir = process.env.ACME_DIR;
+  await page.goto(reports);
+  await page.click('#restore summary');
+  await shot(page, '12-restore-form');
+  assert.equal(await page.inputValue('#restore-share'), process.env.ACME_SHARE);
+  await page.fill('#restore-folder', 'restored-by-ui');
+  await page.click('#restore-submit');
+  await page.waitForSelector('#job-state');
+  assert.match(page.url(), /\/ui\/jobs\/[0-9]+$/);
+  assert.equal(await page.textContent('#restore-target'), `${acmeDir}/restored-by-ui`);
+  assert.equal(await page.textContent('#restore-what'), `${acmeDir}/projects/2026/reports`);
+  const worker = spawn(process.env.ARBOR, ['-q', 'worker', '--exit-when-idle'], { stdio: 'inherit' });
+  await page.waitForSelector('#job-state >> text=succeeded', { timeout: 60000 });
+  await shot(page, '13-restore-succeeded');
+  if (worker.exitCode === null) await new Promise((resolve) => worker.on('exit', resolve));
+  assert.equal(worker.exitCode, 0, 'the worker exits 0 when idle');
+  const restored = path.join(acmeDir, 'restored-by-ui', acmeDir, 'projects', '2026', 'reports');
+  const restoredBig = readFileSync(path.join(restored, 'big.bin'));
+  assert.equal(createHash('sha256').update(restoredBig).digest('hex'), process.env.EXPECTED_SHA256);
+  assert.equal(readFileSync(path.join(restored, 'q4.txt'), 'utf8'), 'quarterly numbers\n');
+  // Its CSRF token is checked as every form's.
+  const forgedRestore = await page.request.post(`${reports.split('?')[0]}/restore`, {
+    form: { csrf: 'forged', path: '/', folder: 'x' },
+  });
+  assert.equal(forgedRestore.status(), 403);
 
   // Phone width: the dashboard still renders.
   await page.setViewportSize({ width: 390, height: 800 });

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The web UI in a real browser: two tenants with real snapshots made by the CLI, then
 # `arbor serve` and web_ui_e2e.mjs in headless Chromium (sign in as a tenant and as the
-# operator, browse three levels down, download and compare SHA-256, XSS names as text),
+# operator, the dashboard's sorting, filter and pages, browse three levels down, download
+# and compare SHA-256, restore a folder with a worker and compare it on disk, XSS names
+# as text),
 # then SIGTERM: the server must stop cleanly (exit 0).
 set -euo pipefail
 : "${ARBOR:?path to the arbor binary}" "${ARBOR_JS_DIR:?tests/js}" "${SCREENSHOTS:?screenshot folder}"
@@ -49,7 +51,9 @@ done
 curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null
 
 mkdir -p "$SCREENSHOTS"
+acme_share=$("$ARBOR" --json share list --tenant acme | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 BASE_URL="http://127.0.0.1:$port" OPERATOR_TOKEN="$operator_token" TENANT_TOKEN="$acme_token" \
+  ACME_DIR="$work/acme" ACME_SHARE="$acme_share" \
   EXPECTED_SHA256="$expected_sha" OTHER_TENANT_SHARE="$globex_share" CHROMIUM="$CHROMIUM" SCREENSHOTS="$SCREENSHOTS" \
   ARBOR_JS_DIR="$ARBOR_JS_DIR" node "$(dirname "$0")/web_ui_e2e.mjs"
 
