@@ -2,11 +2,13 @@
 #include <algorithm>
 #include <iostream>
 
+#include "base/state_dir.h"
 #include "cli/commands.h"
 #include "cli/option_values.h"
 #include "cli/snapshot_filter.h"
 #include "maintenance/forget.h"
 #include "maintenance/prune.h"
+#include "resp/held_objects.h"
 
 namespace arbor::cli {
 namespace {
@@ -154,10 +156,16 @@ void RegisterPrune(CLI::App& app, GlobalOptions& g, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--wait", *wait, "Seconds to wait for running backups to finish")->capture_default_str();
   cmd->add_flag("-n,--dry-run", opts->dry_run, "Only show what would be deleted");
-  cmd->callback([&g, opts, wait, exit_code] {
+  auto resp_data = std::make_shared<std::string>();
+  cmd->add_option("--resp-data", *resp_data,
+                  "The RESP server's metadata directory (serve --resp-data; default <state dir>/resp): a "
+                  "repository it stores blobs in keeps every blob its databases hold");
+  cmd->callback([&g, opts, wait, resp_data, exit_code] {
     auto repo = OpenRepository(g, exit_code, RepoAccess::kDeletes);
     if (!repo) return;
     opts->lock_wait = std::chrono::seconds(*wait);
+    std::string dir = resp_data->empty() ? StateDir() + "/resp" : *resp_data;
+    opts->resp_held = [dir] { return resp::ReadRespHeld(dir); };
     auto r = RunPrune(*repo, *opts);
     if (!r.ok()) {
       *exit_code = ReportError(g, r.status());

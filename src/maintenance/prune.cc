@@ -86,15 +86,56 @@ Status RefuseOnDamage(Repository& repo, const std::vector<DamagedObject>& snapsh
   return Status::Ok();
 }
 
+// Adds what the RESP databases hold, once it is sure the metadata it read is that of
+// every server that marked this repository. Ids this repository's index does not name
+// belong to another repository the server serves (a database's own storage): skipped.
+Status MarkRespHeld(Repository& repo, const PruneOptions& options, BlobSet* used) {
+  auto held = options.resp_held();
+  if (!held.ok()) {
+    return Status::Unsupported(
+        "this repository holds blobs stored through the RESP server, and prune cannot read "
+        "what its databases hold (" +
+        held.status().message() + "); refused, nothing deleted. Give `--resp-data DIR`");
+  }
+  ARBOR_ASSIGN_OR_RETURN(auto stores, RespDataStores(repo.store(), repo.prefix()));
+  if (stores.empty()) {
+    return Status::Unsupported(
+        "this repository was marked by a RESP server older than its metadata ids, so prune cannot tell "
+        "whether "
+        "the metadata it read holds its blobs; refused, nothing deleted. Start `arbor serve --resp` with it "
+        "once "
+        "(it marks the repository with its id), then prune");
+  }
+  for (const std::string& id : stores) {
+    if (id != held->store_id) {
+      return Status::Unsupported(
+          "this repository holds blobs of the RESP metadata store " + id + ", and the metadata read is " +
+          (held->store_id.empty() ? std::string("another, without an id") : held->store_id) +
+          ": prune would delete that store's blobs; refused, nothing deleted. Give the "
+          "--resp-data of the server that serves this repository (one server per "
+          "repository can be pruned)");
+    }
+  }
+  for (const Digest& id : held->blobs) {
+    ARBOR_ASSIGN_OR_RETURN(auto found, repo.index().Find(id));
+    if (found) used->insert(id);
+  }
+  for (const Digest& tree : held->trees) {
+    ARBOR_ASSIGN_OR_RETURN(auto found, repo.index().Find(tree));
+    if (found) ARBOR_RETURN_IF_ERROR(MarkTree(repo, tree, used));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<PruneResult> RunPrune(Repository& repo, const PruneOptions& options) {
   ARBOR_ASSIGN_OR_RETURN(auto lock, repo.Lock(LockKind::kExclusive, options.lock_wait));
   ARBOR_ASSIGN_OR_RETURN(bool resp_data, HoldsRespData(repo.store(), repo.prefix()));
-  if (resp_data)
+  if (resp_data && !options.resp_held)
     return Status::Unsupported(
-        "this repository holds blobs stored through the RESP server (arbor serve --resp), which no snapshot "
-        "references: prune would delete them, so it is refused (docs/resp.md, \"Not done\")");
+        "this repository holds blobs stored through the RESP server (arbor serve --resp), which prune keeps "
+        "only when it reads the server's metadata (`arbor prune --resp-data DIR`); refused, nothing deleted");
   ARBOR_RETURN_IF_ERROR(RepoLock::RemoveStale(repo.store(), repo.prefix(), repo.cipher()).status());
   (void)CleanStaleStaging(repo.store()->StagingDir());
   PruneResult r;
@@ -103,6 +144,7 @@ Result<PruneResult> RunPrune(Repository& repo, const PruneOptions& options) {
   ARBOR_RETURN_IF_ERROR(RefuseOnDamage(repo, damaged));
   BlobSet used;
   for (const auto& s : snapshots) ARBOR_RETURN_IF_ERROR(MarkTree(repo, s.tree, &used));
+  if (resp_data) ARBOR_RETURN_IF_ERROR(MarkRespHeld(repo, options, &used));
   r.blobs_used = used.size();
   uint64_t unindexed_used = 0;
   ARBOR_ASSIGN_OR_RETURN(auto packs, Usage(repo, used, &unindexed_used));

@@ -8,15 +8,22 @@
 // leaves a repository that verifies if the process is killed right after it, and a
 // rerun finishes the work (proved over every crash point by tests/crash).
 //
+// A namespace the RESP server stores blobs in (repo/resp_marker.h) is pruned only with
+// `resp_held`: prune then keeps, beside what snapshots reference, every blob the RESP
+// databases hold and every directory object they stored (walked like a snapshot's root).
+// Without it, prune refuses such a namespace (Unsupported).
+//
 // Prune refuses to run (Corruption) when it cannot know everything snapshots
 // reference: a damaged snapshot object or index segment, an unreadable directory
 // object, or a referenced blob the index does not name. `arbor repair` fixes those.
 #pragma once
 
 #include <chrono>
+#include <functional>
 
 #include "base/status.h"
 #include "repo/repository.h"
+#include "repo/resp_marker.h"
 
 namespace arbor {
 
@@ -24,6 +31,9 @@ struct PruneOptions {
   double max_unused = 0.2;  // repack a pack when more than this share of it is unreferenced
   bool dry_run = false;
   std::chrono::seconds lock_wait{0};
+  // What the RESP databases hold (resp/held_objects.h); called under prune's lock, and
+  // only for a namespace with the RESP mark. Its error stops prune before any deletion.
+  std::function<Result<RespHeld>()> resp_held;
 };
 
 struct PruneResult {

@@ -11,23 +11,16 @@
 namespace arbor::resp {
 namespace {
 
-Result<Digest> ParseHash(std::string_view hex) {
-  Digest d;
-  if (hex.size() != 64 || !Digest::FromHex(hex, &d)) {
-    return Status::InvalidArgument("a blob hash is 64 hex digits (the content's SHA-256)");
-  }
-  return d;
-}
-
 // The selected database's entry for the blob named by `hex`; nullopt when it has none.
 Result<std::optional<BlobEntry>> FindBlob(CommandContext& ctx, std::string_view hex) {
-  ARBOR_ASSIGN_OR_RETURN(Digest sha, ParseHash(hex));
+  ARBOR_ASSIGN_OR_RETURN(Digest sha, ParseHexDigest(hex, "a blob hash"));
   Keyspace keys = ctx.keys();
   return keys.GetBlob(sha.view());
 }
 
 Status BPut(CommandContext& ctx, const Args& args) {
   const std::string& content = args[1];
+  ++ctx.engine().stats().blob_puts;
   Digest sha = Sha256Of(content);
   Keyspace keys = ctx.keys();
   ARBOR_ASSIGN_OR_RETURN(auto entry, keys.GetBlob(sha.view()));

@@ -140,7 +140,8 @@ Status Info(CommandContext& ctx, const Args&) {
     << "\r\nredis_mode:standalone\r\n\r\n# Clients\r\nconnected_clients:" << st.connections_now
     << "\r\n\r\n# Stats\r\ntotal_connections_received:" << st.connections_total
     << "\r\nrejected_connections:" << st.refused_connections << "\r\ntotal_commands_processed:" << st.commands
-    << "\r\narbor_batches:" << st.batches << "\r\narbor_commits:" << st.commits << "\r\n";
+    << "\r\narbor_batches:" << st.batches << "\r\narbor_commits:" << st.commits
+    << "\r\narbor_blob_puts:" << st.blob_puts << "\r\n";
   if (ctx.session().db) {
     auto n = ctx.keys().Size();
     if (!n.ok()) return n.status();

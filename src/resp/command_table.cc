@@ -15,6 +15,7 @@ const CommandTable& CommandTable::Default() {
     RegisterKeyCommands(*t);
     RegisterBlobCommands(*t);
     RegisterDatabaseCommands(*t);
+    RegisterTreeCommands(*t);
     return t;
   }();
   return *table;
@@ -43,6 +44,14 @@ Result<int64_t> ParseInteger(std::string_view text) {
     return Status::InvalidArgument("value is not an integer or out of range");
   }
   return v;
+}
+
+Result<Digest> ParseHexDigest(std::string_view hex, std::string_view what) {
+  Digest d;
+  if (hex.size() != 64 || !Digest::FromHex(hex, &d)) {
+    return Status::InvalidArgument(std::string(what) + " is 64 hex digits");
+  }
+  return d;
 }
 
 std::string Upper(std::string_view s) {

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "hash/sha256.h"
 #include "resp/session.h"
 
 namespace arbor::resp {
@@ -56,11 +57,14 @@ void RegisterListCommands(CommandTable& t);
 void RegisterKeyCommands(CommandTable& t);
 void RegisterBlobCommands(CommandTable& t);
 void RegisterDatabaseCommands(CommandTable& t);
+void RegisterTreeCommands(CommandTable& t);
 
 // Redis's answer to a wrong word count: "wrong number of arguments for 'get' command".
 Status WrongArity(std::string_view name);
 // Parses a whole decimal int64 ("value is not an integer or out of range" otherwise).
 Result<int64_t> ParseInteger(std::string_view text);
 std::string Upper(std::string_view s);
+// A SHA-256 or repository id as 64 hex digits; InvalidArgument naming `what` otherwise.
+Result<Digest> ParseHexDigest(std::string_view hex, std::string_view what);
 
 }  // namespace arbor::resp

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/hex.h"
+#include "crypto/secret_bytes.h"
 #include "resp/keyspace.h"
 
 namespace arbor::resp {
@@ -44,6 +46,15 @@ bool Resolve(const catalog::Principal& p, std::string_view name, std::string* te
 }
 
 }  // namespace
+
+Result<std::string> DatabaseRegistry::StoreId() {
+  ARBOR_ASSIGN_OR_RETURN(auto id, txn_.Get(kRegistry + "i"));
+  if (id) return *id;
+  if (txn_.read_only()) return std::string();
+  std::string made = ToHex(crypto::RandomBytes(16));
+  ARBOR_RETURN_IF_ERROR(txn_.Put(kRegistry + "i", made));
+  return made;
+}
 
 std::string DatabaseRegistry::DisplayName(const catalog::Principal& p, const DatabaseInfo& db) {
   if (db.tenant.empty() || !p.is_operator()) return db.name;

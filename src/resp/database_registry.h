@@ -46,6 +46,10 @@ class DatabaseRegistry {
   Result<std::vector<DatabaseInfo>> List(const catalog::Principal& p);
   // The name `p` uses for `db` (see the scope rule above).
   static std::string DisplayName(const catalog::Principal& p, const DatabaseInfo& db);
+  // The metadata store's id (32 hex digits, random, made by the first call in a write
+  // transaction): the repositories it holds blobs in are marked with it
+  // (repo/resp_marker.h). In a read-only transaction, empty when it has none yet.
+  Result<std::string> StoreId();
 
  private:
   Result<std::optional<DatabaseInfo>> Lookup(std::string_view tenant, std::string_view name);

@@ -13,10 +13,11 @@ std::string ErrorReply(const Status& status) {
   return code + " " + status.message();
 }
 
-Engine::Engine(EngineOptions options, std::unique_ptr<LmdbStore> store, catalog::Catalog* catalog,
-               Repository* repository, RepositoryOpener opener)
+Engine::Engine(EngineOptions options, std::unique_ptr<LmdbStore> store, std::string store_id,
+               catalog::Catalog* catalog, Repository* repository, RepositoryOpener opener)
     : options_(std::move(options)),
       store_(std::move(store)),
+      store_id_(std::move(store_id)),
       catalog_(catalog),
       repository_(repository),
       opener_(std::move(opener)) {}
@@ -29,8 +30,15 @@ Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options, catalog::Cat
   std::filesystem::create_directories(options.data_dir, ec);
   if (ec) return Status::IOError("creating " + options.data_dir + ": " + ec.message());
   ARBOR_ASSIGN_OR_RETURN(auto store, LmdbStore::Open(options.data_dir, options.map_size));
-  std::unique_ptr<Engine> engine(
-      new Engine(std::move(options), std::move(store), catalog, repository, std::move(opener)));
+  std::string store_id;
+  {
+    ARBOR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::Begin(*store, nullptr, false));
+    DatabaseRegistry registry(txn);
+    ARBOR_ASSIGN_OR_RETURN(store_id, registry.StoreId());
+    ARBOR_RETURN_IF_ERROR(txn.Commit());
+  }
+  std::unique_ptr<Engine> engine(new Engine(std::move(options), std::move(store), std::move(store_id),
+                                            catalog, repository, std::move(opener)));
   if (repository != nullptr) ARBOR_RETURN_IF_ERROR(engine->Hold(repository));
   return engine;
 }
@@ -39,7 +47,7 @@ Status Engine::Hold(Repository* repo) {
   // Marked before anything is written: prune refuses a marked namespace, since no
   // snapshot references the blobs stored here (repo/resp_marker.h). The shared lock
   // keeps a running prune out while the server runs.
-  ARBOR_RETURN_IF_ERROR(MarkRespData(repo->store(), repo->prefix()));
+  ARBOR_RETURN_IF_ERROR(MarkRespData(repo->store(), repo->prefix(), store_id_));
   ARBOR_ASSIGN_OR_RETURN(auto lock, repo->Lock(LockKind::kShared, std::chrono::seconds(0)));
   locks_.push_back(std::move(lock));
   return Status::Ok();

@@ -54,6 +54,7 @@ struct EngineStats {
   uint64_t connections_total = 0;
   uint64_t connections_now = 0;
   uint64_t refused_connections = 0;
+  uint64_t blob_puts = 0;  // BPUT commands run (INFO arbor_blob_puts: what clients sent)
 };
 
 class Engine;
@@ -141,8 +142,8 @@ class Engine {
   uint64_t NextSessionId() { return ++last_session_id_; }
 
  private:
-  Engine(EngineOptions options, std::unique_ptr<LmdbStore> store, catalog::Catalog* catalog,
-         Repository* repository, RepositoryOpener opener);
+  Engine(EngineOptions options, std::unique_ptr<LmdbStore> store, std::string store_id,
+         catalog::Catalog* catalog, Repository* repository, RepositoryOpener opener);
   Status FlushAll();
   Status EnsureTxn();
   // Marks a repository as holding RESP data (repo/resp_marker.h) and takes the shared
@@ -162,6 +163,7 @@ class Engine {
 
   EngineOptions options_;
   std::unique_ptr<LmdbStore> store_;
+  std::string store_id_;  // DatabaseRegistry::StoreId: the mark it leaves in repositories
   catalog::Catalog* catalog_;
   Repository* repository_;
   RepositoryOpener opener_;

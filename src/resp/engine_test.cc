@@ -272,7 +272,7 @@ TEST_F(EngineTest, BlobsThroughTheRepository) {
   EXPECT_EQ(Run("BEXISTS " + hash + " " + other + " " + hash), "*3\r\n:1\r\n:0\r\n:1\r\n");
   EXPECT_EQ(Run("BGET " + other), "$-1\r\n");
   EXPECT_EQ(Run("BSTAT " + hash).substr(0, 23), "*4\r\n$4\r\nsize\r\n:100000\r\n");
-  EXPECT_EQ(Run("BGET xyz"), "-ERR a blob hash is 64 hex digits (the content's SHA-256)\r\n");
+  EXPECT_EQ(Run("BGET xyz"), "-ERR a blob hash is 64 hex digits\r\n");
   // The blob is in a flushed pack: a fresh repository object and engine read it back.
   engine_.reset();
   repo_ = std::move(Repository::Open(std::move(OpenObjectStore(dir_ + "/repo", false)).value(), "default",
@@ -346,6 +346,127 @@ TEST_F(EngineTest, TokensNeedAuthAndTenantsAreIsolated) {
   EXPECT_EQ(Run(o, std::vector<std::string>{"AUTH " + op->secret, "SELECT " + a_id + "/photos", "GET k",
                                             "BGET " + hash}),
             "+OK\r\n+OK\r\n$4\r\nacme\r\n$" + std::to_string(secret.size()) + "\r\n" + secret + "\r\n");
+}
+
+// The bulk string of a one-bulk reply ("$64\r\n<hex>\r\n" -> "<hex>").
+std::string BulkOf(const std::string& reply) {
+  size_t start = reply.find("\r\n");
+  if (reply.empty() || reply[0] != '$' || start == std::string::npos) return "not a bulk: " + reply;
+  return reply.substr(start + 2, reply.size() - start - 4);
+}
+
+TEST_F(EngineTest, TreesAndSnapshotsAreArborSnapshots) {
+  std::string h1 = Hex("hello "), h2 = Hex("world");
+  EXPECT_EQ(Run(session_, std::vector<std::string>{"BPUT \"hello \"", "BPUT world"}),
+            "$64\r\n" + h1 + "\r\n$64\r\n" + h2 + "\r\n");
+  std::string sub = BulkOf(Run("TREE.PUT b.txt file 600 1000 5 " + h2));
+  ASSERT_EQ(sub.size(), 64u) << sub;
+  std::string root = BulkOf(Run("TREE.PUT a.txt file 644 2000 11 " + h1 + h2 + " sub dir 755 3000 0 " + sub +
+                                " link symlink 777 4000 0 a.txt empty file 644 5000 0 \"\""));
+  ASSERT_EQ(root.size(), 64u) << root;
+  // The same directory again is the same object: storing it twice adds no metadata.
+  uint64_t blobs = repo_->counters().blobs_added;
+  EXPECT_EQ(BulkOf(Run("TREE.PUT b.txt file 600 1000 5 " + h2)), sub);
+  EXPECT_EQ(repo_->counters().blobs_added, blobs);
+  std::string first = BulkOf(Run("SNAP.COMMIT photos " + root));
+  ASSERT_EQ(first.size(), 64u) << first;
+  std::string second = BulkOf(Run("SNAP.COMMIT photos " + root));
+
+  // Read back as arbor reads any snapshot: a fresh repository object, from the store.
+  auto fresh =
+      Repository::Open(std::move(OpenObjectStore(dir_ + "/repo", false)).value(), "default", "default");
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  auto snaps = (*fresh)->ListSnapshots();
+  ASSERT_TRUE(snaps.ok());
+  ASSERT_EQ(snaps->size(), 2u);
+  const Snapshot& s1 = (*snaps)[0].id.Hex() == first ? (*snaps)[0] : (*snaps)[1];
+  const Snapshot& s2 = (*snaps)[0].id.Hex() == first ? (*snaps)[1] : (*snaps)[0];
+  EXPECT_EQ(s1.hostname, "resp:default");
+  EXPECT_EQ(s1.paths, std::vector<std::string>{"photos"});
+  EXPECT_EQ(s1.source, "resp");
+  EXPECT_EQ(s1.tree.Hex(), root);
+  EXPECT_FALSE(s1.parent.has_value());
+  ASSERT_EQ(s2.id.Hex(), second);
+  ASSERT_TRUE(s2.parent.has_value());  // the same name again: grouped under it
+  EXPECT_EQ(s2.parent->Hex(), first);
+  auto nodes = (*fresh)->LoadTree(s1.tree);
+  ASSERT_TRUE(nodes.ok()) << nodes.status().ToString();
+  ASSERT_EQ(nodes->size(), 4u);
+  const Node& a = (*nodes)[0];
+  EXPECT_EQ(a.name, "a.txt");
+  EXPECT_EQ(a.mode, 0644u);
+  EXPECT_EQ(a.mtime_ns, 2000);
+  EXPECT_EQ(a.size, 11u);
+  ASSERT_EQ(a.content.size(), 2u);
+  EXPECT_EQ(*(*fresh)->LoadBlob(a.content[0]) + *(*fresh)->LoadBlob(a.content[1]), "hello world");
+  EXPECT_EQ((*nodes)[1].name, "empty");
+  EXPECT_TRUE((*nodes)[1].content.empty());
+  EXPECT_EQ((*nodes)[2].symlink_target, "a.txt");
+  ASSERT_TRUE((*nodes)[3].subtree.has_value());
+  EXPECT_EQ((*nodes)[3].subtree->Hex(), sub);
+  EXPECT_EQ((*fresh)->LoadTree(*(*nodes)[3].subtree)->front().name, "b.txt");
+
+  std::string listed = Run("SNAP.LIST photos");
+  EXPECT_EQ(listed.substr(0, 4), "*2\r\n");
+  EXPECT_NE(listed.find(first), std::string::npos);
+  EXPECT_EQ(Run("SNAP.LIST other"), "*0\r\n");
+}
+
+TEST_F(EngineTest, TreePutAndSnapCommitRefuseBadInput) {
+  std::string h = Hex("part");
+  std::string zeros(64, '0');
+  ASSERT_EQ(Run("BPUT part"), "$64\r\n" + h + "\r\n");
+  EXPECT_EQ(Run("TREE.PUT a file 644 0 4"),
+            "-ERR TREE.PUT takes entries of 6 words: name type mode mtime size ref\r\n");
+  EXPECT_EQ(Run("TREE.PUT a file 644 0 4 " + zeros),
+            "-ERR file 'a': part 0 (" + zeros + ") is not a blob of this database (BPUT it first)\r\n");
+  EXPECT_EQ(Run("TREE.PUT a file 644 0 5 " + h), "-ERR file 'a': size 5 but its parts hold 4 bytes\r\n");
+  EXPECT_EQ(Run("TREE.PUT a file 644 0 4 " + h + "0"),
+            "-ERR file 'a': its ref is its parts' SHA-256s, 64 hex digits each\r\n");
+  EXPECT_EQ(Run("TREE.PUT a file 999 0 4 " + h),
+            "-ERR mode '999' is not octal permission bits (0 to 7777)\r\n");
+  EXPECT_EQ(Run("TREE.PUT a file 644 soon 4 " + h), "-ERR value is not an integer or out of range\r\n");
+  EXPECT_EQ(Run("TREE.PUT a file 644 0 -4 " + h), "-ERR size -4 is negative\r\n");
+  EXPECT_EQ(Run("TREE.PUT .. dir 755 0 0 " + zeros),
+            "-ERR entry name '..' is not a file name (empty, '.', '..', or with '/' or NUL)\r\n");
+  EXPECT_EQ(Run("TREE.PUT x/y dir 755 0 0 " + zeros),
+            "-ERR entry name 'x/y' is not a file name (empty, '.', '..', or with '/' or NUL)\r\n");
+  EXPECT_EQ(Run("TREE.PUT d dir 755 0 0 " + zeros),
+            "-ERR tree " + zeros + " is not a tree of this database (TREE.PUT it first)\r\n");
+  EXPECT_EQ(Run("TREE.PUT d dir 755 0 3 " + zeros), "-ERR entry 'd': the size of a dir is 0\r\n");
+  EXPECT_EQ(Run("TREE.PUT p pipe 644 0 0 x"), "-ERR entry 'p': type 'pipe' is not file, dir or symlink\r\n");
+  EXPECT_EQ(Run("TREE.PUT l symlink 777 0 0 \"\""), "-ERR symlink 'l' has no target\r\n");
+  EXPECT_EQ(Run("TREE.PUT a symlink 777 0 0 x a symlink 777 0 0 y").substr(0, 5), "-ERR ");
+  EXPECT_EQ(Run("SNAP.COMMIT photos " + zeros),
+            "-ERR tree " + zeros + " is not a tree of this database (TREE.PUT it first)\r\n");
+  EXPECT_EQ(Run("SNAP.COMMIT photos nothex"), "-ERR a tree id is 64 hex digits\r\n");
+  EXPECT_EQ(Run("SNAP.COMMIT \"\" " + zeros), "-ERR a snapshot name is 1 to 1024 bytes without NUL\r\n");
+  EXPECT_EQ(Run("SNAP.COMMIT photos"), "-ERR wrong number of arguments for 'snap.commit' command\r\n");
+  // Nothing of the refused commands became a snapshot.
+  EXPECT_TRUE(repo_->ListSnapshots()->empty());
+}
+
+TEST_F(EngineTest, ATenantCannotCommitAnotherTenantsBlobsOrTrees) {
+  std::string token_a = TokenFor("acme");
+  std::string token_b = TokenFor("globex");
+  Session a = Connect(false), b = Connect(false);
+  ASSERT_EQ(Run(a, "AUTH " + token_a), "+OK\r\n");
+  ASSERT_EQ(Run(b, "AUTH " + token_b), "+OK\r\n");
+  std::string h = Hex("acme's part");
+  ASSERT_EQ(Run(a, "BPUT \"acme's part\""), "$64\r\n" + h + "\r\n");
+  std::string tree = BulkOf(Run(a, "TREE.PUT f file 644 0 11 " + h));
+  ASSERT_EQ(tree.size(), 64u) << tree;
+  // B knows both hashes; they are not B's, so B can neither reference nor commit them.
+  EXPECT_EQ(Run(b, "TREE.PUT f file 644 0 11 " + h),
+            "-ERR file 'f': part 0 (" + h + ") is not a blob of this database (BPUT it first)\r\n");
+  EXPECT_EQ(Run(b, "TREE.PUT d dir 755 0 0 " + tree),
+            "-ERR tree " + tree + " is not a tree of this database (TREE.PUT it first)\r\n");
+  EXPECT_EQ(Run(b, "SNAP.COMMIT stolen " + tree),
+            "-ERR tree " + tree + " is not a tree of this database (TREE.PUT it first)\r\n");
+  std::string snap = BulkOf(Run(a, "SNAP.COMMIT mine " + tree));
+  ASSERT_EQ(snap.size(), 64u) << snap;
+  EXPECT_EQ(Run(b, "SNAP.LIST"), "*0\r\n");
+  EXPECT_EQ(Run(a, "SNAP.LIST").substr(0, 4), "*1\r\n");
 }
 
 }  // namespace

@@ -184,4 +184,23 @@ Status Keyspace::AddBlob(std::string_view sha256, const BlobEntry& entry) {
   return txn_.Put(Prefix('\x03') + std::string(sha256), BigEndian64(entry.size) + entry.repo_id);
 }
 
+Result<bool> Keyspace::HasTree(std::string_view id) {
+  ARBOR_ASSIGN_OR_RETURN(auto raw, txn_.Get(Prefix('\x04') + std::string(id)));
+  return raw.has_value();
+}
+
+Status Keyspace::AddTree(std::string_view id) { return txn_.Put(Prefix('\x04') + std::string(id), ""); }
+
+Status Keyspace::ForEachHeld(LmdbTxn& txn, const std::function<void(bool is_tree, std::string_view id)>& fn) {
+  // Blob and tree records are the only keys of a database (id > 0) that are exactly
+  // 4 + 1 + 32 bytes long with tag 3 or 4; database 0 is the registry.
+  std::string registry = BigEndian32(0);
+  return txn.Scan("", "", [&](std::string_view key, std::string_view value) {
+    if (key.size() != 37 || key.substr(0, 4) == registry) return true;
+    if (key[4] == '\x03' && value.size() == 40) fn(false, value.substr(8));
+    if (key[4] == '\x04') fn(true, key.substr(5));
+    return true;
+  });
+}
+
 }  // namespace arbor::resp

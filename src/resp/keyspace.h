@@ -13,6 +13,8 @@
 //                                         a list index as u64 big-endian (value: the item)
 //   [db] 0x03 <32-byte SHA-256>        -> u64 size, 32-byte repository blob id: the blob
 //                                         with this content hash is in this database
+//   [db] 0x04 <32-byte tree id>        -> empty: a directory object TREE.PUT stored for
+//                                         this database (cmd_trees.cc), by repository id
 // The key's length before its elements keeps one key's elements contiguous and apart
 // from a key that extends it ("a" vs "ab"). Hash fields and set members therefore come
 // back in byte order (sets are lexicographic, as the issue asks); a list's items in index
@@ -100,6 +102,13 @@ class Keyspace {
   // Blob membership of this database, by the content's SHA-256 (32 bytes).
   Result<std::optional<BlobEntry>> GetBlob(std::string_view sha256);
   Status AddBlob(std::string_view sha256, const BlobEntry& entry);
+  // Directory objects of this database, by repository id (32 bytes).
+  Result<bool> HasTree(std::string_view id);
+  Status AddTree(std::string_view id);
+
+  // Every blob and tree any database of the store holds, as repository ids (prune keeps
+  // them: docs/resp.md, "Prune"). A scan of the whole store.
+  static Status ForEachHeld(LmdbTxn& txn, const std::function<void(bool is_tree, std::string_view id)>& fn);
 
  private:
   std::string Prefix(char tag) const;

@@ -1,5 +1,6 @@
 #include "resp/lmdb_store.h"
 
+#include <filesystem>
 #include <utility>
 
 namespace arbor::resp {
@@ -17,21 +18,35 @@ Status LmdbStatus(int rc, std::string_view what) {
 }
 
 Result<std::unique_ptr<LmdbStore>> LmdbStore::Open(const std::string& dir, size_t map_size) {
+  return OpenEnv(dir, map_size, false);
+}
+
+Result<std::unique_ptr<LmdbStore>> LmdbStore::OpenReadOnly(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(dir + "/data.mdb", ec)) {
+    return Status::NotFound("no RESP metadata store (data.mdb) in " + dir);
+  }
+  // Map size 0: LMDB takes the size the environment was written with.
+  return OpenEnv(dir, 0, true);
+}
+
+Result<std::unique_ptr<LmdbStore>> LmdbStore::OpenEnv(const std::string& dir, size_t map_size,
+                                                      bool read_only) {
   MDB_env* env = nullptr;
   int rc = mdb_env_create(&env);
   if (rc != 0) return LmdbStatus(rc, "mdb_env_create");
   // The server's one event loop is the only writer; readers are few.
   rc = mdb_env_set_maxreaders(env, 126);
-  if (rc == 0) rc = mdb_env_set_mapsize(env, map_size);
+  if (rc == 0 && map_size > 0) rc = mdb_env_set_mapsize(env, map_size);
   // MDB_NOTLS: read transactions are not tied to threads. No MDB_NOSYNC: commits fsync.
-  if (rc == 0) rc = mdb_env_open(env, dir.c_str(), MDB_NOTLS, 0600);
+  if (rc == 0) rc = mdb_env_open(env, dir.c_str(), MDB_NOTLS | (read_only ? MDB_RDONLY : 0), 0600);
   if (rc != 0) {
     mdb_env_close(env);
     return LmdbStatus(rc, "opening the metadata store in " + dir);
   }
   MDB_txn* txn = nullptr;
   MDB_dbi dbi = 0;
-  rc = mdb_txn_begin(env, nullptr, 0, &txn);
+  rc = mdb_txn_begin(env, nullptr, read_only ? MDB_RDONLY : 0, &txn);
   if (rc == 0) rc = mdb_dbi_open(txn, nullptr, 0, &dbi);
   if (rc == 0) {
     rc = mdb_txn_commit(txn);
@@ -52,16 +67,18 @@ Result<LmdbTxn> LmdbTxn::Begin(LmdbStore& store, LmdbTxn* parent, bool read_only
   int rc = mdb_txn_begin(store.env(), parent != nullptr ? parent->txn_ : nullptr, read_only ? MDB_RDONLY : 0,
                          &txn);
   if (rc != 0) return LmdbStatus(rc, "beginning a metadata transaction");
-  return LmdbTxn(&store, txn);
+  return LmdbTxn(&store, txn, read_only);
 }
 
-LmdbTxn::LmdbTxn(LmdbTxn&& other) noexcept : store_(other.store_), txn_(std::exchange(other.txn_, nullptr)) {}
+LmdbTxn::LmdbTxn(LmdbTxn&& other) noexcept
+    : store_(other.store_), txn_(std::exchange(other.txn_, nullptr)), read_only_(other.read_only_) {}
 
 LmdbTxn& LmdbTxn::operator=(LmdbTxn&& other) noexcept {
   if (this != &other) {
     Abort();
     store_ = other.store_;
     txn_ = std::exchange(other.txn_, nullptr);
+    read_only_ = other.read_only_;
   }
   return *this;
 }

@@ -29,6 +29,9 @@ class LmdbStore {
   // `dir`, which must exist. `map_size` bounds the file (LMDB reserves address space, not
   // disk); writes past it fail with NoSpace.
   static Result<std::unique_ptr<LmdbStore>> Open(const std::string& dir, size_t map_size);
+  // Opens an existing environment for reading only (prune reads what the databases hold
+  // while the server is stopped); NotFound when `dir` has no data.mdb.
+  static Result<std::unique_ptr<LmdbStore>> OpenReadOnly(const std::string& dir);
   ~LmdbStore();
   LmdbStore(const LmdbStore&) = delete;
   LmdbStore& operator=(const LmdbStore&) = delete;
@@ -38,6 +41,7 @@ class LmdbStore {
 
  private:
   LmdbStore(MDB_env* env, MDB_dbi dbi) : env_(env), dbi_(dbi) {}
+  static Result<std::unique_ptr<LmdbStore>> OpenEnv(const std::string& dir, size_t map_size, bool read_only);
   MDB_env* env_;
   MDB_dbi dbi_;
 };
@@ -55,6 +59,7 @@ class LmdbTxn {
   // A nested transaction's commit folds it into its parent; the outermost one's is durable.
   Status Commit();
   void Abort();
+  bool read_only() const { return read_only_; }
 
   Result<std::optional<std::string>> Get(std::string_view key);
   Status Put(std::string_view key, std::string_view value);
@@ -68,9 +73,10 @@ class LmdbTxn {
   Result<uint64_t> DeletePrefix(std::string_view prefix);
 
  private:
-  LmdbTxn(LmdbStore* store, MDB_txn* txn) : store_(store), txn_(txn) {}
+  LmdbTxn(LmdbStore* store, MDB_txn* txn, bool read_only) : store_(store), txn_(txn), read_only_(read_only) {}
   LmdbStore* store_ = nullptr;
   MDB_txn* txn_ = nullptr;
+  bool read_only_ = false;
 };
 
 // An LMDB return code as a Status: MDB_MAP_FULL is NoSpace, the rest IOError.

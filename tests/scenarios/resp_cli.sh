@@ -67,7 +67,7 @@ want "a blob of text" BGET "$H"
 ABSENT=$(printf 'absent' | sha256sum | cut -c1-64)
 want $'1\n0\n1' BEXISTS "$H" "$ABSENT" "$H"
 want "0" BEXISTS "$ABSENT"
-want "ERR a blob hash is 64 hex digits (the content's SHA-256)" BGET nothex
+want "ERR a blob hash is 64 hex digits" BGET nothex
 
 step "restart: everything acknowledged is still there; the blob is in a pack, not a file"
 resp_stop

@@ -1,0 +1,214 @@
+// Snapshots in the seed's sense (docs/resp.md, "Snapshots"): a client that stored a
+// backup's file parts with BPUT describes each directory with TREE.PUT, bottom up, and
+// names the root with SNAP.COMMIT. Both write arbor's own objects through the repository
+// (Repository::StoreTree and SaveSnapshot, the archiver's path), so `arbor snapshots`,
+// `ls` and `restore` read a RESP backup like a local one, and prune keeps what it
+// references. A database may reference only the blobs and trees it holds, so a client
+// cannot reach another database's data by naming its hashes.
+#include <charconv>
+#include <chrono>
+
+#include "archiver/backup.h"
+#include "repo/tree_codec.h"
+#include "resp/command_table.h"
+#include "resp/engine.h"
+#include "version.h"
+
+namespace arbor::resp {
+namespace {
+
+// name type mode mtime size ref
+constexpr size_t kEntryWords = 6;
+constexpr size_t kMaxSnapshotName = 1024;
+constexpr std::string_view kSnapshotSource = "resp";
+
+Result<uint32_t> ParseMode(std::string_view text) {
+  uint32_t mode = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), mode, 8);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || mode > 07777) {
+    return Status::InvalidArgument("mode '" + std::string(text) +
+                                   "' is not octal permission bits (0 to 7777)");
+  }
+  return mode;
+}
+
+Result<uint64_t> ParseSize(std::string_view text) {
+  ARBOR_ASSIGN_OR_RETURN(int64_t size, ParseInteger(text));
+  if (size < 0) return Status::InvalidArgument("size " + std::string(text) + " is negative");
+  return static_cast<uint64_t>(size);
+}
+
+// A file's ref: the SHA-256s of its parts, in order, as one string of 64-hex-digit
+// hashes (empty for an empty file). Each must be a blob of this database.
+Status FillFile(Keyspace& keys, std::string_view ref, uint64_t size, Node* node) {
+  if (ref.size() % 64 != 0) {
+    return Status::InvalidArgument("file '" + node->name +
+                                   "': its ref is its parts' SHA-256s, 64 hex digits each");
+  }
+  uint64_t total = 0;
+  for (size_t at = 0; at < ref.size(); at += 64) {
+    ARBOR_ASSIGN_OR_RETURN(Digest sha, ParseHexDigest(ref.substr(at, 64), "a part's hash"));
+    ARBOR_ASSIGN_OR_RETURN(auto blob, keys.GetBlob(sha.view()));
+    if (!blob) {
+      return Status::InvalidArgument("file '" + node->name + "': part " + std::to_string(at / 64) + " (" +
+                                     sha.Hex() + ") is not a blob of this database (BPUT it first)");
+    }
+    node->content.push_back(Digest::FromBytes(blob->repo_id));
+    node->chunk_sizes.push_back(static_cast<uint32_t>(blob->size));
+    total += blob->size;
+  }
+  if (total != size) {
+    return Status::InvalidArgument("file '" + node->name + "': size " + std::to_string(size) +
+                                   " but its parts hold " + std::to_string(total) + " bytes");
+  }
+  node->size = size;
+  return Status::Ok();
+}
+
+// A tree id of this database (TREE.PUT answered it).
+Result<Digest> OwnTree(Keyspace& keys, std::string_view hex) {
+  ARBOR_ASSIGN_OR_RETURN(Digest id, ParseHexDigest(hex, "a tree id"));
+  ARBOR_ASSIGN_OR_RETURN(bool held, keys.HasTree(id.view()));
+  if (!held)
+    return Status::InvalidArgument("tree " + id.Hex() +
+                                   " is not a tree of this database (TREE.PUT it first)");
+  return id;
+}
+
+Result<Node> ParseEntry(Keyspace& keys, const Args& args, size_t at) {
+  Node node;
+  node.name = args[at];
+  if (!IsSafeName(node.name)) {
+    return Status::InvalidArgument("entry name '" + node.name +
+                                   "' is not a file name (empty, '.', '..', or with '/' or NUL)");
+  }
+  const std::string& type = args[at + 1];
+  ARBOR_ASSIGN_OR_RETURN(node.mode, ParseMode(args[at + 2]));
+  ARBOR_ASSIGN_OR_RETURN(node.mtime_ns, ParseInteger(args[at + 3]));
+  ARBOR_ASSIGN_OR_RETURN(uint64_t size, ParseSize(args[at + 4]));
+  const std::string& ref = args[at + 5];
+  if (type == "file") {
+    node.kind = NodeKind::kFile;
+    ARBOR_RETURN_IF_ERROR(FillFile(keys, ref, size, &node));
+    return node;
+  }
+  if (size != 0) return Status::InvalidArgument("entry '" + node.name + "': the size of a " + type + " is 0");
+  if (type == "dir") {
+    node.kind = NodeKind::kDirectory;
+    ARBOR_ASSIGN_OR_RETURN(node.subtree, OwnTree(keys, ref));
+    return node;
+  }
+  if (type == "symlink") {
+    if (ref.empty()) return Status::InvalidArgument("symlink '" + node.name + "' has no target");
+    node.kind = NodeKind::kSymlink;
+    node.symlink_target = ref;
+    node.size = ref.size();
+    return node;
+  }
+  return Status::InvalidArgument("entry '" + node.name + "': type '" + type +
+                                 "' is not file, dir or symlink");
+}
+
+// TREE.PUT [name type mode mtime size ref ...]: stores one directory object and answers
+// its id. No entries: an empty directory.
+Status TreePut(CommandContext& ctx, const Args& args) {
+  if ((args.size() - 1) % kEntryWords != 0) {
+    return Status::InvalidArgument("TREE.PUT takes entries of 6 words: name type mode mtime size ref");
+  }
+  Keyspace keys = ctx.keys();
+  std::vector<Node> nodes;
+  nodes.reserve((args.size() - 1) / kEntryWords);
+  for (size_t at = 1; at < args.size(); at += kEntryWords) {
+    ARBOR_ASSIGN_OR_RETURN(Node node, ParseEntry(keys, args, at));
+    nodes.push_back(std::move(node));
+  }
+  SortNodes(&nodes);
+  ARBOR_ASSIGN_OR_RETURN(Repository * repo, ctx.engine().RepositoryFor(*ctx.session().db));
+  // StoreTree refuses two entries of one name (EncodeTree), naming it.
+  ARBOR_ASSIGN_OR_RETURN(Digest id, repo->StoreTree(nodes));
+  ctx.engine().MarkUnflushed(repo);
+  ARBOR_RETURN_IF_ERROR(keys.AddTree(id.view()));
+  ctx.out().Bulk(id.Hex());
+  return Status::Ok();
+}
+
+// The snapshots' host: which database they came from, as the operator names it.
+std::string SnapshotHost(const DatabaseInfo& db) {
+  return "resp:" + DatabaseRegistry::DisplayName(catalog::Principal::Operator(), db);
+}
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// SNAP.COMMIT name root: an arbor snapshot of the tree `root` under `name` (its path),
+// whose parent is the previous snapshot of that name in this database. Answers its id.
+Status SnapCommit(CommandContext& ctx, const Args& args) {
+  const std::string& name = args[1];
+  if (name.empty() || name.size() > kMaxSnapshotName || name.find('\0') != std::string::npos) {
+    return Status::InvalidArgument("a snapshot name is 1 to 1024 bytes without NUL");
+  }
+  Keyspace keys = ctx.keys();
+  ARBOR_ASSIGN_OR_RETURN(Digest root, OwnTree(keys, args[2]));
+  const DatabaseInfo& db = *ctx.session().db;
+  ARBOR_ASSIGN_OR_RETURN(Repository * repo, ctx.engine().RepositoryFor(db));
+  // The snapshot must never name a tree that a crash could lose: trees of this batch
+  // are still in an open pack.
+  ARBOR_RETURN_IF_ERROR(ctx.engine().FlushIfNeeded(repo));
+  Snapshot snap;
+  snap.tree = root;
+  snap.time_ns = NowNs();
+  snap.end_time_ns = snap.time_ns;
+  snap.hostname = SnapshotHost(db);
+  snap.username = ctx.session().principal->ToString();
+  snap.paths = {name};
+  snap.source = std::string(kSnapshotSource);
+  snap.program_version = std::string(kProgramVersion);
+  BackupOptions same;
+  same.paths = snap.paths;
+  same.hostname = snap.hostname;
+  ARBOR_ASSIGN_OR_RETURN(auto parent, FindParentSnapshot(*repo, same, kSnapshotSource));
+  if (parent) snap.parent = parent->id;
+  ARBOR_ASSIGN_OR_RETURN(Digest id, repo->SaveSnapshot(&snap));
+  ctx.out().Bulk(id.Hex());
+  return Status::Ok();
+}
+
+// SNAP.LIST [name]: this database's snapshots, oldest first, each [id, name, time_ns,
+// root tree id].
+Status SnapList(CommandContext& ctx, const Args& args) {
+  const DatabaseInfo& db = *ctx.session().db;
+  ARBOR_ASSIGN_OR_RETURN(Repository * repo, ctx.engine().RepositoryFor(db));
+  ARBOR_ASSIGN_OR_RETURN(auto all, repo->ListSnapshots());
+  std::string host = SnapshotHost(db);
+  std::vector<const Snapshot*> mine;
+  for (const auto& s : all) {
+    if (s.source != kSnapshotSource || s.hostname != host || s.paths.size() != 1) continue;
+    if (args.size() > 1 && s.paths[0] != args[1]) continue;
+    mine.push_back(&s);
+  }
+  ctx.out().Array(mine.size());
+  for (const Snapshot* s : mine) {
+    ctx.out().Array(4);
+    ctx.out().Bulk(s->id.Hex());
+    ctx.out().Bulk(s->paths[0]);
+    ctx.out().Integer(s->time_ns);
+    ctx.out().Bulk(s->tree.Hex());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterTreeCommands(CommandTable& t) {
+  t.Add({"TREE.PUT", -1, kWrite, TreePut,
+         "TREE.PUT [name file|dir|symlink mode mtime_ns size ref ...]: stores a directory; answers its id"});
+  t.Add({"SNAP.COMMIT", 3, 0, SnapCommit,
+         "SNAP.COMMIT name tree: a snapshot of the tree under name; answers its id"});
+  t.Add({"SNAP.LIST", -1, 0, SnapList,
+         "SNAP.LIST [name]: [id, name, time_ns, tree] of each snapshot, oldest first"});
+}
+
+}  // namespace arbor::resp
