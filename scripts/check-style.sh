@@ -104,6 +104,7 @@ elif command -v "$clang_tidy" >/dev/null && [[ -f "$build_dir/compile_commands.j
   out_dir=$(mktemp -d)
   trap 'rm -rf "$out_dir"' EXIT
   parallel=$(nproc 2>/dev/null || echo 2)
+  pids=()
   for entry in "${changes[@]}"; do
     file=${entry%%$'\t'*}
     [[ "$file" == *.cc ]] || continue
@@ -115,10 +116,13 @@ print(json.dumps([{"name": sys.argv[1], "lines": [[int(x) for x in s.split(":")]
     ( "$clang_tidy" -p "$build_dir" --quiet --extra-arg=-Wno-unknown-warning-option \
         -line-filter="$filter" "$file" >"$out_dir/$n.out" 2>&1
       echo $? >"$out_dir/$n.rc" ) &
+    pids+=($!)
     tidied=$((tidied + 1))
     while (($(jobs -rp | wc -l) >= parallel)); do wait -n || true; done
   done
-  wait
+  # Each one by its pid: a bare `wait` after `wait -n` once returned with files still
+  # being checked (their .rc not yet written), which read as a failure.
+  for pid in "${pids[@]}"; do wait "$pid" || true; done
   for out in "$out_dir"/*.out; do
     [[ -e "$out" ]] || continue
     cat "$out"

@@ -38,7 +38,7 @@ struct MountArgs {
 // that mount, asked to (DropArea::AskHolderToCommit).
 Status OpenDrops(const GlobalOptions& g, const MountArgs& args, std::vector<MountNamespace>* namespaces) {
   Status first;
-  const std::string root = StateDir() + "/mount-drop";
+  std::string root = StateDir() + "/mount-drop";
   for (auto& ns : *namespaces) {
     std::string label = ns.path.empty() ? "" : ns.path + ": ";
     auto area = DropArea::Open(root, *ns.repo, args.drop_limit);

@@ -203,7 +203,7 @@ TEST_F(DropAreaTest, AskHolderToCommitGetsTheHoldersCommitOrItsRefusal) {
   Backup();
   auto area = OpenArea();
   ASSERT_TRUE(area);
-  const std::string root = dir_ + "/drops";
+  std::string root = dir_ + "/drops";
   // A holder that records no mount (another --commit-drop) answers nothing: refused at once.
   auto unasked = DropArea::AskHolderToCommit(root, *repo_, std::chrono::seconds(10));
   ASSERT_FALSE(unasked.ok());

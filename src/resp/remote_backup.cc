@@ -109,7 +109,9 @@ class Walker {
     std::sort(names.begin(), names.end());
     std::vector<std::string> args{"TREE.PUT"};
     for (const std::string& name : names) {
-      std::string path = dir + "/" + name;
+      std::string path = dir;
+      path += '/';
+      path += name;
       struct stat st {};
       if (::lstat(path.c_str(), &st) != 0) {
         result_.warnings.push_back(path + ": " + std::strerror(errno) + " (left out)");

@@ -873,7 +873,7 @@ TEST_F(ApiServerTest, GrowthOverSnapshots) {
 TEST_F(ApiServerTest, AnalyticsFromTheNodeIndex) {
   uint64_t small = 0;
   for (int i = 0; i < 25; ++i) small += ("small " + std::to_string(i)).size();
-  const uint64_t d1 = small + 18, big = w->big_file.size();
+  uint64_t d1 = small + 18, big = w->big_file.size();
   auto du = Get(Snap(w->acme_snapshot, "/analytics/du"), Acme());
   ASSERT_EQ(du.status, 200) << du.raw;
   EXPECT_EQ(du.body["path"], Src());

@@ -53,7 +53,7 @@ std::string SortKey(ShareOrder order, sql::SqlDialect dialect) {
 
 // Every figure of the summary, over share `s` and its tenant `t`.
 std::string SummaryColumns(sql::SqlDialect dialect) {
-  const std::string newest_job = std::string(kRootJobs) + kNewest;
+  std::string newest_job = std::string(kRootJobs) + kNewest;
   return "s.id, s.tenant_id, s.name, s.kind, s.location, s.credential, s.repository_id, s.created_ms, "
          "t.name AS tenant_name, (SELECT COUNT(*)" +
          std::string(kSnapshots) + ") AS snapshots, " + LastSnapshotMs() + " AS last_snapshot_ms, " +
@@ -146,8 +146,8 @@ Result<ShareQuery> ShareQueryFromParams(const std::function<std::string(const ch
 Result<SharePage> ListShareSummaries(catalog::Catalog& catalog, const catalog::Principal& p,
                                      const ShareQuery& query) {
   if (query.page_size < 1) return Status::InvalidArgument("page_size must be at least 1");
-  const bool by_tenant = query.order == ShareOrder::kTenant;
-  const sql::SqlDialect dialect = catalog.db().dialect();
+  bool by_tenant = query.order == ShareOrder::kTenant;
+  sql::SqlDialect dialect = catalog.db().dialect();
   // Two steps in one statement. The page (k, then p): the shares' ids in order, with only
   // what the order and the filter need (the default order needs no subquery at all),
   // keyset after the token, LIMIT page_size + 1 (one more tells whether a page follows).

@@ -116,6 +116,7 @@ class ShareSummaryTest : public ::testing::TestWithParam<Engine> {
 
   static std::vector<std::string> Names(const std::vector<ShareListing>& items) {
     std::vector<std::string> names;
+    names.reserve(items.size());
     for (const auto& l : items) names.push_back(l.share.name);
     return names;
   }
@@ -170,7 +171,7 @@ TEST_P(ShareSummaryTest, ByteFiguresComeFromTheSnapshotRecords) {
 // Each order walked in pages of 1, 3 and 8 gives the one full listing, each share once,
 // in that order's sequence.
 TEST_P(ShareSummaryTest, EveryOrderPagesThroughEveryShareOnce) {
-  const std::map<ShareOrder, std::vector<std::string>> expected = {
+  std::map<ShareOrder, std::vector<std::string>> expected = {
       {ShareOrder::kTenant, {"s0", "s1", "s2", "s3", "s4", "g0", "g1", "g2"}},
       {ShareOrder::kLastBackup, {"s4", "s1", "s2", "s3", "s0", "g1", "g0", "g2"}},
       {ShareOrder::kBytes, {"g2", "s2", "g0", "s1", "s0", "s3", "g1", "s4"}},
@@ -269,7 +270,7 @@ TEST_P(ShareSummaryTest, BadPageTokensAreRefused) {
     EXPECT_TRUE(page.status().Is(StatusCode::kInvalidArgument)) << token << ": " << page.status().ToString();
   }
   EXPECT_FALSE(ParseShareOrder("size").ok());
-  auto params = [](std::map<std::string, std::string> m) {
+  auto params = [](const std::map<std::string, std::string>& m) {
     return [m](const char* name) { return m.count(name) ? m.at(name) : std::string(); };
   };
   EXPECT_FALSE(ShareQueryFromParams(params({{"failing", "yes"}}), 50, 100).ok());

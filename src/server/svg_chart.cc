@@ -77,12 +77,24 @@ std::string BarChartSvg(std::string_view id, std::string_view title, const std::
            "\" text-anchor=\"end\" class=\"label\">" + XmlEscape(ShortLabel(b.label)) + "</text>";
     row += "<rect class=\"bar\" x=\"" + std::to_string(kLabelWidth) + "\" y=\"" + std::to_string(y + 3) +
            "\" width=\"" + Number(width) + "\" height=\"" + std::to_string(kRow - 6) +
-           "\" fill=\"#1f6feb\" data-label=\"" + label + "\"><title>" + label + ": " +
-           XmlEscape(b.value_text) + "</title></rect>";
+           "\" fill=\"#1f6feb\" data-label=\"";
+    row += label;
+    row += "\"><title>";
+    row += label;
+    row += ": ";
+    row += XmlEscape(b.value_text);
+    row += "</title></rect>";
     row += "<text x=\"" + Number(kLabelWidth + width + 6) + "\" y=\"" + std::to_string(y + 15) +
            "\" class=\"value\">" + XmlEscape(b.value_text) + "</text></g>";
-    if (!b.href.empty()) row = "<a href=\"" + XmlEscape(b.href) + "\">" + row + "</a>";
-    svg += row;
+    if (!b.href.empty()) {
+      svg += "<a href=\"";
+      svg += XmlEscape(b.href);
+      svg += "\">";
+      svg += row;
+      svg += "</a>";
+    } else {
+      svg += row;
+    }
   }
   svg += "</svg>";
   return svg;
