@@ -6,6 +6,20 @@
 #include "server/tree_page.h"
 
 namespace arbor::server {
+namespace {
+
+// Keeps the first `limit` rows and sums the rest (bytes, files) into *other.
+template <typename Row>
+void KeepFirst(size_t limit, std::vector<Row>* rows, OtherEntries* other) {
+  for (size_t i = limit; i < rows->size(); ++i) {
+    other->entries++;
+    other->bytes += (*rows)[i].bytes;
+    other->files += (*rows)[i].files;
+  }
+  if (rows->size() > limit) rows->resize(limit);
+}
+
+}  // namespace
 
 nlohmann::json DuReport::ToJson() const {
   nlohmann::json items = nlohmann::json::array();
@@ -86,12 +100,7 @@ Result<DuReport> SnapshotAnalytics::Du(ApiContext& ctx, const catalog::Principal
                  }));
   std::stable_sort(r.entries.begin(), r.entries.end(),
                    [](const DuEntry& a, const DuEntry& b) { return a.bytes > b.bytes; });
-  for (size_t i = limit; i < r.entries.size(); ++i) {
-    r.other.entries++;
-    r.other.bytes += r.entries[i].bytes;
-    r.other.files += r.entries[i].files;
-  }
-  if (r.entries.size() > limit) r.entries.resize(limit);
+  KeepFirst(limit, &r.entries, &r.other);
   return r;
 }
 
@@ -105,12 +114,7 @@ Result<ExtensionReport> SnapshotAnalytics::Extensions(ApiContext& ctx, const cat
                    ARBOR_ASSIGN_OR_RETURN(r.items, node_index::ExtensionStats(tree, dir.node_id));
                    return Status::Ok();
                  }));
-  for (size_t i = limit; i < r.items.size(); ++i) {
-    r.other.entries++;
-    r.other.bytes += r.items[i].bytes;
-    r.other.files += r.items[i].files;
-  }
-  if (r.items.size() > limit) r.items.resize(limit);
+  KeepFirst(limit, &r.items, &r.other);
   return r;
 }
 
