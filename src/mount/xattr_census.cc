@@ -13,11 +13,22 @@ constexpr std::array<std::string_view, 4> kProbed = {"security.selinux", "system
                                                      "system.posix_acl_default", "security.capability"};
 constexpr uint32_t kAllProbed = (1u << kProbed.size()) - 1;
 
-int BitOf(std::string_view name) {
+constexpr int BitOf(std::string_view name) {
   for (size_t i = 0; i < kProbed.size(); ++i) {
     if (kProbed[i] == name) return static_cast<int>(i);
   }
   return -1;
+}
+
+// The two POSIX ACL names are one question to ls: gnulib's file_has_acl asks a directory
+// for its access ACL, then its default ACL, and an ENOTSUP for the second makes ls stop
+// asking the whole device for either. So where any file has either name, neither may be
+// answered ENOTSUP (a directory without a default ACL in a mount where some file has an
+// access ACL hid that file's `+`).
+uint32_t PresentAsLsSeesIt(uint32_t present) {
+  constexpr uint32_t kAcls =
+      (1u << BitOf("system.posix_acl_access")) | (1u << BitOf("system.posix_acl_default"));
+  return (present & kAcls) != 0 ? present | kAcls : present;
 }
 
 }  // namespace
@@ -33,20 +44,6 @@ XattrCensus::~XattrCensus() {
   cv_.notify_all();
   thread_.join();
 }
-
-namespace {
-
-// The two POSIX ACL names are one question to ls: gnulib's file_has_acl asks a directory
-// for its access ACL, then its default ACL, and an ENOTSUP for the second makes ls stop
-// asking the whole device for either. So where any file has either name, neither may be
-// answered ENOTSUP (a directory without a default ACL in a mount where some file has an
-// access ACL hid that file's `+`).
-uint32_t PresentAsLsSeesIt(uint32_t present) {
-  constexpr uint32_t kAcls = (1u << 1) | (1u << 2);  // kProbed's two ACL names
-  return (present & kAcls) != 0 ? present | kAcls : present;
-}
-
-}  // namespace
 
 bool XattrCensus::Probed(std::string_view name) { return BitOf(name) >= 0; }
 
