@@ -35,6 +35,8 @@ inline constexpr size_t kHeaderSize = 12;
 // Names of the two bookkeeping members inside a pack (tar) besides the blobs.
 inline constexpr std::string_view kPackHeaderMember = ".arbor-pack";
 inline constexpr std::string_view kPackTrailerMember = ".arbor-pack-index";
+// Small blobs share members named with this prefix and a sequence number (pack.h).
+inline constexpr std::string_view kPackGroupMemberPrefix = ".arbor-blobs-";
 
 // Blob encoding: the first byte of every blob stored in a pack.
 //   low nibble: compression (0 = none, 1 = zstd)

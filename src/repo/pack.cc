@@ -26,6 +26,12 @@ la_ssize_t WriteToPack(archive* /*a*/, void* writer, const void* buf, size_t len
 }
 
 constexpr size_t kTrailerRecordSize = 1 + 32 + 4 + 4 + 4;
+constexpr size_t kGroupEntrySize = 32 + 4;
+// Blobs stored at most this long go into groups; a longer one's header costs under 1.2%.
+constexpr size_t kMaxGroupedBlob = 64 << 10;
+// A group is written once its blobs reach this size: large enough that the member's
+// header and padding vanish (<0.1%), small enough to hold in memory per open pack.
+constexpr size_t kGroupBytes = 1 << 20;
 constexpr size_t kPackSaltBytes = 16;
 
 std::string PackHeader(const ObjectCipher* cipher, std::string_view salt) {
@@ -102,8 +108,18 @@ Result<uint64_t> PackWriter::AddMember(std::string_view name, std::string_view d
   return Status::IOError(std::string("writing pack: ") + archive_error_string(A(archive_)));
 }
 
+uint64_t PackWriter::size() const {
+  return written_ + group_.size() + group_records_.size() * kGroupEntrySize;
+}
+
 Status PackWriter::Add(format::BlobType type, const Digest& id, std::string_view encoded,
                        uint32_t raw_length) {
+  if (encoded.size() <= kMaxGroupedBlob) {
+    records_.push_back({type, id, 0, static_cast<uint32_t>(encoded.size()), raw_length});
+    group_records_.push_back(records_.size() - 1);
+    group_.append(encoded);
+    return group_.size() >= kGroupBytes ? FlushGroup() : Status::Ok();
+  }
   ARBOR_ASSIGN_OR_RETURN(uint64_t offset, AddMember(id.Hex(), encoded));
   if (offset + encoded.size() > UINT32_MAX) return Status::Internal("pack grew past 4 GiB");
   records_.push_back(
@@ -111,7 +127,32 @@ Status PackWriter::Add(format::BlobType type, const Digest& id, std::string_view
   return Status::Ok();
 }
 
+Status PackWriter::FlushGroup() {
+  if (group_records_.empty()) return Status::Ok();
+  std::string member;
+  member.reserve(4 + group_records_.size() * kGroupEntrySize + group_.size());
+  PutFixed32(&member, static_cast<uint32_t>(group_records_.size()));
+  for (size_t i : group_records_) {
+    member.append(records_[i].id.view());
+    PutFixed32(&member, records_[i].length);
+  }
+  size_t table = member.size();
+  member.append(group_);
+  std::string name = std::string(format::kPackGroupMemberPrefix) + std::to_string(groups_written_++);
+  ARBOR_ASSIGN_OR_RETURN(uint64_t at, AddMember(name, member));
+  at += table;
+  if (at + group_.size() > UINT32_MAX) return Status::Internal("pack grew past 4 GiB");
+  for (size_t i : group_records_) {
+    records_[i].offset = static_cast<uint32_t>(at);
+    at += records_[i].length;
+  }
+  group_.clear();
+  group_records_.clear();
+  return Status::Ok();
+}
+
 Result<FinishedPack> PackWriter::Finish() {
+  ARBOR_RETURN_IF_ERROR(FlushGroup());
   std::string trailer = EncodePackTrailer(records_);
   if (cipher_ != nullptr) {
     trailer = cipher_->master().encryption_key().Seal(trailer,
@@ -205,6 +246,57 @@ Status ReadMembers(std::string_view pack, std::vector<PackMember>* members) {
   return Status::Ok();
 }
 
+bool IsGroup(const PackMember& m) { return m.name.starts_with(format::kPackGroupMemberPrefix); }
+
+// Appends the blobs of a group member to *out, each as a member named by its id.
+Status SplitGroup(const PackMember& group, std::vector<PackMember>* out) {
+  std::string_view in = group.data;
+  uint32_t count = 0;
+  if (!GetFixed32(&in, &count) || in.size() / kGroupEntrySize < count) {
+    return Status::Corruption("pack member " + group.name + " has a damaged table");
+  }
+  std::string_view blobs = in.substr(size_t{count} * kGroupEntrySize);
+  uint64_t offset = group.data_offset + 4 + uint64_t{count} * kGroupEntrySize;
+  for (uint32_t i = 0; i < count; ++i) {
+    PackMember m;
+    m.name = Digest::FromBytes(in.substr(0, 32)).Hex();
+    in.remove_prefix(32);
+    uint32_t length = 0;
+    (void)GetFixed32(&in, &length);
+    if (length > blobs.size()) {
+      return Status::Corruption("pack member " + group.name + " is shorter than its table says");
+    }
+    m.data_offset = offset;
+    m.data.assign(blobs.substr(0, length));
+    blobs.remove_prefix(length);
+    offset += length;
+    out->push_back(std::move(m));
+  }
+  if (!blobs.empty())
+    return Status::Corruption("pack member " + group.name + " is longer than its table says");
+  return Status::Ok();
+}
+
+// The members with every group split into its blobs. Corruption from a damaged group
+// (`strict`), else that group is left out.
+Result<std::vector<PackMember>> SplitGroups(std::vector<PackMember> members, bool strict) {
+  std::vector<PackMember> out;
+  out.reserve(members.size());
+  for (auto& m : members) {
+    if (!IsGroup(m)) {
+      out.push_back(std::move(m));
+      continue;
+    }
+    size_t before = out.size();
+    Status st = SplitGroup(m, &out);
+    if (!st.ok()) {
+      if (strict) return st;
+      out.resize(before);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::vector<PackMember>> ReadPackMembers(std::string_view pack, const ObjectCipher* cipher) {
@@ -224,7 +316,7 @@ Result<std::vector<PackMember>> ReadPackMembers(std::string_view pack, const Obj
                               (cipher == nullptr ? "version-1 (unencrypted)" : "version-2 (encrypted)") +
                               " repository");
   }
-  return members;
+  return SplitGroups(std::move(members), /*strict=*/true);
 }
 
 Result<std::vector<PackRecord>> PackRecordsOf(std::string_view pack, const ObjectCipher* cipher) {
@@ -257,7 +349,7 @@ Result<std::vector<PackRecord>> OpenPackTrailer(std::string_view header_member,
 std::vector<PackMember> SalvagePackMembers(std::string_view pack) {
   std::vector<PackMember> members;
   (void)ReadMembers(pack, &members);  // a damaged archive still yields what precedes the damage
-  return members;
+  return SplitGroups(std::move(members), /*strict=*/false).value();
 }
 
 }  // namespace arbor

@@ -38,10 +38,9 @@ TEST(PackTest, WritesATarThatTarListsAndOffsetsPointAtBlobs) {
   EXPECT_EQ(Sha256Of(*bytes), done->id);
   EXPECT_EQ(bytes->size(), done->size);
 
+  // Every blob here is small (the 100,000 z's compress), so they share one group member.
   std::string listing = Shell("tar tf " + done->staged_path);
-  EXPECT_NE(listing.find(".arbor-pack\n"), std::string::npos);
-  EXPECT_NE(listing.find(Sha256Of("alpha").Hex()), std::string::npos);
-  EXPECT_NE(listing.find(".arbor-pack-index"), std::string::npos);
+  EXPECT_EQ(listing, ".arbor-pack\n.arbor-blobs-0\n.arbor-pack-index\n");
 
   ASSERT_EQ(done->records.size(), raws.size());
   for (size_t i = 0; i < raws.size(); ++i) {
@@ -85,7 +84,8 @@ std::pair<std::string, std::vector<PackRecord>> MakePack(int n, size_t size) {
 
 TEST(PackTest, MinPackSizeIsExactForWrittenPacksAndCatchesTruncation) {
   for (int n : {1, 3, 40}) {
-    for (size_t size : {size_t{0}, size_t{100}, size_t{511}, size_t{5000}}) {
+    // Grouped blobs, a group flushed at 1 MiB (40 x 30000), and blobs in their own members.
+    for (size_t size : {size_t{0}, size_t{100}, size_t{511}, size_t{5000}, size_t{30000}, size_t{70000}}) {
       auto [bytes, records] = MakePack(n, size);
       uint64_t end = 0;
       for (const auto& r : records) end = std::max<uint64_t>(end, uint64_t{r.offset} + r.length);
@@ -95,7 +95,7 @@ TEST(PackTest, MinPackSizeIsExactForWrittenPacksAndCatchesTruncation) {
 }
 
 TEST(PackTest, RecordsComeFromTheTrailerAndDamageIsSalvagedUpToIt) {
-  auto [bytes, records] = MakePack(6, 3000);
+  auto [bytes, records] = MakePack(6, 70000);  // each blob its own member (too large to group)
   auto read = PackRecordsOf(bytes);
   ASSERT_TRUE(read.ok()) << read.status().ToString();
   ASSERT_EQ(read->size(), 6U);
@@ -107,6 +107,78 @@ TEST(PackTest, RecordsComeFromTheTrailerAndDamageIsSalvagedUpToIt) {
   EXPECT_EQ(salvaged[1].name, records[0].id.Hex());
   EXPECT_EQ(DeclaredRawLength(salvaged[1].data, 1 << 20).value(), records[0].raw_length);
   EXPECT_TRUE(SalvagePackMembers("not a tar at all").empty());
+}
+
+// Issue 17: a small blob used to cost a 512-byte tar header plus padding to 512 bytes
+// (~770 bytes each); grouped, it costs its 36-byte table entry and its 45-byte trailer record.
+TEST(PackTest, SmallBlobsShareGroupMembersSoTheirOverheadIsSmall) {
+  // 164-byte blobs; a fixed 8 blocks cover the header, group, trailer and end-of-archive members.
+  auto [bytes, records] = MakePack(1000, 100);
+  uint64_t stored = 0;
+  for (const auto& r : records) stored += r.length;
+  EXPECT_LT(bytes.size(), stored + records.size() * (36 + 45) + 8 * 512) << "per-blob tar overhead is back";
+  auto members = ReadPackMembers(bytes);
+  ASSERT_TRUE(members.ok()) << members.status().ToString();
+  ASSERT_EQ(members->size(), records.size() + 2);  // groups are split into their blobs
+  for (size_t i = 0; i < records.size(); ++i) {
+    const PackMember& m = (*members)[i + 1];
+    EXPECT_EQ(m.name, records[i].id.Hex());
+    EXPECT_EQ(m.data_offset, records[i].offset);
+    EXPECT_EQ(m.data, bytes.substr(records[i].offset, records[i].length));
+    EXPECT_EQ(Sha256Of(DecodeBlob(m.data, records[i].raw_length).value()), records[i].id);
+  }
+}
+
+TEST(PackTest, MixedGroupAndSingleMembersKeepTheirOffsetsAndOrder) {
+  std::string dir = testing::MakeTempDir("arbor-pack");
+  auto w = PackWriter::Create(dir);
+  ASSERT_TRUE(w.ok());
+  std::vector<std::string> raws;
+  for (int i = 0; i < 7; ++i) {
+    // Large (own member, stored raw) and small (grouped) blobs interleaved.
+    std::string raw =
+        i % 2 == 0 ? Sha256Of(std::to_string(i)).Hex() : std::string(90000, static_cast<char>('a' + i));
+    raws.push_back(raw);
+    ASSERT_TRUE((*w)->Add(format::BlobType::kData, Sha256Of(raw), EncodeBlob(raw, 0),
+                          static_cast<uint32_t>(raw.size()))
+                    .ok());
+  }
+  uint64_t before_finish = (*w)->size();
+  auto done = (*w)->Finish();
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  std::string bytes = ReadWholeFile(done->staged_path).value();
+  EXPECT_GE(bytes.size(), before_finish);  // size() counted the waiting group
+  ASSERT_EQ(done->records.size(), raws.size());
+  for (size_t i = 0; i < raws.size(); ++i) {
+    const auto& r = done->records[i];
+    EXPECT_EQ(r.id, Sha256Of(raws[i]));  // records stay in the order blobs were added
+    EXPECT_EQ(DecodeBlob(std::string_view(bytes).substr(r.offset, r.length), r.raw_length).value(), raws[i]);
+  }
+  std::string listing = Shell("tar tf " + done->staged_path);
+  EXPECT_EQ(listing, ".arbor-pack\n" + Sha256Of(raws[1]).Hex() + "\n" + Sha256Of(raws[3]).Hex() + "\n" +
+                         Sha256Of(raws[5]).Hex() + "\n.arbor-blobs-0\n.arbor-pack-index\n");
+  (void)RemoveAll(dir);
+}
+
+TEST(PackTest, CompleteGroupsAreSalvagedAndADamagedGroupTableIsCorruption) {
+  auto [bytes, records] = MakePack(40, 60000);  // three groups: 18 + 18 + 4 blobs
+  std::string cut = bytes.substr(0, bytes.size() * 3 / 4);
+  std::vector<PackMember> salvaged = SalvagePackMembers(cut);
+  ASSERT_GE(salvaged.size(), 19U);  // the header member and the first group's blobs
+  for (size_t i = 1; i < salvaged.size(); ++i) {
+    EXPECT_EQ(salvaged[i].name, records[i - 1].id.Hex());
+    EXPECT_EQ(salvaged[i].data, bytes.substr(records[i - 1].offset, records[i - 1].length));
+  }
+  EXPECT_LT(salvaged.size(), 41U);  // the group the cut went through is lost whole
+
+  auto members = ReadPackMembers(bytes).value();
+  std::string damaged = bytes;
+  // The first group's count, 4 bytes before its first blob's table entry.
+  uint64_t table = records[0].offset - 4 - 18 * 36;
+  damaged[table] = 17;  // one blob fewer than the group holds
+  auto r = ReadPackMembers(damaged);
+  EXPECT_TRUE(r.status().Is(StatusCode::kCorruption)) << r.status().ToString();
+  EXPECT_NE(r.status().message().find(".arbor-blobs-0"), std::string::npos) << r.status().ToString();
 }
 
 TEST(PackTest, AbandonedWriterLeavesNoFile) {
@@ -151,8 +223,8 @@ TEST(PackTest, EncryptedPacksStayTarListableWithKeyedIdsAndNoPlaintext) {
   ASSERT_TRUE(WriteFileAtomic(dir + "/p.tar", bytes).ok());
   std::string listing = Shell("tar tf " + dir + "/p.tar");
   (void)RemoveAll(dir);
-  EXPECT_EQ(listing, ".arbor-pack\n" + c.BlobId(secret).Hex() + "\n" + c.BlobId("second blob").Hex() +
-                         "\n.arbor-pack-index\n");
+  EXPECT_EQ(listing, ".arbor-pack\n.arbor-blobs-0\n.arbor-pack-index\n");  // two small blobs, one group
+  EXPECT_NE(bytes.find(c.BlobId(secret).view()), std::string::npos);       // in the group's table
   EXPECT_EQ(bytes.find("DISTINCTIVE-PLAINTEXT"), std::string::npos);
   EXPECT_EQ(bytes.find(Sha256Of(secret).Hex()), std::string::npos);
   EXPECT_EQ(bytes.find(Sha256Of(secret).view()), std::string::npos);

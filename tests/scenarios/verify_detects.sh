@@ -10,14 +10,21 @@ arbor_init >/dev/null
 "$ARBOR" backup "$S" -q >/dev/null
 "$ARBOR" verify --read-data -q >/dev/null || fail "fresh repository does not verify"
 
-# Byte offset of the first blob's data inside a pack (from the tar structure).
+# Byte offset of the middle of the first blob inside a pack (from the tar structure): a
+# member of its own (named by the blob id), or the first blob of a group member (u32
+# count, count x (id[32], u32 length), then the blobs; docs/format/repository.md).
 blob_offset() {
   python3 - "$1" <<'PY'
-import sys, tarfile
+import struct, sys, tarfile
 with tarfile.open(sys.argv[1]) as t:
     for m in t.getmembers():
         if len(m.name) == 64 and m.size > 8:
             print(m.offset_data + m.size // 2); break
+        if m.name.startswith(".arbor-blobs-"):
+            data = t.extractfile(m).read()
+            count = struct.unpack_from("<I", data, 0)[0]
+            first = struct.unpack_from("<I", data, 4 + 32)[0]
+            print(m.offset_data + 4 + 36 * count + first // 2); break
 PY
 }
 flip() { python3 -c "
