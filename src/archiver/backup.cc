@@ -311,8 +311,13 @@ class Archiver {
 
   void SaveFile(const std::shared_ptr<DirJob>& job, size_t i, const std::string& path, const Node* base) {
     Node& node = job->nodes[i];
-    LoadExtendedOrWarn(path, &node);
+    bool from_file = source_.ExtendedFromOpenFile();
+    if (!from_file) LoadExtendedOrWarn(path, &node);
     auto reader = source_.Open(path, node);
+    if (from_file) {
+      Status st = reader.ok() ? (*reader)->LoadExtended(&node) : source_.LoadExtended(path, &node);
+      if (!st.ok()) Warn(st.Annotate(path));
+    }
     Status read_error;
     uint64_t bytes_read = 0;
     if (reader.ok()) {

@@ -54,6 +54,36 @@ bool SameEntry(const struct stat& st, const Node& node) {
   return node.inode != 0 && st.st_ino == node.inode && st.st_dev == node.device;
 }
 
+// Reads every xattr through `list` and `get` (l*xattr on a path or f*xattr on a
+// descriptor, same contract), sorted by name. An entry with none costs one call.
+template <typename List, typename Get>
+Status ReadXattrs(List list, Get get, const std::string& what, Node* node) {
+  node->xattrs.clear();
+  ssize_t len = list(nullptr, 0);
+  if (len < 0) {
+    if (errno == ENOTSUP || errno == ENODATA) return Status::Ok();
+    return Status::FromErrno(errno, "listing xattrs of " + what);
+  }
+  if (len == 0) return Status::Ok();
+  std::string names(static_cast<size_t>(len), '\0');
+  len = list(names.data(), names.size());
+  if (len < 0) return Status::FromErrno(errno, "listing xattrs of " + what);
+  names.resize(static_cast<size_t>(len));
+  for (size_t pos = 0; pos < names.size();) {
+    std::string name(names.c_str() + pos);
+    pos += name.size() + 1;
+    ssize_t vlen = get(name.c_str(), nullptr, 0);
+    if (vlen < 0) continue;  // removed meanwhile
+    std::string value(static_cast<size_t>(vlen), '\0');
+    vlen = get(name.c_str(), value.data(), value.size());
+    if (vlen < 0) continue;
+    value.resize(static_cast<size_t>(vlen));
+    node->xattrs.emplace_back(std::move(name), std::move(value));
+  }
+  std::sort(node->xattrs.begin(), node->xattrs.end());
+  return Status::Ok();
+}
+
 class PosixFileReader final : public FileReader {
  public:
   PosixFileReader(UniqueFd fd, uint64_t size, bool maybe_sparse)
@@ -83,6 +113,15 @@ class PosixFileReader final : public FileReader {
       if (n >= 0) return static_cast<size_t>(n);
       if (errno != EINTR) return Status::FromErrno(errno, "read");
     }
+  }
+
+  // The descriptor is the entry Open checked, so no path is looked up again.
+  Status LoadExtended(Node* node) override {
+    int fd = fd_.get();
+    return ReadXattrs(
+        [fd](char* list, size_t size) { return ::flistxattr(fd, list, size); },
+        [fd](const char* name, void* value, size_t size) { return ::fgetxattr(fd, name, value, size); },
+        "the open file", node);
   }
 
  private:
@@ -238,28 +277,11 @@ Status PosixSource::LoadExtended(const std::string& path, Node* node) {
     dir = std::move(parent.first);
     where = FdEntryPath(dir->get(), parent.second);
   }
-  ssize_t len = ::llistxattr(where.c_str(), nullptr, 0);
-  if (len < 0) {
-    if (errno == ENOTSUP || errno == ENODATA) return Status::Ok();
-    return Status::FromErrno(errno, "listing xattrs of " + path);
-  }
-  std::string names(static_cast<size_t>(len), '\0');
-  len = ::llistxattr(where.c_str(), names.data(), names.size());
-  if (len < 0) return Status::FromErrno(errno, "listing xattrs of " + path);
-  names.resize(static_cast<size_t>(len));
-  for (size_t pos = 0; pos < names.size();) {
-    std::string name(names.c_str() + pos);
-    pos += name.size() + 1;
-    ssize_t vlen = ::lgetxattr(where.c_str(), name.c_str(), nullptr, 0);
-    if (vlen < 0) continue;  // removed meanwhile
-    std::string value(static_cast<size_t>(vlen), '\0');
-    vlen = ::lgetxattr(where.c_str(), name.c_str(), value.data(), value.size());
-    if (vlen < 0) continue;
-    value.resize(static_cast<size_t>(vlen));
-    node->xattrs.emplace_back(std::move(name), std::move(value));
-  }
-  std::sort(node->xattrs.begin(), node->xattrs.end());
-  return Status::Ok();
+  return ReadXattrs([&](char* list, size_t size) { return ::llistxattr(where.c_str(), list, size); },
+                    [&](const char* name, void* value, size_t size) {
+                      return ::lgetxattr(where.c_str(), name, value, size);
+                    },
+                    path, node);
 }
 
 Result<UniqueFd> PosixSource::OpenFile(const std::string& path, DirResolver::Check check) {

@@ -38,6 +38,8 @@ class PosixSource final : public Source {
   bool StableFileIds() const override { return true; }
   // statx birth times cannot be set by any system call.
   bool FixedBirthTimes() const override { return true; }
+  // Regular files' xattrs come from the descriptor Open checked (flistxattr).
+  bool ExtendedFromOpenFile() const override { return true; }
 
   // The second half of List: examines `names`, read from the directory open as
   // `dirfd` (at `dir`), into `children`, sorted by name with duplicates dropped. A name

@@ -36,6 +36,12 @@ class FileReader {
     (void)previous_source_snapshot;
     return Status::Unsupported("this source cannot list changed ranges");
   }
+  // Source::LoadExtended for the open file, for sources whose ExtendedFromOpenFile()
+  // is true (Unsupported by default).
+  virtual Status LoadExtended(Node* node) {
+    (void)node;
+    return Status::Unsupported("this source reads extended metadata by path");
+  }
 };
 
 // Stores bytes as a data blob in the repository being written and returns the id.
@@ -56,6 +62,11 @@ class Source {
   // Fills what is costly to fetch and only needed for new or changed entries:
   // extended attributes, ACLs, security descriptors.
   virtual Status LoadExtended(const std::string& path, Node* node) = 0;
+  // Whether a file's extended metadata is better read after Open, from the open file
+  // (FileReader::LoadExtended), than by path before it: for POSIX it saves a path
+  // lookup and a check per file. False keeps the order LoadExtended, then Open (Azure
+  // Files fetches a small file's content with its metadata).
+  virtual bool ExtendedFromOpenFile() const { return false; }
   virtual Result<std::unique_ptr<FileReader>> Open(const std::string& path, const Node& node) = 0;
   // Whether Node::file_id identifies an entry across renames and moves (Azure FileId,
   // a POSIX inode). The backup then matches a renamed directory with the parent
