@@ -1,9 +1,11 @@
 // The node index's analytics of a snapshot's folder (snapshot_analytics.h): du by
 // directory, bytes by extension, largest files; and a share's growth over its snapshots
-// (from the catalog's snapshot records, which the backup job writes).
+// (from the catalog's snapshot records, which the backup job writes); the changes between
+// two snapshots (snapshot_changes.h, from the trees).
 #include "server/api_routes.h"
 #include "server/page_token.h"
 #include "server/snapshot_analytics.h"
+#include "server/snapshot_changes.h"
 
 namespace arbor::server {
 namespace {
@@ -60,6 +62,19 @@ void AddAnalyticsRoutes(RouteTable& table, ApiContext& ctx) {
                ARBOR_ASSIGN_OR_RETURN(auto share, ShareById(ctx.catalog, c.principal, c.Param("share_id")));
                ARBOR_ASSIGN_OR_RETURN(auto snapshots, ctx.catalog.snapshots().List(c.principal, share.id));
                c.Reply({{"share_id", share.id}, {"items", GrowthJson(snapshots)}});
+               return Status::Ok();
+             }});
+  table.Add({"GET", "/api/v1/snapshots/{snapshot_id}/analytics/changes", Access::kAuthenticated,
+             "Entries added, removed and modified since another snapshot of the same share, with byte "
+             "totals of each kind (?against=&page_size=&page_token=)",
+             [&ctx](Call& c) {
+               ARBOR_ASSIGN_OR_RETURN(int page_size,
+                                      ParsePageSize(c.Query("page_size"), ctx.limits.default_page_size,
+                                                    ctx.limits.max_page_size));
+               ARBOR_ASSIGN_OR_RETURN(
+                   auto page, SnapshotChanges(ctx, c.principal, c.Param("snapshot_id"), c.Query("against"),
+                                              c.Query("page_token"), page_size));
+               c.Reply(page.ToJson());
                return Status::Ok();
              }});
   table.Add({"GET", "/api/v1/snapshots/{snapshot_id}/analytics/largest", Access::kAuthenticated,
