@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -232,6 +232,32 @@ async function shot(page, name) {
     form: { csrf: 'forged', path: '/', folder: 'x' },
   });
   assert.equal(forgedRestore.status(), 403);
+
+  // Changes between two snapshots: a second backup after the restore above (which added
+  // restored-by-ui/) and a new file with an XSS name; "Compare with" on the newest
+  // snapshot's page preselects the one before it.
+  writeFileSync(path.join(acmeDir, 'projects', '"><img src=x onerror=alert(2)>.new'), 'new file\n');
+  execFileSync(process.env.ARBOR, ['-q', 'job', 'submit', 'backup', '--share', 'data', '--tenant', 'acme', '--run']);
+  await page.goto(`${base}/ui/shares/${process.env.ACME_SHARE}`);
+  await page.click('a.snapshot-link >> nth=0');
+  await page.waitForSelector('#compare-form');
+  await shot(page, '14-compare-with');
+  await page.click('#compare-submit');
+  await page.waitForSelector('#changes');
+  await shot(page, '15-changes');
+  const changed = await page.$$eval('#changes tbody tr', (r) =>
+    r.map((e) => [...e.querySelectorAll('td')].map((td) => td.textContent)),
+  );
+  const added = changed.filter((r) => r[0] === 'added').map((r) => r[2]);
+  assert.ok(added.includes(`${acmeDir}/projects/"><img src=x onerror=alert(2)>.new`), `added: ${added}`);
+  assert.ok(added.includes(`${acmeDir}/restored-by-ui`), `added: ${added}`);
+  assert.ok(added.includes(path.join(acmeDir, 'restored-by-ui', acmeDir, 'projects', '2026', 'reports', 'big.bin')));
+  assert.equal(await page.$$eval('main img, main script', (n) => n.length), 0, 'no element came from a name');
+  const changeBars = await page.$$eval('#chart-changes rect.bar', (r) =>
+    r.map((e) => [e.dataset.label, Number(e.getAttribute('width'))]),
+  );
+  assert.deepEqual(changeBars.map((b) => b[0]), ['added', 'removed', 'modified']);
+  assert.ok(changeBars[0][1] > 0 && changeBars[1][1] === 0, `bars: ${changeBars}`);
 
   // Phone width: the dashboard still renders.
   await page.setViewportSize({ width: 390, height: 800 });
