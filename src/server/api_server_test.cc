@@ -1059,5 +1059,75 @@ TEST_F(ApiServerTest, ChangesOnlyBetweenSnapshotsOfOneShareOfTheCaller) {
   EXPECT_EQ(Get(Snap(c.newer, "/analytics/changes"), Acme()).status, 400) << "no against";
 }
 
+// A folder with three groups of identical files (3 x 3,000 bytes, 2 x 5,000 bytes in two
+// folders, 2 x 10 bytes) and two files of one size but different content.
+TEST_F(ApiServerTest, DuplicatesMostWastedFirstAndPaged) {
+  std::string src = w->dir + "/dups";
+  ASSERT_TRUE(MakeDirs(src + "/a").ok());
+  ASSERT_TRUE(MakeDirs(src + "/b/c").ok());
+  std::string three = RandomBytes(3000, 31), five = RandomBytes(5000, 32);
+  for (const char* f : {"/a/x.dat", "/b/x.dat", "/b/c/copy.dat"}) WriteFile(src + f, three);
+  WriteFile(src + "/big1", five);
+  WriteFile(src + "/b/big2", five);
+  WriteFile(src + "/s1.txt", "tiny dupes");
+  WriteFile(src + "/a/s2.txt", "tiny dupes");
+  WriteFile(src + "/u1", RandomBytes(4000, 33));
+  WriteFile(src + "/u2", RandomBytes(4000, 34));
+  auto share = AddShare(w->acme, src, "dups");
+  std::string snap = BackUp(share);
+  auto rel = [&](const json& paths) {
+    std::vector<std::string> out;
+    for (const auto& p : paths) out.push_back(p.get<std::string>().substr(src.size()));
+    return out;
+  };
+
+  auto all = Get(Snap(snap, "/analytics/duplicates"), Acme());
+  ASSERT_EQ(all.status, 200) << all.raw;
+  ASSERT_EQ(all.body["groups"].size(), 3u) << all.raw;
+  EXPECT_EQ(all.body["candidate_groups"], 3);
+  EXPECT_EQ(all.body["candidate_wasted_bytes"], 6000 + 5000 + 10);
+  const json& g = all.body["groups"];
+  EXPECT_EQ(g[0]["size"], 3000);
+  EXPECT_EQ(g[0]["copies"], 3);
+  EXPECT_EQ(g[0]["wasted_bytes"], 6000);
+  EXPECT_EQ(rel(g[0]["paths"]), (std::vector<std::string>{"/a/x.dat", "/b/c/copy.dat", "/b/x.dat"}));
+  EXPECT_EQ(g[1]["wasted_bytes"], 5000);
+  EXPECT_EQ(rel(g[1]["paths"]), (std::vector<std::string>{"/b/big2", "/big1"}));
+  EXPECT_EQ(g[2]["wasted_bytes"], 10);
+  EXPECT_EQ(rel(g[2]["paths"]), (std::vector<std::string>{"/a/s2.txt", "/s1.txt"}));
+  EXPECT_FALSE(all.body.contains("next_page_token"));
+
+  auto big = Get(Snap(snap, "/analytics/duplicates?min_size=11"), Acme());
+  ASSERT_EQ(big.status, 200) << big.raw;
+  EXPECT_EQ(big.body["groups"].size(), 2u) << "the 10-byte pair is below min_size";
+
+  // Pages of one group: each group once, in order, and no token after the last.
+  json seen = json::array();
+  std::string token;
+  for (int pages = 1;; ++pages) {
+    auto page =
+        Get(Snap(snap, "/analytics/duplicates?page_size=1" + (token.empty() ? "" : "&page_token=" + token)),
+            Acme());
+    ASSERT_EQ(page.status, 200) << page.raw;
+    ASSERT_EQ(page.body["groups"].size(), 1u);
+    seen.push_back(page.body["groups"][0]);
+    token = page.body.value("next_page_token", "");
+    if (token.empty()) {
+      EXPECT_EQ(pages, 3);
+      break;
+    }
+    ASSERT_LT(pages, 3);
+  }
+  EXPECT_EQ(seen, g);
+
+  for (const char* bad :
+       {"page_token=zz", "page_token=n1.6161", "page_size=0", "page_size=101", "min_size=0", "min_size=x"}) {
+    EXPECT_EQ(Get(Snap(snap, std::string("/analytics/duplicates?") + bad), Acme()).status, 400) << bad;
+  }
+  auto other = Get(Snap(snap, "/analytics/duplicates"), w->globex_token);
+  EXPECT_EQ(other.status, 404);
+  EXPECT_EQ(other.raw.find("x.dat"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace arbor::server

@@ -259,6 +259,14 @@ async function shot(page, name) {
   assert.deepEqual(changeBars.map((b) => b[0]), ['added', 'removed', 'modified']);
   assert.ok(changeBars[0][1] > 0 && changeBars[1][1] === 0, `bars: ${changeBars}`);
 
+  // The newest snapshot holds the restored copies of big.bin and q4.txt: the analytics
+  // show them as identical files, the larger waste first.
+  await page.click('#changes-snapshot');
+  await page.waitForSelector('#chart-duplicates rect.bar');
+  await shot(page, '16-duplicates');
+  const dupBars = await page.$$eval('#chart-duplicates rect.bar', (r) => r.map((e) => e.dataset.label));
+  assert.deepEqual(dupBars, ['big.bin \u00d72', 'q4.txt \u00d72']);
+
   // Phone width: the dashboard still renders.
   await page.setViewportSize({ width: 390, height: 800 });
   await page.goto(`${base}/ui/`);
