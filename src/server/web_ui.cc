@@ -14,6 +14,7 @@
 #include "server/snapshot_changes.h"
 #include "server/snapshot_reader.h"
 #include "server/svg_chart.h"
+#include "server/treemap.h"
 #include "server/web_assets.h"
 #include "server/web_render.h"
 
@@ -598,7 +599,16 @@ void WebUi::AnalyticsFragment(const httplib::Request& req, httplib::Response& re
       std::string shown = f.path.rfind(prefix, 0) == 0 ? f.path.substr(prefix.size()) : f.path;
       big_bars.push_back({shown, f.size, HumanBytes(f.size), base + "/file?path=" + UrlEncode(f.path)});
     }
+    std::vector<TreemapItem> tiles;
+    for (size_t i = 0; i < du.entries.size(); ++i)
+      tiles.push_back({du_bars[i].label, du.entries[i].bytes, du_bars[i].value_text, du_bars[i].href,
+                       du.entries[i].is_dir});
+    if (du.other.entries > 0) {
+      tiles.push_back({std::to_string(du.other.entries) + " more", du.other.bytes, HumanBytes(du.other.bytes),
+                       "", false});
+    }
     mustache::data d;
+    d.set("treemap_svg", TreemapSvg("treemap", "Treemap of " + du.path + " by bytes", tiles));
     d.set("path", du.path);
     d.set("total", HumanBytes(du.totals.bytes));
     d.set("files", std::to_string(du.totals.files));

@@ -139,6 +139,9 @@ async function shot(page, name) {
   assert.ok(labels.includes('<script>alert(1)</'), `labels: ${labels}`);
   assert.ok(labels.includes('"><img src=x onerror=alert(1)>'), `labels: ${labels}`);
   assert.equal(await page.$$eval('#analytics script, #analytics img', (n) => n.length), 0);
+  const tiles = await page.$$eval('#treemap rect.tile', (r) => r.map((e) => e.dataset.label));
+  assert.ok(tiles.includes('<script>alert(1)</'), `tiles: ${tiles}`);
+  assert.ok(tiles.includes('"><img src=x onerror=alert(1)>'), `tiles: ${tiles}`);
   await page.click('a.file >> text=onerror');
   await page.waitForSelector('#file-name');
   assert.equal(await page.textContent('#file-name'), '"><img src=x onerror=alert(1)>');
@@ -153,7 +156,10 @@ async function shot(page, name) {
   await shot(page, '06b-xss-script-path');
   await page.goto(projects);
 
-  await page.click('a.dir >> text=2026/');
+  // Down one level through the treemap's tile of 2026/, one through the listing.
+  await page.waitForSelector('#treemap rect.tile');
+  await page.click('#treemap a:has(rect[data-label="2026/"])');
+  await page.waitForSelector('#breadcrumbs >> text=2026');
   await page.click('a.dir >> text=reports/');
   await page.waitForSelector('#breadcrumbs >> text=reports');
   const crumbs = await page.$$eval('#breadcrumbs a', (a) => a.map((e) => e.textContent));
@@ -168,6 +174,12 @@ async function shot(page, name) {
   assert.deepEqual(bars.map((b) => b[0]), ['big.bin', 'q4.txt']);
   assert.ok(bars[0][1] > 100 * bars[1][1], `widths: ${bars}`);
   assert.match(await page.textContent('#chart-extensions'), /\.bin/);
+  // The treemap beside the bars: areas as the bytes (2 MiB against 18 bytes).
+  const tileAreas = await page.$$eval('#treemap rect.tile', (r) =>
+    r.map((e) => [e.dataset.label, Number(e.getAttribute('width')) * Number(e.getAttribute('height'))]),
+  );
+  assert.deepEqual(tileAreas.map((t) => t[0]), ['big.bin', 'q4.txt']);
+  assert.ok(tileAreas[0][1] > 1000 * tileAreas[1][1], `areas: ${tileAreas}`);
   await shot(page, '07b-analytics');
   // The folder as a tar stream: tar -x gives back big.bin byte for byte.
   const [tarball] = await Promise.all([page.waitForEvent('download'), page.click('#download-tar')]);
