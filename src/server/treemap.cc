@@ -68,26 +68,22 @@ std::vector<TreemapRect> SquarifiedLayout(const std::vector<uint64_t>& values, d
       max = std::max(max, a);
       min = std::min(min, a);
     }
-    bool last = j == order.size();
-    if (w >= h) {  // a column along the left side
-      double thick = last ? w : sum / h, at = y;
-      for (size_t k = i; k < j; ++k) {
-        double len = k + 1 == j ? y + h - at : area(k) / thick;
-        out.push_back({x, at, thick, len, order[k]});
-        at += len;
-      }
-      x += thick;
-      w -= thick;
-    } else {  // a row along the top
-      double thick = last ? h : sum / w, at = x;
-      for (size_t k = i; k < j; ++k) {
-        double len = k + 1 == j ? x + w - at : area(k) / thick;
-        out.push_back({at, y, len, thick, order[k]});
-        at += len;
-      }
-      y += thick;
-      h -= thick;
+    // The row runs along the shorter side: a column at the left when the box is wider
+    // than high, else a row at the top. In (u, v): u across the row, v along it.
+    bool column = w >= h;
+    double& u = column ? x : y;
+    double& v = column ? y : x;
+    double& across = column ? w : h;
+    double along = column ? h : w;
+    double thick = j == order.size() ? across : sum / along, at = v;
+    for (size_t k = i; k < j; ++k) {
+      double len = k + 1 == j ? v + along - at : area(k) / thick;
+      out.push_back(column ? TreemapRect{u, at, thick, len, order[k]}
+                           : TreemapRect{at, u, len, thick, order[k]});
+      at += len;
     }
+    u += thick;
+    across -= thick;
     i = j;
   }
   return out;
@@ -103,30 +99,16 @@ std::string TreemapSvg(std::string_view id, std::string_view title, const std::v
   if (rects.empty()) return svg + "<text x=\"10\" y=\"23\" class=\"empty\">Nothing here</text></svg>";
   for (const TreemapRect& r : rects) {
     const TreemapItem& item = items[r.index];
-    std::string label = XmlEscape(item.label);
     std::string tile = "<rect class=\"tile\" x=\"" + Number(r.x) + "\" y=\"" + Number(r.y) + "\" width=\"" +
                        Number(r.w) + "\" height=\"" + Number(r.h) + "\" fill=\"" +
-                       (item.is_dir ? "#1f6feb" : "#8c959f") + "\" stroke=\"#fff\" data-label=\"";
-    tile += label;
-    tile += "\"><title>";
-    tile += label;
-    tile += ": ";
-    tile += XmlEscape(item.value_text);
-    tile += "</title></rect>";
+                       (item.is_dir ? "#1f6feb" : "#8c959f") + "\" stroke=\"#fff\"";
+    tile += LabelAndTooltip(item.label, item.value_text);
     if (r.w >= kMinLabelW && r.h >= kMinLabelH) {
       size_t chars = static_cast<size_t>((r.w - 8) / kCharWidth);
       tile += "<text x=\"" + Number(r.x + 4) + "\" y=\"" + Number(r.y + 14) + "\" class=\"tile-label\">" +
               XmlEscape(FitLabel(item.label, chars)) + "</text>";
     }
-    if (item.href.empty()) {
-      svg += tile;
-    } else {
-      svg += "<a href=\"";
-      svg += XmlEscape(item.href);
-      svg += "\">";
-      svg += tile;
-      svg += "</a>";
-    }
+    svg += Linked(item.href, tile);
   }
   return svg + "</svg>";
 }
