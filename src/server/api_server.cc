@@ -9,6 +9,7 @@
 
 #include "hash/sha256.h"
 #include "server/api_routes.h"
+#include "server/malloc_tuning.h"
 #include "server/http_error.h"
 
 namespace arbor::server {
@@ -68,6 +69,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Create(catalog::Catalog& catalog, 
     http = std::make_unique<httplib::Server>();
   }
   if (!options.access_log) options.access_log = StderrAccessLog();
+  TuneMallocForRequests();  // freed request memory stays for the next request (malloc_tuning.h)
   std::unique_ptr<ApiServer> server(new ApiServer(catalog, std::move(options), std::move(http)));
   AddHealthRoutes(server->routes_, server->context_);
   AddTenantRoutes(server->routes_, server->context_);
