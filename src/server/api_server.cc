@@ -9,8 +9,8 @@
 
 #include "hash/sha256.h"
 #include "server/api_routes.h"
-#include "server/malloc_tuning.h"
 #include "server/http_error.h"
+#include "server/malloc_tuning.h"
 
 namespace arbor::server {
 namespace {
