@@ -42,7 +42,7 @@ TEST(MallocTuningTest, FreedArenaPagesStayForTheNextRequest) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   // Without the tuning the 20 rounds fault pages back in every time (~1,800 here): the
   // measure can see what the tuning prevents.
-  EXPECT_EXIT(std::exit(ChurnFaults() > 20 * 32 ? 0 : 1), ::testing::ExitedWithCode(0), "");
+  EXPECT_EXIT(std::exit(ChurnFaults() > 20L * 32 ? 0 : 1), ::testing::ExitedWithCode(0), "");
   EXPECT_EXIT(
       {
         TuneMallocForRequests();

@@ -54,7 +54,7 @@ std::vector<TreemapRect> SquarifiedLayout(const std::vector<uint64_t>& values, d
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return values[a] > values[b]; });
   std::vector<TreemapRect> out;
   if (order.empty() || w <= 0 || h <= 0) return out;
-  const double scale = w * h / total;
+  double scale = w * h / total;
   auto area = [&](size_t k) { return static_cast<double>(values[order[k]]) * scale; };
   for (size_t i = 0; i < order.size();) {
     double side = std::min(w, h);
@@ -94,6 +94,7 @@ std::string TreemapSvg(std::string_view id, std::string_view title, const std::v
                     XmlEscape(id) + "\" viewBox=\"0 0 " + Number(kWidth) + " " + Number(kHeight) +
                     "\" role=\"img\"><title>" + XmlEscape(title) + "</title>";
   std::vector<uint64_t> values;
+  values.reserve(items.size());
   for (const auto& item : items) values.push_back(item.value);
   auto rects = SquarifiedLayout(values, 0, 0, kWidth, kHeight);
   if (rects.empty()) return svg + "<text x=\"10\" y=\"23\" class=\"empty\">Nothing here</text></svg>";
