@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `arbor serve` under wrk (Debian): requests/s and latency percentiles at 64 connections
 # for a 1,000-entry tree page, the share listing (API), the web UI's dashboard (by tenant
-# and by state) and /healthz, on a catalog made here (--tenants tenants with --shares shares each; one share
-# backed up with a folder of --entries files). Prints wrk's reports; docs/benchmarks.md ("arbor serve") records a run.
+# and by state) and /healthz, on a catalog made here (--tenants tenants with --shares shares each, made in
+# one SQL transaction from the first tenant's rows; one share backed up with a folder of --entries files). Prints wrk's reports; docs/benchmarks.md ("arbor serve") records a run.
 #
 #   ARBOR=build/src/cli/arbor bench/serve/wrk.sh [--tenants 100] [--shares 10] [--entries 1000]
 set -euo pipefail
@@ -25,12 +25,38 @@ export ARBOR_CATALOG="$work/catalog.db" XDG_STATE_HOME="$work/state"
 
 mkdir -p "$work/src/big"
 for ((i = 0; i < entries; i++)); do echo "$i" > "$work/src/big/f$i"; done
-for ((t = 0; t < tenants; t++)); do
-  "$ARBOR" -q tenant add "t$t" >/dev/null
-  for ((s = 0; s < shares; s++)); do
-    "$ARBOR" -q share add "s$s" --tenant "t$t" --path "$work/src" -r "$work/repo" >/dev/null
-  done
+# Tenant t0 and its shares through the CLI; the other tenants as copies of t0's rows
+# (tenant, repository, shares) inserted in one SQLite transaction: 10,000 `share add`
+# calls took ~25 minutes (each opens the catalog and the repository). The copies have
+# no snapshots and their repository namespaces are never initialized: the dashboard and
+# the share listing read only the catalog. SQLite catalogs only (the one made here).
+"$ARBOR" -q tenant add t0 >/dev/null
+for ((s = 0; s < shares; s++)); do
+  "$ARBOR" -q share add "s$s" --tenant t0 --path "$work/src" -r "$work/repo" >/dev/null
 done
+python3 - "$ARBOR_CATALOG" "$tenants" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+n = int(sys.argv[2])
+db.execute("BEGIN")
+(t0,) = db.execute("SELECT id FROM tenants WHERE name = 't0'").fetchone()
+repos = db.execute("SELECT id, name, url, credential, created_ms FROM repositories WHERE tenant_id = ?", (t0,)).fetchall()
+shares = db.execute("SELECT name, kind, location, credential, repository_id, created_ms FROM shares "
+                    "WHERE tenant_id = ? ORDER BY name", (t0,)).fetchall()
+for t in range(1, n):
+    tid = "b%015x" % t
+    db.execute("INSERT INTO tenants (id, name, created_ms) SELECT ?, ?, created_ms FROM tenants WHERE id = ?",
+               (tid, "t%d" % t, t0))
+    new_repo = {}
+    for r, (rid, name, url, cred, ms) in enumerate(repos):
+        new_repo[rid] = "c%011x%04x" % (t, r)
+        db.execute("INSERT INTO repositories VALUES (?, ?, ?, ?, ?, ?)", (new_repo[rid], tid, name, url, cred, ms))
+    for k, (name, kind, loc, cred, rid, ms) in enumerate(shares):
+        db.execute("INSERT INTO shares VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   ("d%011x%04x" % (t, k), tid, name, kind, loc, cred, new_repo.get(rid), ms))
+db.execute("COMMIT")
+PY
+[[ $("$ARBOR" --json tenant list | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') == "$tenants" ]]
 "$ARBOR" -q job submit backup --share s0 --tenant t0 --run >/dev/null
 token=$("$ARBOR" token create --operator --name bench | grep -o 'arbor_[0-9a-f]\{64\}')
 snapshot=$("$ARBOR" --json share snapshots s0 --tenant t0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')

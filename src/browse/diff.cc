@@ -12,17 +12,20 @@ bool ContentDiffers(const Node& a, const Node& b) {
 
 class Differ {
  public:
-  Differ(Repository& repo, const ChangeVisitor& visit) : repo_(repo), visit_(visit) {}
+  Differ(const DiffTreeLoader& load, const ChangeVisitor& visit) : load_(load), visit_(visit) {}
 
   Status Compare(const std::optional<Digest>& before, const std::optional<Digest>& after, const std::string& path) {
     if (before == after) return Status::Ok();
-    std::vector<Node> a, b;
+    static const std::vector<Node> kNone;
+    std::shared_ptr<const std::vector<Node>> ta, tb;
     if (before) {
-      ARBOR_ASSIGN_OR_RETURN(a, repo_.LoadTree(*before));
+      ARBOR_ASSIGN_OR_RETURN(ta, load_(*before));
     }
     if (after) {
-      ARBOR_ASSIGN_OR_RETURN(b, repo_.LoadTree(*after));
+      ARBOR_ASSIGN_OR_RETURN(tb, load_(*after));
     }
+    const std::vector<Node>& a = ta ? *ta : kNone;
+    const std::vector<Node>& b = tb ? *tb : kNone;
     size_t i = 0, j = 0;
     while (i < a.size() || j < b.size()) {
       if (j == b.size() || (i < a.size() && a[i].name < b[j].name)) {
@@ -66,14 +69,23 @@ class Differ {
     visit_(c, path, before, after);
   }
 
-  Repository& repo_;
+  const DiffTreeLoader& load_;
   const ChangeVisitor& visit_;
 };
 
 }  // namespace
 
 Result<DiffStats> DiffTrees(Repository& repo, const Digest& before, const Digest& after, const ChangeVisitor& visit) {
-  Differ d(repo, visit);
+  DiffTreeLoader load = [&repo](const Digest& id) -> Result<std::shared_ptr<const std::vector<Node>>> {
+    ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes, repo.LoadTree(id));
+    return std::make_shared<const std::vector<Node>>(std::move(nodes));
+  };
+  return DiffTrees(load, before, after, visit);
+}
+
+Result<DiffStats> DiffTrees(const DiffTreeLoader& load, const Digest& before, const Digest& after,
+                            const ChangeVisitor& visit) {
+  Differ d(load, visit);
   ARBOR_RETURN_IF_ERROR(d.Compare(before, after, "/"));
   return d.stats;
 }

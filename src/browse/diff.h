@@ -4,7 +4,9 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "repo/repository.h"
@@ -17,7 +19,16 @@ struct DiffStats {
   uint64_t added = 0, removed = 0, modified = 0;
 };
 
-using ChangeVisitor = std::function<void(Change change, const std::string& path, const Node* before, const Node* after)>;
-Result<DiffStats> DiffTrees(Repository& repo, const Digest& before, const Digest& after, const ChangeVisitor& visit);
+using ChangeVisitor =
+    std::function<void(Change change, const std::string& path, const Node* before, const Node* after)>;
+Result<DiffStats> DiffTrees(Repository& repo, const Digest& before, const Digest& after,
+                            const ChangeVisitor& visit);
+
+// The same walk reading directories through `load` (a cache of decoded trees, as the
+// server's TreeCache): the visitor sees entries in walk order, a directory before what is
+// below it and siblings in name order.
+using DiffTreeLoader = std::function<Result<std::shared_ptr<const std::vector<Node>>>(const Digest&)>;
+Result<DiffStats> DiffTrees(const DiffTreeLoader& load, const Digest& before, const Digest& after,
+                            const ChangeVisitor& visit);
 
 }  // namespace arbor

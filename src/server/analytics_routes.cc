@@ -1,15 +1,21 @@
 // The node index's analytics of a snapshot's folder (snapshot_analytics.h): du by
 // directory, bytes by extension, largest files; and a share's growth over its snapshots
-// (from the catalog's snapshot records, which the backup job writes).
+// (from the catalog's snapshot records, which the backup job writes); the changes between
+// two snapshots (snapshot_changes.h, from the trees); identical files (from the index,
+// confirmed by their blob lists).
+#include <charconv>
+
 #include "server/api_routes.h"
 #include "server/page_token.h"
 #include "server/snapshot_analytics.h"
+#include "server/snapshot_changes.h"
 
 namespace arbor::server {
 namespace {
 
 constexpr int kDefaultLimit = 20;
 constexpr int kMaxLimit = 1000;
+constexpr int kMaxGroups = 100;  // duplicate groups a page holds at most
 
 Result<size_t> Limit(const Call& c) {
   auto n = ParsePageSize(c.Query("limit"), kDefaultLimit, kMaxLimit);
@@ -60,6 +66,38 @@ void AddAnalyticsRoutes(RouteTable& table, ApiContext& ctx) {
                ARBOR_ASSIGN_OR_RETURN(auto share, ShareById(ctx.catalog, c.principal, c.Param("share_id")));
                ARBOR_ASSIGN_OR_RETURN(auto snapshots, ctx.catalog.snapshots().List(c.principal, share.id));
                c.Reply({{"share_id", share.id}, {"items", GrowthJson(snapshots)}});
+               return Status::Ok();
+             }});
+  table.Add({"GET", "/api/v1/snapshots/{snapshot_id}/analytics/changes", Access::kAuthenticated,
+             "Entries added, removed and modified since another snapshot of the same share, with byte "
+             "totals of each kind (?against=&page_size=&page_token=)",
+             [&ctx](Call& c) {
+               ARBOR_ASSIGN_OR_RETURN(int page_size,
+                                      ParsePageSize(c.Query("page_size"), ctx.limits.default_page_size,
+                                                    ctx.limits.max_page_size));
+               ARBOR_ASSIGN_OR_RETURN(
+                   auto page, SnapshotChanges(ctx, c.principal, c.Param("snapshot_id"), c.Query("against"),
+                                              c.Query("page_token"), page_size));
+               c.Reply(page.ToJson());
+               return Status::Ok();
+             }});
+  table.Add({"GET", "/api/v1/snapshots/{snapshot_id}/analytics/duplicates", Access::kAuthenticated,
+             "Groups of identical files in the snapshot, most wasted bytes first "
+             "(?min_size=&page_size=&page_token=)",
+             [&ctx](Call& c) {
+               ARBOR_ASSIGN_OR_RETURN(int page_size,
+                                      ParsePageSize(c.Query("page_size"), kDefaultLimit, kMaxGroups));
+               uint64_t min_size = 1;
+               std::string text = c.Query("min_size");
+               if (!text.empty()) {
+                 auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), min_size);
+                 if (ec != std::errc() || end != text.data() + text.size() || min_size == 0)
+                   return Status::InvalidArgument("min_size must be a number of bytes, at least 1");
+               }
+               ARBOR_ASSIGN_OR_RETURN(
+                   auto r, ctx.analytics.Duplicates(ctx, c.principal, c.Param("snapshot_id"), min_size,
+                                                    c.Query("page_token"), static_cast<size_t>(page_size)));
+               c.Reply(r.ToJson());
                return Status::Ok();
              }});
   table.Add({"GET", "/api/v1/snapshots/{snapshot_id}/analytics/largest", Access::kAuthenticated,

@@ -16,7 +16,7 @@ void AddHealthRoutes(RouteTable& table, ApiContext& ctx);
 void AddTenantRoutes(RouteTable& table, ApiContext& ctx);  // and repositories
 void AddShareRoutes(RouteTable& table, ApiContext& ctx);
 void AddSnapshotRoutes(RouteTable& table, ApiContext& ctx);   // snapshots, trees, files
-void AddAnalyticsRoutes(RouteTable& table, ApiContext& ctx);  // du, extensions, largest files, growth
+void AddAnalyticsRoutes(RouteTable& table, ApiContext& ctx);  // du, extensions, largest, changes, growth
 
 // A share's snapshots (as the catalog lists them, newest first) as the growth listing:
 // [{snapshot_id, time_ms, bytes_total, files_total, bytes_added}], oldest first; a stat

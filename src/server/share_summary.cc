@@ -143,23 +143,26 @@ Result<ShareQuery> ShareQueryFromParams(const std::function<std::string(const ch
   return q;
 }
 
-Result<SharePage> ListShareSummaries(catalog::Catalog& catalog, const catalog::Principal& p,
-                                     const ShareQuery& query) {
+Result<sql::SqlQuery> ShareListingQuery(sql::SqlDialect dialect, const catalog::Principal& p,
+                                        const ShareQuery& query) {
   if (query.page_size < 1) return Status::InvalidArgument("page_size must be at least 1");
   bool by_tenant = query.order == ShareOrder::kTenant;
-  sql::SqlDialect dialect = catalog.db().dialect();
   // Two steps in one statement. The page (k, then p): the shares' ids in order, with only
   // what the order and the filter need (the default order needs no subquery at all),
   // keyset after the token, LIMIT page_size + 1 (one more tells whether a page follows).
   // Then every figure for those rows only: a page of 50 out of 10,000 shares runs the
   // figures' subqueries 51 times, not 10,000.
+  // Tenants first (CROSS JOIN: SQLite keeps that loop order; Postgres plans it as any
+  // inner join): in the default order SQLite then walks the tenants' name index and each
+  // tenant's shares by (tenant_id, name) in order and stops after the page, instead of
+  // sorting all 10,000 joined rows for every page (23 ms -> 0.2 ms at 1,000 x 10).
   sql::SqlQuery q(
       "SELECT " + SummaryColumns(dialect) +
       ", p.sort_key FROM (SELECT k.id, k.tenant_name, k.name, k.sort_key FROM (SELECT s.id AS id, "
       "t.name AS tenant_name, s.name AS name, " +
       SortKey(query.order, dialect) + " AS sort_key" +
       (query.failing_only ? ", " + LastState() + " AS last_state" : std::string()) +
-      " FROM shares s JOIN tenants t ON t.id = s.tenant_id WHERE 1 = 1");
+      " FROM tenants t CROSS JOIN shares s WHERE s.tenant_id = t.id");
   catalog::ScopeTo(q, p, "s.tenant_id");
   if (!query.tenant_id.empty()) q.Add(" AND s.tenant_id = ?", query.tenant_id);
   q.Add(") k WHERE 1 = 1");
@@ -186,7 +189,14 @@ Result<SharePage> ListShareSummaries(catalog::Catalog& catalog, const catalog::P
   q.Add(std::string(order) + " LIMIT " + std::to_string(query.page_size + 1));
   q.Add(") p JOIN shares s ON s.id = p.id JOIN tenants t ON t.id = s.tenant_id");
   q.Add(by_tenant ? " ORDER BY p.tenant_name, p.name" : " ORDER BY p.sort_key, p.id");
+  return q;
+}
+
+Result<SharePage> ListShareSummaries(catalog::Catalog& catalog, const catalog::Principal& p,
+                                     const ShareQuery& query) {
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlQuery q, ShareListingQuery(catalog.db().dialect(), p, query));
   ARBOR_ASSIGN_OR_RETURN(sql::SqlRows rows, q.Run(catalog.db()));
+  bool by_tenant = query.order == ShareOrder::kTenant;
   SharePage page;
   size_t shown = std::min(rows.size(), static_cast<size_t>(query.page_size));
   for (size_t i = 0; i < shown; ++i) {

@@ -31,6 +31,7 @@
 #include "catalog/catalog.h"
 #include "catalog/principal.h"
 #include "jobs/job.h"
+#include "sql/sql_query.h"
 
 namespace arbor::server {
 
@@ -91,5 +92,8 @@ struct SharePage {
 // not make or one made for another order.
 Result<SharePage> ListShareSummaries(catalog::Catalog& catalog, const catalog::Principal& p,
                                      const ShareQuery& query);
+// The one statement ListShareSummaries runs (for tests of its plan).
+Result<sql::SqlQuery> ShareListingQuery(sql::SqlDialect dialect, const catalog::Principal& p,
+                                        const ShareQuery& query);
 
 }  // namespace arbor::server

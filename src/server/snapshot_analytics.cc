@@ -1,8 +1,10 @@
 #include "server/snapshot_analytics.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "server/api_routes.h"
+#include "server/page_token.h"
 #include "server/tree_page.h"
 
 namespace arbor::server {
@@ -19,7 +21,31 @@ void KeepFirst(size_t limit, std::vector<Row>* rows, OtherEntries* other) {
   if (rows->size() > limit) rows->resize(limit);
 }
 
+// Duplicate page tokens carry "g<index of the next candidate group>".
+Result<size_t> FirstGroup(const std::string& page_token) {
+  if (page_token.empty()) return 0;
+  ARBOR_ASSIGN_OR_RETURN(std::string at, DecodePageToken(page_token));
+  size_t n = 0;
+  auto [end, ec] = std::from_chars(at.data() + 1, at.data() + at.size(), n);
+  if (at[0] != 'g' || ec != std::errc() || end != at.data() + at.size())
+    return Status::InvalidArgument("page_token is not one of a duplicates listing");
+  return n;
+}
+
 }  // namespace
+
+nlohmann::json DuplicatesReport::ToJson() const {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& g : groups) {
+    items.push_back(
+        {{"size", g.size}, {"copies", g.copies}, {"wasted_bytes", g.wasted()}, {"paths", g.paths}});
+  }
+  nlohmann::json out = {{"candidate_groups", candidate_groups},
+                        {"candidate_wasted_bytes", candidate_wasted},
+                        {"groups", std::move(items)}};
+  if (!next_page_token.empty()) out["next_page_token"] = next_page_token;
+  return out;
+}
 
 nlohmann::json DuReport::ToJson() const {
   nlohmann::json items = nlohmann::json::array();
@@ -47,10 +73,9 @@ nlohmann::json LargestReport::ToJson() const {
   return {{"path", path}, {"items", out}};
 }
 
-Status SnapshotAnalytics::WithFolder(
-    ApiContext& ctx, const catalog::Principal& p, const std::string& snapshot_id, const std::string& path,
-    std::string* folder,
-    const std::function<Status(const node_index::NodeTree&, const node_index::NodeInfo&)>& fn) {
+Status SnapshotAnalytics::WithFolder(ApiContext& ctx, const catalog::Principal& p,
+                                     const std::string& snapshot_id, const std::string& path,
+                                     std::string* folder, const FolderFn& fn, OpenSnapshot* open_out) {
   ARBOR_ASSIGN_OR_RETURN(auto record, ctx.catalog.snapshots().Get(p, snapshot_id));
   ARBOR_ASSIGN_OR_RETURN(auto share, ShareById(ctx.catalog, p, record.share_id));
   ARBOR_ASSIGN_OR_RETURN(OpenSnapshot open, ctx.repos.Snapshot(p, share, record.id, record.created_ms));
@@ -75,7 +100,8 @@ Status SnapshotAnalytics::WithFolder(
   ARBOR_ASSIGN_OR_RETURN(node_index::NodeInfo node, tree->Lookup(*folder));
   if (node.kind != node_index::NodeKind::kDirectory)
     return Status::InvalidArgument(*folder + " is not a directory");
-  return fn(*tree, node);
+  if (open_out) *open_out = open;
+  return fn(*tree, node, *slot);
 }
 
 Result<DuReport> SnapshotAnalytics::Du(ApiContext& ctx, const catalog::Principal& p,
@@ -84,7 +110,7 @@ Result<DuReport> SnapshotAnalytics::Du(ApiContext& ctx, const catalog::Principal
   DuReport r;
   ARBOR_RETURN_IF_ERROR(
       WithFolder(ctx, p, snapshot_id, path, &r.path,
-                 [&](const node_index::NodeTree& tree, const node_index::NodeInfo& dir) -> Status {
+                 [&](const node_index::NodeTree& tree, const node_index::NodeInfo& dir, Slot&) -> Status {
                    ARBOR_ASSIGN_OR_RETURN(r.totals, tree.Totals(dir.node_id));
                    ARBOR_ASSIGN_OR_RETURN(auto children, tree.List(dir.node_id));
                    for (const auto& c : children) {
@@ -110,7 +136,7 @@ Result<ExtensionReport> SnapshotAnalytics::Extensions(ApiContext& ctx, const cat
   ExtensionReport r;
   ARBOR_RETURN_IF_ERROR(
       WithFolder(ctx, p, snapshot_id, path, &r.path,
-                 [&](const node_index::NodeTree& tree, const node_index::NodeInfo& dir) -> Status {
+                 [&](const node_index::NodeTree& tree, const node_index::NodeInfo& dir, Slot&) -> Status {
                    ARBOR_ASSIGN_OR_RETURN(r.items, node_index::ExtensionStats(tree, dir.node_id));
                    return Status::Ok();
                  }));
@@ -124,7 +150,7 @@ Result<LargestReport> SnapshotAnalytics::Largest(ApiContext& ctx, const catalog:
   LargestReport r;
   ARBOR_RETURN_IF_ERROR(
       WithFolder(ctx, p, snapshot_id, path, &r.path,
-                 [&](const node_index::NodeTree& tree, const node_index::NodeInfo& dir) -> Status {
+                 [&](const node_index::NodeTree& tree, const node_index::NodeInfo& dir, Slot&) -> Status {
                    ARBOR_ASSIGN_OR_RETURN(auto files, node_index::LargestFiles(tree, dir.node_id, limit));
                    for (const auto& f : files) {
                      ARBOR_ASSIGN_OR_RETURN(std::string file_path, tree.PathOf(f));
@@ -132,6 +158,74 @@ Result<LargestReport> SnapshotAnalytics::Largest(ApiContext& ctx, const catalog:
                    }
                    return Status::Ok();
                  }));
+  return r;
+}
+
+Result<DuplicatesReport> SnapshotAnalytics::Duplicates(ApiContext& ctx, const catalog::Principal& p,
+                                                       const std::string& snapshot_id, uint64_t min_size,
+                                                       const std::string& page_token, size_t page_size) {
+  ARBOR_ASSIGN_OR_RETURN(size_t first, FirstGroup(page_token));
+  std::shared_ptr<const Slot::Candidates> cand;
+  std::string folder;
+  OpenSnapshot open;
+  ARBOR_RETURN_IF_ERROR(WithFolder(
+      ctx, p, snapshot_id, "", &folder,
+      [&](const node_index::NodeTree& tree, const node_index::NodeInfo&, Slot& slot) -> Status {
+        if (slot.duplicates && slot.duplicates->snapshot_id == snapshot_id &&
+            slot.duplicates->min_size == min_size) {
+          cand = slot.duplicates;
+          return Status::Ok();
+        }
+        ARBOR_ASSIGN_OR_RETURN(auto groups, node_index::Duplicates(tree, min_size));
+        // A total order, so that a page token's index means the same group every time.
+        std::sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
+          uint64_t wa = a.size * (a.nodes.size() - 1), wb = b.size * (b.nodes.size() - 1);
+          return wa != wb ? wa > wb : a.size != b.size ? a.size > b.size : a.hash < b.hash;
+        });
+        auto c = std::make_shared<Slot::Candidates>();
+        c->snapshot_id = snapshot_id;
+        c->min_size = min_size;
+        for (const auto& g : groups) {
+          std::vector<std::string> paths;
+          for (const auto& n : g.nodes) {
+            ARBOR_ASSIGN_OR_RETURN(std::string path, tree.PathOf(n));
+            paths.push_back(std::move(path));
+          }
+          std::sort(paths.begin(), paths.end());
+          c->wasted += g.size * (g.nodes.size() - 1);
+          c->groups.emplace_back(g.size, std::move(paths));
+        }
+        slot.duplicates = c;
+        cand = std::move(c);
+        return Status::Ok();
+      },
+      &open));
+  DuplicatesReport r;
+  r.candidate_groups = cand->groups.size();
+  r.candidate_wasted = cand->wasted;
+  size_t end = std::min(cand->groups.size(), first + page_size);
+  for (size_t i = first; i < end; ++i) {
+    const auto& [size, paths] = cand->groups[i];
+    // Split by blob list: members whose content ids are equal.
+    std::vector<std::pair<std::vector<Digest>, DuplicateSet>> by_content;
+    for (const std::string& path : paths) {
+      ARBOR_ASSIGN_OR_RETURN(Node node, LookupCachedPath(*open.trees, open.root, path));
+      auto it = std::find_if(by_content.begin(), by_content.end(),
+                             [&](const auto& e) { return e.first == node.content; });
+      if (it == by_content.end()) {
+        by_content.push_back({node.content, DuplicateSet{node.size, 0, {}}});
+        it = by_content.end() - 1;
+      }
+      it->second.copies++;
+      if (it->second.paths.size() < DuplicateSet::kMaxPaths) it->second.paths.push_back(path);
+    }
+    for (auto& [content, set] : by_content) {
+      if (set.copies >= 2) r.groups.push_back(std::move(set));
+    }
+  }
+  std::stable_sort(r.groups.begin(), r.groups.end(),
+                   [](const DuplicateSet& a, const DuplicateSet& b) { return a.wasted() > b.wasted(); });
+  if (end < cand->groups.size()) r.next_page_token = EncodePageToken("g" + std::to_string(end));
   return r;
 }
 

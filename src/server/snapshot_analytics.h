@@ -13,6 +13,15 @@
 //
 // Answers are bounded: at most `limit` entries, the rest summed into `other`.
 //
+// Duplicates: the index's groups of files with equal (64-bit QuickXorHash, size) over the
+// whole snapshot (two passes over its files), kept per share for the snapshot last asked
+// so that the next pages cost nothing; only the groups of the page asked for are then
+// confirmed against the repository: each member's blob list (keyed content ids: equal
+// lists, equal bytes) from its directory object, so a 64-bit hash collision never shows
+// as a duplicate. A candidate group whose members' blob lists differ splits into the
+// groups of equal lists (a member alone in its list is dropped), so a page may hold fewer
+// groups than asked.
+//
 // Thread safety: any thread. One ShareIndex per share, used under that share's lock
 // (ShareIndex is not thread-safe): requests for one share wait for each other, others
 // do not.
@@ -71,6 +80,21 @@ struct LargestReport {
   nlohmann::json ToJson() const;
 };
 
+struct DuplicateSet {
+  uint64_t size = 0;               // of each copy
+  uint64_t copies = 0;             // files with this content (two or more)
+  std::vector<std::string> paths;  // the first kMaxPaths of them, in path order
+  uint64_t wasted() const { return size * (copies - 1); }
+  static constexpr size_t kMaxPaths = 100;
+};
+struct DuplicatesReport {
+  uint64_t candidate_groups = 0;     // the index's groups in the whole snapshot
+  uint64_t candidate_wasted = 0;     // their wasted bytes (before confirmation)
+  std::vector<DuplicateSet> groups;  // this page's confirmed groups, most wasted first
+  std::string next_page_token;       // empty on the last page
+  nlohmann::json ToJson() const;
+};
+
 class SnapshotAnalytics {
  public:
   // `index_location`: the node index store (an SQLite file or postgres:// URL; "" the
@@ -86,19 +110,34 @@ class SnapshotAnalytics {
                                      const std::string& snapshot_id, const std::string& path, size_t limit);
   Result<LargestReport> Largest(ApiContext& ctx, const catalog::Principal& p, const std::string& snapshot_id,
                                 const std::string& path, size_t limit);
+  // Groups of identical files of at least `min_size` bytes in the whole snapshot, most
+  // wasted bytes (size x (copies - 1)) first, then the larger size, then the content
+  // hash: `page_size` candidate groups after `page_token` (a token this method made).
+  Result<DuplicatesReport> Duplicates(ApiContext& ctx, const catalog::Principal& p,
+                                      const std::string& snapshot_id, uint64_t min_size,
+                                      const std::string& page_token, size_t page_size);
 
  private:
   struct Slot {
     std::mutex mu;
     std::shared_ptr<Repository> repo;  // the repository `index` reads (kept alive with it)
     std::unique_ptr<ShareIndex> index;
+    // The candidate duplicate groups of one snapshot (the last asked), with their paths.
+    struct Candidates {
+      std::string snapshot_id;
+      uint64_t min_size = 0;
+      std::vector<std::pair<uint64_t, std::vector<std::string>>> groups;  // size, paths
+      uint64_t wasted = 0;                                                // of all groups
+    };
+    std::shared_ptr<const Candidates> duplicates;
   };
+  using FolderFn = std::function<Status(const node_index::NodeTree&, const node_index::NodeInfo&, Slot&)>;
   // Calls `fn` with the index at the snapshot and the folder's node, under the share's
-  // lock; `*folder` receives the folder's normalized path.
-  Status WithFolder(
-      ApiContext& ctx, const catalog::Principal& p, const std::string& snapshot_id, const std::string& path,
-      std::string* folder,
-      const std::function<Status(const node_index::NodeTree&, const node_index::NodeInfo&)>& fn);
+  // lock; `*folder` receives the folder's normalized path, `*open` (if given) the open
+  // snapshot.
+  Status WithFolder(ApiContext& ctx, const catalog::Principal& p, const std::string& snapshot_id,
+                    const std::string& path, std::string* folder, const FolderFn& fn,
+                    OpenSnapshot* open_out = nullptr);
 
   const std::string location_;
   std::mutex mu_;

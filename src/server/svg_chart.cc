@@ -56,6 +56,23 @@ std::string XmlEscape(std::string_view text) {
   return out;
 }
 
+std::string LabelAndTooltip(std::string_view label, std::string_view value_text) {
+  std::string escaped = XmlEscape(label);
+  std::string out = " data-label=\"";
+  out += escaped;
+  out += "\"><title>";
+  out += escaped;
+  out += ": ";
+  out += XmlEscape(value_text);
+  out += "</title></rect>";
+  return out;
+}
+
+std::string Linked(std::string_view href, const std::string& element) {
+  if (href.empty()) return element;
+  return "<a href=\"" + XmlEscape(href) + "\">" + element + "</a>";
+}
+
 std::string BarChartSvg(std::string_view id, std::string_view title, const std::vector<ChartBar>& bars) {
   int height = kTop * 2 + std::max<int>(1, static_cast<int>(bars.size())) * kRow;
   std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"" + XmlEscape(id) +
@@ -71,30 +88,15 @@ std::string BarChartSvg(std::string_view id, std::string_view title, const std::
     const ChartBar& b = bars[i];
     int y = kTop + static_cast<int>(i) * kRow;
     double width = max == 0 ? 0 : static_cast<double>(b.value) / static_cast<double>(max) * kBarArea;
-    std::string label = XmlEscape(b.label);
     std::string row = "<g class=\"row\">";
     row += "<text x=\"" + std::to_string(kLabelWidth - 6) + "\" y=\"" + std::to_string(y + 15) +
            "\" text-anchor=\"end\" class=\"label\">" + XmlEscape(ShortLabel(b.label)) + "</text>";
     row += "<rect class=\"bar\" x=\"" + std::to_string(kLabelWidth) + "\" y=\"" + std::to_string(y + 3) +
-           "\" width=\"" + Number(width) + "\" height=\"" + std::to_string(kRow - 6) +
-           "\" fill=\"#1f6feb\" data-label=\"";
-    row += label;
-    row += "\"><title>";
-    row += label;
-    row += ": ";
-    row += XmlEscape(b.value_text);
-    row += "</title></rect>";
+           "\" width=\"" + Number(width) + "\" height=\"" + std::to_string(kRow - 6) + "\" fill=\"#1f6feb\"";
+    row += LabelAndTooltip(b.label, b.value_text);
     row += "<text x=\"" + Number(kLabelWidth + width + 6) + "\" y=\"" + std::to_string(y + 15) +
            "\" class=\"value\">" + XmlEscape(b.value_text) + "</text></g>";
-    if (!b.href.empty()) {
-      svg += "<a href=\"";
-      svg += XmlEscape(b.href);
-      svg += "\">";
-      svg += row;
-      svg += "</a>";
-    } else {
-      svg += row;
-    }
+    svg += Linked(b.href, row);
   }
   svg += "</svg>";
   return svg;

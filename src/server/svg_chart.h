@@ -24,6 +24,13 @@ struct ChartBar {
 // "Nothing here" picture.
 std::string BarChartSvg(std::string_view id, std::string_view title, const std::vector<ChartBar>& bars);
 
+// The end of a chart's <rect> element (after its geometry and fill): data-label with the
+// label, and a tooltip "label: value_text", both escaped.
+std::string LabelAndTooltip(std::string_view label, std::string_view value_text);
+
+// `element` inside <a href="href"> (escaped), or as it is when href is empty.
+std::string Linked(std::string_view href, const std::string& element);
+
 // Text for XML content and attribute values: & < > " ' as entities.
 std::string XmlEscape(std::string_view text);
 

@@ -11,8 +11,10 @@
 #include "server/restore_request.h"
 #include "server/share_summary.h"
 #include "server/snapshot_analytics.h"
+#include "server/snapshot_changes.h"
 #include "server/snapshot_reader.h"
 #include "server/svg_chart.h"
+#include "server/treemap.h"
 #include "server/web_assets.h"
 #include "server/web_render.h"
 
@@ -22,6 +24,8 @@ namespace {
 constexpr const char* kSessionCookie = "arbor_session";
 constexpr const char* kLoginCsrfCookie = "arbor_login_csrf";
 constexpr int kBrowsePageSize = 200;
+constexpr int kChangesPageSize = 200;
+constexpr size_t kCompareChoices = 100;  // the newest snapshots offered by "Compare with"
 // Dashboard rows per page (?page_size= up to the maximum): 1,000 shares on one page
 // took tens of milliseconds of template work per request (docs/benchmarks.md).
 constexpr int kDashboardPageSize = 50;
@@ -159,6 +163,33 @@ Result<std::string> RestoreFormHtml(catalog::Catalog& catalog, const catalog::Pr
   return RenderTemplate("restore_form", d);
 }
 
+// "Compare with": the share's other snapshots (the newest kCompareChoices), the one just
+// before `record` chosen. Empty when the share has no other snapshot.
+Result<std::string> CompareFormHtml(catalog::Catalog& catalog, const catalog::Principal& p,
+                                    const catalog::Snapshot& record) {
+  ARBOR_ASSIGN_OR_RETURN(auto snapshots, catalog.snapshots().List(p, record.share_id));
+  mustache::data list(mustache::data::type::list);
+  bool chosen = false, any = false;
+  for (size_t i = 0; i < snapshots.size() && i < kCompareChoices; ++i) {
+    const catalog::Snapshot& s = snapshots[i];
+    if (s.id == record.id) continue;
+    mustache::data o;
+    o.set("id", s.id);
+    o.set("short_id", s.id.substr(0, 12));
+    o.set("time", FormatUtc(s.time_ms));
+    bool older = !chosen && s.time_ms <= record.time_ms;
+    o.set("selected", older);
+    chosen = chosen || older;
+    list.push_back(o);
+    any = true;
+  }
+  if (!any) return std::string();
+  mustache::data d;
+  d.set("action", "/ui/snapshots/" + record.id + "/changes");
+  d.set("snapshots", list);
+  return RenderTemplate("compare_form", d);
+}
+
 }  // namespace
 
 void WebUi::Mount(httplib::Server& http) {
@@ -190,6 +221,7 @@ void WebUi::Mount(httplib::Server& http) {
   http.Get("/ui/snapshots/([^/]+)/archive", [this](Req req, Res res) { DownloadArchive(req, res); });
   http.Post("/ui/snapshots/([^/]+)/restore", [this](Req req, Res res) { Restore(req, res); });
   http.Get("/ui/snapshots/([^/]+)/analytics", [this](Req req, Res res) { AnalyticsFragment(req, res); });
+  http.Get("/ui/snapshots/([^/]+)/changes", [this](Req req, Res res) { CompareSnapshots(req, res); });
   http.Get("/ui/jobs", [this](Req req, Res res) { JobsPage(req, res); });
   http.Get("/ui/jobs/([0-9]+)", [this](Req req, Res res) { JobPage(req, res, false); });
   http.Get("/ui/jobs/([0-9]+)/progress", [this](Req req, Res res) { JobPage(req, res, true); });
@@ -464,6 +496,8 @@ void WebUi::Browse(const httplib::Request& req, httplib::Response& res) {
     ARBOR_ASSIGN_OR_RETURN(std::string restore_form, RestoreFormHtml(ctx_.catalog, v->principal, record,
                                                                      page.path, true, v->session.csrf));
     d.set("restore_form", restore_form);
+    ARBOR_ASSIGN_OR_RETURN(std::string compare_form, CompareFormHtml(ctx_.catalog, v->principal, record));
+    d.set("compare_form", compare_form);
     d.set("analytics_href", base + "/analytics?path=" + UrlEncode(page.path));
     ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("browse", d));
     return RenderPage({page.path, v->who, v->session.csrf}, content);
@@ -565,7 +599,16 @@ void WebUi::AnalyticsFragment(const httplib::Request& req, httplib::Response& re
       std::string shown = f.path.rfind(prefix, 0) == 0 ? f.path.substr(prefix.size()) : f.path;
       big_bars.push_back({shown, f.size, HumanBytes(f.size), base + "/file?path=" + UrlEncode(f.path)});
     }
+    std::vector<TreemapItem> tiles;
+    for (size_t i = 0; i < du.entries.size(); ++i)
+      tiles.push_back({du_bars[i].label, du.entries[i].bytes, du_bars[i].value_text, du_bars[i].href,
+                       du.entries[i].is_dir});
+    if (du.other.entries > 0) {
+      tiles.push_back({std::to_string(du.other.entries) + " more", du.other.bytes, HumanBytes(du.other.bytes),
+                       "", false});
+    }
     mustache::data d;
+    d.set("treemap_svg", TreemapSvg("treemap", "Treemap of " + du.path + " by bytes", tiles));
     d.set("path", du.path);
     d.set("total", HumanBytes(du.totals.bytes));
     d.set("files", std::to_string(du.totals.files));
@@ -576,7 +619,82 @@ void WebUi::AnalyticsFragment(const httplib::Request& req, httplib::Response& re
     }
     d.set("extensions_svg", BarChartSvg("chart-extensions", "Bytes by extension below " + du.path, ext_bars));
     d.set("largest_svg", BarChartSvg("chart-largest", "The largest files below " + du.path, big_bars));
+    ARBOR_ASSIGN_OR_RETURN(DuplicatesReport dups,
+                           ctx_.analytics.Duplicates(ctx_, v->principal, id, 1, "", 10));
+    std::vector<ChartBar> dup_bars;
+    for (const DuplicateSet& g : dups.groups) {
+      const std::string& first = g.paths.front();
+      dup_bars.push_back({first.substr(first.rfind('/') + 1) + " \u00d7" + std::to_string(g.copies),
+                          g.wasted(), HumanBytes(g.wasted()) + " extra",
+                          base + "/file?path=" + UrlEncode(first)});
+    }
+    d.set("duplicates_svg",
+          BarChartSvg("chart-duplicates", "Identical files in this snapshot, most wasted bytes first",
+                      dup_bars));
+    d.set("duplicates_total", std::to_string(dups.candidate_groups) + " groups, " +
+                                  HumanBytes(dups.candidate_wasted) + " in extra copies");
     return RenderTemplate("analytics", d);
+  };
+  Answer(res, render(), v->who, v->session.csrf);
+}
+
+void WebUi::CompareSnapshots(const httplib::Request& req, httplib::Response& res) {
+  auto v = SignedIn(req, res);
+  if (!v) return;
+  std::string id = Match(req, 1);
+  auto render = [&]() -> Result<std::string> {
+    std::string against = Param(req, "against");
+    ARBOR_ASSIGN_OR_RETURN(ChangesPage page, SnapshotChanges(ctx_, v->principal, id, against,
+                                                             Param(req, "page_token"), kChangesPageSize));
+    ARBOR_ASSIGN_OR_RETURN(auto record, ctx_.catalog.snapshots().Get(v->principal, page.snapshot_id));
+    ARBOR_ASSIGN_OR_RETURN(auto other, ctx_.catalog.snapshots().Get(v->principal, page.against_id));
+    ARBOR_ASSIGN_OR_RETURN(auto share, ShareById(ctx_.catalog, v->principal, record.share_id));
+    std::string base = "/ui/snapshots/" + id, against_base = "/ui/snapshots/" + page.against_id;
+    auto kind = [](const ChangeTotals& t) {
+      return std::to_string(t.entries) + " (" + HumanBytes(t.bytes) + " in " + std::to_string(t.files) +
+             " files)";
+    };
+    std::vector<ChartBar> bars = {
+        {"added", page.added.bytes, HumanBytes(page.added.bytes), ""},
+        {"removed", page.removed.bytes, HumanBytes(page.removed.bytes), ""},
+        {"modified", page.modified.bytes,
+         HumanBytes(page.modified.bytes) + " (was " + HumanBytes(page.modified.bytes_before) + ")", ""},
+    };
+    mustache::data entries(mustache::data::type::list);
+    for (const ChangedEntry& e : page.entries) {
+      bool dir = e.kind == "dir";
+      // A removed entry is shown in the snapshot it was in.
+      const std::string& in = e.change == "removed" ? against_base : base;
+      mustache::data row;
+      row.set("change", e.change);
+      row.set("kind", e.kind);
+      row.set("path", e.path);
+      row.set("href", in + (dir ? "?path=" : "/file?path=") + UrlEncode(e.path));
+      row.set("size", dir ? std::string()
+                          : HumanBytes(e.size) +
+                                (e.change == "modified" ? " (was " + HumanBytes(e.size_before) + ")" : ""));
+      entries.push_back(row);
+    }
+    mustache::data d;
+    d.set("share_name", share.name);
+    d.set("share_href", "/ui/shares/" + share.id);
+    d.set("short_id", id.substr(0, 12));
+    d.set("snapshot_href", base);
+    d.set("time", FormatUtc(record.time_ms));
+    d.set("against_short_id", page.against_id.substr(0, 12));
+    d.set("against_href", against_base);
+    d.set("against_time", FormatUtc(other.time_ms));
+    d.set("added", kind(page.added));
+    d.set("removed", kind(page.removed));
+    d.set("modified", kind(page.modified));
+    d.set("bytes_svg", BarChartSvg("chart-changes", "Bytes added, removed and modified", bars));
+    d.set("entries", entries);
+    if (!page.next_page_token.empty()) {
+      d.set("next_href", base + "/changes?against=" + UrlEncode(page.against_id) +
+                             "&page_token=" + UrlEncode(page.next_page_token));
+    }
+    ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("changes", d));
+    return RenderPage({"Changes", v->who, v->session.csrf}, content);
   };
   Answer(res, render(), v->who, v->session.csrf);
 }

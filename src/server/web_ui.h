@@ -61,6 +61,7 @@ class WebUi {
   void DownloadArchive(const httplib::Request& req, httplib::Response& res);
   void Restore(const httplib::Request& req, httplib::Response& res);
   void AnalyticsFragment(const httplib::Request& req, httplib::Response& res);
+  void CompareSnapshots(const httplib::Request& req, httplib::Response& res);
   void JobsPage(const httplib::Request& req, httplib::Response& res);
   void JobPage(const httplib::Request& req, httplib::Response& res, bool fragment);
   void CancelJob(const httplib::Request& req, httplib::Response& res);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -139,6 +139,9 @@ async function shot(page, name) {
   assert.ok(labels.includes('<script>alert(1)</'), `labels: ${labels}`);
   assert.ok(labels.includes('"><img src=x onerror=alert(1)>'), `labels: ${labels}`);
   assert.equal(await page.$$eval('#analytics script, #analytics img', (n) => n.length), 0);
+  const tiles = await page.$$eval('#treemap rect.tile', (r) => r.map((e) => e.dataset.label));
+  assert.ok(tiles.includes('<script>alert(1)</'), `tiles: ${tiles}`);
+  assert.ok(tiles.includes('"><img src=x onerror=alert(1)>'), `tiles: ${tiles}`);
   await page.click('a.file >> text=onerror');
   await page.waitForSelector('#file-name');
   assert.equal(await page.textContent('#file-name'), '"><img src=x onerror=alert(1)>');
@@ -153,7 +156,10 @@ async function shot(page, name) {
   await shot(page, '06b-xss-script-path');
   await page.goto(projects);
 
-  await page.click('a.dir >> text=2026/');
+  // Down one level through the treemap's tile of 2026/, one through the listing.
+  await page.waitForSelector('#treemap rect.tile');
+  await page.click('#treemap a:has(rect[data-label="2026/"])');
+  await page.waitForSelector('#breadcrumbs >> text=2026');
   await page.click('a.dir >> text=reports/');
   await page.waitForSelector('#breadcrumbs >> text=reports');
   const crumbs = await page.$$eval('#breadcrumbs a', (a) => a.map((e) => e.textContent));
@@ -168,6 +174,12 @@ async function shot(page, name) {
   assert.deepEqual(bars.map((b) => b[0]), ['big.bin', 'q4.txt']);
   assert.ok(bars[0][1] > 100 * bars[1][1], `widths: ${bars}`);
   assert.match(await page.textContent('#chart-extensions'), /\.bin/);
+  // The treemap beside the bars: areas as the bytes (2 MiB against 18 bytes).
+  const tileAreas = await page.$$eval('#treemap rect.tile', (r) =>
+    r.map((e) => [e.dataset.label, Number(e.getAttribute('width')) * Number(e.getAttribute('height'))]),
+  );
+  assert.deepEqual(tileAreas.map((t) => t[0]), ['big.bin', 'q4.txt']);
+  assert.ok(tileAreas[0][1] > 1000 * tileAreas[1][1], `areas: ${tileAreas}`);
   await shot(page, '07b-analytics');
   // The folder as a tar stream: tar -x gives back big.bin byte for byte.
   const [tarball] = await Promise.all([page.waitForEvent('download'), page.click('#download-tar')]);
@@ -232,6 +244,40 @@ async function shot(page, name) {
     form: { csrf: 'forged', path: '/', folder: 'x' },
   });
   assert.equal(forgedRestore.status(), 403);
+
+  // Changes between two snapshots: a second backup after the restore above (which added
+  // restored-by-ui/) and a new file with an XSS name; "Compare with" on the newest
+  // snapshot's page preselects the one before it.
+  writeFileSync(path.join(acmeDir, 'projects', '"><img src=x onerror=alert(2)>.new'), 'new file\n');
+  execFileSync(process.env.ARBOR, ['-q', 'job', 'submit', 'backup', '--share', 'data', '--tenant', 'acme', '--run']);
+  await page.goto(`${base}/ui/shares/${process.env.ACME_SHARE}`);
+  await page.click('a.snapshot-link >> nth=0');
+  await page.waitForSelector('#compare-form');
+  await shot(page, '14-compare-with');
+  await page.click('#compare-submit');
+  await page.waitForSelector('#changes');
+  await shot(page, '15-changes');
+  const changed = await page.$$eval('#changes tbody tr', (r) =>
+    r.map((e) => [...e.querySelectorAll('td')].map((td) => td.textContent)),
+  );
+  const added = changed.filter((r) => r[0] === 'added').map((r) => r[2]);
+  assert.ok(added.includes(`${acmeDir}/projects/"><img src=x onerror=alert(2)>.new`), `added: ${added}`);
+  assert.ok(added.includes(`${acmeDir}/restored-by-ui`), `added: ${added}`);
+  assert.ok(added.includes(path.join(acmeDir, 'restored-by-ui', acmeDir, 'projects', '2026', 'reports', 'big.bin')));
+  assert.equal(await page.$$eval('main img, main script', (n) => n.length), 0, 'no element came from a name');
+  const changeBars = await page.$$eval('#chart-changes rect.bar', (r) =>
+    r.map((e) => [e.dataset.label, Number(e.getAttribute('width'))]),
+  );
+  assert.deepEqual(changeBars.map((b) => b[0]), ['added', 'removed', 'modified']);
+  assert.ok(changeBars[0][1] > 0 && changeBars[1][1] === 0, `bars: ${changeBars}`);
+
+  // The newest snapshot holds the restored copies of big.bin and q4.txt: the analytics
+  // show them as identical files, the larger waste first.
+  await page.click('#changes-snapshot');
+  await page.waitForSelector('#chart-duplicates rect.bar');
+  await shot(page, '16-duplicates');
+  const dupBars = await page.$$eval('#chart-duplicates rect.bar', (r) => r.map((e) => e.dataset.label));
+  assert.deepEqual(dupBars, ['big.bin \u00d72', 'q4.txt \u00d72']);
 
   // Phone width: the dashboard still renders.
   await page.setViewportSize({ width: 390, height: 800 });
