@@ -1,5 +1,8 @@
 #include "mount/entry_reclaimer.h"
 
+#include <iterator>
+#include <unordered_set>
+
 namespace arbor {
 
 EntryReclaimer::EntryReclaimer(const InodeTable* table, size_t bound, Invalidate invalidate)
@@ -7,17 +10,24 @@ EntryReclaimer::EntryReclaimer(const InodeTable* table, size_t bound, Invalidate
 
 EntryReclaimer::~EntryReclaimer() { Stop(); }
 
-void EntryReclaimer::Touched(Ino dir) {
+void EntryReclaimer::Listed(Ino dir) { Note(dir, true); }
+
+void EntryReclaimer::LookedUpIn(Ino dir) { Note(dir, false); }
+
+void EntryReclaimer::Note(Ino dir, bool listed) {
   // The kernel forgets what it was asked to a little later, and a listing adds tens of
   // thousands of entries a second: reclaiming starts before the bound, at once.
   bool wake = table_->size() > Threshold();
   {
     std::lock_guard lock(mu_);
     if (auto it = where_.find(dir); it != where_.end()) {
-      lru_.splice(lru_.begin(), lru_, it->second);
-    } else {
+      if (listed) lru_.splice(lru_.begin(), lru_, it->second);
+    } else if (listed) {
       lru_.push_front(dir);
       where_.emplace(dir, lru_.begin());
+    } else {
+      lru_.push_back(dir);
+      where_.emplace(dir, std::prev(lru_.end()));
     }
     wake = wake && !reclaiming_;
   }
@@ -28,6 +38,19 @@ size_t EntryReclaimer::ReclaimOnce() {
   size_t held = table_->size();
   if (held <= Threshold()) return 0;
   const size_t want = held - bound_ / 10 * 7;
+  // Invalidating a directory's entry drops its whole subtree from the kernel: the
+  // ancestors of every tracked directory (the one being listed among them) are kept.
+  std::vector<Ino> tracked;
+  {
+    std::lock_guard lock(mu_);
+    tracked.assign(lru_.begin(), lru_.end());
+  }
+  std::unordered_set<Ino> ancestors;
+  for (Ino dir : tracked) {
+    for (auto up = table_->NameOf(dir); up && ancestors.insert(up->first).second;
+         up = table_->NameOf(up->first)) {
+    }
+  }
   size_t asked = 0;
   while (asked < want) {
     Ino dir;
@@ -41,21 +64,14 @@ size_t EntryReclaimer::ReclaimOnce() {
     // The kernel takes the directory's lock for each invalidation: no lock of ours is held
     // across it (a FUSE callback that holds that lock may be waiting for mu_).
     std::vector<std::string> victims;
-    bool kept_a_child = false;
     for (auto& [name, child] : table_->ChildrenOf(dir)) {
       std::lock_guard lock(mu_);
-      // A directory touched after this one: invalidating its entry would drop its whole
-      // subtree from the kernel, the entries being listed with it.
-      if (TrackedLocked(child)) {
-        kept_a_child = true;
-        continue;
-      }
-      victims.push_back(std::move(name));
+      if (!TrackedLocked(child) && ancestors.count(child) == 0) victims.push_back(std::move(name));
     }
     // The directory's own entry, once nothing below it is kept and its parent is cold too
     // (a parent still tracked invalidates it with its other children).
     std::optional<std::pair<Ino, std::string>> up;
-    if (!kept_a_child) {
+    if (ancestors.count(dir) == 0) {
       up = table_->NameOf(dir);
       std::lock_guard lock(mu_);
       if (up && TrackedLocked(up->first)) up.reset();
@@ -78,6 +94,9 @@ void EntryReclaimer::Start(std::chrono::milliseconds period) {
       reclaiming_ = true;
       lock.unlock();
       ReclaimOnce();
+      // A pass that could free nothing (one directory larger than the bound) would
+      // otherwise run again at every lookup.
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
       lock.lock();
       reclaiming_ = false;
     }

@@ -7,12 +7,13 @@
 // slot points into it, the decoded tree.
 //
 // Contract:
-// - Touched(dir) is cheap and may be called from FUSE callbacks; the invalidations run on
+// - Listed and LookedUpIn are cheap and may be called from FUSE callbacks; the invalidations run on
 //   the background thread (Start) or in ReclaimOnce, never inside a FUSE callback (the
 //   kernel takes the directory's lock for them, which a callback in flight may hold).
-// - The directory touched last is never a victim, nor is a directory that holds a
-//   directory touched after it: a directory's own entry is invalidated only after its
-//   children's, so the directory being listed keeps its entries.
+// - The directory listed last is never a victim, nor is the entry of any directory above
+//   a tracked one (invalidating it would drop the whole subtree from the kernel): a
+//   directory's own entry is invalidated only after its children's, so the directory
+//   being listed keeps its entries.
 // - An entry something still uses (an open file, a working directory) stays valid: the
 //   kernel unhashes its dentry but keeps the inode, and its slot, until it is closed.
 // - Reclaiming starts at 90% of the bound (the kernel forgets what it is asked to a little
@@ -50,8 +51,13 @@ class EntryReclaimer {
   EntryReclaimer(const EntryReclaimer&) = delete;
   EntryReclaimer& operator=(const EntryReclaimer&) = delete;
 
-  // Entries were added below `dir` (a lookup or a listing): it is now the newest.
-  void Touched(Ino dir);
+  // `dir` was listed: its entries are now the newest.
+  void Listed(Ino dir);
+  // A name was looked up in `dir`: tracked from now on, as the oldest, if it was not; not
+  // made newer. Every path walk looks the ancestors of the directory being listed up
+  // again (after they were reclaimed too): as the newest they would leave that directory
+  // the oldest, and its entries the first invalidated.
+  void LookedUpIn(Ino dir);
   // One pass on the calling thread: when the table holds more than 90% of the bound,
   // invalidates the coldest directories' entries until as many as the excess over 70% of
   // the bound were asked for. Returns how many were.
@@ -62,6 +68,7 @@ class EntryReclaimer {
   uint64_t invalidated() const;
 
  private:
+  void Note(Ino dir, bool listed);
   bool TrackedLocked(Ino dir) const { return where_.count(dir) != 0; }
   size_t Threshold() const { return bound_ / 10 * 9; }  // the table size reclaiming starts above
 

@@ -23,17 +23,23 @@ class EntryReclaimerTest : public testing::Test {
       : reclaimer_(&table_, 300, [this](Ino parent, const std::string& name) {
           asked_.emplace_back(parent, name);
           for (const auto& [n, ino] : table_.ChildrenOf(parent)) {
-            if (n == name && open_.count(ino) == 0) table_.Forget(ino, 1);
+            if (n == name) Drop(ino);
           }
         }) {}
+
+  // The kernel's d_invalidate: the entry and everything below it, but what is open.
+  void Drop(Ino ino) {
+    for (const auto& [n, child] : table_.ChildrenOf(ino)) Drop(child);
+    if (open_.count(ino) == 0) table_.Forget(ino, 1);
+  }
 
   // Lists directories d0..d9 below the root in that order, 100 files each.
   void ListTenDirectories() {
     for (int d = 0; d < 10; ++d) {
-      reclaimer_.Touched(kRootIno);
+      reclaimer_.LookedUpIn(kRootIno);
       Ino dir = table_.Add(kRootIno, "d" + std::to_string(d), Entry("d"));
       dirs_.push_back(dir);
-      reclaimer_.Touched(dir);
+      reclaimer_.Listed(dir);
       for (int f = 0; f < 100; ++f) table_.Add(dir, "f" + std::to_string(f), Entry("f"));
     }
   }
@@ -46,7 +52,7 @@ class EntryReclaimerTest : public testing::Test {
 };
 
 TEST_F(EntryReclaimerTest, UnderTheBoundNothingIsInvalidated) {
-  reclaimer_.Touched(kRootIno);
+  reclaimer_.Listed(kRootIno);
   for (int f = 0; f < 269; ++f)
     table_.Add(kRootIno, "f" + std::to_string(f), Entry("f"));  // 90% with the root
   EXPECT_EQ(reclaimer_.ReclaimOnce(), 0u);
@@ -75,6 +81,38 @@ TEST_F(EntryReclaimerTest, ForgetsTheDirectoriesListedLongestAgoDownTo70Percent)
   }
   // The newest directory's own entry was never asked for: it holds what is being listed.
   EXPECT_EQ(std::count(asked_.begin(), asked_.end(), std::make_pair(kRootIno, std::string("d9"))), 0);
+}
+
+// `find D` after `ls D` walks D's ancestors again: those lookups must not leave D, the
+// directory being listed, as the oldest (its entries were all invalidated, and looked up
+// one by one, when lookups moved their directory to the front).
+TEST_F(EntryReclaimerTest, LookupsInAnAncestorDoNotExposeTheListedDirectory) {
+  reclaimer_.LookedUpIn(kRootIno);
+  Ino dir = table_.Add(kRootIno, "d", Entry("d"));
+  reclaimer_.Listed(dir);
+  for (int f = 0; f < 300; ++f) table_.Add(dir, "f" + std::to_string(f), Entry("f"));
+  reclaimer_.LookedUpIn(kRootIno);
+  table_.Add(kRootIno, "d", Entry("d"));
+  reclaimer_.ReclaimOnce();  // the root was reclaimed, not `d`
+  EXPECT_EQ(table_.ChildrenOf(dir).size(), 300u);
+  reclaimer_.LookedUpIn(kRootIno);  // the next path walk: the root is tracked again
+  table_.Add(kRootIno, "d", Entry("d"));
+  reclaimer_.ReclaimOnce();
+  EXPECT_EQ(table_.ChildrenOf(dir).size(), 300u);
+}
+
+// Invalidating a directory's entry drops its subtree from the kernel: no directory above
+// the one being listed loses its entry, even once it is no longer tracked itself.
+TEST_F(EntryReclaimerTest, TheDirectoriesAboveTheListedOneKeepTheirEntries) {
+  reclaimer_.LookedUpIn(kRootIno);
+  Ino a = table_.Add(kRootIno, "a", Entry("a"));
+  reclaimer_.LookedUpIn(a);
+  Ino b = table_.Add(a, "b", Entry("b"));
+  reclaimer_.Listed(b);
+  for (int f = 0; f < 300; ++f) table_.Add(b, "f" + std::to_string(f), Entry("f"));
+  reclaimer_.ReclaimOnce();
+  EXPECT_EQ(table_.ChildrenOf(b).size(), 300u);
+  EXPECT_TRUE(table_.Get(a).has_value());
 }
 
 TEST_F(EntryReclaimerTest, AnOpenEntryStaysValid) {

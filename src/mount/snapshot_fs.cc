@@ -394,7 +394,7 @@ struct SnapshotFs::Handlers {
     // whose target the kernel asks for again.
     if (node->kind == NodeKind::kSymlink && !child->scope) fs->inodes_.RemoveName(parent, name);
     e.ino = fs->inodes_.Add(parent, name, std::move(child).value());
-    fs->reclaimer_.Touched(parent);
+    fs->reclaimer_.LookedUpIn(parent);
     e.attr = fs->StatOf(e.ino, *node);
     if (drop_root) {  // `.drop` is its staging folder (its owner and mode decide who may write)
       struct stat st {};
@@ -484,7 +484,7 @@ struct SnapshotFs::Handlers {
     SnapshotFs* fs = Fs(req);
     auto serving = fs->Begin(kReadDirPlus);
     auto* h = static_cast<DirHandle*>(HandleOf<OpenHandle>(fi));
-    if (h->tree) fs->reclaimer_.Touched(ino);
+    if (h->tree) fs->reclaimer_.Listed(ino);
     std::string buf(size, '\0');
     size_t used = 0;
     const auto& nodes = *h->nodes;
