@@ -136,7 +136,7 @@ sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
 wait_mounted "$MNT/latest"
 measure arbor "$MNT/latest/"
 fusermount3 -u "$MNT"; wait "$PID"; PID=""
-grep -E 'requests:|heap at' "$WORK/arbor-mount.log" | sed 's/^/               /'
+grep -E 'requests:|entries:|heap at' "$WORK/arbor-mount.log" | sed 's/^/               /'
 
 if tool restic; then
   restic -r "$WORK/restic" mount "$MNT" >/dev/null 2>&1 & PID=$!
