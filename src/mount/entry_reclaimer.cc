@@ -37,7 +37,7 @@ void EntryReclaimer::Note(Ino dir, bool listed) {
 size_t EntryReclaimer::ReclaimOnce() {
   size_t held = table_->size();
   if (held <= Threshold()) return 0;
-  const size_t want = held - bound_ / 10 * 7;
+  size_t want = held - bound_ / 10 * 7;
   // Invalidating a directory's entry drops its whole subtree from the kernel: the
   // ancestors of every tracked directory (the one being listed among them) are kept.
   std::vector<Ino> tracked;
