@@ -27,6 +27,7 @@ struct MountArgs {
   std::string mountpoint;
   uint64_t cache_size = 64ull << 20;
   uint64_t drop_limit = 1ull << 30;
+  uint64_t max_entries = MountOptions{}.max_entries;
   bool commit_drop = false;
   bool stats = false;
 };
@@ -107,6 +108,11 @@ void RegisterMount(CLI::App& app, GlobalOptions& g, int* exit_code) {
                   "Bytes the .drop directory stages per share before writes fail with ENOSPC")
       ->transform(CLI::AsSizeValue(false))
       ->capture_default_str();
+  cmd->add_option("--max-entries", args->max_entries,
+                  "Entries (inodes) kept in memory; past it the kernel forgets the directories listed "
+                  "longest ago")
+      ->check(CLI::Range(uint64_t{1000}, uint64_t{1} << 32))
+      ->capture_default_str();
   cmd->add_flag("--stats", args->stats,
                 "At unmount, print how many requests of each kind the kernel sent (lookup, getxattr, ...)");
   cmd->add_flag("--commit-drop", args->commit_drop,
@@ -151,6 +157,7 @@ void RegisterMount(CLI::App& app, GlobalOptions& g, int* exit_code) {
     }
     MountOptions options;
     options.cache_bytes = args->cache_size;
+    options.max_entries = args->max_entries;
     if (g.threads > 0) options.threads = g.threads;
     SnapshotFs fs(std::move(namespaces), options);
     Status st = fs.Serve(args->mountpoint, [&] {
@@ -163,6 +170,7 @@ void RegisterMount(CLI::App& app, GlobalOptions& g, int* exit_code) {
     if (args->stats) {
       struct mallinfo2 heap = mallinfo2();
       std::cerr << "arbor mount: requests: " << fs.RequestCounts() << "\n"
+                << "arbor mount: entries: " << fs.EntryCounts() << "\n"
                 << "arbor mount: heap at unmount: " << (heap.uordblks + heap.hblkhd) / (1 << 20)
                 << " MiB in use, " << (heap.arena + heap.hblkhd) / (1 << 20) << " MiB held by malloc\n";
     }

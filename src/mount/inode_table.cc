@@ -1,5 +1,7 @@
 #include "mount/inode_table.h"
 
+#include <algorithm>
+
 namespace arbor {
 
 InodeTable::InodeTable(InodeEntry root) { slots_[kRootIno].entry = std::move(root); }
@@ -22,6 +24,7 @@ Ino InodeTable::Add(Ino parent, const std::string& name, InodeEntry entry) {
     ino = next_++;
     by_name_[key] = ino;
     Slot& s = slots_[ino];
+    peak_ = std::max(peak_, slots_.size());
     s.names.push_back(key);
     if (link_key) {
       by_link_[*link_key] = ino;
@@ -87,6 +90,21 @@ void InodeTable::Forget(Ino ino, uint64_t n) {
   for (const auto& key : s.names) by_name_.erase(key);
   if (s.link_key) by_link_.erase(*s.link_key);
   slots_.erase(it);
+}
+
+std::vector<std::pair<std::string, Ino>> InodeTable::ChildrenOf(Ino parent) const {
+  std::lock_guard lock(mu_);
+  std::vector<std::pair<std::string, Ino>> out;
+  for (auto it = by_name_.lower_bound({parent, std::string()});
+       it != by_name_.end() && it->first.first == parent; ++it) {
+    out.emplace_back(it->first.second, it->second);
+  }
+  return out;
+}
+
+size_t InodeTable::peak() const {
+  std::lock_guard lock(mu_);
+  return peak_;
 }
 
 size_t InodeTable::size() const {

@@ -64,7 +64,11 @@ class InodeTable {
   void Rename(Ino parent, const std::string& name, Ino new_parent, const std::string& new_name);
   // The kernel dropped `n` lookups of `ino`; at zero the number is forgotten.
   void Forget(Ino ino, uint64_t n);
+  // The names known in directory `parent` and their numbers (for EntryReclaimer).
+  std::vector<std::pair<std::string, Ino>> ChildrenOf(Ino parent) const;
   size_t size() const;
+  // The most numbers held at once since the table was made (`arbor mount --stats`).
+  size_t peak() const;
 
  private:
   struct Slot {
@@ -76,6 +80,7 @@ class InodeTable {
   void RemoveNameLocked(const std::pair<Ino, std::string>& key);
   mutable std::mutex mu_;
   Ino next_ = kRootIno + 1;                             // guarded by mu_
+  size_t peak_ = 1;                                     // guarded by mu_
   std::unordered_map<Ino, Slot> slots_;                 // guarded by mu_
   std::map<std::pair<Ino, std::string>, Ino> by_name_;  // guarded by mu_
   std::map<std::pair<Digest, uint64_t>, Ino> by_link_;  // guarded by mu_

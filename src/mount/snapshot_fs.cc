@@ -115,12 +115,19 @@ InodeEntry RootEntry(const std::vector<MountNamespace>& namespaces, int64_t now_
 }  // namespace
 
 SnapshotFs::SnapshotFs(std::vector<MountNamespace> namespaces, MountOptions options)
-    : options_(options), started_ns_(NowNs()), inodes_(RootEntry(namespaces, started_ns_)) {
+    : options_(options),
+      started_ns_(NowNs()),
+      inodes_(RootEntry(namespaces, started_ns_)),
+      reclaimer_(&inodes_, options.max_entries, [this](Ino parent, const std::string& name) {
+        // ENOENT (the kernel no longer has it) and ENOTCONN (unmounting) are no error.
+        if (void* se = session_.load())
+          fuse_lowlevel_notify_inval_entry(static_cast<fuse_session*>(se), parent, name.data(), name.size());
+      }) {
   // The cache budget is shared: each namespace gets its part (at least 16 MiB).
   uint64_t per_space =
       std::max<uint64_t>(options.cache_bytes / std::max<size_t>(namespaces.size(), 1), 16u << 20);
   uint64_t trees_per_space =
-      std::max<uint64_t>(options.tree_cache_nodes / std::max<size_t>(namespaces.size(), 1), 1u << 16);
+      std::max<uint64_t>(options.max_entries / std::max<size_t>(namespaces.size(), 1), 1u << 14);
   for (auto& ns : namespaces) {
     auto space = std::make_unique<Space>();
     space->index = static_cast<int>(spaces_.size());
@@ -318,6 +325,12 @@ void SnapshotFs::AnswerCommitRequests() {
   }
 }
 
+std::string SnapshotFs::EntryCounts() const {
+  return std::to_string(inodes_.size()) + " held at unmount, at most " + std::to_string(inodes_.peak()) +
+         " (bound " + std::to_string(options_.max_entries) + "), " +
+         std::to_string(reclaimer_.invalidated()) + " invalidated";
+}
+
 std::string SnapshotFs::RequestCounts() const {
   static constexpr std::array<const char*, kOpCount> kNames = {
       "lookup", "getattr", "readlink", "opendir",   "readdir", "readdirplus",
@@ -381,6 +394,7 @@ struct SnapshotFs::Handlers {
     // whose target the kernel asks for again.
     if (node->kind == NodeKind::kSymlink && !child->scope) fs->inodes_.RemoveName(parent, name);
     e.ino = fs->inodes_.Add(parent, name, std::move(child).value());
+    fs->reclaimer_.LookedUpIn(parent);
     e.attr = fs->StatOf(e.ino, *node);
     if (drop_root) {  // `.drop` is its staging folder (its owner and mode decide who may write)
       struct stat st {};
@@ -470,6 +484,7 @@ struct SnapshotFs::Handlers {
     SnapshotFs* fs = Fs(req);
     auto serving = fs->Begin(kReadDirPlus);
     auto* h = static_cast<DirHandle*>(HandleOf<OpenHandle>(fi));
+    if (h->tree) fs->reclaimer_.Listed(ino);
     std::string buf(size, '\0');
     size_t used = 0;
     const auto& nodes = *h->nodes;
@@ -982,7 +997,12 @@ Status SnapshotFs::Serve(const std::string& mountpoint, const std::function<void
       }
     });
   }
+  // Entries past --max-entries are invalidated from this thread, never from a callback.
+  session_ = se.get();
+  reclaimer_.Start(std::chrono::milliseconds(100));
   int rc = fuse_session_loop_mt(se.get(), cfg.get());
+  reclaimer_.Stop();
+  session_ = nullptr;
   {
     std::lock_guard lock(control_mu);
     serving = false;

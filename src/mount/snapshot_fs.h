@@ -35,6 +35,7 @@
 #include "base/status.h"
 #include "mount/blob_cache.h"
 #include "mount/drop_area.h"
+#include "mount/entry_reclaimer.h"
 #include "mount/inode_table.h"
 #include "mount/snapshot_layout.h"
 #include "mount/tree_cache.h"
@@ -48,7 +49,11 @@ struct MountOptions {
   // (keep_cache): this one serves the 128 KiB pieces FUSE reads of ~1 MiB blobs and the
   // read-ahead, and 64 MiB covers 8 sequential readers' 8 MiB of read-ahead each.
   uint64_t cache_bytes = 64ull << 20;
-  uint64_t tree_cache_nodes = 1u << 20;     // decoded directory entries kept
+  // Entries kept in memory (--max-entries): past this many inodes the kernel is asked to
+  // forget the entries of the directories listed longest ago (EntryReclaimer), and the
+  // decoded directory objects kept for later hold at most this many nodes. Each entry the
+  // kernel holds costs about 1 KB, so the default bounds a listing's cost near 100 MB.
+  uint64_t max_entries = 100000;
   int threads = 8;                          // FUSE worker threads at most
   std::chrono::milliseconds refresh{1000};  // how stale the snapshot list may be
 };
@@ -82,6 +87,9 @@ class SnapshotFs {
   // The requests the kernel sent, by kind, e.g. "lookup 3, getattr 0, ..., getxattr 2"
   // (`arbor mount --stats` prints it at unmount: how many round trips a listing cost).
   std::string RequestCounts() const;
+  // The inode numbers held at unmount and at most, and how many entries the mount asked the
+  // kernel to forget (`--stats`: what a listing cost in memory).
+  std::string EntryCounts() const;
 
   // The FUSE callbacks (snapshot_fs.cc) work through these.
   struct Handlers;
@@ -146,6 +154,9 @@ class SnapshotFs {
   std::vector<std::unique_ptr<Space>> spaces_;
   bool writable_ = false;  // some namespace has a drop directory
   InodeTable inodes_;
+  // The session the reclaimer's invalidations go to, while Serve runs its loop.
+  std::atomic<void*> session_{nullptr};
+  EntryReclaimer reclaimer_;
   std::array<std::atomic<uint64_t>, kOpCount> requests_{};
   std::mutex gate_;
   std::shared_mutex serving_mu_;

@@ -12,10 +12,18 @@ Result<TreeCache::Tree> TreeCache::Get(const Digest& id) {
       lru_.splice(lru_.begin(), lru_, it->second.lru);
       return it->second.tree;
     }
+    if (auto held = alive_.find(id); held != alive_.end()) {
+      if (Tree tree = held->second.lock()) return tree;
+    }
   }
   ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes, load_(id));
   auto tree = std::make_shared<const std::vector<Node>>(std::move(nodes));
   std::lock_guard lock(mu_);
+  alive_[id] = tree;
+  if (alive_.size() >= sweep_at_) {
+    std::erase_if(alive_, [](const auto& kv) { return kv.second.expired(); });
+    sweep_at_ = std::max<size_t>(1024, alive_.size() * 2);
+  }
   if (tree->size() > capacity_ || entries_.count(id)) return tree;
   lru_.push_front(id);
   entries_.emplace(id, Entry{tree, lru_.begin()});

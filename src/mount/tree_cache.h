@@ -4,6 +4,9 @@
 //
 // Contract: bounded by the number of nodes held (`capacity_nodes`), least recently used
 // trees evicted first; a tree larger than the whole capacity is handed out but not kept.
+// A tree still used elsewhere after that (the mount's inode entries point into the tree
+// they were listed from) is handed out again, not decoded a second time: the capacity
+// bounds what is kept for later, not what is in use.
 // Thread-safe; two threads missing the same tree may both load it (trees are immutable,
 // the second copy is dropped).
 #pragma once
@@ -43,6 +46,10 @@ class TreeCache {
   std::unordered_map<Digest, Entry, DigestHash> entries_;  // guarded by mu_
   std::list<Digest> lru_;                                  // front: newest; guarded by mu_
   uint64_t nodes_ = 0;                                     // guarded by mu_
+  // Every tree handed out, while someone holds it; expired ones are swept when the map
+  // doubles. Guarded by mu_.
+  std::unordered_map<Digest, std::weak_ptr<const std::vector<Node>>, DigestHash> alive_;
+  size_t sweep_at_ = 1024;  // guarded by mu_
 };
 
 }  // namespace arbor

@@ -67,5 +67,32 @@ TEST_F(TreeCacheTest, KeepsAtMostItsCapacityInNodes) {
   EXPECT_EQ(loads_, 4);
 }
 
+// The mount's inode entries point into the tree they were listed from: such a tree, evicted
+// from the capacity, is still handed out (no second copy decoded), and loaded again only
+// once nobody holds it.
+TEST_F(TreeCacheTest, ATreeStillHeldIsNotLoadedTwice) {
+  std::vector<Digest> ids;
+  for (int t = 0; t < 2; ++t) {
+    auto id = repo_->StoreTree({File("only" + std::to_string(t))});
+    ASSERT_TRUE(id.ok());
+    ids.push_back(*id);
+  }
+  ASSERT_TRUE(repo_->Flush().ok());
+  TreeCache cache = Counting(1);  // room for one tree of one node
+  auto held = cache.Get(ids[0]);
+  ASSERT_TRUE(held.ok());
+  ASSERT_TRUE(cache.Get(ids[1]).ok());  // evicts ids[0] from the capacity
+  EXPECT_EQ(loads_, 2);
+  auto again = cache.Get(ids[0]);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(loads_, 2);
+  EXPECT_EQ(again->get(), held->get());
+  held = Status::NotFound("released");
+  again = Status::NotFound("released");
+  ASSERT_TRUE(cache.Get(ids[1]).ok());  // ids[0] evicted again, and nobody holds it now
+  ASSERT_TRUE(cache.Get(ids[0]).ok());
+  EXPECT_EQ(loads_, 3);
+}
+
 }  // namespace
 }  // namespace arbor
