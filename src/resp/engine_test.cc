@@ -406,6 +406,22 @@ TEST_F(EngineTest, TreesAndSnapshotsAreArborSnapshots) {
   EXPECT_EQ((*nodes)[3].subtree->Hex(), sub);
   EXPECT_EQ((*fresh)->LoadTree(*(*nodes)[3].subtree)->front().name, "b.txt");
 
+  // TREE.GET gives back the words TREE.PUT took, in name order, parts by SHA-256.
+  auto row = [](std::vector<std::string> words) {
+    std::string out = "*6\r\n";
+    for (const auto& w : words) out += "$" + std::to_string(w.size()) + "\r\n" + w + "\r\n";
+    return out;
+  };
+  EXPECT_EQ(Run("TREE.GET " + root), "*4\r\n" + row({"a.txt", "file", "644", "2000", "11", h1 + h2}) +
+                                         row({"empty", "file", "644", "5000", "0", ""}) +
+                                         row({"link", "symlink", "777", "4000", "0", "a.txt"}) +
+                                         row({"sub", "dir", "755", "3000", "0", sub}));
+  EXPECT_EQ(Run("TREE.GET " + sub), "*1\r\n" + row({"b.txt", "file", "600", "1000", "5", h2}));
+  std::string zeros(64, '0');
+  EXPECT_EQ(Run("TREE.GET " + zeros),
+            "-ERR tree " + zeros + " is not a tree of this database (TREE.PUT it first)\r\n");
+  EXPECT_EQ(Run("TREE.GET"), "-ERR wrong number of arguments for 'tree.get' command\r\n");
+
   std::string listed = Run("SNAP.LIST photos");
   EXPECT_EQ(listed.substr(0, 4), "*2\r\n");
   EXPECT_NE(listed.find(first), std::string::npos);
@@ -467,6 +483,10 @@ TEST_F(EngineTest, ATenantCannotCommitAnotherTenantsBlobsOrTrees) {
   ASSERT_EQ(snap.size(), 64u) << snap;
   EXPECT_EQ(Run(b, "SNAP.LIST"), "*0\r\n");
   EXPECT_EQ(Run(a, "SNAP.LIST").substr(0, 4), "*1\r\n");
+  // Nor read it: TREE.GET answers B as for a tree that does not exist, and A with data.
+  EXPECT_EQ(Run(b, "TREE.GET " + tree),
+            "-ERR tree " + tree + " is not a tree of this database (TREE.PUT it first)\r\n");
+  EXPECT_EQ(Run(a, "TREE.GET " + tree).substr(0, 8), "*1\r\n*6\r\n");
 }
 
 }  // namespace

@@ -181,7 +181,12 @@ Result<std::optional<BlobEntry>> Keyspace::GetBlob(std::string_view sha256) {
 }
 
 Status Keyspace::AddBlob(std::string_view sha256, const BlobEntry& entry) {
+  ARBOR_RETURN_IF_ERROR(txn_.Put(Prefix('\x05') + entry.repo_id, sha256));
   return txn_.Put(Prefix('\x03') + std::string(sha256), BigEndian64(entry.size) + entry.repo_id);
+}
+
+Result<std::optional<std::string>> Keyspace::ShaOfRepoId(std::string_view repo_id) {
+  return txn_.Get(Prefix('\x05') + std::string(repo_id));
 }
 
 Result<bool> Keyspace::HasTree(std::string_view id) {
