@@ -68,6 +68,7 @@ Status WrongType();
 std::string BigEndian64(uint64_t v);
 uint64_t ReadBigEndian64(std::string_view bytes);
 std::string BigEndian32(uint32_t v);
+uint32_t ReadBigEndian32(std::string_view bytes);
 
 class Keyspace {
  public:
@@ -111,6 +112,14 @@ class Keyspace {
   // Directory objects of this database, by repository id (32 bytes).
   Result<bool> HasTree(std::string_view id);
   Status AddTree(std::string_view id);
+
+  // DB.EXPORT / DB.IMPORT (db_export.h): every record of this database but the key
+  // count (tag 0) and the reverse blob records (tag 5), which follow from the others, in
+  // key order: `tag` is 1 to 4 and `rest` the key after the database id and tag.
+  Status ScanRecords(const std::function<bool(char tag, std::string_view rest, std::string_view value)>& fn);
+  // Writes a record of tag 1 or 2 as ScanRecords gave it (tags 3 and 4: AddBlob, AddTree).
+  Status PutRecord(char tag, std::string_view rest, std::string_view value);
+  Status SetSize(uint64_t n);
 
   // Every blob and tree any database of the store holds, as repository ids (prune keeps
   // them: docs/resp.md, "Prune"). A scan of the whole store.
