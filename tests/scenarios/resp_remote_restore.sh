@@ -4,7 +4,8 @@
 # BGET), without opening the repository. The restore is identical to the folder (content,
 # modes, mtimes, symlinks, empty files and directories, a multi-chunk file); ls lists
 # exactly what the local `arbor ls` lists; a wrong snapshot or path is the local commands'
-# error and exit code; a tenant cannot read another tenant's tree.
+# error and exit code; a tenant cannot read another tenant's tree; a part that does not
+# match its hash (from a server that lies: the real one cannot be made to) is refused.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/resp_lib.sh"
 arbor_init -q
@@ -109,3 +110,42 @@ got=$(rcli -a "$TB" TREE.GET "$ROOT_A" 2>&1)
 [[ "$got" == "ERR tree $ROOT_A is not a tree of this database (TREE.PUT it first)" ]] ||
   fail "tenant B's TREE.GET of A's tree answered [$got]"
 resp_stop
+
+step "a server that sends a part other than the one its tree names: refused, the file not written"
+# The real server cannot be made to send wrong data (the repository checks it), so this
+# one lies: its tree names the SHA-256 of "good data" and BGET answers "evil data".
+cat >"$WORK/liar.py" <<'PY'
+import hashlib, socket, sys
+def bulk(b): return b"$%d\r\n%s\r\n" % (len(b), b)
+def arr(items): return b"*%d\r\n" % len(items) + b"".join(items)
+good = hashlib.sha256(b"good data").hexdigest().encode()
+tree, snap = b"ab" * 32, b"cd" * 32
+replies = {
+    b"SELECT": b"+OK\r\n",
+    b"SNAP.LIST": arr([arr([bulk(snap), bulk(b"/src"), b":1\r\n", bulk(tree)])]),
+    b"TREE.GET": arr([arr([bulk(x) for x in (b"f", b"file", b"644", b"0", b"9", good)])]),
+    b"BGET": bulk(b"evil data"),
+}
+srv = socket.socket()
+srv.bind(("127.0.0.1", 0))
+srv.listen(1)
+print(srv.getsockname()[1], flush=True)
+conn, _ = srv.accept()
+f = conn.makefile("rb")
+while True:
+    line = f.readline()
+    if not line:
+        break
+    words = []
+    for _ in range(int(line[1:])):
+        n = int(f.readline()[1:])
+        words.append(f.read(n + 2)[:-2])
+    conn.sendall(replies.get(words[0].upper(), b"-ERR unknown\r\n"))
+PY
+python3 "$WORK/liar.py" >"$WORK/liar.port" &
+LIAR=$!
+for _ in $(seq 50); do [[ -s "$WORK/liar.port" ]] && break; sleep 0.1; done
+expect_exit 1 "$ARBOR" restore --remote "resp://127.0.0.1:$(cat "$WORK/liar.port")/default" latest --target "$WORK/lied"
+expect_stderr "/f: part 0 from the server does not match its SHA-256 $(printf 'good data' | sha256sum | cut -c1-64)"
+[[ -z $(ls -A "$WORK/lied") ]] || fail "the refused file was left in the target: $(ls -A "$WORK/lied")"
+kill "$LIAR" 2>/dev/null || true
