@@ -69,7 +69,7 @@ Status DbExport(CommandContext& ctx, const Args& args) {
   ARBOR_ASSIGN_OR_RETURN(DatabaseInfo db, registry.Find(*ctx.session().principal, args[1]));
   Keyspace keys(ctx.txn(), db.id);
   std::vector<DbRecord> records;
-  size_t bytes = 0;
+  size_t bytes = kDbExportOverhead;
   ARBOR_RETURN_IF_ERROR(keys.ScanRecords([&](char tag, std::string_view key, std::string_view value) {
     bytes += 9 + key.size() + value.size();
     if (bytes > kMaxExport) return false;

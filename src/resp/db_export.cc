@@ -9,6 +9,7 @@ namespace {
 constexpr std::string_view kMagic = "ARBORDB\n";
 constexpr size_t kHeader = 8 + 4 + 8;
 constexpr size_t kChecksum = 32;
+static_assert(kHeader + kChecksum == kDbExportOverhead);
 
 Status Refused(const std::string& why) {
   return Status::Corruption("the export is " + why + "; refused, nothing imported");

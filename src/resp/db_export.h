@@ -21,6 +21,8 @@
 namespace arbor::resp {
 
 inline constexpr uint32_t kDbExportVersion = 1;
+// The header's and the trailer's bytes; each record adds 9 and its key's and value's.
+inline constexpr size_t kDbExportOverhead = 8 + 4 + 8 + 32;
 
 struct DbRecord {
   char tag = 0;
