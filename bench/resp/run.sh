@@ -5,17 +5,18 @@
 # appendfsync always (every write durable before its reply, as arbor's are). Prints
 # requests/s per command and arbor's ratio to each; then arbor's blob commands: BEXISTS
 # of --hashes hashes in batches of 1,000 (hashes/s), BPUT of distinct 64 KiB blobs and
-# BGET (MB/s over loopback). docs/resp.md records a run.
+# BGET (MB/s over loopback). docs/resp.md records a run. --blobs-only: the blob part alone.
 #
-#   ARBOR=build/src/cli/arbor bench/resp/run.sh [--requests 100000] [--clients 50]
+#   ARBOR=build/src/cli/arbor bench/resp/run.sh [--requests 100000] [--clients 50] [--hashes 1000000]
 set -euo pipefail
 ARBOR="${ARBOR:-$(dirname "$0")/../../build/src/cli/arbor}"
-requests=100000 clients=50 hashes=1000000
+requests=100000 clients=50 hashes=1000000 blobs_only=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --requests) requests=$2; shift 2 ;;
     --clients) clients=$2; shift 2 ;;
     --hashes) hashes=$2; shift 2 ;;
+    --blobs-only) blobs_only=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -52,7 +53,9 @@ for row in csv.reader(sys.stdin):
     if row and row[0] != "test":
         print(row[0].split()[0] + "," + row[1])'
 }
-for pipeline in 1 16; do
+pipelines="1 16"
+((blobs_only)) && pipelines=""
+for pipeline in $pipelines; do
   echo "== $clients clients, -P $pipeline, $requests requests per command"
   bench "$arbor_port" "$pipeline" >"$work/arbor.csv"
   bench "$redis_port" "$pipeline" >"$work/redis.csv"
@@ -74,10 +77,21 @@ rows = [r for r in csv.reader(sys.stdin) if r and r[0] != "test"]
 print(rows[-1][1])'
 }
 echo "== arbor blob commands"
+# The batch's 1,000 hashes are stored first, so every lookup finds its blob (answers 1).
+# shellcheck disable=SC2016
+python3 -c '
+import sys
+for i in range(1000):
+    v = b"%d" % i
+    sys.stdout.buffer.write(b"*2\r\n$4\r\nBPUT\r\n$%d\r\n%s\r\n" % (len(v), v))' |
+  redis-cli -p "$arbor_port" --pipe >/dev/null
 batch=$(python3 -c 'import hashlib; print(" ".join(hashlib.sha256(b"%d" % i).hexdigest() for i in range(1000)))')
 # shellcheck disable=SC2086
+found=$(redis-cli -p "$arbor_port" BEXISTS $batch | grep -c '^1$')
+[[ "$found" == 1000 ]] || { echo "BEXISTS found $found of the 1000 stored hashes" >&2; exit 1; }
+# shellcheck disable=SC2086
 r=$(rps -c 8 -n $((hashes / 1000)) BEXISTS $batch)
-python3 -c "print('BEXISTS, batches of 1000: %.0f hashes/s' % ($r * 1000))"
+python3 -c "print('BEXISTS of $hashes stored hashes, batches of 1000: %.0f hashes/s' % ($r * 1000))"
 blob=$(python3 -c 'print("__rand_int__" + "x" * (65536 - 12))')
 r=$(rps -c 8 -n 2000 -r 100000000 BPUT "$blob")
 python3 -c "print('BPUT 64 KiB distinct blobs: %.0f/s, %.1f MB/s' % ($r, $r * 65536 / 1e6))"

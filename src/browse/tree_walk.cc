@@ -8,15 +8,20 @@ std::string JoinPath(const std::string& dir, const std::string& name) {
   return dir == "/" ? "/" + name : dir + "/" + name;
 }
 
-Status WalkTree(Repository& repo, const Digest& root, const std::string& root_path,
-                const NodeVisitor& visit) {
-  ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes, repo.LoadTree(root));
+Status WalkTreeWith(const TreeLoader& load, const Digest& root, const std::string& root_path,
+                    const NodeVisitor& visit) {
+  ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes, load(root));
   for (const auto& node : nodes) {
     std::string path = JoinPath(root_path, node.name);
     ARBOR_RETURN_IF_ERROR(visit(path, node));
-    if (node.IsDir()) ARBOR_RETURN_IF_ERROR(WalkTree(repo, *node.subtree, path, visit));
+    if (node.IsDir()) ARBOR_RETURN_IF_ERROR(WalkTreeWith(load, *node.subtree, path, visit));
   }
   return Status::Ok();
+}
+
+Status WalkTree(Repository& repo, const Digest& root, const std::string& root_path,
+                const NodeVisitor& visit) {
+  return WalkTreeWith([&repo](const Digest& tree) { return repo.LoadTree(tree); }, root, root_path, visit);
 }
 
 Result<Node> LookupPathWith(const ChildFinder& child, const Digest& root, const std::string& path) {
@@ -41,8 +46,12 @@ Result<Node> LookupPathWith(const ChildFinder& child, const Digest& root, const 
 }
 
 Result<Node> LookupPath(Repository& repo, const Digest& root, const std::string& path) {
-  auto child = [&repo](const Digest& tree, std::string_view name) -> Result<std::optional<Node>> {
-    ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes, repo.LoadTree(tree));
+  return LookupPathIn([&repo](const Digest& tree) { return repo.LoadTree(tree); }, root, path);
+}
+
+Result<Node> LookupPathIn(const TreeLoader& load, const Digest& root, const std::string& path) {
+  auto child = [&load](const Digest& tree, std::string_view name) -> Result<std::optional<Node>> {
+    ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes, load(tree));
     auto it = std::find_if(nodes.begin(), nodes.end(), [&](const Node& n) { return n.name == name; });
     if (it == nodes.end()) return std::optional<Node>();
     return std::optional<Node>(std::move(*it));

@@ -17,6 +17,12 @@ namespace arbor {
 using NodeVisitor = std::function<Status(const std::string& path, const Node& node)>;
 Status WalkTree(Repository& repo, const Digest& root, const std::string& root_path, const NodeVisitor& visit);
 
+// WalkTree with the directory objects read by `load` (a RESP server's TREE.GET for
+// `ls --remote`) instead of a repository.
+using TreeLoader = std::function<Result<std::vector<Node>>(const Digest& tree)>;
+Status WalkTreeWith(const TreeLoader& load, const Digest& root, const std::string& root_path,
+                    const NodeVisitor& visit);
+
 // The node at `path` ("/" is the root directory itself, returned as a directory
 // node named "/" whose subtree is `root`). NotFound when absent.
 Result<Node> LookupPath(Repository& repo, const Digest& root, const std::string& path);
@@ -26,6 +32,8 @@ Result<Node> LookupPath(Repository& repo, const Digest& root, const std::string&
 // cannot be read (a cache of decoded trees serves it without reading the repository).
 using ChildFinder = std::function<Result<std::optional<Node>>(const Digest& tree, std::string_view name)>;
 Result<Node> LookupPathWith(const ChildFinder& child, const Digest& root, const std::string& path);
+// LookupPath with the directory objects read by `load`.
+Result<Node> LookupPathIn(const TreeLoader& load, const Digest& root, const std::string& path);
 
 std::string JoinPath(const std::string& dir, const std::string& name);
 

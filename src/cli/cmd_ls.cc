@@ -4,9 +4,10 @@
 #include <cstdio>
 #include <iostream>
 
-#include "cli/commands.h"
 #include "base/hex.h"
 #include "browse/tree_walk.h"
+#include "cli/commands.h"
+#include "resp/remote_tree.h"
 
 namespace arbor::cli {
 namespace {
@@ -15,6 +16,7 @@ struct LsArgs {
   std::string snapshot;
   std::string path = "/";
   bool long_format = false;
+  std::string remote;  // --remote resp://...: read through a RESP server (docs/resp.md)
 };
 
 nlohmann::json NodeJson(const std::string& path, const Node& n) {
@@ -29,7 +31,8 @@ nlohmann::json NodeJson(const std::string& path, const Node& n) {
                       {"inode", n.inode}};
   if (n.kind == NodeKind::kSymlink) j["link_target"] = DisplayName(n.symlink_target);
   if (n.quickxor) {
-    j["quickxor"] = ToHex(std::string_view(reinterpret_cast<const char*>(n.quickxor->data()), n.quickxor->size()));
+    j["quickxor"] =
+        ToHex(std::string_view(reinterpret_cast<const char*>(n.quickxor->data()), n.quickxor->size()));
   }
   if (n.IsFile()) j["chunks"] = n.content.size();
   return j;
@@ -43,9 +46,37 @@ void PrintLong(const std::string& path, const Node& n) {
   for (int i = 0; i < 9; ++i) {
     if (n.mode & (1u << (8 - i))) perms[i + 1] = rwx[i];
   }
-  std::printf("%s %8s %8s %12lu %s %s\n", perms, n.user.empty() ? std::to_string(n.uid).c_str() : n.user.c_str(),
+  std::printf("%s %8s %8s %12lu %s %s\n", perms,
+              n.user.empty() ? std::to_string(n.uid).c_str() : n.user.c_str(),
               n.group.empty() ? std::to_string(n.gid).c_str() : n.group.c_str(),
               static_cast<unsigned long>(n.size), FormatTime(n.mtime_ns).c_str(), path.c_str());
+}
+
+// Lists from `start` (the node at `path`), reading directories with `load`.
+Status List(const GlobalOptions& g, const LsArgs& args, const TreeLoader& load, const Node& start) {
+  auto visit = [&](const std::string& path, const Node& n) {
+    if (g.json)
+      PrintJson(NodeJson(path, n));
+    else if (args.long_format)
+      PrintLong(path, n);
+    else
+      std::cout << path << "\n";
+    return Status::Ok();
+  };
+  std::string root = args.path.empty() ? "/" : args.path;
+  while (root.size() > 1 && root.back() == '/') root.pop_back();
+  return start.IsDir() ? WalkTreeWith(load, *start.subtree, root, visit) : visit(root, start);
+}
+
+// ls --remote: the same listing of a snapshot taken with `backup --remote`, read with
+// SNAP.LIST and TREE.GET.
+Status ListRemote(const GlobalOptions& g, const LsArgs& args) {
+  ARBOR_ASSIGN_OR_RETURN(resp::RespUrl url, resp::ParseRespUrl(args.remote));
+  ARBOR_ASSIGN_OR_RETURN(auto client, resp::RemoteClient::Connect(url));
+  ARBOR_ASSIGN_OR_RETURN(resp::RemoteSnapshot snap, resp::FindRemoteSnapshot(*client, args.snapshot));
+  TreeLoader load = [&client](const Digest& tree) { return resp::LoadRemoteTree(*client, tree); };
+  ARBOR_ASSIGN_OR_RETURN(Node start, LookupPathIn(load, snap.tree, args.path));
+  return List(g, args, load, start);
 }
 
 }  // namespace
@@ -56,7 +87,13 @@ void RegisterLs(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->add_option("snapshot", args->snapshot, "Snapshot id, prefix or 'latest'")->required();
   cmd->add_option("path", args->path, "Only list below this path")->capture_default_str();
   cmd->add_flag("-l,--long", args->long_format, "Long format: mode, owner, size, time");
+  cmd->add_option("--remote", args->remote, "List through a RESP server: resp://[TOKEN@]HOST:PORT/DB");
   cmd->callback([&g, args, exit_code] {
+    if (!args->remote.empty()) {
+      Status st = ListRemote(g, *args);
+      if (!st.ok()) *exit_code = ReportError(g, st);
+      return;
+    }
     auto repo = OpenRepository(g, exit_code, RepoAccess::kReads);
     if (!repo) return;
     auto snap = repo->FindSnapshot(args->snapshot);
@@ -69,15 +106,9 @@ void RegisterLs(CLI::App& app, GlobalOptions& g, int* exit_code) {
       *exit_code = ReportError(g, start.status());
       return;
     }
-    auto visit = [&](const std::string& path, const Node& n) {
-      if (g.json) PrintJson(NodeJson(path, n));
-      else if (args->long_format) PrintLong(path, n);
-      else std::cout << path << "\n";
-      return Status::Ok();
-    };
-    std::string root = args->path.empty() ? "/" : args->path;
-    while (root.size() > 1 && root.back() == '/') root.pop_back();
-    Status st = start->IsDir() ? WalkTree(*repo, *start->subtree, root, visit) : visit(root, *start);
+    Repository& r = *repo;
+    Status st = List(
+        g, *args, [&r](const Digest& tree) { return r.LoadTree(tree); }, *start);
     if (!st.ok()) *exit_code = ReportError(g, st);
   });
 }

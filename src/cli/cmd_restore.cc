@@ -8,6 +8,8 @@
 #include "cli/azure_args.h"
 #include "cli/commands.h"
 #include "cli/snapshot_filter.h"
+#include "resp/remote_restore.h"
+#include "resp/remote_tree.h"
 #include "restorer/mirror_delete.h"
 #include "restorer/restore.h"
 #include "restorer/verify_restored.h"
@@ -25,7 +27,80 @@ struct RestoreArgs {
   bool verify = false;
   bool delete_extra = false;  // --delete
   AzureArgs azure;
+  std::string remote;  // --remote resp://...: read through a RESP server (docs/resp.md)
 };
+
+// --include's paths as snapshot paths ("/a/b").
+std::vector<std::string> NormalizedIncludes(const std::vector<std::string>& includes) {
+  std::vector<std::string> out;
+  for (auto inc : includes) {
+    if (inc.empty() || inc[0] != '/') inc.insert(0, "/");
+    while (inc.size() > 1 && inc.back() == '/') inc.pop_back();
+    out.push_back(inc);
+  }
+  return out;
+}
+
+// An --include naming nothing in the snapshot is a typo far more often than a wish to
+// restore nothing: every such one is said, and when none matches it is NotFound and
+// nothing is touched. `load` reads the snapshot's directories.
+Status CheckIncludes(const std::vector<std::string>& includes, const TreeLoader& load, const Digest& tree,
+                     const std::string& snapshot_id) {
+  std::vector<std::string> missing;
+  for (const auto& inc : includes) {
+    auto node = LookupPathIn(load, tree, inc);
+    if (node.ok()) continue;
+    if (node.status().code() != StatusCode::kNotFound) return node.status();
+    missing.push_back(inc);
+  }
+  std::string short_id = snapshot_id.substr(0, 8);
+  if (!missing.empty() && missing.size() == includes.size()) {
+    std::string list;
+    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+    return Status::NotFound("--include " + list + ": not in snapshot " + short_id + " (see `arbor ls " +
+                            short_id + "`); nothing was restored");
+  }
+  for (const auto& m : missing)
+    std::cerr << "warning: --include " << m << " is not in snapshot " << short_id << "\n";
+  return Status::Ok();
+}
+
+// restore --remote: a snapshot taken with `backup --remote`, read back through the RESP
+// server (resp/remote_restore.h) into a local directory. The options that need the
+// repository (--delete, --verify, --overwrite other than always, snapshot filters) or a
+// share are refused before anything is written.
+Status RestoreRemote(const GlobalOptions& g, const RestoreArgs& args) {
+  std::string root = args.target;
+  while (root.size() > 1 && root.back() == '/') root.pop_back();
+  if (args.delete_extra || args.verify || args.overwrite != "always" || !args.filter.Empty() ||
+      IsAzureShareUrl(root)) {
+    return Status::InvalidArgument(
+        "restore --remote restores into a directory with --include only (not --delete, --verify, "
+        "--overwrite, --host/--tag/--path or an Azure Files share)");
+  }
+  ARBOR_ASSIGN_OR_RETURN(resp::RespUrl url, resp::ParseRespUrl(args.remote));
+  ARBOR_ASSIGN_OR_RETURN(auto client, resp::RemoteClient::Connect(url));
+  ARBOR_ASSIGN_OR_RETURN(resp::RemoteSnapshot snap, resp::FindRemoteSnapshot(*client, args.snapshot));
+  std::vector<std::string> includes = NormalizedIncludes(args.includes);
+  TreeLoader load = [&client](const Digest& tree) { return resp::LoadRemoteTree(*client, tree); };
+  ARBOR_RETURN_IF_ERROR(CheckIncludes(includes, load, snap.tree, snap.id));
+  PosixTarget target(root);
+  ARBOR_ASSIGN_OR_RETURN(resp::RemoteRestoreResult r,
+                         resp::RunRemoteRestore(*client, snap.tree, target, includes));
+  for (const auto& w : r.warnings) ReportWarning(g, w);
+  if (g.json) {
+    PrintJson({{"message_type", "summary"},
+               {"snapshot_id", snap.id},
+               {"files_restored", r.files},
+               {"dirs_restored", r.dirs},
+               {"bytes_restored", r.bytes}});
+  } else if (!g.quiet) {
+    std::cout << "restored " << r.files << " files and " << r.dirs << " directories (" << HumanBytes(r.bytes)
+              << ") from snapshot " << snap.id.substr(0, 8) << " through " << client->where() << " to "
+              << root << "\n";
+  }
+  return Status::Ok();
+}
 
 // --verify: every restored file read back and checked chunk by chunk; prints what
 // differs and returns false when anything does.
@@ -93,7 +168,13 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
                 "Read every restored file back and check it against the snapshot (directories only)");
   AddSnapshotFilterOptions(cmd, &args->filter);
   AddAzureOptions(cmd, &args->azure);
+  cmd->add_option("--remote", args->remote, "Restore through a RESP server: resp://[TOKEN@]HOST:PORT/DB");
   cmd->callback([&g, args, exit_code] {
+    if (!args->remote.empty()) {
+      Status st = RestoreRemote(g, *args);
+      *exit_code = st.ok() ? kExitOk : ReportError(g, st);
+      return;
+    }
     auto repo = OpenRepository(g, exit_code, RepoAccess::kReads);
     if (!repo) return;
     auto snap = FindSnapshot(*repo, args->snapshot, args->filter);
@@ -104,34 +185,14 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
     RestoreOptions opts;
     std::string root = args->target;
     while (root.size() > 1 && root.back() == '/') root.pop_back();
-    for (auto inc : args->includes) {
-      if (inc.empty() || inc[0] != '/') inc.insert(0, "/");
-      while (inc.size() > 1 && inc.back() == '/') inc.pop_back();
-      opts.includes.push_back(inc);
-    }
-    // An --include naming nothing in the snapshot is a typo far more often than a wish to
-    // restore nothing: every such one is said, and when none matches nothing is touched.
-    std::vector<std::string> missing;
-    for (const auto& inc : opts.includes) {
-      auto node = LookupPath(*repo, snap->tree, inc);
-      if (node.ok()) continue;
-      if (node.status().code() != StatusCode::kNotFound) {
-        *exit_code = ReportError(g, node.status());
-        return;
-      }
-      missing.push_back(inc);
-    }
-    if (!missing.empty() && missing.size() == opts.includes.size()) {
-      std::string list;
-      for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-      *exit_code = ReportError(
-          g, Status::NotFound("--include " + list + ": not in snapshot " + snap->id.Hex().substr(0, 8) +
-                              " (see `arbor ls " + snap->id.Hex().substr(0, 8) + "`); nothing was restored"));
+    opts.includes = NormalizedIncludes(args->includes);
+    Repository& r = *repo;
+    Status included = CheckIncludes(
+        opts.includes, [&r](const Digest& tree) { return r.LoadTree(tree); }, snap->tree, snap->id.Hex());
+    if (!included.ok()) {
+      *exit_code = ReportError(g, included);
       return;
     }
-    for (const auto& m : missing)
-      std::cerr << "warning: --include " << m << " is not in snapshot " << snap->id.Hex().substr(0, 8)
-                << "\n";
     opts.threads = g.threads;
     opts.progress = ProgressFor(g);
     static const std::map<std::string, OverwritePolicy> kPolicies = {

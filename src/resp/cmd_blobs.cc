@@ -18,19 +18,27 @@ Result<std::optional<BlobEntry>> FindBlob(CommandContext& ctx, std::string_view 
   return keys.GetBlob(sha.view());
 }
 
-Status BPut(CommandContext& ctx, const Args& args) {
-  const std::string& content = args[1];
-  ++ctx.engine().stats().blob_puts;
+}  // namespace
+
+Result<Digest> StoreBlobIn(CommandContext& ctx, const DatabaseInfo& db, std::string_view content) {
   Digest sha = Sha256Of(content);
-  Keyspace keys = ctx.keys();
+  Keyspace keys(ctx.txn(), db.id);
   ARBOR_ASSIGN_OR_RETURN(auto entry, keys.GetBlob(sha.view()));
   if (!entry) {
-    ARBOR_ASSIGN_OR_RETURN(Repository * repo, ctx.engine().RepositoryFor(*ctx.session().db));
+    ARBOR_ASSIGN_OR_RETURN(Repository * repo, ctx.engine().RepositoryFor(db));
     Digest id = repo->BlobId(content);
     ARBOR_ASSIGN_OR_RETURN(bool added, repo->StoreBlob(format::BlobType::kData, id, content));
     if (added) ctx.engine().MarkUnflushed(repo);
     ARBOR_RETURN_IF_ERROR(keys.AddBlob(sha.view(), BlobEntry{content.size(), std::string(id.view())}));
   }
+  return sha;
+}
+
+namespace {
+
+Status BPut(CommandContext& ctx, const Args& args) {
+  ++ctx.engine().stats().blob_puts;
+  ARBOR_ASSIGN_OR_RETURN(Digest sha, StoreBlobIn(ctx, *ctx.session().db, args[1]));
   ctx.out().Bulk(sha.Hex());
   return Status::Ok();
 }

@@ -5,10 +5,13 @@
 // `ls` and `restore` read a RESP backup like a local one, and prune keeps what it
 // references. A database may reference only the blobs and trees it holds, so a client
 // cannot reach another database's data by naming its hashes.
+#include <array>
 #include <charconv>
 #include <chrono>
+#include <cstdio>
 
 #include "archiver/backup.h"
+#include "hash/sha256.h"
 #include "repo/tree_codec.h"
 #include "resp/command_table.h"
 #include "resp/engine.h"
@@ -132,6 +135,63 @@ Status TreePut(CommandContext& ctx, const Args& args) {
   return Status::Ok();
 }
 
+// The SHA-256 a client names the part stored as `id` by: the reverse record, or, for a
+// blob stored before reverse records existed, its content hashed (and checked to be this
+// database's blob under that id).
+Result<std::string> PartSha(Keyspace& keys, Repository& repo, const Digest& id) {
+  ARBOR_ASSIGN_OR_RETURN(auto sha, keys.ShaOfRepoId(id.view()));
+  if (sha) return Digest::FromBytes(*sha).Hex();
+  ARBOR_ASSIGN_OR_RETURN(std::string content, repo.LoadBlob(id));
+  Digest computed = Sha256Of(content);
+  ARBOR_ASSIGN_OR_RETURN(auto entry, keys.GetBlob(computed.view()));
+  if (!entry || entry->repo_id != id.view()) {
+    return Status::Corruption("part " + id.Hex() + " of a tree of this database is not one of its blobs");
+  }
+  return computed.Hex();
+}
+
+// TREE.GET id: the entries of a directory TREE.PUT stored for this database, each an
+// array of the six words TREE.PUT takes (name type mode mtime_ns size ref), in name
+// order; a tree of another database is refused like a missing one.
+Status TreeGet(CommandContext& ctx, const Args& args) {
+  Keyspace keys = ctx.keys();
+  ARBOR_ASSIGN_OR_RETURN(Digest id, OwnTree(keys, args[1]));
+  ARBOR_ASSIGN_OR_RETURN(Repository * repo, ctx.engine().RepositoryFor(*ctx.session().db));
+  ARBOR_RETURN_IF_ERROR(ctx.engine().FlushIfNeeded(repo));  // a tree of this batch
+  ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes, repo->LoadTree(id));
+  std::vector<std::array<std::string, kEntryWords>> rows;
+  rows.reserve(nodes.size());
+  for (const Node& n : nodes) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%o", static_cast<unsigned>(n.mode & 07777));
+    std::string type, ref;
+    if (n.IsFile()) {
+      type = "file";
+      for (const Digest& part : n.content) {
+        ARBOR_ASSIGN_OR_RETURN(std::string hex, PartSha(keys, *repo, part));
+        ref += hex;
+      }
+    } else if (n.IsDir() && n.subtree) {
+      type = "dir";
+      ref = n.subtree->Hex();
+    } else if (n.kind == NodeKind::kSymlink) {
+      type = "symlink";
+      ref = n.symlink_target;
+    } else {
+      return Status::Corruption("entry '" + n.name + "' of tree " + id.Hex() + " is a " +
+                                std::string(NodeKindName(n.kind)) + ", which RESP trees do not hold");
+    }
+    rows.push_back({n.name, type, mode, std::to_string(n.mtime_ns), std::to_string(n.IsFile() ? n.size : 0),
+                    std::move(ref)});
+  }
+  ctx.out().Array(rows.size());
+  for (const auto& row : rows) {
+    ctx.out().Array(kEntryWords);
+    for (const std::string& word : row) ctx.out().Bulk(word);
+  }
+  return Status::Ok();
+}
+
 // The snapshots' host: which database they came from, as the operator names it.
 std::string SnapshotHost(const DatabaseInfo& db) {
   return "resp:" + DatabaseRegistry::DisplayName(catalog::Principal::Operator(), db);
@@ -205,6 +265,9 @@ Status SnapList(CommandContext& ctx, const Args& args) {
 void RegisterTreeCommands(CommandTable& t) {
   t.Add({"TREE.PUT", -1, kWrite, TreePut,
          "TREE.PUT [name file|dir|symlink mode mtime_ns size ref ...]: stores a directory; answers its id"});
+  t.Add({"TREE.GET", 2, 0, TreeGet,
+         "TREE.GET tree: the directory's entries, each [name type mode mtime_ns size ref] as TREE.PUT takes "
+         "them"});
   t.Add({"SNAP.COMMIT", 3, 0, SnapCommit,
          "SNAP.COMMIT name tree: a snapshot of the tree under name; answers its id"});
   t.Add({"SNAP.LIST", -1, 0, SnapList,

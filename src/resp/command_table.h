@@ -59,6 +59,10 @@ void RegisterBlobCommands(CommandTable& t);
 void RegisterDatabaseCommands(CommandTable& t);
 void RegisterTreeCommands(CommandTable& t);
 
+// Stores `content` as a blob of database `db` (BPUT's work, cmd_blobs.cc); answers its
+// SHA-256.
+Result<Digest> StoreBlobIn(CommandContext& ctx, const DatabaseInfo& db, std::string_view content);
+
 // Redis's answer to a wrong word count: "wrong number of arguments for 'get' command".
 Status WrongArity(std::string_view name);
 // Parses a whole decimal int64 ("value is not an integer or out of range" otherwise).

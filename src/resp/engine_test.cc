@@ -61,6 +61,14 @@ class EngineTest : public ::testing::Test {
     batch.Finish();
     return out;
   }
+  // One command given as its words (binary arguments: an export's payload).
+  std::string RunArgs(Session& s, Args args) {
+    std::string out;
+    Engine::Batch batch(*engine_, s, &out);
+    batch.Run(args);
+    batch.Finish();
+    return out;
+  }
   std::string Run(const std::string& command) { return Run(session_, {command}); }
   std::string Run(Session& s, const std::string& command) {
     return Run(s, std::vector<std::string>{command});
@@ -406,6 +414,22 @@ TEST_F(EngineTest, TreesAndSnapshotsAreArborSnapshots) {
   EXPECT_EQ((*nodes)[3].subtree->Hex(), sub);
   EXPECT_EQ((*fresh)->LoadTree(*(*nodes)[3].subtree)->front().name, "b.txt");
 
+  // TREE.GET gives back the words TREE.PUT took, in name order, parts by SHA-256.
+  auto row = [](std::vector<std::string> words) {
+    std::string out = "*6\r\n";
+    for (const auto& w : words) out += "$" + std::to_string(w.size()) + "\r\n" + w + "\r\n";
+    return out;
+  };
+  EXPECT_EQ(Run("TREE.GET " + root), "*4\r\n" + row({"a.txt", "file", "644", "2000", "11", h1 + h2}) +
+                                         row({"empty", "file", "644", "5000", "0", ""}) +
+                                         row({"link", "symlink", "777", "4000", "0", "a.txt"}) +
+                                         row({"sub", "dir", "755", "3000", "0", sub}));
+  EXPECT_EQ(Run("TREE.GET " + sub), "*1\r\n" + row({"b.txt", "file", "600", "1000", "5", h2}));
+  std::string zeros(64, '0');
+  EXPECT_EQ(Run("TREE.GET " + zeros),
+            "-ERR tree " + zeros + " is not a tree of this database (TREE.PUT it first)\r\n");
+  EXPECT_EQ(Run("TREE.GET"), "-ERR wrong number of arguments for 'tree.get' command\r\n");
+
   std::string listed = Run("SNAP.LIST photos");
   EXPECT_EQ(listed.substr(0, 4), "*2\r\n");
   EXPECT_NE(listed.find(first), std::string::npos);
@@ -467,6 +491,97 @@ TEST_F(EngineTest, ATenantCannotCommitAnotherTenantsBlobsOrTrees) {
   ASSERT_EQ(snap.size(), 64u) << snap;
   EXPECT_EQ(Run(b, "SNAP.LIST"), "*0\r\n");
   EXPECT_EQ(Run(a, "SNAP.LIST").substr(0, 4), "*1\r\n");
+  // Nor read it: TREE.GET answers B as for a tree that does not exist, and A with data.
+  EXPECT_EQ(Run(b, "TREE.GET " + tree),
+            "-ERR tree " + tree + " is not a tree of this database (TREE.PUT it first)\r\n");
+  EXPECT_EQ(Run(a, "TREE.GET " + tree).substr(0, 8), "*1\r\n*6\r\n");
+}
+
+// An export's payload from a DB.EXPORT reply.
+std::string PayloadOf(const std::string& reply) { return BulkOf(reply); }
+
+TEST_F(EngineTest, ExportImportRoundTripsEveryType) {
+  std::string h = Hex("blob content");
+  ASSERT_EQ(Run(session_, std::vector<std::string>{"SET s \"a b\"", "SET n 41", "INCR n",
+                                                   "HSET h f1 v1 f2 v2", "SADD set m2 m1 m3", "RPUSH l x y",
+                                                   "LPUSH l w", "BPUT \"blob content\""}),
+            "+OK\r\n+OK\r\n:42\r\n:2\r\n:3\r\n:2\r\n:3\r\n$64\r\n" + h + "\r\n");
+  std::string tree = BulkOf(Run("TREE.PUT f file 644 7 12 " + h));
+  std::string payload = PayloadOf(Run("DB.EXPORT default"));
+  ASSERT_EQ(payload.substr(0, 8), "ARBORDB\n");
+  EXPECT_EQ(RunArgs(session_, {"DB.IMPORT", "copy", payload}), "+OK\r\n");
+  Session c = Connect(true);
+  EXPECT_EQ(Run(c, std::vector<std::string>{"SELECT copy", "GET s", "GET n", "HGETALL h", "SMEMBERS set",
+                                            "LRANGE l 0 -1", "DBSIZE", "TYPE h", "TYPE set", "TYPE l",
+                                            "BGET " + h, "BEXISTS " + h}),
+            "+OK\r\n$3\r\na b\r\n$2\r\n42\r\n*4\r\n$2\r\nf1\r\n$2\r\nv1\r\n$2\r\nf2\r\n$2\r\nv2\r\n"
+            "*3\r\n$2\r\nm1\r\n$2\r\nm2\r\n$2\r\nm3\r\n*3\r\n$1\r\nw\r\n$1\r\nx\r\n$1\r\ny\r\n:5\r\n"
+            "+hash\r\n+set\r\n+list\r\n$12\r\nblob content\r\n:1\r\n");
+  EXPECT_EQ(Run(c, "TREE.GET " + tree).substr(0, 8), "*1\r\n*6\r\n");
+  EXPECT_EQ(Run(c, "RPUSH l z"), ":4\r\n");  // the list's head and tail came along
+  // The copy exports to the same bytes the original did.
+  EXPECT_EQ(Run(c, "RPOP l"), "$1\r\nz\r\n");
+  EXPECT_EQ(PayloadOf(Run("DB.EXPORT copy")), payload);
+
+  // Stored as a blob of the database: the same bytes, readable with BGET.
+  std::string export_hash = BulkOf(Run("DB.EXPORT default BLOB"));
+  ASSERT_EQ(export_hash.size(), 64u) << export_hash;
+  EXPECT_EQ(Run("BGET " + export_hash), "$" + std::to_string(payload.size()) + "\r\n" + payload + "\r\n");
+  EXPECT_EQ(Run("DB.EXPORT default JSON"), "-ERR syntax error: DB.EXPORT name [BLOB]\r\n");
+  EXPECT_EQ(Run("DB.EXPORT nosuch"), "-ERR no such database 'nosuch'\r\n");
+}
+
+TEST_F(EngineTest, ImportRefusesDamageAndANonEmptyTargetChangingNothing) {
+  ASSERT_EQ(Run("SET k v"), "+OK\r\n");
+  std::string payload = PayloadOf(Run("DB.EXPORT default"));
+  std::string dbs = Run("DB.LIST");
+  std::string flipped = payload;
+  flipped[payload.size() / 2] ^= 0x20;
+  EXPECT_EQ(RunArgs(session_, {"DB.IMPORT", "fresh", flipped}),
+            "-ERR the export is damaged or truncated (its SHA-256 checksum does not match); refused, nothing "
+            "imported\r\n");
+  EXPECT_EQ(RunArgs(session_, {"DB.IMPORT", "fresh", payload.substr(0, payload.size() - 1)}).substr(0, 32),
+            "-ERR the export is damaged or tr");
+  EXPECT_EQ(
+      RunArgs(session_, {"DB.IMPORT", "fresh", "not an export"}),
+      "-ERR the export is not an arbor database export (no ARBORDB header); refused, nothing imported\r\n");
+  EXPECT_EQ(Run("DB.LIST"), dbs);  // no database was made for a refused import
+  ASSERT_EQ(Run("DB.CREATE full"), "+OK\r\n");
+  Session f = Connect(true);
+  ASSERT_EQ(Run(f, std::vector<std::string>{"SELECT full", "SET other 1"}), "+OK\r\n+OK\r\n");
+  EXPECT_EQ(RunArgs(session_, {"DB.IMPORT", "full", payload}),
+            "-ERR database 'full' is not empty (DB.IMPORT fills a new or empty one)\r\n");
+  EXPECT_EQ(Run(f, std::vector<std::string>{"GET other", "GET k", "DBSIZE"}), "$1\r\n1\r\n$-1\r\n:1\r\n");
+  // An empty existing database is filled.
+  ASSERT_EQ(Run("DB.CREATE empty"), "+OK\r\n");
+  EXPECT_EQ(RunArgs(session_, {"DB.IMPORT", "empty", payload}), "+OK\r\n");
+  EXPECT_EQ(Run(f, std::vector<std::string>{"SELECT empty", "GET k"}), "+OK\r\n$1\r\nv\r\n");
+}
+
+TEST_F(EngineTest, ExportAndImportStayInTheTenantsScope) {
+  std::string token_a = TokenFor("acme");
+  std::string token_b = TokenFor("globex");
+  Session a = Connect(false), b = Connect(false);
+  ASSERT_EQ(Run(a, "AUTH " + token_a), "+OK\r\n");
+  ASSERT_EQ(Run(b, "AUTH " + token_b), "+OK\r\n");
+  std::string h = Hex("acme secret");
+  ASSERT_EQ(Run(a, std::vector<std::string>{"DB.CREATE photos", "SELECT photos", "SET k acme",
+                                            "BPUT \"acme secret\""}),
+            "+OK\r\n+OK\r\n+OK\r\n$64\r\n" + h + "\r\n");
+  std::string payload = PayloadOf(Run(a, "DB.EXPORT photos"));
+  ASSERT_EQ(payload.substr(0, 8), "ARBORDB\n");
+  // B cannot export A's database, by its name or by A's tenant-qualified one.
+  EXPECT_EQ(Run(b, "DB.EXPORT photos"), "-ERR no such database 'photos'\r\n");
+  // Given A's export, B cannot import the blob record: it would let B BGET A's blob.
+  EXPECT_EQ(RunArgs(b, {"DB.IMPORT", "stolen", payload}),
+            "-ERR the export names blob " + h +
+                ", which no database of yours on this storage holds; refused, nothing imported\r\n");
+  EXPECT_EQ(Run(b, std::vector<std::string>{"SELECT stolen"}), "-ERR no such database 'stolen'\r\n");
+  EXPECT_EQ(Run(b, "BGET " + h), "$-1\r\n");
+  // A can: it holds the blob in `photos`.
+  EXPECT_EQ(RunArgs(a, {"DB.IMPORT", "photos2", payload}), "+OK\r\n");
+  EXPECT_EQ(Run(a, std::vector<std::string>{"SELECT photos2", "GET k", "BGET " + h}),
+            "+OK\r\n$4\r\nacme\r\n$11\r\nacme secret\r\n");
 }
 
 }  // namespace

@@ -38,6 +38,12 @@ uint64_t ReadBigEndian64(std::string_view bytes) {
 
 std::string BigEndian32(uint32_t v) { return BigEndian64(v).substr(4); }
 
+uint32_t ReadBigEndian32(std::string_view bytes) {
+  uint32_t v = 0;
+  for (size_t i = 0; i < 4 && i < bytes.size(); ++i) v = (v << 8) | static_cast<uint8_t>(bytes[i]);
+  return v;
+}
+
 std::string Keyspace::Prefix(char tag) const {
   std::string out = BigEndian32(db_);
   out.push_back(tag);
@@ -181,7 +187,12 @@ Result<std::optional<BlobEntry>> Keyspace::GetBlob(std::string_view sha256) {
 }
 
 Status Keyspace::AddBlob(std::string_view sha256, const BlobEntry& entry) {
+  ARBOR_RETURN_IF_ERROR(txn_.Put(Prefix('\x05') + entry.repo_id, sha256));
   return txn_.Put(Prefix('\x03') + std::string(sha256), BigEndian64(entry.size) + entry.repo_id);
+}
+
+Result<std::optional<std::string>> Keyspace::ShaOfRepoId(std::string_view repo_id) {
+  return txn_.Get(Prefix('\x05') + std::string(repo_id));
 }
 
 Result<bool> Keyspace::HasTree(std::string_view id) {
@@ -190,6 +201,23 @@ Result<bool> Keyspace::HasTree(std::string_view id) {
 }
 
 Status Keyspace::AddTree(std::string_view id) { return txn_.Put(Prefix('\x04') + std::string(id), ""); }
+
+Status Keyspace::ScanRecords(
+    const std::function<bool(char tag, std::string_view rest, std::string_view value)>& fn) {
+  std::string prefix = BigEndian32(db_);
+  return txn_.Scan(prefix, "", [&](std::string_view key, std::string_view value) {
+    char tag = key[prefix.size()];
+    if (tag == '\x00' || tag == '\x05') return true;
+    return fn(tag, key.substr(prefix.size() + 1), value);
+  });
+}
+
+Status Keyspace::PutRecord(char tag, std::string_view rest, std::string_view value) {
+  if (tag != '\x01' && tag != '\x02') return Status::InvalidArgument("PutRecord writes tags 1 and 2 only");
+  return txn_.Put(Prefix(tag) + std::string(rest), value);
+}
+
+Status Keyspace::SetSize(uint64_t n) { return txn_.Put(Prefix('\x00'), BigEndian64(n)); }
 
 Status Keyspace::ForEachHeld(LmdbTxn& txn, const std::function<void(bool is_tree, std::string_view id)>& fn) {
   // Blob and tree records are the only keys of a database (id > 0) that are exactly

@@ -15,6 +15,8 @@
 //                                         with this content hash is in this database
 //   [db] 0x04 <32-byte tree id>        -> empty: a directory object TREE.PUT stored for
 //                                         this database (cmd_trees.cc), by repository id
+//   [db] 0x05 <32-byte repository id>  -> 32-byte SHA-256: tag 3 read backwards, so that
+//                                         TREE.GET names a file's parts as clients do
 // The key's length before its elements keeps one key's elements contiguous and apart
 // from a key that extends it ("a" vs "ab"). Hash fields and set members therefore come
 // back in byte order (sets are lexicographic, as the issue asks); a list's items in index
@@ -66,6 +68,7 @@ Status WrongType();
 std::string BigEndian64(uint64_t v);
 uint64_t ReadBigEndian64(std::string_view bytes);
 std::string BigEndian32(uint32_t v);
+uint32_t ReadBigEndian32(std::string_view bytes);
 
 class Keyspace {
  public:
@@ -101,10 +104,22 @@ class Keyspace {
 
   // Blob membership of this database, by the content's SHA-256 (32 bytes).
   Result<std::optional<BlobEntry>> GetBlob(std::string_view sha256);
+  // Writes the record and its reverse (tag 5).
   Status AddBlob(std::string_view sha256, const BlobEntry& entry);
+  // The SHA-256 of this database's blob stored as repository id `repo_id`; nullopt when
+  // there is no reverse record (blobs stored before tag 5 existed have none).
+  Result<std::optional<std::string>> ShaOfRepoId(std::string_view repo_id);
   // Directory objects of this database, by repository id (32 bytes).
   Result<bool> HasTree(std::string_view id);
   Status AddTree(std::string_view id);
+
+  // DB.EXPORT / DB.IMPORT (db_export.h): every record of this database but the key
+  // count (tag 0) and the reverse blob records (tag 5), which follow from the others, in
+  // key order: `tag` is 1 to 4 and `rest` the key after the database id and tag.
+  Status ScanRecords(const std::function<bool(char tag, std::string_view rest, std::string_view value)>& fn);
+  // Writes a record of tag 1 or 2 as ScanRecords gave it (tags 3 and 4: AddBlob, AddTree).
+  Status PutRecord(char tag, std::string_view rest, std::string_view value);
+  Status SetSize(uint64_t n);
 
   // Every blob and tree any database of the store holds, as repository ids (prune keeps
   // them: docs/resp.md, "Prune"). A scan of the whole store.

@@ -138,4 +138,36 @@ Result<std::vector<int64_t>> RemoteClient::NextIntegers() {
   return out;
 }
 
+Result<std::optional<std::string>> RemoteClient::NextBulkOrNull() {
+  ARBOR_ASSIGN_OR_RETURN(Reply reply, Next());
+  if (reply->type == REDIS_REPLY_NIL) return std::optional<std::string>();
+  if (reply->type != REDIS_REPLY_STRING)
+    return Status::Corruption("the RESP server at " + where_ + " sent no bulk string");
+  return std::optional<std::string>(std::string(reply->str, reply->len));
+}
+
+Result<std::vector<std::vector<std::string>>> RemoteClient::NextRows() {
+  ARBOR_ASSIGN_OR_RETURN(Reply reply, Next());
+  if (reply->type != REDIS_REPLY_ARRAY)
+    return Status::Corruption("the RESP server at " + where_ + " sent no array");
+  std::vector<std::vector<std::string>> rows(reply->elements);
+  for (size_t i = 0; i < reply->elements; ++i) {
+    const redisReply* row = reply->element[i];
+    if (row->type != REDIS_REPLY_ARRAY)
+      return Status::Corruption("the RESP server at " + where_ + " sent a row that is not an array");
+    for (size_t j = 0; j < row->elements; ++j) {
+      const redisReply* e = row->element[j];
+      if (e->type == REDIS_REPLY_STRING) {
+        rows[i].emplace_back(e->str, e->len);
+      } else if (e->type == REDIS_REPLY_INTEGER) {
+        rows[i].push_back(std::to_string(e->integer));
+      } else {
+        return Status::Corruption("the RESP server at " + where_ +
+                                  " sent a row element of an unexpected type");
+      }
+    }
+  }
+  return rows;
+}
+
 }  // namespace arbor::resp

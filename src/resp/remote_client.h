@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,11 @@ class RemoteClient {
   Result<int64_t> NextInteger();
   // An array of integers (BEXISTS with several hashes).
   Result<std::vector<int64_t>> NextIntegers();
+  // A bulk string, or nullopt for a null reply (BGET of a blob the database lacks).
+  Result<std::optional<std::string>> NextBulkOrNull();
+  // An array of arrays whose elements are bulk strings or integers (given as their
+  // decimal text): SNAP.LIST's and TREE.GET's replies.
+  Result<std::vector<std::vector<std::string>>> NextRows();
   // "host:port", for messages.
   const std::string& where() const { return where_; }
 

@@ -98,13 +98,17 @@ else:
     check(int(sys.argv[2]), sys.argv[3])
 PY
 
+acked() { if [[ -f "$WORK/acks" ]]; then wc -l <"$WORK/acks"; else echo 0; fi; }
 for round in 1 2 3; do
   step "round $round: pipelined load, kill -9 mid-way"
   resp_start
   # Each round writes new keys and new blobs (from round*1000000), so each round's are checked.
+  before=$(acked)
   python3 "$WORK/resp_load.py" load "$RESP_PORT" "$WORK/acks" $((round * 1000000)) >"$WORK/load.out" &
   LOADER=$!
-  sleep 2
+  # Kill only once the load runs: python can take seconds to start on a loaded machine.
+  for _ in $(seq 600); do (($(acked) > before)) && break; sleep 0.05; done
+  sleep 1
   resp_kill9
   wait "$LOADER"
   echo "loader got to $(cat "$WORK/load.out") writes this round; $(wc -l <"$WORK/acks") acknowledged so far"

@@ -1,0 +1,36 @@
+// RunRemoteRestore: `arbor restore --remote resp://...` (docs/resp.md, "Remote
+// restore"). Walks a snapshot's trees with TREE.GET and fetches each file's parts with
+// pipelined BGET, checking every part against the SHA-256 its tree names before a byte
+// of it is written; directories, files and symlinks are made by a RestoreTarget (the
+// local restore's PosixTarget: modes, times, symlinks as `arbor restore` sets them,
+// each file appearing under its name only once complete, directory times set last,
+// deepest first).
+//
+// One connection, one file at a time. A part the server lacks or that does not match
+// its hash stops the restore with an error naming the file (Corruption or NotFound);
+// what was restored before it stays.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "resp/remote_client.h"
+#include "shares/restore_target.h"
+
+namespace arbor::resp {
+
+struct RemoteRestoreResult {
+  uint64_t files = 0;  // files and symlinks
+  uint64_t dirs = 0;
+  uint64_t bytes = 0;
+  std::vector<std::string> warnings;  // what the target could not set
+};
+
+// Restores the tree `root` into `target`; `includes` are snapshot paths ("/a/b") as
+// restore's --include takes them (empty: everything).
+Result<RemoteRestoreResult> RunRemoteRestore(RemoteClient& client, const Digest& root, RestoreTarget& target,
+                                             const std::vector<std::string>& includes);
+
+}  // namespace arbor::resp
