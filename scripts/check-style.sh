@@ -104,7 +104,16 @@ elif command -v "$clang_tidy" >/dev/null && [[ -f "$build_dir/compile_commands.j
   out_dir=$(mktemp -d)
   trap 'rm -rf "$out_dir"' EXIT
   parallel=$(nproc 2>/dev/null || echo 2)
-  pids=()
+  # xargs -P runs them and returns only when every one has ended (a `wait -n` loop in
+  # bash left some files' .rc unwritten when it returned, read as failures).
+  tidy_one() {  # n file line-filter
+    "$clang_tidy" -p "$build_dir" --quiet --extra-arg=-Wno-unknown-warning-option \
+      -line-filter="$3" "$2" >"$out_dir/$1.out" 2>&1
+    echo $? >"$out_dir/$1.rc"
+  }
+  export -f tidy_one
+  export clang_tidy build_dir out_dir
+  : >"$out_dir/list"
   for entry in "${changes[@]}"; do
     file=${entry%%$'\t'*}
     [[ "$file" == *.cc ]] || continue
@@ -112,17 +121,10 @@ elif command -v "$clang_tidy" >/dev/null && [[ -f "$build_dir/compile_commands.j
     filter=$(python3 -c 'import json, sys
 print(json.dumps([{"name": sys.argv[1], "lines": [[int(x) for x in s.split(":")] for s in sys.argv[2:]]}]))' \
       "$file" ${entry#*$'\t'})
-    n=$(printf '%05d' "$tidied")
-    ( "$clang_tidy" -p "$build_dir" --quiet --extra-arg=-Wno-unknown-warning-option \
-        -line-filter="$filter" "$file" >"$out_dir/$n.out" 2>&1
-      echo $? >"$out_dir/$n.rc" ) &
-    pids+=($!)
+    printf '%05d\0%s\0%s\0' "$tidied" "$file" "$filter" >>"$out_dir/list"
     tidied=$((tidied + 1))
-    while (($(jobs -rp | wc -l) >= parallel)); do wait -n || true; done
   done
-  # Each one by its pid: a bare `wait` after `wait -n` once returned with files still
-  # being checked (their .rc not yet written), which read as a failure.
-  for pid in "${pids[@]}"; do wait "$pid" || true; done
+  xargs -0 -n 3 -P "$parallel" bash -c 'tidy_one "$@"' _ <"$out_dir/list" || true
   for out in "$out_dir"/*.out; do
     [[ -e "$out" ]] || continue
     cat "$out"

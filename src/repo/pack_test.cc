@@ -116,7 +116,8 @@ TEST(PackTest, SmallBlobsShareGroupMembersSoTheirOverheadIsSmall) {
   auto [bytes, records] = MakePack(1000, 100);
   uint64_t stored = 0;
   for (const auto& r : records) stored += r.length;
-  EXPECT_LT(bytes.size(), stored + records.size() * (36 + 45) + 8 * 512) << "per-blob tar overhead is back";
+  EXPECT_LT(bytes.size(), stored + records.size() * (36 + 45) + uint64_t{8} * 512)
+      << "per-blob tar overhead is back";
   auto members = ReadPackMembers(bytes);
   ASSERT_TRUE(members.ok()) << members.status().ToString();
   ASSERT_EQ(members->size(), records.size() + 2);  // groups are split into their blobs

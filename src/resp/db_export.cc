@@ -19,7 +19,7 @@ Status Refused(const std::string& why) {
 class Reader {
  public:
   explicit Reader(std::string_view bytes) : rest_(bytes) {}
-  bool empty() const { return rest_.empty(); }
+  bool Done() const { return rest_.empty(); }
   bool Byte(char* out) {
     if (rest_.empty()) return false;
     *out = rest_[0];
@@ -100,7 +100,7 @@ Result<std::vector<DbRecord>> DecodeDbExport(std::string_view payload) {
   uint64_t count = ReadBigEndian64(payload.substr(12, 8));
   Reader reader(body.substr(kHeader));
   std::vector<DbRecord> records;
-  while (!reader.empty()) {
+  while (!reader.Done()) {
     DbRecord r;
     if (records.size() == count || !reader.Byte(&r.tag) || !reader.Field(&r.key) || !reader.Field(&r.value)) {
       return Refused("malformed (record " + std::to_string(records.size()) + " overruns it)");

@@ -17,7 +17,7 @@ std::vector<DbRecord> Sample() {
 }
 
 // A payload whose checksum is right but whose body is `body` (header and records).
-std::string Resealed(std::string body) { return body + std::string(Sha256Of(body).view()); }
+std::string Resealed(const std::string& body) { return body + std::string(Sha256Of(body).view()); }
 
 TEST(DbExportTest, RoundTrip) {
   std::string payload = EncodeDbExport(Sample());
@@ -66,10 +66,11 @@ TEST(DbExportTest, WellSealedButMalformedIsRefused) {
   std::string fewer = body;
   fewer[19] = static_cast<char>(fewer[19] - 1);
   EXPECT_FALSE(DecodeDbExport(Resealed(fewer)).ok());
-  for (DbRecord bad : {DbRecord{'\x07', "k", "v"}, DbRecord{'\x01', "k", ""}, DbRecord{'\x01', "k", "\x09"},
-                       DbRecord{'\x01', "h", "\x02short"}, DbRecord{'\x02', BigEndian32(9) + "h", "v"},
-                       DbRecord{'\x03', std::string(31, 'a'), std::string(40, 'b')},
-                       DbRecord{'\x04', std::string(32, 't'), "x"}}) {
+  for (const DbRecord& bad :
+       {DbRecord{'\x07', "k", "v"}, DbRecord{'\x01', "k", ""}, DbRecord{'\x01', "k", "\x09"},
+        DbRecord{'\x01', "h", "\x02short"}, DbRecord{'\x02', BigEndian32(9) + "h", "v"},
+        DbRecord{'\x03', std::string(31, 'a'), std::string(40, 'b')},
+        DbRecord{'\x04', std::string(32, 't'), "x"}}) {
     auto r = DecodeDbExport(EncodeDbExport({bad}));
     ASSERT_FALSE(r.ok()) << int(bad.tag) << " " << bad.key;
     EXPECT_EQ(r.status().message(), "the export is malformed (record 0); refused, nothing imported");

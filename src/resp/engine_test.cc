@@ -415,7 +415,7 @@ TEST_F(EngineTest, TreesAndSnapshotsAreArborSnapshots) {
   EXPECT_EQ((*fresh)->LoadTree(*(*nodes)[3].subtree)->front().name, "b.txt");
 
   // TREE.GET gives back the words TREE.PUT took, in name order, parts by SHA-256.
-  auto row = [](std::vector<std::string> words) {
+  auto row = [](const std::vector<std::string>& words) {
     std::string out = "*6\r\n";
     for (const auto& w : words) out += "$" + std::to_string(w.size()) + "\r\n" + w + "\r\n";
     return out;

@@ -51,7 +51,7 @@ class RemoteRestorer {
     return Status::Ok();
   }
 
-  RemoteRestoreResult& result() { return result_; }
+  RemoteRestoreResult TakeResult() { return std::move(result_); }
 
  private:
   Status RestoreLeaf(const std::string& path, const Node& node) {
@@ -113,7 +113,7 @@ Result<RemoteRestoreResult> RunRemoteRestore(RemoteClient& client, const Digest&
                                              const std::vector<std::string>& includes) {
   RemoteRestorer restorer(client, target, includes);
   ARBOR_RETURN_IF_ERROR(restorer.Run(root));
-  return std::move(restorer.result());
+  return restorer.TakeResult();
 }
 
 }  // namespace arbor::resp

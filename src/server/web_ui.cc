@@ -190,6 +190,16 @@ Result<std::string> CompareFormHtml(catalog::Catalog& catalog, const catalog::Pr
   return RenderTemplate("compare_form", d);
 }
 
+// What every page about one snapshot starts with: its share (named and linked) and
+// its short id.
+mustache::data SnapshotPageData(const catalog::Share& share, const std::string& snapshot_id) {
+  mustache::data d;
+  d.set("share_name", share.name);
+  d.set("share_href", "/ui/shares/" + share.id);
+  d.set("short_id", snapshot_id.substr(0, 12));
+  return d;
+}
+
 }  // namespace
 
 void WebUi::Mount(httplib::Server& http) {
@@ -479,10 +489,7 @@ void WebUi::Browse(const httplib::Request& req, httplib::Response& res) {
       if (n.IsFile()) e.set("download_href", base + "/download?path=" + UrlEncode(path));
       entries.push_back(e);
     }
-    mustache::data d;
-    d.set("share_name", share.name);
-    d.set("share_href", "/ui/shares/" + share.id);
-    d.set("short_id", id.substr(0, 12));
+    mustache::data d = SnapshotPageData(share, id);
     d.set("root_href", base);
     d.set("crumbs", crumbs);
     d.set("path", page.path);
@@ -675,10 +682,7 @@ void WebUi::CompareSnapshots(const httplib::Request& req, httplib::Response& res
                                 (e.change == "modified" ? " (was " + HumanBytes(e.size_before) + ")" : ""));
       entries.push_back(row);
     }
-    mustache::data d;
-    d.set("share_name", share.name);
-    d.set("share_href", "/ui/shares/" + share.id);
-    d.set("short_id", id.substr(0, 12));
+    mustache::data d = SnapshotPageData(share, id);
     d.set("snapshot_href", base);
     d.set("time", FormatUtc(record.time_ms));
     d.set("against_short_id", page.against_id.substr(0, 12));
