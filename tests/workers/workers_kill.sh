@@ -24,13 +24,19 @@ run_kills() {  # run_kills NAME KILLS
     start_worker "victim$k"
     wait_running "$job" "victim$k"
     # A random moment inside the backup: once the heartbeat reports at least `mark` files
-    # (of 50,000; a heartbeat lags ~200 ms, a few thousand files at this pace).
-    mark=$((1000 + RANDOM % 25000))
+    # (of 50,000). The heartbeat lags ~200 ms and each poll costs two processes, so on a
+    # loaded machine the backup runs on 20,000 files or more before a poll sees the mark
+    # (CI saw 44,357 with a mark of 24,878, and the backup finished before the kill): the
+    # marks stay low and the worker is frozen (SIGSTOP) first, so that the state read after
+    # it proves the kill lands inside the backup, not after it.
+    mark=$((1000 + RANDOM % 12000))
     for _ in $(seq 1 200); do
       files=$(job_field "$job" "j['progress']['files'] if j['state'] == 'running' else -1")
       [[ $files -lt 0 || $files -ge $mark ]] && break
       sleep 0.02
     done
+    kill -STOP "${WORKER_PID[victim$k]}"
+    files=$(job_field "$job" "j['progress']['files'] if j['state'] == 'running' else -1")
     [[ $files -ge 0 ]] || fail "the backup ended before kill $k"
     echo "kill -9 victim$k in attempt $k, the heartbeat at $files files (mark $mark)"
     kill_worker "victim$k" KILL
