@@ -15,7 +15,8 @@
 # --cold drops the page cache (sync; echo 3 > /proc/sys/vm/drop_caches, needs root)
 # before every timed step, as a nightly backup meets it. Each dataset also gets the
 # machine's floor: the time just to read every file (tar to a pipe; GNU tar skips
-# reading when its archive is /dev/null), under the same cache state as the tools.
+# reading when its archive is /dev/null), under the same cache state as the tools, and
+# the restore's floor: copying the tree with `tar -c | tar -x` into a fresh directory.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 FILES=1000000
@@ -133,6 +134,11 @@ for ds in small large; do
   # The floor: reading every file once, nothing else (warm runs read it once first).
   [[ $COLD == 1 ]] || tar -cf - -C "$WORK/data/$ds" . | cat >/dev/null
   timed floor "$ds" read bash -c "tar -cf - -C '$WORK/data/$ds' . | cat >/dev/null"
+  # The restore's floor: the same files written into a fresh directory with nothing else
+  # done (tar to tar: one reader, one writer; every file created, written, its metadata set).
+  rm -rf "$WORK/floor-copy" && mkdir -p "$WORK/floor-copy"
+  timed floor "$ds" copy bash -c "tar -cf - -C '$WORK/data/$ds' . | tar -xf - -C '$WORK/floor-copy'"
+  rm -rf "$WORK/floor-copy"
   for tool in $TOOLS; do run_tool "$tool" "$ds"; done
 done
 python3 "$ROOT/bench/peers/report.py" "$RESULTS" "$WORK/data" "$FILES" "$([[ $COLD == 1 ]] && echo cold || echo warm)" | tee "$WORK/results.md"
