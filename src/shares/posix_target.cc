@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
+#include <fstream>
 #include <random>
 
 #include "base/file_util.h"
@@ -53,10 +55,25 @@ std::string TempName(const std::string& name) {
   return "." + name.substr(0, std::min(name.size(), room)) + std::string(kTempMarker) + random;
 }
 
+// The permission bits a file created now keeps (~umask & 0777), read from
+// /proc/self/status: umask(2) can only be read by setting it, which would race with
+// the other threads creating files. 0 when unknown, so that every mode is set by fchmod.
+// (Read line by line: /proc files report a size of 0.)
+mode_t CreationMask() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Umask:", 0) != 0) continue;
+    unsigned long umask = std::strtoul(line.c_str() + 6, nullptr, 8);
+    return static_cast<mode_t>(~umask & 0777);
+  }
+  return 0;
+}
+
 }  // namespace
 
 PosixTarget::PosixTarget(std::string root)
-    : root_(root), as_root_(::geteuid() == 0), resolver_(std::move(root)) {}
+    : root_(root), as_root_(::geteuid() == 0), creation_mask_(CreationMask()), resolver_(std::move(root)) {}
 
 void PosixTarget::Warn(const Status& st) {
   std::lock_guard lock(mu_);
@@ -89,15 +106,21 @@ Status PosixTarget::WriteFile(const std::string& path, const Node& node, const C
   ARBOR_ASSIGN_OR_RETURN(auto parent, resolver_.OpenParent(path));
   int dirfd = parent.first->get();
   const std::string& name = parent.second;
+  // Created with its final permission bits when the umask leaves them as they are and
+  // there are no setuid/setgid/sticky bits: then no fchmod is needed (one syscall per
+  // file on a restore of small files). Otherwise created private and set at the end.
+  const mode_t bits = node.mode & 0777;
+  const bool final_mode = (node.mode & 07000) == 0 && (bits & creation_mask_) == bits;
   std::string temp;
   UniqueFd fd;
   for (int attempt = 0; attempt < kTempAttempts && !fd.valid(); ++attempt) {
     temp = TempName(name);
-    fd.reset(::openat(dirfd, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    fd.reset(::openat(dirfd, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                      final_mode ? bits : 0600));
     if (!fd.valid() && errno != EEXIST) break;
   }
   if (!fd.valid()) return Status::FromErrno(errno, "creating a temporary file for " + local);
-  Status st = FillFile(fd.get(), local, node, content);
+  Status st = FillFile(fd.get(), local, node, content, /*mode_set=*/final_mode);
   fd.reset();
   // rename never follows a symlink at `name`: it replaces the link itself.
   if (st.ok() && ::renameat(dirfd, temp.c_str(), dirfd, name.c_str()) != 0) {
@@ -108,13 +131,18 @@ Status PosixTarget::WriteFile(const std::string& path, const Node& node, const C
 }
 
 Status PosixTarget::FillFile(int fd, const std::string& local, const Node& node,
-                             const ContentProducer& content) {
-  ARBOR_RETURN_IF_ERROR(
-      content([&](uint64_t offset, std::string_view data) { return PwriteFull(fd, data, offset, local); }));
-  if (::ftruncate(fd, static_cast<off_t>(node.size)) != 0) {
+                             const ContentProducer& content, bool mode_set) {
+  uint64_t end = 0;  // the file is new (O_EXCL): its size is where the last write ended
+  ARBOR_RETURN_IF_ERROR(content([&](uint64_t offset, std::string_view data) {
+    end = std::max<uint64_t>(end, offset + data.size());
+    return PwriteFull(fd, data, offset, local);
+  }));
+  // Only a file that ends in a hole (or is empty past its data) needs its size set: one
+  // syscall per file saved on a restore of small files (docs/benchmarks.md).
+  if (end != node.size && ::ftruncate(fd, static_cast<off_t>(node.size)) != 0) {
     return Status::FromErrno(errno, "setting size of " + local);
   }
-  ApplyMetadata(fd, local, node);
+  ApplyMetadata(fd, local, node, mode_set);
   return Status::Ok();
 }
 
@@ -184,9 +212,9 @@ Result<std::optional<Node>> PosixTarget::StatExisting(const std::string& path) {
 
 // Owner, mode, xattrs, times, in the order that keeps each step from undoing the
 // last (chown clears setuid bits, so mode comes after it).
-void PosixTarget::ApplyMetadata(int fd, const std::string& local, const Node& node) {
+void PosixTarget::ApplyMetadata(int fd, const std::string& local, const Node& node, bool mode_set) {
   if (as_root_ && ::fchown(fd, node.uid, node.gid) != 0) Warn(Status::FromErrno(errno, "chown " + local));
-  if (::fchmod(fd, node.mode) != 0) Warn(Status::FromErrno(errno, "chmod " + local));
+  if (!mode_set && ::fchmod(fd, node.mode) != 0) Warn(Status::FromErrno(errno, "chmod " + local));
   for (const auto& [name, value] : node.xattrs) {
     if (::fsetxattr(fd, name.c_str(), value.data(), value.size(), 0) != 0) {
       Warn(Status::FromErrno(errno, "setting xattr " + name + " on " + local));

@@ -11,6 +11,8 @@
 // and renamed onto its name only once its content and metadata are in place.
 #pragma once
 
+#include <sys/types.h>
+
 #include <mutex>
 #include <vector>
 
@@ -32,19 +34,25 @@ class PosixTarget final : public RestoreTarget {
   Status FinishDirectory(const std::string& path, const Node& node) override;
   Result<std::optional<Node>> StatExisting(const std::string& path) override;
   std::vector<std::string> TakeWarnings() override;
+  // ~umask & 0777 as read at construction: files whose mode it keeps are created with
+  // that mode and need no chmod. 0 when it could not be read (every mode set by chmod).
+  mode_t creation_mask() const { return creation_mask_; }
 
  private:
   std::string Local(const std::string& path) const { return resolver_.Display(path); }
-  // Writes the content and metadata into the open temporary file `fd`.
-  Status FillFile(int fd, const std::string& local, const Node& node, const ContentProducer& content);
-  // Metadata of an open file or directory.
-  void ApplyMetadata(int fd, const std::string& local, const Node& node);
+  // Writes the content and metadata into the open temporary file `fd`. `mode_set`: it
+  // was created with its final mode.
+  Status FillFile(int fd, const std::string& local, const Node& node, const ContentProducer& content,
+                  bool mode_set);
+  // Metadata of an open file or directory (its mode unless `mode_set`).
+  void ApplyMetadata(int fd, const std::string& local, const Node& node, bool mode_set = false);
   // Metadata of a symlink or special file, named `name` in the open directory `dirfd`.
   void ApplyMetadataAt(int dirfd, const std::string& name, const std::string& local, const Node& node);
   void Warn(const Status& st);
 
   const std::string root_;
   const bool as_root_;
+  const mode_t creation_mask_;  // ~umask & 0777 at construction (0: unknown)
   DirResolver resolver_;
   std::mutex mu_;
   std::vector<std::string> warnings_;  // guarded by mu_

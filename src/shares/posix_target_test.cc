@@ -92,6 +92,44 @@ TEST_F(PosixTargetTest, AFileAppearsUnderItsNameOnlyWhenComplete) {
   EXPECT_EQ(s.st_mtim.tv_sec * 1000000000LL + s.st_mtim.tv_nsec, 1234567890123456789LL);
 }
 
+TEST_F(PosixTargetTest, AFileGetsItsSizeWhetherItsDataReachesItsEndOrAHoleDoes) {
+  // Dense: the data reaches the size (no ftruncate needed). Sparse tail: the last 1 MiB
+  // is a hole, so the size comes from ftruncate. Empty: no data at all.
+  ASSERT_TRUE(
+      target_->WriteFile("/dense", FileNode(6), [](const PieceWriter& w) { return w(0, "abcdef"); }).ok());
+  ASSERT_TRUE(
+      target_->WriteFile("/tail", FileNode(5 + (1 << 20)), [](const PieceWriter& w) { return w(0, "hello"); })
+          .ok());
+  ASSERT_TRUE(
+      target_->WriteFile("/empty", FileNode(0), [](const PieceWriter&) { return Status::Ok(); }).ok());
+  struct stat s {};
+  ASSERT_EQ(::stat((root_ + "/dense").c_str(), &s), 0);
+  EXPECT_EQ(s.st_size, 6);
+  ASSERT_EQ(::stat((root_ + "/tail").c_str(), &s), 0);
+  EXPECT_EQ(s.st_size, 5 + (1 << 20));
+  EXPECT_LT(s.st_blocks * 512, 1 << 20);  // the tail stayed a hole
+  EXPECT_EQ(Read("/tail").substr(0, 6), std::string("hello") + '\0');
+  ASSERT_EQ(::stat((root_ + "/empty").c_str(), &s), 0);
+  EXPECT_EQ(s.st_size, 0);
+}
+
+TEST_F(PosixTargetTest, EveryModeIsRestoredWhateverTheUmask) {
+  // Under umask 027, 0640 and 0750 are created with their final mode (no fchmod), 0664
+  // and 0777 lose bits to the umask and 04750 and 01777 have special bits: set by fchmod.
+  mode_t old = ::umask(027);
+  PosixTarget target(root_);  // reads the umask when made
+  ::umask(old);
+  EXPECT_EQ(target.creation_mask(), 0750U);  // else every file takes the slow path
+  for (uint32_t mode : {0640U, 0750U, 0664U, 0777U, 04750U, 01777U, 0400U}) {
+    std::string name = "/m" + std::to_string(mode);
+    ASSERT_TRUE(target.WriteFile(name, FileNode(3, mode), Bytes("abc")).ok()) << name;
+    struct stat s {};
+    ASSERT_EQ(::stat((root_ + name).c_str(), &s), 0);
+    EXPECT_EQ(s.st_mode & 07777, mode) << name;
+    EXPECT_EQ(Read(name), "abc") << name;
+  }
+}
+
 TEST_F(PosixTargetTest, AProducerThatFailsMidwayLeavesNothing) {
   Status st = target_->WriteFile("/broken.bin", FileNode(1 << 20), [](const PieceWriter& write) {
     ARBOR_RETURN_IF_ERROR(write(0, std::string(4096, 'x')));
