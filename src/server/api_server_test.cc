@@ -643,7 +643,14 @@ TEST_F(ApiServerTest, SchedulesAddListPauseRemove) {
   ASSERT_EQ(paused.status, 200) << paused.raw;
   EXPECT_EQ(Get("/api/v1/schedules", Acme()).body["items"][0]["enabled"], false);
 
-  EXPECT_EQ(Call("POST", base, Acme(), R"({"every":"often"})").status, 400);
+  auto often = Call("POST", base, Acme(), R"({"every":"often"})");
+  EXPECT_EQ(often.status, 400);
+  EXPECT_EQ(often.body["error"], "invalid_argument");
+  EXPECT_EQ(often.body["message"].get<std::string>().rfind("field 'every': ", 0), 0u) << often.raw;
+  auto later = Call("POST", base, Acme(), R"({"every":"1h","start_in":"later"})");
+  EXPECT_EQ(later.status, 400);
+  EXPECT_NE(later.body["message"].get<std::string>().find("'start_in'"), std::string::npos) << later.raw;
+  EXPECT_EQ(Get("/api/v1/schedules", Acme()).body["items"].size(), 1u);  // neither was added
   EXPECT_EQ(Call("POST", base, Acme(), R"({"type":"backup"})").status, 400);
   EXPECT_EQ(Call("POST", base, Acme(), R"({"every":"1h","payload":{"forse":true}})").status, 400);
   EXPECT_EQ(Call("POST", base, Acme(), R"({"every":"1h","colour":"red"})").status, 400);
