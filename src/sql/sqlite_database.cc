@@ -176,10 +176,20 @@ Result<SqlRows> RunToRows(sqlite3* db, sqlite3_stmt* stmt, const SqlParams& para
   return SqlRows(std::move(columns), std::move(rows), sqlite3_changes64(db));
 }
 
-void RegisterFunctions(sqlite3* db) {
-  sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, static_cast<int>(kBusyTimeout.count()));
-  sqlite3_create_function(db, "now_ms", 0, SQLITE_UTF8, nullptr, NowMs, nullptr, nullptr);
+// One connection to an existing file (`mode` SQLITE_OPEN_READWRITE or _READONLY) with
+// extended result codes, the busy timeout and now_ms(); `what` names it in the error.
+Result<sqlite3*> OpenConnection(const std::string& path, int mode, const std::string& what) {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, mode | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = raw ? sqlite3_errmsg(raw) : "out of memory";
+    sqlite3_close_v2(raw);
+    return Status::IOError("cannot open " + what + "SQLite database " + path + ": " + msg);
+  }
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, static_cast<int>(kBusyTimeout.count()));
+  sqlite3_create_function(raw, "now_ms", 0, SQLITE_UTF8, nullptr, NowMs, nullptr, nullptr);
+  return raw;
 }
 
 // One read-only connection of a database's read pool (SQLITE_OPEN_READONLY: it cannot
@@ -193,14 +203,8 @@ class SqliteReader {
   static constexpr size_t kMaxStatements = 256;
 
   static Result<std::unique_ptr<SqliteReader>> Open(const std::string& path) {
-    sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
-    if (rc != SQLITE_OK) {
-      std::string msg = raw ? sqlite3_errmsg(raw) : "out of memory";
-      sqlite3_close_v2(raw);
-      return Status::IOError("cannot open a read connection to SQLite database " + path + ": " + msg);
-    }
-    RegisterFunctions(raw);
+    ARBOR_ASSIGN_OR_RETURN(sqlite3 * raw,
+                           OpenConnection(path, SQLITE_OPEN_READONLY, "a read connection to "));
     return std::unique_ptr<SqliteReader>(new SqliteReader(raw));
   }
   ~SqliteReader() {
@@ -382,14 +386,7 @@ Result<std::unique_ptr<SqlDatabase>> OpenSqliteDatabase(const std::string& path,
       st.st_size == 0) {
     return Status::Corruption("the file is empty (0 bytes), not an SQLite database");
   }
-  sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = raw ? sqlite3_errmsg(raw) : "out of memory";
-    sqlite3_close_v2(raw);
-    return Status::IOError("cannot open SQLite database " + path + ": " + msg);
-  }
-  RegisterFunctions(raw);
+  ARBOR_ASSIGN_OR_RETURN(sqlite3 * raw, OpenConnection(path, SQLITE_OPEN_READWRITE, ""));
   std::unique_ptr<SqlDatabase> db = std::make_unique<SqliteDatabase>(raw, path, read_connections);
   Status configured = Configure(raw);
   if (configured.Is(StatusCode::kCorruption)) return configured;  // the caller names the file
