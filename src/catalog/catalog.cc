@@ -24,8 +24,9 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(std::string_view url, CatalogOpti
   if (!key && options.key_from_environment) {
     ARBOR_ASSIGN_OR_RETURN(key, SecretKey::FromEnvironment());
   }
-  auto db = parsed.engine == CatalogEngine::kPostgres ? sql::OpenPostgresDatabase(parsed.target)
-                                                      : sql::OpenSqliteDatabase(parsed.target);
+  auto db = parsed.engine == CatalogEngine::kPostgres
+                ? sql::OpenPostgresDatabase(parsed.target)
+                : sql::OpenSqliteDatabase(parsed.target, sql::EmptyFile::kRefuse, options.read_connections);
   if (db.status().Is(StatusCode::kCorruption)) {
     // The catalog is the only copy of its tenants, shares and tokens: arbor never replaces
     // a file that is not one, not even an empty one.

@@ -13,8 +13,9 @@
 // Every store method takes a Principal and scopes its queries by it (principal.h).
 //
 // Ownership and threads: a Catalog owns one database connection and the stores over it.
-// It may be shared by threads (calls are serialized on the connection); open one Catalog
-// per thread when they must run in parallel (each is one Postgres connection).
+// It may be shared by threads (calls are serialized on the connection, except SQLite
+// queries when options.read_connections is set); open one Catalog per thread when they
+// must run in parallel (each is one Postgres connection).
 #pragma once
 
 #include <memory>
@@ -40,6 +41,10 @@ struct CatalogOptions {
   // still works, but inline credentials can be neither stored nor read.
   std::optional<SecretKey> key;
   bool key_from_environment = true;
+  // SQLite only: at most this many read-only connections for queries, so several threads
+  // (the server's) read in parallel (sql_database.h, OpenSqliteDatabase); 0: one
+  // connection. Postgres catalogs ignore it (one connection, as before).
+  size_t read_connections = 0;
 };
 
 class Catalog {

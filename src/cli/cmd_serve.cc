@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <iostream>
 #include <thread>
 
@@ -80,7 +81,13 @@ Result<RespSide> StartResp(const GlobalOptions& g, const ServeArgs& a, catalog::
 
 Status Serve(const GlobalOptions& g, const ServeArgs& a, int* exit_code) {
   ARBOR_ASSIGN_OR_RETURN(server::ListenAddress addr, server::ParseListenAddress(a.listen));
-  auto catalog = catalog::Catalog::Open(CatalogUrlFor(g));
+  // An SQLite catalog's queries run on a pool of read connections, so the connection
+  // threads read in parallel; more readers than kMaxCatalogReaders buy nothing on a few
+  // cores and cost each its page cache.
+  constexpr size_t kMaxCatalogReaders = 16;
+  catalog::CatalogOptions catalog_options;
+  catalog_options.read_connections = std::min<size_t>(kMaxCatalogReaders, std::max(1, a.threads));
+  auto catalog = catalog::Catalog::Open(CatalogUrlFor(g), std::move(catalog_options));
   if (!catalog.ok()) return catalog.status();
   // SIGTERM and SIGINT are taken by one waiting thread, which stops the servers. They are
   // blocked before any thread starts (the repository lock's refresher too), so that every

@@ -7,6 +7,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -122,7 +123,10 @@ class ApiServerTest : public ::testing::Test {
   static void SetUpTestSuite() {
     w = new World;
     w->dir = arbor::testing::MakeTempDir("arbor-api-test");
-    w->catalog = catalog::testing::OpenFreshCatalog(catalog::testing::Engine::kSqlite);
+    // With read connections, as `arbor serve` opens it: every test below that reads after
+    // a write checks that no read connection answers from before the write.
+    w->catalog = catalog::testing::OpenFreshCatalog(catalog::testing::Engine::kSqlite, nullptr,
+                                                    /*read_connections=*/4);
     ASSERT_TRUE(w->catalog);
     w->acme = *w->catalog->tenants().Add(Principal::Operator(), "acme");
     w->globex = *w->catalog->tenants().Add(Principal::Operator(), "globex");
@@ -572,6 +576,49 @@ TEST_F(ApiServerTest, FolderDownloadsAsTarOrZip) {
   EXPECT_EQ(Get(Snap(w->acme_snapshot, "/archive?path=" + Src() + "/missing"), Acme()).status, 404);
 }
 
+// Many clients at once, each adding a share and reading it straight back, by id and in the
+// listing: the reads run on the catalog's read connections (more clients than
+// connections), the writes on the writer; a read after its client's write must see it.
+TEST_F(ApiServerTest, ConcurrentReadsSeeTheWritesBeforeThem) {
+  constexpr int kClients = 8, kRounds = 5;
+  std::vector<std::thread> clients;
+  std::atomic<int> seen{0};
+  std::vector<std::string> ids[kClients];
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      for (int r = 0; r < kRounds; ++r) {
+        std::string name = "conc-" + std::to_string(c) + "-" + std::to_string(r);
+        auto added = Call("POST", "/api/v1/shares", Acme(),
+                          json{{"name", name}, {"kind", "posix"}, {"location", "/srv/" + name}}.dump());
+        if (added.status != 201) {
+          ADD_FAILURE() << added.raw;
+          return;
+        }
+        std::string id = added.body["id"];
+        ids[c].push_back(id);
+        auto one = Get("/api/v1/shares/" + id, Acme());
+        auto listed = Get("/api/v1/shares?page_size=50", Acme());
+        bool in_list = false;
+        for (const auto& item : listed.body["items"]) in_list = in_list || item["id"] == id;
+        if (one.status == 200 && one.body["name"] == name && in_list) {
+          ++seen;
+        } else {
+          ADD_FAILURE() << name << ": GET " << one.status << " " << one.raw.substr(0, 200) << ", listed "
+                        << in_list << " " << listed.raw.substr(0, 200);
+        }
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(seen.load(), kClients * kRounds);
+  for (const auto& list : ids) {
+    for (const auto& id : list) {
+      EXPECT_EQ(Call("DELETE", "/api/v1/shares/" + id, Acme()).status, 200);
+      EXPECT_EQ(Get("/api/v1/shares/" + id, Acme()).status, 404);  // the removal is seen at once
+    }
+  }
+}
+
 TEST_F(ApiServerTest, SchedulesAddListPauseRemove) {
   std::string base = "/api/v1/shares/" + w->acme_share.id + "/schedules";
   auto added = Call("POST", base, Acme(), R"({"every":"24h","payload":{"tags":["nightly"]}})");
@@ -596,7 +643,14 @@ TEST_F(ApiServerTest, SchedulesAddListPauseRemove) {
   ASSERT_EQ(paused.status, 200) << paused.raw;
   EXPECT_EQ(Get("/api/v1/schedules", Acme()).body["items"][0]["enabled"], false);
 
-  EXPECT_EQ(Call("POST", base, Acme(), R"({"every":"often"})").status, 400);
+  auto often = Call("POST", base, Acme(), R"({"every":"often"})");
+  EXPECT_EQ(often.status, 400);
+  EXPECT_EQ(often.body["error"], "invalid_argument");
+  EXPECT_EQ(often.body["message"].get<std::string>().rfind("field 'every': ", 0), 0u) << often.raw;
+  auto later = Call("POST", base, Acme(), R"({"every":"1h","start_in":"later"})");
+  EXPECT_EQ(later.status, 400);
+  EXPECT_NE(later.body["message"].get<std::string>().find("'start_in'"), std::string::npos) << later.raw;
+  EXPECT_EQ(Get("/api/v1/schedules", Acme()).body["items"].size(), 1u);  // neither was added
   EXPECT_EQ(Call("POST", base, Acme(), R"({"type":"backup"})").status, 400);
   EXPECT_EQ(Call("POST", base, Acme(), R"({"every":"1h","payload":{"forse":true}})").status, 400);
   EXPECT_EQ(Call("POST", base, Acme(), R"({"every":"1h","colour":"red"})").status, 400);

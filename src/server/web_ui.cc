@@ -2,8 +2,13 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "catalog/ids.h"
+#include "jobs/interval.h"
 #include "jobs/job_queue.h"
+#include "jobs/schedule_store.h"
 #include "pipeline/progress.h"
 #include "server/api_routes.h"
 #include "server/api_server.h"
@@ -22,6 +27,9 @@ namespace arbor::server {
 namespace {
 
 constexpr const char* kSessionCookie = "arbor_session";
+// The jobs a schedule made in the UI runs: those that need no payload (a restore needs a
+// target: the API takes one).
+constexpr const char* kScheduleTypes[] = {"backup", "scan", "verify", "prune"};
 constexpr const char* kLoginCsrfCookie = "arbor_login_csrf";
 constexpr int kBrowsePageSize = 200;
 constexpr int kChangesPageSize = 200;
@@ -225,6 +233,8 @@ void WebUi::Mount(httplib::Server& http) {
   http.Get("/ui/", [this](Req req, Res res) { Dashboard(req, res); });
   http.Get("/ui/shares/([^/]+)", [this](Req req, Res res) { SharePage(req, res); });
   http.Post("/ui/shares/([^/]+)/backup", [this](Req req, Res res) { StartBackup(req, res); });
+  http.Post("/ui/shares/([^/]+)/schedules", [this](Req req, Res res) { AddSchedule(req, res); });
+  http.Post("/ui/schedules/([^/]+)/remove", [this](Req req, Res res) { RemoveSchedule(req, res); });
   http.Get("/ui/snapshots/([^/]+)", [this](Req req, Res res) { Browse(req, res); });
   http.Get("/ui/snapshots/([^/]+)/file", [this](Req req, Res res) { FilePage(req, res); });
   http.Get("/ui/snapshots/([^/]+)/download", [this](Req req, Res res) { Download(req, res); });
@@ -435,6 +445,8 @@ void WebUi::SharePage(const httplib::Request& req, httplib::Response& res) {
     d.set("growth_svg", BarChartSvg("chart-growth", "Logical bytes of each snapshot, oldest first", growth));
     ARBOR_ASSIGN_OR_RETURN(std::string jobs_table, JobsTable(recent));
     d.set("jobs_table", jobs_table);
+    ARBOR_ASSIGN_OR_RETURN(std::string schedules, SchedulesSection(*v, share, ""));
+    d.set("schedules_html", schedules);
     ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("share", d));
     return RenderPage({share.name, v->who, v->session.csrf}, content);
   };
@@ -452,6 +464,84 @@ void WebUi::StartBackup(const httplib::Request& req, httplib::Response& res) {
   auto job = jobs::JobQueue(ctx_.catalog).Enqueue(v->principal, spec);
   if (!job.ok()) return SendErrorPage(res, job.status(), v->who, v->session.csrf);
   Redirect(res, "/ui/jobs/" + std::to_string(job->id));
+}
+
+Result<std::string> WebUi::SchedulesSection(const Visitor& v, const catalog::Share& share,
+                                            const std::string& error) {
+  ARBOR_ASSIGN_OR_RETURN(auto all, jobs::ScheduleStore(ctx_.catalog).List(v.principal));
+  mustache::data rows(mustache::data::type::list);
+  for (const auto& s : all) {
+    if (s.share_id != share.id) continue;
+    mustache::data r;
+    r.set("type", std::string(jobs::JobTypeName(s.type)));
+    r.set("every", jobs::FormatInterval(std::chrono::milliseconds(s.every_ms)));
+    r.set("next", FormatUtc(s.next_due_ms));
+    r.set("state", s.enabled ? "active" : "paused");
+    r.set("remove_action", "/ui/schedules/" + s.id + "/remove");
+    r.set("csrf", v.session.csrf);
+    rows.push_back(r);
+  }
+  mustache::data types(mustache::data::type::list);
+  for (const char* t : kScheduleTypes) types.push_back(mustache::data(std::string(t)));
+  mustache::data d;
+  d.set("schedules", rows);
+  d.set("types", types);
+  d.set("csrf", v.session.csrf);
+  d.set("add_action", "/ui/shares/" + share.id + "/schedules");
+  if (!error.empty()) d.set("error", error);
+  return RenderTemplate("schedules", d);
+}
+
+// After a schedule form: htmx swaps in the share's schedules section (with the error of a
+// refused form in it: htmx swaps only 2xx answers, so a refusal is a 200 fragment that
+// says why); a plain form post goes back to the share page, or to a 400 page.
+void WebUi::AnswerScheduleForm(const httplib::Request& req, httplib::Response& res, const Visitor& v,
+                               const catalog::Share& share, const Status& done) {
+  if (req.has_header("HX-Request")) {
+    return SendHtml(res, SchedulesSection(v, share, done.ok() ? "" : done.message()));
+  }
+  if (!done.ok()) return SendErrorPage(res, done, v.who, v.session.csrf);
+  Redirect(res, "/ui/shares/" + share.id);
+}
+
+void WebUi::AddSchedule(const httplib::Request& req, httplib::Response& res) {
+  auto v = SignedIn(req, res);
+  if (!v || !CheckCsrf(*v, req, res)) return;
+  auto share = ShareById(ctx_.catalog, v->principal, Match(req, 1));
+  if (!share.ok()) return SendErrorPage(res, share.status(), v->who, v->session.csrf);
+  auto add = [&]() -> Status {
+    std::string type = Param(req, "type");
+    if (std::find(std::begin(kScheduleTypes), std::end(kScheduleTypes), type) == std::end(kScheduleTypes))
+      return Status::InvalidArgument("type: a schedule runs backup, scan, verify or prune");
+    jobs::ScheduleSpec spec;
+    spec.share_id = share->id;
+    ARBOR_ASSIGN_OR_RETURN(spec.type, jobs::ParseJobType(type));
+    auto every = jobs::ParseInterval(Param(req, "every"));
+    if (!every.ok()) return Status::InvalidArgument("every: " + every.status().message());
+    spec.every = *every;
+    ARBOR_ASSIGN_OR_RETURN(spec.payload, CheckedPayload(spec.type, nlohmann::json::object()));
+    return jobs::ScheduleStore(ctx_.catalog).Add(v->principal, spec).status();
+  };
+  AnswerScheduleForm(req, res, *v, *share, add());
+}
+
+void WebUi::RemoveSchedule(const httplib::Request& req, httplib::Response& res) {
+  auto v = SignedIn(req, res);
+  if (!v || !CheckCsrf(*v, req, res)) return;
+  std::string id = Match(req, 1);
+  jobs::ScheduleStore store(ctx_.catalog);
+  // The schedule's share, for the section to answer with; another tenant's schedule is
+  // not in the caller's list, so it is 404 as one that does not exist.
+  auto find_share = [&]() -> Result<catalog::Share> {
+    ARBOR_ASSIGN_OR_RETURN(auto all, store.List(v->principal));
+    for (const auto& s : all) {
+      if (s.id == id) return ShareById(ctx_.catalog, v->principal, s.share_id);
+    }
+    return Status::NotFound("schedule " + id + " not found");
+  };
+  auto share = find_share();
+  if (!share.ok()) return SendErrorPage(res, share.status(), v->who, v->session.csrf);
+  AnswerScheduleForm(req, res, *v, *share, store.Remove(v->principal, id));
 }
 
 void WebUi::Browse(const httplib::Request& req, httplib::Response& res) {

@@ -55,6 +55,14 @@ class WebUi {
   void Dashboard(const httplib::Request& req, httplib::Response& res);
   void SharePage(const httplib::Request& req, httplib::Response& res);
   void StartBackup(const httplib::Request& req, httplib::Response& res);
+  // The share page's schedules section (an htmx fragment): the share's schedules, each with
+  // a remove form, and the form that adds one; `error` is shown above them when set.
+  Result<std::string> SchedulesSection(const Visitor& v, const catalog::Share& share,
+                                       const std::string& error);
+  void AnswerScheduleForm(const httplib::Request& req, httplib::Response& res, const Visitor& v,
+                          const catalog::Share& share, const Status& done);
+  void AddSchedule(const httplib::Request& req, httplib::Response& res);
+  void RemoveSchedule(const httplib::Request& req, httplib::Response& res);
   void Browse(const httplib::Request& req, httplib::Response& res);
   void FilePage(const httplib::Request& req, httplib::Response& res);
   void Download(const httplib::Request& req, httplib::Response& res);

@@ -15,11 +15,13 @@
 // Errors are mapped once, by sql_errors.h (no SQL text or password in a message), and
 // SQLite connections wait kBusyTimeout for a lock.
 //
-// Thread safety: a SqlDatabase is one connection. Its methods may be called from several
+// Thread safety: a SqlDatabase is one connection (plus, for SQLite, an optional pool of
+// read-only connections: OpenSqliteDatabase). Its methods may be called from several
 // threads; calls are serialized by an internal mutex, and a transaction holds the mutex
 // from begin to commit. Open one SqlDatabase per thread for parallelism.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -113,8 +115,17 @@ enum class EmptyFile { kRefuse, kOpenAsNew };
 // is not a database is refused with Corruption and left untouched, and so is a 0-byte one
 // unless `empty` says otherwise); `conninfo` is a libpq URL or key/value string for
 // Postgres. Errors never contain a password.
+//
+// SQLite with `read_connections` > 0 adds a pool of at most that many read-only
+// connections (opened when first needed, sql/connection_pool.h): a Query whose SQL is a
+// SELECT or WITH that only reads, outside a transaction, runs on one of them, so several
+// threads' queries run in parallel instead of queuing on the one connection; every other
+// statement, Prepare and Transact stay on the one writer connection. WAL mode makes each
+// query see every commit made before it began, the writer's included. Not for users of
+// SqlTransaction (its reads would not see its own uncommitted writes).
 Result<std::unique_ptr<SqlDatabase>> OpenSqliteDatabase(const std::string& path,
-                                                        EmptyFile empty = EmptyFile::kRefuse);
+                                                        EmptyFile empty = EmptyFile::kRefuse,
+                                                        size_t read_connections = 0);
 Result<std::unique_ptr<SqlDatabase>> OpenPostgresDatabase(const std::string& conninfo);
 
 }  // namespace arbor::sql

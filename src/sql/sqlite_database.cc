@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -14,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "sql/connection_pool.h"
 #include "sql/sql_database.h"
 #include "sql/sql_errors.h"
 
@@ -127,10 +129,131 @@ class SqliteStatement final : public StatementImpl {
   int bind_rc_ = SQLITE_OK;
 };
 
+// Whether `sql` begins with SELECT or WITH: the statements a read connection may run.
+// (sqlite3_stmt_readonly alone is not enough: it is true of BEGIN and COMMIT too.)
+bool StartsAsQuery(std::string_view sql) {
+  size_t i = 0;
+  while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
+  auto starts = [&](std::string_view word) {
+    if (sql.size() - i < word.size()) return false;
+    for (size_t k = 0; k < word.size(); ++k) {
+      if (std::toupper(static_cast<unsigned char>(sql[i + k])) != word[k]) return false;
+    }
+    return sql.size() - i == word.size() || !std::isalnum(static_cast<unsigned char>(sql[i + word.size()]));
+  };
+  return starts("SELECT") || starts("WITH");
+}
+
+std::vector<std::optional<std::string>> ReadRow(sqlite3_stmt* stmt, size_t n) {
+  std::vector<std::optional<std::string>> row(n);
+  for (size_t c = 0; c < n; ++c) {
+    int ci = static_cast<int>(c);
+    if (sqlite3_column_type(stmt, ci) == SQLITE_NULL) continue;
+    const auto* text = sqlite3_column_text(stmt, ci);
+    row[c].emplace(reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_column_bytes(stmt, ci)));
+  }
+  return row;
+}
+
+// Binds, steps to the end and reads every row of a prepared statement; resets it after,
+// so a cached statement holds no read transaction open between calls (each call reads
+// the newest committed data).
+Result<SqlRows> RunToRows(sqlite3* db, sqlite3_stmt* stmt, const SqlParams& params) {
+  struct Reset {
+    sqlite3_stmt* s;
+    ~Reset() {
+      sqlite3_reset(s);
+      sqlite3_clear_bindings(s);
+    }
+  } reset{stmt};
+  ARBOR_RETURN_IF_ERROR(Bind(db, stmt, params));
+  std::vector<std::string> columns;
+  for (int c = 0; c < sqlite3_column_count(stmt); ++c) columns.emplace_back(sqlite3_column_name(stmt, c));
+  std::vector<std::vector<std::optional<std::string>>> rows;
+  int rc = SQLITE_OK;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) rows.push_back(ReadRow(stmt, columns.size()));
+  if (rc != SQLITE_DONE) return SqliteError(db, sqlite3_extended_errcode(db), "query");
+  return SqlRows(std::move(columns), std::move(rows), sqlite3_changes64(db));
+}
+
+// One connection to an existing file (`mode` SQLITE_OPEN_READWRITE or _READONLY) with
+// extended result codes, the busy timeout and now_ms(); `what` names it in the error.
+Result<sqlite3*> OpenConnection(const std::string& path, int mode, const std::string& what) {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, mode | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = raw ? sqlite3_errmsg(raw) : "out of memory";
+    sqlite3_close_v2(raw);
+    return Status::IOError("cannot open " + what + "SQLite database " + path + ": " + msg);
+  }
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, static_cast<int>(kBusyTimeout.count()));
+  sqlite3_create_function(raw, "now_ms", 0, SQLITE_UTF8, nullptr, NowMs, nullptr, nullptr);
+  return raw;
+}
+
+// One read-only connection of a database's read pool (SQLITE_OPEN_READONLY: it cannot
+// write even by mistake), with the statements it compiled, by SQL text. In WAL mode a
+// statement run outside a transaction reads the newest commit as of its first step, so a
+// read after a write committed on the writer connection sees the write.
+class SqliteReader {
+ public:
+  // Compiled statements kept per connection; past this the cache starts over (the server's
+  // statements are a few dozen texts; this bounds memory if texts vary without end).
+  static constexpr size_t kMaxStatements = 256;
+
+  static Result<std::unique_ptr<SqliteReader>> Open(const std::string& path) {
+    ARBOR_ASSIGN_OR_RETURN(sqlite3 * raw,
+                           OpenConnection(path, SQLITE_OPEN_READONLY, "a read connection to "));
+    return std::unique_ptr<SqliteReader>(new SqliteReader(raw));
+  }
+  ~SqliteReader() {
+    Clear();
+    sqlite3_close_v2(db_);
+  }
+  SqliteReader(const SqliteReader&) = delete;
+  SqliteReader& operator=(const SqliteReader&) = delete;
+
+  // The rows of `sql` when it only reads; nullopt when it is not a query this connection
+  // may run (the caller runs it on the writer).
+  Result<std::optional<SqlRows>> TryRead(std::string_view sql, const SqlParams& params) {
+    if (!StartsAsQuery(sql)) return std::optional<SqlRows>();
+    std::string key(sql);
+    auto it = statements_.find(key);
+    if (it == statements_.end()) {
+      if (statements_.size() >= kMaxStatements) Clear();
+      sqlite3_stmt* stmt = nullptr;
+      int rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT,
+                                  &stmt, nullptr);
+      if (rc != SQLITE_OK) return SqliteError(db_, sqlite3_extended_errcode(db_), "query");
+      it = statements_.emplace(std::move(key), stmt).first;
+    }
+    if (!sqlite3_stmt_readonly(it->second)) return std::optional<SqlRows>();
+    ARBOR_ASSIGN_OR_RETURN(SqlRows rows, RunToRows(db_, it->second, params));
+    return std::optional<SqlRows>(std::move(rows));
+  }
+
+ private:
+  explicit SqliteReader(sqlite3* db) : db_(db) {}
+  void Clear() {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    statements_.clear();
+  }
+
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+};
+
 class SqliteDatabase final : public SqlDatabase {
  public:
-  explicit SqliteDatabase(sqlite3* db) : db_(db), unlocked_(*this) {}
+  SqliteDatabase(sqlite3* db, const std::string& path, size_t read_connections) : db_(db), unlocked_(*this) {
+    if (read_connections > 0) {
+      readers_ = std::make_unique<ConnectionPool<SqliteReader>>(read_connections,
+                                                                [path] { return SqliteReader::Open(path); });
+    }
+  }
   ~SqliteDatabase() override {
+    readers_.reset();
     statements_.clear();  // finalized before the connection closes
     sqlite3_close_v2(db_);
   }
@@ -138,6 +261,16 @@ class SqliteDatabase final : public SqlDatabase {
   SqlDialect dialect() const override { return SqlDialect::kSqlite; }
 
   Result<SqlRows> Query(std::string_view sql, const SqlParams& params) override {
+    if (readers_ != nullptr) {
+      // A query runs on a read connection, beside other threads' queries and the
+      // writer's statements; anything else (and a query when no read connection opens)
+      // on the one writer connection.
+      auto lease = readers_->Acquire();
+      if (lease.ok()) {
+        ARBOR_ASSIGN_OR_RETURN(std::optional<SqlRows> rows, (*lease)->TryRead(sql, params));
+        if (rows) return std::move(*rows);
+      }
+    }
     std::lock_guard<std::mutex> lock(mu_);
     return QueryLocked(sql, params);
   }
@@ -181,13 +314,7 @@ class SqliteDatabase final : public SqlDatabase {
     int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
     if (rc != SQLITE_OK) return SqliteError(db_, sqlite3_extended_errcode(db_), "query");
     StatementGuard guard(stmt);
-    ARBOR_RETURN_IF_ERROR(Bind(db_, stmt, params));
-    std::vector<std::string> columns;
-    for (int c = 0; c < sqlite3_column_count(stmt); ++c) columns.emplace_back(sqlite3_column_name(stmt, c));
-    std::vector<std::vector<std::optional<std::string>>> rows;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) rows.push_back(ReadRow(stmt, columns.size()));
-    if (rc != SQLITE_DONE) return SqliteError(db_, sqlite3_extended_errcode(db_), "query");
-    return SqlRows(std::move(columns), std::move(rows), sqlite3_changes64(db_));
+    return RunToRows(db_, stmt, params);
   }
 
   Result<SqlStatement> PrepareLocked(std::string_view sql) {
@@ -203,23 +330,13 @@ class SqliteDatabase final : public SqlDatabase {
     return SqlStatement::Borrowing(it->second.get());
   }
 
-  static std::vector<std::optional<std::string>> ReadRow(sqlite3_stmt* stmt, size_t n) {
-    std::vector<std::optional<std::string>> row(n);
-    for (size_t c = 0; c < n; ++c) {
-      int ci = static_cast<int>(c);
-      if (sqlite3_column_type(stmt, ci) == SQLITE_NULL) continue;
-      const auto* text = sqlite3_column_text(stmt, ci);
-      row[c].emplace(reinterpret_cast<const char*>(text),
-                     static_cast<size_t>(sqlite3_column_bytes(stmt, ci)));
-    }
-    return row;
-  }
-
   sqlite3* db_;
   std::mutex mu_;
   Unlocked unlocked_;
   // Prepared statements by SQL text, for the life of the connection; guarded by mu_.
   std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
+  // Read-only connections for queries outside transactions; null when none were asked for.
+  std::unique_ptr<ConnectionPool<SqliteReader>> readers_;
 };
 
 // Errors are reported as an "open" failure: a file that is not a database is found here.
@@ -261,24 +378,16 @@ Status CreateDatabaseFile(const std::string& path) {
 
 }  // namespace
 
-Result<std::unique_ptr<SqlDatabase>> OpenSqliteDatabase(const std::string& path, EmptyFile empty) {
+Result<std::unique_ptr<SqlDatabase>> OpenSqliteDatabase(const std::string& path, EmptyFile empty,
+                                                        size_t read_connections) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) ARBOR_RETURN_IF_ERROR(CreateDatabaseFile(path));
   if (empty == EmptyFile::kRefuse && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
       st.st_size == 0) {
     return Status::Corruption("the file is empty (0 bytes), not an SQLite database");
   }
-  sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = raw ? sqlite3_errmsg(raw) : "out of memory";
-    sqlite3_close_v2(raw);
-    return Status::IOError("cannot open SQLite database " + path + ": " + msg);
-  }
-  sqlite3_extended_result_codes(raw, 1);
-  sqlite3_busy_timeout(raw, static_cast<int>(kBusyTimeout.count()));
-  sqlite3_create_function(raw, "now_ms", 0, SQLITE_UTF8, nullptr, NowMs, nullptr, nullptr);
-  std::unique_ptr<SqlDatabase> db = std::make_unique<SqliteDatabase>(raw);
+  ARBOR_ASSIGN_OR_RETURN(sqlite3 * raw, OpenConnection(path, SQLITE_OPEN_READWRITE, ""));
+  std::unique_ptr<SqlDatabase> db = std::make_unique<SqliteDatabase>(raw, path, read_connections);
   Status configured = Configure(raw);
   if (configured.Is(StatusCode::kCorruption)) return configured;  // the caller names the file
   if (!configured.ok()) return configured.Annotate("configuring SQLite database " + path);

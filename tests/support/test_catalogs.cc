@@ -58,16 +58,17 @@ Result<std::string> FreshCatalogUrl(Engine engine) {
   return pg->ConnectionUrl(db);
 }
 
-std::unique_ptr<Catalog> OpenFreshCatalog(Engine engine, std::string* url_out) {
+std::unique_ptr<Catalog> OpenFreshCatalog(Engine engine, std::string* url_out, size_t read_connections) {
   auto url = FreshCatalogUrl(engine);
   EXPECT_TRUE(url.ok()) << url.status().ToString();
   if (!url.ok()) return nullptr;
   if (url_out != nullptr) *url_out = *url;
-  return Reopen(*url);
+  return Reopen(*url, read_connections);
 }
 
-std::unique_ptr<Catalog> Reopen(const std::string& url) {
+std::unique_ptr<Catalog> Reopen(const std::string& url, size_t read_connections) {
   CatalogOptions options;
+  options.read_connections = read_connections;
   options.key = SecretKey::FromHex(TestKeyHex()).value();
   options.key_from_environment = false;
   auto catalog = Catalog::Open(url, std::move(options));

@@ -28,10 +28,11 @@ std::string EngineParamName(const ::testing::TestParamInfo<Engine>& info);
 Result<std::string> FreshCatalogUrl(Engine engine);
 
 // A fresh catalog, migrated, with a generated credential key. Fails the test on error.
-std::unique_ptr<Catalog> OpenFreshCatalog(Engine engine, std::string* url = nullptr);
+std::unique_ptr<Catalog> OpenFreshCatalog(Engine engine, std::string* url = nullptr,
+                                          size_t read_connections = 0);
 
 // Opens another connection to an existing catalog, with the same test key.
-std::unique_ptr<Catalog> Reopen(const std::string& url);
+std::unique_ptr<Catalog> Reopen(const std::string& url, size_t read_connections = 0);
 
 // A tenant named `name` with one posix share "home" at /srv/<name>. Fails the test on error.
 struct SeededTenant {

@@ -119,6 +119,32 @@ async function shot(page, name) {
   assert.equal(await page.$$eval('#chart-growth rect.bar', (r) => r.length), 1, 'one snapshot, one bar');
   // The snapshot's size and file count from the stats its backup job recorded.
   assert.match(await page.textContent('#snapshots tbody'), /MiB/);
+
+  // Schedules on the share page: add one (htmx swaps the section in place), see it listed;
+  // a bad interval is refused with the field named and adds nothing; remove it again.
+  assert.match(await page.textContent('#schedule-list tbody'), /No schedules/);
+  await page.selectOption('#add-schedule select[name=type]', 'verify');
+  await page.fill('#add-schedule input[name=every]', '12h');
+  await page.click('#add-schedule button[type=submit]');
+  await page.waitForSelector('#schedule-list td >> text=verify');
+  assert.match(await page.textContent('#schedule-list tbody'), /verify\s*12h/);
+  await shot(page, '04c-share-schedule-added');
+  const listed = await page.request.get(`${base}/api/v1/schedules?share_id=${process.env.ACME_SHARE}`, {
+    headers: { Authorization: `Bearer ${process.env.OPERATOR_TOKEN}` },
+  });
+  assert.deepEqual((await listed.json()).items.map((x) => [x.type, x.every]), [['verify', '12h']]);
+  await page.fill('#add-schedule input[name=every]', 'soon');
+  await page.click('#add-schedule button[type=submit]');
+  await page.waitForSelector('#schedule-error');
+  assert.match(await page.textContent('#schedule-error'), /^every: /);
+  assert.equal(await page.$$eval('#schedule-list button.remove-schedule', (b) => b.length), 1);
+  // Without the session's CSRF token the form is refused.
+  const forgedSchedule = await page.request.post(`${base}/ui/shares/${process.env.ACME_SHARE}/schedules`, {
+    form: { csrf: 'forged', type: 'backup', every: '1h' },
+  });
+  assert.equal(forgedSchedule.status(), 403);
+  await page.click('#schedule-list button.remove-schedule');
+  await page.waitForSelector('#schedule-list td >> text=No schedules');
   await page.click('a.snapshot-link');
   await page.waitForSelector('#entries');
   await shot(page, '05-snapshot-root');
