@@ -4,7 +4,7 @@
 # interval, and the requests the emulator served by operation.
 #
 #   bench/azure/first_backup.sh [DIRS] [FILES_PER_DIR] [-- ARBOR_GLOBAL_ARGS...]   default 200 50
-# Environment: BUILD (default build), LATENCY (default 20).
+# Environment: BUILD (default build), LATENCY (default 20), NO_BUILD=1 (use the binaries in BUILD as they are).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$ROOT/bench/azure/lib_emulator.sh"
@@ -14,7 +14,7 @@ FILES=${2:-50}
 shift $(($# < 2 ? $# : 2))
 [ "${1:-}" = "--" ] && shift
 LATENCY=${LATENCY:-20}
-ninja -C "$BUILD" arbor arbor-azfiles-emulator > /dev/null
+[ -n "${NO_BUILD:-}" ] || ninja -C "$BUILD" arbor arbor-azfiles-emulator > /dev/null
 ARBOR=$BUILD/src/cli/arbor
 EMU=$BUILD/tools/azfiles_emulator/arbor-azfiles-emulator
 WORK=$(mktemp -d /tmp/arbor-azure-first.XXXXXX)
