@@ -237,7 +237,10 @@ TEST_F(AzureBackupTest, ReadAheadAndWorkerReadsRecordTheSameSnapshot) {
   auto fast = Backup(/*force=*/true);
   ASSERT_TRUE(fast.ok()) << fast.status().ToString();
   EXPECT_EQ(slow->source.read_ahead.hits, 0u);
-  EXPECT_GE(fast->source.read_ahead.hits, 30u) << "the fast path was not taken";
+  // 36 non-empty small files and the 1 MiB one; which of them a worker asks for before
+  // its read started (and then reads itself) depends on timing, so only "some" is sure.
+  EXPECT_EQ(fast->source.read_ahead.announced, 37u);
+  EXPECT_GE(fast->source.read_ahead.hits, 1u) << "the fast path was not taken";
   EXPECT_EQ(fast->backup.snapshot.stats.files_read, 43u);
   EXPECT_EQ(slow->backup.snapshot.stats.files_read, 43u);
   EXPECT_TRUE(fast->backup.warnings.empty());
