@@ -6,7 +6,7 @@
 #   stop_emulator             for the caller's EXIT trap
 start_emulator() {
   local emu=$1 dir=$2 _
-  "$emu" --port 0 --data "$dir/emu" --threads 128 > "$dir/emu.out" 2> "$dir/emu.err" &
+  "$emu" --port 0 --data "$dir/emu" --threads 256 > "$dir/emu.out" 2> "$dir/emu.err" &
   EMU_PID=$!
   for _ in $(seq 100); do grep -q "listening on" "$dir/emu.out" && break; sleep 0.1; done
   ENDPOINT=$(grep -o 'http://[^ ]*' "$dir/emu.out") || { echo "emulator did not start: $(cat "$dir/emu.err")" >&2; return 1; }

@@ -54,7 +54,7 @@ ENTRIES=$((DIRS * (FILES + 1)))
 echo "seeded $ENTRIES entries ($DIRS directories x $FILES files) in $(secs "$t0" "$t1") s"
 
 start_emulator "$EMU" "$WORK"
-export AZURE_STORAGE_ACCOUNT=devstoreaccount1
+export AZURE_STORAGE_ACCOUNT=devstoreaccount1 ARBOR_PASSWORD=${ARBOR_PASSWORD:-bench}
 export AZURE_STORAGE_KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 export ARBOR_REPO=$WORK/repo
 "$ARBOR" init > /dev/null

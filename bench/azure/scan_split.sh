@@ -30,7 +30,7 @@ trap cleanup EXIT
 
 "$EMU" --data "$WORK/emu" --populate "bench:$DIRS:$FILES" > /dev/null
 start_emulator "$EMU" "$WORK"
-export ARBOR_CATALOG="$WORK/catalog.db"
+export ARBOR_CATALOG="$WORK/catalog.db" ARBOR_PASSWORD=${ARBOR_PASSWORD:-bench}
 export ARBOR_BENCH_AZ_KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 "$ARBOR" tenant add bench > /dev/null
 "$ARBOR" -r "$WORK/repo" share add big --tenant bench --azure azfiles://devstoreaccount1/bench \

@@ -7,7 +7,8 @@ Result<AzureBackupResult> RunAzureBackup(Repository& repo, azure::FilesClient& c
   ARBOR_ASSIGN_OR_RETURN(auto session,
                          ShareSnapshotSession::Begin(&client, azure_options.share, azure_options.consistency,
                                                      azure_options.snapshot, repo.config().id));
-  AzureFilesSource source(&client, azure_options.account, session->ref(), azure_options.prefetch);
+  AzureFilesSource source(&client, azure_options.account, session->ref(), azure_options.prefetch,
+                          azure_options.read_ahead);
   std::string path = "/" + azure_options.path;
   if (!azure_options.path.empty()) {
     // A missing path is an error, not a snapshot of nothing.

@@ -14,8 +14,8 @@
 #include <chrono>
 #include <string>
 
-#include "azure/files_client.h"
 #include "archiver/backup.h"
+#include "azure/files_client.h"
 #include "shares/azure_files_source.h"
 #include "shares/share_snapshot_session.h"
 #include "shares/share_snapshot_sweep.h"
@@ -34,6 +34,7 @@ struct AzureBackupOptions {
   PrefetchOptions prefetch;
   // Share snapshots that no arbor snapshot records are swept only when older than this.
   std::chrono::seconds sweep_min_age = kShareSnapshotSweepMinAge;
+  ReadAheadOptions read_ahead = {};  // new small files' reads in flight ahead of the workers
 };
 
 struct AzureBackupResult {

@@ -53,9 +53,11 @@ class AzureBackupTest : public ::testing::Test {
   void TearDown() override { (void)RemoveAll(dir_); }
 
   Result<AzureBackupResult> Backup(bool force = false,
-                                   std::chrono::seconds sweep_min_age = kShareSnapshotSweepMinAge) {
+                                   std::chrono::seconds sweep_min_age = kShareSnapshotSweepMinAge,
+                                   ReadAheadOptions read_ahead = {}) {
     AzureBackupOptions azure{"devstoreaccount1", "src", "", ShareConsistency::kNewSnapshot, "", {}};
     azure.sweep_min_age = sweep_min_age;
+    azure.read_ahead = read_ahead;
     BackupOptions options;
     options.hostname = "test";
     options.threads = 4;
@@ -199,6 +201,50 @@ TEST_F(AzureBackupTest, ChangedRangesAreReadAloneAndTheHashIsAmended) {
   data.resize(data.size() - (5 << 20));  // shrinks by 5 MiB: nothing to read
   ASSERT_TRUE(client_->SetFileProperties("src", "big.bin", {}, data.size()).ok());
   check("shrunk", 0);
+}
+
+// The small-file read-ahead (fast path) and one request per worker (slow path) record
+// the same snapshot, to the tree id, for a share with every kind of metadata the
+// emulator keeps: SMB attributes and times, SDDLs, metadata on files and directories,
+// empty, small, read-ahead-sized and larger files, unicode names, nested directories.
+TEST_F(AzureBackupTest, ReadAheadAndWorkerReadsRecordTheSameSnapshot) {
+  azure::SmbProperties hidden;
+  hidden.attributes = azure::kAttrHidden | azure::kAttrArchive;
+  hidden.creation_time = *azure::ParseSmbTime("2001-02-03T04:05:06.1234567Z");
+  hidden.last_write_time = *azure::ParseSmbTime("2002-02-03T04:05:06.7654321Z");
+  hidden.permission = "O:BAG:SYD:(A;;FA;;;BA)";
+  azure::SmbProperties readonly;
+  readonly.attributes = azure::kAttrReadOnly;
+  readonly.permission = "O:SYG:SYD:(A;;FA;;;SY)(A;;0x1200a9;;;BU)";
+  ASSERT_TRUE(client_->CreateDirectory("src", "d", {}, {{"where", "dir"}}).ok());
+  ASSERT_TRUE(client_->CreateDirectory("src", "d/sub \u00e9t\u00e9", readonly).ok());
+  for (int i = 0; i < 40; ++i) {
+    std::string path = (i % 2 ? "d/" : "d/sub \u00e9t\u00e9/") + std::string("f") + std::to_string(i);
+    std::string data = i % 10 == 0 ? "" : Random(static_cast<size_t>(i) * 997, i);
+    ASSERT_TRUE(client_->CreateFile("src", path, data.size(), {}, {{"i", std::to_string(i)}}).ok());
+    if (!data.empty()) Put(path, 0, data);
+    ASSERT_TRUE(client_->SetFileProperties("src", path, i % 3 ? hidden : readonly).ok());
+  }
+  for (size_t size : {size_t{1} << 20, (size_t{1} << 20) + 1, size_t{5} << 20}) {
+    std::string path = "d/size" + std::to_string(size);
+    ASSERT_TRUE(client_->CreateFile("src", path, size).ok());
+    Put(path, 0, Random(size, size));
+  }
+  ReadAheadOptions off;
+  off.window = 0;
+  auto slow = Backup(/*force=*/true, kShareSnapshotSweepMinAge, off);
+  ASSERT_TRUE(slow.ok()) << slow.status().ToString();
+  auto fast = Backup(/*force=*/true);
+  ASSERT_TRUE(fast.ok()) << fast.status().ToString();
+  EXPECT_EQ(slow->source.read_ahead.hits, 0u);
+  // 36 non-empty small files and the 1 MiB one; which of them a worker asks for before
+  // its read started (and then reads itself) depends on timing, so only "some" is sure.
+  EXPECT_EQ(fast->source.read_ahead.announced, 37u);
+  EXPECT_GE(fast->source.read_ahead.hits, 1u) << "the fast path was not taken";
+  EXPECT_EQ(fast->backup.snapshot.stats.files_read, 43u);
+  EXPECT_EQ(slow->backup.snapshot.stats.files_read, 43u);
+  EXPECT_TRUE(fast->backup.warnings.empty());
+  EXPECT_EQ(fast->backup.snapshot.tree, slow->backup.snapshot.tree);
 }
 
 TEST_F(AzureBackupTest, RestoresSmbPropertiesToAnotherShare) {

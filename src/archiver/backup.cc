@@ -303,6 +303,7 @@ class Archiver {
     // A large file the parent snapshot holds under the same id may be saved from its
     // changed byte ranges only (range_reuse.h); `base` is a copy, `old` dies with ListInto.
     std::shared_ptr<const Node> base = RangeReuseBase(old, node, previous_source_snapshot_);
+    if (!base) source_.WillRead(path, node);
     pool_.Submit([this, job, i, path, base] {
       SaveFile(job, i, path, base.get());
       Release(job);

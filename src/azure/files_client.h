@@ -24,11 +24,11 @@
 #include <vector>
 
 #include "azure/credentials.h"
-#include "http/http_transport.h"
 #include "azure/model.h"
 #include "azure/retry_policy.h"
 #include "azure/service_call.h"
 #include "base/status.h"
+#include "http/http_transport.h"
 
 namespace arbor::azure {
 
@@ -39,7 +39,14 @@ inline constexpr uint32_t kMaxListResults = 5000;
 struct ClientOptions {
   std::string api_version = std::string(kApiVersion);
   RetryOptions retry;
-  http::TransportOptions transport;
+  // A backup holds up to 32 workers' + 32 listing workers' + 128 read-ahead requests in
+  // flight (shares/small_file_read_ahead.h); each needs an idle connection to go back to,
+  // or it is closed after one request and the next pays a new TCP (and TLS) handshake.
+  http::TransportOptions transport = [] {
+    http::TransportOptions t;
+    t.max_idle_connections = 256;
+    return t;
+  }();
   std::shared_ptr<http::HttpTransport> transport_override;  // tests; default is libcurl
 };
 
@@ -58,9 +65,9 @@ struct ListOptions {
 };
 
 struct ListRangesOptions {
-  std::string previous_snapshot;     // diff against this snapshot (prevsharesnapshot)
-  std::optional<ByteRange> window;   // only ranges within this window (x-ms-range)
-  bool support_rename = true;        // a renamed file still diffs (x-ms-file-support-rename)
+  std::string previous_snapshot;    // diff against this snapshot (prevsharesnapshot)
+  std::optional<ByteRange> window;  // only ranges within this window (x-ms-range)
+  bool support_rename = true;       // a renamed file still diffs (x-ms-file-support-rename)
 };
 
 struct RenameOptions {
@@ -99,14 +106,15 @@ class FilesClient {
   Result<std::string> GetPermission(std::string_view share, std::string_view key);
 
   // --- Directories --------------------------------------------------------------------
-  Result<DirectoryPage> ListDirectoryPage(const ShareRef& share, std::string_view path, const ListOptions& options = {});
+  Result<DirectoryPage> ListDirectoryPage(const ShareRef& share, std::string_view path,
+                                          const ListOptions& options = {});
   // Calls on_page for every page in order; stops at the first error (its own or on_page's).
   Status ListDirectory(const ShareRef& share, std::string_view path,
                        const std::function<Status(const DirectoryPage&)>& on_page, ListOptions options = {});
   Result<std::vector<DirectoryEntry>> ListDirectoryAll(const ShareRef& share, std::string_view path);
   Result<ItemProperties> GetDirectoryProperties(const ShareRef& share, std::string_view path);
-  Result<ItemProperties> CreateDirectory(std::string_view share, std::string_view path, const SmbProperties& smb = {},
-                                         const Metadata& metadata = {});
+  Result<ItemProperties> CreateDirectory(std::string_view share, std::string_view path,
+                                         const SmbProperties& smb = {}, const Metadata& metadata = {});
   Result<ItemProperties> SetDirectoryProperties(std::string_view share, std::string_view path,
                                                 const SmbProperties& smb);
   // Replaces all metadata (an empty map clears it).
@@ -117,13 +125,15 @@ class FilesClient {
   Result<ItemProperties> GetFileProperties(const ShareRef& share, std::string_view path);
   // Reads [offset, offset+length); length <= kMaxRangeBytes. Shorter only at end of file;
   // InvalidArgument when offset is past the end.
-  Result<std::string> ReadRange(const ShareRef& share, std::string_view path, uint64_t offset, uint64_t length);
+  Result<std::string> ReadRange(const ShareRef& share, std::string_view path, uint64_t offset,
+                                uint64_t length);
   // ReadRange that also returns the file's properties (SMB properties, permission key,
   // metadata; size from Content-Range): a small file costs one request, not a HEAD and
   // a GET. REQUIRES: 0 < length <= kMaxRangeBytes.
   Result<FileRead> ReadRangeWithProperties(const ShareRef& share, std::string_view path, uint64_t offset,
                                            uint64_t length);
-  Result<RangeList> ListRanges(const ShareRef& share, std::string_view path, const ListRangesOptions& options = {});
+  Result<RangeList> ListRanges(const ShareRef& share, std::string_view path,
+                               const ListRangesOptions& options = {});
   // Creates (or replaces) a file of `size` bytes, all zeros until written.
   Result<ItemProperties> CreateFile(std::string_view share, std::string_view path, uint64_t size,
                                     const SmbProperties& smb = {}, const Metadata& metadata = {},
@@ -134,7 +144,8 @@ class FilesClient {
   Status ClearRange(std::string_view share, std::string_view path, ByteRange range);
   // Unset SMB fields are preserved; new_size resizes. The returned size is set only when
   // resizing (the response does not carry it).
-  Result<ItemProperties> SetFileProperties(std::string_view share, std::string_view path, const SmbProperties& smb,
+  Result<ItemProperties> SetFileProperties(std::string_view share, std::string_view path,
+                                           const SmbProperties& smb,
                                            std::optional<uint64_t> new_size = std::nullopt);
   Status SetFileMetadata(std::string_view share, std::string_view path, const Metadata& metadata);
   Status DeleteFile(std::string_view share, std::string_view path);

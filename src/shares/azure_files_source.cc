@@ -147,12 +147,13 @@ Node NodeFromEntry(const azure::DirectoryEntry& e) {
 }
 
 AzureFilesSource::AzureFilesSource(azure::FilesClient* client, std::string account, azure::ShareRef share,
-                                   PrefetchOptions prefetch)
+                                   PrefetchOptions prefetch, ReadAheadOptions read_ahead)
     : client_(client),
       account_(std::move(account)),
       share_(std::move(share)),
       prefetcher_(client, share_, prefetch),
-      permissions_(client) {}
+      permissions_(client),
+      files_ahead_(client, share_, read_ahead) {}
 
 std::string AzureFilesSource::Kind() const { return AzureShareUrl{account_, share_.name, ""}.ShareKind(); }
 
@@ -173,7 +174,8 @@ Result<Node> AzureFilesSource::Stat(const std::string& path) {
   return n;
 }
 
-void AzureFilesSource::Expect(const std::vector<std::string>& stat_dirs, const std::vector<std::string>& list_dirs) {
+void AzureFilesSource::Expect(const std::vector<std::string>& stat_dirs,
+                              const std::vector<std::string>& list_dirs) {
   std::vector<std::string> stat, list;
   for (const auto& d : stat_dirs) stat.push_back(ShareRelativePath(d));
   for (const auto& d : list_dirs) list.push_back(ShareRelativePath(d));
@@ -215,7 +217,10 @@ Status AzureFilesSource::LoadExtended(const std::string& path, Node* node) {
     return ApplyProperties(props, node);
   }
   if (node->IsFile() && node->size > 0 && node->size <= kMaxRangeBytes) {
-    ARBOR_ASSIGN_OR_RETURN(azure::FileRead read, client_->ReadRangeWithProperties(share_, p, 0, node->size));
+    std::optional<Result<azure::FileRead>> ahead = files_ahead_.Take(p);
+    ARBOR_ASSIGN_OR_RETURN(
+        azure::FileRead read,
+        ahead ? std::move(*ahead) : client_->ReadRangeWithProperties(share_, p, 0, node->size));
     if (read.data.size() == node->size) t_stash = StashedContent{this, p, std::move(read.data)};
     return ApplyProperties(read.properties, node);
   }
@@ -263,6 +268,10 @@ bool AzureFilesSource::IsFatal(const Status& error) const {
          error.Is(StatusCode::kPermissionDenied) || error.Is(StatusCode::kInternal);
 }
 
+void AzureFilesSource::WillRead(const std::string& path, const Node& node) {
+  if (node.IsFile() && node.size <= kMaxRangeBytes) files_ahead_.Want(ShareRelativePath(path), node.size);
+}
+
 void AzureFilesSource::SetBlobSink(BlobSink sink) {
   std::lock_guard lock(mu_);
   sink_ = std::move(sink);
@@ -273,6 +282,7 @@ AzureSourceStats AzureFilesSource::stats() const {
   AzureSourceStats s;
   s.prefetch = prefetcher_.stats();
   s.permission_fetches = permissions_.fetches();
+  s.read_ahead = files_ahead_.stats();
   return s;
 }
 

@@ -13,6 +13,9 @@
 // runs at the service's pace. Metadata needs one request per changed entry (listings do
 // not carry it): for a file of at most 4 MiB, LoadExtended fetches the content in the
 // same request and Open hands it to the reader, so a new small file costs one request.
+// New small files are announced by the backup as it queues them (WillRead) and read
+// ahead by a SmallFileReadAhead, up to 128 at once whatever the worker count, so a
+// first backup is not capped at one request per worker at a time.
 // Large files list their valid ranges (holes are not read) and read 4 MiB ranges, four
 // at a time; FileReader::ChangedRangesSince uses List Ranges with prevsharesnapshot.
 //
@@ -27,6 +30,7 @@
 #include "azure/files_client.h"
 #include "azure/permission_cache.h"
 #include "shares/listing_prefetcher.h"
+#include "shares/small_file_read_ahead.h"
 #include "shares/source.h"
 
 namespace arbor {
@@ -34,13 +38,14 @@ namespace arbor {
 struct AzureSourceStats {
   PrefetchStats prefetch;
   uint64_t permission_fetches = 0;  // Get Permission requests (one per distinct key)
+  ReadAheadStats read_ahead;
 };
 
 class AzureFilesSource final : public Source {
  public:
   // `account` names the source in snapshots ("azfiles://account/share").
   AzureFilesSource(azure::FilesClient* client, std::string account, azure::ShareRef share,
-                   PrefetchOptions prefetch = {});
+                   PrefetchOptions prefetch = {}, ReadAheadOptions read_ahead = {});
 
   std::string Kind() const override;
   // A directory's properties come from the prefetcher (read ahead when Expect named it).
@@ -54,6 +59,8 @@ class AzureFilesSource final : public Source {
   bool IsFatal(const Status& error) const override;
   void Expect(const std::vector<std::string>& stat_dirs, const std::vector<std::string>& list_dirs) override;
   void SetBlobSink(BlobSink sink) override;
+  // Starts reading a small file's content and properties (SmallFileReadAhead).
+  void WillRead(const std::string& path, const Node& node) override;
 
   AzureSourceStats stats() const;
 
@@ -66,6 +73,7 @@ class AzureFilesSource final : public Source {
   const azure::ShareRef share_;
   ListingPrefetcher prefetcher_;
   azure::PermissionCache permissions_;
+  SmallFileReadAhead files_ahead_;
 
   mutable std::mutex mu_;
   BlobSink sink_;                                   // guarded by mu_

@@ -147,6 +147,48 @@ TEST_F(AzureSourceTest, SmallFilesCostOneRequestAndHolesAreNotRead) {
   EXPECT_EQ(*extents, (std::vector<Extent>{{5 << 20, 65536}}));
 }
 
+// Files the backup announces (WillRead) are fetched ahead, one request each, and
+// LoadExtended takes that read; a file deleted between its listing and its read gives
+// the same not-found error it would without the read-ahead, and it is not fatal.
+TEST_F(AzureSourceTest, AnnouncedSmallFilesAreReadAheadAndAVanishedOneIsNotFound) {
+  File("a", "alpha", {}, {{"k", "v"}});
+  File("b", "bravo");
+  File("big", std::string((1 << 20) + 1, 'x'));  // over the read-ahead's size limit
+  AzureFilesSource source(client_.get(), "devstoreaccount1", {"src", ""});
+  source.SetBlobSink(Sink());
+  std::vector<Node> nodes;
+  std::vector<Status> warnings;
+  ASSERT_TRUE(source.List("/", &nodes, &warnings).ok());
+  ASSERT_EQ(nodes.size(), 3u);  // a, b, big
+  ASSERT_TRUE(client_->DeleteFile("src", "b").ok());
+  ASSERT_TRUE(emu_->ResetStats().ok());
+  for (const auto& n : nodes) source.WillRead("/" + n.name, n);
+  // Both reads are under way (counted by the emulator) before any worker asks.
+  for (int i = 0; i < 500 && *emu_->RequestsFor("GetFile") < 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(*emu_->RequestsFor("GetFile"), 2u);
+
+  ASSERT_TRUE(source.LoadExtended("/a", &nodes[0]).ok());
+  EXPECT_EQ(nodes[0].metadata, (std::vector<std::pair<std::string, std::string>>{{"k", "v"}}));
+  auto reader = source.Open("/a", nodes[0]);
+  ASSERT_TRUE(reader.ok());
+  char buf[16];
+  auto n = (*reader)->ReadAt(0, buf, sizeof buf);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(std::string(buf, *n), "alpha");
+
+  Status gone = source.LoadExtended("/b", &nodes[1]);
+  EXPECT_TRUE(gone.Is(StatusCode::kNotFound)) << gone.ToString();
+  EXPECT_FALSE(source.IsFatal(gone));
+
+  ASSERT_TRUE(source.LoadExtended("/big", &nodes[2]).ok());
+  // a and b once each, ahead; big once, by the asking worker.
+  EXPECT_EQ(*emu_->RequestsFor("GetFile"), 3u);
+  ReadAheadStats s = source.stats().read_ahead;
+  EXPECT_EQ(s.announced, 2u);
+  EXPECT_EQ(s.hits, 2u);
+}
+
 TEST_F(AzureSourceTest, StatFindsDirectoriesAndFilesAndNamesWhatIsMissing) {
   Dir("d");
   File("d/f", "x");

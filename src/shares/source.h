@@ -96,6 +96,13 @@ class Source {
     (void)stat_dirs;
     (void)list_dirs;
   }
+  // A hint that the backup has queued file `path` for reading: LoadExtended and Open of
+  // it follow on some worker, roughly in the order of these calls. A remote source may
+  // start the request now; a local one ignores it.
+  virtual void WillRead(const std::string& path, const Node& node) {
+    (void)path;
+    (void)node;
+  }
 };
 
 }  // namespace arbor

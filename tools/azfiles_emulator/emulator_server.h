@@ -20,7 +20,7 @@ namespace httplib {
 class Server;
 struct Request;
 struct Response;
-}
+}  // namespace httplib
 
 namespace arbor::azfiles {
 
@@ -33,7 +33,7 @@ struct EmulatorOptions {
       "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
   FaultOptions faults;
   uint64_t seed = 1;
-  int threads = 64;
+  int threads = 256;  // one per keep-alive connection: above what an arbor backup opens
 };
 
 class EmulatorServer {
