@@ -71,7 +71,8 @@ TEST(SqliteReadPoolTest, QueriesRunWhileTheWriterIsInATransaction) {
   ASSERT_TRUE(db->Query("INSERT INTO t (id, v) VALUES (1, 'a')").ok());
   // The writer holds its connection (and its mutex) for the whole body; a query of
   // another thread must still answer, with the last committed data. With one connection
-  // it would wait for the body, which waits for it: the 2 s limit below fails the test.
+  // it would wait for the body, which waits for it: the 20 s limit below fails the test
+  // (generous: a loaded CI machine answers within it; only a broken pool reaches it).
   // (The future outlives the body, so a reader stuck behind the writer ends after it
   // instead of blocking the body's return.)
   std::future_status waited = std::future_status::deferred;
@@ -80,7 +81,7 @@ TEST(SqliteReadPoolTest, QueriesRunWhileTheWriterIsInATransaction) {
   Status st = db->Transact([&](SqlExecutor& tx) {
     ARBOR_RETURN_IF_ERROR(tx.Query("INSERT INTO t (id, v) VALUES (2, 'uncommitted')").status());
     reader = std::async(std::launch::async, [&] { return Count(*db); });
-    waited = reader.wait_for(std::chrono::seconds(2));
+    waited = reader.wait_for(std::chrono::seconds(20));
     if (waited == std::future_status::ready) seen = reader.get();
     return Status::Ok();
   });
