@@ -31,6 +31,10 @@ class RespServer::Impl {
   std::unordered_set<Connection*> connections_;
   std::vector<std::shared_ptr<Connection>> awaiting_;
   bool commit_posted_ = false;
+  // Connections in the group when the commit last looked, and how often it has looked
+  // again (CommitAndRelease).
+  size_t group_seen_ = 0;
+  int group_polls_ = 0;
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -213,7 +217,21 @@ void RespServer::Impl::AwaitCommit(std::shared_ptr<Connection> c) {
 }
 
 void RespServer::Impl::CommitAndRelease() {
+  // Before paying for the fsync, let the loop poll the sockets once more (a post runs
+  // after the reactor's non-blocking poll): clients whose commands arrived while this
+  // turn ran join the group. Repeated while each poll brings a connection that was not in
+  // the group, at most kMaxGroupPolls times, so a steady trickle cannot hold replies back.
+  // No timer: a lone client pays one extra poll per commit.
+  constexpr int kMaxGroupPolls = 4;
+  if (awaiting_.size() > group_seen_ && group_polls_ < kMaxGroupPolls) {
+    group_seen_ = awaiting_.size();
+    ++group_polls_;
+    asio::post(io_, [this] { CommitAndRelease(); });
+    return;
+  }
   commit_posted_ = false;
+  group_seen_ = 0;
+  group_polls_ = 0;
   engine_.CommitGroup();
   std::vector<std::shared_ptr<Connection>> released;
   released.swap(awaiting_);
