@@ -160,6 +160,7 @@ class Engine {
   };
   std::optional<LmdbTxn> txn_;  // the group's transaction, open from the first batch on
   bool dirty_ = false;          // a write command succeeded in it
+  Status failed_;               // a kValidatesFirst command's store error: the group fails
   std::vector<Deferred> deferred_;
 
   EngineOptions options_;
