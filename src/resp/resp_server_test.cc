@@ -332,8 +332,11 @@ TEST_F(RespServerTest, ConcurrentPipelinesShareCommitsAndAnswerInOrder) {
   }
   uint64_t commits = engine_->stats().commits - commits_before;
   // One group per round when every client's pipeline joins it. Measured: 39-43 commits
-  // for 30 rounds; 56-92 when the commit did not poll again (a second group per round).
-  EXPECT_LE(commits, static_cast<uint64_t>(kRounds) * 5 / 3)
+  // for 30 rounds; 56-92 when the commit did not poll again (a second group per round);
+  // a commit per client's pipeline would be 600. The bound asserts sharing (4 clients or
+  // more per commit on average), not the polls' exact gain, which depends on timing
+  // (docs/resp.md has the measured counts): a loaded CI machine must not fail it.
+  EXPECT_LE(commits, static_cast<uint64_t>(kRounds) * kClients / 4)
       << "writes of concurrent clients did not share commits";
   // Everything acknowledged is there, through a new connection.
   Client check = Connect();
