@@ -35,8 +35,9 @@ struct ServeArgs {
   size_t resp_max_clients = 10000;
   size_t resp_max_pending = size_t{64} << 20;
   int resp_idle_timeout = 300;
-  std::string index;      // the node index for the analytics ("": the default)
-  double rate_limit = 0;  // requests a second per token; 0: none
+  std::string resp_tls_cert, resp_tls_key;  // both: the RESP listener speaks TLS only
+  std::string index;                        // the node index for the analytics ("": the default)
+  double rate_limit = 0;                    // requests a second per token; 0: none
   double rate_burst = 0;
 };
 
@@ -75,6 +76,8 @@ Result<RespSide> StartResp(const GlobalOptions& g, const ServeArgs& a, catalog::
   ro.max_clients = a.resp_max_clients;
   ro.max_pending_reply = a.resp_max_pending;
   ro.idle_timeout = std::chrono::seconds(a.resp_idle_timeout);
+  ro.tls_cert = a.resp_tls_cert;
+  ro.tls_key = a.resp_tls_key;
   side.server = std::make_unique<resp::RespServer>(*side.engine, ro);
   return side;
 }
@@ -178,6 +181,9 @@ void RegisterServe(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->add_option("--resp-idle-timeout", a->resp_idle_timeout,
                   "Seconds before an idle RESP client is closed (0: never)")
       ->capture_default_str();
+  cmd->add_option("--resp-tls-cert", a->resp_tls_cert,
+                  "PEM certificate chain: RESP over TLS only (with --resp-tls-key)");
+  cmd->add_option("--resp-tls-key", a->resp_tls_key, "PEM private key of --resp-tls-cert");
   cmd->add_option("--metrics-listen", a->metrics_listen,
                   "Also serve GET /metrics here without a token (else /metrics needs an operator token)");
   cmd->add_option("--tls-cert", a->tls_cert, "PEM certificate chain: serve HTTPS (with --tls-key)");

@@ -13,12 +13,15 @@ Status Push(CommandContext& ctx, const Args& args, bool left) {
   Keyspace keys = ctx.keys();
   ARBOR_ASSIGN_OR_RETURN(auto meta, keys.GetTyped(args[1], KeyType::kList));
   KeyMeta m = meta ? *meta : KeyMeta{KeyType::kList, {}, 0, Keyspace::kListStart, Keyspace::kListStart};
+  // Checked before the first write (kValidatesFirst).
+  uint64_t n = args.size() - 2;
+  if (left && m.head < n) return Status::InvalidArgument("the list cannot grow further to the left");
+  if (!left && UINT64_MAX - m.tail < n)
+    return Status::InvalidArgument("the list cannot grow further to the right");
   for (size_t i = 2; i < args.size(); ++i) {
     if (left) {
-      if (m.head == 0) return Status::NoSpace("the list cannot grow further to the left");
       ARBOR_RETURN_IF_ERROR(keys.PutElement(args[1], BigEndian64(--m.head), args[i]));
     } else {
-      if (m.tail == UINT64_MAX) return Status::NoSpace("the list cannot grow further to the right");
       ARBOR_RETURN_IF_ERROR(keys.PutElement(args[1], BigEndian64(m.tail++), args[i]));
     }
   }
@@ -130,8 +133,8 @@ Status LSet(CommandContext& ctx, const Args& args) {
 }  // namespace
 
 void RegisterListCommands(CommandTable& t) {
-  t.Add({"LPUSH", -3, kWrite, LPush, "Adds items at the head"});
-  t.Add({"RPUSH", -3, kWrite, RPush, "Adds items at the tail"});
+  t.Add({"LPUSH", -3, kWrite | kValidatesFirst, LPush, "Adds items at the head"});
+  t.Add({"RPUSH", -3, kWrite | kValidatesFirst, RPush, "Adds items at the tail"});
   t.Add({"LPOP", 2, kWrite, LPop, "Takes the first item"});
   t.Add({"RPOP", 2, kWrite, RPop, "Takes the last item"});
   t.Add({"LRANGE", 4, 0, LRange, "LRANGE key start stop (negative: from the end)"});

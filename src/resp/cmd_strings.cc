@@ -146,7 +146,7 @@ Status StrLen(CommandContext& ctx, const Args& args) {
 
 void RegisterStringCommands(CommandTable& t) {
   t.Add({"GET", 2, 0, Get, "The value of a string key"});
-  t.Add({"SET", -3, kWrite, Set, "SET key value [NX|XX] [GET]"});
+  t.Add({"SET", -3, kWrite | kValidatesFirst, Set, "SET key value [NX|XX] [GET]"});
   t.Add({"SETNX", 3, kWrite, SetNx, "Sets a key that does not exist"});
   t.Add({"MGET", -2, 0, MGet, "The values of several string keys"});
   t.Add({"MSET", -3, kWrite, MSet, "Sets several string keys"});

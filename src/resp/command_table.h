@@ -22,9 +22,15 @@ class CommandContext;
 using CommandHandler = Status (*)(CommandContext& ctx, const Args& args);
 
 enum CommandFlag : uint32_t {
-  kWrite = 1,       // changes the metadata store (runs in its own nested transaction)
+  kWrite = 1,       // changes the metadata store (in a nested transaction unless kValidatesFirst)
   kNoAuth = 2,      // allowed before AUTH (AUTH, HELLO, QUIT)
   kNoDatabase = 4,  // needs no selected database
+  // A write whose handler returns InvalidArgument or WRONGTYPE only before its first
+  // write, and any other error only from the store (LMDB): it runs straight in the
+  // group's transaction, without a nested one (LMDB allocates a nested transaction's
+  // page lists each time), and a store error fails the whole group as a failed commit
+  // does (Engine::CommitGroup).
+  kValidatesFirst = 8,
 };
 
 struct CommandSpec {

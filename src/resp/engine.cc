@@ -245,7 +245,16 @@ void Engine::Batch::RunOne(const CommandSpec& spec, const Args& args) {
   if (st.ok() && (spec.flags & kNoDatabase) == 0 && !session_.db) {
     st = Status::InvalidArgument("no database selected");
   }
-  if (st.ok() && (spec.flags & kWrite) != 0) {
+  if (st.ok() && (spec.flags & kValidatesFirst) != 0) {
+    CommandContext ctx(engine_, session_, *engine_.txn_, writer_);
+    st = spec.handler(ctx, args);
+    if (st.ok()) {
+      engine_.dirty_ = true;
+    } else if (!st.Is(StatusCode::kInvalidArgument) && engine_.failed_.ok()) {  // WRONGTYPE is one
+      // A store error after writes that no nested transaction can undo: the group fails.
+      engine_.failed_ = st;
+    }
+  } else if (st.ok() && (spec.flags & kWrite) != 0) {
     auto child = LmdbTxn::Begin(*engine_.store_, &*engine_.txn_, false);
     if (!child.ok()) {
       st = child.status();
@@ -280,6 +289,8 @@ void Engine::Batch::Finish() {
 
 void Engine::CommitGroup() {
   Status st = FlushAll();
+  if (st.ok() && !failed_.ok()) st = failed_;
+  failed_ = Status::Ok();
   if (txn_) {
     if (st.ok() && dirty_) {
       st = txn_->Commit();

@@ -54,7 +54,8 @@ struct EngineStats {
   uint64_t connections_total = 0;
   uint64_t connections_now = 0;
   uint64_t refused_connections = 0;
-  uint64_t blob_puts = 0;  // BPUT commands run (INFO arbor_blob_puts: what clients sent)
+  uint64_t tls_handshake_failures = 0;  // clients closed before a TLS session (plaintext ones too)
+  uint64_t blob_puts = 0;               // BPUT commands run (INFO arbor_blob_puts: what clients sent)
 };
 
 class Engine;
@@ -159,6 +160,7 @@ class Engine {
   };
   std::optional<LmdbTxn> txn_;  // the group's transaction, open from the first batch on
   bool dirty_ = false;          // a write command succeeded in it
+  Status failed_;               // a kValidatesFirst command's store error: the group fails
   std::vector<Deferred> deferred_;
 
   EngineOptions options_;

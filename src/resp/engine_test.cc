@@ -36,7 +36,7 @@ class EngineTest : public ::testing::Test {
     engine_.reset();
     EngineOptions options;
     options.data_dir = dir_ + "/meta";
-    options.map_size = size_t{1} << 30;
+    options.map_size = map_size_;
     options.max_keys_reply = 50;
     auto e = Engine::Open(options, catalog_.get(), repo_.get(), nullptr);
     ASSERT_TRUE(e.ok()) << e.status().ToString();
@@ -87,6 +87,7 @@ class EngineTest : public ::testing::Test {
   std::unique_ptr<catalog::Catalog> catalog_;
   std::unique_ptr<Engine> engine_;
   Session session_;
+  size_t map_size_ = size_t{1} << 30;
 };
 
 const char* kWrongType = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
@@ -585,4 +586,33 @@ TEST_F(EngineTest, ExportAndImportStayInTheTenantsScope) {
 }
 
 }  // namespace
+// SET, HSET, SADD, LPUSH and RPUSH run without a nested transaction (kValidatesFirst):
+// their validation errors fail alone, and a store error (here the map filling up) fails
+// every command of its group, none of whose writes stays; the groups before it stay.
+TEST_F(EngineTest, AStoreErrorFailsItsWholeGroup) {
+  map_size_ = size_t{2} << 20;
+  OpenEngine();
+  session_ = Connect(true);
+  EXPECT_EQ(Run(session_, std::vector<std::string>{"SET kept 1", "SET s x", "LPUSH s y", "RPUSH l a"}),
+            std::string("+OK\r\n+OK\r\n") + kWrongType + ":1\r\n");
+  std::vector<std::string> group{"SET lost 1", "HSET h f v", "SADD set m"};
+  std::string big(200 << 10, 'b');
+  for (int i = 0; i < 20; ++i) group.push_back("SET big" + std::to_string(i) + " " + big);
+  std::string out = Run(session_, group);
+  size_t errors = 0, replies = 0;
+  for (size_t at = 0; at < out.size(); at = out.find("\r\n", at) + 2) {
+    ++replies;
+    if (out[at] == '-') ++errors;
+  }
+  EXPECT_EQ(replies, group.size());
+  EXPECT_EQ(errors, group.size()) << out.substr(0, 300);
+  EXPECT_NE(out.find("raise --resp-map-size"), std::string::npos) << out.substr(0, 300);
+  EXPECT_EQ(Run("GET lost"), "$-1\r\n");
+  EXPECT_EQ(Run("EXISTS h set big0"), ":0\r\n");
+  EXPECT_EQ(Run("GET kept"), "$1\r\n1\r\n");
+  EXPECT_EQ(Run("LRANGE l 0 -1"), "*1\r\n$1\r\na\r\n");
+  // The server goes on: the next group commits.
+  EXPECT_EQ(Run(session_, std::vector<std::string>{"SET after 1", "GET after"}), "+OK\r\n$1\r\n1\r\n");
+}
+
 }  // namespace arbor::resp

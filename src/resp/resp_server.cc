@@ -2,6 +2,7 @@
 
 #include <array>
 #include <asio.hpp>
+#include <asio/ssl.hpp>
 #include <deque>
 #include <unordered_set>
 
@@ -13,6 +14,8 @@ class RespServer::Impl {
  public:
   Impl(Engine& engine, RespServerOptions options)
       : engine_(engine), options_(std::move(options)), acceptor_(io_) {}
+
+  Status LoadTls();
 
   Result<int> Bind();
   Status Run();
@@ -29,16 +32,44 @@ class RespServer::Impl {
   asio::io_context io_;
   asio::ip::tcp::acceptor acceptor_;
   std::unordered_set<Connection*> connections_;
+  std::unique_ptr<asio::ssl::context> tls_;  // null: plaintext
   std::vector<std::shared_ptr<Connection>> awaiting_;
   bool commit_posted_ = false;
+  // Connections in the group when the commit last looked, and how often it has looked
+  // again (CommitAndRelease).
+  size_t group_seen_ = 0;
+  int group_polls_ = 0;
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(RespServer::Impl& server, asio::ip::tcp::socket socket)
-      : server_(server), socket_(std::move(socket)), idle_(server.io_), parser_(server.options_.limits) {}
+      : server_(server), socket_(std::move(socket)), idle_(server.io_), parser_(server.options_.limits) {
+    if (server.tls_)
+      tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(socket_, *server.tls_);
+  }
 
+  // Plaintext: Admit at once. TLS: the handshake first (a client that fails it is closed
+  // without a reply: it would not read one), under the idle timeout.
   void Start() {
+    if (!tls_) {
+      Admit();
+      return;
+    }
+    last_activity_ = std::chrono::steady_clock::now();
+    ArmIdle(server_.options_.idle_timeout);
+    tls_->async_handshake(asio::ssl::stream_base::server, [self = shared_from_this()](std::error_code ec) {
+      if (ec) {
+        ++self->server_.engine_.stats().tls_handshake_failures;
+        self->Close();
+        return;
+      }
+      self->Admit();
+    });
+  }
+
+  void Admit() {
+    if (closed_) return;
     std::error_code ec;
     auto remote = socket_.remote_endpoint(ec);
     if (!ec) {
@@ -86,7 +117,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void ReadMore() {
     if (reading_ || closing_ || closed_ || Pending() > server_.options_.max_pending_reply) return;
     reading_ = true;
-    socket_.async_read_some(asio::buffer(buf_), [self = shared_from_this()](std::error_code ec, size_t n) {
+    auto on_read = [self = shared_from_this()](std::error_code ec, size_t n) {
       self->reading_ = false;
       if (ec) {
         self->Close();
@@ -95,7 +126,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
       self->last_activity_ = std::chrono::steady_clock::now();
       self->parser_.Feed(std::string_view(self->buf_.data(), n));
       self->Process();
-    });
+    };
+    if (tls_) {
+      tls_->async_read_some(asio::buffer(buf_), std::move(on_read));
+    } else {
+      socket_.async_read_some(asio::buffer(buf_), std::move(on_read));
+    }
   }
 
   void Process() {
@@ -141,22 +177,26 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     writing_.swap(out_);
     writing_active_ = true;
-    asio::async_write(socket_, asio::buffer(writing_),
-                      [self = shared_from_this()](std::error_code ec, size_t) {
-                        self->writing_active_ = false;
-                        self->writing_.clear();
-                        if (ec) {
-                          self->Close();
-                          return;
-                        }
-                        self->last_activity_ = std::chrono::steady_clock::now();
-                        if (!self->queue_.empty()) {
-                          self->Process();  // commands held back by the pending-reply cap
-                        } else {
-                          self->Flush();
-                          self->ReadMore();
-                        }
-                      });
+    auto on_written = [self = shared_from_this()](std::error_code ec, size_t) {
+      self->writing_active_ = false;
+      self->writing_.clear();
+      if (ec) {
+        self->Close();
+        return;
+      }
+      self->last_activity_ = std::chrono::steady_clock::now();
+      if (!self->queue_.empty()) {
+        self->Process();  // commands held back by the pending-reply cap
+      } else {
+        self->Flush();
+        self->ReadMore();
+      }
+    };
+    if (tls_) {
+      asio::async_write(*tls_, asio::buffer(writing_), std::move(on_written));
+    } else {
+      asio::async_write(socket_, asio::buffer(writing_), std::move(on_written));
+    }
   }
 
   void ArmIdle(std::chrono::steady_clock::duration wait) {
@@ -177,6 +217,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   RespServer::Impl& server_;
   asio::ip::tcp::socket socket_;
+  std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;  // over socket_; null: plaintext
   asio::steady_timer idle_;
   RequestParser parser_;
   Session session_;
@@ -213,14 +254,49 @@ void RespServer::Impl::AwaitCommit(std::shared_ptr<Connection> c) {
 }
 
 void RespServer::Impl::CommitAndRelease() {
+  // Before paying for the fsync, let the loop poll the sockets once more (a post runs
+  // after the reactor's non-blocking poll): clients whose commands arrived while this
+  // turn ran join the group. Repeated while each poll brings a connection that was not in
+  // the group, at most kMaxGroupPolls times, so a steady trickle cannot hold replies back.
+  // No timer: a lone client pays one extra poll per commit.
+  constexpr int kMaxGroupPolls = 4;
+  if (awaiting_.size() > group_seen_ && group_polls_ < kMaxGroupPolls) {
+    group_seen_ = awaiting_.size();
+    ++group_polls_;
+    asio::post(io_, [this] { CommitAndRelease(); });
+    return;
+  }
   commit_posted_ = false;
+  group_seen_ = 0;
+  group_polls_ = 0;
   engine_.CommitGroup();
   std::vector<std::shared_ptr<Connection>> released;
   released.swap(awaiting_);
   for (auto& c : released) c->Released();
 }
 
+Status RespServer::Impl::LoadTls() {
+  if (options_.tls_cert.empty() && options_.tls_key.empty()) return Status::Ok();
+  if (options_.tls_cert.empty() || options_.tls_key.empty()) {
+    return Status::InvalidArgument("--resp-tls-cert and --resp-tls-key go together");
+  }
+  auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  // TLS 1.2 and later, as redis-server's default tls-protocols.
+  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                   asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+  std::error_code ec;
+  ctx->use_certificate_chain_file(options_.tls_cert, ec);
+  if (ec) return Status::InvalidArgument("--resp-tls-cert " + options_.tls_cert + ": " + ec.message());
+  // OpenSSL checks here that the key is the certificate's ("key values mismatch").
+  ctx->use_private_key_file(options_.tls_key, asio::ssl::context::pem, ec);
+  if (ec) return Status::InvalidArgument("--resp-tls-key " + options_.tls_key + ": " + ec.message());
+  tls_ = std::move(ctx);
+  return Status::Ok();
+}
+
 Result<int> RespServer::Impl::Bind() {
+  ARBOR_RETURN_IF_ERROR(LoadTls());
   std::error_code ec;
   auto address = asio::ip::make_address(options_.host, ec);
   if (ec) return Status::InvalidArgument("--resp: not an IP address: " + options_.host);

@@ -12,6 +12,11 @@
 //    pipelines without reading is slowed down, not buffered without end;
 //  - idle clients are closed after idle_timeout.
 //
+// TLS: with tls_cert and tls_key every connection is TLS (asio::ssl over OpenSSL), as
+// redis-server's `tls-port`. A client that does not complete the handshake (plaintext,
+// or a certificate it refuses) is closed without a reply; the idle timeout covers the
+// handshake too.
+//
 // Thread safety: Stop may be called from any thread; everything else runs on the loop.
 #pragma once
 
@@ -32,6 +37,10 @@ struct RespServerOptions {
   size_t max_pending_reply = size_t{64} << 20;
   std::chrono::seconds idle_timeout{300};  // 0: never
   ParserLimits limits;
+  // PEM certificate chain and private key: serve TLS only. Both or neither; Bind fails
+  // with a clear error when they do not load.
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 class RespServer {
@@ -42,7 +51,9 @@ class RespServer {
   RespServer(const RespServer&) = delete;
   RespServer& operator=(const RespServer&) = delete;
 
-  // Binds and listens; returns the port. Unavailable when the address cannot be bound.
+  // Loads the TLS certificate and key (InvalidArgument naming the file when they do not
+  // load), binds and listens; returns the port. Unavailable when the address cannot be
+  // bound.
   Result<int> Bind();
   // Serves until Stop. Bind first.
   Status Run();

@@ -4,6 +4,7 @@ export ARBOR_CATALOG="$WORK/catalog.db"
 RESP_PORT=""
 RESP_PID=""
 RESP_STARTS=0
+RESP_CLI_TLS=()  # redis-cli's TLS options (--tls --cacert ...) when the server speaks TLS
 
 resp_start() {  # resp_start [extra serve options]: waits until it answers (at most 20 s)
   # The server picks a free port itself and prints it: a port chosen here could be taken
@@ -13,7 +14,7 @@ resp_start() {  # resp_start [extra serve options]: waits until it answers (at m
   RESP_PID=$!
   for _ in $(seq 200); do
     RESP_PORT=$(sed -n 's/^arbor serve: RESP on 127.0.0.1:\([0-9]*\)$/\1/p' "$log")
-    if [[ -n "$RESP_PORT" ]] && redis-cli -p "$RESP_PORT" PING 2>/dev/null | grep -q -e PONG -e NOAUTH; then
+    if [[ -n "$RESP_PORT" ]] && redis-cli "${RESP_CLI_TLS[@]}" -p "$RESP_PORT" PING 2>/dev/null | grep -q -e PONG -e NOAUTH; then
       return 0
     fi
     kill -0 "$RESP_PID" 2>/dev/null || { cat "$log" >&2; fail "arbor serve --resp exited"; }
@@ -35,7 +36,7 @@ resp_kill9() {
   RESP_PID=""
 }
 
-rcli() { redis-cli --no-auth-warning -p "$RESP_PORT" "$@"; }
+rcli() { redis-cli "${RESP_CLI_TLS[@]}" --no-auth-warning -p "$RESP_PORT" "$@"; }
 
 want() {  # want EXPECTED redis-cli-args...: the command's output (stdout+stderr), exactly
   local expected=$1
