@@ -287,6 +287,7 @@ TEST_F(RespServerTest, ConcurrentPipelinesShareCommitsAndAnswerInOrder) {
   constexpr int kClients = 20;
   constexpr int kRounds = 30;
   std::vector<Client> clients;
+  clients.reserve(kClients);
   for (int i = 0; i < kClients; ++i) clients.push_back(Connect());
   uint64_t commits_before = engine_->stats().commits;
   for (int round = 0; round < kRounds; ++round) {

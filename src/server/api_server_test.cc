@@ -582,6 +582,7 @@ TEST_F(ApiServerTest, FolderDownloadsAsTarOrZip) {
 TEST_F(ApiServerTest, ConcurrentReadsSeeTheWritesBeforeThem) {
   constexpr int kClients = 8, kRounds = 5;
   std::vector<std::thread> clients;
+  clients.reserve(kClients);
   std::atomic<int> seen{0};
   std::vector<std::string> ids[kClients];
   for (int c = 0; c < kClients; ++c) {

@@ -109,8 +109,8 @@ Status PosixTarget::WriteFile(const std::string& path, const Node& node, const C
   // Created with its final permission bits when the umask leaves them as they are and
   // there are no setuid/setgid/sticky bits: then no fchmod is needed (one syscall per
   // file on a restore of small files). Otherwise created private and set at the end.
-  const mode_t bits = node.mode & 0777;
-  const bool final_mode = (node.mode & 07000) == 0 && (bits & creation_mask_) == bits;
+  mode_t bits = node.mode & 0777;
+  bool final_mode = (node.mode & 07000) == 0 && (bits & creation_mask_) == bits;
   std::string temp;
   UniqueFd fd;
   for (int attempt = 0; attempt < kTempAttempts && !fd.valid(); ++attempt) {

@@ -167,8 +167,10 @@ Result<SqlRows> RunToRows(sqlite3* db, sqlite3_stmt* stmt, const SqlParams& para
     }
   } reset{stmt};
   ARBOR_RETURN_IF_ERROR(Bind(db, stmt, params));
+  int column_count = sqlite3_column_count(stmt);
   std::vector<std::string> columns;
-  for (int c = 0; c < sqlite3_column_count(stmt); ++c) columns.emplace_back(sqlite3_column_name(stmt, c));
+  columns.reserve(static_cast<size_t>(column_count));
+  for (int c = 0; c < column_count; ++c) columns.emplace_back(sqlite3_column_name(stmt, c));
   std::vector<std::vector<std::optional<std::string>>> rows;
   int rc = SQLITE_OK;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) rows.push_back(ReadRow(stmt, columns.size()));
