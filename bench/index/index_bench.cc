@@ -3,13 +3,16 @@
 // docs/benchmarks-index.md). Not a test: no assertions, numbers only.
 //
 //   index_bench --files=N [--random-ids] [--quick] [--sqlite=PATH] [--pg=CONNINFO] [--seed=S]
-// --quick leaves out the whole-tree analytics scans.
+//               [--cold-dir=DIR]
+// --quick leaves out the whole-tree analytics scans. --cold-dir keeps every tree's stamps
+// and hashes in a cold column file in DIR (ARBOR_INDEX_COLD_DIR, NodeTree::UseColdColumn).
 #include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -20,6 +23,7 @@
 #include "bench/index/bench_stores.h"
 #include "bench/index/synthetic_tree.h"
 #include "node_index/node_tree.h"
+#include "node_index/record_stats.h"
 #include "node_index/tree_analytics.h"
 
 namespace arbor::bench {
@@ -60,6 +64,7 @@ struct Options {
   SyntheticOptions gen;
   std::string sqlite;
   std::string pg;
+  std::string cold_dir;
   bool quick = false;  // skip the whole-tree scans (analytics)
 };
 
@@ -72,6 +77,7 @@ Options Parse(int argc, char** argv) {
     if (!val("--seed=").empty()) o.gen.seed = std::stoull(val("--seed="));
     if (!val("--sqlite=").empty()) o.sqlite = val("--sqlite=");
     if (!val("--pg=").empty()) o.pg = val("--pg=");
+    if (!val("--cold-dir=").empty()) o.cold_dir = val("--cold-dir=");
     if (a == "--random-ids") o.gen.ids = IdModel::kRandom;
     if (a == "--quick") o.quick = true;
   }
@@ -163,6 +169,25 @@ NodeId SubtreeWithAtLeast(const NodeTree& t, uint64_t target) {
   }
 }
 
+// Bytes per file of each part of the records (record_stats.h): what a format change saves.
+void PrintRecordFields(const NodeTree& tree) {
+  Result<node_index::RecordFieldBytes> r = node_index::MeasureRecordFields(tree);
+  Check(r.status(), "record fields");
+  auto files = static_cast<double>(r->files);
+  auto per_file = [&](const char* key, uint64_t bytes) { Print(key, static_cast<double>(bytes) / files); };
+  per_file("rec_allocator_bytes_per_file", r->allocator);
+  per_file("rec_dir_header_bytes_per_file", r->dir_header);
+  per_file("rec_column_header_bytes_per_file", r->column_header);
+  per_file("rec_block_table_bytes_per_file", r->block_table);
+  per_file("rec_checksum_bytes_per_file", r->checksum);
+  per_file("rec_names_bytes_per_file", r->names);
+  per_file("rec_sizes_bytes_per_file", r->sizes);
+  per_file("rec_mtimes_bytes_per_file", r->mtimes);
+  per_file("rec_ids_bytes_per_file", r->ids);
+  per_file("rec_stamps_bytes_per_file", r->stamps);
+  per_file("rec_hashes_bytes_per_file", r->hashes);
+}
+
 void MeasureBuild(const Options& o, NodeTree* tree, Sampled* samples) {
   malloc_trim(0);
   size_t rss0 = RssBytes();
@@ -194,7 +219,9 @@ void MeasureBuild(const Options& o, NodeTree* tree, Sampled* samples) {
   Print("ram_records_bytes_per_file", m.record_bytes / files);
   Print("ram_slots_bytes_per_file", m.slot_bytes / files);
   Print("ram_tables_bytes_per_file", m.table_bytes / files);
+  Print("cold_file_bytes_per_file", static_cast<double>(m.cold_file_bytes) / files);
   Print("ram_rss_delta_bytes_per_file", static_cast<double>(rss1 - rss0) / files);
+  PrintRecordFields(*tree);
 }
 
 void MeasureQueries(const NodeTree& t, const Sampled& s) {
@@ -303,6 +330,8 @@ int main(int argc, char** argv) {
   using namespace arbor::bench;
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows up line by line in logs
   Options o = Parse(argc, argv);
+  // Before any tree exists: the setting applies to every tree made, loaded ones too.
+  if (!o.cold_dir.empty()) setenv("ARBOR_INDEX_COLD_DIR", o.cold_dir.c_str(), 1);
   arbor::node_index::NodeTree tree;
   Sampled samples;
   Print("load_average_start", LoadAverage());

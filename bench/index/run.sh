@@ -4,7 +4,7 @@
 # markdown table with a column per size (the raw "key value" output of each run is kept
 # in $OUT, default /tmp/arbor-index-bench).
 #
-#   bench/index/run.sh [--no-pg] [--random-ids] [FILES...]
+#   bench/index/run.sh [--no-pg] [--random-ids] [--cold-dir=DIR] [FILES...]
 #   e.g. bench/index/run.sh 1000000 10000000 100000000
 set -euo pipefail
 
@@ -19,6 +19,7 @@ for a in "$@"; do
   case "$a" in
     --no-pg) PG=0 ;;
     --random-ids) EXTRA+=(--random-ids) ;;
+    --cold-dir=*) EXTRA+=("$a") ;;  # stamps and hashes in a cold column file there
     *) SIZES+=("$a") ;;
   esac
 done

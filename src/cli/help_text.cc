@@ -31,6 +31,9 @@ constexpr const char* kEnvironment = R"(Environment:
   ARBOR_STATE_DIR  folder of the local state (default ~/.local/state/arbor): the node
                index and the catalog live there unless moved
   ARBOR_INDEX  node index (--index): an SQLite file or postgres://...
+  ARBOR_INDEX_COLD_DIR  keep the node index's change stamps and content hashes (11 bytes
+               per file) in an unlinked file in this folder instead of RAM: about a third
+               less memory for very large shares (docs/format/node-index.md)
   ARBOR_CATALOG  catalog for tenant/share/token/job/schedule/worker (--catalog): an SQLite path
                or postgres://...; default $ARBOR_STATE_DIR/catalog.db
   ARBOR_CATALOG_KEY, ARBOR_CATALOG_KEY_FILE: the key that seals secrets stored in the

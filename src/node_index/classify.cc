@@ -31,7 +31,8 @@ Result<Classification> NodeTree::Classify(NodeId dir, std::span<const FileFacts>
   std::iota(order.begin(), order.end(), 0u);
   std::sort(order.begin(), order.end(),
             [&](uint32_t a, uint32_t b) { return listing[a].name < listing[b].name; });
-  RecordView v = impl_->View(s);
+  std::vector<ColdCell> cells;
+  RecordView v = impl_->FullView(s, &cells);
   EntryCursor cur(v);
   FileEntry e;
   bool have = cur.Next(&e);

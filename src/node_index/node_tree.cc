@@ -3,6 +3,8 @@
 #include "node_index/node_tree.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <stdexcept>
 
 #include "node_index/node_tree_impl.h"
 #include "node_index/record_format.h"
@@ -25,11 +27,69 @@ uint32_t NodeTree::Impl::ChildDir(uint32_t parent, std::string_view name) const 
                      [&](uint32_t s) { return slots_[s].parent == parent && RecordName(Rec(s)) == name; });
 }
 
+NodeTree::Impl::Impl() {
+  const char* dir = std::getenv("ARBOR_INDEX_COLD_DIR");
+  if (dir == nullptr || *dir == '\0') return;
+  Result<std::shared_ptr<ColdColumn>> cold = ColdColumn::Create(dir);
+  // A constructor cannot return a status; a setting that names an unusable folder is a
+  // configuration error the caller must see, like an allocation failure.
+  if (!cold.ok()) throw std::runtime_error("ARBOR_INDEX_COLD_DIR: " + cold.status().ToString());
+  cold_ = std::move(*cold);
+}
+
 RecordView NodeTree::Impl::View(uint32_t s) const {
   RecordView v;
   // Records in a tree were verified when they entered it.
   (void)RecordView::Parse(Rec(s), &v, Verify::kTrusted);
   return v;
+}
+
+RecordView NodeTree::Impl::FullView(uint32_t s, std::vector<ColdCell>* cells) const {
+  RecordView v = View(s);
+  if (v.hot()) {
+    cold_->Read(v.cold_ref(), v.file_count(), cells);
+    v.AttachCold(*cells);
+  }
+  return v;
+}
+
+std::string NodeTree::Impl::Encode(const DirHeader& header, std::span<const FileEntry> files,
+                                   uint32_t reuse) const {
+  if (!cold_) return EncodeRecord(header, files);
+  if (files.empty()) return EncodeHotRecord(header, files, 0);
+  std::vector<ColdCell> cells = ColdCells(files);
+  if (reuse != kNoSlot) {
+    RecordView old = View(reuse);
+    if (old.hot() && old.file_count() == files.size()) {
+      std::vector<ColdCell> had;
+      cold_->Read(old.cold_ref(), files.size(), &had);
+      if (had == cells) return EncodeHotRecord(header, files, old.cold_ref());
+    }
+  }
+  return EncodeHotRecord(header, files, cold_->Append(cells));
+}
+
+std::string_view NodeTree::Impl::StoredRecord(uint32_t s, std::string* scratch) const {
+  RecordView v = View(s);
+  if (!v.hot()) return Rec(s);
+  std::vector<ColdCell> cells;
+  std::vector<FileEntry> files;
+  (void)FullView(s, &cells).DecodeAll(&files);  // the bytes were verified on the way in
+  *scratch = EncodeRecord(v.Header(), files);
+  return *scratch;
+}
+
+void NodeTree::Impl::MoveToColdColumn(std::shared_ptr<ColdColumn> cold) {
+  std::vector<FileEntry> files;
+  std::vector<ColdCell> cells;
+  for (uint32_t s = 0; s < slots_.size(); ++s) {
+    if (!Live(s)) continue;
+    RecordView v = FullView(s, &cells);
+    (void)v.DecodeAll(&files);
+    uint64_t ref = files.empty() ? 0 : cold->Append(ColdCells(files));
+    slots_[s].rec = RecordPtr(EncodeHotRecord(v.Header(), files, ref));
+  }
+  cold_ = std::move(cold);
 }
 
 NodeInfo NodeTree::Impl::DirInfo(uint32_t s) const {
@@ -161,6 +221,12 @@ NodeTree::~NodeTree() = default;
 NodeTree::NodeTree(NodeTree&&) noexcept = default;
 NodeTree& NodeTree::operator=(NodeTree&&) noexcept = default;
 
+Status NodeTree::UseColdColumn(const std::string& dir) {
+  ARBOR_ASSIGN_OR_RETURN(std::shared_ptr<ColdColumn> cold, ColdColumn::Create(dir));
+  impl_->MoveToColdColumn(std::move(cold));
+  return Status::Ok();
+}
+
 NodeTree NodeTree::Clone() const {
   auto copy = std::make_unique<Impl>(*impl_);
   copy->dirty_.clear();
@@ -213,7 +279,15 @@ Result<NodeInfo> NodeTree::Lookup(std::string_view path) const {
       continue;
     }
     FileEntry e;
-    if (!path.empty() || !m.View(cur).Find(part, &e)) return Status::NotFound("no such path");
+    size_t index = 0;
+    RecordView v = m.View(cur);
+    if (!path.empty() || !v.Find(part, &e, &index)) return Status::NotFound("no such path");
+    if (v.hot()) {  // one cell from the cold column, not the directory's whole run
+      std::vector<ColdCell> cell;
+      m.cold_->Read(v.cold_ref() + index * kColdCellBytes, 1, &cell);
+      e.stamp = cell[0].stamp;
+      e.hash = cell[0].hash;
+    }
     NodeInfo info;
     Impl::ToInfo(e, RecordNodeId(m.Rec(cur)), &info);
     return info;
@@ -255,7 +329,8 @@ Result<std::vector<NodeInfo>> NodeTree::List(NodeId dir) const {
   if (s == kNoSlot) return NoDir(dir);
   std::vector<NodeInfo> out;
   m.ForEachChild(s, [&](uint32_t c) { out.push_back(m.DirInfo(c)); });
-  RecordView v = m.View(s);
+  std::vector<ColdCell> cells;
+  RecordView v = m.FullView(s, &cells);
   EntryCursor cur(v);
   FileEntry e;
   NodeInfo info;
@@ -312,6 +387,7 @@ MemoryUsage NodeTree::Memory() const {
   u.slot_bytes = impl_->slots_.capacity() * sizeof(Slot) + impl_->free_.capacity() * sizeof(uint32_t) +
                  impl_->dirty_.capacity() * sizeof(uint32_t) + impl_->deleted_.capacity() * sizeof(NodeId);
   u.table_bytes = impl_->ids_.MemoryBytes() + impl_->names_.MemoryBytes();
+  if (impl_->cold_) u.cold_file_bytes = impl_->cold_->bytes_written();
   return u;
 }
 

@@ -73,6 +73,8 @@ struct MemoryUsage {
   size_t slot_bytes = 0;    // per-directory navigation and aggregate state
   size_t table_bytes = 0;   // id and name hash tables
   size_t total() const { return record_bytes + slot_bytes + table_bytes; }
+  // The cold column's file (stamps and hashes, dead runs included): disk, not RAM.
+  uint64_t cold_file_bytes = 0;
 };
 
 class NodeTree {
@@ -86,6 +88,12 @@ class NodeTree {
 
   // A tree sharing every record with this one; O(directories), copies no record bytes.
   NodeTree Clone() const;
+
+  // Moves every file's change stamp and content hash (11 bytes per file) out of RAM into a
+  // cold column: an unlinked file in `dir`, read back by change detection, diffs,
+  // duplicates and saves only. Setting ARBOR_INDEX_COLD_DIR does this for every tree the
+  // process makes. Clones share the column. IOError when `dir` cannot hold the file.
+  Status UseColdColumn(const std::string& dir);
 
   // ---- Writes. InvalidArgument on a bad name or a duplicate; NotFound on a missing
   // directory. A failed call leaves the tree unchanged.

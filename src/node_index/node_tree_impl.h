@@ -8,10 +8,12 @@
 
 #include <xxhash.h>
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "node_index/cold_column.h"
 #include "node_index/node_tree.h"
 #include "node_index/record_buf.h"
 #include "node_index/record_codec.h"
@@ -42,10 +44,26 @@ struct Slot {
 
 class NodeTree::Impl {
  public:
+  // Keeps the cold column in $ARBOR_INDEX_COLD_DIR when that is set (docs/format/node-index.md).
+  Impl();
+
   uint32_t SlotOf(NodeId id) const;
   uint32_t ChildDir(uint32_t parent, std::string_view name) const;
   std::string_view Rec(uint32_t s) const { return slots_[s].rec.bytes(); }
+  // The record of s; a hot record's entries decode without stamp and hash.
   RecordView View(uint32_t s) const;
+  // The record of s with every entry whole: a hot record gets its cold cells, read into *cells.
+  RecordView FullView(uint32_t s, std::vector<ColdCell>* cells) const;
+  // The record bytes for `header` and `files` (sorted) as this tree keeps them: version 1,
+  // or hot with the cells in the cold column. `reuse` (a live slot or kNoSlot) is the
+  // directory's current record: when its cells are the same, its run is reused, so an
+  // unchanged directory encodes to the very bytes it has.
+  std::string Encode(const DirHeader& header, std::span<const FileEntry> files, uint32_t reuse) const;
+  // The version-1 bytes of s, as stores keep them: the record itself, or rebuilt from a
+  // hot record and its cells into *scratch.
+  std::string_view StoredRecord(uint32_t s, std::string* scratch) const;
+  // Turns every record hot, its cells into `cold` (which the tree then keeps).
+  void MoveToColdColumn(std::shared_ptr<ColdColumn> cold);
   NodeInfo DirInfo(uint32_t s) const;
   bool Live(uint32_t s) const { return s < slots_.size() && slots_[s].rec; }
 
@@ -68,11 +86,14 @@ class NodeTree::Impl {
   std::vector<uint32_t> SubtreeSlots(uint32_t s) const;
   // fn(const FileEntry&, NodeId parent) for every file at or below s; the entry is reused
   // between calls. The scan behind ForEachFile and the analytics, without copying names.
+  // Cells::kSkip: a scan that needs no stamp or hash leaves the cold column unread.
+  enum class Cells : uint8_t { kRead, kSkip };
   template <typename Fn>
-  void ForEachEntry(uint32_t s, Fn fn) const {
+  void ForEachEntry(uint32_t s, Fn fn, Cells want = Cells::kRead) const {
     FileEntry e;
+    std::vector<ColdCell> cells;
     for (uint32_t d : SubtreeSlots(s)) {
-      RecordView v = View(d);
+      RecordView v = want == Cells::kRead ? FullView(d, &cells) : View(d);
       for (EntryCursor c(v); c.Next(&e);) fn(e, v.node_id());
     }
   }
@@ -84,6 +105,7 @@ class NodeTree::Impl {
     return XXH3_64bits_withSeed(name.data(), name.size(), parent);
   }
 
+  std::shared_ptr<ColdColumn> cold_;  // null: every record is version 1, stamps and hashes in RAM
   ChunkedVector<Slot> slots_;
   std::vector<uint32_t> free_;
   SlotTable ids_;

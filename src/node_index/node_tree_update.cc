@@ -137,7 +137,7 @@ class Writer {
 
   // Re-encodes a directory with `files` after an edit of one child.
   Status RewriteFiles(uint32_t s, std::span<const FileEntry> files) {
-    m_.SetRecord(s, EncodeRecord(m_.View(s).Header(), files));
+    m_.SetRecord(s, m_.Encode(m_.View(s).Header(), files, kNoSlot));
     return Status::Ok();
   }
 
@@ -150,8 +150,8 @@ class Writer {
 Status NodeTree::PutDirectory(const DirFacts& dir, std::span<const FileFacts> files) {
   ARBOR_ASSIGN_OR_RETURN(DirHeader header, ToHeader(dir));
   ARBOR_ASSIGN_OR_RETURN(std::vector<FileEntry> entries, ToEntries(files));
-  std::string rec = EncodeRecord(header, entries);
   uint32_t s = impl_->SlotOf(dir.node_id);
+  std::string rec = impl_->Encode(header, entries, s);
   Writer w(*impl_);
   return s == kNoSlot ? w.Create(header, rec) : w.Rewrite(s, rec);
 }
@@ -172,7 +172,8 @@ Status NodeTree::PutFile(NodeId dir, const FileFacts& file) {
   if (s == kNoSlot) return NoDir(dir);
   ARBOR_ASSIGN_OR_RETURN(std::vector<FileEntry> one, ToEntries(std::span(&file, 1)));
   std::vector<FileEntry> files;
-  ARBOR_RETURN_IF_ERROR(impl_->View(s).DecodeAll(&files));
+  std::vector<ColdCell> cells;
+  ARBOR_RETURN_IF_ERROR(impl_->FullView(s, &cells).DecodeAll(&files));
   auto it = std::lower_bound(files.begin(), files.end(), one[0],
                              [](const FileEntry& a, const FileEntry& b) { return a.name < b.name; });
   if (it != files.end() && it->name == one[0].name) {
@@ -188,7 +189,8 @@ Status NodeTree::RemoveFile(NodeId dir, std::string_view name) {
   uint32_t s = impl_->SlotOf(dir);
   if (s == kNoSlot) return NoDir(dir);
   std::vector<FileEntry> files;
-  ARBOR_RETURN_IF_ERROR(impl_->View(s).DecodeAll(&files));
+  std::vector<ColdCell> cells;
+  ARBOR_RETURN_IF_ERROR(impl_->FullView(s, &cells).DecodeAll(&files));
   auto it = std::find_if(files.begin(), files.end(), [&](const FileEntry& e) { return e.name == name; });
   if (it == files.end()) return Status::NotFound("no file \"" + std::string(name) + "\" in directory");
   files.erase(it);

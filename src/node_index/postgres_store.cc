@@ -97,10 +97,10 @@ class PostgresStore final : public SqlStore {
                                 .status());
     }
     std::vector<NodeId> ids;
-    ids.reserve(ch.records.size());
-    for (const auto& r : ch.records) ids.push_back(r.first);
+    ids.reserve(ch.size());
+    for (size_t i = 0; i < ch.size(); ++i) ids.push_back(ch.id(i));
     ARBOR_RETURN_IF_ERROR(Retire(tx, tree_id, version, ids));
-    return Insert(tx, tree_id, version, ch.records);
+    return Insert(tx, tree_id, version, ch);
   }
 
   Status Retire(sql::SqlExecutor& tx, int64_t tree_id, int64_t version, std::span<const NodeId> ids) {
@@ -115,16 +115,17 @@ class PostgresStore final : public SqlStore {
     return Status::Ok();
   }
 
-  Status Insert(sql::SqlExecutor& tx, int64_t tree_id, int64_t version,
-                const std::vector<std::pair<NodeId, std::string_view>>& records) {
+  Status Insert(sql::SqlExecutor& tx, int64_t tree_id, int64_t version, const PendingChanges& records) {
+    // Rebuilt (hot) records live here until the statement has run.
+    std::vector<std::string> scratch(kRowsPerInsert);
     for (size_t done = 0; done < records.size();) {
       size_t rows = kRowsPerInsert;
       while (rows > records.size() - done) rows /= 2;
       ARBOR_ASSIGN_OR_RETURN(sql::SqlStatement insert, tx.Prepare(InsertSql(rows)));
       insert.Bind(1, tree_id).Bind(2, version).Bind(3, kOpenEnded);
       for (size_t i = 0; i < rows; ++i) {
-        const auto& [id, rec] = records[done + i];
-        insert.Bind(static_cast<int>(4 + 2 * i), SqlId(id)).BindBlob(static_cast<int>(5 + 2 * i), rec);
+        insert.Bind(static_cast<int>(4 + 2 * i), SqlId(records.id(done + i)))
+            .BindBlob(static_cast<int>(5 + 2 * i), records.record(done + i, &scratch[i]));
       }
       ARBOR_RETURN_IF_ERROR(insert.Run());
       counters_.records_written += rows;

@@ -15,6 +15,8 @@
 //   stem suffix: raw flag set: varint length + bytes; else the name code (name_code.cc)
 //   varint size | varint mtime_s - mtime_base | varint node_id - id_base
 //   fixed24 stamp | fixed64 hash
+// A hot record (version 2, RAM only) adds fixed64 cold_ref after id_base and leaves
+// stamp and hash out of every entry: they are the cells of a cold column run.
 // Stems are front-coded against the previous entry of the same block; the first entry of
 // a block shares nothing, which is what makes binary search over blocks possible.
 #include "node_index/record_codec.h"
@@ -120,7 +122,7 @@ void EncodeName(std::string_view suffix, int prev, bool raw, std::string* body) 
 }
 
 void EncodeEntry(const FileEntry& f, const Bases& b, const ExtTable& exts, std::string_view prev_stem,
-                 std::string* body) {
+                 bool hot, std::string* body) {
   std::string_view stem, ext;
   SplitExtension(f.name, &stem, &ext);
   uint64_t slot = exts.Slot(ext);
@@ -138,12 +140,13 @@ void EncodeEntry(const FileEntry& f, const Bases& b, const ExtTable& exts, std::
   PutVarint64(body, f.size);
   PutVarint64(body, static_cast<uint64_t>(f.mtime_s - b.mtime_base));
   PutVarint64(body, f.node_id - b.id_base);
+  if (hot) return;
   PutStamp(body, f.stamp);
   PutFixed64(body, f.hash);
 }
 
-void EncodeHeader(const DirHeader& h, std::string* out) {
-  out->push_back(static_cast<char>(kRecordVersion));
+void EncodeHeader(const DirHeader& h, uint8_t version, std::string* out) {
+  out->push_back(static_cast<char>(version));
   PutFixed64(out, h.node_id);
   PutFixed64(out, h.parent_id);
   PutLengthPrefixed(out, h.name);
@@ -152,7 +155,8 @@ void EncodeHeader(const DirHeader& h, std::string* out) {
   PutLengthPrefixed(out, h.ref);
 }
 
-void EncodeFiles(std::span<const FileEntry> files, std::string* out) {
+// hot: the entries leave out stamp and hash, and the column header carries cold_ref.
+void EncodeFiles(std::span<const FileEntry> files, bool hot, uint64_t cold_ref, std::string* out) {
   PutVarint64(out, files.size());
   if (files.empty()) return;
   Bases b = ComputeBases(files);
@@ -165,7 +169,7 @@ void EncodeFiles(std::span<const FileEntry> files, std::string* out) {
       if (i > 0) offsets.push_back(static_cast<uint32_t>(body.size()));
       prev_stem = {};
     }
-    EncodeEntry(files[i], b, exts, prev_stem, &body);
+    EncodeEntry(files[i], b, exts, prev_stem, hot, &body);
     std::string_view ext;
     SplitExtension(files[i].name, &prev_stem, &ext);
   }
@@ -173,6 +177,7 @@ void EncodeFiles(std::span<const FileEntry> files, std::string* out) {
   PutVarint64(out, b.max_size);
   PutVarintSigned64(out, b.mtime_base);
   PutVarint64(out, b.id_base);
+  if (hot) PutFixed64(out, cold_ref);
   exts.Encode(out);
   PutLengthPrefixed(out, body);
   for (uint32_t off : offsets) PutFixed32(out, off);
@@ -192,15 +197,30 @@ void SplitExtension(std::string_view name, std::string_view* stem, std::string_v
 
 std::string EncodeRecord(const DirHeader& header, std::span<const FileEntry> files) {
   std::string out;
-  EncodeHeader(header, &out);
-  EncodeFiles(files, &out);
+  EncodeHeader(header, kRecordVersion, &out);
+  EncodeFiles(files, false, 0, &out);
   PutFixed32(&out, Checksum(out));
+  return out;
+}
+
+std::string EncodeHotRecord(const DirHeader& header, std::span<const FileEntry> files, uint64_t cold_ref) {
+  std::string out;
+  EncodeHeader(header, kHotRecordVersion, &out);
+  EncodeFiles(files, true, cold_ref, &out);
+  PutFixed32(&out, Checksum(out));
+  return out;
+}
+
+std::vector<ColdCell> ColdCells(std::span<const FileEntry> files) {
+  std::vector<ColdCell> out;
+  out.reserve(files.size());
+  for (const FileEntry& f : files) out.push_back(ColdCell{f.stamp, f.hash});
   return out;
 }
 
 std::string ReplaceHeader(const RecordView& view, const DirHeader& header) {
   std::string out;
-  EncodeHeader(header, &out);
+  EncodeHeader(header, view.hot() ? kHotRecordVersion : kRecordVersion, &out);
   out.append(view.Body());
   PutFixed32(&out, Checksum(out));
   return out;
@@ -220,9 +240,13 @@ Status RecordView::Parse(std::string_view bytes, RecordView* v, Verify verify) {
   if (verify == Verify::kChecksum && DecodeFixed32(bytes.data() + in.size()) != Checksum(in)) {
     return Bad("checksum mismatch");
   }
-  if (static_cast<uint8_t>(in[0]) != kRecordVersion) {
-    return Status::Unsupported("directory record: unknown version " + std::to_string(uint8_t(in[0])));
+  auto version = static_cast<uint8_t>(in[0]);
+  if (version != kRecordVersion && version != kHotRecordVersion) {
+    return Status::Unsupported("directory record: unknown version " + std::to_string(version));
   }
+  v->hot_ = version == kHotRecordVersion;
+  v->cold_ref_ = 0;
+  v->cold_ = {};
   in.remove_prefix(1);
   uint64_t count = 0;
   if (!GetFixed64(&in, &v->node_id_) || !GetFixed64(&in, &v->parent_id_) ||
@@ -236,7 +260,8 @@ Status RecordView::Parse(std::string_view bytes, RecordView* v, Verify verify) {
   if (count == 0) return in.empty() ? Status::Ok() : Bad("trailing bytes");
   if (count > in.size() || !GetVarint64(&in, &v->own_bytes_) || !GetVarint64(&in, &v->max_size_) ||
       !GetVarintSigned64(&in, &v->mtime_base_) || !GetVarint64(&in, &v->id_base_) ||
-      !GetVarint64(&in, &v->ext_count_) || v->ext_count_ > count) {
+      (v->hot_ && !GetFixed64(&in, &v->cold_ref_)) || !GetVarint64(&in, &v->ext_count_) ||
+      v->ext_count_ > count) {
     return Bad("malformed column header");
   }
   const char* ext_start = in.data();
@@ -296,7 +321,7 @@ bool RecordView::CompareBlockFirst(size_t block, std::string_view name, int* cmp
   return CompareNameCode(in, -1, tail, name, cmp);
 }
 
-bool RecordView::Find(std::string_view name, FileEntry* out) const {
+bool RecordView::Find(std::string_view name, FileEntry* out, size_t* index) const {
   size_t lo = 0, hi = BlockCount();  // the answer's block is in [lo, hi)
   while (hi - lo > 1) {
     size_t mid = lo + (hi - lo) / 2;
@@ -311,6 +336,7 @@ bool RecordView::Find(std::string_view name, FileEntry* out) const {
   EntryCursor c(*this, lo);
   for (size_t i = 0; i < kBlockEntries && c.NextName(out); ++i) {
     int cmp = std::string_view(out->name).compare(name);
+    if (index != nullptr) *index = c.index();
     if (cmp == 0) return c.Rest(out);
     if (cmp > 0 || !c.SkipRest()) return false;
   }
@@ -399,9 +425,17 @@ bool EntryCursor::NextName(FileEntry* e) {
 
 bool EntryCursor::Rest(FileEntry* e) {
   uint64_t mtime_delta = 0, id_delta = 0;
-  if (!GetVarint64(&in_, &e->size) || !GetVarint64(&in_, &mtime_delta) || !GetVarint64(&in_, &id_delta) ||
-      !GetStamp(&in_, &e->stamp) || !GetFixed64(&in_, &e->hash)) {
+  if (!GetVarint64(&in_, &e->size) || !GetVarint64(&in_, &mtime_delta) || !GetVarint64(&in_, &id_delta)) {
     return Fail();
+  }
+  if (!view_.hot_) {
+    if (!GetStamp(&in_, &e->stamp) || !GetFixed64(&in_, &e->hash)) return Fail();
+  } else if (index_ < view_.cold_.size()) {
+    e->stamp = view_.cold_[index_].stamp;
+    e->hash = view_.cold_[index_].hash;
+  } else {
+    e->stamp = 0;
+    e->hash = 0;
   }
   e->mtime_s = view_.mtime_base_ + static_cast<int64_t>(mtime_delta);
   e->node_id = view_.id_base_ + id_delta;
@@ -410,11 +444,12 @@ bool EntryCursor::Rest(FileEntry* e) {
 
 bool EntryCursor::SkipRest() {
   uint64_t ignored = 0;
+  size_t cold = view_.hot_ ? 0 : kStampBytes + 8;
   if (!GetVarint64(&in_, &ignored) || !GetVarint64(&in_, &ignored) || !GetVarint64(&in_, &ignored) ||
-      in_.size() < kStampBytes + 8) {
+      in_.size() < cold) {
     return Fail();
   }
-  in_.remove_prefix(kStampBytes + 8);
+  in_.remove_prefix(cold);
   return Advance();
 }
 

@@ -16,6 +16,7 @@
 
 #include "base/coding.h"
 #include "base/status.h"
+#include "node_index/cold_column.h"
 #include "node_index/node_types.h"
 
 namespace arbor::node_index {
@@ -46,6 +47,11 @@ struct DirHeader {
 
 // REQUIRES: files sorted by name (byte order), names unique and valid.
 std::string EncodeRecord(const DirHeader& header, std::span<const FileEntry> files);
+// The hot form (kHotRecordVersion): the same without the entries' stamps and hashes, whose
+// cells the caller has stored in a cold column run at `cold_ref` (in `files` order).
+std::string EncodeHotRecord(const DirHeader& header, std::span<const FileEntry> files, uint64_t cold_ref);
+// The cold cells of `files`, in order: what EncodeHotRecord leaves out.
+std::vector<ColdCell> ColdCells(std::span<const FileEntry> files);
 
 // A parsed view over record bytes; the bytes must outlive it. Parse checks the version,
 // the checksum and the header; Validate additionally decodes every entry.
@@ -60,6 +66,11 @@ class RecordView {
   NodeId node_id() const { return node_id_; }
   NodeId parent_id() const { return parent_id_; }
   std::string_view name() const { return name_; }
+  // A hot record keeps its entries' stamps and hashes in a cold column run at cold_ref()
+  // (file_count() cells). Its entries decode with stamp and hash 0 until AttachCold.
+  bool hot() const { return hot_; }
+  uint64_t cold_ref() const { return cold_ref_; }
+  void AttachCold(std::span<const ColdCell> cells) { cold_ = cells; }
   int64_t mtime_s() const { return mtime_s_; }
   uint32_t stamp() const { return stamp_; }
   std::string_view ref() const { return ref_; }
@@ -69,9 +80,14 @@ class RecordView {
   DirHeader Header() const;
   // The bytes after the header (the file columns), unchanged by a rename.
   std::string_view Body() const { return tail_; }
+  // Column bases and part sizes, for the byte breakdown (record_stats.h).
+  int64_t mtime_base() const { return mtime_base_; }
+  NodeId id_base() const { return id_base_; }
+  size_t entry_bytes() const { return body_.size(); }
+  size_t block_table_bytes() const { return offsets_.size(); }
 
-  // Finds a child by name; false when absent.
-  bool Find(std::string_view name, FileEntry* out) const;
+  // Finds a child by name; false when absent. *index (if given): its position.
+  bool Find(std::string_view name, FileEntry* out, size_t* index = nullptr) const;
   // All entries, in name order.
   Status DecodeAll(std::vector<FileEntry>* out) const;
 
@@ -94,6 +110,9 @@ class RecordView {
   uint64_t max_size_ = 0;
   int64_t mtime_base_ = 0;
   NodeId id_base_ = 0;
+  bool hot_ = false;
+  uint64_t cold_ref_ = 0;
+  std::span<const ColdCell> cold_;
   uint64_t ext_count_ = 0;
   std::string_view ext_table_;
   std::string_view body_;
@@ -113,6 +132,7 @@ class EntryCursor {
   bool Rest(FileEntry* e);
   bool SkipRest();
   bool ok() const { return ok_; }
+  size_t index() const { return index_; }  // of the entry the next call decodes
 
  private:
   bool Fail();

@@ -9,6 +9,10 @@ namespace arbor::node_index {
 
 // First byte of every record. A reader refuses versions it does not know.
 inline constexpr uint8_t kRecordVersion = 1;
+// A hot record: version 1 without each entry's stamp and hash, which live in the tree's
+// cold column (cold_column.h) at the record's cold_ref. Only ever in RAM: stores hold
+// version 1, and a loader refuses a hot record.
+inline constexpr uint8_t kHotRecordVersion = 2;
 
 // Entries are grouped into blocks; the first name of a block is stored whole (no shared
 // prefix), so a lookup binary-searches the blocks and decodes at most one block.

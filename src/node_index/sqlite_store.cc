@@ -67,10 +67,13 @@ class SqliteStore final : public SqlStore {
       counters_.rows_retired += static_cast<uint64_t>(retire.changes());
       ARBOR_RETURN_IF_ERROR(Key(drop, tree_id, id, version, false).Run());
     }
-    for (const auto& [id, rec] : ch.records) {
+    std::string scratch;
+    for (size_t i = 0; i < ch.size(); ++i) {
+      NodeId id = ch.id(i);
       ARBOR_RETURN_IF_ERROR(Key(retire, tree_id, id, version, true).Run());
       counters_.rows_retired += static_cast<uint64_t>(retire.changes());
-      ARBOR_RETURN_IF_ERROR(Key(upsert, tree_id, id, version, true).BindBlob(5, rec).Run());
+      ARBOR_RETURN_IF_ERROR(
+          Key(upsert, tree_id, id, version, true).BindBlob(5, ch.record(i, &scratch)).Run());
       counters_.records_written++;
     }
     return Status::Ok();

@@ -4,16 +4,23 @@
 
 namespace arbor::node_index {
 
+NodeId PendingChanges::id(size_t i) const { return RecordNodeId(tree_->Rec(slots_[i])); }
+
+std::string_view PendingChanges::record(size_t i, std::string* scratch) const {
+  return tree_->StoredRecord(slots_[i], scratch);
+}
+
 PendingChanges CollectChanges(const NodeTree& tree) {
   const NodeTree::Impl& m = TreeAccess::Of(tree);
   PendingChanges out;
+  out.tree_ = &m;
   out.deleted = m.deleted_;
   std::vector<bool> taken(m.slots_.size());
   for (uint32_t s : m.dirty_) {
     // A slot in dirty_ may have been freed or reused since; the flag is the truth.
     if (!m.Live(s) || !(m.slots_[s].flags & kSlotDirty) || taken[s]) continue;
     taken[s] = true;
-    out.records.emplace_back(RecordNodeId(m.Rec(s)), m.Rec(s));
+    out.slots_.push_back(s);
   }
   return out;
 }
@@ -21,10 +28,10 @@ PendingChanges CollectChanges(const NodeTree& tree) {
 PendingChanges CollectAll(const NodeTree& tree) {
   const NodeTree::Impl& m = TreeAccess::Of(tree);
   PendingChanges out;
-  out.records.reserve(m.live_);
+  out.tree_ = &m;
+  out.slots_.reserve(m.live_);
   for (uint32_t s = 0; s < m.slots_.size(); ++s) {
-    if (m.Live(s) && !(m.slots_[s].flags & kSlotDamaged))
-      out.records.emplace_back(RecordNodeId(m.Rec(s)), m.Rec(s));
+    if (m.Live(s) && !(m.slots_[s].flags & kSlotDamaged)) out.slots_.push_back(s);
   }
   return out;
 }

@@ -2,8 +2,8 @@
 // directories deleted since. Internal to arbor_index (the stores' shared half).
 #pragma once
 
+#include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "node_index/node_tree.h"
@@ -15,12 +15,24 @@ namespace arbor::node_index {
 inline int64_t SqlId(NodeId id) { return static_cast<int64_t>(id); }
 inline NodeId FromSqlId(int64_t v) { return static_cast<NodeId>(v); }
 
-struct PendingChanges {
+class PendingChanges {
+ public:
   std::vector<NodeId> deleted;  // apply first: an id may be deleted and created again
-  std::vector<std::pair<NodeId, std::string_view>> records;  // views into the tree
+
+  size_t size() const { return slots_.size(); }
+  NodeId id(size_t i) const;
+  // The version-1 bytes of record i: a view into the tree, or (a hot record) rebuilt
+  // into *scratch. Valid until the tree is next changed or *scratch is reused.
+  std::string_view record(size_t i, std::string* scratch) const;
+
+ private:
+  friend PendingChanges CollectChanges(const NodeTree& tree);
+  friend PendingChanges CollectAll(const NodeTree& tree);
+  const NodeTree::Impl* tree_ = nullptr;
+  std::vector<uint32_t> slots_;
 };
 
-// The views stay valid until the tree is next changed.
+// The records are read from the tree as the store writes them: keep it unchanged until then.
 PendingChanges CollectChanges(const NodeTree& tree);
 // Every record of the tree, as if all were new (IndexStore::Export).
 PendingChanges CollectAll(const NodeTree& tree);

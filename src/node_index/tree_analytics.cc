@@ -28,6 +28,7 @@ Result<std::vector<NodeInfo>> LargestFiles(const NodeTree& tree, NodeId dir, siz
   std::vector<uint32_t> stack{start};
   NodeInfo info;
   FileEntry e;
+  std::vector<ColdCell> cells;
   while (!stack.empty() && n > 0) {
     uint32_t s = stack.back();
     stack.pop_back();
@@ -35,6 +36,7 @@ Result<std::vector<NodeInfo>> LargestFiles(const NodeTree& tree, NodeId dir, siz
     if (m.slots_[s].max_bits < need) continue;  // nothing below is big enough
     RecordView v = m.View(s);
     if (SizeBits(v.max_size()) >= need) {
+      v = m.FullView(s, &cells);
       for (EntryCursor c(v); c.Next(&e);) {
         if (best.size() == n && e.size <= best.top().size) continue;
         NodeTree::Impl::ToInfo(e, v.node_id(), &info);
@@ -56,14 +58,15 @@ Result<std::vector<ExtensionStat>> ExtensionStats(const NodeTree& tree, NodeId d
   if (start == kNoSlot) return NoDir(dir);
   std::unordered_map<std::string, ExtensionStat> by_ext;
   std::string key;
-  m.ForEachEntry(start, [&](const FileEntry& f, NodeId) {
+  auto count = [&](const FileEntry& f, NodeId) {
     std::string_view stem, ext;
     SplitExtension(f.name, &stem, &ext);
     key.assign(ext);
     ExtensionStat& st = by_ext[key];
     st.files++;
     st.bytes += f.size;
-  });
+  };
+  m.ForEachEntry(start, count, NodeTree::Impl::Cells::kSkip);  // sizes and names only
   std::vector<ExtensionStat> out;
   out.reserve(by_ext.size());
   for (auto& [k, v] : by_ext) {

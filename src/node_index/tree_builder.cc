@@ -32,6 +32,7 @@ void TreeBuilder::Add(NodeId key, std::string_view record) {
   std::string where = "directory " + std::to_string(key) + ": ";
   RecordView v;
   Status st = RecordView::Parse(record, &v);
+  if (st.ok() && v.hot()) st = Status::Corruption("a hot (in-memory only) record in a store");
   if (st.ok()) st = v.Validate();
   if (st.ok() && v.node_id() != key)
     st = Status::Corruption("record holds directory " + std::to_string(v.node_id()));
@@ -41,7 +42,14 @@ void TreeBuilder::Add(NodeId key, std::string_view record) {
     if (impl_->SlotOf(key) == kNoSlot) Placeholder(key);
     return;
   }
-  impl_->AddSlot(record, 0);
+  if (!impl_->cold_) {
+    impl_->AddSlot(record, 0);
+    return;
+  }
+  // The tree keeps stamps and hashes in its cold column: the record goes in hot.
+  std::vector<FileEntry> files;
+  (void)v.DecodeAll(&files);  // Validate decoded every entry already
+  impl_->AddSlot(impl_->Encode(v.Header(), files, kNoSlot), 0);
 }
 
 void TreeBuilder::LinkAll() {

@@ -1,5 +1,6 @@
 // Diff of two trees by stable node ids. Directory pairs are matched by id; a pair whose
-// records are the same buffer (shared by Clone) or the same bytes is skipped. Files of
+// records are the same buffer (shared by Clone) or the same bytes is skipped (hot records
+// only when both trees share one cold column: a cold_ref means nothing across two). Files of
 // changed pairs are merged by name; adds and deletes with one node id become moves.
 #include <unordered_map>
 
@@ -27,7 +28,7 @@ class Differ {
       if (o == kNoSlot) {
         AllFiles(new_, s, &adds_);
         adds_.push_back(new_.DirInfo(s));
-      } else if (old_.Rec(o) != new_.Rec(s)) {
+      } else if (old_.Rec(o) != new_.Rec(s) || !SameColdColumn(o, s)) {
         Pair(o, s);
       }
     }
@@ -48,8 +49,14 @@ class Differ {
     return o < new_.slots_.size() && old_.slots_[o].rec.get() == new_.slots_[o].rec.get();
   }
 
+  // Equal bytes mean equal entries only when a hot record's cold_ref reads the same column.
+  bool SameColdColumn(uint32_t o, uint32_t s) const {
+    return old_.cold_ == new_.cold_ || (!old_.View(o).hot() && !new_.View(s).hot());
+  }
+
   static void AllFiles(const Impl& m, uint32_t s, std::vector<NodeInfo>* out) {
-    RecordView v = m.View(s);
+    std::vector<ColdCell> cells;
+    RecordView v = m.FullView(s, &cells);
     FileEntry e;
     NodeInfo info;
     for (EntryCursor c(v); c.Next(&e);) {
@@ -59,7 +66,8 @@ class Differ {
   }
 
   void Pair(uint32_t o, uint32_t s) {
-    RecordView a = old_.View(o), b = new_.View(s);
+    std::vector<ColdCell> cells_a, cells_b;
+    RecordView a = old_.FullView(o, &cells_a), b = new_.FullView(s, &cells_b);
     if (a.parent_id() != b.parent_id() || a.name() != b.name()) {
       out_.moved.push_back({old_.DirInfo(o), new_.DirInfo(s)});
     }

@@ -1,0 +1,110 @@
+#include "node_index/cold_column.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+#include "base/coding.h"
+
+namespace arbor::node_index {
+namespace {
+
+// Appends are gathered into writes of this size: a directory's run is often a few
+// hundred bytes, and one pwrite per directory would dominate a billion-file build.
+constexpr size_t kFlushBytes = 1 << 20;
+
+void PutCell(const ColdCell& c, char* out) {
+  char b[4];
+  EncodeFixed32(b, c.stamp);
+  std::memcpy(out, b, 3);
+  EncodeFixed64(out + 3, c.hash);
+}
+
+ColdCell GetCell(const char* in) {
+  char b[4] = {};
+  std::memcpy(b, in, 3);
+  return ColdCell{DecodeFixed32(b), DecodeFixed64(in + 3)};
+}
+
+}  // namespace
+
+Result<std::shared_ptr<ColdColumn>> ColdColumn::Create(const std::string& dir) {
+  // O_TMPFILE: a file with no name, gone when the last descriptor closes, even after a
+  // crash. Filesystems without it get a named file that is unlinked at once.
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    std::string path = dir + "/arbor-cold-XXXXXX";
+    fd = ::mkostemp(path.data(), O_CLOEXEC);
+    if (fd < 0) {
+      return Status::IOError("node index cold column in " + dir + ": " + std::strerror(errno));
+    }
+    ::unlink(path.c_str());
+  }
+  return std::shared_ptr<ColdColumn>(new ColdColumn(fd));
+}
+
+ColdColumn::ColdColumn(int fd) : fd_(fd) {}
+
+ColdColumn::~ColdColumn() { ::close(fd_); }
+
+uint64_t ColdColumn::Append(std::span<const ColdCell> cells) {
+  std::lock_guard lock(mu_);
+  uint64_t ref = flushed_.load(std::memory_order_relaxed) + pending_.size();
+  size_t at = pending_.size();
+  pending_.resize(at + cells.size() * kColdCellBytes);
+  for (const ColdCell& c : cells) {
+    PutCell(c, pending_.data() + at);
+    at += kColdCellBytes;
+  }
+  if (pending_.size() >= kFlushBytes) FlushLocked();
+  return ref;
+}
+
+void ColdColumn::FlushLocked() {
+  uint64_t off = flushed_.load(std::memory_order_relaxed);
+  size_t done = 0;
+  while (done < pending_.size()) {
+    ssize_t n = ::pwrite(fd_, pending_.data() + done, pending_.size() - done, static_cast<off_t>(off + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      throw std::system_error(errno == 0 ? EIO : errno, std::generic_category(), "node index cold column");
+    done += static_cast<size_t>(n);
+  }
+  flushed_.store(off + pending_.size(), std::memory_order_release);
+  pending_.clear();
+}
+
+void ColdColumn::Read(uint64_t ref, size_t n, std::vector<ColdCell>* out) const {
+  out->resize(n);
+  if (n == 0) return;
+  std::string buf(n * kColdCellBytes, '\0');
+  if (ref + buf.size() > flushed_.load(std::memory_order_acquire)) {
+    std::lock_guard lock(mu_);
+    uint64_t flushed = flushed_.load(std::memory_order_relaxed);
+    if (ref >= flushed) {
+      // The whole run is still in the write buffer (runs are appended whole).
+      std::memcpy(buf.data(), pending_.data() + (ref - flushed), buf.size());
+      for (size_t i = 0; i < n; ++i) (*out)[i] = GetCell(buf.data() + i * kColdCellBytes);
+      return;
+    }
+  }
+  size_t done = 0;
+  while (done < buf.size()) {
+    ssize_t r = ::pread(fd_, buf.data() + done, buf.size() - done, static_cast<off_t>(ref + done));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0)
+      throw std::system_error(errno == 0 ? EIO : errno, std::generic_category(), "node index cold column");
+    done += static_cast<size_t>(r);
+  }
+  for (size_t i = 0; i < n; ++i) (*out)[i] = GetCell(buf.data() + i * kColdCellBytes);
+}
+
+uint64_t ColdColumn::bytes_written() const {
+  std::lock_guard lock(mu_);
+  return flushed_.load(std::memory_order_relaxed) + pending_.size();
+}
+
+}  // namespace arbor::node_index

@@ -1,0 +1,82 @@
+#include "node_index/cold_column.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+#include <vector>
+
+namespace arbor::node_index {
+namespace {
+
+std::vector<ColdCell> MakeCells(uint64_t seed, size_t n) {
+  std::vector<ColdCell> out;
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t x = (seed + i) * 0x9E3779B97F4A7C15ull;
+    out.push_back(ColdCell{static_cast<uint32_t>(x >> 40), x ^ seed});
+  }
+  return out;
+}
+
+TEST(ColdColumnTest, ReadsBackRunsFromTheBufferAndFromTheFile) {
+  auto col = ColdColumn::Create(::testing::TempDir());
+  ASSERT_TRUE(col.ok()) << col.status().ToString();
+  ColdColumn& c = **col;
+  // Enough runs to cross several 1 MiB flushes: early runs are read from the file, the
+  // last ones from the write buffer.
+  std::vector<uint64_t> refs;
+  std::vector<std::vector<ColdCell>> runs;
+  for (uint64_t r = 0; r < 600; ++r) {
+    runs.push_back(MakeCells(r, 1 + (r * 37) % 700));
+    refs.push_back(c.Append(runs.back()));
+  }
+  EXPECT_GT(c.bytes_written(), 2u << 20);
+  std::vector<ColdCell> got;
+  for (size_t r = 0; r < runs.size(); ++r) {
+    c.Read(refs[r], runs[r].size(), &got);
+    ASSERT_EQ(got, runs[r]) << "run " << r;
+  }
+  // A part of a run (one cell), as a path lookup reads it.
+  c.Read(refs[5] + 3 * kColdCellBytes, 1, &got);
+  EXPECT_EQ(got[0], runs[5][3]);
+  c.Read(refs[0], 0, &got);
+  EXPECT_TRUE(got.empty());
+}
+
+TEST(ColdColumnTest, ConcurrentAppendsAndReadsKeepEveryRun) {
+  auto col = ColdColumn::Create(::testing::TempDir());
+  ASSERT_TRUE(col.ok());
+  ColdColumn& c = **col;
+  std::vector<uint64_t> refs[2];
+  auto writer = [&](int t) {
+    std::vector<ColdCell> got;
+    for (uint64_t r = 0; r < 2000; ++r) {
+      std::vector<ColdCell> run = MakeCells(r * 2 + static_cast<uint64_t>(t), 100);
+      uint64_t ref = c.Append(run);
+      refs[t].push_back(ref);
+      c.Read(ref, run.size(), &got);
+      ASSERT_EQ(got, run);
+    }
+  };
+  std::thread a(writer, 0), b(writer, 1);
+  a.join();
+  b.join();
+  std::vector<ColdCell> got;
+  for (int t = 0; t < 2; ++t) {
+    for (uint64_t r = 0; r < 2000; ++r) {
+      c.Read(refs[t][r], 100, &got);
+      ASSERT_EQ(got, MakeCells(r * 2 + static_cast<uint64_t>(t), 100));
+    }
+  }
+  EXPECT_EQ(c.bytes_written(), uint64_t{2} * 2000 * 100 * kColdCellBytes);
+}
+
+TEST(ColdColumnTest, AFolderThatCannotHoldTheFileIsAClearError) {
+  auto col = ColdColumn::Create("/nonexistent/arbor-cold");
+  ASSERT_FALSE(col.ok());
+  EXPECT_TRUE(col.status().Is(StatusCode::kIOError));
+  EXPECT_NE(col.status().message().find("/nonexistent/arbor-cold"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace arbor::node_index
