@@ -73,9 +73,7 @@ std::string_view NodeTree::Impl::StoredRecord(uint32_t s, std::string* scratch) 
   RecordView v = View(s);
   if (!v.hot()) return Rec(s);
   std::vector<ColdCell> cells;
-  std::vector<FileEntry> files;
-  (void)FullView(s, &cells).DecodeAll(&files);  // the bytes were verified on the way in
-  *scratch = EncodeRecord(v.Header(), files);
+  *scratch = ToFullRecord(FullView(s, &cells));
   return *scratch;
 }
 

@@ -218,6 +218,76 @@ std::vector<ColdCell> ColdCells(std::span<const FileEntry> files) {
   return out;
 }
 
+namespace {
+
+// Copies `v`'s record with every entry's bytes passed through `entry(bytes, index, out)`,
+// recomputing the body length and block offsets. `version` and `cold_ref` (written when
+// the target form is hot) make the new column header.
+template <typename EntryFn>
+std::string CopyEntries(const RecordView& v, uint8_t version, EntryFn entry) {
+  bool hot_out = version == kHotRecordVersion;
+  std::string out(v.header_bytes());
+  out[0] = static_cast<char>(version);
+  PutVarint64(&out, v.file_count());
+  if (v.file_count() == 0) {
+    PutFixed32(&out, Checksum(out));
+    return out;
+  }
+  std::string body;
+  std::vector<uint32_t> offsets;
+  EntryCursor c(v);
+  FileEntry e;
+  for (size_t i = 0; i < v.file_count(); ++i) {
+    if (i % kBlockEntries == 0 && i > 0) offsets.push_back(static_cast<uint32_t>(body.size()));
+    const char* start = c.position();
+    (void)c.Next(&e);  // the view was validated: every entry decodes
+    entry(std::string_view(start, static_cast<size_t>(c.position() - start)), e, &body);
+  }
+  PutVarint64(&out, v.own_bytes());
+  PutVarint64(&out, v.max_size());
+  PutVarintSigned64(&out, v.mtime_base());
+  PutVarint64(&out, v.id_base());
+  if (hot_out) PutFixed64(&out, 0);
+  PutVarint64(&out, v.ext_count());
+  out.append(v.ext_table());
+  PutLengthPrefixed(&out, body);
+  for (uint32_t off : offsets) PutFixed32(&out, off);
+  PutFixed32(&out, Checksum(out));
+  return out;
+}
+
+}  // namespace
+
+std::string ToHotRecord(const RecordView& full, std::vector<ColdCell>* cells) {
+  cells->clear();
+  cells->reserve(full.file_count());
+  constexpr size_t kCold = kStampBytes + 8;  // an entry's last bytes: stamp, hash
+  return CopyEntries(full, kHotRecordVersion,
+                     [&](std::string_view bytes, const FileEntry& e, std::string* body) {
+                       body->append(bytes.substr(0, bytes.size() - kCold));
+                       cells->push_back(ColdCell{e.stamp, e.hash});
+                     });
+}
+
+void SetColdRef(std::string* hot, uint64_t cold_ref) {
+  RecordView v;
+  (void)RecordView::Parse(*hot, &v, Verify::kTrusted);
+  if (!v.hot() || v.file_count() == 0) return;  // an empty directory has no run
+  auto at = static_cast<size_t>(v.ext_table().data() - hot->data()) -
+            static_cast<size_t>(VarintLength(v.ext_count())) - 8;
+  EncodeFixed64(hot->data() + at, cold_ref);
+  EncodeFixed32(hot->data() + hot->size() - kChecksumBytes,
+                Checksum(std::string_view(*hot).substr(0, hot->size() - kChecksumBytes)));
+}
+
+std::string ToFullRecord(const RecordView& hot) {
+  return CopyEntries(hot, kRecordVersion, [](std::string_view bytes, const FileEntry& e, std::string* body) {
+    body->append(bytes);
+    PutStamp(body, e.stamp);
+    PutFixed64(body, e.hash);
+  });
+}
+
 std::string ReplaceHeader(const RecordView& view, const DirHeader& header) {
   std::string out;
   EncodeHeader(header, view.hot() ? kHotRecordVersion : kRecordVersion, &out);
@@ -244,6 +314,7 @@ Status RecordView::Parse(std::string_view bytes, RecordView* v, Verify verify) {
   if (version != kRecordVersion && version != kHotRecordVersion) {
     return Status::Unsupported("directory record: unknown version " + std::to_string(version));
   }
+  v->bytes_ = bytes;
   v->hot_ = version == kHotRecordVersion;
   v->cold_ref_ = 0;
   v->cold_ = {};

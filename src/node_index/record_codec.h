@@ -80,6 +80,12 @@ class RecordView {
   DirHeader Header() const;
   // The bytes after the header (the file columns), unchanged by a rename.
   std::string_view Body() const { return tail_; }
+  uint64_t ext_count() const { return ext_count_; }
+  std::string_view ext_table() const { return ext_table_; }  // the entries, after their count
+  // The directory header's bytes (before the file count), version byte included.
+  std::string_view header_bytes() const {
+    return bytes_.substr(0, static_cast<size_t>(tail_.data() - bytes_.data()));
+  }
   // Column bases and part sizes, for the byte breakdown (record_stats.h).
   int64_t mtime_base() const { return mtime_base_; }
   NodeId id_base() const { return id_base_; }
@@ -99,6 +105,7 @@ class RecordView {
   size_t BlockCount() const;
   size_t BlockOffset(size_t block) const;
 
+  std::string_view bytes_;  // the whole record
   NodeId node_id_ = 0;
   NodeId parent_id_ = 0;
   std::string_view name_;
@@ -132,7 +139,8 @@ class EntryCursor {
   bool Rest(FileEntry* e);
   bool SkipRest();
   bool ok() const { return ok_; }
-  size_t index() const { return index_; }  // of the entry the next call decodes
+  size_t index() const { return index_; }              // of the entry the next call decodes
+  const char* position() const { return in_.data(); }  // where the next entry's bytes start
 
  private:
   bool Fail();
@@ -145,6 +153,16 @@ class EntryCursor {
   std::string stem_;
   bool ok_ = true;
 };
+
+// Conversions between the forms that copy every entry's bytes instead of re-encoding
+// names (a load or save of a tree with a cold column is mostly these). REQUIRES: a view
+// of a record this process encoded or validated.
+// Version 1 -> hot: the entries' stamps and hashes go to *cells; cold_ref is 0 until
+// SetColdRef writes the run's offset (known only once *cells are appended).
+std::string ToHotRecord(const RecordView& full, std::vector<ColdCell>* cells);
+void SetColdRef(std::string* hot, uint64_t cold_ref);
+// Hot, with its cells attached (AttachCold) -> version 1.
+std::string ToFullRecord(const RecordView& hot);
 
 // Header fields read straight from record bytes (already parsed once, so in bounds).
 inline NodeId RecordNodeId(std::string_view rec) { return DecodeFixed64(rec.data() + 1); }

@@ -47,9 +47,10 @@ void TreeBuilder::Add(NodeId key, std::string_view record) {
     return;
   }
   // The tree keeps stamps and hashes in its cold column: the record goes in hot.
-  std::vector<FileEntry> files;
-  (void)v.DecodeAll(&files);  // Validate decoded every entry already
-  impl_->AddSlot(impl_->Encode(v.Header(), files, kNoSlot), 0);
+  std::vector<ColdCell> cells;
+  std::string hot = ToHotRecord(v, &cells);
+  if (!cells.empty()) SetColdRef(&hot, impl_->cold_->Append(cells));
+  impl_->AddSlot(hot, 0);
 }
 
 void TreeBuilder::LinkAll() {
