@@ -3,8 +3,15 @@
 // docs/benchmarks-index.md). Not a test: no assertions, numbers only.
 //
 //   index_bench --files=N [--random-ids] [--quick] [--sqlite=PATH] [--pg=CONNINFO] [--seed=S]
-//               [--cold-dir=DIR]
-// --quick leaves out the whole-tree analytics scans. --cold-dir keeps every tree's stamps
+//               [--cold-dir=DIR] [--checkpoint=SQLITE [--checkpoint-every=FILES]]
+// --quick leaves out the whole-tree analytics scans.
+// --checkpoint builds a tree too big for two copies in RAM (the billion-file run): the
+// build saves to SQLITE every --checkpoint-every files (default 50,000,000), a run that
+// finds the file already holding part of the tree loads it and generates on from there
+// (the generator is deterministic: the directories already stored are generated again
+// but not added), and after the build the tree is dropped and loaded back from SQLITE,
+// so the load is measured and the queries run on the loaded tree. Kill it and run the
+// same command again to resume. --cold-dir keeps every tree's stamps
 // and hashes in a cold column file in DIR (ARBOR_INDEX_COLD_DIR, NodeTree::UseColdColumn).
 #include <malloc.h>
 #include <unistd.h>
@@ -22,6 +29,7 @@
 
 #include "bench/index/bench_stores.h"
 #include "bench/index/synthetic_tree.h"
+#include "node_index/index_store.h"
 #include "node_index/node_tree.h"
 #include "node_index/record_stats.h"
 #include "node_index/tree_analytics.h"
@@ -45,6 +53,15 @@ double ThreadCpuSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
+size_t PeakRssBytes() {  // VmHWM: the most this process ever held
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+  }
+  return 0;
+}
+
 size_t RssBytes() {
   std::ifstream f("/proc/self/statm");
   size_t pages = 0, rss = 0;
@@ -65,6 +82,8 @@ struct Options {
   std::string sqlite;
   std::string pg;
   std::string cold_dir;
+  std::string checkpoint;
+  uint64_t checkpoint_every = 50'000'000;
   bool quick = false;  // skip the whole-tree scans (analytics)
 };
 
@@ -78,6 +97,8 @@ Options Parse(int argc, char** argv) {
     if (!val("--sqlite=").empty()) o.sqlite = val("--sqlite=");
     if (!val("--pg=").empty()) o.pg = val("--pg=");
     if (!val("--cold-dir=").empty()) o.cold_dir = val("--cold-dir=");
+    if (!val("--checkpoint=").empty()) o.checkpoint = val("--checkpoint=");
+    if (!val("--checkpoint-every=").empty()) o.checkpoint_every = std::stoull(val("--checkpoint-every="));
     if (a == "--random-ids") o.gen.ids = IdModel::kRandom;
     if (a == "--quick") o.quick = true;
   }
@@ -245,12 +266,10 @@ void MeasureQueries(const NodeTree& t, const Sampled& s) {
   Print("du_1pct_subtree_files", static_cast<double>(t.Totals(sub)->files));
   Latency("du_1pct_subtree", std::vector<int>(1000), [&](int) { (void)t.Totals(sub); });
   uint64_t bytes = 0;
-  Timed("du_1pct_subtree_by_scan", [&] {
-    Check(t.ForEachFile(sub, [&](const node_index::NodeInfo& f) { bytes += f.size; }), "scan");
-  });
-  Timed("du_root_by_scan", [&] {
-    Check(t.ForEachFile(root, [&](const node_index::NodeInfo& f) { bytes += f.size; }), "scan");
-  });
+  Timed("du_1pct_subtree_by_scan",
+        [&] { Check(t.ForEachFile(sub, [&](const node_index::NodeInfo& f) { bytes += f.size; }), "scan"); });
+  Timed("du_root_by_scan",
+        [&] { Check(t.ForEachFile(root, [&](const node_index::NodeInfo& f) { bytes += f.size; }), "scan"); });
 }
 
 void MeasureAnalytics(const NodeTree& t) {
@@ -280,7 +299,8 @@ void MeasureRename(NodeTree* t) {
   NodeId parent = t->Directory(big)->parent_id;
   std::vector<int> runs(101);
   std::iota(runs.begin(), runs.end(), 0);
-  Latency("rename", runs, [&](int i) { Check(t->MoveDirectory(big, parent, "renamed-" + std::to_string(i)), "rename"); });
+  Latency("rename", runs,
+          [&](int i) { Check(t->MoveDirectory(big, parent, "renamed-" + std::to_string(i)), "rename"); });
   // Move: to the root, or (already there) into another top-level directory.
   NodeId to = root;
   if (parent == root) {
@@ -323,6 +343,76 @@ void MeasureChanges(const NodeTree& v1) {
                                                    diff->modified.size() + diff->moved.size()));
 }
 
+// The checkpointed build (see the header): returns the tree loaded back from the file.
+NodeTree CheckpointedBuild(const Options& o, Sampled* samples) {
+  // The baseline is the process before any tree: RSS measured after dropping the built
+  // tree would count the heap pages malloc keeps for reuse and understate the loaded one.
+  size_t rss0 = RssBytes();
+  auto store = node_index::OpenSqliteStore(o.checkpoint);
+  Check(store.status(), "open checkpoint");
+  NodeTree tree;
+  auto a = Clock::now();
+  {
+    auto loaded = (*store)->Load(1);
+    Check(loaded.status(), "load checkpoint");
+    tree = std::move(loaded->tree);
+  }
+  size_t resume_dirs = tree.directory_count();
+  Print("resumed_directories", static_cast<double>(resume_dirs));
+  Print("resumed_files", static_cast<double>(tree.file_count()));
+  Print("resume_load_s", Seconds(a, Clock::now()));
+  Sampler sampler(o.gen.seed);
+  size_t seen_dirs = 0;
+  uint64_t next_checkpoint = tree.file_count() + o.checkpoint_every;
+  a = Clock::now();
+  double cpu0 = ThreadCpuSeconds();
+  double save_s = 0;
+  GenerateTree(o.gen, [&](const node_index::DirFacts& d, std::span<const node_index::FileFacts> files) {
+    sampler.Dir(d.node_id);
+    for (const auto& f : files) sampler.File(d.node_id, f.name);
+    if (seen_dirs++ < resume_dirs) return;  // stored by an earlier run
+    Check(tree.PutDirectory(d, files), "put");
+    if (tree.file_count() >= next_checkpoint) {
+      auto s0 = Clock::now();
+      Check((*store)->Save(1, 1, &tree), "checkpoint");
+      save_s += Seconds(s0, Clock::now());
+      next_checkpoint += o.checkpoint_every;
+      std::fprintf(stderr, "checkpoint: %llu files, %.0f s, RSS %.2f GiB\n",
+                   static_cast<unsigned long long>(tree.file_count()), Seconds(a, Clock::now()),
+                   static_cast<double>(RssBytes()) / (1u << 30));
+    }
+  });
+  auto s0 = Clock::now();
+  Check((*store)->Save(1, 1, &tree), "final save");
+  save_s += Seconds(s0, Clock::now());
+  Print("build_s", Seconds(a, Clock::now()));
+  Print("build_cpu_s", ThreadCpuSeconds() - cpu0);
+  Print("checkpoint_saves_s", save_s);
+  double files = static_cast<double>(tree.file_count());
+  node_index::MemoryUsage m = tree.Memory();
+  Print("files", files);
+  Print("directories", static_cast<double>(tree.directory_count()));
+  Print("ram_accounted_bytes_per_file", static_cast<double>(m.total()) / files);
+  PrintRecordFields(tree);
+  tree = NodeTree();  // one tree in RAM at a time: drop it before loading it back
+  malloc_trim(0);
+  auto disk = (*store)->DiskBytes();
+  Check(disk.status(), "size");
+  Print("sqlite_disk_bytes_per_file", static_cast<double>(*disk) / files);
+  a = Clock::now();
+  double cpu = ThreadCpuSeconds();
+  auto loaded = (*store)->Load(1);
+  Check(loaded.status(), "load");
+  Print("sqlite_load_s", Seconds(a, Clock::now()));
+  Print("sqlite_load_cpu_s", ThreadCpuSeconds() - cpu);
+  Print("sqlite_load_damaged", static_cast<double>(loaded->damaged.size()));
+  malloc_trim(0);
+  Print("ram_rss_delta_bytes_per_file", static_cast<double>(RssBytes() - rss0) / files);
+  Print("peak_rss_gib", static_cast<double>(PeakRssBytes()) / (1u << 30));
+  *samples = sampler.Take();
+  return std::move(loaded->tree);
+}
+
 }  // namespace
 }  // namespace arbor::bench
 
@@ -335,6 +425,15 @@ int main(int argc, char** argv) {
   arbor::node_index::NodeTree tree;
   Sampled samples;
   Print("load_average_start", LoadAverage());
+  if (!o.checkpoint.empty()) {
+    tree = CheckpointedBuild(o, &samples);
+    MeasureQueries(tree, samples);
+    if (!o.quick) MeasureAnalytics(tree);
+    MeasureChanges(tree);
+    MeasureRename(&tree);
+    Print("load_average_end", LoadAverage());
+    return 0;
+  }
   MeasureBuild(o, &tree, &samples);
   MeasureQueries(tree, samples);
   if (!o.quick) MeasureAnalytics(tree);
