@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <system_error>
+#include <utility>
 
 #include "base/coding.h"
 
@@ -43,10 +44,10 @@ Result<std::shared_ptr<ColdColumn>> ColdColumn::Create(const std::string& dir) {
     }
     ::unlink(path.c_str());
   }
-  return std::shared_ptr<ColdColumn>(new ColdColumn(fd));
+  return std::shared_ptr<ColdColumn>(new ColdColumn(fd, dir));
 }
 
-ColdColumn::ColdColumn(int fd) : fd_(fd) {}
+ColdColumn::ColdColumn(int fd, std::string dir) : fd_(fd), dir_(std::move(dir)) {}
 
 ColdColumn::~ColdColumn() { ::close(fd_); }
 

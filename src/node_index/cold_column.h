@@ -49,12 +49,14 @@ class ColdColumn {
   void Read(uint64_t ref, size_t n, std::vector<ColdCell>* out) const;
 
   uint64_t bytes_written() const;  // live and dead runs together: the file's size
+  const std::string& dir() const { return dir_; }
 
  private:
-  explicit ColdColumn(int fd);
+  ColdColumn(int fd, std::string dir);
   void FlushLocked();  // REQUIRES: mu_ held
 
   int fd_;
+  std::string dir_;  // where the file is: a compaction makes its successor there
   mutable std::mutex mu_;
   std::string pending_;  // appended, not yet written; starts at flushed_
   std::atomic<uint64_t> flushed_{0};

@@ -151,5 +151,32 @@ TEST(ColdTreeTest, RandomWritesAnswerAlikeInBothForms) {
   EXPECT_LT(t.hot().Memory().record_bytes, t.plain().Memory().record_bytes);
 }
 
+// A directory rewritten again and again leaves dead runs behind; the column is compacted
+// once they dominate, so the file stays bounded and every answer stays right.
+TEST(ColdTreeTest, RewritesDoNotGrowTheColdFileWithoutBound) {
+  NodeTree t;
+  ASSERT_TRUE(t.UseColdColumn(::testing::TempDir()).ok());
+  ASSERT_TRUE(t.PutDirectory(Dir(1, 1, ""), {}).ok());
+  NodeTree before = t.Clone();  // a clone keeps reading its own (old) column
+  std::vector<FileFacts> files;
+  files.reserve(1000);
+  for (NodeId i = 0; i < 1000; ++i) files.push_back(File(100 + i, "f" + std::to_string(i), i));
+  uint64_t most = 0;
+  for (uint64_t round = 0; round < 3000; ++round) {
+    for (FileFacts& f : files) f.hash = round * 7919 + f.node_id;
+    ASSERT_TRUE(t.PutDirectory(Dir(2, 1, "d"), files).ok());
+    most = std::max(most, t.Memory().cold_file_bytes);
+  }
+  // 3000 rewrites wrote 33 MB of cells; the file never held much more than 16 MiB.
+  EXPECT_LT(most, 17u << 20);
+  EXPECT_EQ(t.Lookup("/d/f5")->hash, 2999u * 7919 + 105);
+  auto classified = t.Classify(2, files);
+  ASSERT_TRUE(classified.ok());
+  EXPECT_EQ(classified->children[5].change, ChildChange::kUnchanged);
+  EXPECT_EQ(classified->children[5].previous_hash, 2999u * 7919 + 105);
+  EXPECT_TRUE(before.Lookup("/d").status().Is(StatusCode::kNotFound));
+  EXPECT_EQ(Diff(before, t)->added.size(), 1001u);  // the folder and its files
+}
+
 }  // namespace
 }  // namespace arbor::node_index

@@ -78,16 +78,34 @@ std::string_view NodeTree::Impl::StoredRecord(uint32_t s, std::string* scratch) 
 }
 
 void NodeTree::Impl::MoveToColdColumn(std::shared_ptr<ColdColumn> cold) {
-  std::vector<FileEntry> files;
   std::vector<ColdCell> cells;
   for (uint32_t s = 0; s < slots_.size(); ++s) {
     if (!Live(s)) continue;
     RecordView v = FullView(s, &cells);
-    (void)v.DecodeAll(&files);
-    uint64_t ref = files.empty() ? 0 : cold->Append(ColdCells(files));
-    slots_[s].rec = RecordPtr(EncodeHotRecord(v.Header(), files, ref));
+    std::string hot;
+    if (v.hot()) {
+      hot = std::string(Rec(s));  // the same bytes, the run copied to the new column
+    } else {
+      hot = ToHotRecord(v, &cells);
+    }
+    if (!cells.empty()) SetColdRef(&hot, cold->Append(cells));
+    // Same content as before (the bytes a store keeps do not change): not marked dirty.
+    slots_[s].rec = RecordPtr(hot);
   }
   cold_ = std::move(cold);
+}
+
+void NodeTree::Impl::MaybeCompactColdColumn() {
+  // Runs of rewritten directories are dead; copy the live ones to a new file once the dead
+  // outweigh them (amortized O(1) per written cell, like a vector's growth). Clones keep
+  // the old column, which goes when the last of them does.
+  constexpr uint64_t kMinBytes = 16u << 20;
+  if (!cold_) return;
+  uint64_t files = root_ == kNoSlot ? 0 : slots_[root_].tree_files;
+  uint64_t written = cold_->bytes_written(), live = files * kColdCellBytes;
+  if (written < kMinBytes || written < 2 * live) return;
+  Result<std::shared_ptr<ColdColumn>> fresh = ColdColumn::Create(cold_->dir());
+  if (fresh.ok()) MoveToColdColumn(std::move(*fresh));  // else: keep the old file growing
 }
 
 NodeInfo NodeTree::Impl::DirInfo(uint32_t s) const {

@@ -64,6 +64,8 @@ class NodeTree::Impl {
   std::string_view StoredRecord(uint32_t s, std::string* scratch) const;
   // Turns every record hot, its cells into `cold` (which the tree then keeps).
   void MoveToColdColumn(std::shared_ptr<ColdColumn> cold);
+  // After a write: a new column with the live runs only, once dead runs dominate the file.
+  void MaybeCompactColdColumn();
   NodeInfo DirInfo(uint32_t s) const;
   bool Live(uint32_t s) const { return s < slots_.size() && slots_[s].rec; }
 

@@ -153,7 +153,9 @@ Status NodeTree::PutDirectory(const DirFacts& dir, std::span<const FileFacts> fi
   uint32_t s = impl_->SlotOf(dir.node_id);
   std::string rec = impl_->Encode(header, entries, s);
   Writer w(*impl_);
-  return s == kNoSlot ? w.Create(header, rec) : w.Rewrite(s, rec);
+  ARBOR_RETURN_IF_ERROR(s == kNoSlot ? w.Create(header, rec) : w.Rewrite(s, rec));
+  impl_->MaybeCompactColdColumn();
+  return Status::Ok();
 }
 
 Status NodeTree::MoveDirectory(NodeId dir, NodeId new_parent, std::string_view new_name) {
@@ -182,7 +184,9 @@ Status NodeTree::PutFile(NodeId dir, const FileFacts& file) {
   } else {
     files.insert(it, one[0]);
   }
-  return Writer(*impl_).RewriteFiles(s, files);
+  ARBOR_RETURN_IF_ERROR(Writer(*impl_).RewriteFiles(s, files));
+  impl_->MaybeCompactColdColumn();
+  return Status::Ok();
 }
 
 Status NodeTree::RemoveFile(NodeId dir, std::string_view name) {
