@@ -30,6 +30,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options, catalog::Cat
   std::filesystem::create_directories(options.data_dir, ec);
   if (ec) return Status::IOError("creating " + options.data_dir + ": " + ec.message());
   ARBOR_ASSIGN_OR_RETURN(auto store, LmdbStore::Open(options.data_dir, options.map_size));
+  if (!options.fsync) ARBOR_RETURN_IF_ERROR(store->SkipFsync());
   std::string store_id;
   {
     ARBOR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::Begin(*store, nullptr, false));

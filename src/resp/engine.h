@@ -45,6 +45,10 @@ struct EngineOptions {
   std::string data_dir;                // the LMDB environment (created if missing)
   size_t map_size = size_t{64} << 30;  // LMDB's map: the metadata's largest size
   size_t max_keys_reply = 100000;      // KEYS answers more than this with an error
+  // Test-only (the libFuzzer target, bench/resp/fuzz.sh): false opens LMDB with MDB_NOSYNC,
+  // so a commit does not fsync and an acknowledged write can be lost in a crash. `serve`
+  // never sets it.
+  bool fsync = true;
 };
 
 struct EngineStats {
