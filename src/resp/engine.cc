@@ -246,6 +246,19 @@ void Engine::Batch::RunOne(const CommandSpec& spec, const Args& args) {
   if (st.ok() && (spec.flags & kNoDatabase) == 0 && !session_.db) {
     st = Status::InvalidArgument("no database selected");
   }
+  if (st.ok() && (spec.flags & kNoDatabase) == 0 && session_.drops_seen != engine_.drops()) {
+    // A DB.DROP ran since this session last looked: its database may be gone (a rolled
+    // back drop only costs this one lookup).
+    DatabaseRegistry registry(*engine_.txn_);
+    Result<bool> exists = registry.StillExists(*session_.db);
+    if (!exists.ok()) {
+      st = exists.status();
+    } else if (!*exists) {
+      st = Status::NotFound("database '" + session_.db->name + "' was dropped (SELECT another)");
+    } else {
+      session_.drops_seen = engine_.drops();
+    }
+  }
   if (st.ok() && (spec.flags & kValidatesFirst) != 0) {
     CommandContext ctx(engine_, session_, *engine_.txn_, writer_);
     st = spec.handler(ctx, args);

@@ -142,6 +142,11 @@ class Engine {
   // Checks that `storage` opens (DB.CREATE), keeping it open.
   Status OpenStorage(const std::string& storage);
 
+  // DB.DROP ran: every session checks that its selected database still exists before its
+  // next command (Batch::RunOne).
+  void NoteDrop() { ++drops_; }
+  uint64_t drops() const { return drops_; }
+
   const EngineOptions& options() const { return options_; }
   EngineStats& stats() { return stats_; }
   uint64_t NextSessionId() { return ++last_session_id_; }
@@ -178,6 +183,7 @@ class Engine {
   std::set<Repository*> unflushed_;
   EngineStats stats_;
   uint64_t last_session_id_ = 0;
+  uint64_t drops_ = 0;
 };
 
 // The reply line for an error status: "<service code or ERR> <message>".

@@ -112,6 +112,7 @@ want "ERR no such database '$ACME_ID/photos'" -a "$TB" SELECT "$ACME_ID/photos"
 want "0" -a "$TB" BEXISTS "$AH"
 want "" -a "$TB" BGET "$AH"
 want "0" -a "$TB" BDEL "$AH"  # nor drop it
+want "ERR no such database '$ACME_ID/photos'" -a "$TB" DB.DROP "$ACME_ID/photos"
 out=$(printf 'SELECT photos\nBEXISTS %s\n' "$AH" | rcli -a "$TA")
 [[ "$out" == $'OK\n1' ]] || fail "tenant B's BDEL reached tenant A's blob: got [$out]"
 want "" -a "$TB" --scan
@@ -119,5 +120,13 @@ out=$(printf 'DB.CREATE photos\nSELECT photos\nGET album\nDBSIZE\n' | rcli -a "$
 [[ "$out" == $'OK\nOK\n\n0' ]] || fail "tenant B's own photos: got [$out]"
 out=$(printf 'SELECT %s/photos\nGET album\nBGET %s\n' "$ACME_ID" "$AH" | rcli -a "$TOP")
 [[ "$out" == $'OK\nsummer\nacme-secret' ]] || fail "the operator reaches acme's database: got [$out]"
+
+step "DB.DROP: tenant B drops its own photos, acme's stay; a connection that had it selected is told"
+out=$(printf 'SELECT photos\nSET k v\nDB.DROP photos\nGET k\nDB.LIST\n' | rcli -a "$TB")
+# (redis-cli ends an error with an empty line; DB.LIST lists [default, ""].)
+[[ "$out" == $'OK\nOK\nOK\nERR database \'photos\' was dropped (SELECT another)\n\ndefault' ]] ||
+  fail "tenant B's DB.DROP: got [$out]"
+out=$(printf 'SELECT photos\nGET album\n' | rcli -a "$TA")
+[[ "$out" == $'OK\nsummer' ]] || fail "acme's photos after B dropped its own: got [$out]"
 resp_stop
 echo "resp_cli: ok"
