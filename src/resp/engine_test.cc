@@ -354,7 +354,7 @@ TEST_F(EngineTest, DbDropRemovesTheDatabaseAndWhatItHolds) {
   EXPECT_EQ(Run(other, std::vector<std::string>{"SELECT photos", "GET k"}), "+OK\r\n$1\r\nv\r\n");
   EXPECT_EQ(Run("DB.DROP nosuch"), "-ERR no such database 'nosuch'\r\n");
   EXPECT_EQ(Run("DB.DROP photos"), "+OK\r\n");
-  const std::string dropped = "-ERR database 'photos' was dropped (SELECT another)\r\n";
+  std::string dropped = "-ERR database 'photos' was dropped (SELECT another)\r\n";
   EXPECT_EQ(Run("GET k"), dropped);
   EXPECT_EQ(Run(other, "BEXISTS " + x), dropped);
   EXPECT_EQ(Run("DB.LIST"), "*1\r\n*2\r\n$7\r\ndefault\r\n$0\r\n\r\n");
