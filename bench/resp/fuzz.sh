@@ -25,6 +25,7 @@ mkdir -p "$corpus"
 printf '*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n' >"$corpus/set"
 printf 'HSET h a 1\r\nSADD s x\r\nRPUSH l a\r\nMULTI\r\nINCR n\r\nEXEC\r\nSCAN 0\r\n' >"$corpus/inline"
 printf 'BPUT blob\r\nBEXISTS 0000000000000000000000000000000000000000000000000000000000000000\r\n' >"$corpus/blobs"
+printf 'BPUT blob\r\nBDEL fa1a2c0a5ab6eb7b2dbc6f1d4d5bc3f43f02ba3ad2db52b0aa85b28a0de4d6f0\r\nDB.CREATE p\r\nSELECT p\r\nSET k v\r\nDB.DROP p\r\nGET k\r\n' >"$corpus/drops"
 cd "$corpus"
 if [[ -d /dev/shm && -w /dev/shm ]]; then
   TMPDIR=$(mktemp -d /dev/shm/arbor-resp-fuzz-XXXXXX)
