@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/index_context.h"
 #include "cli/option_values.h"
+#include "cli/remote_options.h"
 #include "resp/remote_backup.h"
 #include "shares/posix_source.h"
 #include "shares/stdin_source.h"
@@ -45,6 +46,7 @@ struct BackupArgs {
   bool stdin_input = false;    // --stdin
   std::string stdin_filename;  // --stdin-filename
   std::string remote;          // --remote resp://...
+  resp::RemoteTlsOptions remote_tls;
 };
 
 // backup --remote: one folder through a RESP server (resp/remote_backup.h). A failure
@@ -53,9 +55,7 @@ int BackupRemote(const GlobalOptions& g, const BackupArgs& args) {
   if (args.paths.size() != 1) {
     return ReportError(g, Status::InvalidArgument("backup --remote backs up one folder: give one PATH"));
   }
-  auto url = resp::ParseRespUrl(args.remote);
-  if (!url.ok()) return ReportError(g, url.status());
-  auto client = resp::RemoteClient::Connect(*url);
+  auto client = ConnectRemote(args.remote, args.remote_tls);
   if (!client.ok()) return ReportError(g, client.status());
   auto r = resp::RunRemoteBackup(**client, args.paths[0]);
   if (!r.ok()) {
@@ -275,6 +275,7 @@ void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->add_option("--remote", args->remote,
                   "Back up one folder through a RESP server: resp://[TOKEN@]HOST:PORT/DB")
       ->group("");
+  AddRemoteTlsOptions(cmd, &args->remote_tls);
   // Repeatable options take one value per use, as restic's: `--tag a /src` tags "a" and
   // backs up /src (CLI11 lets a vector option swallow every following word otherwise).
   for (CLI::Option* opt : cmd->get_options())

@@ -7,6 +7,7 @@
 #include "base/hex.h"
 #include "browse/tree_walk.h"
 #include "cli/commands.h"
+#include "cli/remote_options.h"
 #include "resp/remote_tree.h"
 
 namespace arbor::cli {
@@ -17,6 +18,7 @@ struct LsArgs {
   std::string path = "/";
   bool long_format = false;
   std::string remote;  // --remote resp://...: read through a RESP server (docs/resp.md)
+  resp::RemoteTlsOptions remote_tls;
 };
 
 nlohmann::json NodeJson(const std::string& path, const Node& n) {
@@ -71,8 +73,7 @@ Status List(const GlobalOptions& g, const LsArgs& args, const TreeLoader& load, 
 // ls --remote: the same listing of a snapshot taken with `backup --remote`, read with
 // SNAP.LIST and TREE.GET.
 Status ListRemote(const GlobalOptions& g, const LsArgs& args) {
-  ARBOR_ASSIGN_OR_RETURN(resp::RespUrl url, resp::ParseRespUrl(args.remote));
-  ARBOR_ASSIGN_OR_RETURN(auto client, resp::RemoteClient::Connect(url));
+  ARBOR_ASSIGN_OR_RETURN(auto client, ConnectRemote(args.remote, args.remote_tls));
   ARBOR_ASSIGN_OR_RETURN(resp::RemoteSnapshot snap, resp::FindRemoteSnapshot(*client, args.snapshot));
   TreeLoader load = [&client](const Digest& tree) { return resp::LoadRemoteTree(*client, tree); };
   ARBOR_ASSIGN_OR_RETURN(Node start, LookupPathIn(load, snap.tree, args.path));
@@ -88,6 +89,7 @@ void RegisterLs(CLI::App& app, GlobalOptions& g, int* exit_code) {
   cmd->add_option("path", args->path, "Only list below this path")->capture_default_str();
   cmd->add_flag("-l,--long", args->long_format, "Long format: mode, owner, size, time");
   cmd->add_option("--remote", args->remote, "List through a RESP server: resp://[TOKEN@]HOST:PORT/DB");
+  AddRemoteTlsOptions(cmd, &args->remote_tls);
   cmd->callback([&g, args, exit_code] {
     if (!args->remote.empty()) {
       Status st = ListRemote(g, *args);

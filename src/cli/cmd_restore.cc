@@ -7,6 +7,7 @@
 #include "browse/tree_walk.h"
 #include "cli/azure_args.h"
 #include "cli/commands.h"
+#include "cli/remote_options.h"
 #include "cli/snapshot_filter.h"
 #include "resp/remote_restore.h"
 #include "resp/remote_tree.h"
@@ -28,6 +29,7 @@ struct RestoreArgs {
   bool delete_extra = false;  // --delete
   AzureArgs azure;
   std::string remote;  // --remote resp://...: read through a RESP server (docs/resp.md)
+  resp::RemoteTlsOptions remote_tls;
 };
 
 // --include's paths as snapshot paths ("/a/b").
@@ -78,8 +80,7 @@ Status RestoreRemote(const GlobalOptions& g, const RestoreArgs& args) {
         "restore --remote restores into a directory with --include only (not --delete, --verify, "
         "--overwrite, --host/--tag/--path or an Azure Files share)");
   }
-  ARBOR_ASSIGN_OR_RETURN(resp::RespUrl url, resp::ParseRespUrl(args.remote));
-  ARBOR_ASSIGN_OR_RETURN(auto client, resp::RemoteClient::Connect(url));
+  ARBOR_ASSIGN_OR_RETURN(auto client, ConnectRemote(args.remote, args.remote_tls));
   ARBOR_ASSIGN_OR_RETURN(resp::RemoteSnapshot snap, resp::FindRemoteSnapshot(*client, args.snapshot));
   std::vector<std::string> includes = NormalizedIncludes(args.includes);
   TreeLoader load = [&client](const Digest& tree) { return resp::LoadRemoteTree(*client, tree); };
@@ -169,6 +170,7 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
   AddSnapshotFilterOptions(cmd, &args->filter);
   AddAzureOptions(cmd, &args->azure);
   cmd->add_option("--remote", args->remote, "Restore through a RESP server: resp://[TOKEN@]HOST:PORT/DB");
+  AddRemoteTlsOptions(cmd, &args->remote_tls);
   cmd->callback([&g, args, exit_code] {
     if (!args->remote.empty()) {
       Status st = RestoreRemote(g, *args);

@@ -1,4 +1,4 @@
-// Blob commands: BPUT BGET BEXISTS BSTAT. Blobs go into the selected database's
+// Blob commands: BPUT BGET BEXISTS BSTAT BDEL. Blobs go into the selected database's
 // repository (packs, dedup, compression, encryption: repository.h), never a file each;
 // the database records which content hashes it holds (keyspace.h), so a database answers
 // only for its own blobs even when several share one repository. The engine flushes the
@@ -89,6 +89,26 @@ Status BStat(CommandContext& ctx, const Args& args) {
   return Status::Ok();
 }
 
+// BDEL h [h ...]: the database stops holding these blobs; answers how many it held. The
+// content stays in the repository until a prune finds nothing else keeping it (a
+// snapshot, a tree or another database: docs/resp.md, "Prune").
+Status BDel(CommandContext& ctx, const Args& args) {
+  std::vector<Digest> shas;
+  shas.reserve(args.size() - 1);
+  for (size_t i = 1; i < args.size(); ++i) {
+    ARBOR_ASSIGN_OR_RETURN(Digest sha, ParseHexDigest(args[i], "a blob hash"));
+    shas.push_back(sha);
+  }
+  Keyspace keys = ctx.keys();
+  int64_t removed = 0;
+  for (const Digest& sha : shas) {
+    ARBOR_ASSIGN_OR_RETURN(bool was, keys.RemoveBlob(sha.view()));
+    if (was) ++removed;
+  }
+  ctx.out().Integer(removed);
+  return Status::Ok();
+}
+
 }  // namespace
 
 void RegisterBlobCommands(CommandTable& t) {
@@ -96,6 +116,7 @@ void RegisterBlobCommands(CommandTable& t) {
   t.Add({"BGET", 2, 0, BGet, "A blob's content by SHA-256, or null"});
   t.Add({"BEXISTS", -2, 0, BExists, "BEXISTS hash [hash ...]: 0|1, or an array of them"});
   t.Add({"BSTAT", 2, 0, BStat, "A blob's size and repository id, or null"});
+  t.Add({"BDEL", -2, kWrite, BDel, "BDEL hash [hash ...]: drops blobs from the database"});
 }
 
 }  // namespace arbor::resp

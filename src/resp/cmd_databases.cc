@@ -1,4 +1,4 @@
-// Database commands: DB.CREATE DB.LIST SELECT DB.EXPORT DB.IMPORT (database_registry.h
+// Database commands: DB.CREATE DB.LIST DB.DROP SELECT DB.EXPORT DB.IMPORT (database_registry.h
 // has the scope rules, db_export.h the export format).
 #include "resp/command_table.h"
 #include "resp/database_registry.h"
@@ -42,6 +42,17 @@ Status DbList(CommandContext& ctx, const Args&) {
   return Status::Ok();
 }
 
+// DB.DROP name: the database and everything it holds go (docs/resp.md, "Databases").
+// Sessions that selected it get an error until they SELECT another (Batch::RunOne).
+Status DbDrop(CommandContext& ctx, const Args& args) {
+  DatabaseRegistry registry(ctx.txn());
+  ARBOR_ASSIGN_OR_RETURN(DatabaseInfo dropped, registry.Drop(*ctx.session().principal, args[1]));
+  (void)dropped;
+  ctx.engine().NoteDrop();
+  ctx.out().Simple("OK");
+  return Status::Ok();
+}
+
 // SELECT name, or SELECT <n> for clients that only know numbered databases: 0 is
 // `default`, any other number the database of that name ("1", "2", ... made by
 // DB.CREATE).
@@ -50,6 +61,7 @@ Status Select(CommandContext& ctx, const Args& args) {
   DatabaseRegistry registry(ctx.txn());
   ARBOR_ASSIGN_OR_RETURN(DatabaseInfo db, registry.Find(*ctx.session().principal, name));
   ctx.session().db = db;
+  ctx.session().drops_seen = ctx.engine().drops();
   ctx.out().Simple("OK");
   return Status::Ok();
 }
@@ -170,6 +182,8 @@ void RegisterDatabaseCommands(CommandTable& t) {
          "hash"});
   t.Add({"DB.IMPORT", 3, kWrite | kNoDatabase, DbImport,
          "DB.IMPORT name payload: fills a new or empty database"});
+  t.Add({"DB.DROP", 2, kWrite | kNoDatabase, DbDrop,
+         "DB.DROP name: deletes the database, its keys and its hold on blobs and trees"});
   t.Add({"SELECT", 2, kWrite | kNoDatabase, Select, "SELECT name (0 is default)"});
 }
 

@@ -104,6 +104,22 @@ Result<DatabaseInfo> DatabaseRegistry::Find(const catalog::Principal& p, std::st
   return NoSuchDatabase(name);
 }
 
+Result<DatabaseInfo> DatabaseRegistry::Drop(const catalog::Principal& p, std::string_view name) {
+  std::string tenant, plain;
+  if (!Resolve(p, name, &tenant, &plain)) return NoSuchDatabase(name);
+  ARBOR_ASSIGN_OR_RETURN(auto found, Lookup(tenant, plain));
+  if (!found) return NoSuchDatabase(name);
+  ARBOR_RETURN_IF_ERROR(txn_.Delete(EntryKey(tenant, plain)).status());
+  // Ids are never reused (the 'n' counter), so nothing else starts with this one.
+  ARBOR_RETURN_IF_ERROR(txn_.DeletePrefix(BigEndian32(found->id)).status());
+  return *found;
+}
+
+Result<bool> DatabaseRegistry::StillExists(const DatabaseInfo& db) {
+  ARBOR_ASSIGN_OR_RETURN(auto found, Lookup(db.tenant, db.name));
+  return found.has_value() && found->id == db.id;
+}
+
 Result<std::vector<DatabaseInfo>> DatabaseRegistry::List(const catalog::Principal& p) {
   ARBOR_ASSIGN_OR_RETURN(DatabaseInfo own_default, Find(p, "default"));
   (void)own_default;

@@ -41,6 +41,13 @@ class DatabaseRegistry {
   Result<DatabaseInfo> Create(const catalog::Principal& p, std::string_view name, std::string_view storage);
   // NotFound ("no such database") for a name this principal cannot see.
   Result<DatabaseInfo> Find(const catalog::Principal& p, std::string_view name);
+  // DB.DROP: removes the database `p` means by `name` and every record of it (keys, blobs
+  // and trees held); NotFound as Find. Returns what it was. A `default` dropped is made
+  // again, empty, on next use.
+  Result<DatabaseInfo> Drop(const catalog::Principal& p, std::string_view name);
+  // Whether `db` (as a session selected it) still exists: not dropped, nor dropped and
+  // made again under the same name (a new id).
+  Result<bool> StillExists(const DatabaseInfo& db);
   // The principal's databases (the operator: all, tenants' named "<tenant>/<name>"), in
   // name order. Makes the principal's `default` first if it has none yet.
   Result<std::vector<DatabaseInfo>> List(const catalog::Principal& p);

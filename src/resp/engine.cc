@@ -30,6 +30,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options, catalog::Cat
   std::filesystem::create_directories(options.data_dir, ec);
   if (ec) return Status::IOError("creating " + options.data_dir + ": " + ec.message());
   ARBOR_ASSIGN_OR_RETURN(auto store, LmdbStore::Open(options.data_dir, options.map_size));
+  if (!options.fsync) ARBOR_RETURN_IF_ERROR(store->SkipFsync());
   std::string store_id;
   {
     ARBOR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::Begin(*store, nullptr, false));
@@ -244,6 +245,19 @@ void Engine::Batch::RunOne(const CommandSpec& spec, const Args& args) {
   Status st = engine_.EnsureTxn();
   if (st.ok() && (spec.flags & kNoDatabase) == 0 && !session_.db) {
     st = Status::InvalidArgument("no database selected");
+  }
+  if (st.ok() && (spec.flags & kNoDatabase) == 0 && session_.drops_seen != engine_.drops()) {
+    // A DB.DROP ran since this session last looked: its database may be gone (a rolled
+    // back drop only costs this one lookup).
+    DatabaseRegistry registry(*engine_.txn_);
+    Result<bool> exists = registry.StillExists(*session_.db);
+    if (!exists.ok()) {
+      st = exists.status();
+    } else if (!*exists) {
+      st = Status::NotFound("database '" + session_.db->name + "' was dropped (SELECT another)");
+    } else {
+      session_.drops_seen = engine_.drops();
+    }
   }
   if (st.ok() && (spec.flags & kValidatesFirst) != 0) {
     CommandContext ctx(engine_, session_, *engine_.txn_, writer_);

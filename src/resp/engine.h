@@ -45,6 +45,10 @@ struct EngineOptions {
   std::string data_dir;                // the LMDB environment (created if missing)
   size_t map_size = size_t{64} << 30;  // LMDB's map: the metadata's largest size
   size_t max_keys_reply = 100000;      // KEYS answers more than this with an error
+  // Test-only (the libFuzzer target, bench/resp/fuzz.sh): false opens LMDB with MDB_NOSYNC,
+  // so a commit does not fsync and an acknowledged write can be lost in a crash. `serve`
+  // never sets it.
+  bool fsync = true;
 };
 
 struct EngineStats {
@@ -138,6 +142,11 @@ class Engine {
   // Checks that `storage` opens (DB.CREATE), keeping it open.
   Status OpenStorage(const std::string& storage);
 
+  // DB.DROP ran: every session checks that its selected database still exists before its
+  // next command (Batch::RunOne).
+  void NoteDrop() { ++drops_; }
+  uint64_t drops() const { return drops_; }
+
   const EngineOptions& options() const { return options_; }
   EngineStats& stats() { return stats_; }
   uint64_t NextSessionId() { return ++last_session_id_; }
@@ -174,6 +183,7 @@ class Engine {
   std::set<Repository*> unflushed_;
   EngineStats stats_;
   uint64_t last_session_id_ = 0;
+  uint64_t drops_ = 0;
 };
 
 // The reply line for an error status: "<service code or ERR> <message>".

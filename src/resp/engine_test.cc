@@ -7,6 +7,7 @@
 
 #include "base/file_util.h"
 #include "hash/sha256.h"
+#include "resp/held_objects.h"
 #include "resp/request_parser.h"  // SplitInlineArgs
 #include "store/open_store.h"
 #include "support/temp_dir.h"
@@ -297,6 +298,92 @@ TEST_F(EngineTest, BlobsThroughTheRepository) {
     batch.Finish();
   }
   EXPECT_EQ(out, "$100000\r\n" + content + "\r\n");
+}
+
+// BDEL drops blobs from the selected database only: BEXISTS 0 and BGET null there, another
+// database holding the same content still serves it, and prune's reading of what the
+// databases hold no longer lists a blob no database holds.
+TEST_F(EngineTest, BdelDropsBlobsFromTheSelectedDatabaseOnly) {
+  std::string a = Hex("blob a");
+  std::string b = Hex("blob b");
+  std::string never = Hex("never stored");
+  EXPECT_EQ(Run(session_, std::vector<std::string>{"BPUT \"blob a\"", "BPUT \"blob b\"", "DB.CREATE other",
+                                                   "SELECT other", "BPUT \"blob b\"", "SELECT default"}),
+            "$64\r\n" + a + "\r\n$64\r\n" + b + "\r\n+OK\r\n+OK\r\n$64\r\n" + b + "\r\n+OK\r\n");
+  // A malformed hash fails the command before anything is dropped.
+  EXPECT_EQ(Run("BDEL " + a + " xyz"), "-ERR a blob hash is 64 hex digits\r\n");
+  EXPECT_EQ(Run("BEXISTS " + a), ":1\r\n");
+  EXPECT_EQ(Run("BDEL " + a + " " + b + " " + never + " " + a), ":2\r\n");
+  EXPECT_EQ(Run("BEXISTS " + a + " " + b), "*2\r\n:0\r\n:0\r\n");
+  EXPECT_EQ(Run("BGET " + a), "$-1\r\n");
+  EXPECT_EQ(Run("BSTAT " + b), "$-1\r\n");
+  EXPECT_EQ(Run("BDEL " + a), ":0\r\n");
+  EXPECT_EQ(Run("BDEL"), "-ERR wrong number of arguments for 'bdel' command\r\n");
+  EXPECT_EQ(
+      Run(session_, std::vector<std::string>{"SELECT other", "BGET " + b, "BEXISTS " + a, "SELECT default"}),
+      "+OK\r\n$6\r\nblob b\r\n:0\r\n+OK\r\n");
+  // A TREE.PUT naming a dropped blob is refused like one never stored.
+  EXPECT_EQ(Run("TREE.PUT f file 644 0 6 " + a).substr(0, 25), "-ERR file 'f': part 0 (" + a.substr(0, 2));
+  // Put back, it is held again.
+  EXPECT_EQ(Run("BPUT \"blob a\""), "$64\r\n" + a + "\r\n");
+  EXPECT_EQ(Run("BEXISTS " + a), ":1\r\n");
+
+  engine_.reset();  // LMDB: one environment per process at a time
+  auto held = ReadRespHeld(dir_ + "/meta");
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  // `blob a` (held by default again) and `blob b` (held by other): the repository ids.
+  EXPECT_EQ(held->blobs.size(), 2u);
+  OpenEngine();
+  session_ = Connect(true);
+  EXPECT_EQ(Run(session_, std::vector<std::string>{"SELECT other", "BDEL " + b}), "+OK\r\n:1\r\n");
+  engine_.reset();
+  held = ReadRespHeld(dir_ + "/meta");
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  EXPECT_EQ(held->blobs.size(), 1u);  // nothing holds `blob b` now: prune may free it
+}
+
+// DB.DROP removes a database with its keys and its hold on blobs: every session that had
+// it selected is told so (not served from the id's leftovers or a new database of the
+// same name) until it SELECTs again; a tenant cannot drop another tenant's database.
+TEST_F(EngineTest, DbDropRemovesTheDatabaseAndWhatItHolds) {
+  std::string x = Hex("photo x");
+  Session other = Connect(true);
+  EXPECT_EQ(Run(session_, std::vector<std::string>{"DB.CREATE photos", "SELECT photos", "SET k v",
+                                                   "HSET h f v", "BPUT \"photo x\""}),
+            "+OK\r\n+OK\r\n+OK\r\n:1\r\n$64\r\n" + x + "\r\n");
+  EXPECT_EQ(Run(other, std::vector<std::string>{"SELECT photos", "GET k"}), "+OK\r\n$1\r\nv\r\n");
+  EXPECT_EQ(Run("DB.DROP nosuch"), "-ERR no such database 'nosuch'\r\n");
+  EXPECT_EQ(Run("DB.DROP photos"), "+OK\r\n");
+  std::string dropped = "-ERR database 'photos' was dropped (SELECT another)\r\n";
+  EXPECT_EQ(Run("GET k"), dropped);
+  EXPECT_EQ(Run(other, "BEXISTS " + x), dropped);
+  EXPECT_EQ(Run("DB.LIST"), "*1\r\n*2\r\n$7\r\ndefault\r\n$0\r\n\r\n");
+  EXPECT_EQ(Run("DB.DROP photos"), "-ERR no such database 'photos'\r\n");
+  // A new database of the same name starts empty; `other` still has to SELECT it.
+  EXPECT_EQ(Run(session_, std::vector<std::string>{"DB.CREATE photos", "SELECT photos", "GET k", "DBSIZE",
+                                                   "BEXISTS " + x, "SCAN 0"}),
+            "+OK\r\n+OK\r\n$-1\r\n:0\r\n:0\r\n*2\r\n$1\r\n0\r\n*0\r\n");
+  EXPECT_EQ(Run(other, "GET k"), dropped);
+  EXPECT_EQ(Run(other, std::vector<std::string>{"SELECT photos", "SET k w", "GET k"}),
+            "+OK\r\n+OK\r\n$1\r\nw\r\n");
+  // `default` dropped is made again, empty, on the next SELECT.
+  EXPECT_EQ(Run(session_, std::vector<std::string>{"SELECT default", "SET d 1", "DB.DROP default", "GET d",
+                                                   "SELECT default", "GET d"}),
+            "+OK\r\n+OK\r\n+OK\r\n-ERR database 'default' was dropped (SELECT another)\r\n+OK\r\n$-1\r\n");
+  // Tenants: B cannot drop A's database, by name or by the operator's form.
+  std::string token_a = TokenFor("acme");
+  std::string token_b = TokenFor("globex");
+  Session a = Connect(false), b = Connect(false);
+  EXPECT_EQ(Run(a, std::vector<std::string>{"AUTH " + token_a, "DB.CREATE mine", "SELECT mine", "SET k a"}),
+            "+OK\r\n+OK\r\n+OK\r\n+OK\r\n");
+  EXPECT_EQ(Run(b, std::vector<std::string>{"AUTH " + token_b, "DB.DROP mine"}),
+            "+OK\r\n-ERR no such database 'mine'\r\n");
+  EXPECT_EQ(Run(a, "GET k"), "$1\r\na\r\n");
+
+  engine_.reset();  // LMDB: one environment per process at a time
+  auto held = ReadRespHeld(dir_ + "/meta");
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  EXPECT_TRUE(held->blobs.empty());  // `photo x` went with its database: prune may free it
 }
 
 TEST_F(EngineTest, HoldsASharedLockSoPruneCannotDeleteItsBlobs) {

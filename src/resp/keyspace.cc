@@ -191,6 +191,14 @@ Status Keyspace::AddBlob(std::string_view sha256, const BlobEntry& entry) {
   return txn_.Put(Prefix('\x03') + std::string(sha256), BigEndian64(entry.size) + entry.repo_id);
 }
 
+Result<bool> Keyspace::RemoveBlob(std::string_view sha256) {
+  ARBOR_ASSIGN_OR_RETURN(auto entry, GetBlob(sha256));
+  if (!entry) return false;
+  ARBOR_RETURN_IF_ERROR(txn_.Delete(Prefix('\x05') + entry->repo_id).status());
+  ARBOR_RETURN_IF_ERROR(txn_.Delete(Prefix('\x03') + std::string(sha256)).status());
+  return true;
+}
+
 Result<std::optional<std::string>> Keyspace::ShaOfRepoId(std::string_view repo_id) {
   return txn_.Get(Prefix('\x05') + std::string(repo_id));
 }

@@ -106,6 +106,8 @@ class Keyspace {
   Result<std::optional<BlobEntry>> GetBlob(std::string_view sha256);
   // Writes the record and its reverse (tag 5).
   Status AddBlob(std::string_view sha256, const BlobEntry& entry);
+  // BDEL: removes the record and its reverse; false when the database had no such blob.
+  Result<bool> RemoveBlob(std::string_view sha256);
   // The SHA-256 of this database's blob stored as repository id `repo_id`; nullopt when
   // there is no reverse record (blobs stored before tag 5 existed have none).
   Result<std::optional<std::string>> ShaOfRepoId(std::string_view repo_id);

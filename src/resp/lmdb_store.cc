@@ -30,6 +30,11 @@ Result<std::unique_ptr<LmdbStore>> LmdbStore::OpenReadOnly(const std::string& di
   return OpenEnv(dir, 0, true);
 }
 
+Status LmdbStore::SkipFsync() {
+  int rc = mdb_env_set_flags(env_, MDB_NOSYNC, 1);
+  return rc == 0 ? Status::Ok() : LmdbStatus(rc, "mdb_env_set_flags");
+}
+
 Result<std::unique_ptr<LmdbStore>> LmdbStore::OpenEnv(const std::string& dir, size_t map_size,
                                                       bool read_only) {
   MDB_env* env = nullptr;

@@ -36,6 +36,10 @@ class LmdbStore {
   LmdbStore(const LmdbStore&) = delete;
   LmdbStore& operator=(const LmdbStore&) = delete;
 
+  // Test-only (EngineOptions::fsync): commits stop fsyncing (MDB_NOSYNC), so they are
+  // no longer durable.
+  Status SkipFsync();
+
   MDB_env* env() const { return env_; }
   MDB_dbi dbi() const { return dbi_; }
 

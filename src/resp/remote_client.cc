@@ -1,25 +1,91 @@
 #include "resp/remote_client.h"
 
+#include <arpa/inet.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+#include <pthread.h>
 #include <sys/time.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <csignal>
+#include <cstring>
 
 namespace arbor::resp {
 namespace {
 
 constexpr std::string_view kScheme = "resp://";
+constexpr std::string_view kTlsScheme = "rediss://";
 constexpr int kTimeoutSeconds = 300;  // one reply (a flush of a group of BPUTs) may take a while
 
 Status BadUrl(std::string_view url) {
-  return Status::InvalidArgument("'" + std::string(url) + "' is not resp://[TOKEN@]HOST[:PORT][/DB]");
+  return Status::InvalidArgument("'" + std::string(url) +
+                                 "' is not resp://[TOKEN@]HOST[:PORT][/DB] (rediss://... for TLS)");
+}
+
+// OpenSSL's queued errors as one line (they are cleared), or `fallback` if none.
+std::string TlsErrors(const char* fallback) {
+  std::string out;
+  while (unsigned long e = ERR_get_error()) {
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof buf);
+    if (!out.empty()) out += "; ";
+    out += ERR_reason_error_string(e) != nullptr ? ERR_reason_error_string(e) : buf;
+  }
+  return out.empty() ? fallback : out;
+}
+
+// While alive, a write to a server that went away fails with EPIPE instead of killing
+// the process with SIGPIPE (OpenSSL writes with write(2)): the signal is blocked on
+// this thread, and one it raised is taken off the pending set before unblocking.
+class SigpipeBlocked {
+ public:
+  SigpipeBlocked() {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    sigset_t pending;
+    sigpending(&pending);
+    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+  }
+  ~SigpipeBlocked() {
+    sigset_t pending;
+    sigpending(&pending);
+    if (!was_pending_ && sigismember(&pending, SIGPIPE) == 1) {
+      timespec zero{};
+      sigtimedwait(&pipe_, nullptr, &zero);
+    }
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+  SigpipeBlocked(const SigpipeBlocked&) = delete;
+  SigpipeBlocked& operator=(const SigpipeBlocked&) = delete;
+
+ private:
+  sigset_t pipe_{};
+  sigset_t old_{};
+  bool was_pending_ = false;
+};
+
+bool IsIpAddress(const std::string& host) {
+  unsigned char addr[16];
+  return inet_pton(AF_INET, host.c_str(), addr) == 1 || inet_pton(AF_INET6, host.c_str(), addr) == 1;
 }
 
 }  // namespace
 
 Result<RespUrl> ParseRespUrl(std::string_view url) {
-  if (url.substr(0, kScheme.size()) != kScheme) return BadUrl(url);
-  std::string_view rest = url.substr(kScheme.size());
   RespUrl out;
+  std::string_view rest;
+  if (url.substr(0, kScheme.size()) == kScheme) {
+    rest = url.substr(kScheme.size());
+  } else if (url.substr(0, kTlsScheme.size()) == kTlsScheme) {
+    rest = url.substr(kTlsScheme.size());
+    out.tls = true;
+  } else {
+    return BadUrl(url);
+  }
   if (size_t slash = rest.find('/'); slash != std::string_view::npos) {
     out.db = std::string(rest.substr(slash + 1));
     rest = rest.substr(0, slash);
@@ -56,18 +122,23 @@ Result<RespUrl> ParseRespUrl(std::string_view url) {
   return out;
 }
 
-Result<std::unique_ptr<RemoteClient>> RemoteClient::Connect(const RespUrl& url) {
-  std::string where = url.host + ":" + std::to_string(url.port);
-  timeval timeout{kTimeoutSeconds, 0};
-  redisContext* ctx = redisConnectWithTimeout(url.host.c_str(), url.port, timeval{10, 0});
-  if (ctx == nullptr) return Status::IOError("cannot connect to the RESP server at " + where);
-  if (ctx->err != 0) {
-    Status st = Status::IOError("cannot connect to the RESP server at " + where + ": " + ctx->errstr);
-    redisFree(ctx);
-    return st;
+Result<std::unique_ptr<RemoteClient>> RemoteClient::Connect(const RespUrl& url, const RemoteTlsOptions& tls) {
+  if (!url.tls && (!tls.ca_file.empty() || tls.skip_verify)) {
+    return Status::InvalidArgument(
+        "--remote-ca and --remote-insecure-skip-verify apply to a TLS server: use rediss://, not resp://");
   }
-  redisSetTimeout(ctx, timeout);
-  std::unique_ptr<RemoteClient> client(new RemoteClient(ctx, where));
+  std::string where = url.host + ":" + std::to_string(url.port);
+  std::unique_ptr<RemoteClient> client(new RemoteClient(where));
+  client->ctx_.reset(redisConnectWithTimeout(url.host.c_str(), url.port, timeval{10, 0}));
+  if (client->ctx_ == nullptr) return Status::IOError("cannot connect to the RESP server at " + where);
+  if (client->ctx_->err != 0) {
+    return Status::IOError("cannot connect to the RESP server at " + where + ": " + client->ctx_->errstr);
+  }
+  // Applies to the socket, so to TLS reads and writes through it as well.
+  redisSetTimeout(client->ctx_.get(), timeval{kTimeoutSeconds, 0});
+  client->reader_.reset(redisReaderCreate());
+  if (client->reader_ == nullptr) return Status::Internal("out of memory for a RESP reply reader");
+  if (url.tls) ARBOR_RETURN_IF_ERROR(client->StartTls(url, tls));
   if (!url.token.empty()) {
     ARBOR_RETURN_IF_ERROR(client->Append({"AUTH", url.token}));
     ARBOR_RETURN_IF_ERROR(client->Next().status());
@@ -77,10 +148,65 @@ Result<std::unique_ptr<RemoteClient>> RemoteClient::Connect(const RespUrl& url) 
   return client;
 }
 
-RemoteClient::~RemoteClient() { redisFree(ctx_); }
+Status RemoteClient::StartTls(const RespUrl& url, const RemoteTlsOptions& options) {
+  ERR_clear_error();
+  ssl_ctx_.reset(SSL_CTX_new(TLS_client_method()));
+  if (ssl_ctx_ == nullptr) return Status::Internal("TLS: " + TlsErrors("cannot create a context"));
+  SSL_CTX_set_min_proto_version(ssl_ctx_.get(), TLS1_2_VERSION);  // as the server
+  if (!options.skip_verify) {
+    int loaded = options.ca_file.empty()
+                     ? SSL_CTX_set_default_verify_paths(ssl_ctx_.get())
+                     : SSL_CTX_load_verify_locations(ssl_ctx_.get(), options.ca_file.c_str(), nullptr);
+    if (loaded != 1) {
+      return Status::InvalidArgument((options.ca_file.empty() ? std::string("the system's CA certificates")
+                                                              : "--remote-ca " + options.ca_file) +
+                                     ": " + TlsErrors("cannot be loaded"));
+    }
+    SSL_CTX_set_verify(ssl_ctx_.get(), SSL_VERIFY_PEER, nullptr);
+  }
+  ssl_.reset(SSL_new(ssl_ctx_.get()));
+  if (ssl_ == nullptr || SSL_set_fd(ssl_.get(), ctx_->fd) != 1) {
+    return Status::Internal("TLS: " + TlsErrors("cannot create a session"));
+  }
+  // The certificate must name the host the URL names: an IP address as an IP SAN, a
+  // name as a DNS SAN (and the name goes out as SNI).
+  X509_VERIFY_PARAM* param = SSL_get0_param(ssl_.get());
+  if (IsIpAddress(url.host)) {
+    X509_VERIFY_PARAM_set1_ip_asc(param, url.host.c_str());
+  } else {
+    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    X509_VERIFY_PARAM_set1_host(param, url.host.c_str(), 0);
+    // SSL_set_tlsext_host_name, without its macro's C cast (OpenSSL copies the name).
+    std::string sni = url.host;
+    SSL_ctrl(ssl_.get(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, sni.data());
+  }
+  int connected = 0;
+  {
+    SigpipeBlocked blocked;
+    connected = SSL_connect(ssl_.get());
+  }
+  if (connected == 1) return Status::Ok();
+  long verify = SSL_get_verify_result(ssl_.get());
+  if (!options.skip_verify && verify != X509_V_OK) {
+    ERR_clear_error();
+    return Status::PermissionDenied(
+        "the RESP server at " + where_ + " presented a TLS certificate that does not verify (" +
+        X509_verify_cert_error_string(verify) +
+        "): give the CA that signed it with --remote-ca FILE (or ARBOR_REMOTE_CA), or accept any certificate "
+        "with --remote-insecure-skip-verify");
+  }
+  return Status::IOError("the TLS handshake with the RESP server at " + where_ + " failed (" +
+                         TlsErrors("connection closed") + "); does it serve TLS (--resp-tls-cert)?");
+}
 
-Status RemoteClient::Lost() const {
-  return Status::IOError("the connection to the RESP server at " + where_ + " failed (" + ctx_->errstr + ")");
+RemoteClient::~RemoteClient() {
+  if (ssl_ == nullptr) return;
+  SigpipeBlocked blocked;
+  SSL_shutdown(ssl_.get());  // best effort: the close_notify alert
+}
+
+Status RemoteClient::Lost(const std::string& why) const {
+  return Status::IOError("the connection to the RESP server at " + where_ + " failed (" + why + ")");
 }
 
 Status RemoteClient::Append(const std::vector<std::string>& args) {
@@ -92,15 +218,69 @@ Status RemoteClient::Append(const std::vector<std::string>& args) {
     argv.push_back(a.data());
     lens.push_back(a.size());
   }
-  if (redisAppendCommandArgv(ctx_, static_cast<int>(argv.size()), argv.data(), lens.data()) != REDIS_OK) {
-    return Lost();
+  char* cmd = nullptr;
+  int len = redisFormatCommandArgv(&cmd, static_cast<int>(argv.size()), argv.data(), lens.data());
+  if (len < 0) return Status::Internal("out of memory formatting a RESP command");
+  out_.append(cmd, static_cast<size_t>(len));
+  redisFreeCommand(cmd);
+  return Status::Ok();
+}
+
+Status RemoteClient::Flush() {
+  if (out_.empty()) return Status::Ok();
+  SigpipeBlocked blocked;
+  size_t sent = 0;
+  while (sent < out_.size()) {
+    size_t want = out_.size() - sent;
+    ssize_t n = 0;
+    if (ssl_ != nullptr) {
+      ERR_clear_error();
+      int w = SSL_write(ssl_.get(), out_.data() + sent, static_cast<int>(std::min<size_t>(want, 1 << 30)));
+      if (w <= 0) return Lost(TlsErrors(errno != 0 ? std::strerror(errno) : "TLS write failed"));
+      n = w;
+    } else {
+      n = ::write(ctx_->fd, out_.data() + sent, want);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return Lost(errno == EAGAIN ? "timed out" : std::strerror(errno));
+    }
+    sent += static_cast<size_t>(n);
   }
+  out_.clear();
   return Status::Ok();
 }
 
 Result<RemoteClient::Reply> RemoteClient::Next() {
+  ARBOR_RETURN_IF_ERROR(Flush());
   void* raw = nullptr;
-  if (redisGetReply(ctx_, &raw) != REDIS_OK) return Lost();
+  while (true) {
+    if (redisReaderGetReply(reader_.get(), &raw) != REDIS_OK) {
+      return Status::Corruption("the RESP server at " + where_ + " sent a malformed reply (" +
+                                reader_->errstr + ")");
+    }
+    if (raw != nullptr) break;
+    char buf[64 * 1024];
+    ssize_t n = 0;
+    errno = 0;
+    if (ssl_ != nullptr) {
+      ERR_clear_error();
+      int r = SSL_read(ssl_.get(), buf, sizeof buf);
+      if (r <= 0) {
+        if (SSL_get_error(ssl_.get(), r) == SSL_ERROR_ZERO_RETURN) return Lost("connection closed");
+        return Lost(TlsErrors(errno == EAGAIN ? "timed out"
+                              : errno != 0    ? std::strerror(errno)
+                                              : "connection closed"));
+      }
+      n = r;
+    } else {
+      n = ::read(ctx_->fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n == 0) return Lost("connection closed");
+      if (n < 0) return Lost(errno == EAGAIN ? "timed out" : std::strerror(errno));
+    }
+    if (redisReaderFeed(reader_.get(), buf, static_cast<size_t>(n)) != REDIS_OK) {
+      return Status::Internal("out of memory reading a RESP reply");
+    }
+  }
   Reply reply(static_cast<redisReply*>(raw));
   if (reply->type == REDIS_REPLY_ERROR) {
     return Status::InvalidArgument("the RESP server at " + where_ +

@@ -24,6 +24,7 @@ struct Session {
   // Unset until AUTH (or from the start in protected mode, for a loopback client).
   std::optional<catalog::Principal> principal;
   std::optional<DatabaseInfo> db;  // set with the principal: its `default`, then SELECT
+  uint64_t drops_seen = 0;         // Engine::drops() when `db` was last known to exist
   bool in_multi = false;
   bool multi_failed = false;  // a command was refused while queueing: EXEC aborts
   std::vector<Args> queued;

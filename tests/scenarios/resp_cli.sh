@@ -59,7 +59,7 @@ step "MULTI/EXEC on one connection"
 out=$(printf 'MULTI\nSET t 1\nINCR t\nEXEC\nGET t\n' | rcli)
 [[ "$out" == $'OK\nQUEUED\nQUEUED\nOK\n2\n2' ]] || fail "MULTI/EXEC: got [$out]"
 
-step "blobs: BPUT answers the SHA-256, BGET the content, BEXISTS in batches"
+step "blobs: BPUT answers the SHA-256, BGET the content, BEXISTS in batches, BDEL drops"
 printf 'a blob of text' >"$WORK/blob.txt"
 H=$(sha256sum "$WORK/blob.txt" | cut -c1-64)
 want "$H" -x BPUT <"$WORK/blob.txt"
@@ -68,6 +68,13 @@ ABSENT=$(printf 'absent' | sha256sum | cut -c1-64)
 want $'1\n0\n1' BEXISTS "$H" "$ABSENT" "$H"
 want "0" BEXISTS "$ABSENT"
 want "ERR a blob hash is 64 hex digits" BGET nothex
+D=$(printf 'to be dropped' | rcli -x BPUT)
+want "1" BDEL "$D" "$ABSENT"
+want $'0\n1' BEXISTS "$D" "$H"
+want "" BGET "$D"
+want "0" BDEL "$D"
+want "ERR a blob hash is 64 hex digits" BDEL "$H" nothex
+want "1" BEXISTS "$H"
 
 step "restart: everything acknowledged is still there; the blob is in a pack, not a file"
 resp_stop
@@ -104,10 +111,22 @@ ACME_ID=$("$ARBOR" tenant list --json | python3 -c "import json,sys; print([t['i
 want "ERR no such database '$ACME_ID/photos'" -a "$TB" SELECT "$ACME_ID/photos"
 want "0" -a "$TB" BEXISTS "$AH"
 want "" -a "$TB" BGET "$AH"
+want "0" -a "$TB" BDEL "$AH"  # nor drop it
+want "ERR no such database '$ACME_ID/photos'" -a "$TB" DB.DROP "$ACME_ID/photos"
+out=$(printf 'SELECT photos\nBEXISTS %s\n' "$AH" | rcli -a "$TA")
+[[ "$out" == $'OK\n1' ]] || fail "tenant B's BDEL reached tenant A's blob: got [$out]"
 want "" -a "$TB" --scan
 out=$(printf 'DB.CREATE photos\nSELECT photos\nGET album\nDBSIZE\n' | rcli -a "$TB")
 [[ "$out" == $'OK\nOK\n\n0' ]] || fail "tenant B's own photos: got [$out]"
 out=$(printf 'SELECT %s/photos\nGET album\nBGET %s\n' "$ACME_ID" "$AH" | rcli -a "$TOP")
 [[ "$out" == $'OK\nsummer\nacme-secret' ]] || fail "the operator reaches acme's database: got [$out]"
+
+step "DB.DROP: tenant B drops its own photos, acme's stay; a connection that had it selected is told"
+out=$(printf 'SELECT photos\nSET k v\nDB.DROP photos\nGET k\nDB.LIST\n' | rcli -a "$TB")
+# (redis-cli ends an error with an empty line; DB.LIST lists [default, ""].)
+[[ "$out" == $'OK\nOK\nOK\nERR database \'photos\' was dropped (SELECT another)\n\ndefault' ]] ||
+  fail "tenant B's DB.DROP: got [$out]"
+out=$(printf 'SELECT photos\nGET album\n' | rcli -a "$TA")
+[[ "$out" == $'OK\nsummer' ]] || fail "acme's photos after B dropped its own: got [$out]"
 resp_stop
 echo "resp_cli: ok"

@@ -10,6 +10,9 @@ resp_start() {  # resp_start [extra serve options]: waits until it answers (at m
   # The server picks a free port itself and prints it: a port chosen here could be taken
   # by a test running beside this one before the server binds it.
   local log="$WORK/serve.$((++RESP_STARTS)).log"
+  # Made here: the background job opens it only when it gets to run, and a sed of a log
+  # that is not there yet fails the scenario (set -e).
+  : >"$log"
   "$ARBOR" serve --resp "127.0.0.1:0" --resp-data "$WORK/resp" "$@" >"$log" 2>&1 &
   RESP_PID=$!
   for _ in $(seq 200); do
