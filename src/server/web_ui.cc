@@ -31,7 +31,12 @@ void WebUi::Mount(httplib::Server& http) {
   http.Get("/ui/shares/([^/]+)", [this](Req req, Res res) { SharePage(req, res); });
   http.Post("/ui/shares/([^/]+)/backup", [this](Req req, Res res) { StartBackup(req, res); });
   http.Post("/ui/shares/([^/]+)/schedules", [this](Req req, Res res) { AddSchedule(req, res); });
-  http.Post("/ui/schedules/([^/]+)/remove", [this](Req req, Res res) { RemoveSchedule(req, res); });
+  http.Post("/ui/schedules/([^/]+)/remove",
+            [this](Req req, Res res) { ChangeSchedule(req, res, ScheduleChange::kRemove); });
+  http.Post("/ui/schedules/([^/]+)/pause",
+            [this](Req req, Res res) { ChangeSchedule(req, res, ScheduleChange::kPause); });
+  http.Post("/ui/schedules/([^/]+)/resume",
+            [this](Req req, Res res) { ChangeSchedule(req, res, ScheduleChange::kResume); });
   http.Get("/ui/snapshots/([^/]+)", [this](Req req, Res res) { Browse(req, res); });
   http.Get("/ui/snapshots/([^/]+)/file", [this](Req req, Res res) { FilePage(req, res); });
   http.Get("/ui/snapshots/([^/]+)/download", [this](Req req, Res res) { Download(req, res); });

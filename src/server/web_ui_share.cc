@@ -104,7 +104,9 @@ Result<std::string> WebUi::SchedulesSection(const Visitor& v, const catalog::Sha
     r.set("every", jobs::FormatInterval(std::chrono::milliseconds(s.every_ms)));
     r.set("next", FormatUtc(s.next_due_ms));
     r.set("state", s.enabled ? "active" : "paused");
+    r.set("paused", !s.enabled);
     r.set("remove_action", "/ui/schedules/" + s.id + "/remove");
+    r.set("toggle_action", "/ui/schedules/" + s.id + (s.enabled ? "/pause" : "/resume"));
     r.set("csrf", v.session.csrf);
     rows.push_back(r);
   }
@@ -152,7 +154,7 @@ void WebUi::AddSchedule(const httplib::Request& req, httplib::Response& res) {
   AnswerScheduleForm(req, res, *v, *share, add());
 }
 
-void WebUi::RemoveSchedule(const httplib::Request& req, httplib::Response& res) {
+void WebUi::ChangeSchedule(const httplib::Request& req, httplib::Response& res, ScheduleChange change) {
   auto v = SignedIn(req, res);
   if (!v || !CheckCsrf(*v, req, res)) return;
   std::string id = Match(req, 1);
@@ -168,7 +170,11 @@ void WebUi::RemoveSchedule(const httplib::Request& req, httplib::Response& res) 
   };
   auto share = find_share();
   if (!share.ok()) return SendErrorPage(res, share.status(), v->who, v->session.csrf);
-  AnswerScheduleForm(req, res, *v, *share, store.Remove(v->principal, id));
+  // Tenant-scoped in the store as well, as the API's DELETE and PATCH.
+  Status done = change == ScheduleChange::kRemove
+                    ? store.Remove(v->principal, id)
+                    : store.SetEnabled(v->principal, id, change == ScheduleChange::kResume);
+  AnswerScheduleForm(req, res, *v, *share, done);
 }
 
 }  // namespace arbor::server

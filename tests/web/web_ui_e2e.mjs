@@ -121,7 +121,8 @@ async function shot(page, name) {
   assert.match(await page.textContent('#snapshots tbody'), /MiB/);
 
   // Schedules on the share page: add one (htmx swaps the section in place), see it listed;
-  // a bad interval is refused with the field named and adds nothing; remove it again.
+  // pause and resume it; a bad interval is refused with the field named and adds nothing;
+  // remove it again.
   assert.match(await page.textContent('#schedule-list tbody'), /No schedules/);
   await page.selectOption('#add-schedule select[name=type]', 'verify');
   await page.fill('#add-schedule input[name=every]', '12h');
@@ -133,6 +134,16 @@ async function shot(page, name) {
     headers: { Authorization: `Bearer ${process.env.OPERATOR_TOKEN}` },
   });
   assert.deepEqual((await listed.json()).items.map((x) => [x.type, x.every]), [['verify', '12h']]);
+  // Pause and resume it: the state cell and the API follow.
+  await page.click('#schedule-list button.pause-schedule');
+  await page.waitForSelector('#schedule-list td.schedule-state >> text=paused');
+  await shot(page, '04d-share-schedule-paused');
+  const pausedList = await page.request.get(`${base}/api/v1/schedules?share_id=${process.env.ACME_SHARE}`, {
+    headers: { Authorization: `Bearer ${process.env.OPERATOR_TOKEN}` },
+  });
+  assert.equal((await pausedList.json()).items[0].enabled, false);
+  await page.click('#schedule-list button.resume-schedule');
+  await page.waitForSelector('#schedule-list td.schedule-state >> text=active');
   await page.fill('#add-schedule input[name=every]', 'soon');
   await page.click('#add-schedule button[type=submit]');
   await page.waitForSelector('#schedule-error');
