@@ -663,6 +663,37 @@ TEST_F(ApiServerTest, SchedulesAddListPauseRemove) {
   EXPECT_EQ(Get("/api/v1/schedules", Acme()).body["items"].size(), 0u);
 }
 
+TEST_F(ApiServerTest, SchedulesByCronExpression) {
+  std::string base = "/api/v1/shares/" + w->acme_share.id + "/schedules";
+  int64_t before = catalog::NowMs();
+  auto added = Call("POST", base, Acme(), R"({"cron":"30  2 * * *","type":"verify"})");
+  ASSERT_EQ(added.status, 201) << added.raw;
+  EXPECT_EQ(added.body["cron"], "30 2 * * *");
+  EXPECT_TRUE(added.body["every"].is_null());
+  EXPECT_EQ(added.body["every_ms"], 0);
+  // The next 02:30 UTC after now.
+  constexpr int64_t kDayMs = int64_t{24} * 3600 * 1000;
+  int64_t next = added.body["next_due_ms"];
+  EXPECT_EQ(next % kDayMs, (2 * 60 + 30) * 60 * 1000);
+  EXPECT_GT(next, before);
+  EXPECT_LE(next, before + kDayMs);
+  std::string id = added.body["id"];
+  EXPECT_EQ(Get("/api/v1/schedules?share_id=" + w->acme_share.id, Acme()).body["items"][0]["cron"],
+            "30 2 * * *");
+
+  auto bad = Call("POST", base, Acme(), R"({"cron":"30 2 * * 8"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.body["message"], "field 'cron': cron day-of-week: '8' is out of range 0-7") << bad.raw;
+  auto never = Call("POST", base, Acme(), R"({"cron":"0 0 30 2 *"})");
+  EXPECT_EQ(never.status, 400);
+  EXPECT_NE(never.body["message"].get<std::string>().find("never occurs"), std::string::npos) << never.raw;
+  EXPECT_EQ(Call("POST", base, Acme(), R"({"cron":"0 2 * * *","every":"1h"})").status, 400);
+  EXPECT_EQ(Call("POST", base, Acme(), R"({"cron":"0 2 * * *","start_in":"1h"})").status, 400);
+  EXPECT_EQ(Call("POST", base, Acme(), R"({"cron":2})").status, 400);
+  EXPECT_EQ(Get("/api/v1/schedules", Acme()).body["items"].size(), 1u);  // none of those was added
+  EXPECT_EQ(Call("DELETE", "/api/v1/schedules/" + id, Acme()).status, 200);
+}
+
 TEST_F(ApiServerTest, FileDetailsAndStreamedDownload) {
   auto details = Get(Snap(w->acme_snapshot, "/file?path=" + Src() + "/big.bin"), Acme());
   ASSERT_EQ(details.status, 200);

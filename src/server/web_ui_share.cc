@@ -101,7 +101,7 @@ Result<std::string> WebUi::SchedulesSection(const Visitor& v, const catalog::Sha
     if (s.share_id != share.id) continue;
     mustache::data r;
     r.set("type", std::string(jobs::JobTypeName(s.type)));
-    r.set("every", jobs::FormatInterval(std::chrono::milliseconds(s.every_ms)));
+    r.set("when", s.When());
     r.set("next", FormatUtc(s.next_due_ms));
     r.set("state", s.enabled ? "active" : "paused");
     r.set("paused", !s.enabled);
@@ -145,9 +145,18 @@ void WebUi::AddSchedule(const httplib::Request& req, httplib::Response& res) {
     jobs::ScheduleSpec spec;
     spec.share_id = share->id;
     ARBOR_ASSIGN_OR_RETURN(spec.type, jobs::ParseJobType(type));
-    auto every = jobs::ParseInterval(Param(req, "every"));
-    if (!every.ok()) return Status::InvalidArgument("every: " + every.status().message());
-    spec.every = *every;
+    // An interval or a cron expression; the store parses the cron expression, its errors
+    // name the field ("cron hour: ...").
+    std::string every = Param(req, "every"), cron = Param(req, "cron");
+    if (!every.empty() && !cron.empty())
+      return Status::InvalidArgument("every: give an interval or a cron expression, not both");
+    if (!cron.empty()) {
+      spec.cron = cron;
+    } else {
+      auto interval = jobs::ParseInterval(every);
+      if (!interval.ok()) return Status::InvalidArgument("every: " + interval.status().message());
+      spec.every = *interval;
+    }
     ARBOR_ASSIGN_OR_RETURN(spec.payload, CheckedPayload(spec.type, nlohmann::json::object()));
     return jobs::ScheduleStore(ctx_.catalog).Add(v->principal, spec).status();
   };

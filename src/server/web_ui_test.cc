@@ -154,5 +154,28 @@ TEST_F(WebUiTest, PauseAndResumeAScheduleFromTheSharePage) {
   EXPECT_EQ(acme.Post("/ui/schedules/nope/pause", {})->status, 404);
 }
 
+TEST_F(WebUiTest, AddACronScheduleFromTheSharePage) {
+  Browser acme(port_, acme_token_);
+  std::string share_page = "/ui/shares/" + acme_.share.id;
+  ASSERT_EQ(acme.Get(share_page)->status, 200);
+  auto refused = acme.Post(share_page + "/schedules", {{"type", "verify"}, {"cron", "0 24 * * *"}});
+  ASSERT_EQ(refused->status, 200);  // htmx swaps only 2xx: the section says why
+  EXPECT_NE(refused->body.find("cron hour: &apos;24&apos; is out of range 0-23"), std::string::npos)
+      << refused->body;
+  auto both =
+      acme.Post(share_page + "/schedules", {{"type", "verify"}, {"every", "1h"}, {"cron", "0 2 * * *"}});
+  EXPECT_NE(both->body.find("not both"), std::string::npos);
+  EXPECT_TRUE(Schedules().empty());
+
+  auto added =
+      acme.Post(share_page + "/schedules", {{"type", "verify"}, {"every", ""}, {"cron", "15 3 * * sun"}});
+  ASSERT_EQ(added->status, 200);
+  ASSERT_EQ(Schedules().size(), 1u);
+  EXPECT_EQ(Schedules()[0].cron, "15 3 * * sun");
+  EXPECT_EQ(Schedules()[0].type, jobs::JobType::kVerify);
+  EXPECT_NE(added->body.find("<td class=\"schedule-when\">cron 15 3 * * sun</td>"), std::string::npos)
+      << added->body;
+}
+
 }  // namespace
 }  // namespace arbor::server
