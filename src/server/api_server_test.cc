@@ -1206,6 +1206,31 @@ TEST_F(ApiServerTest, DuplicatesMostWastedFirstAndPaged) {
   }
   EXPECT_EQ(seen, g);
 
+  // Below a folder: each group keeps its members there. Below /b, x.dat's group has two
+  // copies (the third is in /a); big2's copy /big1 is not below /b though its name starts
+  // with "b", and the tiny pair has none there, so those groups are gone. Below /a and
+  // /b/c nothing is duplicated; below the share's root, everything.
+  auto below_b = Get(Snap(snap, "/analytics/duplicates?path=" + src + "/b"), Acme());
+  ASSERT_EQ(below_b.status, 200) << below_b.raw;
+  EXPECT_EQ(below_b.body["path"], src + "/b");
+  ASSERT_EQ(below_b.body["groups"].size(), 1u) << below_b.raw;
+  EXPECT_EQ(below_b.body["groups"][0]["copies"], 2);
+  EXPECT_EQ(below_b.body["groups"][0]["wasted_bytes"], 3000);
+  EXPECT_EQ(rel(below_b.body["groups"][0]["paths"]), (std::vector<std::string>{"/b/c/copy.dat", "/b/x.dat"}));
+  EXPECT_EQ(below_b.body["candidate_groups"], 1);
+  EXPECT_EQ(below_b.body["candidate_wasted_bytes"], 3000);
+  auto below_a = Get(Snap(snap, "/analytics/duplicates?path=" + src + "/a"), Acme());
+  ASSERT_EQ(below_a.status, 200) << below_a.raw;
+  EXPECT_EQ(below_a.body["groups"].size(), 0u) << below_a.raw;
+  EXPECT_EQ(below_a.body["candidate_groups"], 0);
+  auto below_root = Get(Snap(snap, "/analytics/duplicates?path=" + src), Acme());
+  ASSERT_EQ(below_root.status, 200) << below_root.raw;
+  EXPECT_EQ(below_root.body["groups"], g);
+  EXPECT_TRUE(all.body["path"].is_null());
+  EXPECT_EQ(Get(Snap(snap, "/analytics/duplicates?path=" + src + "/big1"), Acme()).status, 400);
+  EXPECT_EQ(Get(Snap(snap, "/analytics/duplicates?path=" + src + "/nope"), Acme()).status, 404);
+  EXPECT_EQ(Get(Snap(snap, "/analytics/duplicates?path=" + src + "/b/c"), Acme()).body["groups"].size(), 0u);
+
   for (const char* bad :
        {"page_token=zz", "page_token=n1.6161", "page_size=0", "page_size=101", "min_size=0", "min_size=x"}) {
     EXPECT_EQ(Get(Snap(snap, std::string("/analytics/duplicates?") + bad), Acme()).status, 400) << bad;

@@ -65,7 +65,7 @@ void WebUi::AnalyticsFragment(const httplib::Request& req, httplib::Response& re
     d.set("extensions_svg", BarChartSvg("chart-extensions", "Bytes by extension below " + du.path, ext_bars));
     d.set("largest_svg", BarChartSvg("chart-largest", "The largest files below " + du.path, big_bars));
     ARBOR_ASSIGN_OR_RETURN(DuplicatesReport dups,
-                           ctx_.analytics.Duplicates(ctx_, v->principal, id, 1, "", 10));
+                           ctx_.analytics.Duplicates(ctx_, v->principal, id, du.path, 1, "", 10));
     std::vector<ChartBar> dup_bars;
     for (const DuplicateSet& g : dups.groups) {
       const std::string& first = g.paths.front();
@@ -74,7 +74,7 @@ void WebUi::AnalyticsFragment(const httplib::Request& req, httplib::Response& re
                           base + "/file?path=" + UrlEncode(first)});
     }
     d.set("duplicates_svg",
-          BarChartSvg("chart-duplicates", "Identical files in this snapshot, most wasted bytes first",
+          BarChartSvg("chart-duplicates", "Identical files below " + du.path + ", most wasted bytes first",
                       dup_bars));
     d.set("duplicates_total", std::to_string(dups.candidate_groups) + " groups, " +
                                   HumanBytes(dups.candidate_wasted) + " in extra copies");

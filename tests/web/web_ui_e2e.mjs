@@ -315,6 +315,13 @@ async function shot(page, name) {
   await shot(page, '16-duplicates');
   const dupBars = await page.$$eval('#chart-duplicates rect.bar', (r) => r.map((e) => e.dataset.label));
   assert.deepEqual(dupBars, ['big.bin \u00d72', 'q4.txt \u00d72']);
+  // Below a folder only the copies inside it count: projects/ holds one copy of each.
+  const analytics = `${base}${new URL(page.url()).pathname}/analytics?path=`;
+  const belowProjects = await page.request.get(analytics + encodeURIComponent(`${acmeDir}/projects`));
+  assert.equal(belowProjects.status(), 200);
+  assert.match(await belowProjects.text(), /0 groups, 0 B in extra copies/);
+  const belowShare = await page.request.get(analytics + encodeURIComponent(acmeDir));
+  assert.match(await belowShare.text(), /2 groups, /);
 
   // Phone width: the dashboard still renders.
   await page.setViewportSize({ width: 390, height: 800 });
