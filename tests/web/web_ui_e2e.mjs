@@ -156,6 +156,13 @@ async function shot(page, name) {
   assert.equal(forgedSchedule.status(), 403);
   await page.click('#schedule-list button.remove-schedule');
   await page.waitForSelector('#schedule-list td >> text=No schedules');
+  // A cron expression instead of an interval.
+  await page.fill('#add-schedule input[name=cron]', '0 2 * * mon-fri');
+  await page.click('#add-schedule button[type=submit]');
+  await page.waitForSelector('#schedule-list td.schedule-when >> text=cron 0 2 * * mon-fri');
+  await shot(page, '04e-share-schedule-cron');
+  await page.click('#schedule-list button.remove-schedule');
+  await page.waitForSelector('#schedule-list td >> text=No schedules');
   await page.click('a.snapshot-link');
   await page.waitForSelector('#entries');
   await shot(page, '05-snapshot-root');
