@@ -90,6 +90,51 @@ TEST_P(SchemaTest, CatalogsFromBeforeTheRunnerAreAdoptedAtTheirVersion) {
   }
 }
 
+// Jobs step 5 (cron schedules) rebuilds the schedules table on SQLite and alters it on
+// Postgres: a schedule made before it keeps every field, and the new constraint holds
+// (an interval or a cron expression, never both, never neither).
+TEST_P(SchemaTest, SchedulesFromBeforeCronKeepTheirIntervals) {
+  auto url = testing::FreshCatalogUrl(GetParam()).value();
+  {
+    auto db = GetParam() == Engine::kPostgres ? sql::OpenPostgresDatabase(url) : sql::OpenSqliteDatabase(url);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    ASSERT_TRUE(sql::Migrate(**db, CatalogSchema()).ok());
+    ASSERT_TRUE(sql::Migrate(**db, jobs::JobSchema(), 4).ok());
+    for (const char* insert : {
+             "INSERT INTO tenants (id, name, created_ms) VALUES ('t1', 'early', 0)",
+             "INSERT INTO shares (id, tenant_id, name, kind, location, created_ms) "
+             "VALUES ('s1', 't1', 'home', 'posix', '/srv/home', 0)",
+             "INSERT INTO schedules (id, tenant_id, share_id, type, every_ms, next_due_ms, payload, enabled, "
+             "created_ms) VALUES ('c1', 't1', 's1', 'verify', 3600000, 5, '{\"x\":1}', 0, 1)",
+         }) {
+      auto done = (*db)->Query(insert);
+      ASSERT_TRUE(done.ok()) << done.status().ToString();
+    }
+  }
+  auto upgraded = testing::Reopen(url);
+  ASSERT_TRUE(upgraded);
+  EXPECT_EQ(Version(*upgraded, "jobs"), kJobsLatest);
+  auto& db = upgraded->db();
+  EXPECT_EQ(Count(db,
+                  "SELECT count(*) AS n FROM schedules WHERE id = 'c1' AND tenant_id = 't1' AND "
+                  "share_id = 's1' AND type = 'verify' AND every_ms = 3600000 AND cron IS NULL AND "
+                  "next_due_ms = 5 AND payload = '{\"x\":1}' AND enabled = 0 AND created_ms = 1"),
+            1);
+  EXPECT_TRUE(IndexExists(db, "schedules_due"));
+  auto insert = [&](const std::string& id, int64_t every_ms, const char* cron) {
+    return db
+        .Query(
+            "INSERT INTO schedules (id, tenant_id, share_id, type, every_ms, cron, next_due_ms, payload, "
+            "created_ms) VALUES ($1, 't1', 's1', 'backup', $2, $3, 0, '{}', 0)",
+            {id, every_ms, cron ? sql::SqlValue(std::string(cron)) : sql::SqlValue(nullptr)})
+        .status();
+  };
+  EXPECT_TRUE(insert("c2", 0, "0 2 * * *").ok());
+  EXPECT_FALSE(insert("c3", 0, nullptr).ok());
+  EXPECT_FALSE(insert("c4", 60000, "0 2 * * *").ok());
+  EXPECT_EQ(Count(db, "SELECT count(*) AS n FROM schedules"), 2);
+}
+
 TEST_P(SchemaTest, ConcurrentOpensMigrateOnce) {
   auto url = testing::FreshCatalogUrl(GetParam()).value();
   constexpr int kOpeners = 4;

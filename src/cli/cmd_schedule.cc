@@ -1,4 +1,5 @@
-// arbor schedule add|list|remove: periodic jobs ("back up share S every 24h"). Workers
+// arbor schedule add|list|remove: periodic jobs ("back up share S every 24h", or at the
+// times of a cron expression, "0 2 * * *" in UTC: jobs/cron.h). Workers
 // enqueue each due job exactly once, however many of them run.
 #include <cstdio>
 #include <iostream>
@@ -16,6 +17,7 @@ struct ScheduleArgs {
   std::string share;
   std::string tenant;
   std::string every;
+  std::string cron;
   std::string type = "backup";
   std::string start_in;
 };
@@ -25,7 +27,11 @@ Result<jobs::ScheduleSpec> SpecFrom(CatalogSession& s, const ScheduleArgs& a) {
   ARBOR_ASSIGN_OR_RETURN(catalog::Share share, ResolveShare(s, a.share, a.tenant));
   spec.share_id = share.id;
   ARBOR_ASSIGN_OR_RETURN(spec.type, jobs::ParseJobType(a.type));
-  ARBOR_ASSIGN_OR_RETURN(spec.every, jobs::ParseInterval(a.every));
+  if (a.every.empty() == a.cron.empty()) return Status::InvalidArgument("give one of --every and --cron");
+  spec.cron = a.cron;  // the store parses it
+  if (!a.every.empty()) {
+    ARBOR_ASSIGN_OR_RETURN(spec.every, jobs::ParseInterval(a.every));
+  }
   if (!a.start_in.empty()) {
     ARBOR_ASSIGN_OR_RETURN(auto delay, jobs::ParseInterval(a.start_in));
     spec.first_due_ms = catalog::NowMs() + delay.count();
@@ -38,7 +44,9 @@ void RegisterScheduleAdd(CLI::App* parent, GlobalOptions& g, int* exit_code) {
   auto* cmd = parent->add_subcommand("add", "Run a job for a share periodically");
   cmd->add_option("--share", a->share, "The share (name or id)")->required();
   cmd->add_option("--tenant", a->tenant, "The share's tenant, when an operator's share name is ambiguous");
-  cmd->add_option("--every", a->every, "Interval: 24h, 90m, 1h30m, 7d, 2w")->required();
+  cmd->add_option("--every", a->every, "Interval: 24h, 90m, 1h30m, 7d, 2w");
+  cmd->add_option("--cron", a->cron,
+                  "Or a cron expression in UTC: \"0 2 * * *\" (minute hour day month weekday)");
   cmd->add_option("--type", a->type, "Job type")->capture_default_str()->check(
       CLI::IsMember({"backup", "verify", "prune"}));
   cmd->add_option("--start-in", a->start_in, "First run after this long (default: one interval from now)");
@@ -53,9 +61,9 @@ void RegisterScheduleAdd(CLI::App* parent, GlobalOptions& g, int* exit_code) {
       return;
     }
     if (g.json) PrintJson(added->ToJson());
-    else std::cout << "schedule " << added->id << ": " << a->type << " every "
-                   << jobs::FormatInterval(std::chrono::milliseconds(added->every_ms)) << ", next "
-                   << FormatMs(added->next_due_ms) << "\n";
+    else
+      std::cout << "schedule " << added->id << ": " << a->type << (a->cron.empty() ? " every " : " ")
+                << added->When() << ", next " << FormatMs(added->next_due_ms) << "\n";
   });
 }
 
@@ -73,11 +81,10 @@ void RegisterScheduleList(CLI::App* parent, GlobalOptions& g, int* exit_code) {
       PrintJsonRows(*all);
       return;
     }
-    std::printf("%-16s  %-16s  %-8s  %-8s  %-19s  %s\n", "ID", "Share", "Type", "Every", "Next", "Enabled");
+    std::printf("%-16s  %-16s  %-8s  %-24s  %-19s  %s\n", "ID", "Share", "Type", "When", "Next", "Enabled");
     for (const auto& sc : *all) {
-      std::printf("%-16s  %-16s  %-8s  %-8s  %-19s  %s\n", sc.id.c_str(), sc.share_id.c_str(),
-                  std::string(jobs::JobTypeName(sc.type)).c_str(),
-                  jobs::FormatInterval(std::chrono::milliseconds(sc.every_ms)).c_str(),
+      std::printf("%-16s  %-16s  %-8s  %-24s  %-19s  %s\n", sc.id.c_str(), sc.share_id.c_str(),
+                  std::string(jobs::JobTypeName(sc.type)).c_str(), sc.When().c_str(),
                   FormatMs(sc.next_due_ms).c_str(), sc.enabled ? "yes" : "no");
     }
   });

@@ -31,7 +31,7 @@ class JobIsolationTest : public ::testing::TestWithParam<Engine> {
     spec.share_id = a_.share.id;
     a_job_ = queue_->Enqueue(a_.principal(), spec).value();
     b_schedule_ = ScheduleStore(*catalog_)
-                      .Add(b_.principal(), {b_.share.id, JobType::kBackup, hours(24), {}, std::nullopt})
+                      .Add(b_.principal(), {b_.share.id, JobType::kBackup, hours(24), {}, std::nullopt, ""})
                       .value();
   }
 
@@ -81,7 +81,7 @@ TEST_P(JobIsolationTest, EveryCallTakingAnotherTenantsIdSaysNotFound) {
        }},
       {"schedules.Add(other share)",
        [&] {
-         return schedules.Add(as_a, {b_.share.id, JobType::kBackup, hours(1), {}, std::nullopt}).status();
+         return schedules.Add(as_a, {b_.share.id, JobType::kBackup, hours(1), {}, std::nullopt, ""}).status();
        }},
       {"schedules.Remove", [&] { return schedules.Remove(as_a, b_schedule_.id); }},
       {"schedules.SetEnabled", [&] { return schedules.SetEnabled(as_a, b_schedule_.id, false); }},

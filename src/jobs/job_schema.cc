@@ -58,6 +58,32 @@ sql::Schema JobSchema() {
         "autovacuum_vacuum_insert_scale_factor = 0, autovacuum_vacuum_insert_threshold = 10000, "
         "autovacuum_analyze_scale_factor = 0.02, autovacuum_vacuum_cost_delay = 0)",
         kPostgres}}));
+  // Cron schedules (jobs/cron.h) have an expression and no interval: every_ms is 0 exactly
+  // when cron is set. SQLite cannot drop a CHECK constraint, so it rebuilds the table
+  // (nothing references schedules); Postgres alters it in place.
+  const auto kSqlite = sql::SqlDialect::kSqlite;
+  schema.steps.push_back(sql::DdlStep(
+      5, "cron expressions for schedules",
+      {
+          {"CREATE TABLE schedules_v5 (id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, share_id TEXT NOT NULL, "
+           "type TEXT NOT NULL, every_ms BIGINT NOT NULL, cron TEXT, next_due_ms BIGINT NOT NULL, "
+           "payload TEXT NOT NULL, enabled INTEGER NOT NULL DEFAULT 1, created_ms BIGINT NOT NULL, "
+           "CHECK ((cron IS NULL) = (every_ms > 0)), "
+           "FOREIGN KEY (tenant_id, share_id) REFERENCES shares (tenant_id, id))",
+           kSqlite},
+          {"INSERT INTO schedules_v5 (id, tenant_id, share_id, type, every_ms, cron, next_due_ms, payload, "
+           "enabled, created_ms) SELECT id, tenant_id, share_id, type, every_ms, NULL, next_due_ms, payload, "
+           "enabled, created_ms FROM schedules",
+           kSqlite},
+          {"DROP TABLE schedules", kSqlite},
+          {"ALTER TABLE schedules_v5 RENAME TO schedules", kSqlite},
+          {"CREATE INDEX schedules_due ON schedules (next_due_ms) WHERE enabled = 1", kSqlite},
+          {"ALTER TABLE schedules DROP CONSTRAINT schedules_every_ms_check", kPostgres},
+          {"ALTER TABLE schedules ADD COLUMN cron TEXT", kPostgres},
+          {"ALTER TABLE schedules ADD CONSTRAINT schedules_every_or_cron CHECK ((cron IS NULL) = (every_ms > "
+           "0))",
+           kPostgres},
+      }));
   return schema;
 }
 

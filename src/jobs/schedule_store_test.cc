@@ -42,7 +42,7 @@ TEST_P(ScheduleStoreTest, ADueScheduleFiresOnceHoweverManyWorkersRace) {
   int64_t every = milliseconds(hours(24)).count();
   int64_t first_due = catalog::NowMs() - every * 7 / 2;  // three and a half periods ago
   auto schedule =
-      store.Add(seeded_.principal(), {seeded_.share.name, JobType::kBackup, hours(24), {}, first_due});
+      store.Add(seeded_.principal(), {seeded_.share.name, JobType::kBackup, hours(24), {}, first_due, ""});
   ASSERT_TRUE(schedule.ok()) << schedule.status().ToString();
 
   constexpr int kWorkers = 8;
@@ -75,10 +75,11 @@ TEST_P(ScheduleStoreTest, ADueScheduleFiresOnceHoweverManyWorkersRace) {
 TEST_P(ScheduleStoreTest, NotDueAndDisabledSchedulesDoNothing) {
   ScheduleStore store(*catalog_);
   auto later =
-      store.Add(seeded_.principal(), {seeded_.share.id, JobType::kBackup, hours(1), {}, std::nullopt});
+      store.Add(seeded_.principal(), {seeded_.share.id, JobType::kBackup, hours(1), {}, std::nullopt, ""});
   ASSERT_TRUE(later.ok());
   EXPECT_EQ(later->next_due_ms, later->created_ms + milliseconds(hours(1)).count());
-  auto due = store.Add(seeded_.principal(), {seeded_.share.id, JobType::kVerify, hours(1), {}, int64_t{0}});
+  auto due =
+      store.Add(seeded_.principal(), {seeded_.share.id, JobType::kVerify, hours(1), {}, int64_t{0}, ""});
   ASSERT_TRUE(due.ok());
   ASSERT_TRUE(store.SetEnabled(seeded_.principal(), due->id, false).ok());
   EXPECT_EQ(store.EnqueueDue().value(), 0);
@@ -92,8 +93,45 @@ TEST_P(ScheduleStoreTest, NotDueAndDisabledSchedulesDoNothing) {
 TEST_P(ScheduleStoreTest, RejectsIntervalsUnderASecond) {
   ScheduleStore store(*catalog_);
   auto st = store.Add(seeded_.principal(),
-                      {seeded_.share.id, JobType::kBackup, milliseconds(10), {}, std::nullopt});
+                      {seeded_.share.id, JobType::kBackup, milliseconds(10), {}, std::nullopt, ""});
   EXPECT_TRUE(st.status().Is(StatusCode::kInvalidArgument));
+}
+
+// A cron schedule: due at its expression's next minute; after downtime it fires once and
+// moves to the first matching minute after now, not to the next missed one.
+TEST_P(ScheduleStoreTest, ACronScheduleFiresOnceAndMovesToItsNextMinute) {
+  ScheduleStore store(*catalog_);
+  constexpr int64_t kFiveMinutes = int64_t{5} * 60 * 1000;
+  ScheduleSpec spec{seeded_.share.id, JobType::kBackup, {}, {}, std::nullopt, " */5  * * * *"};
+  auto fresh = store.Add(seeded_.principal(), spec);
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  EXPECT_EQ(fresh->cron, "*/5 * * * *");
+  EXPECT_EQ(fresh->every_ms, 0);
+  EXPECT_EQ(fresh->next_due_ms % kFiveMinutes, 0);
+  EXPECT_GT(fresh->next_due_ms, fresh->created_ms);
+  EXPECT_LE(fresh->next_due_ms, fresh->created_ms + kFiveMinutes);
+  EXPECT_EQ(fresh->ToJson()["cron"], "*/5 * * * *");
+  EXPECT_TRUE(fresh->ToJson()["every"].is_null());
+  EXPECT_EQ(store.EnqueueDue().value(), 0);
+
+  spec.first_due_ms = catalog::NowMs() - milliseconds(hours(3)).count();  // 36 missed runs
+  auto missed = store.Add(seeded_.principal(), spec);
+  ASSERT_TRUE(missed.ok());
+  EXPECT_EQ(store.EnqueueDue().value(), 1);
+  EXPECT_EQ(store.EnqueueDue().value(), 0);
+  EXPECT_EQ(ScheduledJobs(), 1);
+  int64_t now = catalog::NowMs();
+  for (const Schedule& s : store.List(seeded_.principal()).value()) {
+    EXPECT_EQ(s.cron, "*/5 * * * *");
+    EXPECT_EQ(s.next_due_ms % kFiveMinutes, 0);
+    EXPECT_GT(s.next_due_ms, now - kFiveMinutes);  // not a missed run
+    EXPECT_LE(s.next_due_ms, now + kFiveMinutes);
+  }
+
+  spec.cron = "0 2 * * 8";
+  auto bad = store.Add(seeded_.principal(), spec);
+  EXPECT_TRUE(bad.status().Is(StatusCode::kInvalidArgument));
+  EXPECT_NE(bad.status().message().find("day-of-week"), std::string::npos) << bad.status().ToString();
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ScheduleStoreTest, ::testing::ValuesIn(catalog::testing::AllEngines()),

@@ -82,8 +82,8 @@ void AddAnalyticsRoutes(RouteTable& table, ApiContext& ctx) {
                return Status::Ok();
              }});
   table.Add({"GET", "/api/v1/snapshots/{snapshot_id}/analytics/duplicates", Access::kAuthenticated,
-             "Groups of identical files in the snapshot, most wasted bytes first "
-             "(?min_size=&page_size=&page_token=)",
+             "Groups of identical files in the snapshot or below a folder, most wasted bytes first "
+             "(?path=&min_size=&page_size=&page_token=)",
              [&ctx](Call& c) {
                ARBOR_ASSIGN_OR_RETURN(int page_size,
                                       ParsePageSize(c.Query("page_size"), kDefaultLimit, kMaxGroups));
@@ -95,8 +95,9 @@ void AddAnalyticsRoutes(RouteTable& table, ApiContext& ctx) {
                    return Status::InvalidArgument("min_size must be a number of bytes, at least 1");
                }
                ARBOR_ASSIGN_OR_RETURN(
-                   auto r, ctx.analytics.Duplicates(ctx, c.principal, c.Param("snapshot_id"), min_size,
-                                                    c.Query("page_token"), static_cast<size_t>(page_size)));
+                   auto r,
+                   ctx.analytics.Duplicates(ctx, c.principal, c.Param("snapshot_id"), c.Query("path"),
+                                            min_size, c.Query("page_token"), static_cast<size_t>(page_size)));
                c.Reply(r.ToJson());
                return Status::Ok();
              }});

@@ -663,6 +663,37 @@ TEST_F(ApiServerTest, SchedulesAddListPauseRemove) {
   EXPECT_EQ(Get("/api/v1/schedules", Acme()).body["items"].size(), 0u);
 }
 
+TEST_F(ApiServerTest, SchedulesByCronExpression) {
+  std::string base = "/api/v1/shares/" + w->acme_share.id + "/schedules";
+  int64_t before = catalog::NowMs();
+  auto added = Call("POST", base, Acme(), R"({"cron":"30  2 * * *","type":"verify"})");
+  ASSERT_EQ(added.status, 201) << added.raw;
+  EXPECT_EQ(added.body["cron"], "30 2 * * *");
+  EXPECT_TRUE(added.body["every"].is_null());
+  EXPECT_EQ(added.body["every_ms"], 0);
+  // The next 02:30 UTC after now.
+  constexpr int64_t kDayMs = int64_t{24} * 3600 * 1000;
+  int64_t next = added.body["next_due_ms"];
+  EXPECT_EQ(next % kDayMs, (2 * 60 + 30) * 60 * 1000);
+  EXPECT_GT(next, before);
+  EXPECT_LE(next, before + kDayMs);
+  std::string id = added.body["id"];
+  EXPECT_EQ(Get("/api/v1/schedules?share_id=" + w->acme_share.id, Acme()).body["items"][0]["cron"],
+            "30 2 * * *");
+
+  auto bad = Call("POST", base, Acme(), R"({"cron":"30 2 * * 8"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.body["message"], "field 'cron': cron day-of-week: '8' is out of range 0-7") << bad.raw;
+  auto never = Call("POST", base, Acme(), R"({"cron":"0 0 30 2 *"})");
+  EXPECT_EQ(never.status, 400);
+  EXPECT_NE(never.body["message"].get<std::string>().find("never occurs"), std::string::npos) << never.raw;
+  EXPECT_EQ(Call("POST", base, Acme(), R"({"cron":"0 2 * * *","every":"1h"})").status, 400);
+  EXPECT_EQ(Call("POST", base, Acme(), R"({"cron":"0 2 * * *","start_in":"1h"})").status, 400);
+  EXPECT_EQ(Call("POST", base, Acme(), R"({"cron":2})").status, 400);
+  EXPECT_EQ(Get("/api/v1/schedules", Acme()).body["items"].size(), 1u);  // none of those was added
+  EXPECT_EQ(Call("DELETE", "/api/v1/schedules/" + id, Acme()).status, 200);
+}
+
 TEST_F(ApiServerTest, FileDetailsAndStreamedDownload) {
   auto details = Get(Snap(w->acme_snapshot, "/file?path=" + Src() + "/big.bin"), Acme());
   ASSERT_EQ(details.status, 200);
@@ -1174,6 +1205,31 @@ TEST_F(ApiServerTest, DuplicatesMostWastedFirstAndPaged) {
     ASSERT_LT(pages, 3);
   }
   EXPECT_EQ(seen, g);
+
+  // Below a folder: each group keeps its members there. Below /b, x.dat's group has two
+  // copies (the third is in /a); big2's copy /big1 is not below /b though its name starts
+  // with "b", and the tiny pair has none there, so those groups are gone. Below /a and
+  // /b/c nothing is duplicated; below the share's root, everything.
+  auto below_b = Get(Snap(snap, "/analytics/duplicates?path=" + src + "/b"), Acme());
+  ASSERT_EQ(below_b.status, 200) << below_b.raw;
+  EXPECT_EQ(below_b.body["path"], src + "/b");
+  ASSERT_EQ(below_b.body["groups"].size(), 1u) << below_b.raw;
+  EXPECT_EQ(below_b.body["groups"][0]["copies"], 2);
+  EXPECT_EQ(below_b.body["groups"][0]["wasted_bytes"], 3000);
+  EXPECT_EQ(rel(below_b.body["groups"][0]["paths"]), (std::vector<std::string>{"/b/c/copy.dat", "/b/x.dat"}));
+  EXPECT_EQ(below_b.body["candidate_groups"], 1);
+  EXPECT_EQ(below_b.body["candidate_wasted_bytes"], 3000);
+  auto below_a = Get(Snap(snap, "/analytics/duplicates?path=" + src + "/a"), Acme());
+  ASSERT_EQ(below_a.status, 200) << below_a.raw;
+  EXPECT_EQ(below_a.body["groups"].size(), 0u) << below_a.raw;
+  EXPECT_EQ(below_a.body["candidate_groups"], 0);
+  auto below_root = Get(Snap(snap, "/analytics/duplicates?path=" + src), Acme());
+  ASSERT_EQ(below_root.status, 200) << below_root.raw;
+  EXPECT_EQ(below_root.body["groups"], g);
+  EXPECT_TRUE(all.body["path"].is_null());
+  EXPECT_EQ(Get(Snap(snap, "/analytics/duplicates?path=" + src + "/big1"), Acme()).status, 400);
+  EXPECT_EQ(Get(Snap(snap, "/analytics/duplicates?path=" + src + "/nope"), Acme()).status, 404);
+  EXPECT_EQ(Get(Snap(snap, "/analytics/duplicates?path=" + src + "/b/c"), Acme()).body["groups"].size(), 0u);
 
   for (const char* bad :
        {"page_token=zz", "page_token=n1.6161", "page_size=0", "page_size=101", "min_size=0", "min_size=x"}) {

@@ -1,10 +1,12 @@
-// Schedules: a job run for a share periodically ("back up every 24h"). The catalog keeps
+// Schedules: a job run for a share periodically ("back up every 24h", or at the times of
+// a cron expression, "0 2 * * *"). The catalog keeps
 // them (jobs/schedule_store.h) and the workers enqueue each due job exactly once
 // (`arbor worker`), so the server only adds, lists, pauses and removes them.
 #include <chrono>
 #include <string>
 
 #include "catalog/ids.h"
+#include "jobs/cron.h"
 #include "jobs/interval.h"
 #include "jobs/schedule_store.h"
 #include "server/api_routes.h"
@@ -13,24 +15,36 @@
 namespace arbor::server {
 namespace {
 
-// An interval field's parse, its error naming the field (as the other 400s do).
-Result<std::chrono::milliseconds> InField(const char* field, Result<std::chrono::milliseconds> parsed) {
+// A field's parse, its error naming the field (as the other 400s do).
+template <typename T>
+Result<T> InField(const char* field, Result<T> parsed) {
   if (parsed.ok()) return parsed;
   return Status::InvalidArgument(std::string("field '") + field + "': " + parsed.status().message());
 }
 
 Result<jobs::ScheduleSpec> SpecFrom(const nlohmann::json& body, const std::string& share_id) {
-  ARBOR_RETURN_IF_ERROR(CheckFields(body, {"type", "every", "payload", "start_in"}));
+  ARBOR_RETURN_IF_ERROR(CheckFields(body, {"type", "every", "cron", "payload", "start_in"}));
   jobs::ScheduleSpec spec;
   spec.share_id = share_id;
   ARBOR_ASSIGN_OR_RETURN(auto type, OptionalString(body, "type"));
   ARBOR_ASSIGN_OR_RETURN(spec.type, jobs::ParseJobType(type.value_or("backup")));
-  ARBOR_ASSIGN_OR_RETURN(std::string every, RequiredString(body, "every"));
-  ARBOR_ASSIGN_OR_RETURN(spec.every, InField("every", jobs::ParseInterval(every)));
+  ARBOR_ASSIGN_OR_RETURN(auto every, OptionalString(body, "every"));
+  ARBOR_ASSIGN_OR_RETURN(auto cron, OptionalString(body, "cron"));
+  if (every.has_value() == cron.has_value())
+    return Status::InvalidArgument(
+        "give exactly one of field 'every' (\"24h\") and field 'cron' (\"0 2 * * *\")");
+  if (cron) {
+    ARBOR_ASSIGN_OR_RETURN(auto parsed, InField("cron", jobs::ParseCron(*cron)));
+    spec.cron = parsed.text;
+  } else {
+    ARBOR_ASSIGN_OR_RETURN(spec.every, InField("every", jobs::ParseInterval(*every)));
+  }
   nlohmann::json payload = body.value("payload", nlohmann::json::object());
   if (!payload.is_object()) return Status::InvalidArgument("field 'payload' must be an object");
   ARBOR_ASSIGN_OR_RETURN(spec.payload, CheckedPayload(spec.type, payload));
   ARBOR_ASSIGN_OR_RETURN(auto start_in, OptionalString(body, "start_in"));
+  if (start_in && cron)
+    return Status::InvalidArgument("field 'start_in': a cron schedule runs at its expression's times");
   if (start_in) {
     ARBOR_ASSIGN_OR_RETURN(auto delay, InField("start_in", jobs::ParseInterval(*start_in)));
     spec.first_due_ms = catalog::NowMs() + delay.count();
@@ -53,7 +67,7 @@ void AddScheduleRoutes(RouteTable& table, ApiContext& ctx) {
                return Status::Ok();
              }});
   table.Add({"POST", "/api/v1/shares/{share_id}/schedules", Access::kAuthenticated,
-             "Add a schedule {every: \"24h\", type?: backup, payload?, start_in?}",
+             "Add a schedule {every: \"24h\" | cron: \"0 2 * * *\", type?: backup, payload?, start_in?}",
              [&ctx](Call& c) {
                ARBOR_ASSIGN_OR_RETURN(auto share, ShareById(ctx.catalog, c.principal, c.Param("share_id")));
                ARBOR_ASSIGN_OR_RETURN(auto body, c.JsonBody());

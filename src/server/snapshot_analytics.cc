@@ -40,7 +40,8 @@ nlohmann::json DuplicatesReport::ToJson() const {
     items.push_back(
         {{"size", g.size}, {"copies", g.copies}, {"wasted_bytes", g.wasted()}, {"paths", g.paths}});
   }
-  nlohmann::json out = {{"candidate_groups", candidate_groups},
+  nlohmann::json out = {{"path", path.empty() ? nlohmann::json(nullptr) : nlohmann::json(path)},
+                        {"candidate_groups", candidate_groups},
                         {"candidate_wasted_bytes", candidate_wasted},
                         {"groups", std::move(items)}};
   if (!next_page_token.empty()) out["next_page_token"] = next_page_token;
@@ -161,15 +162,41 @@ Result<LargestReport> SnapshotAnalytics::Largest(ApiContext& ctx, const catalog:
   return r;
 }
 
+// The groups of `all` restricted to their members whose path starts with `prefix`, the
+// groups left with two or more, in `all`'s order by their new wasted bytes, then size
+// (stable: equal groups keep `all`'s order, so a page token means the same group every
+// time).
+std::shared_ptr<const SnapshotAnalytics::Slot::Candidates> SnapshotAnalytics::Below(
+    const Slot::Candidates& all, const std::string& prefix) {
+  auto below = std::make_shared<Slot::Candidates>();
+  below->snapshot_id = all.snapshot_id;
+  below->min_size = all.min_size;
+  for (const auto& [size, paths] : all.groups) {
+    std::vector<std::string> kept;
+    for (const std::string& path : paths) {
+      if (path.compare(0, prefix.size(), prefix) == 0) kept.push_back(path);
+    }
+    if (kept.size() < 2) continue;
+    below->wasted += size * (kept.size() - 1);
+    below->groups.emplace_back(size, std::move(kept));
+  }
+  std::stable_sort(below->groups.begin(), below->groups.end(), [](const auto& a, const auto& b) {
+    uint64_t wa = a.first * (a.second.size() - 1), wb = b.first * (b.second.size() - 1);
+    return wa != wb ? wa > wb : a.first > b.first;
+  });
+  return below;
+}
+
 Result<DuplicatesReport> SnapshotAnalytics::Duplicates(ApiContext& ctx, const catalog::Principal& p,
-                                                       const std::string& snapshot_id, uint64_t min_size,
+                                                       const std::string& snapshot_id,
+                                                       const std::string& below, uint64_t min_size,
                                                        const std::string& page_token, size_t page_size) {
   ARBOR_ASSIGN_OR_RETURN(size_t first, FirstGroup(page_token));
   std::shared_ptr<const Slot::Candidates> cand;
   std::string folder;
   OpenSnapshot open;
   ARBOR_RETURN_IF_ERROR(WithFolder(
-      ctx, p, snapshot_id, "", &folder,
+      ctx, p, snapshot_id, below, &folder,
       [&](const node_index::NodeTree& tree, const node_index::NodeInfo&, Slot& slot) -> Status {
         if (slot.duplicates && slot.duplicates->snapshot_id == snapshot_id &&
             slot.duplicates->min_size == min_size) {
@@ -201,6 +228,10 @@ Result<DuplicatesReport> SnapshotAnalytics::Duplicates(ApiContext& ctx, const ca
       },
       &open));
   DuplicatesReport r;
+  if (!below.empty()) {
+    r.path = folder;
+    if (folder != "/") cand = Below(*cand, folder + "/");
+  }
   r.candidate_groups = cand->groups.size();
   r.candidate_wasted = cand->wasted;
   size_t end = std::min(cand->groups.size(), first + page_size);

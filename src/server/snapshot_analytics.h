@@ -20,7 +20,9 @@
 // lists, equal bytes) from its directory object, so a 64-bit hash collision never shows
 // as a duplicate. A candidate group whose members' blob lists differ splits into the
 // groups of equal lists (a member alone in its list is dropped), so a page may hold fewer
-// groups than asked.
+// groups than asked. Below a folder, each group keeps only its members below it (a group
+// left with one is dropped): the whole snapshot's groups, kept as above, filtered per
+// request (a pass over their paths).
 //
 // Thread safety: any thread. One ShareIndex per share, used under that share's lock
 // (ShareIndex is not thread-safe): requests for one share wait for each other, others
@@ -88,7 +90,8 @@ struct DuplicateSet {
   static constexpr size_t kMaxPaths = 100;
 };
 struct DuplicatesReport {
-  uint64_t candidate_groups = 0;     // the index's groups in the whole snapshot
+  std::string path;                  // the folder; empty: the whole snapshot
+  uint64_t candidate_groups = 0;     // the index's groups in the snapshot or below the folder
   uint64_t candidate_wasted = 0;     // their wasted bytes (before confirmation)
   std::vector<DuplicateSet> groups;  // this page's confirmed groups, most wasted first
   std::string next_page_token;       // empty on the last page
@@ -110,12 +113,13 @@ class SnapshotAnalytics {
                                      const std::string& snapshot_id, const std::string& path, size_t limit);
   Result<LargestReport> Largest(ApiContext& ctx, const catalog::Principal& p, const std::string& snapshot_id,
                                 const std::string& path, size_t limit);
-  // Groups of identical files of at least `min_size` bytes in the whole snapshot, most
-  // wasted bytes (size x (copies - 1)) first, then the larger size, then the content
-  // hash: `page_size` candidate groups after `page_token` (a token this method made).
+  // Groups of identical files of at least `min_size` bytes in the whole snapshot (`below`
+  // empty) or below that folder (errors as Du's), most wasted bytes
+  // (size x (copies - 1)) first, then the larger size, then the content hash:
+  // `page_size` candidate groups after `page_token` (a token this method made).
   Result<DuplicatesReport> Duplicates(ApiContext& ctx, const catalog::Principal& p,
-                                      const std::string& snapshot_id, uint64_t min_size,
-                                      const std::string& page_token, size_t page_size);
+                                      const std::string& snapshot_id, const std::string& below,
+                                      uint64_t min_size, const std::string& page_token, size_t page_size);
 
  private:
   struct Slot {
@@ -131,6 +135,8 @@ class SnapshotAnalytics {
     };
     std::shared_ptr<const Candidates> duplicates;
   };
+  static std::shared_ptr<const Slot::Candidates> Below(const Slot::Candidates& all,
+                                                       const std::string& prefix);
   using FolderFn = std::function<Status(const node_index::NodeTree&, const node_index::NodeInfo&, Slot&)>;
   // Calls `fn` with the index at the snapshot and the folder's node, under the share's
   // lock; `*folder` receives the folder's normalized path, `*open` (if given) the open

@@ -62,7 +62,9 @@ class WebUi {
   void AnswerScheduleForm(const httplib::Request& req, httplib::Response& res, const Visitor& v,
                           const catalog::Share& share, const Status& done);
   void AddSchedule(const httplib::Request& req, httplib::Response& res);
-  void RemoveSchedule(const httplib::Request& req, httplib::Response& res);
+  // Remove, pause or resume the schedule in the path; another tenant's schedule is 404.
+  enum class ScheduleChange { kRemove, kPause, kResume };
+  void ChangeSchedule(const httplib::Request& req, httplib::Response& res, ScheduleChange change);
   void Browse(const httplib::Request& req, httplib::Response& res);
   void FilePage(const httplib::Request& req, httplib::Response& res);
   void Download(const httplib::Request& req, httplib::Response& res);

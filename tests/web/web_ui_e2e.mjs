@@ -121,7 +121,8 @@ async function shot(page, name) {
   assert.match(await page.textContent('#snapshots tbody'), /MiB/);
 
   // Schedules on the share page: add one (htmx swaps the section in place), see it listed;
-  // a bad interval is refused with the field named and adds nothing; remove it again.
+  // pause and resume it; a bad interval is refused with the field named and adds nothing;
+  // remove it again.
   assert.match(await page.textContent('#schedule-list tbody'), /No schedules/);
   await page.selectOption('#add-schedule select[name=type]', 'verify');
   await page.fill('#add-schedule input[name=every]', '12h');
@@ -133,6 +134,16 @@ async function shot(page, name) {
     headers: { Authorization: `Bearer ${process.env.OPERATOR_TOKEN}` },
   });
   assert.deepEqual((await listed.json()).items.map((x) => [x.type, x.every]), [['verify', '12h']]);
+  // Pause and resume it: the state cell and the API follow.
+  await page.click('#schedule-list button.pause-schedule');
+  await page.waitForSelector('#schedule-list td.schedule-state >> text=paused');
+  await shot(page, '04d-share-schedule-paused');
+  const pausedList = await page.request.get(`${base}/api/v1/schedules?share_id=${process.env.ACME_SHARE}`, {
+    headers: { Authorization: `Bearer ${process.env.OPERATOR_TOKEN}` },
+  });
+  assert.equal((await pausedList.json()).items[0].enabled, false);
+  await page.click('#schedule-list button.resume-schedule');
+  await page.waitForSelector('#schedule-list td.schedule-state >> text=active');
   await page.fill('#add-schedule input[name=every]', 'soon');
   await page.click('#add-schedule button[type=submit]');
   await page.waitForSelector('#schedule-error');
@@ -143,6 +154,13 @@ async function shot(page, name) {
     form: { csrf: 'forged', type: 'backup', every: '1h' },
   });
   assert.equal(forgedSchedule.status(), 403);
+  await page.click('#schedule-list button.remove-schedule');
+  await page.waitForSelector('#schedule-list td >> text=No schedules');
+  // A cron expression instead of an interval.
+  await page.fill('#add-schedule input[name=cron]', '0 2 * * mon-fri');
+  await page.click('#add-schedule button[type=submit]');
+  await page.waitForSelector('#schedule-list td.schedule-when >> text=cron 0 2 * * mon-fri');
+  await shot(page, '04e-share-schedule-cron');
   await page.click('#schedule-list button.remove-schedule');
   await page.waitForSelector('#schedule-list td >> text=No schedules');
   await page.click('a.snapshot-link');
@@ -304,6 +322,13 @@ async function shot(page, name) {
   await shot(page, '16-duplicates');
   const dupBars = await page.$$eval('#chart-duplicates rect.bar', (r) => r.map((e) => e.dataset.label));
   assert.deepEqual(dupBars, ['big.bin \u00d72', 'q4.txt \u00d72']);
+  // Below a folder only the copies inside it count: projects/ holds one copy of each.
+  const analytics = `${base}${new URL(page.url()).pathname}/analytics?path=`;
+  const belowProjects = await page.request.get(analytics + encodeURIComponent(`${acmeDir}/projects`));
+  assert.equal(belowProjects.status(), 200);
+  assert.match(await belowProjects.text(), /0 groups, 0 B in extra copies/);
+  const belowShare = await page.request.get(analytics + encodeURIComponent(acmeDir));
+  assert.match(await belowShare.text(), /2 groups, /);
 
   // Phone width: the dashboard still renders.
   await page.setViewportSize({ width: 390, height: 800 });

@@ -1,0 +1,181 @@
+// The web UI's forms end to end without a browser: `arbor serve` in-process on a free
+// port over a real SQLite catalog, signed in through the login form as a browser would
+// (the double-submit cookie, then the session cookie), the forms posted with the CSRF
+// token read from the page. What the forms did is read back from the catalog and the API.
+#include "server/web_ui.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <memory>
+#include <regex>
+#include <string>
+#include <thread>
+
+#include "jobs/schedule_store.h"
+#include "server/api_server.h"
+#include "support/test_catalogs.h"
+
+namespace arbor::server {
+namespace {
+
+using catalog::Principal;
+using catalog::testing::SeededTenant;
+
+// The value of cookie `name` set by a response ("" when it sets none).
+std::string SetCookieValue(const httplib::Result& r, const std::string& name) {
+  for (const auto& [key, value] : r->headers) {
+    if (key == "Set-Cookie" && value.rfind(name + "=", 0) == 0)
+      return value.substr(name.size() + 1, value.find(';') - name.size() - 1);
+  }
+  return "";
+}
+
+// A form's CSRF token as the page carries it.
+std::string CsrfIn(const std::string& html) {
+  std::smatch m;
+  static const std::regex kCsrf("name=\"csrf\" value=\"([0-9a-f]+)\"");
+  return std::regex_search(html, m, kCsrf) ? m[1].str() : "";
+}
+
+// A browser's session: its cookie and the CSRF token of the last page it read.
+class Browser {
+ public:
+  Browser(int port, const std::string& token) : cli_("127.0.0.1", port) {
+    auto login = cli_.Get("/ui/login");
+    EXPECT_TRUE(login && login->status == 200);
+    std::string login_csrf = SetCookieValue(login, "arbor_login_csrf");
+    auto signed_in = cli_.Post("/ui/login", {{"Cookie", "arbor_login_csrf=" + login_csrf}},
+                               httplib::Params{{"csrf", login_csrf}, {"token", token}});
+    EXPECT_TRUE(signed_in && signed_in->status == 303);
+    session_ = SetCookieValue(signed_in, "arbor_session");
+    EXPECT_FALSE(session_.empty());
+  }
+
+  // GET `path`; remembers the page's CSRF token.
+  httplib::Result Get(const std::string& path) {
+    auto r = cli_.Get(path, {{"Cookie", "arbor_session=" + session_}});
+    if (r && !CsrfIn(r->body).empty()) csrf_ = CsrfIn(r->body);
+    return r;
+  }
+  // POST a form as htmx does (so the answer is the swapped fragment), with the CSRF token
+  // unless `csrf` is given.
+  httplib::Result Post(const std::string& path, httplib::Params form, const char* csrf = nullptr) {
+    form.emplace("csrf", csrf ? csrf : csrf_);
+    return cli_.Post(path, {{"Cookie", "arbor_session=" + session_}, {"HX-Request", "true"}}, form);
+  }
+
+ private:
+  httplib::Client cli_;
+  std::string session_;
+  std::string csrf_;
+};
+
+class WebUiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    catalog_ = catalog::testing::OpenFreshCatalog(catalog::testing::Engine::kSqlite);
+    ASSERT_TRUE(catalog_);
+    acme_ = catalog::testing::SeedTenant(*catalog_, "acme");
+    globex_ = catalog::testing::SeedTenant(*catalog_, "globex");
+    acme_token_ = TenantToken(acme_);
+    globex_token_ = TenantToken(globex_);
+    ServerOptions options;
+    options.port = 0;
+    options.index_location = catalog::testing::ScratchDir() + "/node-index.sqlite";
+    auto server = ApiServer::Create(*catalog_, options);
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    server_ = std::move(*server);
+    auto port = server_->Bind();
+    ASSERT_TRUE(port.ok());
+    port_ = *port;
+    thread_ = std::thread([this] { (void)server_->Run(); });
+  }
+  void TearDown() override {
+    if (server_) server_->Stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  std::string TenantToken(const SeededTenant& t) {
+    auto token =
+        catalog_->tokens().Create(Principal::Operator(), t.tenant.id, catalog::TokenRole::kTenant, "admin");
+    EXPECT_TRUE(token.ok());
+    return token.ok() ? token->secret : "";
+  }
+  std::vector<jobs::Schedule> Schedules() {
+    auto all = jobs::ScheduleStore(*catalog_).List(Principal::Operator());
+    EXPECT_TRUE(all.ok());
+    return all.ok() ? *all : std::vector<jobs::Schedule>{};
+  }
+
+  std::unique_ptr<catalog::Catalog> catalog_;
+  SeededTenant acme_, globex_;
+  std::string acme_token_, globex_token_;
+  std::unique_ptr<ApiServer> server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+TEST_F(WebUiTest, PauseAndResumeAScheduleFromTheSharePage) {
+  Browser acme(port_, acme_token_);
+  std::string share_page = "/ui/shares/" + acme_.share.id;
+  ASSERT_EQ(acme.Get(share_page)->status, 200);
+  auto added = acme.Post(share_page + "/schedules", {{"type", "backup"}, {"every", "6h"}});
+  ASSERT_EQ(added->status, 200);
+  ASSERT_EQ(Schedules().size(), 1u);
+  std::string id = Schedules()[0].id;
+  EXPECT_TRUE(Schedules()[0].enabled);
+  EXPECT_NE(added->body.find("/ui/schedules/" + id + "/pause"), std::string::npos) << added->body;
+  EXPECT_NE(added->body.find("<td class=\"schedule-state\">active</td>"), std::string::npos);
+
+  auto paused = acme.Post("/ui/schedules/" + id + "/pause", {});
+  ASSERT_EQ(paused->status, 200);
+  EXPECT_FALSE(Schedules()[0].enabled);
+  EXPECT_NE(paused->body.find("<td class=\"schedule-state\">paused</td>"), std::string::npos) << paused->body;
+  EXPECT_NE(paused->body.find("/ui/schedules/" + id + "/resume"), std::string::npos);
+  // The share page, read again, and the API say the same.
+  EXPECT_NE(acme.Get(share_page)->body.find("class=\"resume-schedule\""), std::string::npos);
+  httplib::Client api("127.0.0.1", port_);
+  auto listed = api.Get("/api/v1/schedules", {{"Authorization", "Bearer " + acme_token_}});
+  EXPECT_EQ(nlohmann::json::parse(listed->body)["items"][0]["enabled"], false);
+
+  // Another tenant's schedule is 404 and stays as it was; a forged CSRF token is 403.
+  Browser globex(port_, globex_token_);
+  ASSERT_EQ(globex.Get("/ui/")->status, 200);
+  EXPECT_EQ(globex.Post("/ui/schedules/" + id + "/resume", {})->status, 404);
+  EXPECT_FALSE(Schedules()[0].enabled);
+  EXPECT_EQ(acme.Post("/ui/schedules/" + id + "/resume", {}, "forged")->status, 403);
+  EXPECT_FALSE(Schedules()[0].enabled);
+
+  auto resumed = acme.Post("/ui/schedules/" + id + "/resume", {});
+  ASSERT_EQ(resumed->status, 200);
+  EXPECT_TRUE(Schedules()[0].enabled);
+  EXPECT_NE(resumed->body.find("<td class=\"schedule-state\">active</td>"), std::string::npos);
+  EXPECT_EQ(acme.Post("/ui/schedules/nope/pause", {})->status, 404);
+}
+
+TEST_F(WebUiTest, AddACronScheduleFromTheSharePage) {
+  Browser acme(port_, acme_token_);
+  std::string share_page = "/ui/shares/" + acme_.share.id;
+  ASSERT_EQ(acme.Get(share_page)->status, 200);
+  auto refused = acme.Post(share_page + "/schedules", {{"type", "verify"}, {"cron", "0 24 * * *"}});
+  ASSERT_EQ(refused->status, 200);  // htmx swaps only 2xx: the section says why
+  EXPECT_NE(refused->body.find("cron hour: &apos;24&apos; is out of range 0-23"), std::string::npos)
+      << refused->body;
+  auto both =
+      acme.Post(share_page + "/schedules", {{"type", "verify"}, {"every", "1h"}, {"cron", "0 2 * * *"}});
+  EXPECT_NE(both->body.find("not both"), std::string::npos);
+  EXPECT_TRUE(Schedules().empty());
+
+  auto added =
+      acme.Post(share_page + "/schedules", {{"type", "verify"}, {"every", ""}, {"cron", "15 3 * * sun"}});
+  ASSERT_EQ(added->status, 200);
+  ASSERT_EQ(Schedules().size(), 1u);
+  EXPECT_EQ(Schedules()[0].cron, "15 3 * * sun");
+  EXPECT_EQ(Schedules()[0].type, jobs::JobType::kVerify);
+  EXPECT_NE(added->body.find("<td class=\"schedule-when\">cron 15 3 * * sun</td>"), std::string::npos)
+      << added->body;
+}
+
+}  // namespace
+}  // namespace arbor::server
