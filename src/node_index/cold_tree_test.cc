@@ -29,8 +29,8 @@ class Twins {
     Status a = op(plain_), b = op(hot_);
     ASSERT_EQ(a.code(), b.code()) << a.ToString() << " / " << b.ToString();
   }
-  NodeTree& plain() { return plain_; }
-  NodeTree& hot() { return hot_; }
+  NodeTree& Plain() { return plain_; }
+  NodeTree& Hot() { return hot_; }
 
  private:
   NodeTree plain_, hot_;
@@ -83,7 +83,7 @@ TEST(ColdTreeTest, RandomWritesAnswerAlikeInBothForms) {
   std::vector<NodeId> dirs{1};
   t.Both([&](NodeTree& x) { return x.PutDirectory(Dir(1, 1, ""), {}); });
   for (int round = 0; round < 40; ++round) {
-    NodeTree plain_before = t.plain().Clone(), hot_before = t.hot().Clone();
+    NodeTree plain_before = t.Plain().Clone(), hot_before = t.Hot().Clone();
     for (int op = 0; op < 30; ++op) {
       NodeId d = dirs[rng() % dirs.size()];
       switch (rng() % 6) {
@@ -98,7 +98,7 @@ TEST(ColdTreeTest, RandomWritesAnswerAlikeInBothForms) {
         case 1: {  // a directory listed again: same or new files
           std::vector<FileFacts> files = RandomFiles(rng, &next_id);
           DirFacts facts =
-              Dir(d, d == 1 ? 1 : t.plain().Directory(d)->parent_id, t.plain().Directory(d)->name);
+              Dir(d, d == 1 ? 1 : t.Plain().Directory(d)->parent_id, t.Plain().Directory(d)->name);
           t.Both([&](NodeTree& x) { return x.PutDirectory(facts, files); });
           break;
         }
@@ -108,7 +108,7 @@ TEST(ColdTreeTest, RandomWritesAnswerAlikeInBothForms) {
           break;
         }
         case 3: {  // one file removed
-          auto l = t.plain().List(d);
+          auto l = t.Plain().List(d);
           auto it = std::find_if(l->begin(), l->end(),
                                  [](const NodeInfo& n) { return n.kind != NodeKind::kDirectory; });
           if (it == l->end()) break;
@@ -118,19 +118,19 @@ TEST(ColdTreeTest, RandomWritesAnswerAlikeInBothForms) {
         }
         case 4: {  // a rename
           if (d == 1) break;
-          NodeId parent = t.plain().Directory(d)->parent_id;
+          NodeId parent = t.Plain().Directory(d)->parent_id;
           std::string name = "renamed-" + std::to_string(rng() % 100000);
           t.Both([&](NodeTree& x) { return x.MoveDirectory(d, parent, name); });
           break;
         }
         default: {  // change detection of a listing with some files touched
-          auto l = t.plain().List(d);
+          auto l = t.Plain().List(d);
           std::vector<FileFacts> listing;
           for (const NodeInfo& n : *l) {
             if (n.kind == NodeKind::kDirectory) continue;
             listing.push_back(File(n.node_id, n.name, n.size + (rng() % 4 == 0), n.mtime_s));
           }
-          auto ca = t.plain().Classify(d, listing), cb = t.hot().Classify(d, listing);
+          auto ca = t.Plain().Classify(d, listing), cb = t.Hot().Classify(d, listing);
           ASSERT_EQ(ca->children.size(), cb->children.size());
           for (size_t i = 0; i < ca->children.size(); ++i) {
             EXPECT_EQ(ca->children[i].change, cb->children[i].change);
@@ -140,15 +140,15 @@ TEST(ColdTreeTest, RandomWritesAnswerAlikeInBothForms) {
         }
       }
     }
-    auto diff_a = Diff(plain_before, t.plain()), diff_b = Diff(hot_before, t.hot());
+    auto diff_a = Diff(plain_before, t.Plain()), diff_b = Diff(hot_before, t.Hot());
     ASSERT_EQ(diff_a->added, diff_b->added);
     ASSERT_EQ(diff_a->deleted, diff_b->deleted);
     ASSERT_EQ(diff_a->modified.size(), diff_b->modified.size());
     ASSERT_EQ(diff_a->moved.size(), diff_b->moved.size());
-    ExpectSameAnswers(t.plain(), t.hot(), dirs);
+    ExpectSameAnswers(t.Plain(), t.Hot(), dirs);
   }
-  EXPECT_GT(t.hot().Memory().cold_file_bytes, 0u);
-  EXPECT_LT(t.hot().Memory().record_bytes, t.plain().Memory().record_bytes);
+  EXPECT_GT(t.Hot().Memory().cold_file_bytes, 0u);
+  EXPECT_LT(t.Hot().Memory().record_bytes, t.Plain().Memory().record_bytes);
 }
 
 // A directory rewritten again and again leaves dead runs behind; the column is compacted
