@@ -24,6 +24,20 @@ void PutCell(const ColdCell& c, char* out) {
   EncodeFixed64(out + 3, c.hash);
 }
 
+// pread or pwrite of all `len` bytes at `off`: short transfers and EINTR are retried; an
+// error (or end of file) throws, as an allocation failure would.
+template <typename Io, typename Ptr>
+void TransferAll(Io io, int fd, Ptr data, size_t len, uint64_t off) {
+  size_t done = 0;
+  while (done < len) {
+    ssize_t n = io(fd, data + done, len - done, static_cast<off_t>(off + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      throw std::system_error(errno == 0 ? EIO : errno, std::generic_category(), "node index cold column");
+    done += static_cast<size_t>(n);
+  }
+}
+
 ColdCell GetCell(const char* in) {
   char b[4] = {};
   std::memcpy(b, in, 3);
@@ -66,14 +80,7 @@ uint64_t ColdColumn::Append(std::span<const ColdCell> cells) {
 
 void ColdColumn::FlushLocked() {
   uint64_t off = flushed_.load(std::memory_order_relaxed);
-  size_t done = 0;
-  while (done < pending_.size()) {
-    ssize_t n = ::pwrite(fd_, pending_.data() + done, pending_.size() - done, static_cast<off_t>(off + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0)
-      throw std::system_error(errno == 0 ? EIO : errno, std::generic_category(), "node index cold column");
-    done += static_cast<size_t>(n);
-  }
+  TransferAll(::pwrite, fd_, pending_.data(), pending_.size(), off);
   flushed_.store(off + pending_.size(), std::memory_order_release);
   pending_.clear();
 }
@@ -92,14 +99,7 @@ void ColdColumn::Read(uint64_t ref, size_t n, std::vector<ColdCell>* out) const 
       return;
     }
   }
-  size_t done = 0;
-  while (done < buf.size()) {
-    ssize_t r = ::pread(fd_, buf.data() + done, buf.size() - done, static_cast<off_t>(ref + done));
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0)
-      throw std::system_error(errno == 0 ? EIO : errno, std::generic_category(), "node index cold column");
-    done += static_cast<size_t>(r);
-  }
+  TransferAll(::pread, fd_, buf.data(), buf.size(), ref);
   for (size_t i = 0; i < n; ++i) (*out)[i] = GetCell(buf.data() + i * kColdCellBytes);
 }
 
