@@ -126,7 +126,9 @@ Status SshdInstance::Launch() {
     _exit(127);
   }
   pid_ = pid;
-  for (int i = 0; i < 200; ++i) {
+  // Up to 20 s: at the start of a parallel suite on 2 cores, sshd shares the machine with
+  // several other servers starting up (5 s was seen to fail once).
+  for (int i = 0; i < 800; ++i) {
     if (Answers(port_)) return Status::Ok();
     int status = 0;
     if (::waitpid(pid, &status, WNOHANG) == pid) {
