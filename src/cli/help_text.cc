@@ -34,6 +34,8 @@ constexpr const char* kEnvironment = R"(Environment:
   ARBOR_INDEX_COLD_DIR  keep the node index's change stamps and content hashes (11 bytes
                per file) in an unlinked file in this folder instead of RAM: about a third
                less memory for very large shares (docs/format/node-index.md)
+  ARBOR_INDEX_COLD_FILES  shares with at least this many files do that on their own, in
+               the index's folder (default 50000000; 0: never)
   ARBOR_CATALOG  catalog for tenant/share/token/job/schedule/worker (--catalog): an SQLite path
                or postgres://...; default $ARBOR_STATE_DIR/catalog.db
   ARBOR_CATALOG_KEY, ARBOR_CATALOG_KEY_FILE: the key that seals secrets stored in the

@@ -44,6 +44,28 @@ ColdCell GetCell(const char* in) {
   return ColdCell{DecodeFixed32(b), DecodeFixed64(in + 3)};
 }
 
+void GetCells(const char* in, std::span<ColdCell> out) {
+  for (size_t i = 0; i < out.size(); ++i) out[i] = GetCell(in + i * kColdCellBytes);
+}
+
+// The last run each thread read. Change detection reads a directory's run twice: in
+// Classify (the stored stamps and hashes) and again in PutDirectory, which compares the
+// new cells with it so that an unchanged directory keeps its run and its very bytes. The
+// second read is then a copy instead of a pread. Runs never change once written, so a
+// run is known by (column, offset, length); columns are told apart by a serial number,
+// not their address, which a later column may reuse. Small runs only: a huge
+// directory's cells are not kept alive in every thread that once read them.
+struct LastRun {
+  uint64_t column = 0;
+  uint64_t ref = 0;
+  std::vector<ColdCell> cells;
+  std::string buf;  // the raw bytes of a read, reused between reads
+};
+thread_local LastRun last_run;
+constexpr size_t kLastRunMaxCells = 4096;
+
+std::atomic<uint64_t> next_column_serial{1};
+
 }  // namespace
 
 Result<std::shared_ptr<ColdColumn>> ColdColumn::Create(const std::string& dir) {
@@ -61,7 +83,8 @@ Result<std::shared_ptr<ColdColumn>> ColdColumn::Create(const std::string& dir) {
   return std::shared_ptr<ColdColumn>(new ColdColumn(fd, dir));
 }
 
-ColdColumn::ColdColumn(int fd, std::string dir) : fd_(fd), dir_(std::move(dir)) {}
+ColdColumn::ColdColumn(int fd, std::string dir)
+    : fd_(fd), dir_(std::move(dir)), serial_(next_column_serial.fetch_add(1, std::memory_order_relaxed)) {}
 
 ColdColumn::~ColdColumn() { ::close(fd_); }
 
@@ -86,21 +109,36 @@ void ColdColumn::FlushLocked() {
 }
 
 void ColdColumn::Read(uint64_t ref, size_t n, std::vector<ColdCell>* out) const {
+  LastRun& last = last_run;
+  if (n > 0 && last.column == serial_ && last.ref == ref && last.cells.size() == n) {
+    out->assign(last.cells.begin(), last.cells.end());
+    return;
+  }
   out->resize(n);
   if (n == 0) return;
-  std::string buf(n * kColdCellBytes, '\0');
+  std::string& buf = last.buf;
+  buf.resize(n * kColdCellBytes);
+  bool done = false;
   if (ref + buf.size() > flushed_.load(std::memory_order_acquire)) {
     std::lock_guard lock(mu_);
     uint64_t flushed = flushed_.load(std::memory_order_relaxed);
     if (ref >= flushed) {
       // The whole run is still in the write buffer (runs are appended whole).
       std::memcpy(buf.data(), pending_.data() + (ref - flushed), buf.size());
-      for (size_t i = 0; i < n; ++i) (*out)[i] = GetCell(buf.data() + i * kColdCellBytes);
-      return;
+      done = true;
     }
   }
-  TransferAll(::pread, fd_, buf.data(), buf.size(), ref);
-  for (size_t i = 0; i < n; ++i) (*out)[i] = GetCell(buf.data() + i * kColdCellBytes);
+  if (!done) TransferAll(::pread, fd_, buf.data(), buf.size(), ref);
+  GetCells(buf.data(), *out);
+  if (n <= kLastRunMaxCells) {
+    last.column = serial_;
+    last.ref = ref;
+    last.cells.assign(out->begin(), out->end());
+  } else {
+    last.column = 0;
+    buf.clear();
+    buf.shrink_to_fit();
+  }
 }
 
 uint64_t ColdColumn::bytes_written() const {

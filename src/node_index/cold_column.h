@@ -45,7 +45,8 @@ class ColdColumn {
   // Appends one directory's cells; returns the run's offset. Throws std::system_error
   // when the file cannot be written (a full disk), like an allocation failure would.
   uint64_t Append(std::span<const ColdCell> cells);
-  // Reads `n` cells of the run at `ref` into `out` (resized to n).
+  // Reads `n` cells of the run at `ref` into `out` (resized to n). Reading the run this
+  // thread read last costs a copy, not a pread (change detection reads each run twice).
   void Read(uint64_t ref, size_t n, std::vector<ColdCell>* out) const;
 
   uint64_t bytes_written() const;  // live and dead runs together: the file's size
@@ -60,6 +61,7 @@ class ColdColumn {
   mutable std::mutex mu_;
   std::string pending_;  // appended, not yet written; starts at flushed_
   std::atomic<uint64_t> flushed_{0};
+  const uint64_t serial_;  // tells columns apart in the per-thread cache of the last run read
 };
 
 }  // namespace arbor::node_index

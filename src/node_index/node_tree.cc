@@ -73,7 +73,9 @@ std::string_view NodeTree::Impl::StoredRecord(uint32_t s, std::string* scratch) 
   RecordView v = View(s);
   if (!v.hot()) return Rec(s);
   std::vector<ColdCell> cells;
-  *scratch = ToFullRecord(FullView(s, &cells));
+  cold_->Read(v.cold_ref(), v.file_count(), &cells);
+  v.AttachCold(cells);
+  *scratch = ToFullRecord(v);
   return *scratch;
 }
 
@@ -145,10 +147,12 @@ uint32_t NodeTree::Impl::AddSlot(std::string_view record, uint8_t flags) {
   slots_[s].flags = flags;
   ids_.Insert(IdHash(RecordNodeId(record)), s, [&](uint32_t x) { return IdHash(RecordNodeId(Rec(x))); });
   ++live_;
+  files_ += View(s).file_count();
   return s;
 }
 
 void NodeTree::Impl::FreeSlot(uint32_t s) {
+  files_ -= View(s).file_count();
   NameErase(s);
   ids_.Erase(IdHash(RecordNodeId(Rec(s))), s, [&](uint32_t x) { return IdHash(RecordNodeId(Rec(x))); });
   if (root_ == s) root_ = kNoSlot;
@@ -219,6 +223,7 @@ void NodeTree::Impl::SetRecord(uint32_t s, std::string_view record) {
   uint64_t old_bytes = before.own_bytes(), old_files = before.file_count();
   slots_[s].rec = RecordPtr(record);
   RecordView after = View(s);
+  files_ += after.file_count() - old_files;
   AddUp(s, after.own_bytes() - old_bytes, after.file_count() - old_files, 0, SizeBits(after.max_size()));
   MarkDirty(s);
 }
@@ -242,6 +247,8 @@ Status NodeTree::UseColdColumn(const std::string& dir) {
   impl_->MoveToColdColumn(std::move(cold));
   return Status::Ok();
 }
+
+bool NodeTree::has_cold_column() const { return impl_->cold_ != nullptr; }
 
 NodeTree NodeTree::Clone() const {
   auto copy = std::make_unique<Impl>(*impl_);
@@ -386,14 +393,7 @@ Status NodeTree::ForEachFile(NodeId dir, const std::function<void(const NodeInfo
 
 size_t NodeTree::directory_count() const { return impl_->live_; }
 
-uint64_t NodeTree::file_count() const {
-  uint64_t n = 0;
-  for (size_t i = 0; i < impl_->slots_.size(); ++i) {
-    const Slot& s = impl_->slots_[i];
-    if (s.rec && s.parent == kNoSlot) n += s.tree_files;
-  }
-  return n;
-}
+uint64_t NodeTree::file_count() const { return impl_->files_; }
 
 MemoryUsage NodeTree::Memory() const {
   MemoryUsage u;

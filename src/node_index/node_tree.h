@@ -94,6 +94,7 @@ class NodeTree {
   // duplicates and saves only. Setting ARBOR_INDEX_COLD_DIR does this for every tree the
   // process makes. Clones share the column. IOError when `dir` cannot hold the file.
   Status UseColdColumn(const std::string& dir);
+  bool has_cold_column() const;
 
   // ---- Writes. InvalidArgument on a bad name or a duplicate; NotFound on a missing
   // directory. A failed call leaves the tree unchanged.

@@ -197,6 +197,7 @@ TEST(NodeTreeTest, ScanDeletesUnseenAndKeepsMovedDirectories) {
   EXPECT_EQ(*t.PathOf(3), "/pics/old");
   EXPECT_TRUE(t.Directory(2).status().Is(StatusCode::kNotFound));
   EXPECT_EQ(t.Totals(kRoot)->bytes, 75u);
+  EXPECT_EQ(t.file_count(), 3u);  // a.txt and b.pdf went with /docs
   // KeepSubtree preserves an unreadable directory's last known content.
   ASSERT_TRUE(t.PutDirectory(Dir(kRoot, kRoot, ""), {}).ok());
   ASSERT_TRUE(t.KeepSubtree(4).ok());

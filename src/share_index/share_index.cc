@@ -16,6 +16,20 @@ namespace {
 
 std::string DefaultLocation() { return StateDir() + "/node-index.sqlite"; }
 
+// Shares of at least this many files keep every file's change stamp and content hash
+// (11 bytes per file) in a cold column file instead of RAM (docs/format/node-index.md,
+// "Hot records and the cold column"): 550 MB less RAM at 50M files, 11 GB at a billion,
+// for one more small read per path lookup (about 1 µs) and slower saves and loads, which
+// smaller shares need not pay. ARBOR_INDEX_COLD_FILES sets the threshold; 0 turns it off.
+uint64_t ColdColumnThreshold() {
+  constexpr uint64_t kDefault = 50'000'000;
+  const char* v = std::getenv("ARBOR_INDEX_COLD_FILES");
+  if (v == nullptr || *v == '\0') return kDefault;
+  char* end = nullptr;
+  unsigned long long n = std::strtoull(v, &end, 10);
+  return *end == '\0' ? n : kDefault;
+}
+
 // One index tree per (repository, tenant, share): a stable 63-bit number.
 int64_t TreeIdFor(const Repository& repo) {
   return static_cast<int64_t>(Sha256Of(repo.config().id + "/" + repo.prefix()).Prefix64() >> 1);
@@ -61,7 +75,11 @@ node_index::FileFacts FileFactsOf(const Node& node) {
 }
 
 ShareIndex::ShareIndex(std::string location, int64_t tree_id, Repository& repo, WarningSink warn)
-    : location_(std::move(location)), tree_id_(tree_id), repo_(repo), warn_(std::move(warn)) {}
+    : location_(std::move(location)),
+      tree_id_(tree_id),
+      repo_(repo),
+      warn_(std::move(warn)),
+      cold_threshold_(ColdColumnThreshold()) {}
 
 Result<std::unique_ptr<ShareIndex>> ShareIndex::Open(const std::string& location, Repository& repo,
                                                      WarningSink warn) {
@@ -71,7 +89,22 @@ Result<std::unique_ptr<ShareIndex>> ShareIndex::Open(const std::string& location
   ARBOR_ASSIGN_OR_RETURN(node_index::LoadedTree loaded, si->LoadVersion(node_index::kLatestVersion));
   si->latest_ = std::move(loaded.tree);
   si->latest_marker_ = ReadMarker(si->latest_);
+  ARBOR_RETURN_IF_ERROR(si->KeepCellsColdIfLarge(&si->latest_));
   return si;
+}
+
+Status ShareIndex::KeepCellsColdIfLarge(node_index::NodeTree* tree) const {
+  if (cold_threshold_ == 0 || tree->has_cold_column() || tree->file_count() < cold_threshold_) {
+    return Status::Ok();
+  }
+  // Beside the SQLite file (the state folder for Postgres): local disk the user chose.
+  std::string dir = StateDir();
+  if (IsFile()) {
+    auto slash = location_.rfind('/');
+    dir = slash == std::string::npos ? "." : slash == 0 ? "/" : location_.substr(0, slash);
+  }
+  ARBOR_RETURN_IF_ERROR(MakeDirs(dir));
+  return tree->UseColdColumn(dir).Annotate("node index cold column");
 }
 
 bool ShareIndex::IsFile() const {
@@ -183,6 +216,7 @@ Result<const node_index::NodeTree*> ShareIndex::At(const Snapshot& snapshot) {
   bool newest = !latest_marker_ || snapshot.time_ns > latest_marker_->version;
   if (newest) {
     ARBOR_RETURN_IF_ERROR(ApplySnapshot(snapshot, &latest_));
+    ARBOR_RETURN_IF_ERROR(KeepCellsColdIfLarge(&latest_));
     ARBOR_RETURN_IF_ERROR(SaveLatest(snapshot));
     return &latest_;
   }
@@ -192,6 +226,7 @@ Result<const node_index::NodeTree*> ShareIndex::At(const Snapshot& snapshot) {
   auto marker = ReadMarker(loaded.tree);
   view_ = marker && marker->snapshot == snapshot.id ? std::move(loaded.tree) : latest_.Clone();
   if (!marker || marker->snapshot != snapshot.id) ARBOR_RETURN_IF_ERROR(ApplySnapshot(snapshot, &view_));
+  ARBOR_RETURN_IF_ERROR(KeepCellsColdIfLarge(&view_));
   view_snapshot_ = snapshot.id;
   return &view_;
 }
@@ -227,6 +262,9 @@ Status ShareIndex::ApplyDirectory(node_index::NodeTree* tree, const node_index::
   }
   ARBOR_RETURN_IF_ERROR(tree->PutDirectory(dir, files));
   ++written_;
+  // While the tree grows, not after: a first index of a billion files must not need the
+  // RAM of the plain form before it moves (two O(1) reads per directory).
+  ARBOR_RETURN_IF_ERROR(KeepCellsColdIfLarge(tree));
   for (const Node* sub : subdirs) {
     node_index::DirFacts facts = DirFactsOf(*sub, dir.node_id);
     auto ref = tree->DirectoryRef(facts.node_id);

@@ -18,6 +18,10 @@
 // Errors from the repository (a damaged tree object) are not the index's and fail as
 // they are.
 //
+// A share of ARBOR_INDEX_COLD_FILES files or more (default 50 million) keeps its files'
+// change stamps and content hashes in a cold column file beside the SQLite file (the
+// state folder for Postgres) instead of RAM: about 20.6 instead of 31.3 bytes per file.
+//
 // Not thread-safe: one ShareIndex per thread.
 #pragma once
 
@@ -70,6 +74,8 @@ class ShareIndex {
   // A saved version, or an empty tree after repairing the damage that loading it found.
   Result<node_index::LoadedTree> LoadVersion(int64_t version);
   Status SaveLatest(const Snapshot& snapshot);
+  // Moves a tree past ARBOR_INDEX_COLD_FILES files (default 50M) to a cold column.
+  Status KeepCellsColdIfLarge(node_index::NodeTree* tree) const;
   // Repairs: each forgets every version in memory; the next At() rebuilds.
   Status MoveFileAside(const Status& damage);
   Status DropDamagedTree(const std::vector<Status>& damaged);
@@ -85,6 +91,7 @@ class ShareIndex {
   const int64_t tree_id_;
   Repository& repo_;
   const WarningSink warn_;
+  const uint64_t cold_threshold_;  // files from which a tree keeps a cold column (0: never)
   // Identity (st_dev, st_ino) of the SQLite file when opened: a file another process has
   // already replaced is not moved aside a second time.
   std::pair<uint64_t, uint64_t> file_identity_{0, 0};

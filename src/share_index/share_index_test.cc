@@ -173,6 +173,56 @@ TEST_F(ShareIndexTest, BackupTakesUnchangedDirectoriesFromTheIndexWithoutReading
   EXPECT_EQ(*ReadWholeFile(dir_ + "/out" + src_ + "/dir2/f199.txt"), std::string(200, 'x'));
 }
 
+// Every file as the index answers with its change stamp and content hash.
+std::set<std::string> Cells(const node_index::NodeTree& t) {
+  std::set<std::string> out;
+  EXPECT_TRUE(t.ForEachFile(*t.root(), [&](const node_index::NodeInfo& n) {
+                 out.insert(*t.PathOf(n) + " " + std::to_string(n.stamp) + " " + std::to_string(n.hash));
+               }).ok());
+  return out;
+}
+
+// A share of ARBOR_INDEX_COLD_FILES files or more keeps stamps and hashes in a cold
+// column (here 100 files: the fixture has 603), below it and by default they stay in RAM;
+// both answer the same, for the newest version and an older one.
+TEST_F(ShareIndexTest, LargeSharesKeepStampsAndHashesInAColdColumn) {
+  BackUpTwiceAndIndex();
+  std::set<std::string> plain_first, plain_second;
+  {
+    auto si = Open();
+    const node_index::NodeTree* t = *si->At(second_);
+    EXPECT_FALSE(t->has_cold_column());
+    plain_second = Cells(*t);
+    plain_first = Cells(**si->At(first_));
+  }
+  struct Unset {
+    ~Unset() { ::unsetenv("ARBOR_INDEX_COLD_FILES"); }
+  } unset;
+  ::setenv("ARBOR_INDEX_COLD_FILES", "1000", 1);
+  EXPECT_FALSE((*Open()->At(second_))->has_cold_column());
+  ::setenv("ARBOR_INDEX_COLD_FILES", "100", 1);
+  auto si = Open();
+  const node_index::NodeTree* t = *si->At(second_);
+  EXPECT_TRUE(t->has_cold_column());
+  EXPECT_EQ(Cells(*t), plain_second);
+  EXPECT_EQ(Listing(*si, second_), listing_second_);
+  const node_index::NodeTree* older = *si->At(first_);
+  EXPECT_TRUE(older->has_cold_column());
+  EXPECT_EQ(Cells(*older), plain_first);
+  // A new snapshot applied to the cold tree, saved, and read back by the next process.
+  Write("dir2/new.txt", "new");
+  Snapshot third = Backup();
+  std::set<std::string> third_cells = Cells(**si->At(third));
+  EXPECT_EQ(third_cells.size(), plain_second.size() + 1);
+  si.reset();
+  ::setenv("ARBOR_INDEX_COLD_FILES", "0", 1);  // off: the reader keeps them in RAM
+  auto again = Open();
+  const node_index::NodeTree* reread = *again->At(third);
+  EXPECT_FALSE(reread->has_cold_column());
+  EXPECT_EQ(Cells(*reread), third_cells);
+  EXPECT_TRUE(warnings_.empty());
+}
+
 TEST_F(ShareIndexTest, DeletedDirectoriesLeaveTheIndex) {
   Snapshot first = Backup();
   auto si = Open();

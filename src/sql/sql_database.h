@@ -123,9 +123,12 @@ enum class EmptyFile { kRefuse, kOpenAsNew };
 // statement, Prepare and Transact stay on the one writer connection. WAL mode makes each
 // query see every commit made before it began, the writer's included. Not for users of
 // SqlTransaction (its reads would not see its own uncommitted writes).
+//
+// `page_size` (a power of two, 512-65536; 0: SQLite's default, 4096) applies to a database
+// this call creates (or an empty one); an existing file keeps the page size it has.
 Result<std::unique_ptr<SqlDatabase>> OpenSqliteDatabase(const std::string& path,
                                                         EmptyFile empty = EmptyFile::kRefuse,
-                                                        size_t read_connections = 0);
+                                                        size_t read_connections = 0, size_t page_size = 0);
 Result<std::unique_ptr<SqlDatabase>> OpenPostgresDatabase(const std::string& conninfo);
 
 }  // namespace arbor::sql

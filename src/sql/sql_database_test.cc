@@ -140,6 +140,42 @@ TEST(SqlDatabaseTest, SqliteRefusesAFileThatIsNotADatabaseAndLeavesIt) {
   }
 }
 
+int64_t PageSize(SqlDatabase& db) {
+  auto rows = db.Query("SELECT page_size AS n FROM pragma_page_size");
+  EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  return rows.ok() ? rows->Int(0, "n") : -1;
+}
+
+// A page size given at open applies to the file it creates (and to a 0-byte file opened as
+// new); a file that exists keeps its own, and its data stays readable.
+TEST(SqlDatabaseTest, SqlitePageSizeAppliesToNewFilesOnly) {
+  std::string dir = arbor::testing::MakeTempDir("arbor-sql");
+  {
+    auto db = OpenSqliteDatabase(dir + "/new.db", EmptyFile::kRefuse, 0, 16384);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    EXPECT_EQ(PageSize(**db), 16384);
+    ASSERT_TRUE((*db)->Query("CREATE TABLE t (v TEXT)").ok());
+    ASSERT_TRUE((*db)->Query("INSERT INTO t VALUES ('kept')").ok());
+  }
+  {
+    auto db = OpenSqliteDatabase(dir + "/new.db", EmptyFile::kRefuse, 0, 8192);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    EXPECT_EQ(PageSize(**db), 16384);
+    auto rows = (*db)->Query("SELECT v FROM t");
+    ASSERT_TRUE(rows.ok());
+    EXPECT_EQ(rows->Text(0, "v"), "kept");
+  }
+  {
+    auto db = OpenSqliteDatabase(dir + "/default.db");
+    ASSERT_TRUE(db.ok());
+    EXPECT_EQ(PageSize(**db), 4096);
+  }
+  ASSERT_TRUE(WriteFileAtomic(dir + "/empty.db", "").ok());
+  auto db = OpenSqliteDatabase(dir + "/empty.db", EmptyFile::kOpenAsNew, 0, 16384);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  EXPECT_EQ(PageSize(**db), 16384);
+}
+
 TEST(SqlDatabaseTest, PostgresMapsErrorsWithoutSql) {
   auto pg = arbor::testing::PostgresInstance::Start();
   ASSERT_TRUE(pg.ok()) << pg.status().ToString();

@@ -341,24 +341,32 @@ class SqliteDatabase final : public SqlDatabase {
   std::unique_ptr<ConnectionPool<SqliteReader>> readers_;
 };
 
+// "PRAGMA page_size=N; " or nothing. The page size can only be set before the first page
+// is written (and before WAL mode is on), so it goes first; on an existing file it is a no-op.
+std::string PageSizePragma(size_t page_size) {
+  return page_size == 0 ? "" : "PRAGMA page_size=" + std::to_string(page_size) + "; ";
+}
+
 // Errors are reported as an "open" failure: a file that is not a database is found here.
-Status Configure(sqlite3* db) {
+Status Configure(sqlite3* db, size_t page_size) {
   // WAL lets readers run beside one writer; NORMAL sync is durable across process
   // crashes (what kill -9 tests) and loses at most the last commits on power loss.
-  int rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON",
-                        nullptr, nullptr, nullptr);
+  std::string pragmas =
+      PageSizePragma(page_size) + "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON";
+  int rc = sqlite3_exec(db, pragmas.c_str(), nullptr, nullptr, nullptr);
   return rc == SQLITE_OK ? Status::Ok() : SqliteError(db, sqlite3_extended_errcode(db), "open");
 }
 
 // Creates a missing database file whole: an empty WAL-mode database is written under a
 // temporary name and linked into place, so no opener ever sees the file at 0 bytes (and a
 // 0-byte file can be refused as not a database). Losing the race to another creator is fine.
-Status CreateDatabaseFile(const std::string& path) {
+Status CreateDatabaseFile(const std::string& path, size_t page_size) {
   static std::atomic<uint64_t> counter{0};
   std::string tmp = path + ".new-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(tmp.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-  if (rc == SQLITE_OK) rc = sqlite3_exec(raw, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+  std::string pragmas = PageSizePragma(page_size) + "PRAGMA journal_mode=WAL";
+  if (rc == SQLITE_OK) rc = sqlite3_exec(raw, pragmas.c_str(), nullptr, nullptr, nullptr);
   std::string msg = raw ? sqlite3_errmsg(raw) : "out of memory";
   sqlite3_close_v2(raw);
   Status st;
@@ -381,16 +389,18 @@ Status CreateDatabaseFile(const std::string& path) {
 }  // namespace
 
 Result<std::unique_ptr<SqlDatabase>> OpenSqliteDatabase(const std::string& path, EmptyFile empty,
-                                                        size_t read_connections) {
+                                                        size_t read_connections, size_t page_size) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) ARBOR_RETURN_IF_ERROR(CreateDatabaseFile(path));
+  if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) {
+    ARBOR_RETURN_IF_ERROR(CreateDatabaseFile(path, page_size));
+  }
   if (empty == EmptyFile::kRefuse && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
       st.st_size == 0) {
     return Status::Corruption("the file is empty (0 bytes), not an SQLite database");
   }
   ARBOR_ASSIGN_OR_RETURN(sqlite3 * raw, OpenConnection(path, SQLITE_OPEN_READWRITE, ""));
   std::unique_ptr<SqlDatabase> db = std::make_unique<SqliteDatabase>(raw, path, read_connections);
-  Status configured = Configure(raw);
+  Status configured = Configure(raw, page_size);
   if (configured.Is(StatusCode::kCorruption)) return configured;  // the caller names the file
   if (!configured.ok()) return configured.Annotate("configuring SQLite database " + path);
   return db;
