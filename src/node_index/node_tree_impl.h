@@ -114,7 +114,7 @@ class NodeTree::Impl {
   SlotTable names_;
   uint32_t root_ = kNoSlot;
   size_t live_ = 0;
-  uint64_t files_ = 0;  // files in every live record: file_count() without a walk
+  uint64_t files_ = 0;           // files in every live record: file_count() without a walk
   std::vector<uint32_t> dirty_;  // may hold stale or repeated slots; kSlotDirty decides
   std::vector<NodeId> deleted_;  // directory ids deleted since the last save
 };

@@ -351,8 +351,8 @@ std::string PageSizePragma(size_t page_size) {
 Status Configure(sqlite3* db, size_t page_size) {
   // WAL lets readers run beside one writer; NORMAL sync is durable across process
   // crashes (what kill -9 tests) and loses at most the last commits on power loss.
-  std::string pragmas =
-      PageSizePragma(page_size) + "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON";
+  std::string pragmas = PageSizePragma(page_size) +
+                        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON";
   int rc = sqlite3_exec(db, pragmas.c_str(), nullptr, nullptr, nullptr);
   return rc == SQLITE_OK ? Status::Ok() : SqliteError(db, sqlite3_extended_errcode(db), "open");
 }
