@@ -524,6 +524,30 @@ TEST_F(EngineTest, TreesAndSnapshotsAreArborSnapshots) {
   EXPECT_EQ(Run("SNAP.LIST other"), "*0\r\n");
 }
 
+// A backup of several folders: one snapshot under all their names, grouped with the next
+// snapshot of the same names only (in any order), listed under each of them.
+TEST_F(EngineTest, SnapCommitOfSeveralNames) {
+  std::string tree = BulkOf(Run("TREE.PUT"));
+  ASSERT_EQ(tree.size(), 64u) << tree;
+  std::string one = BulkOf(Run("SNAP.COMMIT /home/a " + tree));
+  std::string both = BulkOf(Run("SNAP.COMMIT /home/a " + tree + " /srv/b"));
+  std::string again = BulkOf(Run("SNAP.COMMIT /srv/b " + tree + " /home/a"));
+  EXPECT_EQ(Run("SNAP.COMMIT /home/a " + tree + " \"\""),
+            "-ERR a snapshot name is 1 to 1024 bytes without NUL\r\n");
+  auto s_both = repo_->FindSnapshot(both);
+  auto s_again = repo_->FindSnapshot(again);
+  ASSERT_TRUE(s_both.ok() && s_again.ok());
+  EXPECT_EQ(s_both->paths, (std::vector<std::string>{"/home/a", "/srv/b"}));
+  EXPECT_FALSE(s_both->parent.has_value());  // not the child of /home/a alone
+  ASSERT_TRUE(s_again->parent.has_value());
+  EXPECT_EQ(s_again->parent->Hex(), both);
+  EXPECT_EQ(Run("SNAP.LIST /srv/b").substr(0, 4), "*2\r\n");
+  std::string listed = Run("SNAP.LIST /home/a");
+  EXPECT_EQ(listed.substr(0, 4), "*3\r\n");
+  EXPECT_NE(listed.find(one), std::string::npos);
+  EXPECT_EQ(repo_->ListSnapshots()->size(), 3u);  // the refused commit made none
+}
+
 TEST_F(EngineTest, TreePutAndSnapCommitRefuseBadInput) {
   std::string h = Hex("part");
   std::string zeros(64, '0');
