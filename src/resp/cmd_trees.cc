@@ -198,6 +198,11 @@ std::string SnapshotHost(const DatabaseInfo& db) {
   return "resp:" + DatabaseRegistry::DisplayName(catalog::Principal::Operator(), db);
 }
 
+// Whether SNAP.COMMIT wrote `s` for the database whose SnapshotHost is `host`.
+bool IsSnapshotOf(const Snapshot& s, const std::string& host) {
+  return s.source == kSnapshotSource && s.hostname == host && !s.paths.empty();
+}
+
 int64_t NowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -251,7 +256,7 @@ Status SnapList(CommandContext& ctx, const Args& args) {
   std::string host = SnapshotHost(db);
   std::vector<const Snapshot*> mine;
   for (const auto& s : all) {
-    if (s.source != kSnapshotSource || s.hostname != host || s.paths.empty()) continue;
+    if (!IsSnapshotOf(s, host)) continue;
     if (args.size() > 1 && std::find(s.paths.begin(), s.paths.end(), args[1]) == s.paths.end()) continue;
     mine.push_back(&s);
   }
@@ -267,6 +272,22 @@ Status SnapList(CommandContext& ctx, const Args& args) {
 }
 
 }  // namespace
+
+Result<uint64_t> ForgetSnapshotsOf(CommandContext& ctx, const DatabaseInfo& db) {
+  auto repo = ctx.engine().RepositoryFor(db);
+  // A server without -r has no repository: nothing can have been committed to it.
+  if (!repo.ok() && repo.status().Is(StatusCode::kUnavailable)) return uint64_t{0};
+  if (!repo.ok()) return repo.status();
+  ARBOR_ASSIGN_OR_RETURN(auto all, (*repo)->ListSnapshots());
+  std::string host = SnapshotHost(db);
+  uint64_t forgotten = 0;
+  for (const Snapshot& s : all) {
+    if (!IsSnapshotOf(s, host)) continue;
+    ARBOR_RETURN_IF_ERROR((*repo)->DeleteSnapshot(s.id));
+    ++forgotten;
+  }
+  return forgotten;
+}
 
 void RegisterTreeCommands(CommandTable& t) {
   t.Add({"TREE.PUT", -1, kWrite, TreePut,

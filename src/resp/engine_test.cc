@@ -548,6 +548,54 @@ TEST_F(EngineTest, SnapCommitOfSeveralNames) {
   EXPECT_EQ(repo_->ListSnapshots()->size(), 3u);  // the refused commit made none
 }
 
+// DB.DROP forgets the snapshots SNAP.COMMIT wrote for that database, and only those (not
+// another database's, nor a tenant's database of the same name); KEEPSNAPSHOTS keeps them.
+// A new database of the dropped one's name then lists none.
+TEST_F(EngineTest, DbDropForgetsTheDatabasesSnapshots) {
+  auto snapshots_of = [this](const std::string& host) {
+    auto all = repo_->ListSnapshots();  // held: a range-for over *temporary would dangle
+    size_t n = 0;
+    for (const Snapshot& s : *all) n += s.hostname == host ? 1 : 0;
+    return n;
+  };
+  auto commit_in = [this](Session& s, const std::string& name) {
+    EXPECT_EQ(Run(s, "SELECT " + name), "+OK\r\n");
+    std::string tree = BulkOf(Run(s, "TREE.PUT"));
+    EXPECT_EQ(BulkOf(Run(s, "SNAP.COMMIT /data " + tree)).size(), 64u);
+  };
+  EXPECT_EQ(Run(session_, std::vector<std::string>{"DB.CREATE photos", "DB.CREATE docs"}), "+OK\r\n+OK\r\n");
+  commit_in(session_, "photos");
+  commit_in(session_, "photos");
+  commit_in(session_, "docs");
+  commit_in(session_, "default");
+  std::string token_a = TokenFor("acme");  // before Connect: protected mode admits no remote client
+  Session a = Connect(false);
+  EXPECT_EQ(Run(a, std::vector<std::string>{"AUTH " + token_a, "DB.CREATE photos"}), "+OK\r\n+OK\r\n");
+  commit_in(a, "photos");
+  ASSERT_EQ(repo_->ListSnapshots()->size(), 5u);
+  std::string acme_host;  // resp:<acme's id>/photos
+  auto all = repo_->ListSnapshots();
+  for (const Snapshot& s : *all)
+    if (s.hostname != "resp:photos" && s.hostname != "resp:docs" && s.hostname != "resp:default")
+      acme_host = s.hostname;
+  ASSERT_EQ(snapshots_of(acme_host), 1u);
+
+  EXPECT_EQ(Run("DB.DROP photos extra"), "-ERR syntax error: DB.DROP name [KEEPSNAPSHOTS]\r\n");
+  EXPECT_EQ(Run("DB.DROP photos KEEPSNAPSHOTS x"),
+            "-ERR wrong number of arguments for 'db.drop' command\r\n");
+  EXPECT_EQ(snapshots_of("resp:photos"), 2u);  // the refused drops forgot nothing
+  EXPECT_EQ(Run("DB.DROP photos"), "+OK\r\n");
+  EXPECT_EQ(snapshots_of("resp:photos"), 0u);
+  EXPECT_EQ(snapshots_of("resp:docs"), 1u);
+  EXPECT_EQ(snapshots_of("resp:default"), 1u);
+  EXPECT_EQ(snapshots_of(acme_host), 1u);  // acme's photos is another database
+  EXPECT_EQ(Run(session_, std::vector<std::string>{"DB.CREATE photos", "SELECT photos", "SNAP.LIST"}),
+            "+OK\r\n+OK\r\n*0\r\n");
+  EXPECT_EQ(Run("DB.DROP docs keepsnapshots"), "+OK\r\n");
+  EXPECT_EQ(snapshots_of("resp:docs"), 1u);
+  EXPECT_EQ(repo_->ListSnapshots()->size(), 3u);
+}
+
 TEST_F(EngineTest, TreePutAndSnapCommitRefuseBadInput) {
   std::string h = Hex("part");
   std::string zeros(64, '0');
