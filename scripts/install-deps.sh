@@ -13,7 +13,7 @@ PACKAGES=(
   postgresql redis-tools openssh-server openssh-client
   attr acl rclone tar time python3 procps
   libsecret-1-0 systemd chromium help2man
-  libasio-dev liblmdb-dev libhiredis-dev
+  libasio-dev liblmdb-dev libhiredis-dev python3-redis
 )
 # clang-format, clang-tidy: scripts/check-style.sh (run by .ci/run).
 # openssh-server/-client: the SFTP store tests run a throwaway sshd and the `sftp` client.
@@ -23,7 +23,8 @@ PACKAGES=(
 # chromium: the web UI's end-to-end test (tests/web) drives it headless with playwright-core.
 # libsecret-1-0: AzCopy (tests/js, the second official Azure Files client) links against it.
 # libasio-dev, liblmdb-dev: the RESP server's event loop and metadata store (docs/resp.md);
-# libhiredis-dev: its C-client test. redis-server: bench/resp's peer.
+# libhiredis-dev: its C-client test; python3-redis (redis-py): its Python-client test
+# (tests/scenarios/resp_redis_py.py). redis-server: bench/resp's peer.
 # Peers for the side-by-side benchmarks, and wrk for bench/serve (bench/ only, not needed by the tests).
 BENCH_PACKAGES=(restic borgbackup python3-pyfuse3 bup hyperfine wrk redis-server)
 

@@ -49,40 +49,6 @@ struct BackupArgs {
   resp::RemoteTlsOptions remote_tls;
 };
 
-// backup --remote: one folder through a RESP server (resp/remote_backup.h). A failure
-// mid-way is resumed by running the same command again.
-int BackupRemote(const GlobalOptions& g, const BackupArgs& args) {
-  if (args.paths.size() != 1) {
-    return ReportError(g, Status::InvalidArgument("backup --remote backs up one folder: give one PATH"));
-  }
-  auto client = ConnectRemote(args.remote, args.remote_tls);
-  if (!client.ok()) return ReportError(g, client.status());
-  auto r = resp::RunRemoteBackup(**client, args.paths[0]);
-  if (!r.ok()) {
-    if (!r.status().Is(StatusCode::kIOError)) return ReportError(g, r.status());
-    return ReportError(g, Status::IOError(r.status().message() +
-                                          "; run the same backup again to resume: what the server already "
-                                          "holds is not sent again"));
-  }
-  for (const auto& w : r->warnings) ReportWarning(g, w);
-  if (g.json) {
-    PrintJson({{"message_type", "summary"},
-               {"snapshot_id", r->snapshot_id},
-               {"files_total", r->files},
-               {"dirs_total", r->dirs},
-               {"bytes_total", r->bytes},
-               {"chunks", r->chunks},
-               {"blobs_sent", r->blobs_sent},
-               {"bytes_sent", r->bytes_sent}});
-  } else if (!g.quiet) {
-    std::cout << "Files: " << r->files << ", dirs: " << r->dirs << ", " << HumanBytes(r->bytes) << "\n"
-              << "Sent:  " << r->blobs_sent << " of " << r->chunks << " chunks (" << HumanBytes(r->bytes_sent)
-              << "); the server had the rest\n"
-              << "snapshot " << r->snapshot_id.substr(0, 8) << " saved on " << (*client)->where() << "\n";
-  }
-  return r->warnings.empty() ? kExitOk : kExitPartial;
-}
-
 // One share (or a directory of it) through its share snapshot; see archiver/azure_backup.h.
 Result<BackupResult> BackupAzure(Repository& repo, const BackupArgs& args, BackupOptions opts) {
   ARBOR_ASSIGN_OR_RETURN(AzureShareUrl url, ParseAzureShareUrl(args.paths[0]));
@@ -206,6 +172,51 @@ Status ResolveSelection(const BackupArgs& args, std::vector<std::string>* paths,
   return Status::Ok();
 }
 
+// backup --remote: folders through a RESP server (resp/remote_backup.h), with the local
+// backup's selection options (the same ResolveSelection and exclusion rules). What a RESP
+// snapshot cannot record (SNAP.COMMIT takes names and a tree) is refused, not ignored. A
+// failure mid-way is resumed by running the same command again.
+int BackupRemote(const GlobalOptions& g, const BackupArgs& args) {
+  if (args.stdin_input || !args.stdin_filename.empty() || !args.time.empty() || !args.tags.empty() ||
+      !args.host.empty() || !args.parent.empty() || args.dry_run || args.live ||
+      !args.share_snapshot.empty()) {
+    return ReportError(g, Status::InvalidArgument(
+                              "backup --remote takes folders and the selection options (--exclude ..., -x, "
+                              "--files-from), not --stdin, --time, --tag, --host, --parent, --dry-run, "
+                              "--snapshot or --live"));
+  }
+  std::vector<std::string> paths;
+  BackupOptions selection;
+  if (Status st = ResolveSelection(args, &paths, &selection); !st.ok()) return ReportError(g, st);
+  resp::RemoteBackupOptions options{selection.excludes, selection.one_file_system};
+  auto client = ConnectRemote(args.remote, args.remote_tls);
+  if (!client.ok()) return ReportError(g, client.status());
+  auto r = resp::RunRemoteBackup(**client, paths, options);
+  if (!r.ok()) {
+    if (!r.status().Is(StatusCode::kIOError)) return ReportError(g, r.status());
+    return ReportError(g, Status::IOError(r.status().message() +
+                                          "; run the same backup again to resume: what the server already "
+                                          "holds is not sent again"));
+  }
+  for (const auto& w : r->warnings) ReportWarning(g, w);
+  if (g.json) {
+    PrintJson({{"message_type", "summary"},
+               {"snapshot_id", r->snapshot_id},
+               {"files_total", r->files},
+               {"dirs_total", r->dirs},
+               {"bytes_total", r->bytes},
+               {"chunks", r->chunks},
+               {"blobs_sent", r->blobs_sent},
+               {"bytes_sent", r->bytes_sent}});
+  } else if (!g.quiet) {
+    std::cout << "Files: " << r->files << ", dirs: " << r->dirs << ", " << HumanBytes(r->bytes) << "\n"
+              << "Sent:  " << r->blobs_sent << " of " << r->chunks << " chunks (" << HumanBytes(r->bytes_sent)
+              << "); the server had the rest\n"
+              << "snapshot " << r->snapshot_id.substr(0, 8) << " saved on " << (*client)->where() << "\n";
+  }
+  return r->warnings.empty() ? kExitOk : kExitPartial;
+}
+
 }  // namespace
 
 void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
@@ -273,7 +284,7 @@ void RegisterBackup(CLI::App& app, GlobalOptions& g, int* exit_code) {
   AddAzureOptions(cmd, &args->azure);
   // Hidden from --help (which stays within 40 lines): README.md and docs/resp.md describe it.
   cmd->add_option("--remote", args->remote,
-                  "Back up one folder through a RESP server: resp://[TOKEN@]HOST:PORT/DB")
+                  "Back up folders through a RESP server: resp://[TOKEN@]HOST:PORT/DB")
       ->group("");
   AddRemoteTlsOptions(cmd, &args->remote_tls);
   // Repeatable options take one value per use, as restic's: `--tag a /src` tags "a" and

@@ -1,7 +1,6 @@
 // arbor restore SNAPSHOT --target DIR|azfiles://ACCOUNT/SHARE[/PATH]: restores a
 // snapshot or parts of it into a local directory or an Azure Files share.
 #include <iostream>
-#include <map>
 
 #include "archiver/azure_backup.h"
 #include "browse/tree_walk.h"
@@ -9,9 +8,11 @@
 #include "cli/commands.h"
 #include "cli/remote_options.h"
 #include "cli/snapshot_filter.h"
+#include "hash/sha256.h"
 #include "resp/remote_restore.h"
 #include "resp/remote_tree.h"
 #include "restorer/mirror_delete.h"
+#include "restorer/overwrite.h"
 #include "restorer/restore.h"
 #include "restorer/verify_restored.h"
 #include "shares/azure_files_target.h"
@@ -67,50 +68,13 @@ Status CheckIncludes(const std::vector<std::string>& includes, const TreeLoader&
   return Status::Ok();
 }
 
-// restore --remote: a snapshot taken with `backup --remote`, read back through the RESP
-// server (resp/remote_restore.h) into a local directory. The options that need the
-// repository (--delete, --verify, --overwrite other than always, snapshot filters) or a
-// share are refused before anything is written.
-Status RestoreRemote(const GlobalOptions& g, const RestoreArgs& args) {
-  std::string root = args.target;
-  while (root.size() > 1 && root.back() == '/') root.pop_back();
-  if (args.delete_extra || args.verify || args.overwrite != "always" || !args.filter.Empty() ||
-      IsAzureShareUrl(root)) {
-    return Status::InvalidArgument(
-        "restore --remote restores into a directory with --include only (not --delete, --verify, "
-        "--overwrite, --host/--tag/--path or an Azure Files share)");
-  }
-  ARBOR_ASSIGN_OR_RETURN(auto client, ConnectRemote(args.remote, args.remote_tls));
-  ARBOR_ASSIGN_OR_RETURN(resp::RemoteSnapshot snap, resp::FindRemoteSnapshot(*client, args.snapshot));
-  std::vector<std::string> includes = NormalizedIncludes(args.includes);
-  TreeLoader load = [&client](const Digest& tree) { return resp::LoadRemoteTree(*client, tree); };
-  ARBOR_RETURN_IF_ERROR(CheckIncludes(includes, load, snap.tree, snap.id));
-  PosixTarget target(root);
-  ARBOR_ASSIGN_OR_RETURN(resp::RemoteRestoreResult r,
-                         resp::RunRemoteRestore(*client, snap.tree, target, includes));
-  for (const auto& w : r.warnings) ReportWarning(g, w);
-  if (g.json) {
-    PrintJson({{"message_type", "summary"},
-               {"snapshot_id", snap.id},
-               {"files_restored", r.files},
-               {"dirs_restored", r.dirs},
-               {"bytes_restored", r.bytes}});
-  } else if (!g.quiet) {
-    std::cout << "restored " << r.files << " files and " << r.dirs << " directories (" << HumanBytes(r.bytes)
-              << ") from snapshot " << snap.id.substr(0, 8) << " through " << client->where() << " to "
-              << root << "\n";
-  }
-  return Status::Ok();
-}
-
-// --verify: every restored file read back and checked chunk by chunk; prints what
-// differs and returns false when anything does.
-bool VerifyTarget(const GlobalOptions& g, Repository& repo, const Snapshot& snap, const std::string& root,
-                  const std::vector<std::string>& includes, int* exit_code) {
-  auto v = VerifyRestored(repo, snap, root, includes);
+// --verify: every restored file read back and checked chunk by chunk (`v`, from
+// VerifyRestored or, for --remote, VerifyRestoredTree); prints what differs and sets the
+// exit code when anything does.
+void ReportVerify(const GlobalOptions& g, const Result<VerifyRestoredResult>& v, int* exit_code) {
   if (!v.ok()) {
     *exit_code = ReportError(g, v.status().Annotate("verifying the restored files"));
-    return false;
+    return;
   }
   for (const auto& p : v->problems) ReportWarning(g, "restored file differs from the snapshot: " + p);
   if (g.json) {
@@ -124,10 +88,62 @@ bool VerifyTarget(const GlobalOptions& g, Repository& repo, const Snapshot& snap
                                       : std::to_string(v->problems.size()) + " differ")
               << "\n";
   }
-  if (v->problems.empty()) return true;
+  if (v->problems.empty()) return;
   *exit_code = ReportError(g, Status::Corruption(std::to_string(v->problems.size()) +
                                                  " restored files differ from the snapshot (listed above)"));
-  return false;
+}
+
+// restore --remote: a snapshot taken with `backup --remote`, read back through the RESP
+// server (resp/remote_restore.h) into a local directory, with the local restore's
+// --include, --overwrite and --verify (the same policy and check: restorer/overwrite.h,
+// verify_restored.h). What needs the repository (--delete, snapshot filters) or a share is
+// refused before anything is written. Returns the exit code.
+int RestoreRemote(const GlobalOptions& g, const RestoreArgs& args) {
+  std::string root = args.target;
+  while (root.size() > 1 && root.back() == '/') root.pop_back();
+  if (args.delete_extra || !args.filter.Empty() || IsAzureShareUrl(root)) {
+    return ReportError(g, Status::InvalidArgument(
+                              "restore --remote restores into a directory with --include, --overwrite and "
+                              "--verify only (not --delete, --host/--tag/--path or an Azure Files share)"));
+  }
+  auto client = ConnectRemote(args.remote, args.remote_tls);
+  if (!client.ok()) return ReportError(g, client.status());
+  resp::RemoteClient& c = **client;
+  auto snap = resp::FindRemoteSnapshot(c, args.snapshot);
+  if (!snap.ok()) return ReportError(g, snap.status());
+  resp::RemoteRestoreOptions options{NormalizedIncludes(args.includes), OverwritePolicyNamed(args.overwrite)};
+  TreeLoader load = [&c](const Digest& tree) { return resp::LoadRemoteTree(c, tree); };
+  if (Status st = CheckIncludes(options.includes, load, snap->tree, snap->id); !st.ok())
+    return ReportError(g, st);
+  PosixTarget target(root);
+  auto r = resp::RunRemoteRestore(c, snap->tree, target, options);
+  if (!r.ok()) return ReportError(g, r.status());
+  for (const auto& w : r->warnings) ReportWarning(g, w);
+  if (g.json) {
+    PrintJson({{"message_type", "summary"},
+               {"snapshot_id", snap->id},
+               {"files_restored", r->files},
+               {"files_skipped", r->files_skipped},
+               {"dirs_restored", r->dirs},
+               {"bytes_restored", r->bytes}});
+  } else if (!g.quiet) {
+    std::cout << "restored " << r->files << " files and " << r->dirs << " directories ("
+              << HumanBytes(r->bytes) << ") from snapshot " << snap->id.substr(0, 8) << " through "
+              << c.where() << " to " << root;
+    if (r->files_skipped > 0) std::cout << "; " << r->files_skipped << " existing files kept";
+    std::cout << "\n";
+  }
+  int exit_code = kExitOk;
+  if (args.verify) {
+    // Parts are named by their SHA-256 in a RESP tree; BSTAT gives their sizes.
+    ReportVerify(
+        g,
+        VerifyRestoredTree([&c](const Digest& tree) { return resp::LoadRemoteTreeWithSizes(c, tree); },
+                           [](std::string_view data) { return Sha256Of(data); }, snap->tree, root,
+                           options.includes),
+        &exit_code);
+  }
+  return exit_code;
 }
 
 // The target and, for a share, the client it talks through (which must outlive it).
@@ -173,8 +189,7 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
   AddRemoteTlsOptions(cmd, &args->remote_tls);
   cmd->callback([&g, args, exit_code] {
     if (!args->remote.empty()) {
-      Status st = RestoreRemote(g, *args);
-      *exit_code = st.ok() ? kExitOk : ReportError(g, st);
+      *exit_code = RestoreRemote(g, *args);
       return;
     }
     auto repo = OpenRepository(g, exit_code, RepoAccess::kReads);
@@ -197,11 +212,7 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
     }
     opts.threads = g.threads;
     opts.progress = ProgressFor(g);
-    static const std::map<std::string, OverwritePolicy> kPolicies = {
-        {"always", OverwritePolicy::kAlways},
-        {"if-changed", OverwritePolicy::kIfChanged},
-        {"never", OverwritePolicy::kNever}};
-    opts.overwrite = kPolicies.at(args->overwrite);
+    opts.overwrite = OverwritePolicyNamed(args->overwrite);
     if (args->verify && IsAzureShareUrl(root)) {
       *exit_code = ReportError(
           g,
@@ -268,7 +279,7 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
     } else if (args->delete_extra) {
       ReportWarning(g, "--delete skipped: the restore had errors, so the target is not mirrored");
     }
-    if (args->verify) VerifyTarget(g, *repo, *snap, root, opts.includes, exit_code);
+    if (args->verify) ReportVerify(g, VerifyRestored(*repo, *snap, root, opts.includes), exit_code);
   });
 }
 

@@ -1,10 +1,10 @@
 #include "job_handlers/restore_handler.h"
 
 #include <filesystem>
-#include <map>
 
 #include "job_handlers/job_payloads.h"
 #include "job_handlers/share_repository.h"
+#include "restorer/overwrite.h"
 #include "restorer/restore.h"
 #include "shares/posix_target.h"
 
@@ -38,14 +38,6 @@ Result<std::string> AllowedTarget(jobs::JobContext& ctx, const std::string& targ
                                   " is outside this tenant's shares and the worker's restore roots");
 }
 
-OverwritePolicy PolicyFor(const std::string& name) {
-  static const std::map<std::string, OverwritePolicy> kPolicies = {
-      {"always", OverwritePolicy::kAlways},
-      {"if-changed", OverwritePolicy::kIfChanged},
-      {"never", OverwritePolicy::kNever}};
-  return kPolicies.at(name);
-}
-
 }  // namespace
 
 Status RestoreHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
@@ -57,7 +49,7 @@ Status RestoreHandler::Run(const jobs::Job& job, jobs::JobContext& ctx) {
   ARBOR_ASSIGN_OR_RETURN(Snapshot snapshot, repo->FindSnapshot(payload.snapshot));
   RestoreOptions opts;
   opts.includes = payload.includes;
-  opts.overwrite = PolicyFor(payload.overwrite);
+  opts.overwrite = OverwritePolicyNamed(payload.overwrite);
   opts.threads = options_.threads;
   PosixTarget out(target);
   ARBOR_ASSIGN_OR_RETURN(RestoreResult r, RunRestore(*repo, snapshot, out, opts));

@@ -42,12 +42,25 @@ Status DbList(CommandContext& ctx, const Args&) {
   return Status::Ok();
 }
 
-// DB.DROP name: the database and everything it holds go (docs/resp.md, "Databases").
-// Sessions that selected it get an error until they SELECT another (Batch::RunOne).
+// DB.DROP name [KEEPSNAPSHOTS]: the database and everything it holds go, its snapshots
+// too unless KEEPSNAPSHOTS (docs/resp.md, "Databases"). Sessions that selected it get an
+// error until they SELECT another (Batch::RunOne).
 Status DbDrop(CommandContext& ctx, const Args& args) {
+  if (args.size() > 3) return WrongArity("DB.DROP");
+  bool keep_snapshots = args.size() == 3;
+  if (keep_snapshots && Upper(args[2]) != "KEEPSNAPSHOTS")
+    return Status::InvalidArgument("syntax error: DB.DROP name [KEEPSNAPSHOTS]");
   DatabaseRegistry registry(ctx.txn());
   ARBOR_ASSIGN_OR_RETURN(DatabaseInfo dropped, registry.Drop(*ctx.session().principal, args[1]));
-  (void)dropped;
+  // After the drop (so a name that is not there forgets nothing), before the reply; a
+  // failure here fails the command, which undoes the drop (its nested transaction).
+  if (!keep_snapshots) {
+    auto forgotten = ForgetSnapshotsOf(ctx, dropped);
+    if (!forgotten.ok()) {
+      return forgotten.status().Annotate("forgetting the snapshots of '" + args[1] +
+                                         "' (DB.DROP name KEEPSNAPSHOTS drops it without)");
+    }
+  }
   ctx.engine().NoteDrop();
   ctx.out().Simple("OK");
   return Status::Ok();
@@ -182,8 +195,9 @@ void RegisterDatabaseCommands(CommandTable& t) {
          "hash"});
   t.Add({"DB.IMPORT", 3, kWrite | kNoDatabase, DbImport,
          "DB.IMPORT name payload: fills a new or empty database"});
-  t.Add({"DB.DROP", 2, kWrite | kNoDatabase, DbDrop,
-         "DB.DROP name: deletes the database, its keys and its hold on blobs and trees"});
+  t.Add({"DB.DROP", -2, kWrite | kNoDatabase, DbDrop,
+         "DB.DROP name [KEEPSNAPSHOTS]: deletes the database, its keys, its hold on blobs and trees, and "
+         "its snapshots"});
   t.Add({"SELECT", 2, kWrite | kNoDatabase, Select, "SELECT name (0 is default)"});
 }
 

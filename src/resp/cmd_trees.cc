@@ -5,6 +5,7 @@
 // `ls` and `restore` read a RESP backup like a local one, and prune keeps what it
 // references. A database may reference only the blobs and trees it holds, so a client
 // cannot reach another database's data by naming its hashes.
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
@@ -197,18 +198,27 @@ std::string SnapshotHost(const DatabaseInfo& db) {
   return "resp:" + DatabaseRegistry::DisplayName(catalog::Principal::Operator(), db);
 }
 
+// Whether SNAP.COMMIT wrote `s` for the database whose SnapshotHost is `host`.
+bool IsSnapshotOf(const Snapshot& s, const std::string& host) {
+  return s.source == kSnapshotSource && s.hostname == host && !s.paths.empty();
+}
+
 int64_t NowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
-// SNAP.COMMIT name root: an arbor snapshot of the tree `root` under `name` (its path),
-// whose parent is the previous snapshot of that name in this database. Answers its id.
+// SNAP.COMMIT name root [name ...]: an arbor snapshot of the tree `root` under `name`
+// (its path; more names: its further paths, for a backup of several folders), whose
+// parent is the previous snapshot of the same names in this database. Answers its id.
 Status SnapCommit(CommandContext& ctx, const Args& args) {
-  const std::string& name = args[1];
-  if (name.empty() || name.size() > kMaxSnapshotName || name.find('\0') != std::string::npos) {
-    return Status::InvalidArgument("a snapshot name is 1 to 1024 bytes without NUL");
+  std::vector<std::string> names{args[1]};
+  names.insert(names.end(), args.begin() + 3, args.end());
+  for (const std::string& name : names) {
+    if (name.empty() || name.size() > kMaxSnapshotName || name.find('\0') != std::string::npos) {
+      return Status::InvalidArgument("a snapshot name is 1 to 1024 bytes without NUL");
+    }
   }
   Keyspace keys = ctx.keys();
   ARBOR_ASSIGN_OR_RETURN(Digest root, OwnTree(keys, args[2]));
@@ -223,7 +233,7 @@ Status SnapCommit(CommandContext& ctx, const Args& args) {
   snap.end_time_ns = snap.time_ns;
   snap.hostname = SnapshotHost(db);
   snap.username = ctx.session().principal->ToString();
-  snap.paths = {name};
+  snap.paths = std::move(names);
   snap.source = std::string(kSnapshotSource);
   snap.program_version = std::string(kProgramVersion);
   BackupOptions same;
@@ -236,8 +246,9 @@ Status SnapCommit(CommandContext& ctx, const Args& args) {
   return Status::Ok();
 }
 
-// SNAP.LIST [name]: this database's snapshots, oldest first, each [id, name, time_ns,
-// root tree id].
+// SNAP.LIST [name]: this database's snapshots (those with `name` among their names),
+// oldest first, each [id, name, time_ns, root tree id]; a snapshot of several names is
+// listed under its first.
 Status SnapList(CommandContext& ctx, const Args& args) {
   const DatabaseInfo& db = *ctx.session().db;
   ARBOR_ASSIGN_OR_RETURN(Repository * repo, ctx.engine().RepositoryFor(db));
@@ -245,8 +256,8 @@ Status SnapList(CommandContext& ctx, const Args& args) {
   std::string host = SnapshotHost(db);
   std::vector<const Snapshot*> mine;
   for (const auto& s : all) {
-    if (s.source != kSnapshotSource || s.hostname != host || s.paths.size() != 1) continue;
-    if (args.size() > 1 && s.paths[0] != args[1]) continue;
+    if (!IsSnapshotOf(s, host)) continue;
+    if (args.size() > 1 && std::find(s.paths.begin(), s.paths.end(), args[1]) == s.paths.end()) continue;
     mine.push_back(&s);
   }
   ctx.out().Array(mine.size());
@@ -262,14 +273,30 @@ Status SnapList(CommandContext& ctx, const Args& args) {
 
 }  // namespace
 
+Result<uint64_t> ForgetSnapshotsOf(CommandContext& ctx, const DatabaseInfo& db) {
+  auto repo = ctx.engine().RepositoryFor(db);
+  // A server without -r has no repository: nothing can have been committed to it.
+  if (!repo.ok() && repo.status().Is(StatusCode::kUnavailable)) return uint64_t{0};
+  if (!repo.ok()) return repo.status();
+  ARBOR_ASSIGN_OR_RETURN(auto all, (*repo)->ListSnapshots());
+  std::string host = SnapshotHost(db);
+  uint64_t forgotten = 0;
+  for (const Snapshot& s : all) {
+    if (!IsSnapshotOf(s, host)) continue;
+    ARBOR_RETURN_IF_ERROR((*repo)->DeleteSnapshot(s.id));
+    ++forgotten;
+  }
+  return forgotten;
+}
+
 void RegisterTreeCommands(CommandTable& t) {
   t.Add({"TREE.PUT", -1, kWrite, TreePut,
          "TREE.PUT [name file|dir|symlink mode mtime_ns size ref ...]: stores a directory; answers its id"});
   t.Add({"TREE.GET", 2, 0, TreeGet,
          "TREE.GET tree: the directory's entries, each [name type mode mtime_ns size ref] as TREE.PUT takes "
          "them"});
-  t.Add({"SNAP.COMMIT", 3, 0, SnapCommit,
-         "SNAP.COMMIT name tree: a snapshot of the tree under name; answers its id"});
+  t.Add({"SNAP.COMMIT", -3, 0, SnapCommit,
+         "SNAP.COMMIT name tree [name ...]: a snapshot of the tree under its names; answers its id"});
   t.Add({"SNAP.LIST", -1, 0, SnapList,
          "SNAP.LIST [name]: [id, name, time_ns, tree] of each snapshot, oldest first"});
 }

@@ -69,6 +69,10 @@ void RegisterTreeCommands(CommandTable& t);
 // SHA-256.
 Result<Digest> StoreBlobIn(CommandContext& ctx, const DatabaseInfo& db, std::string_view content);
 
+// Forgets every snapshot SNAP.COMMIT wrote for database `db` (deletes the snapshot
+// objects; prune frees what only they kept): DB.DROP's, cmd_trees.cc. Answers how many.
+Result<uint64_t> ForgetSnapshotsOf(CommandContext& ctx, const DatabaseInfo& db);
+
 // Redis's answer to a wrong word count: "wrong number of arguments for 'get' command".
 Status WrongArity(std::string_view name);
 // Parses a whole decimal int64 ("value is not an integer or out of range" otherwise).

@@ -524,6 +524,78 @@ TEST_F(EngineTest, TreesAndSnapshotsAreArborSnapshots) {
   EXPECT_EQ(Run("SNAP.LIST other"), "*0\r\n");
 }
 
+// A backup of several folders: one snapshot under all their names, grouped with the next
+// snapshot of the same names only (in any order), listed under each of them.
+TEST_F(EngineTest, SnapCommitOfSeveralNames) {
+  std::string tree = BulkOf(Run("TREE.PUT"));
+  ASSERT_EQ(tree.size(), 64u) << tree;
+  std::string one = BulkOf(Run("SNAP.COMMIT /home/a " + tree));
+  std::string both = BulkOf(Run("SNAP.COMMIT /home/a " + tree + " /srv/b"));
+  std::string again = BulkOf(Run("SNAP.COMMIT /srv/b " + tree + " /home/a"));
+  EXPECT_EQ(Run("SNAP.COMMIT /home/a " + tree + " \"\""),
+            "-ERR a snapshot name is 1 to 1024 bytes without NUL\r\n");
+  auto s_both = repo_->FindSnapshot(both);
+  auto s_again = repo_->FindSnapshot(again);
+  ASSERT_TRUE(s_both.ok() && s_again.ok());
+  EXPECT_EQ(s_both->paths, (std::vector<std::string>{"/home/a", "/srv/b"}));
+  EXPECT_FALSE(s_both->parent.has_value());  // not the child of /home/a alone
+  ASSERT_TRUE(s_again->parent.has_value());
+  EXPECT_EQ(s_again->parent->Hex(), both);
+  EXPECT_EQ(Run("SNAP.LIST /srv/b").substr(0, 4), "*2\r\n");
+  std::string listed = Run("SNAP.LIST /home/a");
+  EXPECT_EQ(listed.substr(0, 4), "*3\r\n");
+  EXPECT_NE(listed.find(one), std::string::npos);
+  EXPECT_EQ(repo_->ListSnapshots()->size(), 3u);  // the refused commit made none
+}
+
+// DB.DROP forgets the snapshots SNAP.COMMIT wrote for that database, and only those (not
+// another database's, nor a tenant's database of the same name); KEEPSNAPSHOTS keeps them.
+// A new database of the dropped one's name then lists none.
+TEST_F(EngineTest, DbDropForgetsTheDatabasesSnapshots) {
+  auto snapshots_of = [this](const std::string& host) {
+    auto all = repo_->ListSnapshots();  // held: a range-for over *temporary would dangle
+    size_t n = 0;
+    for (const Snapshot& s : *all) n += s.hostname == host ? 1 : 0;
+    return n;
+  };
+  auto commit_in = [this](Session& s, const std::string& name) {
+    EXPECT_EQ(Run(s, "SELECT " + name), "+OK\r\n");
+    std::string tree = BulkOf(Run(s, "TREE.PUT"));
+    EXPECT_EQ(BulkOf(Run(s, "SNAP.COMMIT /data " + tree)).size(), 64u);
+  };
+  EXPECT_EQ(Run(session_, std::vector<std::string>{"DB.CREATE photos", "DB.CREATE docs"}), "+OK\r\n+OK\r\n");
+  commit_in(session_, "photos");
+  commit_in(session_, "photos");
+  commit_in(session_, "docs");
+  commit_in(session_, "default");
+  std::string token_a = TokenFor("acme");  // before Connect: protected mode admits no remote client
+  Session a = Connect(false);
+  EXPECT_EQ(Run(a, std::vector<std::string>{"AUTH " + token_a, "DB.CREATE photos"}), "+OK\r\n+OK\r\n");
+  commit_in(a, "photos");
+  ASSERT_EQ(repo_->ListSnapshots()->size(), 5u);
+  std::string acme_host;  // resp:<acme's id>/photos
+  auto all = repo_->ListSnapshots();
+  for (const Snapshot& s : *all)
+    if (s.hostname != "resp:photos" && s.hostname != "resp:docs" && s.hostname != "resp:default")
+      acme_host = s.hostname;
+  ASSERT_EQ(snapshots_of(acme_host), 1u);
+
+  EXPECT_EQ(Run("DB.DROP photos extra"), "-ERR syntax error: DB.DROP name [KEEPSNAPSHOTS]\r\n");
+  EXPECT_EQ(Run("DB.DROP photos KEEPSNAPSHOTS x"),
+            "-ERR wrong number of arguments for 'db.drop' command\r\n");
+  EXPECT_EQ(snapshots_of("resp:photos"), 2u);  // the refused drops forgot nothing
+  EXPECT_EQ(Run("DB.DROP photos"), "+OK\r\n");
+  EXPECT_EQ(snapshots_of("resp:photos"), 0u);
+  EXPECT_EQ(snapshots_of("resp:docs"), 1u);
+  EXPECT_EQ(snapshots_of("resp:default"), 1u);
+  EXPECT_EQ(snapshots_of(acme_host), 1u);  // acme's photos is another database
+  EXPECT_EQ(Run(session_, std::vector<std::string>{"DB.CREATE photos", "SELECT photos", "SNAP.LIST"}),
+            "+OK\r\n+OK\r\n*0\r\n");
+  EXPECT_EQ(Run("DB.DROP docs keepsnapshots"), "+OK\r\n");
+  EXPECT_EQ(snapshots_of("resp:docs"), 1u);
+  EXPECT_EQ(repo_->ListSnapshots()->size(), 3u);
+}
+
 TEST_F(EngineTest, TreePutAndSnapCommitRefuseBadInput) {
   std::string h = Hex("part");
   std::string zeros(64, '0');

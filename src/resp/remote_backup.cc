@@ -10,12 +10,15 @@
 #include <cstring>
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <unordered_set>
 #include <utility>
 
 #include "base/file_util.h"
+#include "browse/tree_walk.h"
 #include "chunking/fastcdc.h"
 #include "hash/sha256.h"
+#include "shares/posix_source.h"
 
 namespace arbor::resp {
 namespace {
@@ -23,6 +26,7 @@ namespace {
 constexpr size_t kExistsBatch = 1000;               // hashes per BEXISTS
 constexpr size_t kPendingBytes = size_t{32} << 20;  // chunk bytes held before asking
 constexpr size_t kReadBlock = size_t{1} << 20;
+constexpr size_t kEntryWords = 6;  // TREE.PUT's name type mode mtime size ref
 
 // Makes chunks present on the server: queues them, asks BEXISTS for a batch,
 // and sends the missing ones with pipelined BPUT. A hash the server has
@@ -91,61 +95,56 @@ class Uploader {
   size_t pending_bytes_ = 0;
 };
 
+// A listed entry: its name and what lstat said.
+struct Entry {
+  std::string name;
+  struct stat st {};
+};
+
+// What the exclusion rules look at: name, kind and size.
+Node RuleNode(const Entry& e) {
+  Node n;
+  n.name = e.name;
+  n.kind = NodeKindOfMode(e.st.st_mode);
+  n.size = static_cast<uint64_t>(e.st.st_size);
+  return n;
+}
+
+// The first bytes of a small file (a CACHEDIR.TAG's signature); empty when unreadable.
+std::string ReadHead(const std::string& path) {
+  std::string head(64, '\0');
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  ssize_t n = fd.valid() ? ::pread(fd.get(), head.data(), head.size(), 0) : -1;
+  head.resize(n > 0 ? static_cast<size_t>(n) : 0);
+  return head;
+}
+
 class Walker {
  public:
-  Walker(RemoteClient& client, RemoteBackupResult* result)
-      : client_(client), result_(*result), uploader_(client, result), chunker_(ChunkerParams{}) {}
+  Walker(RemoteClient& client, const RemoteBackupOptions& options, RemoteBackupResult* result)
+      : client_(client),
+        options_(options),
+        excludes_(options.excludes),
+        result_(*result),
+        uploader_(client, result),
+        chunker_(ChunkerParams{}) {}
 
-  // TREE.PUT of `dir` once its files' chunks are on the server and its
-  // subdirectories have ids; returns its tree id.
-  Result<std::string> StoreDir(const std::string& dir) {
+  // TREE.PUT of `dir` (on device `device`) once its files' chunks are on the server and
+  // its subdirectories have ids; returns its tree id. `keep_empty`: a directory kept
+  // without its entries (a mount point under one_file_system).
+  Result<std::string> StoreDir(const std::string& dir, dev_t device, bool keep_empty = false) {
     ++result_.dirs;
-    std::error_code ec;
-    std::vector<std::string> names;
-    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-      names.push_back(it->path().filename().string());
+    std::vector<Entry> entries;
+    if (!keep_empty) {
+      ARBOR_ASSIGN_OR_RETURN(entries, ListSelected(dir));
     }
-    if (ec) return Status::IOError("cannot list " + dir + ": " + ec.message());
-    std::sort(names.begin(), names.end());
     std::vector<std::string> args{"TREE.PUT"};
-    for (const std::string& name : names) {
-      std::string path = dir;
-      path += '/';
-      path += name;
-      struct stat st {};
-      if (::lstat(path.c_str(), &st) != 0) {
-        result_.warnings.push_back(path + ": " + std::strerror(errno) + " (left out)");
-        continue;
-      }
-      std::string type, size = "0", ref;
-      if (S_ISDIR(st.st_mode)) {
-        type = "dir";
-        ARBOR_ASSIGN_OR_RETURN(ref, StoreDir(path));
-      } else if (S_ISLNK(st.st_mode)) {
-        type = "symlink";
-        auto target = std::filesystem::read_symlink(path, ec);
-        if (ec) {
-          result_.warnings.push_back(path + ": " + ec.message() + " (left out)");
-          continue;
-        }
-        ref = target.string();
-      } else if (S_ISREG(st.st_mode)) {
-        type = "file";
-        uint64_t length = 0;
-        ARBOR_ASSIGN_OR_RETURN(auto parts, StoreFile(path, &length));
-        if (!parts) continue;  // unreadable: a warning, not a failed backup
-        ref = std::move(*parts);
-        size = std::to_string(length);
-        ++result_.files;
-        result_.bytes += length;
-      } else {
-        result_.warnings.push_back(path + ": not a file, directory or symlink (left out)");
-        continue;
-      }
-      char mode[8];
-      std::snprintf(mode, sizeof mode, "%o", static_cast<unsigned>(st.st_mode & 07777));
-      int64_t mtime = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-      args.insert(args.end(), {name, type, mode, std::to_string(mtime), size, std::move(ref)});
+    args.reserve(1 + entries.size() * kEntryWords);
+    for (Entry& e : entries) {
+      ARBOR_ASSIGN_OR_RETURN(auto words, EntryWords(JoinPath(dir, e.name), e, device));
+      if (words)
+        args.insert(args.end(), std::make_move_iterator(words->begin()),
+                    std::make_move_iterator(words->end()));
     }
     // TREE.PUT refuses parts the server does not hold yet.
     ARBOR_RETURN_IF_ERROR(uploader_.Flush());
@@ -153,7 +152,78 @@ class Walker {
     return client_.NextBulk();
   }
 
+  // The six words TREE.PUT takes for the entry `e` at `path` (a directory stored first),
+  // or nullopt (and a warning) when it is left out. `device`: its directory's.
+  using Words = std::optional<std::vector<std::string>>;
+  Result<Words> EntryWords(const std::string& path, const Entry& e, dev_t device) {
+    const struct stat& st = e.st;
+    std::string type, size = "0", ref;
+    if (S_ISDIR(st.st_mode)) {
+      type = "dir";
+      ARBOR_ASSIGN_OR_RETURN(ref, StoreDir(path, st.st_dev, options_.one_file_system && st.st_dev != device));
+    } else if (S_ISLNK(st.st_mode)) {
+      type = "symlink";
+      std::error_code ec;
+      auto target = std::filesystem::read_symlink(path, ec);
+      if (ec) {
+        result_.warnings.push_back(path + ": " + ec.message() + " (left out)");
+        return Words();
+      }
+      ref = target.string();
+    } else if (S_ISREG(st.st_mode)) {
+      type = "file";
+      uint64_t length = 0;
+      ARBOR_ASSIGN_OR_RETURN(auto parts, StoreFile(path, &length));
+      if (!parts) return Words();  // unreadable: a warning, not a failed backup
+      ref = std::move(*parts);
+      size = std::to_string(length);
+      ++result_.files;
+      result_.bytes += length;
+    } else {
+      result_.warnings.push_back(path + ": not a file, directory or symlink (left out)");
+      return Words();
+    }
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%o", static_cast<unsigned>(st.st_mode & 07777));
+    int64_t mtime = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    return Words(std::vector<std::string>{e.name, type, mode, std::to_string(mtime), size, std::move(ref)});
+  }
+
  private:
+  // The entries of `dir` in name order, less what the exclusion rules leave out (the local
+  // backup's order: by name, path and size first, then the directory rules).
+  Result<std::vector<Entry>> ListSelected(const std::string& dir) {
+    std::error_code ec;
+    std::vector<std::string> names;
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      names.push_back(it->path().filename().string());
+    }
+    if (ec) return Status::IOError("cannot list " + dir + ": " + ec.message());
+    std::sort(names.begin(), names.end());
+    std::vector<Entry> entries;
+    entries.reserve(names.size());
+    for (std::string& name : names) {
+      Entry e{std::move(name), {}};
+      std::string path = JoinPath(dir, e.name);
+      if (::lstat(path.c_str(), &e.st) != 0) {
+        result_.warnings.push_back(path + ": " + std::strerror(errno) + " (left out)");
+        continue;
+      }
+      entries.push_back(std::move(e));
+    }
+    if (excludes_.Empty()) return entries;
+    std::erase_if(entries,
+                  [&](const Entry& e) { return excludes_.Excluded(JoinPath(dir, e.name), RuleNode(e)); });
+    if (excludes_.HasDirectoryRules()) {
+      std::vector<Node> nodes;
+      nodes.reserve(entries.size());
+      for (const Entry& e : entries) nodes.push_back(RuleNode(e));
+      if (excludes_.ExcludesDirectory(nodes, [&](const Node& n) { return ReadHead(JoinPath(dir, n.name)); }))
+        entries.clear();
+    }
+    return entries;
+  }
+
   // The file's chunks' SHA-256s, concatenated in order; nullopt (and a warning)
   // when the file cannot be read. An error is the server's or the connection's.
   Result<std::optional<std::string>> StoreFile(const std::string& path, uint64_t* length) {
@@ -191,6 +261,8 @@ class Walker {
   }
 
   RemoteClient& client_;
+  const RemoteBackupOptions& options_;
+  ExcludeMatcher excludes_;
   RemoteBackupResult& result_;
   Uploader uploader_;
   Chunker chunker_;
@@ -198,19 +270,52 @@ class Walker {
 
 }  // namespace
 
-Result<RemoteBackupResult> RunRemoteBackup(RemoteClient& client, const std::string& path) {
-  std::error_code ec;
-  std::string root = std::filesystem::absolute(path, ec).lexically_normal().string();
-  if (ec) return Status::InvalidArgument(path + ": " + ec.message());
-  while (root.size() > 1 && root.back() == '/') root.pop_back();
-  struct stat st {};
-  if (::stat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-    return Status::InvalidArgument(path + " is not a folder (backup --remote backs up one folder)");
+Result<RemoteBackupResult> RunRemoteBackup(RemoteClient& client, const std::vector<std::string>& paths,
+                                           const RemoteBackupOptions& options) {
+  if (paths.empty()) return Status::InvalidArgument("backup --remote: give a folder to back up");
+  // Each folder, absolute, with what stat says of it.
+  std::vector<std::pair<std::string, struct stat>> folders;
+  folders.reserve(paths.size());
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    std::string root = std::filesystem::absolute(path, ec).lexically_normal().string();
+    if (ec) return Status::InvalidArgument(path + ": " + ec.message());
+    while (root.size() > 1 && root.back() == '/') root.pop_back();
+    struct stat st {};
+    if (::stat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      return Status::InvalidArgument(path + " is not a folder (backup --remote backs up folders)");
+    }
+    folders.emplace_back(std::move(root), st);
   }
   RemoteBackupResult result;
-  Walker walker(client, &result);
-  ARBOR_ASSIGN_OR_RETURN(std::string tree, walker.StoreDir(root));
-  ARBOR_RETURN_IF_ERROR(client.Append({"SNAP.COMMIT", root, tree}));
+  Walker walker(client, options, &result);
+  std::vector<std::string> commit{"SNAP.COMMIT", folders[0].first, ""};
+  if (folders.size() == 1) {
+    ARBOR_ASSIGN_OR_RETURN(commit[2], walker.StoreDir(folders[0].first, folders[0].second.st_dev));
+  } else {
+    // The root holds each folder under its own name, as `rsync a/x b/y dest/` lays them out.
+    std::vector<std::string> args{"TREE.PUT"};
+    std::set<std::string> names;
+    for (const auto& folder : folders) {
+      std::string name = std::filesystem::path(folder.first).filename().string();
+      if (name.empty() || !names.insert(name).second) {
+        return Status::InvalidArgument(
+            "backup --remote of several folders keeps each under its own name: " +
+            (name.empty() ? std::string("/ has none") : "two are named '" + name + "'") +
+            " (back them up separately)");
+      }
+    }
+    for (const auto& [root, st] : folders) {
+      ARBOR_ASSIGN_OR_RETURN(
+          auto words,
+          walker.EntryWords(root, Entry{std::filesystem::path(root).filename().string(), st}, st.st_dev));
+      if (words) args.insert(args.end(), words->begin(), words->end());
+    }
+    ARBOR_RETURN_IF_ERROR(client.Append(args));
+    ARBOR_ASSIGN_OR_RETURN(commit[2], client.NextBulk());
+    for (size_t i = 1; i < folders.size(); ++i) commit.push_back(folders[i].first);
+  }
+  ARBOR_RETURN_IF_ERROR(client.Append(commit));
   ARBOR_ASSIGN_OR_RETURN(result.snapshot_id, client.NextBulk());
   return result;
 }

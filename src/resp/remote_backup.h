@@ -4,19 +4,26 @@
 // seed), every chunk named by its plain SHA-256; the chunks are asked for with
 // BEXISTS in batches of up to 1,000 and only the missing ones are sent, with
 // pipelined BPUT; each directory is then described with TREE.PUT (bottom up)
-// and the folder committed with SNAP.COMMIT under its absolute path. A second
+// and the folder committed with SNAP.COMMIT under its absolute path. Several
+// folders make one snapshot whose root holds each under its own name (so their
+// names must differ), committed under all their paths. A second
 // backup of an unchanged folder sends no blob, and a backup cut short (the
 // server killed) is resumed by running it again: what the server acknowledged
 // is not sent again.
 //
 // Entries other than files, directories and symlinks (FIFOs, sockets, devices)
 // are left out and listed in the warnings; so is an entry that cannot be read.
+// What is selected follows the local backup's rules (archiver/exclude.h, the same
+// ExcludeMatcher): patterns with a '/' match the whole absolute path, others the
+// entry's name; a directory excluded for what it holds, or a mount point under
+// one_file_system, is kept empty.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "archiver/exclude.h"
 #include "base/status.h"
 #include "resp/remote_client.h"
 
@@ -33,7 +40,14 @@ struct RemoteBackupResult {
   std::vector<std::string> warnings;
 };
 
-// Backs up the folder `path` through `client`.
-Result<RemoteBackupResult> RunRemoteBackup(RemoteClient& client, const std::string& path);
+// What a local backup's selection options (--exclude ..., -x) leave out.
+struct RemoteBackupOptions {
+  ExcludeRules excludes;
+  bool one_file_system = false;
+};
+
+// Backs up the folders `paths` (one or more) through `client`.
+Result<RemoteBackupResult> RunRemoteBackup(RemoteClient& client, const std::vector<std::string>& paths,
+                                           const RemoteBackupOptions& options = {});
 
 }  // namespace arbor::resp

@@ -326,28 +326,40 @@ Result<std::optional<std::string>> RemoteClient::NextBulkOrNull() {
   return std::optional<std::string>(std::string(reply->str, reply->len));
 }
 
+Result<std::vector<std::string>> RemoteClient::Fields(const redisReply* row) const {
+  if (row->type != REDIS_REPLY_ARRAY)
+    return Status::Corruption("the RESP server at " + where_ + " sent a row that is not an array");
+  std::vector<std::string> fields;
+  fields.reserve(row->elements);
+  for (size_t j = 0; j < row->elements; ++j) {
+    const redisReply* e = row->element[j];
+    if (e->type == REDIS_REPLY_STRING) {
+      fields.emplace_back(e->str, e->len);
+    } else if (e->type == REDIS_REPLY_INTEGER) {
+      fields.push_back(std::to_string(e->integer));
+    } else {
+      return Status::Corruption("the RESP server at " + where_ + " sent a row element of an unexpected type");
+    }
+  }
+  return fields;
+}
+
 Result<std::vector<std::vector<std::string>>> RemoteClient::NextRows() {
   ARBOR_ASSIGN_OR_RETURN(Reply reply, Next());
   if (reply->type != REDIS_REPLY_ARRAY)
     return Status::Corruption("the RESP server at " + where_ + " sent no array");
   std::vector<std::vector<std::string>> rows(reply->elements);
   for (size_t i = 0; i < reply->elements; ++i) {
-    const redisReply* row = reply->element[i];
-    if (row->type != REDIS_REPLY_ARRAY)
-      return Status::Corruption("the RESP server at " + where_ + " sent a row that is not an array");
-    for (size_t j = 0; j < row->elements; ++j) {
-      const redisReply* e = row->element[j];
-      if (e->type == REDIS_REPLY_STRING) {
-        rows[i].emplace_back(e->str, e->len);
-      } else if (e->type == REDIS_REPLY_INTEGER) {
-        rows[i].push_back(std::to_string(e->integer));
-      } else {
-        return Status::Corruption("the RESP server at " + where_ +
-                                  " sent a row element of an unexpected type");
-      }
-    }
+    ARBOR_ASSIGN_OR_RETURN(rows[i], Fields(reply->element[i]));
   }
   return rows;
+}
+
+Result<std::optional<std::vector<std::string>>> RemoteClient::NextFieldsOrNull() {
+  ARBOR_ASSIGN_OR_RETURN(Reply reply, Next());
+  if (reply->type == REDIS_REPLY_NIL) return std::optional<std::vector<std::string>>();
+  ARBOR_ASSIGN_OR_RETURN(auto fields, Fields(reply.get()));
+  return std::optional<std::vector<std::string>>(std::move(fields));
 }
 
 }  // namespace arbor::resp

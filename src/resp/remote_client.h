@@ -61,6 +61,8 @@ class RemoteClient {
   // An array of arrays whose elements are bulk strings or integers (given as their
   // decimal text): SNAP.LIST's and TREE.GET's replies.
   Result<std::vector<std::vector<std::string>>> NextRows();
+  // One such array, or nullopt for a null reply: BSTAT's.
+  Result<std::optional<std::vector<std::string>>> NextFieldsOrNull();
   // "host:port", for messages.
   const std::string& where() const { return where_; }
 
@@ -89,6 +91,8 @@ class RemoteClient {
   // The next reply; an error reply becomes InvalidArgument.
   Result<Reply> Next();
   Status Lost(const std::string& why) const;
+  // The elements of the array `row` (bulk strings, integers as text).
+  Result<std::vector<std::string>> Fields(const redisReply* row) const;
 
   std::string where_;
   std::unique_ptr<redisContext, ContextFree> ctx_;  // the connected socket and its timeouts

@@ -7,6 +7,7 @@
 #include "hash/sha256.h"
 #include "resp/remote_tree.h"
 #include "restorer/include_paths.h"
+#include "restorer/overwrite.h"
 
 namespace arbor::resp {
 namespace {
@@ -17,8 +18,8 @@ constexpr size_t kWindow = 8;
 
 class RemoteRestorer {
  public:
-  RemoteRestorer(RemoteClient& client, RestoreTarget& target, const std::vector<std::string>& includes)
-      : client_(client), target_(target), includes_(includes) {}
+  RemoteRestorer(RemoteClient& client, RestoreTarget& target, const RemoteRestoreOptions& options)
+      : client_(client), target_(target), options_(options) {}
 
   Status Run(const Digest& root) {
     Node root_node;
@@ -32,7 +33,7 @@ class RemoteRestorer {
       ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes, LoadRemoteTree(client_, tree));
       for (Node& node : nodes) {
         std::string path = JoinPath(dir, node.name);
-        Wanted w = Want(includes_, path);
+        Wanted w = Want(options_.includes, path);
         if (w == Wanted::kNo) continue;
         if (node.IsDir()) {
           ARBOR_RETURN_IF_ERROR(target_.MakeDirectory(path, node));
@@ -56,6 +57,10 @@ class RemoteRestorer {
  private:
   Status RestoreLeaf(const std::string& path, const Node& node) {
     if (node.IsFile()) {
+      if (KeepsExisting(target_, options_.overwrite, path, node)) {
+        ++result_.files_skipped;
+        return Status::Ok();
+      }
       ARBOR_RETURN_IF_ERROR(target_.WriteFile(
           path, node, [&](const PieceWriter& write) { return FetchParts(path, node, write); }));
     } else {
@@ -103,15 +108,15 @@ class RemoteRestorer {
 
   RemoteClient& client_;
   RestoreTarget& target_;
-  const std::vector<std::string>& includes_;
+  const RemoteRestoreOptions& options_;
   RemoteRestoreResult result_;
 };
 
 }  // namespace
 
 Result<RemoteRestoreResult> RunRemoteRestore(RemoteClient& client, const Digest& root, RestoreTarget& target,
-                                             const std::vector<std::string>& includes) {
-  RemoteRestorer restorer(client, target, includes);
+                                             const RemoteRestoreOptions& options) {
+  RemoteRestorer restorer(client, target, options);
   ARBOR_RETURN_IF_ERROR(restorer.Run(root));
   return restorer.TakeResult();
 }

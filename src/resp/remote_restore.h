@@ -21,16 +21,21 @@
 
 namespace arbor::resp {
 
+struct RemoteRestoreOptions {
+  std::vector<std::string> includes;  // snapshot paths ("/a/b") as restore's --include (empty: all)
+  OverwritePolicy overwrite = OverwritePolicy::kAlways;  // restore's --overwrite (restorer/overwrite.h)
+};
+
 struct RemoteRestoreResult {
-  uint64_t files = 0;  // files and symlinks
+  uint64_t files = 0;          // files and symlinks
+  uint64_t files_skipped = 0;  // existing files kept by the overwrite policy
   uint64_t dirs = 0;
   uint64_t bytes = 0;
   std::vector<std::string> warnings;  // what the target could not set
 };
 
-// Restores the tree `root` into `target`; `includes` are snapshot paths ("/a/b") as
-// restore's --include takes them (empty: everything).
+// Restores the tree `root` into `target`.
 Result<RemoteRestoreResult> RunRemoteRestore(RemoteClient& client, const Digest& root, RestoreTarget& target,
-                                             const std::vector<std::string>& includes);
+                                             const RemoteRestoreOptions& options);
 
 }  // namespace arbor::resp

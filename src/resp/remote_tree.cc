@@ -1,6 +1,7 @@
 #include "resp/remote_tree.h"
 
 #include <charconv>
+#include <cstdint>
 
 #include "resp/command_table.h"
 
@@ -91,6 +92,32 @@ Result<std::vector<Node>> LoadRemoteTree(RemoteClient& client, const Digest& tre
   for (const auto& row : rows) {
     ARBOR_ASSIGN_OR_RETURN(Node n, EntryNode(row));
     nodes.push_back(std::move(n));
+  }
+  return nodes;
+}
+
+Result<std::vector<Node>> LoadRemoteTreeWithSizes(RemoteClient& client, const Digest& tree) {
+  ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes, LoadRemoteTree(client, tree));
+  for (const Node& n : nodes) {
+    for (const Digest& part : n.content) ARBOR_RETURN_IF_ERROR(client.Append({"BSTAT", part.Hex()}));
+  }
+  for (Node& n : nodes) {
+    n.chunk_sizes.reserve(n.content.size());
+    for (size_t i = 0; i < n.content.size(); ++i) {
+      // {size, stored_as} as a RESP2 array: "size", n, "stored_as", id.
+      ARBOR_ASSIGN_OR_RETURN(auto fields, client.NextFieldsOrNull());
+      if (!fields) {
+        // The replies after this one stay unread: the caller stops on the error.
+        return Status::NotFound(n.name + ": part " + std::to_string(i) + " (" + n.content[i].Hex() +
+                                ") is not a blob of the database");
+      }
+      if (fields->size() < 2 || (*fields)[0] != "size")
+        return Status::Corruption("the RESP server sent a BSTAT reply of the wrong shape");
+      ARBOR_ASSIGN_OR_RETURN(int64_t size, Number((*fields)[1], 10, "a part size"));
+      if (size < 0 || size > UINT32_MAX)
+        return Status::Corruption("the RESP server sent a part size out of range");
+      n.chunk_sizes.push_back(static_cast<uint32_t>(size));
+    }
   }
   return nodes;
 }

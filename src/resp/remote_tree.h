@@ -36,4 +36,9 @@ Result<RemoteSnapshot> FindRemoteSnapshot(RemoteClient& client, std::string_view
 // to send safe ones.
 Result<std::vector<Node>> LoadRemoteTree(RemoteClient& client, const Digest& tree);
 
+// LoadRemoteTree with each file's part sizes in `chunk_sizes` (BSTAT of every part, one
+// pipeline per directory): what `restore --verify` needs to cut a restored file into its
+// parts. A part the database does not hold is NotFound, naming the file.
+Result<std::vector<Node>> LoadRemoteTreeWithSizes(RemoteClient& client, const Digest& tree);
+
 }  // namespace arbor::resp

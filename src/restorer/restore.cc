@@ -7,6 +7,7 @@
 #include "browse/tree_walk.h"
 #include "pipeline/task_pool.h"
 #include "restorer/include_paths.h"
+#include "restorer/overwrite.h"
 
 namespace arbor {
 namespace {
@@ -113,13 +114,7 @@ class Restorer {
 
   // Whether the overwrite policy keeps the file already at `path` (counted as skipped).
   bool KeepExisting(const std::string& path, const Node& node) {
-    if (options_.overwrite == OverwritePolicy::kAlways) return false;
-    auto existing = target_.StatExisting(path);
-    if (!existing.ok() || !*existing) return false;  // nothing there, or unknown: write
-    const Node& e = **existing;
-    // Times compared at 100 ns, the resolution of SMB (Azure Files) times.
-    bool same = e.kind == node.kind && e.size == node.size && e.mtime_ns / 100 == node.mtime_ns / 100;
-    if (options_.overwrite == OverwritePolicy::kIfChanged && !same) return false;
+    if (!KeepsExisting(target_, options_.overwrite, path, node)) return false;
     std::lock_guard lock(mu_);
     skipped_++;
     return true;

@@ -55,7 +55,8 @@ class RangeReader {
 };
 
 // Empty when the file matches; else what differs.
-Result<std::string> CheckFile(Repository& repo, const std::string& file, const Node& node, uint64_t* bytes) {
+Result<std::string> CheckFile(const ChunkNamer& name, const std::string& file, const Node& node,
+                              uint64_t* bytes) {
   UniqueFd fd(::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   if (!fd.valid()) return std::string("cannot open: ") + std::strerror(errno);
   struct stat st {};
@@ -74,7 +75,7 @@ Result<std::string> CheckFile(Repository& repo, const std::string& file, const N
     ARBOR_ASSIGN_OR_RETURN(bool full, reader.Read(buf.data(), buf.size()));
     if (!full)
       return "shorter than chunk " + std::to_string(i + 1) + " of " + std::to_string(node.content.size());
-    if (repo.BlobId(buf) != node.content[i]) {
+    if (name(buf) != node.content[i]) {
       uint64_t at = 0;
       for (size_t k = 0; k < i; ++k) at += node.chunk_sizes[k];
       return "content differs in chunk " + std::to_string(i + 1) + " (data bytes from " + std::to_string(at) +
@@ -91,12 +92,20 @@ Result<std::string> CheckFile(Repository& repo, const std::string& file, const N
 Result<VerifyRestoredResult> VerifyRestored(Repository& repo, const Snapshot& snapshot,
                                             const std::string& root,
                                             const std::vector<std::string>& includes) {
+  return VerifyRestoredTree([&repo](const Digest& tree) { return repo.LoadTree(tree); },
+                            [&repo](std::string_view data) { return repo.BlobId(data); }, snapshot.tree, root,
+                            includes);
+}
+
+Result<VerifyRestoredResult> VerifyRestoredTree(const TreeLoader& load, const ChunkNamer& name,
+                                                const Digest& tree, const std::string& root,
+                                                const std::vector<std::string>& includes) {
   VerifyRestoredResult result;
-  std::vector<std::pair<Digest, std::string>> stack{{snapshot.tree, ""}};  // tree, its path ("" = /)
+  std::vector<std::pair<Digest, std::string>> stack{{tree, ""}};  // tree, its path ("" = /)
   while (!stack.empty()) {
-    auto [tree, dir] = std::move(stack.back());
+    auto [dir_tree, dir] = std::move(stack.back());
     stack.pop_back();
-    ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes, repo.LoadTree(tree));
+    ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes, load(dir_tree));
     for (const Node& node : nodes) {
       std::string path = dir + "/" + node.name;
       Wanted want = Want(includes, path);
@@ -105,7 +114,7 @@ Result<VerifyRestoredResult> VerifyRestored(Repository& repo, const Snapshot& sn
         stack.emplace_back(*node.subtree, path);
       } else if (node.IsFile() && want == Wanted::kYes) {
         ++result.files;
-        ARBOR_ASSIGN_OR_RETURN(std::string problem, CheckFile(repo, root + path, node, &result.bytes));
+        ARBOR_ASSIGN_OR_RETURN(std::string problem, CheckFile(name, root + path, node, &result.bytes));
         if (!problem.empty()) result.problems.push_back(path.append(": ").append(problem));
       }
     }

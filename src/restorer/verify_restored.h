@@ -6,10 +6,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
+#include "browse/tree_walk.h"
 #include "repo/repository.h"
 #include "repo/snapshot.h"
 
@@ -27,5 +30,14 @@ struct VerifyRestoredResult {
 Result<VerifyRestoredResult> VerifyRestored(Repository& repo, const Snapshot& snapshot,
                                             const std::string& root,
                                             const std::vector<std::string>& includes);
+
+// Names a chunk as the trees do: the repository's blob id, or a RESP server's SHA-256.
+using ChunkNamer = std::function<Digest(std::string_view data)>;
+
+// The same check of the tree `tree` read through `load`, whose file nodes must carry
+// their chunk sizes (`restore --remote --verify` reads them with BSTAT).
+Result<VerifyRestoredResult> VerifyRestoredTree(const TreeLoader& load, const ChunkNamer& name,
+                                                const Digest& tree, const std::string& root,
+                                                const std::vector<std::string>& includes);
 
 }  // namespace arbor

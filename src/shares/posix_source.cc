@@ -21,16 +21,6 @@ constexpr int kDirFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 constexpr int kStatxFlags = AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_STATX_SYNC_AS_STAT;
 constexpr unsigned kStatxMask = STATX_BASIC_STATS | STATX_BTIME;
 
-NodeKind KindOf(mode_t mode) {
-  if (S_ISDIR(mode)) return NodeKind::kDirectory;
-  if (S_ISLNK(mode)) return NodeKind::kSymlink;
-  if (S_ISFIFO(mode)) return NodeKind::kFifo;
-  if (S_ISSOCK(mode)) return NodeKind::kSocket;
-  if (S_ISCHR(mode)) return NodeKind::kCharDevice;
-  if (S_ISBLK(mode)) return NodeKind::kBlockDevice;
-  return NodeKind::kFile;
-}
-
 int64_t Ns(const struct statx_timestamp& ts) { return ts.tv_sec * 1000000000LL + ts.tv_nsec; }
 
 std::string Join(const std::string& dir, const std::string& name) {
@@ -132,8 +122,18 @@ class PosixFileReader final : public FileReader {
 
 }  // namespace
 
+NodeKind NodeKindOfMode(mode_t mode) {
+  if (S_ISDIR(mode)) return NodeKind::kDirectory;
+  if (S_ISLNK(mode)) return NodeKind::kSymlink;
+  if (S_ISFIFO(mode)) return NodeKind::kFifo;
+  if (S_ISSOCK(mode)) return NodeKind::kSocket;
+  if (S_ISCHR(mode)) return NodeKind::kCharDevice;
+  if (S_ISBLK(mode)) return NodeKind::kBlockDevice;
+  return NodeKind::kFile;
+}
+
 void NodeFromStatx(const struct statx& st, Node* node) {
-  node->kind = KindOf(st.stx_mode);
+  node->kind = NodeKindOfMode(st.stx_mode);
   node->mode = st.stx_mode & 07777;
   node->uid = st.stx_uid;
   node->gid = st.stx_gid;

@@ -68,6 +68,9 @@ class PosixSource final : public Source {
 // file offset (which only readdir uses).
 Result<std::vector<std::string>> ReadEntryNames(int dirfd, const std::string& dir);
 
+// The node kind of a file mode (st_mode / stx_mode): what lstat says an entry is.
+NodeKind NodeKindOfMode(mode_t mode);
+
 // Fills a Node from statx data (btime_ns stays 0 when the file system has no birth time).
 void NodeFromStatx(const struct statx& st, Node* node);
 
