@@ -77,8 +77,8 @@ curl -fsS -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf=$csrf" --data-
 session=$(awk '$6 == "arbor_session" {print $7}' "$jar")
 [[ -n "$session" ]] || { echo "cannot sign in to the web UI" >&2; exit 1; }
 
-# The dashboard and the share listing page (50 and 100 rows); ?sort=state computes a
-# subquery per share to order them.
+# The dashboard and the share listing page (50 and 100 rows); ?sort=state searches each
+# share's newest root job (jobs_root_by_share) to order them.
 for url in "$tree" "$base/api/v1/shares" "$base/ui/" "$base/ui/?sort=state" "$base/healthz"; do
   echo "== ${url#"$base"} (${tenants} tenants x ${shares} shares)"
   wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" \

@@ -84,6 +84,12 @@ sql::Schema JobSchema() {
            "0))",
            kPostgres},
       }));
+  // The dashboard's sort by state and its failing filter need each share's newest root
+  // job (server/share_summary.cc): one index search per share here, where jobs_by_tenant
+  // made it a walk over the tenant's jobs.
+  schema.steps.push_back(
+      sql::DdlStep(6, "index each share's root jobs",
+                   {{"CREATE INDEX jobs_root_by_share ON jobs (share_id, id) WHERE parent_id IS NULL", {}}}));
   return schema;
 }
 

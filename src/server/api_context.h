@@ -1,9 +1,10 @@
 // What the API's route handlers share: the catalog, the open repositories, the limits and
-// the node index's analytics.
+// the node index's analytics, the totals of changes between snapshots.
 // Built once by ApiServer; the route files (api_routes.h) capture it by reference.
 #pragma once
 
 #include "catalog/catalog.h"
+#include "server/change_totals_cache.h"
 #include "server/repository_cache.h"
 
 namespace arbor::server {
@@ -26,6 +27,7 @@ struct ApiContext {
   RepositoryCache& repos;
   ServerLimits limits;
   SnapshotAnalytics& analytics;  // the node index's analytics (snapshot_analytics.h)
+  ChangeTotalsCache& change_totals;  // the totals of changes between snapshots, by pair
 };
 
 }  // namespace arbor::server

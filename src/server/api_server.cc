@@ -105,7 +105,7 @@ ApiServer::ApiServer(catalog::Catalog& catalog, ServerOptions options, std::uniq
       http_(std::move(http)),
       repos_(catalog, options_.store),
       analytics_(options_.index_location),
-      context_{catalog, repos_, options_.limits, analytics_} {
+      context_{catalog, repos_, options_.limits, analytics_, change_totals_} {
   if (options_.limits.rate_per_token > 0) {
     double burst = options_.limits.rate_burst > 0 ? options_.limits.rate_burst
                                                   : std::max(1.0, options_.limits.rate_per_token);

@@ -89,6 +89,7 @@ class ApiServer {
   std::unique_ptr<httplib::Server> http_;
   RepositoryCache repos_;
   SnapshotAnalytics analytics_;
+  ChangeTotalsCache change_totals_;
   ApiContext context_;
   RouteTable routes_;
   std::unique_ptr<WebUi> web_;

@@ -11,11 +11,16 @@ namespace arbor::server {
 namespace {
 
 // Correlated subqueries over share `s`: its snapshot records, and its root jobs ("root
-// job" is the job queue's roots_only, parent_id IS NULL). Each reads the share's rows
-// through the snapshots_by_share and jobs_by_tenant indexes.
+// job" is the job queue's roots_only, parent_id IS NULL). Each is an index search for the
+// share's rows: snapshots_by_share (tenant_id, share_id, time_ms) and jobs_root_by_share
+// (share_id, id) WHERE parent_id IS NULL, so a share's newest snapshot or root job is one
+// seek, whatever the tenant's history. The root jobs are found by share id alone (a share
+// id is the shares table's primary key, and jobs (tenant_id, share_id) references it):
+// with the tenant too, SQLite may walk the tenant's every job by jobs_by_tenant instead,
+// which made sort=state cost a scan of each tenant's jobs per share (315 ms at 1,000
+// tenants x 10 shares with 10 root jobs each, 15 ms by share).
 constexpr const char* kSnapshots = " FROM snapshots n WHERE n.tenant_id = s.tenant_id AND n.share_id = s.id";
-constexpr const char* kRootJobs =
-    " FROM jobs j WHERE j.tenant_id = s.tenant_id AND j.share_id = s.id AND j.parent_id IS NULL";
+constexpr const char* kRootJobs = " FROM jobs j WHERE j.share_id = s.id AND j.parent_id IS NULL";
 constexpr const char* kNewest = " ORDER BY j.id DESC LIMIT 1";
 
 // An integer field of a snapshot record's stats (JSON text): SQLite's JSON functions and

@@ -7,20 +7,55 @@
 namespace arbor::server {
 namespace {
 
-// The next component of `path` from `*pos` (past the '/' before it), and moves `*pos`.
-std::string_view NextComponent(std::string_view path, size_t* pos) {
-  while (*pos < path.size() && path[*pos] == '/') ++*pos;
-  size_t end = std::min(path.find('/', *pos), path.size());
-  std::string_view c = path.substr(*pos, end - *pos);
-  *pos = end;
-  return c;
-}
-
 void Count(const Node& n, ChangeTotals* t) {
   t->entries++;
   if (n.IsDir()) return;
   t->files++;
   t->bytes += n.size;
+}
+
+void Count(Change c, const Node* before, const Node* after, ChangeSummary* s) {
+  if (c == Change::kAdded) {
+    Count(*after, &s->added);
+  } else if (c == Change::kRemoved) {
+    Count(*before, &s->removed);
+  } else {
+    Count(*after, &s->modified);
+    if (!before->IsDir()) s->modified.bytes_before += before->size;
+  }
+}
+
+const char* ChangeName(Change c) {
+  if (c == Change::kAdded) return "added";
+  if (c == Change::kRemoved) return "removed";
+  return "modified";
+}
+
+// A page token of a change: the pair of snapshots and the last path shown, so that a
+// token is refused for any other pair (another listing's, another tenant's).
+constexpr std::string_view kTokenKind = "changes";
+
+std::string ChangesToken(const std::string& against_id, const std::string& snapshot_id,
+                         const std::string& path) {
+  return EncodePageToken(
+      nlohmann::json::array({std::string(kTokenKind), against_id, snapshot_id, path}).dump());
+}
+
+// The last path a token of the pair carries. InvalidArgument for any other token.
+Result<std::string> PathOfToken(const std::string& token, const std::string& against_id,
+                                const std::string& snapshot_id) {
+  auto bad = [] { return Status::InvalidArgument("page_token is not one of this change listing"); };
+  ARBOR_ASSIGN_OR_RETURN(std::string text, DecodePageToken(token));
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_array() || j.size() != 4) return bad();
+  for (const auto& field : j) {
+    if (!field.is_string()) return bad();
+  }
+  std::string path = j[3].get<std::string>();
+  if (j[0].get<std::string>() != kTokenKind || j[1].get<std::string>() != against_id ||
+      j[2].get<std::string>() != snapshot_id || path.empty() || path.front() != '/')
+    return bad();
+  return path;
 }
 
 nlohmann::json TotalsJson(const ChangeTotals& t, bool with_before) {
@@ -31,15 +66,6 @@ nlohmann::json TotalsJson(const ChangeTotals& t, bool with_before) {
 
 }  // namespace
 
-bool PathBeforeInWalk(std::string_view a, std::string_view b) {
-  size_t i = 0, j = 0;
-  for (;;) {
-    std::string_view x = NextComponent(a, &i), y = NextComponent(b, &j);
-    if (x.empty() || y.empty()) return x.empty() && !y.empty();  // a parent comes before its children
-    if (x != y) return x < y;
-  }
-}
-
 nlohmann::json ChangesPage::ToJson() const {
   nlohmann::json items = nlohmann::json::array();
   for (const auto& e : entries) {
@@ -49,9 +75,9 @@ nlohmann::json ChangesPage::ToJson() const {
   }
   nlohmann::json out = {{"snapshot_id", snapshot_id},
                         {"against", against_id},
-                        {"added", TotalsJson(added, false)},
-                        {"removed", TotalsJson(removed, false)},
-                        {"modified", TotalsJson(modified, true)},
+                        {"added", TotalsJson(totals.added, false)},
+                        {"removed", TotalsJson(totals.removed, false)},
+                        {"modified", TotalsJson(totals.modified, true)},
                         {"entries", std::move(items)}};
   if (!next_page_token.empty()) out["next_page_token"] = next_page_token;
   return out;
@@ -60,12 +86,6 @@ nlohmann::json ChangesPage::ToJson() const {
 Result<ChangesPage> SnapshotChanges(ApiContext& ctx, const catalog::Principal& p,
                                     const std::string& snapshot_id, const std::string& against_id,
                                     const std::string& page_token, int page_size) {
-  std::string after_path;
-  if (!page_token.empty()) {
-    ARBOR_ASSIGN_OR_RETURN(after_path, DecodePageToken(page_token));
-    if (after_path.front() != '/')
-      return Status::InvalidArgument("page_token is not one of a change listing");
-  }
   if (against_id.empty())
     return Status::InvalidArgument("against (the snapshot to compare with) is required");
   ARBOR_ASSIGN_OR_RETURN(auto newer, ctx.catalog.snapshots().Get(p, snapshot_id));
@@ -73,6 +93,10 @@ Result<ChangesPage> SnapshotChanges(ApiContext& ctx, const catalog::Principal& p
   if (newer.share_id != older.share_id)
     return Status::InvalidArgument("snapshots " + newer.id + " and " + older.id +
                                    " belong to different shares: only snapshots of one share compare");
+  std::string after_path;
+  if (!page_token.empty()) {
+    ARBOR_ASSIGN_OR_RETURN(after_path, PathOfToken(page_token, older.id, newer.id));
+  }
   ARBOR_ASSIGN_OR_RETURN(auto share, ShareById(ctx.catalog, p, newer.share_id));
   ARBOR_ASSIGN_OR_RETURN(OpenSnapshot a, ctx.repos.Snapshot(p, share, older.id, older.created_ms));
   // Opened second, so fresh for both snapshots: its cache reads both trees.
@@ -81,32 +105,34 @@ Result<ChangesPage> SnapshotChanges(ApiContext& ctx, const catalog::Principal& p
   ChangesPage page;
   page.snapshot_id = newer.id;
   page.against_id = older.id;
+  // With the pair's totals kept, the walk resumes after the token's path and stops after
+  // the page; without them it walks the whole change from the start to count it, and
+  // keeps the entries after the token's path.
+  std::optional<ChangeSummary> kept = ctx.change_totals.Find(older.id, newer.id);
+  bool counting = !kept;
+  ChangeSummary counted;
   bool more = false;
   DiffTreeLoader load = [&b](const Digest& id) { return b.trees->Get(id); };
   auto visit = [&](Change c, const std::string& path, const Node* before, const Node* after) {
-    const char* change = "modified";
-    if (c == Change::kAdded) {
-      Count(*after, &page.added);
-      change = "added";
-    } else if (c == Change::kRemoved) {
-      Count(*before, &page.removed);
-      change = "removed";
-    } else {
-      Count(*after, &page.modified);
-      if (!before->IsDir()) page.modified.bytes_before += before->size;
+    if (counting) {
+      Count(c, before, after, &counted);
+      if (!after_path.empty() && !PathBeforeInWalk(after_path, path)) return true;
     }
-    if (!after_path.empty() && !PathBeforeInWalk(after_path, path)) return;
     if (page.entries.size() == static_cast<size_t>(page_size)) {
       more = true;
-      return;
+      return counting;  // a walk that counts goes on to the end
     }
     const Node& shown = after ? *after : *before;
-    ChangedEntry e{path, change, std::string(NodeKindName(shown.kind)), shown.IsDir() ? 0 : shown.size, 0};
+    ChangedEntry e{path, ChangeName(c), std::string(NodeKindName(shown.kind)), shown.IsDir() ? 0 : shown.size,
+                   0};
     if (before && after && !before->IsDir()) e.size_before = before->size;
     page.entries.push_back(std::move(e));
+    return true;
   };
-  ARBOR_RETURN_IF_ERROR(DiffTrees(load, a.root, b.root, visit).status());
-  if (more) page.next_page_token = EncodePageToken(page.entries.back().path);
+  ARBOR_RETURN_IF_ERROR(DiffTreesAfter(load, a.root, b.root, counting ? "" : after_path, visit));
+  if (counting) ctx.change_totals.Put(older.id, newer.id, counted);
+  page.totals = counting ? counted : *kept;
+  if (more) page.next_page_token = ChangesToken(older.id, newer.id, page.entries.back().path);
   return page;
 }
 

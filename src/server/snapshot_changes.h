@@ -11,11 +11,15 @@
 // directories whose tree ids differ, the same reads this walk does, before its own diff.
 //
 // Paging: entries come in walk order (a directory before what is below it, siblings in
-// name order; see PathBeforeInWalk); a page token carries the last path shown and the
-// next page starts after it, so each page walks the change again but keeps at most
-// `page_size` + 1 entries: memory is bounded by the page, not by the change. The totals
-// in every page are those of the whole change.
-//
+// name order; browse/diff.h PathBeforeInWalk). A page token carries the snapshot pair and the last
+// path shown, and the next page resumes the walk there (browse/diff.h DiffTreesAfter:
+// each directory on that path is entered at the name, the siblings before it unread) and
+// stops after `page_size` + 1 entries: page k costs the directories on its path and its
+// own entries, not the k - 1 pages before it, and memory follows the page. The totals
+// that every page shows are those of the whole change: the walk of the first page (or of
+// any page whose pair the server no longer has) counts the whole change and keeps the
+// totals by snapshot pair (change_totals_cache.h); the other pages read them there.
+
 // A renamed or moved folder is its old path removed and its new path added, each with
 // everything below it (a tree walk sees names, not node ids; `arbor changes` in the CLI
 // tells moves apart from the node index). A file whose type changed (a file became a
@@ -31,6 +35,7 @@
 #include "base/status.h"
 #include "catalog/principal.h"
 #include "server/api_context.h"
+#include "server/change_totals_cache.h"
 
 namespace arbor::server {
 
@@ -42,15 +47,9 @@ struct ChangedEntry {
   uint64_t size_before = 0;  // modified entries: the size in `against`
 };
 
-// Entries of one kind of change and their files' bytes (folders count as entries, not
-// files; a modified entry's bytes are its new size, `bytes_before` its old one).
-struct ChangeTotals {
-  uint64_t entries = 0, files = 0, bytes = 0, bytes_before = 0;
-};
-
 struct ChangesPage {
   std::string snapshot_id, against_id;
-  ChangeTotals added, removed, modified;  // of the whole change, on every page
+  ChangeSummary totals;                   // of the whole change, on every page
   std::vector<ChangedEntry> entries;      // this page, in walk order
   std::string next_page_token;            // empty on the last page
   nlohmann::json ToJson() const;
@@ -58,13 +57,10 @@ struct ChangesPage {
 
 // The page after `page_token` ("" the first) of the change from `against_id` to
 // `snapshot_id`, as `p` sees them: NotFound when either snapshot is not `p`'s (or does
-// not exist), InvalidArgument when they belong to different shares or the token is bad.
+// not exist), InvalidArgument when they belong to different shares or the token is bad
+// (one this function did not make, or made for another pair of snapshots).
 Result<ChangesPage> SnapshotChanges(ApiContext& ctx, const catalog::Principal& p,
                                     const std::string& snapshot_id, const std::string& against_id,
                                     const std::string& page_token, int page_size);
-
-// Whether `a` comes before `b` in the walk: paths compared component by component (byte
-// order), so "/a" < "/a/z" < "/a b".
-bool PathBeforeInWalk(std::string_view a, std::string_view b);
 
 }  // namespace arbor::server

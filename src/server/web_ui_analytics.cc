@@ -100,10 +100,12 @@ void WebUi::CompareSnapshots(const httplib::Request& req, httplib::Response& res
              " files)";
     };
     std::vector<ChartBar> bars = {
-        {"added", page.added.bytes, HumanBytes(page.added.bytes), ""},
-        {"removed", page.removed.bytes, HumanBytes(page.removed.bytes), ""},
-        {"modified", page.modified.bytes,
-         HumanBytes(page.modified.bytes) + " (was " + HumanBytes(page.modified.bytes_before) + ")", ""},
+        {"added", page.totals.added.bytes, HumanBytes(page.totals.added.bytes), ""},
+        {"removed", page.totals.removed.bytes, HumanBytes(page.totals.removed.bytes), ""},
+        {"modified", page.totals.modified.bytes,
+         HumanBytes(page.totals.modified.bytes) + " (was " + HumanBytes(page.totals.modified.bytes_before) +
+             ")",
+         ""},
     };
     mustache::data entries(mustache::data::type::list);
     for (const ChangedEntry& e : page.entries) {
@@ -126,9 +128,9 @@ void WebUi::CompareSnapshots(const httplib::Request& req, httplib::Response& res
     d.set("against_short_id", page.against_id.substr(0, 12));
     d.set("against_href", against_base);
     d.set("against_time", FormatUtc(other.time_ms));
-    d.set("added", kind(page.added));
-    d.set("removed", kind(page.removed));
-    d.set("modified", kind(page.modified));
+    d.set("added", kind(page.totals.added));
+    d.set("removed", kind(page.totals.removed));
+    d.set("modified", kind(page.totals.modified));
     d.set("bytes_svg", BarChartSvg("chart-changes", "Bytes added, removed and modified", bars));
     d.set("entries", entries);
     if (!page.next_page_token.empty()) {
