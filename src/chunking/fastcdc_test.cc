@@ -197,8 +197,8 @@ TEST(FastCdcTest, AnyWindowCutsLikeTheReference) {
                                  Params(8192, 65536, 524288, 3, 3), ChunkerParams{}}) {
     SCOPED_TRACE("min_size " + std::to_string(p.min_size));
     Chunker c(p);
-    std::string random = RandomBytes(2 * p.max_size, rng());
-    std::string low = LowEntropyBytes(2 * p.max_size, rng(), 2);
+    std::string random = RandomBytes(size_t{2} * p.max_size, rng());
+    std::string low = LowEntropyBytes(size_t{2} * p.max_size, rng(), 2);
     for (int trial = 0; trial < 300; ++trial) {
       const std::string& data = trial % 3 == 2 ? low : random;
       size_t start = rng() % p.max_size;
