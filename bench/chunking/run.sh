@@ -15,13 +15,10 @@ BUILD=${BUILD:-$ROOT/build}
 MIB=${1:-16}
 SECONDS_PER_CASE=${2:-2}
 
-if [ ! -x "$BUILD/bench/chunking/chunking_bench" ]; then
-  cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DARBOR_WERROR=ON >/dev/null
-  cmake --build "$BUILD" -j2 --target chunking_bench >/dev/null
-fi
-
-echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores," \
-  "load $(cut -d' ' -f1-3 /proc/loadavg); $(openssl version)"
+# shellcheck source=bench/lib_cpu.sh
+. "$ROOT/bench/lib_cpu.sh"
+build_driver chunking_bench bench/chunking/chunking_bench
+print_machine
 echo "== arbor (one thread)"
 OUT=$("$BUILD/bench/chunking/chunking_bench" "$MIB" "$SECONDS_PER_CASE")
 echo "$OUT"
