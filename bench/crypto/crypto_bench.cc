@@ -10,32 +10,22 @@
 // rates are printed beside them.
 //
 //   crypto_bench [SECONDS_PER_CASE]   (default 1)
-#include <time.h>
-
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <string>
 
+#include "bench/cpu_clock.h"
 #include "crypto/aead.h"
 #include "crypto/kdf.h"
 #include "crypto/keyed_id.h"
 
 namespace {
 
+using arbor::bench::ThreadCpuSeconds;
+using arbor::bench::WallSeconds;
 using arbor::crypto::AeadKey;
 using arbor::crypto::IdKey;
-
-double ThreadCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
-double WallSeconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 // Runs `op` (which processes `bytes` bytes) until `seconds` of CPU time have passed.
 void Measure(const char* name, size_t bytes, double seconds, const std::function<void()>& op) {

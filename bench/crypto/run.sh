@@ -34,13 +34,10 @@ if [[ ${1:-} == --backup ]]; then
 fi
 SECONDS_PER_CASE=${1:-1}
 
-if [ ! -x "$BUILD/bench/crypto/crypto_bench" ]; then
-  cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DARBOR_WERROR=ON >/dev/null
-  cmake --build "$BUILD" -j2 --target crypto_bench >/dev/null
-fi
-
-echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores," \
-  "load $(cut -d' ' -f1-3 /proc/loadavg); $(openssl version)"
+# shellcheck source=bench/lib_cpu.sh
+. "$ROOT/bench/lib_cpu.sh"
+build_driver crypto_bench bench/crypto/crypto_bench
+print_machine
 echo "== arbor (one thread)"
 "$BUILD/bench/crypto/crypto_bench" "$SECONDS_PER_CASE"
 
