@@ -54,6 +54,14 @@ TEST(NodeTreeTest, ListIsSortedAndMixesDirsAndFiles) {
   EXPECT_EQ(names, (std::vector<std::string>{"docs", "pics", "top.md"}));
   EXPECT_EQ((*l)[0].kind, NodeKind::kDirectory);
   EXPECT_EQ((*l)[2].kind, NodeKind::kFile);
+  // Files before, between and after the directories, and a name that differs in case.
+  for (auto [id, name] : {std::pair<NodeId, const char*>{200, "zz"}, {201, "a.md"}, {202, "m.txt"}, {203, "Pics"}}) {
+    ASSERT_TRUE(t.PutFile(kRoot, File(id, name, 1)).ok());
+  }
+  ASSERT_TRUE(t.PutDirectory(Dir(5, kRoot, "b"), {}).ok());
+  names.clear();
+  for (const NodeInfo& n : *t.List(kRoot)) names.push_back(n.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"Pics", "a.md", "b", "docs", "m.txt", "pics", "top.md", "zz"}));
 }
 
 TEST(NodeTreeTest, TotalsFollowEveryWrite) {

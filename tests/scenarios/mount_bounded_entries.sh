@@ -70,9 +70,11 @@ peak=$(sed -E 's/.*at most ([0-9]+).*/\1/' <<<"$entries")
 invalidated=$(sed -E 's/.* ([0-9]+) invalidated.*/\1/' <<<"$entries")
 echo "ls -lR of $lines lines in ${t_ls}s; inodes: $entries; mount RSS ${rss_before} MiB before the listing, peak ${rss_peak} MiB"
 # Reclaiming starts at 90% of the bound; a listing adds entries while the kernel catches
-# up (peak 19k here at load 5; room left for a loaded CI machine). Without the bound the
-# table held every entry listed (200k).
-((peak < BOUND * 3 / 2)) || fail "the mount held $peak inodes at once (bound $BOUND)"
+# up. The bound is soft (a background thread asks the kernel to forget; nothing makes the
+# listing wait): peak 19k here at load 5, 32.6k once with a 100M-file benchmark and the
+# whole suite running beside it. Without the bound the table held every entry listed
+# (200k), so twice the bound still tells the two apart.
+((peak < BOUND * 2)) || fail "the mount held $peak inodes at once (bound $BOUND)"
 # How many the mount had to invalidate depends on what the kernel forgot by itself (memory
 # pressure from other work on the machine): some, not a fixed share.
 ((invalidated > 0)) || fail "no entry was invalidated"
