@@ -354,7 +354,7 @@ Result<std::vector<NodeInfo>> NodeTree::List(NodeId dir) const {
   std::vector<NodeInfo> out;
   m.ForEachChild(s, [&](uint32_t c) { out.push_back(m.DirInfo(c)); });
   std::sort(out.begin(), out.end(), by_name);
-  const auto dirs = static_cast<std::ptrdiff_t>(out.size());
+  auto dirs = static_cast<std::ptrdiff_t>(out.size());
   std::vector<ColdCell> cells;
   RecordView v = m.FullView(s, &cells);
   out.reserve(out.size() + v.file_count());

@@ -55,7 +55,8 @@ TEST(NodeTreeTest, ListIsSortedAndMixesDirsAndFiles) {
   EXPECT_EQ((*l)[0].kind, NodeKind::kDirectory);
   EXPECT_EQ((*l)[2].kind, NodeKind::kFile);
   // Files before, between and after the directories, and a name that differs in case.
-  for (auto [id, name] : {std::pair<NodeId, const char*>{200, "zz"}, {201, "a.md"}, {202, "m.txt"}, {203, "Pics"}}) {
+  for (auto [id, name] :
+       {std::pair<NodeId, const char*>{200, "zz"}, {201, "a.md"}, {202, "m.txt"}, {203, "Pics"}}) {
     ASSERT_TRUE(t.PutFile(kRoot, File(id, name, 1)).ok());
   }
   ASSERT_TRUE(t.PutDirectory(Dir(5, kRoot, "b"), {}).ok());
