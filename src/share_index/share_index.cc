@@ -30,6 +30,12 @@ uint64_t ColdColumnThreshold() {
   return *end == '\0' ? n : kDefault;
 }
 
+// The folder holding an SQLite index file ("." for a bare file name).
+std::string FolderOf(const std::string& file) {
+  auto slash = file.rfind('/');
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : file.substr(0, slash);
+}
+
 // One index tree per (repository, tenant, share): a stable 63-bit number.
 int64_t TreeIdFor(const Repository& repo) {
   return static_cast<int64_t>(Sha256Of(repo.config().id + "/" + repo.prefix()).Prefix64() >> 1);
@@ -98,11 +104,7 @@ Status ShareIndex::KeepCellsColdIfLarge(node_index::NodeTree* tree) const {
     return Status::Ok();
   }
   // Beside the SQLite file (the state folder for Postgres): local disk the user chose.
-  std::string dir = StateDir();
-  if (IsFile()) {
-    auto slash = location_.rfind('/');
-    dir = slash == std::string::npos ? "." : slash == 0 ? "/" : location_.substr(0, slash);
-  }
+  std::string dir = IsFile() ? FolderOf(location_) : StateDir();
   ARBOR_RETURN_IF_ERROR(MakeDirs(dir));
   return tree->UseColdColumn(dir).Annotate("node index cold column");
 }
@@ -122,8 +124,7 @@ Status ShareIndex::OpenStore() {
     ARBOR_ASSIGN_OR_RETURN(store_, node_index::OpenPostgresStore(location_));
     return Status::Ok();
   }
-  auto slash = location_.rfind('/');
-  if (slash != std::string::npos && slash > 0) ARBOR_RETURN_IF_ERROR(MakeDirs(location_.substr(0, slash)));
+  ARBOR_RETURN_IF_ERROR(MakeDirs(FolderOf(location_)));
   struct stat st {};
   struct stat wal {};
   if (::stat(location_.c_str(), &st) == 0 && st.st_size == 0 &&
@@ -215,8 +216,7 @@ Result<const node_index::NodeTree*> ShareIndex::At(const Snapshot& snapshot) {
   if (view_snapshot_ && *view_snapshot_ == snapshot.id) return &view_;
   bool newest = !latest_marker_ || snapshot.time_ns > latest_marker_->version;
   if (newest) {
-    ARBOR_RETURN_IF_ERROR(ApplySnapshot(snapshot, &latest_));
-    ARBOR_RETURN_IF_ERROR(KeepCellsColdIfLarge(&latest_));
+    ARBOR_RETURN_IF_ERROR(ApplySnapshot(snapshot, &latest_));  // moves it to a cold column as it grows
     ARBOR_RETURN_IF_ERROR(SaveLatest(snapshot));
     return &latest_;
   }
@@ -225,8 +225,11 @@ Result<const node_index::NodeTree*> ShareIndex::At(const Snapshot& snapshot) {
   if (!latest_marker_) return At(snapshot);  // the load found damage and forgot everything
   auto marker = ReadMarker(loaded.tree);
   view_ = marker && marker->snapshot == snapshot.id ? std::move(loaded.tree) : latest_.Clone();
-  if (!marker || marker->snapshot != snapshot.id) ARBOR_RETURN_IF_ERROR(ApplySnapshot(snapshot, &view_));
-  ARBOR_RETURN_IF_ERROR(KeepCellsColdIfLarge(&view_));
+  if (!marker || marker->snapshot != snapshot.id) {
+    ARBOR_RETURN_IF_ERROR(ApplySnapshot(snapshot, &view_));  // moves it to a cold column as it grows
+  } else {
+    ARBOR_RETURN_IF_ERROR(KeepCellsColdIfLarge(&view_));  // a saved version, loaded as it was
+  }
   view_snapshot_ = snapshot.id;
   return &view_;
 }
