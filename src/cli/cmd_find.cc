@@ -85,7 +85,7 @@ void FindInAll(const GlobalOptions& g, const FindArgs& a, int* exit_code) {
   std::map<std::string, Seen> paths;  // sorted output for the text form
   for (const auto& snap : chosen) {
     if (!MoveIndexView(g, snap, &*v, exit_code)) return;
-    auto start = v->tree->Lookup(a.under);
+    auto start = v->tree->Lookup(a.under, node_index::NodeTree::ContentFacts::kSkip);
     if (!start.ok() || start->kind != node_index::NodeKind::kDirectory) continue;  // not in this one
     Status st = FindBelow(*v->tree, start->node_id, a.pattern, [&](const node_index::NodeInfo& n) {
       std::string path = NodePath(*v->tree, n);

@@ -50,7 +50,7 @@ std::optional<IndexView> OpenIndexView(const GlobalOptions& g, const std::string
 
 std::optional<node_index::NodeInfo> LookupDirectory(const GlobalOptions& g, const IndexView& v,
                                                     const std::string& path, int* exit_code) {
-  auto found = v.tree->Lookup(path);
+  auto found = v.tree->Lookup(path, node_index::NodeTree::ContentFacts::kSkip);
   if (found.ok() && found->kind == node_index::NodeKind::kDirectory) return *found;
   *exit_code = ReportError(
       g, Status::NotFound(path + " is not a directory in snapshot " + v.snapshot.id.Hex().substr(0, 8)));

@@ -1,6 +1,7 @@
 // The cold column of a node tree: every file's change stamp and content hash, kept in a
-// file instead of RAM. Only change detection (Classify), diffs, duplicates and saving
-// read them; listings, lookups, paths and `du` never do. Moving these 11 bytes per file
+// file instead of RAM. Change detection (Classify), diffs, duplicates, saving, listings
+// (NodeInfo carries them) and a file's lookup that asks for its content facts read them;
+// paths, navigation and `du` never do. Moving these 11 bytes per file
 // out of the records is what brings the index under 22 bytes per file in RAM
 // (docs/format/node-index.md, "Hot records").
 //

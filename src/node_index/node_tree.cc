@@ -283,7 +283,7 @@ Result<std::string> NodeTree::DirectoryRef(NodeId dir) const {
   return std::string(impl_->View(s).ref());
 }
 
-Result<NodeInfo> NodeTree::Lookup(std::string_view path) const {
+Result<NodeInfo> NodeTree::Lookup(std::string_view path, ContentFacts content) const {
   const Impl& m = *impl_;
   if (m.root_ == kNoSlot) return Status::NotFound("empty index");
   while (!path.empty() && path.front() == '/') path.remove_prefix(1);
@@ -305,7 +305,10 @@ Result<NodeInfo> NodeTree::Lookup(std::string_view path) const {
     size_t index = 0;
     RecordView v = m.View(cur);
     if (!path.empty() || !v.Find(part, &e, &index)) return Status::NotFound("no such path");
-    if (v.hot()) {  // one cell from the cold column, not the directory's whole run
+    if (content == ContentFacts::kSkip) {  // 0 in both forms, whatever the record holds
+      e.stamp = 0;
+      e.hash = 0;
+    } else if (v.hot()) {  // one cell from the cold column, not the directory's whole run
       std::vector<ColdCell> cell;
       m.cold_->Read(v.cold_ref() + index * kColdCellBytes, 1, &cell);
       e.stamp = cell[0].stamp;

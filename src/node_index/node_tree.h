@@ -122,7 +122,12 @@ class NodeTree {
   // ---- Navigation.
   std::optional<NodeId> root() const;
   // "/" is the root; "/a/b" (leading and trailing '/' optional) walks names.
-  Result<NodeInfo> Lookup(std::string_view path) const;
+  // A file's content facts (stamp, hash) come with it unless `content` is kSkip, which
+  // leaves them 0 in every form of tree: with a cold column they are a read of the
+  // column's file (a disk read when not cached), and resolving a path for navigation
+  // never needs them. A directory's facts are all in RAM: kSkip leaves them whole.
+  enum class ContentFacts { kInclude, kSkip };
+  Result<NodeInfo> Lookup(std::string_view path, ContentFacts content = ContentFacts::kInclude) const;
   Result<NodeInfo> Directory(NodeId dir) const;
   // The opaque DirFacts::ref last stored for `dir` (the backup engine's tree id).
   Result<std::string> DirectoryRef(NodeId dir) const;
