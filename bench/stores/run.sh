@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Backing up into remote stores: arbor and restic against the same s3rver (S3) and the same
 # sshd (SFTP), started here on loopback, with the floor for each: the time to upload the
-# same bytes as one stream (tar | rclone rcat) to the same server.
+# same bytes as one stream (tar | rclone rcat) to the same server. Two more rows: arbor's
+# own RESP server (`arbor backup --remote resp://...`: the client chunks, `arbor serve
+# --resp` stores; restic has no such server) and a local repository on the same disk, for
+# both tools (the baseline a remote backup is compared with).
 #
 #   ./bench/stores/run.sh [--files N] [--mib M] [--work DIR] [--tools "arbor restic"]
+#                         [--servers "s3 sftp resp local"] [--datasets "small large"]
 #
 # Datasets: N small files (bench/peers/make_datasets.py, default 20,000) and large files:
 # four random files of M/4 MiB (default M = 512) and an edited copy of one. For each server, dataset and tool: a first backup with the
 # page cache dropped before it (cold: the source is read from disk), a first backup into a
 # fresh repository with the source cached (warm), then a restore of it. restic comes from
-# apt-get when absent (restic encrypts; arbor does not yet). Prints a markdown table (also
+# apt-get when absent. Both tools encrypt (arbor's default with ARBOR_PASSWORD; restic
+# always). Prints a markdown table (also
 # WORK/results.md) with wall times, MB/s, arbor's ratio to restic and to the floor, and
 # arbor's store requests (ARBOR_STORE_STATS). restic's S3 server is a second s3rver
 # serving https (see below): the same program, plus TLS on loopback. Needs root for drop_caches (else the cold
@@ -19,6 +24,8 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 FILES=20000
 MIB=512
 TOOLS="arbor restic"
+SERVERS="s3 sftp resp local"
+DATASETS="small large"
 WORK="${TMPDIR:-/tmp}/arbor-bench-stores"
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -26,6 +33,8 @@ while [[ $# -gt 0 ]]; do
     --mib) MIB=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
     --tools) TOOLS=$2; shift 2 ;;
+    --servers) SERVERS=$2; shift 2 ;;
+    --datasets) DATASETS=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -35,15 +44,24 @@ if [[ " $TOOLS " == *" restic "* ]] && ! command -v restic >/dev/null; then
   apt-get install -y -qq restic >/dev/null || { echo "restic is not installed and apt-get failed" >&2; exit 1; }
 fi
 command -v rclone >/dev/null || apt-get install -y -qq rclone >/dev/null
-rm -rf "$WORK/servers"
+rm -rf "$WORK/servers" "$WORK/sftp" "$WORK/resp" "$WORK/local"  # repositories of an earlier run; data stays
 mkdir -p "$WORK/servers"
 DATA="$WORK/data"
 REAL_WORK="$WORK"
 WORK="$WORK/servers"  # servers.sh keeps its data and $HOME under $WORK
 source "$ROOT/tests/support/servers.sh"
 trap 'stop_servers' EXIT
+export RESTIC_PASSWORD=bench RESTIC_CACHE_DIR="$REAL_WORK/restic-cache" ARBOR_PASSWORD=bench
 start_s3rver bench
 start_sshd
+# arbor's RESP server: each backup gets a fresh repository as its own database
+# (`DB.CREATE name storage`, below); `default` sits on a repository of its own.
+RESP_PORT=$(free_port)
+"$ARBOR" -r "$WORK/resp-default" init -q >/dev/null
+"$ARBOR" serve --resp "127.0.0.1:$RESP_PORT" --resp-data "$WORK/resp-data" -r "$WORK/resp-default" \
+  2>"$WORK/resp.log" &
+SERVER_PIDS+=($!)
+wait_port "$RESP_PORT" "$WORK/resp.log"
 # restic's S3 client (minio-go) sends bodies over plain http as aws-chunked streams, which
 # s3rver stores undecoded; over https it sends plain bodies. So restic gets a second
 # s3rver, the same program, serving https with a throwaway certificate.
@@ -60,7 +78,6 @@ WORK="$REAL_WORK"
 RESULTS="$WORK/results.tsv"
 : >"$RESULTS"
 
-export RESTIC_PASSWORD=bench RESTIC_CACHE_DIR="$WORK/restic-cache"
 SSH_OPTS="-p $SFTP_PORT -i $HOME/.ssh/id_ed25519 -o UserKnownHostsFile=$HOME/.ssh/known_hosts -o BatchMode=yes"
 # rclone, configured from the environment (no config file): the same servers, same keys.
 export RCLONE_CONFIG_S3R_TYPE=s3 RCLONE_CONFIG_S3R_PROVIDER=Other RCLONE_CONFIG_S3R_ENDPOINT="$ARBOR_S3_ENDPOINT"
@@ -111,6 +128,8 @@ repo_url() {  # repo_url TOOL SERVER NAME
   case $1-$2 in
     arbor-s3) echo "s3://bench/$3" ;;
     arbor-sftp) echo "sftp://$SFTP_USER_AT$WORK/sftp/$3" ;;
+    arbor-resp) echo "$WORK/resp/$3" ;;  # the served database's storage
+    *-local) echo "$WORK/local/$3" ;;
     restic-s3) echo "s3:$RESTIC_S3/bench/$3" ;;
     restic-sftp) echo "sftp:$(id -un)@127.0.0.1:$WORK/sftp/$3" ;;
   esac
@@ -119,11 +138,15 @@ repo_url() {  # repo_url TOOL SERVER NAME
 backup() {  # backup TOOL SERVER REPO-NAME SOURCE
   local url
   url=$(repo_url "$1" "$2" "$3")
-  case $1 in
-    arbor)
+  case $1-$2 in
+    arbor-resp)  # the server stores into a fresh repository, as a database of its own
+      "$ARBOR" -r "$url" init -q >/dev/null
+      [[ $(redis-cli -p "$RESP_PORT" DB.CREATE "$3" "$url") == OK ]]
+      "$ARBOR" -q backup --remote "resp://127.0.0.1:$RESP_PORT/$3" "$4" ;;
+    arbor-*)
       "$ARBOR" -r "$url" init -q >/dev/null
       ARBOR_STORE_STATS=1 "$ARBOR" -r "$url" -q backup --no-index "$4" ;;
-    restic)
+    restic-*)
       restic "${RESTIC_TLS[@]}" -r "$url" -o sftp.command="ssh $SSH_OPTS $(id -un)@127.0.0.1 -s sftp" init -q >/dev/null
       restic "${RESTIC_TLS[@]}" -r "$url" -o sftp.command="ssh $SSH_OPTS $(id -un)@127.0.0.1 -s sftp" -q backup "$4" ;;
   esac
@@ -132,9 +155,10 @@ backup() {  # backup TOOL SERVER REPO-NAME SOURCE
 restore() {  # restore TOOL SERVER REPO-NAME TARGET
   local url
   url=$(repo_url "$1" "$2" "$3")
-  case $1 in
-    arbor) "$ARBOR" -r "$url" -q restore latest --target "$4" ;;
-    restic)
+  case $1-$2 in
+    arbor-resp) "$ARBOR" -q restore --remote "resp://127.0.0.1:$RESP_PORT/$3" latest --target "$4" ;;
+    arbor-*) "$ARBOR" -r "$url" -q restore latest --target "$4" ;;
+    restic-*)
       restic "${RESTIC_TLS[@]}" -r "$url" -o sftp.command="ssh $SSH_OPTS $(id -un)@127.0.0.1 -s sftp" -q \
         restore latest --target "$4" ;;
   esac
@@ -142,26 +166,35 @@ restore() {  # restore TOOL SERVER REPO-NAME TARGET
 
 floor() {  # floor SERVER DATASET: the dataset's bytes as one tar stream, uploaded by rclone
   local dest
+  if [[ $1 == local ]]; then  # the same stream written to the same disk, fsync'd
+    tar cf - -C "$DATA" "$2" | dd of="$WORK/local/floor-$2.tar" bs=1M conv=fsync status=none
+    return
+  fi
   [[ $1 == s3 ]] && dest="s3r:bench/floor-$2.tar" || dest="sf:$WORK/sftp/floor-$2.tar"
   # rclone's AWS SDK cannot load a custom CA bundle over its own transport (plain http here).
   tar cf - -C "$DATA" "$2" | env -u AWS_CA_BUNDLE rclone rcat "$dest"
 }
 
-mkdir -p "$WORK/sftp"
-for ds in small large; do
+mkdir -p "$WORK/sftp" "$WORK/resp" "$WORK/local"
+for ds in $DATASETS; do
   dataset "$ds"
-  for server in s3 sftp; do
-    drop_caches
-    timed "$server" "$ds" floor cold floor "$server" "$ds"
-    timed "$server" "$ds" floor warm floor "$server" "$ds"
+  for server in $SERVERS; do
+    if [[ $server != resp ]]; then  # no stream to compare with: the RESP server has no plain upload
+      drop_caches
+      timed "$server" "$ds" floor cold floor "$server" "$ds"
+      timed "$server" "$ds" floor warm floor "$server" "$ds"
+    fi
     for tool in $TOOLS; do
+      [[ $server == resp && $tool != arbor ]] && continue  # restic has no RESP client
       drop_caches
       timed "$server" "$ds" "$tool" cold backup "$tool" "$server" "$tool-$ds-cold" "$DATA/$ds"
       timed "$server" "$ds" "$tool" warm backup "$tool" "$server" "$tool-$ds-warm" "$DATA/$ds"
       rm -rf "$WORK/restore"
       mkdir -p "$WORK/restore"
       timed "$server" "$ds" "$tool" restore restore "$tool" "$server" "$tool-$ds-warm" "$WORK/restore"
-      diff -r --no-dereference "$DATA/$ds" "$WORK/restore$DATA/$ds" >/dev/null ||
+      restored="$WORK/restore$DATA/$ds"
+      [[ $server == resp ]] && restored="$WORK/restore"  # one folder is the snapshot's root
+      diff -r --no-dereference "$DATA/$ds" "$restored" >/dev/null ||
         { echo "$tool restore of $ds from $server differs" >&2; exit 1; }
       if [[ $tool == arbor ]]; then
         grep -h "^store requests" "$WORK/log-$server-$ds-arbor-warm.txt" |

@@ -14,15 +14,18 @@ std::string CatalogUrlFor(const GlobalOptions& g) {
   return g.catalog.empty() ? DefaultCatalogPath() : g.catalog;
 }
 
+Status MakeDefaultCatalogFolder(const GlobalOptions& g) {
+  // Only the default location is created on demand; a path the user typed must exist.
+  if (!g.catalog.empty()) return Status::Ok();
+  return MakeDirs(std::filesystem::path(DefaultCatalogPath()).parent_path().string())
+      .Annotate("creating the default catalog folder");
+}
+
 std::optional<CatalogSession> OpenCatalogSession(const GlobalOptions& g, int* exit_code) {
   std::string url = CatalogUrlFor(g);
-  if (g.catalog.empty()) {
-    // Only the default location is created on demand; a path the user typed must exist.
-    Status made = MakeDirs(std::filesystem::path(url).parent_path().string());
-    if (!made.ok()) {
-      *exit_code = ReportError(g, made.Annotate("creating the default catalog folder"));
-      return std::nullopt;
-    }
+  if (Status made = MakeDefaultCatalogFolder(g); !made.ok()) {
+    *exit_code = ReportError(g, made);
+    return std::nullopt;
   }
   auto catalog = catalog::Catalog::Open(url);
   if (!catalog.ok()) {

@@ -27,6 +27,10 @@ std::string DefaultCatalogPath();
 // The catalog URL the options name (the default path when none is given).
 std::string CatalogUrlFor(const GlobalOptions& g);
 
+// Creates the default catalog's folder when the options name no catalog (a catalog the
+// user names must have its folder already).
+Status MakeDefaultCatalogFolder(const GlobalOptions& g);
+
 // Opens the catalog (creating the default file's folder) and authenticates the token.
 // On failure prints the error, sets *exit_code and returns nullopt.
 std::optional<CatalogSession> OpenCatalogSession(const GlobalOptions& g, int* exit_code);

@@ -90,6 +90,7 @@ Status Serve(const GlobalOptions& g, const ServeArgs& a, int* exit_code) {
   constexpr size_t kMaxCatalogReaders = 16;
   catalog::CatalogOptions catalog_options;
   catalog_options.read_connections = std::min<size_t>(kMaxCatalogReaders, std::max(1, a.threads));
+  ARBOR_RETURN_IF_ERROR(MakeDefaultCatalogFolder(g));  // a first `arbor serve` on a fresh machine
   auto catalog = catalog::Catalog::Open(CatalogUrlFor(g), std::move(catalog_options));
   if (!catalog.ok()) return catalog.status();
   // SIGTERM and SIGINT are taken by one waiting thread, which stops the servers. They are

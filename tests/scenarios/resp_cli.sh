@@ -129,4 +129,14 @@ out=$(printf 'SELECT photos\nSET k v\nDB.DROP photos\nGET k\nDB.LIST\n' | rcli -
 out=$(printf 'SELECT photos\nGET album\n' | rcli -a "$TA")
 [[ "$out" == $'OK\nsummer' ]] || fail "acme's photos after B dropped its own: got [$out]"
 resp_stop
+
+step "a first serve on a fresh machine: no catalog and no state folder yet, both made"
+saved_catalog=$ARBOR_CATALOG saved_state=$ARBOR_STATE_DIR
+unset ARBOR_CATALOG
+export ARBOR_STATE_DIR="$WORK/fresh/state"  # its parent does not exist either
+resp_start
+want "PONG" PING
+[[ -f "$WORK/fresh/state/catalog.db" ]] || fail "serve did not make the default catalog"
+resp_stop
+export ARBOR_CATALOG=$saved_catalog ARBOR_STATE_DIR=$saved_state
 echo "resp_cli: ok"
