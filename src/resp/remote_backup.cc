@@ -27,13 +27,67 @@ constexpr size_t kExistsBatch = 1000;               // hashes per BEXISTS
 constexpr size_t kPendingBytes = size_t{32} << 20;  // chunk bytes held before asking
 constexpr size_t kReadBlock = size_t{1} << 20;
 constexpr size_t kEntryWords = 6;  // TREE.PUT's name type mode mtime size ref
+constexpr size_t kRefWord = 5;     // the entry's ref: a subdirectory's tree id
+// TREE.PUTs of directories without subdirectories held back before they are sent.
+constexpr size_t kDeferredTrees = 1000;
+constexpr size_t kDeferredBytes = size_t{8} << 20;
+
+// The replies not read yet, in the order their commands went out: a BPUT's (the hash it
+// must name) or a TREE.PUT's (the tree id, kept for the parent's entry). Reading them
+// late lets the BPUTs and TREE.PUTs of many directories share the server's group commits:
+// waiting for each directory's replies made every directory pay a durable commit (20,000
+// small files in 1,209 folders: 57 s, against 1.6 s for a local backup).
+class Replies {
+ public:
+  Replies(RemoteClient& client, RemoteBackupResult* result) : client_(client), result_(*result) {}
+
+  void ExpectBlob(std::string hex, size_t bytes) { expected_.push_back({std::move(hex), bytes, kNoTree}); }
+  size_t NewTree() {
+    tree_ids_.emplace_back();
+    return tree_ids_.size() - 1;
+  }
+  void ExpectTree(size_t slot) { expected_.push_back({{}, 0, slot}); }
+  bool HasTreeId(size_t slot) const { return !tree_ids_[slot].empty(); }
+  const std::string& TreeId(size_t slot) const { return tree_ids_[slot]; }
+
+  // Reads every reply outstanding; the first error is the backup's.
+  Status Drain() {
+    for (Expected& e : expected_) {
+      ARBOR_ASSIGN_OR_RETURN(std::string reply, client_.NextBulk());
+      if (e.tree != kNoTree) {
+        tree_ids_[e.tree] = std::move(reply);
+        continue;
+      }
+      if (reply != e.hex)
+        return Status::Corruption("the server named a blob " + reply + ", not its SHA-256 " + e.hex);
+      ++result_.blobs_sent;
+      result_.bytes_sent += e.bytes;
+    }
+    expected_.clear();
+    return Status::Ok();
+  }
+
+ private:
+  static constexpr size_t kNoTree = ~size_t{0};
+  struct Expected {
+    std::string hex;  // a BPUT's
+    size_t bytes;
+    size_t tree;  // a TREE.PUT's slot, or kNoTree
+  };
+  RemoteClient& client_;
+  RemoteBackupResult& result_;
+  std::vector<Expected> expected_;
+  std::vector<std::string> tree_ids_;  // by slot; empty until its reply is read
+};
 
 // Makes chunks present on the server: queues them, asks BEXISTS for a batch,
-// and sends the missing ones with pipelined BPUT. A hash the server has
-// confirmed (or was sent in this run) is not asked for again.
+// and sends the missing ones with pipelined BPUT, whose replies are read later
+// (Replies). A hash the server has confirmed (or was sent in this run) is not
+// asked for again.
 class Uploader {
  public:
-  Uploader(RemoteClient& client, RemoteBackupResult* result) : client_(client), result_(*result) {}
+  Uploader(RemoteClient& client, Replies& replies, RemoteBackupResult* result)
+      : client_(client), replies_(replies), result_(*result) {}
 
   // Queues `chunk`; returns its SHA-256 in hex.
   Result<std::string> Add(std::string chunk) {
@@ -47,9 +101,11 @@ class Uploader {
     return hex;
   }
 
-  // Every chunk queued so far is on the server when this returns OK.
+  // Every chunk queued so far has been asked for and, when missing, sent: a command
+  // sent after this returns is served after those BPUTs.
   Status Flush() {
     if (pending_.empty()) return Status::Ok();
+    ARBOR_RETURN_IF_ERROR(replies_.Drain());  // BEXISTS's reply comes after theirs
     std::vector<std::string> ask;
     ask.reserve(pending_.size() + 1);
     ask.emplace_back("BEXISTS");
@@ -64,21 +120,12 @@ class Uploader {
     }
     if (have.size() != pending_.size())
       return Status::Corruption("BEXISTS answered the wrong number of hashes");
-    std::vector<size_t> sent;
     for (size_t i = 0; i < pending_.size(); ++i) {
       if (have[i] != 0) continue;
       ARBOR_RETURN_IF_ERROR(client_.Append({"BPUT", pending_[i].second}));
-      sent.push_back(i);
+      replies_.ExpectBlob(pending_[i].first, pending_[i].second.size());
     }
-    for (size_t i : sent) {
-      ARBOR_ASSIGN_OR_RETURN(std::string hash, client_.NextBulk());
-      if (hash != pending_[i].first) {
-        return Status::Corruption("the server named a blob " + hash + ", not its SHA-256 " +
-                                  pending_[i].first);
-      }
-      ++result_.blobs_sent;
-      result_.bytes_sent += pending_[i].second.size();
-    }
+    ARBOR_RETURN_IF_ERROR(client_.Send());  // on their way while the next files are read
     for (auto& p : pending_) known_.insert(std::move(p.first));
     pending_.clear();
     queued_.clear();
@@ -88,6 +135,7 @@ class Uploader {
 
  private:
   RemoteClient& client_;
+  Replies& replies_;
   RemoteBackupResult& result_;
   std::vector<std::pair<std::string, std::string>> pending_;  // hex, chunk
   std::unordered_set<std::string> queued_;
@@ -126,41 +174,98 @@ class Walker {
         options_(options),
         excludes_(options.excludes),
         result_(*result),
-        uploader_(client, result),
+        replies_(client, result),
+        uploader_(client, replies_, result),
         chunker_(ChunkerParams{}) {}
 
-  // TREE.PUT of `dir` (on device `device`) once its files' chunks are on the server and
-  // its subdirectories have ids; returns its tree id. `keep_empty`: a directory kept
+  // A TREE.PUT's words being gathered, with the subdirectories whose tree ids go into
+  // them once their replies are read (the args index of the ref, the tree's slot).
+  struct TreeArgs {
+    std::vector<std::string> args{"TREE.PUT"};
+    std::vector<std::pair<size_t, size_t>> children;
+    void Add(std::vector<std::string> words, std::optional<size_t> child) {
+      if (child) children.emplace_back(args.size() + kRefWord, *child);
+      args.insert(args.end(), std::make_move_iterator(words.begin()), std::make_move_iterator(words.end()));
+    }
+  };
+
+  // Stores `dir` (on device `device`): its files' chunks, its subdirectories, then its
+  // TREE.PUT, held back (see Replies) until its chunks are sent and its subdirectories'
+  // ids are read; returns the tree's slot (TreeIdOf). `keep_empty`: a directory kept
   // without its entries (a mount point under one_file_system).
-  Result<std::string> StoreDir(const std::string& dir, dev_t device, bool keep_empty = false) {
+  Result<size_t> StoreDir(const std::string& dir, dev_t device, bool keep_empty = false) {
     ++result_.dirs;
     std::vector<Entry> entries;
     if (!keep_empty) {
       ARBOR_ASSIGN_OR_RETURN(entries, ListSelected(dir));
     }
-    std::vector<std::string> args{"TREE.PUT"};
-    args.reserve(1 + entries.size() * kEntryWords);
+    TreeArgs tree;
+    tree.args.reserve(1 + entries.size() * kEntryWords);
     for (Entry& e : entries) {
       ARBOR_ASSIGN_OR_RETURN(auto words, EntryWords(JoinPath(dir, e.name), e, device));
-      if (words)
-        args.insert(args.end(), std::make_move_iterator(words->begin()),
-                    std::make_move_iterator(words->end()));
+      if (words) tree.Add(std::move(words->words), words->child);
     }
-    // TREE.PUT refuses parts the server does not hold yet.
-    ARBOR_RETURN_IF_ERROR(uploader_.Flush());
-    ARBOR_RETURN_IF_ERROR(client_.Append(args));
-    return client_.NextBulk();
+    size_t slot = replies_.NewTree();
+    for (const std::string& w : tree.args) deferred_bytes_ += w.size();
+    deferred_.emplace_back(slot, std::move(tree));
+    if (deferred_.size() >= kDeferredTrees || deferred_bytes_ >= kDeferredBytes) {
+      ARBOR_RETURN_IF_ERROR(SendReady());
+      ARBOR_RETURN_IF_ERROR(replies_.Drain());
+    }
+    return slot;
   }
+
+  // Sends, reads and sends again until every slot in `slots` has its tree id: each round
+  // sends the TREE.PUTs whose subdirectories' ids are known, so a tree needs as many
+  // rounds as it is deep below what was already sent, not one per directory.
+  Status Resolve(const std::vector<size_t>& slots) {
+    auto unresolved = [&] {
+      return std::any_of(slots.begin(), slots.end(), [&](size_t s) { return !replies_.HasTreeId(s); });
+    };
+    while (unresolved()) {
+      size_t before = deferred_.size();
+      ARBOR_RETURN_IF_ERROR(SendReady());
+      ARBOR_RETURN_IF_ERROR(replies_.Drain());
+      if (deferred_.size() == before && unresolved())
+        return Status::Internal("backup --remote: a directory's tree was never sent");
+    }
+    return Status::Ok();
+  }
+
+  // The tree id of a StoreDir's slot.
+  Result<std::string> TreeIdOf(size_t slot) {
+    ARBOR_RETURN_IF_ERROR(Resolve({slot}));
+    return replies_.TreeId(slot);
+  }
+
+  // Puts the subdirectories' tree ids into `tree` (Resolve).
+  Status FillChildren(TreeArgs* tree) {
+    std::vector<size_t> slots;
+    slots.reserve(tree->children.size());
+    for (auto [at, slot] : tree->children) slots.push_back(slot);
+    ARBOR_RETURN_IF_ERROR(Resolve(slots));
+    for (auto [at, slot] : tree->children) tree->args[at] = replies_.TreeId(slot);
+    tree->children.clear();
+    return Status::Ok();
+  }
+
+  // What an entry gives its directory's TREE.PUT: six words, and for a subdirectory the
+  // slot whose tree id its ref word becomes.
+  struct EntryOut {
+    std::vector<std::string> words;
+    std::optional<size_t> child;
+  };
 
   // The six words TREE.PUT takes for the entry `e` at `path` (a directory stored first),
   // or nullopt (and a warning) when it is left out. `device`: its directory's.
-  using Words = std::optional<std::vector<std::string>>;
+  using Words = std::optional<EntryOut>;
   Result<Words> EntryWords(const std::string& path, const Entry& e, dev_t device) {
     const struct stat& st = e.st;
     std::string type, size = "0", ref;
+    std::optional<size_t> child;
     if (S_ISDIR(st.st_mode)) {
       type = "dir";
-      ARBOR_ASSIGN_OR_RETURN(ref, StoreDir(path, st.st_dev, options_.one_file_system && st.st_dev != device));
+      ARBOR_ASSIGN_OR_RETURN(child, StoreDir(path, st.st_dev, options_.one_file_system && st.st_dev != device));
     } else if (S_ISLNK(st.st_mode)) {
       type = "symlink";
       std::error_code ec;
@@ -186,10 +291,33 @@ class Walker {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%o", static_cast<unsigned>(st.st_mode & 07777));
     int64_t mtime = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-    return Words(std::vector<std::string>{e.name, type, mode, std::to_string(mtime), size, std::move(ref)});
+    return Words(EntryOut{{e.name, type, mode, std::to_string(mtime), size, std::move(ref)}, child});
   }
 
  private:
+  // Sends every chunk queued, then, in the order they were stored, the TREE.PUTs held
+  // back whose subdirectories' ids are known (TREE.PUT refuses parts the server does not
+  // hold, and the server runs one connection's commands in order). The others wait for
+  // the next round: their subdirectories' replies have not been read.
+  Status SendReady() {
+    ARBOR_RETURN_IF_ERROR(uploader_.Flush());
+    std::vector<std::pair<size_t, TreeArgs>> waiting;
+    for (auto& [slot, tree] : deferred_) {
+      bool ready = std::all_of(tree.children.begin(), tree.children.end(),
+                               [&](const auto& child) { return replies_.HasTreeId(child.second); });
+      if (!ready) {
+        waiting.emplace_back(slot, std::move(tree));
+        continue;
+      }
+      for (const std::string& w : tree.args) deferred_bytes_ -= w.size();  // as counted
+      for (auto [at, child] : tree.children) tree.args[at] = replies_.TreeId(child);
+      ARBOR_RETURN_IF_ERROR(client_.Append(tree.args));
+      replies_.ExpectTree(slot);
+    }
+    deferred_ = std::move(waiting);
+    return client_.Send();
+  }
+
   // The entries of `dir` in name order, less what the exclusion rules leave out (the local
   // backup's order: by name, path and size first, then the directory rules).
   Result<std::vector<Entry>> ListSelected(const std::string& dir) {
@@ -264,8 +392,11 @@ class Walker {
   const RemoteBackupOptions& options_;
   ExcludeMatcher excludes_;
   RemoteBackupResult& result_;
+  Replies replies_;
   Uploader uploader_;
   Chunker chunker_;
+  std::vector<std::pair<size_t, TreeArgs>> deferred_;  // slot, TREE.PUT; children first
+  size_t deferred_bytes_ = 0;
 };
 
 }  // namespace
@@ -291,10 +422,10 @@ Result<RemoteBackupResult> RunRemoteBackup(RemoteClient& client, const std::vect
   Walker walker(client, options, &result);
   std::vector<std::string> commit{"SNAP.COMMIT", folders[0].first, ""};
   if (folders.size() == 1) {
-    ARBOR_ASSIGN_OR_RETURN(commit[2], walker.StoreDir(folders[0].first, folders[0].second.st_dev));
+    ARBOR_ASSIGN_OR_RETURN(size_t slot, walker.StoreDir(folders[0].first, folders[0].second.st_dev));
+    ARBOR_ASSIGN_OR_RETURN(commit[2], walker.TreeIdOf(slot));
   } else {
     // The root holds each folder under its own name, as `rsync a/x b/y dest/` lays them out.
-    std::vector<std::string> args{"TREE.PUT"};
     std::set<std::string> names;
     for (const auto& folder : folders) {
       std::string name = std::filesystem::path(folder.first).filename().string();
@@ -305,13 +436,15 @@ Result<RemoteBackupResult> RunRemoteBackup(RemoteClient& client, const std::vect
             " (back them up separately)");
       }
     }
+    Walker::TreeArgs tree;
     for (const auto& [root, st] : folders) {
       ARBOR_ASSIGN_OR_RETURN(
           auto words,
           walker.EntryWords(root, Entry{std::filesystem::path(root).filename().string(), st}, st.st_dev));
-      if (words) args.insert(args.end(), words->begin(), words->end());
+      if (words) tree.Add(std::move(words->words), words->child);
     }
-    ARBOR_RETURN_IF_ERROR(client.Append(args));
+    ARBOR_RETURN_IF_ERROR(walker.FillChildren(&tree));  // every reply read: nothing outstanding
+    ARBOR_RETURN_IF_ERROR(client.Append(tree.args));
     ARBOR_ASSIGN_OR_RETURN(commit[2], client.NextBulk());
     for (size_t i = 1; i < folders.size(); ++i) commit.push_back(folders[i].first);
   }

@@ -51,7 +51,9 @@ class RemoteClient {
   RemoteClient(const RemoteClient&) = delete;
   RemoteClient& operator=(const RemoteClient&) = delete;
 
+  // Buffers a command; Send (or the first Next* call) writes what is buffered.
   Status Append(const std::vector<std::string>& args);
+  Status Send() { return Flush(); }
   Result<std::string> NextBulk();
   Result<int64_t> NextInteger();
   // An array of integers (BEXISTS with several hashes).

@@ -125,12 +125,30 @@ class Connection : public std::enable_shared_from_this<Connection> {
       }
       self->last_activity_ = std::chrono::steady_clock::now();
       self->parser_.Feed(std::string_view(self->buf_.data(), n));
+      self->TakeWhatArrived();
       self->Process();
     };
     if (tls_) {
       tls_->async_read_some(asio::buffer(buf_), std::move(on_read));
     } else {
       socket_.async_read_some(asio::buffer(buf_), std::move(on_read));
+    }
+  }
+
+  // Reads what else has already arrived, up to kMaxTurnBytes, without waiting: a client
+  // that pipelines large BPUTs otherwise gets one group commit (a pack written and
+  // fsync'd) per 64 KiB read, about a dozen small blobs (a remote backup of 20,000 small
+  // files paid 1,400 commits). Plain TCP only: with TLS, bytes on the socket may be
+  // part of a record that a read would wait for.
+  void TakeWhatArrived() {
+    constexpr size_t kMaxTurnBytes = size_t{8} << 20;
+    if (tls_) return;
+    std::error_code ec;
+    for (size_t taken = 0; taken < kMaxTurnBytes && socket_.available(ec) > 0 && !ec;) {
+      size_t n = socket_.read_some(asio::buffer(buf_), ec);
+      if (ec) return;  // the next asynchronous read meets it again and closes
+      parser_.Feed(std::string_view(buf_.data(), n));
+      taken += n;
     }
   }
 

@@ -75,3 +75,22 @@ OUT=$("$ARBOR" --json backup --remote "resp://127.0.0.1:$RESP_PORT/default" "$SR
 [[ $(json_field "$OUT" blobs_sent) == 1 ]] || fail "a changed small file sent: $OUT"
 "$ARBOR" restore "$(json_field "$OUT" snapshot_id)" --target "$WORK/out2" >/dev/null
 same_tree "$SRC" "$WORK/out2"
+
+step "110 folders in three levels share the server's group commits (not two per folder)"
+commits() { rcli INFO | tr -d '\r' | sed -n 's/^arbor_commits://p'; }
+WIDE="$WORK/wide"
+for a in $(seq 0 9); do
+  for b in $(seq 0 9); do
+    mkdir -p "$WIDE/a$a/b$b"
+    for f in 1 2 3 4 5; do echo "$a $b $f" >"$WIDE/a$a/b$b/f$f"; done
+  done
+done
+before=$(commits)
+OUT=$("$ARBOR" --json backup --remote "resp://127.0.0.1:$RESP_PORT/default" "$WIDE" | tail -n 1)
+[[ $(json_field "$OUT" blobs_sent) == 500 ]] || fail "the wide tree sent: $OUT"
+used=$(( $(commits) - before ))
+# Waiting for each folder's replies cost 222 commits here (a BPUT group and a TREE.PUT
+# per folder); reading them late costs about one per level.
+(( used <= 30 )) || fail "the backup of 111 folders took $used group commits"
+"$ARBOR" restore "$(json_field "$OUT" snapshot_id)" --target "$WORK/out3" >/dev/null
+same_tree "$WIDE" "$WORK/out3"
