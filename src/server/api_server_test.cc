@@ -1080,26 +1080,36 @@ TEST_F(ApiServerTest, ChangesBetweenTwoSnapshotsSkipUnchangedSubtrees) {
   };
   EXPECT_EQ(got, want) << all.raw;
   EXPECT_FALSE(all.body.contains("next_page_token"));
-  EXPECT_EQ(all.body["added"], json({{"entries", 5}, {"files", 3}, {"bytes", 1012}}));
-  EXPECT_EQ(all.body["removed"], json({{"entries", 5}, {"files", 3}, {"bytes", 112}}));
-  EXPECT_EQ(all.body["modified"], json({{"entries", 1}, {"files", 1}, {"bytes", 30}, {"bytes_before", 10}}));
+  auto totals = [&](const std::string& id, const std::string& against) {
+    auto r = Get(Snap(id, "/analytics/changes/totals?against=" + against), Acme());
+    EXPECT_EQ(r.status, 200) << r.raw;
+    return r.body;
+  };
+  json sums = totals(c.newer, c.older);
+  EXPECT_EQ(sums["added"], json({{"entries", 5}, {"files", 3}, {"bytes", 1012}}));
+  EXPECT_EQ(sums["removed"], json({{"entries", 5}, {"files", 3}, {"bytes", 112}}));
+  EXPECT_EQ(sums["modified"], json({{"entries", 1}, {"files", 1}, {"bytes", 30}, {"bytes_before", 10}}));
+  // Once counted, pages carry them.
+  auto again = Get(Snap(c.newer, "/analytics/changes?against=" + c.older), Acme());
+  EXPECT_EQ(again.body["added"], sums["added"]) << again.raw;
 
   // The other way round: what was added is removed.
-  auto back = Get(Snap(c.older, "/analytics/changes?against=" + c.newer), Acme());
-  ASSERT_EQ(back.status, 200) << back.raw;
-  EXPECT_EQ(back.body["removed"], all.body["added"]);
-  EXPECT_EQ(back.body["added"], all.body["removed"]);
+  json back = totals(c.older, c.newer);
+  EXPECT_EQ(back["removed"], sums["added"]);
+  EXPECT_EQ(back["added"], sums["removed"]);
   // A snapshot against itself: nothing.
   auto none = Get(Snap(c.newer, "/analytics/changes?against=" + c.newer), Acme());
   ASSERT_EQ(none.status, 200) << none.raw;
   EXPECT_TRUE(none.body["entries"].empty());
-  EXPECT_EQ(none.body["added"]["entries"], 0);
+  EXPECT_EQ(totals(c.newer, c.newer)["added"]["entries"], 0);
 }
 
 TEST_F(ApiServerTest, ChangesPageThroughEveryEntryOnce) {
   const ChangePair& c = Changes();
+  ASSERT_EQ(Get(Snap(c.newer, "/analytics/changes/totals?against=" + c.older), Acme()).status, 200);
   auto all = Get(Snap(c.newer, "/analytics/changes?against=" + c.older), Acme());
   ASSERT_EQ(all.status, 200) << all.raw;
+  ASSERT_TRUE(all.body.contains("added")) << "counted above, so kept";
   const json& want = all.body["entries"];
   ASSERT_EQ(want.size(), 11u);
   for (int size : {1, 4, 10, 11, 12, 50}) {
@@ -1113,7 +1123,7 @@ TEST_F(ApiServerTest, ChangesPageThroughEveryEntryOnce) {
       auto page = Get(url, Acme());
       ASSERT_EQ(page.status, 200) << page.raw;
       ASSERT_LE(page.body["entries"].size(), static_cast<size_t>(size));
-      EXPECT_EQ(page.body["added"], all.body["added"]) << "every page carries the whole change's totals";
+      EXPECT_EQ(page.body["added"], all.body["added"]) << "every page carries the kept totals";
       for (const auto& e : page.body["entries"]) seen.push_back(e);
       token = page.body.value("next_page_token", "");
       ASSERT_LE(++pages, 12);
@@ -1131,9 +1141,10 @@ TEST_F(ApiServerTest, ChangesPageThroughEveryEntryOnce) {
 
 // A change of 2,935 entries (667 files removed and 266 modified in a folder of 2,000, a
 // folder of 2,000 added): every page resumes the walk after the previous page's last
-// path, and the pages together are the one-shot list, at any page size; a page whose
-// pair's totals the server no longer keeps (a restart) counts the change again and is
-// the same page. Tokens are bound to the pair of snapshots.
+// path, and the pages together are the one-shot list, at any page size. No page walks the
+// whole change: the first page of a server that has not counted it visits one page of
+// entries, and the totals (counted apart, by their route) equal the one-shot list's.
+// Tokens are bound to the pair of snapshots.
 TEST_F(ApiServerTest, ChangesOfThousandsOfEntriesPageByResumingTheWalk) {
   std::string src = w->dir + "/many";
   ASSERT_TRUE(MakeDirs(src + "/a").ok());
@@ -1159,16 +1170,43 @@ TEST_F(ApiServerTest, ChangesOfThousandsOfEntriesPageByResumingTheWalk) {
   std::string newer = BackUp(share, 2);
 
   Principal acme = Principal::ForTenant(w->acme.id);
-  auto one = SnapshotChanges(w->server->context(), acme, newer, older, "", 1 << 30);
+  ApiContext& ctx = w->server->context();
+  // The first page, before anything counted the change: about one page of work.
+  for (int size : {1, 10, 100}) {
+    ChangeTotalsCache none;
+    ApiContext cold{ctx.catalog, ctx.repos, ctx.limits, ctx.analytics, none};
+    auto first = SnapshotChanges(cold, acme, newer, older, "", size);
+    ASSERT_TRUE(first.ok()) << first.status().ToString();
+    EXPECT_EQ(first->entries.size(), static_cast<size_t>(size));
+    EXPECT_LE(first->visited, static_cast<size_t>(size) + 1) << "page size " << size;
+    EXPECT_FALSE(first->totals.has_value()) << "not counted, so not shown";
+    EXPECT_FALSE(first->ToJson().contains("added"));
+  }
+  auto one = SnapshotChanges(ctx, acme, newer, older, "", 1 << 30);
   ASSERT_TRUE(one.ok()) << one.status().ToString();
   EXPECT_TRUE(one->next_page_token.empty());
   json whole = one->ToJson();
   const json& want = whole["entries"];
   ASSERT_EQ(want.size(), 2935u);
-  EXPECT_EQ(whole["removed"]["files"], 667);
-  EXPECT_EQ(whole["modified"]["files"], 266);
-  EXPECT_EQ(whole["added"]["entries"], 2002) << "n, n/m and its 2,000 files";
+  // The totals counted from the one-shot list here, against the route's.
+  json counted = {{"added", {{"entries", 0}, {"files", 0}, {"bytes", 0}}},
+                  {"removed", {{"entries", 0}, {"files", 0}, {"bytes", 0}}},
+                  {"modified", {{"entries", 0}, {"files", 0}, {"bytes", 0}, {"bytes_before", 0}}}};
+  for (const auto& e : want) {
+    json& t = counted[e["change"].get<std::string>()];
+    t["entries"] = t["entries"].get<uint64_t>() + 1;
+    if (e["kind"] == "dir") continue;
+    t["files"] = t["files"].get<uint64_t>() + 1;
+    t["bytes"] = t["bytes"].get<uint64_t>() + e["size"].get<uint64_t>();
+    if (e.contains("size_before")) t["bytes_before"] = t["bytes_before"].get<uint64_t>() + e["size_before"].get<uint64_t>();
+  }
+  EXPECT_EQ(counted["removed"]["files"], 667);
+  EXPECT_EQ(counted["modified"]["files"], 266);
+  EXPECT_EQ(counted["added"]["entries"], 2002) << "n, n/m and its 2,000 files";
   std::string base = Snap(newer, "/analytics/changes?against=" + older);
+  auto sums = Get(Snap(newer, "/analytics/changes/totals?against=" + older), Acme());
+  ASSERT_EQ(sums.status, 200) << sums.raw;
+  for (const char* kind : {"added", "removed", "modified"}) EXPECT_EQ(sums.body[kind], counted[kind]) << kind;
   for (int size : {50, 7}) {
     json seen = json::array();
     std::vector<std::string> tokens;
@@ -1180,7 +1218,7 @@ TEST_F(ApiServerTest, ChangesOfThousandsOfEntriesPageByResumingTheWalk) {
       ASSERT_EQ(page.status, 200) << page.raw;
       ASSERT_LE(page.body["entries"].size(), static_cast<size_t>(size));
       for (const char* kind : {"added", "removed", "modified"})
-        EXPECT_EQ(page.body[kind], whole[kind]) << kind;
+        EXPECT_EQ(page.body[kind], counted[kind]) << kind << ": kept after the totals route";
       for (const auto& e : page.body["entries"]) seen.push_back(e);
       token = page.body.value("next_page_token", "");
       if (!token.empty()) tokens.push_back(token);
@@ -1188,16 +1226,16 @@ TEST_F(ApiServerTest, ChangesOfThousandsOfEntriesPageByResumingTheWalk) {
     } while (!token.empty());
     EXPECT_EQ(seen, want) << "pages of " << size;
     EXPECT_EQ(tokens.size() + 1, (want.size() + size - 1) / size) << "pages of " << size;
-    // The same pages from a server that keeps no totals: each walks the whole change.
+    // The same pages from a server that keeps no totals (a restart): one page of work each.
     if (size != 50) continue;
-    ApiContext& ctx = w->server->context();
     for (size_t k : {size_t{0}, tokens.size() / 2, tokens.size() - 1}) {
       ChangeTotalsCache none;
       ApiContext cold{ctx.catalog, ctx.repos, ctx.limits, ctx.analytics, none};
       auto page = SnapshotChanges(cold, acme, newer, older, tokens[k], size);
       ASSERT_TRUE(page.ok()) << page.status().ToString();
+      EXPECT_LE(page->visited, static_cast<size_t>(size) + 1);
       json j = page->ToJson();
-      EXPECT_EQ(j["added"], whole["added"]);
+      EXPECT_FALSE(j.contains("added"));
       EXPECT_EQ(j["entries"],
                 json(std::vector<json>(
                     want.begin() + static_cast<std::ptrdiff_t>((k + 1) * size),
@@ -1242,6 +1280,14 @@ TEST_F(ApiServerTest, ChangesOnlyBetweenSnapshotsOfOneShareOfTheCaller) {
   EXPECT_NE(shares.body.value("message", "").find("different shares"), std::string::npos) << shares.raw;
   EXPECT_EQ(Get(path(c.newer, w->globex_snapshot), Ops()).status, 400) << "the operator: different shares";
   EXPECT_EQ(Get(Snap(c.newer, "/analytics/changes"), Acme()).status, 400) << "no against";
+  // The totals route checks the same.
+  auto totals = [](const std::string& id, const std::string& against) {
+    return Snap(id, "/analytics/changes/totals?against=" + against);
+  };
+  EXPECT_EQ(Get(totals(c.newer, c.older), w->globex_token).status, 404);
+  EXPECT_EQ(Get(totals(c.newer, w->globex_snapshot), Acme()).status, 404);
+  EXPECT_EQ(Get(totals(c.newer, w->acme_snapshot), Acme()).status, 400);
+  EXPECT_EQ(Get(Snap(c.newer, "/analytics/changes/totals"), Acme()).status, 400) << "no against";
 }
 
 // A folder with three groups of identical files (3 x 3,000 bytes, 2 x 5,000 bytes in two

@@ -300,7 +300,10 @@ async function shot(page, name) {
   await shot(page, '14-compare-with');
   await page.click('#compare-submit');
   await page.waitForSelector('#changes');
+  // The totals walk the whole change: htmx loads them after the list.
+  await page.waitForSelector('#change-counts');
   await shot(page, '15-changes');
+  assert.match(await page.textContent('#change-counts'), /^\d+ \(.*\) added, 0 \(0 B in 0 files\) removed, /);
   const changed = await page.$$eval('#changes tbody tr', (r) =>
     r.map((e) => [...e.querySelectorAll('td')].map((td) => td.textContent)),
   );
