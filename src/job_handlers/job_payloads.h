@@ -68,6 +68,9 @@ struct RestorePayload {
   std::string target;  // an absolute directory on the worker
   std::vector<std::string> includes;
   std::string overwrite = "always";  // always, if-changed, never
+  // Back over the snapshot's own paths: `target` is "/" and every include is inside the
+  // job's POSIX share (restore_handler.h).
+  bool in_place = false;
 
   nlohmann::json ToJson() const;
   static Result<RestorePayload> FromJson(const nlohmann::json& j);

@@ -17,6 +17,8 @@
 #include <regex>
 #include <thread>
 
+#include <sys/stat.h>
+
 #include "base/file_util.h"
 #include "catalog/ids.h"
 #include "hash/sha256.h"
@@ -893,6 +895,79 @@ TEST_F(ApiServerTest, RestoreAFolderToAShareOfTheSameTenant) {
        {json({{"path", Src()}, {"folder", "/etc"}}), json({{"path", Src()}, {"folder", "a/../.."}}),
         json({{"path", Src()}, {"overwrite", "sometimes"}}), json({{"path", Src()}, {"colour", 1}}),
         json({{"folder", "x"}}), json({{"path", "/a/../b"}})}) {
+    auto r = Call("POST", url, Acme(), bad.dump());
+    EXPECT_EQ(r.status, 400) << bad.dump() << " " << r.raw;
+  }
+  auto jobs_now = Get("/api/v1/jobs?state=queued", Ops());
+  EXPECT_EQ(jobs_now.body["items"].size(), 0u) << "no refused restore left a job behind";
+}
+
+// "Restore this folder back where it was": an in-place restore job writes over the
+// snapshot's own paths in its share. With `never` a file changed since the snapshot is
+// kept; with `if-changed` (the default) it gets its old content back, while an unchanged
+// file is not rewritten (same inode), a file the snapshot lacks stays (nothing is
+// deleted) and what is outside the folder is untouched. Another tenant's snapshot is 404;
+// a target share or folder with in_place, or a path outside the share, is 400.
+TEST_F(ApiServerTest, RestoreAFolderInPlace) {
+  std::string src = w->dir + "/inplace";
+  ASSERT_TRUE(MakeDirs(src + "/docs/sub").ok());
+  WriteFile(src + "/docs/changed.txt", "the original\n");
+  WriteFile(src + "/docs/sub/same.txt", "unchanged\n");
+  WriteFile(src + "/outside.txt", "outside v1\n");
+  catalog::Share share = AddShare(w->acme, src, "inplace");
+  std::string snap = BackUp(share);
+  WriteFile(src + "/docs/changed.txt", "edited after the backup, and longer\n");
+  WriteFile(src + "/docs/new.txt", "made after the backup\n");
+  WriteFile(src + "/outside.txt", "outside v2\n");
+  auto read = [](const std::string& f) {
+    std::ifstream in(f);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  auto inode = [](const std::string& f) {
+    struct stat st {};
+    return ::stat(f.c_str(), &st) == 0 ? st.st_ino : 0;
+  };
+  ino_t same_before = inode(src + "/docs/sub/same.txt");
+  ASSERT_NE(same_before, 0u);
+  std::string url = Snap(snap, "/restore");
+
+  auto kept = Call("POST", url, Acme(),
+                   json({{"path", src + "/docs"}, {"in_place", true}, {"overwrite", "never"}}).dump());
+  ASSERT_EQ(kept.status, 201) << kept.raw;
+  EXPECT_EQ(kept.body["payload"]["in_place"], true);
+  EXPECT_EQ(kept.body["payload"]["target"], "/");
+  EXPECT_EQ(kept.body["payload"]["includes"], json::array({src + "/docs"}));
+  ASSERT_EQ(RunUntilDone(kept.body["id"].get<int64_t>()), jobs::JobState::kSucceeded);
+  EXPECT_EQ(read(src + "/docs/changed.txt"), "edited after the backup, and longer\n") << "never: kept";
+
+  auto made = Call("POST", url, Acme(), json({{"path", src + "/docs"}, {"in_place", true}}).dump());
+  ASSERT_EQ(made.status, 201) << made.raw;
+  EXPECT_EQ(made.body["payload"]["overwrite"], "if-changed") << "the default";
+  ASSERT_EQ(RunUntilDone(made.body["id"].get<int64_t>()), jobs::JobState::kSucceeded);
+  EXPECT_EQ(read(src + "/docs/changed.txt"), "the original\n");
+  EXPECT_EQ(read(src + "/docs/sub/same.txt"), "unchanged\n");
+  EXPECT_EQ(inode(src + "/docs/sub/same.txt"), same_before) << "an unchanged file is not rewritten";
+  EXPECT_EQ(read(src + "/docs/new.txt"), "made after the backup\n") << "nothing is deleted";
+  EXPECT_EQ(read(src + "/outside.txt"), "outside v2\n") << "only the folder asked for";
+  EXPECT_FALSE(std::ifstream(src + "/docs" + src).good()) << "in place, not below the folder";
+
+  // The whole share ("/"): its location is the include.
+  auto whole = Call("POST", url, Acme(), json({{"path", "/"}, {"in_place", true}}).dump());
+  ASSERT_EQ(whole.status, 201) << whole.raw;
+  EXPECT_EQ(whole.body["payload"]["includes"], json::array({src}));
+  ASSERT_TRUE(jobs::JobQueue(*w->catalog).Cancel(Principal::Operator(), whole.body["id"].get<int64_t>()).ok());
+
+  // The other tenant: 404 on this snapshot, and on its own snapshot with this path.
+  auto theirs = Call("POST", url, w->globex_token, json({{"path", src + "/docs"}, {"in_place", true}}).dump());
+  EXPECT_EQ(theirs.status, 404) << theirs.raw;
+  EXPECT_EQ(Call("POST", Snap(w->globex_snapshot, "/restore"), w->globex_token,
+                 json({{"path", src + "/docs"}, {"in_place", true}}).dump())
+                .status,
+            404);
+  for (const json& bad : {json({{"path", src + "/docs"}, {"in_place", true}, {"folder", "x"}}),
+                          json({{"path", src + "/docs"}, {"in_place", true}, {"target_share_id", w->acme_share.id}}),
+                          json({{"path", src + "/docs"}, {"in_place", "yes"}}),
+                          json({{"path", w->dir}, {"in_place", true}})}) {  // above the share
     auto r = Call("POST", url, Acme(), bad.dump());
     EXPECT_EQ(r.status, 400) << bad.dump() << " " << r.raw;
   }

@@ -289,6 +289,32 @@ async function shot(page, name) {
   });
   assert.equal(forgedRestore.status(), 403);
 
+  // "Restore this folder back where it was": q4.txt edited and a file added after the
+  // backup; the in-place form (behind its confirmation box) puts q4.txt back and deletes
+  // nothing. Without the box ticked the server refuses it too.
+  const reportsDir = path.join(acmeDir, 'projects', '2026', 'reports');
+  writeFileSync(path.join(reportsDir, 'q4.txt'), 'edited after the backup\n');
+  writeFileSync(path.join(reportsDir, 'notes.txt'), 'made after the backup\n');
+  const unconfirmed = await page.request.post(`${reports.split('?')[0]}/restore`, {
+    form: { csrf: await page.inputValue('form[action="/ui/logout"] input[name=csrf]'), path: reportsDir, in_place: '1' },
+  });
+  assert.equal(unconfirmed.status(), 400, 'no in-place restore without the confirmation');
+  await page.goto(reports);
+  await page.click('#restore summary');
+  await page.selectOption('#in-place-overwrite', 'if-changed');
+  await page.check('#in-place-confirm');
+  await shot(page, '12b-restore-in-place-form');
+  await page.click('#restore-in-place');
+  await page.waitForSelector('#job-state');
+  assert.equal(await page.textContent('#restore-what'), reportsDir);
+  assert.match(await page.textContent('#restore-target'), /in place/);
+  const inPlaceWorker = spawn(process.env.ARBOR, ['-q', 'worker', '--exit-when-idle'], { stdio: 'inherit' });
+  await page.waitForSelector('#job-state >> text=succeeded', { timeout: 60000 });
+  await shot(page, '13b-restore-in-place-succeeded');
+  if (inPlaceWorker.exitCode === null) await new Promise((resolve) => inPlaceWorker.on('exit', resolve));
+  assert.equal(readFileSync(path.join(reportsDir, 'q4.txt'), 'utf8'), 'quarterly numbers\n');
+  assert.equal(readFileSync(path.join(reportsDir, 'notes.txt'), 'utf8'), 'made after the backup\n');
+
   // Changes between two snapshots: a second backup after the restore above (which added
   // restored-by-ui/) and a new file with an XSS name; "Compare with" on the newest
   // snapshot's page preselects the one before it.
