@@ -106,8 +106,9 @@ Result<RestorePayload> RestorePayload::FromJson(const nlohmann::json& j) {
   if (p.in_place) {
     if (p.target.empty()) p.target = "/";
     if (p.target != "/" || p.includes.empty()) {
-      return Status::InvalidArgument("job payload: an in-place restore has target '/' and the paths to restore "
-                                     "as 'includes'");
+      return Status::InvalidArgument(
+          "job payload: an in-place restore has target '/' and the paths to restore "
+          "as 'includes'");
     }
   }
   if (p.target.empty() || p.target[0] != '/') {

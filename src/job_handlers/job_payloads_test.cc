@@ -95,7 +95,8 @@ TEST(JobPayloadsTest, BadPayloadsAreInvalidArgument) {
   EXPECT_TRUE(bad(RestorePayload::FromJson({{"target", "relative"}}).status()));
   EXPECT_TRUE(bad(RestorePayload::FromJson({{"target", "/t"}, {"overwrite", "sometimes"}}).status()));
   EXPECT_TRUE(bad(RestorePayload::FromJson({{"in_place", true}}).status())) << "in place needs includes";
-  EXPECT_TRUE(bad(RestorePayload::FromJson({{"in_place", true}, {"target", "/t"}, {"includes", {"/a"}}}).status()));
+  EXPECT_TRUE(
+      bad(RestorePayload::FromJson({{"in_place", true}, {"target", "/t"}, {"includes", {"/a"}}}).status()));
   EXPECT_TRUE(bad(PrunePayload::FromJson({{"keep_last", -1}}).status()));
   EXPECT_TRUE(bad(PrunePayload::FromJson({{"max_unused", 2.0}}).status()));
 }

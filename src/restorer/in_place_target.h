@@ -30,12 +30,16 @@ class InPlaceTarget final : public RestoreTarget {
   Status WriteFile(const std::string& path, const Node& node, const ContentProducer& content) override {
     return inner_->WriteFile(path, node, content);
   }
-  Status MakeSpecial(const std::string& path, const Node& node) override { return inner_->MakeSpecial(path, node); }
+  Status MakeSpecial(const std::string& path, const Node& node) override {
+    return inner_->MakeSpecial(path, node);
+  }
   Status MakeHardLink(const std::string& path, const std::string& existing) override {
     return inner_->MakeHardLink(path, existing);
   }
   Status FinishDirectory(const std::string& path, const Node& node) override;
-  Result<std::optional<Node>> StatExisting(const std::string& path) override { return inner_->StatExisting(path); }
+  Result<std::optional<Node>> StatExisting(const std::string& path) override {
+    return inner_->StatExisting(path);
+  }
   std::vector<std::string> TakeWarnings() override { return inner_->TakeWarnings(); }
 
  private:

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
@@ -16,8 +17,6 @@
 #include <random>
 #include <regex>
 #include <thread>
-
-#include <sys/stat.h>
 
 #include "base/file_util.h"
 #include "catalog/ids.h"
@@ -955,19 +954,22 @@ TEST_F(ApiServerTest, RestoreAFolderInPlace) {
   auto whole = Call("POST", url, Acme(), json({{"path", "/"}, {"in_place", true}}).dump());
   ASSERT_EQ(whole.status, 201) << whole.raw;
   EXPECT_EQ(whole.body["payload"]["includes"], json::array({src}));
-  ASSERT_TRUE(jobs::JobQueue(*w->catalog).Cancel(Principal::Operator(), whole.body["id"].get<int64_t>()).ok());
+  ASSERT_TRUE(
+      jobs::JobQueue(*w->catalog).Cancel(Principal::Operator(), whole.body["id"].get<int64_t>()).ok());
 
   // The other tenant: 404 on this snapshot, and on its own snapshot with this path.
-  auto theirs = Call("POST", url, w->globex_token, json({{"path", src + "/docs"}, {"in_place", true}}).dump());
+  auto theirs =
+      Call("POST", url, w->globex_token, json({{"path", src + "/docs"}, {"in_place", true}}).dump());
   EXPECT_EQ(theirs.status, 404) << theirs.raw;
   EXPECT_EQ(Call("POST", Snap(w->globex_snapshot, "/restore"), w->globex_token,
                  json({{"path", src + "/docs"}, {"in_place", true}}).dump())
                 .status,
             404);
-  for (const json& bad : {json({{"path", src + "/docs"}, {"in_place", true}, {"folder", "x"}}),
-                          json({{"path", src + "/docs"}, {"in_place", true}, {"target_share_id", w->acme_share.id}}),
-                          json({{"path", src + "/docs"}, {"in_place", "yes"}}),
-                          json({{"path", w->dir}, {"in_place", true}})}) {  // above the share
+  for (const json& bad :
+       {json({{"path", src + "/docs"}, {"in_place", true}, {"folder", "x"}}),
+        json({{"path", src + "/docs"}, {"in_place", true}, {"target_share_id", w->acme_share.id}}),
+        json({{"path", src + "/docs"}, {"in_place", "yes"}}),
+        json({{"path", w->dir}, {"in_place", true}})}) {  // above the share
     auto r = Call("POST", url, Acme(), bad.dump());
     EXPECT_EQ(r.status, 400) << bad.dump() << " " << r.raw;
   }
@@ -1273,7 +1275,8 @@ TEST_F(ApiServerTest, ChangesOfThousandsOfEntriesPageByResumingTheWalk) {
     if (e["kind"] == "dir") continue;
     t["files"] = t["files"].get<uint64_t>() + 1;
     t["bytes"] = t["bytes"].get<uint64_t>() + e["size"].get<uint64_t>();
-    if (e.contains("size_before")) t["bytes_before"] = t["bytes_before"].get<uint64_t>() + e["size_before"].get<uint64_t>();
+    if (e.contains("size_before"))
+      t["bytes_before"] = t["bytes_before"].get<uint64_t>() + e["size_before"].get<uint64_t>();
   }
   EXPECT_EQ(counted["removed"]["files"], 667);
   EXPECT_EQ(counted["modified"]["files"], 266);

@@ -14,7 +14,8 @@ std::string DefaultRestoreFolder(const std::string& snapshot_id) {
 
 namespace {
 
-Result<jobs::Job> EnqueueRestore(ApiContext& ctx, const catalog::Principal& p, const catalog::Snapshot& record,
+Result<jobs::Job> EnqueueRestore(ApiContext& ctx, const catalog::Principal& p,
+                                 const catalog::Snapshot& record,
                                  const job_handlers::RestorePayload& payload) {
   jobs::JobSpec spec;
   spec.type = jobs::JobType::kRestore;
@@ -29,7 +30,8 @@ Result<jobs::Job> EnqueueRestore(ApiContext& ctx, const catalog::Principal& p, c
 Result<jobs::Job> SubmitInPlace(ApiContext& ctx, const catalog::Principal& p, const catalog::Snapshot& record,
                                 const std::string& path, const RestoreRequest& request) {
   if (!request.target_share_id.empty() && request.target_share_id != record.share_id)
-    return Status::InvalidArgument("an in-place restore goes back to the snapshot's own share: no target_share_id");
+    return Status::InvalidArgument(
+        "an in-place restore goes back to the snapshot's own share: no target_share_id");
   if (!request.folder.empty())
     return Status::InvalidArgument("an in-place restore goes back to the snapshot's own paths: no folder");
   ARBOR_ASSIGN_OR_RETURN(catalog::Share share, ShareById(ctx.catalog, p, record.share_id));

@@ -150,7 +150,8 @@ Result<ChangesPage> SnapshotChanges(ApiContext& ctx, const catalog::Principal& p
 }
 
 Result<ChangeTotalsReport> SnapshotChangeTotals(ApiContext& ctx, const catalog::Principal& p,
-                                                const std::string& snapshot_id, const std::string& against_id) {
+                                                const std::string& snapshot_id,
+                                                const std::string& against_id) {
   ARBOR_ASSIGN_OR_RETURN(OpenPair pair, OpenChange(ctx, p, snapshot_id, against_id));
   ChangeTotalsReport report{pair.newer_id, pair.older_id, {}};
   if (auto kept = ctx.change_totals.Find(pair.older_id, pair.newer_id)) {

@@ -77,6 +77,7 @@ Result<ChangesPage> SnapshotChanges(ApiContext& ctx, const catalog::Principal& p
 // The totals of the change, as `p` sees it: kept ones, or one walk of the whole change
 // (then kept). The same errors as SnapshotChanges.
 Result<ChangeTotalsReport> SnapshotChangeTotals(ApiContext& ctx, const catalog::Principal& p,
-                                                const std::string& snapshot_id, const std::string& against_id);
+                                                const std::string& snapshot_id,
+                                                const std::string& against_id);
 
 }  // namespace arbor::server

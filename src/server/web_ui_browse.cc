@@ -30,8 +30,9 @@ Result<std::string> RestoreFormHtml(catalog::Catalog& catalog, const catalog::Pr
   for (const auto& s : shares) {
     if (s.kind != catalog::ShareKind::kPosix) continue;
     if (s.id == record.share_id) {
-      std::string root = s.location.size() > 1 && s.location.back() == '/' ? s.location.substr(0, s.location.size() - 1)
-                                                                           : s.location;
+      std::string root = s.location.size() > 1 && s.location.back() == '/'
+                             ? s.location.substr(0, s.location.size() - 1)
+                             : s.location;
       bool inside = path == "/" || path == root || path.rfind(root + "/", 0) == 0;
       if (inside) {
         d.set("in_place", true);
@@ -206,7 +207,8 @@ void WebUi::Restore(const httplib::Request& req, httplib::Response& res) {
   request.in_place = Param(req, "in_place") == "1";
   // Writing over live files needs the form's explicit confirmation.
   if (request.in_place && Param(req, "confirm") != "yes") {
-    return SendErrorPage(res, Status::InvalidArgument("an in-place restore needs its confirmation box ticked"),
+    return SendErrorPage(res,
+                         Status::InvalidArgument("an in-place restore needs its confirmation box ticked"),
                          v->who, v->session.csrf);
   }
   request.target_share_id = Param(req, "target_share_id");

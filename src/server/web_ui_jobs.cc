@@ -55,8 +55,8 @@ void WebUi::JobPage(const httplib::Request& req, httplib::Response& res, bool fr
     if (j.type == jobs::JobType::kRestore) {
       // Where the files go, as the job's payload says (checked at submission).
       bool in_place = j.payload.value("in_place", false);
-      d.set("restore_target", in_place ? std::string("its own path (in place)")
-                                       : j.payload.value("target", std::string()));
+      d.set("restore_target",
+            in_place ? std::string("its own path (in place)") : j.payload.value("target", std::string()));
       std::string what = "everything";
       if (j.payload.contains("includes") && j.payload["includes"].is_array() &&
           !j.payload["includes"].empty())
