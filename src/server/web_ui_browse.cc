@@ -79,6 +79,7 @@ Result<std::string> CompareFormHtml(catalog::Catalog& catalog, const catalog::Pr
     any = true;
   }
   if (!any) return std::string();
+  mustache::data d;
   d.set("action", "/ui/snapshots/" + record.id + "/changes");
   d.set("snapshots", list);
   return RenderTemplate("compare_form", d);
