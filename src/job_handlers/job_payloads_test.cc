@@ -30,6 +30,9 @@ TEST(JobPayloadsTest, RoundTrip) {
   ASSERT_TRUE(in_place.ok()) << in_place.status().ToString();
   EXPECT_EQ(in_place->target, "/") << "in place: the snapshot's own paths";
   EXPECT_TRUE(RestorePayload::FromJson(in_place->ToJson()).ok());
+  auto to_azure = RestorePayload::FromJson({{"target", "/back"}, {"target_share_id", "sh_1"}});
+  ASSERT_TRUE(to_azure.ok()) << to_azure.status().ToString();
+  EXPECT_EQ(RestorePayload::FromJson(to_azure->ToJson())->target_share_id, "sh_1");
 
   BackupPayload part;
   part.units = {"/srv/a"};
@@ -95,6 +98,9 @@ TEST(JobPayloadsTest, BadPayloadsAreInvalidArgument) {
   EXPECT_TRUE(bad(RestorePayload::FromJson({{"target", "relative"}}).status()));
   EXPECT_TRUE(bad(RestorePayload::FromJson({{"target", "/t"}, {"overwrite", "sometimes"}}).status()));
   EXPECT_TRUE(bad(RestorePayload::FromJson({{"in_place", true}}).status())) << "in place needs includes";
+  EXPECT_TRUE(
+      bad(RestorePayload::FromJson({{"in_place", true}, {"includes", {"/a"}}, {"target_share_id", "s"}})
+              .status()));
   EXPECT_TRUE(
       bad(RestorePayload::FromJson({{"in_place", true}, {"target", "/t"}, {"includes", {"/a"}}}).status()));
   EXPECT_TRUE(bad(PrunePayload::FromJson({{"keep_last", -1}}).status()));

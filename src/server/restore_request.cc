@@ -67,9 +67,6 @@ Result<jobs::Job> SubmitRestore(ApiContext& ctx, const catalog::Principal& p, co
   std::string target_id = request.target_share_id.empty() ? record.share_id : request.target_share_id;
   ARBOR_ASSIGN_OR_RETURN(catalog::Share target, ShareById(ctx.catalog, p, target_id));
   if (target.tenant_id != record.tenant_id) return Status::NotFound("share " + target_id + " not found");
-  if (target.kind != catalog::ShareKind::kPosix)
-    return Status::InvalidArgument("restores from the web go to POSIX shares only; " + target.name +
-                                   " is an Azure Files share");
   std::string folder = request.folder.empty() ? DefaultRestoreFolder(record.id) : request.folder;
   if (folder[0] == '/') return Status::InvalidArgument("the restore folder is relative to the target share");
   // The same rules as a snapshot path: no "." or ".." components, no empty ones.
@@ -77,7 +74,14 @@ Result<jobs::Job> SubmitRestore(ApiContext& ctx, const catalog::Principal& p, co
 
   job_handlers::RestorePayload payload;
   payload.snapshot = record.id;
-  payload.target = target.location + (inside == "/" ? "" : inside);
+  if (target.kind == catalog::ShareKind::kPosix) {
+    payload.target = target.location + (inside == "/" ? "" : inside);
+  } else {
+    // An Azure Files share: the worker connects to it with its credential and writes
+    // below its location's folder.
+    payload.target = inside;
+    payload.target_share_id = target.id;
+  }
   if (path != "/") payload.includes = {path};
   payload.overwrite = request.overwrite;
   return EnqueueRestore(ctx, p, record, payload);

@@ -68,7 +68,8 @@ void AddSnapshotRoutes(RouteTable& table, ApiContext& ctx) {
              }});
   table.Add({"POST", "/api/v1/snapshots/{snapshot_id}/restore", Access::kAuthenticated,
              "Restore a file or folder in place (back where it was) or into a folder of the snapshot's "
-             "share or another POSIX share of its tenant {path, in_place?, target_share_id?, folder?, "
+             "share or another share (POSIX or Azure Files) of its tenant {path, in_place?, "
+             "target_share_id?, folder?, "
              "overwrite?}: a restore job",
              [&ctx](Call& c) {
                ARBOR_ASSIGN_OR_RETURN(auto body, c.JsonBody());

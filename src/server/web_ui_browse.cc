@@ -18,8 +18,8 @@ constexpr size_t kCompareChoices = 100;  // the newest snapshots offered by "Com
 
 // The restore forms for `path` of a snapshot: back where it was (in place, when the
 // snapshot's share is a POSIX share and `path` is inside it; behind a confirmation box),
-// and into a folder of one of the tenant's POSIX shares (a worker restores only inside
-// those), the snapshot's own share first chosen. Empty when the tenant has no POSIX share.
+// and into a folder of one of the tenant's shares (POSIX or Azure Files), the snapshot's
+// own share first chosen.
 Result<std::string> RestoreFormHtml(catalog::Catalog& catalog, const catalog::Principal& p,
                                     const catalog::Snapshot& record, const std::string& path, bool is_dir,
                                     const std::string& csrf) {
@@ -28,8 +28,7 @@ Result<std::string> RestoreFormHtml(catalog::Catalog& catalog, const catalog::Pr
   bool any = false;
   mustache::data d;
   for (const auto& s : shares) {
-    if (s.kind != catalog::ShareKind::kPosix) continue;
-    if (s.id == record.share_id) {
+    if (s.kind == catalog::ShareKind::kPosix && s.id == record.share_id) {
       std::string root = s.location.size() > 1 && s.location.back() == '/'
                              ? s.location.substr(0, s.location.size() - 1)
                              : s.location;
@@ -42,7 +41,7 @@ Result<std::string> RestoreFormHtml(catalog::Catalog& catalog, const catalog::Pr
     }
     mustache::data t;
     t.set("id", s.id);
-    t.set("name", s.name);
+    t.set("name", s.kind == catalog::ShareKind::kPosix ? s.name : s.name + " (Azure Files)");
     t.set("source", s.id == record.share_id);
     t.set("selected", s.id == record.share_id);
     targets.push_back(t);
