@@ -98,6 +98,15 @@ async function shot(page, name) {
   await page.waitForURL(/sort=bytes/);
   assert.deepEqual(await dashboardTenants(page), ['acme', 'globex']);
   assert.equal(await page.getAttribute('a.sort.active', 'data-sort'), 'bytes');
+  // The active header again turns the order round: the smallest first, its arrow up.
+  await page.click('a.sort.active');
+  await page.waitForURL(/sort=-bytes/);
+  assert.deepEqual(await dashboardTenants(page), ['globex', 'acme']);
+  assert.equal(await page.getAttribute('a.sort.active.reversed', 'data-sort'), 'bytes');
+  await shot(page, '03a-dashboard-reversed');
+  await page.click('a.sort.active');
+  await page.waitForURL(/sort=bytes/);
+  assert.deepEqual(await dashboardTenants(page), ['acme', 'globex']);
   // Filtered to the failing ones: no backup failed here.
   await page.click('#failing-filter');
   await page.waitForURL(/failing=1/);
