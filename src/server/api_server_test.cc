@@ -27,6 +27,7 @@
 #include "server/page_token.h"
 #include "server/share_summary.h"
 #include "server/snapshot_changes.h"
+#include "server/test_server.h"
 #include "support/temp_dir.h"
 #include "support/test_catalogs.h"
 
@@ -79,25 +80,7 @@ catalog::Share AddShare(const catalog::Tenant& t, const std::string& src, const 
 }
 
 // Runs jobs on an in-process worker until job `id` has ended; returns its state.
-jobs::JobState RunUntilDone(int64_t id) {
-  jobs::HandlerRegistry handlers;
-  job_handlers::HandlerOptions options;
-  options.threads = 1;
-  job_handlers::RegisterEngineHandlers(handlers, options);
-  jobs::WorkerOptions wo;
-  wo.worker_id = "api-test";
-  wo.idle_poll = std::chrono::milliseconds(20);
-  wo.schedules_every = std::chrono::milliseconds(0);
-  jobs::Worker worker(*w->catalog, handlers, wo);
-  for (int i = 0; i < 100; ++i) {
-    auto ran = worker.RunOnce();
-    EXPECT_TRUE(ran.ok()) << ran.status().ToString();
-    auto now = jobs::JobQueue(*w->catalog).Get(Principal::Operator(), id);
-    if (now.ok() && jobs::IsTerminal(now->state)) return now->state;
-  }
-  ADD_FAILURE() << "job " << id << " did not end";
-  return jobs::JobState::kRunning;
-}
+jobs::JobState RunUntilDone(int64_t id) { return RunJobUntilDone(*w->catalog, id).state; }
 
 // Runs a backup job of `share` on an in-process worker; returns the id of the share's
 // newest snapshot, which must be its `nth`.

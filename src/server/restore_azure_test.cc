@@ -8,15 +8,12 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "azure/files_client.h"
 #include "base/file_util.h"
-#include "job_handlers/engine_handlers.h"
 #include "job_handlers/share_location.h"
 #include "jobs/job_queue.h"
-#include "jobs/worker.h"
-#include "server/api_server.h"
+#include "server/test_server.h"
 #include "support/emulator_process.h"
 #include "support/temp_dir.h"
 #include "support/test_catalogs.h"
@@ -41,19 +38,11 @@ class RestoreAzureTest : public ::testing::Test {
     acme_ = *catalog_->tenants().Add(Principal::Operator(), "acme");
     globex_ = *catalog_->tenants().Add(Principal::Operator(), "globex");
     ServerOptions options;
-    options.port = 0;
     options.index_location = dir_ + "/node-index.sqlite";
-    auto server = ApiServer::Create(*catalog_, options);
-    ASSERT_TRUE(server.ok()) << server.status().ToString();
-    server_ = std::move(*server);
-    auto port = server_->Bind();
-    ASSERT_TRUE(port.ok());
-    port_ = *port;
-    thread_ = std::thread([this] { (void)server_->Run(); });
+    server_.Start(*catalog_, options);
   }
   void TearDown() override {
-    if (server_) server_->Stop();
-    if (thread_.joinable()) thread_.join();
+    server_.Stop();
     (void)RemoveAll(dir_);
   }
 
@@ -72,28 +61,8 @@ class RestoreAzureTest : public ::testing::Test {
     return share.ok() ? *share : catalog::Share{};
   }
 
-  // Runs jobs on an in-process worker until job `id` has ended; returns its state.
-  jobs::Job RunUntilDone(int64_t id) {
-    jobs::HandlerRegistry handlers;
-    job_handlers::HandlerOptions options;
-    options.threads = 2;
-    job_handlers::RegisterEngineHandlers(handlers, options);
-    jobs::WorkerOptions wo;
-    wo.worker_id = "restore-azure-test";
-    wo.idle_poll = std::chrono::milliseconds(20);
-    wo.schedules_every = std::chrono::milliseconds(0);
-    jobs::Worker worker(*catalog_, handlers, wo);
-    for (int i = 0; i < 100; ++i) {
-      EXPECT_TRUE(worker.RunOnce().ok());
-      auto now = jobs::JobQueue(*catalog_).Get(Principal::Operator(), id);
-      if (now.ok() && jobs::IsTerminal(now->state)) return *now;
-    }
-    ADD_FAILURE() << "job " << id << " did not end";
-    return {};
-  }
-
   std::pair<int, json> Post(const std::string& path, const std::string& token, const json& body) {
-    httplib::Client cli("127.0.0.1", port_);
+    httplib::Client cli("127.0.0.1", server_.port());
     auto r = cli.Post(path, {{"Authorization", "Bearer " + token}}, body.dump(), "application/json");
     if (!r) return {0, json()};
     return {r->status, json::parse(r->body, nullptr, false)};
@@ -110,9 +79,7 @@ class RestoreAzureTest : public ::testing::Test {
   std::string dir_;
   std::unique_ptr<catalog::Catalog> catalog_;
   catalog::Tenant acme_, globex_;
-  std::unique_ptr<ApiServer> server_;
-  std::thread thread_;
-  int port_ = 0;
+  RunningServer server_;
 };
 
 TEST_F(RestoreAzureTest, AFolderIntoAnAzureFilesShareOfTheSameTenant) {
@@ -131,7 +98,7 @@ TEST_F(RestoreAzureTest, AFolderIntoAnAzureFilesShareOfTheSameTenant) {
   backup.share_id = posix->id;
   auto job = jobs::JobQueue(*catalog_).Enqueue(Principal::Operator(), backup);
   ASSERT_TRUE(job.ok());
-  ASSERT_EQ(RunUntilDone(job->id).state, jobs::JobState::kSucceeded);
+  ASSERT_EQ(RunJobUntilDone(*catalog_, job->id).state, jobs::JobState::kSucceeded);
   auto snaps = catalog_->snapshots().List(Principal::Operator(), posix->id);
   ASSERT_TRUE(snaps.ok() && snaps->size() == 1);
   catalog::Share azure = AzureShare(acme_, "cloud");
@@ -144,7 +111,7 @@ TEST_F(RestoreAzureTest, AFolderIntoAnAzureFilesShareOfTheSameTenant) {
   ASSERT_EQ(status, 201) << made.dump();
   EXPECT_EQ(made["payload"]["target_share_id"], azure.id);
   EXPECT_EQ(made["payload"]["target"], "/back");
-  jobs::Job done = RunUntilDone(made["id"].get<int64_t>());
+  jobs::Job done = RunJobUntilDone(*catalog_, made["id"].get<int64_t>());
   ASSERT_EQ(done.state, jobs::JobState::kSucceeded) << done.error;
   // Below the share location's folder ("base"), the folder asked for, at its snapshot path.
   std::string restored = "base/back" + src + "/docs/sub/a.txt";

@@ -26,6 +26,9 @@ struct Backup {
   int64_t bytes_added;
 };
 
+constexpr ShareOrder kAllOrders[] = {ShareOrder::kTenant, ShareOrder::kLastBackup, ShareOrder::kState,
+                                     ShareOrder::kBytes};
+
 class ShareSummaryTest : public ::testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
@@ -222,8 +225,7 @@ TEST_P(ShareSummaryTest, EveryOrderPagesThroughEveryShareOnce) {
 // Each order reversed ("sort=-NAME") is exactly the reverse sequence of the order, in
 // pages of 1, 3 and 8 too; a token of one direction is refused by the other.
 TEST_P(ShareSummaryTest, EveryOrderReversedIsTheReverseSequence) {
-  for (ShareOrder order :
-       {ShareOrder::kTenant, ShareOrder::kLastBackup, ShareOrder::kState, ShareOrder::kBytes}) {
+  for (ShareOrder order : kAllOrders) {
     ShareQuery forward;
     forward.order = order;
     forward.page_size = 8;
@@ -321,8 +323,7 @@ TEST_P(ShareSummaryTest, FailingOnlyKeepsSharesWhoseNewestJobFailed) {
 }
 
 TEST_P(ShareSummaryTest, ATenantSeesOnlyItsSharesOnEveryPage) {
-  for (ShareOrder order :
-       {ShareOrder::kTenant, ShareOrder::kLastBackup, ShareOrder::kState, ShareOrder::kBytes}) {
+  for (ShareOrder order : kAllOrders) {
     ShareQuery q;
     q.order = order;
     q.page_size = 2;

@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "jobs/schedule_store.h"
-#include "server/api_server.h"
+#include "server/test_server.h"
 #include "server/web_assets.h"
 #include "support/test_catalogs.h"
 
@@ -85,20 +85,11 @@ class WebUiTest : public ::testing::Test {
     acme_token_ = TenantToken(acme_);
     globex_token_ = TenantToken(globex_);
     ServerOptions options;
-    options.port = 0;
     options.index_location = catalog::testing::ScratchDir() + "/node-index.sqlite";
-    auto server = ApiServer::Create(*catalog_, options);
-    ASSERT_TRUE(server.ok()) << server.status().ToString();
-    server_ = std::move(*server);
-    auto port = server_->Bind();
-    ASSERT_TRUE(port.ok());
-    port_ = *port;
-    thread_ = std::thread([this] { (void)server_->Run(); });
+    running_.Start(*catalog_, options);
+    port_ = running_.port();
   }
-  void TearDown() override {
-    if (server_) server_->Stop();
-    if (thread_.joinable()) thread_.join();
-  }
+  void TearDown() override { running_.Stop(); }
 
   std::string TenantToken(const SeededTenant& t) {
     auto token =
@@ -115,8 +106,7 @@ class WebUiTest : public ::testing::Test {
   std::unique_ptr<catalog::Catalog> catalog_;
   SeededTenant acme_, globex_;
   std::string acme_token_, globex_token_;
-  std::unique_ptr<ApiServer> server_;
-  std::thread thread_;
+  RunningServer running_;
   int port_ = 0;
 };
 
