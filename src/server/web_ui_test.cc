@@ -186,16 +186,16 @@ TEST_F(WebUiTest, StylesheetHasEveryClassTheTemplatesUse) {
   EXPECT_EQ(sheet.find("@tailwind"), std::string::npos) << "built, not the input";
   EXPECT_EQ(sheet.find("@apply"), std::string::npos) << "built, not the input";
   // Hooks for tests (and nothing else): no style of their own.
-  const std::set<std::string> hooks = {"share-row",
-                                       "dir",
-                                       "file",
-                                       "snapshot-link",
-                                       "schedule-when",
-                                       "schedule-state",
-                                       "pause-schedule",
-                                       "resume-schedule",
-                                       "remove-schedule",
-                                       "facts"};
+  const std::set<std::string> kHooks = {"share-row",
+                                        "dir",
+                                        "file",
+                                        "snapshot-link",
+                                        "schedule-when",
+                                        "schedule-state",
+                                        "pause-schedule",
+                                        "resume-schedule",
+                                        "remove-schedule",
+                                        "facts"};
   // A class as a selector: Tailwind escapes every character that is not a letter, digit,
   // '-' or '_' ("max-sm:px-2" is ".max-sm\:px-2").
   auto selector = [](const std::string& name) {
@@ -228,7 +228,7 @@ TEST_F(WebUiTest, StylesheetHasEveryClassTheTemplatesUse) {
       // job's state, a row's change): ui/app.css styles those by name.
       std::istringstream words(std::regex_replace((*m)[1].str(), kMustache, " "));
       for (std::string word; words >> word;) {
-        if (hooks.contains(word)) continue;
+        if (kHooks.contains(word)) continue;
         ++checked;
         EXPECT_TRUE(in_sheet(selector(word))) << name << ": class '" << word << "' is not in the stylesheet";
       }
