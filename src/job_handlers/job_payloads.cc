@@ -89,7 +89,8 @@ Result<AssemblePayload> AssemblePayload::FromJson(const nlohmann::json& j) {
 }
 
 nlohmann::json RestorePayload::ToJson() const {
-  return {{"snapshot", snapshot}, {"target", target}, {"includes", includes}, {"overwrite", overwrite}};
+  return {{"snapshot", snapshot},   {"target", target},     {"includes", includes},
+          {"overwrite", overwrite}, {"in_place", in_place}, {"target_share_id", target_share_id}};
 }
 
 Result<RestorePayload> RestorePayload::FromJson(const nlohmann::json& j) {
@@ -98,6 +99,18 @@ Result<RestorePayload> RestorePayload::FromJson(const nlohmann::json& j) {
   ARBOR_RETURN_IF_ERROR(Read(j, "target", &p.target));
   ARBOR_RETURN_IF_ERROR(Read(j, "includes", &p.includes));
   ARBOR_RETURN_IF_ERROR(Read(j, "overwrite", &p.overwrite));
+  ARBOR_RETURN_IF_ERROR(Read(j, "in_place", &p.in_place));
+  ARBOR_RETURN_IF_ERROR(Read(j, "target_share_id", &p.target_share_id));
+  if (p.in_place && !p.target_share_id.empty())
+    return Status::InvalidArgument("job payload: an in-place restore has no 'target_share_id'");
+  if (p.in_place) {
+    if (p.target.empty()) p.target = "/";
+    if (p.target != "/" || p.includes.empty()) {
+      return Status::InvalidArgument(
+          "job payload: an in-place restore has target '/' and the paths to restore "
+          "as 'includes'");
+    }
+  }
   if (p.target.empty() || p.target[0] != '/') {
     return Status::InvalidArgument("job payload: restore needs an absolute 'target' directory");
   }

@@ -68,6 +68,12 @@ struct RestorePayload {
   std::string target;  // an absolute directory on the worker
   std::vector<std::string> includes;
   std::string overwrite = "always";  // always, if-changed, never
+  // Back over the snapshot's own paths: `target` is "/" and every include is inside the
+  // job's POSIX share (restore_handler.h).
+  bool in_place = false;
+  // Into an Azure Files share of the job's tenant: `target` is then a directory inside
+  // that share's location ("/" its top), not a path on the worker.
+  std::string target_share_id;
 
   nlohmann::json ToJson() const;
   static Result<RestorePayload> FromJson(const nlohmann::json& j);

@@ -25,6 +25,14 @@ TEST(JobPayloadsTest, RoundTrip) {
   EXPECT_EQ(r2->target, "/restore");
   EXPECT_EQ(r2->snapshot, "latest");
   EXPECT_EQ(r2->overwrite, "never");
+  EXPECT_FALSE(r2->in_place);
+  auto in_place = RestorePayload::FromJson({{"includes", {"/srv/a/b"}}, {"in_place", true}});
+  ASSERT_TRUE(in_place.ok()) << in_place.status().ToString();
+  EXPECT_EQ(in_place->target, "/") << "in place: the snapshot's own paths";
+  EXPECT_TRUE(RestorePayload::FromJson(in_place->ToJson()).ok());
+  auto to_azure = RestorePayload::FromJson({{"target", "/back"}, {"target_share_id", "sh_1"}});
+  ASSERT_TRUE(to_azure.ok()) << to_azure.status().ToString();
+  EXPECT_EQ(RestorePayload::FromJson(to_azure->ToJson())->target_share_id, "sh_1");
 
   BackupPayload part;
   part.units = {"/srv/a"};
@@ -89,6 +97,12 @@ TEST(JobPayloadsTest, BadPayloadsAreInvalidArgument) {
   EXPECT_TRUE(bad(AssemblePayload::FromJson({{"parts", {"x"}}}).status()));
   EXPECT_TRUE(bad(RestorePayload::FromJson({{"target", "relative"}}).status()));
   EXPECT_TRUE(bad(RestorePayload::FromJson({{"target", "/t"}, {"overwrite", "sometimes"}}).status()));
+  EXPECT_TRUE(bad(RestorePayload::FromJson({{"in_place", true}}).status())) << "in place needs includes";
+  EXPECT_TRUE(
+      bad(RestorePayload::FromJson({{"in_place", true}, {"includes", {"/a"}}, {"target_share_id", "s"}})
+              .status()));
+  EXPECT_TRUE(
+      bad(RestorePayload::FromJson({{"in_place", true}, {"target", "/t"}, {"includes", {"/a"}}}).status()));
   EXPECT_TRUE(bad(PrunePayload::FromJson({{"keep_last", -1}}).status()));
   EXPECT_TRUE(bad(PrunePayload::FromJson({{"max_unused", 2.0}}).status()));
 }

@@ -5,6 +5,13 @@
 // Where it may write: inside the POSIX share directories of the job's own tenant, or
 // below a root the worker was started with (HandlerOptions); anything else is refused
 // (PermissionDenied), so a tenant cannot have a worker write over another tenant's files.
+// An in-place restore (payload `in_place`) writes back over the snapshot's own paths:
+// each path it restores must be inside the job's own POSIX share, and the directories on
+// the way to them keep their live metadata (restorer/in_place_target.h). No restore
+// deletes anything: files the snapshot lacks stay. A restore into an Azure Files share
+// (payload `target_share_id`) writes below that share's location, connecting with its
+// credential from the catalog; the share is found through the job's principal, so it
+// can only be one of the job's tenant.
 // A restore is idempotent (files are rewritten whole), so a retry simply runs it again.
 // Progress is reported when it ends; it is not cancelled midway.
 #pragma once

@@ -110,17 +110,26 @@ class AzureShareReader final : public ShareReader {
 
 Result<std::unique_ptr<ShareReader>> OpenAzure(catalog::Catalog& catalog, const catalog::Principal& p,
                                                const catalog::Share& share, const std::string& at) {
-  ARBOR_ASSIGN_OR_RETURN(AzureShareLocation location, ParseAzureShareLocation(share.location));
-  auto secret = catalog.shares().ResolveCredential(p, share.id);
-  if (!secret.ok()) return secret.status().Annotate("share " + share.name);
-  auto credentials = azure::CredentialsFromSecret(location.account, secret->reveal(), location.endpoint);
-  if (!credentials.ok()) return credentials.status().Annotate("share " + share.name);
-  ARBOR_ASSIGN_OR_RETURN(auto client, azure::FilesClient::Create(std::move(*credentials)));
+  ARBOR_ASSIGN_OR_RETURN(AzureShareClient c, ConnectAzureShare(catalog, p, share));
   return std::unique_ptr<ShareReader>(
-      std::make_unique<AzureShareReader>(std::move(client), std::move(location), share.name, at));
+      std::make_unique<AzureShareReader>(std::move(c.client), std::move(c.location), share.name, at));
 }
 
 }  // namespace
+
+Result<AzureShareClient> ConnectAzureShare(catalog::Catalog& catalog, const catalog::Principal& p,
+                                           const catalog::Share& share) {
+  if (share.kind != catalog::ShareKind::kAzureFiles)
+    return Status::InvalidArgument("share " + share.name + " is not an Azure Files share");
+  AzureShareClient c;
+  ARBOR_ASSIGN_OR_RETURN(c.location, ParseAzureShareLocation(share.location));
+  auto secret = catalog.shares().ResolveCredential(p, share.id);
+  if (!secret.ok()) return secret.status().Annotate("share " + share.name);
+  auto credentials = azure::CredentialsFromSecret(c.location.account, secret->reveal(), c.location.endpoint);
+  if (!credentials.ok()) return credentials.status().Annotate("share " + share.name);
+  ARBOR_ASSIGN_OR_RETURN(c.client, azure::FilesClient::Create(std::move(*credentials)));
+  return c;
+}
 
 Result<std::unique_ptr<ShareReader>> OpenShareReader(catalog::Catalog& catalog, const catalog::Principal& p,
                                                      const catalog::Share& share,

@@ -13,9 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "archiver/backup.h"
+#include "azure/files_client.h"
 #include "base/status.h"
 #include "catalog/catalog.h"
-#include "archiver/backup.h"
+#include "job_handlers/share_location.h"
 #include "shares/source.h"
 
 namespace arbor::job_handlers {
@@ -56,6 +58,16 @@ class ShareReader {
     return Status::Ok();
   }
 };
+
+// An Azure Files share's client, connected with the share's credential from the catalog
+// (never logged), and where the share's location points. InvalidArgument for a POSIX
+// share.
+struct AzureShareClient {
+  std::unique_ptr<azure::FilesClient> client;
+  AzureShareLocation location;
+};
+Result<AzureShareClient> ConnectAzureShare(catalog::Catalog& catalog, const catalog::Principal& p,
+                                           const catalog::Share& share);
 
 // NotFound (a permanent failure) when a POSIX share's directory does not exist on this
 // worker; PermissionDenied / InvalidArgument for credentials that cannot be used.

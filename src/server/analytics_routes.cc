@@ -69,8 +69,8 @@ void AddAnalyticsRoutes(RouteTable& table, ApiContext& ctx) {
                return Status::Ok();
              }});
   table.Add({"GET", "/api/v1/snapshots/{snapshot_id}/analytics/changes", Access::kAuthenticated,
-             "Entries added, removed and modified since another snapshot of the same share, with byte "
-             "totals of each kind (?against=&page_size=&page_token=)",
+             "Entries added, removed and modified since another snapshot of the same share, a page at a "
+             "time, with the totals of each kind once counted (?against=&page_size=&page_token=)",
              [&ctx](Call& c) {
                ARBOR_ASSIGN_OR_RETURN(int page_size,
                                       ParsePageSize(c.Query("page_size"), ctx.limits.default_page_size,
@@ -79,6 +79,15 @@ void AddAnalyticsRoutes(RouteTable& table, ApiContext& ctx) {
                    auto page, SnapshotChanges(ctx, c.principal, c.Param("snapshot_id"), c.Query("against"),
                                               c.Query("page_token"), page_size));
                c.Reply(page.ToJson());
+               return Status::Ok();
+             }});
+  table.Add({"GET", "/api/v1/snapshots/{snapshot_id}/analytics/changes/totals", Access::kAuthenticated,
+             "The totals of the changes since another snapshot of the same share: entries, files and bytes "
+             "added, removed and modified (?against=; one walk of the whole change, then kept)",
+             [&ctx](Call& c) {
+               ARBOR_ASSIGN_OR_RETURN(auto r, SnapshotChangeTotals(ctx, c.principal, c.Param("snapshot_id"),
+                                                                   c.Query("against")));
+               c.Reply(r.ToJson());
                return Status::Ok();
              }});
   table.Add({"GET", "/api/v1/snapshots/{snapshot_id}/analytics/duplicates", Access::kAuthenticated,

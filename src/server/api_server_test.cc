@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
@@ -26,6 +27,7 @@
 #include "server/page_token.h"
 #include "server/share_summary.h"
 #include "server/snapshot_changes.h"
+#include "server/test_server.h"
 #include "support/temp_dir.h"
 #include "support/test_catalogs.h"
 
@@ -78,25 +80,7 @@ catalog::Share AddShare(const catalog::Tenant& t, const std::string& src, const 
 }
 
 // Runs jobs on an in-process worker until job `id` has ended; returns its state.
-jobs::JobState RunUntilDone(int64_t id) {
-  jobs::HandlerRegistry handlers;
-  job_handlers::HandlerOptions options;
-  options.threads = 1;
-  job_handlers::RegisterEngineHandlers(handlers, options);
-  jobs::WorkerOptions wo;
-  wo.worker_id = "api-test";
-  wo.idle_poll = std::chrono::milliseconds(20);
-  wo.schedules_every = std::chrono::milliseconds(0);
-  jobs::Worker worker(*w->catalog, handlers, wo);
-  for (int i = 0; i < 100; ++i) {
-    auto ran = worker.RunOnce();
-    EXPECT_TRUE(ran.ok()) << ran.status().ToString();
-    auto now = jobs::JobQueue(*w->catalog).Get(Principal::Operator(), id);
-    if (now.ok() && jobs::IsTerminal(now->state)) return now->state;
-  }
-  ADD_FAILURE() << "job " << id << " did not end";
-  return jobs::JobState::kRunning;
-}
+jobs::JobState RunUntilDone(int64_t id) { return RunJobUntilDone(*w->catalog, id).state; }
 
 // Runs a backup job of `share` on an in-process worker; returns the id of the share's
 // newest snapshot, which must be its `nth`.
@@ -900,6 +884,82 @@ TEST_F(ApiServerTest, RestoreAFolderToAShareOfTheSameTenant) {
   EXPECT_EQ(jobs_now.body["items"].size(), 0u) << "no refused restore left a job behind";
 }
 
+// "Restore this folder back where it was": an in-place restore job writes over the
+// snapshot's own paths in its share. With `never` a file changed since the snapshot is
+// kept; with `if-changed` (the default) it gets its old content back, while an unchanged
+// file is not rewritten (same inode), a file the snapshot lacks stays (nothing is
+// deleted) and what is outside the folder is untouched. Another tenant's snapshot is 404;
+// a target share or folder with in_place, or a path outside the share, is 400.
+TEST_F(ApiServerTest, RestoreAFolderInPlace) {
+  std::string src = w->dir + "/inplace";
+  ASSERT_TRUE(MakeDirs(src + "/docs/sub").ok());
+  WriteFile(src + "/docs/changed.txt", "the original\n");
+  WriteFile(src + "/docs/sub/same.txt", "unchanged\n");
+  WriteFile(src + "/outside.txt", "outside v1\n");
+  catalog::Share share = AddShare(w->acme, src, "inplace");
+  std::string snap = BackUp(share);
+  WriteFile(src + "/docs/changed.txt", "edited after the backup, and longer\n");
+  WriteFile(src + "/docs/new.txt", "made after the backup\n");
+  WriteFile(src + "/outside.txt", "outside v2\n");
+  auto read = [](const std::string& f) {
+    std::ifstream in(f);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  auto inode = [](const std::string& f) {
+    struct stat st {};
+    return ::stat(f.c_str(), &st) == 0 ? st.st_ino : 0;
+  };
+  ino_t same_before = inode(src + "/docs/sub/same.txt");
+  ASSERT_NE(same_before, 0u);
+  std::string url = Snap(snap, "/restore");
+
+  auto kept = Call("POST", url, Acme(),
+                   json({{"path", src + "/docs"}, {"in_place", true}, {"overwrite", "never"}}).dump());
+  ASSERT_EQ(kept.status, 201) << kept.raw;
+  EXPECT_EQ(kept.body["payload"]["in_place"], true);
+  EXPECT_EQ(kept.body["payload"]["target"], "/");
+  EXPECT_EQ(kept.body["payload"]["includes"], json::array({src + "/docs"}));
+  ASSERT_EQ(RunUntilDone(kept.body["id"].get<int64_t>()), jobs::JobState::kSucceeded);
+  EXPECT_EQ(read(src + "/docs/changed.txt"), "edited after the backup, and longer\n") << "never: kept";
+
+  auto made = Call("POST", url, Acme(), json({{"path", src + "/docs"}, {"in_place", true}}).dump());
+  ASSERT_EQ(made.status, 201) << made.raw;
+  EXPECT_EQ(made.body["payload"]["overwrite"], "if-changed") << "the default";
+  ASSERT_EQ(RunUntilDone(made.body["id"].get<int64_t>()), jobs::JobState::kSucceeded);
+  EXPECT_EQ(read(src + "/docs/changed.txt"), "the original\n");
+  EXPECT_EQ(read(src + "/docs/sub/same.txt"), "unchanged\n");
+  EXPECT_EQ(inode(src + "/docs/sub/same.txt"), same_before) << "an unchanged file is not rewritten";
+  EXPECT_EQ(read(src + "/docs/new.txt"), "made after the backup\n") << "nothing is deleted";
+  EXPECT_EQ(read(src + "/outside.txt"), "outside v2\n") << "only the folder asked for";
+  EXPECT_FALSE(std::ifstream(src + "/docs" + src).good()) << "in place, not below the folder";
+
+  // The whole share ("/"): its location is the include.
+  auto whole = Call("POST", url, Acme(), json({{"path", "/"}, {"in_place", true}}).dump());
+  ASSERT_EQ(whole.status, 201) << whole.raw;
+  EXPECT_EQ(whole.body["payload"]["includes"], json::array({src}));
+  ASSERT_TRUE(
+      jobs::JobQueue(*w->catalog).Cancel(Principal::Operator(), whole.body["id"].get<int64_t>()).ok());
+
+  // The other tenant: 404 on this snapshot, and on its own snapshot with this path.
+  auto theirs =
+      Call("POST", url, w->globex_token, json({{"path", src + "/docs"}, {"in_place", true}}).dump());
+  EXPECT_EQ(theirs.status, 404) << theirs.raw;
+  EXPECT_EQ(Call("POST", Snap(w->globex_snapshot, "/restore"), w->globex_token,
+                 json({{"path", src + "/docs"}, {"in_place", true}}).dump())
+                .status,
+            404);
+  for (const json& bad :
+       {json({{"path", src + "/docs"}, {"in_place", true}, {"folder", "x"}}),
+        json({{"path", src + "/docs"}, {"in_place", true}, {"target_share_id", w->acme_share.id}}),
+        json({{"path", src + "/docs"}, {"in_place", "yes"}}),
+        json({{"path", w->dir}, {"in_place", true}})}) {  // above the share
+    auto r = Call("POST", url, Acme(), bad.dump());
+    EXPECT_EQ(r.status, 400) << bad.dump() << " " << r.raw;
+  }
+  auto jobs_now = Get("/api/v1/jobs?state=queued", Ops());
+  EXPECT_EQ(jobs_now.body["items"].size(), 0u) << "no refused restore left a job behind";
+}
+
 // A server with a per-token limit of 1 request a second, 2 at once: the third request in a
 // row is 429 with Retry-After; another token and the public routes are not held up.
 TEST_F(ApiServerTest, PerTokenRateLimit) {
@@ -1080,26 +1140,36 @@ TEST_F(ApiServerTest, ChangesBetweenTwoSnapshotsSkipUnchangedSubtrees) {
   };
   EXPECT_EQ(got, want) << all.raw;
   EXPECT_FALSE(all.body.contains("next_page_token"));
-  EXPECT_EQ(all.body["added"], json({{"entries", 5}, {"files", 3}, {"bytes", 1012}}));
-  EXPECT_EQ(all.body["removed"], json({{"entries", 5}, {"files", 3}, {"bytes", 112}}));
-  EXPECT_EQ(all.body["modified"], json({{"entries", 1}, {"files", 1}, {"bytes", 30}, {"bytes_before", 10}}));
+  auto totals = [&](const std::string& id, const std::string& against) {
+    auto r = Get(Snap(id, "/analytics/changes/totals?against=" + against), Acme());
+    EXPECT_EQ(r.status, 200) << r.raw;
+    return r.body;
+  };
+  json sums = totals(c.newer, c.older);
+  EXPECT_EQ(sums["added"], json({{"entries", 5}, {"files", 3}, {"bytes", 1012}}));
+  EXPECT_EQ(sums["removed"], json({{"entries", 5}, {"files", 3}, {"bytes", 112}}));
+  EXPECT_EQ(sums["modified"], json({{"entries", 1}, {"files", 1}, {"bytes", 30}, {"bytes_before", 10}}));
+  // Once counted, pages carry them.
+  auto again = Get(Snap(c.newer, "/analytics/changes?against=" + c.older), Acme());
+  EXPECT_EQ(again.body["added"], sums["added"]) << again.raw;
 
   // The other way round: what was added is removed.
-  auto back = Get(Snap(c.older, "/analytics/changes?against=" + c.newer), Acme());
-  ASSERT_EQ(back.status, 200) << back.raw;
-  EXPECT_EQ(back.body["removed"], all.body["added"]);
-  EXPECT_EQ(back.body["added"], all.body["removed"]);
+  json back = totals(c.older, c.newer);
+  EXPECT_EQ(back["removed"], sums["added"]);
+  EXPECT_EQ(back["added"], sums["removed"]);
   // A snapshot against itself: nothing.
   auto none = Get(Snap(c.newer, "/analytics/changes?against=" + c.newer), Acme());
   ASSERT_EQ(none.status, 200) << none.raw;
   EXPECT_TRUE(none.body["entries"].empty());
-  EXPECT_EQ(none.body["added"]["entries"], 0);
+  EXPECT_EQ(totals(c.newer, c.newer)["added"]["entries"], 0);
 }
 
 TEST_F(ApiServerTest, ChangesPageThroughEveryEntryOnce) {
   const ChangePair& c = Changes();
+  ASSERT_EQ(Get(Snap(c.newer, "/analytics/changes/totals?against=" + c.older), Acme()).status, 200);
   auto all = Get(Snap(c.newer, "/analytics/changes?against=" + c.older), Acme());
   ASSERT_EQ(all.status, 200) << all.raw;
+  ASSERT_TRUE(all.body.contains("added")) << "counted above, so kept";
   const json& want = all.body["entries"];
   ASSERT_EQ(want.size(), 11u);
   for (int size : {1, 4, 10, 11, 12, 50}) {
@@ -1113,7 +1183,7 @@ TEST_F(ApiServerTest, ChangesPageThroughEveryEntryOnce) {
       auto page = Get(url, Acme());
       ASSERT_EQ(page.status, 200) << page.raw;
       ASSERT_LE(page.body["entries"].size(), static_cast<size_t>(size));
-      EXPECT_EQ(page.body["added"], all.body["added"]) << "every page carries the whole change's totals";
+      EXPECT_EQ(page.body["added"], all.body["added"]) << "every page carries the kept totals";
       for (const auto& e : page.body["entries"]) seen.push_back(e);
       token = page.body.value("next_page_token", "");
       ASSERT_LE(++pages, 12);
@@ -1131,9 +1201,10 @@ TEST_F(ApiServerTest, ChangesPageThroughEveryEntryOnce) {
 
 // A change of 2,935 entries (667 files removed and 266 modified in a folder of 2,000, a
 // folder of 2,000 added): every page resumes the walk after the previous page's last
-// path, and the pages together are the one-shot list, at any page size; a page whose
-// pair's totals the server no longer keeps (a restart) counts the change again and is
-// the same page. Tokens are bound to the pair of snapshots.
+// path, and the pages together are the one-shot list, at any page size. No page walks the
+// whole change: the first page of a server that has not counted it visits one page of
+// entries, and the totals (counted apart, by their route) equal the one-shot list's.
+// Tokens are bound to the pair of snapshots.
 TEST_F(ApiServerTest, ChangesOfThousandsOfEntriesPageByResumingTheWalk) {
   std::string src = w->dir + "/many";
   ASSERT_TRUE(MakeDirs(src + "/a").ok());
@@ -1159,16 +1230,44 @@ TEST_F(ApiServerTest, ChangesOfThousandsOfEntriesPageByResumingTheWalk) {
   std::string newer = BackUp(share, 2);
 
   Principal acme = Principal::ForTenant(w->acme.id);
-  auto one = SnapshotChanges(w->server->context(), acme, newer, older, "", 1 << 30);
+  ApiContext& ctx = w->server->context();
+  // The first page, before anything counted the change: about one page of work.
+  for (int size : {1, 10, 100}) {
+    ChangeTotalsCache none;
+    ApiContext cold{ctx.catalog, ctx.repos, ctx.limits, ctx.analytics, none};
+    auto first = SnapshotChanges(cold, acme, newer, older, "", size);
+    ASSERT_TRUE(first.ok()) << first.status().ToString();
+    EXPECT_EQ(first->entries.size(), static_cast<size_t>(size));
+    EXPECT_LE(first->visited, static_cast<size_t>(size) + 1) << "page size " << size;
+    EXPECT_FALSE(first->totals.has_value()) << "not counted, so not shown";
+    EXPECT_FALSE(first->ToJson().contains("added"));
+  }
+  auto one = SnapshotChanges(ctx, acme, newer, older, "", 1 << 30);
   ASSERT_TRUE(one.ok()) << one.status().ToString();
   EXPECT_TRUE(one->next_page_token.empty());
   json whole = one->ToJson();
   const json& want = whole["entries"];
   ASSERT_EQ(want.size(), 2935u);
-  EXPECT_EQ(whole["removed"]["files"], 667);
-  EXPECT_EQ(whole["modified"]["files"], 266);
-  EXPECT_EQ(whole["added"]["entries"], 2002) << "n, n/m and its 2,000 files";
+  // The totals counted from the one-shot list here, against the route's.
+  json counted = {{"added", {{"entries", 0}, {"files", 0}, {"bytes", 0}}},
+                  {"removed", {{"entries", 0}, {"files", 0}, {"bytes", 0}}},
+                  {"modified", {{"entries", 0}, {"files", 0}, {"bytes", 0}, {"bytes_before", 0}}}};
+  for (const auto& e : want) {
+    json& t = counted[e["change"].get<std::string>()];
+    t["entries"] = t["entries"].get<uint64_t>() + 1;
+    if (e["kind"] == "dir") continue;
+    t["files"] = t["files"].get<uint64_t>() + 1;
+    t["bytes"] = t["bytes"].get<uint64_t>() + e["size"].get<uint64_t>();
+    if (e.contains("size_before"))
+      t["bytes_before"] = t["bytes_before"].get<uint64_t>() + e["size_before"].get<uint64_t>();
+  }
+  EXPECT_EQ(counted["removed"]["files"], 667);
+  EXPECT_EQ(counted["modified"]["files"], 266);
+  EXPECT_EQ(counted["added"]["entries"], 2002) << "n, n/m and its 2,000 files";
   std::string base = Snap(newer, "/analytics/changes?against=" + older);
+  auto sums = Get(Snap(newer, "/analytics/changes/totals?against=" + older), Acme());
+  ASSERT_EQ(sums.status, 200) << sums.raw;
+  for (const char* kind : {"added", "removed", "modified"}) EXPECT_EQ(sums.body[kind], counted[kind]) << kind;
   for (int size : {50, 7}) {
     json seen = json::array();
     std::vector<std::string> tokens;
@@ -1180,7 +1279,7 @@ TEST_F(ApiServerTest, ChangesOfThousandsOfEntriesPageByResumingTheWalk) {
       ASSERT_EQ(page.status, 200) << page.raw;
       ASSERT_LE(page.body["entries"].size(), static_cast<size_t>(size));
       for (const char* kind : {"added", "removed", "modified"})
-        EXPECT_EQ(page.body[kind], whole[kind]) << kind;
+        EXPECT_EQ(page.body[kind], counted[kind]) << kind << ": kept after the totals route";
       for (const auto& e : page.body["entries"]) seen.push_back(e);
       token = page.body.value("next_page_token", "");
       if (!token.empty()) tokens.push_back(token);
@@ -1188,16 +1287,16 @@ TEST_F(ApiServerTest, ChangesOfThousandsOfEntriesPageByResumingTheWalk) {
     } while (!token.empty());
     EXPECT_EQ(seen, want) << "pages of " << size;
     EXPECT_EQ(tokens.size() + 1, (want.size() + size - 1) / size) << "pages of " << size;
-    // The same pages from a server that keeps no totals: each walks the whole change.
+    // The same pages from a server that keeps no totals (a restart): one page of work each.
     if (size != 50) continue;
-    ApiContext& ctx = w->server->context();
     for (size_t k : {size_t{0}, tokens.size() / 2, tokens.size() - 1}) {
       ChangeTotalsCache none;
       ApiContext cold{ctx.catalog, ctx.repos, ctx.limits, ctx.analytics, none};
       auto page = SnapshotChanges(cold, acme, newer, older, tokens[k], size);
       ASSERT_TRUE(page.ok()) << page.status().ToString();
+      EXPECT_LE(page->visited, static_cast<size_t>(size) + 1);
       json j = page->ToJson();
-      EXPECT_EQ(j["added"], whole["added"]);
+      EXPECT_FALSE(j.contains("added"));
       EXPECT_EQ(j["entries"],
                 json(std::vector<json>(
                     want.begin() + static_cast<std::ptrdiff_t>((k + 1) * size),
@@ -1242,6 +1341,14 @@ TEST_F(ApiServerTest, ChangesOnlyBetweenSnapshotsOfOneShareOfTheCaller) {
   EXPECT_NE(shares.body.value("message", "").find("different shares"), std::string::npos) << shares.raw;
   EXPECT_EQ(Get(path(c.newer, w->globex_snapshot), Ops()).status, 400) << "the operator: different shares";
   EXPECT_EQ(Get(Snap(c.newer, "/analytics/changes"), Acme()).status, 400) << "no against";
+  // The totals route checks the same.
+  auto totals = [](const std::string& id, const std::string& against) {
+    return Snap(id, "/analytics/changes/totals?against=" + against);
+  };
+  EXPECT_EQ(Get(totals(c.newer, c.older), w->globex_token).status, 404);
+  EXPECT_EQ(Get(totals(c.newer, w->globex_snapshot), Acme()).status, 404);
+  EXPECT_EQ(Get(totals(c.newer, w->acme_snapshot), Acme()).status, 400);
+  EXPECT_EQ(Get(Snap(c.newer, "/analytics/changes/totals"), Acme()).status, 400) << "no against";
 }
 
 // A folder with three groups of identical files (3 x 3,000 bytes, 2 x 5,000 bytes in two

@@ -1,10 +1,9 @@
 // The totals of the changes between two snapshots (entries, files and bytes added,
-// removed and modified), kept by snapshot pair so that every page of a change can show
-// them without walking the whole change again: the first page's walk counts them, the
-// later pages walk only their own entries (snapshot_changes.h). Snapshots never change,
-// so an entry stays right for as long as it is kept; the oldest go first past `capacity`
-// pairs, and a page whose pair is gone counts again (one walk of the change, as the
-// first page did).
+// removed and modified), kept by snapshot pair: the totals route counts them in one walk
+// of the whole change, and later calls and the pages of the pair read them here without
+// walking (snapshot_changes.h). Snapshots never change, so an entry stays right for as
+// long as it is kept; the oldest go first past `capacity` pairs, and a pair that is gone
+// is counted again by the next totals call.
 //
 // Thread safety: every method may be called from any thread.
 #pragma once

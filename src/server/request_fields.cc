@@ -33,6 +33,13 @@ Result<std::optional<int64_t>> OptionalInt(const nlohmann::json& body, const std
   return std::optional<int64_t>(it->get<int64_t>());
 }
 
+Result<std::optional<bool>> OptionalBool(const nlohmann::json& body, const std::string& name) {
+  auto it = body.find(name);
+  if (it == body.end()) return std::optional<bool>();
+  if (!it->is_boolean()) return Status::InvalidArgument("field '" + name + "' must be true or false");
+  return std::optional<bool>(it->get<bool>());
+}
+
 Result<std::optional<catalog::CredentialInput>> OptionalCredential(const nlohmann::json& body) {
   auto it = body.find("credential");
   if (it == body.end() || it->is_null()) return std::optional<catalog::CredentialInput>();

@@ -20,6 +20,7 @@ Result<std::optional<std::string>> OptionalString(const nlohmann::json& body, co
 // InvalidArgument when absent, empty or not a string.
 Result<std::string> RequiredString(const nlohmann::json& body, const std::string& name);
 Result<std::optional<int64_t>> OptionalInt(const nlohmann::json& body, const std::string& name);
+Result<std::optional<bool>> OptionalBool(const nlohmann::json& body, const std::string& name);
 // A credential given as {"secret": "..."} (sealed in the catalog) or {"env": "NAME"}
 // (read by the worker); null or absent: none.
 Result<std::optional<catalog::CredentialInput>> OptionalCredential(const nlohmann::json& body);

@@ -54,7 +54,7 @@ Result<catalog::Share> ShareById(catalog::Catalog& catalog, const catalog::Princ
 void AddShareRoutes(RouteTable& table, ApiContext& ctx) {
   table.Add({"GET", "/api/v1/shares", Access::kAuthenticated,
              "Shares the caller sees with their summaries, a page at a time "
-             "(?tenant_id=&sort=tenant|age|state|bytes&failing=1&page_size=&page_token=)",
+             "(?tenant_id=&sort=[-]tenant|age|state|bytes&failing=1&page_size=&page_token=; '-' reverses)",
              [&ctx](Call& c) {
                ARBOR_ASSIGN_OR_RETURN(
                    ShareQuery query,

@@ -131,14 +131,21 @@ Result<ShareOrder> ParseShareOrder(std::string_view name) {
        {ShareOrder::kTenant, ShareOrder::kLastBackup, ShareOrder::kState, ShareOrder::kBytes}) {
     if (name == ShareOrderName(o)) return o;
   }
-  return Status::InvalidArgument("sort must be tenant, age, state or bytes");
+  return Status::InvalidArgument("sort must be tenant, age, state or bytes ('-' before it: reversed)");
+}
+
+std::string ShareSortParam(ShareOrder order, bool reversed) {
+  return (reversed ? "-" : "") + std::string(ShareOrderName(order));
 }
 
 Result<ShareQuery> ShareQueryFromParams(const std::function<std::string(const char*)>& param,
                                         int default_page_size, int max_page_size) {
   ShareQuery q;
   q.tenant_id = param("tenant_id");
-  ARBOR_ASSIGN_OR_RETURN(q.order, ParseShareOrder(param("sort")));
+  std::string sort = param("sort");
+  q.reversed = sort.starts_with('-');
+  if (sort == "-") return Status::InvalidArgument("sort '-' names no order");
+  ARBOR_ASSIGN_OR_RETURN(q.order, ParseShareOrder(q.reversed ? sort.substr(1) : sort));
   std::string failing = param("failing");
   if (failing != "" && failing != "0" && failing != "1")
     return Status::InvalidArgument("failing must be 0 or 1");
@@ -176,24 +183,32 @@ Result<sql::SqlQuery> ShareListingQuery(sql::SqlDialect dialect, const catalog::
     // The token is [order, key, key] of the previous page's last row (see below).
     ARBOR_ASSIGN_OR_RETURN(std::string text, DecodePageToken(query.page_token));
     auto after = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (!after.is_array() || after.size() != 3 || after[0] != std::string(ShareOrderName(query.order)))
+    if (!after.is_array() || after.size() != 3 || after[0] != ShareSortParam(query.order, query.reversed))
       return BadToken();
+    // Reversed: the rows before the token's in the forward sequence.
+    std::string beyond = query.reversed ? " < " : " > ";
     if (by_tenant) {
       if (!after[1].is_string() || !after[2].is_string()) return BadToken();
       std::string tenant = after[1].get<std::string>(), name = after[2].get<std::string>();
-      q.Add(" AND (k.tenant_name > ? OR (k.tenant_name = ? AND k.name > ?))", tenant, tenant, name);
+      q.Add(" AND (k.tenant_name" + beyond + "? OR (k.tenant_name = ? AND k.name" + beyond + "?))", tenant,
+            tenant, name);
     } else {
       if (!after[1].is_number_integer() || !after[2].is_string()) return BadToken();
       int64_t key = after[1].get<int64_t>();
       std::string id = after[2].get<std::string>();
-      q.Add(" AND (k.sort_key > ? OR (k.sort_key = ? AND k.id > ?))", key, key, id);
+      q.Add(" AND (k.sort_key" + beyond + "? OR (k.sort_key = ? AND k.id" + beyond + "?))", key, key, id);
     }
   }
-  // Tenant and share names are unique (the share's within its tenant): the pair is a key.
-  const char* order = by_tenant ? " ORDER BY tenant_name, name" : " ORDER BY sort_key, id";
-  q.Add(std::string(order) + " LIMIT " + std::to_string(query.page_size + 1));
+  // Tenant and share names are unique (the share's within its tenant): the pair is a key,
+  // as (sort key, id) is; so the reversed order is exactly the reverse sequence.
+  std::string dir = query.reversed ? " DESC" : "";
+  auto order_by = [&](const std::string& prefix) {
+    return by_tenant ? " ORDER BY " + prefix + "tenant_name" + dir + ", " + prefix + "name" + dir
+                     : " ORDER BY " + prefix + "sort_key" + dir + ", " + prefix + "id" + dir;
+  };
+  q.Add(order_by("") + " LIMIT " + std::to_string(query.page_size + 1));
   q.Add(") p JOIN shares s ON s.id = p.id JOIN tenants t ON t.id = s.tenant_id");
-  q.Add(by_tenant ? " ORDER BY p.tenant_name, p.name" : " ORDER BY p.sort_key, p.id");
+  q.Add(order_by("p."));
   return q;
 }
 
@@ -211,7 +226,7 @@ Result<SharePage> ListShareSummaries(catalog::Catalog& catalog, const catalog::P
   if (rows.size() > shown) {
     size_t last = shown - 1;
     nlohmann::json after = nlohmann::json::array();
-    after.push_back(std::string(ShareOrderName(query.order)));
+    after.push_back(ShareSortParam(query.order, query.reversed));
     if (by_tenant) {
       after.push_back(rows.Text(last, "tenant_name"));
       after.push_back(rows.Text(last, "name"));

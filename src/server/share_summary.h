@@ -50,7 +50,8 @@ struct ShareSummary {
   nlohmann::json ToJson() const;
 };
 
-// The orders a listing can take; each has one direction, the one an operator wants first.
+// The orders a listing can take, each first in the direction an operator wants first and
+// reversed on request (ShareQuery::reversed; `sort=-NAME`).
 enum class ShareOrder {
   kTenant,      // tenant name, then share name
   kLastBackup,  // the stalest first: never backed up, then the oldest newest-snapshot
@@ -60,17 +61,21 @@ enum class ShareOrder {
 std::string_view ShareOrderName(ShareOrder order);  // "tenant", "age", "state", "bytes"
 // "" is kTenant. InvalidArgument for another name.
 Result<ShareOrder> ParseShareOrder(std::string_view name);
+// The `sort` parameter of an order and direction: "bytes", or "-bytes" reversed.
+std::string ShareSortParam(ShareOrder order, bool reversed);
 
 struct ShareQuery {
   std::string tenant_id;  // only this tenant's shares ("": every tenant the caller sees)
   ShareOrder order = ShareOrder::kTenant;
+  bool reversed = false;      // the order's other direction (Z to A, the freshest first, ...)
   bool failing_only = false;  // only shares whose newest root job failed
   int page_size = 100;
   std::string page_token;  // "" for the first page; else the previous page's next_page_token
 };
 
-// A query from a request's parameters (tenant_id, sort, failing=1, page_size,
-// page_token), `param` giving "" for an absent one. InvalidArgument for an unknown sort,
+// A query from a request's parameters (tenant_id, sort (a name, "-" before it reversed),
+// failing=1, page_size, page_token), `param` giving "" for an absent one. InvalidArgument
+// for an unknown sort,
 // a failing other than "", "0" or "1", or a page size outside 1..max_page_size.
 Result<ShareQuery> ShareQueryFromParams(const std::function<std::string(const char*)>& param,
                                         int default_page_size, int max_page_size);
@@ -86,10 +91,11 @@ struct SharePage {
   std::string next_page_token;  // empty on the last page
 };
 
-// One page of the shares `p` sees (a tenant: its own), in `query.order`. A page token
-// carries the order and the last row's sort key, so the next page starts right after it
-// even when shares are added in between; InvalidArgument for a token this function did
-// not make or one made for another order.
+// One page of the shares `p` sees (a tenant: its own), in `query.order` (reversed: the
+// exact reverse of that sequence). A page token carries the order, its direction and the
+// last row's sort key, so the next page starts right after it even when shares are added
+// in between; InvalidArgument for a token this function did not make or one made for
+// another order or direction.
 Result<SharePage> ListShareSummaries(catalog::Catalog& catalog, const catalog::Principal& p,
                                      const ShareQuery& query);
 // The one statement ListShareSummaries runs (for tests of its plan).

@@ -64,6 +64,39 @@ nlohmann::json TotalsJson(const ChangeTotals& t, bool with_before) {
   return j;
 }
 
+// The two snapshots of a change, checked (both `p`'s, of one share) and opened.
+struct OpenPair {
+  std::string older_id, newer_id;
+  OpenSnapshot older, newer;
+};
+
+Result<OpenPair> OpenChange(ApiContext& ctx, const catalog::Principal& p, const std::string& snapshot_id,
+                            const std::string& against_id) {
+  if (against_id.empty())
+    return Status::InvalidArgument("against (the snapshot to compare with) is required");
+  ARBOR_ASSIGN_OR_RETURN(auto newer, ctx.catalog.snapshots().Get(p, snapshot_id));
+  ARBOR_ASSIGN_OR_RETURN(auto older, ctx.catalog.snapshots().Get(p, against_id));
+  if (newer.share_id != older.share_id)
+    return Status::InvalidArgument("snapshots " + newer.id + " and " + older.id +
+                                   " belong to different shares: only snapshots of one share compare");
+  ARBOR_ASSIGN_OR_RETURN(auto share, ShareById(ctx.catalog, p, newer.share_id));
+  ARBOR_ASSIGN_OR_RETURN(OpenSnapshot a, ctx.repos.Snapshot(p, share, older.id, older.created_ms));
+  // Opened second, so fresh for both snapshots: its cache reads both trees.
+  ARBOR_ASSIGN_OR_RETURN(OpenSnapshot b, ctx.repos.Snapshot(p, share, newer.id, newer.created_ms));
+  return OpenPair{older.id, newer.id, std::move(a), std::move(b)};
+}
+
+DiffTreeLoader Loader(const OpenPair& pair) {
+  return [trees = pair.newer.trees](const Digest& id) { return trees->Get(id); };
+}
+
+nlohmann::json WithTotals(nlohmann::json out, const ChangeSummary& totals) {
+  out["added"] = TotalsJson(totals.added, false);
+  out["removed"] = TotalsJson(totals.removed, false);
+  out["modified"] = TotalsJson(totals.modified, true);
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json ChangesPage::ToJson() const {
@@ -73,54 +106,36 @@ nlohmann::json ChangesPage::ToJson() const {
     if (e.change == "modified") j["size_before"] = e.size_before;
     items.push_back(std::move(j));
   }
-  nlohmann::json out = {{"snapshot_id", snapshot_id},
-                        {"against", against_id},
-                        {"added", TotalsJson(totals.added, false)},
-                        {"removed", TotalsJson(totals.removed, false)},
-                        {"modified", TotalsJson(totals.modified, true)},
-                        {"entries", std::move(items)}};
+  nlohmann::json out = {{"snapshot_id", snapshot_id}, {"against", against_id}, {"entries", std::move(items)}};
+  if (totals) out = WithTotals(std::move(out), *totals);
   if (!next_page_token.empty()) out["next_page_token"] = next_page_token;
   return out;
+}
+
+nlohmann::json ChangeTotalsReport::ToJson() const {
+  return WithTotals({{"snapshot_id", snapshot_id}, {"against", against_id}}, totals);
 }
 
 Result<ChangesPage> SnapshotChanges(ApiContext& ctx, const catalog::Principal& p,
                                     const std::string& snapshot_id, const std::string& against_id,
                                     const std::string& page_token, int page_size) {
-  if (against_id.empty())
-    return Status::InvalidArgument("against (the snapshot to compare with) is required");
-  ARBOR_ASSIGN_OR_RETURN(auto newer, ctx.catalog.snapshots().Get(p, snapshot_id));
-  ARBOR_ASSIGN_OR_RETURN(auto older, ctx.catalog.snapshots().Get(p, against_id));
-  if (newer.share_id != older.share_id)
-    return Status::InvalidArgument("snapshots " + newer.id + " and " + older.id +
-                                   " belong to different shares: only snapshots of one share compare");
+  ARBOR_ASSIGN_OR_RETURN(OpenPair pair, OpenChange(ctx, p, snapshot_id, against_id));
   std::string after_path;
   if (!page_token.empty()) {
-    ARBOR_ASSIGN_OR_RETURN(after_path, PathOfToken(page_token, older.id, newer.id));
+    ARBOR_ASSIGN_OR_RETURN(after_path, PathOfToken(page_token, pair.older_id, pair.newer_id));
   }
-  ARBOR_ASSIGN_OR_RETURN(auto share, ShareById(ctx.catalog, p, newer.share_id));
-  ARBOR_ASSIGN_OR_RETURN(OpenSnapshot a, ctx.repos.Snapshot(p, share, older.id, older.created_ms));
-  // Opened second, so fresh for both snapshots: its cache reads both trees.
-  ARBOR_ASSIGN_OR_RETURN(OpenSnapshot b, ctx.repos.Snapshot(p, share, newer.id, newer.created_ms));
-
   ChangesPage page;
-  page.snapshot_id = newer.id;
-  page.against_id = older.id;
-  // With the pair's totals kept, the walk resumes after the token's path and stops after
-  // the page; without them it walks the whole change from the start to count it, and
-  // keeps the entries after the token's path.
-  std::optional<ChangeSummary> kept = ctx.change_totals.Find(older.id, newer.id);
-  bool counting = !kept;
-  ChangeSummary counted;
+  page.snapshot_id = pair.newer_id;
+  page.against_id = pair.older_id;
+  page.totals = ctx.change_totals.Find(pair.older_id, pair.newer_id);
+  // The walk resumes after the token's path and stops at the entry after the page (which
+  // tells that another page follows).
   bool more = false;
-  DiffTreeLoader load = [&b](const Digest& id) { return b.trees->Get(id); };
   auto visit = [&](Change c, const std::string& path, const Node* before, const Node* after) {
-    if (counting) {
-      Count(c, before, after, &counted);
-      if (!after_path.empty() && !PathBeforeInWalk(after_path, path)) return true;
-    }
+    page.visited++;
     if (page.entries.size() == static_cast<size_t>(page_size)) {
       more = true;
-      return counting;  // a walk that counts goes on to the end
+      return false;
     }
     const Node& shown = after ? *after : *before;
     ChangedEntry e{path, ChangeName(c), std::string(NodeKindName(shown.kind)), shown.IsDir() ? 0 : shown.size,
@@ -129,11 +144,27 @@ Result<ChangesPage> SnapshotChanges(ApiContext& ctx, const catalog::Principal& p
     page.entries.push_back(std::move(e));
     return true;
   };
-  ARBOR_RETURN_IF_ERROR(DiffTreesAfter(load, a.root, b.root, counting ? "" : after_path, visit));
-  if (counting) ctx.change_totals.Put(older.id, newer.id, counted);
-  page.totals = counting ? counted : *kept;
-  if (more) page.next_page_token = ChangesToken(older.id, newer.id, page.entries.back().path);
+  ARBOR_RETURN_IF_ERROR(DiffTreesAfter(Loader(pair), pair.older.root, pair.newer.root, after_path, visit));
+  if (more) page.next_page_token = ChangesToken(pair.older_id, pair.newer_id, page.entries.back().path);
   return page;
+}
+
+Result<ChangeTotalsReport> SnapshotChangeTotals(ApiContext& ctx, const catalog::Principal& p,
+                                                const std::string& snapshot_id,
+                                                const std::string& against_id) {
+  ARBOR_ASSIGN_OR_RETURN(OpenPair pair, OpenChange(ctx, p, snapshot_id, against_id));
+  ChangeTotalsReport report{pair.newer_id, pair.older_id, {}};
+  if (auto kept = ctx.change_totals.Find(pair.older_id, pair.newer_id)) {
+    report.totals = *kept;
+    return report;
+  }
+  auto visit = [&](Change c, const std::string&, const Node* before, const Node* after) {
+    Count(c, before, after, &report.totals);
+    return true;
+  };
+  ARBOR_RETURN_IF_ERROR(DiffTreesAfter(Loader(pair), pair.older.root, pair.newer.root, "", visit));
+  ctx.change_totals.Put(pair.older_id, pair.newer_id, report.totals);
+  return report;
 }
 
 }  // namespace arbor::server

@@ -15,10 +15,12 @@
 // path shown, and the next page resumes the walk there (browse/diff.h DiffTreesAfter:
 // each directory on that path is entered at the name, the siblings before it unread) and
 // stops after `page_size` + 1 entries: page k costs the directories on its path and its
-// own entries, not the k - 1 pages before it, and memory follows the page. The totals
-// that every page shows are those of the whole change: the walk of the first page (or of
-// any page whose pair the server no longer has) counts the whole change and keeps the
-// totals by snapshot pair (change_totals_cache.h); the other pages read them there.
+// own entries, not the k - 1 pages before it, and memory follows the page.
+//
+// Totals: a page never counts the whole change (the first page costs about one page of
+// work too). The totals of each kind are counted by SnapshotChangeTotals, one walk of the
+// whole change, and kept by snapshot pair (change_totals_cache.h); a page carries them
+// when they are kept (the web UI loads them by htmx after the list).
 
 // A renamed or moved folder is its old path removed and its new path added, each with
 // everything below it (a tree walk sees names, not node ids; `arbor changes` in the CLI
@@ -28,6 +30,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,9 +52,17 @@ struct ChangedEntry {
 
 struct ChangesPage {
   std::string snapshot_id, against_id;
-  ChangeSummary totals;                   // of the whole change, on every page
+  std::optional<ChangeSummary> totals;    // of the whole change, when the server keeps them
   std::vector<ChangedEntry> entries;      // this page, in walk order
   std::string next_page_token;            // empty on the last page
+  size_t visited = 0;                     // entries the walk visited: this page's cost
+  nlohmann::json ToJson() const;
+};
+
+// The totals of the whole change from `against_id` to `snapshot_id`.
+struct ChangeTotalsReport {
+  std::string snapshot_id, against_id;
+  ChangeSummary totals;
   nlohmann::json ToJson() const;
 };
 
@@ -62,5 +73,11 @@ struct ChangesPage {
 Result<ChangesPage> SnapshotChanges(ApiContext& ctx, const catalog::Principal& p,
                                     const std::string& snapshot_id, const std::string& against_id,
                                     const std::string& page_token, int page_size);
+
+// The totals of the change, as `p` sees it: kept ones, or one walk of the whole change
+// (then kept). The same errors as SnapshotChanges.
+Result<ChangeTotalsReport> SnapshotChangeTotals(ApiContext& ctx, const catalog::Principal& p,
+                                                const std::string& snapshot_id,
+                                                const std::string& against_id);
 
 }  // namespace arbor::server

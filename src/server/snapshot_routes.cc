@@ -67,11 +67,14 @@ void AddSnapshotRoutes(RouteTable& table, ApiContext& ctx) {
                return Status::Ok();
              }});
   table.Add({"POST", "/api/v1/snapshots/{snapshot_id}/restore", Access::kAuthenticated,
-             "Restore a file or folder to the snapshot's share or another POSIX share of its tenant "
-             "{path, target_share_id?, folder?, overwrite?}: a restore job",
+             "Restore a file or folder in place (back where it was) or into a folder of the snapshot's "
+             "share or another share (POSIX or Azure Files) of its tenant {path, in_place?, "
+             "target_share_id?, folder?, "
+             "overwrite?}: a restore job",
              [&ctx](Call& c) {
                ARBOR_ASSIGN_OR_RETURN(auto body, c.JsonBody());
-               ARBOR_RETURN_IF_ERROR(CheckFields(body, {"path", "target_share_id", "folder", "overwrite"}));
+               ARBOR_RETURN_IF_ERROR(
+                   CheckFields(body, {"path", "in_place", "target_share_id", "folder", "overwrite"}));
                RestoreRequest request;
                ARBOR_ASSIGN_OR_RETURN(request.path, RequiredString(body, "path"));
                ARBOR_ASSIGN_OR_RETURN(auto target, OptionalString(body, "target_share_id"));
@@ -80,6 +83,8 @@ void AddSnapshotRoutes(RouteTable& table, ApiContext& ctx) {
                request.folder = folder.value_or("");
                ARBOR_ASSIGN_OR_RETURN(auto overwrite, OptionalString(body, "overwrite"));
                if (overwrite) request.overwrite = *overwrite;
+               ARBOR_ASSIGN_OR_RETURN(auto in_place, OptionalBool(body, "in_place"));
+               request.in_place = in_place.value_or(false);
                ARBOR_ASSIGN_OR_RETURN(auto job,
                                       SubmitRestore(ctx, c.principal, c.Param("snapshot_id"), request));
                c.Reply(job.ToJson(), 201);

@@ -44,6 +44,8 @@ void WebUi::Mount(httplib::Server& http) {
   http.Post("/ui/snapshots/([^/]+)/restore", [this](Req req, Res res) { Restore(req, res); });
   http.Get("/ui/snapshots/([^/]+)/analytics", [this](Req req, Res res) { AnalyticsFragment(req, res); });
   http.Get("/ui/snapshots/([^/]+)/changes", [this](Req req, Res res) { CompareSnapshots(req, res); });
+  http.Get("/ui/snapshots/([^/]+)/changes/totals",
+           [this](Req req, Res res) { ChangeTotalsFragment(req, res); });
   http.Get("/ui/jobs", [this](Req req, Res res) { JobsPage(req, res); });
   http.Get("/ui/jobs/([0-9]+)", [this](Req req, Res res) { JobPage(req, res, false); });
   http.Get("/ui/jobs/([0-9]+)/progress", [this](Req req, Res res) { JobPage(req, res, true); });

@@ -72,6 +72,8 @@ class WebUi {
   void Restore(const httplib::Request& req, httplib::Response& res);
   void AnalyticsFragment(const httplib::Request& req, httplib::Response& res);
   void CompareSnapshots(const httplib::Request& req, httplib::Response& res);
+  // The changes page's totals and their chart (an htmx fragment: one walk of the whole change).
+  void ChangeTotalsFragment(const httplib::Request& req, httplib::Response& res);
   void JobsPage(const httplib::Request& req, httplib::Response& res);
   void JobPage(const httplib::Request& req, httplib::Response& res, bool fragment);
   void CancelJob(const httplib::Request& req, httplib::Response& res);

@@ -95,18 +95,6 @@ void WebUi::CompareSnapshots(const httplib::Request& req, httplib::Response& res
     ARBOR_ASSIGN_OR_RETURN(auto other, ctx_.catalog.snapshots().Get(v->principal, page.against_id));
     ARBOR_ASSIGN_OR_RETURN(auto share, ShareById(ctx_.catalog, v->principal, record.share_id));
     std::string base = "/ui/snapshots/" + id, against_base = "/ui/snapshots/" + page.against_id;
-    auto kind = [](const ChangeTotals& t) {
-      return std::to_string(t.entries) + " (" + HumanBytes(t.bytes) + " in " + std::to_string(t.files) +
-             " files)";
-    };
-    std::vector<ChartBar> bars = {
-        {"added", page.totals.added.bytes, HumanBytes(page.totals.added.bytes), ""},
-        {"removed", page.totals.removed.bytes, HumanBytes(page.totals.removed.bytes), ""},
-        {"modified", page.totals.modified.bytes,
-         HumanBytes(page.totals.modified.bytes) + " (was " + HumanBytes(page.totals.modified.bytes_before) +
-             ")",
-         ""},
-    };
     mustache::data entries(mustache::data::type::list);
     for (const ChangedEntry& e : page.entries) {
       bool dir = e.kind == "dir";
@@ -128,10 +116,8 @@ void WebUi::CompareSnapshots(const httplib::Request& req, httplib::Response& res
     d.set("against_short_id", page.against_id.substr(0, 12));
     d.set("against_href", against_base);
     d.set("against_time", FormatUtc(other.time_ms));
-    d.set("added", kind(page.totals.added));
-    d.set("removed", kind(page.totals.removed));
-    d.set("modified", kind(page.totals.modified));
-    d.set("bytes_svg", BarChartSvg("chart-changes", "Bytes added, removed and modified", bars));
+    // The totals walk the whole change: htmx loads them after the list (ChangeTotalsFragment).
+    d.set("totals_href", base + "/changes/totals?against=" + UrlEncode(page.against_id));
     d.set("entries", entries);
     if (!page.next_page_token.empty()) {
       d.set("next_href", base + "/changes?against=" + UrlEncode(page.against_id) +
@@ -139,6 +125,33 @@ void WebUi::CompareSnapshots(const httplib::Request& req, httplib::Response& res
     }
     ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("changes", d));
     return RenderPage({"Changes", v->who, v->session.csrf}, content);
+  };
+  Answer(res, render(), v->who, v->session.csrf);
+}
+
+void WebUi::ChangeTotalsFragment(const httplib::Request& req, httplib::Response& res) {
+  auto v = SignedIn(req, res);
+  if (!v) return;
+  auto render = [&]() -> Result<std::string> {
+    ARBOR_ASSIGN_OR_RETURN(ChangeTotalsReport r,
+                           SnapshotChangeTotals(ctx_, v->principal, Match(req, 1), Param(req, "against")));
+    const ChangeSummary& t = r.totals;
+    auto kind = [](const ChangeTotals& k) {
+      return std::to_string(k.entries) + " (" + HumanBytes(k.bytes) + " in " + std::to_string(k.files) +
+             " files)";
+    };
+    std::vector<ChartBar> bars = {
+        {"added", t.added.bytes, HumanBytes(t.added.bytes), ""},
+        {"removed", t.removed.bytes, HumanBytes(t.removed.bytes), ""},
+        {"modified", t.modified.bytes,
+         HumanBytes(t.modified.bytes) + " (was " + HumanBytes(t.modified.bytes_before) + ")", ""},
+    };
+    mustache::data d;
+    d.set("added", kind(t.added));
+    d.set("removed", kind(t.removed));
+    d.set("modified", kind(t.modified));
+    d.set("bytes_svg", BarChartSvg("chart-changes", "Bytes added, removed and modified", bars));
+    return RenderTemplate("change_totals", d);
   };
   Answer(res, render(), v->who, v->session.csrf);
 }

@@ -16,27 +16,38 @@ namespace {
 constexpr int kBrowsePageSize = 200;
 constexpr size_t kCompareChoices = 100;  // the newest snapshots offered by "Compare with"
 
-// The restore form for `path` of a snapshot: the tenant's POSIX shares as targets (a
-// worker restores only inside those), the snapshot's own share first chosen. Empty when
-// the tenant has no POSIX share.
+// The restore forms for `path` of a snapshot: back where it was (in place, when the
+// snapshot's share is a POSIX share and `path` is inside it; behind a confirmation box),
+// and into a folder of one of the tenant's shares (POSIX or Azure Files), the snapshot's
+// own share first chosen.
 Result<std::string> RestoreFormHtml(catalog::Catalog& catalog, const catalog::Principal& p,
                                     const catalog::Snapshot& record, const std::string& path, bool is_dir,
                                     const std::string& csrf) {
   ARBOR_ASSIGN_OR_RETURN(auto shares, catalog.shares().List(p, record.tenant_id));
   mustache::data targets(mustache::data::type::list);
   bool any = false;
+  mustache::data d;
   for (const auto& s : shares) {
-    if (s.kind != catalog::ShareKind::kPosix) continue;
+    if (s.kind == catalog::ShareKind::kPosix && s.id == record.share_id) {
+      std::string root = s.location.size() > 1 && s.location.back() == '/'
+                             ? s.location.substr(0, s.location.size() - 1)
+                             : s.location;
+      bool inside = path == "/" || path == root || path.rfind(root + "/", 0) == 0;
+      if (inside) {
+        d.set("in_place", true);
+        d.set("in_place_path", path == "/" ? root : path);
+        d.set("source_name", s.name);
+      }
+    }
     mustache::data t;
     t.set("id", s.id);
-    t.set("name", s.name);
+    t.set("name", s.kind == catalog::ShareKind::kPosix ? s.name : s.name + " (Azure Files)");
     t.set("source", s.id == record.share_id);
     t.set("selected", s.id == record.share_id);
     targets.push_back(t);
     any = true;
   }
   if (!any) return std::string();
-  mustache::data d;
   d.set("what", is_dir ? "this folder" : "this file");
   d.set("action", "/ui/snapshots/" + record.id + "/restore");
   d.set("csrf", csrf);
@@ -193,6 +204,13 @@ void WebUi::Restore(const httplib::Request& req, httplib::Response& res) {
   if (!v || !CheckCsrf(*v, req, res)) return;
   RestoreRequest request;
   request.path = Param(req, "path");
+  request.in_place = Param(req, "in_place") == "1";
+  // Writing over live files needs the form's explicit confirmation.
+  if (request.in_place && Param(req, "confirm") != "yes") {
+    return SendErrorPage(res,
+                         Status::InvalidArgument("an in-place restore needs its confirmation box ticked"),
+                         v->who, v->session.csrf);
+  }
   request.target_share_id = Param(req, "target_share_id");
   request.folder = Param(req, "folder");
   if (std::string overwrite = Param(req, "overwrite"); !overwrite.empty()) request.overwrite = overwrite;

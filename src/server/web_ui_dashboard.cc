@@ -29,8 +29,8 @@ void WebUi::Dashboard(const httplib::Request& req, httplib::Response& res) {
     int64_t now = catalog::NowMs();
     // A link to this listing with some of its parameters changed; the page token only
     // where given (a new order or filter starts from the first page).
-    auto href = [&](ShareOrder order, bool failing, const std::string& token) {
-      std::string out = "/ui/?sort=" + std::string(ShareOrderName(order));
+    auto href = [&](ShareOrder order, bool reversed, bool failing, const std::string& token) {
+      std::string out = "/ui/?sort=" + ShareSortParam(order, reversed);
       if (failing) out += "&failing=1";
       if (!query.tenant_id.empty()) out += "&tenant_id=" + UrlEncode(query.tenant_id);
       if (query.page_size != kDashboardPageSize) out += "&page_size=" + std::to_string(query.page_size);
@@ -42,9 +42,12 @@ void WebUi::Dashboard(const httplib::Request& req, httplib::Response& res) {
       mustache::data c;
       c.set("label", label);
       if (order) {
-        c.set("href", href(*order, query.failing_only, ""));
+        // The active column's header turns its direction round; another's starts with its own.
+        bool active = *order == query.order;
+        c.set("href", href(*order, active && !query.reversed, query.failing_only, ""));
         c.set("sort", std::string(ShareOrderName(*order)));
-        c.set("active", *order == query.order);
+        c.set("active", active);
+        c.set("reversed", active && query.reversed);
       }
       columns.push_back(c);
     };
@@ -82,13 +85,14 @@ void WebUi::Dashboard(const httplib::Request& req, httplib::Response& res) {
     mustache::data d;
     d.set("heading", v->principal.is_operator() ? "All tenants" : "Tenant " + v->who);
     d.set("failing_only", query.failing_only);
-    d.set("all_href", href(query.order, false, ""));
-    d.set("failing_href", href(query.order, true, ""));
+    d.set("all_href", href(query.order, query.reversed, false, ""));
+    d.set("failing_href", href(query.order, query.reversed, true, ""));
     d.set("columns", columns);
     d.set("rows", rows);
-    if (!query.page_token.empty()) d.set("first_href", href(query.order, query.failing_only, ""));
+    if (!query.page_token.empty())
+      d.set("first_href", href(query.order, query.reversed, query.failing_only, ""));
     if (!page.next_page_token.empty())
-      d.set("next_href", href(query.order, query.failing_only, page.next_page_token));
+      d.set("next_href", href(query.order, query.reversed, query.failing_only, page.next_page_token));
     ARBOR_ASSIGN_OR_RETURN(std::string content, RenderTemplate("dashboard", d));
     return RenderPage({"Dashboard", v->who, v->session.csrf}, content);
   };

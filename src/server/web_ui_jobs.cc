@@ -54,7 +54,9 @@ void WebUi::JobPage(const httplib::Request& req, httplib::Response& res, bool fr
     d.set("created", FormatUtc(j.created_ms));
     if (j.type == jobs::JobType::kRestore) {
       // Where the files go, as the job's payload says (checked at submission).
-      d.set("restore_target", j.payload.value("target", std::string()));
+      bool in_place = j.payload.value("in_place", false);
+      d.set("restore_target",
+            in_place ? std::string("its own path (in place)") : j.payload.value("target", std::string()));
       std::string what = "everything";
       if (j.payload.contains("includes") && j.payload["includes"].is_array() &&
           !j.payload["includes"].empty())

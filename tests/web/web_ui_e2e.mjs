@@ -98,6 +98,15 @@ async function shot(page, name) {
   await page.waitForURL(/sort=bytes/);
   assert.deepEqual(await dashboardTenants(page), ['acme', 'globex']);
   assert.equal(await page.getAttribute('a.sort.active', 'data-sort'), 'bytes');
+  // The active header again turns the order round: the smallest first, its arrow up.
+  await page.click('a.sort.active');
+  await page.waitForURL(/sort=-bytes/);
+  assert.deepEqual(await dashboardTenants(page), ['globex', 'acme']);
+  assert.equal(await page.getAttribute('a.sort.active.reversed', 'data-sort'), 'bytes');
+  await shot(page, '03a-dashboard-reversed');
+  await page.click('a.sort.active');
+  await page.waitForURL(/sort=bytes/);
+  assert.deepEqual(await dashboardTenants(page), ['acme', 'globex']);
   // Filtered to the failing ones: no backup failed here.
   await page.click('#failing-filter');
   await page.waitForURL(/failing=1/);
@@ -289,6 +298,32 @@ async function shot(page, name) {
   });
   assert.equal(forgedRestore.status(), 403);
 
+  // "Restore this folder back where it was": q4.txt edited and a file added after the
+  // backup; the in-place form (behind its confirmation box) puts q4.txt back and deletes
+  // nothing. Without the box ticked the server refuses it too.
+  const reportsDir = path.join(acmeDir, 'projects', '2026', 'reports');
+  writeFileSync(path.join(reportsDir, 'q4.txt'), 'edited after the backup\n');
+  writeFileSync(path.join(reportsDir, 'notes.txt'), 'made after the backup\n');
+  const unconfirmed = await page.request.post(`${reports.split('?')[0]}/restore`, {
+    form: { csrf: await page.inputValue('form[action="/ui/logout"] input[name=csrf]'), path: reportsDir, in_place: '1' },
+  });
+  assert.equal(unconfirmed.status(), 400, 'no in-place restore without the confirmation');
+  await page.goto(reports);
+  await page.click('#restore summary');
+  await page.selectOption('#in-place-overwrite', 'if-changed');
+  await page.check('#in-place-confirm');
+  await shot(page, '12b-restore-in-place-form');
+  await page.click('#restore-in-place');
+  await page.waitForSelector('#job-state');
+  assert.equal(await page.textContent('#restore-what'), reportsDir);
+  assert.match(await page.textContent('#restore-target'), /in place/);
+  const inPlaceWorker = spawn(process.env.ARBOR, ['-q', 'worker', '--exit-when-idle'], { stdio: 'inherit' });
+  await page.waitForSelector('#job-state >> text=succeeded', { timeout: 60000 });
+  await shot(page, '13b-restore-in-place-succeeded');
+  if (inPlaceWorker.exitCode === null) await new Promise((resolve) => inPlaceWorker.on('exit', resolve));
+  assert.equal(readFileSync(path.join(reportsDir, 'q4.txt'), 'utf8'), 'quarterly numbers\n');
+  assert.equal(readFileSync(path.join(reportsDir, 'notes.txt'), 'utf8'), 'made after the backup\n');
+
   // Changes between two snapshots: a second backup after the restore above (which added
   // restored-by-ui/) and a new file with an XSS name; "Compare with" on the newest
   // snapshot's page preselects the one before it.
@@ -300,7 +335,10 @@ async function shot(page, name) {
   await shot(page, '14-compare-with');
   await page.click('#compare-submit');
   await page.waitForSelector('#changes');
+  // The totals walk the whole change: htmx loads them after the list.
+  await page.waitForSelector('#change-counts');
   await shot(page, '15-changes');
+  assert.match(await page.textContent('#change-counts'), /^\d+ \(.*\) added, 0 \(0 B in 0 files\) removed, /);
   const changed = await page.$$eval('#changes tbody tr', (r) =>
     r.map((e) => [...e.querySelectorAll('td')].map((td) => td.textContent)),
   );

@@ -2,9 +2,8 @@
 # The web UI in a real browser: two tenants with real snapshots made by the CLI, then
 # `arbor serve` and web_ui_e2e.mjs in headless Chromium (sign in as a tenant and as the
 # operator, the dashboard's sorting, filter and pages, browse three levels down, download
-# and compare SHA-256, restore a folder with a worker and compare it on disk, the changes
-# between two snapshots, XSS names
-# as text),
+# and compare SHA-256, restore a folder with a worker into a folder and in place and
+# compare it on disk, the changes between two snapshots, XSS names as text),
 # then SIGTERM: the server must stop cleanly (exit 0).
 set -euo pipefail
 : "${ARBOR:?path to the arbor binary}" "${ARBOR_JS_DIR:?tests/js}" "${SCREENSHOTS:?screenshot folder}"
