@@ -5,7 +5,10 @@
 # appendfsync always (every write durable before its reply, as arbor's are). Prints
 # requests/s per command and arbor's ratio to each; then arbor's blob commands: BEXISTS
 # of --hashes hashes in batches of 1,000 (hashes/s), BPUT of distinct 64 KiB blobs and
-# BGET (MB/s over loopback). docs/resp.md records a run. --blobs-only: the blob part alone.
+# BGET (MB/s over loopback). For arbor, each command also reports the server's CPU (user +
+# system, ms per 100,000 requests: the machine is shared, so requests/s alone says little)
+# and its group commits (redo log syncs) and checkpoints (LMDB commits) per 100,000.
+# docs/resp.md records a run. --blobs-only: the blob part alone.
 #
 #   ARBOR=build/src/cli/arbor bench/resp/run.sh [--requests 100000] [--clients 50] [--hashes 1000000]
 set -euo pipefail
@@ -34,6 +37,7 @@ export ARBOR_PASSWORD=bench ARBOR_CATALOG="$work/catalog.db" ARBOR_STATE_DIR="$w
 arbor_port=$(free_port)
 "$ARBOR" serve --resp "127.0.0.1:$arbor_port" --resp-data "$work/resp" -r "$work/repo" 2>"$work/arbor.log" &
 pids+=($!)
+arbor_pid=$!
 redis_port=$(free_port)
 redis-server --port "$redis_port" --save "" --appendonly no --dir "$work" --daemonize no >/dev/null &
 pids+=($!)
@@ -53,20 +57,36 @@ for row in csv.reader(sys.stdin):
     if row and row[0] != "test":
         print(row[0].split()[0] + "," + row[1])'
 }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$arbor_pid/stat"; }
+info_field() { redis-cli -p "$arbor_port" INFO | tr -d '\r' | awk -F: -v k="$1" '$1 == k {print $2}'; }
+bench_arbor() {  # bench_arbor PIPELINE: "test,rps,cpu ticks,commits,checkpoints" lines, one command at a time
+  local t c0 m0 k0 line
+  for t in ${tests//,/ }; do
+    c0=$(cpu_ticks) m0=$(info_field arbor_commits) k0=$(info_field arbor_checkpoints)
+    line=$(tests=$t bench "$arbor_port" "$1")
+    echo "$line,$(($(cpu_ticks) - c0)),$(($(info_field arbor_commits) - m0)),$(($(info_field arbor_checkpoints) - k0))"
+  done
+}
 pipelines="1 16"
 ((blobs_only)) && pipelines=""
 for pipeline in $pipelines; do
   echo "== $clients clients, -P $pipeline, $requests requests per command"
-  bench "$arbor_port" "$pipeline" >"$work/arbor.csv"
+  bench_arbor "$pipeline" >"$work/arbor.csv"
   bench "$redis_port" "$pipeline" >"$work/redis.csv"
   bench "$fsync_port" "$pipeline" >"$work/fsync.csv"
-  python3 - "$work/arbor.csv" "$work/redis.csv" "$work/fsync.csv" <<'PY'
+  python3 - "$work/arbor.csv" "$work/redis.csv" "$work/fsync.csv" "$requests" "$(getconf CLK_TCK)" <<'PY'
 import sys
-a, r, f = (dict(l.strip().split(",") for l in open(p) if l.strip()) for p in sys.argv[1:4])
-print("%-12s %12s %12s %16s %9s %12s" % ("command", "arbor rps", "redis rps", "redis fsync rps", "vs redis", "vs fsync"))
+rows = lambda p: {l.split(",")[0]: l.strip().split(",")[1:] for l in open(p) if l.strip()}
+a, r, f = (rows(p) for p in sys.argv[1:4])
+per = 100000 / float(sys.argv[4])
+tick_ms = 1000 / float(sys.argv[5])
+print("%-12s %10s %10s %12s %9s %9s %14s %13s %13s" % ("command", "arbor rps", "redis rps", "redis fsync",
+      "vs redis", "vs fsync", "CPU ms/100k", "commits/100k", "ckpts/100k"))
 for k in a:
-    ar, rr, fr = float(a[k]), float(r.get(k, "nan")), float(f.get(k, "nan"))
-    print("%-12s %12.0f %12.0f %16.0f %8.2fx %11.2fx" % (k, ar, rr, fr, ar / rr, ar / fr))
+    ar, rr, fr = float(a[k][0]), float(r.get(k, ["nan"])[0]), float(f.get(k, ["nan"])[0])
+    ticks, commits, ckpts = (float(x) for x in a[k][1:4])
+    print("%-12s %10.0f %10.0f %12.0f %8.2fx %8.2fx %14.0f %13.0f %13.0f" % (k, ar, rr, fr, ar / rr, ar / fr,
+          ticks * tick_ms * per, commits * per, ckpts * per))
 PY
 done
 

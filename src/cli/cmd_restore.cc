@@ -93,18 +93,34 @@ void ReportVerify(const GlobalOptions& g, const Result<VerifyRestoredResult>& v,
                                                  " restored files differ from the snapshot (listed above)"));
 }
 
+// --delete's result: what was removed, or the error (then false, and the exit code set).
+bool ReportMirrorDelete(const GlobalOptions& g, const Result<MirrorDeleteResult>& removed, int* exit_code) {
+  if (!removed.ok()) {
+    *exit_code = ReportError(g, removed.status());
+    return false;
+  }
+  if (g.json)
+    PrintJson({{"message_type", "deleted"}, {"entries_removed", removed->removed}});
+  else if (!g.quiet && removed->removed > 0)
+    std::cout << "removed " << removed->removed << " entries the snapshot does not hold (e.g. "
+              << removed->examples.front() << ")\n";
+  return true;
+}
+
 // restore --remote: a snapshot taken with `backup --remote`, read back through the RESP
 // server (resp/remote_restore.h) into a local directory, with the local restore's
-// --include, --overwrite and --verify (the same policy and check: restorer/overwrite.h,
-// verify_restored.h). What needs the repository (--delete, snapshot filters) or a share is
-// refused before anything is written. Returns the exit code.
+// --include, --overwrite, --verify and --delete (the same policy, check and mirroring:
+// restorer/overwrite.h, verify_restored.h, mirror_delete.h). What needs the repository
+// (snapshot filters) or a share is refused before anything is written. Returns the exit
+// code.
 int RestoreRemote(const GlobalOptions& g, const RestoreArgs& args) {
   std::string root = args.target;
   while (root.size() > 1 && root.back() == '/') root.pop_back();
-  if (args.delete_extra || !args.filter.Empty() || IsAzureShareUrl(root)) {
-    return ReportError(g, Status::InvalidArgument(
-                              "restore --remote restores into a directory with --include, --overwrite and "
-                              "--verify only (not --delete, --host/--tag/--path or an Azure Files share)"));
+  if (!args.filter.Empty() || IsAzureShareUrl(root)) {
+    return ReportError(g,
+                       Status::InvalidArgument(
+                           "restore --remote restores into a directory with --include, --overwrite, "
+                           "--verify and --delete only (not --host/--tag/--path or an Azure Files share)"));
   }
   auto client = ConnectRemote(args.remote, args.remote_tls);
   if (!client.ok()) return ReportError(g, client.status());
@@ -115,6 +131,13 @@ int RestoreRemote(const GlobalOptions& g, const RestoreArgs& args) {
   TreeLoader load = [&c](const Digest& tree) { return resp::LoadRemoteTree(c, tree); };
   if (Status st = CheckIncludes(options.includes, load, snap->tree, snap->id); !st.ok())
     return ReportError(g, st);
+  // A remote snapshot's root is the backed-up folder itself (or holds the folders under
+  // their names): --delete mirrors the whole target, narrowed by --include.
+  std::vector<std::string> mirrored{"/"};
+  if (args.delete_extra) {  // refused before anything is written
+    if (Status st = CheckMirrorTarget(root, MirrorRoots(mirrored, options.includes)); !st.ok())
+      return ReportError(g, st);
+  }
   PosixTarget target(root);
   auto r = resp::RunRemoteRestore(c, snap->tree, target, options);
   if (!r.ok()) return ReportError(g, r.status());
@@ -134,6 +157,11 @@ int RestoreRemote(const GlobalOptions& g, const RestoreArgs& args) {
     std::cout << "\n";
   }
   int exit_code = kExitOk;
+  // A remote restore stops at its first error, so one that returned restored everything.
+  if (args.delete_extra &&
+      !ReportMirrorDelete(g, MirrorDeleteWith(load, mirrored, snap->tree, root, options.includes),
+                          &exit_code))
+    return exit_code;
   if (args.verify) {
     // Parts are named by their SHA-256 in a RESP tree; BSTAT gives their sizes.
     ReportVerify(
@@ -266,16 +294,7 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g, int* exit_code) {
     }
     *exit_code = result->errors > 0 ? kExitPartial : kExitOk;
     if (args->delete_extra && result->errors == 0) {  // never mirror a restore that left things out
-      auto removed = MirrorDelete(*repo, *snap, root, opts.includes);
-      if (!removed.ok()) {
-        *exit_code = ReportError(g, removed.status());
-        return;
-      }
-      if (g.json)
-        PrintJson({{"message_type", "deleted"}, {"entries_removed", removed->removed}});
-      else if (!g.quiet && removed->removed > 0)
-        std::cout << "removed " << removed->removed << " entries the snapshot does not hold (e.g. "
-                  << removed->examples.front() << ")\n";
+      if (!ReportMirrorDelete(g, MirrorDelete(*repo, *snap, root, opts.includes), exit_code)) return;
     } else if (args->delete_extra) {
       ReportWarning(g, "--delete skipped: the restore had errors, so the target is not mirrored");
     }

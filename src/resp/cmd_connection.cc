@@ -141,7 +141,7 @@ Status Info(CommandContext& ctx, const Args&) {
     << "\r\n\r\n# Stats\r\ntotal_connections_received:" << st.connections_total
     << "\r\nrejected_connections:" << st.refused_connections << "\r\ntotal_commands_processed:" << st.commands
     << "\r\narbor_batches:" << st.batches << "\r\narbor_commits:" << st.commits
-    << "\r\narbor_blob_puts:" << st.blob_puts
+    << "\r\narbor_checkpoints:" << st.checkpoints << "\r\narbor_blob_puts:" << st.blob_puts
     << "\r\narbor_tls_handshake_failures:" << st.tls_handshake_failures << "\r\n";
   if (ctx.session().db) {
     auto n = ctx.keys().Size();

@@ -56,6 +56,17 @@ Result<std::string> DatabaseRegistry::StoreId() {
   return made;
 }
 
+Result<uint64_t> DatabaseRegistry::AppliedSequence() {
+  ARBOR_ASSIGN_OR_RETURN(auto raw, txn_.Get(kRegistry + "w"));
+  if (!raw) return uint64_t{0};
+  if (raw->size() != 8) return Status::Corruption("bad redo log sequence in the metadata store");
+  return ReadBigEndian64(*raw);
+}
+
+Status DatabaseRegistry::SetAppliedSequence(uint64_t seq) {
+  return txn_.Put(kRegistry + "w", BigEndian64(seq));
+}
+
 std::string DatabaseRegistry::DisplayName(const catalog::Principal& p, const DatabaseInfo& db) {
   if (db.tenant.empty() || !p.is_operator()) return db.name;
   return db.tenant + "/" + db.name;

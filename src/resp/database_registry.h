@@ -5,6 +5,7 @@
 // Kept in the metadata store itself, under database id 0:
 //   [0] 'd' <tenant id> 0x00 <name> -> u32 database id, then the storage location
 //   [0] 'n'                          -> u32 the next database id
+//   [0] 'w'                          -> u64 the last redo log group a checkpoint holds
 // so a database's creation commits with the batch that created it.
 //
 // Scope: a tenant sees only its own databases, by name; another tenant's database answers
@@ -57,6 +58,10 @@ class DatabaseRegistry {
   // transaction): the repositories it holds blobs in are marked with it
   // (repo/resp_marker.h). In a read-only transaction, empty when it has none yet.
   Result<std::string> StoreId();
+  // The last redo log group (resp/redo_log.h) this state holds (0: none), and setting it
+  // (a checkpoint or a recovery, in the transaction that holds that group).
+  Result<uint64_t> AppliedSequence();
+  Status SetAppliedSequence(uint64_t seq);
 
  private:
   Result<std::optional<DatabaseInfo>> Lookup(std::string_view tenant, std::string_view name);

@@ -7,6 +7,31 @@
 #include "resp/database_registry.h"
 
 namespace arbor::resp {
+namespace {
+
+// Replays into `txn` the records of the log at `path` after the sequence `txn` holds,
+// records that sequence, and returns it.
+Result<uint64_t> ReplayLog(const std::string& path, LmdbTxn& txn) {
+  DatabaseRegistry registry(txn);
+  ARBOR_ASSIGN_OR_RETURN(uint64_t applied, registry.AppliedSequence());
+  uint64_t last = applied;
+  ARBOR_RETURN_IF_ERROR(
+      RedoLog::Read(path, applied, [&](uint64_t seq, std::string_view body, uint64_t offset) {
+        std::string where = path + ": record " + std::to_string(seq) + " at byte " + std::to_string(offset);
+        if (seq != last + 1) {
+          return Status::Corruption(where + " follows record " + std::to_string(last) +
+                                    ": records are missing; the server refuses to start");
+        }
+        Status st = txn.ApplyRedo(body);
+        if (!st.ok()) return st.Annotate(where);
+        last = seq;
+        return Status::Ok();
+      }));
+  if (last != applied) ARBOR_RETURN_IF_ERROR(registry.SetAppliedSequence(last));
+  return last;
+}
+
+}  // namespace
 
 std::string ErrorReply(const Status& status) {
   std::string code = status.service_code().empty() ? "ERR" : status.service_code();
@@ -22,7 +47,16 @@ Engine::Engine(EngineOptions options, std::unique_ptr<LmdbStore> store, std::str
       repository_(repository),
       opener_(std::move(opener)) {}
 
-Engine::~Engine() = default;
+Engine::~Engine() {
+  // A group still open was never acknowledged; what was logged is checkpointed, and the
+  // transactions end before the store closes.
+  try {
+    txn_.reset();
+    (void)Checkpoint();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): the log holds it; the next open replays it
+  }
+  base_.reset();
+}
 
 Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options, catalog::Catalog* catalog,
                                              Repository* repository, RepositoryOpener opener) {
@@ -32,14 +66,25 @@ Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options, catalog::Cat
   ARBOR_ASSIGN_OR_RETURN(auto store, LmdbStore::Open(options.data_dir, options.map_size));
   if (!options.fsync) ARBOR_RETURN_IF_ERROR(store->SkipFsync());
   std::string store_id;
+  std::string log_path = RedoLog::PathIn(options.data_dir);
+  uint64_t seq = 0;
   {
+    // Recovery: the groups logged after the last checkpoint, committed before the log is
+    // emptied.
     ARBOR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::Begin(*store, nullptr, false));
+    ARBOR_ASSIGN_OR_RETURN(seq, ReplayLog(log_path, txn));
     DatabaseRegistry registry(txn);
     ARBOR_ASSIGN_OR_RETURN(store_id, registry.StoreId());
     ARBOR_RETURN_IF_ERROR(txn.Commit());
   }
+  ARBOR_ASSIGN_OR_RETURN(auto log,
+                         RedoLog::Create(log_path, options.fsync, 2 * options.checkpoint_log_bytes));
   std::unique_ptr<Engine> engine(new Engine(std::move(options), std::move(store), std::move(store_id),
                                             catalog, repository, std::move(opener)));
+  engine->log_ = std::move(log);
+  engine->seq_ = seq;
+  engine->checkpointed_ = seq;
+  engine->last_checkpoint_ = std::chrono::steady_clock::now();
   if (repository != nullptr) ARBOR_RETURN_IF_ERROR(engine->Hold(repository));
   return engine;
 }
@@ -146,9 +191,59 @@ Engine::Batch::Batch(Engine& engine, Session& session, std::string* out)
 
 Status Engine::EnsureTxn() {
   if (txn_) return Status::Ok();
-  ARBOR_ASSIGN_OR_RETURN(LmdbTxn txn, LmdbTxn::Begin(*store_, nullptr, false));
-  txn_.emplace(std::move(txn));
+  if (!broken_.ok()) return broken_;
+  if (!base_) {
+    ARBOR_ASSIGN_OR_RETURN(LmdbTxn base, LmdbTxn::Begin(*store_, nullptr, false));
+    base_.emplace(std::move(base));
+  }
+  ARBOR_ASSIGN_OR_RETURN(LmdbTxn group, LmdbTxn::Begin(*store_, &*base_, false));
+  group.RecordRedo();
+  txn_.emplace(std::move(group));
   return Status::Ok();
+}
+
+Status Engine::Recover() {
+  txn_.reset();
+  base_.reset();
+  Status st = [&]() -> Status {
+    ARBOR_ASSIGN_OR_RETURN(LmdbTxn base, LmdbTxn::Begin(*store_, nullptr, false));
+    ARBOR_ASSIGN_OR_RETURN(uint64_t seq, ReplayLog(RedoLog::PathIn(options_.data_dir), base));
+    if (seq != seq_) {
+      return Status::Internal("the redo log ends at group " + std::to_string(seq) + ", not " +
+                              std::to_string(seq_));
+    }
+    base_.emplace(std::move(base));
+    return Status::Ok();
+  }();
+  if (!st.ok()) broken_ = st.Annotate("recovering the metadata store (restart the server)");
+  return st;
+}
+
+void Engine::MaybeCheckpoint() {
+  if (txn_ || seq_ == checkpointed_) return;
+  if (std::chrono::steady_clock::now() - last_checkpoint_ < options_.checkpoint_interval &&
+      log_->size() < options_.checkpoint_log_bytes) {
+    return;
+  }
+  (void)Checkpoint();  // a failure recovers from the log, or fails every later group
+}
+
+Status Engine::Checkpoint() {
+  if (txn_ || !base_ || !broken_.ok()) return broken_;
+  last_checkpoint_ = std::chrono::steady_clock::now();
+  if (seq_ == checkpointed_) return Status::Ok();
+  Status st = DatabaseRegistry(*base_).SetAppliedSequence(seq_);
+  if (st.ok()) st = base_->Commit();
+  base_.reset();
+  if (!st.ok()) {
+    // LMDB holds the last checkpoint (or this one: its sequence says which); the log
+    // still holds every group since.
+    (void)Recover();
+    return st;
+  }
+  ++stats_.checkpoints;
+  checkpointed_ = seq_;
+  return log_->Reset();
 }
 
 void Engine::Batch::Run(Args& args) {
@@ -306,13 +401,17 @@ void Engine::CommitGroup() {
   if (st.ok() && !failed_.ok()) st = failed_;
   failed_ = Status::Ok();
   if (txn_) {
-    if (st.ok() && dirty_) {
-      st = txn_->Commit();
-      ++stats_.commits;
-    } else {
-      txn_->Abort();
+    if (st.ok() && dirty_ && !txn_->redo().empty()) {
+      st = log_->Append(seq_ + 1, txn_->redo());
+      if (st.ok()) {
+        ++seq_;
+        ++stats_.commits;
+        // The group is durable now. Folding it into the long transaction fails only
+        // when LMDB cannot allocate; then the log, which holds it, is replayed.
+        if (!txn_->Commit().ok()) st = Recover();
+      }
     }
-    txn_.reset();
+    txn_.reset();  // aborts a group that failed or changed nothing
   }
   dirty_ = false;
   if (!st.ok()) {
@@ -324,6 +423,7 @@ void Engine::CommitGroup() {
     }
   }
   deferred_.clear();
+  MaybeCheckpoint();
 }
 
 }  // namespace arbor::resp

@@ -1,15 +1,20 @@
 // Engine: runs RESP commands against the metadata store and the repositories, one batch
 // at a time; the network layer (resp_server.h) only moves bytes.
 //
-// Durability: a batch is the commands of one connection that arrived together (one read,
-// up to the pending-reply cap). Batches run in the engine's open LMDB write transaction;
-// a group commit then ends it: the blobs they stored are put in a flushed and indexed pack
-// (Repository::Flush), the transaction is committed (fsync), and only then are their
-// replies released. The server commits once per turn of its event loop, after every
-// connection that had input in that turn ran its batch, so concurrent clients and
-// pipelined commands share one fsync without waiting for a timer. So every acknowledged
-// write survives kill -9. A group that fails to flush or commit answers every command of
-// every batch in it with the error, and none of its metadata writes stays.
+// Durability (docs/resp.md, "Durability"): a batch is the commands of one connection that
+// arrived together (one read, up to the pending-reply cap). The batches of one turn of the
+// server's event loop form a group, run in a transaction of its own nested in LMDB's long
+// write transaction. A group commit then flushes the blobs they stored (Repository::Flush:
+// a flushed and indexed pack), appends the group's changes to the redo log and syncs it
+// (resp/redo_log.h), folds the group into the long transaction, and only then are the
+// replies released. So every acknowledged write survives kill -9 without an LMDB commit
+// per group. A group that fails to flush or log answers every command of every batch in
+// it with the error, and none of its metadata writes stays (its transaction is aborted).
+//
+// Checkpoints: every checkpoint_interval (or checkpoint_log_bytes of log) the long
+// transaction commits (fsync, LMDB stays crash-consistent), recording the last log
+// sequence it holds, and the log is emptied. Open replays the records after that sequence
+// (recovery); reads always go through the open transaction, so they see every logged write.
 //
 // Each write command runs in a nested transaction, so a command that fails is undone
 // alone. MULTI/EXEC queue commands and run them inside one batch: atomic, and isolated
@@ -18,6 +23,7 @@
 // Thread safety: none; the server calls it from its one event-loop thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -32,6 +38,7 @@
 #include "resp/command_table.h"
 #include "resp/keyspace.h"
 #include "resp/lmdb_store.h"
+#include "resp/redo_log.h"
 #include "resp/reply_writer.h"
 #include "resp/session.h"
 
@@ -49,12 +56,18 @@ struct EngineOptions {
   // so a commit does not fsync and an acknowledged write can be lost in a crash. `serve`
   // never sets it.
   bool fsync = true;
+  // How often (or after how many bytes of redo log) LMDB's long transaction is committed
+  // and the log emptied: the log's length bounds the recovery's replay and the
+  // transaction's dirty pages.
+  std::chrono::milliseconds checkpoint_interval{200};
+  uint64_t checkpoint_log_bytes = uint64_t{64} << 20;
 };
 
 struct EngineStats {
   uint64_t commands = 0;
   uint64_t batches = 0;
-  uint64_t commits = 0;
+  uint64_t commits = 0;      // group commits: redo log records synced
+  uint64_t checkpoints = 0;  // LMDB commits
   uint64_t connections_total = 0;
   uint64_t connections_now = 0;
   uint64_t refused_connections = 0;
@@ -126,9 +139,17 @@ class Engine {
     ReplyWriter writer_;
   };
 
-  // Flushes the blobs and commits the open transaction; on failure rewrites the replies of
-  // every deferred batch as errors. Then their replies may be sent.
+  // Flushes the blobs, logs the group's changes and folds its transaction into the long
+  // one; on failure rewrites the replies of every deferred batch as errors. Then their
+  // replies may be sent. Checkpoints when one is due.
   void CommitGroup();
+  // Checkpoints when one is due (checkpoint_interval since the last, or the log past
+  // checkpoint_log_bytes) and no group is open; the server calls it from a timer too, so
+  // an idle server's log is emptied.
+  void MaybeCheckpoint();
+  // Commits the long transaction now (when it holds logged groups and no group is open)
+  // and empties the log.
+  Status Checkpoint();
 
   // The repository holding `db`'s blobs (opened once per storage location).
   Result<Repository*> RepositoryFor(const DatabaseInfo& db);
@@ -156,6 +177,9 @@ class Engine {
          catalog::Catalog* catalog, Repository* repository, RepositoryOpener opener);
   Status FlushAll();
   Status EnsureTxn();
+  // After the long transaction was lost (a failed checkpoint or fold): a new one with the
+  // log replayed into it. On failure every later group fails (broken_).
+  Status Recover();
   // Marks a repository as holding RESP data (repo/resp_marker.h) and takes the shared
   // lock on it.
   Status Hold(Repository* repo);
@@ -167,9 +191,10 @@ class Engine {
     size_t replies;
     int protocol;
   };
-  std::optional<LmdbTxn> txn_;  // the group's transaction, open from the first batch on
-  bool dirty_ = false;          // a write command succeeded in it
-  Status failed_;               // a kValidatesFirst command's store error: the group fails
+  std::optional<LmdbTxn> base_;  // the long transaction, committed at checkpoints
+  std::optional<LmdbTxn> txn_;   // the group's, nested in base_, open from the first batch on
+  bool dirty_ = false;           // a write command succeeded in it
+  Status failed_;                // a kValidatesFirst command's store error: the group fails
   std::vector<Deferred> deferred_;
 
   EngineOptions options_;
@@ -181,6 +206,11 @@ class Engine {
   std::map<std::string, std::unique_ptr<Repository>> storages_;
   std::vector<std::unique_ptr<RepoLock>> locks_;  // after storages_: released before they close
   std::set<Repository*> unflushed_;
+  std::unique_ptr<RedoLog> log_;
+  uint64_t seq_ = 0;           // the last group logged
+  uint64_t checkpointed_ = 0;  // the last group LMDB has committed
+  std::chrono::steady_clock::time_point last_checkpoint_;
+  Status broken_;  // the log and the long transaction could not be made to agree
   EngineStats stats_;
   uint64_t last_session_id_ = 0;
   uint64_t drops_ = 0;

@@ -8,7 +8,7 @@
 #include "base/file_util.h"
 #include "hash/sha256.h"
 #include "resp/held_objects.h"
-#include "resp/request_parser.h"  // SplitInlineArgs
+#include "resp/run_lines_testing.h"
 #include "store/open_store.h"
 #include "support/temp_dir.h"
 #include "support/test_catalogs.h"
@@ -52,15 +52,7 @@ class EngineTest : public ::testing::Test {
   }
   // The replies to `commands`, each an inline command line, run as one batch.
   std::string Run(Session& s, const std::vector<std::string>& commands) {
-    std::string out;
-    Engine::Batch batch(*engine_, s, &out);
-    for (const auto& line : commands) {
-      Args args;
-      EXPECT_TRUE(SplitInlineArgs(line, &args)) << line;
-      batch.Run(args);
-    }
-    batch.Finish();
-    return out;
+    return testing::RunLines(*engine_, s, commands);
   }
   // One command given as its words (binary arguments: an export's payload).
   std::string RunArgs(Session& s, Args args) {

@@ -228,15 +228,19 @@ Status Keyspace::PutRecord(char tag, std::string_view rest, std::string_view val
 Status Keyspace::SetSize(uint64_t n) { return txn_.Put(Prefix('\x00'), BigEndian64(n)); }
 
 Status Keyspace::ForEachHeld(LmdbTxn& txn, const std::function<void(bool is_tree, std::string_view id)>& fn) {
-  // Blob and tree records are the only keys of a database (id > 0) that are exactly
-  // 4 + 1 + 32 bytes long with tag 3 or 4; database 0 is the registry.
-  std::string registry = BigEndian32(0);
   return txn.Scan("", "", [&](std::string_view key, std::string_view value) {
-    if (key.size() != 37 || key.substr(0, 4) == registry) return true;
-    if (key[4] == '\x03' && value.size() == 40) fn(false, value.substr(8));
-    if (key[4] == '\x04') fn(true, key.substr(5));
+    VisitHeld(key, value, fn);
     return true;
   });
+}
+
+void Keyspace::VisitHeld(std::string_view key, std::string_view value,
+                         const std::function<void(bool is_tree, std::string_view id)>& fn) {
+  // Blob and tree records are the only keys of a database (id > 0) that are exactly
+  // 4 + 1 + 32 bytes long with tag 3 or 4; database 0 is the registry.
+  if (key.size() != 37 || key.substr(0, 4) == std::string_view("\0\0\0\0", 4)) return;
+  if (key[4] == '\x03' && value.size() == 40) fn(false, value.substr(8));
+  if (key[4] == '\x04') fn(true, key.substr(5));
 }
 
 }  // namespace arbor::resp

@@ -126,6 +126,9 @@ class Keyspace {
   // Every blob and tree any database of the store holds, as repository ids (prune keeps
   // them: docs/resp.md, "Prune"). A scan of the whole store.
   static Status ForEachHeld(LmdbTxn& txn, const std::function<void(bool is_tree, std::string_view id)>& fn);
+  // Calls `fn` when the record (key, value) is one that holds a blob or a tree.
+  static void VisitHeld(std::string_view key, std::string_view value,
+                        const std::function<void(bool is_tree, std::string_view id)>& fn);
 
  private:
   std::string Prefix(char tag) const;

@@ -3,8 +3,16 @@
 #include <filesystem>
 #include <utility>
 
+#include "base/coding.h"
+
 namespace arbor::resp {
 namespace {
+
+// Redo operations (RecordRedo): the tag, then the key (and a Put's value), each
+// length-prefixed.
+constexpr char kRedoPut = 'P';
+constexpr char kRedoDelete = 'D';
+constexpr char kRedoDeletePrefix = 'X';
 
 MDB_val Val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
 std::string_view View(const MDB_val& v) { return {static_cast<const char*>(v.mv_data), v.mv_size}; }
@@ -72,11 +80,21 @@ Result<LmdbTxn> LmdbTxn::Begin(LmdbStore& store, LmdbTxn* parent, bool read_only
   int rc = mdb_txn_begin(store.env(), parent != nullptr ? parent->txn_ : nullptr, read_only ? MDB_RDONLY : 0,
                          &txn);
   if (rc != 0) return LmdbStatus(rc, "beginning a metadata transaction");
-  return LmdbTxn(&store, txn, read_only);
+  LmdbTxn made(&store, txn, read_only);
+  if (parent != nullptr && parent->recording_) {
+    made.parent_ = parent;
+    made.recording_ = true;
+  }
+  return made;
 }
 
 LmdbTxn::LmdbTxn(LmdbTxn&& other) noexcept
-    : store_(other.store_), txn_(std::exchange(other.txn_, nullptr)), read_only_(other.read_only_) {}
+    : store_(other.store_),
+      txn_(std::exchange(other.txn_, nullptr)),
+      read_only_(other.read_only_),
+      parent_(other.parent_),
+      recording_(other.recording_),
+      redo_(std::move(other.redo_)) {}
 
 LmdbTxn& LmdbTxn::operator=(LmdbTxn&& other) noexcept {
   if (this != &other) {
@@ -84,6 +102,9 @@ LmdbTxn& LmdbTxn::operator=(LmdbTxn&& other) noexcept {
     store_ = other.store_;
     txn_ = std::exchange(other.txn_, nullptr);
     read_only_ = other.read_only_;
+    parent_ = other.parent_;
+    recording_ = other.recording_;
+    redo_ = std::move(other.redo_);
   }
   return *this;
 }
@@ -94,11 +115,14 @@ Status LmdbTxn::Commit() {
   if (txn_ == nullptr) return Status::Internal("commit of a finished metadata transaction");
   int rc = mdb_txn_commit(std::exchange(txn_, nullptr));
   if (rc != 0) return LmdbStatus(rc, "committing metadata");
+  if (parent_ != nullptr && parent_->recording_) parent_->redo_.append(redo_);
+  redo_.clear();
   return Status::Ok();
 }
 
 void LmdbTxn::Abort() {
   if (txn_ != nullptr) mdb_txn_abort(std::exchange(txn_, nullptr));
+  redo_.clear();
 }
 
 Result<std::optional<std::string>> LmdbTxn::Get(std::string_view key) {
@@ -113,6 +137,11 @@ Status LmdbTxn::Put(std::string_view key, std::string_view value) {
   MDB_val k = Val(key), v = Val(value);
   int rc = mdb_put(txn_, store_->dbi(), &k, &v, 0);
   if (rc != 0) return LmdbStatus(rc, "writing metadata");
+  if (recording_) {
+    redo_.push_back(kRedoPut);
+    PutLengthPrefixed(&redo_, key);
+    PutLengthPrefixed(&redo_, value);
+  }
   return Status::Ok();
 }
 
@@ -121,6 +150,10 @@ Result<bool> LmdbTxn::Delete(std::string_view key) {
   int rc = mdb_del(txn_, store_->dbi(), &k, nullptr);
   if (rc == MDB_NOTFOUND) return false;
   if (rc != 0) return LmdbStatus(rc, "deleting metadata");
+  if (recording_) {
+    redo_.push_back(kRedoDelete);
+    PutLengthPrefixed(&redo_, key);
+  }
   return true;
 }
 
@@ -179,7 +212,49 @@ Result<uint64_t> LmdbTxn::DeletePrefix(std::string_view prefix) {
     rc = mdb_cursor_get(cursor.Get(), &k, &v, MDB_SET_RANGE);
   }
   if (rc != 0 && rc != MDB_NOTFOUND) return LmdbStatus(rc, "deleting metadata");
+  if (recording_ && n > 0) {
+    redo_.push_back(kRedoDeletePrefix);
+    PutLengthPrefixed(&redo_, prefix);
+  }
   return n;
+}
+
+namespace {
+
+// Calls `fn` with each redo operation of `ops`: its tag, key and (a Put's) value.
+Status ForEachRedoOp(std::string_view ops,
+                     const std::function<Status(char op, std::string_view key, std::string_view value)>& fn) {
+  while (!ops.empty()) {
+    char op = ops.front();
+    ops.remove_prefix(1);
+    std::string_view key, value;
+    if (op != kRedoPut && op != kRedoDelete && op != kRedoDeletePrefix) {
+      return Status::Corruption("an unknown redo operation");
+    }
+    if (!GetLengthPrefixed(&ops, &key) || (op == kRedoPut && !GetLengthPrefixed(&ops, &value))) {
+      return Status::Corruption("a truncated redo operation");
+    }
+    ARBOR_RETURN_IF_ERROR(fn(op, key, value));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status LmdbTxn::ApplyRedo(std::string_view ops) {
+  return ForEachRedoOp(ops, [&](char op, std::string_view key, std::string_view value) {
+    if (op == kRedoPut) return Put(key, value);
+    if (op == kRedoDelete) return Delete(key).status();
+    return DeletePrefix(key).status();
+  });
+}
+
+Status ForEachRedoPut(std::string_view ops,
+                      const std::function<void(std::string_view key, std::string_view value)>& fn) {
+  return ForEachRedoOp(ops, [&](char op, std::string_view key, std::string_view value) {
+    if (op == kRedoPut) fn(key, value);
+    return Status::Ok();
+  });
 }
 
 }  // namespace arbor::resp

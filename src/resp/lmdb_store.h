@@ -76,12 +76,32 @@ class LmdbTxn {
   // Deletes every key that starts with `prefix`; returns how many.
   Result<uint64_t> DeletePrefix(std::string_view prefix);
 
+  // From now on this transaction's changes (Put, Delete, DeletePrefix that changed
+  // something) are also recorded as redo operations in redo(): the redo log's record of
+  // a group (resp/redo_log.h). A transaction nested in a recording one records too and
+  // hands its operations to its parent when it commits; an abort drops them.
+  void RecordRedo() { recording_ = true; }
+  const std::string& redo() const { return redo_; }
+  // Applies operations another transaction recorded (recovery from the redo log):
+  // replaying them on the state they were recorded against gives the same state.
+  // Corruption for malformed operations.
+  Status ApplyRedo(std::string_view ops);
+
  private:
   LmdbTxn(LmdbStore* store, MDB_txn* txn, bool read_only) : store_(store), txn_(txn), read_only_(read_only) {}
   LmdbStore* store_ = nullptr;
   MDB_txn* txn_ = nullptr;
   bool read_only_ = false;
+  LmdbTxn* parent_ = nullptr;  // a nested transaction's, for its redo operations
+  bool recording_ = false;
+  std::string redo_;
 };
+
+// The Puts among redo operations (LmdbTxn::RecordRedo), in order: what a reader that
+// cannot replay them (prune, read-only) needs to know about a log. Corruption for
+// malformed operations.
+Status ForEachRedoPut(std::string_view ops,
+                      const std::function<void(std::string_view key, std::string_view value)>& fn);
 
 // An LMDB return code as a Status: MDB_MAP_FULL is NoSpace, the rest IOError.
 Status LmdbStatus(int rc, std::string_view what);

@@ -13,7 +13,7 @@ class Connection;
 class RespServer::Impl {
  public:
   Impl(Engine& engine, RespServerOptions options)
-      : engine_(engine), options_(std::move(options)), acceptor_(io_) {}
+      : engine_(engine), options_(std::move(options)), acceptor_(io_), checkpoint_timer_(io_) {}
 
   Status LoadTls();
 
@@ -26,11 +26,14 @@ class RespServer::Impl {
   // run every handler already queued (so other clients' batches join the same commit).
   void AwaitCommit(std::shared_ptr<Connection> c);
   void CommitAndRelease();
+  // Every checkpoint interval: a checkpoint that no group commit made (an idle server).
+  void ArmCheckpoint();
 
   Engine& engine_;
   RespServerOptions options_;
   asio::io_context io_;
   asio::ip::tcp::acceptor acceptor_;
+  asio::steady_timer checkpoint_timer_;
   std::unordered_set<Connection*> connections_;
   std::unique_ptr<asio::ssl::context> tls_;  // null: plaintext
   std::vector<std::shared_ptr<Connection>> awaiting_;
@@ -348,8 +351,18 @@ void RespServer::Impl::Accept() {
   });
 }
 
+void RespServer::Impl::ArmCheckpoint() {
+  checkpoint_timer_.expires_after(engine_.options().checkpoint_interval);
+  checkpoint_timer_.async_wait([this](std::error_code ec) {
+    if (ec) return;
+    engine_.MaybeCheckpoint();  // does nothing while a group is open
+    ArmCheckpoint();
+  });
+}
+
 Status RespServer::Impl::Run() {
   Accept();
+  ArmCheckpoint();
   io_.run();
   return Status::Ok();
 }
@@ -358,6 +371,7 @@ void RespServer::Impl::Stop() {
   asio::post(io_, [this] {
     std::error_code ec;
     acceptor_.close(ec);
+    checkpoint_timer_.cancel();
     std::vector<Connection*> all(connections_.begin(), connections_.end());
     for (Connection* c : all) c->Close();
     io_.stop();

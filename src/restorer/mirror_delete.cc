@@ -49,8 +49,15 @@ Status CheckMirrorTarget(const std::string& root, const std::vector<std::string>
 
 Result<MirrorDeleteResult> MirrorDelete(Repository& repo, const Snapshot& snapshot, const std::string& root,
                                         const std::vector<std::string>& includes) {
+  return MirrorDeleteWith([&repo](const Digest& tree) { return repo.LoadTree(tree); }, snapshot.paths,
+                          snapshot.tree, root, includes);
+}
+
+Result<MirrorDeleteResult> MirrorDeleteWith(const TreeLoader& load, const std::vector<std::string>& paths,
+                                            const Digest& tree_id, const std::string& root,
+                                            const std::vector<std::string>& includes) {
   namespace fs = std::filesystem;
-  std::vector<std::string> roots = MirrorRoots(snapshot.paths, includes);
+  std::vector<std::string> roots = MirrorRoots(paths, includes);
   ARBOR_RETURN_IF_ERROR(CheckMirrorTarget(root, roots));
   MirrorDeleteResult result;
   struct Dir {
@@ -58,13 +65,13 @@ Result<MirrorDeleteResult> MirrorDelete(Repository& repo, const Snapshot& snapsh
     std::string path;            // "" = /
     int64_t mtime_ns, atime_ns;  // from the snapshot; 0 for its root
   };
-  std::vector<Dir> stack{{snapshot.tree, "", 0, 0}};
+  std::vector<Dir> stack{{tree_id, "", 0, 0}};
   while (!stack.empty()) {
     Dir d = std::move(stack.back());
     stack.pop_back();
     const std::string& dir = d.path;
     const Digest& tree = d.tree;
-    ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes, repo.LoadTree(tree));
+    ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes, load(tree));
     std::set<std::string> names;
     for (const Node& node : nodes) {
       std::string path = dir + "/" + node.name;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "browse/tree_walk.h"
 #include "repo/repository.h"
 #include "repo/snapshot.h"
 
@@ -38,5 +39,10 @@ Status CheckMirrorTarget(const std::string& root, const std::vector<std::string>
 // not its target.
 Result<MirrorDeleteResult> MirrorDelete(Repository& repo, const Snapshot& snapshot, const std::string& root,
                                         const std::vector<std::string>& includes);
+// MirrorDelete of the snapshot of `paths` whose root tree is `tree`, with the directory
+// objects read by `load` (`restore --remote --delete`: a RESP server's TREE.GET).
+Result<MirrorDeleteResult> MirrorDeleteWith(const TreeLoader& load, const std::vector<std::string>& paths,
+                                            const Digest& tree, const std::string& root,
+                                            const std::vector<std::string>& includes);
 
 }  // namespace arbor

@@ -32,6 +32,19 @@ TEST(MirrorRoots, TheFoldersAboveTheDataAreNeverMirrored) {
   EXPECT_TRUE(CheckMirrorTarget("/", roots).ok());
 }
 
+TEST(MirrorRoots, ABackupOfRootIsMirroredWhole) {
+  // A backup of / (or a remote snapshot, whose root is the folder itself) restored
+  // elsewhere: everything in it is mirrored, --include narrows it.
+  Paths roots = MirrorRoots({"/"}, {});
+  EXPECT_EQ(Want(roots, "/"), Wanted::kYes);
+  EXPECT_EQ(Want(roots, "/etc"), Wanted::kYes);
+  EXPECT_EQ(Want(roots, "/etc/passwd"), Wanted::kYes);
+  Paths narrowed = MirrorRoots({"/"}, {"/d"});
+  EXPECT_EQ(narrowed, Paths{"/d"});
+  EXPECT_EQ(Want(narrowed, "/"), Wanted::kOnTheWay);
+  EXPECT_EQ(Want(narrowed, "/e"), Wanted::kNo);
+}
+
 TEST(CheckMirrorTarget, RefusesABackupOfRootMirroredOntoRoot) {
   EXPECT_TRUE(CheckMirrorTarget("/", MirrorRoots({"/"}, {})).Is(StatusCode::kInvalidArgument));
   EXPECT_TRUE(CheckMirrorTarget("/", MirrorRoots({"/"}, {"/"})).Is(StatusCode::kInvalidArgument));

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# `arbor restore --remote` with --overwrite and --verify (docs/resp.md, "Remote restore"):
-# the local restore's meaning, through the same code (restorer/overwrite.h and
-# verify_restored.h). An existing changed file is kept by --overwrite never, replaced by
+# `arbor restore --remote` with --overwrite, --verify and --delete (docs/resp.md, "Remote
+# restore"): the local restore's meaning, through the same code (restorer/overwrite.h,
+# verify_restored.h and mirror_delete.h). An existing changed file is kept by --overwrite never, replaced by
 # if-changed and by always (the default, as for a local restore); --verify reads every
 # restored file back and checks each part against the SHA-256 its tree names (part sizes
 # from BSTAT), so a file kept with different content, or a flipped byte in the middle of a
-# multi-part file, fails the restore with exit 1 and names the file.
+# multi-part file, fails the restore with exit 1 and names the file. --delete removes what
+# the target holds beyond the snapshot (narrowed by --include).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/resp_lib.sh"
 arbor_init -q
@@ -55,6 +56,25 @@ expect_stderr "restored file differs from the snapshot: /big.bin: content differ
 step "without --overwrite (always, as a local restore) every file is replaced; --verify is clean"
 echo "changed again" >"$OUT/d/file.txt"
 restore_verified
+
+step "--delete mirrors: what the target holds beyond the snapshot goes, as with a local restore --delete"
+mkdir -p "$OUT/extra-dir/sub"
+echo x >"$OUT/extra-dir/sub/f"
+echo y >"$OUT/d/extra.txt"
+ln -s /nonexistent "$OUT/extra-link"
+"$ARBOR" restore --remote "$URL" "$S" --target "$OUT" --delete >"$WORK/delete.out"
+grep -q "^removed 3 entries the snapshot does not hold (e.g. $OUT/" "$WORK/delete.out" ||
+  fail "--delete summary: $(cat "$WORK/delete.out")"
+[[ ! -e "$OUT/extra-dir" && ! -e "$OUT/d/extra.txt" && ! -L "$OUT/extra-link" ]] || fail "--delete left extras"
+same_tree "$SRC" "$OUT"
+
+step "--delete with --include mirrors below the included path only"
+echo z >"$OUT/top-extra"
+echo w >"$OUT/d/extra2"
+R=$("$ARBOR" --json restore --remote "$URL" "$S" --target "$OUT" --include /d --delete | grep '"deleted"')
+[[ $(json_field "$R" entries_removed) == 1 ]] || fail "--include /d --delete removed: $R"
+[[ -e "$OUT/top-extra" && ! -e "$OUT/d/extra2" ]] || fail "--delete with --include touched the wrong entries"
+rm "$OUT/top-extra"
 
 step "the local restore of the same snapshot with the same options agrees"
 echo "changed locally" >"$OUT/d/file.txt"

@@ -83,8 +83,8 @@ expect_exit 1 "$ARBOR" restore --remote "$URL" "$S1" --target "$WORK/none" --inc
 expect_stderr "--include /a/nope: not in snapshot ${S1:0:8}"
 expect_stderr "nothing was restored"
 [[ ! -e "$WORK/none" ]] || fail "a refused restore created its target"
-expect_exit 1 "$ARBOR" restore --remote "$URL" "$S1" --target "$WORK/none" --delete
-expect_stderr "restore --remote restores into a directory with --include, --overwrite and --verify only"
+expect_exit 1 "$ARBOR" restore --remote "$URL" "$S1" --target "$WORK/none" --host h
+expect_stderr "restore --remote restores into a directory with --include, --overwrite, --verify and --delete only"
 expect_exit 1 "$ARBOR" ls --remote "resp://127.0.0.1:$RESP_PORT/nodb" "$S1"
 expect_stderr "no such database 'nodb'"
 expect_exit 1 "$ARBOR" ls --remote "resp://127.0.0.1:1/default" "$S1"
