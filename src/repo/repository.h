@@ -37,6 +37,7 @@ struct RepoCounters {
   std::atomic<uint64_t> bytes_added{0};  // stored (compressed) bytes of new blobs
   std::atomic<uint64_t> packs_written{0};
   std::atomic<uint64_t> blobs_loaded{0};  // LoadBlob calls (tree reads, restores, ...)
+  std::atomic<uint64_t> snapshots_read{0};  // snapshot objects read (ListSnapshots)
 };
 
 class Repository {
@@ -98,7 +99,8 @@ class Repository {
   Result<Digest> SaveSnapshot(Snapshot* snapshot);
   // Sorted by time, oldest first. A snapshot object that cannot be read or does not
   // hash to its name is skipped: it goes to *damaged when given, else to the warnings.
-  // Fails only when the store cannot be listed.
+  // Fails only when the store cannot be listed. Without `damaged`, only the objects this
+  // process has not read before are read (repo/snapshot_memo.h); with it, every one.
   Result<std::vector<Snapshot>> ListSnapshots(std::vector<DamagedObject>* damaged = nullptr);
   // "latest" (the newest that is not partial), a full id, or a unique prefix of one.
   Result<Snapshot> FindSnapshot(std::string_view ref);
