@@ -305,7 +305,8 @@ TEST_F(AzureBackupTest, PrefetchedAndWalkerLoadedParentTreesRecordTheSameSnapsho
     Put(changed, 0, "fghij");
     std::string added = "e/x/new" + std::to_string(paths.size());
     ASSERT_TRUE(client_->CreateDirectory("src", added).ok());
-    ASSERT_TRUE(client_->DeleteFile("src", "d/f" + std::to_string(2 * paths.size() - 1)).ok());
+    Status deleted = client_->DeleteFile("src", "d/f" + std::to_string(2 * paths.size() + 3));  // f5, f7: hidden
+    ASSERT_TRUE(deleted.ok()) << deleted.ToString();
     slow = backup(paths, 0, parent);
     fast = backup(paths, 4, parent);
     ASSERT_TRUE(slow.ok() && fast.ok());
