@@ -387,7 +387,7 @@ Result<std::unique_ptr<RepoLock>> Repository::Lock(LockKind kind, std::chrono::s
 }
 
 Status Repository::ReloadIndex() {
-  ARBOR_ASSIGN_OR_RETURN(index_, BlobIndex::Load(store_.get(), prefix_, cipher_.get()));
+  ARBOR_ASSIGN_OR_RETURN(index_, BlobIndex::Load(store_.get(), prefix_, cipher_.get(), index_.get()));
   for (const auto& d : index_->damaged_segments()) {
     Warn("index segment " + d.key + " is damaged (" + d.problem + "); " +
          std::to_string(index_->recovered_packs()) +

@@ -124,8 +124,9 @@ class Repository {
   // exists is what existed when the lock was granted (a prune may have run between
   // Open and now). REQUIRES: no StoreBlob calls in flight.
   Result<std::unique_ptr<RepoLock>> Lock(LockKind kind, std::chrono::seconds wait);
-  // Re-reads the index segments from the store, dropping session state. Damaged
-  // segments become warnings (see BlobIndex::Load).
+  // Re-reads the index segments from the store, dropping session state; the segments
+  // already read and still listed are kept, not read again (BlobIndex::Load). Damaged
+  // segments become warnings.
   Status ReloadIndex();
 
  private:

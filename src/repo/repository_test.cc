@@ -127,9 +127,9 @@ TEST_F(RepositoryTest, ListingSnapshotsAgainReadsOnlyNewObjectsAndListsTheSame) 
   }
   for (size_t i = 0; i < 3; ++i) ASSERT_TRUE(repo->SaveSnapshot(&saved[i]).ok());
   ASSERT_EQ(repo->ListSnapshots()->size(), 3u);
-  EXPECT_EQ(repo->counters().snapshots_read, 3u);
+  EXPECT_EQ(repo->counters().snapshots_read.load(), 3u);
   ASSERT_EQ(repo->ListSnapshots()->size(), 3u);
-  EXPECT_EQ(repo->counters().snapshots_read, 3u) << "the second listing read objects again";
+  EXPECT_EQ(repo->counters().snapshots_read.load(), 3u) << "the second listing read objects again";
 
   ASSERT_TRUE(repo->SaveSnapshot(&saved[3]).ok());
   ASSERT_TRUE(repo->DeleteSnapshot(saved[1].id).ok());
@@ -137,11 +137,11 @@ TEST_F(RepositoryTest, ListingSnapshotsAgainReadsOnlyNewObjectsAndListsTheSame) 
   ASSERT_TRUE(other.ok()) << other.status().ToString();
   auto memo = (*other)->ListSnapshots();
   ASSERT_TRUE(memo.ok());
-  EXPECT_EQ((*other)->counters().snapshots_read, 1u) << "only the new snapshot is read";
+  EXPECT_EQ((*other)->counters().snapshots_read.load(), 1u) << "only the new snapshot is read";
   std::vector<DamagedObject> damaged;
   auto full = (*other)->ListSnapshots(&damaged);  // every object read
   ASSERT_TRUE(full.ok());
-  EXPECT_EQ((*other)->counters().snapshots_read, 4u);
+  EXPECT_EQ((*other)->counters().snapshots_read.load(), 4u);
   EXPECT_TRUE(damaged.empty());
   ASSERT_EQ(memo->size(), full->size());
   for (size_t i = 0; i < full->size(); ++i) {
@@ -154,6 +154,53 @@ TEST_F(RepositoryTest, ListingSnapshotsAgainReadsOnlyNewObjectsAndListsTheSame) 
   ids.reserve(memo->size());
   for (const auto& s : *memo) ids.push_back(s.id);
   EXPECT_EQ(ids, (std::vector<Digest>{saved[0].id, saved[2].id, saved[3].id}));
+}
+
+// Counts the index segments read (SegmentReader::Open stats each one first).
+class SegmentReadCounter : public ForwardingStore {
+ public:
+  SegmentReadCounter(std::unique_ptr<ObjectStore> inner, int* reads)
+      : ForwardingStore(std::move(inner)), reads_(reads) {}
+  Result<ObjectInfo> Stat(std::string_view key) override {
+    if (key.find("/index/") != std::string_view::npos) ++*reads_;
+    return inner().Stat(key);
+  }
+
+ private:
+  int* reads_;
+};
+
+// Taking a lock re-reads the index, but only the segments that are new since the open:
+// those read before are named by their hash and kept. What another writer added is
+// found, what it did not touch is still found, exactly as after a full read.
+TEST_F(RepositoryTest, ALockReadsOnlyTheIndexSegmentsNewSinceTheOpen) {
+  auto writer = Init();
+  std::string a = "blob a", b = "blob b";
+  ASSERT_TRUE(writer->StoreBlob(format::BlobType::kData, Sha256Of(a), a).ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  int reads = 0;
+  auto repo = Repository::Open(std::make_unique<SegmentReadCounter>(Store(), &reads), "default", "default");
+  ASSERT_TRUE(repo.ok()) << repo.status().ToString();
+  EXPECT_EQ(reads, 1);
+  {
+    auto lock = (*repo)->Lock(LockKind::kShared, std::chrono::seconds(5));
+    ASSERT_TRUE(lock.ok()) << lock.status().ToString();
+  }
+  EXPECT_EQ(reads, 1) << "the lock read a segment the open had read";
+  ASSERT_TRUE(writer->StoreBlob(format::BlobType::kData, Sha256Of(b), b).ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  EXPECT_TRUE((*repo)->LoadBlob(Sha256Of(b)).status().Is(StatusCode::kNotFound));
+  {
+    auto lock = (*repo)->Lock(LockKind::kShared, std::chrono::seconds(5));
+    ASSERT_TRUE(lock.ok()) << lock.status().ToString();
+  }
+  EXPECT_EQ(reads, 2) << "only the new segment is read";
+  EXPECT_EQ(*(*repo)->LoadBlob(Sha256Of(a)), a);
+  EXPECT_EQ(*(*repo)->LoadBlob(Sha256Of(b)), b);
+  auto have = (*repo)->index().SegmentKeys(), want = writer->index().SegmentKeys();
+  std::sort(have.begin(), have.end());
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(have, want);
 }
 
 TEST_F(RepositoryTest, MissingAndCorruptConfigAreDistinguished) {
