@@ -281,8 +281,7 @@ TEST_F(AzureBackupTest, PrefetchedAndWalkerLoadedParentTreesRecordTheSameSnapsho
     options.tree_prefetch_threads = prefetch_threads;
     return RunBackup(*repo_, source, options);
   };
-  for (const std::vector<std::string>& paths :
-       std::vector<std::vector<std::string>>{{"/"}, {"/d", "/e/x"}}) {
+  for (const std::vector<std::string>& paths : std::vector<std::vector<std::string>>{{"/"}, {"/d", "/e/x"}}) {
     SCOPED_TRACE(paths.size() == 1 ? "whole share" : "units");
     auto first = backup(paths, 0, "");
     ASSERT_TRUE(first.ok()) << first.status().ToString();
@@ -305,7 +304,8 @@ TEST_F(AzureBackupTest, PrefetchedAndWalkerLoadedParentTreesRecordTheSameSnapsho
     Put(changed, 0, "fghij");
     std::string added = "e/x/new" + std::to_string(paths.size());
     ASSERT_TRUE(client_->CreateDirectory("src", added).ok());
-    Status deleted = client_->DeleteFile("src", "d/f" + std::to_string(2 * paths.size() + 3));  // f5, f7: hidden
+    Status deleted =
+        client_->DeleteFile("src", "d/f" + std::to_string(2 * paths.size() + 3));  // f5, f7: hidden
     ASSERT_TRUE(deleted.ok()) << deleted.ToString();
     slow = backup(paths, 0, parent);
     fast = backup(paths, 4, parent);
