@@ -17,6 +17,7 @@ Result<AzureBackupResult> RunAzureBackup(Repository& repo, azure::FilesClient& c
   options.paths = {path};
   options.source_snapshot = session->snapshot();
   if (options.threads <= 0) options.threads = kDefaultAzureThreads;
+  if (options.tree_prefetch_threads < 0) options.tree_prefetch_threads = kDefaultAzureTreePrefetchThreads;
   ARBOR_ASSIGN_OR_RETURN(BackupResult backup, RunBackup(repo, source, options));
   session->Keep();
   auto swept =

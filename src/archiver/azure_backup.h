@@ -24,6 +24,10 @@ namespace arbor {
 
 // I/O-bound: requests wait on the network, not on cores.
 inline constexpr int kDefaultAzureThreads = 32;
+// Parent trees loaded ahead of the walker, whose listings are read ahead too: without
+// them a part of a split share waited for its units' trees one by one after its last
+// listing (docs/benchmarks-azure.md).
+inline constexpr int kDefaultAzureTreePrefetchThreads = 4;
 
 struct AzureBackupOptions {
   std::string account;
@@ -44,7 +48,7 @@ struct AzureBackupResult {
 };
 
 // `options.paths` and `source_snapshot` are filled here; threads default to
-// kDefaultAzureThreads.
+// kDefaultAzureThreads, tree_prefetch_threads to kDefaultAzureTreePrefetchThreads.
 Result<AzureBackupResult> RunAzureBackup(Repository& repo, azure::FilesClient& client,
                                          const AzureBackupOptions& azure_options, BackupOptions options);
 

@@ -145,7 +145,10 @@ class Archiver {
         moved_(repo, source.StableFileIds() && parent ? std::optional<Digest>(parent->tree) : std::nullopt,
                MovedOptions(source, parent)),
         detector_(parent_index),
-        previous_source_snapshot_(parent ? parent->source_snapshot : std::string()) {}
+        previous_source_snapshot_(parent ? parent->source_snapshot : std::string()) {
+    if (parent && !parent_index && options.tree_prefetch_threads > 0)
+      trees_ = std::make_unique<TreePrefetcher>(repo, options.tree_prefetch_threads);
+  }
 
   Result<Digest> Run(const std::optional<Digest>& parent_tree) {
     PathTrie trie;
@@ -166,6 +169,10 @@ class Archiver {
       ProcessVirtual(trie, root, parent_tree);
       Release(root);
     }
+    if (trees_) {  // the walk is over: nothing more will be taken
+      tree_stats_ = trees_->stats();
+      trees_.reset();
+    }
     pool_.Wait();
     std::lock_guard lock(mu_);
     if (!fatal_.ok()) return fatal_;
@@ -174,6 +181,7 @@ class Archiver {
   }
 
   ProgressCounters& progress() { return progress_; }
+  TreePrefetchStats TreeStats() const { return tree_stats_; }
   std::vector<std::string> TakeWarnings() {
     std::lock_guard lock(mu_);
     return std::move(warnings_);
@@ -184,7 +192,11 @@ class Archiver {
   // also its own non-directory entries.
   void ProcessVirtual(const PathTrie& trie, const std::shared_ptr<DirJob>& job,
                       const std::optional<Digest>& parent_tree) {
-    std::vector<Node> before = LoadParentNodes(parent_tree);
+    std::vector<Node> before = LoadParentNodes(job->path, parent_tree);
+    for (const auto& [name, child] : trie.children) {  // before the Stats: they may wait on requests
+      const Node* old = FindByName(before, name);
+      if (old && old->IsDir()) ExpectTree(JoinPath(job->path, name), old->subtree);
+    }
     if (trie.shallow) ListShallow(trie, job.get());
     for (const auto& [name, child] : trie.children) {
       std::string path = JoinPath(job->path, name);
@@ -386,7 +398,7 @@ class Archiver {
     }
     job->dropped.assign(job->nodes.size(), 0);
     if (parent_tree && job->parent && TakeUnchangedFromIndex(job, *parent_tree, subdirs)) return;
-    std::vector<Node> before = LoadParentNodes(parent_tree);
+    std::vector<Node> before = LoadParentNodes(job->path, parent_tree);
     size_t b = 0;
     for (size_t i = 0; i < job->nodes.size(); ++i) {
       Node& node = job->nodes[i];
@@ -409,6 +421,7 @@ class Archiver {
         else
           LoadExtendedOrWarn(path, &node);
         subdirs->emplace_back(i, old && old->IsDir() ? old->subtree : std::nullopt);
+        ExpectTree(path, subdirs->back().second);
       } else {
         HandleEntry(job, i, path, old, moved);
       }
@@ -457,15 +470,21 @@ class Archiver {
     return Status::Ok();
   }
 
-  std::vector<Node> LoadParentNodes(const std::optional<Digest>& tree) {
+  // `path`'s tree in the parent snapshot, `tree` (the prefetcher's when there is one).
+  std::vector<Node> LoadParentNodes(const std::string& path, const std::optional<Digest>& tree) {
     if (!tree) return {};
-    auto nodes = repo_.LoadTree(*tree);
+    auto nodes = trees_ ? trees_->Take(path, *tree) : repo_.LoadTree(*tree);
     if (!nodes.ok()) {
       // A damaged parent only costs re-reading; the new snapshot does not depend on it.
       Warn(nodes.status().Annotate("parent snapshot tree (files will be re-read)"), /*from_source=*/false);
       return {};
     }
     return std::move(nodes).value();
+  }
+
+  // The walker will come to directory `path` and compare it with `tree`.
+  void ExpectTree(const std::string& path, const std::optional<Digest>& tree) {
+    if (trees_ && tree) trees_->Expect(path, *tree);
   }
 
   static const Node* FindByName(const std::vector<Node>& nodes, const std::string& name) {
@@ -541,6 +560,8 @@ class Archiver {
   MovedEntries moved_;          // walker thread only
   IndexChangeDetector detector_;
   const std::string previous_source_snapshot_;  // the parent's, for range diffs
+  std::unique_ptr<TreePrefetcher> trees_;       // null: the walker loads parent trees itself
+  TreePrefetchStats tree_stats_;                // trees_'s, kept when the walk ends
 
   struct AtomicStats {
     std::atomic<uint64_t> files_total{0}, dirs_total{0}, bytes_total{0}, files_read{0}, bytes_read{0},
@@ -641,6 +662,7 @@ Result<BackupResult> RunBackup(Repository& repo, Source& source, const BackupOpt
   snap.stats.packs_written = repo.counters().packs_written;
   ARBOR_RETURN_IF_ERROR(repo.SaveSnapshot(&snap).status());
   result.warnings = archiver.TakeWarnings();
+  result.tree_prefetch = archiver.TreeStats();
   if (options.share_index) {
     // The snapshot is safe; an index that cannot follow is rebuilt on its next use.
     auto updated = options.share_index->At(snap);

@@ -73,6 +73,7 @@ class AzureShareReader final : public ShareReader {
       return Status::InvalidArgument("a part of an Azure Files share needs the scan's share snapshot");
     options.source_snapshot = at_;
     if (options.threads <= 0) options.threads = kDefaultAzureThreads;
+    if (options.tree_prefetch_threads < 0) options.tree_prefetch_threads = kDefaultAzureTreePrefetchThreads;
     return RunBackup(repo, *source_, options);
   }
 

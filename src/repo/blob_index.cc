@@ -1,18 +1,38 @@
 #include "repo/blob_index.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
 
 namespace arbor {
 
 Result<std::unique_ptr<BlobIndex>> BlobIndex::Load(ObjectStore* store, std::string prefix,
-                                                   const ObjectCipher* cipher) {
+                                                   const ObjectCipher* cipher, BlobIndex* previous) {
   std::unique_ptr<BlobIndex> index(new BlobIndex(store, std::move(prefix), cipher));
   std::vector<std::string> keys;
   ARBOR_RETURN_IF_ERROR(store->List(format::IndexDir(index->prefix_), [&](const ObjectInfo& info) {
     keys.push_back(info.key);
     return Status::Ok();
   }));
-  for (const auto& key : keys) {
+  // Segments `previous` read and checked, by key: taken over once nothing can fail any
+  // more, so that a failed load leaves `previous` whole.
+  std::unordered_map<std::string, size_t> known;
+  std::unique_lock<std::shared_mutex> previous_lock;  // it is being replaced: its readers wait
+  if (previous != nullptr) {
+    previous_lock = std::unique_lock(previous->segments_mu_);
+    for (size_t i = 0; i < previous->segments_.size(); ++i) {
+      if (!previous->segments_[i]->resident()) known.emplace(previous->segments_[i]->key(), i);
+    }
+  }
+  std::vector<std::unique_ptr<SegmentReader>> readers(keys.size());  // null: taken over or skipped
+  std::vector<size_t> taken(keys.size(), SIZE_MAX);                  // index in previous->segments_
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const std::string& key = keys[k];
+    if (auto it = known.find(key); it != known.end()) {
+      taken[k] = it->second;
+      continue;
+    }
     auto reader = SegmentReader::Open(store, key, cipher);
     if (!reader.ok()) {
       // Deleted by a concurrent prune between List and Open: its content was merged
@@ -22,8 +42,13 @@ Result<std::unique_ptr<BlobIndex>> BlobIndex::Load(ObjectStore* store, std::stri
       index->damaged_.push_back({key, reader.status().message()});
       continue;
     }
-    index->segments_.push_back(std::move(reader).value());
+    readers[k] = std::move(reader).value();
   }
+  for (size_t k = 0; k < keys.size(); ++k) {  // in listing order, as without `previous`
+    if (taken[k] != SIZE_MAX) readers[k] = std::move(previous->segments_[taken[k]]);
+    if (readers[k]) index->segments_.push_back(std::move(readers[k]));
+  }
+  if (previous != nullptr) std::erase(previous->segments_, nullptr);
   if (!index->damaged_.empty()) ARBOR_RETURN_IF_ERROR(index->RecoverUnnamedPacks());
   return index;
 }

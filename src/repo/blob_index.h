@@ -32,9 +32,13 @@ class BlobIndex {
   // intact segment names are indexed from their own trailers, in memory, so that every
   // blob stays findable until `arbor repair index` rewrites the index.
   // `cipher`: the namespace is encrypted (version-2 segments and packs); it must outlive
-  // the index.
+  // the index. `previous`: an index of the same repository loaded before (taking a lock
+  // re-reads the index the open just read); the segments of it that are still listed are
+  // taken from it rather than read and checked again, which is sound because a segment
+  // is named by the hash of its bytes. `previous` must not be used afterwards.
   static Result<std::unique_ptr<BlobIndex>> Load(ObjectStore* store, std::string prefix,
-                                                 const ObjectCipher* cipher = nullptr);
+                                                 const ObjectCipher* cipher = nullptr,
+                                                 BlobIndex* previous = nullptr);
 
   const std::vector<DamagedObject>& damaged_segments() const { return damaged_; }
   // Packs read to stand in for damaged segments at Load.

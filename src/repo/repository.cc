@@ -1,11 +1,13 @@
 #include "repo/repository.h"
 
 #include <algorithm>
+#include <map>
 #include <utility>
 
 #include "repo/blob_codec.h"
 #include "repo/format.h"
 #include "repo/key_store.h"
+#include "repo/snapshot_memo.h"
 #include "repo/tree_codec.h"
 
 namespace arbor {
@@ -246,12 +248,13 @@ Result<Digest> Repository::SaveSnapshot(Snapshot* snapshot) {
 }
 
 Result<std::vector<Snapshot>> Repository::ListSnapshots(std::vector<DamagedObject>* damaged) {
-  std::vector<std::string> keys;
+  std::vector<Digest> ids;
+  std::map<Digest, std::string> keys;  // as listed: a damaged one is reported (and removed) by it
   ARBOR_RETURN_IF_ERROR(store_->List(format::SnapshotsDir(prefix_), [&](const ObjectInfo& info) {
-    keys.push_back(info.key);
+    Digest id;
+    if (format::IdFromKey(info.key, &id) && keys.emplace(id, info.key).second) ids.push_back(id);
     return Status::Ok();
   }));
-  std::vector<Snapshot> out;
   auto report = [&](const std::string& key, const std::string& problem) {
     if (damaged != nullptr) {
       damaged->push_back({key, problem});
@@ -260,36 +263,48 @@ Result<std::vector<Snapshot>> Repository::ListSnapshots(std::vector<DamagedObjec
            "); skipped. `arbor repair snapshots` removes it");
     }
   };
-  for (const auto& key : keys) {
-    Digest id;
-    if (!format::IdFromKey(key, &id)) continue;
+  // nullopt: skipped (gone meanwhile, or damaged and reported).
+  auto read = [&](const Digest& id) -> Result<std::optional<Snapshot>> {
+    counters_.snapshots_read++;
+    const std::string& key = keys.at(id);
     auto raw = store_->Get(key);
     if (!raw.ok()) {
-      if (raw.status().Is(StatusCode::kNotFound)) continue;  // forgotten meanwhile
+      if (raw.status().Is(StatusCode::kNotFound)) return std::optional<Snapshot>();  // forgotten meanwhile
       if (!raw.status().Is(StatusCode::kCorruption)) return raw.status();
       report(key, raw.status().message());
-      continue;
+      return std::optional<Snapshot>();
     }
     if (Sha256Of(*raw) != id) {
       report(key, "its content does not match its name");
-      continue;
+      return std::optional<Snapshot>();
     }
     std::string plain = std::move(raw).value();
     if (cipher_) {
       auto body = cipher_->OpenObject(plain, format::kSnapshotMagic, SealedKind::kSnapshot, "", "snapshot");
       if (!body.ok()) {
         report(key, body.status().message());
-        continue;
+        return std::optional<Snapshot>();
       }
       plain = format::Header(format::kSnapshotMagic, format::kSnapshotVersion) + *body;
     }
     auto snap = Snapshot::Decode(plain);
     if (!snap.ok()) {
       report(key, snap.status().message());
-      continue;
+      return std::optional<Snapshot>();
     }
     snap->id = id;
-    out.push_back(std::move(snap).value());
+    return std::optional<Snapshot>(std::move(snap).value());
+  };
+  std::vector<Snapshot> out;
+  if (damaged != nullptr) {  // verify, prune, repair: every object read, as it is now
+    out.reserve(ids.size());
+    for (const Digest& id : ids) {
+      ARBOR_ASSIGN_OR_RETURN(auto snap, read(id));
+      if (snap) out.push_back(std::move(*snap));
+    }
+  } else {  // only the objects this process has not read yet (repo/snapshot_memo.h)
+    std::string repo = store_->Describe() + "\n" + prefix_ + "\n" + config_.id;
+    ARBOR_ASSIGN_OR_RETURN(out, SnapshotMemo::Process().Resolve(repo, ids, read));
   }
   std::sort(out.begin(), out.end(), [](const Snapshot& a, const Snapshot& b) {
     return a.time_ns != b.time_ns ? a.time_ns < b.time_ns : a.id < b.id;
@@ -372,7 +387,7 @@ Result<std::unique_ptr<RepoLock>> Repository::Lock(LockKind kind, std::chrono::s
 }
 
 Status Repository::ReloadIndex() {
-  ARBOR_ASSIGN_OR_RETURN(index_, BlobIndex::Load(store_.get(), prefix_, cipher_.get()));
+  ARBOR_ASSIGN_OR_RETURN(index_, BlobIndex::Load(store_.get(), prefix_, cipher_.get(), index_.get()));
   for (const auto& d : index_->damaged_segments()) {
     Warn("index segment " + d.key + " is damaged (" + d.problem + "); " +
          std::to_string(index_->recovered_packs()) +

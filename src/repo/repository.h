@@ -37,6 +37,7 @@ struct RepoCounters {
   std::atomic<uint64_t> bytes_added{0};  // stored (compressed) bytes of new blobs
   std::atomic<uint64_t> packs_written{0};
   std::atomic<uint64_t> blobs_loaded{0};  // LoadBlob calls (tree reads, restores, ...)
+  std::atomic<uint64_t> snapshots_read{0};  // snapshot objects read (ListSnapshots)
 };
 
 class Repository {
@@ -98,7 +99,8 @@ class Repository {
   Result<Digest> SaveSnapshot(Snapshot* snapshot);
   // Sorted by time, oldest first. A snapshot object that cannot be read or does not
   // hash to its name is skipped: it goes to *damaged when given, else to the warnings.
-  // Fails only when the store cannot be listed.
+  // Fails only when the store cannot be listed. Without `damaged`, only the objects this
+  // process has not read before are read (repo/snapshot_memo.h); with it, every one.
   Result<std::vector<Snapshot>> ListSnapshots(std::vector<DamagedObject>* damaged = nullptr);
   // "latest" (the newest that is not partial), a full id, or a unique prefix of one.
   Result<Snapshot> FindSnapshot(std::string_view ref);
@@ -122,8 +124,9 @@ class Repository {
   // exists is what existed when the lock was granted (a prune may have run between
   // Open and now). REQUIRES: no StoreBlob calls in flight.
   Result<std::unique_ptr<RepoLock>> Lock(LockKind kind, std::chrono::seconds wait);
-  // Re-reads the index segments from the store, dropping session state. Damaged
-  // segments become warnings (see BlobIndex::Load).
+  // Re-reads the index segments from the store, dropping session state; the segments
+  // already read and still listed are kept, not read again (BlobIndex::Load). Damaged
+  // segments become warnings.
   Status ReloadIndex();
 
  private:

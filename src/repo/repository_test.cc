@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
@@ -111,6 +112,95 @@ TEST_F(RepositoryTest, SnapshotsListFindByPrefixAndLatest) {
   EXPECT_TRUE(repo->FindSnapshot("").status().Is(StatusCode::kNotFound));
   ASSERT_TRUE(repo->DeleteSnapshot(b.id).ok());
   EXPECT_EQ(repo->FindSnapshot("latest")->id, a.id);
+}
+
+// Listing again reads only the snapshot objects that are new, from any Repository object
+// of the same repository in this process (repo/snapshot_memo.h), and lists exactly what
+// reading every object lists: a deleted snapshot gone, a new one there, tags as saved.
+TEST_F(RepositoryTest, ListingSnapshotsAgainReadsOnlyNewObjectsAndListsTheSame) {
+  auto repo = Init();
+  std::vector<Snapshot> saved(4);
+  for (size_t i = 0; i < saved.size(); ++i) {
+    saved[i].time_ns = static_cast<int64_t>(100 * (i + 1));
+    saved[i].paths = {"/p"};
+    saved[i].tags = {"arbor-job:" + std::to_string(i)};
+  }
+  for (size_t i = 0; i < 3; ++i) ASSERT_TRUE(repo->SaveSnapshot(&saved[i]).ok());
+  ASSERT_EQ(repo->ListSnapshots()->size(), 3u);
+  EXPECT_EQ(repo->counters().snapshots_read.load(), 3u);
+  ASSERT_EQ(repo->ListSnapshots()->size(), 3u);
+  EXPECT_EQ(repo->counters().snapshots_read.load(), 3u) << "the second listing read objects again";
+
+  ASSERT_TRUE(repo->SaveSnapshot(&saved[3]).ok());
+  ASSERT_TRUE(repo->DeleteSnapshot(saved[1].id).ok());
+  auto other = Repository::Open(Store(), "default", "default");
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  auto memo = (*other)->ListSnapshots();
+  ASSERT_TRUE(memo.ok());
+  EXPECT_EQ((*other)->counters().snapshots_read.load(), 1u) << "only the new snapshot is read";
+  std::vector<DamagedObject> damaged;
+  auto full = (*other)->ListSnapshots(&damaged);  // every object read
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ((*other)->counters().snapshots_read.load(), 4u);
+  EXPECT_TRUE(damaged.empty());
+  ASSERT_EQ(memo->size(), full->size());
+  for (size_t i = 0; i < full->size(); ++i) {
+    EXPECT_EQ((*memo)[i].id, (*full)[i].id);
+    EXPECT_EQ((*memo)[i].tags, (*full)[i].tags);
+    EXPECT_EQ((*memo)[i].time_ns, (*full)[i].time_ns);
+    EXPECT_EQ((*memo)[i].paths, (*full)[i].paths);
+  }
+  std::vector<Digest> ids;
+  ids.reserve(memo->size());
+  for (const auto& s : *memo) ids.push_back(s.id);
+  EXPECT_EQ(ids, (std::vector<Digest>{saved[0].id, saved[2].id, saved[3].id}));
+}
+
+// Counts the index segments read (SegmentReader::Open stats each one first).
+class SegmentReadCounter : public ForwardingStore {
+ public:
+  SegmentReadCounter(std::unique_ptr<ObjectStore> inner, int* reads)
+      : ForwardingStore(std::move(inner)), reads_(reads) {}
+  Result<ObjectInfo> Stat(std::string_view key) override {
+    if (key.find("/index/") != std::string_view::npos) ++*reads_;
+    return inner().Stat(key);
+  }
+
+ private:
+  int* reads_;
+};
+
+// Taking a lock re-reads the index, but only the segments that are new since the open:
+// those read before are named by their hash and kept. What another writer added is
+// found, what it did not touch is still found, exactly as after a full read.
+TEST_F(RepositoryTest, ALockReadsOnlyTheIndexSegmentsNewSinceTheOpen) {
+  auto writer = Init();
+  std::string a = "blob a", b = "blob b";
+  ASSERT_TRUE(writer->StoreBlob(format::BlobType::kData, Sha256Of(a), a).ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  int reads = 0;
+  auto repo = Repository::Open(std::make_unique<SegmentReadCounter>(Store(), &reads), "default", "default");
+  ASSERT_TRUE(repo.ok()) << repo.status().ToString();
+  EXPECT_EQ(reads, 1);
+  {
+    auto lock = (*repo)->Lock(LockKind::kShared, std::chrono::seconds(5));
+    ASSERT_TRUE(lock.ok()) << lock.status().ToString();
+  }
+  EXPECT_EQ(reads, 1) << "the lock read a segment the open had read";
+  ASSERT_TRUE(writer->StoreBlob(format::BlobType::kData, Sha256Of(b), b).ok());
+  ASSERT_TRUE(writer->Flush().ok());
+  EXPECT_TRUE((*repo)->LoadBlob(Sha256Of(b)).status().Is(StatusCode::kNotFound));
+  {
+    auto lock = (*repo)->Lock(LockKind::kShared, std::chrono::seconds(5));
+    ASSERT_TRUE(lock.ok()) << lock.status().ToString();
+  }
+  EXPECT_EQ(reads, 2) << "only the new segment is read";
+  EXPECT_EQ(*(*repo)->LoadBlob(Sha256Of(a)), a);
+  EXPECT_EQ(*(*repo)->LoadBlob(Sha256Of(b)), b);
+  auto have = (*repo)->index().SegmentKeys(), want = writer->index().SegmentKeys();
+  std::sort(have.begin(), have.end());
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(have, want);
 }
 
 TEST_F(RepositoryTest, MissingAndCorruptConfigAreDistinguished) {

@@ -1,0 +1,121 @@
+#include "archiver/tree_prefetcher.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace arbor {
+namespace {
+
+// "/a/b" -> "\0a\0b": bytewise order of these keys is the walker's order ("/a/x" before
+// "/a b", where '/' itself would sort after ' ').
+std::string WalkKey(const std::string& path) {
+  std::string key = path;
+  std::replace(key.begin(), key.end(), '/', '\0');
+  return key;
+}
+
+}  // namespace
+
+TreePrefetcher::TreePrefetcher(Repository& repo, int threads, size_t max_buffered_nodes)
+    : repo_(repo), max_buffered_nodes_(max_buffered_nodes) {
+  workers_.reserve(static_cast<size_t>(std::max(1, threads)));
+  for (int i = 0; i < std::max(1, threads); ++i) workers_.emplace_back([this] { Work(); });
+}
+
+TreePrefetcher::~TreePrefetcher() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  for (auto& t : workers_) t.join();
+}
+
+void TreePrefetcher::Work() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    changed_.wait(lock, [&] { return stopping_ || (!queued_.empty() && buffered_ < max_buffered_nodes_); });
+    if (stopping_) return;
+    std::string key = *queued_.begin();
+    queued_.erase(queued_.begin());
+    Slot& slot = slots_[key];
+    slot.state = State::kRunning;
+    Digest tree = slot.tree;
+    lock.unlock();
+    auto nodes = repo_.LoadTree(tree);
+    lock.lock();
+    // A running slot is never erased (DropBefore leaves it, Take waits for it).
+    auto it = slots_.find(key);
+    if (it == slots_.end()) continue;
+    it->second.nodes = std::move(nodes);
+    it->second.state = State::kDone;
+    buffered_ += it->second.nodes.ok() ? it->second.nodes->size() : 1;
+    changed_.notify_all();
+  }
+}
+
+void TreePrefetcher::Expect(const std::string& path, const Digest& tree) {
+  std::string key = WalkKey(path);
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ || key <= position_ || slots_.count(key) != 0) return;
+    slots_[key].tree = tree;
+    queued_.insert(key);
+  }
+  changed_.notify_one();
+}
+
+void TreePrefetcher::Unbuffer(const Slot& slot) {
+  size_t n = slot.nodes.ok() ? slot.nodes->size() : 1;
+  buffered_ -= std::min(buffered_, n);
+}
+
+void TreePrefetcher::DropBefore(const std::string& key) {
+  auto end = slots_.lower_bound(key);
+  for (auto it = slots_.begin(); it != end;) {
+    if (it->second.state == State::kRunning) {  // its worker will find it gone
+      ++it;
+      continue;
+    }
+    if (it->second.state == State::kQueued) queued_.erase(it->first);
+    if (it->second.state == State::kDone) Unbuffer(it->second);
+    it = slots_.erase(it);
+  }
+  changed_.notify_all();  // room in the buffer
+}
+
+Result<std::vector<Node>> TreePrefetcher::Take(const std::string& path, const Digest& tree) {
+  std::string key = WalkKey(path);
+  std::unique_lock lock(mu_);
+  stats_.taken++;
+  DropBefore(key);
+  position_ = std::max(position_, key);
+  changed_.wait(lock, [&] {
+    auto it = slots_.find(key);
+    return it == slots_.end() || it->second.state != State::kRunning;
+  });
+  auto it = slots_.find(key);
+  if (it != slots_.end() && it->second.state == State::kDone && it->second.tree == tree) {
+    Result<std::vector<Node>> nodes = std::move(it->second.nodes);
+    Unbuffer(it->second);
+    slots_.erase(it);
+    stats_.hits++;
+    changed_.notify_all();
+    return nodes;
+  }
+  if (it != slots_.end()) {  // queued (or another tree): the walker loads it itself
+    if (it->second.state == State::kQueued) queued_.erase(key);
+    if (it->second.state == State::kDone) Unbuffer(it->second);
+    slots_.erase(it);
+    changed_.notify_all();
+  }
+  lock.unlock();
+  return repo_.LoadTree(tree);
+}
+
+TreePrefetchStats TreePrefetcher::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+}  // namespace arbor
