@@ -162,7 +162,11 @@ TEST(SftpStore, OverwriteIsAtomicForConcurrentReaders) {
       }
     });
   }
-  for (int i = 0; i < 60; ++i) ASSERT_TRUE(store->Put("locks/x", i % 2 ? a : b).ok());
+  // At least 60 replacements, and more until the readers have read 30 times (at most for
+  // a minute): on a loaded machine they got to run only 3 times during 60 of them.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (int i = 0; i < 60 || (reads.load() < 30 && std::chrono::steady_clock::now() < deadline); ++i)
+    ASSERT_TRUE(store->Put("locks/x", i % 2 ? a : b).ok());
   done = true;
   for (auto& r : readers) r.join();
   EXPECT_GT(reads.load(), 10);
