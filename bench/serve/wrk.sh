@@ -79,7 +79,11 @@ session=$(awk '$6 == "arbor_session" {print $7}' "$jar")
 
 # The dashboard and the share listing page (50 and 100 rows); ?sort=state searches each
 # share's newest root job (jobs_root_by_share) to order them.
-for url in "$tree" "$base/api/v1/shares" "$base/ui/" "$base/ui/?sort=state" "$base/healthz"; do
+# /healthz first, as the floor. Each run starts 6 s after the last one ended: past the
+# server's 5 s keep-alive timeout, so no thread is still held by the last run's
+# connections or requests (they made the next run's p99, /healthz's 0.7 s, look like its own).
+for url in "$base/healthz" "$tree" "$base/api/v1/shares" "$base/ui/" "$base/ui/?sort=state"; do
+  sleep 6
   echo "== ${url#"$base"} (${tenants} tenants x ${shares} shares)"
   wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" \
     -H "Cookie: arbor_session=$session" "$url" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors"

@@ -117,6 +117,14 @@ Result<Share> ShareStore::Find(const Principal& p, const std::string& id_or_name
   return ShareFromRow(rows, 0);
 }
 
+Result<Share> ShareStore::Get(const Principal& p, const std::string& id) {
+  sql::SqlQuery q(kSelect);
+  ScopeTo(q.Add(" AND id = ?", id), p);
+  ARBOR_ASSIGN_OR_RETURN(sql::SqlRows rows, q.Run(db_));
+  if (rows.empty()) return Status::NotFound("share " + id + " not found");
+  return ShareFromRow(rows, 0);
+}
+
 Result<crypto::SecretBytes> ShareStore::ResolveCredential(const Principal& p, const std::string& share_id) {
   sql::SqlQuery q("SELECT tenant_id, credential FROM shares WHERE id = ?", share_id);
   ScopeTo(q, p);

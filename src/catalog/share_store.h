@@ -72,6 +72,9 @@ class ShareStore {
   // By id or by name. For the operator a name may exist in several tenants:
   // InvalidArgument then, asking for the id.
   Result<Share> Find(const Principal& p, const std::string& id_or_name);
+  // By id only: one primary-key lookup (Find's "or name" reads every share: no index
+  // has names alone, since they are unique per tenant).
+  Result<Share> Get(const Principal& p, const std::string& id);
   // The share's secret, for the worker that backs it up.
   Result<crypto::SecretBytes> ResolveCredential(const Principal& p, const std::string& share_id);
   // Changes the set fields of `update`, validated as Add validates them. NotFound when the

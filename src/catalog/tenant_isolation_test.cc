@@ -82,6 +82,7 @@ TEST_P(TenantIsolationTest, EveryCallTakingAnotherTenantsIdSaysNotFound) {
       {"tenants.Find(id)", [&] { return c.tenants().Find(as_a, b_.tenant.id).status(); }},
       {"tenants.Find(name)", [&] { return c.tenants().Find(as_a, b_.tenant.name).status(); }},
       {"shares.Find", [&] { return c.shares().Find(as_a, b_.share.id).status(); }},
+      {"shares.Get", [&] { return c.shares().Get(as_a, b_.share.id).status(); }},
       {"shares.ResolveCredential", [&] { return c.shares().ResolveCredential(as_a, b_.share.id).status(); }},
       {"shares.Add(other tenant)",
        [&] {
@@ -140,6 +141,9 @@ TEST_P(TenantIsolationTest, OperatorSeesEveryTenant) {
   // Both tenants named their share "home": by name the operator must use the id.
   EXPECT_TRUE(catalog_->shares().Find(op, "home").status().Is(StatusCode::kInvalidArgument));
   EXPECT_TRUE(catalog_->shares().Find(op, b_.share.id).ok());
+  // Get takes ids only: the same share by id, nothing by name.
+  EXPECT_EQ(catalog_->shares().Get(op, b_.share.id).value().tenant_id, b_.tenant.id);
+  EXPECT_TRUE(catalog_->shares().Get(op, "home").status().Is(StatusCode::kNotFound));
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, TenantIsolationTest, ::testing::ValuesIn(testing::AllEngines()),

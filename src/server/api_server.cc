@@ -162,6 +162,11 @@ void ApiServer::InstallHooks() {
   // algorithm the body waits for the ACK of the headers, which a kept-alive client
   // delays (~40 ms on Linux), so every request after a connection's first took 40 ms.
   http_->set_tcp_nodelay(true);
+  // A connection holds one of the pool's threads while it is kept alive; the library
+  // closes it after 5 requests, and every reconnect costs a handshake and a trip through
+  // the accept queue. 100 keeps a busy client's connection while a connection past the
+  // pool still gets a thread within 100 requests of another (or its 5 s idle timeout).
+  http_->set_keep_alive_max_count(100);
   size_t threads = static_cast<size_t>(std::max(1, options_.threads));
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http_->set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
@@ -205,17 +210,19 @@ void ApiServer::InstallHooks() {
 
 Result<int> ApiServer::Bind() {
   int port = options_.port;
+  backlog_.Watch(*http_);
   bool ok = port == 0 ? (port = http_->bind_to_any_port(options_.host)) > 0
                       : http_->bind_to_port(options_.host, port);
-  if (!ok || port <= 0) {
+  if (!ok || port <= 0 || !backlog_.Deepen()) {
     return Status::Unavailable("cannot listen on " + options_.host + ":" + std::to_string(options_.port));
   }
   if (metrics_http_) {
+    metrics_backlog_.Watch(*metrics_http_);
     metrics_port_ = options_.metrics_port;
     bool bound = metrics_port_ == 0
                      ? (metrics_port_ = metrics_http_->bind_to_any_port(options_.metrics_host)) > 0
                      : metrics_http_->bind_to_port(options_.metrics_host, metrics_port_);
-    if (!bound || metrics_port_ <= 0) {
+    if (!bound || metrics_port_ <= 0 || !metrics_backlog_.Deepen()) {
       return Status::Unavailable("cannot listen for metrics on " + options_.metrics_host + ":" +
                                  std::to_string(options_.metrics_port));
     }

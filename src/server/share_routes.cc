@@ -45,10 +45,7 @@ Result<catalog::ShareUpdate> UpdateFrom(const nlohmann::json& body) {
 
 Result<catalog::Share> ShareById(catalog::Catalog& catalog, const catalog::Principal& p,
                                  const std::string& id) {
-  ARBOR_ASSIGN_OR_RETURN(auto share, catalog.shares().Find(p, id));
-  // Find also takes names; a URL names a share by id only.
-  if (share.id != id) return Status::NotFound("share " + id + " not found");
-  return share;
+  return catalog.shares().Get(p, id);  // a URL names a share by id only
 }
 
 void AddShareRoutes(RouteTable& table, ApiContext& ctx) {
