@@ -263,9 +263,8 @@ void MeasureQueries(const NodeTree& t, const Sampled& s) {
   size_t misses = 0;
   // Resolving a path for navigation (no content facts: in a hot tree the cold column is
   // not read), then the full lookup, which reads a file's cell.
-  Latency("path_lookup_no_content", paths, [&](const std::string& p) {
-    misses += !t.Lookup(p, NodeTree::ContentFacts::kSkip).ok();
-  });
+  Latency("path_lookup_no_content", paths,
+          [&](const std::string& p) { misses += !t.Lookup(p, NodeTree::ContentFacts::kSkip).ok(); });
   Latency("path_lookup", paths, [&](const std::string& p) { misses += !t.Lookup(p).ok(); });
   Print("path_lookup_misses", static_cast<double>(misses));
   Latency("list_dir", s.dirs, [&](NodeId d) { (void)t.List(d); });

@@ -265,7 +265,8 @@ class Walker {
     std::optional<size_t> child;
     if (S_ISDIR(st.st_mode)) {
       type = "dir";
-      ARBOR_ASSIGN_OR_RETURN(child, StoreDir(path, st.st_dev, options_.one_file_system && st.st_dev != device));
+      ARBOR_ASSIGN_OR_RETURN(child,
+                             StoreDir(path, st.st_dev, options_.one_file_system && st.st_dev != device));
     } else if (S_ISLNK(st.st_mode)) {
       type = "symlink";
       std::error_code ec;

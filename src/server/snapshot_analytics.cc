@@ -98,7 +98,8 @@ Status SnapshotAnalytics::WithFolder(ApiContext& ctx, const catalog::Principal& 
   }
   ARBOR_ASSIGN_OR_RETURN(Snapshot snapshot, open.repo->FindSnapshot(record.id));
   ARBOR_ASSIGN_OR_RETURN(const node_index::NodeTree* tree, slot->index->At(snapshot));
-  ARBOR_ASSIGN_OR_RETURN(node_index::NodeInfo node, tree->Lookup(*folder, node_index::NodeTree::ContentFacts::kSkip));
+  ARBOR_ASSIGN_OR_RETURN(node_index::NodeInfo node,
+                         tree->Lookup(*folder, node_index::NodeTree::ContentFacts::kSkip));
   if (node.kind != node_index::NodeKind::kDirectory)
     return Status::InvalidArgument(*folder + " is not a directory");
   if (open_out) *open_out = open;
