@@ -28,7 +28,7 @@ constexpr size_t kPendingBytes = size_t{32} << 20;  // chunk bytes held before a
 constexpr size_t kReadBlock = size_t{1} << 20;
 constexpr size_t kEntryWords = 6;  // TREE.PUT's name type mode mtime size ref
 constexpr size_t kRefWord = 5;     // the entry's ref: a subdirectory's tree id
-// TREE.PUTs of directories without subdirectories held back before they are sent.
+// TREE.PUTs held back (Walker::Defer) before a round sends the ready ones.
 constexpr size_t kDeferredTrees = 1000;
 constexpr size_t kDeferredBytes = size_t{8} << 20;
 
@@ -205,6 +205,12 @@ class Walker {
       ARBOR_ASSIGN_OR_RETURN(auto words, EntryWords(JoinPath(dir, e.name), e, device));
       if (words) tree.Add(std::move(words->words), words->child);
     }
+    return Defer(std::move(tree));
+  }
+
+  // Holds `tree`'s TREE.PUT back until its chunks are sent and its subdirectories' ids
+  // read (SendReady); returns its slot (TreeIdOf).
+  Result<size_t> Defer(TreeArgs tree) {
     size_t slot = replies_.NewTree();
     for (const std::string& w : tree.args) deferred_bytes_ += w.size();
     deferred_.emplace_back(slot, std::move(tree));
@@ -215,38 +221,18 @@ class Walker {
     return slot;
   }
 
-  // Sends, reads and sends again until every slot in `slots` has its tree id: each round
-  // sends the TREE.PUTs whose subdirectories' ids are known, so a tree needs as many
-  // rounds as it is deep below what was already sent, not one per directory.
-  Status Resolve(const std::vector<size_t>& slots) {
-    auto unresolved = [&] {
-      return std::any_of(slots.begin(), slots.end(), [&](size_t s) { return !replies_.HasTreeId(s); });
-    };
-    while (unresolved()) {
+  // The tree id of a Defer's slot: sends, reads and sends again until it is known. Each
+  // round sends the TREE.PUTs whose subdirectories' ids are known, so a tree needs as
+  // many rounds as it is deep below what was already sent, not one per directory.
+  Result<std::string> TreeIdOf(size_t slot) {
+    while (!replies_.HasTreeId(slot)) {
       size_t before = deferred_.size();
       ARBOR_RETURN_IF_ERROR(SendReady());
       ARBOR_RETURN_IF_ERROR(replies_.Drain());
-      if (deferred_.size() == before && unresolved())
+      if (deferred_.size() == before && !replies_.HasTreeId(slot))
         return Status::Internal("backup --remote: a directory's tree was never sent");
     }
-    return Status::Ok();
-  }
-
-  // The tree id of a StoreDir's slot.
-  Result<std::string> TreeIdOf(size_t slot) {
-    ARBOR_RETURN_IF_ERROR(Resolve({slot}));
     return replies_.TreeId(slot);
-  }
-
-  // Puts the subdirectories' tree ids into `tree` (Resolve).
-  Status FillChildren(TreeArgs* tree) {
-    std::vector<size_t> slots;
-    slots.reserve(tree->children.size());
-    for (auto [at, slot] : tree->children) slots.push_back(slot);
-    ARBOR_RETURN_IF_ERROR(Resolve(slots));
-    for (auto [at, slot] : tree->children) tree->args[at] = replies_.TreeId(slot);
-    tree->children.clear();
-    return Status::Ok();
   }
 
   // What an entry gives its directory's TREE.PUT: six words, and for a subdirectory the
@@ -444,9 +430,8 @@ Result<RemoteBackupResult> RunRemoteBackup(RemoteClient& client, const std::vect
           walker.EntryWords(root, Entry{std::filesystem::path(root).filename().string(), st}, st.st_dev));
       if (words) tree.Add(std::move(words->words), words->child);
     }
-    ARBOR_RETURN_IF_ERROR(walker.FillChildren(&tree));  // every reply read: nothing outstanding
-    ARBOR_RETURN_IF_ERROR(client.Append(tree.args));
-    ARBOR_ASSIGN_OR_RETURN(commit[2], client.NextBulk());
+    ARBOR_ASSIGN_OR_RETURN(size_t slot, walker.Defer(std::move(tree)));
+    ARBOR_ASSIGN_OR_RETURN(commit[2], walker.TreeIdOf(slot));
     for (size_t i = 1; i < folders.size(); ++i) commit.push_back(folders[i].first);
   }
   ARBOR_RETURN_IF_ERROR(client.Append(commit));
