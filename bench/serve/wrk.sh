@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `arbor serve` under wrk (Debian): requests/s and latency percentiles at 64 connections
-# for a 1,000-entry tree page, the share listing (API), the web UI's dashboard (by tenant
+# for a 1,000-entry tree page, the du analytics, the share listing (API), the web UI's dashboard (by tenant
 # and by state) and /healthz, on a catalog made here (--tenants tenants with --shares shares each, made in
 # one SQL transaction from the first tenant's rows; one share backed up with a folder of --entries files). Prints wrk's reports; docs/benchmarks.md ("arbor serve") records a run.
 #
@@ -82,7 +82,9 @@ session=$(awk '$6 == "arbor_session" {print $7}' "$jar")
 # /healthz first, as the floor. Each run starts 6 s after the last one ended: past the
 # server's 5 s keep-alive timeout, so no thread is still held by the last run's
 # connections or requests (they made the next run's p99, /healthz's 0.7 s, look like its own).
-for url in "$base/healthz" "$tree" "$base/api/v1/shares" "$base/ui/" "$base/ui/?sort=state"; do
+du="$base/api/v1/snapshots/$snapshot/analytics/du?path=$work/src"  # the node index's du of the backed-up folder
+curl -fsS -H "Authorization: Bearer $token" "$du" >/dev/null
+for url in "$base/healthz" "$tree" "$du" "$base/api/v1/shares" "$base/ui/" "$base/ui/?sort=state"; do
   sleep 6
   echo "== ${url#"$base"} (${tenants} tenants x ${shares} shares)"
   wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" \
