@@ -8,6 +8,7 @@
 #include "azure/property_headers.h"
 #include "azure/range_list_xml.h"
 #include "azure/xml_util.h"
+#include "http/content_range.h"
 
 namespace arbor::azure {
 namespace {
@@ -20,8 +21,8 @@ std::string Describe(std::string_view verb, std::string_view path, std::string_v
 
 ServiceCall Call(std::string method, const ShareRef& share, std::string_view path, http::HeaderList query,
                  std::vector<int> success, std::string what) {
-  ServiceCall c{std::move(method), share.name, std::string(path), std::move(query), {}, {}, std::move(success),
-                std::move(what)};
+  ServiceCall c{std::move(method),  share.name,     std::string(path), std::move(query), {}, {},
+                std::move(success), std::move(what)};
   if (!share.snapshot.empty()) c.query.emplace_back("sharesnapshot", share.snapshot);
   return c;
 }
@@ -37,19 +38,6 @@ Result<ItemProperties> PropertiesOf(const http::HttpResponse& r, bool is_directo
   auto p = ParseItemProperties(r.headers, is_directory, content_length_is_size);
   if (!p.ok()) return p.status().Annotate(what);
   return p;
-}
-
-// "bytes 0-99/1000" -> total 1000, after checking that the body matches the range.
-Status CheckContentRange(const http::HttpResponse& r, uint64_t offset, const std::string& what) {
-  const std::string* cr = r.FindHeader("content-range");
-  if (cr == nullptr) return Status::Corruption(what + ": ranged response without Content-Range");
-  uint64_t start = 0, end = 0;
-  int n = std::sscanf(cr->c_str(), "bytes %lu-%lu/", &start, &end);
-  if (n != 2 || start != offset || end < start || r.body.size() != end - start + 1) {
-    return Status::Corruption(what + ": body of " + std::to_string(r.body.size()) +
-                              " bytes does not match Content-Range '" + *cr + "'");
-  }
-  return Status::Ok();
 }
 
 }  // namespace
@@ -72,19 +60,22 @@ Result<DirectoryPage> FilesClient::ListDirectoryPage(const ShareRef& share, std:
 }
 
 Status FilesClient::ListDirectory(const ShareRef& share, std::string_view path,
-                                  const std::function<Status(const DirectoryPage&)>& on_page, ListOptions options) {
+                                  const std::function<Status(const DirectoryPage&)>& on_page,
+                                  ListOptions options) {
   do {
     ARBOR_ASSIGN_OR_RETURN(DirectoryPage page, ListDirectoryPage(share, path, options));
     ARBOR_RETURN_IF_ERROR(on_page(page));
     if (!page.next_marker.empty() && page.next_marker == options.marker) {
-      return Status::Corruption(Describe("list directory", path, share.name) + ": the service repeated a marker");
+      return Status::Corruption(Describe("list directory", path, share.name) +
+                                ": the service repeated a marker");
     }
     options.marker = page.next_marker;
   } while (!options.marker.empty());
   return Status::Ok();
 }
 
-Result<std::vector<DirectoryEntry>> FilesClient::ListDirectoryAll(const ShareRef& share, std::string_view path) {
+Result<std::vector<DirectoryEntry>> FilesClient::ListDirectoryAll(const ShareRef& share,
+                                                                  std::string_view path) {
   std::vector<DirectoryEntry> out;
   ARBOR_RETURN_IF_ERROR(ListDirectory(share, path, [&](const DirectoryPage& page) {
     out.insert(out.end(), page.entries.begin(), page.entries.end());
@@ -95,7 +86,8 @@ Result<std::vector<DirectoryEntry>> FilesClient::ListDirectoryAll(const ShareRef
 
 Result<ItemProperties> FilesClient::GetDirectoryProperties(const ShareRef& share, std::string_view path) {
   std::string what = Describe("get properties of directory", path, share.name);
-  ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r, Run(Call("GET", share, path, {{"restype", "directory"}}, {200}, what)));
+  ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r,
+                         Run(Call("GET", share, path, {{"restype", "directory"}}, {200}, what)));
   return PropertiesOf(r, true, what);
 }
 
@@ -112,13 +104,15 @@ Result<ItemProperties> FilesClient::CreateDirectory(std::string_view share, std:
 Result<ItemProperties> FilesClient::SetDirectoryProperties(std::string_view share, std::string_view path,
                                                            const SmbProperties& smb) {
   std::string what = Describe("set properties of directory", path, share);
-  ServiceCall c = Call("PUT", Live(share), path, {{"restype", "directory"}, {"comp", "properties"}}, {200}, what);
+  ServiceCall c =
+      Call("PUT", Live(share), path, {{"restype", "directory"}, {"comp", "properties"}}, {200}, what);
   ARBOR_RETURN_IF_ERROR(AddSmbHeaders(smb, &c.headers).Annotate(what));
   ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r, Run(std::move(c)));
   return PropertiesOf(r, true, what);
 }
 
-Status FilesClient::SetDirectoryMetadata(std::string_view share, std::string_view path, const Metadata& metadata) {
+Status FilesClient::SetDirectoryMetadata(std::string_view share, std::string_view path,
+                                         const Metadata& metadata) {
   ServiceCall c = Call("PUT", Live(share), path, {{"restype", "directory"}, {"comp", "metadata"}}, {200},
                        Describe("set metadata of directory", path, share));
   AddMetadataHeaders(metadata, &c.headers);
@@ -145,7 +139,7 @@ Result<std::string> FilesClient::ReadRange(const ShareRef& share, std::string_vi
   ServiceCall c = Call("GET", share, path, {}, {206}, what);
   c.headers.emplace_back("x-ms-range", RangeHeader(offset, length));
   ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r, Run(std::move(c)));
-  ARBOR_RETURN_IF_ERROR(CheckContentRange(r, offset, what));
+  ARBOR_RETURN_IF_ERROR(http::CheckRangedBody(r, offset, what).status());
   if (r.body.size() > length) return Status::Corruption(what + ": more bytes than asked for");
   return std::move(r.body);
 }
@@ -158,12 +152,10 @@ Result<FileRead> FilesClient::ReadRangeWithProperties(const ShareRef& share, std
   ServiceCall c = Call("GET", share, path, {}, {206}, what);
   c.headers.emplace_back("x-ms-range", RangeHeader(offset, length));
   ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r, Run(std::move(c)));
-  ARBOR_RETURN_IF_ERROR(CheckContentRange(r, offset, what));
+  ARBOR_ASSIGN_OR_RETURN(uint64_t total, http::CheckRangedBody(r, offset, what));
   if (r.body.size() > length) return Status::Corruption(what + ": more bytes than asked for");
   ARBOR_ASSIGN_OR_RETURN(ItemProperties props, PropertiesOf(r, false, what));
-  const std::string* cr = r.FindHeader("content-range");
-  size_t slash = cr->rfind('/');
-  props.size = slash == std::string::npos ? 0 : std::strtoull(cr->c_str() + slash + 1, nullptr, 10);
+  props.size = total;
   return FileRead{std::move(props), std::move(r.body)};
 }
 
@@ -175,7 +167,8 @@ Result<RangeList> FilesClient::ListRanges(const ShareRef& share, std::string_vie
     c.query.emplace_back("prevsharesnapshot", options.previous_snapshot);
     if (options.support_rename) c.headers.emplace_back("x-ms-file-support-rename", "true");
   }
-  if (options.window) c.headers.emplace_back("x-ms-range", RangeHeader(options.window->offset, options.window->length));
+  if (options.window)
+    c.headers.emplace_back("x-ms-range", RangeHeader(options.window->offset, options.window->length));
   ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r, Run(std::move(c)));
   auto list = ParseRangeList(r.body);
   if (!list.ok()) return list.status().Annotate(what);
@@ -197,10 +190,11 @@ Result<ItemProperties> FilesClient::CreateFile(std::string_view share, std::stri
   return p;
 }
 
-Status FilesClient::PutRange(std::string_view share, std::string_view path, uint64_t offset, std::string_view data,
-                             bool preserve_last_write_time) {
+Status FilesClient::PutRange(std::string_view share, std::string_view path, uint64_t offset,
+                             std::string_view data, bool preserve_last_write_time) {
   if (data.empty()) return Status::Ok();
-  if (data.size() > kMaxRangeBytes) return Status::InvalidArgument("PutRange is limited to 4 MiB per request");
+  if (data.size() > kMaxRangeBytes)
+    return Status::InvalidArgument("PutRange is limited to 4 MiB per request");
   ServiceCall c = Call("PUT", Live(share), path, {{"comp", "range"}}, {201},
                        Describe("write", path, share) + " at " + std::to_string(offset));
   c.headers = {{"x-ms-range", RangeHeader(offset, data.size())},
@@ -213,13 +207,15 @@ Status FilesClient::PutRange(std::string_view share, std::string_view path, uint
 
 Status FilesClient::ClearRange(std::string_view share, std::string_view path, ByteRange range) {
   if (range.length == 0) return Status::Ok();
-  ServiceCall c = Call("PUT", Live(share), path, {{"comp", "range"}}, {201}, Describe("clear range of", path, share));
+  ServiceCall c =
+      Call("PUT", Live(share), path, {{"comp", "range"}}, {201}, Describe("clear range of", path, share));
   c.headers = {{"x-ms-range", RangeHeader(range.offset, range.length)}, {"x-ms-write", "clear"}};
   return Run(std::move(c)).status();
 }
 
 Result<ItemProperties> FilesClient::SetFileProperties(std::string_view share, std::string_view path,
-                                                      const SmbProperties& smb, std::optional<uint64_t> new_size) {
+                                                      const SmbProperties& smb,
+                                                      std::optional<uint64_t> new_size) {
   std::string what = Describe("set properties of file", path, share);
   ServiceCall c = Call("PUT", Live(share), path, {{"comp", "properties"}}, {200}, what);
   ARBOR_RETURN_IF_ERROR(AddSmbHeaders(smb, &c.headers).Annotate(what));
@@ -231,7 +227,8 @@ Result<ItemProperties> FilesClient::SetFileProperties(std::string_view share, st
 }
 
 Status FilesClient::SetFileMetadata(std::string_view share, std::string_view path, const Metadata& metadata) {
-  ServiceCall c = Call("PUT", Live(share), path, {{"comp", "metadata"}}, {200}, Describe("set metadata of", path, share));
+  ServiceCall c =
+      Call("PUT", Live(share), path, {{"comp", "metadata"}}, {200}, Describe("set metadata of", path, share));
   AddMetadataHeaders(metadata, &c.headers);
   return Run(std::move(c)).status();
 }

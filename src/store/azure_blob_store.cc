@@ -16,6 +16,7 @@
 #include "azure/error_status.h"
 #include "azure/file_time.h"
 #include "base/file_util.h"
+#include "http/content_range.h"
 #include "store/azure_blob_xml.h"
 #include "store/object_key.h"
 
@@ -43,13 +44,6 @@ std::string NewUploadNonce() {
 }
 
 // The total size from "bytes 0-99/1234", or 0 when absent or malformed.
-uint64_t TotalFromContentRange(const std::string* header) {
-  if (header == nullptr) return 0;
-  size_t slash = header->rfind('/');
-  if (slash == std::string::npos) return 0;
-  return std::strtoull(header->c_str() + slash + 1, nullptr, 10);
-}
-
 Result<std::string> ReadRange(int fd, uint64_t offset, uint64_t length) {
   std::string out;
   ARBOR_RETURN_IF_ERROR(PreadFull(fd, offset, length, &out));
@@ -310,12 +304,20 @@ Result<std::string> AzureBlobStore::Get(std::string_view key, uint64_t offset, u
     call.success = {200, 206, 416};
     call.what = "reading " + std::string(key) + " from " + Describe();
     ARBOR_ASSIGN_OR_RETURN(http::HttpResponse r, Call(Op::kGetBlob, call));
-    if (r.status == 416) break;  // the range starts at or past the end (or the blob is empty)
+    if (r.status == 416) {  // the range starts at or past the end (or the blob is empty)...
+      if (http::UnsatisfiedRangeProvesEnd(r, pos)) break;
+      ARBOR_ASSIGN_OR_RETURN(ObjectInfo info, Stat(key));  // ...if the blob's size agrees
+      if (info.size <= pos) break;
+      return Status::Unavailable(call.what + ": 416 for offset " + std::to_string(pos) + " of a " +
+                                 std::to_string(info.size) + "-byte blob");
+    }
     if (r.status == 200 && pos != 0) {
       return Status::Corruption(call.what + ": the service ignored the requested range");
     }
-    const uint64_t total =
-        r.status == 200 ? r.body.size() : TotalFromContentRange(r.FindHeader("content-range"));
+    uint64_t total = r.body.size();
+    if (r.status == 206) {
+      ARBOR_ASSIGN_OR_RETURN(total, http::CheckRangedBody(r, pos, call.what));
+    }
     // A read that got the whole blob in one piece is checked against the blob's MD5.
     const std::string* md5 = r.FindHeader(r.status == 200 ? "content-md5" : "x-ms-blob-content-md5");
     if (pos == 0 && r.body.size() == total && md5 != nullptr && !md5->empty() &&

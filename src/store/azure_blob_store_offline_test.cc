@@ -194,7 +194,7 @@ TEST_F(AzureBlobOfflineTest, ReadsAreRangedAndAWholeReadIsCheckedAgainstTheBlobs
   auto store = Open([&](const Seen& s) {
     std::string range = s.Header("Range");  // bytes=A-B
     uint64_t a = std::stoull(range.substr(6)), b = std::stoull(range.substr(range.find('-') + 1));
-    if (a >= blob.size()) return Error(416, "InvalidRange");
+    if (a >= blob.size()) return Reply(416, "", {{"Content-Range", "bytes */10"}});
     std::string body = blob.substr(a, b - a + 1);
     std::string md5 = azure::Base64Encode(azure::Md5(corrupt ? "other" : blob));
     return Reply(
@@ -210,6 +210,29 @@ TEST_F(AzureBlobOfflineTest, ReadsAreRangedAndAWholeReadIsCheckedAgainstTheBlobs
   corrupt = true;
   EXPECT_TRUE(store->Get("k", 0, ObjectStore::kToEnd).status().Is(StatusCode::kCorruption));
   EXPECT_EQ(*store->Get("k", 2, 3), "234") << "a part of a blob has no MD5 to check";
+}
+
+// A 416 or a short 206 for bytes the blob has is the service's lapse: it must never come
+// back as a shorter read (a restore would write a truncated file, a check would miss it).
+TEST_F(AzureBlobOfflineTest, ARangeAnswerThatDoesNotAddUpIsAnErrorNotAShortRead) {
+  std::string answer = "416";
+  auto store = Open([&](const Seen& s) {
+    if (s.method == "HEAD") return Reply(200, "", {{"Content-Length", "10"}});
+    if (answer == "416") return Reply(416, "", {{"Content-Range", "bytes */10"}});
+    if (answer == "416-without-total") return Reply(416);
+    if (answer == "short") return Reply(206, "34", {{"Content-Range", "bytes 3-6/10"}});
+    return Reply(206, "4567", {{"Content-Range", "bytes 4-7/10"}});  // the wrong place
+  });
+  auto got = store->Get("k", 3, 4);
+  EXPECT_TRUE(got.status().Is(StatusCode::kUnavailable)) << got.status().ToString();
+  answer = "416-without-total";
+  got = store->Get("k", 3, 4);
+  EXPECT_TRUE(got.status().Is(StatusCode::kUnavailable)) << got.status().ToString();
+  EXPECT_EQ(Requests().back().method, "HEAD") << "the blob's size was asked";
+  answer = "short";
+  EXPECT_TRUE(store->Get("k", 3, 4).status().Is(StatusCode::kCorruption));
+  answer = "misplaced";
+  EXPECT_TRUE(store->Get("k", 3, 4).status().Is(StatusCode::kCorruption));
 }
 
 TEST_F(AzureBlobOfflineTest, LargeReadsComeInPieces) {
