@@ -27,12 +27,8 @@ namespace {
 
 constexpr size_t kMaxQueuedFiles = 512;
 
-// A backup of small files spends most of each file's time in open/stat/xattr/read
-// syscalls, during which its thread holds no core: with one thread per core a 2-core
-// machine ran at ~100% CPU, with two per core (at least 4) at ~175% and 2.2x the files/s
-// (58,850 files: 5.5 s -> 2.5 s). Restore does not gain from this (it measured slower),
-// so only the backup default changes.
-int DefaultBackupThreads() { return std::max(4, 2 * DefaultThreads()); }
+// Restore does not gain from two threads per core (it measured slower): only backup uses them.
+int DefaultBackupThreads() { return DefaultFileThreads(); }
 
 int64_t NowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(

@@ -1,5 +1,7 @@
 #include "pipeline/task_pool.h"
 
+#include <algorithm>
+
 namespace arbor {
 
 TaskPool::TaskPool(int threads, size_t max_queued) : max_queued_(max_queued) {
@@ -51,5 +53,7 @@ int DefaultThreads() {
   unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : static_cast<int>(n);
 }
+
+int DefaultFileThreads() { return std::max(4, 2 * DefaultThreads()); }
 
 }  // namespace arbor

@@ -40,5 +40,9 @@ class TaskPool {
 
 // Threads to use by default: every core, at least one.
 int DefaultThreads();
+// Threads for work that mostly waits in file syscalls (opening and reading small files):
+// two per core, at least 4. With one per core a 2-core machine backing up small files ran at
+// ~100% CPU, with two per core at ~175% and 2.2x the files/s (58,850 files: 5.5 s -> 2.5 s).
+int DefaultFileThreads();
 
 }  // namespace arbor

@@ -7,8 +7,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <future>
+#include <memory>
 #include <optional>
 #include <set>
 #include <unordered_set>
@@ -18,6 +21,7 @@
 #include "browse/tree_walk.h"
 #include "chunking/fastcdc.h"
 #include "hash/sha256.h"
+#include "pipeline/task_pool.h"
 #include "shares/posix_source.h"
 
 namespace arbor::resp {
@@ -31,6 +35,16 @@ constexpr size_t kRefWord = 5;     // the entry's ref: a subdirectory's tree id
 // TREE.PUTs held back (Walker::Defer) before a round sends the ready ones.
 constexpr size_t kDeferredTrees = 1000;
 constexpr size_t kDeferredBytes = size_t{8} << 20;
+// Regular files up to this size are read, chunked and hashed ahead of the walker on a pool
+// (ReadAhead), at most kAheadFiles per directory beyond the one being stored
+// (ARBOR_REMOTE_READ_AHEAD=N sets that number; 0 reads every file in turn, as before).
+constexpr uint64_t kSmallFile = uint64_t{256} << 10;
+constexpr size_t kAheadFiles = 32;
+
+size_t AheadFiles() {
+  const char* env = std::getenv("ARBOR_REMOTE_READ_AHEAD");
+  return env == nullptr || *env == '\0' ? kAheadFiles : std::strtoul(env, nullptr, 10);
+}
 
 // The replies not read yet, in the order their commands went out: a BPUT's (the hash it
 // must name) or a TREE.PUT's (the tree id, kept for the parent's entry). Reading them
@@ -91,7 +105,11 @@ class Uploader {
 
   // Queues `chunk`; returns its SHA-256 in hex.
   Result<std::string> Add(std::string chunk) {
-    std::string hex = Sha256Of(chunk).Hex();
+    std::string hex = Sha256Of(chunk).Hex();  // before the chunk moves into the call
+    return AddHashed(std::move(hex), std::move(chunk));
+  }
+  // The same, for a chunk whose SHA-256 (hex) was computed already.
+  Result<std::string> AddHashed(std::string hex, std::string chunk) {
     ++result_.chunks;
     if (!known_.contains(hex) && queued_.insert(hex).second) {
       pending_bytes_ += chunk.size();
@@ -141,6 +159,14 @@ class Uploader {
   std::unordered_set<std::string> queued_;
   std::unordered_set<std::string> known_;
   size_t pending_bytes_ = 0;
+};
+
+// A small file's content as the walker will send it: its chunks (SHA-256 in hex, bytes)
+// and length, or the errno that kept it from being read.
+struct ReadAhead {
+  std::vector<std::pair<std::string, std::string>> chunks;
+  uint64_t length = 0;
+  int error = 0;
 };
 
 // A listed entry: its name and what lstat said.
@@ -201,8 +227,20 @@ class Walker {
     }
     TreeArgs tree;
     tree.args.reserve(1 + entries.size() * kEntryWords);
-    for (Entry& e : entries) {
-      ARBOR_ASSIGN_OR_RETURN(auto words, EntryWords(JoinPath(dir, e.name), e, device));
+    // One thread opening and reading each small file in turn waited on the disk for each
+    // (1M small files, cold: 308 s against 90 s for a local backup): the next kAheadFiles
+    // small files are read on the pool while this thread sends. Same chunks, same order.
+    std::vector<std::future<ReadAhead>> ahead(entries.size());
+    size_t next = 0;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      for (; next < entries.size() && next < i + ahead_files_; ++next) {
+        const struct stat& st = entries[next].st;
+        if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) <= kSmallFile)
+          ahead[next] = ReadAheadOf(JoinPath(dir, entries[next].name));
+      }
+      next = std::max(next, i + 1);
+      ARBOR_ASSIGN_OR_RETURN(auto words, EntryWords(JoinPath(dir, entries[i].name), entries[i], device,
+                                                    ahead[i].valid() ? &ahead[i] : nullptr));
       if (words) tree.Add(std::move(words->words), words->child);
     }
     return Defer(std::move(tree));
@@ -245,7 +283,8 @@ class Walker {
   // The six words TREE.PUT takes for the entry `e` at `path` (a directory stored first),
   // or nullopt (and a warning) when it is left out. `device`: its directory's.
   using Words = std::optional<EntryOut>;
-  Result<Words> EntryWords(const std::string& path, const Entry& e, dev_t device) {
+  Result<Words> EntryWords(const std::string& path, const Entry& e, dev_t device,
+                           std::future<ReadAhead>* ahead = nullptr) {
     const struct stat& st = e.st;
     std::string type, size = "0", ref;
     std::optional<size_t> child;
@@ -265,7 +304,8 @@ class Walker {
     } else if (S_ISREG(st.st_mode)) {
       type = "file";
       uint64_t length = 0;
-      ARBOR_ASSIGN_OR_RETURN(auto parts, StoreFile(path, &length));
+      ARBOR_ASSIGN_OR_RETURN(
+          auto parts, ahead != nullptr ? StoreRead(path, ahead->get(), &length) : StoreFile(path, &length));
       if (!parts) return Words();  // unreadable: a warning, not a failed backup
       ref = std::move(*parts);
       size = std::to_string(length);
@@ -370,6 +410,63 @@ class Walker {
     return std::optional<std::string>(std::move(ref));
   }
 
+  // StoreFile's result for a file read ahead.
+  Result<std::optional<std::string>> StoreRead(const std::string& path, ReadAhead read, uint64_t* length) {
+    if (read.error != 0) {
+      errno = read.error;
+      return Unreadable(path);
+    }
+    std::string ref;
+    ref.reserve(read.chunks.size() * 64);
+    for (auto& [hex, chunk] : read.chunks) {
+      ARBOR_ASSIGN_OR_RETURN(std::string stored, uploader_.AddHashed(std::move(hex), std::move(chunk)));
+      ref += stored;
+    }
+    *length = read.length;
+    return std::optional<std::string>(std::move(ref));
+  }
+
+  // Reads, chunks and hashes `path` on the pool; the future holds what StoreRead needs.
+  std::future<ReadAhead> ReadAheadOf(std::string path) {
+    auto promise = std::make_shared<std::promise<ReadAhead>>();
+    std::future<ReadAhead> read = promise->get_future();
+    readers_.Submit([this, promise, path = std::move(path)] { promise->set_value(ReadSmall(path)); });
+    return read;
+  }
+
+  // The whole file (it may have grown since it was listed: read to its end), cut as
+  // StoreFile cuts a file shorter than the largest chunk.
+  ReadAhead ReadSmall(const std::string& path) const {
+    ReadAhead out;
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (!fd.valid()) {
+      out.error = errno;
+      return out;
+    }
+    std::string content;
+    while (true) {
+      size_t old = content.size();
+      content.resize(old + kReadBlock);
+      ssize_t n = ::read(fd.get(), content.data() + old, kReadBlock);
+      content.resize(old + static_cast<size_t>(std::max<ssize_t>(n, 0)));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        out.error = errno;
+        return out;
+      }
+      if (n == 0) break;
+    }
+    out.length = content.size();
+    for (std::string_view rest = content; !rest.empty();) {
+      size_t cut = chunker_.NextCut(rest, true);
+      std::string chunk(rest.substr(0, cut));
+      std::string hex = Sha256Of(chunk).Hex();
+      out.chunks.emplace_back(std::move(hex), std::move(chunk));
+      rest.remove_prefix(cut);
+    }
+    return out;
+  }
+
   std::optional<std::string> Unreadable(const std::string& path) {
     result_.warnings.push_back(path + ": " + std::strerror(errno) + " (left out)");
     return std::nullopt;
@@ -384,6 +481,9 @@ class Walker {
   Chunker chunker_;
   std::vector<std::pair<size_t, TreeArgs>> deferred_;  // slot, TREE.PUT; children first
   size_t deferred_bytes_ = 0;
+  const size_t ahead_files_ = AheadFiles();
+  // Reads small files ahead (last: its destructor waits for reads that use chunker_).
+  TaskPool readers_{DefaultFileThreads(), kAheadFiles * 4};
 };
 
 }  // namespace

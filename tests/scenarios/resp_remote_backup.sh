@@ -16,6 +16,8 @@ mkdir -p "$SRC/a/b" "$SRC/empty"
 random_file "$SRC/big.bin" 3000000 1
 cp "$SRC/big.bin" "$SRC/a/copy.bin"
 echo "small" >"$SRC/a/b/small.txt"
+random_file "$SRC/a/edge-read-ahead" 262144 2    # the largest file read ahead on the pool
+random_file "$SRC/a/edge-in-turn" 262145 3       # the smallest read in turn by the walker
 : >"$SRC/a/b/empty.txt"
 ln -s big.bin "$SRC/link"
 
@@ -75,6 +77,14 @@ OUT=$("$ARBOR" --json backup --remote "resp://127.0.0.1:$RESP_PORT/default" "$SR
 [[ $(json_field "$OUT" blobs_sent) == 1 ]] || fail "a changed small file sent: $OUT"
 "$ARBOR" restore "$(json_field "$OUT" snapshot_id)" --target "$WORK/out2" >/dev/null
 same_tree "$SRC" "$WORK/out2"
+
+step "files read ahead on the pool and the same files read in turn give the same tree"
+tree_of() { "$ARBOR" snapshots --json | python3 -c "import json,sys; print([s['tree'] for s in json.load(sys.stdin) if s['id'] == '$1'][0])"; }
+AHEAD=$(json_field "$OUT" snapshot_id)
+OUT=$(ARBOR_REMOTE_READ_AHEAD=0 "$ARBOR" --json backup --remote "resp://127.0.0.1:$RESP_PORT/default" "$SRC" | tail -n 1)
+[[ $(json_field "$OUT" blobs_sent) == 0 ]] || fail "the files read in turn gave other chunks: $OUT"
+[[ $(tree_of "$(json_field "$OUT" snapshot_id)") == $(tree_of "$AHEAD") ]] ||
+  fail "read ahead and read in turn gave different trees"
 
 step "110 folders in three levels share the server's group commits (not two per folder)"
 commits() { rcli INFO | tr -d '\r' | sed -n 's/^arbor_commits://p'; }
