@@ -161,6 +161,19 @@ class Uploader {
   size_t pending_bytes_ = 0;
 };
 
+// Appends up to kReadBlock bytes of `fd` to `out`; returns how many (0 at the end), or -1
+// with errno set. It reads into a block per thread: growing `out` by a block and reading
+// into it zero-filled 1 MiB per call, a fifth of the client's CPU on small files (perf).
+ssize_t ReadBlockInto(int fd, std::string* out) {
+  thread_local std::unique_ptr<char[]> block(new char[kReadBlock]);
+  while (true) {
+    ssize_t n = ::read(fd, block.get(), kReadBlock);
+    if (n < 0 && errno == EINTR) continue;
+    if (n > 0) out->append(block.get(), static_cast<size_t>(n));
+    return n;
+  }
+}
+
 // A small file's content as the walker will send it: its chunks (SHA-256 in hex, bytes)
 // and length, or the errno that kept it from being read.
 struct ReadAhead {
@@ -389,15 +402,8 @@ class Walker {
     size_t max_size = chunker_.params().max_size;
     while (true) {
       while (!eof && buffer.size() < max_size) {
-        size_t old = buffer.size();
-        buffer.resize(old + kReadBlock);
-        ssize_t n = ::read(fd.get(), buffer.data() + old, kReadBlock);
-        if (n < 0) {
-          buffer.resize(old);
-          if (errno == EINTR) continue;
-          return Unreadable(path);
-        }
-        buffer.resize(old + static_cast<size_t>(n));
+        ssize_t n = ReadBlockInto(fd.get(), &buffer);
+        if (n < 0) return Unreadable(path);
         eof = n == 0;
       }
       if (buffer.empty()) break;
@@ -445,11 +451,7 @@ class Walker {
     }
     std::string content;
     while (true) {
-      size_t old = content.size();
-      content.resize(old + kReadBlock);
-      ssize_t n = ::read(fd.get(), content.data() + old, kReadBlock);
-      content.resize(old + static_cast<size_t>(std::max<ssize_t>(n, 0)));
-      if (n < 0 && errno == EINTR) continue;
+      ssize_t n = ReadBlockInto(fd.get(), &content);
       if (n < 0) {
         out.error = errno;
         return out;
