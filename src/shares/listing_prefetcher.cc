@@ -61,7 +61,7 @@ void ListingPrefetcher::Work() {
     queued_.erase(queued_.begin());
     Slot& slot = slots_[key];
     slot.state = State::kRunning;
-    Slot work{slot.kind, slot.path};
+    Slot work{slot.kind, slot.path, State::kRunning, slot.below};
     lock.unlock();
     Fetch(&work);
     lock.lock();
@@ -69,7 +69,8 @@ void ListingPrefetcher::Work() {
     auto it = slots_.find(key);
     if (it == slots_.end() || it->second.state != State::kRunning) continue;  // the walker passed it
     work.state = State::kDone;
-    if (work.kind == Kind::kListing && work.entries.ok()) QueueChildren(work.path, *work.entries);
+    if (work.kind == Kind::kListing && work.below && work.entries.ok())
+      QueueChildren(work.path, *work.entries);
     buffered_ += work.kind == Kind::kListing && work.entries.ok() ? work.entries->size() : 1;
     it->second = std::move(work);
     changed_.notify_all();
@@ -104,12 +105,13 @@ void ListingPrefetcher::QueueChildren(const std::string& path,
   changed_.notify_all();
 }
 
-void ListingPrefetcher::Queue(Kind kind, const std::string& path) {
+void ListingPrefetcher::Queue(Kind kind, const std::string& path, bool below) {
   std::string key = kind == Kind::kListing ? ListingKey(path) : PropertiesKey(path);
   if (key <= position_ || slots_.count(key) != 0) return;
   Slot& slot = slots_[key];
   slot.kind = kind;
   slot.path = path;
+  slot.below = below;
   queued_.insert(key);
 }
 
@@ -139,7 +141,7 @@ void ListingPrefetcher::Unbuffer(const Slot& slot) {
 
 // The slot for (kind, path): from the read-ahead when it has finished or is running,
 // fetched on this thread otherwise.
-ListingPrefetcher::Slot ListingPrefetcher::Take(Kind kind, const std::string& path) {
+ListingPrefetcher::Slot ListingPrefetcher::Take(Kind kind, const std::string& path, bool below) {
   std::unique_lock lock(mu_);
   std::string key = kind == Kind::kListing ? ListingKey(path) : PropertiesKey(path);
   if (kind == Kind::kListing) {
@@ -167,14 +169,15 @@ ListingPrefetcher::Slot ListingPrefetcher::Take(Kind kind, const std::string& pa
   Slot slot{kind, path};
   Fetch(&slot);
   lock.lock();
-  if (kind == Kind::kListing && slot.entries.ok()) QueueChildren(path, *slot.entries);
+  if (kind == Kind::kListing && below && slot.entries.ok()) QueueChildren(path, *slot.entries);
   return slot;
 }
 
-Result<std::vector<azure::DirectoryEntry>> ListingPrefetcher::TakeListing(const std::string& path) {
-  Slot slot = Take(Kind::kListing, path);
-  size_t subdirs = 0;
-  if (slot.entries.ok()) {
+Result<std::vector<azure::DirectoryEntry>> ListingPrefetcher::TakeListing(const std::string& path,
+                                                                          bool read_ahead_below) {
+  Slot slot = Take(Kind::kListing, path, read_ahead_below);
+  size_t subdirs = 0;  // a flat listing's subdirectories are not walked: they do not count
+  if (slot.entries.ok() && read_ahead_below) {
     for (const auto& e : *slot.entries) subdirs += e.is_directory ? 1 : 0;
   }
   {
@@ -197,13 +200,15 @@ Result<azure::ItemProperties> ListingPrefetcher::TakeDirectoryProperties(const s
 }
 
 void ListingPrefetcher::Expect(const std::vector<std::string>& property_paths,
-                               const std::vector<std::string>& list_paths) {
+                               const std::vector<std::string>& list_paths,
+                               const std::vector<std::string>& flat_list_paths) {
   {
     std::lock_guard lock(mu_);
     for (const auto& p : property_paths) {
       if (!p.empty()) Queue(Kind::kProperties, p);
     }
     for (const auto& p : list_paths) Queue(Kind::kListing, p);
+    for (const auto& p : flat_list_paths) Queue(Kind::kListing, p, /*below=*/false);
   }
   changed_.notify_all();
 }

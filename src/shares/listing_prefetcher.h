@@ -41,6 +41,9 @@ struct PrefetchOptions {
   int threads = 32;
   size_t max_buffered_entries = 200000;
   bool directory_properties = true;  // prefetch subdirectories' properties (adaptively)
+  // AzureFilesSource: answer the Stats of many named entries of one directory from one
+  // listing of it (Source::WillStatIn) instead of a Get Properties each.
+  bool stats_from_listings = true;
 };
 
 struct PrefetchStats {
@@ -60,14 +63,18 @@ class ListingPrefetcher {
   ListingPrefetcher& operator=(const ListingPrefetcher&) = delete;
 
   // Every entry of directory `path` (share-relative, "" for the root), all pages.
-  // Starts reading ahead below it.
-  Result<std::vector<azure::DirectoryEntry>> TakeListing(const std::string& path);
+  // Starts reading ahead below it unless `read_ahead_below` is false (a directory listed
+  // only for some of its entries, whose subdirectories are not all walked).
+  Result<std::vector<azure::DirectoryEntry>> TakeListing(const std::string& path,
+                                                         bool read_ahead_below = true);
   // Properties of directory `path`, prefetched when its parent was listed.
   Result<azure::ItemProperties> TakeDirectoryProperties(const std::string& path);
   // Directories the walker will come to without having listed their parents (a
   // backup's unit paths): their properties, and the listings of `list_paths` (and so
-  // everything below those), are read ahead like a listed directory's subdirectories.
-  void Expect(const std::vector<std::string>& property_paths, const std::vector<std::string>& list_paths);
+  // everything below those), are read ahead like a listed directory's subdirectories;
+  // `flat_list_paths` are listed ahead without reading ahead below them.
+  void Expect(const std::vector<std::string>& property_paths, const std::vector<std::string>& list_paths,
+              const std::vector<std::string>& flat_list_paths = {});
 
   PrefetchStats stats() const;
 
@@ -78,6 +85,7 @@ class ListingPrefetcher {
     Kind kind = Kind::kListing;
     std::string path;
     State state = State::kQueued;
+    bool below = true;  // a listing: queue its subdirectories when it is done
     Result<std::vector<azure::DirectoryEntry>> entries = Status::Cancelled("not listed yet");
     Result<azure::ItemProperties> properties = Status::Cancelled("not fetched yet");
   };
@@ -87,14 +95,14 @@ class ListingPrefetcher {
   void Fetch(Slot* result) const;
   // Queues the listing and properties of the subdirectories in `entries`. REQUIRES: mu_.
   void QueueChildren(const std::string& path, const std::vector<azure::DirectoryEntry>& entries);
-  void Queue(Kind kind, const std::string& path);
+  void Queue(Kind kind, const std::string& path, bool below = true);
   // Drops everything the walker has passed. REQUIRES: mu_.
   void DropBefore(const std::string& key);
   void Unbuffer(const Slot& slot);
   // Counts subdirectories met and properties asked for; decides whether to prefetch
   // properties. REQUIRES: mu_.
   void Adapt(size_t subdirs, size_t properties);
-  Slot Take(Kind kind, const std::string& path);
+  Slot Take(Kind kind, const std::string& path, bool below = true);
 
   azure::FilesClient* const client_;
   const azure::ShareRef share_;
