@@ -38,43 +38,31 @@ constexpr size_t kAdaptRatio = 10;
 
 ListingPrefetcher::ListingPrefetcher(azure::FilesClient* client, azure::ShareRef share,
                                      PrefetchOptions options)
-    : client_(client), share_(std::move(share)), options_(options) {
-  for (int i = 0; i < std::max(1, options_.threads); ++i) workers_.emplace_back([this] { Work(); });
-}
+    : client_(client),
+      share_(std::move(share)),
+      options_(options),
+      workers_(
+          mu_, changed_, options_.threads,
+          [this] { return !queued_.empty() && buffered_ < options_.max_buffered_entries; },
+          [this](std::unique_lock<std::mutex>& lock) { RunOne(lock); }) {}
 
-ListingPrefetcher::~ListingPrefetcher() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
+void ListingPrefetcher::RunOne(std::unique_lock<std::mutex>& lock) {
+  std::string key = *queued_.begin();
+  queued_.erase(queued_.begin());
+  Slot& slot = slots_[key];
+  slot.state = State::kRunning;
+  Slot work{slot.kind, slot.path, State::kRunning, slot.below};
+  lock.unlock();
+  Fetch(&work);
+  lock.lock();
+  if (work.kind == Kind::kProperties) stats_.properties_prefetched++;
+  auto it = slots_.find(key);
+  if (it == slots_.end() || it->second.state != State::kRunning) return;  // the walker passed it
+  work.state = State::kDone;
+  if (work.kind == Kind::kListing && work.below && work.entries.ok()) QueueChildren(work.path, *work.entries);
+  buffered_ += work.kind == Kind::kListing && work.entries.ok() ? work.entries->size() : 1;
+  it->second = std::move(work);
   changed_.notify_all();
-  for (auto& t : workers_) t.join();
-}
-
-void ListingPrefetcher::Work() {
-  std::unique_lock lock(mu_);
-  while (true) {
-    changed_.wait(
-        lock, [&] { return stopping_ || (!queued_.empty() && buffered_ < options_.max_buffered_entries); });
-    if (stopping_) return;
-    std::string key = *queued_.begin();
-    queued_.erase(queued_.begin());
-    Slot& slot = slots_[key];
-    slot.state = State::kRunning;
-    Slot work{slot.kind, slot.path, State::kRunning, slot.below};
-    lock.unlock();
-    Fetch(&work);
-    lock.lock();
-    if (work.kind == Kind::kProperties) stats_.properties_prefetched++;
-    auto it = slots_.find(key);
-    if (it == slots_.end() || it->second.state != State::kRunning) continue;  // the walker passed it
-    work.state = State::kDone;
-    if (work.kind == Kind::kListing && work.below && work.entries.ok())
-      QueueChildren(work.path, *work.entries);
-    buffered_ += work.kind == Kind::kListing && work.entries.ok() ? work.entries->size() : 1;
-    it->second = std::move(work);
-    changed_.notify_all();
-  }
 }
 
 void ListingPrefetcher::Fetch(Slot* slot) const {

@@ -30,10 +30,10 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "azure/files_client.h"
+#include "pipeline/prefetch_workers.h"
 
 namespace arbor {
 
@@ -58,7 +58,7 @@ class ListingPrefetcher {
  public:
   // `client` must outlive the prefetcher. Nothing is fetched before the first TakeListing.
   ListingPrefetcher(azure::FilesClient* client, azure::ShareRef share, PrefetchOptions options = {});
-  ~ListingPrefetcher();  // stops the workers (waits for requests in flight)
+  ~ListingPrefetcher() = default;  // stops the workers (waits for requests in flight)
   ListingPrefetcher(const ListingPrefetcher&) = delete;
   ListingPrefetcher& operator=(const ListingPrefetcher&) = delete;
 
@@ -90,7 +90,8 @@ class ListingPrefetcher {
     Result<azure::ItemProperties> properties = Status::Cancelled("not fetched yet");
   };
 
-  void Work();
+  // A worker's turn: the first queued slot's request, run without holding mu_.
+  void RunOne(std::unique_lock<std::mutex>& lock);
   // Runs the request of one slot without holding mu_.
   void Fetch(Slot* result) const;
   // Queues the listing and properties of the subdirectories in `entries`. REQUIRES: mu_.
@@ -114,12 +115,11 @@ class ListingPrefetcher {
   std::set<std::string> queued_;       // keys of kQueued slots; guarded by mu_
   std::string position_;               // key of the last listing taken; guarded by mu_
   size_t buffered_ = 0;                // entries in finished listings; guarded by mu_
-  bool stopping_ = false;              // guarded by mu_
   bool prefetch_properties_ = true;    // guarded by mu_
   size_t window_subdirs_ = 0;          // guarded by mu_
   size_t window_properties_ = 0;       // guarded by mu_
   PrefetchStats stats_;                // guarded by mu_
-  std::vector<std::thread> workers_;
+  PrefetchWorkers workers_;            // last: stopped before the state above is destroyed
 };
 
 }  // namespace arbor
