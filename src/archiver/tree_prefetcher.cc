@@ -20,12 +20,10 @@ TreePrefetcher::TreePrefetcher(Repository& repo, int threads, size_t max_buffere
     : repo_(repo),
       max_buffered_nodes_(max_buffered_nodes),
       workers_(
-          mu_, changed_, threads, [this] { return !queued_.empty() && buffered_ < max_buffered_nodes_; },
-          [this](std::unique_lock<std::mutex>& lock) { RunOne(lock); }) {}
+          mu_, changed_, threads, [this] { return buffered_ < max_buffered_nodes_; },
+          [this](std::unique_lock<std::mutex>& lock, const std::string& key) { RunOne(lock, key); }) {}
 
-void TreePrefetcher::RunOne(std::unique_lock<std::mutex>& lock) {
-  std::string key = *queued_.begin();
-  queued_.erase(queued_.begin());
+void TreePrefetcher::RunOne(std::unique_lock<std::mutex>& lock, const std::string& key) {
   Slot& slot = slots_[key];
   slot.state = State::kRunning;
   Digest tree = slot.tree;
@@ -47,7 +45,7 @@ void TreePrefetcher::Expect(const std::string& path, const Digest& tree) {
     std::lock_guard lock(mu_);
     if (workers_.stopping() || key <= position_ || slots_.count(key) != 0) return;
     slots_[key].tree = tree;
-    queued_.insert(key);
+    workers_.Queue(key);
   }
   changed_.notify_one();
 }
@@ -64,7 +62,7 @@ void TreePrefetcher::DropBefore(const std::string& key) {
       ++it;
       continue;
     }
-    if (it->second.state == State::kQueued) queued_.erase(it->first);
+    if (it->second.state == State::kQueued) workers_.Unqueue(it->first);
     if (it->second.state == State::kDone) Unbuffer(it->second);
     it = slots_.erase(it);
   }
@@ -91,7 +89,7 @@ Result<std::vector<Node>> TreePrefetcher::Take(const std::string& path, const Di
     return nodes;
   }
   if (it != slots_.end()) {  // queued (or another tree): the walker loads it itself
-    if (it->second.state == State::kQueued) queued_.erase(key);
+    if (it->second.state == State::kQueued) workers_.Unqueue(key);
     if (it->second.state == State::kDone) Unbuffer(it->second);
     slots_.erase(it);
     changed_.notify_all();

@@ -26,7 +26,6 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -65,8 +64,8 @@ class TreePrefetcher {
     Result<std::vector<Node>> nodes = Status::Cancelled("not loaded yet");
   };
 
-  // A worker's turn: loads the first queued tree without holding mu_.
-  void RunOne(std::unique_lock<std::mutex>& lock);
+  // A worker's turn: loads the tree of queued slot `key` without holding mu_.
+  void RunOne(std::unique_lock<std::mutex>& lock, const std::string& key);
   // Forgets every slot before `key`. REQUIRES: mu_.
   void DropBefore(const std::string& key);
   void Unbuffer(const Slot& slot);  // REQUIRES: mu_
@@ -77,7 +76,6 @@ class TreePrefetcher {
   mutable std::mutex mu_;
   std::condition_variable changed_;
   std::map<std::string, Slot> slots_;  // by walk-order key; guarded by mu_
-  std::set<std::string> queued_;       // keys of kQueued slots; guarded by mu_
   std::string position_;               // key of the last Take; guarded by mu_
   size_t buffered_ = 0;                // nodes in loaded slots; guarded by mu_
   TreePrefetchStats stats_;            // guarded by mu_

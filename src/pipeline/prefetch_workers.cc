@@ -5,10 +5,10 @@
 
 namespace arbor {
 
-PrefetchWorkers::PrefetchWorkers(std::mutex& mu, std::condition_variable& changed, int threads,
-                                 std::function<bool()> ready,
-                                 std::function<void(std::unique_lock<std::mutex>& lock)> run)
-    : mu_(mu), changed_(changed), ready_(std::move(ready)), run_(std::move(run)) {
+PrefetchWorkers::PrefetchWorkers(
+    std::mutex& mu, std::condition_variable& changed, int threads, std::function<bool()> room,
+    std::function<void(std::unique_lock<std::mutex>& lock, const std::string& key)> run)
+    : mu_(mu), changed_(changed), room_(std::move(room)), run_(std::move(run)) {
   threads_.reserve(static_cast<size_t>(std::max(1, threads)));
   for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] { Loop(); });
 }
@@ -25,9 +25,11 @@ PrefetchWorkers::~PrefetchWorkers() {
 void PrefetchWorkers::Loop() {
   std::unique_lock lock(mu_);
   while (true) {
-    changed_.wait(lock, [&] { return stopping_ || ready_(); });
+    changed_.wait(lock, [&] { return stopping_ || (!queued_.empty() && room_()); });
     if (stopping_) return;
-    run_(lock);
+    std::string key = *queued_.begin();
+    queued_.erase(queued_.begin());
+    run_(lock, key);
   }
 }
 

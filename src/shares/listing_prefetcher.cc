@@ -42,13 +42,10 @@ ListingPrefetcher::ListingPrefetcher(azure::FilesClient* client, azure::ShareRef
       share_(std::move(share)),
       options_(options),
       workers_(
-          mu_, changed_, options_.threads,
-          [this] { return !queued_.empty() && buffered_ < options_.max_buffered_entries; },
-          [this](std::unique_lock<std::mutex>& lock) { RunOne(lock); }) {}
+          mu_, changed_, options_.threads, [this] { return buffered_ < options_.max_buffered_entries; },
+          [this](std::unique_lock<std::mutex>& lock, const std::string& key) { RunOne(lock, key); }) {}
 
-void ListingPrefetcher::RunOne(std::unique_lock<std::mutex>& lock) {
-  std::string key = *queued_.begin();
-  queued_.erase(queued_.begin());
+void ListingPrefetcher::RunOne(std::unique_lock<std::mutex>& lock, const std::string& key) {
   Slot& slot = slots_[key];
   slot.state = State::kRunning;
   Slot work{slot.kind, slot.path, State::kRunning, slot.below};
@@ -100,13 +97,13 @@ void ListingPrefetcher::Queue(Kind kind, const std::string& path, bool below) {
   slot.kind = kind;
   slot.path = path;
   slot.below = below;
-  queued_.insert(key);
+  workers_.Queue(key);
 }
 
 void ListingPrefetcher::DropBefore(const std::string& key) {
   auto end = slots_.lower_bound(key);
   for (auto it = slots_.begin(); it != end; ++it) {
-    if (it->second.state == State::kQueued) queued_.erase(it->first);
+    if (it->second.state == State::kQueued) workers_.Unqueue(it->first);
     if (it->second.state == State::kDone) Unbuffer(it->second);
   }
   slots_.erase(slots_.begin(), end);
@@ -150,7 +147,7 @@ ListingPrefetcher::Slot ListingPrefetcher::Take(Kind kind, const std::string& pa
     return slot;
   }
   if (it != slots_.end()) {  // queued: take it over
-    queued_.erase(key);
+    workers_.Unqueue(key);
     slots_.erase(it);
   }
   lock.unlock();

@@ -28,7 +28,6 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -90,8 +89,8 @@ class ListingPrefetcher {
     Result<azure::ItemProperties> properties = Status::Cancelled("not fetched yet");
   };
 
-  // A worker's turn: the first queued slot's request, run without holding mu_.
-  void RunOne(std::unique_lock<std::mutex>& lock);
+  // A worker's turn: the request of queued slot `key`, run without holding mu_.
+  void RunOne(std::unique_lock<std::mutex>& lock, const std::string& key);
   // Runs the request of one slot without holding mu_.
   void Fetch(Slot* result) const;
   // Queues the listing and properties of the subdirectories in `entries`. REQUIRES: mu_.
@@ -112,7 +111,6 @@ class ListingPrefetcher {
   mutable std::mutex mu_;
   std::condition_variable changed_;
   std::map<std::string, Slot> slots_;  // by walk-order key; guarded by mu_
-  std::set<std::string> queued_;       // keys of kQueued slots; guarded by mu_
   std::string position_;               // key of the last listing taken; guarded by mu_
   size_t buffered_ = 0;                // entries in finished listings; guarded by mu_
   bool prefetch_properties_ = true;    // guarded by mu_
