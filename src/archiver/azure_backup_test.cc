@@ -316,6 +316,82 @@ TEST_F(AzureBackupTest, PrefetchedAndWalkerLoadedParentTreesRecordTheSameSnapsho
   }
 }
 
+// A scan's part with many units in one directory Stats them from one listing of that
+// directory (AzureFilesSource::WillStatIn) instead of a Get Properties each, and records
+// the same snapshot, to the tree id, as with a Get Properties each: unchanged, and after
+// changes in the units and of a unit's own metadata, with the directory's own files
+// backed up too (a shallow unit, listed once for both).
+TEST_F(AzureBackupTest, UnitsStatedFromTheirParentsListingRecordTheSameSnapshot) {
+  FillWithEveryMetadataKind();
+  auto file = [&](const std::string& path, const std::string& data) {
+    ASSERT_TRUE(client_->CreateFile("src", path, data.size()).ok());
+    Put(path, 0, data);
+  };
+  std::vector<std::string> units = {"/d", "/e/x"};
+  for (const char* dir : {"e", "e/x", "u0", "u1", "u2", "u3", "u4"}) {
+    ASSERT_TRUE(client_->CreateDirectory("src", dir, {}, {{"dir", dir}}).ok());
+    file(std::string(dir) + "/g0", "abc");
+    file(std::string(dir) + "/g1", "defg");
+    if (dir[0] == 'u') units.push_back("/" + std::string(dir));
+  }
+  file("top", "xyz");
+  struct Run {
+    Result<BackupResult> backup;
+    AzureSourceStats source;
+  };
+  auto backup = [&](bool from_listings, const std::string& parent) {
+    PrefetchOptions prefetch;
+    prefetch.stats_from_listings = from_listings;
+    AzureFilesSource source(client_.get(), "devstoreaccount1", {"src", ""}, prefetch);
+    BackupOptions options;
+    options.hostname = "test";
+    options.threads = 4;
+    options.paths = units;
+    options.shallow_paths = {"/"};
+    options.parent = parent;
+    Result<BackupResult> result = RunBackup(*repo_, source, options);
+    return Run{std::move(result), source.stats()};
+  };
+  Run first = backup(true, "");  // no parent snapshot: no directory size to judge by
+  ASSERT_TRUE(first.backup.ok()) << first.backup.status().ToString();
+  EXPECT_EQ(first.source.stats_from_listings, 0u);
+  std::string parent = first.backup->snapshot.id.Hex();
+
+  Run slow = backup(false, parent);
+  Run fast = backup(true, parent);
+  ASSERT_TRUE(slow.backup.ok() && fast.backup.ok());
+  // d, e and u0-u4 from the root's listing; e/x by Get Properties (alone in e).
+  EXPECT_EQ(fast.source.stats_from_listings, 7u);
+  EXPECT_EQ(slow.source.stats_from_listings, 0u);
+  EXPECT_EQ(slow.source.prefetch.properties, 8u);
+  EXPECT_EQ(fast.source.prefetch.properties, 1u);
+  EXPECT_EQ(fast.backup->snapshot.stats.files_read, 0u);
+  EXPECT_EQ(fast.backup->snapshot.tree, slow.backup->snapshot.tree);
+  EXPECT_EQ(fast.backup->snapshot.tree, first.backup->snapshot.tree);
+
+  ASSERT_TRUE(client_->SetFileProperties("src", "u1/g0", {}, 5).ok());
+  Put("u1/g0", 0, "hijkl");
+  ASSERT_TRUE(client_->CreateDirectory("src", "u2/new").ok());
+  ASSERT_TRUE(client_->DeleteFile("src", "u3/g1").ok());
+  azure::SmbProperties touched;  // a unit's own properties: its Stat differs from the parent's
+  touched.last_write_time = *azure::ParseSmbTime("2003-02-03T04:05:06.1234567Z");
+  ASSERT_TRUE(client_->SetDirectoryProperties("src", "u4", touched).ok());
+  ASSERT_TRUE(client_->SetDirectoryMetadata("src", "u4", {{"dir", "changed"}}).ok());
+  ASSERT_TRUE(client_->SetFileProperties("src", "top", {}, 4).ok());
+  Put("top", 0, "uvwx");
+  slow = backup(false, parent);
+  fast = backup(true, parent);
+  ASSERT_TRUE(slow.backup.ok() && fast.backup.ok());
+  EXPECT_EQ(fast.source.stats_from_listings, 7u);
+  // Changed directories (u4 at least) still fetch their metadata; only the Stats are saved.
+  EXPECT_EQ(fast.source.prefetch.properties + 7, slow.source.prefetch.properties);
+  EXPECT_GE(fast.source.prefetch.properties, 2u);  // e/x's Stat, u4's metadata (LoadExtended)
+  EXPECT_EQ(fast.backup->snapshot.stats.files_read, 2u);
+  EXPECT_EQ(slow.backup->snapshot.stats.files_read, 2u);
+  EXPECT_EQ(fast.backup->snapshot.tree, slow.backup->snapshot.tree);
+  EXPECT_NE(fast.backup->snapshot.tree, first.backup->snapshot.tree);
+}
+
 TEST_F(AzureBackupTest, RestoresSmbPropertiesToAnotherShare) {
   azure::SmbProperties smb;
   smb.attributes = azure::kAttrReadOnly | azure::kAttrHidden;

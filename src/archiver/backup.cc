@@ -152,6 +152,12 @@ class Archiver {
     for (const auto& p : options_.shallow_paths) trie.Add(p, /*whole=*/false);
     auto root = std::make_shared<DirJob>();
     root->path = "/";
+    std::vector<std::string> stat, list;  // named directories: none for a whole tree
+    if (!trie.target) {
+      trie.Collect("/", &stat, &list);
+      HintStats(trie, "/", parent_tree);
+    }
+    source_.Expect(stat, list);  // every backup, so that a source forgets the previous one's hints
     if (trie.target) {
       if (options_.one_file_system) {
         auto top = source_.Stat("/");
@@ -159,9 +165,6 @@ class Archiver {
       }
       WalkDirectory(root, parent_tree);  // "/" itself is backed up (a whole share); releases root
     } else {
-      std::vector<std::string> stat, list;
-      trie.Collect("/", &stat, &list);
-      source_.Expect(stat, list);
       ProcessVirtual(trie, root, parent_tree);
       Release(root);
     }
@@ -227,6 +230,20 @@ class Archiver {
       auto sub = MakeChild(job, i, path);
       ProcessVirtual(named->second, sub, old && old->IsDir() ? old->subtree : std::nullopt);
       Release(sub);
+    }
+  }
+
+  // Source::WillStatIn for every directory on the way to the targets, with its size in the
+  // parent snapshot (unknown without one: no hint). Reads those trees once more than the
+  // walk does; they are the few directories above the units.
+  void HintStats(const PathTrie& trie, const std::string& dir, const std::optional<Digest>& tree) {
+    if (!tree || trie.children.empty()) return;
+    auto nodes = repo_.LoadTree(*tree);
+    if (!nodes.ok()) return;  // the walk warns about it
+    source_.WillStatIn(dir, trie.children.size(), nodes->size(), trie.shallow);
+    for (const auto& [name, child] : trie.children) {
+      const Node* old = FindByName(*nodes, name);
+      if (!child.target && old && old->IsDir()) HintStats(child, JoinPath(dir, name), old->subtree);
     }
   }
 

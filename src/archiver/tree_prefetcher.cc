@@ -17,50 +17,35 @@ std::string WalkKey(const std::string& path) {
 }  // namespace
 
 TreePrefetcher::TreePrefetcher(Repository& repo, int threads, size_t max_buffered_nodes)
-    : repo_(repo), max_buffered_nodes_(max_buffered_nodes) {
-  workers_.reserve(static_cast<size_t>(std::max(1, threads)));
-  for (int i = 0; i < std::max(1, threads); ++i) workers_.emplace_back([this] { Work(); });
-}
+    : repo_(repo),
+      max_buffered_nodes_(max_buffered_nodes),
+      workers_(
+          mu_, changed_, threads, [this] { return buffered_ < max_buffered_nodes_; },
+          [this](std::unique_lock<std::mutex>& lock, const std::string& key) { RunOne(lock, key); }) {}
 
-TreePrefetcher::~TreePrefetcher() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
+void TreePrefetcher::RunOne(std::unique_lock<std::mutex>& lock, const std::string& key) {
+  Slot& slot = slots_[key];
+  slot.state = State::kRunning;
+  Digest tree = slot.tree;
+  lock.unlock();
+  auto nodes = repo_.LoadTree(tree);
+  lock.lock();
+  // A running slot is never erased (DropBefore leaves it, Take waits for it).
+  auto it = slots_.find(key);
+  if (it == slots_.end()) return;
+  it->second.nodes = std::move(nodes);
+  it->second.state = State::kDone;
+  buffered_ += it->second.nodes.ok() ? it->second.nodes->size() : 1;
   changed_.notify_all();
-  for (auto& t : workers_) t.join();
-}
-
-void TreePrefetcher::Work() {
-  std::unique_lock lock(mu_);
-  while (true) {
-    changed_.wait(lock, [&] { return stopping_ || (!queued_.empty() && buffered_ < max_buffered_nodes_); });
-    if (stopping_) return;
-    std::string key = *queued_.begin();
-    queued_.erase(queued_.begin());
-    Slot& slot = slots_[key];
-    slot.state = State::kRunning;
-    Digest tree = slot.tree;
-    lock.unlock();
-    auto nodes = repo_.LoadTree(tree);
-    lock.lock();
-    // A running slot is never erased (DropBefore leaves it, Take waits for it).
-    auto it = slots_.find(key);
-    if (it == slots_.end()) continue;
-    it->second.nodes = std::move(nodes);
-    it->second.state = State::kDone;
-    buffered_ += it->second.nodes.ok() ? it->second.nodes->size() : 1;
-    changed_.notify_all();
-  }
 }
 
 void TreePrefetcher::Expect(const std::string& path, const Digest& tree) {
   std::string key = WalkKey(path);
   {
     std::lock_guard lock(mu_);
-    if (stopping_ || key <= position_ || slots_.count(key) != 0) return;
+    if (workers_.stopping() || key <= position_ || slots_.count(key) != 0) return;
     slots_[key].tree = tree;
-    queued_.insert(key);
+    workers_.Queue(key);
   }
   changed_.notify_one();
 }
@@ -77,7 +62,7 @@ void TreePrefetcher::DropBefore(const std::string& key) {
       ++it;
       continue;
     }
-    if (it->second.state == State::kQueued) queued_.erase(it->first);
+    if (it->second.state == State::kQueued) workers_.Unqueue(it->first);
     if (it->second.state == State::kDone) Unbuffer(it->second);
     it = slots_.erase(it);
   }
@@ -104,7 +89,7 @@ Result<std::vector<Node>> TreePrefetcher::Take(const std::string& path, const Di
     return nodes;
   }
   if (it != slots_.end()) {  // queued (or another tree): the walker loads it itself
-    if (it->second.state == State::kQueued) queued_.erase(key);
+    if (it->second.state == State::kQueued) workers_.Unqueue(key);
     if (it->second.state == State::kDone) Unbuffer(it->second);
     slots_.erase(it);
     changed_.notify_all();

@@ -26,12 +26,11 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
-#include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "base/status.h"
+#include "pipeline/prefetch_workers.h"
 #include "repo/repository.h"
 
 namespace arbor {
@@ -45,7 +44,7 @@ class TreePrefetcher {
  public:
   // `repo` must outlive the prefetcher.
   TreePrefetcher(Repository& repo, int threads, size_t max_buffered_nodes = 20000);
-  ~TreePrefetcher();  // stops the workers (waits for the loads in flight)
+  ~TreePrefetcher() = default;  // stops the workers (waits for the loads in flight)
   TreePrefetcher(const TreePrefetcher&) = delete;
   TreePrefetcher& operator=(const TreePrefetcher&) = delete;
 
@@ -65,7 +64,8 @@ class TreePrefetcher {
     Result<std::vector<Node>> nodes = Status::Cancelled("not loaded yet");
   };
 
-  void Work();
+  // A worker's turn: loads the tree of queued slot `key` without holding mu_.
+  void RunOne(std::unique_lock<std::mutex>& lock, const std::string& key);
   // Forgets every slot before `key`. REQUIRES: mu_.
   void DropBefore(const std::string& key);
   void Unbuffer(const Slot& slot);  // REQUIRES: mu_
@@ -76,12 +76,10 @@ class TreePrefetcher {
   mutable std::mutex mu_;
   std::condition_variable changed_;
   std::map<std::string, Slot> slots_;  // by walk-order key; guarded by mu_
-  std::set<std::string> queued_;       // keys of kQueued slots; guarded by mu_
   std::string position_;               // key of the last Take; guarded by mu_
   size_t buffered_ = 0;                // nodes in loaded slots; guarded by mu_
-  bool stopping_ = false;              // guarded by mu_
   TreePrefetchStats stats_;            // guarded by mu_
-  std::vector<std::thread> workers_;
+  PrefetchWorkers workers_;            // last: stopped before the state above is destroyed
 };
 
 }  // namespace arbor

@@ -19,9 +19,9 @@
 
 #include "base/status.h"
 #include "catalog/catalog.h"
+#include "http/listen_backlog.h"
 #include "server/access_log.h"
 #include "server/api_context.h"
-#include "server/listen_backlog.h"
 #include "server/metrics.h"
 #include "server/rate_limiter.h"
 #include "server/route_table.h"
@@ -98,7 +98,7 @@ class ApiServer {
   std::unique_ptr<RateLimiter> limiter_;           // null without a rate limit
   std::unique_ptr<httplib::Server> metrics_http_;  // null without --metrics-listen
   int metrics_port_ = -1;
-  ListenBacklog backlog_, metrics_backlog_;
+  http::ListenBacklog backlog_, metrics_backlog_;
 };
 
 // "operator", "tenant:<id>", or "-" before authentication: what the access log records

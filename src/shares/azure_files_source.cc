@@ -28,6 +28,16 @@ std::string BaseName(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+std::string DirName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? std::string() : path.substr(0, slash);
+}
+
+// A listing of at most this many pages answers the Stats of named entries of a directory
+// when there are at least this many named entries per page: fewer requests, and no more
+// waiting (the Stats' requests run 32 at a time, a listing's pages one after another).
+constexpr size_t kNamedPerListingPage = 4;
+
 Node NodeFromProperties(const azure::ItemProperties& p) {
   Node n;
   n.kind = p.is_directory ? NodeKind::kDirectory : NodeKind::kFile;
@@ -151,6 +161,7 @@ AzureFilesSource::AzureFilesSource(azure::FilesClient* client, std::string accou
     : client_(client),
       account_(std::move(account)),
       share_(std::move(share)),
+      stats_from_listings_(prefetch.stats_from_listings),
       prefetcher_(client, share_, prefetch),
       permissions_(client),
       files_ahead_(client, share_, read_ahead) {}
@@ -159,6 +170,7 @@ std::string AzureFilesSource::Kind() const { return AzureShareUrl{account_, shar
 
 Result<Node> AzureFilesSource::Stat(const std::string& path) {
   std::string p = ShareRelativePath(path);
+  if (std::optional<Node> listed = StatFromListing(p)) return *std::move(listed);
   auto dir = prefetcher_.TakeDirectoryProperties(p);
   Result<azure::ItemProperties> props = dir;
   if (!dir.ok() && !p.empty() && !dir.status().Is(StatusCode::kPermissionDenied) &&
@@ -176,15 +188,71 @@ Result<Node> AzureFilesSource::Stat(const std::string& path) {
 
 void AzureFilesSource::Expect(const std::vector<std::string>& stat_dirs,
                               const std::vector<std::string>& list_dirs) {
-  std::vector<std::string> stat, list;
-  for (const auto& d : stat_dirs) stat.push_back(ShareRelativePath(d));
+  std::vector<std::string> stat, list, flat;
+  {
+    std::lock_guard lock(flat_mu_);
+    flat_dirs_ = std::move(next_flat_dirs_);  // this backup's; a previous one's are stale
+    next_flat_dirs_.clear();
+    flat_listing_.reset();
+    for (const auto& d : stat_dirs) {
+      std::string p = ShareRelativePath(d);
+      if (p.empty() || flat_dirs_.count(DirName(p)) == 0)
+        stat.push_back(std::move(p));  // else from a listing
+    }
+    for (const auto& d : flat_dirs_) {
+      if (!d.empty()) flat.push_back(d);  // the root is listed by the first Stat, on the walker's thread
+    }
+  }
   for (const auto& d : list_dirs) list.push_back(ShareRelativePath(d));
-  prefetcher_.Expect(stat, list);
+  prefetcher_.Expect(stat, list, flat);
+}
+
+void AzureFilesSource::WillStatIn(const std::string& dir, size_t named, size_t entries, bool listed) {
+  if (!stats_from_listings_) return;
+  size_t pages = entries / azure::kMaxListResults + 1;
+  if (!listed && named < kNamedPerListingPage * pages) return;
+  std::lock_guard lock(flat_mu_);
+  next_flat_dirs_.insert(ShareRelativePath(dir));
+}
+
+std::optional<Node> AzureFilesSource::StatFromListing(const std::string& path) {
+  if (path.empty()) return std::nullopt;
+  std::lock_guard lock(flat_mu_);
+  if (flat_dirs_.count(DirName(path)) == 0) return std::nullopt;
+  const auto& entries = FlatListing(DirName(path));
+  if (!entries.ok()) return std::nullopt;  // Get Properties says what the error is
+  std::string name = BaseName(path);
+  auto it = std::lower_bound(entries->begin(), entries->end(), name,
+                             [](const azure::DirectoryEntry& e, const std::string& n) { return e.name < n; });
+  if (it == entries->end() || it->name != name) return std::nullopt;  // gone? Get Properties says
+  stats_from_listings_count_++;
+  Node n = NodeFromEntry(*it);
+  n.atime_ns = 0;  // what Stat records: Get Properties has no last access time
+  return n;
+}
+
+const Result<std::vector<azure::DirectoryEntry>>& AzureFilesSource::FlatListing(const std::string& dir) {
+  if (!flat_listing_ || flat_dir_ != dir) {
+    flat_listing_ = prefetcher_.TakeListing(dir, /*read_ahead_below=*/false);
+    flat_dir_ = dir;
+    if (flat_listing_->ok()) {
+      std::sort(
+          (*flat_listing_)->begin(), (*flat_listing_)->end(),
+          [](const azure::DirectoryEntry& a, const azure::DirectoryEntry& b) { return a.name < b.name; });
+    }
+  }
+  return *flat_listing_;
 }
 
 Status AzureFilesSource::List(const std::string& dir, std::vector<Node>* children,
                               std::vector<Status>* warnings) {
-  ARBOR_ASSIGN_OR_RETURN(auto entries, prefetcher_.TakeListing(ShareRelativePath(dir)));
+  std::string p = ShareRelativePath(dir);
+  std::optional<Result<std::vector<azure::DirectoryEntry>>> flat;
+  {
+    std::lock_guard lock(flat_mu_);
+    if (flat_dirs_.count(p) != 0) flat = FlatListing(p);  // a shallow unit: the listing its Stats used
+  }
+  ARBOR_ASSIGN_OR_RETURN(auto entries, flat ? std::move(*flat) : prefetcher_.TakeListing(p));
   size_t first = children->size();
   for (const auto& e : entries) {
     if (!IsSafeName(e.name)) {
@@ -281,6 +349,10 @@ void AzureFilesSource::SetBlobSink(BlobSink sink) {
 AzureSourceStats AzureFilesSource::stats() const {
   AzureSourceStats s;
   s.prefetch = prefetcher_.stats();
+  {
+    std::lock_guard lock(flat_mu_);
+    s.stats_from_listings = stats_from_listings_count_;
+  }
   s.permission_fetches = permissions_.fetches();
   s.read_ahead = files_ahead_.stats();
   return s;

@@ -25,6 +25,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 
 #include "azure/files_client.h"
@@ -37,7 +39,8 @@ namespace arbor {
 
 struct AzureSourceStats {
   PrefetchStats prefetch;
-  uint64_t permission_fetches = 0;  // Get Permission requests (one per distinct key)
+  uint64_t stats_from_listings = 0;  // Stats answered by a listing of the parent (WillStatIn)
+  uint64_t permission_fetches = 0;   // Get Permission requests (one per distinct key)
   ReadAheadStats read_ahead;
 };
 
@@ -58,6 +61,9 @@ class AzureFilesSource final : public Source {
   // with a hole where a directory could not be listed must not look complete.
   bool IsFatal(const Status& error) const override;
   void Expect(const std::vector<std::string>& stat_dirs, const std::vector<std::string>& list_dirs) override;
+  // Lists `dir` once for the Stats of its named entries when that takes fewer requests
+  // than a Get Properties each (PrefetchOptions::stats_from_listings).
+  void WillStatIn(const std::string& dir, size_t named, size_t entries, bool listed) override;
   void SetBlobSink(BlobSink sink) override;
   // Starts reading a small file's content and properties (SmallFileReadAhead).
   void WillRead(const std::string& path, const Node& node) override;
@@ -66,11 +72,18 @@ class AzureFilesSource final : public Source {
 
  private:
   Status ApplyProperties(const azure::ItemProperties& props, Node* node);
+  // Stat of share path `path` from its parent's listing, when WillStatIn chose that and
+  // the listing has it.
+  std::optional<Node> StatFromListing(const std::string& path);
+  // The listing of flat directory `dir` (share-relative), sorted by name, taken once and
+  // kept until another flat directory's is needed. REQUIRES: flat_mu_.
+  const Result<std::vector<azure::DirectoryEntry>>& FlatListing(const std::string& dir);
   Result<Digest> PermissionBlob(const std::string& key);
 
   azure::FilesClient* const client_;
   const std::string account_;
   const azure::ShareRef share_;
+  const bool stats_from_listings_;
   ListingPrefetcher prefetcher_;
   azure::PermissionCache permissions_;
   SmallFileReadAhead files_ahead_;
@@ -78,6 +91,15 @@ class AzureFilesSource final : public Source {
   mutable std::mutex mu_;
   BlobSink sink_;                                   // guarded by mu_
   std::map<std::string, Digest> permission_blobs_;  // key -> blob id; guarded by mu_
+
+  // Directories whose named entries are Stat'ed from a listing (WillStatIn), and the one
+  // listing kept (the walker never comes back to a directory it has left).
+  mutable std::mutex flat_mu_;
+  std::set<std::string> next_flat_dirs_;                                    // guarded by flat_mu_
+  std::set<std::string> flat_dirs_;                                         // guarded by flat_mu_
+  std::string flat_dir_;                                                    // guarded by flat_mu_
+  std::optional<Result<std::vector<azure::DirectoryEntry>>> flat_listing_;  // guarded by flat_mu_
+  uint64_t stats_from_listings_count_ = 0;                                  // guarded by flat_mu_
 };
 
 // The Node a listing entry describes (no metadata or permission yet).

@@ -38,42 +38,28 @@ constexpr size_t kAdaptRatio = 10;
 
 ListingPrefetcher::ListingPrefetcher(azure::FilesClient* client, azure::ShareRef share,
                                      PrefetchOptions options)
-    : client_(client), share_(std::move(share)), options_(options) {
-  for (int i = 0; i < std::max(1, options_.threads); ++i) workers_.emplace_back([this] { Work(); });
-}
+    : client_(client),
+      share_(std::move(share)),
+      options_(options),
+      workers_(
+          mu_, changed_, options_.threads, [this] { return buffered_ < options_.max_buffered_entries; },
+          [this](std::unique_lock<std::mutex>& lock, const std::string& key) { RunOne(lock, key); }) {}
 
-ListingPrefetcher::~ListingPrefetcher() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
+void ListingPrefetcher::RunOne(std::unique_lock<std::mutex>& lock, const std::string& key) {
+  Slot& slot = slots_[key];
+  slot.state = State::kRunning;
+  Slot work{slot.kind, slot.path, State::kRunning, slot.below};
+  lock.unlock();
+  Fetch(&work);
+  lock.lock();
+  if (work.kind == Kind::kProperties) stats_.properties_prefetched++;
+  auto it = slots_.find(key);
+  if (it == slots_.end() || it->second.state != State::kRunning) return;  // the walker passed it
+  work.state = State::kDone;
+  if (work.kind == Kind::kListing && work.below && work.entries.ok()) QueueChildren(work.path, *work.entries);
+  buffered_ += work.kind == Kind::kListing && work.entries.ok() ? work.entries->size() : 1;
+  it->second = std::move(work);
   changed_.notify_all();
-  for (auto& t : workers_) t.join();
-}
-
-void ListingPrefetcher::Work() {
-  std::unique_lock lock(mu_);
-  while (true) {
-    changed_.wait(
-        lock, [&] { return stopping_ || (!queued_.empty() && buffered_ < options_.max_buffered_entries); });
-    if (stopping_) return;
-    std::string key = *queued_.begin();
-    queued_.erase(queued_.begin());
-    Slot& slot = slots_[key];
-    slot.state = State::kRunning;
-    Slot work{slot.kind, slot.path};
-    lock.unlock();
-    Fetch(&work);
-    lock.lock();
-    if (work.kind == Kind::kProperties) stats_.properties_prefetched++;
-    auto it = slots_.find(key);
-    if (it == slots_.end() || it->second.state != State::kRunning) continue;  // the walker passed it
-    work.state = State::kDone;
-    if (work.kind == Kind::kListing && work.entries.ok()) QueueChildren(work.path, *work.entries);
-    buffered_ += work.kind == Kind::kListing && work.entries.ok() ? work.entries->size() : 1;
-    it->second = std::move(work);
-    changed_.notify_all();
-  }
 }
 
 void ListingPrefetcher::Fetch(Slot* slot) const {
@@ -104,19 +90,20 @@ void ListingPrefetcher::QueueChildren(const std::string& path,
   changed_.notify_all();
 }
 
-void ListingPrefetcher::Queue(Kind kind, const std::string& path) {
+void ListingPrefetcher::Queue(Kind kind, const std::string& path, bool below) {
   std::string key = kind == Kind::kListing ? ListingKey(path) : PropertiesKey(path);
   if (key <= position_ || slots_.count(key) != 0) return;
   Slot& slot = slots_[key];
   slot.kind = kind;
   slot.path = path;
-  queued_.insert(key);
+  slot.below = below;
+  workers_.Queue(key);
 }
 
 void ListingPrefetcher::DropBefore(const std::string& key) {
   auto end = slots_.lower_bound(key);
   for (auto it = slots_.begin(); it != end; ++it) {
-    if (it->second.state == State::kQueued) queued_.erase(it->first);
+    if (it->second.state == State::kQueued) workers_.Unqueue(it->first);
     if (it->second.state == State::kDone) Unbuffer(it->second);
   }
   slots_.erase(slots_.begin(), end);
@@ -139,7 +126,7 @@ void ListingPrefetcher::Unbuffer(const Slot& slot) {
 
 // The slot for (kind, path): from the read-ahead when it has finished or is running,
 // fetched on this thread otherwise.
-ListingPrefetcher::Slot ListingPrefetcher::Take(Kind kind, const std::string& path) {
+ListingPrefetcher::Slot ListingPrefetcher::Take(Kind kind, const std::string& path, bool below) {
   std::unique_lock lock(mu_);
   std::string key = kind == Kind::kListing ? ListingKey(path) : PropertiesKey(path);
   if (kind == Kind::kListing) {
@@ -160,21 +147,22 @@ ListingPrefetcher::Slot ListingPrefetcher::Take(Kind kind, const std::string& pa
     return slot;
   }
   if (it != slots_.end()) {  // queued: take it over
-    queued_.erase(key);
+    workers_.Unqueue(key);
     slots_.erase(it);
   }
   lock.unlock();
   Slot slot{kind, path};
   Fetch(&slot);
   lock.lock();
-  if (kind == Kind::kListing && slot.entries.ok()) QueueChildren(path, *slot.entries);
+  if (kind == Kind::kListing && below && slot.entries.ok()) QueueChildren(path, *slot.entries);
   return slot;
 }
 
-Result<std::vector<azure::DirectoryEntry>> ListingPrefetcher::TakeListing(const std::string& path) {
-  Slot slot = Take(Kind::kListing, path);
-  size_t subdirs = 0;
-  if (slot.entries.ok()) {
+Result<std::vector<azure::DirectoryEntry>> ListingPrefetcher::TakeListing(const std::string& path,
+                                                                          bool read_ahead_below) {
+  Slot slot = Take(Kind::kListing, path, read_ahead_below);
+  size_t subdirs = 0;  // a flat listing's subdirectories are not walked: they do not count
+  if (slot.entries.ok() && read_ahead_below) {
     for (const auto& e : *slot.entries) subdirs += e.is_directory ? 1 : 0;
   }
   {
@@ -197,13 +185,15 @@ Result<azure::ItemProperties> ListingPrefetcher::TakeDirectoryProperties(const s
 }
 
 void ListingPrefetcher::Expect(const std::vector<std::string>& property_paths,
-                               const std::vector<std::string>& list_paths) {
+                               const std::vector<std::string>& list_paths,
+                               const std::vector<std::string>& flat_list_paths) {
   {
     std::lock_guard lock(mu_);
     for (const auto& p : property_paths) {
       if (!p.empty()) Queue(Kind::kProperties, p);
     }
     for (const auto& p : list_paths) Queue(Kind::kListing, p);
+    for (const auto& p : flat_list_paths) Queue(Kind::kListing, p, /*below=*/false);
   }
   changed_.notify_all();
 }

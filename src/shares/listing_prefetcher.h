@@ -28,12 +28,11 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "azure/files_client.h"
+#include "pipeline/prefetch_workers.h"
 
 namespace arbor {
 
@@ -41,6 +40,9 @@ struct PrefetchOptions {
   int threads = 32;
   size_t max_buffered_entries = 200000;
   bool directory_properties = true;  // prefetch subdirectories' properties (adaptively)
+  // AzureFilesSource: answer the Stats of many named entries of one directory from one
+  // listing of it (Source::WillStatIn) instead of a Get Properties each.
+  bool stats_from_listings = true;
 };
 
 struct PrefetchStats {
@@ -55,19 +57,23 @@ class ListingPrefetcher {
  public:
   // `client` must outlive the prefetcher. Nothing is fetched before the first TakeListing.
   ListingPrefetcher(azure::FilesClient* client, azure::ShareRef share, PrefetchOptions options = {});
-  ~ListingPrefetcher();  // stops the workers (waits for requests in flight)
+  ~ListingPrefetcher() = default;  // stops the workers (waits for requests in flight)
   ListingPrefetcher(const ListingPrefetcher&) = delete;
   ListingPrefetcher& operator=(const ListingPrefetcher&) = delete;
 
   // Every entry of directory `path` (share-relative, "" for the root), all pages.
-  // Starts reading ahead below it.
-  Result<std::vector<azure::DirectoryEntry>> TakeListing(const std::string& path);
+  // Starts reading ahead below it unless `read_ahead_below` is false (a directory listed
+  // only for some of its entries, whose subdirectories are not all walked).
+  Result<std::vector<azure::DirectoryEntry>> TakeListing(const std::string& path,
+                                                         bool read_ahead_below = true);
   // Properties of directory `path`, prefetched when its parent was listed.
   Result<azure::ItemProperties> TakeDirectoryProperties(const std::string& path);
   // Directories the walker will come to without having listed their parents (a
   // backup's unit paths): their properties, and the listings of `list_paths` (and so
-  // everything below those), are read ahead like a listed directory's subdirectories.
-  void Expect(const std::vector<std::string>& property_paths, const std::vector<std::string>& list_paths);
+  // everything below those), are read ahead like a listed directory's subdirectories;
+  // `flat_list_paths` are listed ahead without reading ahead below them.
+  void Expect(const std::vector<std::string>& property_paths, const std::vector<std::string>& list_paths,
+              const std::vector<std::string>& flat_list_paths = {});
 
   PrefetchStats stats() const;
 
@@ -78,23 +84,25 @@ class ListingPrefetcher {
     Kind kind = Kind::kListing;
     std::string path;
     State state = State::kQueued;
+    bool below = true;  // a listing: queue its subdirectories when it is done
     Result<std::vector<azure::DirectoryEntry>> entries = Status::Cancelled("not listed yet");
     Result<azure::ItemProperties> properties = Status::Cancelled("not fetched yet");
   };
 
-  void Work();
+  // A worker's turn: the request of queued slot `key`, run without holding mu_.
+  void RunOne(std::unique_lock<std::mutex>& lock, const std::string& key);
   // Runs the request of one slot without holding mu_.
   void Fetch(Slot* result) const;
   // Queues the listing and properties of the subdirectories in `entries`. REQUIRES: mu_.
   void QueueChildren(const std::string& path, const std::vector<azure::DirectoryEntry>& entries);
-  void Queue(Kind kind, const std::string& path);
+  void Queue(Kind kind, const std::string& path, bool below = true);
   // Drops everything the walker has passed. REQUIRES: mu_.
   void DropBefore(const std::string& key);
   void Unbuffer(const Slot& slot);
   // Counts subdirectories met and properties asked for; decides whether to prefetch
   // properties. REQUIRES: mu_.
   void Adapt(size_t subdirs, size_t properties);
-  Slot Take(Kind kind, const std::string& path);
+  Slot Take(Kind kind, const std::string& path, bool below = true);
 
   azure::FilesClient* const client_;
   const azure::ShareRef share_;
@@ -103,15 +111,13 @@ class ListingPrefetcher {
   mutable std::mutex mu_;
   std::condition_variable changed_;
   std::map<std::string, Slot> slots_;  // by walk-order key; guarded by mu_
-  std::set<std::string> queued_;       // keys of kQueued slots; guarded by mu_
   std::string position_;               // key of the last listing taken; guarded by mu_
   size_t buffered_ = 0;                // entries in finished listings; guarded by mu_
-  bool stopping_ = false;              // guarded by mu_
   bool prefetch_properties_ = true;    // guarded by mu_
   size_t window_subdirs_ = 0;          // guarded by mu_
   size_t window_properties_ = 0;       // guarded by mu_
   PrefetchStats stats_;                // guarded by mu_
-  std::vector<std::thread> workers_;
+  PrefetchWorkers workers_;            // last: stopped before the state above is destroyed
 };
 
 }  // namespace arbor

@@ -89,12 +89,24 @@ class Source {
   // Where LoadExtended stores what a node references by blob id (Node::permission).
   // The backup sets it once, before the walk; the sink may be called from any thread.
   virtual void SetBlobSink(BlobSink sink) { (void)sink; }
-  // A hint before a backup of named paths (the units of a split share): the directories
-  // it will Stat, and those of them it will List, each in walk order. A remote source
-  // fetches them ahead instead of one round trip at a time; a local one ignores it.
+  // A hint at the start of every backup: the named paths' directories (the units of a
+  // split share) it will Stat, and those of them it will List, each in walk order (both
+  // empty for a whole tree). A remote source fetches them ahead instead of one round trip
+  // at a time; a local one ignores it.
   virtual void Expect(const std::vector<std::string>& stat_dirs, const std::vector<std::string>& list_dirs) {
     (void)stat_dirs;
     (void)list_dirs;
+  }
+  // A hint before Expect (which ends the backup's hints): the backup will Stat `named`
+  // entries of directory `dir`, which held `entries` entries in the parent snapshot, and
+  // List `dir` itself if `listed` (a shallow unit). A remote source may answer those
+  // Stats from one listing of `dir` instead of a request each (what a Stat returns is in
+  // a listing); a local one ignores it.
+  virtual void WillStatIn(const std::string& dir, size_t named, size_t entries, bool listed) {
+    (void)dir;
+    (void)named;
+    (void)entries;
+    (void)listed;
   }
   // A hint that the backup has queued file `path` for reading: LoadExtended and Open of
   // it follow on some worker, roughly in the order of these calls. A remote source may

@@ -127,6 +127,7 @@ EmulatorServer::~EmulatorServer() = default;
 void EmulatorServer::Install() {
   int threads = options_.threads;
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  backlog_.Watch(*http_);
   http_->set_keep_alive_max_count(1'000'000);
   http_->set_keep_alive_timeout(60);
   http_->set_payload_max_length(kMaxRequestBytes);
@@ -200,6 +201,8 @@ Result<int> EmulatorServer::Bind() {
   } else if (!http_->bind_to_port(options_.host, port)) {
     return Status::IOError("cannot bind " + options_.host + ":" + std::to_string(port));
   }
+  if (!backlog_.Deepen())
+    return Status::IOError("cannot deepen the accept queue of port " + std::to_string(port));
   return port;
 }
 

@@ -14,6 +14,7 @@
 #include "base/status.h"
 #include "faults.h"
 #include "file_service.h"
+#include "http/listen_backlog.h"
 #include "store.h"
 
 namespace httplib {
@@ -61,6 +62,9 @@ class EmulatorServer {
   std::unique_ptr<FileService> service_;
   std::unique_ptr<Faults> faults_;
   std::unique_ptr<httplib::Server> http_;
+  // cpp-httplib listens with a backlog of 5: a client opening its 32 connections at once
+  // lost SYNs to the full queue and waited 1 s for their retransmit (docs/benchmarks-azure.md).
+  http::ListenBacklog backlog_;
 };
 
 }  // namespace arbor::azfiles

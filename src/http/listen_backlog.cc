@@ -1,9 +1,9 @@
-#include "server/listen_backlog.h"
+#include "http/listen_backlog.h"
 
 #include <httplib.h>
 #include <sys/socket.h>
 
-namespace arbor::server {
+namespace arbor::http {
 
 void ListenBacklog::Watch(httplib::Server& server) {
   server.set_socket_options([this](socket_t fd) {
@@ -14,4 +14,4 @@ void ListenBacklog::Watch(httplib::Server& server) {
 
 bool ListenBacklog::Deepen() const { return fd_ >= 0 && ::listen(fd_, kBacklog) == 0; }
 
-}  // namespace arbor::server
+}  // namespace arbor::http

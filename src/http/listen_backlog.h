@@ -4,6 +4,8 @@
 // that reconnect hundreds of times a second (the library closes a kept-alive connection
 // after a number of requests) overflow 5 slots, and a dropped SYN waits for its
 // retransmit, 1 s: most of `arbor serve`'s p99 under wrk was that (docs/benchmarks.md).
+// The Azure Files emulator too: each backup job opens its 32 connections at once, and
+// a split share's parts lost 1 s to it at random (docs/benchmarks-azure.md).
 // The listening socket passes through the server's socket-options hook before it is
 // bound; once bound, a second listen() on it sets the new backlog (Linux allows that).
 #pragma once
@@ -12,7 +14,7 @@ namespace httplib {
 class Server;
 }  // namespace httplib
 
-namespace arbor::server {
+namespace arbor::http {
 
 class ListenBacklog {
  public:
@@ -27,4 +29,4 @@ class ListenBacklog {
   int fd_ = -1;
 };
 
-}  // namespace arbor::server
+}  // namespace arbor::http
