@@ -27,26 +27,23 @@ double Entropy(float sum_nlogn, size_t total) {
   return std::log2(static_cast<double>(total)) - sum_nlogn / static_cast<double>(total);
 }
 
-struct Sample {
-  double entropy = 0;           // of all the sampled bytes
-  double lowest_run = kBitsMax;  // of the least random run alone
-  static constexpr double kBitsMax = 8;
-};
+// 64 random bytes measure 5.5-5.95 bits a byte (fewer bytes than values); 64 bytes of
+// text or of a table of numbers 3.5-4.7.
+constexpr double kRandomRunBits = 5.0;
 
-Sample Measure(std::string_view data) {
+// The entropy of the sampled bytes, or a negative value as soon as one run alone looks
+// like text when `stop_at_text` (most compressible blobs stop after their first run).
+double Measure(std::string_view data, bool stop_at_text) {
   const auto& nlogn = NLogN();
   std::array<uint16_t, 256> counts{};
   float sum = 0;
-  Sample out;
   if (data.size() <= kSample) {
     for (char c : data) {
       uint16_t& n = counts[static_cast<uint8_t>(c)];
       sum += nlogn[n + 1] - nlogn[n];
       ++n;
     }
-    out.entropy = data.empty() ? 0 : Entropy(sum, data.size());
-    out.lowest_run = out.entropy;
-    return out;
+    return data.empty() ? 0 : Entropy(sum, data.size());
   }
   std::array<uint8_t, 256> run_counts{};
   const size_t step = (data.size() - kRunBytes) / (kRuns - 1);  // first run at 0, last at the end
@@ -61,24 +58,18 @@ Sample Measure(std::string_view data) {
       run_sum += nlogn[m + 1] - nlogn[m];
       ++m;
     }
+    if (stop_at_text && Entropy(run_sum, kRunBytes) < kRandomRunBits) return -1;
     for (char c : run) run_counts[static_cast<uint8_t>(c)] = 0;
-    out.lowest_run = std::min(out.lowest_run, Entropy(run_sum, kRunBytes));
   }
-  out.entropy = Entropy(sum, kSample);
-  return out;
+  return Entropy(sum, kSample);
 }
-
-// 64 random bytes measure 5.5-5.95 bits a byte (fewer bytes than values); 64 bytes of
-// text or of a table of numbers 3.5-4.7.
-constexpr double kRandomRunBits = 5.0;
 
 }  // namespace
 
-double SampledEntropy(std::string_view data) { return Measure(data).entropy; }
+double SampledEntropy(std::string_view data) { return Measure(data, /*stop_at_text=*/false); }
 
 bool LooksIncompressible(std::string_view data) {
-  Sample s = Measure(data);
-  return s.entropy >= kIncompressibleBits && s.lowest_run >= kRandomRunBits;
+  return Measure(data, /*stop_at_text=*/true) >= kIncompressibleBits;
 }
 
 }  // namespace arbor
