@@ -159,8 +159,9 @@ class Archiver {
         options_(options),
         excludes_(options.excludes),
         files_per_task_(FilesPerTask(options, source)),
-        pool_(options.threads > 0 ? options.threads : DefaultBackupThreads(),
-              MaxQueuedTasks(files_per_task_, options.threads > 0 ? options.threads : DefaultBackupThreads())),
+        pool_(
+            options.threads > 0 ? options.threads : DefaultBackupThreads(),
+            MaxQueuedTasks(files_per_task_, options.threads > 0 ? options.threads : DefaultBackupThreads())),
         progress_(options.progress_counters != nullptr ? *options.progress_counters : own_progress_),
         moved_(repo, source.StableFileIds() && parent ? std::optional<Digest>(parent->tree) : std::nullopt,
                MovedOptions(source, parent)),
@@ -610,7 +611,7 @@ class Archiver {
   Source& source_;
   const BackupOptions& options_;
   ExcludeMatcher excludes_;
-  const size_t files_per_task_;  // small files per pool task (BackupOptions::files_per_task)
+  size_t files_per_task_;  // small files per pool task (BackupOptions::files_per_task)
   TaskPool pool_;
   std::vector<FileTask> batch_;  // walker thread only: small files not handed over yet
   uint64_t batch_bytes_ = 0;     // their sizes

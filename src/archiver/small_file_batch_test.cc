@@ -56,7 +56,8 @@ class RecordingSource final : public Source {
       opened_by_[path] = std::this_thread::get_id();
     }
     ARBOR_ASSIGN_OR_RETURN(auto reader, real_.Open(path, node));
-    if (path.ends_with(kShrinking)) reader = std::make_unique<ShrinkingReader>(std::move(reader), node.size / 2);
+    if (path.ends_with(kShrinking))
+      reader = std::make_unique<ShrinkingReader>(std::move(reader), node.size / 2);
     return reader;
   }
   bool StableFileIds() const override { return real_.StableFileIds(); }

@@ -46,7 +46,7 @@ double Measure(std::string_view data, bool stop_at_text) {
     return data.empty() ? 0 : Entropy(sum, data.size());
   }
   std::array<uint8_t, 256> run_counts{};
-  const size_t step = (data.size() - kRunBytes) / (kRuns - 1);  // first run at 0, last at the end
+  size_t step = (data.size() - kRunBytes) / (kRuns - 1);  // first run at 0, last at the end
   for (size_t r = 0; r < kRuns; ++r) {
     std::string_view run = data.substr(r * step, kRunBytes);
     float run_sum = 0;

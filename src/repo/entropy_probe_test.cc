@@ -19,8 +19,9 @@ std::string RandomBytes(size_t n, uint32_t seed) {
 
 // Words from a small vocabulary, as text and source files are: compresses well.
 std::string Text(size_t n) {
-  static const char* const kWords[] = {"backup ", "snapshot ", "the ", "of ", "file ", "directory ",
-                                       "restore ", "pack ", "index ", "tree\n", "{\"size\": ", "42, "};
+  static const char* const kWords[] = {"backup ", "snapshot ",  "the ",        "of ",
+                                       "file ",   "directory ", "restore ",    "pack ",
+                                       "index ",  "tree\n",     "{\"size\": ", "42, "};
   std::mt19937 gen(7);
   std::string out;
   while (out.size() < n) out += kWords[gen() % std::size(kWords)];
@@ -62,7 +63,7 @@ TEST(EntropyProbe, CompressibleDataStillReachesZstd) {
 // A compressed file inside a text one (a PDF's streams, a mail with an attachment): the
 // runs fall in both, and one run of text is enough to send the blob to zstd.
 TEST(EntropyProbe, MixedBlobReachesZstd) {
-  std::string data = RandomBytes(7 * 4096, 5) + Text(4096);
+  std::string data = RandomBytes(size_t{7} * 4096, 5) + Text(4096);
   EXPECT_FALSE(LooksIncompressible(data)) << SampledEntropy(data);
 }
 
