@@ -69,7 +69,8 @@ struct NonceBatch {
 class ThreadNonces {
  public:
   ThreadNonces() {
-    void* page = ::mmap(nullptr, sizeof(NonceBatch), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void* page =
+        ::mmap(nullptr, sizeof(NonceBatch), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (page == MAP_FAILED) std::abort();
     batch_ = static_cast<NonceBatch*>(page);  // zero-filled: empty
     wiped_on_fork_ = ::madvise(page, sizeof(NonceBatch), MADV_WIPEONFORK) == 0;

