@@ -6,7 +6,8 @@
 // their chunk lists without being opened. Entries under a new name are looked up by
 // file id (moved_entries.h), so moved directories and files are not read again.
 // Changed files go to a pool of workers that read, chunk, hash, compress and pack
-// them, so reading, hashing and writing overlap on every core. A directory object is
+// them, so reading, hashing and writing overlap on every core; a directory's small
+// files go in batches, one wake-up of a worker for many files. A directory object is
 // stored as soon as its last child is done, so memory holds only the directories being
 // worked on, not the tree.
 #pragma once
@@ -43,6 +44,10 @@ struct BackupOptions {
   std::string parent;      // snapshot reference; empty: the latest with the same paths and host
   bool no_parent = false;  // read everything
   int threads = 0;         // 0: one per core
+  // Small files (under 1 MiB) of one directory handed to a worker together, up to this
+  // many and 1 MiB in all; 1 hands over each file alone. 0: 64 for a source that
+  // batches (Source::BatchSmallFiles), else 1.
+  int files_per_task = 0;
   ProgressMode progress = ProgressMode::kQuiet;
   std::string source_snapshot;     // recorded in the snapshot (Azure share snapshot)
   std::optional<int64_t> time_ns;  // the snapshot's time (--time); default: now

@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -55,24 +56,53 @@ bool Update(EVP_CIPHER_CTX* ctx, unsigned char* out, std::string_view in) {
 // Nonces come from RAND_bytes in batches: one RAND_bytes call costs ~2.5 us here (its
 // locking and reseed checks), which was most of a 4 KiB seal. The batch belongs to one
 // thread of one process: a child forked after the batch was drawn would otherwise seal
-// with the same nonces as its parent under the same key, which breaks GCM, so a change
-// of pid discards it.
-std::string_view NextNonce() {
-  struct Pool {
-    std::array<unsigned char, kNonceBytes * 256> bytes;
-    size_t used = sizeof(bytes);
-    pid_t pid = 0;
-  };
-  thread_local Pool pool;
-  pid_t pid = getpid();
-  if (pool.used == pool.bytes.size() || pool.pid != pid) {
-    if (RAND_bytes(pool.bytes.data(), static_cast<int>(pool.bytes.size())) != 1) std::abort();
-    pool.used = 0;
-    pool.pid = pid;
+// with the same nonces as its parent under the same key, which breaks GCM. The batch
+// lives in a page of its own marked MADV_WIPEONFORK, which a child sees zeroed (0 nonces
+// left), so no per-seal getpid() is needed (issue 17: a syscall per blob on a VM where
+// syscalls are dear). Where the kernel cannot (before Linux 4.14), a change of pid
+// discards the batch as before.
+struct NonceBatch {
+  std::array<unsigned char, kNonceBytes * 256> bytes;
+  size_t left;  // unused nonces at the end of `bytes`; 0 after a fork
+};
+
+class ThreadNonces {
+ public:
+  ThreadNonces() {
+    void* page =
+        ::mmap(nullptr, sizeof(NonceBatch), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (page == MAP_FAILED) std::abort();
+    batch_ = static_cast<NonceBatch*>(page);  // zero-filled: empty
+    wiped_on_fork_ = ::madvise(page, sizeof(NonceBatch), MADV_WIPEONFORK) == 0;
   }
-  std::string_view nonce(reinterpret_cast<const char*>(pool.bytes.data()) + pool.used, kNonceBytes);
-  pool.used += kNonceBytes;
-  return nonce;
+  ~ThreadNonces() { ::munmap(batch_, sizeof(NonceBatch)); }
+  ThreadNonces(const ThreadNonces&) = delete;
+  ThreadNonces& operator=(const ThreadNonces&) = delete;
+
+  std::string_view Next() {
+    if (!wiped_on_fork_) {
+      pid_t pid = getpid();
+      if (pid != pid_) batch_->left = 0;
+      pid_ = pid;
+    }
+    if (batch_->left == 0) {
+      if (RAND_bytes(batch_->bytes.data(), static_cast<int>(batch_->bytes.size())) != 1) std::abort();
+      batch_->left = batch_->bytes.size() / kNonceBytes;
+    }
+    size_t at = batch_->bytes.size() - batch_->left * kNonceBytes;
+    batch_->left--;
+    return {reinterpret_cast<const char*>(batch_->bytes.data()) + at, kNonceBytes};
+  }
+
+ private:
+  NonceBatch* batch_ = nullptr;
+  bool wiped_on_fork_ = false;
+  pid_t pid_ = 0;  // without wiped_on_fork_: the process the batch was drawn in
+};
+
+std::string_view NextNonce() {
+  thread_local ThreadNonces nonces;
+  return nonces.Next();
 }
 
 }  // namespace

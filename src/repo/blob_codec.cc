@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "repo/entropy_probe.h"
 #include "repo/format.h"
 
 namespace arbor {
@@ -37,7 +38,7 @@ std::string Raw(std::string_view raw) {
 }  // namespace
 
 std::optional<std::string> CompressBlob(std::string_view raw, int level) {
-  if (level <= 0 || raw.size() < 64) return std::nullopt;
+  if (level <= 0 || raw.size() < 64 || LooksIncompressible(raw)) return std::nullopt;
   std::string out(1 + ZSTD_compressBound(raw.size()), '\0');
   out[0] = static_cast<char>(format::kCodecZstd);
   size_t n = ZSTD_compressCCtx(ThreadCCtx(), out.data() + 1, out.size() - 1, raw.data(), raw.size(), level);

@@ -1,6 +1,7 @@
 // Blob encoding inside packs: one codec byte (format.h) then the payload. Compression
 // with zstd is skipped when it would not save at least 1/32 of the size, so
-// incompressible data costs one byte and no decompression on restore.
+// incompressible data costs one byte and no decompression on restore; data that looks
+// incompressible to a sample of its bytes (entropy_probe.h) does not reach zstd at all.
 //
 // Thread safety: both functions may be called concurrently; each thread keeps its
 // own zstd context.

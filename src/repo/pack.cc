@@ -88,10 +88,10 @@ Status PackWriter::FlushBuffer() {
   return st;
 }
 
-Result<uint64_t> PackWriter::AddMember(std::string_view name, std::string_view data) {
+Result<uint64_t> PackWriter::AddMember(std::string_view name, std::string_view data, std::string_view more) {
   archive_entry* e = archive_entry_new();
   archive_entry_copy_pathname(e, std::string(name).c_str());
-  archive_entry_set_size(e, static_cast<la_int64_t>(data.size()));
+  archive_entry_set_size(e, static_cast<la_int64_t>(data.size() + more.size()));
   archive_entry_set_filetype(e, AE_IFREG);
   archive_entry_set_perm(e, 0644);
   int rc = archive_write_header(A(archive_), e);
@@ -99,9 +99,11 @@ Result<uint64_t> PackWriter::AddMember(std::string_view name, std::string_view d
   // Unbuffered output: the header has been written in full, so this is where the
   // member's data starts.
   uint64_t data_offset = written_;
-  if (rc == ARCHIVE_OK && !data.empty() &&
-      archive_write_data(A(archive_), data.data(), data.size()) != static_cast<la_ssize_t>(data.size())) {
-    rc = ARCHIVE_FATAL;
+  for (std::string_view part : {data, more}) {
+    if (rc == ARCHIVE_OK && !part.empty() &&
+        archive_write_data(A(archive_), part.data(), part.size()) != static_cast<la_ssize_t>(part.size())) {
+      rc = ARCHIVE_FATAL;
+    }
   }
   if (rc == ARCHIVE_OK) return data_offset;
   if (!write_error_.ok()) return write_error_;
@@ -129,18 +131,17 @@ Status PackWriter::Add(format::BlobType type, const Digest& id, std::string_view
 
 Status PackWriter::FlushGroup() {
   if (group_records_.empty()) return Status::Ok();
-  std::string member;
-  member.reserve(4 + group_records_.size() * kGroupEntrySize + group_.size());
-  PutFixed32(&member, static_cast<uint32_t>(group_records_.size()));
+  // The table, then the blobs as they are: group_ is handed over, not copied behind it.
+  std::string table;
+  table.reserve(4 + group_records_.size() * kGroupEntrySize);
+  PutFixed32(&table, static_cast<uint32_t>(group_records_.size()));
   for (size_t i : group_records_) {
-    member.append(records_[i].id.view());
-    PutFixed32(&member, records_[i].length);
+    table.append(records_[i].id.view());
+    PutFixed32(&table, records_[i].length);
   }
-  size_t table = member.size();
-  member.append(group_);
   std::string name = std::string(format::kPackGroupMemberPrefix) + std::to_string(groups_written_++);
-  ARBOR_ASSIGN_OR_RETURN(uint64_t at, AddMember(name, member));
-  at += table;
+  ARBOR_ASSIGN_OR_RETURN(uint64_t at, AddMember(name, table, group_));
+  at += table.size();
   if (at + group_.size() > UINT32_MAX) return Status::Internal("pack grew past 4 GiB");
   for (size_t i : group_records_) {
     records_[i].offset = static_cast<uint32_t>(at);

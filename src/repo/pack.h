@@ -76,8 +76,8 @@ class PackWriter {
 
  private:
   PackWriter() = default;
-  // Returns the offset at which the member's data starts.
-  Result<uint64_t> AddMember(std::string_view name, std::string_view data);
+  // Writes a member holding `data` then `more`; returns the offset at which its data starts.
+  Result<uint64_t> AddMember(std::string_view name, std::string_view data, std::string_view more = {});
   // Receives every byte libarchive writes; keeps the pack hash and offset.
   long OnWrite(const void* buf, size_t len);
   Status FlushBuffer();

@@ -40,6 +40,7 @@ class PosixSource final : public Source {
   bool FixedBirthTimes() const override { return true; }
   // Regular files' xattrs come from the descriptor Open checked (flistxattr).
   bool ExtendedFromOpenFile() const override { return true; }
+  bool BatchSmallFiles() const override { return true; }
 
   // The second half of List: examines `names`, read from the directory open as
   // `dirfd` (at `dir`), into `children`, sorted by name with duplicates dropped. A name

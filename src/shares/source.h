@@ -67,6 +67,12 @@ class Source {
   // lookup and a check per file. False keeps the order LoadExtended, then Open (Azure
   // Files fetches a small file's content with its metadata).
   virtual bool ExtendedFromOpenFile() const { return false; }
+  // Whether the backup hands a directory's small files to a worker in batches
+  // (BackupOptions::files_per_task) instead of one at a time: for a local file system,
+  // where a small file costs a few microseconds of syscalls and the hand-off's futex
+  // wake-up is a visible part of it. False for a remote source, whose reads of one
+  // worker's files would then wait on each other's round trips.
+  virtual bool BatchSmallFiles() const { return false; }
   virtual Result<std::unique_ptr<FileReader>> Open(const std::string& path, const Node& node) = 0;
   // Whether Node::file_id identifies an entry across renames and moves (Azure FileId,
   // a POSIX inode). The backup then matches a renamed directory with the parent
