@@ -139,6 +139,13 @@ TEST_F(EngineTest, Hashes) {
   EXPECT_EQ(Run("HDEL h a b c d"), ":3\r\n");
   EXPECT_EQ(Run("EXISTS h"), ":0\r\n");
   EXPECT_EQ(Run("HSET h f"), "-ERR wrong number of arguments for 'hset' command\r\n");
+  // Fields that exist are replaced (a longer, then a shorter value) without changing the
+  // count; a new one among them counts.
+  EXPECT_EQ(Run("HSET h f 1 g 2"), ":2\r\n");
+  EXPECT_EQ(Run("HSET h f a-much-longer-value-than-before"), ":0\r\n");
+  EXPECT_EQ(Run("HSET h f x g y n z"), ":1\r\n");
+  EXPECT_EQ(Run("HLEN h"), ":3\r\n");
+  EXPECT_EQ(Run("HGETALL h"), "*6\r\n$1\r\nf\r\n$1\r\nx\r\n$1\r\ng\r\n$1\r\ny\r\n$1\r\nn\r\n$1\r\nz\r\n");
 }
 
 TEST_F(EngineTest, SetsAreLexicographic) {

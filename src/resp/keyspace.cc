@@ -21,12 +21,27 @@ Status WrongType() {
       .WithServiceCode("WRONGTYPE");
 }
 
-std::string BigEndian64(uint64_t v) {
-  std::string out(8, '\0');
+void AppendBigEndian64(std::string* out, uint64_t v) {
+  char buf[8];
   for (int i = 7; i >= 0; --i) {
-    out[static_cast<size_t>(i)] = static_cast<char>(v & 0xff);
+    buf[i] = static_cast<char>(v & 0xff);
     v >>= 8;
   }
+  out->append(buf, sizeof(buf));
+}
+
+void AppendBigEndian32(std::string* out, uint32_t v) {
+  char buf[4];
+  for (int i = 3; i >= 0; --i) {
+    buf[i] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  out->append(buf, sizeof(buf));
+}
+
+std::string BigEndian64(uint64_t v) {
+  std::string out;
+  AppendBigEndian64(&out, v);
   return out;
 }
 
@@ -36,7 +51,11 @@ uint64_t ReadBigEndian64(std::string_view bytes) {
   return v;
 }
 
-std::string BigEndian32(uint32_t v) { return BigEndian64(v).substr(4); }
+std::string BigEndian32(uint32_t v) {
+  std::string out;
+  AppendBigEndian32(&out, v);
+  return out;
+}
 
 uint32_t ReadBigEndian32(std::string_view bytes) {
   uint32_t v = 0;
@@ -44,32 +63,42 @@ uint32_t ReadBigEndian32(std::string_view bytes) {
   return v;
 }
 
-std::string Keyspace::Prefix(char tag) const {
-  std::string out = BigEndian32(db_);
+// The keys below are built with one allocation at most (none when they fit std::string's
+// inline buffer): a pipelined HSET or LPUSH builds three or four of them.
+std::string Keyspace::Prefix(char tag, size_t more) const {
+  std::string out;
+  out.reserve(5 + more);
+  AppendBigEndian32(&out, db_);
   out.push_back(tag);
   return out;
 }
 
 std::string Keyspace::MetaKey(std::string_view key) const {
-  std::string out = Prefix('\x01');
+  std::string out = Prefix('\x01', key.size());
   out.append(key);
   return out;
 }
 
-std::string Keyspace::ElementPrefix(std::string_view key) const {
-  std::string out = Prefix('\x02');
-  out += BigEndian32(static_cast<uint32_t>(key.size()));
+std::string Keyspace::ElementPrefix(std::string_view key, size_t more) const {
+  std::string out = Prefix('\x02', 4 + key.size() + more);
+  AppendBigEndian32(&out, static_cast<uint32_t>(key.size()));
   out.append(key);
+  return out;
+}
+
+std::string Keyspace::ElementKey(std::string_view key, std::string_view sub) const {
+  std::string out = ElementPrefix(key, sub.size());
+  out.append(sub);
   return out;
 }
 
 Result<std::optional<KeyMeta>> Keyspace::GetMeta(std::string_view key) {
-  ARBOR_ASSIGN_OR_RETURN(auto raw, txn_.Get(MetaKey(key)));
+  ARBOR_ASSIGN_OR_RETURN(auto raw, txn_.GetView(MetaKey(key)));
   if (!raw) return std::optional<KeyMeta>();
   if (raw->empty()) return Status::Corruption("empty meta for a key");
   KeyMeta meta;
   meta.type = static_cast<KeyType>((*raw)[0]);
-  std::string_view rest = std::string_view(*raw).substr(1);
+  std::string_view rest = raw->substr(1);
   switch (meta.type) {
     case KeyType::kString:
       meta.value = std::string(rest);
@@ -96,17 +125,20 @@ Result<std::optional<KeyMeta>> Keyspace::GetTyped(std::string_view key, KeyType 
 }
 
 Status Keyspace::PutMeta(std::string_view key, const KeyMeta& meta, bool created) {
-  std::string raw(1, static_cast<char>(meta.type));
+  std::string raw;
+  raw.reserve(1 + (meta.type == KeyType::kString ? meta.value.size() : 16));
+  raw.push_back(static_cast<char>(meta.type));
   switch (meta.type) {
     case KeyType::kString:
       raw += meta.value;
       break;
     case KeyType::kHash:
     case KeyType::kSet:
-      raw += BigEndian64(meta.count);
+      AppendBigEndian64(&raw, meta.count);
       break;
     case KeyType::kList:
-      raw += BigEndian64(meta.head) + BigEndian64(meta.tail);
+      AppendBigEndian64(&raw, meta.head);
+      AppendBigEndian64(&raw, meta.tail);
       break;
   }
   ARBOR_RETURN_IF_ERROR(txn_.Put(MetaKey(key), raw));
@@ -132,20 +164,29 @@ Status Keyspace::AddToSize(int64_t delta) {
 }
 
 Result<uint64_t> Keyspace::Size() {
-  ARBOR_ASSIGN_OR_RETURN(auto raw, txn_.Get(Prefix('\x00')));
+  ARBOR_ASSIGN_OR_RETURN(auto raw, txn_.GetView(Prefix('\x00')));
   return raw ? ReadBigEndian64(*raw) : 0;
 }
 
 Result<std::optional<std::string>> Keyspace::GetElement(std::string_view key, std::string_view sub) {
-  return txn_.Get(ElementPrefix(key) + std::string(sub));
+  return txn_.Get(ElementKey(key, sub));
+}
+
+Result<bool> Keyspace::HasElement(std::string_view key, std::string_view sub) {
+  ARBOR_ASSIGN_OR_RETURN(auto raw, txn_.GetView(ElementKey(key, sub)));
+  return raw.has_value();
 }
 
 Status Keyspace::PutElement(std::string_view key, std::string_view sub, std::string_view value) {
-  return txn_.Put(ElementPrefix(key) + std::string(sub), value);
+  return txn_.Put(ElementKey(key, sub), value);
+}
+
+Result<bool> Keyspace::ReplaceElement(std::string_view key, std::string_view sub, std::string_view value) {
+  return txn_.Replace(ElementKey(key, sub), value);
 }
 
 Result<bool> Keyspace::DeleteElement(std::string_view key, std::string_view sub) {
-  return txn_.Delete(ElementPrefix(key) + std::string(sub));
+  return txn_.Delete(ElementKey(key, sub));
 }
 
 Result<int64_t> Keyspace::RemoveElements(std::string_view key, std::optional<KeyMeta> meta,

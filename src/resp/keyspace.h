@@ -66,6 +66,8 @@ struct BlobEntry {
 Status WrongType();
 
 std::string BigEndian64(uint64_t v);
+void AppendBigEndian64(std::string* out, uint64_t v);
+void AppendBigEndian32(std::string* out, uint32_t v);
 uint64_t ReadBigEndian64(std::string_view bytes);
 std::string BigEndian32(uint32_t v);
 uint32_t ReadBigEndian32(std::string_view bytes);
@@ -89,7 +91,10 @@ class Keyspace {
   Result<uint64_t> Size();
 
   Result<std::optional<std::string>> GetElement(std::string_view key, std::string_view sub);
+  Result<bool> HasElement(std::string_view key, std::string_view sub);
   Status PutElement(std::string_view key, std::string_view sub, std::string_view value);
+  // PutElement that answers whether the element was there before.
+  Result<bool> ReplaceElement(std::string_view key, std::string_view sub, std::string_view value);
   Result<bool> DeleteElement(std::string_view key, std::string_view sub);
   // HDEL and SREM: removes these elements of the hash or set `key` (whose meta is `meta`,
   // nullopt when the key does not exist) and the key itself once it has none left.
@@ -131,9 +136,11 @@ class Keyspace {
                         const std::function<void(bool is_tree, std::string_view id)>& fn);
 
  private:
-  std::string Prefix(char tag) const;
+  // `more`: the bytes the caller appends (reserved with the key).
+  std::string Prefix(char tag, size_t more = 0) const;
   std::string MetaKey(std::string_view key) const;
-  std::string ElementPrefix(std::string_view key) const;
+  std::string ElementPrefix(std::string_view key, size_t more = 0) const;
+  std::string ElementKey(std::string_view key, std::string_view sub) const;
   Status AddToSize(int64_t delta);
 
   LmdbTxn& txn_;
