@@ -84,7 +84,7 @@ Status HScan(CommandContext& ctx, const Args& args) { return ScanElementsCommand
 }  // namespace
 
 void RegisterHashCommands(CommandTable& t) {
-  t.Add({"HSET", -4, kWrite | kValidatesFirst, HSet, "HSET key field value [field value ...]"});
+  t.Add({"HSET", -4, kWrite | kValidatesFirst | kCachesMeta, HSet, "HSET key field value [field value ...]"});
   t.Add({"HGET", 3, 0, HGet, "One field's value"});
   t.Add({"HMGET", -3, 0, HMGet, "Several fields' values"});
   t.Add({"HGETALL", 2, 0, HGetAll, "Every field and value, in field byte order"});

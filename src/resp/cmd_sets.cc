@@ -104,7 +104,7 @@ Status SRangeByLex(CommandContext& ctx, const Args& args) {
 }  // namespace
 
 void RegisterSetCommands(CommandTable& t) {
-  t.Add({"SADD", -3, kWrite | kValidatesFirst, SAdd, "Adds members to a set"});
+  t.Add({"SADD", -3, kWrite | kValidatesFirst | kCachesMeta, SAdd, "Adds members to a set"});
   t.Add({"SREM", -3, kWrite, SRem, "Removes members from a set"});
   t.Add({"SISMEMBER", 3, 0, SIsMember, "Whether a member is in a set"});
   t.Add({"SCARD", 2, 0, SCard, "The number of members"});

@@ -1,5 +1,7 @@
 #include "resp/keyspace.h"
 
+#include "resp/meta_cache.h"
+
 namespace arbor::resp {
 
 std::string_view KeyTypeName(KeyType type) {
@@ -92,13 +94,11 @@ std::string Keyspace::ElementKey(std::string_view key, std::string_view sub) con
   return out;
 }
 
-Result<std::optional<KeyMeta>> Keyspace::GetMeta(std::string_view key) {
-  ARBOR_ASSIGN_OR_RETURN(auto raw, txn_.GetView(MetaKey(key)));
-  if (!raw) return std::optional<KeyMeta>();
-  if (raw->empty()) return Status::Corruption("empty meta for a key");
+Result<KeyMeta> DecodeMeta(std::string_view raw) {
+  if (raw.empty()) return Status::Corruption("empty meta for a key");
   KeyMeta meta;
-  meta.type = static_cast<KeyType>((*raw)[0]);
-  std::string_view rest = raw->substr(1);
+  meta.type = static_cast<KeyType>(raw[0]);
+  std::string_view rest = raw.substr(1);
   switch (meta.type) {
     case KeyType::kString:
       meta.value = std::string(rest);
@@ -115,16 +115,10 @@ Result<std::optional<KeyMeta>> Keyspace::GetMeta(std::string_view key) {
     default:
       return Status::Corruption("unknown key type in the metadata store");
   }
-  return std::optional<KeyMeta>(std::move(meta));
-}
-
-Result<std::optional<KeyMeta>> Keyspace::GetTyped(std::string_view key, KeyType type) {
-  ARBOR_ASSIGN_OR_RETURN(auto meta, GetMeta(key));
-  if (meta && meta->type != type) return WrongType();
   return meta;
 }
 
-Status Keyspace::PutMeta(std::string_view key, const KeyMeta& meta, bool created) {
+std::string EncodeMeta(const KeyMeta& meta) {
   std::string raw;
   raw.reserve(1 + (meta.type == KeyType::kString ? meta.value.size() : 16));
   raw.push_back(static_cast<char>(meta.type));
@@ -141,13 +135,50 @@ Status Keyspace::PutMeta(std::string_view key, const KeyMeta& meta, bool created
       AppendBigEndian64(&raw, meta.tail);
       break;
   }
-  ARBOR_RETURN_IF_ERROR(txn_.Put(MetaKey(key), raw));
+  return raw;
+}
+
+Status Keyspace::CacheMeta(const std::string& meta_key, const KeyMeta& meta, bool dirty) {
+  if (cache_->size() >= MetaCache::kMaxEntries && cache_->Find(meta_key) == nullptr) {
+    ARBOR_RETURN_IF_ERROR(cache_->Flush(txn_));
+  }
+  cache_->Insert(meta_key, meta, dirty);
+  return Status::Ok();
+}
+
+Result<std::optional<KeyMeta>> Keyspace::GetMeta(std::string_view key) {
+  std::string meta_key = MetaKey(key);
+  if (cache_ != nullptr) {
+    if (MetaCache::Entry* e = cache_->Find(meta_key)) return std::optional<KeyMeta>(e->meta);
+  }
+  ARBOR_ASSIGN_OR_RETURN(auto raw, txn_.GetView(meta_key));
+  if (!raw) return std::optional<KeyMeta>();
+  ARBOR_ASSIGN_OR_RETURN(KeyMeta meta, DecodeMeta(*raw));
+  // A string's value is not copied into the cache: no cached command writes strings.
+  if (cache_ != nullptr && meta.type != KeyType::kString) ARBOR_RETURN_IF_ERROR(CacheMeta(meta_key, meta, false));
+  return std::optional<KeyMeta>(std::move(meta));
+}
+
+Result<std::optional<KeyMeta>> Keyspace::GetTyped(std::string_view key, KeyType type) {
+  ARBOR_ASSIGN_OR_RETURN(auto meta, GetMeta(key));
+  if (meta && meta->type != type) return WrongType();
+  return meta;
+}
+
+Status Keyspace::PutMeta(std::string_view key, const KeyMeta& meta, bool created) {
+  std::string meta_key = MetaKey(key);
+  if (cache_ != nullptr && meta.type != KeyType::kString) {
+    ARBOR_RETURN_IF_ERROR(CacheMeta(meta_key, meta, true));
+  } else {
+    ARBOR_RETURN_IF_ERROR(txn_.Put(meta_key, EncodeMeta(meta)));
+  }
   return created ? AddToSize(1) : Status::Ok();
 }
 
 Result<bool> Keyspace::DeleteKey(std::string_view key) {
   ARBOR_ASSIGN_OR_RETURN(auto meta, GetMeta(key));
   if (!meta) return false;
+  if (cache_ != nullptr) cache_->Erase(MetaKey(key));
   ARBOR_ASSIGN_OR_RETURN(bool gone, txn_.Delete(MetaKey(key)));
   (void)gone;
   if (meta->type != KeyType::kString) {

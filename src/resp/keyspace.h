@@ -72,11 +72,19 @@ uint64_t ReadBigEndian64(std::string_view bytes);
 std::string BigEndian32(uint32_t v);
 uint32_t ReadBigEndian32(std::string_view bytes);
 
+// A meta record's value (the type byte, then the value, count or head and tail), and back.
+std::string EncodeMeta(const KeyMeta& meta);
+Result<KeyMeta> DecodeMeta(std::string_view raw);
+
+class MetaCache;
+
 class Keyspace {
  public:
   static constexpr uint64_t kListStart = uint64_t{1} << 63;
 
-  Keyspace(LmdbTxn& txn, uint32_t db) : txn_(txn), db_(db) {}
+  // With `cache` (meta_cache.h: only for the commands it names), GetMeta and PutMeta
+  // read and write the hash, set and list metas there instead of in `txn`.
+  Keyspace(LmdbTxn& txn, uint32_t db, MetaCache* cache = nullptr) : txn_(txn), db_(db), cache_(cache) {}
   uint32_t db() const { return db_; }
   LmdbTxn& txn() { return txn_; }
 
@@ -142,9 +150,12 @@ class Keyspace {
   std::string ElementPrefix(std::string_view key, size_t more = 0) const;
   std::string ElementKey(std::string_view key, std::string_view sub) const;
   Status AddToSize(int64_t delta);
+  // Keeps `meta` in cache_ (written out first when it is full).
+  Status CacheMeta(const std::string& meta_key, const KeyMeta& meta, bool dirty);
 
   LmdbTxn& txn_;
   uint32_t db_;
+  MetaCache* cache_;
 };
 
 }  // namespace arbor::resp
