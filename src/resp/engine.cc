@@ -361,7 +361,8 @@ void Engine::Batch::RunOne(const CommandSpec& spec, const Args& args) {
     st = engine_.FlushMetas();
   }
   if (st.ok() && (spec.flags & kValidatesFirst) != 0) {
-    CommandContext ctx(engine_, session_, *engine_.txn_, writer_, caches_meta ? &engine_.meta_cache_ : nullptr);
+    CommandContext ctx(engine_, session_, *engine_.txn_, writer_,
+                       caches_meta ? &engine_.meta_cache_ : nullptr);
     st = spec.handler(ctx, args);
     if (st.ok()) {
       engine_.dirty_ = true;

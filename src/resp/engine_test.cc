@@ -152,15 +152,17 @@ TEST_F(EngineTest, Hashes) {
 // other command, in the same group, sees what they wrote; a key deleted and made again
 // in the group, a WRONGTYPE found in the cache, and more keys than the cache holds.
 TEST_F(EngineTest, MetasCachedWithinAGroupAreWhatEveryCommandSees) {
-  EXPECT_EQ(Run(session_, std::vector<std::string>{"LPUSH l a", "LPUSH l b", "RPUSH l c", "HSET h f 1", "HSET h g 2",
-                                                   "HSET h f 3", "SADD s x", "SADD s x", "HSET l f v", "LLEN l",
-                                                   "LPUSH l d", "LRANGE l 0 -1", "HLEN h", "SCARD s", "DBSIZE",
-                                                   "TYPE l", "DEL l", "LPUSH l e", "RPUSH l f", "LRANGE l 0 -1"}),
+  EXPECT_EQ(Run(session_, std::vector<std::string>{"LPUSH l a",  "LPUSH l b",  "RPUSH l c", "HSET h f 1",
+                                                   "HSET h g 2", "HSET h f 3", "SADD s x",  "SADD s x",
+                                                   "HSET l f v", "LLEN l",     "LPUSH l d", "LRANGE l 0 -1",
+                                                   "HLEN h",     "SCARD s",    "DBSIZE",    "TYPE l",
+                                                   "DEL l",      "LPUSH l e",  "RPUSH l f", "LRANGE l 0 -1"}),
             std::string(":1\r\n:2\r\n:3\r\n:1\r\n:1\r\n:0\r\n:1\r\n:0\r\n") + kWrongType +
                 ":3\r\n:4\r\n*4\r\n$1\r\nd\r\n$1\r\nb\r\n$1\r\na\r\n$1\r\nc\r\n:2\r\n:1\r\n:3\r\n"
                 "+list\r\n:1\r\n:1\r\n:2\r\n*2\r\n$1\r\ne\r\n$1\r\nf\r\n");
   std::vector<std::string> many;
   const int kKeys = static_cast<int>(MetaCache::kMaxEntries) + 500;
+  many.reserve(static_cast<size_t>(kKeys) + 10);
   for (int i = 0; i < kKeys; ++i) many.push_back("RPUSH k" + std::to_string(i) + " v");
   for (int i = 0; i < kKeys; i += 1000) many.push_back("RPUSH k" + std::to_string(i) + " w");
   many.emplace_back("LLEN k0");

@@ -155,7 +155,8 @@ Result<std::optional<KeyMeta>> Keyspace::GetMeta(std::string_view key) {
   if (!raw) return std::optional<KeyMeta>();
   ARBOR_ASSIGN_OR_RETURN(KeyMeta meta, DecodeMeta(*raw));
   // A string's value is not copied into the cache: no cached command writes strings.
-  if (cache_ != nullptr && meta.type != KeyType::kString) ARBOR_RETURN_IF_ERROR(CacheMeta(meta_key, meta, false));
+  if (cache_ != nullptr && meta.type != KeyType::kString)
+    ARBOR_RETURN_IF_ERROR(CacheMeta(meta_key, meta, false));
   return std::optional<KeyMeta>(std::move(meta));
 }
 

@@ -43,9 +43,9 @@ class RequestParser {
   void Feed(std::string_view bytes);
   // Takes the next complete command out of what was fed. kCommand fills *args (replacing
   // its contents; the vector and strings it held are reused for later commands, so a
-  // caller that passes the same vectors again parses without allocating); kNeedMore means the buffer holds at most part of a frame; kError sets
-  // *error to the reply text without the leading '-' ("ERR Protocol error: ...") and
-  // every later call returns kError again. An empty inline line or `*0` is skipped.
+  // caller that passes the same vectors again parses without allocating); kNeedMore means the buffer holds at
+  // most part of a frame; kError sets *error to the reply text without the leading '-' ("ERR Protocol error:
+  // ...") and every later call returns kError again. An empty inline line or `*0` is skipped.
   Result Next(std::vector<std::string>* args, std::string* error);
 
   // Bytes fed but not yet consumed by a returned command.

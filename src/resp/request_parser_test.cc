@@ -46,12 +46,9 @@ TEST(RequestParserTest, ReusedArgumentVectorsGiveTheSameCommands) {
   // written over): fewer, more, longer and shorter arguments than the vector held, and a
   // large one, whose buffer is replaced rather than kept.
   RequestParser p;
-  std::vector<Args> commands = {{"HSET", "hash", "field:000000000001", "v"},
-                                {"GET", "k"},
-                                {"MSET", "a", "1", "b", "2", "c", "3"},
-                                {"BPUT", std::string(10000, 'x')},
-                                {"SET", "key", ""},
-                                {"PING"}};
+  std::vector<Args> commands = {
+      {"HSET", "hash", "field:000000000001", "v"}, {"GET", "k"},       {"MSET", "a", "1", "b", "2", "c", "3"},
+      {"BPUT", std::string(10000, 'x')},           {"SET", "key", ""}, {"PING"}};
   std::string input;
   for (const auto& c : commands) input += Frame(c);
   p.Feed(input);
@@ -63,7 +60,8 @@ TEST(RequestParserTest, ReusedArgumentVectorsGiveTheSameCommands) {
     if (want[0] == "BPUT") {
       EXPECT_GE(slot[1].capacity(), 10000u);
     } else {
-      for (const auto& a : slot) EXPECT_LE(a.capacity(), std::max<size_t>(RequestParser::kRecycledCapacity, 500));
+      for (const auto& a : slot)
+        EXPECT_LE(a.capacity(), std::max<size_t>(RequestParser::kRecycledCapacity, 500));
     }
   }
   EXPECT_EQ(p.Next(&slot, &err), RequestParser::Result::kNeedMore);

@@ -196,7 +196,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     if (!QueueEmpty()) {
       Engine::Batch batch(server_.engine_, session_, &out_);
-      while (!QueueEmpty() && Pending() <= server_.options_.max_pending_reply && !session_.close_after_reply) {
+      while (!QueueEmpty() && Pending() <= server_.options_.max_pending_reply &&
+             !session_.close_after_reply) {
         batch.Run(queue_[head_]);
         Recycle(queue_[head_++]);
       }
