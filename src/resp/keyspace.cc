@@ -166,6 +166,26 @@ Result<std::optional<KeyMeta>> Keyspace::GetTyped(std::string_view key, KeyType 
   return meta;
 }
 
+Result<std::optional<KeyType>> Keyspace::GetType(std::string_view key) {
+  std::string meta_key = MetaKey(key);
+  if (cache_ != nullptr) {
+    if (MetaCache::Entry* e = cache_->Find(meta_key)) return std::optional<KeyType>(e->meta.type);
+  }
+  ARBOR_ASSIGN_OR_RETURN(auto raw, txn_.GetView(meta_key));
+  if (!raw) return std::optional<KeyType>();
+  if (raw->empty()) return Status::Corruption("empty meta for a key");
+  return std::optional<KeyType>(static_cast<KeyType>((*raw)[0]));
+}
+
+Status Keyspace::PutString(std::string_view key, std::string_view value, bool created) {
+  std::string raw;
+  raw.reserve(1 + value.size());
+  raw.push_back(static_cast<char>(KeyType::kString));
+  raw.append(value);
+  ARBOR_RETURN_IF_ERROR(txn_.Put(MetaKey(key), raw));
+  return created ? AddToSize(1) : Status::Ok();
+}
+
 Status Keyspace::PutMeta(std::string_view key, const KeyMeta& meta, bool created) {
   std::string meta_key = MetaKey(key);
   if (cache_ != nullptr && meta.type != KeyType::kString) {

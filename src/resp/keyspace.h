@@ -92,8 +92,12 @@ class Keyspace {
   // The key's meta when it has `type`; nullopt when there is no such key; WrongType()
   // when it has another.
   Result<std::optional<KeyMeta>> GetTyped(std::string_view key, KeyType type);
+  // The key's type alone, without copying a string's value; nullopt when there is no key.
+  Result<std::optional<KeyType>> GetType(std::string_view key);
   // Writes the meta; `created` says the key is new (counted in Size).
   Status PutMeta(std::string_view key, const KeyMeta& meta, bool created);
+  // PutMeta of a string, without building a KeyMeta (a copy of the value) first.
+  Status PutString(std::string_view key, std::string_view value, bool created);
   // Removes the key and its elements; false when there was none.
   Result<bool> DeleteKey(std::string_view key);
   Result<uint64_t> Size();

@@ -34,7 +34,7 @@ struct RemoteRestoreResult {
   uint64_t files_skipped = 0;  // existing files kept by the overwrite policy
   uint64_t dirs = 0;
   uint64_t bytes = 0;
-  uint64_t max_in_flight = 0;  // the most BGETs sent at once before their replies were read
+  uint64_t max_in_flight = 0;         // the most BGETs sent at once before their replies were read
   std::vector<std::string> warnings;  // what the target could not set
 };
 
