@@ -23,23 +23,22 @@ Status WrongType() {
       .WithServiceCode("WRONGTYPE");
 }
 
-void AppendBigEndian64(std::string* out, uint64_t v) {
+namespace {
+
+// The low `bytes` bytes of `v`, most significant first.
+void AppendBigEndian(std::string* out, uint64_t v, size_t bytes) {
   char buf[8];
-  for (int i = 7; i >= 0; --i) {
+  for (size_t i = bytes; i-- > 0;) {
     buf[i] = static_cast<char>(v & 0xff);
     v >>= 8;
   }
-  out->append(buf, sizeof(buf));
+  out->append(buf, bytes);
 }
 
-void AppendBigEndian32(std::string* out, uint32_t v) {
-  char buf[4];
-  for (int i = 3; i >= 0; --i) {
-    buf[i] = static_cast<char>(v & 0xff);
-    v >>= 8;
-  }
-  out->append(buf, sizeof(buf));
-}
+}  // namespace
+
+void AppendBigEndian64(std::string* out, uint64_t v) { AppendBigEndian(out, v, 8); }
+void AppendBigEndian32(std::string* out, uint32_t v) { AppendBigEndian(out, v, 4); }
 
 std::string BigEndian64(uint64_t v) {
   std::string out;
