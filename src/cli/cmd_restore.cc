@@ -148,7 +148,8 @@ int RestoreRemote(const GlobalOptions& g, const RestoreArgs& args) {
                {"files_restored", r->files},
                {"files_skipped", r->files_skipped},
                {"dirs_restored", r->dirs},
-               {"bytes_restored", r->bytes}});
+               {"bytes_restored", r->bytes},
+               {"requests_in_flight_max", r->max_in_flight}});
   } else if (!g.quiet) {
     std::cout << "restored " << r->files << " files and " << r->dirs << " directories ("
               << HumanBytes(r->bytes) << ") from snapshot " << snap->id.substr(0, 8) << " through "

@@ -14,12 +14,12 @@ Status HSet(CommandContext& ctx, const Args& args) {
   KeyMeta m = meta ? *meta : KeyMeta{KeyType::kHash, {}, 0, 0, 0};
   int64_t added = 0;
   for (size_t i = 2; i < args.size(); i += 2) {
-    ARBOR_ASSIGN_OR_RETURN(auto old, keys.GetElement(args[1], args[i]));
-    if (!old) ++added;
-    ARBOR_RETURN_IF_ERROR(keys.PutElement(args[1], args[i], args[i + 1]));
+    ARBOR_ASSIGN_OR_RETURN(bool existed, keys.ReplaceElement(args[1], args[i], args[i + 1]));
+    if (!existed) ++added;
   }
+  // Only a new field changes the count: fields that were there leave the meta as it was.
   m.count += static_cast<uint64_t>(added);
-  ARBOR_RETURN_IF_ERROR(keys.PutMeta(args[1], m, !meta));
+  if (added > 0 || !meta) ARBOR_RETURN_IF_ERROR(keys.PutMeta(args[1], m, !meta));
   ctx.out().Integer(added);
   return Status::Ok();
 }
@@ -84,7 +84,7 @@ Status HScan(CommandContext& ctx, const Args& args) { return ScanElementsCommand
 }  // namespace
 
 void RegisterHashCommands(CommandTable& t) {
-  t.Add({"HSET", -4, kWrite | kValidatesFirst, HSet, "HSET key field value [field value ...]"});
+  t.Add({"HSET", -4, kWrite | kValidatesFirst | kCachesMeta, HSet, "HSET key field value [field value ...]"});
   t.Add({"HGET", 3, 0, HGet, "One field's value"});
   t.Add({"HMGET", -3, 0, HMGet, "Several fields' values"});
   t.Add({"HGETALL", 2, 0, HGetAll, "Every field and value, in field byte order"});

@@ -133,8 +133,8 @@ Status LSet(CommandContext& ctx, const Args& args) {
 }  // namespace
 
 void RegisterListCommands(CommandTable& t) {
-  t.Add({"LPUSH", -3, kWrite | kValidatesFirst, LPush, "Adds items at the head"});
-  t.Add({"RPUSH", -3, kWrite | kValidatesFirst, RPush, "Adds items at the tail"});
+  t.Add({"LPUSH", -3, kWrite | kValidatesFirst | kCachesMeta, LPush, "Adds items at the head"});
+  t.Add({"RPUSH", -3, kWrite | kValidatesFirst | kCachesMeta, RPush, "Adds items at the tail"});
   t.Add({"LPOP", 2, kWrite, LPop, "Takes the first item"});
   t.Add({"RPOP", 2, kWrite, RPop, "Takes the last item"});
   t.Add({"LRANGE", 4, 0, LRange, "LRANGE key start stop (negative: from the end)"});

@@ -13,8 +13,8 @@ Status SAdd(CommandContext& ctx, const Args& args) {
   KeyMeta m = meta ? *meta : KeyMeta{KeyType::kSet, {}, 0, 0, 0};
   int64_t added = 0;
   for (size_t i = 2; i < args.size(); ++i) {
-    ARBOR_ASSIGN_OR_RETURN(auto old, keys.GetElement(args[1], args[i]));
-    if (old) continue;
+    ARBOR_ASSIGN_OR_RETURN(bool there, keys.HasElement(args[1], args[i]));
+    if (there) continue;
     ARBOR_RETURN_IF_ERROR(keys.PutElement(args[1], args[i], ""));
     ++added;
   }
@@ -104,7 +104,7 @@ Status SRangeByLex(CommandContext& ctx, const Args& args) {
 }  // namespace
 
 void RegisterSetCommands(CommandTable& t) {
-  t.Add({"SADD", -3, kWrite | kValidatesFirst, SAdd, "Adds members to a set"});
+  t.Add({"SADD", -3, kWrite | kValidatesFirst | kCachesMeta, SAdd, "Adds members to a set"});
   t.Add({"SREM", -3, kWrite, SRem, "Removes members from a set"});
   t.Add({"SISMEMBER", 3, 0, SIsMember, "Whether a member is in a set"});
   t.Add({"SCARD", 2, 0, SCard, "The number of members"});

@@ -13,19 +13,22 @@ Result<std::optional<std::string>> ReadString(Keyspace& keys, std::string_view k
   return std::optional<std::string>(std::move(meta->value));
 }
 
-// SET replaces a key of any type, as Redis's does.
-Status WriteString(Keyspace& keys, std::string_view key, std::string_view value) {
-  ARBOR_ASSIGN_OR_RETURN(auto meta, keys.GetMeta(key));
-  bool created = !meta;
-  if (meta && meta->type != KeyType::kString) {
+// SET replaces a key of any type, as Redis's does. `existing`: the key's type, which the
+// caller has read (nullopt: no such key).
+Status WriteString(Keyspace& keys, std::string_view key, std::string_view value,
+                   std::optional<KeyType> existing) {
+  bool created = !existing;
+  if (existing && *existing != KeyType::kString) {
     ARBOR_ASSIGN_OR_RETURN(bool gone, keys.DeleteKey(key));
     (void)gone;
     created = true;
   }
-  KeyMeta m;
-  m.type = KeyType::kString;
-  m.value = std::string(value);
-  return keys.PutMeta(key, m, created);
+  return keys.PutString(key, value, created);
+}
+
+Status WriteString(Keyspace& keys, std::string_view key, std::string_view value) {
+  ARBOR_ASSIGN_OR_RETURN(auto existing, keys.GetType(key));
+  return WriteString(keys, key, value, existing);
 }
 
 Status Get(CommandContext& ctx, const Args& args) {
@@ -53,10 +56,18 @@ Status Set(CommandContext& ctx, const Args& args) {
   }
   if (nx && xx) return Status::InvalidArgument("syntax error");
   Keyspace keys = ctx.keys();
-  ARBOR_ASSIGN_OR_RETURN(auto meta, keys.GetMeta(args[1]));
+  // The old value is read only for GET: a plain SET needs the key's type alone.
+  std::optional<KeyMeta> meta;
+  std::optional<KeyType> existing;
+  if (get) {
+    ARBOR_ASSIGN_OR_RETURN(meta, keys.GetMeta(args[1]));
+    if (meta) existing = meta->type;
+  } else {
+    ARBOR_ASSIGN_OR_RETURN(existing, keys.GetType(args[1]));
+  }
   if (get && meta && meta->type != KeyType::kString) return WrongType();
-  bool apply = !(nx && meta) && !(xx && !meta);
-  if (apply) ARBOR_RETURN_IF_ERROR(WriteString(keys, args[1], args[2]));
+  bool apply = !(nx && existing) && !(xx && !existing);
+  if (apply) ARBOR_RETURN_IF_ERROR(WriteString(keys, args[1], args[2], existing));
   if (get) {
     if (meta) {
       ctx.out().Bulk(meta->value);
@@ -73,9 +84,9 @@ Status Set(CommandContext& ctx, const Args& args) {
 
 Status SetNx(CommandContext& ctx, const Args& args) {
   Keyspace keys = ctx.keys();
-  ARBOR_ASSIGN_OR_RETURN(auto meta, keys.GetMeta(args[1]));
-  if (!meta) ARBOR_RETURN_IF_ERROR(WriteString(keys, args[1], args[2]));
-  ctx.out().Integer(meta ? 0 : 1);
+  ARBOR_ASSIGN_OR_RETURN(auto existing, keys.GetType(args[1]));
+  if (!existing) ARBOR_RETURN_IF_ERROR(WriteString(keys, args[1], args[2], existing));
+  ctx.out().Integer(existing ? 0 : 1);
   return Status::Ok();
 }
 

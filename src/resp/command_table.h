@@ -31,6 +31,9 @@ enum CommandFlag : uint32_t {
   // page lists each time), and a store error fails the whole group as a failed commit
   // does (Engine::CommitGroup).
   kValidatesFirst = 8,
+  // A kValidatesFirst write whose only meta reads and writes are Keyspace::GetMeta and
+  // PutMeta: runs with the group's MetaCache (meta_cache.h).
+  kCachesMeta = 16,
 };
 
 struct CommandSpec {

@@ -25,11 +25,11 @@ Status CountElementsCommand(CommandContext& ctx, const Args& args, KeyType type)
 Status HasElementCommand(CommandContext& ctx, const Args& args, KeyType type) {
   Keyspace keys = ctx.keys();
   ARBOR_ASSIGN_OR_RETURN(auto meta, keys.GetTyped(args[1], type));
-  std::optional<std::string> v;
+  bool there = false;
   if (meta) {
-    ARBOR_ASSIGN_OR_RETURN(v, keys.GetElement(args[1], args[2]));
+    ARBOR_ASSIGN_OR_RETURN(there, keys.HasElement(args[1], args[2]));
   }
-  ctx.out().Integer(v ? 1 : 0);
+  ctx.out().Integer(there ? 1 : 0);
   return Status::Ok();
 }
 

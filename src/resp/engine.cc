@@ -203,6 +203,7 @@ Status Engine::EnsureTxn() {
 }
 
 Status Engine::Recover() {
+  meta_cache_.Clear();
   txn_.reset();
   base_.reset();
   Status st = [&]() -> Status {
@@ -354,8 +355,14 @@ void Engine::Batch::RunOne(const CommandSpec& spec, const Args& args) {
       session_.drops_seen = engine_.drops();
     }
   }
+  bool caches_meta = (spec.flags & kCachesMeta) != 0 && (spec.flags & kValidatesFirst) != 0;
+  if (st.ok() && !caches_meta) {
+    // Every other command reads the metas from the store (meta_cache.h).
+    st = engine_.FlushMetas();
+  }
   if (st.ok() && (spec.flags & kValidatesFirst) != 0) {
-    CommandContext ctx(engine_, session_, *engine_.txn_, writer_);
+    CommandContext ctx(engine_, session_, *engine_.txn_, writer_,
+                       caches_meta ? &engine_.meta_cache_ : nullptr);
     st = spec.handler(ctx, args);
     if (st.ok()) {
       engine_.dirty_ = true;
@@ -396,7 +403,16 @@ void Engine::Batch::Finish() {
   engine_.CommitGroup();
 }
 
+Status Engine::FlushMetas() {
+  if (meta_cache_.empty()) return Status::Ok();
+  Status st = txn_ ? meta_cache_.Flush(*txn_) : Status::Internal("cached metas without a group");
+  meta_cache_.Clear();
+  if (!st.ok() && failed_.ok()) failed_ = st;
+  return st;
+}
+
 void Engine::CommitGroup() {
+  (void)FlushMetas();  // a failure is in failed_
   Status st = FlushAll();
   if (st.ok() && !failed_.ok()) st = failed_;
   failed_ = Status::Ok();
@@ -413,6 +429,7 @@ void Engine::CommitGroup() {
     }
     txn_.reset();  // aborts a group that failed or changed nothing
   }
+  meta_cache_.Clear();
   dirty_ = false;
   if (!st.ok()) {
     // Nothing of the group was committed: every command in it failed, and says why.

@@ -38,6 +38,7 @@
 #include "resp/command_table.h"
 #include "resp/keyspace.h"
 #include "resp/lmdb_store.h"
+#include "resp/meta_cache.h"
 #include "resp/redo_log.h"
 #include "resp/reply_writer.h"
 #include "resp/session.h"
@@ -80,20 +81,23 @@ class Engine;
 // What a handler works with.
 class CommandContext {
  public:
-  CommandContext(Engine& engine, Session& session, LmdbTxn& txn, ReplyWriter& out)
-      : engine_(engine), session_(session), txn_(txn), out_(out) {}
+  CommandContext(Engine& engine, Session& session, LmdbTxn& txn, ReplyWriter& out,
+                 MetaCache* meta_cache = nullptr)
+      : engine_(engine), session_(session), txn_(txn), out_(out), meta_cache_(meta_cache) {}
   Engine& engine() { return engine_; }
   Session& session() { return session_; }
   LmdbTxn& txn() { return txn_; }
   ReplyWriter& out() { return out_; }
   // The selected database's keys. REQUIRES: session().db (the engine checks it).
-  Keyspace keys() { return Keyspace(txn_, session_.db->id); }
+  // A kCachesMeta command's keys read and write metas through the group's MetaCache.
+  Keyspace keys() { return Keyspace(txn_, session_.db->id, meta_cache_); }
 
  private:
   Engine& engine_;
   Session& session_;
   LmdbTxn& txn_;
   ReplyWriter& out_;
+  MetaCache* meta_cache_;
 };
 
 class Engine {
@@ -195,6 +199,9 @@ class Engine {
   std::optional<LmdbTxn> txn_;   // the group's, nested in base_, open from the first batch on
   bool dirty_ = false;           // a write command succeeded in it
   Status failed_;                // a kValidatesFirst command's store error: the group fails
+  MetaCache meta_cache_;         // kCachesMeta commands' metas, written to txn_ (FlushMetas)
+  // Writes meta_cache_ into the group's transaction; a failure fails the group.
+  Status FlushMetas();
   std::vector<Deferred> deferred_;
 
   EngineOptions options_;

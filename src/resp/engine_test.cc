@@ -139,6 +139,44 @@ TEST_F(EngineTest, Hashes) {
   EXPECT_EQ(Run("HDEL h a b c d"), ":3\r\n");
   EXPECT_EQ(Run("EXISTS h"), ":0\r\n");
   EXPECT_EQ(Run("HSET h f"), "-ERR wrong number of arguments for 'hset' command\r\n");
+  // Fields that exist are replaced (a longer, then a shorter value) without changing the
+  // count; a new one among them counts.
+  EXPECT_EQ(Run("HSET h f 1 g 2"), ":2\r\n");
+  EXPECT_EQ(Run("HSET h f a-much-longer-value-than-before"), ":0\r\n");
+  EXPECT_EQ(Run("HSET h f x g y n z"), ":1\r\n");
+  EXPECT_EQ(Run("HLEN h"), ":3\r\n");
+  EXPECT_EQ(Run("HGETALL h"), "*6\r\n$1\r\nf\r\n$1\r\nx\r\n$1\r\ng\r\n$1\r\ny\r\n$1\r\nn\r\n$1\r\nz\r\n");
+}
+
+// HSET, SADD, LPUSH and RPUSH keep their keys' metas in the group's MetaCache: every
+// other command, in the same group, sees what they wrote; a key deleted and made again
+// in the group, a WRONGTYPE found in the cache, and more keys than the cache holds.
+TEST_F(EngineTest, MetasCachedWithinAGroupAreWhatEveryCommandSees) {
+  EXPECT_EQ(Run(session_, std::vector<std::string>{"LPUSH l a",  "LPUSH l b",  "RPUSH l c", "HSET h f 1",
+                                                   "HSET h g 2", "HSET h f 3", "SADD s x",  "SADD s x",
+                                                   "HSET l f v", "LLEN l",     "LPUSH l d", "LRANGE l 0 -1",
+                                                   "HLEN h",     "SCARD s",    "DBSIZE",    "TYPE l",
+                                                   "DEL l",      "LPUSH l e",  "RPUSH l f", "LRANGE l 0 -1"}),
+            std::string(":1\r\n:2\r\n:3\r\n:1\r\n:1\r\n:0\r\n:1\r\n:0\r\n") + kWrongType +
+                ":3\r\n:4\r\n*4\r\n$1\r\nd\r\n$1\r\nb\r\n$1\r\na\r\n$1\r\nc\r\n:2\r\n:1\r\n:3\r\n"
+                "+list\r\n:1\r\n:1\r\n:2\r\n*2\r\n$1\r\ne\r\n$1\r\nf\r\n");
+  std::vector<std::string> many;
+  const int kKeys = static_cast<int>(MetaCache::kMaxEntries) + 500;
+  many.reserve(static_cast<size_t>(kKeys) + 10);
+  for (int i = 0; i < kKeys; ++i) many.push_back("RPUSH k" + std::to_string(i) + " v");
+  for (int i = 0; i < kKeys; i += 1000) many.push_back("RPUSH k" + std::to_string(i) + " w");
+  many.emplace_back("LLEN k0");
+  many.emplace_back("LLEN k" + std::to_string(kKeys - 1));
+  many.emplace_back("DBSIZE");
+  std::string out = Run(session_, many);
+  std::string tail = ":2\r\n:1\r\n:" + std::to_string(kKeys + 3) + "\r\n";
+  EXPECT_EQ(out.substr(out.size() - tail.size()), tail);
+  // What the group logged holds the metas too.
+  OpenEngine();
+  Session s = Connect(true);
+  EXPECT_EQ(Run(s, std::vector<std::string>{"LRANGE l 0 -1", "HGETALL h", "SCARD s", "LLEN k1000", "DBSIZE"}),
+            "*2\r\n$1\r\ne\r\n$1\r\nf\r\n*4\r\n$1\r\nf\r\n$1\r\n3\r\n$1\r\ng\r\n$1\r\n2\r\n:1\r\n:2\r\n:" +
+                std::to_string(kKeys + 3) + "\r\n");
 }
 
 TEST_F(EngineTest, SetsAreLexicographic) {

@@ -1,5 +1,7 @@
 #include "resp/keyspace.h"
 
+#include "resp/meta_cache.h"
+
 namespace arbor::resp {
 
 std::string_view KeyTypeName(KeyType type) {
@@ -21,12 +23,26 @@ Status WrongType() {
       .WithServiceCode("WRONGTYPE");
 }
 
-std::string BigEndian64(uint64_t v) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i) {
-    out[static_cast<size_t>(i)] = static_cast<char>(v & 0xff);
+namespace {
+
+// The low `bytes` bytes of `v`, most significant first.
+void AppendBigEndian(std::string* out, uint64_t v, size_t bytes) {
+  char buf[8];
+  for (size_t i = bytes; i-- > 0;) {
+    buf[i] = static_cast<char>(v & 0xff);
     v >>= 8;
   }
+  out->append(buf, bytes);
+}
+
+}  // namespace
+
+void AppendBigEndian64(std::string* out, uint64_t v) { AppendBigEndian(out, v, 8); }
+void AppendBigEndian32(std::string* out, uint32_t v) { AppendBigEndian(out, v, 4); }
+
+std::string BigEndian64(uint64_t v) {
+  std::string out;
+  AppendBigEndian64(&out, v);
   return out;
 }
 
@@ -36,7 +52,11 @@ uint64_t ReadBigEndian64(std::string_view bytes) {
   return v;
 }
 
-std::string BigEndian32(uint32_t v) { return BigEndian64(v).substr(4); }
+std::string BigEndian32(uint32_t v) {
+  std::string out;
+  AppendBigEndian32(&out, v);
+  return out;
+}
 
 uint32_t ReadBigEndian32(std::string_view bytes) {
   uint32_t v = 0;
@@ -44,32 +64,40 @@ uint32_t ReadBigEndian32(std::string_view bytes) {
   return v;
 }
 
-std::string Keyspace::Prefix(char tag) const {
-  std::string out = BigEndian32(db_);
+// The keys below are built with one allocation at most (none when they fit std::string's
+// inline buffer): a pipelined HSET or LPUSH builds three or four of them.
+std::string Keyspace::Prefix(char tag, size_t more) const {
+  std::string out;
+  out.reserve(5 + more);
+  AppendBigEndian32(&out, db_);
   out.push_back(tag);
   return out;
 }
 
 std::string Keyspace::MetaKey(std::string_view key) const {
-  std::string out = Prefix('\x01');
+  std::string out = Prefix('\x01', key.size());
   out.append(key);
   return out;
 }
 
-std::string Keyspace::ElementPrefix(std::string_view key) const {
-  std::string out = Prefix('\x02');
-  out += BigEndian32(static_cast<uint32_t>(key.size()));
+std::string Keyspace::ElementPrefix(std::string_view key, size_t more) const {
+  std::string out = Prefix('\x02', 4 + key.size() + more);
+  AppendBigEndian32(&out, static_cast<uint32_t>(key.size()));
   out.append(key);
   return out;
 }
 
-Result<std::optional<KeyMeta>> Keyspace::GetMeta(std::string_view key) {
-  ARBOR_ASSIGN_OR_RETURN(auto raw, txn_.Get(MetaKey(key)));
-  if (!raw) return std::optional<KeyMeta>();
-  if (raw->empty()) return Status::Corruption("empty meta for a key");
+std::string Keyspace::ElementKey(std::string_view key, std::string_view sub) const {
+  std::string out = ElementPrefix(key, sub.size());
+  out.append(sub);
+  return out;
+}
+
+Result<KeyMeta> DecodeMeta(std::string_view raw) {
+  if (raw.empty()) return Status::Corruption("empty meta for a key");
   KeyMeta meta;
-  meta.type = static_cast<KeyType>((*raw)[0]);
-  std::string_view rest = std::string_view(*raw).substr(1);
+  meta.type = static_cast<KeyType>(raw[0]);
+  std::string_view rest = raw.substr(1);
   switch (meta.type) {
     case KeyType::kString:
       meta.value = std::string(rest);
@@ -86,6 +114,48 @@ Result<std::optional<KeyMeta>> Keyspace::GetMeta(std::string_view key) {
     default:
       return Status::Corruption("unknown key type in the metadata store");
   }
+  return meta;
+}
+
+std::string EncodeMeta(const KeyMeta& meta) {
+  std::string raw;
+  raw.reserve(1 + (meta.type == KeyType::kString ? meta.value.size() : 16));
+  raw.push_back(static_cast<char>(meta.type));
+  switch (meta.type) {
+    case KeyType::kString:
+      raw += meta.value;
+      break;
+    case KeyType::kHash:
+    case KeyType::kSet:
+      AppendBigEndian64(&raw, meta.count);
+      break;
+    case KeyType::kList:
+      AppendBigEndian64(&raw, meta.head);
+      AppendBigEndian64(&raw, meta.tail);
+      break;
+  }
+  return raw;
+}
+
+Status Keyspace::CacheMeta(const std::string& meta_key, const KeyMeta& meta, bool dirty) {
+  if (cache_->size() >= MetaCache::kMaxEntries && cache_->Find(meta_key) == nullptr) {
+    ARBOR_RETURN_IF_ERROR(cache_->Flush(txn_));
+  }
+  cache_->Insert(meta_key, meta, dirty);
+  return Status::Ok();
+}
+
+Result<std::optional<KeyMeta>> Keyspace::GetMeta(std::string_view key) {
+  std::string meta_key = MetaKey(key);
+  if (cache_ != nullptr) {
+    if (MetaCache::Entry* e = cache_->Find(meta_key)) return std::optional<KeyMeta>(e->meta);
+  }
+  ARBOR_ASSIGN_OR_RETURN(auto raw, txn_.GetView(meta_key));
+  if (!raw) return std::optional<KeyMeta>();
+  ARBOR_ASSIGN_OR_RETURN(KeyMeta meta, DecodeMeta(*raw));
+  // A string's value is not copied into the cache: no cached command writes strings.
+  if (cache_ != nullptr && meta.type != KeyType::kString)
+    ARBOR_RETURN_IF_ERROR(CacheMeta(meta_key, meta, false));
   return std::optional<KeyMeta>(std::move(meta));
 }
 
@@ -95,27 +165,40 @@ Result<std::optional<KeyMeta>> Keyspace::GetTyped(std::string_view key, KeyType 
   return meta;
 }
 
-Status Keyspace::PutMeta(std::string_view key, const KeyMeta& meta, bool created) {
-  std::string raw(1, static_cast<char>(meta.type));
-  switch (meta.type) {
-    case KeyType::kString:
-      raw += meta.value;
-      break;
-    case KeyType::kHash:
-    case KeyType::kSet:
-      raw += BigEndian64(meta.count);
-      break;
-    case KeyType::kList:
-      raw += BigEndian64(meta.head) + BigEndian64(meta.tail);
-      break;
+Result<std::optional<KeyType>> Keyspace::GetType(std::string_view key) {
+  std::string meta_key = MetaKey(key);
+  if (cache_ != nullptr) {
+    if (MetaCache::Entry* e = cache_->Find(meta_key)) return std::optional<KeyType>(e->meta.type);
   }
+  ARBOR_ASSIGN_OR_RETURN(auto raw, txn_.GetView(meta_key));
+  if (!raw) return std::optional<KeyType>();
+  if (raw->empty()) return Status::Corruption("empty meta for a key");
+  return std::optional<KeyType>(static_cast<KeyType>((*raw)[0]));
+}
+
+Status Keyspace::PutString(std::string_view key, std::string_view value, bool created) {
+  std::string raw;
+  raw.reserve(1 + value.size());
+  raw.push_back(static_cast<char>(KeyType::kString));
+  raw.append(value);
   ARBOR_RETURN_IF_ERROR(txn_.Put(MetaKey(key), raw));
+  return created ? AddToSize(1) : Status::Ok();
+}
+
+Status Keyspace::PutMeta(std::string_view key, const KeyMeta& meta, bool created) {
+  std::string meta_key = MetaKey(key);
+  if (cache_ != nullptr && meta.type != KeyType::kString) {
+    ARBOR_RETURN_IF_ERROR(CacheMeta(meta_key, meta, true));
+  } else {
+    ARBOR_RETURN_IF_ERROR(txn_.Put(meta_key, EncodeMeta(meta)));
+  }
   return created ? AddToSize(1) : Status::Ok();
 }
 
 Result<bool> Keyspace::DeleteKey(std::string_view key) {
   ARBOR_ASSIGN_OR_RETURN(auto meta, GetMeta(key));
   if (!meta) return false;
+  if (cache_ != nullptr) cache_->Erase(MetaKey(key));
   ARBOR_ASSIGN_OR_RETURN(bool gone, txn_.Delete(MetaKey(key)));
   (void)gone;
   if (meta->type != KeyType::kString) {
@@ -132,20 +215,29 @@ Status Keyspace::AddToSize(int64_t delta) {
 }
 
 Result<uint64_t> Keyspace::Size() {
-  ARBOR_ASSIGN_OR_RETURN(auto raw, txn_.Get(Prefix('\x00')));
+  ARBOR_ASSIGN_OR_RETURN(auto raw, txn_.GetView(Prefix('\x00')));
   return raw ? ReadBigEndian64(*raw) : 0;
 }
 
 Result<std::optional<std::string>> Keyspace::GetElement(std::string_view key, std::string_view sub) {
-  return txn_.Get(ElementPrefix(key) + std::string(sub));
+  return txn_.Get(ElementKey(key, sub));
+}
+
+Result<bool> Keyspace::HasElement(std::string_view key, std::string_view sub) {
+  ARBOR_ASSIGN_OR_RETURN(auto raw, txn_.GetView(ElementKey(key, sub)));
+  return raw.has_value();
 }
 
 Status Keyspace::PutElement(std::string_view key, std::string_view sub, std::string_view value) {
-  return txn_.Put(ElementPrefix(key) + std::string(sub), value);
+  return txn_.Put(ElementKey(key, sub), value);
+}
+
+Result<bool> Keyspace::ReplaceElement(std::string_view key, std::string_view sub, std::string_view value) {
+  return txn_.Replace(ElementKey(key, sub), value);
 }
 
 Result<bool> Keyspace::DeleteElement(std::string_view key, std::string_view sub) {
-  return txn_.Delete(ElementPrefix(key) + std::string(sub));
+  return txn_.Delete(ElementKey(key, sub));
 }
 
 Result<int64_t> Keyspace::RemoveElements(std::string_view key, std::optional<KeyMeta> meta,

@@ -66,15 +66,25 @@ struct BlobEntry {
 Status WrongType();
 
 std::string BigEndian64(uint64_t v);
+void AppendBigEndian64(std::string* out, uint64_t v);
+void AppendBigEndian32(std::string* out, uint32_t v);
 uint64_t ReadBigEndian64(std::string_view bytes);
 std::string BigEndian32(uint32_t v);
 uint32_t ReadBigEndian32(std::string_view bytes);
+
+// A meta record's value (the type byte, then the value, count or head and tail), and back.
+std::string EncodeMeta(const KeyMeta& meta);
+Result<KeyMeta> DecodeMeta(std::string_view raw);
+
+class MetaCache;
 
 class Keyspace {
  public:
   static constexpr uint64_t kListStart = uint64_t{1} << 63;
 
-  Keyspace(LmdbTxn& txn, uint32_t db) : txn_(txn), db_(db) {}
+  // With `cache` (meta_cache.h: only for the commands it names), GetMeta and PutMeta
+  // read and write the hash, set and list metas there instead of in `txn`.
+  Keyspace(LmdbTxn& txn, uint32_t db, MetaCache* cache = nullptr) : txn_(txn), db_(db), cache_(cache) {}
   uint32_t db() const { return db_; }
   LmdbTxn& txn() { return txn_; }
 
@@ -82,14 +92,21 @@ class Keyspace {
   // The key's meta when it has `type`; nullopt when there is no such key; WrongType()
   // when it has another.
   Result<std::optional<KeyMeta>> GetTyped(std::string_view key, KeyType type);
+  // The key's type alone, without copying a string's value; nullopt when there is no key.
+  Result<std::optional<KeyType>> GetType(std::string_view key);
   // Writes the meta; `created` says the key is new (counted in Size).
   Status PutMeta(std::string_view key, const KeyMeta& meta, bool created);
+  // PutMeta of a string, without building a KeyMeta (a copy of the value) first.
+  Status PutString(std::string_view key, std::string_view value, bool created);
   // Removes the key and its elements; false when there was none.
   Result<bool> DeleteKey(std::string_view key);
   Result<uint64_t> Size();
 
   Result<std::optional<std::string>> GetElement(std::string_view key, std::string_view sub);
+  Result<bool> HasElement(std::string_view key, std::string_view sub);
   Status PutElement(std::string_view key, std::string_view sub, std::string_view value);
+  // PutElement that answers whether the element was there before.
+  Result<bool> ReplaceElement(std::string_view key, std::string_view sub, std::string_view value);
   Result<bool> DeleteElement(std::string_view key, std::string_view sub);
   // HDEL and SREM: removes these elements of the hash or set `key` (whose meta is `meta`,
   // nullopt when the key does not exist) and the key itself once it has none left.
@@ -131,13 +148,18 @@ class Keyspace {
                         const std::function<void(bool is_tree, std::string_view id)>& fn);
 
  private:
-  std::string Prefix(char tag) const;
+  // `more`: the bytes the caller appends (reserved with the key).
+  std::string Prefix(char tag, size_t more = 0) const;
   std::string MetaKey(std::string_view key) const;
-  std::string ElementPrefix(std::string_view key) const;
+  std::string ElementPrefix(std::string_view key, size_t more = 0) const;
+  std::string ElementKey(std::string_view key, std::string_view sub) const;
   Status AddToSize(int64_t delta);
+  // Keeps `meta` in cache_ (written out first when it is full).
+  Status CacheMeta(const std::string& meta_key, const KeyMeta& meta, bool dirty);
 
   LmdbTxn& txn_;
   uint32_t db_;
+  MetaCache* cache_;
 };
 
 }  // namespace arbor::resp

@@ -133,15 +133,26 @@ Result<std::optional<std::string>> LmdbTxn::Get(std::string_view key) {
   return std::optional<std::string>(std::string(View(v)));
 }
 
+Result<std::optional<std::string_view>> LmdbTxn::GetView(std::string_view key) {
+  MDB_val k = Val(key), v{};
+  int rc = mdb_get(txn_, store_->dbi(), &k, &v);
+  if (rc == MDB_NOTFOUND) return std::optional<std::string_view>();
+  if (rc != 0) return LmdbStatus(rc, "reading metadata");
+  return std::optional<std::string_view>(View(v));
+}
+
+void LmdbTxn::RecordPut(std::string_view key, std::string_view value) {
+  if (!recording_) return;
+  redo_.push_back(kRedoPut);
+  PutLengthPrefixed(&redo_, key);
+  PutLengthPrefixed(&redo_, value);
+}
+
 Status LmdbTxn::Put(std::string_view key, std::string_view value) {
   MDB_val k = Val(key), v = Val(value);
   int rc = mdb_put(txn_, store_->dbi(), &k, &v, 0);
   if (rc != 0) return LmdbStatus(rc, "writing metadata");
-  if (recording_) {
-    redo_.push_back(kRedoPut);
-    PutLengthPrefixed(&redo_, key);
-    PutLengthPrefixed(&redo_, value);
-  }
+  RecordPut(key, value);
   return Status::Ok();
 }
 
@@ -177,6 +188,23 @@ class Cursor {
 };
 
 }  // namespace
+
+Result<bool> LmdbTxn::Replace(std::string_view key, std::string_view value) {
+  Cursor cursor(txn_, store_->dbi());
+  if (cursor.Code() != 0) return LmdbStatus(cursor.Code(), "opening a metadata cursor");
+  MDB_val k = Val(key), v{};
+  int rc = mdb_cursor_get(cursor.Get(), &k, &v, MDB_SET);
+  if (rc != 0 && rc != MDB_NOTFOUND) return LmdbStatus(rc, "reading metadata");
+  bool existed = rc == 0;
+  // MDB_CURRENT writes at the cursor without a second descent (the key must be the one
+  // it is on: `k` was not changed by MDB_SET). A value of another size is moved by LMDB.
+  k = Val(key);
+  v = Val(value);
+  rc = mdb_cursor_put(cursor.Get(), &k, &v, existed ? MDB_CURRENT : 0);
+  if (rc != 0) return LmdbStatus(rc, "writing metadata");
+  RecordPut(key, value);
+  return existed;
+}
 
 Status LmdbTxn::Scan(std::string_view prefix, std::string_view from,
                      const std::function<bool(std::string_view key, std::string_view value)>& fn) {

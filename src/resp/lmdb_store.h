@@ -66,7 +66,13 @@ class LmdbTxn {
   bool read_only() const { return read_only_; }
 
   Result<std::optional<std::string>> Get(std::string_view key);
+  // Get without the copy: the view points into the map (or a dirty page) and is valid
+  // until this transaction's next write or end.
+  Result<std::optional<std::string_view>> GetView(std::string_view key);
   Status Put(std::string_view key, std::string_view value);
+  // Put that answers whether the key was there before (HSET's count): one B-tree descent
+  // when it was, instead of a Get's and a Put's.
+  Result<bool> Replace(std::string_view key, std::string_view value);
   // True when the key was there.
   Result<bool> Delete(std::string_view key);
   // Visits, in key order, the keys that start with `prefix` and are >= `from` (`from`
@@ -89,6 +95,7 @@ class LmdbTxn {
 
  private:
   LmdbTxn(LmdbStore* store, MDB_txn* txn, bool read_only) : store_(store), txn_(txn), read_only_(read_only) {}
+  void RecordPut(std::string_view key, std::string_view value);
   LmdbStore* store_ = nullptr;
   MDB_txn* txn_ = nullptr;
   bool read_only_ = false;

@@ -219,5 +219,35 @@ TEST_F(RedoLogTest, AnAbortedNestedTransactionLeavesNothingInTheRecord) {
   EXPECT_EQ(replay->ApplyRedo("Q\x01k").code(), StatusCode::kCorruption);
 }
 
+TEST_F(RedoLogTest, ReplaceSaysWhetherTheKeyWasThereAndIsRecordedAsAPut) {
+  auto store = LmdbStore::Open(dir_, size_t{1} << 24);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto group = LmdbTxn::Begin(**store, nullptr, false);
+  ASSERT_TRUE(group.ok());
+  group->RecordRedo();
+  ASSERT_TRUE(group->Put("a", "1").ok());
+  ASSERT_TRUE(group->Put("c", "3").ok());
+  auto added = group->Replace("b", "two");
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_FALSE(*added);
+  // Over an existing key: the same size in place, then longer and shorter values, which
+  // LMDB moves (MDB_CURRENT); the neighbours stay.
+  for (const std::string& value : std::vector<std::string>{"TWO", std::string(3000, 'x'), "2"}) {
+    auto replaced = group->Replace("b", value);
+    ASSERT_TRUE(replaced.ok()) << replaced.status().ToString();
+    EXPECT_TRUE(*replaced);
+    EXPECT_EQ(group->Get("b")->value_or(""), value);
+  }
+  EXPECT_EQ(group->Get("a")->value_or(""), "1");
+  EXPECT_EQ(group->Get("c")->value_or(""), "3");
+  EXPECT_EQ(group->GetView("c")->value_or(""), "3");
+  EXPECT_FALSE(group->GetView("d")->has_value());
+  std::vector<std::string> puts;
+  ASSERT_TRUE(ForEachRedoPut(group->redo(), [&](std::string_view key, std::string_view value) {
+                puts.push_back(std::string(key) + "=" + std::string(value.substr(0, 4)));
+              }).ok());
+  EXPECT_EQ(puts, (std::vector<std::string>{"a=1", "c=3", "b=two", "b=TWO", "b=xxxx", "b=2"}));
+}
+
 }  // namespace
 }  // namespace arbor::resp

@@ -12,9 +12,16 @@
 namespace arbor::resp {
 namespace {
 
-// BGETs in flight for one file: enough to keep the connection busy, few enough that the
-// replies held (parts are at most 4 MiB) stay bounded.
-constexpr size_t kWindow = 8;
+// BGETs in flight across files (docs/resp.md, "Remote restore"): enough that a tree of
+// small files is not one round trip per file, few enough that the replies the server and
+// the socket hold stay bounded (below the server's 64 MiB of pending replies per client).
+// Bytes are counted by each file's average part size (its size over its parts).
+constexpr size_t kMaxRequestsInFlight = 1000;
+constexpr uint64_t kMaxBytesInFlight = uint64_t{8} << 20;
+// Leaves (files, symlinks, specials) the walk collects before restoring them: what bounds
+// the nodes held for a tree of a million files. The walk's TREE.GETs are sent only with
+// no BGET in flight, so the pipeline restarts once per round.
+constexpr size_t kLeavesPerRound = 10000;
 
 class RemoteRestorer {
  public:
@@ -40,10 +47,12 @@ class RemoteRestorer {
           stack.emplace_back(path, *node.subtree);
           dirs.emplace_back(path, std::move(node));
         } else if (w == Wanted::kYes) {
-          ARBOR_RETURN_IF_ERROR(RestoreLeaf(path, node));
+          leaves_.push_back(Leaf{std::move(path), std::move(node)});
         }
       }
+      if (leaves_.size() >= kLeavesPerRound) ARBOR_RETURN_IF_ERROR(RestoreLeaves());
     }
+    ARBOR_RETURN_IF_ERROR(RestoreLeaves());
     for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) {
       ARBOR_RETURN_IF_ERROR(target_.FinishDirectory(it->first, it->second));
     }
@@ -55,61 +64,119 @@ class RemoteRestorer {
   RemoteRestoreResult TakeResult() { return std::move(result_); }
 
  private:
-  Status RestoreLeaf(const std::string& path, const Node& node) {
-    if (node.IsFile()) {
-      if (KeepsExisting(target_, options_.overwrite, path, node)) {
-        ++result_.files_skipped;
-        return Status::Ok();
-      }
+  struct Leaf {
+    std::string path;
+    Node node;
+    bool planned = false;  // TopUp has decided what the leaf needs
+    bool kept = false;     // an existing file the overwrite policy keeps
+  };
+
+  // Restores the collected leaves in order while TopUp keeps the BGETs of the next ones
+  // in flight. On an error, reads the replies still in flight, so that the connection
+  // stays usable.
+  Status RestoreLeaves() {
+    send_leaf_ = 0;
+    send_part_ = 0;
+    Status st;
+    for (size_t i = 0; i < leaves_.size() && st.ok(); ++i) st = RestoreLeaf(leaves_[i]);
+    for (; in_flight_ > 0; --in_flight_) (void)client_.NextBulkOrNull();
+    bytes_in_flight_ = 0;
+    leaves_.clear();
+    return st;
+  }
+
+  Status RestoreLeaf(Leaf& leaf) {
+    // Plans this leaf if the sender has not reached it yet (it then has nothing in flight).
+    ARBOR_RETURN_IF_ERROR(TopUp());
+    if (leaf.kept) {
+      ++result_.files_skipped;
+      return Status::Ok();
+    }
+    if (leaf.node.IsFile()) {
       ARBOR_RETURN_IF_ERROR(target_.WriteFile(
-          path, node, [&](const PieceWriter& write) { return FetchParts(path, node, write); }));
+          leaf.path, leaf.node, [&](const PieceWriter& write) { return FetchParts(leaf, write); }));
     } else {
-      ARBOR_RETURN_IF_ERROR(target_.MakeSpecial(path, node));
+      ARBOR_RETURN_IF_ERROR(target_.MakeSpecial(leaf.path, leaf.node));
     }
     ++result_.files;
     return Status::Ok();
   }
 
-  // The file's parts in order, each checked against its SHA-256 before it is written.
-  Status FetchParts(const std::string& path, const Node& node, const PieceWriter& write) {
-    const std::vector<Digest>& parts = node.content;
-    size_t sent = 0;
-    uint64_t offset = 0;
-    for (size_t i = 0; i < parts.size(); ++i) {
-      for (; sent < parts.size() && sent < i + kWindow; ++sent) {
-        ARBOR_RETURN_IF_ERROR(client_.Append({"BGET", parts[sent].Hex()}));
+  static uint64_t PartEstimate(const Node& node) {
+    uint64_t parts = std::max<uint64_t>(1, node.content.size());
+    return (node.size + parts - 1) / parts;
+  }
+
+  // Appends the BGETs of the parts after the last one sent, across leaves, while the
+  // window has room (always one when nothing is in flight: the part the reader waits
+  // for). A leaf is planned when the sender reaches it: a file the overwrite policy keeps
+  // needs no part.
+  Status TopUp() {
+    while (send_leaf_ < leaves_.size()) {
+      Leaf& leaf = leaves_[send_leaf_];
+      if (!leaf.planned) {
+        leaf.planned = true;
+        leaf.kept = leaf.node.IsFile() && KeepsExisting(target_, options_.overwrite, leaf.path, leaf.node);
       }
-      ARBOR_ASSIGN_OR_RETURN(auto data, client_.NextBulkOrNull());
-      if (!data) {
-        Drain(sent - i - 1);
-        return Status::NotFound(path + ": part " + std::to_string(i) + " (" + parts[i].Hex() +
-                                ") is not a blob of the database");
+      if (leaf.kept || !leaf.node.IsFile() || send_part_ >= leaf.node.content.size()) {
+        ++send_leaf_;
+        send_part_ = 0;
+        continue;
       }
-      if (Sha256Of(*data) != parts[i]) {
-        Drain(sent - i - 1);
-        return Status::Corruption(path + ": part " + std::to_string(i) +
-                                  " from the server does not match its " + "SHA-256 " + parts[i].Hex());
+      uint64_t estimate = PartEstimate(leaf.node);
+      if (in_flight_ > 0 &&
+          (in_flight_ >= kMaxRequestsInFlight || bytes_in_flight_ + estimate > kMaxBytesInFlight)) {
+        break;
       }
-      ARBOR_RETURN_IF_ERROR(write(offset, *data));
-      offset += data->size();
-      result_.bytes += data->size();
-    }
-    if (offset != node.size) {
-      return Status::Corruption(path + ": its parts hold " + std::to_string(offset) +
-                                " bytes, its entry says " + std::to_string(node.size));
+      ARBOR_RETURN_IF_ERROR(client_.Append({"BGET", leaf.node.content[send_part_].Hex()}));
+      ++send_part_;
+      ++in_flight_;
+      bytes_in_flight_ += estimate;
+      result_.max_in_flight = std::max<uint64_t>(result_.max_in_flight, in_flight_);
     }
     return Status::Ok();
   }
 
-  // Reads the replies still in flight, so an error leaves the connection usable.
-  void Drain(size_t n) {
-    for (size_t i = 0; i < n; ++i) (void)client_.NextBulkOrNull();
+  // The file's parts in order (their BGETs sent by TopUp), each checked against its
+  // SHA-256 before it is written.
+  Status FetchParts(const Leaf& leaf, const PieceWriter& write) {
+    const std::string& path = leaf.path;
+    const std::vector<Digest>& parts = leaf.node.content;
+    uint64_t offset = 0;
+    for (size_t i = 0; i < parts.size(); ++i) {
+      ARBOR_RETURN_IF_ERROR(TopUp());
+      auto data = client_.NextBulkOrNull();
+      --in_flight_;
+      bytes_in_flight_ -= PartEstimate(leaf.node);
+      if (!data.ok()) return data.status();
+      if (!*data) {
+        return Status::NotFound(path + ": part " + std::to_string(i) + " (" + parts[i].Hex() +
+                                ") is not a blob of the database");
+      }
+      if (Sha256Of(**data) != parts[i]) {
+        return Status::Corruption(path + ": part " + std::to_string(i) +
+                                  " from the server does not match its " + "SHA-256 " + parts[i].Hex());
+      }
+      ARBOR_RETURN_IF_ERROR(write(offset, **data));
+      offset += (*data)->size();
+      result_.bytes += (*data)->size();
+    }
+    if (offset != leaf.node.size) {
+      return Status::Corruption(path + ": its parts hold " + std::to_string(offset) +
+                                " bytes, its entry says " + std::to_string(leaf.node.size));
+    }
+    return Status::Ok();
   }
 
   RemoteClient& client_;
   RestoreTarget& target_;
   const RemoteRestoreOptions& options_;
   RemoteRestoreResult result_;
+  std::vector<Leaf> leaves_;  // this round's, in walk order
+  size_t send_leaf_ = 0;      // the next BGET is of leaves_[send_leaf_]'s part send_part_
+  size_t send_part_ = 0;
+  size_t in_flight_ = 0;  // BGETs sent whose replies are not read yet
+  uint64_t bytes_in_flight_ = 0;
 };
 
 }  // namespace

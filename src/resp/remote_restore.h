@@ -6,9 +6,12 @@
 // each file appearing under its name only once complete, directory times set last,
 // deepest first).
 //
-// One connection, one file at a time. A part the server lacks or that does not match
-// its hash stops the restore with an error naming the file (Corruption or NotFound);
-// what was restored before it stays.
+// One connection, pipelined across files: while one file is written, the BGETs of the
+// next files' parts are already in flight (up to 1,000 requests or 8 MiB, by the files'
+// average part sizes), so a tree of small files is not a round trip per file. Files are
+// still written one at a time, in walk order, each appearing only once complete. A part
+// the server lacks or that does not match its hash stops the restore with an error
+// naming the file (Corruption or NotFound); what was restored before it stays.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +34,7 @@ struct RemoteRestoreResult {
   uint64_t files_skipped = 0;  // existing files kept by the overwrite policy
   uint64_t dirs = 0;
   uint64_t bytes = 0;
+  uint64_t max_in_flight = 0;         // the most BGETs sent at once before their replies were read
   std::vector<std::string> warnings;  // what the target could not set
 };
 

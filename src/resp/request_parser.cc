@@ -94,7 +94,7 @@ RequestParser::Result RequestParser::Next(std::vector<std::string>* args, std::s
       want_args_ = n;
       want_bulk_ = -1;
       frame_bytes_ = pos_ - start;
-      pending_.clear();
+      pending_n_ = 0;
       // Reserve for what the header promises only up to a bound: a client cannot make
       // the server allocate for a million arguments it never sends.
       pending_.reserve(static_cast<size_t>(std::min<int64_t>(n, 1024)));
@@ -131,15 +131,23 @@ RequestParser::Result RequestParser::Next(std::vector<std::string>* args, std::s
       if (buffer_[pos_ + need - 2] != '\r' || buffer_[pos_ + need - 1] != '\n') {
         return Fail("bulk not terminated by CRLF", error);
       }
-      pending_.emplace_back(buffer_, pos_, static_cast<size_t>(want_bulk_));
+      auto len = static_cast<size_t>(want_bulk_);
+      if (pending_n_ < pending_.size() && pending_[pending_n_].capacity() <= kRecycledCapacity) {
+        pending_[pending_n_].assign(buffer_, pos_, len);  // the caller's earlier string, no allocation
+      } else if (pending_n_ < pending_.size()) {
+        pending_[pending_n_] = std::string(buffer_, pos_, len);  // a large one is not kept
+      } else {
+        pending_.emplace_back(buffer_, pos_, len);
+      }
+      ++pending_n_;
       pos_ += need;
       frame_bytes_ += need;
       want_bulk_ = -1;
       --want_args_;
     }
     want_args_ = -1;
+    pending_.resize(pending_n_);
     args->swap(pending_);
-    pending_.clear();
     return Result::kCommand;
   }
 }

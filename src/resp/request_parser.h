@@ -33,14 +33,19 @@ class RequestParser {
  public:
   enum class Result { kNeedMore, kCommand, kError };
 
+  // An argument string of a caller's (Next) this large or smaller is written over in
+  // place; a larger one is replaced, so that its buffer is not kept.
+  static constexpr size_t kRecycledCapacity = 256;
+
   explicit RequestParser(ParserLimits limits = {}) : limits_(limits) {}
 
   // Appends bytes read from the connection.
   void Feed(std::string_view bytes);
   // Takes the next complete command out of what was fed. kCommand fills *args (replacing
-  // its contents); kNeedMore means the buffer holds at most part of a frame; kError sets
-  // *error to the reply text without the leading '-' ("ERR Protocol error: ...") and
-  // every later call returns kError again. An empty inline line or `*0` is skipped.
+  // its contents; the vector and strings it held are reused for later commands, so a
+  // caller that passes the same vectors again parses without allocating); kNeedMore means the buffer holds at
+  // most part of a frame; kError sets *error to the reply text without the leading '-' ("ERR Protocol error:
+  // ...") and every later call returns kError again. An empty inline line or `*0` is skipped.
   Result Next(std::vector<std::string>* args, std::string* error);
 
   // Bytes fed but not yet consumed by a returned command.
@@ -61,7 +66,11 @@ class RequestParser {
   int64_t want_args_ = -1;  // -1: at a frame's start
   int64_t want_bulk_ = -1;  // -1: at a bulk's "$<len>" header
   size_t frame_bytes_ = 0;
+  // The frame's arguments so far: the first pending_n_ of pending_, whose other strings
+  // are a caller's earlier ones, overwritten in place (up to kRecycledCapacity bytes
+  // each: a large argument's buffer is not kept for later ones).
   std::vector<std::string> pending_;
+  size_t pending_n_ = 0;
   std::string error_;
 };
 

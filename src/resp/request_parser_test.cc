@@ -41,6 +41,32 @@ TEST(RequestParserTest, MultibulkCommand) {
   EXPECT_EQ(p.buffered(), 0u);
 }
 
+TEST(RequestParserTest, ReusedArgumentVectorsGiveTheSameCommands) {
+  // The server parses into the vectors of commands already run (their strings are
+  // written over): fewer, more, longer and shorter arguments than the vector held, and a
+  // large one, whose buffer is replaced rather than kept.
+  RequestParser p;
+  std::vector<Args> commands = {
+      {"HSET", "hash", "field:000000000001", "v"}, {"GET", "k"},       {"MSET", "a", "1", "b", "2", "c", "3"},
+      {"BPUT", std::string(10000, 'x')},           {"SET", "key", ""}, {"PING"}};
+  std::string input;
+  for (const auto& c : commands) input += Frame(c);
+  p.Feed(input);
+  Args slot = {"old", std::string(500, 'o'), "third", "fourth", "fifth"};
+  std::string err;
+  for (const auto& want : commands) {
+    ASSERT_EQ(p.Next(&slot, &err), RequestParser::Result::kCommand);
+    EXPECT_EQ(slot, want);
+    if (want[0] == "BPUT") {
+      EXPECT_GE(slot[1].capacity(), 10000u);
+    } else {
+      for (const auto& a : slot)
+        EXPECT_LE(a.capacity(), std::max<size_t>(RequestParser::kRecycledCapacity, 500));
+    }
+  }
+  EXPECT_EQ(p.Next(&slot, &err), RequestParser::Result::kNeedMore);
+}
+
 TEST(RequestParserTest, EveryByteSplitGivesTheSameCommands) {
   std::string input = Frame({"HSET", "h", "field", "value"}) + Frame({"GET", ""}) + "PING hi\r\n";
   for (size_t split = 0; split <= input.size(); ++split) {

@@ -3,7 +3,6 @@
 #include <array>
 #include <asio.hpp>
 #include <asio/ssl.hpp>
-#include <deque>
 #include <unordered_set>
 
 namespace arbor::resp {
@@ -128,7 +127,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
       }
       self->last_activity_ = std::chrono::steady_clock::now();
       self->parser_.Feed(std::string_view(self->buf_.data(), n));
-      self->TakeWhatArrived();
+      // A read that did not fill the buffer emptied the socket: asking it for more
+      // (an ioctl per read) finds nothing but what arrived since.
+      if (n == self->buf_.size()) self->TakeWhatArrived();
       self->Process();
     };
     if (tls_) {
@@ -155,34 +156,59 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
   }
 
+  bool QueueEmpty() const { return head_ == queued_; }
+
+  // What a run command's slot keeps for the next command parsed into it: a few small
+  // arguments' buffers, so that an idle connection holds at most kKeptSlots x kKeptArgs
+  // x RequestParser::kRecycledCapacity bytes of them (a BPUT's payload or an MSET of
+  // thousands of keys is freed once run).
+  static constexpr size_t kKeptSlots = 64;
+  static constexpr size_t kKeptArgs = 8;
+  static void Recycle(Args& args) {
+    if (args.size() > kKeptArgs) {
+      Args().swap(args);
+      return;
+    }
+    for (std::string& a : args) {
+      if (a.capacity() > RequestParser::kRecycledCapacity) std::string().swap(a);
+    }
+  }
+  void EmptyQueue() {
+    head_ = queued_ = 0;
+    if (queue_.size() > kKeptSlots) queue_.resize(kKeptSlots);
+  }
+
   void Process() {
     if (closed_) return;
-    Args args;
     std::string err;
-    // Parse what is complete; the queue holds at most what one read brought in.
+    // Parse what is complete; the queue holds at most what one read brought in. Its
+    // argument vectors are parsed into again once run (RequestParser::Next reuses their
+    // strings), so a pipelined command costs no allocation for its arguments.
     while (parse_error_.empty()) {
-      auto r = parser_.Next(&args, &err);
+      if (queued_ == queue_.size()) queue_.emplace_back();
+      auto r = parser_.Next(&queue_[queued_], &err);
       if (r == RequestParser::Result::kCommand) {
-        queue_.push_back(std::move(args));
+        ++queued_;
       } else {
         if (r == RequestParser::Result::kError) parse_error_ = err;
         break;
       }
     }
-    if (!queue_.empty()) {
+    if (!QueueEmpty()) {
       Engine::Batch batch(server_.engine_, session_, &out_);
-      while (!queue_.empty() && Pending() <= server_.options_.max_pending_reply &&
+      while (!QueueEmpty() && Pending() <= server_.options_.max_pending_reply &&
              !session_.close_after_reply) {
-        batch.Run(queue_.front());
-        queue_.pop_front();
+        batch.Run(queue_[head_]);
+        Recycle(queue_[head_++]);
       }
+      if (QueueEmpty()) EmptyQueue();
       batch.Defer();
       server_.AwaitCommit(shared_from_this());
     }
     if (session_.close_after_reply) {
-      queue_.clear();
+      EmptyQueue();
       closing_ = true;
-    } else if (queue_.empty() && !parse_error_.empty()) {
+    } else if (QueueEmpty() && !parse_error_.empty()) {
       out_ += "-" + parse_error_ + "\r\n";
       closing_ = true;
     }
@@ -206,7 +232,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
         return;
       }
       self->last_activity_ = std::chrono::steady_clock::now();
-      if (!self->queue_.empty()) {
+      if (!self->QueueEmpty()) {
         self->Process();  // commands held back by the pending-reply cap
       } else {
         self->Flush();
@@ -243,7 +269,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   RequestParser parser_;
   Session session_;
   std::array<char, size_t{64} * 1024> buf_{};
-  std::deque<Args> queue_;
+  // Parsed commands: queue_[head_, queued_) wait to run; the slots before and after hold
+  // argument vectors kept for parsing into (Process).
+  std::vector<Args> queue_;
+  size_t head_ = 0;
+  size_t queued_ = 0;
   std::string parse_error_;
   std::string out_;      // replies not yet handed to the socket
   std::string writing_;  // replies being written

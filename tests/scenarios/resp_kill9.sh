@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # kill -9 of the RESP server under a pipelined write load loses no acknowledged write:
-# a loader pipelines SET, HSET and BPUT in windows of 100 and logs each write only after
+# a loader pipelines SET, HSET, RPUSH and BPUT in windows of 100 and logs each write only after
 # its reply arrived; the server is killed mid-load, restarted, and every logged key,
 # field and blob is read back; the repository then verifies clean with --read-data.
 source "$(dirname "$0")/lib.sh"
@@ -54,11 +54,13 @@ def load(port, ackfile, start):
         while i < start + 1000000:
             window = []
             for j in range(i, i + 100):
-                kind = j % 3
+                kind = j % 4
                 if kind == 0:
                     window.append(("k", j, frame("SET", "key:%d" % j, "value:%d" % j)))
                 elif kind == 1:
                     window.append(("h", j, frame("HSET", "hash:%d" % (j % 7), "f%d" % j, "v%d" % j)))
+                elif kind == 3:
+                    window.append(("l", j, frame("RPUSH", "list:%d" % (j % 5), "i%d" % j)))
                 else:
                     window.append(("b", j, frame("BPUT", blob(j))))
             s.sendall(b"".join(w[2] for w in window))
@@ -66,7 +68,8 @@ def load(port, ackfile, start):
                 r = reply(f)
                 if kind == "b" and r.decode() != hashlib.sha256(blob(j)).hexdigest():
                     raise RuntimeError("BPUT answered %r" % r)
-                acks.write("%s %d\n" % (kind, j))
+                # RPUSH answers the list's length: the item's index, checked after restart.
+                acks.write("%s %d %d\n" % (kind, j, int(r) if kind == "l" else 0))
             acks.flush()
             i += 100
     except (ConnectionError, OSError):
@@ -76,7 +79,7 @@ def load(port, ackfile, start):
 def check(port, ackfile):
     s, f = connect(port)
     acks = [line.split() for line in open(ackfile)]
-    for kind, j in acks:
+    for kind, j, length in acks:
         j = int(j)
         if kind == "k":
             s.sendall(frame("GET", "key:%d" % j))
@@ -84,6 +87,9 @@ def check(port, ackfile):
         elif kind == "h":
             s.sendall(frame("HGET", "hash:%d" % (j % 7), "f%d" % j))
             want = b"v%d" % j
+        elif kind == "l":
+            s.sendall(frame("LINDEX", "list:%d" % (j % 5), str(int(length) - 1)))
+            want = b"i%d" % j
         else:
             s.sendall(frame("BGET", hashlib.sha256(blob(j)).hexdigest()))
             want = blob(j)
