@@ -260,7 +260,7 @@ class Archiver {
   // parent snapshot (unknown without one: no hint). Reads those trees once more than the
   // walk does; they are the few directories above the units.
   void HintStats(const PathTrie& trie, const std::string& dir, const std::optional<Digest>& tree) {
-    if (!tree || trie.children.empty()) return;
+    if (!tree || trie.children.empty() || !source_.TakesStatHints()) return;
     auto nodes = repo_.LoadTree(*tree);
     if (!nodes.ok()) return;  // the walk warns about it
     source_.WillStatIn(dir, trie.children.size(), nodes->size(), trie.shallow);

@@ -63,6 +63,7 @@ class AzureFilesSource final : public Source {
   void Expect(const std::vector<std::string>& stat_dirs, const std::vector<std::string>& list_dirs) override;
   // Lists `dir` once for the Stats of its named entries when that takes fewer requests
   // than a Get Properties each (PrefetchOptions::stats_from_listings).
+  bool TakesStatHints() const override { return true; }
   void WillStatIn(const std::string& dir, size_t named, size_t entries, bool listed) override;
   void SetBlobSink(BlobSink sink) override;
   // Starts reading a small file's content and properties (SmallFileReadAhead).

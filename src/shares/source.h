@@ -108,6 +108,10 @@ class Source {
   // List `dir` itself if `listed` (a shallow unit). A remote source may answer those
   // Stats from one listing of `dir` instead of a request each (what a Stat returns is in
   // a listing); a local one ignores it.
+  // Whether WillStatIn does anything: the backup reads the parent snapshot's trees on the way
+  // to the units only for a source that takes the hint (a local one does not: three more
+  // tree loads for nothing on every backup of a path below the root).
+  virtual bool TakesStatHints() const { return false; }
   virtual void WillStatIn(const std::string& dir, size_t named, size_t entries, bool listed) {
     (void)dir;
     (void)named;

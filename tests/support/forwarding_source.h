@@ -33,6 +33,10 @@ class ForwardingSource : public Source {
     real_.Expect(stat_dirs, list_dirs);
   }
   void WillRead(const std::string& path, const Node& node) override { real_.WillRead(path, node); }
+  bool TakesStatHints() const override { return real_.TakesStatHints(); }
+  void WillStatIn(const std::string& dir, size_t named, size_t entries, bool listed) override {
+    real_.WillStatIn(dir, named, entries, listed);
+  }
 
  protected:
   Source& real_;
