@@ -29,15 +29,16 @@ TEST(ContentRangeTest, ParsesTheThreeShapes) {
 }
 
 TEST(ContentRangeTest, MalformedHeadersAreNotParsed) {
-  for (const char* bad : {"", "bytes", "bytes 1-2", "bytes 9-3/10", "bytes -3/10", "bytes 1-x/10", "items 0-1/2",
-                          "bytes 0-1/10x", "bytes 18446744073709551616-1/2"}) {
+  for (const char* bad : {"", "bytes", "bytes 1-2", "bytes 9-3/10", "bytes -3/10", "bytes 1-x/10",
+                          "items 0-1/2", "bytes 0-1/10x", "bytes 18446744073709551616-1/2"}) {
     EXPECT_FALSE(ParseContentRange(With(bad))) << bad;
   }
 }
 
 TEST(ContentRangeTest, ABodyMustBeTheBytesItsRangeNames) {
   EXPECT_EQ(*CheckRangedBody(With("bytes 3-6/10", "3456"), 3, "read"), 10u);
-  EXPECT_EQ(*CheckRangedBody(With("bytes 3-6/*", "3456"), 3, "read"), 0u) << "a total the server does not know";
+  EXPECT_EQ(*CheckRangedBody(With("bytes 3-6/*", "3456"), 3, "read"), 0u)
+      << "a total the server does not know";
   EXPECT_TRUE(CheckRangedBody(With("bytes 3-6/10", "34"), 3, "read").status().Is(StatusCode::kCorruption))
       << "short body";
   EXPECT_TRUE(CheckRangedBody(With("bytes 4-7/10", "4567"), 3, "read").status().Is(StatusCode::kCorruption))

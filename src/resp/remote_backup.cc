@@ -317,8 +317,8 @@ class Walker {
     } else if (S_ISREG(st.st_mode)) {
       type = "file";
       uint64_t length = 0;
-      ARBOR_ASSIGN_OR_RETURN(
-          auto parts, ahead != nullptr ? StoreRead(path, ahead->get(), &length) : StoreFile(path, &length));
+      ARBOR_ASSIGN_OR_RETURN(auto parts,
+                             ahead != nullptr ? StoreRead(path, *ahead, &length) : StoreFile(path, &length));
       if (!parts) return Words();  // unreadable: a warning, not a failed backup
       ref = std::move(*parts);
       size = std::to_string(length);
@@ -417,7 +417,9 @@ class Walker {
   }
 
   // StoreFile's result for a file read ahead.
-  Result<std::optional<std::string>> StoreRead(const std::string& path, ReadAhead read, uint64_t* length) {
+  Result<std::optional<std::string>> StoreRead(const std::string& path, std::future<ReadAhead>& ahead,
+                                               uint64_t* length) {
+    ReadAhead read = ahead.get();
     if (read.error != 0) {
       errno = read.error;
       return Unreadable(path);
@@ -483,7 +485,7 @@ class Walker {
   Chunker chunker_;
   std::vector<std::pair<size_t, TreeArgs>> deferred_;  // slot, TREE.PUT; children first
   size_t deferred_bytes_ = 0;
-  const size_t ahead_files_ = AheadFiles();
+  size_t ahead_files_ = AheadFiles();
   // Reads small files ahead (last: its destructor waits for reads that use chunker_).
   TaskPool readers_{DefaultFileThreads(), kAheadFiles * 4};
 };

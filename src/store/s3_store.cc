@@ -87,7 +87,7 @@ Result<std::string> S3Store::Get(std::string_view key, uint64_t offset, uint64_t
     std::string last = length >= kToEnd - offset ? "" : std::to_string(offset + length - 1);
     get.headers.emplace_back("Range", "bytes=" + std::to_string(offset) + "-" + last);
   }
-  const std::string what = "S3 GET " + client_->Name(FullKey(key));
+  std::string what = "S3 GET " + client_->Name(FullKey(key));
   // A 416 or 206 that does not add up (bytes missing that the object has) is a server's
   // lapse, not the object's tail: asked again a few times, then reported, never returned as
   // a short read.
