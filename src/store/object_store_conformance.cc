@@ -90,7 +90,7 @@ TEST_P(ObjectStoreConformance, ConcurrentWritersAndReaders) {
         std::string value(1000 + i, static_cast<char>('a' + t));
         ASSERT_TRUE(store_->Put(key, value).ok());
         auto got = store_->Get(key, 10, 100);
-        ASSERT_TRUE(got.ok());
+        ASSERT_TRUE(got.ok()) << got.status().ToString();
         ASSERT_EQ(*got, value.substr(10, 100));
       }
     });

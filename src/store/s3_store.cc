@@ -5,7 +5,6 @@
 #include <cerrno>
 #include <chrono>
 #include <iostream>
-#include <thread>
 
 #include "base/file_util.h"
 #include "base/mapped_file.h"
@@ -89,39 +88,31 @@ Result<std::string> S3Store::Get(std::string_view key, uint64_t offset, uint64_t
   }
   std::string what = "S3 GET " + client_->Name(FullKey(key));
   // A 416 or 206 that does not add up (bytes missing that the object has) is a server's
-  // lapse, not the object's tail: asked again a few times, then reported, never returned as
-  // a short read.
-  constexpr int kAttempts = 3;
-  for (int attempt = 1;; ++attempt) {
-    ARBOR_ASSIGN_OR_RETURN(http::HttpResponse response, client_->Send(get));
-    Status lapse;
-    if (response.status == 416) {
-      if (http::UnsatisfiedRangeProvesEnd(response, offset)) return std::string();
-      ARBOR_ASSIGN_OR_RETURN(ObjectInfo info, Stat(key));
-      if (info.size <= offset) return std::string();
-      lapse = Status::Unavailable(what + " answered 416 for offset " + std::to_string(offset) + " of a " +
-                                  std::to_string(info.size) + "-byte object");
-    } else if (response.status == 206) {
-      auto total = http::CheckRangedBody(response, offset, what);
-      if (total.ok() && response.body.size() > length)
-        return Status::Corruption(what + ": more bytes than were asked for");
-      if (total.ok()) return std::move(response.body);
-      lapse = total.status();
-    } else if (response.status != 200) {
-      return s3::StatusFromResponse(response, what);
-    } else {
-      // 200 to a ranged request: the server sent the whole object, which must then really
-      // end before `offset` for the answer to be empty.
-      if (!ranged) return std::move(response.body);
-      if (offset < response.body.size()) return response.body.substr(offset, length);
-      ARBOR_ASSIGN_OR_RETURN(ObjectInfo info, Stat(key));
-      if (info.size <= offset) return std::string();
-      lapse = Status::Unavailable(what + " sent " + std::to_string(response.body.size()) + " bytes of a " +
-                                  std::to_string(info.size) + "-byte object");
-    }
-    if (attempt == kAttempts) return lapse;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+  // lapse, not the object's tail: reported as unavailable (the RetryingStore every remote
+  // store is wrapped in asks again), never returned as a short read.
+  ARBOR_ASSIGN_OR_RETURN(http::HttpResponse response, client_->Send(get));
+  if (response.status == 416) {
+    if (http::UnsatisfiedRangeProvesEnd(response, offset)) return std::string();
+    ARBOR_ASSIGN_OR_RETURN(ObjectInfo info, Stat(key));
+    if (info.size <= offset) return std::string();
+    return Status::Unavailable(what + " answered 416 for offset " + std::to_string(offset) + " of a " +
+                               std::to_string(info.size) + "-byte object");
   }
+  if (response.status == 206) {
+    auto total = http::CheckRangedBody(response, offset, what);
+    if (!total.ok()) return Status::Unavailable(total.status().message());
+    if (response.body.size() > length) return Status::Corruption(what + ": more bytes than were asked for");
+    return std::move(response.body);
+  }
+  if (response.status != 200) return s3::StatusFromResponse(response, what);
+  // 200 to a ranged request: the server sent the whole object, which must then really end
+  // before `offset` for the answer to be empty.
+  if (!ranged) return std::move(response.body);
+  if (offset < response.body.size()) return response.body.substr(offset, length);
+  ARBOR_ASSIGN_OR_RETURN(ObjectInfo info, Stat(key));
+  if (info.size <= offset) return std::string();
+  return Status::Unavailable(what + " sent " + std::to_string(response.body.size()) + " bytes of a " +
+                             std::to_string(info.size) + "-byte object");
 }
 
 Result<ObjectInfo> S3Store::Stat(std::string_view key) {
