@@ -167,7 +167,9 @@ class Archiver {
     if (parent && !parent_index && options.tree_prefetch_threads > 0)
       trees_ = std::make_unique<TreePrefetcher>(repo, options.tree_prefetch_threads);
     int list_threads = options.list_ahead_threads < 0 ? DefaultThreads() : options.list_ahead_threads;
-    if (source.ListAhead() && list_threads > 0)
+    // Only with a parent: a first backup's time is in reading files, which the pool does
+    // on every core already; listing ahead there cost 7-13% more CPU (docs/benchmarks.md).
+    if (parent && source.ListAhead() && list_threads > 0)
       lists_ = std::make_unique<ListPrefetcher>(source, list_threads);
   }
 
