@@ -10,8 +10,8 @@
 // (shares/listing_prefetcher.h) and does not use this.
 //
 // A listing taken from here is Source::List's result for that path, done on another
-// thread a little earlier: the snapshot does not depend on it (list_ahead_test.cc checks
-// the tree ids with and without it).
+// thread a little earlier: the snapshot does not depend on it (small_file_batch_test.cc,
+// ListingAheadChangesNoSnapshot, checks the tree ids with and without it).
 #pragma once
 
 #include <string>
