@@ -168,7 +168,7 @@ class Archiver {
       trees_ = std::make_unique<TreePrefetcher>(repo, options.tree_prefetch_threads);
     int list_threads = options.list_ahead_threads < 0 ? DefaultThreads() : options.list_ahead_threads;
     // Only with a parent: a first backup's time is in reading files, which the pool does
-    // on every core already; listing ahead there cost 7-13% more CPU (docs/benchmarks.md).
+    // on every core already; listing ahead there cost 6-14% more CPU (docs/benchmarks.md).
     if (parent && source.ListAhead() && list_threads > 0)
       lists_ = std::make_unique<ListPrefetcher>(source, list_threads);
   }

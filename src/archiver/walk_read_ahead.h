@@ -81,12 +81,12 @@ class WalkReadAhead {
     bool was_full = buffered_ >= max_buffered_;
     DropBefore(key);
     position_ = std::max(position_, key);
-    waiting_for_ = key;
+    ++takers_waiting_;
     changed_.wait(lock, [&] {
       auto it = slots_.find(key);
       return it == slots_.end() || it->second.state != State::kRunning;
     });
-    waiting_for_.clear();
+    --takers_waiting_;
     auto it = slots_.find(key);
     std::optional<Value> value;
     if (it != slots_.end() && it->second.state == State::kDone && it->second.request == request) {
@@ -132,7 +132,7 @@ class WalkReadAhead {
     it->second.cost = cost;
     it->second.state = State::kDone;
     buffered_ += cost;
-    if (waiting_for_ == key) changed_.notify_all();  // the walker waits for this one
+    if (takers_waiting_ > 0) changed_.notify_all();  // the walker may wait for this one
   }
 
   static std::string WalkPath(const std::string& key) {
@@ -168,7 +168,7 @@ class WalkReadAhead {
   std::condition_variable changed_;
   std::map<std::string, Slot> slots_;  // by walk-order key; guarded by mu_
   std::string position_;               // key of the last Take; guarded by mu_
-  std::string waiting_for_;            // key Take waits for, if any; guarded by mu_
+  int takers_waiting_ = 0;             // Take calls waiting for a running slot; guarded by mu_
   size_t buffered_ = 0;                // cost of the done slots; guarded by mu_
   WalkAheadStats stats_;               // guarded by mu_
   PrefetchWorkers workers_;            // last: stopped before the state above is destroyed
