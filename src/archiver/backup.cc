@@ -13,6 +13,7 @@
 #include "archiver/exclude.h"
 #include "archiver/file_saver.h"
 #include "archiver/index_detector.h"
+#include "archiver/list_prefetcher.h"
 #include "archiver/moved_entries.h"
 #include "archiver/range_reuse.h"
 #include "browse/tree_walk.h"
@@ -165,6 +166,11 @@ class Archiver {
         previous_source_snapshot_(parent ? parent->source_snapshot : std::string()) {
     if (parent && !parent_index && options.tree_prefetch_threads > 0)
       trees_ = std::make_unique<TreePrefetcher>(repo, options.tree_prefetch_threads);
+    int list_threads = options.list_ahead_threads < 0 ? DefaultThreads() : options.list_ahead_threads;
+    // Only with a parent: a first backup's time is in reading files, which the pool does
+    // on every core already; listing ahead there cost 6-14% more CPU (docs/benchmarks.md).
+    if (parent && source.ListAhead() && list_threads > 0)
+      lists_ = std::make_unique<ListPrefetcher>(source, list_threads);
   }
 
   Result<Digest> Run(const std::optional<Digest>& parent_tree) {
@@ -194,6 +200,10 @@ class Archiver {
       tree_stats_ = trees_->stats();
       trees_.reset();
     }
+    if (lists_) {
+      list_stats_ = lists_->stats();
+      lists_.reset();
+    }
     pool_.Wait();
     std::lock_guard lock(mu_);
     if (!fatal_.ok()) return fatal_;
@@ -203,6 +213,7 @@ class Archiver {
 
   ProgressCounters& progress() { return progress_; }
   TreePrefetchStats TreeStats() const { return tree_stats_; }
+  WalkAheadStats ListStats() const { return list_stats_; }
   std::vector<std::string> TakeWarnings() {
     std::lock_guard lock(mu_);
     return std::move(warnings_);
@@ -452,11 +463,11 @@ class Archiver {
   // returns the subdirectories (with their parent-snapshot subtrees) to descend into.
   void ListInto(const std::shared_ptr<DirJob>& job, const std::optional<Digest>& parent_tree,
                 std::vector<std::pair<size_t, std::optional<Digest>>>* subdirs) {
-    std::vector<Status> warnings;
-    Status st = source_.List(job->path, &job->nodes, &warnings);
-    for (auto& w : warnings) Warn(w);
-    if (!st.ok()) Warn(st);                     // an unreadable directory is kept, empty
-    if (job->other_device) job->nodes.clear();  // -x: a mount point is kept, empty
+    Listing listing = ListDirectory(job->path);
+    job->nodes = std::move(listing.nodes);
+    for (auto& w : listing.warnings) Warn(w);
+    if (!listing.status.ok()) Warn(listing.status);  // an unreadable directory is kept, empty
+    if (job->other_device) job->nodes.clear();       // -x: a mount point is kept, empty
     if (!excludes_.Empty()) {
       std::erase_if(job->nodes,
                     [&](const Node& n) { return excludes_.Excluded(JoinPath(job->path, n.name), n); });
@@ -491,6 +502,7 @@ class Archiver {
           LoadExtendedOrWarn(path, &node);
         subdirs->emplace_back(i, old && old->IsDir() ? old->subtree : std::nullopt);
         ExpectTree(path, subdirs->back().second);
+        if (lists_) lists_->Expect(path);
       } else {
         HandleEntry(job, i, path, old, moved);
       }
@@ -512,6 +524,7 @@ class Archiver {
       const Node& node = job->nodes[i];
       if (node.IsDir()) {
         subdirs->emplace_back(i, (*previous)[i]);
+        if (lists_) lists_->Expect(JoinPath(job->path, node.name));
       } else if (node.IsFile()) {
         stats_.files_total++;
         stats_.bytes_total += node.size;
@@ -538,6 +551,14 @@ class Archiver {
       ReuseUnchanged(old[b], &node);
     }
     return Status::Ok();
+  }
+
+  // Source::List of directory `path`, from the read-ahead when there is one.
+  Listing ListDirectory(const std::string& path) {
+    if (lists_) return lists_->Take(path);
+    Listing listing;
+    listing.status = source_.List(path, &listing.nodes, &listing.warnings);
+    return listing;
   }
 
   // `path`'s tree in the parent snapshot, `tree` (the prefetcher's when there is one).
@@ -635,6 +656,8 @@ class Archiver {
   const std::string previous_source_snapshot_;  // the parent's, for range diffs
   std::unique_ptr<TreePrefetcher> trees_;       // null: the walker loads parent trees itself
   TreePrefetchStats tree_stats_;                // trees_'s, kept when the walk ends
+  std::unique_ptr<ListPrefetcher> lists_;       // null: the walker lists each directory itself
+  WalkAheadStats list_stats_;                   // lists_'s, kept when the walk ends
 
   struct AtomicStats {
     std::atomic<uint64_t> files_total{0}, dirs_total{0}, bytes_total{0}, files_read{0}, bytes_read{0},
@@ -736,6 +759,7 @@ Result<BackupResult> RunBackup(Repository& repo, Source& source, const BackupOpt
   ARBOR_RETURN_IF_ERROR(repo.SaveSnapshot(&snap).status());
   result.warnings = archiver.TakeWarnings();
   result.tree_prefetch = archiver.TreeStats();
+  result.list_ahead = archiver.ListStats();
   if (options.share_index) {
     // The snapshot is safe; an index that cannot follow is rebuilt on its next use.
     auto updated = options.share_index->At(snap);

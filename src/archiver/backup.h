@@ -68,6 +68,10 @@ struct BackupOptions {
   // loads are cheap, and handing them to threads made an unchanged local re-backup 10-20 %
   // slower. Not used with a share_index, which already spares those reads.
   int tree_prefetch_threads = -1;
+  // Threads listing directories ahead of the walker (list_prefetcher.h), for a source
+  // that allows it (Source::ListAhead). -1 (the default): one per core; 0: the walker lists
+  // each directory when it gets there.
+  int list_ahead_threads = -1;
 };
 
 struct BackupResult {
@@ -76,6 +80,7 @@ struct BackupResult {
   std::vector<std::string> warnings;  // files skipped and why
   double seconds = 0;
   TreePrefetchStats tree_prefetch;  // parent trees loaded ahead of the walker
+  WalkAheadStats list_ahead;        // directories listed ahead of the walker
 };
 
 // Fails only when nothing can be saved (no source path readable, repository

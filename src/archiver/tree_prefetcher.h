@@ -9,77 +9,47 @@
 // then spent 0.25 s loading their trees one after the other (docs/benchmarks-azure.md).
 //
 // The walker announces the subtrees it will descend into (Expect) as soon as it knows
-// them; workers load the one the walker will reach first (walk-order keys: the path with
-// '/' as NUL, so bytewise order is depth-first order with children by name, as the
-// listing prefetcher's). Take returns a loaded tree, waits for one being loaded, or loads
-// a not yet started one on the caller's thread, so the walker never waits for a queue.
-// What lies before the walker's position is dropped (it never goes back). Bounded: the
-// workers pause while the loaded trees not yet taken hold `max_buffered_nodes` entries
-// (20,000 by default, a few MB: enough to hide the loads, small beside a backup's RSS).
+// them; workers load them ahead in walk order (walk_read_ahead.h). Bounded: the workers
+// pause while the loaded trees not yet taken hold `max_buffered_nodes` entries (20,000 by
+// default, a few MB: enough to hide the loads, small beside a backup's RSS).
 //
 // What is loaded is what the walker would have loaded itself: the snapshot does not
 // depend on whether a tree came from here (azure_backup_test.cc checks the tree ids).
 // Thread safety: every method may be called from any thread; Take's order is the walk's.
 #pragma once
 
-#include <condition_variable>
-#include <cstdint>
-#include <map>
-#include <mutex>
-#include <string>
 #include <vector>
 
+#include "archiver/walk_read_ahead.h"
 #include "base/status.h"
-#include "pipeline/prefetch_workers.h"
 #include "repo/repository.h"
 
 namespace arbor {
 
-struct TreePrefetchStats {
-  uint64_t taken = 0;  // Take calls
-  uint64_t hits = 0;   // answered by a load a worker had started
-};
+using TreePrefetchStats = WalkAheadStats;
 
 class TreePrefetcher {
  public:
   // `repo` must outlive the prefetcher.
-  TreePrefetcher(Repository& repo, int threads, size_t max_buffered_nodes = 20000);
-  ~TreePrefetcher() = default;  // stops the workers (waits for the loads in flight)
-  TreePrefetcher(const TreePrefetcher&) = delete;
-  TreePrefetcher& operator=(const TreePrefetcher&) = delete;
+  TreePrefetcher(Repository& repo, int threads, size_t max_buffered_nodes = 20000)
+      : ahead_(
+            threads, max_buffered_nodes,
+            [&repo](const std::string&, const Digest& tree) { return repo.LoadTree(tree); },
+            [](const Result<std::vector<Node>>& nodes) -> size_t { return nodes.ok() ? nodes->size() : 1; }) {
+  }
 
   // The walker will ask for `tree` as the parent tree of directory `path` (absolute).
-  void Expect(const std::string& path, const Digest& tree);
+  void Expect(const std::string& path, const Digest& tree) { ahead_.Expect(path, tree); }
   // Tree `tree` for directory `path`: Repository::LoadTree's result, from a worker when
   // one loaded it.
-  Result<std::vector<Node>> Take(const std::string& path, const Digest& tree);
+  Result<std::vector<Node>> Take(const std::string& path, const Digest& tree) {
+    return ahead_.Take(path, tree);
+  }
 
-  TreePrefetchStats stats() const;
+  TreePrefetchStats stats() const { return ahead_.stats(); }
 
  private:
-  enum class State { kQueued, kRunning, kDone };
-  struct Slot {
-    Digest tree;
-    State state = State::kQueued;
-    Result<std::vector<Node>> nodes = Status::Cancelled("not loaded yet");
-  };
-
-  // A worker's turn: loads the tree of queued slot `key` without holding mu_.
-  void RunOne(std::unique_lock<std::mutex>& lock, const std::string& key);
-  // Forgets every slot before `key`. REQUIRES: mu_.
-  void DropBefore(const std::string& key);
-  void Unbuffer(const Slot& slot);  // REQUIRES: mu_
-
-  Repository& repo_;
-  const size_t max_buffered_nodes_;
-
-  mutable std::mutex mu_;
-  std::condition_variable changed_;
-  std::map<std::string, Slot> slots_;  // by walk-order key; guarded by mu_
-  std::string position_;               // key of the last Take; guarded by mu_
-  size_t buffered_ = 0;                // nodes in loaded slots; guarded by mu_
-  TreePrefetchStats stats_;            // guarded by mu_
-  PrefetchWorkers workers_;            // last: stopped before the state above is destroyed
+  WalkReadAhead<Digest, Result<std::vector<Node>>> ahead_;
 };
 
 }  // namespace arbor

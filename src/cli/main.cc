@@ -6,10 +6,12 @@
 
 #include "cli/commands.h"
 #include "cli/help_text.h"
+#include "pipeline/malloc_arenas.h"
 #include "version.h"
 
 int main(int argc, char** argv) {
   using namespace arbor::cli;
+  arbor::LimitMallocArenas();  // before any thread allocates: malloc_arenas.h says why
   CLI::App app{"arbor: deduplicating backup for file shares with billions of files"};
   app.set_version_flag("--version", std::string(arbor::kProgramVersion));
   app.require_subcommand(1);

@@ -41,6 +41,7 @@ class PosixSource final : public Source {
   // Regular files' xattrs come from the descriptor Open checked (flistxattr).
   bool ExtendedFromOpenFile() const override { return true; }
   bool BatchSmallFiles() const override { return true; }
+  bool ListAhead() const override { return true; }
 
   // The second half of List: examines `names`, read from the directory open as
   // `dirfd` (at `dir`), into `children`, sorted by name with duplicates dropped. A name

@@ -73,6 +73,10 @@ class Source {
   // wake-up is a visible part of it. False for a remote source, whose reads of one
   // worker's files would then wait on each other's round trips.
   virtual bool BatchSmallFiles() const { return false; }
+  // Whether the backup may list directories ahead of its walker on threads of its own
+  // (archiver/list_prefetcher.h): List must be safe to run concurrently and cost CPU or
+  // a local disk's time, not round trips that the source already overlaps itself.
+  virtual bool ListAhead() const { return false; }
   virtual Result<std::unique_ptr<FileReader>> Open(const std::string& path, const Node& node) = 0;
   // Whether Node::file_id identifies an entry across renames and moves (Azure FileId,
   // a POSIX inode). The backup then matches a renamed directory with the parent

@@ -22,6 +22,7 @@ class ForwardingSource : public Source {
   Status LoadExtended(const std::string& path, Node* node) override { return real_.LoadExtended(path, node); }
   bool ExtendedFromOpenFile() const override { return real_.ExtendedFromOpenFile(); }
   bool BatchSmallFiles() const override { return real_.BatchSmallFiles(); }
+  bool ListAhead() const override { return real_.ListAhead(); }
   Result<std::unique_ptr<FileReader>> Open(const std::string& path, const Node& node) override {
     return real_.Open(path, node);
   }
