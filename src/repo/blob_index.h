@@ -94,9 +94,10 @@ class BlobIndex {
   static constexpr size_t kMaxSegmentRecords = 1000000;
   // Segments of one tier folded together.
   static constexpr size_t kFoldFanIn = 8;
-  // Segments of this many records or more are never folded (a local backup's checkpoints
-  // hold 100,000: folding them would cost a local backup a rewrite of its index for little).
-  static constexpr uint64_t kFoldMaxInputRecords = 50000;
+  // Segments of this many records or more are never folded: a local backup's checkpoints
+  // (kCheckpointRecords each) would cost it a rewrite of its index for little, and a fold
+  // holds its records in RAM (at most kFoldFanIn x this many, ~80 bytes each).
+  static constexpr uint64_t kFoldMaxInputRecords = kCheckpointRecords;
   // Folds one segment write may trigger (the rest wait for the next write), so that an
   // index of many unfolded segments (written before folding existed) is folded over many
   // writes rather than all in the first.
