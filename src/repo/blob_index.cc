@@ -37,11 +37,15 @@ Result<std::unique_ptr<BlobIndex>> BlobIndex::Load(ObjectStore* store, std::stri
   std::unordered_map<std::string, size_t> known;
   std::unique_lock<std::shared_mutex> previous_lock;  // it is being replaced: its readers wait
   if (previous != nullptr) {
+    std::unordered_set<std::string> still_listed;
+    for (const auto& info : listed) still_listed.insert(info.key);
     previous_lock = std::unique_lock(previous->segments_mu_);
     for (size_t i = 0; i < previous->segments_.size(); ++i) {
-      if (previous->segments_[i]->resident()) continue;
-      known.emplace(previous->segments_[i]->key(), i);
-      add_superseded(*previous->segments_[i]);
+      const SegmentReader& r = *previous->segments_[i];
+      // A fold deleted since (prune) no longer stands for what it named.
+      if (r.resident() || still_listed.count(r.key()) == 0) continue;
+      known.emplace(r.key(), i);
+      add_superseded(r);
     }
   }
   // Largest first: a fold is larger than every segment it names (it holds their records

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cstring>
 #include <map>
+#include <tuple>
 
 #include "base/coding.h"
 
@@ -49,10 +50,18 @@ void EncodeRecord(const Digest& id, uint32_t pack_ordinal, const BlobLocation& l
 
 std::string EncodeIndexSegment(std::vector<IndexEntry> entries, const ObjectCipher* cipher,
                                const std::vector<Digest>& superseded) {
-  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
-  entries.erase(
-      std::unique(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.id == b.id; }),
-      entries.end());
+  const bool fold = !superseded.empty();
+  // A fold is the union of its inputs: it keeps every distinct location of a blob (prune's
+  // repack indexes a second copy before the first one's pack goes; keeping either one alone
+  // could keep the one about to be deleted). Other segments keep one location per blob.
+  auto order = [](const IndexEntry& e) {
+    return std::tie(e.id, e.location.pack, e.location.offset, e.location.length, e.location.raw_length,
+                    e.location.type);
+  };
+  std::sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) { return order(a) < order(b); });
+  entries.erase(std::unique(entries.begin(), entries.end(),
+                            [&](const auto& a, const auto& b) { return fold ? order(a) == order(b) : a.id == b.id; }),
+                entries.end());
   std::map<Digest, uint32_t> ordinals;
   std::vector<Digest> packs;
   for (const auto& e : entries) {
@@ -60,7 +69,6 @@ std::string EncodeIndexSegment(std::vector<IndexEntry> entries, const ObjectCiph
       packs.push_back(e.location.pack);
     }
   }
-  const bool fold = !superseded.empty();
   std::string head;
   head.reserve(kFields + 4 + (packs.size() + superseded.size()) * 32);
   PutFixed32(&head, static_cast<uint32_t>(format::kIndexRecordSize));

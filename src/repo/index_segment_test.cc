@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "store/open_store.h"
 #include "support/temp_dir.h"
 
@@ -209,6 +211,34 @@ TEST_F(EncryptedIndexSegmentTest, FoldsNameTheirSupersededSegmentsInBothFormats)
   // An ordinary segment names none and keeps version 1.
   std::string plain = EncodeIndexSegment(entries);
   EXPECT_EQ(plain.substr(0, 12), format::Header(format::kIndexMagic, 1));
+}
+
+// A fold is the union of its inputs: two locations of one blob (prune's repack indexes a
+// second copy before the first's pack goes) both stay; an ordinary segment keeps one.
+TEST_F(IndexSegmentTest, AFoldKeepsEveryLocationOfABlob) {
+  auto entries = Entries(10);
+  IndexEntry copy = entries[3];
+  copy.location.pack = Sha256Of("repacked");
+  entries.push_back(copy);
+  entries.push_back(entries[3]);  // an exact duplicate goes
+  for (bool fold : {false, true}) {
+    std::string encoded = EncodeIndexSegment(entries, nullptr, fold ? std::vector<Digest>{Sha256Of("s")}
+                                                                     : std::vector<Digest>{});
+    std::string key = format::IndexKey("t/s/", Sha256Of(encoded));
+    ASSERT_TRUE(store_->Put(key, encoded).ok());
+    auto reader = SegmentReader::Open(store_.get(), key);
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    EXPECT_EQ((*reader)->record_count(), fold ? 11U : 10U);
+    std::set<Digest> packs_of_3;
+    ASSERT_TRUE((*reader)
+                    ->ForEach([&](const IndexEntry& e) {
+                      if (e.id == entries[3].id) packs_of_3.insert(e.location.pack);
+                      return Status::Ok();
+                    })
+                    .ok());
+    EXPECT_EQ(packs_of_3.size(), fold ? 2U : 1U);
+    for (const auto& e : entries) ASSERT_TRUE((*reader)->Find(e.id)->has_value());
+  }
 }
 
 }  // namespace
