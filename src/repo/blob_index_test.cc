@@ -91,7 +91,8 @@ std::vector<std::string> SortedKeys(const BlobIndex& index) {
 double ProbesPerMiss(const BlobIndex& index) {
   uint64_t before = index.segment_probes();
   constexpr int kLookups = 100;
-  for (int i = 0; i < kLookups; ++i) EXPECT_FALSE(index.Find(Sha256Of("absent" + std::to_string(i)))->has_value());
+  for (int i = 0; i < kLookups; ++i)
+    EXPECT_FALSE(index.Find(Sha256Of("absent" + std::to_string(i)))->has_value());
   return static_cast<double>(index.segment_probes() - before) / kLookups;
 }
 
@@ -130,10 +131,12 @@ TEST(BlobIndexTest, ManySmallFlushesAreFoldedIntoFewSegments) {
 
   // Prune and repair replace the index under the exclusive lock: the folded ones go.
   std::vector<IndexEntry> entries;
-  ASSERT_TRUE(again->ForEach([&](const std::string&, const IndexEntry& e) {
-                     entries.push_back(e);
-                     return Status::Ok();
-                   }).ok());
+  ASSERT_TRUE(again
+                  ->ForEach([&](const std::string&, const IndexEntry& e) {
+                    entries.push_back(e);
+                    return Status::Ok();
+                  })
+                  .ok());
   ASSERT_TRUE(again->ReplaceAll(std::move(entries)).ok());
   stored = 0;
   ASSERT_TRUE(store->List("t/s/index/", [&](const ObjectInfo&) { return ++stored, Status::Ok(); }).ok());

@@ -50,7 +50,7 @@ void EncodeRecord(const Digest& id, uint32_t pack_ordinal, const BlobLocation& l
 
 std::string EncodeIndexSegment(std::vector<IndexEntry> entries, const ObjectCipher* cipher,
                                const std::vector<Digest>& superseded) {
-  const bool fold = !superseded.empty();
+  bool fold = !superseded.empty();
   // A fold is the union of its inputs: it keeps every distinct location of a blob (prune's
   // repack indexes a second copy before the first one's pack goes; keeping either one alone
   // could keep the one about to be deleted). Other segments keep one location per blob.
@@ -58,10 +58,12 @@ std::string EncodeIndexSegment(std::vector<IndexEntry> entries, const ObjectCiph
     return std::tie(e.id, e.location.pack, e.location.offset, e.location.length, e.location.raw_length,
                     e.location.type);
   };
-  std::sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) { return order(a) < order(b); });
-  entries.erase(std::unique(entries.begin(), entries.end(),
-                            [&](const auto& a, const auto& b) { return fold ? order(a) == order(b) : a.id == b.id; }),
-                entries.end());
+  std::sort(entries.begin(), entries.end(),
+            [&](const auto& a, const auto& b) { return order(a) < order(b); });
+  entries.erase(
+      std::unique(entries.begin(), entries.end(),
+                  [&](const auto& a, const auto& b) { return fold ? order(a) == order(b) : a.id == b.id; }),
+      entries.end());
   std::map<Digest, uint32_t> ordinals;
   std::vector<Digest> packs;
   for (const auto& e : entries) {
@@ -84,8 +86,8 @@ std::string EncodeIndexSegment(std::vector<IndexEntry> entries, const ObjectCiph
   records.reserve(entries.size() * format::kIndexRecordSize);
   for (const auto& e : entries) EncodeRecord(e.id, ordinals[e.location.pack], e.location, &records);
   if (cipher == nullptr) {
-    return format::Header(format::kIndexMagic, fold ? format::kIndexFoldVersion : format::kIndexVersion) + head +
-           records;
+    return format::Header(format::kIndexMagic, fold ? format::kIndexFoldVersion : format::kIndexVersion) +
+           head + records;
   }
 
   std::string salt = crypto::RandomBytes(kSaltBytes);
@@ -136,7 +138,7 @@ Status SegmentReader::ParseHead(std::string_view rest, bool counted) {
   }
   superseded_.reserve(superseded_count);
   for (uint32_t i = 0; i < superseded_count; ++i) {
-    superseded_.push_back(Digest::FromBytes(rest.substr(i * 32, 32)));
+    superseded_.push_back(Digest::FromBytes(rest.substr(static_cast<size_t>(i) * 32, 32)));
   }
   return Status::Ok();
 }
@@ -147,18 +149,18 @@ Status SegmentReader::LoadHead(uint64_t object_size, Sha256* hash) {
     ARBOR_ASSIGN_OR_RETURN(std::string head, ReadBytes(0, format::kHeaderSize + kFields + 4));
     ARBOR_RETURN_IF_ERROR(
         format::CheckHeader(head, format::kIndexMagic, format::kIndexFoldVersion, what).status());
-    const uint32_t version = DecodeFixed32(head.data() + format::kIndexMagic.size());
+    uint32_t version = DecodeFixed32(head.data() + format::kIndexMagic.size());
     if (version == format::kEncryptedVersion) {
       return Status::Unsupported(what + " is encrypted (version 2) in an unencrypted repository");
     }
-    const bool counted = version == format::kIndexFoldVersion;
-    const size_t fields = kFields + (counted ? 4 : 0);
+    bool counted = version == format::kIndexFoldVersion;
+    size_t fields = kFields + (counted ? 4 : 0);
     if (head.size() < format::kHeaderSize + fields) return Status::Corruption(what + " has a damaged header");
     uint32_t pack_count = DecodeFixed32(head.data() + format::kHeaderSize + 4);
     uint64_t count = DecodeFixed64(head.data() + format::kHeaderSize + 8);
     uint32_t superseded_count = counted ? DecodeFixed32(head.data() + format::kHeaderSize + kFields) : 0;
-    records_offset_ = format::kHeaderSize + fields +
-                      (static_cast<uint64_t>(pack_count) + superseded_count) * 32;
+    records_offset_ =
+        format::kHeaderSize + fields + (static_cast<uint64_t>(pack_count) + superseded_count) * 32;
     // The size is checked before anything is allocated from the header's counts.
     if (count > object_size / format::kIndexRecordSize || records_offset_ > object_size ||
         object_size != records_offset_ + count * format::kIndexRecordSize) {

@@ -222,8 +222,8 @@ TEST_F(IndexSegmentTest, AFoldKeepsEveryLocationOfABlob) {
   entries.push_back(copy);
   entries.push_back(entries[3]);  // an exact duplicate goes
   for (bool fold : {false, true}) {
-    std::string encoded = EncodeIndexSegment(entries, nullptr, fold ? std::vector<Digest>{Sha256Of("s")}
-                                                                     : std::vector<Digest>{});
+    std::string encoded = EncodeIndexSegment(
+        entries, nullptr, fold ? std::vector<Digest>{Sha256Of("s")} : std::vector<Digest>{});
     std::string key = format::IndexKey("t/s/", Sha256Of(encoded));
     ASSERT_TRUE(store_->Put(key, encoded).ok());
     auto reader = SegmentReader::Open(store_.get(), key);
