@@ -202,5 +202,34 @@ TEST(BlobIndexTest, ACrashAtEveryWriteOfAFoldLosesNoBlob) {
   }
 }
 
+// A repository written before folding existed: 100 small segments. Each later write
+// folds at most kMaxFoldsPerWrite times, so the first commit does not stall on all of
+// them, and a few commits later the index is folded.
+TEST(BlobIndexTest, AnIndexOfManyOldSegmentsIsFoldedOverSeveralWrites) {
+  auto store = std::move(OpenObjectStore(testing::MakeTempDir("arbor-bi"), true)).value();
+  std::vector<Digest> all;
+  for (int s = 0; s < 100; ++s) {
+    std::vector<IndexEntry> entries;
+    entries.reserve(3);
+    for (int i = 0; i < 3; ++i) {
+      all.push_back(Sha256Of("old" + std::to_string(s) + "/" + std::to_string(i)));
+      entries.push_back(
+          {all.back(), {format::BlobType::kData, Sha256Of("oldpack" + std::to_string(s)), 512, 10, 20}});
+    }
+    std::string encoded = EncodeIndexSegment(entries);
+    ASSERT_EQ(encoded.substr(0, 12), format::Header(format::kIndexMagic, 1));
+    ASSERT_TRUE(store->Put(format::IndexKey("t/s/", Sha256Of(encoded)), encoded).ok());
+  }
+  auto index = std::move(BlobIndex::Load(store.get(), "t/s/")).value();
+  EXPECT_EQ(index->SegmentKeys().size(), 100U);
+  FlushBlobs(index.get(), 0, 3);
+  EXPECT_EQ(index->folds(), static_cast<uint64_t>(BlobIndex::kMaxFoldsPerWrite));
+  for (int f = 1; f < 6; ++f) FlushBlobs(index.get(), f, 3);
+  EXPECT_LE(index->SegmentKeys().size(), 2 * (BlobIndex::kFoldFanIn - 1));
+  auto reopened = std::move(BlobIndex::Load(store.get(), "t/s/")).value();
+  EXPECT_EQ(SortedKeys(*reopened), SortedKeys(*index));
+  for (const auto& id : all) ASSERT_TRUE(reopened->Find(id)->has_value());
+}
+
 }  // namespace
 }  // namespace arbor
