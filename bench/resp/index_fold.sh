@@ -35,6 +35,11 @@ start=$(date +%s.%N)
 "$ARBOR" -q backup --remote "resp://127.0.0.1:$port/default" "$@"
 end=$(date +%s.%N)
 server_ms=$(cpu_ms "$pid")
+# Lookups' probes (after folding existed: INFO # Index; empty before).
+info=$(redis-cli -p "$port" INFO | tr -d '\r')
+probes=$(sed -n 's/^arbor_index_segment_probes://p' <<<"$info")
+folds=$(sed -n 's/^arbor_index_folds://p' <<<"$info")
+puts=$(sed -n 's/^arbor_blob_puts://p' <<<"$info")
 kill "$pid" && wait "$pid" 2>/dev/null || true
 pid=""
 echo "uptime after:  $(uptime)"
@@ -47,3 +52,4 @@ open_end=$(date +%s.%N)
 printf 'files %s  wall %.1f s  server cpu %.1f s  index objects %s  segments read at open %s  packs %s  stats (an open) %.2f s\n' \
   "$files" "$(echo "$end - $start" | bc)" "$(echo "$server_ms / 1000" | bc -l)" "$stored" "$live" "$packs" \
   "$(echo "$open_end - $open_start" | bc)"
+echo "server: BPUTs ${puts:-?}  folds ${folds:-n/a}  segment probes ${probes:-n/a} (lookups: the BPUTs plus the hashes BEXISTS asked)"
