@@ -177,12 +177,10 @@ Status BlobIndex::AddPack(const FinishedPack& pack) {
   }
   if (data.empty()) return Status::Ok();
   ARBOR_RETURN_IF_ERROR(WriteSegment(data));
-  {
-    std::lock_guard lock(session_mu_);
-    for (const auto& e : data) pending_.erase(e.id);
-    pending_data_ -= std::min(pending_data_, data.size());
-  }
-  return FoldWhileFull();
+  std::lock_guard lock(session_mu_);
+  for (const auto& e : data) pending_.erase(e.id);
+  pending_data_ -= std::min(pending_data_, data.size());
+  return Status::Ok();
 }
 
 Status BlobIndex::Flush() {
@@ -195,14 +193,11 @@ Status BlobIndex::Flush() {
   }
   if (all.empty()) return Status::Ok();
   ARBOR_RETURN_IF_ERROR(WriteSegment(all));
-  {
-    std::lock_guard lock(session_mu_);
-    for (const auto& e : all) pending_.erase(e.id);
-    pending_data_ = 0;
-    for (const auto& [id, loc] : pending_) pending_data_ += loc.type == format::BlobType::kData ? 1 : 0;
-  }
-  // The records are in the store now; a failed fold loses none of them (its inputs stay).
-  return FoldWhileFull();
+  std::lock_guard lock(session_mu_);
+  for (const auto& e : all) pending_.erase(e.id);
+  pending_data_ = 0;
+  for (const auto& [id, loc] : pending_) pending_data_ += loc.type == format::BlobType::kData ? 1 : 0;
+  return Status::Ok();
 }
 
 Status BlobIndex::FoldWhileFull() {
@@ -269,9 +264,13 @@ Status BlobIndex::WriteSegment(std::vector<IndexEntry> entries) {
   std::string key = format::IndexKey(prefix_, Sha256Of(encoded));
   ARBOR_RETURN_IF_ERROR(store_->Put(key, encoded));
   auto reader = SegmentReader::FromEntries(store_, key, encoded, cipher_);
-  std::unique_lock lock(segments_mu_);
-  segments_.push_back(std::move(reader));
-  return Status::Ok();
+  {
+    std::unique_lock lock(segments_mu_);
+    segments_.push_back(std::move(reader));
+  }
+  // The records are in the store now; a failed fold loses none of them (its inputs stay),
+  // and the caller, seeing the error, keeps them pending: written again, a duplicate.
+  return FoldWhileFull();
 }
 
 Status BlobIndex::ReplaceAll(std::vector<IndexEntry> entries) {
