@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <unordered_map>
 
@@ -17,28 +18,60 @@ std::vector<Digest> IdsOf(const std::vector<IndexEntry>& entries) {
 
 }  // namespace
 
+namespace {
+
+// Tier t holds the segments of 8^t to 8^(t+1) - 1 records.
+int TierOf(uint64_t records) {
+  int tier = 0;
+  for (; records >= BlobIndex::kFoldFanIn; records /= BlobIndex::kFoldFanIn) ++tier;
+  return tier;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<BlobIndex>> BlobIndex::Load(ObjectStore* store, std::string prefix,
                                                    const ObjectCipher* cipher, BlobIndex* previous) {
   std::unique_ptr<BlobIndex> index(new BlobIndex(store, std::move(prefix), cipher));
-  std::vector<std::string> keys;
+  std::vector<ObjectInfo> listed;
   ARBOR_RETURN_IF_ERROR(store->List(format::IndexDir(index->prefix_), [&](const ObjectInfo& info) {
-    keys.push_back(info.key);
+    listed.push_back(info);
     return Status::Ok();
   }));
+  // The segments an intact fold names are not read: their records are in the fold.
+  std::unordered_set<std::string> superseded;
+  auto add_superseded = [&](const SegmentReader& r) {
+    for (const auto& id : r.superseded()) superseded.insert(format::IndexKey(index->prefix_, id));
+  };
   // Segments `previous` read and checked, by key: taken over once nothing can fail any
   // more, so that a failed load leaves `previous` whole.
   std::unordered_map<std::string, size_t> known;
   std::unique_lock<std::shared_mutex> previous_lock;  // it is being replaced: its readers wait
   if (previous != nullptr) {
+    std::unordered_set<std::string> still_listed;
+    for (const auto& info : listed) still_listed.insert(info.key);
     previous_lock = std::unique_lock(previous->segments_mu_);
     for (size_t i = 0; i < previous->segments_.size(); ++i) {
-      if (!previous->segments_[i]->resident()) known.emplace(previous->segments_[i]->key(), i);
+      const SegmentReader& r = *previous->segments_[i];
+      // A fold deleted since (prune) no longer stands for what it named.
+      if (r.resident() || still_listed.count(r.key()) == 0) continue;
+      known.emplace(r.key(), i);
+      add_superseded(r);
     }
   }
-  std::vector<std::unique_ptr<SegmentReader>> readers(keys.size());  // null: taken over or skipped
-  std::vector<size_t> taken(keys.size(), SIZE_MAX);                  // index in previous->segments_
-  for (size_t k = 0; k < keys.size(); ++k) {
-    const std::string& key = keys[k];
+  // Largest first: a fold is larger than every segment it names (it holds their records
+  // and names them and theirs), so when a folded segment comes up its fold has been read.
+  std::vector<size_t> order(listed.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return listed[a].size > listed[b].size; });
+  std::vector<std::unique_ptr<SegmentReader>> readers(listed.size());  // null: taken over or skipped
+  std::vector<size_t> taken(listed.size(), SIZE_MAX);                  // index in previous->segments_
+  for (size_t k : order) {
+    const std::string& key = listed[k].key;
+    if (superseded.count(key) != 0) {
+      ++index->superseded_skipped_;
+      continue;
+    }
     if (auto it = known.find(key); it != known.end()) {
       taken[k] = it->second;
       continue;
@@ -52,9 +85,10 @@ Result<std::unique_ptr<BlobIndex>> BlobIndex::Load(ObjectStore* store, std::stri
       index->damaged_.push_back({key, reader.status().message()});
       continue;
     }
+    add_superseded(**reader);
     readers[k] = std::move(reader).value();
   }
-  for (size_t k = 0; k < keys.size(); ++k) {  // in listing order, as without `previous`
+  for (size_t k = 0; k < listed.size(); ++k) {  // in listing order, as without `previous`
     if (taken[k] != SIZE_MAX) readers[k] = std::move(previous->segments_[taken[k]]);
     if (readers[k]) index->segments_.push_back(std::move(readers[k]));
   }
@@ -91,11 +125,17 @@ Status BlobIndex::RecoverUnnamedPacks() {
 
 Result<std::optional<BlobLocation>> BlobIndex::FindInSegments(const Digest& id) const {
   std::shared_lock lock(segments_mu_);
+  uint64_t probes = 0;
   // Newest first: recent backups are the likeliest to hold a repeated chunk.
   for (auto it = segments_.rbegin(); it != segments_.rend(); ++it) {
-    ARBOR_ASSIGN_OR_RETURN(auto found, (*it)->Find(id));
-    if (found) return found;
+    ++probes;
+    auto found = (*it)->Find(id);
+    if (!found.ok() || *found) {
+      segment_probes_.fetch_add(probes, std::memory_order_relaxed);
+      return found;
+    }
   }
+  segment_probes_.fetch_add(probes, std::memory_order_relaxed);
   return std::optional<BlobLocation>();
 }
 
@@ -174,14 +214,77 @@ Status BlobIndex::Flush() {
   return Status::Ok();
 }
 
+Status BlobIndex::FoldWhileFull() {
+  for (int i = 0; i < kMaxFoldsPerWrite; ++i) {
+    ARBOR_ASSIGN_OR_RETURN(bool folded, FoldOnce());
+    if (!folded) break;
+  }
+  return Status::Ok();
+}
+
+Result<bool> BlobIndex::FoldOnce() {
+  // Readers are removed only under write_mu_, which the caller holds: the pointers stay valid.
+  std::vector<const SegmentReader*> inputs;
+  {
+    std::shared_lock lock(segments_mu_);
+    std::map<int, std::vector<const SegmentReader*>> tiers;
+    for (const auto& s : segments_) {
+      if (!s->resident() && s->record_count() < kFoldMaxInputRecords) {
+        tiers[TierOf(s->record_count())].push_back(s.get());
+      }
+    }
+    for (const auto& [tier, members] : tiers) {
+      if (members.size() < kFoldFanIn) continue;
+      inputs.assign(members.begin(), members.begin() + kFoldFanIn);
+      break;
+    }
+  }
+  if (inputs.empty()) return false;
+  std::vector<IndexEntry> entries;
+  std::vector<Digest> superseded;
+  uint64_t records = 0;
+  for (const auto* s : inputs) records += s->record_count();
+  entries.reserve(records);
+  for (const auto* s : inputs) {
+    ARBOR_RETURN_IF_ERROR(s->ForEach([&](const IndexEntry& e) {
+      entries.push_back(e);
+      return Status::Ok();
+    }));
+    // The fold names what its inputs named too, so that Load skips a whole chain of folds
+    // by reading only the last one.
+    Digest id;
+    if (format::IdFromKey(s->key(), &id)) superseded.push_back(id);
+    superseded.insert(superseded.end(), s->superseded().begin(), s->superseded().end());
+  }
+  std::sort(superseded.begin(), superseded.end());
+  superseded.erase(std::unique(superseded.begin(), superseded.end()), superseded.end());
+  std::string encoded = EncodeIndexSegment(std::move(entries), cipher_, superseded);
+  std::string key = format::IndexKey(prefix_, Sha256Of(encoded));
+  ARBOR_RETURN_IF_ERROR(store_->Put(key, encoded));
+  auto reader = SegmentReader::FromEntries(store_, key, encoded, cipher_);
+  {
+    std::unique_lock lock(segments_mu_);
+    std::erase_if(segments_, [&](const std::unique_ptr<SegmentReader>& s) {
+      return std::find(inputs.begin(), inputs.end(), s.get()) != inputs.end();
+    });
+    segments_.push_back(std::move(reader));
+  }
+  folds_.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
 Status BlobIndex::WriteSegment(std::vector<IndexEntry> entries) {
   std::string encoded = EncodeIndexSegment(std::move(entries), cipher_);
   std::string key = format::IndexKey(prefix_, Sha256Of(encoded));
   ARBOR_RETURN_IF_ERROR(store_->Put(key, encoded));
   auto reader = SegmentReader::FromEntries(store_, key, encoded, cipher_);
-  std::unique_lock lock(segments_mu_);
-  segments_.push_back(std::move(reader));
-  return Status::Ok();
+  {
+    std::unique_lock lock(segments_mu_);
+    segments_.push_back(std::move(reader));
+  }
+  // The records are in the store now; a failed fold loses none of them (its inputs stay),
+  // and the caller, seeing the error, keeps them pending: written again, a duplicate.
+  return FoldWhileFull();
 }
 
 Status BlobIndex::ReplaceAll(std::vector<IndexEntry> entries) {

@@ -9,9 +9,20 @@
 // records only at Flush(), which the repository calls after all data packs are in
 // the store. A backup killed midway leaves reusable data and no dangling trees.
 //
+// Folding (docs/format/repository.md, "Folded segments"): a process that writes many small
+// segments (the RESP server writes one per group commit) would make every lookup probe
+// them all. So after each segment it writes, the index folds: segments are put in tiers
+// by record count (tier t: 8^t <= records < 8^(t+1)); when a tier holds kFoldFanIn
+// segments, their records are written as one segment that names them, and the index
+// stops reading them. The folded segments stay in the store (a process holding only a
+// shared lock may be reading them) until prune or `repair index` replaces the index under
+// the exclusive lock; Load skips every segment an intact fold names. A crash during a
+// fold leaves the old segments, which still name every blob.
+//
 // Thread safety: all methods may be called concurrently.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -67,14 +78,30 @@ class BlobIndex {
   // Every committed entry (segments only), segment by segment; an id may appear
   // more than once when concurrent backups stored the same blob.
   Status ForEach(const std::function<Status(const std::string& segment_key, const IndexEntry&)>& fn) const;
+  // The segments read (folded ones not included).
   std::vector<std::string> SegmentKeys() const;
   uint64_t SegmentRecordCount() const;
   size_t MemoryBytes() const;
+  // Segments probed (Bloom filter asked) by Find and Reserve since Load, over all calls.
+  uint64_t segment_probes() const { return segment_probes_.load(std::memory_order_relaxed); }
+  // Folds written since Load, and the segments loaded but skipped because a fold names them.
+  uint64_t folds() const { return folds_.load(std::memory_order_relaxed); }
+  size_t superseded_skipped() const { return superseded_skipped_; }
 
   // Pending data records beyond which AddPack writes a checkpoint segment.
   static constexpr size_t kCheckpointRecords = 100000;
   // Largest segment ReplaceAll writes (52 MB of records).
   static constexpr size_t kMaxSegmentRecords = 1000000;
+  // Segments of one tier folded together.
+  static constexpr size_t kFoldFanIn = 8;
+  // Segments of this many records or more are never folded: a local backup's checkpoints
+  // (kCheckpointRecords each) would cost it a rewrite of its index for little, and a fold
+  // holds its records in RAM (at most kFoldFanIn x this many, ~80 bytes each).
+  static constexpr uint64_t kFoldMaxInputRecords = kCheckpointRecords;
+  // Folds one segment write may trigger (the rest wait for the next write), so that an
+  // index of many unfolded segments (written before folding existed) is folded over many
+  // writes rather than all in the first.
+  static constexpr int kMaxFoldsPerWrite = 8;
 
  private:
   BlobIndex(ObjectStore* store, std::string prefix, const ObjectCipher* cipher)
@@ -83,8 +110,14 @@ class BlobIndex {
   // are left out (repair salvages them).
   Status RecoverUnnamedPacks();
   Result<std::optional<BlobLocation>> FindInSegments(const Digest& id) const;
-  // Writes `entries` as a segment and starts reading from it. REQUIRES: write_mu_.
+  // Writes `entries` as a segment and starts reading from it, then folds while a tier is
+  // full. REQUIRES: write_mu_.
   Status WriteSegment(std::vector<IndexEntry> entries);
+  // FoldOnce up to kMaxFoldsPerWrite times. REQUIRES: write_mu_.
+  Status FoldWhileFull();
+  // Folds kFoldFanIn segments of the lowest full tier; false when no tier is
+  // full. REQUIRES: write_mu_.
+  Result<bool> FoldOnce();
 
   ObjectStore* const store_;
   const std::string prefix_;
@@ -101,6 +134,10 @@ class BlobIndex {
   size_t pending_data_ = 0;
 
   std::mutex write_mu_;  // one segment write at a time
+
+  mutable std::atomic<uint64_t> segment_probes_{0};
+  std::atomic<uint64_t> folds_{0};
+  size_t superseded_skipped_ = 0;  // fixed after Load
 };
 
 }  // namespace arbor

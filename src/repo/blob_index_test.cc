@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "store/fault_injecting_store.h"
 #include "store/open_store.h"
 #include "support/temp_dir.h"
 
@@ -58,6 +61,174 @@ TEST(BlobIndexTest, CheckpointsWriteDataButHoldTreesUntilFlush) {
   auto after = std::move(BlobIndex::Load(store.get(), "t/s/")).value();
   EXPECT_TRUE(after->Find(tree)->has_value());
   EXPECT_EQ(after->SegmentRecordCount(), BlobIndex::kCheckpointRecords + 1);
+}
+
+// One flush of `per_flush` data blobs in its own pack, as a RESP group commit does.
+std::vector<Digest> FlushBlobs(BlobIndex* index, int flush, int per_flush, Status* status = nullptr) {
+  std::vector<std::pair<format::BlobType, Digest>> blobs;
+  std::vector<Digest> ids;
+  for (int i = 0; i < per_flush; ++i) {
+    ids.push_back(Sha256Of("f" + std::to_string(flush) + "b" + std::to_string(i)));
+    blobs.emplace_back(format::BlobType::kData, ids.back());
+  }
+  Status st = index->AddPack(FakePack("pack" + std::to_string(flush), blobs));
+  if (st.ok()) st = index->Flush();
+  if (status != nullptr) {
+    *status = st;
+  } else {
+    EXPECT_TRUE(st.ok()) << st.ToString();
+  }
+  return ids;
+}
+
+std::vector<std::string> SortedKeys(const BlobIndex& index) {
+  auto keys = index.SegmentKeys();
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+// Segments probed per lookup of an absent blob (the costliest: every live segment).
+double ProbesPerMiss(const BlobIndex& index) {
+  uint64_t before = index.segment_probes();
+  constexpr int kLookups = 100;
+  for (int i = 0; i < kLookups; ++i)
+    EXPECT_FALSE(index.Find(Sha256Of("absent" + std::to_string(i)))->has_value());
+  return static_cast<double>(index.segment_probes() - before) / kLookups;
+}
+
+// 200 group commits of 5 blobs: without folding, 200 segments and 200 probes per miss.
+// With folds of 8 per tier, the live segments are the base-8 digits of 200 (3,1,0): at
+// most 7 per tier, and 4 tiers for 1,000 records.
+TEST(BlobIndexTest, ManySmallFlushesAreFoldedIntoFewSegments) {
+  auto store = std::move(OpenObjectStore(testing::MakeTempDir("arbor-bi"), true)).value();
+  auto index = std::move(BlobIndex::Load(store.get(), "t/s/")).value();
+  std::vector<Digest> all;
+  constexpr size_t kBound = (BlobIndex::kFoldFanIn - 1) * 4;
+  for (int f = 0; f < 200; ++f) {
+    auto ids = FlushBlobs(index.get(), f, 5);
+    all.insert(all.end(), ids.begin(), ids.end());
+    ASSERT_LE(index->SegmentKeys().size(), kBound) << "after flush " << f;
+  }
+  EXPECT_EQ(index->SegmentKeys().size(), 4U) << "200 = 310 in base 8";
+  EXPECT_GE(index->folds(), 25U);
+  EXPECT_EQ(index->SegmentRecordCount(), 1000U);
+  for (const auto& id : all) ASSERT_TRUE(index->Find(id)->has_value());
+  EXPECT_LE(ProbesPerMiss(*index), 4.0);
+
+  // Reopened: the folded segments are still in the store but not read.
+  size_t stored = 0;
+  ASSERT_TRUE(store->List("t/s/index/", [&](const ObjectInfo&) { return ++stored, Status::Ok(); }).ok());
+  EXPECT_GT(stored, 200U);
+  auto reopened = std::move(BlobIndex::Load(store.get(), "t/s/")).value();
+  EXPECT_EQ(SortedKeys(*reopened), SortedKeys(*index));
+  EXPECT_EQ(reopened->superseded_skipped(), stored - 4);
+  EXPECT_TRUE(reopened->damaged_segments().empty());
+  for (const auto& id : all) ASSERT_TRUE(reopened->Find(id)->has_value());
+  EXPECT_LE(ProbesPerMiss(*reopened), 4.0);
+  // Taking over a previous load (a lock re-reads the index) keeps the same live set.
+  auto again = std::move(BlobIndex::Load(store.get(), "t/s/", nullptr, reopened.get())).value();
+  EXPECT_EQ(SortedKeys(*again), SortedKeys(*index));
+
+  // Prune and repair replace the index under the exclusive lock: the folded ones go.
+  std::vector<IndexEntry> entries;
+  ASSERT_TRUE(again
+                  ->ForEach([&](const std::string&, const IndexEntry& e) {
+                    entries.push_back(e);
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_TRUE(again->ReplaceAll(std::move(entries)).ok());
+  stored = 0;
+  ASSERT_TRUE(store->List("t/s/index/", [&](const ObjectInfo&) { return ++stored, Status::Ok(); }).ok());
+  EXPECT_EQ(stored, 1U);
+  auto replaced = std::move(BlobIndex::Load(store.get(), "t/s/")).value();
+  for (const auto& id : all) ASSERT_TRUE(replaced->Find(id)->has_value());
+}
+
+// The 64th group commit writes its segment and then folds twice (tier 0's eighth
+// segment makes tier 1's eighth). A crash at each of those writes, whatever its effect,
+// leaves every blob of the first 63 findable after reopening, and those of the 64th as
+// soon as its own segment was written; the next flush then folds what was left.
+TEST(BlobIndexTest, ACrashAtEveryWriteOfAFoldLosesNoBlob) {
+  constexpr int kBefore = 63;
+  uint64_t writes = 0;
+  {
+    auto dir = testing::MakeTempDir("arbor-bi");
+    auto store = std::move(OpenObjectStore(dir, true)).value();
+    auto index = std::move(BlobIndex::Load(store.get(), "t/s/")).value();
+    for (int f = 0; f < kBefore; ++f) FlushBlobs(index.get(), f, 5);
+    FaultInjectingStore counting(std::move(OpenObjectStore(dir, true)).value(), FaultPlan{});
+    auto counted = std::move(BlobIndex::Load(&counting, "t/s/")).value();
+    FlushBlobs(counted.get(), kBefore, 5);
+    writes = counting.mutations();
+    EXPECT_EQ(counted->folds(), 2U);
+  }
+  ASSERT_EQ(writes, 3U) << "the segment and two folds";
+  for (uint64_t k = 0; k < writes; ++k) {
+    for (auto effect : {FaultPlan::Effect::kNotDone, FaultPlan::Effect::kTorn, FaultPlan::Effect::kDone}) {
+      SCOPED_TRACE("crash at write " + std::to_string(k) + ", " + std::string(EffectName(effect)));
+      auto dir = testing::MakeTempDir("arbor-bi");
+      auto store = std::move(OpenObjectStore(dir, true)).value();
+      std::vector<Digest> before;
+      {
+        auto index = std::move(BlobIndex::Load(store.get(), "t/s/")).value();
+        for (int f = 0; f < kBefore; ++f) {
+          auto ids = FlushBlobs(index.get(), f, 5);
+          before.insert(before.end(), ids.begin(), ids.end());
+        }
+      }
+      std::vector<Digest> last;
+      {
+        FaultPlan plan;
+        plan.crash_at = k;
+        plan.effect = effect;
+        FaultInjectingStore faulty(std::move(OpenObjectStore(dir, true)).value(), plan);
+        auto index = std::move(BlobIndex::Load(&faulty, "t/s/")).value();
+        Status st;
+        last = FlushBlobs(index.get(), kBefore, 5, &st);
+        EXPECT_FALSE(st.ok()) << "the store crashed";
+        EXPECT_TRUE(faulty.crashed());
+      }
+      auto reopened = std::move(BlobIndex::Load(store.get(), "t/s/")).value();
+      for (const auto& id : before) ASSERT_TRUE(reopened->Find(id)->has_value());
+      bool segment_written = k > 0 || effect == FaultPlan::Effect::kDone;
+      for (const auto& id : last) EXPECT_EQ(reopened->Find(id)->has_value(), segment_written);
+      // Run again: the next commit folds what the crash left, and nothing is lost.
+      FlushBlobs(reopened.get(), kBefore + 1, 5);
+      auto after = std::move(BlobIndex::Load(store.get(), "t/s/")).value();
+      for (const auto& id : before) ASSERT_TRUE(after->Find(id)->has_value());
+      EXPECT_LE(after->SegmentKeys().size(), 2 * (BlobIndex::kFoldFanIn - 1));
+    }
+  }
+}
+
+// A repository written before folding existed: 100 small segments. Each later write
+// folds at most kMaxFoldsPerWrite times, so the first commit does not stall on all of
+// them, and a few commits later the index is folded.
+TEST(BlobIndexTest, AnIndexOfManyOldSegmentsIsFoldedOverSeveralWrites) {
+  auto store = std::move(OpenObjectStore(testing::MakeTempDir("arbor-bi"), true)).value();
+  std::vector<Digest> all;
+  for (int s = 0; s < 100; ++s) {
+    std::vector<IndexEntry> entries;
+    entries.reserve(3);
+    for (int i = 0; i < 3; ++i) {
+      all.push_back(Sha256Of("old" + std::to_string(s) + "/" + std::to_string(i)));
+      entries.push_back(
+          {all.back(), {format::BlobType::kData, Sha256Of("oldpack" + std::to_string(s)), 512, 10, 20}});
+    }
+    std::string encoded = EncodeIndexSegment(entries);
+    ASSERT_EQ(encoded.substr(0, 12), format::Header(format::kIndexMagic, 1));
+    ASSERT_TRUE(store->Put(format::IndexKey("t/s/", Sha256Of(encoded)), encoded).ok());
+  }
+  auto index = std::move(BlobIndex::Load(store.get(), "t/s/")).value();
+  EXPECT_EQ(index->SegmentKeys().size(), 100U);
+  FlushBlobs(index.get(), 0, 3);
+  EXPECT_EQ(index->folds(), static_cast<uint64_t>(BlobIndex::kMaxFoldsPerWrite));
+  for (int f = 1; f < 6; ++f) FlushBlobs(index.get(), f, 3);
+  EXPECT_LE(index->SegmentKeys().size(), 2 * (BlobIndex::kFoldFanIn - 1));
+  auto reopened = std::move(BlobIndex::Load(store.get(), "t/s/")).value();
+  EXPECT_EQ(SortedKeys(*reopened), SortedKeys(*index));
+  for (const auto& id : all) ASSERT_TRUE(reopened->Find(id)->has_value());
 }
 
 }  // namespace

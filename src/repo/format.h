@@ -23,6 +23,9 @@ inline constexpr std::string_view kLockMagic = "ARBORLCK";
 inline constexpr uint32_t kConfigVersion = 1;
 inline constexpr uint32_t kPackVersion = 1;
 inline constexpr uint32_t kIndexVersion = 1;
+// An unencrypted index segment that folds others and names them (docs/format/repository.md,
+// "Folded segments"). Ordinary segments stay version 1, which older builds read.
+inline constexpr uint32_t kIndexFoldVersion = 3;
 inline constexpr uint32_t kSnapshotVersion = 1;
 inline constexpr uint32_t kLockVersion = 1;
 // Every object of an encrypted namespace carries version 2 (docs/format/encryption.md);

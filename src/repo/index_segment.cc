@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cstring>
 #include <map>
+#include <tuple>
 
 #include "base/coding.h"
 
@@ -47,10 +48,21 @@ void EncodeRecord(const Digest& id, uint32_t pack_ordinal, const BlobLocation& l
 
 }  // namespace
 
-std::string EncodeIndexSegment(std::vector<IndexEntry> entries, const ObjectCipher* cipher) {
-  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+std::string EncodeIndexSegment(std::vector<IndexEntry> entries, const ObjectCipher* cipher,
+                               const std::vector<Digest>& superseded) {
+  bool fold = !superseded.empty();
+  // A fold is the union of its inputs: it keeps every distinct location of a blob (prune's
+  // repack indexes a second copy before the first one's pack goes; keeping either one alone
+  // could keep the one about to be deleted). Other segments keep one location per blob.
+  auto order = [](const IndexEntry& e) {
+    return std::tie(e.id, e.location.pack, e.location.offset, e.location.length, e.location.raw_length,
+                    e.location.type);
+  };
+  std::sort(entries.begin(), entries.end(),
+            [&](const auto& a, const auto& b) { return order(a) < order(b); });
   entries.erase(
-      std::unique(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.id == b.id; }),
+      std::unique(entries.begin(), entries.end(),
+                  [&](const auto& a, const auto& b) { return fold ? order(a) == order(b) : a.id == b.id; }),
       entries.end());
   std::map<Digest, uint32_t> ordinals;
   std::vector<Digest> packs;
@@ -60,15 +72,23 @@ std::string EncodeIndexSegment(std::vector<IndexEntry> entries, const ObjectCiph
     }
   }
   std::string head;
-  head.reserve(kFields + packs.size() * 32);
+  head.reserve(kFields + 4 + (packs.size() + superseded.size()) * 32);
   PutFixed32(&head, static_cast<uint32_t>(format::kIndexRecordSize));
   PutFixed32(&head, static_cast<uint32_t>(packs.size()));
   PutFixed64(&head, entries.size());
+  // Version 3 has the count among the fixed fields (a reader needs it to find the
+  // records); a sealed head has its length, so there the count follows the pack table.
+  if (fold && cipher == nullptr) PutFixed32(&head, static_cast<uint32_t>(superseded.size()));
   for (const auto& p : packs) head.append(p.view());
+  if (fold && cipher != nullptr) PutFixed32(&head, static_cast<uint32_t>(superseded.size()));
+  for (const auto& id : superseded) head.append(id.view());
   std::string records;
   records.reserve(entries.size() * format::kIndexRecordSize);
   for (const auto& e : entries) EncodeRecord(e.id, ordinals[e.location.pack], e.location, &records);
-  if (cipher == nullptr) return format::Header(format::kIndexMagic, format::kIndexVersion) + head + records;
+  if (cipher == nullptr) {
+    return format::Header(format::kIndexMagic, fold ? format::kIndexFoldVersion : format::kIndexVersion) +
+           head + records;
+  }
 
   std::string salt = crypto::RandomBytes(kSaltBytes);
   const crypto::AeadKey& key = cipher->master().encryption_key();
@@ -100,38 +120,55 @@ Result<std::string> SegmentReader::ReadBytes(uint64_t offset, uint64_t length) c
   return store_->Get(key_, offset, length);
 }
 
-Status SegmentReader::ParseHead(std::string_view rest) {
-  uint32_t record_size = 0, pack_count = 0;
+Status SegmentReader::ParseHead(std::string_view rest, bool counted) {
+  uint32_t record_size = 0, pack_count = 0, superseded_count = 0;
   if (!GetFixed32(&rest, &record_size) || !GetFixed32(&rest, &pack_count) || !GetFixed64(&rest, &count_) ||
-      record_size != format::kIndexRecordSize) {
+      record_size != format::kIndexRecordSize || (counted && !GetFixed32(&rest, &superseded_count))) {
     return Status::Corruption("index " + key_ + " has a damaged header");
   }
-  if (rest.size() != static_cast<size_t>(pack_count) * 32)
-    return Status::Corruption("index header cut short");
+  if (rest.size() < static_cast<size_t>(pack_count) * 32) return Status::Corruption("index header cut short");
   packs_.reserve(pack_count);
   for (uint32_t i = 0; i < pack_count; ++i) packs_.push_back(Digest::FromBytes(rest.substr(i * 32, 32)));
+  rest.remove_prefix(static_cast<size_t>(pack_count) * 32);
+  if (!counted && !rest.empty() && !GetFixed32(&rest, &superseded_count)) {
+    return Status::Corruption("index " + key_ + " has a damaged header");
+  }
+  if (rest.size() != static_cast<size_t>(superseded_count) * 32) {
+    return Status::Corruption("index " + key_ + " has a damaged header (its table of folded segments)");
+  }
+  superseded_.reserve(superseded_count);
+  for (uint32_t i = 0; i < superseded_count; ++i) {
+    superseded_.push_back(Digest::FromBytes(rest.substr(static_cast<size_t>(i) * 32, 32)));
+  }
   return Status::Ok();
 }
 
 Status SegmentReader::LoadHead(uint64_t object_size, Sha256* hash) {
   std::string what = "index " + key_;
   if (cipher_ == nullptr) {
-    ARBOR_ASSIGN_OR_RETURN(std::string head, ReadBytes(0, format::kHeaderSize + kFields));
+    ARBOR_ASSIGN_OR_RETURN(std::string head, ReadBytes(0, format::kHeaderSize + kFields + 4));
     ARBOR_RETURN_IF_ERROR(
-        format::CheckHeader(head, format::kIndexMagic, format::kIndexVersion, what).status());
-    if (head.size() < format::kHeaderSize + kFields)
-      return Status::Corruption(what + " has a damaged header");
+        format::CheckHeader(head, format::kIndexMagic, format::kIndexFoldVersion, what).status());
+    uint32_t version = DecodeFixed32(head.data() + format::kIndexMagic.size());
+    if (version == format::kEncryptedVersion) {
+      return Status::Unsupported(what + " is encrypted (version 2) in an unencrypted repository");
+    }
+    bool counted = version == format::kIndexFoldVersion;
+    size_t fields = kFields + (counted ? 4 : 0);
+    if (head.size() < format::kHeaderSize + fields) return Status::Corruption(what + " has a damaged header");
     uint32_t pack_count = DecodeFixed32(head.data() + format::kHeaderSize + 4);
     uint64_t count = DecodeFixed64(head.data() + format::kHeaderSize + 8);
-    records_offset_ = format::kHeaderSize + kFields + static_cast<uint64_t>(pack_count) * 32;
+    uint32_t superseded_count = counted ? DecodeFixed32(head.data() + format::kHeaderSize + kFields) : 0;
+    records_offset_ =
+        format::kHeaderSize + fields + (static_cast<uint64_t>(pack_count) + superseded_count) * 32;
     // The size is checked before anything is allocated from the header's counts.
-    if (count > object_size / format::kIndexRecordSize ||
+    if (count > object_size / format::kIndexRecordSize || records_offset_ > object_size ||
         object_size != records_offset_ + count * format::kIndexRecordSize) {
       return Status::Corruption(what + " has the wrong size (truncated?)");
     }
     ARBOR_ASSIGN_OR_RETURN(head, ReadBytes(0, records_offset_));
     if (hash != nullptr) hash->Update(head);
-    return ParseHead(std::string_view(head).substr(format::kHeaderSize));
+    return ParseHead(std::string_view(head).substr(format::kHeaderSize), counted);
   }
   ARBOR_ASSIGN_OR_RETURN(std::string prefix, ReadBytes(0, kV2Prefix));
   ARBOR_RETURN_IF_ERROR(
@@ -154,7 +191,7 @@ Status SegmentReader::LoadHead(uint64_t object_size, Sha256* hash) {
   auto head =
       cipher_->master().encryption_key().Open(sealed, cipher_->AssociatedData(SealedKind::kIndexHead, salt_));
   if (!head.ok()) return head.status().Annotate(what + " head");
-  ARBOR_RETURN_IF_ERROR(ParseHead(*head));
+  ARBOR_RETURN_IF_ERROR(ParseHead(*head, false));
   records_offset_ = kV2Prefix + head_length;
   if (count_ > object_size / format::kIndexRecordSize ||
       object_size != records_offset_ + StoredRecordBytes(count_)) {

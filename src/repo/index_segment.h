@@ -12,7 +12,11 @@
 //
 //   "ARBORIDX" u32 2 | salt[16] | u32 head_length | sealed head | sealed blocks of 64 records
 //
-// Segments are never modified: backups add new ones, prune replaces several by one.
+// A folded segment (version 3, or version 2 with a longer sealed head) also names the
+// segments whose records it holds ("superseded"): a reader that opened it intact need not
+// read those, which stay in the store until a holder of the exclusive lock deletes them.
+//
+// Segments are never modified: backups add new ones, folds and prune replace several by one.
 // A SegmentReader does not keep the records in RAM: it keeps a Bloom filter (~1.25
 // bytes per blob) and one 8-byte fence per 64 records (0.125 bytes per blob), and
 // answers a lookup with at most one ranged read of 64 records. That is what keeps
@@ -47,9 +51,11 @@ struct IndexEntry {
   BlobLocation location;
 };
 
-// Encodes a segment from entries (sorted here). Returns the object bytes: version 1, or
-// version 2 sealed by `cipher`.
-std::string EncodeIndexSegment(std::vector<IndexEntry> entries, const ObjectCipher* cipher = nullptr);
+// Encodes a segment from entries (sorted here). Returns the object bytes: version 1 (3 when
+// `superseded` is not empty), or version 2 sealed by `cipher`. `superseded`: the ids of the
+// segments whose records `entries` include (a fold).
+std::string EncodeIndexSegment(std::vector<IndexEntry> entries, const ObjectCipher* cipher = nullptr,
+                               const std::vector<Digest>& superseded = {});
 
 class SegmentReader {
  public:
@@ -77,6 +83,8 @@ class SegmentReader {
   uint64_t record_count() const { return count_; }
   // The packs this segment names.
   const std::vector<Digest>& packs() const { return packs_; }
+  // The ids of the segments this one folded (empty unless it is a fold).
+  const std::vector<Digest>& superseded() const { return superseded_; }
   size_t MemoryBytes() const;
 
  private:
@@ -87,7 +95,10 @@ class SegmentReader {
   Status LoadHead(uint64_t object_size, Sha256* hash);
   // Streams every record once into the filters; updates `hash` with the bytes read.
   Status LoadRecords(Sha256* hash);
-  Status ParseHead(std::string_view head);
+  // `head`: the fields and the tables after the object header. `counted`: version 3's
+  // superseded count follows the record count; else a sealed head may end with the count
+  // and the ids after the pack table (told apart by its length).
+  Status ParseHead(std::string_view head, bool counted);
   void AddRecordToFilters(uint64_t index, std::string_view record);
   Result<IndexEntry> DecodeRecord(std::string_view record) const;
   // `length` bytes at `offset` of the object, from resident_ or from the store.
@@ -100,6 +111,7 @@ class SegmentReader {
   ObjectStore* store_;
   std::string key_;
   std::vector<Digest> packs_;
+  std::vector<Digest> superseded_;
   uint64_t count_ = 0;
   uint64_t records_offset_ = 0;
   std::vector<uint64_t> fences_;  // Prefix64 of record 0, 64, 128, ...

@@ -147,6 +147,13 @@ Status Info(CommandContext& ctx, const Args&) {
     auto n = ctx.keys().Size();
     if (!n.ok()) return n.status();
     o << "\r\n# Keyspace\r\n" << ctx.session().db->name << ":keys=" << *n << "\r\n";
+    // The blob index of the database's repository: its live segments stay few because
+    // the index folds them (docs/resp.md, "Index segments of a RESP database").
+    ARBOR_ASSIGN_OR_RETURN(Repository * repo, ctx.engine().RepositoryFor(*ctx.session().db));
+    const BlobIndex& index = repo->index();
+    o << "\r\n# Index\r\narbor_index_segments:" << index.SegmentKeys().size()
+      << "\r\narbor_index_folds:" << index.folds()
+      << "\r\narbor_index_segment_probes:" << index.segment_probes() << "\r\n";
   }
   ctx.out().Bulk(o.str());
   return Status::Ok();

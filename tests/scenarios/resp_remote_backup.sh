@@ -104,3 +104,24 @@ used=$(( $(commits) - before ))
 (( used <= 30 )) || fail "the backup of 111 folders took $used group commits"
 "$ARBOR" restore "$(json_field "$OUT" snapshot_id)" --target "$WORK/out3" >/dev/null
 same_tree "$WIDE" "$WORK/out3"
+
+step "many small remote backups: the server folds its index segments (INFO, and a fresh open)"
+info_field() { rcli INFO | tr -d '\r' | sed -n "s/^$1://p"; }
+segments_before=$(info_field arbor_index_segments)
+folds_before=$(info_field arbor_index_folds)
+[[ -n $segments_before && -n $folds_before ]] || fail "INFO has no # Index section"
+# Each backup stores new blobs, so each writes at least one small segment: 24 more live
+# segments unfolded. Folded, at most 7 are left in each of the two lowest tiers
+# (what the earlier steps left varies with how the group commits fell, hence relative).
+for i in $(seq 1 24); do
+  mkdir -p "$WORK/many/$i"
+  echo "small backup $i" >"$WORK/many/$i/f"
+  "$ARBOR" -q backup --remote "resp://127.0.0.1:$RESP_PORT/default" "$WORK/many/$i" >/dev/null
+done
+segments=$(info_field arbor_index_segments)
+((segments <= segments_before + 14)) || fail "live index segments went from $segments_before to $segments in 24 commits"
+(($(info_field arbor_index_folds) >= folds_before + 3)) || fail "too few folds: $(rcli INFO | tr -d '\r' | grep arbor_index)"
+opened=$("$ARBOR" --json stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["index_segments"])')
+((opened == segments)) || fail "a fresh open reads $opened index segments, the server $segments"
+stored=$(find "$ARBOR_REPO" -path '*/index/*' -type f | wc -l)
+((stored >= opened + 17)) || fail "the folded segments were deleted under a shared lock ($stored stored)"
