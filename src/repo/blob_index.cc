@@ -89,7 +89,11 @@ Result<std::unique_ptr<BlobIndex>> BlobIndex::Load(ObjectStore* store, std::stri
     readers[k] = std::move(reader).value();
   }
   for (size_t k = 0; k < listed.size(); ++k) {  // in listing order, as without `previous`
-    if (taken[k] != SIZE_MAX) readers[k] = std::move(previous->segments_[taken[k]]);
+    if (taken[k] != SIZE_MAX) {
+      readers[k] = std::move(previous->segments_[taken[k]]);
+      // Still this process's own: it may fold them.
+      if (previous->written_.count(readers[k].get()) != 0) index->written_.insert(readers[k].get());
+    }
     if (readers[k]) index->segments_.push_back(std::move(readers[k]));
   }
   if (previous != nullptr) std::erase(previous->segments_, nullptr);
@@ -229,7 +233,8 @@ Result<bool> BlobIndex::FoldOnce() {
     std::shared_lock lock(segments_mu_);
     std::map<int, std::vector<const SegmentReader*>> tiers;
     for (const auto& s : segments_) {
-      if (!s->resident() && s->record_count() < kFoldMaxInputRecords) {
+      // Only segments this index wrote: see kFoldsOwnSegmentsOnly in the header.
+      if (written_.count(s.get()) != 0 && !s->resident() && s->record_count() < kFoldMaxInputRecords) {
         tiers[TierOf(s->record_count())].push_back(s.get());
       }
     }
@@ -267,6 +272,8 @@ Result<bool> BlobIndex::FoldOnce() {
     std::erase_if(segments_, [&](const std::unique_ptr<SegmentReader>& s) {
       return std::find(inputs.begin(), inputs.end(), s.get()) != inputs.end();
     });
+    for (const auto* s : inputs) written_.erase(s);
+    written_.insert(reader.get());
     segments_.push_back(std::move(reader));
   }
   folds_.fetch_add(1, std::memory_order_relaxed);
@@ -280,6 +287,7 @@ Status BlobIndex::WriteSegment(std::vector<IndexEntry> entries) {
   auto reader = SegmentReader::FromEntries(store_, key, encoded, cipher_);
   {
     std::unique_lock lock(segments_mu_);
+    written_.insert(reader.get());
     segments_.push_back(std::move(reader));
   }
   // The records are in the store now; a failed fold loses none of them (its inputs stay),
@@ -303,6 +311,7 @@ Status BlobIndex::ReplaceAll(std::vector<IndexEntry> entries) {
   {
     std::unique_lock lock(segments_mu_);
     segments_ = std::move(fresh);
+    written_.clear();  // prune's and repair's segments are not folded
   }
   std::vector<std::string> stale;
   ARBOR_RETURN_IF_ERROR(store_->List(format::IndexDir(prefix_), [&](const ObjectInfo& info) {

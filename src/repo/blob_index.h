@@ -14,10 +14,15 @@
 // them all. So after each segment it writes, the index folds: segments are put in tiers
 // by record count (tier t: 8^t <= records < 8^(t+1)); when a tier holds kFoldFanIn
 // segments, their records are written as one segment that names them, and the index
-// stops reading them. The folded segments stay in the store (a process holding only a
-// shared lock may be reading them) until prune or `repair index` replaces the index under
-// the exclusive lock; Load skips every segment an intact fold names. A crash during a
-// fold leaves the old segments, which still name every blob.
+// stops reading them. A process folds only the segments it wrote itself: several
+// processes may write into one repository at once (workers, each under a shared lock),
+// and two of them folding the same segments would each write a fold holding those
+// records, both read from then on (every record twice). What another process (or an
+// earlier run) left unfolded stays as it is until prune or `repair index`. The folded
+// segments stay in the store (a process holding only a shared lock may be reading them)
+// until prune or `repair index` replaces the index under the exclusive lock; Load skips
+// every segment an intact fold names. A crash during a fold leaves the old segments,
+// which still name every blob.
 //
 // Thread safety: all methods may be called concurrently.
 #pragma once
@@ -127,6 +132,8 @@ class BlobIndex {
 
   mutable std::shared_mutex segments_mu_;
   std::vector<std::unique_ptr<SegmentReader>> segments_;  // guarded by segments_mu_
+  // The segments of segments_ this index wrote (and may fold); guarded by segments_mu_.
+  std::unordered_set<const SegmentReader*> written_;
 
   mutable std::mutex session_mu_;
   std::unordered_set<Digest, DigestHash> reserved_;               // being stored now
