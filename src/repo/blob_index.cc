@@ -16,10 +16,6 @@ std::vector<Digest> IdsOf(const std::vector<IndexEntry>& entries) {
   return ids;
 }
 
-}  // namespace
-
-namespace {
-
 // Tier t holds the segments of 8^t to 8^(t+1) - 1 records.
 int TierOf(uint64_t records) {
   int tier = 0;

@@ -103,9 +103,8 @@ class BlobIndex {
   // (kCheckpointRecords each) would cost it a rewrite of its index for little, and a fold
   // holds its records in RAM (at most kFoldFanIn x this many, ~80 bytes each).
   static constexpr uint64_t kFoldMaxInputRecords = kCheckpointRecords;
-  // Folds one segment write may trigger (the rest wait for the next write), so that an
-  // index of many unfolded segments (written before folding existed) is folded over many
-  // writes rather than all in the first.
+  // Folds one segment write may trigger (the rest wait for the next write): a bound on
+  // the cascade one group commit pays for (each fold can fill the next tier).
   static constexpr int kMaxFoldsPerWrite = 8;
 
  private:
