@@ -35,11 +35,13 @@ bool Fits(const std::map<Digest, uint64_t>& stored, const BlobLocation& loc) {
 // Copies every blob of a damaged pack that still hashes to its id (and that no intact
 // pack holds) into new packs.
 Status Salvage(Repository& repo, std::string_view pack, IdSet* have, RepairIndexResult* r) {
-  std::vector<PackMember> members = SalvagePackMembers(pack);
   const ObjectCipher* cipher = repo.cipher();
+  std::vector<PackMember> members = SalvagePackMembers(pack, cipher);
+  // What the pack says of each blob: its group's table, or the trailer when it survived.
   std::unordered_map<Digest, PackRecord, DigestHash> trailer;
   for (const auto& m : members) {
-    if (m.name != format::kPackTrailerMember) continue;
+    if (m.record) trailer[m.record->id] = *m.record;
+    if (m.name != format::kPackTrailerMember && m.name != format::kPackTocMember) continue;
     auto records = OpenPackTrailer(members.front().data, m.data, cipher);
     if (records.ok()) {
       for (const auto& rec : *records) trailer[rec.id] = rec;

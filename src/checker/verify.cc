@@ -76,13 +76,14 @@ class Verifier {
         continue;
       }
       uint64_t end = 0;
-      // Blobs by their place in the pack: one blob indexed by two segments is one record
-      // of the pack's trailer, not two.
+      // The blobs the trailer lists (grouped ones are in their group's table, before
+      // `end`), by their place in the pack: one blob indexed by two segments is one
+      // record of the pack's trailer, not two.
       std::vector<uint64_t> offsets;
       offsets.reserve(entries.size());
       for (const auto& e : entries) {
         end = std::max<uint64_t>(end, uint64_t{e.location.offset} + e.location.length);
-        offsets.push_back(e.location.offset);
+        if (!StoredInGroup(e.location.length)) offsets.push_back(e.location.offset);
       }
       std::sort(offsets.begin(), offsets.end());
       uint64_t blobs = std::unique(offsets.begin(), offsets.end()) - offsets.begin();

@@ -95,7 +95,7 @@ class BlobIndex {
 
   // Pending data records beyond which AddPack writes a checkpoint segment.
   static constexpr size_t kCheckpointRecords = 100000;
-  // Largest segment ReplaceAll writes (52 MB of records).
+  // Largest segment ReplaceAll writes (49 MB of records).
   static constexpr size_t kMaxSegmentRecords = 1000000;
   // Segments of one tier folded together.
   static constexpr size_t kFoldFanIn = 8;

@@ -35,11 +35,18 @@ inline constexpr uint32_t kEncryptedVersion = 2;
 // Size of the header every object starts with: magic + little-endian u32 version.
 inline constexpr size_t kHeaderSize = 12;
 
-// Names of the two bookkeeping members inside a pack (tar) besides the blobs.
+// Names of the bookkeeping members inside a pack (tar) besides the blobs (pack.h).
 inline constexpr std::string_view kPackHeaderMember = ".arbor-pack";
+// The trailer of packs written since 7 December 2026: the records of the blobs that are
+// members of their own (grouped blobs are listed by their group's table).
+inline constexpr std::string_view kPackTocMember = ".arbor-pack-toc";
+// Small blobs share members named with this prefix and a sequence number; each group's
+// table holds its blobs' full records (type, id, lengths).
+inline constexpr std::string_view kPackGroupMemberPrefix = ".arbor-group-";
+// Packs written before: a trailer listing every blob, and groups whose table holds only
+// ids and stored lengths (a copy of what the trailer says). Still read.
 inline constexpr std::string_view kPackTrailerMember = ".arbor-pack-index";
-// Small blobs share members named with this prefix and a sequence number (pack.h).
-inline constexpr std::string_view kPackGroupMemberPrefix = ".arbor-blobs-";
+inline constexpr std::string_view kLegacyGroupMemberPrefix = ".arbor-blobs-";
 
 // Blob encoding: the first byte of every blob stored in a pack.
 //   low nibble: compression (0 = none, 1 = zstd)
@@ -54,8 +61,11 @@ inline constexpr uint8_t kCodecAes256Gcm = 0x10;
 
 enum class BlobType : uint8_t { kData = 0, kTree = 1 };
 
-// Fixed size of one record in an index segment.
-inline constexpr size_t kIndexRecordSize = 52;
+// Size of one record in the index segments arbor writes; the segment's head says which
+// size its records have. Segments written before 7 December 2026 (issue 17) padded each
+// record with 3 zero bytes to 52; they are still read.
+inline constexpr size_t kIndexRecordSize = 49;
+inline constexpr size_t kLegacyIndexRecordSize = 52;
 
 // Object key layout under the repository root: {tenant}/{share}/...
 std::string Prefix(std::string_view tenant, std::string_view share);

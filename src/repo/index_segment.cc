@@ -24,10 +24,14 @@ static_assert(kStreamBatch % kBlockRecords == 0);
 
 // Stored size of the first `n` records of a version-2 segment: full blocks, then the
 // last, shorter one.
-uint64_t StoredRecordBytes(uint64_t n) {
+uint64_t StoredRecordBytes(uint64_t n, uint64_t record_size) {
   uint64_t full = n / kBlockRecords, rest = n % kBlockRecords;
-  return full * (kBlockRecords * format::kIndexRecordSize + crypto::kSealOverhead) +
-         (rest == 0 ? 0 : rest * format::kIndexRecordSize + crypto::kSealOverhead);
+  return full * (kBlockRecords * record_size + crypto::kSealOverhead) +
+         (rest == 0 ? 0 : rest * record_size + crypto::kSealOverhead);
+}
+
+bool KnownRecordSize(uint64_t size) {
+  return size == format::kIndexRecordSize || size == format::kLegacyIndexRecordSize;
 }
 
 std::string BlockBinding(std::string_view salt, uint64_t block) {
@@ -43,7 +47,6 @@ void EncodeRecord(const Digest& id, uint32_t pack_ordinal, const BlobLocation& l
   PutFixed32(out, loc.length);
   PutFixed32(out, loc.raw_length);
   out->push_back(static_cast<char>(loc.type));
-  out->append(3, '\0');
 }
 
 }  // namespace
@@ -96,7 +99,7 @@ std::string EncodeIndexSegment(std::vector<IndexEntry> entries, const ObjectCiph
   std::string out = format::Header(format::kIndexMagic, format::kEncryptedVersion) + salt;
   PutFixed32(&out, static_cast<uint32_t>(sealed_head.size()));
   out += sealed_head;
-  out.reserve(out.size() + StoredRecordBytes(entries.size()));
+  out.reserve(out.size() + StoredRecordBytes(entries.size(), format::kIndexRecordSize));
   constexpr size_t kBlockBytes = kBlockRecords * format::kIndexRecordSize;
   for (uint64_t b = 0; b * kBlockBytes < records.size(); ++b) {
     key.SealTo(std::string_view(records).substr(b * kBlockBytes, kBlockBytes),
@@ -123,9 +126,10 @@ Result<std::string> SegmentReader::ReadBytes(uint64_t offset, uint64_t length) c
 Status SegmentReader::ParseHead(std::string_view rest, bool counted) {
   uint32_t record_size = 0, pack_count = 0, superseded_count = 0;
   if (!GetFixed32(&rest, &record_size) || !GetFixed32(&rest, &pack_count) || !GetFixed64(&rest, &count_) ||
-      record_size != format::kIndexRecordSize || (counted && !GetFixed32(&rest, &superseded_count))) {
+      !KnownRecordSize(record_size) || (counted && !GetFixed32(&rest, &superseded_count))) {
     return Status::Corruption("index " + key_ + " has a damaged header");
   }
+  record_size_ = record_size;
   if (rest.size() < static_cast<size_t>(pack_count) * 32) return Status::Corruption("index header cut short");
   packs_.reserve(pack_count);
   for (uint32_t i = 0; i < pack_count; ++i) packs_.push_back(Digest::FromBytes(rest.substr(i * 32, 32)));
@@ -156,14 +160,16 @@ Status SegmentReader::LoadHead(uint64_t object_size, Sha256* hash) {
     bool counted = version == format::kIndexFoldVersion;
     size_t fields = kFields + (counted ? 4 : 0);
     if (head.size() < format::kHeaderSize + fields) return Status::Corruption(what + " has a damaged header");
+    uint32_t record_size = DecodeFixed32(head.data() + format::kHeaderSize);
     uint32_t pack_count = DecodeFixed32(head.data() + format::kHeaderSize + 4);
     uint64_t count = DecodeFixed64(head.data() + format::kHeaderSize + 8);
     uint32_t superseded_count = counted ? DecodeFixed32(head.data() + format::kHeaderSize + kFields) : 0;
+    if (!KnownRecordSize(record_size)) return Status::Corruption(what + " has a damaged header");
     records_offset_ =
         format::kHeaderSize + fields + (static_cast<uint64_t>(pack_count) + superseded_count) * 32;
     // The size is checked before anything is allocated from the header's counts.
-    if (count > object_size / format::kIndexRecordSize || records_offset_ > object_size ||
-        object_size != records_offset_ + count * format::kIndexRecordSize) {
+    if (count > object_size / record_size || records_offset_ > object_size ||
+        object_size != records_offset_ + count * record_size) {
       return Status::Corruption(what + " has the wrong size (truncated?)");
     }
     ARBOR_ASSIGN_OR_RETURN(head, ReadBytes(0, records_offset_));
@@ -193,8 +199,8 @@ Status SegmentReader::LoadHead(uint64_t object_size, Sha256* hash) {
   if (!head.ok()) return head.status().Annotate(what + " head");
   ARBOR_RETURN_IF_ERROR(ParseHead(*head, false));
   records_offset_ = kV2Prefix + head_length;
-  if (count_ > object_size / format::kIndexRecordSize ||
-      object_size != records_offset_ + StoredRecordBytes(count_)) {
+  if (count_ > object_size / record_size_ ||
+      object_size != records_offset_ + StoredRecordBytes(count_, record_size_)) {
     return Status::Corruption(what + " has the wrong size (truncated?)");
   }
   return Status::Ok();
@@ -207,7 +213,7 @@ Status SegmentReader::LoadRecords(Sha256* hash) {
     uint64_t n = std::min(kStreamBatch, count_ - i);
     ARBOR_ASSIGN_OR_RETURN(std::string batch, ReadRecords(i, n, hash));
     for (uint64_t j = 0; j < n; ++j) {
-      AddRecordToFilters(i + j, std::string_view(batch).substr(j * format::kIndexRecordSize, 32));
+      AddRecordToFilters(i + j, std::string_view(batch).substr(j * record_size_, 32));
     }
   }
   return Status::Ok();
@@ -272,9 +278,8 @@ std::unique_ptr<SegmentReader> SegmentReader::Resident(std::string label, std::s
 Result<std::string> SegmentReader::ReadRecords(uint64_t first, uint64_t n, Sha256* hash) const {
   std::string what = "index " + key_;
   if (cipher_ == nullptr) {
-    uint64_t length = n * format::kIndexRecordSize;
-    ARBOR_ASSIGN_OR_RETURN(std::string records,
-                           ReadBytes(records_offset_ + first * format::kIndexRecordSize, length));
+    uint64_t length = n * record_size_;
+    ARBOR_ASSIGN_OR_RETURN(std::string records, ReadBytes(records_offset_ + first * record_size_, length));
     if (records.size() != length) return Status::Corruption(what + " is truncated");
     if (hash != nullptr) hash->Update(records);
     return records;
@@ -283,23 +288,23 @@ Result<std::string> SegmentReader::ReadRecords(uint64_t first, uint64_t n, Sha25
   if (first % kBlockRecords != 0) return Status::Internal(what + ": unaligned read of sealed records");
   uint64_t first_block = first / kBlockRecords;
   uint64_t last_block = (first + n - 1) / kBlockRecords;
-  uint64_t begin = StoredRecordBytes(first_block * kBlockRecords);
-  uint64_t end = StoredRecordBytes(std::min(count_, (last_block + 1) * kBlockRecords));
+  uint64_t begin = StoredRecordBytes(first_block * kBlockRecords, record_size_);
+  uint64_t end = StoredRecordBytes(std::min(count_, (last_block + 1) * kBlockRecords), record_size_);
   ARBOR_ASSIGN_OR_RETURN(std::string stored, ReadBytes(records_offset_ + begin, end - begin));
   if (stored.size() != end - begin) return Status::Corruption(what + " is truncated");
   if (hash != nullptr) hash->Update(stored);
   std::string records;
-  records.reserve((last_block - first_block + 1) * kBlockRecords * format::kIndexRecordSize);
+  records.reserve((last_block - first_block + 1) * kBlockRecords * record_size_);
   const crypto::AeadKey& key = cipher_->master().encryption_key();
   for (uint64_t b = first_block; b <= last_block; ++b) {
-    uint64_t from = StoredRecordBytes(b * kBlockRecords) - begin;
-    uint64_t to = StoredRecordBytes(std::min(count_, (b + 1) * kBlockRecords)) - begin;
+    uint64_t from = StoredRecordBytes(b * kBlockRecords, record_size_) - begin;
+    uint64_t to = StoredRecordBytes(std::min(count_, (b + 1) * kBlockRecords), record_size_) - begin;
     auto block = key.Open(std::string_view(stored).substr(from, to - from),
                           cipher_->AssociatedData(SealedKind::kIndexBlock, BlockBinding(salt_, b)));
     if (!block.ok()) return block.status().Annotate(what + " block " + std::to_string(b));
     records += *block;
   }
-  records.resize(n * format::kIndexRecordSize);
+  records.resize(n * record_size_);
   return records;
 }
 
@@ -314,8 +319,7 @@ Result<std::optional<BlobLocation>> SegmentReader::Find(const Digest& id) const 
   uint64_t n = std::min<uint64_t>(2 * kFenceStride, count_ - first);
   ARBOR_ASSIGN_OR_RETURN(std::string records, ReadRecords(first, n));
   for (uint64_t j = 0; j < n; ++j) {
-    std::string_view r =
-        std::string_view(records).substr(j * format::kIndexRecordSize, format::kIndexRecordSize);
+    std::string_view r = std::string_view(records).substr(j * record_size_, record_size_);
     int cmp = std::memcmp(r.data(), id.bytes.data(), 32);
     if (cmp == 0) {
       ARBOR_ASSIGN_OR_RETURN(IndexEntry e, DecodeRecord(r));
@@ -331,8 +335,8 @@ Status SegmentReader::ForEach(const std::function<Status(const IndexEntry&)>& fn
     uint64_t n = std::min(kStreamBatch, count_ - i);
     ARBOR_ASSIGN_OR_RETURN(std::string batch, ReadRecords(i, n));
     for (uint64_t j = 0; j < n; ++j) {
-      ARBOR_ASSIGN_OR_RETURN(IndexEntry e, DecodeRecord(std::string_view(batch).substr(
-                                               j * format::kIndexRecordSize, format::kIndexRecordSize)));
+      ARBOR_ASSIGN_OR_RETURN(IndexEntry e,
+                             DecodeRecord(std::string_view(batch).substr(j * record_size_, record_size_)));
       ARBOR_RETURN_IF_ERROR(fn(e));
     }
   }

@@ -1,10 +1,11 @@
 // Index segments: sorted, fixed-size records mapping blob id -> (pack, offset,
 // length), stored as {tenant}/{share}/index/<sha256 of the segment>.
 //
-//   "ARBORIDX" u32 version | u32 record_size (52) | u32 pack_count | u64 record_count
+//   "ARBORIDX" u32 version | u32 record_size (49) | u32 pack_count | u64 record_count
 //   pack_count x 32-byte pack ids
 //   record_count x record, sorted by blob id:
-//     id[32] | u32 pack ordinal | u32 offset | u32 length | u32 raw_length | u8 type | 3 x 0
+//     id[32] | u32 pack ordinal | u32 offset | u32 length | u32 raw_length | u8 type
+//   (segments written before 7 December 2026 have record_size 52: 3 zero bytes more)
 //
 // In an encrypted namespace (version 2, docs/format/encryption.md "Index segments") the
 // head and the records are sealed, the records in blocks of 64 (the fence stride) so
@@ -114,7 +115,8 @@ class SegmentReader {
   std::vector<Digest> superseded_;
   uint64_t count_ = 0;
   uint64_t records_offset_ = 0;
-  std::vector<uint64_t> fences_;  // Prefix64 of record 0, 64, 128, ...
+  uint64_t record_size_ = format::kIndexRecordSize;  // from the head: 49, or 52 in older segments
+  std::vector<uint64_t> fences_;                     // Prefix64 of record 0, 64, 128, ...
   std::unique_ptr<BloomFilter> bloom_;
   std::string resident_;    // the whole encoded segment, for Resident() segments only
   std::string_view bytes_;  // the object when in memory: resident_, or the encoding being loaded

@@ -77,6 +77,40 @@ TEST_F(IndexSegmentTest, ForEachVisitsInIdOrder) {
   EXPECT_EQ(n, 300);
 }
 
+// Segments written before 7 December 2026 padded each record to 52 bytes (3 zero bytes
+// after the type); the head says the record size, and both sizes read.
+TEST_F(IndexSegmentTest, SegmentsWithPaddedRecordsStillReadAndOtherSizesAreRefused) {
+  auto entries = Entries(300);
+  std::string encoded = EncodeIndexSegment(entries);
+  size_t records_at = encoded.size() - entries.size() * format::kIndexRecordSize;
+  ASSERT_EQ(encoded[format::kHeaderSize], static_cast<char>(format::kIndexRecordSize));
+  std::string legacy = encoded.substr(0, records_at);
+  legacy[format::kHeaderSize] = static_cast<char>(format::kLegacyIndexRecordSize);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    legacy += encoded.substr(records_at + i * format::kIndexRecordSize, format::kIndexRecordSize);
+    legacy.append(3, '\0');
+  }
+  std::string key = format::IndexKey("t/s/", Sha256Of(legacy));
+  ASSERT_TRUE(store_->Put(key, legacy).ok());
+  auto reader = SegmentReader::Open(store_.get(), key);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  for (const auto& e : entries) {
+    auto found = (*reader)->Find(e.id);
+    ASSERT_TRUE(found.ok() && found->has_value()) << e.id.Hex();
+    EXPECT_EQ((*found)->raw_length, e.location.raw_length);
+    EXPECT_EQ((*found)->type, e.location.type);
+  }
+  size_t visited = 0;
+  ASSERT_TRUE((*reader)->ForEach([&](const IndexEntry&) { return ++visited, Status::Ok(); }).ok());
+  EXPECT_EQ(visited, entries.size());
+
+  std::string odd = encoded;
+  odd[format::kHeaderSize] = 50;
+  std::string odd_key = format::IndexKey("t/s/", Sha256Of(odd));
+  ASSERT_TRUE(store_->Put(odd_key, odd).ok());
+  EXPECT_TRUE(SegmentReader::Open(store_.get(), odd_key).status().Is(StatusCode::kCorruption));
+}
+
 TEST_F(IndexSegmentTest, TruncatedOrAlteredSegmentsAreCorruption) {
   std::string encoded = EncodeIndexSegment(Entries(100));
   std::string key = format::IndexKey("t/s/", Sha256Of(encoded));
@@ -158,7 +192,7 @@ TEST_F(EncryptedIndexSegmentTest, TheOtherFormatOrAnotherKeyIsRefused) {
 TEST_F(EncryptedIndexSegmentTest, ReorderedOrSplicedBlocksFailAuthentication) {
   std::string encoded;
   PutSealed(Entries(128), &encoded);
-  constexpr size_t kBlock = 64 * 52 + 28;
+  constexpr size_t kBlock = 64 * format::kIndexRecordSize + 28;
   size_t blocks = encoded.size() - 2 * kBlock;
   std::string swapped =
       encoded.substr(0, blocks) + encoded.substr(blocks + kBlock, kBlock) + encoded.substr(blocks, kBlock);

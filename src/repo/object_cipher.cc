@@ -14,6 +14,8 @@ std::string_view SealedLabel(SealedKind kind) {
       return "tree";
     case SealedKind::kPackIndex:
       return "pack-index";
+    case SealedKind::kPackGroup:
+      return "pack-group";
     case SealedKind::kIndexHead:
       return "index-head";
     case SealedKind::kIndexBlock:

@@ -21,7 +21,17 @@
 namespace arbor {
 
 // The kinds of sealed things and their AD labels (the format's table).
-enum class SealedKind { kData, kTree, kPackIndex, kIndexHead, kIndexBlock, kSnapshot, kLock, kNodeIndex };
+enum class SealedKind {
+  kData,
+  kTree,
+  kPackIndex,
+  kIndexHead,
+  kIndexBlock,
+  kSnapshot,
+  kLock,
+  kNodeIndex,
+  kPackGroup
+};
 std::string_view SealedLabel(SealedKind kind);
 
 class ObjectCipher {

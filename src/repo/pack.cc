@@ -5,7 +5,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <charconv>
 
 #include "base/coding.h"
 #include "repo/staging.h"
@@ -26,7 +28,11 @@ la_ssize_t WriteToPack(archive* /*a*/, void* writer, const void* buf, size_t len
 }
 
 constexpr size_t kTrailerRecordSize = 1 + 32 + 4 + 4 + 4;
-constexpr size_t kGroupEntrySize = 32 + 4;
+// A group table's record: the trailer's without the offset, which follows from the
+// lengths before it.
+constexpr size_t kGroupRecordSize = 1 + 32 + 4 + 4;
+// Legacy group tables (packs written before 7 December 2026): id and stored length.
+constexpr size_t kLegacyGroupEntrySize = 32 + 4;
 // Blobs stored at most this long go into groups; a longer one's header costs under 1.2%.
 constexpr size_t kMaxGroupedBlob = 64 << 10;
 // A group is written once its blobs reach this size: large enough that the member's
@@ -37,6 +43,14 @@ constexpr size_t kPackSaltBytes = 16;
 std::string PackHeader(const ObjectCipher* cipher, std::string_view salt) {
   if (cipher == nullptr) return format::Header(format::kPackMagic, format::kPackVersion);
   return format::Header(format::kPackMagic, format::kEncryptedVersion) + std::string(salt);
+}
+
+// What a group table's seal binds besides the repository: the pack (its salt) and the
+// group's place in it, so a table opens only in front of its own blobs.
+std::string GroupBinding(std::string_view salt, uint32_t group) {
+  std::string binding(salt);
+  PutFixed32(&binding, group);
+  return binding;
 }
 
 }  // namespace
@@ -111,12 +125,16 @@ Result<uint64_t> PackWriter::AddMember(std::string_view name, std::string_view d
 }
 
 uint64_t PackWriter::size() const {
-  return written_ + group_.size() + group_records_.size() * kGroupEntrySize;
+  if (group_records_.empty()) return written_;
+  return written_ + group_.size() + 8 + group_records_.size() * kGroupRecordSize +
+         (cipher_ != nullptr ? crypto::kSealOverhead : 0);
 }
+
+bool StoredInGroup(uint64_t length) { return length <= kMaxGroupedBlob; }
 
 Status PackWriter::Add(format::BlobType type, const Digest& id, std::string_view encoded,
                        uint32_t raw_length) {
-  if (encoded.size() <= kMaxGroupedBlob) {
+  if (StoredInGroup(encoded.size())) {
     records_.push_back({type, id, 0, static_cast<uint32_t>(encoded.size()), raw_length});
     group_records_.push_back(records_.size() - 1);
     group_.append(encoded);
@@ -129,19 +147,34 @@ Status PackWriter::Add(format::BlobType type, const Digest& id, std::string_view
   return Status::Ok();
 }
 
-Status PackWriter::FlushGroup() {
-  if (group_records_.empty()) return Status::Ok();
-  // The table, then the blobs as they are: group_ is handed over, not copied behind it.
+std::string PackWriter::GroupTable(uint32_t group) const {
   std::string table;
-  table.reserve(4 + group_records_.size() * kGroupEntrySize);
+  table.reserve(4 + group_records_.size() * kGroupRecordSize);
   PutFixed32(&table, static_cast<uint32_t>(group_records_.size()));
   for (size_t i : group_records_) {
-    table.append(records_[i].id.view());
-    PutFixed32(&table, records_[i].length);
+    const PackRecord& r = records_[i];
+    table.push_back(static_cast<char>(r.type));
+    table.append(r.id.view());
+    PutFixed32(&table, r.length);
+    PutFixed32(&table, r.raw_length);
   }
-  std::string name = std::string(format::kPackGroupMemberPrefix) + std::to_string(groups_written_++);
-  ARBOR_ASSIGN_OR_RETURN(uint64_t at, AddMember(name, table, group_));
-  at += table.size();
+  if (cipher_ == nullptr) return table;
+  return cipher_->master().encryption_key().Seal(
+      table, cipher_->AssociatedData(SealedKind::kPackGroup, GroupBinding(salt_, group)));
+}
+
+Status PackWriter::FlushGroup() {
+  if (group_records_.empty()) return Status::Ok();
+  uint32_t group = groups_written_++;
+  // The table's size, the table, then the blobs as they are: group_ is handed over, not
+  // copied behind them.
+  std::string head;
+  std::string table = GroupTable(group);
+  PutFixed32(&head, static_cast<uint32_t>(table.size()));
+  head += table;
+  std::string name = std::string(format::kPackGroupMemberPrefix) + std::to_string(group);
+  ARBOR_ASSIGN_OR_RETURN(uint64_t at, AddMember(name, head, group_));
+  at += head.size();
   if (at + group_.size() > UINT32_MAX) return Status::Internal("pack grew past 4 GiB");
   for (size_t i : group_records_) {
     records_[i].offset = static_cast<uint32_t>(at);
@@ -154,12 +187,16 @@ Status PackWriter::FlushGroup() {
 
 Result<FinishedPack> PackWriter::Finish() {
   ARBOR_RETURN_IF_ERROR(FlushGroup());
-  std::string trailer = EncodePackTrailer(records_);
+  std::vector<PackRecord> own_members;
+  for (const auto& r : records_) {
+    if (!StoredInGroup(r.length)) own_members.push_back(r);
+  }
+  std::string trailer = EncodePackTrailer(own_members);
   if (cipher_ != nullptr) {
     trailer = cipher_->master().encryption_key().Seal(trailer,
                                                       cipher_->AssociatedData(SealedKind::kPackIndex, salt_));
   }
-  ARBOR_RETURN_IF_ERROR(AddMember(format::kPackTrailerMember, trailer).status());
+  ARBOR_RETURN_IF_ERROR(AddMember(format::kPackTocMember, trailer).status());
   if (archive_write_close(A(archive_)) != ARCHIVE_OK) {
     return write_error_.ok() ? Status::IOError("closing pack") : write_error_;
   }
@@ -175,10 +212,10 @@ Result<FinishedPack> PackWriter::Finish() {
   return out;
 }
 
-uint64_t MinPackSize(uint64_t blobs_end, uint64_t blob_count, bool encrypted) {
+uint64_t MinPackSize(uint64_t blobs_end, uint64_t trailer_count, bool encrypted) {
   constexpr uint64_t kBlock = 512;  // tar: headers and padded member data
   auto padded = [](uint64_t n) { return (n + kBlock - 1) / kBlock * kBlock; };
-  uint64_t trailer = 4 + blob_count * kTrailerRecordSize + (encrypted ? crypto::kSealOverhead : 0);
+  uint64_t trailer = 4 + trailer_count * kTrailerRecordSize + (encrypted ? crypto::kSealOverhead : 0);
   return padded(blobs_end) + kBlock + padded(trailer) + 2 * kBlock;  // + end-of-archive blocks
 }
 
@@ -248,16 +285,87 @@ Status ReadMembers(std::string_view pack, std::vector<PackMember>* members) {
 }
 
 bool IsGroup(const PackMember& m) { return m.name.starts_with(format::kPackGroupMemberPrefix); }
+bool IsLegacyGroup(const PackMember& m) { return m.name.starts_with(format::kLegacyGroupMemberPrefix); }
 
-// Appends the blobs of a group member to *out, each as a member named by its id.
-Status SplitGroup(const PackMember& group, std::vector<PackMember>* out) {
+// The salt in a version-2 pack's header member; empty when there is none.
+std::string_view SaltOf(const std::vector<PackMember>& members) {
+  if (members.empty() || members.front().name != format::kPackHeaderMember) return {};
+  std::string_view header = members.front().data;
+  if (header.size() != format::kHeaderSize + kPackSaltBytes) return {};
+  return header.substr(format::kHeaderSize);
+}
+
+Status DamagedTable(const PackMember& group) {
+  return Status::Corruption("pack member " + group.name + " has a damaged table");
+}
+
+// The plaintext of a group's table: itself in a version-1 pack, opened in a version-2
+// pack with the group's number (from its name) bound in.
+Result<std::string> OpenGroupTable(const PackMember& group, std::string_view table,
+                                   const ObjectCipher* cipher, std::string_view salt) {
+  if (cipher == nullptr) return std::string(table);
+  std::string_view digits = std::string_view(group.name).substr(format::kPackGroupMemberPrefix.size());
+  uint32_t number = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
+  if (ec != std::errc() || end != digits.data() + digits.size()) return DamagedTable(group);
+  auto opened = cipher->master().encryption_key().Open(
+      table, cipher->AssociatedData(SealedKind::kPackGroup, GroupBinding(salt, number)));
+  if (!opened.ok()) return Status::Corruption("pack member " + group.name + "'s table does not open");
+  return std::move(opened).value();
+}
+
+// Appends the blobs of a group member to *out, each as a member named by its id and
+// carrying its record.
+Status SplitGroup(const PackMember& group, const ObjectCipher* cipher, std::string_view salt,
+                  std::vector<PackMember>* out) {
+  std::string_view in = group.data;
+  uint32_t table_size = 0;
+  if (!GetFixed32(&in, &table_size) || table_size > in.size()) return DamagedTable(group);
+  ARBOR_ASSIGN_OR_RETURN(std::string table_bytes,
+                         OpenGroupTable(group, in.substr(0, table_size), cipher, salt));
+  std::string_view table = table_bytes;
+  std::string_view blobs = in.substr(table_size);
+  uint32_t count = 0;
+  if (!GetFixed32(&table, &count) || table.size() != size_t{count} * kGroupRecordSize)
+    return DamagedTable(group);
+  uint64_t offset = group.data_offset + 4 + table_size;
+  for (uint32_t i = 0; i < count; ++i) {
+    PackRecord r;
+    auto type = static_cast<uint8_t>(table[0]);
+    if (type > 1) return Status::Corruption("pack member " + group.name + " names an unknown blob type");
+    r.type = static_cast<format::BlobType>(type);
+    r.id = Digest::FromBytes(table.substr(1, 32));
+    table.remove_prefix(33);
+    (void)GetFixed32(&table, &r.length);
+    (void)GetFixed32(&table, &r.raw_length);
+    if (r.length > blobs.size()) {
+      return Status::Corruption("pack member " + group.name + " is shorter than its table says");
+    }
+    if (offset + r.length > UINT32_MAX)
+      return Status::Corruption("pack member " + group.name + " lies past 4 GiB");
+    r.offset = static_cast<uint32_t>(offset);
+    PackMember m;
+    m.name = r.id.Hex();
+    m.data_offset = offset;
+    m.data.assign(blobs.substr(0, r.length));
+    m.record = r;
+    blobs.remove_prefix(r.length);
+    offset += r.length;
+    out->push_back(std::move(m));
+  }
+  if (!blobs.empty())
+    return Status::Corruption("pack member " + group.name + " is longer than its table says");
+  return Status::Ok();
+}
+
+// SplitGroup for a group written before 7 December 2026, whose table holds ids and
+// stored lengths only.
+Status SplitLegacyGroup(const PackMember& group, std::vector<PackMember>* out) {
   std::string_view in = group.data;
   uint32_t count = 0;
-  if (!GetFixed32(&in, &count) || in.size() / kGroupEntrySize < count) {
-    return Status::Corruption("pack member " + group.name + " has a damaged table");
-  }
-  std::string_view blobs = in.substr(size_t{count} * kGroupEntrySize);
-  uint64_t offset = group.data_offset + 4 + uint64_t{count} * kGroupEntrySize;
+  if (!GetFixed32(&in, &count) || in.size() / kLegacyGroupEntrySize < count) return DamagedTable(group);
+  std::string_view blobs = in.substr(size_t{count} * kLegacyGroupEntrySize);
+  uint64_t offset = group.data_offset + 4 + uint64_t{count} * kLegacyGroupEntrySize;
   for (uint32_t i = 0; i < count; ++i) {
     PackMember m;
     m.name = Digest::FromBytes(in.substr(0, 32)).Hex();
@@ -280,16 +388,18 @@ Status SplitGroup(const PackMember& group, std::vector<PackMember>* out) {
 
 // The members with every group split into its blobs. Corruption from a damaged group
 // (`strict`), else that group is left out.
-Result<std::vector<PackMember>> SplitGroups(std::vector<PackMember> members, bool strict) {
+Result<std::vector<PackMember>> SplitGroups(std::vector<PackMember> members, const ObjectCipher* cipher,
+                                            bool strict) {
+  std::string salt(SaltOf(members));
   std::vector<PackMember> out;
   out.reserve(members.size());
   for (auto& m : members) {
-    if (!IsGroup(m)) {
+    if (!IsGroup(m) && !IsLegacyGroup(m)) {
       out.push_back(std::move(m));
       continue;
     }
     size_t before = out.size();
-    Status st = SplitGroup(m, &out);
+    Status st = IsGroup(m) ? SplitGroup(m, cipher, salt, &out) : SplitLegacyGroup(m, &out);
     if (!st.ok()) {
       if (strict) return st;
       out.resize(before);
@@ -317,15 +427,25 @@ Result<std::vector<PackMember>> ReadPackMembers(std::string_view pack, const Obj
                               (cipher == nullptr ? "version-1 (unencrypted)" : "version-2 (encrypted)") +
                               " repository");
   }
-  return SplitGroups(std::move(members), /*strict=*/true);
+  return SplitGroups(std::move(members), cipher, /*strict=*/true);
 }
 
 Result<std::vector<PackRecord>> PackRecordsOf(std::string_view pack, const ObjectCipher* cipher) {
   ARBOR_ASSIGN_OR_RETURN(std::vector<PackMember> members, ReadPackMembers(pack, cipher));
-  if (members.back().name != format::kPackTrailerMember)
+  // A legacy trailer lists every blob (its groups' tables repeat ids only); a current one
+  // lists the blobs that are members of their own, the group tables the rest.
+  bool legacy = members.back().name == format::kPackTrailerMember;
+  if (!legacy && members.back().name != format::kPackTocMember)
     return Status::Corruption("pack has no trailer member");
   ARBOR_ASSIGN_OR_RETURN(std::vector<PackRecord> records,
                          OpenPackTrailer(members.front().data, members.back().data, cipher));
+  if (!legacy) {
+    for (const auto& m : members) {
+      if (m.record) records.push_back(*m.record);
+    }
+  }
+  std::sort(records.begin(), records.end(),
+            [](const PackRecord& a, const PackRecord& b) { return a.offset < b.offset; });
   for (const auto& r : records) {
     if (static_cast<uint64_t>(r.offset) + r.length > pack.size()) {
       return Status::Corruption("pack trailer names bytes past the end of the pack");
@@ -347,10 +467,10 @@ Result<std::vector<PackRecord>> OpenPackTrailer(std::string_view header_member,
   return DecodePackTrailer(*opened);
 }
 
-std::vector<PackMember> SalvagePackMembers(std::string_view pack) {
+std::vector<PackMember> SalvagePackMembers(std::string_view pack, const ObjectCipher* cipher) {
   std::vector<PackMember> members;
   (void)ReadMembers(pack, &members);  // a damaged archive still yields what precedes the damage
-  return SplitGroups(std::move(members), /*strict=*/false).value();
+  return SplitGroups(std::move(members), cipher, /*strict=*/false).value();
 }
 
 }  // namespace arbor

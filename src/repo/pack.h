@@ -3,21 +3,28 @@
 //
 //   .arbor-pack          12 bytes: "ARBORPAK" + u32 version
 //   <64-hex blob id>     one member per large blob: codec byte + (compressed) bytes
-//   .arbor-blobs-<n>     small blobs grouped in one member: u32 count, count x (id[32],
-//                        u32 length), then the blobs back to back
+//   .arbor-group-<n>     small blobs grouped in one member: u32 table size, the table
+//                        (u32 count, then per blob u8 type, id[32], u32 length, u32
+//                        raw_length), then the blobs back to back
 //   ...
-//   .arbor-pack-index    the pack's own table of contents (PackRecord list), so an
-//                        index can be rebuilt from the packs alone
+//   .arbor-pack-toc      the records of the blobs that are members of their own
+//
+// Together the group tables and the trailer are the pack's table of contents, so an
+// index can be rebuilt from the packs alone. Each blob is described once: a group's
+// table is the only record of its blobs (packs written before 7 December 2026 listed
+// every blob in a `.arbor-pack-index` trailer and again, id and length, in
+// `.arbor-blobs-<n>` tables; both are still read).
 //
 // In an encrypted namespace (format version 2, docs/format/encryption.md "Packs") the
 // header member also holds a random 16-byte pack salt, the blob members are sealed by
-// ObjectCipher::EncodeBlob and named by keyed ids, and the trailer is sealed with the
-// salt in its associated data; the archive stays a plain tar.
+// ObjectCipher::EncodeBlob and named by keyed ids, and the group tables and the trailer
+// are sealed with the salt in their associated data; the archive stays a plain tar.
 //
 // Why groups: a ustar member costs a 512-byte header and pads its data to 512 bytes, about
 // 770 bytes per blob, which for a million small files made the repository 25% larger than
-// the data it holds (issue 17). A group pays that once per ~1 MiB of small blobs; its own
-// table (36 bytes per blob) lets `repair` salvage its blobs when the trailer is lost.
+// the data it holds (issue 17). A group pays that once per ~1 MiB of small blobs. Its
+// table sits in front of its blobs (not only in the trailer at the end) so that `repair`
+// salvages every complete group of a pack whose end is lost.
 //
 // The pack id is the SHA-256 of the whole archive; the object key is
 // packs/<first two hex digits>/<id>.tar. The index (index_segment.h) records where
@@ -27,6 +34,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -83,6 +91,8 @@ class PackWriter {
   Status FlushBuffer();
   // Writes the waiting small blobs as one group member and sets their offsets.
   Status FlushGroup();
+  // The group table of the waiting blobs, sealed in a version-2 pack.
+  std::string GroupTable(uint32_t group) const;
   static constexpr size_t kWriteBuffer = 1 << 20;
   friend struct PackWriterAccess;
 
@@ -101,12 +111,18 @@ class PackWriter {
   std::string salt_;  // version 2 only
 };
 
+// Whether a blob stored `length` bytes long goes into a group member (else it is a
+// member of its own, listed by the trailer).
+bool StoredInGroup(uint64_t length);
+
 // The smallest size a pack can have whose blobs end at `blobs_end` (the largest
-// offset + length among them) and whose trailer lists at least `blob_count` blobs:
-// every byte after the last blob (its tar padding, the trailer member, the end of the
-// archive) is accounted for. A stored pack shorter than this was truncated.
-// `encrypted`: a version-2 pack, whose trailer is sealed (28 bytes more).
-uint64_t MinPackSize(uint64_t blobs_end, uint64_t blob_count, bool encrypted = false);
+// offset + length among them) and whose trailer lists at least `trailer_count` blobs
+// (the blobs for which StoredInGroup is false; packs written before 7 December 2026
+// list more, so the bound holds for them too): every byte after the last blob (its tar
+// padding, the trailer member, the end of the archive) is accounted for. A stored pack
+// shorter than this was truncated. `encrypted`: a version-2 pack, whose trailer is
+// sealed (28 bytes more).
+uint64_t MinPackSize(uint64_t blobs_end, uint64_t trailer_count, bool encrypted = false);
 
 // Encodes / decodes the trailer member's content.
 std::string EncodePackTrailer(const std::vector<PackRecord>& records);
@@ -123,23 +139,27 @@ struct PackMember {
   std::string name;
   uint64_t data_offset = 0;
   std::string data;
+  // A blob from a group whose table holds its whole record (packs written since
+  // 7 December 2026): type and plaintext length without the trailer.
+  std::optional<PackRecord> record;
 };
 
 // Reads every member of a complete pack held in memory, checking the tar structure
-// (each group member is split into one PackMember per blob, named by its id, and a
-// group whose table does not match its size is Corruption) and the pack header: version 1 when `cipher` is
-// null, else version 2 (a pack of the other format is Corruption: a namespace never mixes them). Used by
-// `verify
-// --read-data` and index rebuilding.
+// (each group member is split into one PackMember per blob, named by its id; a group
+// whose table does not open with `cipher` or does not match its size is Corruption) and
+// the pack header: version 1 when `cipher` is null, else version 2 (a pack of the other
+// format is Corruption: a namespace never mixes them). Used by `verify --read-data` and
+// index rebuilding.
 Result<std::vector<PackMember>> ReadPackMembers(std::string_view pack, const ObjectCipher* cipher = nullptr);
-// The blobs of a complete pack, from its trailer member (opened with `cipher` for a
-// version-2 pack), each checked to lie inside the archive. Corruption when the pack or
-// its trailer is damaged, or the trailer does not open.
+// The blobs of a complete pack, from its group tables and trailer member (opened with
+// `cipher` for a version-2 pack), each checked to lie inside the archive, in the order
+// of their offsets. Corruption when the pack, a group table or the trailer is damaged
+// or does not open.
 Result<std::vector<PackRecord>> PackRecordsOf(std::string_view pack, const ObjectCipher* cipher = nullptr);
 // Reads the members of a damaged pack up to the damage (no structure checks): what
 // `repair index` salvages from a pack that fails its checksum, groups split into their
-// blobs (a group cut by the damage is lost whole). The caller checks every blob against
-// its id.
-std::vector<PackMember> SalvagePackMembers(std::string_view pack);
+// blobs (a group cut by the damage, or whose table does not open with `cipher`, is lost
+// whole). The caller checks every blob against its id.
+std::vector<PackMember> SalvagePackMembers(std::string_view pack, const ObjectCipher* cipher = nullptr);
 
 }  // namespace arbor

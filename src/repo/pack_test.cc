@@ -1,10 +1,13 @@
 #include "repo/pack.h"
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdio>
 
+#include "base/coding.h"
 #include "base/file_util.h"
 #include "repo/blob_codec.h"
 #include "support/temp_dir.h"
@@ -40,7 +43,7 @@ TEST(PackTest, WritesATarThatTarListsAndOffsetsPointAtBlobs) {
 
   // Every blob here is small (the 100,000 z's compress), so they share one group member.
   std::string listing = Shell("tar tf " + done->staged_path);
-  EXPECT_EQ(listing, ".arbor-pack\n.arbor-blobs-0\n.arbor-pack-index\n");
+  EXPECT_EQ(listing, ".arbor-pack\n.arbor-group-0\n.arbor-pack-toc\n");
 
   ASSERT_EQ(done->records.size(), raws.size());
   for (size_t i = 0; i < raws.size(); ++i) {
@@ -54,10 +57,16 @@ TEST(PackTest, WritesATarThatTarListsAndOffsetsPointAtBlobs) {
   ASSERT_TRUE(members.ok()) << members.status().ToString();
   ASSERT_EQ(members->size(), raws.size() + 2);
   EXPECT_EQ((*members)[1].data_offset, done->records[0].offset);
+  // The group's table is the only record of grouped blobs: the trailer lists none.
   auto trailer = DecodePackTrailer(members->back().data);
   ASSERT_TRUE(trailer.ok());
-  EXPECT_EQ(trailer->size(), raws.size());
-  EXPECT_EQ((*trailer)[3].id, Sha256Of("gamma gamma gamma"));
+  EXPECT_EQ(trailer->size(), 0U);
+  auto records = PackRecordsOf(*bytes);
+  ASSERT_TRUE(records.ok()) << records.status().ToString();
+  ASSERT_EQ(records->size(), raws.size());
+  EXPECT_EQ((*records)[3].id, Sha256Of("gamma gamma gamma"));
+  EXPECT_EQ((*records)[3].raw_length, 17U);
+  EXPECT_EQ((*records)[3].offset, done->records[3].offset);
   (void)RemoveAll(dir);
 }
 
@@ -88,8 +97,12 @@ TEST(PackTest, MinPackSizeIsExactForWrittenPacksAndCatchesTruncation) {
     for (size_t size : {size_t{0}, size_t{100}, size_t{511}, size_t{5000}, size_t{30000}, size_t{70000}}) {
       auto [bytes, records] = MakePack(n, size);
       uint64_t end = 0;
-      for (const auto& r : records) end = std::max<uint64_t>(end, uint64_t{r.offset} + r.length);
-      EXPECT_EQ(MinPackSize(end, records.size()), bytes.size()) << n << " blobs of " << size;
+      uint64_t own_members = 0;
+      for (const auto& r : records) {
+        end = std::max<uint64_t>(end, uint64_t{r.offset} + r.length);
+        own_members += StoredInGroup(r.length) ? 0 : 1;
+      }
+      EXPECT_EQ(MinPackSize(end, own_members), bytes.size()) << n << " blobs of " << size;
     }
   }
 }
@@ -110,14 +123,15 @@ TEST(PackTest, RecordsComeFromTheTrailerAndDamageIsSalvagedUpToIt) {
 }
 
 // Issue 17: a small blob used to cost a 512-byte tar header plus padding to 512 bytes
-// (~770 bytes each); grouped, it costs its 36-byte table entry and its 45-byte trailer record.
+// (~770 bytes each); grouped, it cost a 36-byte table entry and a 45-byte trailer record;
+// now it costs its 41-byte record in its group's table and nothing else.
 TEST(PackTest, SmallBlobsShareGroupMembersSoTheirOverheadIsSmall) {
   // 164-byte blobs; a fixed 8 blocks cover the header, group, trailer and end-of-archive members.
   auto [bytes, records] = MakePack(1000, 100);
   uint64_t stored = 0;
   for (const auto& r : records) stored += r.length;
-  EXPECT_LT(bytes.size(), stored + records.size() * (36 + 45) + uint64_t{8} * 512)
-      << "per-blob tar overhead is back";
+  EXPECT_LE(bytes.size(), stored + records.size() * 41 + uint64_t{8} * 512)
+      << "per-blob overhead is back (a tar header each, or a record in the trailer too)";
   auto members = ReadPackMembers(bytes);
   ASSERT_TRUE(members.ok()) << members.status().ToString();
   ASSERT_EQ(members->size(), records.size() + 2);  // groups are split into their blobs
@@ -157,7 +171,7 @@ TEST(PackTest, MixedGroupAndSingleMembersKeepTheirOffsetsAndOrder) {
   }
   std::string listing = Shell("tar tf " + done->staged_path);
   EXPECT_EQ(listing, ".arbor-pack\n" + Sha256Of(raws[1]).Hex() + "\n" + Sha256Of(raws[3]).Hex() + "\n" +
-                         Sha256Of(raws[5]).Hex() + "\n.arbor-blobs-0\n.arbor-pack-index\n");
+                         Sha256Of(raws[5]).Hex() + "\n.arbor-group-0\n.arbor-pack-toc\n");
   (void)RemoveAll(dir);
 }
 
@@ -172,14 +186,21 @@ TEST(PackTest, CompleteGroupsAreSalvagedAndADamagedGroupTableIsCorruption) {
   }
   EXPECT_LT(salvaged.size(), 41U);  // the group the cut went through is lost whole
 
+  for (size_t i = 1; i < salvaged.size(); ++i) {  // with their records, from the group's table
+    ASSERT_TRUE(salvaged[i].record.has_value());
+    EXPECT_EQ(salvaged[i].record->raw_length, records[i - 1].raw_length);
+    EXPECT_EQ(salvaged[i].record->offset, records[i - 1].offset);
+  }
+
   auto members = ReadPackMembers(bytes).value();
   std::string damaged = bytes;
-  // The first group's count, 4 bytes before its first blob's table entry.
-  uint64_t table = records[0].offset - 4 - 18 * 36;
-  damaged[table] = 17;  // one blob fewer than the group holds
+  // The first group's count: its 18 records (41 bytes each) precede its first blob.
+  uint64_t count_at = records[0].offset - 18 * 41 - 4;
+  ASSERT_EQ(static_cast<uint8_t>(damaged[count_at]), 18);
+  damaged[count_at] = 17;  // one blob fewer than the group holds
   auto r = ReadPackMembers(damaged);
   EXPECT_TRUE(r.status().Is(StatusCode::kCorruption)) << r.status().ToString();
-  EXPECT_NE(r.status().message().find(".arbor-blobs-0"), std::string::npos) << r.status().ToString();
+  EXPECT_NE(r.status().message().find(".arbor-group-0"), std::string::npos) << r.status().ToString();
 }
 
 TEST(PackTest, AbandonedWriterLeavesNoFile) {
@@ -224,8 +245,8 @@ TEST(PackTest, EncryptedPacksStayTarListableWithKeyedIdsAndNoPlaintext) {
   ASSERT_TRUE(WriteFileAtomic(dir + "/p.tar", bytes).ok());
   std::string listing = Shell("tar tf " + dir + "/p.tar");
   (void)RemoveAll(dir);
-  EXPECT_EQ(listing, ".arbor-pack\n.arbor-blobs-0\n.arbor-pack-index\n");  // two small blobs, one group
-  EXPECT_NE(bytes.find(c.BlobId(secret).view()), std::string::npos);       // in the group's table
+  EXPECT_EQ(listing, ".arbor-pack\n.arbor-group-0\n.arbor-pack-toc\n");  // two small blobs, one group
+  EXPECT_EQ(bytes.find(c.BlobId(secret).view()), std::string::npos);     // the group's table is sealed
   EXPECT_EQ(bytes.find("DISTINCTIVE-PLAINTEXT"), std::string::npos);
   EXPECT_EQ(bytes.find(Sha256Of(secret).Hex()), std::string::npos);
   EXPECT_EQ(bytes.find(Sha256Of(secret).view()), std::string::npos);
@@ -240,7 +261,7 @@ TEST(PackTest, EncryptedPacksStayTarListableWithKeyedIdsAndNoPlaintext) {
             secret);
   uint64_t end = 0;
   for (const auto& rec : *read) end = std::max<uint64_t>(end, uint64_t{rec.offset} + rec.length);
-  EXPECT_EQ(MinPackSize(end, 2, true), bytes.size());
+  EXPECT_EQ(MinPackSize(end, 0, true), bytes.size());  // both blobs grouped: the trailer lists none
   // 11 records: 4 + 45 * 11 = 499 bytes fit one tar block, sealed (+28) they need two.
   EXPECT_EQ(MinPackSize(0, 11, true), MinPackSize(0, 11, false) + 512);
 }
@@ -272,6 +293,123 @@ TEST(PackTest, ATrailerFromAnotherPackOrAFlippedByteDoesNotOpen) {
   std::string flipped = a;
   flipped[members_a.back().data_offset + 20] ^= 0x01;
   EXPECT_TRUE(PackRecordsOf(flipped, &c).status().Is(StatusCode::kCorruption));
+}
+
+// A pack as arbor wrote it before 7 December 2026 (unencrypted), built here member by
+// member: a group `.arbor-blobs-0` whose table holds ids and stored lengths, one blob of
+// its own, and a `.arbor-pack-index` trailer that lists every blob.
+std::pair<std::string, std::vector<PackRecord>> MakeLegacyPack(const std::vector<std::string>& small,
+                                                               const std::string& large) {
+  std::string out;
+  archive* a = archive_write_new();
+  archive_write_set_format_ustar(a);
+  archive_write_set_bytes_per_block(a, 0);
+  auto sink = [](archive*, void* dst, const void* buf, size_t len) -> la_ssize_t {
+    static_cast<std::string*>(dst)->append(static_cast<const char*>(buf), len);
+    return static_cast<la_ssize_t>(len);
+  };
+  EXPECT_EQ(archive_write_open(a, &out, nullptr, sink, nullptr), ARCHIVE_OK);
+  // Returns where the member's data starts.
+  auto member = [&](const std::string& name, const std::string& data) {
+    archive_entry* e = archive_entry_new();
+    archive_entry_copy_pathname(e, name.c_str());
+    archive_entry_set_size(e, static_cast<la_int64_t>(data.size()));
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    EXPECT_EQ(archive_write_header(a, e), ARCHIVE_OK);
+    archive_entry_free(e);
+    uint64_t at = out.size();
+    if (!data.empty()) archive_write_data(a, data.data(), data.size());
+    return at;
+  };
+  std::vector<PackRecord> records;
+  member(".arbor-pack", format::Header(format::kPackMagic, format::kPackVersion));
+  std::string table;
+  std::string blobs;
+  PutFixed32(&table, static_cast<uint32_t>(small.size()));
+  for (const auto& raw : small) {
+    std::string stored = EncodeBlob(raw, 0);
+    table.append(Sha256Of(raw).view());
+    PutFixed32(&table, static_cast<uint32_t>(stored.size()));
+    records.push_back({format::BlobType::kTree, Sha256Of(raw), static_cast<uint32_t>(blobs.size()),
+                       static_cast<uint32_t>(stored.size()), static_cast<uint32_t>(raw.size())});
+    blobs += stored;
+  }
+  uint64_t group_at = member(".arbor-blobs-0", table + blobs) + table.size();
+  for (auto& r : records) r.offset += static_cast<uint32_t>(group_at);
+  std::string stored_large = EncodeBlob(large, 0);
+  uint64_t large_at = member(Sha256Of(large).Hex(), stored_large);
+  records.push_back({format::BlobType::kData, Sha256Of(large), static_cast<uint32_t>(large_at),
+                     static_cast<uint32_t>(stored_large.size()), static_cast<uint32_t>(large.size())});
+  member(".arbor-pack-index", EncodePackTrailer(records));
+  archive_write_close(a);
+  archive_write_free(a);
+  return {out, records};
+}
+
+TEST(PackTest, PacksWrittenBeforeRecordGroupsStillRead) {
+  std::vector<std::string> small = {"one small tree", "two", std::string(3000, 'x')};
+  std::string large(100000, 'L');
+  large[5] = 'q';
+  auto [bytes, records] = MakeLegacyPack(small, large);
+  auto read = PackRecordsOf(bytes);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ(read->size(), records.size());  // from the legacy trailer, in offset order
+  for (size_t i = 0; i < records.size(); ++i) {
+    EXPECT_EQ((*read)[i].id, records[i].id);
+    EXPECT_EQ((*read)[i].type, records[i].type);
+    EXPECT_EQ((*read)[i].offset, records[i].offset);
+    std::string_view stored = std::string_view(bytes).substr(records[i].offset, records[i].length);
+    EXPECT_EQ(Sha256Of(DecodeBlob(stored, records[i].raw_length).value()), records[i].id);
+  }
+  auto members = ReadPackMembers(bytes);
+  ASSERT_TRUE(members.ok()) << members.status().ToString();
+  ASSERT_EQ(members->size(), records.size() + 2);  // the legacy group is split too
+  EXPECT_EQ((*members)[2].name, records[1].id.Hex());
+  EXPECT_EQ((*members)[2].data_offset, records[1].offset);
+  EXPECT_FALSE((*members)[2].record.has_value());  // a legacy table has no types or plaintext lengths
+  // Salvage of a legacy pack cut before its trailer still finds the group's blobs.
+  auto salvaged = SalvagePackMembers(std::string_view(bytes).substr(0, records.back().offset + 100));
+  ASSERT_GE(salvaged.size(), small.size() + 1);
+  EXPECT_EQ(salvaged[3].name, records[2].id.Hex());
+}
+
+TEST(PackTest, AnEncryptedGroupTableOpensOnlyInItsOwnPlaceAndSalvageNeedsTheKey) {
+  ObjectCipher c = NewCipher();
+  std::vector<std::string> plains;
+  for (int i = 0; i < 60; ++i) {  // 32,000 bytes that do not compress
+    std::string p;
+    for (int j = 0; j < 1000; ++j) p.append(Sha256Of(std::to_string(i) + "/" + std::to_string(j)).view());
+    plains.push_back(std::move(p));
+  }
+  auto [bytes, records] = MakeEncryptedPack(c, plains);  // 1.9 MB: groups 0 (1 MiB) and 1
+  auto members = ReadPackMembers(bytes, &c);
+  ASSERT_TRUE(members.ok()) << members.status().ToString();
+  ASSERT_EQ(members->size(), plains.size() + 2);
+  ASSERT_TRUE((*members)[1].record.has_value());
+  EXPECT_EQ((*members)[1].record->raw_length, plains[0].size());
+  EXPECT_EQ((*members)[1].record->type, format::BlobType::kData);
+
+  // A flipped byte inside the first group's sealed table: Corruption naming the group.
+  std::string flipped = bytes;
+  flipped[records[0].offset - 30] ^= 0x01;
+  auto r = PackRecordsOf(flipped, &c);
+  EXPECT_TRUE(r.status().Is(StatusCode::kCorruption)) << r.status().ToString();
+  EXPECT_NE(r.status().message().find(".arbor-group-0"), std::string::npos) << r.status().ToString();
+
+  // Cut in the second group: the first group's blobs are salvaged with their records
+  // when the key is at hand, and none without it (the table does not open).
+  std::string cut = bytes.substr(0, bytes.size() * 3 / 4);
+  auto with_key = SalvagePackMembers(cut, &c);
+  ASSERT_GT(with_key.size(), 2U);
+  for (size_t i = 1; i < with_key.size(); ++i) {
+    ASSERT_TRUE(with_key[i].record.has_value());
+    EXPECT_EQ(with_key[i].record->id, records[i - 1].id);
+    EXPECT_TRUE(
+        c.DecodeBlob(format::BlobType::kData, records[i - 1].id, with_key[i].data, records[i - 1].raw_length)
+            .ok());
+  }
+  EXPECT_EQ(SalvagePackMembers(cut).size(), 1U);  // only the header member
 }
 
 }  // namespace

@@ -33,16 +33,21 @@ needles.update({
 })
 # Every object as stored, and every blob of a pack that is zstd (codec byte 0x01,
 # docs/format/repository.md) decompressed too: names in trees are compressed in the clear.
-# A blob is a member of its own or one of a group member's (u32 count, count x (id[32],
-# u32 length), then the blobs).
+# A blob is a member of its own or one of a group member's (u32 table size, the table:
+# u32 count, count x (type, id[32], u32 length, u32 raw_length), then the blobs). An
+# encrypted pack's table is sealed: the group is then looked at whole.
 def blobs(member, body):
-    if not member.name.startswith(".arbor-blobs-"):
+    if not member.name.startswith(".arbor-group-"):
         yield body
         return
-    count = struct.unpack_from("<I", body, 0)[0]
-    at = 4 + 36 * count
+    table = struct.unpack_from("<I", body, 0)[0]
+    count = struct.unpack_from("<I", body, 4)[0]
+    if table != 4 + 41 * count:
+        yield body
+        return
+    at = 4 + table
     for i in range(count):
-        length = struct.unpack_from("<I", body, 4 + 36 * i + 32)[0]
+        length = struct.unpack_from("<I", body, 8 + 41 * i + 33)[0]
         yield body[at:at + length]
         at += length
 def views(path):

@@ -10,9 +10,9 @@ arbor_init >/dev/null
 "$ARBOR" backup "$S" -q >/dev/null
 "$ARBOR" verify --read-data -q >/dev/null || fail "fresh repository does not verify"
 
-# Byte offset of the middle of the first blob inside a pack (from the tar structure): a
-# member of its own (named by the blob id), or the first blob of a group member (u32
-# count, count x (id[32], u32 length), then the blobs; docs/format/repository.md).
+# Byte offset of a byte inside a blob of a pack (from the tar structure): the middle of a
+# member of its own (named by the blob id), or the middle of a group member's blobs (u32
+# table size, the table, then the blobs; docs/format/repository.md).
 blob_offset() {
   python3 - "$1" <<'PY'
 import struct, sys, tarfile
@@ -20,11 +20,10 @@ with tarfile.open(sys.argv[1]) as t:
     for m in t.getmembers():
         if len(m.name) == 64 and m.size > 8:
             print(m.offset_data + m.size // 2); break
-        if m.name.startswith(".arbor-blobs-"):
+        if m.name.startswith(".arbor-group-"):
             data = t.extractfile(m).read()
-            count = struct.unpack_from("<I", data, 0)[0]
-            first = struct.unpack_from("<I", data, 4 + 32)[0]
-            print(m.offset_data + 4 + 36 * count + first // 2); break
+            table = struct.unpack_from("<I", data, 0)[0]
+            print(m.offset_data + 4 + table + (m.size - 4 - table) // 2); break
 PY
 }
 flip() { python3 -c "
