@@ -29,8 +29,12 @@ la_ssize_t WriteToPack(archive* /*a*/, void* writer, const void* buf, size_t len
 
 constexpr size_t kTrailerRecordSize = 1 + 32 + 4 + 4 + 4;
 // A group table's record: the trailer's without the offset, which follows from the
-// lengths before it.
-constexpr size_t kGroupRecordSize = 1 + 32 + 4 + 4;
+// lengths before it, and with the lengths as varints (a small blob's fit in 2-3 bytes).
+constexpr size_t kGroupRecordFixed = 1 + 32;
+
+size_t GroupRecordSize(uint32_t length, uint32_t raw_length) {
+  return kGroupRecordFixed + VarintLength(length) + VarintLength(raw_length);
+}
 // Legacy group tables (packs written before 7 December 2026): id and stored length.
 constexpr size_t kLegacyGroupEntrySize = 32 + 4;
 // Blobs stored at most this long go into groups; a longer one's header costs under 1.2%.
@@ -126,8 +130,7 @@ Result<uint64_t> PackWriter::AddMember(std::string_view name, std::string_view d
 
 uint64_t PackWriter::size() const {
   if (group_records_.empty()) return written_;
-  return written_ + group_.size() + 8 + group_records_.size() * kGroupRecordSize +
-         (cipher_ != nullptr ? crypto::kSealOverhead : 0);
+  return written_ + group_.size() + 8 + group_table_bytes_ + (cipher_ != nullptr ? crypto::kSealOverhead : 0);
 }
 
 bool StoredInGroup(uint64_t length) { return length <= kMaxGroupedBlob; }
@@ -137,6 +140,7 @@ Status PackWriter::Add(format::BlobType type, const Digest& id, std::string_view
   if (StoredInGroup(encoded.size())) {
     records_.push_back({type, id, 0, static_cast<uint32_t>(encoded.size()), raw_length});
     group_records_.push_back(records_.size() - 1);
+    group_table_bytes_ += GroupRecordSize(records_.back().length, raw_length);
     group_.append(encoded);
     return group_.size() >= kGroupBytes ? FlushGroup() : Status::Ok();
   }
@@ -149,14 +153,14 @@ Status PackWriter::Add(format::BlobType type, const Digest& id, std::string_view
 
 std::string PackWriter::GroupTable(uint32_t group) const {
   std::string table;
-  table.reserve(4 + group_records_.size() * kGroupRecordSize);
+  table.reserve(4 + group_table_bytes_);
   PutFixed32(&table, static_cast<uint32_t>(group_records_.size()));
   for (size_t i : group_records_) {
     const PackRecord& r = records_[i];
     table.push_back(static_cast<char>(r.type));
     table.append(r.id.view());
-    PutFixed32(&table, r.length);
-    PutFixed32(&table, r.raw_length);
+    PutVarint32(&table, r.length);
+    PutVarint32(&table, r.raw_length);
   }
   if (cipher_ == nullptr) return table;
   return cipher_->master().encryption_key().Seal(
@@ -182,6 +186,7 @@ Status PackWriter::FlushGroup() {
   }
   group_.clear();
   group_records_.clear();
+  group_table_bytes_ = 0;
   return Status::Ok();
 }
 
@@ -326,18 +331,20 @@ Status SplitGroup(const PackMember& group, const ObjectCipher* cipher, std::stri
   std::string_view table = table_bytes;
   std::string_view blobs = in.substr(table_size);
   uint32_t count = 0;
-  if (!GetFixed32(&table, &count) || table.size() != size_t{count} * kGroupRecordSize)
+  // Each record takes at least kGroupRecordFixed + 2 bytes: checked before anything is
+  // allocated from the count.
+  if (!GetFixed32(&table, &count) || table.size() / (kGroupRecordFixed + 2) < count)
     return DamagedTable(group);
   uint64_t offset = group.data_offset + 4 + table_size;
   for (uint32_t i = 0; i < count; ++i) {
     PackRecord r;
+    if (table.size() < kGroupRecordFixed) return DamagedTable(group);
     auto type = static_cast<uint8_t>(table[0]);
     if (type > 1) return Status::Corruption("pack member " + group.name + " names an unknown blob type");
     r.type = static_cast<format::BlobType>(type);
     r.id = Digest::FromBytes(table.substr(1, 32));
-    table.remove_prefix(33);
-    (void)GetFixed32(&table, &r.length);
-    (void)GetFixed32(&table, &r.raw_length);
+    table.remove_prefix(kGroupRecordFixed);
+    if (!GetVarint32(&table, &r.length) || !GetVarint32(&table, &r.raw_length)) return DamagedTable(group);
     if (r.length > blobs.size()) {
       return Status::Corruption("pack member " + group.name + " is shorter than its table says");
     }
@@ -353,6 +360,7 @@ Status SplitGroup(const PackMember& group, const ObjectCipher* cipher, std::stri
     offset += r.length;
     out->push_back(std::move(m));
   }
+  if (!table.empty()) return DamagedTable(group);
   if (!blobs.empty())
     return Status::Corruption("pack member " + group.name + " is longer than its table says");
   return Status::Ok();

@@ -4,8 +4,8 @@
 //   .arbor-pack          12 bytes: "ARBORPAK" + u32 version
 //   <64-hex blob id>     one member per large blob: codec byte + (compressed) bytes
 //   .arbor-group-<n>     small blobs grouped in one member: u32 table size, the table
-//                        (u32 count, then per blob u8 type, id[32], u32 length, u32
-//                        raw_length), then the blobs back to back
+//                        (u32 count, then per blob u8 type, id[32], varint length,
+//                        varint raw_length), then the blobs back to back
 //   ...
 //   .arbor-pack-toc      the records of the blobs that are members of their own
 //
@@ -106,6 +106,7 @@ class PackWriter {
   std::vector<PackRecord> records_;
   std::string group_;                  // small blobs waiting for their group member
   std::vector<size_t> group_records_;  // their indexes in records_
+  size_t group_table_bytes_ = 0;       // their records' size in the group's table
   uint32_t groups_written_ = 0;
   const ObjectCipher* cipher_ = nullptr;
   std::string salt_;  // version 2 only

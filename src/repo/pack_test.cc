@@ -124,13 +124,14 @@ TEST(PackTest, RecordsComeFromTheTrailerAndDamageIsSalvagedUpToIt) {
 
 // Issue 17: a small blob used to cost a 512-byte tar header plus padding to 512 bytes
 // (~770 bytes each); grouped, it cost a 36-byte table entry and a 45-byte trailer record;
-// now it costs its 41-byte record in its group's table and nothing else.
+// now it costs its record in its group's table and nothing else: type, id and two varint
+// lengths, 37 bytes for these.
 TEST(PackTest, SmallBlobsShareGroupMembersSoTheirOverheadIsSmall) {
   // 164-byte blobs; a fixed 8 blocks cover the header, group, trailer and end-of-archive members.
   auto [bytes, records] = MakePack(1000, 100);
   uint64_t stored = 0;
   for (const auto& r : records) stored += r.length;
-  EXPECT_LE(bytes.size(), stored + records.size() * 41 + uint64_t{8} * 512)
+  EXPECT_LE(bytes.size(), stored + records.size() * 37 + uint64_t{8} * 512)
       << "per-blob overhead is back (a tar header each, or a record in the trailer too)";
   auto members = ReadPackMembers(bytes);
   ASSERT_TRUE(members.ok()) << members.status().ToString();
@@ -194,8 +195,10 @@ TEST(PackTest, CompleteGroupsAreSalvagedAndADamagedGroupTableIsCorruption) {
 
   auto members = ReadPackMembers(bytes).value();
   std::string damaged = bytes;
-  // The first group's count: its 18 records (41 bytes each) precede its first blob.
-  uint64_t count_at = records[0].offset - 18 * 41 - 4;
+  // The first group's count: its 18 records precede its first blob.
+  uint64_t count_at = records[0].offset - 4;
+  for (size_t i = 0; i < 18; ++i)
+    count_at -= 33 + VarintLength(records[i].length) + VarintLength(records[i].raw_length);
   ASSERT_EQ(static_cast<uint8_t>(damaged[count_at]), 18);
   damaged[count_at] = 17;  // one blob fewer than the group holds
   auto r = ReadPackMembers(damaged);

@@ -34,20 +34,40 @@ needles.update({
 # Every object as stored, and every blob of a pack that is zstd (codec byte 0x01,
 # docs/format/repository.md) decompressed too: names in trees are compressed in the clear.
 # A blob is a member of its own or one of a group member's (u32 table size, the table:
-# u32 count, count x (type, id[32], u32 length, u32 raw_length), then the blobs). An
-# encrypted pack's table is sealed: the group is then looked at whole.
-def blobs(member, body):
-    if not member.name.startswith(".arbor-group-"):
-        yield body
-        return
+# u32 count, count x (type, id[32], varint length, varint raw_length), then the blobs).
+# An encrypted pack's table is sealed (it does not parse): the group is then looked at whole.
+def varint(b, at):
+    v = shift = 0
+    while at < len(b):
+        v |= (b[at] & 0x7F) << shift
+        at += 1
+        if b[at - 1] < 0x80:
+            return v, at
+        shift += 7
+    raise ValueError("cut varint")
+def group_lengths(body):
     table = struct.unpack_from("<I", body, 0)[0]
-    count = struct.unpack_from("<I", body, 4)[0]
-    if table != 4 + 41 * count:
+    t = body[4:4 + table]
+    count, at, lengths = struct.unpack_from("<I", t, 0)[0], 4, []
+    for _ in range(count):
+        if at + 33 > len(t):
+            return None
+        length, at = varint(t, at + 33)
+        _, at = varint(t, at)
+        lengths.append(length)
+    return lengths if at == len(t) else None
+def blobs(member, body):
+    lengths = None
+    if member.name.startswith(".arbor-group-"):
+        try:
+            lengths = group_lengths(body)
+        except (ValueError, struct.error):
+            lengths = None
+    if lengths is None:
         yield body
         return
-    at = 4 + table
-    for i in range(count):
-        length = struct.unpack_from("<I", body, 8 + 41 * i + 33)[0]
+    at = 4 + struct.unpack_from("<I", body, 0)[0]
+    for length in lengths:
         yield body[at:at + length]
         at += length
 def views(path):
