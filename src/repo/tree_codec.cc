@@ -1,6 +1,7 @@
 #include "repo/tree_codec.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <limits>
 #include <unordered_map>
@@ -164,28 +165,69 @@ Result<Node> DecodeNode(const fb::Node& f) {
 
 // ---- version 2 ----
 
-constexpr uint8_t kFlagQuickXor = 0x01;
-constexpr uint8_t kFlagSubtree = 0x02;
-constexpr uint8_t kFlagChunksAll = 0x04;           // chunk_sizes holds all of the node's sizes
-constexpr uint8_t kFlagChunksLastImplied = 0x08;   // all but the last: size minus the others
-constexpr uint8_t kFlagHardlinkIsFileId = 0x10;    // hardlink_group == file_id (non-zero)
-constexpr uint8_t kKnownFlags = 0x1f;
-// Tree::time_bases: which of atime, ctime, btime are coded against the previous node's
-// same time rather than against the node's own mtime.
-constexpr uint32_t kKnownTimeBases = 0x7;
-constexpr int64_t Node::* kOtherTimes[3] = {&Node::atime_ns, &Node::ctime_ns, &Node::btime_ns};
+// The integer columns, in their order in Tree::ints (schema/tree.fbs lists what each holds).
+enum Column : int {
+  kKind,
+  kFlags,
+  kNamePrefix,
+  kMode,
+  kUid,
+  kGid,
+  kUser,
+  kGroup,
+  kSize,
+  kMtime,
+  kAtime,
+  kCtime,
+  kBtime,
+  kInode,
+  kDevice,
+  kNlink,
+  kRdev,
+  kFileId,
+  kHardlinkGroup,
+  kContentCount,
+  kSymlinkLength,
+  kAttributes,
+  kPermission,
+  kChunkSizes,  // last: not one value per node
+  kColumnCount
+};
+constexpr const char* kColumnNames[kColumnCount] = {
+    "kind",   "flags", "name_prefix", "mode",          "uid",           "gid",            "user",
+    "group",  "size",  "mtime",       "atime",         "ctime",         "btime",          "inode",
+    "device", "nlink", "rdev",        "file_id",       "hardlink_group", "content_count", "symlink_length",
+    "attributes", "permission", "chunk_sizes"};
+// Bytes per value of the fixed-width measurement variant (the field's width).
+constexpr int kColumnWidths[kColumnCount] = {1, 1, 2, 4, 4, 4, 4, 4, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 4, 4, 4, 4, 4};
+
+constexpr uint64_t kFlagQuickXor = 0x01;
+constexpr uint64_t kFlagSubtree = 0x02;
+constexpr uint64_t kFlagChunksAll = 0x04;          // chunk_sizes holds all of the node's sizes
+constexpr uint64_t kFlagChunksLastImplied = 0x08;  // all but the last: size minus the others
+constexpr uint64_t kFlagHardlinkIsFileId = 0x10;   // hardlink_group == file_id (non-zero)
+constexpr uint64_t kKnownFlags = 0x1f;
+// Tree::time_bases, two bits for each of atime, ctime, btime (bits 0-1, 2-3, 4-5): what
+// the time is coded against.
+constexpr uint32_t kBaseOwnMtime = 0;
+constexpr uint32_t kBasePrevious = 1;  // the previous node's same time
+constexpr uint32_t kBaseOwnAtime = 2;  // ctime and btime only (a new file's btime is its atime)
+constexpr int64_t Node::*kOtherTimes[3] = {&Node::atime_ns, &Node::ctime_ns, &Node::btime_ns};
+
+uint32_t TimeBase(uint32_t bases, size_t k) { return (bases >> (2 * k)) & 3; }
 
 uint64_t Zig(uint64_t diff) { return (diff << 1) ^ static_cast<uint64_t>(static_cast<int64_t>(diff) >> 63); }
 uint64_t Unzig(uint64_t u) { return (u >> 1) ^ (~(u & 1) + 1); }
 uint64_t U(int64_t v) { return static_cast<uint64_t>(v); }
+// A 32-bit field as a zigzag difference from the previous node's.
+uint64_t Zig32(uint32_t v, uint32_t prev) { return Zig(U(int64_t{v} - int64_t{prev})); }
 
 // An integer column being written: varints, or fixed-width values for measurement.
 class IntColumn {
  public:
-  IntColumn(bool fixed, int width) : fixed_(fixed), width_(width) {}
   void Put(uint64_t v) {
     any_ |= v != 0;
-    if (fixed_) {
+    if (width_ > 0) {
       char b[8];
       std::memcpy(b, &v, 8);
       bytes_.append(b, static_cast<size_t>(width_));
@@ -193,15 +235,13 @@ class IntColumn {
       PutVarint64(&bytes_, v);
     }
   }
+  void SetFixedWidth(int width) { width_ = width; }
   size_t size() const { return bytes_.size(); }
-  // Absent (0) when every value is 0.
-  Offset<flatbuffers::Vector<uint8_t>> Finish(FlatBufferBuilder& b) const {
-    return any_ ? Bytes(b, bytes_) : 0;
-  }
+  bool any() const { return any_; }
+  const std::string& bytes() const { return bytes_; }
 
  private:
-  bool fixed_;
-  int width_;
+  int width_ = 0;
   bool any_ = false;
   std::string bytes_;
 };
@@ -262,12 +302,19 @@ Offset<fb::NodeExtra> EncodeExtra(FlatBufferBuilder& b, uint32_t index, const No
   return fb::CreateNodeExtra(b, index, extents_off, xattrs, metadata);
 }
 
+// Where each integer column lies in Tree::ints (absent: present == false).
+struct ColumnSpan {
+  const uint8_t* begin = nullptr;
+  const uint8_t* end = nullptr;
+  bool present = false;
+};
+using ColumnSpans = std::array<ColumnSpan, kColumnCount>;
+
 // Reads one integer column: absent reads as zeros; Done() says whether it held exactly
 // the values read and no malformed varint.
 class ColumnReader {
  public:
-  explicit ColumnReader(const flatbuffers::Vector<uint8_t>* v)
-      : p_(v ? v->data() : nullptr), end_(v ? v->data() + v->size() : nullptr), present_(v != nullptr) {}
+  explicit ColumnReader(const ColumnSpan& s) : p_(s.begin), end_(s.end), present_(s.present) {}
   uint64_t Next() {
     if (!present_) return 0;
     if (p_ < end_ && *p_ < 0x80) return *p_++;
@@ -281,16 +328,18 @@ class ColumnReader {
     }
     return static_cast<uint32_t>(v);
   }
-  // A 32-bit field coded as a zigzag difference from `prev`.
+  // A 32-bit field coded as a zigzag difference from `prev`: a result outside 32 bits
+  // is corruption (the difference is clamped first so that the sum cannot overflow).
   uint32_t Delta32(uint32_t prev) {
     const auto d = static_cast<int64_t>(Unzig(Next()));
-    const int64_t v = static_cast<int64_t>(prev) + std::clamp<int64_t>(d, -(int64_t{1} << 33), int64_t{1} << 33);
+    const int64_t v = int64_t{prev} + std::clamp<int64_t>(d, -(int64_t{1} << 33), int64_t{1} << 33);
     if (v < 0 || v > std::numeric_limits<uint32_t>::max()) {
       ok_ = false;
       return 0;
     }
     return static_cast<uint32_t>(v);
   }
+  void Fail() { ok_ = false; }
   bool Done() const { return ok_ && p_ == end_; }
 
  private:
@@ -313,9 +362,37 @@ class ColumnReader {
 };
 
 Status Bad(const char* what) { return Status::Corruption(std::string("directory object: bad column '") + what + "'"); }
+Status Bad(Column c) { return Bad(kColumnNames[c]); }
 
-Status DecodeNames(const fb::Tree& t, std::vector<Node>* nodes) {
-  ColumnReader prefix(t.name_prefix());
+// Splits Tree::ints into its columns: each present one is `count` varints (a varint
+// ends at a byte below 0x80), chunk_sizes is what is left.
+Result<ColumnSpans> SplitColumns(const fb::Tree& t, size_t count) {
+  ColumnSpans spans;
+  const uint32_t mask = t.columns();
+  if ((mask >> kColumnCount) != 0) return Status::Corruption("directory object has unknown columns");
+  const uint8_t* p = t.ints() ? t.ints()->data() : nullptr;
+  const uint8_t* const end = t.ints() ? p + t.ints()->size() : nullptr;
+  for (int c = 0; c < kColumnCount; ++c) {
+    if ((mask & (1u << c)) == 0) continue;
+    ColumnSpan& s = spans[static_cast<size_t>(c)];
+    s.present = true;
+    s.begin = p;
+    if (c == kChunkSizes) {
+      p = end;
+    } else {
+      for (size_t ended = 0; ended < count; ++p) {
+        if (p == end) return Bad(static_cast<Column>(c));
+        ended += *p < 0x80 ? 1 : 0;
+      }
+    }
+    s.end = p;
+  }
+  if (p != end) return Status::Corruption("directory object has bytes after its columns");
+  return spans;
+}
+
+Status DecodeNames(const fb::Tree& t, const ColumnSpans& cols, std::vector<Node>* nodes) {
+  ColumnReader prefix(cols[kNamePrefix]);
   const char* bytes = t.names() ? reinterpret_cast<const char*>(t.names()->data()) : nullptr;
   const size_t total = t.names() ? t.names()->size() : 0;
   size_t pos = 0;
@@ -324,7 +401,7 @@ Status DecodeNames(const fb::Tree& t, std::vector<Node>* nodes) {
     const std::string* prev = i > 0 ? &(*nodes)[i - 1].name : nullptr;
     const void* nul = pos < total ? std::memchr(bytes + pos, 0, total - pos) : nullptr;
     if (nul == nullptr) return Bad("names");
-    const size_t s = static_cast<size_t>(static_cast<const char*>(nul) - (bytes + pos));
+    const auto s = static_cast<size_t>(static_cast<const char*>(nul) - (bytes + pos));
     if (p > (prev ? prev->size() : 0) || p + s > kMaxTreeNameBytes) return Bad("names");
     std::string& name = (*nodes)[i].name;
     name.reserve(p + s);
@@ -338,143 +415,108 @@ Status DecodeNames(const fb::Tree& t, std::vector<Node>* nodes) {
   return Status::Ok();
 }
 
-// A one-byte-per-node column: absent (all 0) or exactly one byte per node.
-const uint8_t* ByteColumn(const flatbuffers::Vector<uint8_t>* v, size_t n, bool* ok) {
-  if (v && v->size() != n) *ok = false;
-  return v ? v->data() : nullptr;
+Status DecodeKinds(const ColumnSpans& cols, std::vector<Node>* nodes, std::vector<uint8_t>* flags) {
+  ColumnReader kinds(cols[kKind]), flag_column(cols[kFlags]);
+  flags->resize(nodes->size());
+  for (size_t i = 0; i < nodes->size(); ++i) {
+    const uint64_t k = kinds.Next(), f = flag_column.Next();
+    if (k > static_cast<uint64_t>(fb::Kind::MAX)) {
+      return Status::Corruption("tree node '" + (*nodes)[i].name + "' has an unknown kind");
+    }
+    if ((f & ~kKnownFlags) != 0 || (f & (kFlagChunksAll | kFlagChunksLastImplied)) == 
+        (kFlagChunksAll | kFlagChunksLastImplied)) {
+      return Bad(kFlags);
+    }
+    (*nodes)[i].kind = static_cast<NodeKind>(k);
+    (*flags)[i] = static_cast<uint8_t>(f);
+  }
+  if (!kinds.Done()) return Bad(kKind);
+  if (!flag_column.Done()) return Bad(kFlags);
+  return Status::Ok();
 }
 
-Status DecodeTimesAndIds(const fb::Tree& t, const uint8_t* flags, std::vector<Node>* nodes) {
-  ColumnReader modes(t.modes()), uids(t.uids()), gids(t.gids()), sizes(t.sizes()), mtimes(t.mtimes()),
-      atimes(t.atimes()), ctimes(t.ctimes()), btimes(t.btimes()), inodes(t.inodes()), devices(t.devices()),
-      nlinks(t.nlinks()), rdevs(t.rdevs()), file_ids(t.file_ids()), hardlinks(t.hardlink_groups()),
-      attributes(t.attributes());
+Status DecodeMetadata(const fb::Tree& t, const ColumnSpans& cols, const std::vector<uint8_t>& flags,
+                      std::vector<Node>* nodes) {
   const uint32_t bases = t.time_bases();
-  if ((bases & ~kKnownTimeBases) != 0) return Bad("time_bases");
-  Node zero;
+  if ((bases >> 6) != 0 || TimeBase(bases, 0) > kBasePrevious || TimeBase(bases, 1) > kBaseOwnAtime ||
+      TimeBase(bases, 2) > kBaseOwnAtime) {
+    return Status::Corruption("directory object has unknown time bases");
+  }
+  int64_t Node::*base_of[3];
+  bool from_prev[3];
+  for (size_t k = 0; k < 3; ++k) {
+    const uint32_t base = TimeBase(bases, k);
+    from_prev[k] = base == kBasePrevious;
+    base_of[k] = base == kBaseOwnAtime ? &Node::atime_ns : base == kBasePrevious ? kOtherTimes[k] : &Node::mtime_ns;
+  }
+  std::array<ColumnReader, kColumnCount - 1> r = {
+      ColumnReader(cols[0]),  ColumnReader(cols[1]),  ColumnReader(cols[2]),  ColumnReader(cols[3]),
+      ColumnReader(cols[4]),  ColumnReader(cols[5]),  ColumnReader(cols[6]),  ColumnReader(cols[7]),
+      ColumnReader(cols[8]),  ColumnReader(cols[9]),  ColumnReader(cols[10]), ColumnReader(cols[11]),
+      ColumnReader(cols[12]), ColumnReader(cols[13]), ColumnReader(cols[14]), ColumnReader(cols[15]),
+      ColumnReader(cols[16]), ColumnReader(cols[17]), ColumnReader(cols[18]), ColumnReader(cols[19]),
+      ColumnReader(cols[20]), ColumnReader(cols[21]), ColumnReader(cols[22])};
+  const Node zero;
   const Node* prev = &zero;
-  for (Node& n : *nodes) {
-    n.mode = modes.Next32();
-    n.uid = uids.Delta32(prev->uid);
-    n.gid = gids.Delta32(prev->gid);
-    n.size = sizes.Next();
-    n.mtime_ns = static_cast<int64_t>(U(prev->mtime_ns) + Unzig(mtimes.Next()));
-    ColumnReader* other[3] = {&atimes, &ctimes, &btimes};
-    for (int k = 0; k < 3; ++k) {
-      const uint64_t base = U((bases & (1u << k)) != 0 ? prev->*kOtherTimes[k] : n.mtime_ns);
-      n.*kOtherTimes[k] = static_cast<int64_t>(base + Unzig(other[k]->Next()));
+  for (size_t i = 0; i < nodes->size(); ++i) {
+    Node& n = (*nodes)[i];
+    n.mode = r[kMode].Next32();
+    n.uid = r[kUid].Delta32(prev->uid);
+    n.gid = r[kGid].Delta32(prev->gid);
+    n.size = r[kSize].Next();
+    n.mtime_ns = static_cast<int64_t>(U(prev->mtime_ns) + Unzig(r[kMtime].Next()));
+    for (size_t k = 0; k < 3; ++k) {  // atime first: ctime and btime may be coded against it
+      const uint64_t base = U(from_prev[k] ? prev->*base_of[k] : n.*base_of[k]);
+      n.*kOtherTimes[k] = static_cast<int64_t>(base + Unzig(r[kAtime + k].Next()));
     }
-    const uint8_t f = flags ? flags[&n - nodes->data()] : 0;
-    n.inode = prev->inode + Unzig(inodes.Next());
-    n.device = prev->device + Unzig(devices.Next());
-    n.nlink = nlinks.Next();
-    n.rdev = rdevs.Next();
-    n.file_id = prev->file_id + (n.inode - prev->inode) + Unzig(file_ids.Next());
-    const uint64_t h = hardlinks.Next();
-    if ((f & kFlagHardlinkIsFileId) != 0) {
-      if (h != 0 || n.file_id == 0) return Bad("hardlink_groups");
+    n.inode = prev->inode + Unzig(r[kInode].Next());
+    n.device = prev->device + Unzig(r[kDevice].Next());
+    n.nlink = r[kNlink].Next();
+    n.rdev = r[kRdev].Next();
+    n.file_id = prev->file_id + (n.inode - prev->inode) + Unzig(r[kFileId].Next());
+    const uint64_t h = r[kHardlinkGroup].Next();
+    if ((flags[i] & kFlagHardlinkIsFileId) != 0) {
+      if (h != 0 || n.file_id == 0) r[kHardlinkGroup].Fail();
       n.hardlink_group = n.file_id;
     } else {
-      if (h != 0 && h == n.file_id) return Bad("hardlink_groups");
+      if (h != 0 && h == n.file_id) r[kHardlinkGroup].Fail();  // not what the encoder writes
       n.hardlink_group = h;
     }
-    n.attributes = attributes.Next32();
+    n.attributes = r[kAttributes].Next32();
     prev = &n;
   }
-  const std::pair<const ColumnReader*, const char*> columns[] = {
-      {&modes, "modes"},     {&uids, "uids"},     {&gids, "gids"},     {&sizes, "sizes"},
-      {&mtimes, "mtimes"},   {&atimes, "atimes"}, {&ctimes, "ctimes"}, {&btimes, "btimes"},
-      {&inodes, "inodes"},   {&devices, "devices"}, {&nlinks, "nlinks"}, {&rdevs, "rdevs"},
-      {&file_ids, "file_ids"}, {&hardlinks, "hardlink_groups"}, {&attributes, "attributes"}};
-  for (const auto& [column, name] : columns) {
-    if (!column->Done()) return Bad(name);
+  for (int c : {kMode, kUid, kGid, kSize, kMtime, kAtime, kCtime, kBtime, kInode, kDevice, kNlink, kRdev, kFileId,
+                kHardlinkGroup, kAttributes}) {
+    if (!r[static_cast<size_t>(c)].Done()) return Bad(static_cast<Column>(c));
   }
-  return Status::Ok();
-}
 
-Status DecodeOwners(const fb::Tree& t, std::vector<Node>* nodes) {
-  ColumnReader users(t.users()), groups(t.groups());
+  // Owners, symlinks, permissions: dictionaries and concatenations.
   const auto* user_names = t.user_names();
   const auto* group_names = t.group_names();
-  const uint64_t n_users = user_names ? user_names->size() : 0, n_groups = group_names ? group_names->size() : 0;
-  for (Node& n : *nodes) {
-    const uint64_t u = users.Next(), g = groups.Next();
-    if (u > n_users) return Bad("users");
-    if (g > n_groups) return Bad("groups");
-    if (u > 0) n.user = user_names->Get(static_cast<flatbuffers::uoffset_t>(u - 1))->str();
-    if (g > 0) n.group = group_names->Get(static_cast<flatbuffers::uoffset_t>(g - 1))->str();
-  }
-  if (!users.Done()) return Bad("users");
-  if (!groups.Done()) return Bad("groups");
-  return Status::Ok();
-}
-
-Status DecodeContent(const fb::Tree& t, const uint8_t* flags, std::vector<Node>* nodes) {
-  ColumnReader counts(t.content_counts()), chunk_sizes(t.chunk_sizes());
-  const auto* content = t.content();
-  const size_t total = content ? content->size() : 0;
-  size_t at = 0;
-  for (Node& n : *nodes) {
-    const uint64_t c = counts.Next();
-    if (c > total - at) return Bad("content_counts");
-    n.content.resize(c);
-    for (auto& d : n.content) {
-      const fb::Hash32* h = content->Get(static_cast<flatbuffers::uoffset_t>(at++));
-      std::memcpy(d.bytes.data(), h->b()->data(), d.bytes.size());
-    }
-    const uint8_t f = flags ? flags[&n - nodes->data()] : 0;
-    const bool all = (f & kFlagChunksAll) != 0, implied = (f & kFlagChunksLastImplied) != 0;
-    if (!all && !implied) continue;
-    if ((all && implied) || c == 0 || (implied && !n.data_extents.empty())) return Bad("chunk_sizes");
-    n.chunk_sizes.resize(c);
-    uint64_t sum = 0;
-    for (size_t k = 0; k + (implied ? 1 : 0) < c; ++k) sum += n.chunk_sizes[k] = chunk_sizes.Next32();
-    if (implied) {
-      if (sum > n.size || n.size - sum > std::numeric_limits<uint32_t>::max()) return Bad("chunk_sizes");
-      n.chunk_sizes.back() = static_cast<uint32_t>(n.size - sum);
-    }
-  }
-  if (!counts.Done() || at != total) return Bad("content_counts");
-  if (!chunk_sizes.Done()) return Bad("chunk_sizes");
-  return Status::Ok();
-}
-
-Status DecodeHashesAndLinks(const fb::Tree& t, const uint8_t* flags, std::vector<Node>* nodes) {
-  const auto* qxh = t.quickxor();
-  const auto* subtrees = t.subtrees();
   const auto* ids = t.permission_ids();
-  const size_t n_qxh = qxh ? qxh->size() : 0, n_subtrees = subtrees ? subtrees->size() : 0;
+  const size_t n_users = user_names ? user_names->size() : 0, n_groups = group_names ? group_names->size() : 0;
   const size_t n_ids = ids ? ids->size() : 0;
   const size_t n_targets = t.symlink_targets() ? t.symlink_targets()->size() : 0;
-  ColumnReader link_lengths(t.symlink_lengths()), permissions(t.permissions());
-  size_t q = 0, s = 0, target = 0;
+  size_t target = 0;
   for (Node& n : *nodes) {
-    const uint8_t f = flags ? flags[&n - nodes->data()] : 0;
-    if ((f & kFlagQuickXor) != 0) {
-      if (n_qxh - q < 20) return Bad("quickxor");
-      n.quickxor.emplace();
-      std::memcpy(n.quickxor->data(), qxh->data() + q, 20);
-      q += 20;
-    }
-    if ((f & kFlagSubtree) != 0) {
-      if (s == n_subtrees) return Bad("subtrees");
-      n.subtree = FromFb(*subtrees->Get(static_cast<flatbuffers::uoffset_t>(s++)));
-    }
-    if (n.IsDir() && !n.subtree) return Status::Corruption("directory '" + n.name + "' has no subtree");
-    const uint64_t len = link_lengths.Next();
-    if (len > n_targets - target) return Bad("symlink_lengths");
+    const uint64_t u = r[kUser].Next(), g = r[kGroup].Next(), p = r[kPermission].Next();
+    const uint64_t len = r[kSymlinkLength].Next();
+    if (u > n_users) return Bad(kUser);
+    if (g > n_groups) return Bad(kGroup);
+    if (p > n_ids) return Bad(kPermission);
+    if (len > n_targets - target) return Bad(kSymlinkLength);
+    if (u > 0) n.user = user_names->Get(static_cast<flatbuffers::uoffset_t>(u - 1))->str();
+    if (g > 0) n.group = group_names->Get(static_cast<flatbuffers::uoffset_t>(g - 1))->str();
+    if (p > 0) n.permission = FromFb(*ids->Get(static_cast<flatbuffers::uoffset_t>(p - 1)));
     if (len > 0) {
       n.symlink_target.assign(reinterpret_cast<const char*>(t.symlink_targets()->data()) + target, len);
       target += len;
     }
-    const uint64_t p = permissions.Next();
-    if (p > n_ids) return Bad("permissions");
-    if (p > 0) n.permission = FromFb(*ids->Get(static_cast<flatbuffers::uoffset_t>(p - 1)));
   }
-  if (q != n_qxh) return Bad("quickxor");
-  if (s != n_subtrees) return Bad("subtrees");
-  if (!link_lengths.Done() || target != n_targets) return Bad("symlink_lengths");
-  if (!permissions.Done()) return Bad("permissions");
+  for (int c : {kUser, kGroup, kPermission, kSymlinkLength}) {
+    if (!r[static_cast<size_t>(c)].Done()) return Bad(static_cast<Column>(c));
+  }
+  if (target != n_targets) return Bad(kSymlinkLength);
   return Status::Ok();
 }
 
@@ -484,9 +526,56 @@ Status DecodeExtras(const fb::Tree& t, std::vector<Node>* nodes) {
   for (const fb::NodeExtra* e : *t.extras()) {
     if (static_cast<int64_t>(e->index()) <= last || e->index() >= nodes->size()) return Bad("extras");
     last = e->index();
-    Node& n = (*nodes)[e->index()];
-    DecodeLists(e->data_extents(), e->xattrs(), e->metadata(), &n);
+    DecodeLists(e->data_extents(), e->xattrs(), e->metadata(), &(*nodes)[e->index()]);
   }
+  return Status::Ok();
+}
+
+// Content ids, chunk sizes, QuickXorHashes and subtree ids. After DecodeExtras: whether
+// a last chunk size may be implied depends on the data extents.
+Status DecodeContent(const fb::Tree& t, const ColumnSpans& cols, const std::vector<uint8_t>& flags,
+                     std::vector<Node>* nodes) {
+  ColumnReader counts(cols[kContentCount]), chunk_sizes(cols[kChunkSizes]);
+  const auto* content = t.content();
+  const auto* qxh = t.quickxor();
+  const auto* subtrees = t.subtrees();
+  const size_t n_content = content ? content->size() : 0, n_qxh = qxh ? qxh->size() : 0;
+  const size_t n_subtrees = subtrees ? subtrees->size() : 0;
+  size_t at = 0, q = 0, s = 0;
+  for (size_t i = 0; i < nodes->size(); ++i) {
+    Node& n = (*nodes)[i];
+    const uint8_t f = flags[i];
+    const uint64_t c = counts.Next();
+    if (c > n_content - at) return Bad(kContentCount);
+    n.content.resize(c);
+    for (auto& d : n.content) d = FromFb(*content->Get(static_cast<flatbuffers::uoffset_t>(at++)));
+    const bool all = (f & kFlagChunksAll) != 0, implied = (f & kFlagChunksLastImplied) != 0;
+    if (all || implied) {
+      if (c == 0 || (implied && !n.data_extents.empty())) return Bad(kChunkSizes);
+      n.chunk_sizes.resize(c);
+      uint64_t sum = 0;
+      for (size_t k = 0; k + (implied ? 1 : 0) < c; ++k) sum += n.chunk_sizes[k] = chunk_sizes.Next32();
+      if (implied) {
+        if (sum > n.size || n.size - sum > std::numeric_limits<uint32_t>::max()) return Bad(kChunkSizes);
+        n.chunk_sizes.back() = static_cast<uint32_t>(n.size - sum);
+      }
+    }
+    if ((f & kFlagQuickXor) != 0) {
+      if (n_qxh - q < size_t{20}) return Bad("quickxor");
+      n.quickxor.emplace();
+      std::memcpy(n.quickxor->data(), qxh->data() + q, n.quickxor->size());
+      q += n.quickxor->size();
+    }
+    if ((f & kFlagSubtree) != 0) {
+      if (s == n_subtrees) return Bad("subtrees");
+      n.subtree = FromFb(*subtrees->Get(static_cast<flatbuffers::uoffset_t>(s++)));
+    }
+    if (n.IsDir() && !n.subtree) return Status::Corruption("directory '" + n.name + "' has no subtree");
+  }
+  if (!counts.Done() || at != n_content) return Bad(kContentCount);
+  if (!chunk_sizes.Done()) return Bad(kChunkSizes);
+  if (q != n_qxh) return Bad("quickxor");
+  if (s != n_subtrees) return Bad("subtrees");
   return Status::Ok();
 }
 
@@ -496,26 +585,14 @@ Result<std::vector<Node>> DecodeV2(const fb::Tree& t) {
   // Every name ends in its own NUL in `names`, which bounds what is allocated below by
   // the input.
   if (count > (t.names() ? t.names()->size() : 0)) return Bad("names");
+  ARBOR_ASSIGN_OR_RETURN(ColumnSpans cols, SplitColumns(t, count));
   std::vector<Node> nodes(count);
-  ARBOR_RETURN_IF_ERROR(DecodeNames(t, &nodes));
-  bool ok = true;
-  const uint8_t* kinds = ByteColumn(t.kinds(), count, &ok);
-  if (!ok) return Bad("kinds");
-  const uint8_t* flags = ByteColumn(t.flags(), count, &ok);
-  if (!ok) return Bad("flags");
-  for (size_t i = 0; i < count; ++i) {
-    if (kinds && kinds[i] > static_cast<uint8_t>(fb::Kind::MAX)) {
-      return Status::Corruption("tree node '" + nodes[i].name + "' has an unknown kind");
-    }
-    if (kinds) nodes[i].kind = static_cast<NodeKind>(kinds[i]);
-    if (flags && (flags[i] & ~kKnownFlags) != 0) return Bad("flags");
-  }
-  ARBOR_RETURN_IF_ERROR(DecodeTimesAndIds(t, flags, &nodes));
-  ARBOR_RETURN_IF_ERROR(DecodeOwners(t, &nodes));
-  // Extents first: whether a last chunk size may be implied depends on them.
+  std::vector<uint8_t> flags;
+  ARBOR_RETURN_IF_ERROR(DecodeNames(t, cols, &nodes));
+  ARBOR_RETURN_IF_ERROR(DecodeKinds(cols, &nodes, &flags));
+  ARBOR_RETURN_IF_ERROR(DecodeMetadata(t, cols, flags, &nodes));
   ARBOR_RETURN_IF_ERROR(DecodeExtras(t, &nodes));
-  ARBOR_RETURN_IF_ERROR(DecodeContent(t, flags, &nodes));
-  ARBOR_RETURN_IF_ERROR(DecodeHashesAndLinks(t, flags, &nodes));
+  ARBOR_RETURN_IF_ERROR(DecodeContent(t, cols, flags, &nodes));
   return nodes;
 }
 
@@ -547,57 +624,59 @@ Result<std::string> EncodeTreeV1(const std::vector<Node>& nodes) {
 Result<std::string> EncodeTreeV2(const std::vector<Node>& nodes, const V2Options& options) {
   ARBOR_RETURN_IF_ERROR(CheckOrder(nodes));
   for (const Node& n : nodes) ARBOR_RETURN_IF_ERROR(CheckEncodable(n));
-  const bool fx = options.fixed_width;
-  IntColumn name_prefix(fx, 2), modes(fx, 4), uids(fx, 4), gids(fx, 4), users(fx, 4),
-      groups(fx, 4), sizes(fx, 8), mtimes(fx, 8), inodes(fx, 8),
-      devices(fx, 8), nlinks(fx, 8), rdevs(fx, 8), file_ids(fx, 8), hardlinks(fx, 8), content_counts(fx, 4),
-      chunk_sizes(fx, 4), link_lengths(fx, 4), attributes(fx, 4), permissions(fx, 4);
-  IntColumn against_mtime[3] = {{fx, 8}, {fx, 8}, {fx, 8}}, against_prev[3] = {{fx, 8}, {fx, 8}, {fx, 8}};
-  std::string names, kinds, flags, qxh, link_targets;
+  std::array<IntColumn, kColumnCount> cols;
+  // atime, ctime, btime, each against each of its bases (time_bases picks one per tree).
+  std::array<std::array<IntColumn, 3>, 3> against;
+  if (options.fixed_width) {
+    for (int c = 0; c < kColumnCount; ++c) cols[static_cast<size_t>(c)].SetFixedWidth(kColumnWidths[c]);
+    for (auto& bases : against) {
+      for (auto& column : bases) column.SetFixedWidth(8);
+    }
+  }
+  std::string names, qxh, link_targets;
   std::vector<fb::Hash32> content, subtrees, permission_ids;
   std::unordered_map<Digest, uint64_t, DigestHash> permission_index;
   Dictionary user_names, group_names;
   std::vector<uint32_t> extra_nodes;
-  bool any_kind = false, any_flag = false;
-  Node zero;
+  const Node zero;
   const Node* prev = &zero;
   for (const Node& n : nodes) {
     const size_t p = options.front_code_names ? SharedPrefix(prev->name, n.name) : 0;
-    name_prefix.Put(p);
+    cols[kNamePrefix].Put(p);
     names.append(n.name, p);
     names.push_back('\0');  // names cannot hold NUL (IsSafeName)
-    kinds.push_back(static_cast<char>(n.kind));
-    any_kind |= n.kind != NodeKind::kFile;
-    uint8_t f = 0;
-    modes.Put(n.mode);
-    uids.Put(Zig(U(int64_t{n.uid} - int64_t{prev->uid})));
-    gids.Put(Zig(U(int64_t{n.gid} - int64_t{prev->gid})));
-    users.Put(user_names.IndexOf(n.user));
-    groups.Put(group_names.IndexOf(n.group));
-    sizes.Put(n.size);
-    mtimes.Put(Zig(U(n.mtime_ns) - U(prev->mtime_ns)));
-    for (int k = 0; k < 3; ++k) {
+    cols[kKind].Put(static_cast<uint64_t>(n.kind));
+    uint64_t f = 0;
+    cols[kMode].Put(n.mode);
+    cols[kUid].Put(Zig32(n.uid, prev->uid));
+    cols[kGid].Put(Zig32(n.gid, prev->gid));
+    cols[kUser].Put(user_names.IndexOf(n.user));
+    cols[kGroup].Put(group_names.IndexOf(n.group));
+    cols[kSize].Put(n.size);
+    cols[kMtime].Put(Zig(U(n.mtime_ns) - U(prev->mtime_ns)));
+    for (size_t k = 0; k < 3; ++k) {
       const int64_t x = n.*kOtherTimes[k];
-      against_mtime[k].Put(Zig(U(x) - U(n.mtime_ns)));
-      against_prev[k].Put(Zig(U(x) - U(prev->*kOtherTimes[k])));
+      against[k][kBaseOwnMtime].Put(Zig(U(x) - U(n.mtime_ns)));
+      against[k][kBasePrevious].Put(Zig(U(x) - U(prev->*kOtherTimes[k])));
+      against[k][kBaseOwnAtime].Put(Zig(U(x) - U(n.atime_ns)));
     }
-    inodes.Put(Zig(n.inode - prev->inode));
-    devices.Put(Zig(n.device - prev->device));
-    nlinks.Put(n.nlink);
-    rdevs.Put(n.rdev);
-    file_ids.Put(Zig(n.file_id - prev->file_id - (n.inode - prev->inode)));
+    cols[kInode].Put(Zig(n.inode - prev->inode));
+    cols[kDevice].Put(Zig(n.device - prev->device));
+    cols[kNlink].Put(n.nlink);
+    cols[kRdev].Put(n.rdev);
+    cols[kFileId].Put(Zig(n.file_id - prev->file_id - (n.inode - prev->inode)));
     if (n.hardlink_group != 0 && n.hardlink_group == n.file_id) {
       f |= kFlagHardlinkIsFileId;
-      hardlinks.Put(0);
+      cols[kHardlinkGroup].Put(0);
     } else {
-      hardlinks.Put(n.hardlink_group);
+      cols[kHardlinkGroup].Put(n.hardlink_group);
     }
-    content_counts.Put(n.content.size());
+    cols[kContentCount].Put(n.content.size());
     for (const auto& d : n.content) content.push_back(ToFb(d));
     if (!n.chunk_sizes.empty()) {
       const bool implied = LastChunkImplied(n);
       f |= implied ? kFlagChunksLastImplied : kFlagChunksAll;
-      for (size_t k = 0; k + (implied ? 1 : 0) < n.chunk_sizes.size(); ++k) chunk_sizes.Put(n.chunk_sizes[k]);
+      for (size_t k = 0; k + (implied ? 1 : 0) < n.chunk_sizes.size(); ++k) cols[kChunkSizes].Put(n.chunk_sizes[k]);
     }
     if (n.quickxor) {
       f |= kFlagQuickXor;
@@ -607,96 +686,63 @@ Result<std::string> EncodeTreeV2(const std::vector<Node>& nodes, const V2Options
       f |= kFlagSubtree;
       subtrees.push_back(ToFb(*n.subtree));
     }
-    link_lengths.Put(n.symlink_target.size());
+    cols[kSymlinkLength].Put(n.symlink_target.size());
     link_targets += n.symlink_target;
-    attributes.Put(n.attributes);
+    cols[kAttributes].Put(n.attributes);
     uint64_t perm = 0;
     if (n.permission) {
       auto [it, added] = permission_index.try_emplace(*n.permission, permission_ids.size() + 1);
       if (added) permission_ids.push_back(ToFb(*n.permission));
       perm = it->second;
     }
-    permissions.Put(perm);
+    cols[kPermission].Put(perm);
     if (!n.data_extents.empty() || !n.xattrs.empty() || !n.metadata.empty()) {
       extra_nodes.push_back(static_cast<uint32_t>(&n - nodes.data()));
     }
-    flags.push_back(static_cast<char>(f));
-    any_flag |= f != 0;
+    cols[kFlags].Put(f);
     prev = &n;
+  }
+  // Each of atime, ctime, btime against whichever base codes it shortest (the first on a
+  // tie); atime cannot be coded against itself.
+  uint32_t time_bases = 0;
+  for (size_t k = 0; k < 3; ++k) {
+    uint32_t best = kBaseOwnMtime;
+    for (uint32_t base : {kBasePrevious, kBaseOwnAtime}) {
+      if ((k > 0 || base != kBaseOwnAtime) && against[k][base].size() < against[k][best].size()) best = base;
+    }
+    time_bases |= best << (2 * k);
+    cols[kAtime + k] = std::move(against[k][best]);
+  }
+  uint32_t mask = 0;
+  std::string ints;
+  for (size_t c = 0; c < kColumnCount; ++c) {
+    if (!cols[c].any()) continue;
+    mask |= 1u << c;
+    ints += cols[c].bytes();
   }
 
   FlatBufferBuilder b(1024 + nodes.size() * 96);
   b.ForceDefaults(false);
   std::vector<Offset<fb::NodeExtra>> extra_offsets;
   for (uint32_t i : extra_nodes) extra_offsets.push_back(EncodeExtra(b, i, nodes[i]));
-  auto extras = extra_offsets.empty() ? 0 : b.CreateVector(extra_offsets).o;
-  auto user_names_off = user_names.Finish(b);
-  auto group_names_off = group_names.Finish(b);
-  auto content_off = content.empty() ? 0 : b.CreateVectorOfStructs(content).o;
-  auto subtrees_off = subtrees.empty() ? 0 : b.CreateVectorOfStructs(subtrees).o;
-  auto permission_ids_off = permission_ids.empty() ? 0 : b.CreateVectorOfStructs(permission_ids).o;
-  auto names_off = names.empty() ? 0 : Bytes(b, names).o;
-  auto kinds_off = any_kind ? Bytes(b, kinds).o : 0;
-  auto flags_off = any_flag ? Bytes(b, flags).o : 0;
-  auto qxh_off = qxh.empty() ? 0 : Bytes(b, qxh).o;
-  auto targets_off = link_targets.empty() ? 0 : Bytes(b, link_targets).o;
-  // Each of atime, ctime, btime against whichever base codes it shorter (own mtime on a tie).
-  uint32_t time_bases = 0;
-  Offset<flatbuffers::Vector<uint8_t>> other_times[3];
-  for (int k = 0; k < 3; ++k) {
-    const bool prev_base = against_prev[k].size() < against_mtime[k].size();
-    if (prev_base) time_bases |= 1u << k;
-    other_times[k] = (prev_base ? against_prev[k] : against_mtime[k]).Finish(b);
-  }
+  const auto extras = extra_offsets.empty() ? 0 : b.CreateVector(extra_offsets).o;
+  const auto user_names_off = user_names.Finish(b);
+  const auto group_names_off = group_names.Finish(b);
+  const auto content_off = content.empty() ? 0 : b.CreateVectorOfStructs(content).o;
+  const auto subtrees_off = subtrees.empty() ? 0 : b.CreateVectorOfStructs(subtrees).o;
+  const auto permission_ids_off = permission_ids.empty() ? 0 : b.CreateVectorOfStructs(permission_ids).o;
+  const auto qxh_off = qxh.empty() ? 0 : Bytes(b, qxh).o;
+  const auto targets_off = link_targets.empty() ? 0 : Bytes(b, link_targets).o;
+  const auto names_off = names.empty() ? 0 : Bytes(b, names).o;
+  const auto ints_off = ints.empty() ? 0 : Bytes(b, ints).o;
   // Every vector is made before the table starts (FlatBuffers cannot nest them).
-  const auto name_prefix_off = name_prefix.Finish(b);
-  const auto modes_off = modes.Finish(b);
-  const auto uids_off = uids.Finish(b);
-  const auto gids_off = gids.Finish(b);
-  const auto users_off = users.Finish(b);
-  const auto groups_off = groups.Finish(b);
-  const auto sizes_off = sizes.Finish(b);
-  const auto mtimes_off = mtimes.Finish(b);
-  const auto inodes_off = inodes.Finish(b);
-  const auto devices_off = devices.Finish(b);
-  const auto nlinks_off = nlinks.Finish(b);
-  const auto rdevs_off = rdevs.Finish(b);
-  const auto file_ids_off = file_ids.Finish(b);
-  const auto hardlinks_off = hardlinks.Finish(b);
-  const auto content_counts_off = content_counts.Finish(b);
-  const auto chunk_sizes_off = chunk_sizes.Finish(b);
-  const auto link_lengths_off = link_lengths.Finish(b);
-  const auto attributes_off = attributes.Finish(b);
-  const auto permissions_off = permissions.Finish(b);
   fb::TreeBuilder tb(b);
   tb.add_version(2);
   tb.add_count(static_cast<uint32_t>(nodes.size()));
-  tb.add_name_prefix(name_prefix_off);
-  tb.add_modes(modes_off);
-  tb.add_uids(uids_off);
-  tb.add_gids(gids_off);
-  tb.add_users(users_off);
-  tb.add_groups(groups_off);
-  tb.add_sizes(sizes_off);
-  tb.add_mtimes(mtimes_off);
-  tb.add_atimes(other_times[0]);
-  tb.add_ctimes(other_times[1]);
-  tb.add_btimes(other_times[2]);
+  tb.add_columns(mask);
+  tb.add_ints(ints_off);
   tb.add_time_bases(time_bases);
-  tb.add_inodes(inodes_off);
-  tb.add_devices(devices_off);
-  tb.add_nlinks(nlinks_off);
-  tb.add_rdevs(rdevs_off);
-  tb.add_file_ids(file_ids_off);
-  tb.add_hardlink_groups(hardlinks_off);
-  tb.add_content_counts(content_counts_off);
-  tb.add_chunk_sizes(chunk_sizes_off);
-  tb.add_symlink_lengths(link_lengths_off);
-  tb.add_attributes(attributes_off);
-  tb.add_permissions(permissions_off);
   tb.add_names(names_off);
-  tb.add_kinds(kinds_off);
-  tb.add_flags(flags_off);
   tb.add_user_names(user_names_off);
   tb.add_group_names(group_names_off);
   tb.add_content(content_off);
