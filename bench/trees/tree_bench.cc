@@ -47,7 +47,7 @@ struct Totals {
   Sizes v1, v2, v2_whole_names, v2_fixed;
   Sizes leaf_v1, leaf_v2;
   std::vector<std::string> v1_trees, v2_trees;
-  std::vector<std::pair<std::string, size_t>> columns;  // leaf trees: each column compressed alone
+  std::vector<std::pair<std::string, int64_t>> columns;  // leaf trees: each column's marginal bytes
   size_t split_frames = 0, others_alone = 0, one_frame = 0;
 };
 
@@ -96,7 +96,9 @@ void AddColumns(const std::string& v2, Totals* t) {
     for (const auto& [n2, r2] : cols) {
       if (n2 != name && n2 != "content" && n2 != "quickxor") without += r2;
     }
-    const size_t z = name == "content" || name == "quickxor" ? raw.size() : others_size - EncodeBlob(without, kLevel).size();
+    const int64_t z = name == "content" || name == "quickxor"
+                          ? static_cast<int64_t>(raw.size())
+                          : static_cast<int64_t>(others_size) - static_cast<int64_t>(EncodeBlob(without, kLevel).size());
     sum += raw.size();
     auto it = std::find_if(t->columns.begin(), t->columns.end(), [&](const auto& c) { return c.first == name; });
     if (it == t->columns.end()) {
@@ -105,7 +107,7 @@ void AddColumns(const std::string& v2, Totals* t) {
       it->second += z;
     }
   }
-  t->columns.emplace_back("(rest of the buffer, raw)", v2.size() - sum);
+  t->columns.emplace_back("(rest of the buffer, raw)", static_cast<int64_t>(v2.size() - sum));
 }
 
 void Add(Sizes* s, const std::string& raw) {
@@ -222,7 +224,7 @@ int main(int argc, char** argv) {
   Row("v2, leaf directories only", t.leaf_v2, t.leaf_trees, t.leaf_files);
 
   std::printf("version-2 columns of the leaf directories, marginal bytes after zstd per file:\n");
-  std::vector<std::pair<std::string, size_t>> rest;
+  std::vector<std::pair<std::string, int64_t>> rest;
   for (const auto& [name, z] : t.columns) {
     if (name[0] == '(') {
       rest.emplace_back(name, z);
@@ -230,7 +232,7 @@ int main(int argc, char** argv) {
       std::printf("  %-18s %8.2f\n", name.c_str(), static_cast<double>(z) / static_cast<double>(t.leaf_files));
     }
   }
-  size_t other = 0;
+  int64_t other = 0;
   for (const auto& r : rest) other += r.second;
   std::printf("  %-18s %8.2f\n", "(rest, raw)", static_cast<double>(other) / static_cast<double>(t.leaf_files));
 

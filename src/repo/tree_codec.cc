@@ -214,7 +214,22 @@ constexpr uint32_t kBasePrevious = 1;  // the previous node's same time
 constexpr uint32_t kBaseOwnAtime = 2;  // ctime and btime only (a new file's btime is its atime)
 constexpr int64_t Node::*kOtherTimes[3] = {&Node::atime_ns, &Node::ctime_ns, &Node::btime_ns};
 
+// Bit 6: mtimes are coded in file-id order (against the mtime of the node with the next
+// lower file id, ties broken by position) rather than against the previous node's: files
+// made one after the other have rising file ids on most file systems, and their mtimes
+// follow that order, not the names'.
+constexpr uint32_t kMtimeByFileId = 1u << 6;
+
 uint32_t TimeBase(uint32_t bases, size_t k) { return (bases >> (2 * k)) & 3; }
+
+// The node positions in file-id order (ties in position order).
+std::vector<uint32_t> FileIdOrder(const std::vector<Node>& nodes) {
+  std::vector<uint32_t> order(nodes.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return nodes[a].file_id < nodes[b].file_id; });
+  return order;
+}
 
 uint64_t Zig(uint64_t diff) { return (diff << 1) ^ static_cast<uint64_t>(static_cast<int64_t>(diff) >> 63); }
 uint64_t Unzig(uint64_t u) { return (u >> 1) ^ (~(u & 1) + 1); }
@@ -438,7 +453,7 @@ Status DecodeKinds(const ColumnSpans& cols, std::vector<Node>* nodes, std::vecto
 Status DecodeMetadata(const fb::Tree& t, const ColumnSpans& cols, const std::vector<uint8_t>& flags,
                       std::vector<Node>* nodes) {
   const uint32_t bases = t.time_bases();
-  if ((bases >> 6) != 0 || TimeBase(bases, 0) > kBasePrevious || TimeBase(bases, 1) > kBaseOwnAtime ||
+  if ((bases >> 7) != 0 || TimeBase(bases, 0) > kBasePrevious || TimeBase(bases, 1) > kBaseOwnAtime ||
       TimeBase(bases, 2) > kBaseOwnAtime) {
     return Status::Corruption("directory object has unknown time bases");
   }
@@ -464,11 +479,6 @@ Status DecodeMetadata(const fb::Tree& t, const ColumnSpans& cols, const std::vec
     n.uid = r[kUid].Delta32(prev->uid);
     n.gid = r[kGid].Delta32(prev->gid);
     n.size = r[kSize].Next();
-    n.mtime_ns = static_cast<int64_t>(U(prev->mtime_ns) + Unzig(r[kMtime].Next()));
-    for (size_t k = 0; k < 3; ++k) {  // atime first: ctime and btime may be coded against it
-      const uint64_t base = U(from_prev[k] ? prev->*base_of[k] : n.*base_of[k]);
-      n.*kOtherTimes[k] = static_cast<int64_t>(base + Unzig(r[kAtime + k].Next()));
-    }
     n.inode = prev->inode + Unzig(r[kInode].Next());
     n.device = prev->device + Unzig(r[kDevice].Next());
     n.nlink = r[kNlink].Next();
@@ -483,6 +493,30 @@ Status DecodeMetadata(const fb::Tree& t, const ColumnSpans& cols, const std::vec
       n.hardlink_group = h;
     }
     n.attributes = r[kAttributes].Next32();
+    prev = &n;
+  }
+  // Times, once the file ids are known (mtimes may be coded in their order).
+  if ((bases & kMtimeByFileId) != 0) {
+    std::vector<uint64_t> deltas(nodes->size());
+    for (auto& d : deltas) d = r[kMtime].Next();
+    uint64_t last = 0;
+    for (uint32_t i : FileIdOrder(*nodes)) {
+      last += Unzig(deltas[i]);
+      (*nodes)[i].mtime_ns = static_cast<int64_t>(last);
+    }
+  } else {
+    uint64_t last = 0;
+    for (Node& n : *nodes) {
+      last += Unzig(r[kMtime].Next());
+      n.mtime_ns = static_cast<int64_t>(last);
+    }
+  }
+  prev = &zero;
+  for (Node& n : *nodes) {
+    for (size_t k = 0; k < 3; ++k) {  // atime first: ctime and btime may be coded against it
+      const uint64_t base = U(from_prev[k] ? prev->*base_of[k] : n.*base_of[k]);
+      n.*kOtherTimes[k] = static_cast<int64_t>(base + Unzig(r[kAtime + k].Next()));
+    }
     prev = &n;
   }
   for (int c : {kMode, kUid, kGid, kSize, kMtime, kAtime, kCtime, kBtime, kInode, kDevice, kNlink, kRdev, kFileId,
@@ -633,6 +667,7 @@ Result<std::string> EncodeTreeV2(const std::vector<Node>& nodes, const V2Options
       for (auto& column : bases) column.SetFixedWidth(8);
     }
   }
+  std::vector<uint64_t> mtime_by_id_deltas(nodes.size());  // mtimes, then their file-id order deltas
   std::string names, qxh, link_targets;
   std::vector<fb::Hash32> content, subtrees, permission_ids;
   std::unordered_map<Digest, uint64_t, DigestHash> permission_index;
@@ -654,6 +689,7 @@ Result<std::string> EncodeTreeV2(const std::vector<Node>& nodes, const V2Options
     cols[kGroup].Put(group_names.IndexOf(n.group));
     cols[kSize].Put(n.size);
     cols[kMtime].Put(Zig(U(n.mtime_ns) - U(prev->mtime_ns)));
+    mtime_by_id_deltas[static_cast<size_t>(&n - nodes.data())] = U(n.mtime_ns);
     for (size_t k = 0; k < 3; ++k) {
       const int64_t x = n.*kOtherTimes[k];
       against[k][kBaseOwnMtime].Put(Zig(U(x) - U(n.mtime_ns)));
@@ -712,6 +748,22 @@ Result<std::string> EncodeTreeV2(const std::vector<Node>& nodes, const V2Options
     }
     time_bases |= best << (2 * k);
     cols[kAtime + k] = std::move(against[k][best]);
+  }
+  // mtimes in file-id order instead, when that codes shorter.
+  {
+    IntColumn by_id;
+    if (options.fixed_width) by_id.SetFixedWidth(8);
+    uint64_t last = 0;
+    for (uint32_t i : FileIdOrder(nodes)) {
+      const uint64_t m = mtime_by_id_deltas[i];
+      mtime_by_id_deltas[i] = Zig(m - last);
+      last = m;
+    }
+    for (uint64_t d : mtime_by_id_deltas) by_id.Put(d);
+    if (by_id.size() < cols[kMtime].size()) {
+      time_bases |= kMtimeByFileId;
+      cols[kMtime] = std::move(by_id);
+    }
   }
   uint32_t mask = 0;
   std::string ints;

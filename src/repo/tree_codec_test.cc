@@ -193,6 +193,33 @@ TEST(TreeCodecTest, EmptyAndHugeDirectoriesRoundTrip) {
   EXPECT_LT(bytes.size(), tree_codec_internal::EncodeTreeV1(huge)->size());
 }
 
+TEST(TreeCodecTest, TimesAreCodedAgainstWhicheverBaseIsShortest) {
+  // Files made one after the other under shuffled names: mtimes rise with the file id,
+  // btime is the atime, ctime the mtime. Then the same with times that follow the names.
+  for (bool follow_ids : {true, false}) {
+    std::vector<Node> nodes(40);
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      Node& n = nodes[i];
+      n.name = "f" + std::to_string(100 + i);
+      const size_t made = follow_ids ? (i * 17) % nodes.size() : i;
+      n.inode = 7000 + made;
+      n.file_id = n.inode;
+      n.atime_ns = 1796667221000000000 + static_cast<int64_t>(made) * 1000;
+      n.btime_ns = n.atime_ns;
+      n.mtime_ns = n.atime_ns + 40000 + static_cast<int64_t>(i % 7) * 1000;
+      n.ctime_ns = n.mtime_ns;
+    }
+    std::string bytes = *EncodeTree(nodes);
+    const uint32_t bases = fb::GetTree(bytes.data())->time_bases();
+    EXPECT_EQ((bases >> 6) & 1, follow_ids ? 1u : 0u);
+    EXPECT_EQ((bases >> 2) & 3, 0u);  // ctime against its own mtime
+    EXPECT_EQ((bases >> 4) & 3, 2u);  // btime against its own atime
+    auto decoded = DecodeTree(bytes);
+    ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+    EXPECT_EQ(*decoded, nodes);
+  }
+}
+
 TEST(TreeCodecTest, Version1TreesStillDecode) {
   const std::vector<Node> nodes = EveryKindOfNode();
   std::string v1 = *tree_codec_internal::EncodeTreeV1(nodes);
@@ -517,7 +544,7 @@ TEST(TreeCodecTest, CorruptedVersion2TreesAreCorruption) {
       {"hard-link flag with a group", [](RawV2* r) {
          auto f = ColumnValues(*r, kFlags); f[0] |= 0x10; SetColumn(r, kFlags, f);
          SetColumn(r, kHardlinkGroup, {5, 0, 0, 0}); }},
-      {"unknown time base", [](RawV2* r) { r->time_bases |= 1u << 6; }},
+      {"unknown time base", [](RawV2* r) { r->time_bases |= 1u << 7; }},
       {"atime against itself", [](RawV2* r) { r->time_bases = (r->time_bases & ~3u) | 2u; }},
       {"content counts add up to more", [](RawV2* r) {
          auto c = ColumnValues(*r, kContentCount); c[3] += 1; SetColumn(r, kContentCount, c); }},
