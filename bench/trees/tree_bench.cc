@@ -57,19 +57,19 @@ void AddColumns(const std::string& v2, Totals* t) {
   const fb::Tree* tree = fb::GetTree(v2.data());
   std::vector<std::pair<std::string, std::string>> cols;
   auto bytes = [&](const char* name, const auto* v, size_t element = 1) {
-    if (v) cols.emplace_back(name, std::string(reinterpret_cast<const char*>(v->Data()), v->size() * element));
+    if (v)
+      cols.emplace_back(name, std::string(reinterpret_cast<const char*>(v->Data()), v->size() * element));
   };
   bytes("names", tree->names());
   bytes("content", tree->content(), 32);
   bytes("quickxor", tree->quickxor(), 1);
   bytes("subtrees", tree->subtrees(), 32);
   // The integer columns packed in `ints` (schema/tree.fbs lists them in this order).
-  static const char* const kInts[] = {"kind",        "flags",         "name_prefix",    "mode",
-                                      "uid",         "gid",           "user",           "group",
-                                      "size",        "mtime",         "atime",          "ctime",
-                                      "btime",       "inode",         "device",         "nlink",
-                                      "rdev",        "file_id",       "hardlink_group", "content_count",
-                                      "symlink_length", "attributes", "permission",     "chunk_sizes"};
+  static const char* const kInts[] = {
+      "kind",           "flags",         "name_prefix",    "mode",       "uid",        "gid",
+      "user",           "group",         "size",           "mtime",      "atime",      "ctime",
+      "btime",          "inode",         "device",         "nlink",      "rdev",       "file_id",
+      "hardlink_group", "content_count", "symlink_length", "attributes", "permission", "chunk_sizes"};
   const uint8_t* p = tree->ints() ? tree->ints()->data() : nullptr;
   const uint8_t* end = tree->ints() ? p + tree->ints()->size() : nullptr;
   for (uint32_t c = 0; c < 24; ++c) {
@@ -80,7 +80,8 @@ void AddColumns(const std::string& v2, Totals* t) {
     } else {
       for (size_t ended = 0; ended < tree->count(); ++p) ended += *p < 0x80 ? 1 : 0;
     }
-    cols.emplace_back(kInts[c], std::string(reinterpret_cast<const char*>(begin), static_cast<size_t>(p - begin)));
+    cols.emplace_back(kInts[c],
+                      std::string(reinterpret_cast<const char*>(begin), static_cast<size_t>(p - begin)));
   }
   // The same columns in two frames: the hashes, everything else (what zstd would make
   // of them if their literals did not share one Huffman table per block).
@@ -89,18 +90,20 @@ void AddColumns(const std::string& v2, Totals* t) {
   t->split_frames += EncodeBlob(hashes, kLevel).size() + EncodeBlob(others, kLevel).size();
   t->others_alone += EncodeBlob(others, kLevel).size();
   t->one_frame += EncodeBlob(others + hashes, kLevel).size();
-  const size_t others_size = EncodeBlob(others, kLevel).size();
+  size_t others_size = EncodeBlob(others, kLevel).size();
   size_t sum = 0;
   for (const auto& [name, raw] : cols) {
     std::string without;
     for (const auto& [n2, r2] : cols) {
       if (n2 != name && n2 != "content" && n2 != "quickxor") without += r2;
     }
-    const int64_t z = name == "content" || name == "quickxor"
-                          ? static_cast<int64_t>(raw.size())
-                          : static_cast<int64_t>(others_size) - static_cast<int64_t>(EncodeBlob(without, kLevel).size());
+    int64_t z =
+        name == "content" || name == "quickxor"
+            ? static_cast<int64_t>(raw.size())
+            : static_cast<int64_t>(others_size) - static_cast<int64_t>(EncodeBlob(without, kLevel).size());
     sum += raw.size();
-    auto it = std::find_if(t->columns.begin(), t->columns.end(), [&](const auto& c) { return c.first == name; });
+    auto it =
+        std::find_if(t->columns.begin(), t->columns.end(), [&](const auto& c) { return c.first == name; });
     if (it == t->columns.end()) {
       t->columns.emplace_back(name, z);
     } else {
@@ -133,7 +136,7 @@ Digest Walk(PosixSource& source, const std::string& dir, Totals* t) {
   bool leaf = true;
   size_t files = 0;
   for (Node& n : children) {
-    const std::string path = dir + "/" + n.name;
+    std::string path = dir + "/" + n.name;
     if (n.IsDir()) {
       leaf = false;
       n.subtree = Walk(source, path, t);
@@ -178,14 +181,14 @@ Digest Walk(PosixSource& source, const std::string& dir, Totals* t) {
 }
 
 double DecodeAll(const std::vector<std::string>& trees) {
-  const double start = bench::ThreadCpuSeconds();
+  double start = bench::ThreadCpuSeconds();
   size_t sink = 0;
   for (const auto& bytes : trees) {
     auto nodes = DecodeTree(bytes);
     if (!nodes.ok()) Die(nodes.status().ToString());
     sink += nodes->size();
   }
-  const double took = bench::ThreadCpuSeconds() - start;
+  double took = bench::ThreadCpuSeconds() - start;
   if (sink == 0) Die("no nodes decoded");
   return took;
 }
@@ -206,14 +209,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: tree_bench DIR [DECODE_ROUNDS]\n");
     return 2;
   }
-  const int rounds = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
+  int rounds = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
   std::string root = argv[1];
   while (root.size() > 1 && root.back() == '/') root.pop_back();
   PosixSource source;
   Totals t;
   Walk(source, root, &t);
-  std::printf("%zu trees (%zu without subdirectories), %zu nodes, %zu files\n", t.trees, t.leaf_trees, t.nodes,
-              t.files);
+  std::printf("%zu trees (%zu without subdirectories), %zu nodes, %zu files\n", t.trees, t.leaf_trees,
+              t.nodes, t.files);
   std::printf("%-34s %12s %12s %8s %10s %10s\n", "encoding", "raw bytes", "zstd-3", "ratio", "zstd/file",
               "stored/file");
   Row("v1 (a table per node)", t.v1, t.trees, t.files);
@@ -229,12 +232,14 @@ int main(int argc, char** argv) {
     if (name[0] == '(') {
       rest.emplace_back(name, z);
     } else {
-      std::printf("  %-18s %8.2f\n", name.c_str(), static_cast<double>(z) / static_cast<double>(t.leaf_files));
+      std::printf("  %-18s %8.2f\n", name.c_str(),
+                  static_cast<double>(z) / static_cast<double>(t.leaf_files));
     }
   }
   int64_t other = 0;
   for (const auto& r : rest) other += r.second;
-  std::printf("  %-18s %8.2f\n", "(rest, raw)", static_cast<double>(other) / static_cast<double>(t.leaf_files));
+  std::printf("  %-18s %8.2f\n", "(rest, raw)",
+              static_cast<double>(other) / static_cast<double>(t.leaf_files));
 
   std::printf("leaf columns concatenated, no FlatBuffers structure, one frame, per file: %.2f\n",
               static_cast<double>(t.one_frame) / static_cast<double>(t.leaf_files));
@@ -247,8 +252,8 @@ int main(int argc, char** argv) {
     best_v1 = std::min(best_v1, DecodeAll(t.v1_trees));
     best_v2 = std::min(best_v2, DecodeAll(t.v2_trees));
   }
-  const double per = 1e9 / static_cast<double>(t.nodes);
-  std::printf("decode (best of %d rounds, CPU time): v1 %.1f ns/node, v2 %.1f ns/node\n", rounds, best_v1 * per,
-              best_v2 * per);
+  double per = 1e9 / static_cast<double>(t.nodes);
+  std::printf("decode (best of %d rounds, CPU time): v1 %.1f ns/node, v2 %.1f ns/node\n", rounds,
+              best_v1 * per, best_v2 * per);
   return 0;
 }

@@ -7,7 +7,6 @@
 #include <unordered_map>
 
 #include "base/coding.h"
-
 #include "repo/schema/tree_generated.h"
 
 namespace arbor {
@@ -54,11 +53,12 @@ Offset<fb::Node> EncodeNode(FlatBufferBuilder& b, const Node& n) {
   auto extents_off = extents.empty() ? 0 : b.CreateVectorOfStructs(extents).o;
   auto target = n.symlink_target.empty() ? 0 : Bytes(b, n.symlink_target).o;
   auto xattrs = n.xattrs.empty() ? 0 : PairVector(b, n.xattrs, [&](const auto& kv) {
-    return fb::CreateXattr(b, Bytes(b, kv.first), Bytes(b, kv.second));
-  }).o;
+                                         return fb::CreateXattr(b, Bytes(b, kv.first), Bytes(b, kv.second));
+                                       }).o;
   auto metadata = n.metadata.empty() ? 0 : PairVector(b, n.metadata, [&](const auto& kv) {
-    return fb::CreateKeyValue(b, b.CreateString(kv.first), b.CreateString(kv.second));
-  }).o;
+                                             return fb::CreateKeyValue(b, b.CreateString(kv.first),
+                                                                       b.CreateString(kv.second));
+                                           }).o;
   auto qxh = n.quickxor ? b.CreateVector(n.quickxor->data(), n.quickxor->size()).o : 0;
   auto user = n.user.empty() ? 0 : b.CreateString(n.user).o;
   auto group = n.group.empty() ? 0 : b.CreateString(n.group).o;
@@ -162,7 +162,6 @@ Result<Node> DecodeNode(const fb::Node& f) {
   return n;
 }
 
-
 // ---- version 2 ----
 
 // The integer columns, in their order in Tree::ints (schema/tree.fbs lists what each holds).
@@ -194,12 +193,13 @@ enum Column : int {
   kColumnCount
 };
 constexpr const char* kColumnNames[kColumnCount] = {
-    "kind",   "flags", "name_prefix", "mode",          "uid",           "gid",            "user",
-    "group",  "size",  "mtime",       "atime",         "ctime",         "btime",          "inode",
-    "device", "nlink", "rdev",        "file_id",       "hardlink_group", "content_count", "symlink_length",
-    "attributes", "permission", "chunk_sizes"};
+    "kind",           "flags",         "name_prefix",    "mode",       "uid",        "gid",
+    "user",           "group",         "size",           "mtime",      "atime",      "ctime",
+    "btime",          "inode",         "device",         "nlink",      "rdev",       "file_id",
+    "hardlink_group", "content_count", "symlink_length", "attributes", "permission", "chunk_sizes"};
 // Bytes per value of the fixed-width measurement variant (the field's width).
-constexpr int kColumnWidths[kColumnCount] = {1, 1, 2, 4, 4, 4, 4, 4, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 4, 4, 4, 4, 4};
+constexpr int kColumnWidths[kColumnCount] = {1, 1, 2, 4, 4, 4, 4, 4, 8, 8, 8, 8,
+                                             8, 8, 8, 8, 8, 8, 8, 4, 4, 4, 4, 4};
 
 constexpr uint64_t kFlagQuickXor = 0x01;
 constexpr uint64_t kFlagSubtree = 0x02;
@@ -309,11 +309,12 @@ Offset<fb::NodeExtra> EncodeExtra(FlatBufferBuilder& b, uint32_t index, const No
   for (const auto& e : n.data_extents) extents.emplace_back(e.offset, e.length);
   auto extents_off = extents.empty() ? 0 : b.CreateVectorOfStructs(extents).o;
   auto xattrs = n.xattrs.empty() ? 0 : PairVector(b, n.xattrs, [&](const auto& kv) {
-    return fb::CreateXattr(b, Bytes(b, kv.first), Bytes(b, kv.second));
-  }).o;
+                                         return fb::CreateXattr(b, Bytes(b, kv.first), Bytes(b, kv.second));
+                                       }).o;
   auto metadata = n.metadata.empty() ? 0 : PairVector(b, n.metadata, [&](const auto& kv) {
-    return fb::CreateKeyValue(b, b.CreateString(kv.first), b.CreateString(kv.second));
-  }).o;
+                                             return fb::CreateKeyValue(b, b.CreateString(kv.first),
+                                                                       b.CreateString(kv.second));
+                                           }).o;
   return fb::CreateNodeExtra(b, index, extents_off, xattrs, metadata);
 }
 
@@ -346,8 +347,8 @@ class ColumnReader {
   // A 32-bit field coded as a zigzag difference from `prev`: a result outside 32 bits
   // is corruption (the difference is clamped first so that the sum cannot overflow).
   uint32_t Delta32(uint32_t prev) {
-    const auto d = static_cast<int64_t>(Unzig(Next()));
-    const int64_t v = int64_t{prev} + std::clamp<int64_t>(d, -(int64_t{1} << 33), int64_t{1} << 33);
+    auto d = static_cast<int64_t>(Unzig(Next()));
+    int64_t v = int64_t{prev} + std::clamp<int64_t>(d, -(int64_t{1} << 33), int64_t{1} << 33);
     if (v < 0 || v > std::numeric_limits<uint32_t>::max()) {
       ok_ = false;
       return 0;
@@ -376,17 +377,19 @@ class ColumnReader {
   bool ok_ = true;
 };
 
-Status Bad(const char* what) { return Status::Corruption(std::string("directory object: bad column '") + what + "'"); }
+Status Bad(const char* what) {
+  return Status::Corruption(std::string("directory object: bad column '") + what + "'");
+}
 Status Bad(Column c) { return Bad(kColumnNames[c]); }
 
 // Splits Tree::ints into its columns: each present one is `count` varints (a varint
 // ends at a byte below 0x80), chunk_sizes is what is left.
 Result<ColumnSpans> SplitColumns(const fb::Tree& t, size_t count) {
   ColumnSpans spans;
-  const uint32_t mask = t.columns();
+  uint32_t mask = t.columns();
   if ((mask >> kColumnCount) != 0) return Status::Corruption("directory object has unknown columns");
   const uint8_t* p = t.ints() ? t.ints()->data() : nullptr;
-  const uint8_t* const end = t.ints() ? p + t.ints()->size() : nullptr;
+  const uint8_t* end = t.ints() ? p + t.ints()->size() : nullptr;
   for (int c = 0; c < kColumnCount; ++c) {
     if ((mask & (1u << c)) == 0) continue;
     ColumnSpan& s = spans[static_cast<size_t>(c)];
@@ -409,10 +412,10 @@ Result<ColumnSpans> SplitColumns(const fb::Tree& t, size_t count) {
 Status DecodeNames(const fb::Tree& t, const ColumnSpans& cols, std::vector<Node>* nodes) {
   ColumnReader prefix(cols[kNamePrefix]);
   const char* bytes = t.names() ? reinterpret_cast<const char*>(t.names()->data()) : nullptr;
-  const size_t total = t.names() ? t.names()->size() : 0;
+  size_t total = t.names() ? t.names()->size() : 0;
   size_t pos = 0;
   for (size_t i = 0; i < nodes->size(); ++i) {
-    const uint64_t p = prefix.Next();
+    uint64_t p = prefix.Next();
     const std::string* prev = i > 0 ? &(*nodes)[i - 1].name : nullptr;
     const void* nul = pos < total ? std::memchr(bytes + pos, 0, total - pos) : nullptr;
     if (nul == nullptr) return Bad("names");
@@ -424,7 +427,8 @@ Status DecodeNames(const fb::Tree& t, const ColumnSpans& cols, std::vector<Node>
     name.append(bytes + pos, s);
     pos += s + 1;
     if (!IsSafeName(name)) return Status::Corruption("tree holds an unsafe name '" + name + "'");
-    if (prev && !(*prev < name)) return Status::Corruption("directory object entries out of order at '" + name + "'");
+    if (prev && !(*prev < name))
+      return Status::Corruption("directory object entries out of order at '" + name + "'");
   }
   if (!prefix.Done() || pos != total) return Bad("names");
   return Status::Ok();
@@ -434,12 +438,12 @@ Status DecodeKinds(const ColumnSpans& cols, std::vector<Node>* nodes, std::vecto
   ColumnReader kinds(cols[kKind]), flag_column(cols[kFlags]);
   flags->resize(nodes->size());
   for (size_t i = 0; i < nodes->size(); ++i) {
-    const uint64_t k = kinds.Next(), f = flag_column.Next();
+    uint64_t k = kinds.Next(), f = flag_column.Next();
     if (k > static_cast<uint64_t>(fb::Kind::MAX)) {
       return Status::Corruption("tree node '" + (*nodes)[i].name + "' has an unknown kind");
     }
-    if ((f & ~kKnownFlags) != 0 || (f & (kFlagChunksAll | kFlagChunksLastImplied)) == 
-        (kFlagChunksAll | kFlagChunksLastImplied)) {
+    if ((f & ~kKnownFlags) != 0 ||
+        (f & (kFlagChunksAll | kFlagChunksLastImplied)) == (kFlagChunksAll | kFlagChunksLastImplied)) {
       return Bad(kFlags);
     }
     (*nodes)[i].kind = static_cast<NodeKind>(k);
@@ -452,7 +456,7 @@ Status DecodeKinds(const ColumnSpans& cols, std::vector<Node>* nodes, std::vecto
 
 Status DecodeMetadata(const fb::Tree& t, const ColumnSpans& cols, const std::vector<uint8_t>& flags,
                       std::vector<Node>* nodes) {
-  const uint32_t bases = t.time_bases();
+  uint32_t bases = t.time_bases();
   if ((bases >> 7) != 0 || TimeBase(bases, 0) > kBasePrevious || TimeBase(bases, 1) > kBaseOwnAtime ||
       TimeBase(bases, 2) > kBaseOwnAtime) {
     return Status::Corruption("directory object has unknown time bases");
@@ -460,9 +464,11 @@ Status DecodeMetadata(const fb::Tree& t, const ColumnSpans& cols, const std::vec
   int64_t Node::*base_of[3];
   bool from_prev[3];
   for (size_t k = 0; k < 3; ++k) {
-    const uint32_t base = TimeBase(bases, k);
+    uint32_t base = TimeBase(bases, k);
     from_prev[k] = base == kBasePrevious;
-    base_of[k] = base == kBaseOwnAtime ? &Node::atime_ns : base == kBasePrevious ? kOtherTimes[k] : &Node::mtime_ns;
+    base_of[k] = base == kBaseOwnAtime   ? &Node::atime_ns
+                 : base == kBasePrevious ? kOtherTimes[k]
+                                         : &Node::mtime_ns;
   }
   std::array<ColumnReader, kColumnCount - 1> r = {
       ColumnReader(cols[0]),  ColumnReader(cols[1]),  ColumnReader(cols[2]),  ColumnReader(cols[3]),
@@ -471,7 +477,7 @@ Status DecodeMetadata(const fb::Tree& t, const ColumnSpans& cols, const std::vec
       ColumnReader(cols[12]), ColumnReader(cols[13]), ColumnReader(cols[14]), ColumnReader(cols[15]),
       ColumnReader(cols[16]), ColumnReader(cols[17]), ColumnReader(cols[18]), ColumnReader(cols[19]),
       ColumnReader(cols[20]), ColumnReader(cols[21]), ColumnReader(cols[22])};
-  const Node zero;
+  Node zero;
   const Node* prev = &zero;
   for (size_t i = 0; i < nodes->size(); ++i) {
     Node& n = (*nodes)[i];
@@ -484,7 +490,7 @@ Status DecodeMetadata(const fb::Tree& t, const ColumnSpans& cols, const std::vec
     n.nlink = r[kNlink].Next();
     n.rdev = r[kRdev].Next();
     n.file_id = prev->file_id + (n.inode - prev->inode) + Unzig(r[kFileId].Next());
-    const uint64_t h = r[kHardlinkGroup].Next();
+    uint64_t h = r[kHardlinkGroup].Next();
     if ((flags[i] & kFlagHardlinkIsFileId) != 0) {
       if (h != 0 || n.file_id == 0) r[kHardlinkGroup].Fail();
       n.hardlink_group = n.file_id;
@@ -514,13 +520,13 @@ Status DecodeMetadata(const fb::Tree& t, const ColumnSpans& cols, const std::vec
   prev = &zero;
   for (Node& n : *nodes) {
     for (size_t k = 0; k < 3; ++k) {  // atime first: ctime and btime may be coded against it
-      const uint64_t base = U(from_prev[k] ? prev->*base_of[k] : n.*base_of[k]);
+      uint64_t base = U(from_prev[k] ? prev->*base_of[k] : n.*base_of[k]);
       n.*kOtherTimes[k] = static_cast<int64_t>(base + Unzig(r[kAtime + k].Next()));
     }
     prev = &n;
   }
-  for (int c : {kMode, kUid, kGid, kSize, kMtime, kAtime, kCtime, kBtime, kInode, kDevice, kNlink, kRdev, kFileId,
-                kHardlinkGroup, kAttributes}) {
+  for (int c : {kMode, kUid, kGid, kSize, kMtime, kAtime, kCtime, kBtime, kInode, kDevice, kNlink, kRdev,
+                kFileId, kHardlinkGroup, kAttributes}) {
     if (!r[static_cast<size_t>(c)].Done()) return Bad(static_cast<Column>(c));
   }
 
@@ -528,13 +534,13 @@ Status DecodeMetadata(const fb::Tree& t, const ColumnSpans& cols, const std::vec
   const auto* user_names = t.user_names();
   const auto* group_names = t.group_names();
   const auto* ids = t.permission_ids();
-  const size_t n_users = user_names ? user_names->size() : 0, n_groups = group_names ? group_names->size() : 0;
-  const size_t n_ids = ids ? ids->size() : 0;
-  const size_t n_targets = t.symlink_targets() ? t.symlink_targets()->size() : 0;
+  size_t n_users = user_names ? user_names->size() : 0, n_groups = group_names ? group_names->size() : 0;
+  size_t n_ids = ids ? ids->size() : 0;
+  size_t n_targets = t.symlink_targets() ? t.symlink_targets()->size() : 0;
   size_t target = 0;
   for (Node& n : *nodes) {
-    const uint64_t u = r[kUser].Next(), g = r[kGroup].Next(), p = r[kPermission].Next();
-    const uint64_t len = r[kSymlinkLength].Next();
+    uint64_t u = r[kUser].Next(), g = r[kGroup].Next(), p = r[kPermission].Next();
+    uint64_t len = r[kSymlinkLength].Next();
     if (u > n_users) return Bad(kUser);
     if (g > n_groups) return Bad(kGroup);
     if (p > n_ids) return Bad(kPermission);
@@ -573,17 +579,17 @@ Status DecodeContent(const fb::Tree& t, const ColumnSpans& cols, const std::vect
   const auto* content = t.content();
   const auto* qxh = t.quickxor();
   const auto* subtrees = t.subtrees();
-  const size_t n_content = content ? content->size() : 0, n_qxh = qxh ? qxh->size() : 0;
-  const size_t n_subtrees = subtrees ? subtrees->size() : 0;
+  size_t n_content = content ? content->size() : 0, n_qxh = qxh ? qxh->size() : 0;
+  size_t n_subtrees = subtrees ? subtrees->size() : 0;
   size_t at = 0, q = 0, s = 0;
   for (size_t i = 0; i < nodes->size(); ++i) {
     Node& n = (*nodes)[i];
-    const uint8_t f = flags[i];
-    const uint64_t c = counts.Next();
+    uint8_t f = flags[i];
+    uint64_t c = counts.Next();
     if (c > n_content - at) return Bad(kContentCount);
     n.content.resize(c);
     for (auto& d : n.content) d = FromFb(*content->Get(static_cast<flatbuffers::uoffset_t>(at++)));
-    const bool all = (f & kFlagChunksAll) != 0, implied = (f & kFlagChunksLastImplied) != 0;
+    bool all = (f & kFlagChunksAll) != 0, implied = (f & kFlagChunksLastImplied) != 0;
     if (all || implied) {
       if (c == 0 || (implied && !n.data_extents.empty())) return Bad(kChunkSizes);
       n.chunk_sizes.resize(c);
@@ -615,7 +621,7 @@ Status DecodeContent(const fb::Tree& t, const ColumnSpans& cols, const std::vect
 
 Result<std::vector<Node>> DecodeV2(const fb::Tree& t) {
   if (t.nodes()) return Status::Corruption("version-2 directory object has a version-1 node list");
-  const size_t count = t.count();
+  size_t count = t.count();
   // Every name ends in its own NUL in `names`, which bounds what is allocated below by
   // the input.
   if (count > (t.names() ? t.names()->size() : 0)) return Bad("names");
@@ -673,10 +679,10 @@ Result<std::string> EncodeTreeV2(const std::vector<Node>& nodes, const V2Options
   std::unordered_map<Digest, uint64_t, DigestHash> permission_index;
   Dictionary user_names, group_names;
   std::vector<uint32_t> extra_nodes;
-  const Node zero;
+  Node zero;
   const Node* prev = &zero;
   for (const Node& n : nodes) {
-    const size_t p = options.front_code_names ? SharedPrefix(prev->name, n.name) : 0;
+    size_t p = options.front_code_names ? SharedPrefix(prev->name, n.name) : 0;
     cols[kNamePrefix].Put(p);
     names.append(n.name, p);
     names.push_back('\0');  // names cannot hold NUL (IsSafeName)
@@ -691,7 +697,7 @@ Result<std::string> EncodeTreeV2(const std::vector<Node>& nodes, const V2Options
     cols[kMtime].Put(Zig(U(n.mtime_ns) - U(prev->mtime_ns)));
     mtime_by_id_deltas[static_cast<size_t>(&n - nodes.data())] = U(n.mtime_ns);
     for (size_t k = 0; k < 3; ++k) {
-      const int64_t x = n.*kOtherTimes[k];
+      int64_t x = n.*kOtherTimes[k];
       against[k][kBaseOwnMtime].Put(Zig(U(x) - U(n.mtime_ns)));
       against[k][kBasePrevious].Put(Zig(U(x) - U(prev->*kOtherTimes[k])));
       against[k][kBaseOwnAtime].Put(Zig(U(x) - U(n.atime_ns)));
@@ -710,9 +716,10 @@ Result<std::string> EncodeTreeV2(const std::vector<Node>& nodes, const V2Options
     cols[kContentCount].Put(n.content.size());
     for (const auto& d : n.content) content.push_back(ToFb(d));
     if (!n.chunk_sizes.empty()) {
-      const bool implied = LastChunkImplied(n);
+      bool implied = LastChunkImplied(n);
       f |= implied ? kFlagChunksLastImplied : kFlagChunksAll;
-      for (size_t k = 0; k + (implied ? 1 : 0) < n.chunk_sizes.size(); ++k) cols[kChunkSizes].Put(n.chunk_sizes[k]);
+      for (size_t k = 0; k + (implied ? 1 : 0) < n.chunk_sizes.size(); ++k)
+        cols[kChunkSizes].Put(n.chunk_sizes[k]);
     }
     if (n.quickxor) {
       f |= kFlagQuickXor;
@@ -755,7 +762,7 @@ Result<std::string> EncodeTreeV2(const std::vector<Node>& nodes, const V2Options
     if (options.fixed_width) by_id.SetFixedWidth(8);
     uint64_t last = 0;
     for (uint32_t i : FileIdOrder(nodes)) {
-      const uint64_t m = mtime_by_id_deltas[i];
+      uint64_t m = mtime_by_id_deltas[i];
       mtime_by_id_deltas[i] = Zig(m - last);
       last = m;
     }
@@ -777,16 +784,16 @@ Result<std::string> EncodeTreeV2(const std::vector<Node>& nodes, const V2Options
   b.ForceDefaults(false);
   std::vector<Offset<fb::NodeExtra>> extra_offsets;
   for (uint32_t i : extra_nodes) extra_offsets.push_back(EncodeExtra(b, i, nodes[i]));
-  const auto extras = extra_offsets.empty() ? 0 : b.CreateVector(extra_offsets).o;
-  const auto user_names_off = user_names.Finish(b);
-  const auto group_names_off = group_names.Finish(b);
-  const auto content_off = content.empty() ? 0 : b.CreateVectorOfStructs(content).o;
-  const auto subtrees_off = subtrees.empty() ? 0 : b.CreateVectorOfStructs(subtrees).o;
-  const auto permission_ids_off = permission_ids.empty() ? 0 : b.CreateVectorOfStructs(permission_ids).o;
-  const auto qxh_off = qxh.empty() ? 0 : Bytes(b, qxh).o;
-  const auto targets_off = link_targets.empty() ? 0 : Bytes(b, link_targets).o;
-  const auto names_off = names.empty() ? 0 : Bytes(b, names).o;
-  const auto ints_off = ints.empty() ? 0 : Bytes(b, ints).o;
+  auto extras = extra_offsets.empty() ? 0 : b.CreateVector(extra_offsets).o;
+  auto user_names_off = user_names.Finish(b);
+  auto group_names_off = group_names.Finish(b);
+  auto content_off = content.empty() ? 0 : b.CreateVectorOfStructs(content).o;
+  auto subtrees_off = subtrees.empty() ? 0 : b.CreateVectorOfStructs(subtrees).o;
+  auto permission_ids_off = permission_ids.empty() ? 0 : b.CreateVectorOfStructs(permission_ids).o;
+  auto qxh_off = qxh.empty() ? 0 : Bytes(b, qxh).o;
+  auto targets_off = link_targets.empty() ? 0 : Bytes(b, link_targets).o;
+  auto names_off = names.empty() ? 0 : Bytes(b, names).o;
+  auto ints_off = ints.empty() ? 0 : Bytes(b, ints).o;
   // Every vector is made before the table starts (FlatBuffers cannot nest them).
   fb::TreeBuilder tb(b);
   tb.add_version(2);

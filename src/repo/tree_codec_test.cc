@@ -96,7 +96,8 @@ std::vector<Node> EveryKindOfNode() {
   other_group.nlink = 3;
   other_group.hardlink_group = 424242;
   Node& xattrs = add("xattrs", NodeKind::kFile);
-  xattrs.xattrs = {{"user.bin", std::string("\0\xff\x00z", 4)}, {"system.posix_acl_default", "\x02"}, {"user.e", ""}};
+  xattrs.xattrs = {
+      {"user.bin", std::string("\0\xff\x00z", 4)}, {"system.posix_acl_default", "\x02"}, {"user.e", ""}};
   // Chunk lists: several chunks adding up to the size, several that do not, none at all
   // (content stored by an older version without sizes), an empty file.
   Node& chunks = add("chunks", NodeKind::kFile);
@@ -201,7 +202,7 @@ TEST(TreeCodecTest, TimesAreCodedAgainstWhicheverBaseIsShortest) {
     for (size_t i = 0; i < nodes.size(); ++i) {
       Node& n = nodes[i];
       n.name = "f" + std::to_string(100 + i);
-      const size_t made = follow_ids ? (i * 17) % nodes.size() : i;
+      size_t made = follow_ids ? (i * 17) % nodes.size() : i;
       n.inode = 7000 + made;
       n.file_id = n.inode;
       n.atime_ns = 1796667221000000000 + static_cast<int64_t>(made) * 1000;
@@ -210,7 +211,7 @@ TEST(TreeCodecTest, TimesAreCodedAgainstWhicheverBaseIsShortest) {
       n.ctime_ns = n.mtime_ns;
     }
     std::string bytes = *EncodeTree(nodes);
-    const uint32_t bases = fb::GetTree(bytes.data())->time_bases();
+    uint32_t bases = fb::GetTree(bytes.data())->time_bases();
     EXPECT_EQ((bases >> 6) & 1, follow_ids ? 1u : 0u);
     EXPECT_EQ((bases >> 2) & 3, 0u);  // ctime against its own mtime
     EXPECT_EQ((bases >> 4) & 3, 2u);  // btime against its own atime
@@ -258,9 +259,10 @@ constexpr const char* kV1FixtureHex =
     "938b982405000000612e747874000000";
 
 TEST(TreeCodecTest, DecodesACheckedInVersion1Tree) {
-  const std::string hex = kV1FixtureHex;
+  std::string hex = kV1FixtureHex;
   std::string bytes;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) bytes.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  for (size_t i = 0; i + 1 < hex.size(); i += 2)
+    bytes.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
   auto decoded = DecodeTree(bytes);
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   EXPECT_EQ(*decoded, std::vector<Node>{FixtureNode()});
@@ -339,13 +341,36 @@ TEST(TreeCodecTest, EncodeRefusesEntriesOutOfOrderOrRepeated) {
   EXPECT_TRUE(EncodeTree({}).ok());
 }
 
-
 // ---- corrupted version-2 trees ----
 
 // The integer columns' positions in Tree::ints (schema/tree.fbs).
-enum Col { kKind, kFlags, kNamePrefix, kMode, kUid, kGid, kUser, kGroup, kSize, kMtime, kAtime, kCtime, kBtime,
-           kInode, kDevice, kNlink, kRdev, kFileId, kHardlinkGroup, kContentCount, kSymlinkLength, kAttributes,
-           kPermission, kChunkSizes, kCols };
+enum Col {
+  kKind,
+  kFlags,
+  kNamePrefix,
+  kMode,
+  kUid,
+  kGid,
+  kUser,
+  kGroup,
+  kSize,
+  kMtime,
+  kAtime,
+  kCtime,
+  kBtime,
+  kInode,
+  kDevice,
+  kNlink,
+  kRdev,
+  kFileId,
+  kHardlinkGroup,
+  kContentCount,
+  kSymlinkLength,
+  kAttributes,
+  kPermission,
+  kChunkSizes,
+  kCols
+};
 
 // A version-2 tree's fields, taken apart so that a test can change one and build it again.
 struct RawV2 {
@@ -386,7 +411,8 @@ RawV2 Parse(const std::string& bytes) {
     if (c == kChunkSizes) {
       p = ints.size();
     } else {
-      for (size_t ended = 0; ended < r.count; ++p) ended += static_cast<unsigned char>(ints[p]) < 0x80 ? 1 : 0;
+      for (size_t ended = 0; ended < r.count; ++p)
+        ended += static_cast<unsigned char>(ints[p]) < 0x80 ? 1 : 0;
     }
     r.ints[static_cast<size_t>(c)] = ints.substr(begin, p - begin);
   }
@@ -419,8 +445,8 @@ std::string Build(const RawV2& r) {
   }
   std::vector<flatbuffers::Offset<fb::NodeExtra>> extras;
   for (uint32_t i : r.extras) {
-    std::vector<flatbuffers::Offset<fb::Xattr>> x = {
-        fb::CreateXattr(b, b.CreateVector(std::vector<uint8_t>{'u'}), b.CreateVector(std::vector<uint8_t>{'v'}))};
+    std::vector<flatbuffers::Offset<fb::Xattr>> x = {fb::CreateXattr(
+        b, b.CreateVector(std::vector<uint8_t>{'u'}), b.CreateVector(std::vector<uint8_t>{'v'}))};
     extras.push_back(fb::CreateNodeExtra(b, i, 0, b.CreateVector(x)));
   }
   auto extras_off = extras.empty() ? 0 : b.CreateVector(extras).o;
@@ -429,7 +455,8 @@ std::string Build(const RawV2& r) {
   auto content = r.content.empty() ? 0 : b.CreateVectorOfStructs(r.content).o;
   auto subtrees = r.subtrees.empty() ? 0 : b.CreateVectorOfStructs(r.subtrees).o;
   auto ids = r.permission_ids.empty() ? 0 : b.CreateVectorOfStructs(r.permission_ids).o;
-  auto qxh = bytes(r.quickxor), targets = bytes(r.symlink_targets), names = bytes(r.names), ints_off = bytes(ints);
+  auto qxh = bytes(r.quickxor), targets = bytes(r.symlink_targets), names = bytes(r.names),
+       ints_off = bytes(ints);
   flatbuffers::uoffset_t v1 = 0;
   if (r.v1_nodes) {
     auto name = b.CreateVector(std::vector<uint8_t>{'x'});
@@ -510,7 +537,7 @@ std::vector<Node> CorruptionBase() {
 }
 
 TEST(TreeCodecTest, CorruptionTestHelpersRebuildTheSameTree) {
-  const std::string bytes = *EncodeTree(CorruptionBase());
+  std::string bytes = *EncodeTree(CorruptionBase());
   EXPECT_EQ(Build(Parse(bytes)), bytes);
   auto decoded = DecodeTree(Build(Parse(bytes)));
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
@@ -518,7 +545,7 @@ TEST(TreeCodecTest, CorruptionTestHelpersRebuildTheSameTree) {
 }
 
 TEST(TreeCodecTest, CorruptedVersion2TreesAreCorruption) {
-  const RawV2 base = Parse(*EncodeTree(CorruptionBase()));
+  RawV2 base = Parse(*EncodeTree(CorruptionBase()));
   ASSERT_EQ(base.count, 4u);
   struct Case {
     const char* what;
@@ -530,51 +557,130 @@ TEST(TreeCodecTest, CorruptedVersion2TreesAreCorruption) {
       {"count far beyond the names", [](RawV2* r) { r->count = 1u << 30; }},
       {"count 0 with names", [](RawV2* r) { r->count = 0; }},
       {"ints truncated", [](RawV2* r) { r->ints[kChunkSizes].pop_back(); }},
-      {"a column one value short", [](RawV2* r) { r->ints[kMtime] = r->ints[kMtime].substr(0, r->ints[kMtime].size() - 1); }},
+      {"a column one value short",
+       [](RawV2* r) { r->ints[kMtime] = r->ints[kMtime].substr(0, r->ints[kMtime].size() - 1); }},
       {"bytes after the columns", [](RawV2* r) { r->ints[kChunkSizes] += '\x01'; }},
-      {"unknown column", [](RawV2* r) { r->columns |= 1u << kCols; r->ints.resize(kCols); }},
+      {"unknown column",
+       [](RawV2* r) {
+         r->columns |= 1u << kCols;
+         r->ints.resize(kCols);
+       }},
       {"varint longer than 64 bits",
        [](RawV2* r) { r->ints[kMode] = std::string(9, '\xff') + '\x7f' + r->ints[kMode].substr(1); }},
-      {"mode beyond 32 bits", [](RawV2* r) { SetColumn(r, kMode, {1ull << 32, 0, 0, 0}); }},
-      {"uid delta below 0", [](RawV2* r) { SetColumn(r, kUid, {1, 3, 0, 0}); }},  // 0 - 1 - 2
-      {"uid delta beyond 32 bits", [](RawV2* r) { SetColumn(r, kUid, {~uint64_t{0} - 1, 0, 0, 0}); }},
-      {"unknown kind", [](RawV2* r) { SetColumn(r, kKind, {7, 1, 2, 0}); }},
-      {"unknown flag", [](RawV2* r) { auto f = ColumnValues(*r, kFlags); f[0] |= 0x40; SetColumn(r, kFlags, f); }},
-      {"both chunk flags", [](RawV2* r) { auto f = ColumnValues(*r, kFlags); f[3] |= 0x0c; SetColumn(r, kFlags, f); }},
-      {"hard-link flag with a group", [](RawV2* r) {
-         auto f = ColumnValues(*r, kFlags); f[0] |= 0x10; SetColumn(r, kFlags, f);
-         SetColumn(r, kHardlinkGroup, {5, 0, 0, 0}); }},
+      {"mode beyond 32 bits",
+       [](RawV2* r) {
+         SetColumn(r, kMode, {1ull << 32, 0, 0, 0});
+       }},
+      {"uid delta below 0",
+       [](RawV2* r) {
+         SetColumn(r, kUid, {1, 3, 0, 0});
+       }},  // 0 - 1 - 2
+      {"uid delta beyond 32 bits",
+       [](RawV2* r) {
+         SetColumn(r, kUid, {~uint64_t{0} - 1, 0, 0, 0});
+       }},
+      {"unknown kind",
+       [](RawV2* r) {
+         SetColumn(r, kKind, {7, 1, 2, 0});
+       }},
+      {"unknown flag",
+       [](RawV2* r) {
+         auto f = ColumnValues(*r, kFlags);
+         f[0] |= 0x40;
+         SetColumn(r, kFlags, f);
+       }},
+      {"both chunk flags",
+       [](RawV2* r) {
+         auto f = ColumnValues(*r, kFlags);
+         f[3] |= 0x0c;
+         SetColumn(r, kFlags, f);
+       }},
+      {"hard-link flag with a group",
+       [](RawV2* r) {
+         auto f = ColumnValues(*r, kFlags);
+         f[0] |= 0x10;
+         SetColumn(r, kFlags, f);
+         SetColumn(r, kHardlinkGroup, {5, 0, 0, 0});
+       }},
       {"unknown time base", [](RawV2* r) { r->time_bases |= 1u << 7; }},
       {"atime against itself", [](RawV2* r) { r->time_bases = (r->time_bases & ~3u) | 2u; }},
-      {"content counts add up to more", [](RawV2* r) {
-         auto c = ColumnValues(*r, kContentCount); c[3] += 1; SetColumn(r, kContentCount, c); }},
+      {"content counts add up to more",
+       [](RawV2* r) {
+         auto c = ColumnValues(*r, kContentCount);
+         c[3] += 1;
+         SetColumn(r, kContentCount, c);
+       }},
       {"content counts add up to less", [](RawV2* r) { r->content.push_back(r->content.back()); }},
-      {"oversized content count", [](RawV2* r) { SetColumn(r, kContentCount, {1ull << 40, 0, 0, 1}); }},
-      {"chunk sizes missing", [](RawV2* r) { auto f = ColumnValues(*r, kFlags); f[3] = (f[3] & ~0x0cu) | 0x04; SetColumn(r, kFlags, f); }},
-      {"implied last chunk larger than the size", [](RawV2* r) {
-         auto s = ColumnValues(*r, kSize); s[0] = 5; SetColumn(r, kSize, s); }},
+      {"oversized content count",
+       [](RawV2* r) {
+         SetColumn(r, kContentCount, {1ull << 40, 0, 0, 1});
+       }},
+      {"chunk sizes missing",
+       [](RawV2* r) {
+         auto f = ColumnValues(*r, kFlags);
+         f[3] = (f[3] & ~0x0cu) | 0x04;
+         SetColumn(r, kFlags, f);
+       }},
+      {"implied last chunk larger than the size",
+       [](RawV2* r) {
+         auto s = ColumnValues(*r, kSize);
+         s[0] = 5;
+         SetColumn(r, kSize, s);
+       }},
       {"quickxor one byte short", [](RawV2* r) { r->quickxor.pop_back(); }},
       {"quickxor one hash too many", [](RawV2* r) { r->quickxor += std::string(20, 'q'); }},
       {"subtree missing", [](RawV2* r) { r->subtrees.clear(); }},
-      {"directory without a subtree", [](RawV2* r) {
-         auto f = ColumnValues(*r, kFlags); f[1] &= ~0x02u; SetColumn(r, kFlags, f); r->subtrees.clear(); }},
-      {"name prefix longer than the previous name", [](RawV2* r) { SetColumn(r, kNamePrefix, {0, 0, 9, 6}); }},
-      {"prefix on the first name", [](RawV2* r) { SetColumn(r, kNamePrefix, {1, 0, 0, 6}); }},
+      {"directory without a subtree",
+       [](RawV2* r) {
+         auto f = ColumnValues(*r, kFlags);
+         f[1] &= ~0x02u;
+         SetColumn(r, kFlags, f);
+         r->subtrees.clear();
+       }},
+      {"name prefix longer than the previous name",
+       [](RawV2* r) {
+         SetColumn(r, kNamePrefix, {0, 0, 9, 6});
+       }},
+      {"prefix on the first name",
+       [](RawV2* r) {
+         SetColumn(r, kNamePrefix, {1, 0, 0, 6});
+       }},
       {"names without their last NUL", [](RawV2* r) { r->names.pop_back(); }},
       {"names with an extra NUL", [](RawV2* r) { r->names.push_back('\0'); }},
       {"unsafe name", [](RawV2* r) { r->names[1] = '/'; }},
       {"names out of order", [](RawV2* r) { r->names[0] = 'z'; }},
-      {"name too long", [](RawV2* r) {
-         r->names = std::string(5000, 'a') + '\0' + r->names.substr(r->names.find('\0') + 1); }},
-      {"user beyond the dictionary", [](RawV2* r) { SetColumn(r, kUser, {0, 0, 0, 9}); }},
-      {"group beyond the dictionary", [](RawV2* r) { SetColumn(r, kGroup, {3, 0, 0, 0}); }},
-      {"permission beyond the ids", [](RawV2* r) { SetColumn(r, kPermission, {0, 2, 0, 0}); }},
-      {"symlink longer than the targets", [](RawV2* r) { SetColumn(r, kSymlinkLength, {0, 0, 7, 0}); }},
+      {"name too long",
+       [](RawV2* r) { r->names = std::string(5000, 'a') + '\0' + r->names.substr(r->names.find('\0') + 1); }},
+      {"user beyond the dictionary",
+       [](RawV2* r) {
+         SetColumn(r, kUser, {0, 0, 0, 9});
+       }},
+      {"group beyond the dictionary",
+       [](RawV2* r) {
+         SetColumn(r, kGroup, {3, 0, 0, 0});
+       }},
+      {"permission beyond the ids",
+       [](RawV2* r) {
+         SetColumn(r, kPermission, {0, 2, 0, 0});
+       }},
+      {"symlink longer than the targets",
+       [](RawV2* r) {
+         SetColumn(r, kSymlinkLength, {0, 0, 7, 0});
+       }},
       {"symlink targets left over", [](RawV2* r) { r->symlink_targets += "x"; }},
-      {"attributes beyond 32 bits", [](RawV2* r) { SetColumn(r, kAttributes, {0, 1ull << 33, 0, 0}); }},
+      {"attributes beyond 32 bits",
+       [](RawV2* r) {
+         SetColumn(r, kAttributes, {0, 1ull << 33, 0, 0});
+       }},
       {"extra of a node that is not there", [](RawV2* r) { r->extras = {4}; }},
-      {"extras out of order", [](RawV2* r) { r->extras = {2, 1}; }},
-      {"extras repeated", [](RawV2* r) { r->extras = {1, 1}; }},
+      {"extras out of order",
+       [](RawV2* r) {
+         r->extras = {2, 1};
+       }},
+      {"extras repeated",
+       [](RawV2* r) {
+         r->extras = {1, 1};
+       }},
       {"a version-1 node list too", [](RawV2* r) { r->v1_nodes = true; }},
   };
   for (const Case& c : cases) {
@@ -596,7 +702,7 @@ TEST(TreeCodecTest, CorruptedVersion2TreesAreCorruption) {
 }
 
 TEST(TreeCodecTest, EveryTruncationAndByteFlipOfAVersion2TreeIsSafe) {
-  const std::string bytes = *EncodeTree(EveryKindOfNode());
+  std::string bytes = *EncodeTree(EveryKindOfNode());
   for (size_t len = 0; len < bytes.size(); ++len) {
     auto r = DecodeTree(bytes.substr(0, len));
     EXPECT_FALSE(r.ok()) << "truncated to " << len;
