@@ -242,7 +242,9 @@ class IntColumn {
  public:
   void Put(uint64_t v) {
     any_ |= v != 0;
-    if (width_ > 0) {
+    if (v < 0x80 && width_ == 0) {
+      bytes_.push_back(static_cast<char>(v));
+    } else if (width_ > 0) {
       char b[8];
       std::memcpy(b, &v, 8);
       bytes_.append(b, static_cast<size_t>(width_));
@@ -266,9 +268,11 @@ class Dictionary {
  public:
   uint64_t IndexOf(const std::string& s) {
     if (s.empty()) return 0;
+    if (last_ > 0 && values_[last_ - 1] == s) return last_;  // most nodes share their neighbour's
     auto [it, added] = index_.try_emplace(s, values_.size() + 1);
     if (added) values_.push_back(s);
-    return it->second;
+    last_ = it->second;
+    return last_;
   }
   Offset<flatbuffers::Vector<Offset<flatbuffers::String>>> Finish(FlatBufferBuilder& b) const {
     return values_.empty() ? 0 : b.CreateVectorOfStrings(values_);
@@ -277,6 +281,7 @@ class Dictionary {
  private:
   std::unordered_map<std::string, uint64_t> index_;
   std::vector<std::string> values_;
+  uint64_t last_ = 0;
 };
 
 size_t SharedPrefix(const std::string& a, const std::string& b) {
@@ -665,15 +670,14 @@ Result<std::string> EncodeTreeV2(const std::vector<Node>& nodes, const V2Options
   ARBOR_RETURN_IF_ERROR(CheckOrder(nodes));
   for (const Node& n : nodes) ARBOR_RETURN_IF_ERROR(CheckEncodable(n));
   std::array<IntColumn, kColumnCount> cols;
-  // atime, ctime, btime, each against each of its bases (time_bases picks one per tree).
-  std::array<std::array<IntColumn, 3>, 3> against;
   if (options.fixed_width) {
     for (int c = 0; c < kColumnCount; ++c) cols[static_cast<size_t>(c)].SetFixedWidth(kColumnWidths[c]);
-    for (auto& bases : against) {
-      for (auto& column : bases) column.SetFixedWidth(8);
-    }
   }
-  std::vector<uint64_t> mtime_by_id_deltas(nodes.size());  // mtimes, then their file-id order deltas
+  // The times are written last, against the bases that code them shortest (in varint
+  // bytes): mtime in name or file-id order, atime, ctime, btime each against one of its
+  // bases (time_bases).
+  std::vector<uint64_t> mtime_deltas(nodes.size());
+  size_t cost[3][3] = {};  // [time][base]
   std::string names, qxh, link_targets;
   std::vector<fb::Hash32> content, subtrees, permission_ids;
   std::unordered_map<Digest, uint64_t, DigestHash> permission_index;
@@ -694,13 +698,12 @@ Result<std::string> EncodeTreeV2(const std::vector<Node>& nodes, const V2Options
     cols[kUser].Put(user_names.IndexOf(n.user));
     cols[kGroup].Put(group_names.IndexOf(n.group));
     cols[kSize].Put(n.size);
-    cols[kMtime].Put(Zig(U(n.mtime_ns) - U(prev->mtime_ns)));
-    mtime_by_id_deltas[static_cast<size_t>(&n - nodes.data())] = U(n.mtime_ns);
+    mtime_deltas[static_cast<size_t>(&n - nodes.data())] = Zig(U(n.mtime_ns) - U(prev->mtime_ns));
     for (size_t k = 0; k < 3; ++k) {
-      int64_t x = n.*kOtherTimes[k];
-      against[k][kBaseOwnMtime].Put(Zig(U(x) - U(n.mtime_ns)));
-      against[k][kBasePrevious].Put(Zig(U(x) - U(prev->*kOtherTimes[k])));
-      against[k][kBaseOwnAtime].Put(Zig(U(x) - U(n.atime_ns)));
+      uint64_t x = U(n.*kOtherTimes[k]);
+      cost[k][kBaseOwnMtime] += static_cast<size_t>(VarintLength(Zig(x - U(n.mtime_ns))));
+      cost[k][kBasePrevious] += static_cast<size_t>(VarintLength(Zig(x - U(prev->*kOtherTimes[k]))));
+      cost[k][kBaseOwnAtime] += static_cast<size_t>(VarintLength(Zig(x - U(n.atime_ns))));
     }
     cols[kInode].Put(Zig(n.inode - prev->inode));
     cols[kDevice].Put(Zig(n.device - prev->device));
@@ -745,32 +748,44 @@ Result<std::string> EncodeTreeV2(const std::vector<Node>& nodes, const V2Options
     cols[kFlags].Put(f);
     prev = &n;
   }
+  // mtimes in file-id order when that codes shorter.
+  uint32_t time_bases = 0;
+  {
+    std::vector<uint64_t> by_id(nodes.size());
+    uint64_t last = 0;
+    size_t id_cost = 0, name_cost = 0;
+    for (uint32_t i : FileIdOrder(nodes)) {
+      by_id[i] = Zig(U(nodes[i].mtime_ns) - last);
+      last = U(nodes[i].mtime_ns);
+      id_cost += static_cast<size_t>(VarintLength(by_id[i]));
+      name_cost += static_cast<size_t>(VarintLength(mtime_deltas[i]));
+    }
+    if (id_cost < name_cost) {
+      time_bases |= kMtimeByFileId;
+      mtime_deltas = std::move(by_id);
+    }
+    for (uint64_t d : mtime_deltas) cols[kMtime].Put(d);
+  }
   // Each of atime, ctime, btime against whichever base codes it shortest (the first on a
   // tie); atime cannot be coded against itself.
-  uint32_t time_bases = 0;
+  int64_t Node::*base_of[3];
   for (size_t k = 0; k < 3; ++k) {
     uint32_t best = kBaseOwnMtime;
     for (uint32_t base : {kBasePrevious, kBaseOwnAtime}) {
-      if ((k > 0 || base != kBaseOwnAtime) && against[k][base].size() < against[k][best].size()) best = base;
+      if ((k > 0 || base != kBaseOwnAtime) && cost[k][base] < cost[k][best]) best = base;
     }
     time_bases |= best << (2 * k);
-    cols[kAtime + k] = std::move(against[k][best]);
+    base_of[k] = best == kBaseOwnAtime   ? &Node::atime_ns
+                 : best == kBasePrevious ? kOtherTimes[k]
+                                         : &Node::mtime_ns;
   }
-  // mtimes in file-id order instead, when that codes shorter.
-  {
-    IntColumn by_id;
-    if (options.fixed_width) by_id.SetFixedWidth(8);
-    uint64_t last = 0;
-    for (uint32_t i : FileIdOrder(nodes)) {
-      uint64_t m = mtime_by_id_deltas[i];
-      mtime_by_id_deltas[i] = Zig(m - last);
-      last = m;
+  prev = &zero;
+  for (const Node& n : nodes) {
+    for (size_t k = 0; k < 3; ++k) {
+      const Node& base = (time_bases >> (2 * k) & 3) == kBasePrevious ? *prev : n;
+      cols[kAtime + k].Put(Zig(U(n.*kOtherTimes[k]) - U(base.*base_of[k])));
     }
-    for (uint64_t d : mtime_by_id_deltas) by_id.Put(d);
-    if (by_id.size() < cols[kMtime].size()) {
-      time_bases |= kMtimeByFileId;
-      cols[kMtime] = std::move(by_id);
-    }
+    prev = &n;
   }
   uint32_t mask = 0;
   std::string ints;
