@@ -72,22 +72,17 @@ void AddColumns(const std::string& v2, Totals* t) {
   bytes("quickxor", tree->quickxor(), 1);
   bytes("subtrees", tree->subtrees(), 32);
   // The integer columns packed in `ints` (schema/tree.fbs lists them in this order).
-  static const char* const kInts[] = {
-      "kind",           "flags",         "name_prefix",    "mode",       "uid",        "gid",
-      "user",           "group",         "size",           "mtime",      "atime",      "ctime",
-      "btime",          "inode",         "device",         "nlink",      "rdev",       "file_id",
-      "hardlink_group", "content_count", "symlink_length", "attributes", "permission", "chunk_sizes"};
   const uint8_t* p = tree->ints() ? tree->ints()->data() : nullptr;
   const uint8_t* end = tree->ints() ? p + tree->ints()->size() : nullptr;
-  for (uint32_t c = 0; c < 24; ++c) {
+  for (int c = 0; c < tree_codec_internal::kColumnCount; ++c) {
     if ((tree->columns() & (1u << c)) == 0) continue;
     const uint8_t* begin = p;
-    if (c == 23) {
+    if (c == tree_codec_internal::kChunkSizes) {
       p = end;
     } else {
       for (size_t ended = 0; ended < tree->count(); ++p) ended += *p < 0x80 ? 1 : 0;
     }
-    cols.emplace_back(kInts[c],
+    cols.emplace_back(tree_codec_internal::kColumnNames[c],
                       std::string(reinterpret_cast<const char*>(begin), static_cast<size_t>(p - begin)));
   }
   // The same columns in two frames: the hashes, everything else (what zstd would make

@@ -13,6 +13,7 @@ namespace arbor {
 namespace {
 
 namespace fb = arbor::fb;
+using namespace tree_codec_internal;  // the integer columns (Column)
 using flatbuffers::FlatBufferBuilder;
 using flatbuffers::Offset;
 
@@ -41,6 +42,30 @@ auto PairVector(FlatBufferBuilder& b, const Pairs& pairs, Make make) {
   return b.CreateVector(items);
 }
 
+// A node's data extents, xattrs and metadata (version 1: in its Node table; version 2:
+// in its NodeExtra); 0 for an empty list.
+struct ListOffsets {
+  flatbuffers::uoffset_t extents, xattrs, metadata;
+};
+
+ListOffsets EncodeLists(FlatBufferBuilder& b, const Node& n) {
+  std::vector<fb::Extent> extents;
+  for (const auto& e : n.data_extents) extents.emplace_back(e.offset, e.length);
+  ListOffsets out{};
+  out.extents = extents.empty() ? 0 : b.CreateVectorOfStructs(extents).o;
+  if (!n.xattrs.empty()) {
+    out.xattrs = PairVector(b, n.xattrs, [&](const auto& kv) {
+                   return fb::CreateXattr(b, Bytes(b, kv.first), Bytes(b, kv.second));
+                 }).o;
+  }
+  if (!n.metadata.empty()) {
+    out.metadata = PairVector(b, n.metadata, [&](const auto& kv) {
+                     return fb::CreateKeyValue(b, b.CreateString(kv.first), b.CreateString(kv.second));
+                   }).o;
+  }
+  return out;
+}
+
 Offset<fb::Node> EncodeNode(FlatBufferBuilder& b, const Node& n) {
   auto name = Bytes(b, n.name);
   std::vector<fb::Hash32> content;
@@ -48,17 +73,8 @@ Offset<fb::Node> EncodeNode(FlatBufferBuilder& b, const Node& n) {
   for (const auto& d : n.content) content.push_back(ToFb(d));
   auto content_off = n.content.empty() ? 0 : b.CreateVectorOfStructs(content).o;
   auto sizes_off = n.chunk_sizes.empty() ? 0 : b.CreateVector(n.chunk_sizes).o;
-  std::vector<fb::Extent> extents;
-  for (const auto& e : n.data_extents) extents.emplace_back(e.offset, e.length);
-  auto extents_off = extents.empty() ? 0 : b.CreateVectorOfStructs(extents).o;
+  auto [extents_off, xattrs, metadata] = EncodeLists(b, n);
   auto target = n.symlink_target.empty() ? 0 : Bytes(b, n.symlink_target).o;
-  auto xattrs = n.xattrs.empty() ? 0 : PairVector(b, n.xattrs, [&](const auto& kv) {
-                                         return fb::CreateXattr(b, Bytes(b, kv.first), Bytes(b, kv.second));
-                                       }).o;
-  auto metadata = n.metadata.empty() ? 0 : PairVector(b, n.metadata, [&](const auto& kv) {
-                                             return fb::CreateKeyValue(b, b.CreateString(kv.first),
-                                                                       b.CreateString(kv.second));
-                                           }).o;
   auto qxh = n.quickxor ? b.CreateVector(n.quickxor->data(), n.quickxor->size()).o : 0;
   auto user = n.user.empty() ? 0 : b.CreateString(n.user).o;
   auto group = n.group.empty() ? 0 : b.CreateString(n.group).o;
@@ -164,39 +180,6 @@ Result<Node> DecodeNode(const fb::Node& f) {
 
 // ---- version 2 ----
 
-// The integer columns, in their order in Tree::ints (schema/tree.fbs lists what each holds).
-enum Column : int {
-  kKind,
-  kFlags,
-  kNamePrefix,
-  kMode,
-  kUid,
-  kGid,
-  kUser,
-  kGroup,
-  kSize,
-  kMtime,
-  kAtime,
-  kCtime,
-  kBtime,
-  kInode,
-  kDevice,
-  kNlink,
-  kRdev,
-  kFileId,
-  kHardlinkGroup,
-  kContentCount,
-  kSymlinkLength,
-  kAttributes,
-  kPermission,
-  kChunkSizes,  // last: not one value per node
-  kColumnCount
-};
-constexpr const char* kColumnNames[kColumnCount] = {
-    "kind",           "flags",         "name_prefix",    "mode",       "uid",        "gid",
-    "user",           "group",         "size",           "mtime",      "atime",      "ctime",
-    "btime",          "inode",         "device",         "nlink",      "rdev",       "file_id",
-    "hardlink_group", "content_count", "symlink_length", "attributes", "permission", "chunk_sizes"};
 // Bytes per value of the fixed-width measurement variant (the field's width).
 constexpr int kColumnWidths[kColumnCount] = {1, 1, 2, 4, 4, 4, 4, 4, 8, 8, 8, 8,
                                              8, 8, 8, 8, 8, 8, 8, 4, 4, 4, 4, 4};
@@ -310,17 +293,8 @@ bool LastChunkImplied(const Node& n) {
 }
 
 Offset<fb::NodeExtra> EncodeExtra(FlatBufferBuilder& b, uint32_t index, const Node& n) {
-  std::vector<fb::Extent> extents;
-  for (const auto& e : n.data_extents) extents.emplace_back(e.offset, e.length);
-  auto extents_off = extents.empty() ? 0 : b.CreateVectorOfStructs(extents).o;
-  auto xattrs = n.xattrs.empty() ? 0 : PairVector(b, n.xattrs, [&](const auto& kv) {
-                                         return fb::CreateXattr(b, Bytes(b, kv.first), Bytes(b, kv.second));
-                                       }).o;
-  auto metadata = n.metadata.empty() ? 0 : PairVector(b, n.metadata, [&](const auto& kv) {
-                                             return fb::CreateKeyValue(b, b.CreateString(kv.first),
-                                                                       b.CreateString(kv.second));
-                                           }).o;
-  return fb::CreateNodeExtra(b, index, extents_off, xattrs, metadata);
+  auto [extents, xattrs, metadata] = EncodeLists(b, n);
+  return fb::CreateNodeExtra(b, index, extents, xattrs, metadata);
 }
 
 // Where each integer column lies in Tree::ints (absent: present == false).

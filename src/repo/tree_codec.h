@@ -41,6 +41,41 @@ struct V2Options {
   // measurement only: DecodeTree cannot read it.
   bool fixed_width = false;
 };
+// The integer columns of a version-2 tree, in their order in Tree::ints (schema/tree.fbs
+// says what each holds).
+enum Column : int {
+  kKind,
+  kFlags,
+  kNamePrefix,
+  kMode,
+  kUid,
+  kGid,
+  kUser,
+  kGroup,
+  kSize,
+  kMtime,
+  kAtime,
+  kCtime,
+  kBtime,
+  kInode,
+  kDevice,
+  kNlink,
+  kRdev,
+  kFileId,
+  kHardlinkGroup,
+  kContentCount,
+  kSymlinkLength,
+  kAttributes,
+  kPermission,
+  kChunkSizes,  // last: not one value per node
+  kColumnCount
+};
+inline constexpr const char* kColumnNames[kColumnCount] = {
+    "kind",           "flags",         "name_prefix",    "mode",       "uid",        "gid",
+    "user",           "group",         "size",           "mtime",      "atime",      "ctime",
+    "btime",          "inode",         "device",         "nlink",      "rdev",       "file_id",
+    "hardlink_group", "content_count", "symlink_length", "attributes", "permission", "chunk_sizes"};
+
 Result<std::string> EncodeTreeV1(const std::vector<Node>& nodes);
 Result<std::string> EncodeTreeV2(const std::vector<Node>& nodes, const V2Options& options);
 }  // namespace tree_codec_internal

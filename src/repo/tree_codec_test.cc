@@ -343,39 +343,13 @@ TEST(TreeCodecTest, EncodeRefusesEntriesOutOfOrderOrRepeated) {
 
 // ---- corrupted version-2 trees ----
 
-// The integer columns' positions in Tree::ints (schema/tree.fbs).
-enum Col {
-  kKind,
-  kFlags,
-  kNamePrefix,
-  kMode,
-  kUid,
-  kGid,
-  kUser,
-  kGroup,
-  kSize,
-  kMtime,
-  kAtime,
-  kCtime,
-  kBtime,
-  kInode,
-  kDevice,
-  kNlink,
-  kRdev,
-  kFileId,
-  kHardlinkGroup,
-  kContentCount,
-  kSymlinkLength,
-  kAttributes,
-  kPermission,
-  kChunkSizes,
-  kCols
-};
+using namespace tree_codec_internal;  // the integer columns (Column)
 
 // A version-2 tree's fields, taken apart so that a test can change one and build it again.
 struct RawV2 {
   uint32_t version = 2, count = 0, columns = 0, time_bases = 0;
-  std::vector<std::string> ints = std::vector<std::string>(kCols);  // per column (bit set in `columns`)
+  std::vector<std::string> ints =
+      std::vector<std::string>(kColumnCount);  // per column (bit set in `columns`)
   std::string names, quickxor, symlink_targets;
   std::vector<std::string> user_names, group_names;
   std::vector<fb::Hash32> content, subtrees, permission_ids;
@@ -405,7 +379,7 @@ RawV2 Parse(const std::string& bytes) {
   r.time_bases = t->time_bases();
   std::string ints = Str(t->ints());
   size_t p = 0;
-  for (int c = 0; c < kCols; ++c) {
+  for (int c = 0; c < kColumnCount; ++c) {
     if ((r.columns & (1u << c)) == 0) continue;
     size_t begin = p;
     if (c == kChunkSizes) {
@@ -440,7 +414,7 @@ std::string Build(const RawV2& r) {
     return s.empty() ? 0 : b.CreateVector(reinterpret_cast<const uint8_t*>(s.data()), s.size()).o;
   };
   std::string ints;
-  for (int c = 0; c < kCols; ++c) {
+  for (int c = 0; c < kColumnCount; ++c) {
     if ((r.columns & (1u << c)) != 0) ints += r.ints[static_cast<size_t>(c)];
   }
   std::vector<flatbuffers::Offset<fb::NodeExtra>> extras;
@@ -562,8 +536,8 @@ TEST(TreeCodecTest, CorruptedVersion2TreesAreCorruption) {
       {"bytes after the columns", [](RawV2* r) { r->ints[kChunkSizes] += '\x01'; }},
       {"unknown column",
        [](RawV2* r) {
-         r->columns |= 1u << kCols;
-         r->ints.resize(kCols);
+         r->columns |= 1u << kColumnCount;
+         r->ints.resize(kColumnCount);
        }},
       {"varint longer than 64 bits",
        [](RawV2* r) { r->ints[kMode] = std::string(9, '\xff') + '\x7f' + r->ints[kMode].substr(1); }},
