@@ -104,8 +104,9 @@ void AddColumns(const std::string& v2, Totals* t) {
             ? static_cast<int64_t>(raw.size())
             : static_cast<int64_t>(others_size) - static_cast<int64_t>(EncodeBlob(without, kLevel).size());
     sum += raw.size();
+    const std::string& column = name;  // a lambda may not capture a structured binding
     auto it =
-        std::find_if(t->columns.begin(), t->columns.end(), [&](const auto& c) { return c.first == name; });
+        std::find_if(t->columns.begin(), t->columns.end(), [&](const auto& c) { return c.first == column; });
     if (it == t->columns.end()) {
       t->columns.emplace_back(name, z);
     } else {

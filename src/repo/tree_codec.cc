@@ -236,9 +236,9 @@ class IntColumn {
     }
   }
   void SetFixedWidth(int width) { width_ = width; }
-  size_t size() const { return bytes_.size(); }
-  bool any() const { return any_; }
-  const std::string& bytes() const { return bytes_; }
+  size_t Size() const { return bytes_.size(); }
+  bool Any() const { return any_; }
+  const std::string& Data() const { return bytes_; }
 
  private:
   int width_ = 0;
@@ -398,7 +398,7 @@ Status DecodeNames(const fb::Tree& t, const ColumnSpans& cols, std::vector<Node>
     const std::string* prev = i > 0 ? &(*nodes)[i - 1].name : nullptr;
     const void* nul = pos < total ? std::memchr(bytes + pos, 0, total - pos) : nullptr;
     if (nul == nullptr) return Bad("names");
-    const auto s = static_cast<size_t>(static_cast<const char*>(nul) - (bytes + pos));
+    auto s = static_cast<size_t>(static_cast<const char*>(nul) - (bytes + pos));
     if (p > (prev ? prev->size() : 0) || p + s > kMaxTreeNameBytes) return Bad("names");
     std::string& name = (*nodes)[i].name;
     name.reserve(p + s);
@@ -764,14 +764,15 @@ Result<std::string> EncodeTreeV2(const std::vector<Node>& nodes, const V2Options
   uint32_t mask = 0;
   std::string ints;
   for (size_t c = 0; c < kColumnCount; ++c) {
-    if (!cols[c].any()) continue;
+    if (!cols[c].Any()) continue;
     mask |= 1u << c;
-    ints += cols[c].bytes();
+    ints += cols[c].Data();
   }
 
   FlatBufferBuilder b(1024 + nodes.size() * 96);
   b.ForceDefaults(false);
   std::vector<Offset<fb::NodeExtra>> extra_offsets;
+  extra_offsets.reserve(extra_nodes.size());
   for (uint32_t i : extra_nodes) extra_offsets.push_back(EncodeExtra(b, i, nodes[i]));
   auto extras = extra_offsets.empty() ? 0 : b.CreateVector(extra_offsets).o;
   auto user_names_off = user_names.Finish(b);

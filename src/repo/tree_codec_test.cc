@@ -150,7 +150,7 @@ std::vector<Node> EveryKindOfNode() {
 uint32_t VersionOf(const std::string& bytes) { return fb::GetTree(bytes.data())->version(); }
 
 TEST(TreeCodecTest, WritesVersion2AndRoundTripsEveryKindOfMetadata) {
-  const std::vector<Node> nodes = EveryKindOfNode();
+  std::vector<Node> nodes = EveryKindOfNode();
   std::string bytes = *EncodeTree(nodes);
   EXPECT_EQ(VersionOf(bytes), 2u);
   auto decoded = DecodeTree(bytes);
@@ -222,7 +222,7 @@ TEST(TreeCodecTest, TimesAreCodedAgainstWhicheverBaseIsShortest) {
 }
 
 TEST(TreeCodecTest, Version1TreesStillDecode) {
-  const std::vector<Node> nodes = EveryKindOfNode();
+  std::vector<Node> nodes = EveryKindOfNode();
   std::string v1 = *tree_codec_internal::EncodeTreeV1(nodes);
   EXPECT_EQ(VersionOf(v1), 1u);
   auto decoded = DecodeTree(v1);
@@ -525,7 +525,7 @@ TEST(TreeCodecTest, CorruptedVersion2TreesAreCorruption) {
     const char* what;
     std::function<void(RawV2*)> change;
   };
-  const std::vector<Case> cases = {
+  std::vector<Case> cases = {
       {"count one more", [](RawV2* r) { r->count += 1; }},
       {"count one less", [](RawV2* r) { r->count -= 1; }},
       {"count far beyond the names", [](RawV2* r) { r->count = 1u << 30; }},
