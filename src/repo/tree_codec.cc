@@ -195,6 +195,9 @@ constexpr uint64_t kKnownFlags = 0x1f;
 constexpr uint32_t kBaseOwnMtime = 0;
 constexpr uint32_t kBasePrevious = 1;  // the previous node's same time
 constexpr uint32_t kBaseOwnAtime = 2;  // ctime and btime only (a new file's btime is its atime)
+// The mtime of the node before it in file-id order (0 for the first): a file made right
+// after another was created (atime, btime) just after the other's last write.
+constexpr uint32_t kBaseIdPreviousMtime = 3;
 constexpr int64_t Node::*kOtherTimes[3] = {&Node::atime_ns, &Node::ctime_ns, &Node::btime_ns};
 
 // Bit 6: mtimes are coded in file-id order (against the mtime of the node with the next
@@ -214,9 +217,32 @@ std::vector<uint32_t> FileIdOrder(const std::vector<Node>& nodes) {
   return order;
 }
 
+// For each node, the position of the node before it in `order` (-1 for the first).
+std::vector<int64_t> Predecessors(const std::vector<uint32_t>& order) {
+  std::vector<int64_t> pred(order.size(), -1);
+  for (size_t j = 1; j < order.size(); ++j) pred[order[j]] = order[j - 1];
+  return pred;
+}
+
+uint64_t U(int64_t v) { return static_cast<uint64_t>(v); }
+
+// What time k (0 atime, 1 ctime, 2 btime) of node i is coded against under `base`.
+uint64_t BaseTime(uint32_t base, size_t k, const std::vector<Node>& nodes, size_t i,
+                  const std::vector<int64_t>& id_pred) {
+  switch (base) {
+    case kBaseOwnMtime:
+      return U(nodes[i].mtime_ns);
+    case kBasePrevious:
+      return i > 0 ? U(nodes[i - 1].*kOtherTimes[k]) : 0;
+    case kBaseOwnAtime:
+      return U(nodes[i].atime_ns);
+    default:
+      return id_pred[i] >= 0 ? U(nodes[static_cast<size_t>(id_pred[i])].mtime_ns) : 0;
+  }
+}
+
 uint64_t Zig(uint64_t diff) { return (diff << 1) ^ static_cast<uint64_t>(static_cast<int64_t>(diff) >> 63); }
 uint64_t Unzig(uint64_t u) { return (u >> 1) ^ (~(u & 1) + 1); }
-uint64_t U(int64_t v) { return static_cast<uint64_t>(v); }
 // A 32-bit field as a zigzag difference from the previous node's.
 uint64_t Zig32(uint32_t v, uint32_t prev) { return Zig(U(int64_t{v} - int64_t{prev})); }
 
@@ -436,18 +462,8 @@ Status DecodeKinds(const ColumnSpans& cols, std::vector<Node>* nodes, std::vecto
 Status DecodeMetadata(const fb::Tree& t, const ColumnSpans& cols, const std::vector<uint8_t>& flags,
                       std::vector<Node>* nodes) {
   uint32_t bases = t.time_bases();
-  if ((bases >> 7) != 0 || TimeBase(bases, 0) > kBasePrevious || TimeBase(bases, 1) > kBaseOwnAtime ||
-      TimeBase(bases, 2) > kBaseOwnAtime) {
+  if ((bases >> 7) != 0 || TimeBase(bases, 0) == kBaseOwnAtime) {
     return Status::Corruption("directory object has unknown time bases");
-  }
-  int64_t Node::*base_of[3];
-  bool from_prev[3];
-  for (size_t k = 0; k < 3; ++k) {
-    uint32_t base = TimeBase(bases, k);
-    from_prev[k] = base == kBasePrevious;
-    base_of[k] = base == kBaseOwnAtime   ? &Node::atime_ns
-                 : base == kBasePrevious ? kOtherTimes[k]
-                                         : &Node::mtime_ns;
   }
   std::array<ColumnReader, kColumnCount - 1> r = {
       ColumnReader(cols[0]),  ColumnReader(cols[1]),  ColumnReader(cols[2]),  ColumnReader(cols[3]),
@@ -480,12 +496,17 @@ Status DecodeMetadata(const fb::Tree& t, const ColumnSpans& cols, const std::vec
     n.attributes = r[kAttributes].Next32();
     prev = &n;
   }
-  // Times, once the file ids are known (mtimes may be coded in their order).
+  // Times, once the file ids are known (they may be coded in their order).
+  std::vector<int64_t> id_pred;
+  bool by_id = (bases & kMtimeByFileId) != 0;
+  for (size_t k = 0; k < 3; ++k) by_id |= TimeBase(bases, k) == kBaseIdPreviousMtime;
+  std::vector<uint32_t> order = by_id ? FileIdOrder(*nodes) : std::vector<uint32_t>();
+  if (by_id) id_pred = Predecessors(order);
   if ((bases & kMtimeByFileId) != 0) {
     std::vector<uint64_t> deltas(nodes->size());
     for (auto& d : deltas) d = r[kMtime].Next();
     uint64_t last = 0;
-    for (uint32_t i : FileIdOrder(*nodes)) {
+    for (uint32_t i : order) {
       last += Unzig(deltas[i]);
       (*nodes)[i].mtime_ns = static_cast<int64_t>(last);
     }
@@ -496,13 +517,11 @@ Status DecodeMetadata(const fb::Tree& t, const ColumnSpans& cols, const std::vec
       n.mtime_ns = static_cast<int64_t>(last);
     }
   }
-  prev = &zero;
-  for (Node& n : *nodes) {
+  for (size_t i = 0; i < nodes->size(); ++i) {
     for (size_t k = 0; k < 3; ++k) {  // atime first: ctime and btime may be coded against it
-      uint64_t base = U(from_prev[k] ? prev->*base_of[k] : n.*base_of[k]);
-      n.*kOtherTimes[k] = static_cast<int64_t>(base + Unzig(r[kAtime + k].Next()));
+      uint64_t base = BaseTime(TimeBase(bases, k), k, *nodes, i, id_pred);
+      (*nodes)[i].*kOtherTimes[k] = static_cast<int64_t>(base + Unzig(r[kAtime + k].Next()));
     }
-    prev = &n;
   }
   for (int c : {kMode, kUid, kGid, kSize, kMtime, kAtime, kCtime, kBtime, kInode, kDevice, kNlink, kRdev,
                 kFileId, kHardlinkGroup, kAttributes}) {
@@ -651,7 +670,6 @@ Result<std::string> EncodeTreeV2(const std::vector<Node>& nodes, const V2Options
   // bytes): mtime in name or file-id order, atime, ctime, btime each against one of its
   // bases (time_bases).
   std::vector<uint64_t> mtime_deltas(nodes.size());
-  size_t cost[3][3] = {};  // [time][base]
   std::string names, qxh, link_targets;
   std::vector<fb::Hash32> content, subtrees, permission_ids;
   std::unordered_map<Digest, uint64_t, DigestHash> permission_index;
@@ -673,12 +691,6 @@ Result<std::string> EncodeTreeV2(const std::vector<Node>& nodes, const V2Options
     cols[kGroup].Put(group_names.IndexOf(n.group));
     cols[kSize].Put(n.size);
     mtime_deltas[static_cast<size_t>(&n - nodes.data())] = Zig(U(n.mtime_ns) - U(prev->mtime_ns));
-    for (size_t k = 0; k < 3; ++k) {
-      uint64_t x = U(n.*kOtherTimes[k]);
-      cost[k][kBaseOwnMtime] += static_cast<size_t>(VarintLength(Zig(x - U(n.mtime_ns))));
-      cost[k][kBasePrevious] += static_cast<size_t>(VarintLength(Zig(x - U(prev->*kOtherTimes[k]))));
-      cost[k][kBaseOwnAtime] += static_cast<size_t>(VarintLength(Zig(x - U(n.atime_ns))));
-    }
     cols[kInode].Put(Zig(n.inode - prev->inode));
     cols[kDevice].Put(Zig(n.device - prev->device));
     cols[kNlink].Put(n.nlink);
@@ -724,11 +736,13 @@ Result<std::string> EncodeTreeV2(const std::vector<Node>& nodes, const V2Options
   }
   // mtimes in file-id order when that codes shorter.
   uint32_t time_bases = 0;
+  std::vector<uint32_t> order = FileIdOrder(nodes);
+  std::vector<int64_t> id_pred = Predecessors(order);
   {
     std::vector<uint64_t> by_id(nodes.size());
     uint64_t last = 0;
     size_t id_cost = 0, name_cost = 0;
-    for (uint32_t i : FileIdOrder(nodes)) {
+    for (uint32_t i : order) {
       by_id[i] = Zig(U(nodes[i].mtime_ns) - last);
       last = U(nodes[i].mtime_ns);
       id_cost += static_cast<size_t>(VarintLength(by_id[i]));
@@ -742,24 +756,22 @@ Result<std::string> EncodeTreeV2(const std::vector<Node>& nodes, const V2Options
   }
   // Each of atime, ctime, btime against whichever base codes it shortest (the first on a
   // tie); atime cannot be coded against itself.
-  int64_t Node::*base_of[3];
   for (size_t k = 0; k < 3; ++k) {
+    size_t cost[4] = {};
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      for (uint32_t base = 0; base < 4; ++base) {
+        uint64_t d = U(nodes[i].*kOtherTimes[k]) - BaseTime(base, k, nodes, i, id_pred);
+        cost[base] += static_cast<size_t>(VarintLength(Zig(d)));
+      }
+    }
     uint32_t best = kBaseOwnMtime;
-    for (uint32_t base : {kBasePrevious, kBaseOwnAtime}) {
-      if ((k > 0 || base != kBaseOwnAtime) && cost[k][base] < cost[k][best]) best = base;
+    for (uint32_t base = 1; base < 4; ++base) {
+      if ((k > 0 || base != kBaseOwnAtime) && cost[base] < cost[best]) best = base;
     }
     time_bases |= best << (2 * k);
-    base_of[k] = best == kBaseOwnAtime   ? &Node::atime_ns
-                 : best == kBasePrevious ? kOtherTimes[k]
-                                         : &Node::mtime_ns;
-  }
-  prev = &zero;
-  for (const Node& n : nodes) {
-    for (size_t k = 0; k < 3; ++k) {
-      const Node& base = (time_bases >> (2 * k) & 3) == kBasePrevious ? *prev : n;
-      cols[kAtime + k].Put(Zig(U(n.*kOtherTimes[k]) - U(base.*base_of[k])));
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      cols[kAtime + k].Put(Zig(U(nodes[i].*kOtherTimes[k]) - BaseTime(best, k, nodes, i, id_pred)));
     }
-    prev = &n;
   }
   uint32_t mask = 0;
   std::string ints;
