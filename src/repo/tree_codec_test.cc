@@ -221,6 +221,29 @@ TEST(TreeCodecTest, TimesAreCodedAgainstWhicheverBaseIsShortest) {
   }
 }
 
+TEST(TreeCodecTest, CreationTimesMayBeCodedAgainstThePreviousFilesLastWrite) {
+  // Files written one after the other: each is created (atime, btime) 5 ns after the
+  // previous one's last write, then written for a while; their names are shuffled.
+  std::vector<Node> nodes(60);
+  int64_t now = 1796667221000000000;
+  for (size_t made = 0; made < nodes.size(); ++made) {
+    Node& n = nodes[(made * 17) % nodes.size()];
+    n.name = "f" + std::to_string(100 + (made * 17) % nodes.size());
+    n.inode = n.file_id = 7000 + made;
+    n.atime_ns = n.btime_ns = now + 5;
+    n.mtime_ns = n.ctime_ns = n.atime_ns + 30000 + static_cast<int64_t>((made * 7919) % 900000);
+    now = n.mtime_ns;
+  }
+  std::string bytes = *EncodeTree(nodes);
+  uint32_t bases = fb::GetTree(bytes.data())->time_bases();
+  EXPECT_EQ(bases & 3, 3u);         // atime: the previous file's mtime
+  EXPECT_EQ((bases >> 2) & 3, 0u);  // ctime: its own mtime
+  EXPECT_EQ((bases >> 4) & 3, 2u);  // btime: its own atime
+  auto decoded = DecodeTree(bytes);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(*decoded, nodes);
+}
+
 TEST(TreeCodecTest, Version1TreesStillDecode) {
   std::vector<Node> nodes = EveryKindOfNode();
   std::string v1 = *tree_codec_internal::EncodeTreeV1(nodes);
