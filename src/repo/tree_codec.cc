@@ -620,9 +620,10 @@ Status DecodeContent(const fb::Tree& t, const ColumnSpans& cols, const std::vect
 Result<std::vector<Node>> DecodeV2(const fb::Tree& t) {
   if (t.nodes()) return Status::Corruption("version-2 directory object has a version-1 node list");
   size_t count = t.count();
-  // Every name ends in its own NUL in `names`, which bounds what is allocated below by
-  // the input.
-  if (count > (t.names() ? t.names()->size() : 0)) return Bad("names");
+  // Every name takes at least two bytes of `names`: a NUL and a byte of its own (a name
+  // that adds nothing to the previous one's prefix is out of order). That bounds what is
+  // allocated below by the input.
+  if (count > (t.names() ? t.names()->size() / 2 : 0)) return Bad("names");
   ARBOR_ASSIGN_OR_RETURN(ColumnSpans cols, SplitColumns(t, count));
   std::vector<Node> nodes(count);
   std::vector<uint8_t> flags;

@@ -552,6 +552,8 @@ TEST(TreeCodecTest, CorruptedVersion2TreesAreCorruption) {
       {"count one more", [](RawV2* r) { r->count += 1; }},
       {"count one less", [](RawV2* r) { r->count -= 1; }},
       {"count far beyond the names", [](RawV2* r) { r->count = 1u << 30; }},
+      {"count beyond half the name bytes",
+       [](RawV2* r) { r->count = static_cast<uint32_t>(r->names.size() / 2 + 1); }},
       {"count 0 with names", [](RawV2* r) { r->count = 0; }},
       {"ints truncated", [](RawV2* r) { r->ints[kChunkSizes].pop_back(); }},
       {"a column one value short",
