@@ -307,6 +307,12 @@ Status CheckEncodable(const Node& n) {
   if (!n.chunk_sizes.empty() && n.chunk_sizes.size() != n.content.size()) {
     return Status::InvalidArgument("directory entry '" + n.name + "' has mismatched chunk lists");
   }
+  // Names are NUL-terminated in version 2: a NUL inside one would split it in two. No file
+  // system gives such a name (IsSafeName refuses it on the way back).
+  if (n.name.find('\0') != std::string::npos) {
+    return Status::InvalidArgument("directory entry name holds a NUL byte: '" +
+                                   n.name.substr(0, n.name.find('\0')) + "\\0...'");
+  }
   return Status::Ok();
 }
 

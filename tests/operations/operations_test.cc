@@ -56,9 +56,13 @@ TEST_F(EngineTest, IncrementalReadsOnlyChangedFiles) {
 }
 
 TEST_F(EngineTest, RestoreRefusesNamesThatEscapeTheTarget) {
+  // A name with a NUL cannot even be encoded (trees version 2 terminate names with NUL).
+  Node nul;
+  nul.name = std::string("x\0y", 3);
+  EXPECT_TRUE(repo_->StoreTree({nul}).status().Is(StatusCode::kInvalidArgument));
   // A hostile repository: a tree whose entry is named "..", written below the
   // codec's checks, referenced from a snapshot.
-  for (const std::string& bad : {std::string(".."), std::string("a/b"), std::string("x\0y", 3)}) {
+  for (const std::string& bad : {std::string(".."), std::string("a/b")}) {
     Node evil;
     evil.name = bad;
     evil.kind = NodeKind::kFile;
@@ -71,7 +75,7 @@ TEST_F(EngineTest, RestoreRefusesNamesThatEscapeTheTarget) {
     auto r = RunRestore(*repo_, s, target, RestoreOptions{});
     ASSERT_FALSE(r.ok());
     EXPECT_TRUE(r.status().Is(StatusCode::kCorruption)) << r.status().ToString();
-    EXPECT_NE(r.status().message().find("unsafe name"), std::string::npos);
+    EXPECT_NE(r.status().message().find("unsafe name"), std::string::npos) << r.status().ToString();
     struct stat st {};
     EXPECT_NE(::stat((dir_ + "/x").c_str(), &st), 0);
   }
