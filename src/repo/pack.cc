@@ -319,32 +319,12 @@ Result<std::string> OpenGroupTable(const PackMember& group, std::string_view tab
   return std::move(opened).value();
 }
 
-// Appends the blobs of a group member to *out, each as a member named by its id and
-// carrying its record.
-Status SplitGroup(const PackMember& group, const ObjectCipher* cipher, std::string_view salt,
-                  std::vector<PackMember>* out) {
-  std::string_view in = group.data;
-  uint32_t table_size = 0;
-  if (!GetFixed32(&in, &table_size) || table_size > in.size()) return DamagedTable(group);
-  ARBOR_ASSIGN_OR_RETURN(std::string table_bytes,
-                         OpenGroupTable(group, in.substr(0, table_size), cipher, salt));
-  std::string_view table = table_bytes;
-  std::string_view blobs = in.substr(table_size);
-  uint32_t count = 0;
-  // Each record takes at least kGroupRecordFixed + 2 bytes: checked before anything is
-  // allocated from the count.
-  if (!GetFixed32(&table, &count) || table.size() / (kGroupRecordFixed + 2) < count)
-    return DamagedTable(group);
-  uint64_t offset = group.data_offset + 4 + table_size;
-  for (uint32_t i = 0; i < count; ++i) {
-    PackRecord r;
-    if (table.size() < kGroupRecordFixed) return DamagedTable(group);
-    auto type = static_cast<uint8_t>(table[0]);
-    if (type > 1) return Status::Corruption("pack member " + group.name + " names an unknown blob type");
-    r.type = static_cast<format::BlobType>(type);
-    r.id = Digest::FromBytes(table.substr(1, 32));
-    table.remove_prefix(kGroupRecordFixed);
-    if (!GetVarint32(&table, &r.length) || !GetVarint32(&table, &r.raw_length)) return DamagedTable(group);
+// Appends the blobs that follow a group's table (at `offset` in the pack) to *out, one
+// member each, named by its record's id and, when the table held whole records
+// (`full`), carrying its record with the offset filled in.
+Status AppendGroupBlobs(const PackMember& group, uint64_t offset, std::string_view blobs,
+                        std::vector<PackRecord> records, bool full, std::vector<PackMember>* out) {
+  for (PackRecord& r : records) {
     if (r.length > blobs.size()) {
       return Status::Corruption("pack member " + group.name + " is shorter than its table says");
     }
@@ -355,15 +335,45 @@ Status SplitGroup(const PackMember& group, const ObjectCipher* cipher, std::stri
     m.name = r.id.Hex();
     m.data_offset = offset;
     m.data.assign(blobs.substr(0, r.length));
-    m.record = r;
+    if (full) m.record = r;
     blobs.remove_prefix(r.length);
     offset += r.length;
     out->push_back(std::move(m));
   }
-  if (!table.empty()) return DamagedTable(group);
   if (!blobs.empty())
     return Status::Corruption("pack member " + group.name + " is longer than its table says");
   return Status::Ok();
+}
+
+// Appends the blobs of a group member to *out, each as a member named by its id and
+// carrying its record.
+Status SplitGroup(const PackMember& group, const ObjectCipher* cipher, std::string_view salt,
+                  std::vector<PackMember>* out) {
+  std::string_view in = group.data;
+  uint32_t table_size = 0;
+  if (!GetFixed32(&in, &table_size) || table_size > in.size()) return DamagedTable(group);
+  ARBOR_ASSIGN_OR_RETURN(std::string table_bytes,
+                         OpenGroupTable(group, in.substr(0, table_size), cipher, salt));
+  std::string_view table = table_bytes;
+  uint32_t count = 0;
+  // Each record takes at least kGroupRecordFixed + 2 bytes: checked before anything is
+  // allocated from the count.
+  if (!GetFixed32(&table, &count) || table.size() / (kGroupRecordFixed + 2) < count)
+    return DamagedTable(group);
+  std::vector<PackRecord> records(count);
+  for (PackRecord& r : records) {
+    if (table.size() < kGroupRecordFixed) return DamagedTable(group);
+    auto type = static_cast<uint8_t>(table[0]);
+    if (type > 1) return Status::Corruption("pack member " + group.name + " names an unknown blob type");
+    r.type = static_cast<format::BlobType>(type);
+    r.id = Digest::FromBytes(table.substr(1, 32));
+    table.remove_prefix(kGroupRecordFixed);
+    if (!GetVarint32(&table, &r.length) || !GetVarint32(&table, &r.raw_length)) return DamagedTable(group);
+  }
+  if (!table.empty()) return DamagedTable(group);
+  return AppendGroupBlobs(group, group.data_offset + 4 + table_size, in.substr(table_size),
+                          std::move(records),
+                          /*full=*/true, out);
 }
 
 // SplitGroup for a group written before 7 December 2026, whose table holds ids and
@@ -372,26 +382,14 @@ Status SplitLegacyGroup(const PackMember& group, std::vector<PackMember>* out) {
   std::string_view in = group.data;
   uint32_t count = 0;
   if (!GetFixed32(&in, &count) || in.size() / kLegacyGroupEntrySize < count) return DamagedTable(group);
-  std::string_view blobs = in.substr(size_t{count} * kLegacyGroupEntrySize);
-  uint64_t offset = group.data_offset + 4 + uint64_t{count} * kLegacyGroupEntrySize;
-  for (uint32_t i = 0; i < count; ++i) {
-    PackMember m;
-    m.name = Digest::FromBytes(in.substr(0, 32)).Hex();
+  std::vector<PackRecord> records(count);
+  for (PackRecord& r : records) {
+    r.id = Digest::FromBytes(in.substr(0, 32));
     in.remove_prefix(32);
-    uint32_t length = 0;
-    (void)GetFixed32(&in, &length);
-    if (length > blobs.size()) {
-      return Status::Corruption("pack member " + group.name + " is shorter than its table says");
-    }
-    m.data_offset = offset;
-    m.data.assign(blobs.substr(0, length));
-    blobs.remove_prefix(length);
-    offset += length;
-    out->push_back(std::move(m));
+    (void)GetFixed32(&in, &r.length);
   }
-  if (!blobs.empty())
-    return Status::Corruption("pack member " + group.name + " is longer than its table says");
-  return Status::Ok();
+  return AppendGroupBlobs(group, group.data_offset + 4 + uint64_t{count} * kLegacyGroupEntrySize, in,
+                          std::move(records), /*full=*/false, out);
 }
 
 // The members with every group split into its blobs. Corruption from a damaged group
