@@ -19,8 +19,7 @@ Status CheckPath(std::string_view path) {
   while (pos <= path.size()) {
     size_t slash = path.find('/', pos);
     if (slash == std::string_view::npos) slash = path.size();
-    std::string_view name = path.substr(pos, slash - pos);
-    if (name.empty() || name == "." || name == ".." || name.find('\0') != std::string_view::npos) {
+    if (!IsPlainName(path.substr(pos, slash - pos))) {
       return Status::InvalidArgument("path '" + std::string(path) + "' has an empty, '.', '..' or NUL name");
     }
     pos = slash + 1;
@@ -29,6 +28,11 @@ Status CheckPath(std::string_view path) {
 }
 
 }  // namespace
+
+bool IsPlainName(std::string_view name) {
+  return !name.empty() && name != "." && name != ".." && name.find('/') == std::string_view::npos &&
+         name.find('\0') == std::string_view::npos;
+}
 
 DirResolver::DirResolver(std::string root, size_t capacity) : root_(std::move(root)), capacity_(capacity) {}
 

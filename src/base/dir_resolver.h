@@ -87,6 +87,10 @@ class DirResolver {
   std::unordered_map<std::string, Entry> cache_;  // guarded by mu_
 };
 
+// Whether `name` names one entry of a directory: not empty, ".", "..", and without '/'
+// or NUL.
+bool IsPlainName(std::string_view name);
+
 // "/proc/self/fd/<dirfd>/<name>": a short path to an entry of an open directory, for
 // the calls that exist only by path (xattrs of symlinks and special files). The
 // directory is reached through its descriptor; `name` itself is not followed by the

@@ -30,6 +30,9 @@ class InPlaceTarget final : public RestoreTarget {
   Status WriteFile(const std::string& path, const Node& node, const ContentProducer& content) override {
     return inner_->WriteFile(path, node, content);
   }
+  Result<std::unique_ptr<DirectoryFiles>> OpenFiles(const std::string& dir) override {
+    return inner_->OpenFiles(dir);
+  }
   Status MakeSpecial(const std::string& path, const Node& node) override {
     return inner_->MakeSpecial(path, node);
   }

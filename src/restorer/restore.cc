@@ -39,6 +39,7 @@ class Restorer {
         Damaged(f.path + "/ (everything below it)", nodes.status());
         continue;
       }
+      FileRun run;
       for (auto& node : *nodes) {
         std::string path = JoinPath(f.path, node.name);
         Wanted w = Want(options_.includes, path);
@@ -46,9 +47,10 @@ class Restorer {
         if (node.IsDir()) {
           if (CreateDir(path, node)) stack.push_back({path, *node.subtree});
         } else if (w == Wanted::kYes) {
-          Dispatch(path, std::move(node));
+          Dispatch(f.path, path, std::move(node), &run);
         }
       }
+      SubmitRun(f.path, &run);
     }
     pool_.Wait();
     if (Failed()) return fatal_;
@@ -85,7 +87,17 @@ class Restorer {
     return true;
   }
 
-  void Dispatch(const std::string& path, Node node) {
+  // Regular files of one directory handed to one thread together (see DirectoryFiles):
+  // a run ends at kRunFiles files or kRunBytes bytes, so that a large directory still
+  // keeps every thread busy.
+  static constexpr size_t kRunFiles = 256;
+  static constexpr uint64_t kRunBytes = 32ULL << 20;
+  struct FileRun {
+    std::vector<Node> files;
+    uint64_t bytes = 0;
+  };
+
+  void Dispatch(const std::string& dir, const std::string& path, Node node, FileRun* run) {
     if (node.IsFile() && node.hardlink_group != 0) {
       auto [it, first] = hardlinks_.emplace(node.hardlink_group, path);
       if (!first) {
@@ -97,19 +109,37 @@ class Restorer {
       if (Check(target_.MakeSpecial(path, node))) CountFile();
       return;
     }
-    pool_.Submit([this, path, node = std::move(node)] {
-      if (KeepExisting(path, node)) return;
-      Status st =
-          target_.WriteFile(path, node, [&](const PieceWriter& write) { return Produce(node, write); });
-      if (st.ok()) return CountFile();
-      // A full target stops the restore. A file whose data the repository lost or
-      // damaged is listed and left out (the target removed what it had written), and
-      // the restore goes on with the others; so does a file the target refuses.
-      if (st.Is(StatusCode::kNoSpace))
-        return Fail(Status::NoSpace("no space left on " + target_.Describe() + " while writing " + path));
-      if (st.Is(StatusCode::kCorruption) || st.Is(StatusCode::kNotFound)) return Damaged(path, st);
-      Warn(st);
+    run->bytes += node.size;
+    run->files.push_back(std::move(node));
+    if (run->files.size() >= kRunFiles || run->bytes >= kRunBytes) SubmitRun(dir, run);
+  }
+
+  void SubmitRun(const std::string& dir, FileRun* run) {
+    if (run->files.empty()) return;
+    pool_.Submit([this, dir, files = std::move(run->files)] {
+      auto writer = target_.OpenFiles(dir);
+      for (const Node& node : files) {
+        if (Failed()) return;
+        std::string path = JoinPath(dir, node.name);
+        if (KeepExisting(path, node)) continue;
+        ContentProducer content = [&](const PieceWriter& write) { return Produce(node, write); };
+        Status st = writer.ok() ? (*writer)->Write(node.name, node, content) : writer.status();
+        Report(path, st);
+      }
     });
+    *run = FileRun();
+  }
+
+  // Counts a file written, or says why it was not.
+  void Report(const std::string& path, const Status& st) {
+    if (st.ok()) return CountFile();
+    // A full target stops the restore. A file whose data the repository lost or
+    // damaged is listed and left out (the target removed what it had written), and
+    // the restore goes on with the others; so does a file the target refuses.
+    if (st.Is(StatusCode::kNoSpace))
+      return Fail(Status::NoSpace("no space left on " + target_.Describe() + " while writing " + path));
+    if (st.Is(StatusCode::kCorruption) || st.Is(StatusCode::kNotFound)) return Damaged(path, st);
+    Warn(st);
   }
 
   // Whether the overwrite policy keeps the file already at `path` (counted as skipped).

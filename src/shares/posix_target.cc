@@ -102,10 +102,38 @@ Status PosixTarget::MakeDirectory(const std::string& path, const Node& /*node*/)
 }
 
 Status PosixTarget::WriteFile(const std::string& path, const Node& node, const ContentProducer& content) {
-  std::string local = Local(path);
   ARBOR_ASSIGN_OR_RETURN(auto parent, resolver_.OpenParent(path));
-  int dirfd = parent.first->get();
-  const std::string& name = parent.second;
+  return WriteFileAt(parent.first->get(), parent.second, Local(path), node, content);
+}
+
+// The files of one directory through one handle, opened and checked once.
+class PosixTarget::Files final : public DirectoryFiles {
+ public:
+  Files(PosixTarget* target, DirResolver::Handle dir, std::string path)
+      : target_(target), dir_(std::move(dir)), path_(std::move(path)) {}
+
+  Status Write(const std::string& name, const Node& node, const ContentProducer& content) override {
+    std::string path = path_ == "/" ? "/" + name : path_ + "/" + name;
+    // The name comes from a snapshot, which may be hostile: one entry, never a path.
+    if (!IsPlainName(name)) {
+      return Status::InvalidArgument("path '" + path + "' has an empty, '.', '..' or NUL name");
+    }
+    return target_->WriteFileAt(dir_->get(), name, target_->Local(path), node, content);
+  }
+
+ private:
+  PosixTarget* target_;
+  const DirResolver::Handle dir_;
+  const std::string path_;
+};
+
+Result<std::unique_ptr<DirectoryFiles>> PosixTarget::OpenFiles(const std::string& dir) {
+  ARBOR_ASSIGN_OR_RETURN(DirResolver::Handle handle, resolver_.OpenDir(dir));
+  return std::unique_ptr<DirectoryFiles>(std::make_unique<Files>(this, std::move(handle), dir));
+}
+
+Status PosixTarget::WriteFileAt(int dirfd, const std::string& name, const std::string& local,
+                                const Node& node, const ContentProducer& content) {
   // Created with its final permission bits when the umask leaves them as they are and
   // there are no setuid/setgid/sticky bits: then no fchmod is needed (one syscall per
   // file on a restore of small files). Otherwise created private and set at the end.

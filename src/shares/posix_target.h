@@ -29,6 +29,7 @@ class PosixTarget final : public RestoreTarget {
   std::string Describe() const override { return root_; }
   Status MakeDirectory(const std::string& path, const Node& node) override;
   Status WriteFile(const std::string& path, const Node& node, const ContentProducer& content) override;
+  Result<std::unique_ptr<DirectoryFiles>> OpenFiles(const std::string& dir) override;
   Status MakeSpecial(const std::string& path, const Node& node) override;
   Status MakeHardLink(const std::string& path, const std::string& existing) override;
   Status FinishDirectory(const std::string& path, const Node& node) override;
@@ -39,7 +40,11 @@ class PosixTarget final : public RestoreTarget {
   mode_t creation_mask() const { return creation_mask_; }
 
  private:
+  class Files;
   std::string Local(const std::string& path) const { return resolver_.Display(path); }
+  // Writes the file `name` of the open directory `dirfd` (`local`: its path, for messages).
+  Status WriteFileAt(int dirfd, const std::string& name, const std::string& local, const Node& node,
+                     const ContentProducer& content);
   // Writes the content and metadata into the open temporary file `fd`. `mode_set`: it
   // was created with its final mode.
   Status FillFile(int fd, const std::string& local, const Node& node, const ContentProducer& content,

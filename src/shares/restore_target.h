@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,17 @@ enum class OverwritePolicy {
   kNever,      // keep it
 };
 
+// The files of one directory, written one after another by one thread: a restore hands a
+// thread a run of a directory's files so that the target reaches the directory once for
+// all of them (PosixTarget: one open and check instead of one per file) and the threads
+// work in different directories instead of contending for one.
+class DirectoryFiles {
+ public:
+  virtual ~DirectoryFiles() = default;
+  // As RestoreTarget::WriteFile for the entry `name` of the directory.
+  virtual Status Write(const std::string& name, const Node& node, const ContentProducer& content) = 0;
+};
+
 class RestoreTarget {
  public:
   virtual ~RestoreTarget() = default;
@@ -45,6 +57,10 @@ class RestoreTarget {
   // nothing new is left behind, a file already at `path` is left as it was, and the
   // error is returned. NoSpace when the target is full (the restore stops).
   virtual Status WriteFile(const std::string& path, const Node& node, const ContentProducer& content) = 0;
+  // A writer for files of the directory `dir` (made by MakeDirectory), used by one
+  // thread. The default writes each through WriteFile. An error (the directory cannot
+  // be reached) is each file's error.
+  virtual Result<std::unique_ptr<DirectoryFiles>> OpenFiles(const std::string& dir);
   // Symlinks, FIFOs, devices. Kinds the target cannot hold are skipped (OK).
   virtual Status MakeSpecial(const std::string& path, const Node& node) = 0;
   virtual Status MakeHardLink(const std::string& path, const std::string& existing) = 0;
