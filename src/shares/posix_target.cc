@@ -123,8 +123,8 @@ class PosixTarget::Files final : public DirectoryFiles {
 
  private:
   PosixTarget* target_;
-  const DirResolver::Handle dir_;
-  const std::string path_;
+  DirResolver::Handle dir_;
+  std::string path_;
 };
 
 Result<std::unique_ptr<DirectoryFiles>> PosixTarget::OpenFiles(const std::string& dir) {

@@ -13,7 +13,7 @@ class FilesByPath final : public DirectoryFiles {
 
  private:
   RestoreTarget* target_;
-  const std::string dir_;
+  std::string dir_;
 };
 
 }  // namespace

@@ -64,7 +64,7 @@ class CountingTarget final : public RestoreTarget {
 
  private:
   PosixTarget inner_;
-  const bool by_path_;
+  bool by_path_;
 };
 
 class RestoreRunsTest : public testing::BackupFixture {
@@ -96,7 +96,8 @@ class RestoreRunsTest : public testing::BackupFixture {
     std::map<ino_t, std::string> first_of_inode;
     std::function<void(const std::string&)> walk = [&](const std::string& rel) {
       for (const std::string& name : Names(root + rel)) {
-        std::string path = rel + "/" + name;
+        std::string path = rel;
+        path.append("/").append(name);
         struct stat st {};
         ASSERT_EQ(::lstat((root + path).c_str(), &st), 0) << path;
         std::string d = std::to_string(st.st_mode) + " " + std::to_string(st.st_size) + " " +
