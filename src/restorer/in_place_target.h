@@ -33,6 +33,7 @@ class InPlaceTarget final : public RestoreTarget {
   Result<std::unique_ptr<DirectoryFiles>> OpenFiles(const std::string& dir) override {
     return inner_->OpenFiles(dir);
   }
+  size_t FilesPerRun() const override { return inner_->FilesPerRun(); }
   Status MakeSpecial(const std::string& path, const Node& node) override {
     return inner_->MakeSpecial(path, node);
   }

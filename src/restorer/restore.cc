@@ -88,9 +88,8 @@ class Restorer {
   }
 
   // Regular files of one directory handed to one thread together (see DirectoryFiles):
-  // a run ends at kRunFiles files or kRunBytes bytes, so that a large directory still
-  // keeps every thread busy.
-  static constexpr size_t kRunFiles = 256;
+  // a run ends at the target's FilesPerRun() files or kRunBytes bytes, so that a large
+  // directory still keeps every thread busy.
   static constexpr uint64_t kRunBytes = 32ULL << 20;
   struct FileRun {
     std::vector<Node> files;
@@ -111,7 +110,7 @@ class Restorer {
     }
     run->bytes += node.size;
     run->files.push_back(std::move(node));
-    if (run->files.size() >= kRunFiles || run->bytes >= kRunBytes) SubmitRun(dir, run);
+    if (run->files.size() >= target_.FilesPerRun() || run->bytes >= kRunBytes) SubmitRun(dir, run);
   }
 
   void SubmitRun(const std::string& dir, FileRun* run) {

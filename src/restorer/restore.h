@@ -1,8 +1,9 @@
 // Restore: recreates a snapshot (or the parts named by --include) in a
 // RestoreTarget: directories, file content (holes of sparse files left as holes),
 // special files, hard links (as links) and metadata. Files are written by a pool of
-// workers, each handed a run of one directory's files (up to 256 files or 32 MiB) that it
-// writes through one handle on that directory (RestoreTarget::OpenFiles): the threads
+// workers, each handed a run of one directory's files (RestoreTarget::FilesPerRun: 256
+// files or 32 MiB into a directory, one file per task into Azure Files) that it writes
+// through one handle on that directory (RestoreTarget::OpenFiles): the threads
 // work in different directories instead of queueing on one directory's lock, and a
 // small file costs no hand-off of its own. Each blob is fetched with one ranged read;
 // directory metadata is set last, deepest first, so creating children does not disturb
