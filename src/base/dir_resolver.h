@@ -87,6 +87,9 @@ class DirResolver {
   std::unordered_map<std::string, Entry> cache_;  // guarded by mu_
 };
 
+// "/a" + "b" -> "/a/b"; "/" + "b" -> "/b": a child's path in the form above.
+std::string JoinPath(const std::string& dir, const std::string& name);
+
 // Whether `name` names one entry of a directory: not empty, ".", "..", and without '/'
 // or NUL.
 bool IsPlainName(std::string_view name);

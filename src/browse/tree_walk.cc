@@ -4,10 +4,6 @@
 
 namespace arbor {
 
-std::string JoinPath(const std::string& dir, const std::string& name) {
-  return dir == "/" ? "/" + name : dir + "/" + name;
-}
-
 Status WalkTreeWith(const TreeLoader& load, const Digest& root, const std::string& root_path,
                     const NodeVisitor& visit) {
   ARBOR_ASSIGN_OR_RETURN(std::vector<Node> nodes, load(root));

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/dir_resolver.h"  // JoinPath, for the walks' callers
 #include "base/status.h"
 #include "repo/repository.h"
 
@@ -34,7 +35,5 @@ using ChildFinder = std::function<Result<std::optional<Node>>(const Digest& tree
 Result<Node> LookupPathWith(const ChildFinder& child, const Digest& root, const std::string& path);
 // LookupPath with the directory objects read by `load`.
 Result<Node> LookupPathIn(const TreeLoader& load, const Digest& root, const std::string& path);
-
-std::string JoinPath(const std::string& dir, const std::string& name);
 
 }  // namespace arbor

@@ -23,10 +23,6 @@ constexpr unsigned kStatxMask = STATX_BASIC_STATS | STATX_BTIME;
 
 int64_t Ns(const struct statx_timestamp& ts) { return ts.tv_sec * 1000000000LL + ts.tv_nsec; }
 
-std::string Join(const std::string& dir, const std::string& name) {
-  return dir == "/" ? "/" + name : dir + "/" + name;
-}
-
 Status ReadLink(int dirfd, const std::string& name, const std::string& path, Node* node) {
   std::string target(static_cast<size_t>(node->size > 0 ? node->size : 256) + 1, '\0');
   ssize_t n = ::readlinkat(dirfd, name.c_str(), target.data(), target.size());
@@ -243,7 +239,7 @@ void PosixSource::ListNames(int dirfd, const std::string& dir, std::vector<std::
   names.erase(std::unique(names.begin(), names.end()), names.end());
   children->reserve(children->size() + names.size());
   for (const auto& name : names) {
-    auto node = StatAt(dirfd, name, Join(dir, name));
+    auto node = StatAt(dirfd, name, JoinPath(dir, name));
     if (node.ok()) {
       children->push_back(std::move(node).value());
     } else if (!node.status().Is(StatusCode::kNotFound)) {

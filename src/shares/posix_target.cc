@@ -113,7 +113,7 @@ class PosixTarget::Files final : public DirectoryFiles {
       : target_(target), dir_(std::move(dir)), path_(std::move(path)) {}
 
   Status Write(const std::string& name, const Node& node, const ContentProducer& content) override {
-    std::string path = path_ == "/" ? "/" + name : path_ + "/" + name;
+    std::string path = JoinPath(path_, name);
     // The name comes from a snapshot, which may be hostile: one entry, never a path.
     if (!IsPlainName(name)) {
       return Status::InvalidArgument("path '" + path + "' has an empty, '.', '..' or NUL name");

@@ -1,5 +1,7 @@
 #include "shares/restore_target.h"
 
+#include "base/dir_resolver.h"
+
 namespace arbor {
 namespace {
 
@@ -8,7 +10,7 @@ class FilesByPath final : public DirectoryFiles {
  public:
   FilesByPath(RestoreTarget* target, std::string dir) : target_(target), dir_(std::move(dir)) {}
   Status Write(const std::string& name, const Node& node, const ContentProducer& content) override {
-    return target_->WriteFile(dir_ == "/" ? "/" + name : dir_ + "/" + name, node, content);
+    return target_->WriteFile(JoinPath(dir_, name), node, content);
   }
 
  private:
