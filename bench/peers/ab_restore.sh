@@ -32,21 +32,15 @@ export ARBOR_PASSWORD="${ARBOR_PASSWORD:-bench}"
 mkdir -p "$WORK"
 trap 'rm -rf "$WORK"/out-*' EXIT
 
-declare -A WALLS
+# shellcheck source=bench/peers/ab_lib.sh
+source "$(dirname "$0")/ab_lib.sh"
 for round in $(seq "$ROUNDS"); do
   i=0
   for bin in "$@"; do
     i=$((i + 1))
-    out="$WORK/out-$round-$i"
     sync
     sleep 3
-    line=$(/usr/bin/time -f "%e %U %S %M" "$bin" -r "$REPO" -q restore latest --target "$out" "${INCLUDES[@]}" 2>&1 >/dev/null | tail -1)
-    read -r wall user sys rss <<<"$line"
-    printf '%s\twall %s s\tuser %s s\tsys %s s\tRSS %s KiB\n' "$bin" "$wall" "$user" "$sys" "$rss"
-    WALLS[$bin]+="$wall "
+    ab_time "$bin" -r "$REPO" -q restore latest --target "$WORK/out-$round-$i" "${INCLUDES[@]}"
   done
 done
-for bin in "$@"; do
-  # shellcheck disable=SC2086
-  printf '%s\tmedian wall %s s\n' "$bin" "$(printf '%s\n' ${WALLS[$bin]} | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
-done
+ab_medians "$@"

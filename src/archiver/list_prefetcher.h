@@ -31,21 +31,29 @@ struct Listing {
 
 class ListPrefetcher {
  public:
-  // Listings done and not taken, at most: each holds its directory's entries, and the
-  // source may keep each listed directory open for the walker's reads (PosixSource
-  // caches 64), so the walker's own directories must not be pushed out of that cache.
-  static constexpr size_t kMaxBufferedListings = 16;
+  // Listings done and not taken, at most (Source::kListAheadBudget): each holds its
+  // directory's entries, counted as one per 64 of them (memory), and the source may
+  // keep each listed directory open (PosixSource's cache has room for them).
+  //
+  // Why that many (issue 17): the walker asks for a directory's subdirectories as soon
+  // as it lists it, so the workers also list the later siblings of the directory the
+  // walker is in (in the 1M set, the other 9 years of a team while the walker is in the
+  // first one's 5 leaves). With room for 16, those siblings filled it, the workers
+  // paused, and the walker listed 58% of the directories itself: an unchanged
+  // re-backup of 1M files used 1.1 of 2 cores. With 256: 86% listed ahead, cold
+  // 12.2-13.7 s -> 9.5-10.7 s, warm 5.1-5.9 s -> 4.4-4.7 s (docs/benchmarks.md).
+  static constexpr size_t kEntriesPerUnit = 64;
 
   // `source` must outlive the prefetcher, and allow List from several threads.
   ListPrefetcher(Source& source, int threads)
       : ahead_(
-            threads, kMaxBufferedListings,
+            threads, Source::kListAheadBudget,
             [&source](const std::string& path, const bool&) {
               Listing listing;
               listing.status = source.List(path, &listing.nodes, &listing.warnings);
               return listing;
             },
-            [](const Listing&) -> size_t { return 1; }) {}
+            [](const Listing& listing) -> size_t { return 1 + listing.nodes.size() / kEntriesPerUnit; }) {}
 
   // The walker will list directory `path` (absolute).
   void Expect(const std::string& path) { ahead_.Expect(path, true); }

@@ -19,8 +19,15 @@ constexpr const char* kDropSameVersion = "DELETE FROM node_dirs WHERE tree_id=$1
 constexpr const char* kUpsert =
     "INSERT INTO node_dirs(tree_id, dir_id, since, until, record) VALUES($1, $2, $3, $4, $5)"
     " ON CONFLICT(tree_id, dir_id, since) DO UPDATE SET until=excluded.until, record=excluded.record";
+// The rows of one version, fetched in rowid order: the subquery reads only the index
+// (tree_id, dir_id, since) and SQLite sorts the rowids it gives, so the table's pages are
+// read once each, front to back. Fetched in the index's order instead, the rows (written
+// at different times) are scattered over the file and each one cost a page read: 18,000
+// reads of 16 KiB for the 24,000 directories of a 1M-file share, 301 MB for an 84 MB
+// file; 0.55 s from a cold cache and 0.19 s warm, now 0.13 s and 0.05 s (issue 17).
 constexpr const char* kLoad =
-    "SELECT dir_id, record FROM node_dirs WHERE tree_id=$1 AND since<=$2 AND until>$2";
+    "SELECT dir_id, record FROM node_dirs WHERE rowid IN"
+    " (SELECT rowid FROM node_dirs WHERE tree_id=$1 AND since<=$2) AND until>$2";
 constexpr int64_t kOpenEnded = std::numeric_limits<int64_t>::max();
 
 class SqliteStore final : public SqlStore {

@@ -175,7 +175,9 @@ Result<std::vector<std::string>> ReadEntryNames(int dirfd, const std::string& di
   return names;
 }
 
-PosixSource::PosixSource() : resolver_("/") {}
+// Room for the directories listed ahead of the walker (each listing keeps its
+// directory open for the reads that follow) beside those the readers are in.
+PosixSource::PosixSource() : resolver_("/", DirResolver::kDefaultCapacity + kListAheadBudget) {}
 
 void PosixSource::FillOwnerNames(Node* node) {
   std::lock_guard lock(names_mu_);

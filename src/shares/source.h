@@ -77,6 +77,11 @@ class Source {
   // (archiver/list_prefetcher.h): List must be safe to run concurrently and cost CPU or
   // a local disk's time, not round trips that the source already overlaps itself.
   virtual bool ListAhead() const { return false; }
+  // The listings a backup holds done ahead of its walker, at most (one unit of
+  // kListAheadBudget per 64 entries, at least one per listing). A source that keeps
+  // each listed directory open for the reads that follow (PosixSource) keeps this many
+  // more than it needs for its readers, so that listing ahead does not close them.
+  static constexpr size_t kListAheadBudget = 256;
   virtual Result<std::unique_ptr<FileReader>> Open(const std::string& path, const Node& node) = 0;
   // Whether Node::file_id identifies an entry across renames and moves (Azure FileId,
   // a POSIX inode). The backup then matches a renamed directory with the parent
