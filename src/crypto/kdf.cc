@@ -2,6 +2,9 @@
 
 #include <argon2.h>
 
+#include <algorithm>
+#include <thread>
+
 namespace arbor::crypto {
 namespace {
 
@@ -57,7 +60,9 @@ Result<SecretBytes> Argon2id(std::string_view password, std::string_view salt, u
   ctx.t_cost = time_cost;
   ctx.m_cost = memory_kib;
   ctx.lanes = parallelism;
-  ctx.threads = parallelism;
+  // The lanes' result does not depend on the threads; more threads than cores would
+  // only take turns.
+  ctx.threads = std::clamp<uint32_t>(std::thread::hardware_concurrency(), 1, parallelism);
   ctx.version = ARGON2_VERSION_13;
   ctx.flags = ARGON2_DEFAULT_FLAGS;
   int rc = argon2_ctx(&ctx, Argon2_id);
