@@ -20,7 +20,7 @@ struct KdfParams {
   // Defaults for new passphrase keys: RFC 9106's second recommended option, three
   // passes over 64 MiB in four lanes. The lanes run on threads of their own, so the
   // same work takes half the wall time on two cores (every command derives the key
-  // once: 0.38 s -> 0.19 s here, docs/benchmarks.md); keys written with one lane (the
+  // once: 0.27 s -> 0.18 s here, docs/benchmarks.md); keys written with one lane (the
   // default before 8 December 2026) keep opening with their own parameters.
   static constexpr uint32_t kDefaultTimeCost = 3;
   static constexpr uint32_t kDefaultMemoryKib = 64 * 1024;
